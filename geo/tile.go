@@ -1,0 +1,62 @@
+package geo
+
+import (
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// Tile layer names, in the order they appear in a composite tile.
+const (
+	LayerProvince = "province"
+	LayerCities   = "cities"
+	LayerCounties = "counties"
+	LayerZones    = "zones"
+	LayerRegions  = "regions"
+	LayerLabels   = "labels"
+)
+
+// TileQuery asks for the features of one XYZ tile. Filter's zone criteria
+// apply to the zones layer (and zone labels); paging fields are ignored.
+type TileQuery struct {
+	Z, X, Y uint32
+	Filter  Filter
+}
+
+// Tile returns the orb maptile of the query.
+func (q TileQuery) Tile() maptile.Tile { return maptile.New(q.X, q.Y, maptile.Zoom(q.Z)) }
+
+// LayerFeatures are one tile layer's features in WGS84.
+type LayerFeatures struct {
+	Layer    string
+	Features []Feature
+}
+
+// Stats types: per-cluster distribution and tiers against targets.
+
+// StatsQuery is the filter of a statistics request.
+type StatsQuery struct {
+	Filter Filter
+}
+
+// ClusterStat is one cluster's zones and comparable revenue under a filter.
+type ClusterStat struct {
+	ClusterID  string         `json:"cluster_id"`
+	Name       string         `json:"name"`
+	NameEN     string         `json:"name_en"`
+	Zones      int            `json:"zones"`
+	ZoneIDs    []string       `json:"zone_ids"`
+	ByCity     map[string]int `json:"by_city"`
+	RevenueYi  float64        `json:"revenue_yi"`  // sum over comparable records only
+	RevenueN   int            `json:"revenue_n"`   // how many records the sum covers
+	Measure    string         `json:"measure"`     // the measure summed
+}
+
+// TierStat is the number of zones in one tier for a year with the plan target.
+type TierStat struct {
+	Tier    Tier     `json:"tier"`
+	Zones   int      `json:"zones"`
+	ZoneIDs []string `json:"zone_ids"`
+}
+
+// Bounds of Henan with a margin, for integrity checks.
+var HenanBound = orb.Bound{Min: orb.Point{110.3, 31.3}, Max: orb.Point{116.7, 36.4}}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine of the project's kind:
+# PostgreSQL 15 + PostGIS 3 (store tests), Chromium (web map tests),
+# fonts-noto-cjk (static PNG labels; a backstop for the web map) and the web
+# build's npm packages. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15 postgresql-15-postgis-3)
+[ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
+  echo "deps: npm ci in web/"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "deps: ok"
