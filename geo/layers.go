@@ -1,0 +1,59 @@
+package geo
+
+import "math"
+
+// Tile layer catalogue: which layers a composite tile carries at which zoom,
+// and how much detail. Both stores and the tile encoder read it, so the
+// embedded and PostGIS tiles agree. Low zooms leave out counties and county
+// labels so a z5 tile stays small and legible.
+
+// MinZoom and MaxZoom bound the tileset; requests outside are errors.
+const (
+	MinZoom = 0
+	MaxZoom = 16
+	// TileExtent and TileBuffer are shared by the orb and ST_AsMVT encoders.
+	TileExtent = 4096
+	TileBuffer = 64
+)
+
+// LayerSpec says from which zoom a layer appears.
+type LayerSpec struct {
+	Name    string
+	MinZoom uint32
+	MaxZoom uint32
+}
+
+// Layers is the catalogue in tile order.
+var Layers = []LayerSpec{
+	{LayerProvince, 0, MaxZoom},
+	{LayerCities, 0, MaxZoom},
+	{LayerCounties, 7, MaxZoom},
+	{LayerRegions, 0, MaxZoom},
+	{LayerZones, 5, MaxZoom},
+	{LayerLabels, 0, MaxZoom},
+}
+
+// LayersAt returns the layer names present at zoom z, in tile order.
+func LayersAt(z uint32) []string {
+	var out []string
+	for _, l := range Layers {
+		if z >= l.MinZoom && z <= l.MaxZoom {
+			out = append(out, l.Name)
+		}
+	}
+	return out
+}
+
+// Label kinds in the labels layer and the zoom from which each appears.
+var LabelMinZoom = map[string]uint32{
+	LevelCity:   0,
+	LevelCounty: 8,
+	"zone":      9,
+}
+
+// SimplifyTolerance is the Douglas–Peucker tolerance in degrees for zoom z:
+// about a quarter of a pixel of a 256 px tile at the equator, so shapes stay
+// within a pixel of the source while z5 tiles drop most vertices.
+func SimplifyTolerance(z uint32) float64 {
+	return 360.0 / (256 * math.Exp2(float64(z))) / 4
+}
