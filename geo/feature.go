@@ -15,14 +15,14 @@ var CollectionNames = []string{CollCities, CollCounties, CollZones, CollRegions}
 
 // Collection describes one feature collection.
 type Collection struct {
-	ID            string    `json:"id"`
-	Title         string    `json:"title"`
-	TitleEN       string    `json:"title_en"`
-	Description   string    `json:"description"`
-	Extent        orb.Bound `json:"-"`
-	ItemCount     int       `json:"item_count"`
-	GeomQuality   string    `json:"geom_quality"`
-	DatasetVersion int64    `json:"dataset_version"`
+	ID             string    `json:"id"`
+	Title          string    `json:"title"`
+	TitleEN        string    `json:"title_en"`
+	Description    string    `json:"description"`
+	Extent         orb.Bound `json:"-"`
+	ItemCount      int       `json:"item_count"`
+	GeomQuality    string    `json:"geom_quality"`
+	DatasetVersion int64     `json:"dataset_version"`
 }
 
 // Properties of a feature. Values are JSON-compatible scalars, []string or

@@ -100,9 +100,9 @@ type Revenue struct {
 
 // Cluster kinds.
 const (
-	KindCluster    = "cluster"     // one of the 7 of "7+28+N"
-	KindChain      = "chain"       // a key industrial chain
-	KindRecognised = "recognised"  // a recognised local cluster (provincial/national lists)
+	KindCluster    = "cluster"    // one of the 7 of "7+28+N"
+	KindChain      = "chain"      // a key industrial chain
+	KindRecognised = "recognised" // a recognised local cluster (provincial/national lists)
 )
 
 // Cluster is a cluster, chain or recognised cluster. Parent is the cluster
@@ -129,21 +129,21 @@ const (
 // Region is a planning region; Members are city codes and Geom is their union.
 // Derived is true when the membership was derived (the belts), not stated.
 type Region struct {
-	ID      string           `json:"id"`
-	Name    string           `json:"name"`
-	NameEN  string           `json:"name_en"`
-	Kind    string           `json:"kind"`
-	Members []string         `json:"members"`
+	ID      string            `json:"id"`
+	Name    string            `json:"name"`
+	NameEN  string            `json:"name_en"`
+	Kind    string            `json:"kind"`
+	Members []string          `json:"members"`
 	Roles   map[string]string `json:"roles,omitempty"` // member code -> role (e.g. "centre", "sub-centre")
-	Derived bool             `json:"derived"`
-	Geom    orb.MultiPolygon `json:"-"`
-	Source  string           `json:"source"`
+	Derived bool              `json:"derived"`
+	Geom    orb.MultiPolygon  `json:"-"`
+	Source  string            `json:"source"`
 }
 
 // Taxonomy is the clusters, chains and recognised clusters with the keyword
 // table that derives zone→cluster links.
 type Taxonomy struct {
-	Clusters   []Cluster     `json:"clusters"`   // the 7
+	Clusters   []Cluster     `json:"clusters"` // the 7
 	Chains     []Cluster     `json:"chains"`
 	Recognised []Cluster     `json:"recognised"`
 	Keywords   []KeywordRule `json:"keywords"`

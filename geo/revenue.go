@@ -3,11 +3,11 @@ package geo
 // measureRank orders measures for choosing a zone's headline figure: the
 // plan's tiers speak of 主营业务收入, so it wins, then the broadest others.
 var measureRank = map[string]int{
-	"主营业务收入":    0,
-	"营业收入":      1,
-	"四上企业营业收入":  2,
-	"规上企业营业收入":  3,
-	"工业总产值":     4,
+	"主营业务收入":   0,
+	"营业收入":     1,
+	"四上企业营业收入": 2,
+	"规上企业营业收入": 3,
+	"工业总产值":    4,
 }
 
 func rankOf(m string) int {

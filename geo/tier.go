@@ -10,12 +10,12 @@ const TierNoData = "no_data"
 
 // Tier is a revenue band [MinYi, MaxYi) in 亿元; MaxYi 0 means unbounded.
 type Tier struct {
-	ID     string  `json:"id"`
-	Label  string  `json:"label"`
-	LabelEN string `json:"label_en"`
-	MinYi  float64 `json:"min_yi"`
-	MaxYi  float64 `json:"max_yi,omitempty"`
-	Target int     `json:"target,omitempty"` // plan target: zones at or above MinYi by 2025 (0: none)
+	ID      string  `json:"id"`
+	Label   string  `json:"label"`
+	LabelEN string  `json:"label_en"`
+	MinYi   float64 `json:"min_yi"`
+	MaxYi   float64 `json:"max_yi,omitempty"`
+	Target  int     `json:"target,omitempty"` // plan target: zones at or above MinYi by 2025 (0: none)
 }
 
 // Tiers is an ordered set of tiers, highest first.

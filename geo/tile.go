@@ -40,15 +40,15 @@ type StatsQuery struct {
 
 // ClusterStat is one cluster's zones and comparable revenue under a filter.
 type ClusterStat struct {
-	ClusterID  string         `json:"cluster_id"`
-	Name       string         `json:"name"`
-	NameEN     string         `json:"name_en"`
-	Zones      int            `json:"zones"`
-	ZoneIDs    []string       `json:"zone_ids"`
-	ByCity     map[string]int `json:"by_city"`
-	RevenueYi  float64        `json:"revenue_yi"`  // sum over comparable records only
-	RevenueN   int            `json:"revenue_n"`   // how many records the sum covers
-	Measure    string         `json:"measure"`     // the measure summed
+	ClusterID string         `json:"cluster_id"`
+	Name      string         `json:"name"`
+	NameEN    string         `json:"name_en"`
+	Zones     int            `json:"zones"`
+	ZoneIDs   []string       `json:"zone_ids"`
+	ByCity    map[string]int `json:"by_city"`
+	RevenueYi float64        `json:"revenue_yi"` // sum over comparable records only
+	RevenueN  int            `json:"revenue_n"`  // how many records the sum covers
+	Measure   string         `json:"measure"`    // the measure summed
 }
 
 // TierStat is the number of zones in one tier for a year with the plan target.

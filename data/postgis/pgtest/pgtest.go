@@ -199,4 +199,3 @@ func NewDB(t TB) string {
 	}
 	return url
 }
-
