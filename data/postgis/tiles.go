@@ -1,0 +1,133 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+
+	"layoutmap/geo"
+)
+
+// TileFeatures returns, for each layer of geo.LayersAt(q.Z) in that order,
+// the features whose Web-Mercator geometry meets the tile grown by
+// geo.TileBuffer (rows chosen with geom_3857 && ST_TileEnvelope(…, margin)
+// so the GiST index works), outlines simplified with
+// geo.SimplifyTolerance(q.Z). Zone criteria of q.Filter apply to zones and
+// zone labels. Every layer of the zoom is returned, empty or not.
+func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
+	if err := checkTile(q); err != nil {
+		return nil, err
+	}
+	f := q.Filter
+	f.BBox = nil
+	tol := geo.SimplifyTolerance(q.Z)
+	var out []geo.LayerFeatures
+	for _, layer := range geo.LayersAt(q.Z) {
+		lf := geo.LayerFeatures{Layer: layer, Features: []geo.Feature{}}
+		switch layer {
+		case geo.LayerProvince, geo.LayerCities, geo.LayerCounties:
+			level := map[string]string{geo.LayerProvince: geo.LevelProvince, geo.LayerCities: geo.LevelCity, geo.LayerCounties: geo.LevelCounty}[layer]
+			w := &where{}
+			w.add("a.level = " + w.arg(level))
+			w.add("a.geom_3857 && " + tileEnvelope(w, q))
+			as, err := readAdmin(ctx, s.pool, w.sql(), tol, w.args...)
+			if err != nil {
+				return nil, fmt.Errorf("postgis: tile %s: %w", layer, err)
+			}
+			for _, a := range as {
+				lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.Geom, Properties: adminProperties(a)})
+			}
+		case geo.LayerRegions:
+			w := &where{}
+			w.add("geom_3857 && " + tileEnvelope(w, q))
+			rows, err := s.pool.Query(ctx, `SELECT id FROM layoutmap.planning_regions WHERE `+w.sql()+` ORDER BY ord`, w.args...)
+			if err != nil {
+				return nil, fmt.Errorf("postgis: tile regions: %w", err)
+			}
+			var ids []string
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				ids = append(ids, id)
+			}
+			rows.Close()
+			if ids != nil {
+				rs, err := readRegions(ctx, s.pool, ids, tol)
+				if err != nil {
+					return nil, fmt.Errorf("postgis: tile regions: %w", err)
+				}
+				for _, r := range rs {
+					lf.Features = append(lf.Features, geo.Feature{ID: r.ID, Geometry: r.Geom, Properties: regionProperties(r)})
+				}
+			}
+		case geo.LayerZones:
+			ids, err := s.zoneIDs(ctx, f, &q)
+			if err != nil {
+				return nil, err
+			}
+			if len(ids) > 0 {
+				zs, err := readZones(ctx, s.pool, ids, tol)
+				if err != nil {
+					return nil, fmt.Errorf("postgis: tile zones: %w", err)
+				}
+				for _, z := range zs {
+					lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneProperties(z, s.tiers, f.Year)})
+				}
+			}
+		case geo.LayerLabels:
+			for _, lv := range []string{geo.LevelCity, geo.LevelCounty} {
+				if q.Z < geo.LabelMinZoom[lv] {
+					continue
+				}
+				w := &where{}
+				w.add("a.level = " + w.arg(lv))
+				w.add("ST_Transform(a.label_point, 3857) && " + tileEnvelope(w, q))
+				as, err := readAdmin(ctx, s.pool, w.sql(), tol, w.args...)
+				if err != nil {
+					return nil, fmt.Errorf("postgis: tile labels: %w", err)
+				}
+				for _, a := range as {
+					lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.LabelPoint, Properties: adminProperties(a)})
+				}
+			}
+			if q.Z >= geo.LabelMinZoom["zone"] {
+				ids, err := s.zoneIDs(ctx, f, &q)
+				if err != nil {
+					return nil, err
+				}
+				if len(ids) > 0 {
+					zs, err := readZones(ctx, s.pool, ids, tol)
+					if err != nil {
+						return nil, fmt.Errorf("postgis: tile labels: %w", err)
+					}
+					for _, z := range zs {
+						lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Point, Properties: zoneProperties(z, s.tiers, f.Year)})
+					}
+				}
+			}
+		}
+		out = append(out, lf)
+	}
+	return out, nil
+}
+
+// checkTile rejects tiles outside the zoom range or grid as field errors.
+func checkTile(q geo.TileQuery) error {
+	if q.Z > geo.MaxZoom {
+		return geo.FieldErrors{{Field: "z", Reason: fmt.Sprintf("must be from %d to %d, got %d", geo.MinZoom, geo.MaxZoom, q.Z)}}
+	}
+	n := uint32(1) << q.Z
+	var errs geo.FieldErrors
+	if q.X >= n {
+		errs = append(errs, &geo.FieldError{Field: "x", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.X)})
+	}
+	if q.Y >= n {
+		errs = append(errs, &geo.FieldError{Field: "y", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.Y)})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
