@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"layoutmap/data"
@@ -44,6 +45,44 @@ func ids(p geo.Page) []string {
 
 func TestStoreItems(t *testing.T) {
 	_, s := loaded(t, smallDataset())
+	checkItems(t, s)
+}
+
+// TestReadOnlyRole runs the store through a role holding only the grants
+// docs/postgis.md lists for serving, and checks the role cannot write.
+func TestReadOnlyRole(t *testing.T) {
+	url, _ := loaded(t, smallDataset())
+	reader := pgtest.ReaderURL(t, url, postgis.Schema)
+	s, err := postgis.Open(t.Context(), postgis.Config{URL: reader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ping(t.Context()); err != nil {
+		t.Fatalf("ping as reader: %v", err)
+	}
+	checkItems(t, s)
+	conn, err := pgx.Connect(t.Context(), reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	for _, q := range []string{
+		`UPDATE layoutmap.dataset_meta SET version = 99`,
+		`DELETE FROM layoutmap.zones`,
+		`CREATE TABLE layoutmap.x (i int)`,
+	} {
+		if _, err := conn.Exec(t.Context(), q); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s as reader: err = %v, want permission denied", q, err)
+		}
+	}
+	if _, err := postgis.ImportDataset(t.Context(), reader, replaceWith(smallDataset()), postgis.ImportOptions{}); err == nil {
+		t.Error("import through the read-only role succeeded")
+	}
+}
+
+func checkItems(t *testing.T, s *postgis.Store) {
+	t.Helper()
 	ctx := t.Context()
 	f := func(mod func(*geo.Filter)) geo.Filter {
 		x := geo.Filter{Limit: geo.DefaultLimit}
