@@ -56,6 +56,9 @@ type ImportOptions struct {
 	// Origin names where an item came from ("zones.geojson feature 12") for
 	// the report; kind is "admin", "zone", "revenue"; nil uses kind and id.
 	Origin func(kind, id string) string
+	// RecomputeRegions rebuilds each planning region's geometry as the
+	// union of its members' stored outlines (after admin areas change).
+	RecomputeRegions bool
 }
 
 func (o ImportOptions) where(kind, id string) string {
@@ -391,6 +394,16 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 	}
 	if err := writeHeadlines(ctx, tx, nil); err != nil {
 		return err
+	}
+	if o.RecomputeRegions {
+		o.progress("recomputing planning-region outlines")
+		if _, err := tx.Exec(ctx, `UPDATE layoutmap.planning_regions r SET geom = u.geom
+			FROM (SELECT m.region_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(a.geom)), 3)) AS geom
+				FROM layoutmap.planning_region_members m JOIN layoutmap.admin_areas a ON a.code = m.member_code
+				GROUP BY m.region_id) u
+			WHERE u.region_id = r.id`); err != nil {
+			return fmt.Errorf("recomputing region outlines: %w", err)
+		}
 	}
 	// Surface deferred foreign-key failures here, with context, not at COMMIT.
 	if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
