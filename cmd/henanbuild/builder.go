@@ -196,12 +196,12 @@ type zoneOut struct {
 }
 
 var levelEN = map[string]string{
-	"国家级经济技术开发区":                 "National Economic and Technological Development Zone",
-	"国家高新技术产业开发区":                "National High-tech Industrial Development Zone",
-	"综合保税区":                      "Comprehensive Bonded Zone",
-	"省级开发区":                      "Provincial Development Zone",
-	"省级开发区(2021—2022年整合后)":       "Provincial Development Zone (after the 2021–2022 consolidation)",
-	"国家级(国务院批复的航空港经济综合实验区)":      "National (Airport Economy Zone approved by the State Council)",
+	"国家级经济技术开发区":            "National Economic and Technological Development Zone",
+	"国家高新技术产业开发区":           "National High-tech Industrial Development Zone",
+	"综合保税区":                 "Comprehensive Bonded Zone",
+	"省级开发区":                 "Provincial Development Zone",
+	"省级开发区(2021—2022年整合后)":  "Provincial Development Zone (after the 2021–2022 consolidation)",
+	"国家级(国务院批复的航空港经济综合实验区)": "National (Airport Economy Zone approved by the State Council)",
 }
 
 // zoneTypes are the name endings translated for English names, longest first.
