@@ -11,15 +11,13 @@ import (
 	"time"
 
 	"layoutmap/data"
+	"layoutmap/data/henan"
 	"layoutmap/data/importer"
 	"layoutmap/data/postgis"
 )
 
 // loadBundled returns the bundled dataset for `layoutmap import` without files.
-// TODO(#3): henan.Load once the dataset branch is merged.
-var loadBundled = func() (*data.Dataset, error) {
-	return nil, errors.New("the bundled dataset is not merged yet (issue 2)")
-}
+var loadBundled = henan.Load
 
 // dbFlags is the --database-url flag with its DATABASE_URL fallback.
 func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {

@@ -50,9 +50,9 @@ func ConverterFor(crs string) (Converter, error) {
 	case "", CRSWGS84:
 		return nil, nil
 	case CRSGCJ02:
-		return gcj02ToWGS84, nil
+		return geo.GCJ02ToWGS84, nil
 	case CRSBD09:
-		return bd09ToWGS84, nil
+		return geo.BD09ToWGS84, nil
 	}
 	return nil, fmt.Errorf("importer: --crs must be wgs84, gcj02 or bd09, got %q", crs)
 }

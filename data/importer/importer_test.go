@@ -123,12 +123,12 @@ func TestImportGCJ02(t *testing.T) {
 		for _, p := range f.Geometry.(orb.MultiPolygon) {
 			for _, r := range p {
 				for i, pt := range r {
-					r[i][0], r[i][1] = wgs84ToGCJ02(pt[0], pt[1])
+					r[i][0], r[i][1] = geo.WGS84ToGCJ02(pt[0], pt[1])
 				}
 			}
 		}
 		pt := f.Properties["point"].([]any)
-		x, y := wgs84ToGCJ02(pt[0].(float64), pt[1].(float64))
+		x, y := geo.WGS84ToGCJ02(pt[0].(float64), pt[1].(float64))
 		f.Properties["point"] = []any{x, y}
 	}
 	gcj, _ := fc.MarshalJSON()

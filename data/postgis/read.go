@@ -135,7 +135,7 @@ func readZones(ctx context.Context, q querier, ids []string, tol float64) ([]geo
 	if err := eachRow(ctx, q, `SELECT z.id, m.region_id FROM layoutmap.zones z
 			JOIN layoutmap.planning_region_members m ON m.member_code = z.city_code
 			JOIN layoutmap.planning_regions r ON r.id = m.region_id
-			WHERE z.id = ANY($1) ORDER BY z.id, r.ord`, ids, func(r pgx.Rows) error {
+			WHERE z.id = ANY($1) ORDER BY z.id, m.region_id COLLATE "C"`, ids, func(r pgx.Rows) error {
 		var id, reg string
 		if err := r.Scan(&id, &reg); err != nil {
 			return err
