@@ -21,13 +21,13 @@ type querier interface {
 }
 
 // geomExpr is the geometry column as selected: EWKB, optionally simplified
-// (tolerance in degrees; 0 keeps every vertex). preserveCollapsed keeps tiny
-// zones from vanishing at low zoom.
+// (Douglas–Peucker, tolerance in degrees; 0 keeps every vertex). Shapes
+// that collapse come back empty; callers leave them out of tiles.
 func geomExpr(col string, tolArg string) string {
 	if tolArg == "" {
 		return "ST_AsEWKB(" + col + ")"
 	}
-	return "ST_AsEWKB(CASE WHEN " + tolArg + "::float8 > 0 THEN ST_Multi(ST_Simplify(" + col + ", " + tolArg + "::float8, true)) ELSE " + col + " END)"
+	return "ST_AsEWKB(CASE WHEN " + tolArg + "::float8 > 0 THEN ST_Multi(ST_Simplify(" + col + ", " + tolArg + "::float8)) ELSE " + col + " END)"
 }
 
 const adminCols = `a.code, a.name, a.name_en, a.level, coalesce(a.parent_code, ''), ST_AsEWKB(a.label_point), %s, a.source`

@@ -313,18 +313,19 @@ func (s *Store) tierExpr(w *where) string {
 		%s) END)`, w.arg(geo.TierNoData), w.arg(ids), w.arg(mins), w.arg(ids[len(ids)-1]))
 }
 
-// orderBy maps an allow-listed sort key to SQL; id ascending always ends
-// the ordering. C collation makes text order Go's byte order.
+// orderBy maps an allow-listed sort key to SQL, replicating
+// geo.CompareSortKeys: unknown revenue/area last in both directions, id
+// ascending always last. C collation makes text order Go's string order.
 func orderBy(coll, sortBy string) string {
 	desc := strings.HasPrefix(sortBy, "-")
 	key := strings.TrimPrefix(sortBy, "-")
 	var col string
 	switch coll {
 	case geo.CollZones:
-		col = map[string]string{"": `z.name COLLATE "C"`, "name": `z.name COLLATE "C"`, "id": `z.id COLLATE "C"`, "code": `z.id COLLATE "C"`,
+		col = map[string]string{"": `z.name COLLATE "C"`, "name": `z.name COLLATE "C"`, "id": `z.id COLLATE "C"`, "code": `coalesce(z.county_code, z.city_code) COLLATE "C"`,
 			"revenue": "h.revenue_yi", "area": "z.approved_area_ha"}[key]
 	case geo.CollRegions:
-		col = map[string]string{"": "r.ord", "name": `r.name COLLATE "C"`, "id": `r.id COLLATE "C"`, "code": `r.id COLLATE "C"`}[key]
+		col = map[string]string{"": `r.id COLLATE "C"`, "name": `r.name COLLATE "C"`, "id": `r.id COLLATE "C"`, "code": `r.id COLLATE "C"`}[key]
 	default:
 		col = map[string]string{"": `a.code COLLATE "C"`, "name": `a.name COLLATE "C"`, "id": `a.code COLLATE "C"`, "code": `a.code COLLATE "C"`}[key]
 	}

@@ -34,7 +34,9 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 				return nil, fmt.Errorf("postgis: tile %s: %w", layer, err)
 			}
 			for _, a := range as {
-				lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.Geom, Properties: adminProperties(a)})
+				if len(a.Geom) > 0 {
+					lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.Geom, Properties: adminProperties(a)})
+				}
 			}
 		case geo.LayerRegions:
 			w := &where{}
@@ -59,6 +61,9 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 					return nil, fmt.Errorf("postgis: tile regions: %w", err)
 				}
 				for _, r := range rs {
+					if len(r.Geom) == 0 {
+						continue
+					}
 					lf.Features = append(lf.Features, geo.Feature{ID: r.ID, Geometry: r.Geom, Properties: regionProperties(r)})
 				}
 			}
@@ -68,7 +73,8 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 				return nil, err
 			}
 			if len(ids) > 0 {
-				zs, err := readZones(ctx, s.pool, ids, tol)
+				// Zone outlines are small: served unsimplified, as memstore does.
+				zs, err := readZones(ctx, s.pool, ids, 0)
 				if err != nil {
 					return nil, fmt.Errorf("postgis: tile zones: %w", err)
 				}
@@ -98,7 +104,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 					return nil, err
 				}
 				if len(ids) > 0 {
-					zs, err := readZones(ctx, s.pool, ids, tol)
+					zs, err := readZones(ctx, s.pool, ids, 0)
 					if err != nil {
 						return nil, fmt.Errorf("postgis: tile labels: %w", err)
 					}
