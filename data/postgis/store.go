@@ -216,9 +216,11 @@ func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) 
 	}, nil
 }
 
-func (s *Store) validate(ctx context.Context, coll string, f geo.Filter) error {
-	if _, ok := collections[coll]; !ok && coll != "" {
-		return fmt.Errorf("%w: %q", data.ErrUnknownCollection, clipStr(coll))
+// validate checks coll and f (and, with paging, limit, offset and sortby)
+// like memstore does, returning every client mistake as geo.FieldErrors.
+func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging bool) error {
+	if _, ok := collections[coll]; !ok {
+		return fmt.Errorf("postgis: %q: %w", clipStr(coll), data.ErrUnknownCollection)
 	}
 	// PostgreSQL text cannot hold NUL or invalid UTF-8: such ids cannot
 	// exist, so they are client mistakes, not database errors.
@@ -240,7 +242,33 @@ func (s *Store) validate(ctx context.Context, coll string, f geo.Filter) error {
 	if err != nil {
 		return fmt.Errorf("postgis: checking filter: %w", err)
 	}
-	return f.Validate(coll, known)
+	if err := f.Validate(coll, known); err != nil {
+		fes, ok := geo.AsFieldErrors(err)
+		if !ok {
+			return fmt.Errorf("postgis: validating filter: %w", err)
+		}
+		errs = append(errs, fes...)
+	}
+	if paging {
+		if f.Limit > geo.MaxLimit || f.Limit < 0 {
+			errs = append(errs, &geo.FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", geo.MaxLimit, f.Limit)})
+		}
+		if f.Offset < 0 {
+			errs = append(errs, &geo.FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
+		}
+		if key := sortKey(f.SortBy); f.SortBy != "" && !slices.Contains(geo.SortKeys, key) {
+			errs = append(errs, &geo.FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(geo.SortKeys, ", "), clipStr(f.SortBy))})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// sortKey strips the direction prefix of a sortby value.
+func sortKey(sortBy string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(sortBy, "-"), "+")
 }
 
 // storable reports whether s can be a PostgreSQL text value.
@@ -318,7 +346,7 @@ func (s *Store) tierExpr(w *where) string {
 // ascending always last. C collation makes text order Go's string order.
 func orderBy(coll, sortBy string) string {
 	desc := strings.HasPrefix(sortBy, "-")
-	key := strings.TrimPrefix(sortBy, "-")
+	key := sortKey(sortBy)
 	var col string
 	switch coll {
 	case geo.CollZones:
@@ -346,10 +374,10 @@ func orderBy(coll, sortBy string) string {
 // Items returns one page of a collection; NumberMatched comes from the same
 // query (count(*) OVER ()).
 func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
-	if err := s.validate(ctx, coll, f); err != nil {
+	if err := s.validate(ctx, coll, f, true); err != nil {
 		return geo.Page{}, err
 	}
-	if f.Limit <= 0 {
+	if f.Limit == 0 {
 		f.Limit = geo.DefaultLimit
 	}
 	w := &where{}
@@ -501,9 +529,14 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
 // zoneIDs returns the ids of zones matching f (and whose 3857 geometry
 // meets env, when given), sorted by id.
 func (s *Store) zoneIDs(ctx context.Context, f geo.Filter, tile *geo.TileQuery) ([]string, error) {
-	if err := s.validate(ctx, geo.CollZones, f); err != nil {
+	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
 		return nil, err
 	}
+	return s.matchingZoneIDs(ctx, f, tile)
+}
+
+// matchingZoneIDs is zoneIDs for a filter already validated.
+func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *geo.TileQuery) ([]string, error) {
 	w := &where{}
 	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
 	s.zoneWhere(w, f)

@@ -19,6 +19,9 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 	}
 	f := q.Filter
 	f.BBox = nil
+	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
+		return nil, err
+	}
 	tol := geo.SimplifyTolerance(q.Z)
 	var out []geo.LayerFeatures
 	for _, layer := range geo.LayersAt(q.Z) {
@@ -35,7 +38,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 			}
 			for _, a := range as {
 				if len(a.Geom) > 0 {
-					lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.Geom, Properties: adminProperties(a)})
+					lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.Geom, Properties: adminTileProperties(a)})
 				}
 			}
 		case geo.LayerRegions:
@@ -64,11 +67,11 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 					if len(r.Geom) == 0 {
 						continue
 					}
-					lf.Features = append(lf.Features, geo.Feature{ID: r.ID, Geometry: r.Geom, Properties: regionProperties(r)})
+					lf.Features = append(lf.Features, geo.Feature{ID: r.ID, Geometry: r.Geom, Properties: regionTileProperties(r)})
 				}
 			}
 		case geo.LayerZones:
-			ids, err := s.zoneIDs(ctx, f, &q)
+			ids, err := s.matchingZoneIDs(ctx, f, &q)
 			if err != nil {
 				return nil, err
 			}
@@ -79,7 +82,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 					return nil, fmt.Errorf("postgis: tile zones: %w", err)
 				}
 				for _, z := range zs {
-					lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneProperties(z, s.tiers, f.Year)})
+					lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneTileProperties(z, s.tiers, f.Year)})
 				}
 			}
 		case geo.LayerLabels:
@@ -95,11 +98,11 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 					return nil, fmt.Errorf("postgis: tile labels: %w", err)
 				}
 				for _, a := range as {
-					lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.LabelPoint, Properties: adminProperties(a)})
+					lf.Features = append(lf.Features, geo.Feature{ID: a.Code, Geometry: a.LabelPoint, Properties: adminLabelProperties(a)})
 				}
 			}
 			if q.Z >= geo.LabelMinZoom["zone"] {
-				ids, err := s.zoneIDs(ctx, f, &q)
+				ids, err := s.matchingZoneIDs(ctx, f, &q)
 				if err != nil {
 					return nil, err
 				}
@@ -109,7 +112,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 						return nil, fmt.Errorf("postgis: tile labels: %w", err)
 					}
 					for _, z := range zs {
-						lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Point, Properties: zoneProperties(z, s.tiers, f.Year)})
+						lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Point, Properties: zoneLabelProperties(z, s.tiers, f.Year)})
 					}
 				}
 			}
