@@ -173,13 +173,13 @@ func eachRow(ctx context.Context, q querier, sql string, arg any, fn func(pgx.Ro
 	return rows.Err()
 }
 
-// readRegions returns the planning regions in dataset order (ids nil: all).
+// readRegions returns the planning regions sorted by id (ids nil: all).
 func readRegions(ctx context.Context, q querier, ids []string, tol float64) ([]geo.Region, error) {
 	rows, err := q.Query(ctx, `SELECT r.id, r.name, r.name_en, r.kind, r.derived, `+geomExpr("r.geom", "$3")+`, r.source,
 			coalesce(array_agg(m.member_code ORDER BY m.ord) FILTER (WHERE m.member_code IS NOT NULL), '{}'),
 			coalesce(array_agg(m.role ORDER BY m.ord) FILTER (WHERE m.member_code IS NOT NULL), '{}')
 		FROM layoutmap.planning_regions r LEFT JOIN layoutmap.planning_region_members m ON m.region_id = r.id
-		WHERE $1 OR r.id = ANY($2) GROUP BY r.id ORDER BY r.ord`, ids == nil, ids, tol)
+		WHERE $1 OR r.id = ANY($2) GROUP BY r.id ORDER BY r.id COLLATE "C"`, ids == nil, ids, tol)
 	if err != nil {
 		return nil, err
 	}

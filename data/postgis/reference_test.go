@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -158,7 +159,9 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, w := range ds.Regions {
+	wantRegions := slices.Clone(ds.Regions)
+	slices.SortFunc(wantRegions, func(a, b geo.Region) int { return strings.Compare(a.ID, b.ID) })
+	for i, w := range wantRegions {
 		g := rs[i]
 		if g.ID != w.ID || !slices.Equal(g.Members, w.Members) || g.Derived != w.Derived || g.Source != w.Source || len(g.Roles) != len(w.Roles) || !nearGeom(g.Geom, w.Geom) {
 			t.Errorf("region %s differs: %+v", w.ID, g)

@@ -528,20 +528,29 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
 
 // zoneIDs returns the ids of zones matching f (and whose 3857 geometry
 // meets env, when given), sorted by id.
-func (s *Store) zoneIDs(ctx context.Context, f geo.Filter, tile *geo.TileQuery) ([]string, error) {
+func (s *Store) zoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
 	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
 		return nil, err
 	}
 	return s.matchingZoneIDs(ctx, f, tile)
 }
 
+// tileSel restricts zones to a tile: by outline, or by point for labels.
+type tileSel struct {
+	q       geo.TileQuery
+	byPoint bool
+}
+
 // matchingZoneIDs is zoneIDs for a filter already validated.
-func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *geo.TileQuery) ([]string, error) {
+func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
 	w := &where{}
 	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
 	s.zoneWhere(w, f)
-	if tile != nil {
-		w.add("z.geom_3857 && " + tileEnvelope(w, *tile))
+	switch {
+	case tile != nil && tile.byPoint:
+		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))
+	case tile != nil:
+		w.add("z.geom_3857 && " + tileEnvelope(w, tile.q))
 	}
 	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` WHERE `+w.sql()+` ORDER BY z.id COLLATE "C"`, w.args...)
 	if err != nil {

@@ -44,7 +44,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 		case geo.LayerRegions:
 			w := &where{}
 			w.add("geom_3857 && " + tileEnvelope(w, q))
-			rows, err := s.pool.Query(ctx, `SELECT id FROM layoutmap.planning_regions WHERE `+w.sql()+` ORDER BY ord`, w.args...)
+			rows, err := s.pool.Query(ctx, `SELECT id FROM layoutmap.planning_regions WHERE `+w.sql()+` ORDER BY id COLLATE "C"`, w.args...)
 			if err != nil {
 				return nil, fmt.Errorf("postgis: tile regions: %w", err)
 			}
@@ -71,7 +71,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 				}
 			}
 		case geo.LayerZones:
-			ids, err := s.matchingZoneIDs(ctx, f, &q)
+			ids, err := s.matchingZoneIDs(ctx, f, &tileSel{q: q})
 			if err != nil {
 				return nil, err
 			}
@@ -102,7 +102,8 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 				}
 			}
 			if q.Z >= geo.LabelMinZoom["zone"] {
-				ids, err := s.matchingZoneIDs(ctx, f, &q)
+				// Zone labels sit at the zone's point: chosen by the point.
+				ids, err := s.matchingZoneIDs(ctx, f, &tileSel{q: q, byPoint: true})
 				if err != nil {
 					return nil, err
 				}
