@@ -18,7 +18,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/simplify"
 
 	"layoutmap/data"
 	"layoutmap/geo"
@@ -198,55 +197,34 @@ func zoneGeometry(z *geo.Zone) orb.Geometry {
 	return z.Point
 }
 
-// simplifyOutlines precomputes the outlines of every zoom. Zooms whose
-// tolerance is the same share nothing but cost little: a few hundred
-// polygons. Shapes are simplified one by one (Douglas–Peucker), so a border
-// shared by two counties may differ by up to the tolerance, a quarter pixel
-// at that zoom: invisible, and within the differential test's tile unit.
+// simplifyOutlines precomputes the outlines of every zoom (see simplify.go).
+// Shapes are simplified one by one, so a border shared by two counties may
+// differ between them by up to the tolerance, a quarter pixel at that zoom:
+// invisible at the zoom it is drawn at.
 func (s *Store) simplifyOutlines() {
+	var tmp [geo.MaxZoom + 1]orb.MultiPolygon
+	each := func(mp orb.MultiPolygon, set func(z int, g orb.MultiPolygon)) {
+		simplifyAll(rankMP(mp), &tmp)
+		for z, g := range tmp {
+			set(z, g)
+		}
+	}
 	for z := range s.simplified {
-		tol := geo.SimplifyTolerance(uint32(z))
 		o := &s.simplified[z]
-		o.province = simplifyMP(s.province.Geom, tol)
 		o.cities = make([]orb.MultiPolygon, len(s.cities))
-		for i := range s.cities {
-			o.cities[i] = simplifyMP(s.cities[i].Geom, tol)
-		}
 		o.counties = make([]orb.MultiPolygon, len(s.counties))
-		for i := range s.counties {
-			o.counties[i] = simplifyMP(s.counties[i].Geom, tol)
-		}
 		o.regions = make([]orb.MultiPolygon, len(s.regions))
-		for i := range s.regions {
-			o.regions[i] = simplifyMP(s.regions[i].Geom, tol)
-		}
 	}
-}
-
-// simplifyMP returns a simplified copy of mp (mp is kept), dropping rings
-// that collapse below 4 points; nil when nothing is left.
-func simplifyMP(mp orb.MultiPolygon, tol float64) orb.MultiPolygon {
-	if len(mp) == 0 {
-		return nil
+	each(s.province.Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].province = g })
+	for i := range s.cities {
+		each(s.cities[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].cities[i] = g })
 	}
-	g := simplify.DouglasPeucker(tol).MultiPolygon(mp.Clone())
-	out := g[:0]
-	for _, p := range g {
-		if len(p) == 0 || len(p[0]) < 4 {
-			continue
-		}
-		q := p[:1]
-		for _, r := range p[1:] {
-			if len(r) >= 4 {
-				q = append(q, r)
-			}
-		}
-		out = append(out, q)
+	for i := range s.counties {
+		each(s.counties[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].counties[i] = g })
 	}
-	if len(out) == 0 {
-		return nil
+	for i := range s.regions {
+		each(s.regions[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].regions[i] = g })
 	}
-	return out
 }
 
 func (s *Store) isKnown(kind, id string) bool { return s.known[kind][id] }
