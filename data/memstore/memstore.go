@@ -15,7 +15,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -197,34 +199,51 @@ func zoneGeometry(z *geo.Zone) orb.Geometry {
 	return z.Point
 }
 
-// simplifyOutlines precomputes the outlines of every zoom (see simplify.go).
+// simplifyOutlines precomputes the outlines of every zoom (see simplify.go),
+// one shape per job on GOMAXPROCS workers; jobs write disjoint slots.
 // Shapes are simplified one by one, so a border shared by two counties may
 // differ between them by up to the tolerance, a quarter pixel at that zoom:
 // invisible at the zoom it is drawn at.
 func (s *Store) simplifyOutlines() {
-	var tmp [geo.MaxZoom + 1]orb.MultiPolygon
-	each := func(mp orb.MultiPolygon, set func(z int, g orb.MultiPolygon)) {
-		simplifyAll(rankMP(mp), &tmp)
-		for z, g := range tmp {
-			set(z, g)
-		}
-	}
 	for z := range s.simplified {
 		o := &s.simplified[z]
 		o.cities = make([]orb.MultiPolygon, len(s.cities))
 		o.counties = make([]orb.MultiPolygon, len(s.counties))
 		o.regions = make([]orb.MultiPolygon, len(s.regions))
 	}
-	each(s.province.Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].province = g })
+	type job struct {
+		mp  orb.MultiPolygon
+		set func(z int, g orb.MultiPolygon)
+	}
+	var jobs []job
+	jobs = append(jobs, job{s.province.Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].province = g }})
 	for i := range s.cities {
-		each(s.cities[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].cities[i] = g })
+		jobs = append(jobs, job{s.cities[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].cities[i] = g }})
 	}
 	for i := range s.counties {
-		each(s.counties[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].counties[i] = g })
+		jobs = append(jobs, job{s.counties[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].counties[i] = g }})
 	}
 	for i := range s.regions {
-		each(s.regions[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].regions[i] = g })
+		jobs = append(jobs, job{s.regions[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].regions[i] = g }})
 	}
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var tmp [geo.MaxZoom + 1]orb.MultiPolygon
+			for j := range ch {
+				simplifyAll(rankMP(j.mp), &tmp)
+				for z, g := range tmp {
+					j.set(z, g)
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
 }
 
 func (s *Store) isKnown(kind, id string) bool { return s.known[kind][id] }
