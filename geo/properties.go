@@ -22,6 +22,43 @@ import (
 // []map[string]any. A nil, empty or unknown value is never stored (orb writes
 // nil as the string "null"; ST_AsMVT and the GeoJSON encoder leave NULL out).
 
+// What both stores answer, beyond the property schema (the memstore is the
+// reference implementation; the PostGIS store replicates it):
+//
+// Filter per collection:
+//   - bbox: an item matches when the bounding box of its served geometry
+//     intersects the bbox, edges included (PostGIS: geom && envelope).
+//     Zones are served with their outline (Geom), or their Point when they
+//     have no outline.
+//   - city: cities: the city itself; counties: the parent city; zones:
+//     CityCode; regions: regions having one of the cities as a member.
+//   - region: cities: members of the region; counties: counties whose parent
+//     city is a member; zones: zones whose CityCode is a member; regions: the
+//     region itself.
+//   - cluster, chain, tier, year, min_revenue, max_revenue: zones only
+//     (Filter.MatchZone); Filter.Validate rejects them elsewhere.
+//   - Limit 0 means DefaultLimit; Limit above MaxLimit or a negative
+//     Offset is a FieldError, never clamped.
+//
+// Items: Feature.ID is the zone or region id, or the admin code; item
+// properties come from ZoneProperties (for the filter year),
+// AdminProperties and RegionProperties. Item of a zone uses year 0.
+//
+// Tiles: for each layer of LayersAt(z), the features whose geometry bounds
+// intersect the tile bound grown by TileBuffer/TileExtent of a tile on each
+// side in tile space (ST_TileEnvelope(z, x, y, margin => 64/4096.0)).
+// Outlines of the province, cities, counties and regions are simplified by
+// Douglas–Peucker with SimplifyTolerance(z) in degrees, rings under 4
+// vertices dropped, shapes left empty omitted. The zones layer holds zones
+// passing Filter.MatchZone (bbox and paging ignored: the tile is the
+// extent) with their served geometry, unsimplified. The labels layer holds
+// label points inside the buffered bound: cities (z ≥ LabelMinZoom[city]),
+// counties (z ≥ LabelMinZoom[county]), zones passing the filter
+// (z ≥ LabelMinZoom[zone], at Zone.Point); in that order, each by id.
+// Tile properties: AdminTileProperties (province, cities, counties),
+// RegionTileProperties, ZoneTileProperties, AdminLabelProperties and
+// ZoneLabelProperties. Every layer of the zoom is present, even empty.
+
 // Label kinds of the labels tile layer.
 const (
 	LabelCity   = LevelCity

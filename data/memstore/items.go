@@ -12,18 +12,8 @@ import (
 	"layoutmap/geo"
 )
 
-// Filter semantics per collection (the PostGIS store implements the same):
-//
-//   - bbox: an item matches when the bounding box of its served geometry
-//     intersects the bbox, edges included (PostGIS: geom && envelope). Zones
-//     are served with their outline, or their point when they have none.
-//   - city: cities: the city itself; counties: the parent city; zones:
-//     CityCode; regions: regions having one of the cities as a member.
-//   - region: cities: members of the region; counties: counties whose parent
-//     city is a member; zones: zones whose city is a member; regions: the
-//     region itself.
-//   - cluster, chain, tier, year, min_revenue, max_revenue: zones only, by
-//     geo.Filter.MatchZone; other collections reject them (geo.Filter.Validate).
+// Filter semantics per collection are written down once, in geo
+// (properties.go): bbox on geometry bounds, city and region by membership.
 
 // checkFilter validates f for coll against the store's vocabulary and the
 // paging bounds, returning geo.FieldErrors for client mistakes.
