@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -85,6 +86,7 @@ func Run(t *testing.T, s data.Store) {
 	t.Run("BBox", st.bbox)
 	t.Run("NotFound", st.notFound)
 	t.Run("BadFilter", st.badFilter)
+	t.Run("Schema", st.schema)
 	t.Run("Tiles", st.tiles)
 	t.Run("Misc", st.misc)
 }
@@ -843,6 +845,91 @@ func (st *suite) misc(t *testing.T) {
 		p := st.page(t, geo.CollZones, geo.Filter{Cluster: []string{cs.ClusterID}})
 		if p.NumberMatched != cs.Zones {
 			t.Errorf("ClusterStats %s = %d zones, cluster filter %d", cs.ClusterID, cs.Zones, p.NumberMatched)
+		}
+	}
+}
+
+// schema checks that items carry exactly the properties geo builds, so
+// every store speaks the one schema of geo/properties.go.
+func (st *suite) schema(t *testing.T) {
+	byID := map[string]*geo.Zone{}
+	for i := range st.all {
+		byID[st.all[i].ID] = &st.all[i]
+	}
+	for _, year := range []int{0, 2023} {
+		for _, f := range st.page(t, geo.CollZones, geo.Filter{Year: year}).Features {
+			z := byID[f.ID]
+			if z == nil {
+				t.Errorf("zones item %s not in Zones", f.ID)
+				continue
+			}
+			if want := geo.ZoneProperties(z, st.ts, year); !reflect.DeepEqual(f.Properties, want) {
+				t.Errorf("zone %s year %d properties =\n%v\nwant geo.ZoneProperties\n%v", f.ID, year, f.Properties, want)
+			}
+		}
+	}
+	z := st.zoneByName(t, ZhengzhouETDZ)
+	if f, err := st.s.Item(st.ctx, geo.CollZones, z.ID); err != nil || !reflect.DeepEqual(f.Properties, geo.ZoneProperties(z, st.ts, 0)) {
+		t.Errorf("Item(zones, %s) properties = %v (err %v), want geo.ZoneProperties for year 0", z.ID, f.Properties, err)
+	}
+	for _, c := range []struct {
+		coll  string
+		areas []geo.AdminArea
+	}{{geo.CollCities, st.cities}, {geo.CollCounties, st.counties}} {
+		fs := st.page(t, c.coll, geo.Filter{}).Features
+		if len(fs) != len(c.areas) {
+			t.Errorf("%s: %d items, %d admin areas", c.coll, len(fs), len(c.areas))
+			continue
+		}
+		for i, f := range fs {
+			if want := geo.AdminProperties(&c.areas[i]); f.ID != c.areas[i].Code || !reflect.DeepEqual(f.Properties, want) {
+				t.Errorf("%s item %s properties = %v, want geo.AdminProperties %v", c.coll, f.ID, f.Properties, want)
+			}
+		}
+	}
+	regions := map[string]*geo.Region{}
+	for i := range st.regions {
+		regions[st.regions[i].ID] = &st.regions[i]
+	}
+	for _, f := range st.page(t, geo.CollRegions, geo.Filter{}).Features {
+		if r := regions[f.ID]; r == nil || !reflect.DeepEqual(f.Properties, geo.RegionProperties(r)) {
+			t.Errorf("region item %s properties = %v, want geo.RegionProperties", f.ID, f.Properties)
+		}
+	}
+	// Tile properties at z9 around 郑州经济技术开发区.
+	tile := maptile.At(z.Point, 9)
+	lfs, err := st.s.TileFeatures(st.ctx, geo.TileQuery{Z: 9, X: tile.X, Y: tile.Y, Filter: geo.Filter{Year: 2023}})
+	if err != nil {
+		t.Fatalf("TileFeatures: %v", err)
+	}
+	admin := map[string]*geo.AdminArea{}
+	for _, list := range [][]geo.AdminArea{st.cities, st.counties} {
+		for i := range list {
+			admin[list[i].Code] = &list[i]
+		}
+	}
+	for _, l := range lfs {
+		for _, f := range l.Features {
+			var want geo.Properties
+			switch l.Layer {
+			case geo.LayerZones:
+				want = geo.ZoneTileProperties(byID[f.ID], st.ts, 2023)
+			case geo.LayerCities, geo.LayerCounties:
+				want = geo.AdminTileProperties(admin[f.ID])
+			case geo.LayerRegions:
+				want = geo.RegionTileProperties(regions[f.ID])
+			case geo.LayerLabels:
+				if f.Properties["kind"] == geo.LabelZone {
+					want = geo.ZoneLabelProperties(byID[f.ID], st.ts, 2023)
+				} else {
+					want = geo.AdminLabelProperties(admin[f.ID])
+				}
+			default:
+				continue
+			}
+			if !reflect.DeepEqual(f.Properties, want) {
+				t.Errorf("z9 layer %s feature %s properties = %v, want %v", l.Layer, f.ID, f.Properties, want)
+			}
 		}
 	}
 }
