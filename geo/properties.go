@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/paulmach/orb"
 )
 
 // This file is the one property schema of features. Both stores build
@@ -71,7 +73,8 @@ const (
 // Headline). z is not modified; slices in the result are fresh copies.
 //
 // Keys: id, name, name_en, level, level_en, city_code, county_code,
-// lead_industries, approved_area_ha, point_quality, geom_quality, clusters
+// lead_industries, approved_area_ha, lon and lat (the zone's Point, whose
+// origin point_quality gives), point_quality, geom_quality, clusters
 // (cluster ids), cluster_links ({cluster_id, derived, source}), chains,
 // regions, tier, revenue_yi, revenue_year, measure, bound, period,
 // revenue_source (the headline record), revenue (every record:
@@ -88,6 +91,7 @@ func ZoneProperties(z *Zone, ts Tiers, year int) Properties {
 	if z.AreaHa != nil {
 		p["approved_area_ha"] = *z.AreaHa
 	}
+	putPoint(p, z.Point)
 	putStr(p, "point_quality", z.PointQuality)
 	putStr(p, "geom_quality", z.GeomQuality)
 	if len(z.Clusters) > 0 {
@@ -137,13 +141,15 @@ func putHeadline(p Properties, z *Zone, ts Tiers, year int) {
 }
 
 // AdminProperties returns the feature properties of an admin area: code,
-// name, name_en, level, parent_code, source. a is not modified.
+// name, name_en, level, parent_code, lon and lat (the label point), source.
+// a is not modified.
 func AdminProperties(a *AdminArea) Properties {
 	p := Properties{"code": a.Code}
 	putStr(p, "name", a.Name)
 	putStr(p, "name_en", a.NameEN)
 	putStr(p, "level", a.Level)
 	putStr(p, "parent_code", a.ParentCode)
+	putPoint(p, a.LabelPoint)
 	putStr(p, "source", a.Source)
 	return p
 }
@@ -256,6 +262,13 @@ func ZoneLabelProperties(z *Zone, ts Tiers, year int) Properties {
 func putStr(p map[string]any, k, v string) {
 	if v != "" {
 		p[k] = v
+	}
+}
+
+// putPoint sets lon and lat unless pt is the zero point (unknown).
+func putPoint(p map[string]any, pt orb.Point) {
+	if pt != (orb.Point{}) {
+		p["lon"], p["lat"] = pt[0], pt[1]
 	}
 }
 

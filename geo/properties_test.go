@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 func ptr(f float64) *float64 { return &f }
@@ -77,7 +79,7 @@ func TestSortAdminAndRegions(t *testing.T) {
 func TestZoneProperties(t *testing.T) {
 	z := Zone{
 		ID: "zz", Name: "郑州经济技术开发区", NameEN: "Zhengzhou ETDZ", Level: "国家级经济技术开发区",
-		CityCode: "410100", LeadIndustries: []string{"汽车"}, PointQuality: PointGeocoded, GeomQuality: GeomApproximate,
+		CityCode: "410100", LeadIndustries: []string{"汽车"}, Point: orb.Point{113.741036, 34.722424}, PointQuality: PointGeocoded, GeomQuality: GeomApproximate,
 		Clusters: []ZoneCluster{{ClusterID: "c1", Derived: true, Source: "keywords"}},
 		Revenue: []Revenue{
 			{Year: 2019, RevenueYi: 535.1, Measure: "四上企业营业收入", Bound: BoundExact, Period: "Q1", Source: "S68"},
@@ -88,7 +90,7 @@ func TestZoneProperties(t *testing.T) {
 	p := ZoneProperties(&z, DefaultTiers, 2023)
 	want := map[string]any{
 		"id": "zz", "name": "郑州经济技术开发区", "name_en": "Zhengzhou ETDZ", "level": "国家级经济技术开发区",
-		"city_code": "410100", "lead_industries": []string{"汽车"}, "point_quality": PointGeocoded,
+		"city_code": "410100", "lead_industries": []string{"汽车"}, "lon": 113.741036, "lat": 34.722424, "point_quality": PointGeocoded,
 		"geom_quality": GeomApproximate, "clusters": []string{"c1"},
 		"cluster_links": []map[string]any{{"cluster_id": "c1", "derived": true, "source": "keywords"}},
 		"tier":          "t5000", "revenue_yi": 5000.0, "revenue_year": 2023, "measure": "营业收入", "bound": BoundLower,
@@ -145,8 +147,8 @@ func TestRegionProperties(t *testing.T) {
 	if !reflect.DeepEqual(map[string]any(p), want) {
 		t.Errorf("RegionProperties = %#v, want %#v", p, want)
 	}
-	a := AdminProperties(&AdminArea{Code: "410100", Name: "郑州市", Level: LevelCity, ParentCode: "410000"})
-	if a["code"] != "410100" || a["parent_code"] != "410000" || a["name_en"] != nil {
+	a := AdminProperties(&AdminArea{Code: "410100", Name: "郑州市", Level: LevelCity, ParentCode: "410000", LabelPoint: orb.Point{113.6, 34.7}})
+	if a["code"] != "410100" || a["parent_code"] != "410000" || a["name_en"] != nil || a["lon"] != 113.6 || a["lat"] != 34.7 {
 		t.Errorf("AdminProperties = %v", a)
 	}
 }
