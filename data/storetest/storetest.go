@@ -807,6 +807,21 @@ func (st *suite) tiles(t *testing.T) {
 	} else if zs[0].Properties["tier"] != "t5000" || zs[0].Properties["revenue_yi"] != 5000.0 {
 		t.Errorf("z8 zone properties = %v, want tier t5000 and revenue_yi 5000", zs[0].Properties)
 	}
+	// The filter reaches zone labels too (z9 and up).
+	tile = maptile.At(z.Point, 9)
+	lfs, err = st.s.TileFeatures(st.ctx, geo.TileQuery{Z: 9, X: tile.X, Y: tile.Y, Filter: geo.Filter{Year: 2023, MinRevenue: &five}})
+	if err != nil {
+		t.Fatalf("TileFeatures(filtered z9): %v", err)
+	}
+	var zoneLabels []string
+	for _, l := range layer(t, lfs, geo.LayerLabels) {
+		if l.Properties["kind"] == geo.LabelZone {
+			zoneLabels = append(zoneLabels, l.ID)
+		}
+	}
+	if !slices.Equal(zoneLabels, []string{z.ID}) {
+		t.Errorf("z9 zone labels with min_revenue=5000&year=2023 = %v, want [%s]", zoneLabels, z.ID)
+	}
 	// A tile far from Henan is empty but keeps its layers.
 	lfs, err = st.s.TileFeatures(st.ctx, geo.TileQuery{Z: 6, X: 0, Y: 0})
 	if err != nil {
