@@ -12,10 +12,10 @@ func box(x0, y0, x1, y1 float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
 }
 
-// smallDataset is a stand-in with real codes and one sourced revenue fact
-// (郑州经开区 2023 营业收入 ≥ 5000亿, S13) until the bundled dataset
-// (data/henan) lands; then these tests load henan.Load() instead.
-// TODO(#3): switch to the bundled dataset after merging main.
+// smallDataset is a four-area, two-zone dataset with real codes and one
+// sourced revenue fact (郑州经开区 2023 营业收入 ≥ 5000亿, S13). Import edge
+// cases mutate it; the bundled dataset (bundled_test.go) carries the
+// conformance, differential and round-trip tests.
 func smallDataset() *data.Dataset {
 	area := 1249.0
 	return &data.Dataset{

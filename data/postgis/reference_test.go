@@ -9,7 +9,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"layoutmap/data"
 	"layoutmap/geo"
 )
 
@@ -247,4 +246,3 @@ func nearGeom(a, b orb.MultiPolygon) bool {
 	return true
 }
 
-var _ = data.ErrNotFound
