@@ -245,4 +245,3 @@ func nearGeom(a, b orb.MultiPolygon) bool {
 	}
 	return true
 }
-
