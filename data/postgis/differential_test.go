@@ -137,6 +137,41 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
+	mc, _ := mem.Collections(ctx)
+	pc, err := pg.Collections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range mc {
+		g, w := pc[i], mc[i]
+		if g.ID != w.ID || g.Title != w.Title || g.TitleEN != w.TitleEN || g.Description != w.Description || g.ItemCount != w.ItemCount ||
+			g.GeomQuality != w.GeomQuality || g.DatasetVersion != w.DatasetVersion || !near(g.Extent.Min, w.Extent.Min) || !near(g.Extent.Max, w.Extent.Max) {
+			t.Errorf("collection %s: %+v, memstore %+v", w.ID, g, w)
+		}
+	}
+	for _, lv := range []string{geo.LevelProvince, geo.LevelCity, geo.LevelCounty, "town"} {
+		want, werr := mem.AdminAreas(ctx, lv)
+		got, gerr := pg.AdminAreas(ctx, lv)
+		if (werr == nil) != (gerr == nil) || len(got) != len(want) {
+			t.Errorf("AdminAreas(%s): %d, %v; memstore %d, %v", lv, len(got), gerr, len(want), werr)
+		}
+	}
+	mt, _ := mem.Taxonomy(ctx)
+	pt, err := pg.Taxonomy(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := mustJSON(pt), mustJSON(mt); a != b {
+		t.Errorf("taxonomy differs:\n%s\nmemstore\n%s", a, b)
+	}
+	mr, _ := mem.Regions(ctx)
+	pr, err := pg.Regions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := mustJSON(pr), mustJSON(mr); a != b {
+		t.Errorf("regions differ:\n%s\nmemstore\n%s", a, b)
+	}
 	// Tiles at fixed z/x/y over Henan.
 	tiles := []geo.TileQuery{{Z: 5, X: 26, Y: 12}, {Z: 6, X: 52, Y: 25}, {Z: 7, X: 104, Y: 51}, {Z: 8, X: 208, Y: 102}, {Z: 9, X: 417, Y: 204},
 		{Z: 11, X: 1671, Y: 818}, {Z: 12, X: 3342, Y: 1636}, {Z: 9, X: 417, Y: 204, Filter: geo.Filter{Cluster: clusters[:2], Year: 2023}}, {Z: 3, X: 0, Y: 0}}
@@ -199,4 +234,12 @@ func nearGeometry(a, b orb.Geometry) bool {
 		return ok && nearGeom(mp, orb.MultiPolygon{b})
 	}
 	return false
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

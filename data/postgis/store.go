@@ -100,6 +100,9 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 
 // AdminAreas returns the admin areas of a level, sorted by code.
 func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error) {
+	if level != geo.LevelProvince && level != geo.LevelCity && level != geo.LevelCounty {
+		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", clipStr(level))}}
+	}
 	as, err := readAdmin(ctx, s.pool, "a.level = $1", 0, level)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: admin areas: %w", err)
@@ -134,11 +137,14 @@ var collections = map[string]struct{ table, level string }{
 	geo.CollRegions:  {"planning_regions", ""},
 }
 
-// Collections lists the collections with extent, item count and version.
+// Collections lists the collections with extent, item count and the
+// dataset version; titles and descriptions are memstore's, word for word,
+// so both stores describe the data alike.
 func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
-	v, err := s.Version(ctx)
-	if err != nil {
-		return nil, err
+	var v int64
+	var vintage string
+	if err := s.pool.QueryRow(ctx, `SELECT version, vintage FROM layoutmap.dataset_meta`).Scan(&v, &vintage); err != nil {
+		return nil, fmt.Errorf("postgis: collections: %w", err)
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT 'cities', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'city'
@@ -168,27 +174,27 @@ func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("postgis: collections: %w", err)
 	}
+	admin := "Outlines from a third-party boundary package, not an official survey"
+	if vintage != "" {
+		admin += "; vintage " + vintage
+	}
+	text := map[string][3]string{
+		geo.CollCities:   {"地级行政区", "City-level divisions", "Henan's city-level divisions (17 cities and 济源), outlines dissolved from counties. " + admin},
+		geo.CollCounties: {"县级行政区", "County-level divisions", "Henan's county-level divisions. " + admin},
+		geo.CollZones:    {"开发区", "Development zones", "Development zones with level, lead industries, clusters and revenue; outlines are approximate"},
+		geo.CollRegions:  {"规划区域", "Planning regions", "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities"},
+	}
 	out := make([]geo.Collection, 0, len(geo.CollectionNames))
 	for _, n := range geo.CollectionNames {
 		c := byName[n]
-		c.Title, c.TitleEN, c.Description, c.GeomQuality = collectionText(n)
+		c.Title, c.TitleEN, c.Description = text[n][0], text[n][1], text[n][2]
+		if n == geo.CollZones {
+			c.GeomQuality = geo.GeomApproximate
+		}
 		c.DatasetVersion = v
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-// collectionText: TODO(#3) take titles from geo once the memstore branch defines them.
-func collectionText(n string) (title, titleEN, desc, quality string) {
-	switch n {
-	case geo.CollCities:
-		return "地级行政区", "City-level divisions", "Henan's city-level divisions (17 cities and 济源)", geo.GeomOfficial
-	case geo.CollCounties:
-		return "县级行政区", "County-level divisions", "Henan's county-level divisions", geo.GeomOfficial
-	case geo.CollZones:
-		return "开发区", "Development zones", "Development zones with revenue tier, clusters and sources", geo.GeomApproximate
-	}
-	return "规划区域", "Planning regions", "中心引领、两带支撑、四区协同", geo.GeomOfficial
 }
 
 // known checks filter ids against the stored vocabulary in one query.
