@@ -210,3 +210,30 @@ func TestOpenWithoutDatabase(t *testing.T) {
 		t.Fatal("Ping succeeded without a database")
 	}
 }
+
+// TestRecoversWhenDatabaseArrives: a store opened before its database
+// exists reports not ready, then answers once the database is there,
+// without reopening.
+func TestRecoversWhenDatabaseArrives(t *testing.T) {
+	url := pgtest.NewDB(t)
+	s, err := postgis.Open(t.Context(), postgis.Config{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ping(t.Context()); err == nil {
+		t.Fatal("Ping succeeded before the schema exists")
+	}
+	if _, err := postgis.Migrate(t.Context(), url); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(t.Context()); err != nil {
+		t.Fatalf("Ping after migrate: %v", err)
+	}
+	if _, err := postgis.ImportDataset(t.Context(), url, replaceWith(smallDataset()), postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Version(t.Context()); err != nil || v != 1 {
+		t.Fatalf("version %d, %v after import; want 1", v, err)
+	}
+}
