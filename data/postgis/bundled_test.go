@@ -12,7 +12,7 @@ import (
 
 // bundled returns a store on a fresh database holding the bundled dataset,
 // and the dataset itself.
-func bundled(t *testing.T) (string, *postgis.Store, *data.Dataset) {
+func bundled(t testing.TB) (string, *postgis.Store, *data.Dataset) {
 	t.Helper()
 	ds, err := henan.Load()
 	if err != nil {
