@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"layoutmap/data/henan"
 	"layoutmap/data/postgis"
 	"layoutmap/data/postgis/pgtest"
 	"layoutmap/geo"
@@ -220,4 +221,25 @@ func FuzzReadZones(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestImportBundled(t *testing.T) {
+	url, s := migrated(t)
+	var progress bytes.Buffer
+	rep, err := Run(t.Context(), url, Options{Bundled: henan.Load, Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := henan.Load()
+	if rep.Version != 1 || rep.Counts["zones"] != len(ds.Zones) || rep.Counts["admin_areas"] != len(ds.Admin) || len(rep.Repaired) != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	// A second import of the same data only bumps the version.
+	rep, err = Run(t.Context(), url, Options{Bundled: henan.Load})
+	if err != nil || rep.Version != 2 {
+		t.Fatalf("second import: version %d, %v; want 2", rep.Version, err)
+	}
+	if got := zoneIDs(t, s, geo.Filter{}); len(got) != len(ds.Zones) {
+		t.Fatalf("%d zones served, want %d", len(got), len(ds.Zones))
+	}
 }
