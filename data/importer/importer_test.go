@@ -243,3 +243,17 @@ func TestImportBundled(t *testing.T) {
 		t.Fatalf("%d zones served, want %d", len(got), len(ds.Zones))
 	}
 }
+
+func FuzzReadAdmin(f *testing.F) {
+	b, _ := os.ReadFile("testdata/admin.geojson")
+	f.Add(string(b))
+	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[1,2],[1,2]]]},"properties":{"code":"410000"}}]}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		as, _, _ := ReadAdmin(strings.NewReader(in), "f.geojson", nil, map[string]string{})
+		for _, a := range as {
+			if a.Code == "" || a.Source == "" || len(a.Geom) == 0 {
+				t.Fatalf("accepted %+v", a)
+			}
+		}
+	})
+}
