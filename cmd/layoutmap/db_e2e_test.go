@@ -90,3 +90,54 @@ func TestPostGISServesLikeEmbedded(t *testing.T) {
 		t.Errorf("/readyz on PostGIS: %d", s)
 	}
 }
+
+// TestServeStartsWithoutDatabase: serve --database-url starts while the
+// database is unreachable, /readyz says so (503), and turns ready once the
+// database answers, without a restart.
+func TestServeStartsWithoutDatabase(t *testing.T) {
+	c, err := pgtest.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	name, url, err := c.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The role does not exist yet: every connection fails until it does.
+	late := strings.Replace(url, "postgres://postgres@", "postgres://late@", 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, serveConfig{Addr: "127.0.0.1:0", DatabaseURL: late, RequestTimeout: 5 * time.Second}, io.Discard, ready)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("serve did not start without its database: %v", err)
+	}
+	status := func() int {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := status(); s != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz without database: %d, want 503", s)
+	}
+	if err := run(t.Context(), []string{"import", "--database-url", url}, func(string) string { return "" }, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Exec(t.Context(), name, "CREATE ROLE late LOGIN; GRANT USAGE ON SCHEMA layoutmap TO late; GRANT SELECT ON ALL TABLES IN SCHEMA layoutmap TO late"); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != http.StatusOK {
+		t.Fatalf("/readyz once the database answers: %d, want 200", s)
+	}
+}
