@@ -62,6 +62,7 @@ func New(cfg Config) *fiber.App {
 	handle := errorHandler(cfg.Logger)
 	app := fiber.New(fiber.Config{
 		ErrorHandler: handle,
+		JSONEncoder:  marshalJSON,
 		// Strings from c.Params/c.Query alias fasthttp's reused buffers;
 		// Immutable copies them so nothing a handler keeps is overwritten.
 		Immutable:             true,

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -252,7 +253,8 @@ func itemsLinks(href string, f geo.Filter, returned, matched int) []Link {
 		if csv {
 			q.Set("f", "csv")
 		}
-		return href + "?" + q.Encode()
+		// Commas separate list values; leaving them unescaped keeps links readable.
+		return href + "?" + strings.ReplaceAll(q.Encode(), "%2C", ",")
 	}
 	links := []Link{
 		{Href: at(f.Offset, false), Rel: "self", Type: ContentTypeGeoJSON, Title: "this page"},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -144,7 +145,7 @@ func cleanProperties(p geo.Properties) geo.Properties {
 
 // appendFeature writes one Feature; extra members (links) follow properties.
 func appendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error) {
-	id, err := json.Marshal(f.ID)
+	id, err := marshalJSON(f.ID)
 	if err != nil {
 		return b, err
 	}
@@ -154,14 +155,14 @@ func appendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error
 	if b, err = appendGeometry(b, f.Geometry); err != nil {
 		return b, fmt.Errorf("api: feature %s: %w", f.ID, err)
 	}
-	props, err := json.Marshal(cleanProperties(f.Properties)) // map keys sorted: stable output
+	props, err := marshalJSON(cleanProperties(f.Properties)) // map keys sorted: stable output
 	if err != nil {
 		return b, fmt.Errorf("api: feature %s properties: %w", f.ID, err)
 	}
 	b = append(b, `,"properties":`...)
 	b = append(b, props...)
 	for _, k := range sortedKeys(extra) {
-		v, err := json.Marshal(extra[k])
+		v, err := marshalJSON(extra[k])
 		if err != nil {
 			return b, err
 		}
@@ -193,7 +194,7 @@ func appendFeatureCollection(b []byte, fc featureCollection, fs []geo.Feature) (
 			return b, err
 		}
 	}
-	links, err := json.Marshal(fc.Links)
+	links, err := marshalJSON(fc.Links)
 	if err != nil {
 		return b, err
 	}
@@ -206,4 +207,16 @@ func appendFeatureCollection(b []byte, fc featureCollection, fs []geo.Feature) (
 	b = append(b, `,"links":`...)
 	b = append(b, links...)
 	return append(b, '}'), nil
+}
+
+// marshalJSON is json.Marshal without HTML escaping: links keep their "&"
+// and sources their "<" readable; nothing here is embedded in HTML.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -160,10 +162,14 @@ func (s *server) openapi(c *fiber.Ctx) error {
 	if err := s.noParams(c); err != nil {
 		return err
 	}
-	body, err := json.MarshalIndent(openAPIDoc(s.cfg.Version), "", "  ")
-	if err != nil {
-		return err
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(openAPIDoc(s.cfg.Version)); err != nil {
+		return fmt.Errorf("api: encoding openapi: %w", err)
 	}
+	body := buf.Bytes()
 	c.Set(fiber.HeaderContentType, ContentTypeOpenAPI)
 	return c.Send(body)
 }

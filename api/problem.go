@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -89,7 +88,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 				slog.String("request_id", p.RequestID), slog.String("method", c.Method()),
 				slog.String("path", c.Path()), slog.Int("status", p.Status), slog.Any("err", err))
 		}
-		body, merr := json.Marshal(p)
+		body, merr := marshalJSON(p)
 		if merr != nil {
 			return merr
 		}
