@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"layoutmap/data"
+	"layoutmap/geo"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -87,9 +88,9 @@ func TestRoutes(t *testing.T) {
 		{"collection", "/api/v1/collections/zones", ContentTypeJSON, []string{`"id":"zones"`, `"itemType":"feature"`, `"bbox":[[`}},
 		{"items", "/api/v1/collections/zones/items", ContentTypeGeoJSON, []string{`"type":"FeatureCollection"`, `"numberMatched":`, `"numberReturned":`, `"timeStamp":"2026-01-02T03:04:05Z"`, "郑州经济技术开发区"}},
 		{"items cities", "/api/v1/collections/cities/items?limit=2", ContentTypeGeoJSON, []string{`"type":"MultiPolygon"`, `"rel":"next"`}},
-		{"items csv", "/api/v1/collections/zones/items?f=csv", ContentTypeCSV, []string{utf8BOM + "id,name,name_en,level"}},
+		{"items csv", "/api/v1/collections/zones/items?f=csv", ContentTypeCSV, []string{"\xef\xbb\xbfid,name,name_en,level"}},
 		{"item", "/api/v1/collections/cities/items/410100", ContentTypeGeoJSON, []string{`"type":"Feature","id":"410100"`, `"rel":"collection"`}},
-		{"item csv", "/api/v1/collections/cities/items/410100?f=csv", ContentTypeCSV, []string{utf8BOM + "id,", "\n410100,郑州市"}},
+		{"item csv", "/api/v1/collections/cities/items/410100?f=csv", ContentTypeCSV, []string{"\xef\xbb\xbfid,", "\n410100,郑州市"}},
 		{"clusters", "/api/v1/clusters", ContentTypeJSON, []string{`"clusters":[`, `"keywords":`}},
 		{"chains", "/api/v1/chains", ContentTypeJSON, []string{`"chains":`}},
 		{"regions", "/api/v1/regions", ContentTypeJSON, []string{`"regions":[`, `"members":[`}},
@@ -412,3 +413,5 @@ func TestGolden(t *testing.T) {
 	golden(t, "items_zones.csv", get(t, app, q+"&f=csv").body)
 	golden(t, "openapi.json", get(t, app, "/api/v1/openapi.json").body)
 }
+
+func itemsFilterAll() geo.Filter { return geo.Filter{Limit: geo.MaxLimit} }
