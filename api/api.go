@@ -65,7 +65,10 @@ func New(cfg Config) *fiber.App {
 		JSONEncoder:  marshalJSON,
 		// Strings from c.Params/c.Query alias fasthttp's reused buffers;
 		// Immutable copies them so nothing a handler keeps is overwritten.
-		Immutable:             true,
+		Immutable: true,
+		// Item ids may be Chinese or contain escaped characters; match and
+		// pass them decoded.
+		UnescapePath:          true,
 		DisableStartupMessage: true,
 		AppName:               "layoutmap " + cfg.Version,
 		// The write timeout outlives the request deadline so a store that

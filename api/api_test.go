@@ -129,6 +129,7 @@ func TestErrors(t *testing.T) {
 		{"unknown collection", "/api/v1/collections/provinces", 404, ""},
 		{"unknown collection items", "/api/v1/collections/provinces/items", 404, ""},
 		{"unknown item", "/api/v1/collections/zones/items/nope", 404, ""},
+		{"unknown escaped item", "/api/v1/collections/zones/items/%E9%83%91%E5%B7%9E", 404, ""},
 		{"unknown item collection", "/api/v1/collections/nope/items/1", 404, ""},
 		{"unknown param", "/api/v1/collections/zones/items?colour=red", 400, "colour"},
 		{"unknown param on landing", "/api/v1?x=1", 400, "x"},
