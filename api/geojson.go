@@ -132,10 +132,14 @@ func appendGeometry(b []byte, g orb.Geometry) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// cleanProperties drops nil values: GeoJSON clients show "null" as data.
+// cleanProperties drops nil values (GeoJSON clients show "null" as data)
+// and rounds the lon/lat properties like the coordinates.
 func cleanProperties(p geo.Properties) geo.Properties {
 	out := make(geo.Properties, len(p))
 	for k, v := range p {
+		if x, ok := v.(float64); ok && (k == "lon" || k == "lat") {
+			v = round6(x)
+		}
 		if v != nil {
 			out[k] = v
 		}

@@ -1,14 +1,24 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 
 	"layoutmap/data"
+	"layoutmap/data/henan"
+	"layoutmap/data/memstore"
+	"layoutmap/geo"
 )
 
-// openEmbedded loads the bundled dataset into the in-memory store.
-// TODO(issue 2): henan.Load + memstore.New once the dataset and memstore
-// branches are merged.
+// openEmbedded loads the bundled dataset (compiled into the binary) into
+// the in-memory store with the default revenue tiers.
 func openEmbedded() (data.Store, error) {
-	return nil, errors.New("embedded store not merged yet")
+	ds, err := henan.Load()
+	if err != nil {
+		return nil, fmt.Errorf("loading data/henan: %w", err)
+	}
+	s, err := memstore.New(ds, geo.DefaultTiers)
+	if err != nil {
+		return nil, fmt.Errorf("indexing: %w", err)
+	}
+	return s, nil
 }
