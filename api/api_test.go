@@ -348,8 +348,40 @@ func TestFilters(t *testing.T) {
 	if got := ids("max_revenue=6000&year=2023"); slices.Contains(got, "郑州经济技术开发区") {
 		t.Errorf("max_revenue=6000&year=2023: %v, a lower bound must not match a maximum", got)
 	}
-	if got := ids("city=410100"); len(got) == 0 || slices.ContainsFunc(got, func(n string) bool { return !strings.HasPrefix(n, "郑州") && !strings.Contains(n, "郑") }) {
-		t.Logf("city=410100: %v", got)
+	props := func(q string) []map[string]any {
+		var fc featureColl
+		decode(t, get(t, app, "/api/v1/collections/zones/items?limit=10000&"+q), &fc)
+		var out []map[string]any
+		for _, f := range fc.Features {
+			out = append(out, f.Properties)
+		}
+		return out
+	}
+	cases := []struct {
+		q    string
+		keep func(p map[string]any) bool
+	}{
+		{"city=410100", func(p map[string]any) bool { return p["city_code"] == "410100" }},
+		// 豫北跨区域协同发展示范区 is 安阳, 鹤壁 and 濮阳.
+		{"region=demo_north", func(p map[string]any) bool {
+			return slices.Contains([]any{"410500", "410600", "410900"}, p["city_code"])
+		}},
+		{"cluster=equipment", func(p map[string]any) bool { return slices.Contains(p["clusters"].([]any), any("equipment")) }},
+		{"tier=no_data", func(p map[string]any) bool { return p["tier"] == "no_data" && p["revenue_yi"] == nil }},
+		{"year=2023&min_revenue=1000", func(p map[string]any) bool {
+			return p["revenue_year"] == 2023.0 && p["revenue_yi"].(float64) >= 1000 && p["bound"] != "upper"
+		}},
+	}
+	for _, tc := range cases {
+		got := props(tc.q)
+		if len(got) == 0 {
+			t.Errorf("%s: no zones", tc.q)
+		}
+		for _, p := range got {
+			if !tc.keep(p) {
+				t.Errorf("%s: zone %v (%v) does not belong", tc.q, p["id"], p["name"])
+			}
+		}
 	}
 }
 
