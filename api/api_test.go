@@ -320,6 +320,16 @@ func TestPaging(t *testing.T) {
 			}
 		}
 	})
+	t.Run("csv pages by Link header", func(t *testing.T) {
+		r := get(t, app, "/api/v1/collections/zones/items?f=csv&limit=5&offset=5&sortby=name")
+		l := r.header.Get("Link")
+		if !strings.Contains(l, `offset=10&sortby=name&f=csv>; rel="next"`) || !strings.Contains(l, `rel="prev"`) {
+			t.Errorf("Link %q, want next (offset=10, f=csv) and prev", l)
+		}
+		if lines := bytes.Count(r.body, []byte("\n")); lines != 6 {
+			t.Errorf("csv has %d lines, want header + 5", lines)
+		}
+	})
 	t.Run("offset past the end", func(t *testing.T) {
 		var fc featureColl
 		decode(t, get(t, app, "/api/v1/collections/zones/items?offset=100000"), &fc)

@@ -220,6 +220,22 @@ func (s *server) items(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
+	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, len(page.Features), page.NumberMatched)
+	// RFC 8288 Link headers carry next/prev for CSV clients, which have
+	// no body member to find them in; JSON clients get them too.
+	var hdr []string
+	for _, l := range links {
+		if l.Rel == "next" || l.Rel == "prev" {
+			href := l.Href
+			if iq.format == "csv" {
+				href += "&f=csv"
+			}
+			hdr = append(hdr, "<"+href+`>; rel="`+l.Rel+`"`)
+		}
+	}
+	if len(hdr) > 0 {
+		c.Set(fiber.HeaderLink, strings.Join(hdr, ", "))
+	}
 	if iq.format == "csv" {
 		return s.sendCSV(c, coll, page.Features)
 	}
@@ -227,7 +243,7 @@ func (s *server) items(c *fiber.Ctx) error {
 		NumberMatched:  page.NumberMatched,
 		NumberReturned: len(page.Features),
 		TimeStamp:      s.cfg.Now().UTC().Format(time.RFC3339),
-		Links:          itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, len(page.Features), page.NumberMatched),
+		Links:          links,
 	}
 	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, page.Features)
 	if err != nil {
