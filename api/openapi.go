@@ -108,6 +108,7 @@ func openAPIDoc(version string) obj {
 	fOnly := []obj{pagingParams()[3]}
 	itemsParams := append(append([]obj{collParam}, filterParams()...), pagingParams()...)
 	geojson := obj{"description": "GeoJSON (RFC 7946): WGS84 lon/lat, exterior rings counter-clockwise, at most 6 decimals.",
+		"headers": obj{"Link": obj{"description": "RFC 8288 next/prev links of an items page (also for CSV).", "schema": str()}},
 		"content": obj{
 			ContentTypeGeoJSON: obj{"schema": obj{"type": "object"}},
 			"text/csv":         obj{"schema": obj{"type": "string"}},
