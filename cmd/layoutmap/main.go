@@ -57,6 +57,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		cfg, err := parseServe(args, getenv, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // the flag package has printed the usage
+		}
 		if err != nil {
 			return err
 		}

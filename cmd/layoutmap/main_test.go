@@ -63,6 +63,10 @@ func TestRunCommands(t *testing.T) {
 	if err := run(ctx, []string{"version"}, env(), &out, &out); err != nil || out.String() != "layoutmap "+version+"\n" {
 		t.Errorf("version: %q, %v", out.String(), err)
 	}
+	out.Reset()
+	if err := run(ctx, []string{"serve", "-h"}, env(), &out, &out); err != nil || !strings.Contains(out.String(), "-database-url") {
+		t.Errorf("serve -h: %v, output %q; want usage naming -database-url", err, out.String())
+	}
 	for _, cmd := range []string{"migrate", "import", "frobnicate"} {
 		if err := run(ctx, []string{cmd}, env(), &out, &out); err == nil {
 			t.Errorf("%s without a database: no error", cmd)
