@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -248,7 +247,7 @@ func TestServerErrors(t *testing.T) {
 type downStore struct{ data.Store }
 
 func (downStore) Ping(ctx context.Context) error {
-	return fmt.Errorf("ping: %w", context.DeadlineExceeded)
+	return errors.New("ping: dial tcp 127.0.0.1:5432: connect: connection refused")
 }
 
 type featureColl struct {
