@@ -1,0 +1,629 @@
+package static
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/geo"
+)
+
+// Scene is what an image shows: the caller's data for one request. Admin
+// holds the province, cities and counties (any order); Zones are the zones
+// the filter selected (already filtered: the renderer draws them all);
+// Filter is the request's filter, used for the tier year and the caption.
+// The renderer does not modify a Scene.
+type Scene struct {
+	Admin    []geo.AdminArea
+	Zones    []geo.Zone
+	Regions  []geo.Region
+	Taxonomy geo.Taxonomy
+	Tiers    geo.Tiers
+	Filter   geo.Filter
+	// Attribution replaces DefaultAttribution[lang] when set.
+	Attribution string
+}
+
+// Label rules. Zone names appear from geo.LabelMinZoom["zone"] as in the
+// tiles, or at any zoom when the filter leaves few zones: a report of "the
+// zones over 1000亿" wants their names on the province map.
+const (
+	fewZones     = 15
+	clipMargin   = 8
+	minStep      = 0.2
+	markerRadius = 4.0
+	// markerBelow: zones whose outline is smaller than this many px also
+	// get a marker, so a zone stays visible on a province overview.
+	markerBelow = 7.0
+	pad         = 10.0
+)
+
+// layout turns a scene into the display list of one image.
+func layout(s *Scene, o Options) *drawing {
+	v := NewView(o)
+	w, h := float64(o.Width), float64(o.Height)
+	d := &drawing{Width: o.Width, Height: o.Height}
+	clip := box{-clipMargin, -clipMargin, w + clipMargin, h + clipMargin}
+	lang := o.Lang
+	name := func(zh, en string) string {
+		if lang == LangEN && en != "" {
+			return en
+		}
+		return zh
+	}
+
+	d.group("background").shape(shape{Rings: [][]pt{rectRing(box{0, 0, w, h})}, Closed: true, Fill: colBackground})
+
+	var province, cities, counties []*geo.AdminArea
+	for i := range s.Admin {
+		a := &s.Admin[i]
+		switch a.Level {
+		case geo.LevelProvince:
+			province = append(province, a)
+		case geo.LevelCity:
+			cities = append(cities, a)
+		case geo.LevelCounty:
+			counties = append(counties, a)
+		}
+	}
+	byCode := func(as []*geo.AdminArea) {
+		slices.SortFunc(as, func(a, b *geo.AdminArea) int { return cmp.Compare(a.Code, b.Code) })
+	}
+	byCode(province)
+	byCode(cities)
+	byCode(counties)
+	regions := make([]*geo.Region, len(s.Regions))
+	for i := range s.Regions {
+		regions[i] = &s.Regions[i]
+	}
+	// Centre under belts under demo areas, so the small centre stays visible.
+	kindRank := map[string]int{geo.RegionDemo: 0, geo.RegionBelt: 1, geo.RegionCentre: 2}
+	slices.SortFunc(regions, func(a, b *geo.Region) int {
+		return cmp.Or(cmp.Compare(kindRank[a.Kind], kindRank[b.Kind]), cmp.Compare(a.ID, b.ID))
+	})
+
+	outline := func(id string, as []*geo.AdminArea, fill, stroke color.NRGBA, width float64) {
+		g := d.group(id)
+		for _, a := range as {
+			g.shape(shape{Rings: project(v, ringsOf(a.Geom), clip, minStep), Closed: true, Fill: fill, Stroke: stroke, Width: width})
+		}
+	}
+	if o.Has(LayerProvince) {
+		outline("province-fill", province, colProvince, color.NRGBA{}, 0)
+	}
+	if o.Has(LayerRegions) {
+		g := d.group("regions-fill")
+		for _, r := range regions {
+			g.shape(shape{Rings: project(v, ringsOf(r.Geom), clip, minStep), Closed: true, Fill: withAlpha(regionColor(r.Kind), 30)})
+		}
+	}
+	if o.Has(LayerCounties) {
+		outline("counties", counties, color.NRGBA{}, colCountyLn, 0.6)
+	}
+	if o.Has(LayerCities) {
+		outline("cities", cities, color.NRGBA{}, colCityLn, 1)
+	}
+	if o.Has(LayerProvince) {
+		outline("province", province, color.NRGBA{}, colProvinceLn, 1.6)
+	}
+	if o.Has(LayerRegions) {
+		g := d.group("regions")
+		for _, r := range regions {
+			sh := shape{Rings: project(v, ringsOf(r.Geom), clip, minStep), Closed: true, Stroke: regionColor(r.Kind), Width: 2}
+			if r.Derived {
+				// Derived membership (the belts) is drawn dashed: it is our
+				// reading of the plan, not a boundary the plan draws.
+				sh.Dash = []float64{7, 4}
+			}
+			g.shape(sh)
+		}
+	}
+
+	// Zones: the colour and the drawing order.
+	zs := zoneStyles(s, o)
+	var drawn []zoneStyle
+	if o.Has(LayerZones) {
+		g := d.group("zones")
+		for _, z := range zs {
+			rings := project(v, ringsOf(z.zone.Geom), clip, minStep)
+			x, y := v.Pixel(z.point)
+			b, ok := ringsBox(rings)
+			if !ok && !(box{x, y, x, y}).overlaps(clip) {
+				continue
+			}
+			stroke := darker(z.fill, 0.55)
+			if z.tier == geo.TierNoData && o.Color == ColorTier {
+				stroke = NoDataStroke
+			}
+			sh := shape{Rings: rings, Closed: true, Fill: withAlpha(z.fill, 215), Stroke: stroke, Width: 0.9}
+			if z.zone.GeomQuality != geo.GeomOfficial {
+				// Approximate outlines are dashed, as in the web map and the
+				// legend, so nobody reads them as surveyed boundaries.
+				sh.Dash = []float64{3, 2}
+			}
+			g.shape(sh)
+			if !ok || math.Max(b.X1-b.X0, b.Y1-b.Y0) < markerBelow {
+				g.shape(shape{Rings: [][]pt{circleRing(x, y, markerRadius, 16)}, Closed: true, Fill: z.fill, Stroke: stroke, Width: 1})
+			}
+			z.x, z.y = x, y
+			drawn = append(drawn, z)
+		}
+	}
+
+	// Furniture first, so labels avoid it.
+	var taken []box
+	furniture := d.group("furniture")
+	if !o.Plain {
+		taken = append(taken, layoutFurniture(furniture, s, o, v, drawn)...)
+	}
+
+	labels := d.group("labels")
+	frame := box{2, 2, w - 2, h - 2}
+	place := func(l label, candidates [][2]float64) bool {
+		tw := textWidth(l.S, l.Size)
+		for _, c := range candidates {
+			l := l
+			l.X, l.Y = c[0], c[1]
+			var b box
+			switch l.Anchor {
+			case anchorMiddle:
+				b = box{l.X - tw/2, l.Y - l.Size*0.88, l.X + tw/2, l.Y + l.Size*0.12}
+			case anchorEnd:
+				b = box{l.X - tw, l.Y - l.Size*0.88, l.X, l.Y + l.Size*0.12}
+			default:
+				b = box{l.X, l.Y - l.Size*0.88, l.X + tw, l.Y + l.Size*0.12}
+			}
+			b = b.pad(2)
+			if !b.inside(frame) || slices.ContainsFunc(taken, b.overlaps) {
+				continue
+			}
+			taken = append(taken, b)
+			labels.label(l)
+			return true
+		}
+		return false
+	}
+	tz := v.TileZoom()
+	if o.Has(LayerCities) {
+		for _, c := range cities {
+			x, y := v.Pixel(c.LabelPoint)
+			place(label{S: name(c.Name, c.NameEN), Size: 13, Fill: colCityText, Halo: 3, Anchor: anchorMiddle, Bold: true},
+				[][2]float64{{x, y + 4.5}})
+		}
+	}
+	if o.Has(LayerZones) && (tz >= geo.LabelMinZoom["zone"] || len(drawn) <= fewZones) {
+		byRank := slices.Clone(drawn)
+		slices.SortStableFunc(byRank, func(a, b zoneStyle) int { return cmp.Compare(a.rank, b.rank) })
+		for _, z := range byRank {
+			if z.x < 0 || z.y < 0 || z.x > w || z.y > h {
+				continue
+			}
+			const sz, off = 11.0, markerRadius + 3
+			l := label{S: name(z.zone.Name, z.zone.NameEN), Size: sz, Fill: colText, Halo: 2.5}
+			// Right, left, above, below the marker: the first that fits.
+			if !place(withAnchor(l, anchorStart), [][2]float64{{z.x + off, z.y + sz*0.38}}) &&
+				!place(withAnchor(l, anchorEnd), [][2]float64{{z.x - off, z.y + sz*0.38}}) {
+				place(withAnchor(l, anchorMiddle), [][2]float64{{z.x, z.y - off - 1}, {z.x, z.y + off + sz*0.8}})
+			}
+		}
+	}
+	if o.Has(LayerCounties) && tz >= geo.LabelMinZoom[geo.LevelCounty] {
+		for _, c := range counties {
+			x, y := v.Pixel(c.LabelPoint)
+			place(label{S: name(c.Name, c.NameEN), Size: 10, Fill: colCountyText, Halo: 2, Anchor: anchorMiddle},
+				[][2]float64{{x, y + 3.5}})
+		}
+	}
+	// Furniture is drawn above the labels.
+	d.Groups = append(slices.DeleteFunc(d.Groups, func(g *group) bool { return g == furniture }), furniture)
+	d.Title = title(s, o)
+	return d
+}
+
+func withAnchor(l label, a anchor) label { l.Anchor = a; return l }
+
+func regionColor(kind string) color.NRGBA {
+	if c, ok := RegionColors[kind]; ok {
+		return c
+	}
+	return colCityLn
+}
+
+// zoneStyle is a zone with its colour and drawing rank (low first).
+type zoneStyle struct {
+	zone    *geo.Zone
+	point   orb.Point
+	tier    string
+	cluster int // index in Taxonomy.Clusters, -1 none
+	fill    color.NRGBA
+	rank    int // label priority: 0 first
+	x, y    float64
+}
+
+// zoneStyles colours every zone of the scene and orders them for drawing:
+// low tiers first so the largest zones are drawn on top; by cluster, the
+// taxonomy order.
+func zoneStyles(s *Scene, o Options) []zoneStyle {
+	tierRank := map[string]int{}
+	for i, t := range s.Tiers {
+		tierRank[t.ID] = i
+	}
+	tierRank[geo.TierNoData] = len(s.Tiers)
+	out := make([]zoneStyle, 0, len(s.Zones))
+	for i := range s.Zones {
+		z := &s.Zones[i]
+		zs := zoneStyle{zone: z, point: zonePoint(z), cluster: zoneCluster(z, s.Taxonomy, s.Filter)}
+		zs.tier, _, _ = geo.ZoneTier(s.Tiers, z.Revenue, s.Filter.Year)
+		zs.rank = tierRank[zs.tier]
+		if o.Color == ColorCluster {
+			zs.fill = ClusterColor(zs.cluster)
+		} else {
+			zs.fill = TierColor(s.Tiers, zs.tier)
+		}
+		out = append(out, zs)
+	}
+	slices.SortStableFunc(out, func(a, b zoneStyle) int {
+		if o.Color == ColorCluster {
+			return cmp.Or(cmp.Compare(b.cluster, a.cluster), cmp.Compare(a.zone.ID, b.zone.ID))
+		}
+		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(a.zone.ID, b.zone.ID))
+	})
+	return out
+}
+
+// zonePoint is where a zone's marker and label go: its point, else the
+// centre of its outline.
+func zonePoint(z *geo.Zone) orb.Point {
+	if z.Point != (orb.Point{}) {
+		return z.Point
+	}
+	if len(z.Geom) > 0 {
+		return z.Geom.Bound().Center()
+	}
+	return orb.Point{}
+}
+
+// zoneCluster is the cluster a zone is coloured by: the first of its links
+// the filter asked for, else its first link; -1 without links.
+func zoneCluster(z *geo.Zone, tax geo.Taxonomy, f geo.Filter) int {
+	idx := func(id string) int {
+		return slices.IndexFunc(tax.Clusters, func(c geo.Cluster) bool { return c.ID == id })
+	}
+	for _, l := range z.Clusters {
+		if slices.Contains(f.Cluster, l.ClusterID) {
+			if i := idx(l.ClusterID); i >= 0 {
+				return i
+			}
+		}
+	}
+	for _, l := range z.Clusters {
+		if i := idx(l.ClusterID); i >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// title is the image's title: the request's, or the default.
+func title(s *Scene, o Options) string {
+	if o.Title != "" {
+		return o.Title
+	}
+	return txtTitle.in(o.Lang)
+}
+
+// caption says what the filter selected, so a report image never hides its
+// filter: year, thresholds, clusters, chains, regions, cities, tiers and
+// the number of zones shown.
+func caption(s *Scene, o Options, n int) string {
+	lang := o.Lang
+	f := s.Filter
+	var parts []string
+	if f.Year != 0 {
+		parts = append(parts, yearText(lang, f.Year))
+	}
+	switch {
+	case f.MinRevenue != nil && f.MaxRevenue != nil:
+		parts = append(parts, fmt.Sprintf("%s–%s", revenueText(lang, *f.MinRevenue), revenueText(lang, *f.MaxRevenue)))
+	case f.MinRevenue != nil:
+		parts = append(parts, "≥ "+revenueText(lang, *f.MinRevenue))
+	case f.MaxRevenue != nil:
+		parts = append(parts, "≤ "+revenueText(lang, *f.MaxRevenue))
+	}
+	names := func(kind text, ids []string, lookup func(id string) (string, string, bool)) {
+		if len(ids) == 0 {
+			return
+		}
+		ns := make([]string, len(ids))
+		for i, id := range ids {
+			ns[i] = id
+			if zh, en, ok := lookup(id); ok {
+				ns[i] = zh
+				if lang == LangEN && en != "" {
+					ns[i] = en
+				}
+			}
+		}
+		sep := "："
+		if lang == LangEN {
+			sep = ": "
+		}
+		parts = append(parts, kind.in(lang)+sep+joinList(lang, ns))
+	}
+	inClusters := func(cs []geo.Cluster) func(string) (string, string, bool) {
+		return func(id string) (string, string, bool) {
+			for _, c := range cs {
+				if c.ID == id {
+					return c.Name, c.NameEN, true
+				}
+			}
+			return "", "", false
+		}
+	}
+	names(txtCluster, f.Cluster, inClusters(s.Taxonomy.Clusters))
+	names(txtChain, f.Chain, inClusters(s.Taxonomy.Chains))
+	names(txtRegion, f.Region, func(id string) (string, string, bool) {
+		for _, r := range s.Regions {
+			if r.ID == id {
+				return r.Name, r.NameEN, true
+			}
+		}
+		return "", "", false
+	})
+	names(txtCity, f.City, func(id string) (string, string, bool) {
+		for _, a := range s.Admin {
+			if a.Code == id {
+				return a.Name, a.NameEN, true
+			}
+		}
+		return "", "", false
+	})
+	names(txtTier, f.Tier, func(id string) (string, string, bool) {
+		t, ok := s.Tiers.Lookup(id)
+		return t.Label, t.LabelEN, ok
+	})
+	if len(parts) == 0 {
+		parts = append(parts, txtAll.in(lang))
+	}
+	if lang == LangEN {
+		parts = append(parts, strconv.Itoa(n)+txtZones.en)
+	} else {
+		parts = append(parts, strconv.Itoa(n)+txtZones.zh)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// layoutFurniture draws title, legend, scale bar and source line into g
+// and returns the boxes they take.
+func layoutFurniture(g *group, s *Scene, o Options, v View, drawn []zoneStyle) []box {
+	w, h := float64(o.Width), float64(o.Height)
+	lang := o.Lang
+	var taken []box
+	panel := func(b box) {
+		g.shape(shape{Rings: [][]pt{rectRing(b)}, Closed: true, Fill: colPanel, Stroke: colPanelLn, Width: 0.8})
+		taken = append(taken, b)
+	}
+
+	// Source line: a band across the bottom.
+	attr := s.Attribution
+	if attr == "" {
+		attr = DefaultAttribution[lang]
+	}
+	const srcSize = 9.0
+	srcLines := wrap(attr, srcSize, w-2*6)
+	bandH := float64(len(srcLines))*srcSize*1.35 + 6
+	band := box{0, h - bandH, w, h}
+	g.shape(shape{Rings: [][]pt{rectRing(band)}, Closed: true, Fill: colPanel})
+	taken = append(taken, band)
+	for i, ln := range srcLines {
+		g.label(label{X: 6, Y: h - bandH + 3 + srcSize*1.35*float64(i+1) - srcSize*0.3, S: ln, Size: srcSize, Fill: colSourceText})
+	}
+	bottom := h - bandH
+
+	// Title and caption: top left.
+	const titleSize, capSize = 17.0, 11.0
+	maxW := math.Max(80, math.Min(w*0.7, w-2*pad)-16)
+	tLines := wrap(title(s, o), titleSize, maxW)
+	cLines := wrap(caption(s, o, len(drawn)), capSize, maxW)
+	tw := 0.0
+	for _, l := range tLines {
+		tw = math.Max(tw, textWidth(l, titleSize))
+	}
+	for _, l := range cLines {
+		tw = math.Max(tw, textWidth(l, capSize))
+	}
+	th := float64(len(tLines))*titleSize*1.3 + float64(len(cLines))*capSize*1.4 + 12
+	panel(box{pad, pad, pad + tw + 16, pad + th})
+	y := pad + 6
+	for _, l := range tLines {
+		y += titleSize * 1.3
+		g.label(label{X: pad + 8, Y: y - titleSize*0.25, S: l, Size: titleSize, Bold: true, Fill: colText})
+	}
+	for _, l := range cLines {
+		y += capSize * 1.4
+		g.label(label{X: pad + 8, Y: y - capSize*0.3, S: l, Size: capSize, Fill: colSourceText})
+	}
+
+	// Scale bar: bottom right.
+	mpp := v.MetresPerPixel()
+	metres, px := niceLength(mpp, math.Min(120, w/4))
+	if px > 0 {
+		x1 := w - pad - 8
+		x0 := x1 - px
+		yb := bottom - pad - 6
+		tl := scaleText(metres)
+		bw := math.Max(px, textWidth(tl, 10))
+		panel(box{x1 - bw - 8, yb - 20, w - pad, bottom - pad})
+		ln := shape{Rings: [][]pt{{{x0, yb - 4}, {x0, yb}, {x1, yb}, {x1, yb - 4}}}, Stroke: colScaleBar, Width: 1.5}
+		g.shape(ln)
+		g.label(label{X: (x0 + x1) / 2, Y: yb - 7, S: tl, Size: 10, Fill: colText, Anchor: anchorMiddle})
+	}
+
+	if o.Legend {
+		taken = append(taken, legend(g, s, o, drawn, bottom, panel)...)
+	}
+	return taken
+}
+
+// niceLength is the longest 1, 2 or 5 ×10ⁿ metres that fits in maxPx.
+func niceLength(mpp, maxPx float64) (metres, px float64) {
+	if mpp <= 0 || maxPx <= 0 {
+		return 0, 0
+	}
+	limit := mpp * maxPx
+	base := math.Pow(10, math.Floor(math.Log10(limit)))
+	for _, m := range []float64{5, 2, 1} {
+		if m*base <= limit {
+			return m * base, m * base / mpp
+		}
+	}
+	return base, base / mpp
+}
+
+func scaleText(m float64) string {
+	if m >= 1000 {
+		return strconv.FormatFloat(m/1000, 'g', -1, 64) + " km"
+	}
+	return strconv.FormatFloat(m, 'g', -1, 64) + " m"
+}
+
+// legend draws the legend panel at the bottom left and returns nothing more
+// than panel records.
+func legend(g *group, s *Scene, o Options, drawn []zoneStyle, bottom float64, panel func(box)) []box {
+	lang := o.Lang
+	type entry struct {
+		swatch func(x, y float64) // draws the 14×10 swatch at (x, y) top left
+		text   string
+	}
+	var head string
+	var entries []entry
+	fillSwatch := func(fill, stroke color.NRGBA, dash []float64) func(x, y float64) {
+		return func(x, y float64) {
+			g.shape(shape{Rings: [][]pt{rectRing(box{x, y, x + 14, y + 10})}, Closed: true, Fill: fill, Stroke: stroke, Width: 0.9, Dash: dash})
+		}
+	}
+	count := map[string]int{}
+	approx := false
+	for _, z := range drawn {
+		if o.Color == ColorCluster {
+			count[strconv.Itoa(z.cluster)]++
+		} else {
+			count[z.tier]++
+		}
+		approx = approx || z.zone.GeomQuality != geo.GeomOfficial
+	}
+	if o.Has(LayerZones) {
+		if o.Color == ColorCluster {
+			head = txtClusterHead.in(lang)
+			for i, c := range s.Taxonomy.Clusters {
+				if count[strconv.Itoa(i)] == 0 {
+					continue
+				}
+				n := c.Name
+				if lang == LangEN && c.NameEN != "" {
+					n = c.NameEN
+				}
+				col := ClusterColor(i)
+				entries = append(entries, entry{fillSwatch(col, darker(col, 0.55), nil), fmt.Sprintf("%s (%d)", n, count[strconv.Itoa(i)])})
+			}
+			if n := count["-1"]; n > 0 {
+				entries = append(entries, entry{fillSwatch(NoDataFill, NoDataStroke, nil), fmt.Sprintf("%s (%d)", txtNoCluster.in(lang), n)})
+			}
+		} else {
+			yr := txtLatest.in(lang)
+			if s.Filter.Year != 0 {
+				yr = yearText(lang, s.Filter.Year)
+			}
+			if lang == LangEN {
+				head = fmt.Sprintf("%s (%s)", txtTierHead.en, yr)
+			} else {
+				head = fmt.Sprintf("%s（%s）", txtTierHead.zh, yr)
+			}
+			for _, t := range append(slices.Clone(s.Tiers), geo.NoDataTier) {
+				l := t.Label
+				if lang == LangEN {
+					l = t.LabelEN
+				}
+				col := TierColor(s.Tiers, t.ID)
+				stroke := darker(col, 0.55)
+				if t.ID == geo.TierNoData {
+					stroke = NoDataStroke
+				}
+				entries = append(entries, entry{fillSwatch(col, stroke, nil), fmt.Sprintf("%s (%d)", l, count[t.ID])})
+			}
+		}
+		if approx {
+			entries = append(entries, entry{fillSwatch(color.NRGBA{}, colZoneOutline, []float64{3, 2}), txtApprox.in(lang)})
+		}
+	}
+	if o.Has(LayerRegions) {
+		kinds := []string{}
+		for _, r := range s.Regions {
+			if !slices.Contains(kinds, r.Kind) {
+				kinds = append(kinds, r.Kind)
+			}
+		}
+		order := []string{geo.RegionCentre, geo.RegionBelt, geo.RegionDemo}
+		slices.SortFunc(kinds, func(a, b string) int {
+			return cmp.Or(cmp.Compare(index(order, a), index(order, b)), cmp.Compare(a, b))
+		})
+		if len(kinds) > 0 {
+			entries = append(entries, entry{nil, txtRegionHead.in(lang)})
+		}
+		for _, k := range kinds {
+			col := regionColor(k)
+			t, ok := txtRegionKind[k]
+			name := k
+			if ok {
+				name = t.in(lang)
+			}
+			entries = append(entries, entry{fillSwatch(withAlpha(col, 30), col, nil), name})
+		}
+	}
+	if head == "" && len(entries) == 0 {
+		return nil
+	}
+	const size, lineH = 11.0, 16.0
+	width := textWidth(head, size)
+	for _, e := range entries {
+		tw := textWidth(e.text, size)
+		if e.swatch != nil {
+			tw += 20
+		}
+		width = math.Max(width, tw)
+	}
+	height := float64(len(entries))*lineH + 10
+	if head != "" {
+		height += lineH
+	}
+	b := box{pad, bottom - pad - height, pad + width + 16, bottom - pad}
+	panel(b)
+	y := b.Y0 + 5
+	if head != "" {
+		y += lineH
+		g.label(label{X: b.X0 + 8, Y: y - 4, S: head, Size: size, Bold: true, Fill: colText})
+	}
+	for _, e := range entries {
+		y += lineH
+		if e.swatch == nil {
+			g.label(label{X: b.X0 + 8, Y: y - 4, S: e.text, Size: size, Bold: true, Fill: colText})
+			continue
+		}
+		e.swatch(b.X0+8, y-12)
+		g.label(label{X: b.X0 + 28, Y: y - 3.5, S: e.text, Size: size, Fill: colText})
+	}
+	return nil
+}
+
+func index(s []string, v string) int {
+	if i := slices.Index(s, v); i >= 0 {
+		return i
+	}
+	return len(s)
+}
