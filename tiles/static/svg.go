@@ -17,7 +17,7 @@ import (
 func writeSVG(w io.Writer, d *drawing) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p(`<?xml version="1.0" encoding="UTF-8"?>`+"\n")
+	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	p(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s">`+"\n",
 		d.Width, d.Height, d.Width, d.Height, FontFamily)
 	p("<title>%s</title>\n", esc(d.Title))
