@@ -14,44 +14,44 @@ import (
 // figure.
 var (
 	TierRamp = []color.NRGBA{
-		hex("#b10026"), hex("#e31a1c"), hex("#fd8d3c"), hex("#fecc5c"), hex("#ffffb2"),
+		rgb("#b10026"), rgb("#e31a1c"), rgb("#fd8d3c"), rgb("#fecc5c"), rgb("#ffffb2"),
 	}
-	NoDataFill   = hex("#d9d9d9")
-	NoDataStroke = hex("#8c8c8c")
+	NoDataFill   = rgb("#d9d9d9")
+	NoDataStroke = rgb("#8c8c8c")
 	// ClusterColors are categorical (Tableau 10) in taxonomy order of the 7
 	// clusters; zones without a cluster take NoDataFill.
 	ClusterColors = []color.NRGBA{
-		hex("#4e79a7"), hex("#f28e2b"), hex("#e15759"), hex("#76b7b2"), hex("#59a14f"),
-		hex("#edc948"), hex("#b07aa1"), hex("#ff9da7"), hex("#9c755f"), hex("#bab0ac"),
+		rgb("#4e79a7"), rgb("#f28e2b"), rgb("#e15759"), rgb("#76b7b2"), rgb("#59a14f"),
+		rgb("#edc948"), rgb("#b07aa1"), rgb("#ff9da7"), rgb("#9c755f"), rgb("#bab0ac"),
 	}
 	// RegionColors by geo.Region kind.
 	RegionColors = map[string]color.NRGBA{
-		geo.RegionCentre: hex("#6a3d9a"),
-		geo.RegionBelt:   hex("#1f78b4"),
-		geo.RegionDemo:   hex("#33a02c"),
+		geo.RegionCentre: rgb("#6a3d9a"),
+		geo.RegionBelt:   rgb("#1f78b4"),
+		geo.RegionDemo:   rgb("#33a02c"),
 	}
 
-	colBackground  = hex("#eef2f5")
-	colProvince    = hex("#ffffff")
-	colProvinceLn  = hex("#3c3c3c")
-	colCityLn      = hex("#7a7a7a")
-	colCountyLn    = hex("#c4c4c4")
-	colText        = hex("#222222")
-	colCityText    = hex("#333333")
-	colCountyText  = hex("#707070")
-	colHalo        = hex("#ffffff")
+	colBackground  = rgb("#eef2f5")
+	colProvince    = rgb("#ffffff")
+	colProvinceLn  = rgb("#3c3c3c")
+	colCityLn      = rgb("#7a7a7a")
+	colCountyLn    = rgb("#c4c4c4")
+	colText        = rgb("#222222")
+	colCityText    = rgb("#333333")
+	colCountyText  = rgb("#707070")
+	colHalo        = rgb("#ffffff")
 	colPanel       = color.NRGBA{255, 255, 255, 230}
-	colPanelLn     = hex("#bdbdbd")
-	colSourceText  = hex("#555555")
-	colScaleBar    = hex("#333333")
-	colZoneOutline = hex("#4d4d4d")
+	colPanelLn     = rgb("#bdbdbd")
+	colSourceText  = rgb("#555555")
+	colScaleBar    = rgb("#333333")
+	colZoneOutline = rgb("#4d4d4d")
 )
 
 // FontFamily is the SVG font-family: the CJK face the PNG renderer uses,
 // then the generic fallback.
 const FontFamily = "Noto Sans SC, Noto Sans CJK SC, sans-serif"
 
-func hex(s string) color.NRGBA {
+func rgb(s string) color.NRGBA {
 	var r, g, b uint8
 	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
 		panic("static: bad colour literal " + s) // literals above only
