@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/simplify"
 )
 
 // The display list both backends draw. Coordinates are CSS pixels of the
@@ -205,22 +206,29 @@ func trimSpace(rs []rune) string {
 	return string(rs)
 }
 
-// project turns WGS84 rings into pixel rings clipped to clip, dropping
-// points closer than minStep px to the previous one. Rings that vanish are
-// left out.
-func project(v View, rings []orb.Ring, clip box, minStep float64) [][]pt {
+// project turns WGS84 rings into pixel rings simplified with Douglas–
+// Peucker at tol px (below what a viewer sees, but it drops most of the
+// 1/1024° boundary vertices on a province map) and clipped to clip. Rings
+// that vanish are left out.
+func project(v View, rings []orb.Ring, clip box, tol float64) [][]pt {
 	var out [][]pt
+	dp := simplify.DouglasPeucker(tol)
 	for _, r := range rings {
-		if len(r) < 3 {
+		if len(r) < 4 {
 			continue
 		}
-		ring := make([]pt, 0, len(r))
-		for _, p := range r {
+		pr := make(orb.Ring, len(r))
+		for i, p := range r {
 			x, y := v.Pixel(p)
-			if n := len(ring); n > 0 && math.Abs(x-ring[n-1].X) < minStep && math.Abs(y-ring[n-1].Y) < minStep {
-				continue
-			}
-			ring = append(ring, pt{x, y})
+			pr[i] = orb.Point{x, y}
+		}
+		if pb := pr.Bound(); pb.Max[0]-pb.Min[0] < tol && pb.Max[1]-pb.Min[1] < tol {
+			continue // a speck, smaller than the tolerance
+		}
+		pr = dp.Ring(pr)
+		ring := make([]pt, 0, len(pr))
+		for _, p := range pr {
+			ring = append(ring, pt{p[0], p[1]})
 		}
 		if n := len(ring); n > 1 && ring[0] == ring[n-1] {
 			ring = ring[:n-1]

@@ -34,9 +34,10 @@ type Scene struct {
 // tiles, or at any zoom when the filter leaves few zones: a report of "the
 // zones over 1000亿" wants their names on the province map.
 const (
-	fewZones     = 15
-	clipMargin   = 8
-	minStep      = 0.2
+	fewZones   = 15
+	clipMargin = 8
+	// simplifyPx is the Douglas–Peucker tolerance in CSS px.
+	simplifyPx   = 0.3
 	markerRadius = 4.0
 	// markerBelow: zones whose outline is smaller than this many px also
 	// get a marker, so a zone stays visible on a province overview.
@@ -91,7 +92,7 @@ func layout(s *Scene, o Options) *drawing {
 	outline := func(id string, as []*geo.AdminArea, fill, stroke color.NRGBA, width float64) {
 		g := d.group(id)
 		for _, a := range as {
-			g.shape(shape{Rings: project(v, ringsOf(a.Geom), clip, minStep), Closed: true, Fill: fill, Stroke: stroke, Width: width})
+			g.shape(shape{Rings: project(v, ringsOf(a.Geom), clip, simplifyPx), Closed: true, Fill: fill, Stroke: stroke, Width: width})
 		}
 	}
 	if o.Has(LayerProvince) {
@@ -100,7 +101,7 @@ func layout(s *Scene, o Options) *drawing {
 	if o.Has(LayerRegions) {
 		g := d.group("regions-fill")
 		for _, r := range regions {
-			g.shape(shape{Rings: project(v, ringsOf(r.Geom), clip, minStep), Closed: true, Fill: withAlpha(regionColor(r.Kind), 30)})
+			g.shape(shape{Rings: project(v, ringsOf(r.Geom), clip, simplifyPx), Closed: true, Fill: withAlpha(regionColor(r.Kind), 30)})
 		}
 	}
 	if o.Has(LayerCounties) {
@@ -115,7 +116,7 @@ func layout(s *Scene, o Options) *drawing {
 	if o.Has(LayerRegions) {
 		g := d.group("regions")
 		for _, r := range regions {
-			sh := shape{Rings: project(v, ringsOf(r.Geom), clip, minStep), Closed: true, Stroke: regionColor(r.Kind), Width: 2}
+			sh := shape{Rings: project(v, ringsOf(r.Geom), clip, simplifyPx), Closed: true, Stroke: regionColor(r.Kind), Width: 2}
 			if r.Derived {
 				// Derived membership (the belts) is drawn dashed: it is our
 				// reading of the plan, not a boundary the plan draws.
@@ -131,7 +132,7 @@ func layout(s *Scene, o Options) *drawing {
 	if o.Has(LayerZones) {
 		g := d.group("zones")
 		for _, z := range zs {
-			rings := project(v, ringsOf(z.zone.Geom), clip, minStep)
+			rings := project(v, ringsOf(z.zone.Geom), clip, simplifyPx)
 			x, y := v.Pixel(z.point)
 			b, ok := ringsBox(rings)
 			if !ok && !(box{x, y, x, y}).overlaps(clip) {
@@ -190,27 +191,42 @@ func layout(s *Scene, o Options) *drawing {
 		return false
 	}
 	tz := v.TileZoom()
+	// Which zones get a name: all from the tiles' zone-label zoom or when
+	// the filter leaves few; else those with a figure when they are few
+	// (on a province map, the handful of zones that have a tier).
+	var named []zoneStyle
+	if o.Has(LayerZones) {
+		withData := slices.DeleteFunc(slices.Clone(drawn), func(z zoneStyle) bool { return z.tier == geo.TierNoData })
+		switch {
+		case tz >= geo.LabelMinZoom["zone"] || len(drawn) <= fewZones:
+			named = slices.Clone(drawn)
+		case len(withData) <= fewZones:
+			named = withData
+		}
+		slices.SortStableFunc(named, func(a, b zoneStyle) int { return cmp.Compare(a.rank, b.rank) })
+		// Their markers stay visible: no city label may cover them.
+		for _, z := range named {
+			taken = append(taken, box{z.x - markerRadius, z.y - markerRadius, z.x + markerRadius, z.y + markerRadius})
+		}
+	}
 	if o.Has(LayerCities) {
 		for _, c := range cities {
 			x, y := v.Pixel(c.LabelPoint)
+			// On the point, else just above or below it.
 			place(label{S: name(c.Name, c.NameEN), Size: 13, Fill: colCityText, Halo: 3, Anchor: anchorMiddle, Bold: true},
-				[][2]float64{{x, y + 4.5}})
+				[][2]float64{{x, y + 4.5}, {x, y - 9}, {x, y + 18}})
 		}
 	}
-	if o.Has(LayerZones) && (tz >= geo.LabelMinZoom["zone"] || len(drawn) <= fewZones) {
-		byRank := slices.Clone(drawn)
-		slices.SortStableFunc(byRank, func(a, b zoneStyle) int { return cmp.Compare(a.rank, b.rank) })
-		for _, z := range byRank {
-			if z.x < 0 || z.y < 0 || z.x > w || z.y > h {
-				continue
-			}
-			const sz, off = 11.0, markerRadius + 3
-			l := label{S: name(z.zone.Name, z.zone.NameEN), Size: sz, Fill: colText, Halo: 2.5}
-			// Right, left, above, below the marker: the first that fits.
-			if !place(withAnchor(l, anchorStart), [][2]float64{{z.x + off, z.y + sz*0.38}}) &&
-				!place(withAnchor(l, anchorEnd), [][2]float64{{z.x - off, z.y + sz*0.38}}) {
-				place(withAnchor(l, anchorMiddle), [][2]float64{{z.x, z.y - off - 1}, {z.x, z.y + off + sz*0.8}})
-			}
+	for _, z := range named {
+		if z.x < 0 || z.y < 0 || z.x > w || z.y > h {
+			continue
+		}
+		const sz, off = 11.0, markerRadius + 3
+		l := label{S: shortName(name(z.zone.Name, z.zone.NameEN)), Size: sz, Fill: colText, Halo: 2.5}
+		// Right, left, above, below the marker: the first that fits.
+		if !place(withAnchor(l, anchorStart), [][2]float64{{z.x + off, z.y + sz*0.38}}) &&
+			!place(withAnchor(l, anchorEnd), [][2]float64{{z.x - off, z.y + sz*0.38}}) {
+			place(withAnchor(l, anchorMiddle), [][2]float64{{z.x, z.y - off - 1}, {z.x, z.y + off + sz*0.8}})
 		}
 	}
 	if o.Has(LayerCounties) && tz >= geo.LabelMinZoom[geo.LevelCounty] {
@@ -225,6 +241,20 @@ func layout(s *Scene, o Options) *drawing {
 	d.Title = title(s, o)
 	return d
 }
+
+// enAbbrev shortens the generic part of English zone names on the map
+// only ("Zhengzhou Economic and Technological Development Zone" does not
+// fit beside a marker); the data and the web map keep the full names.
+var enAbbrev = strings.NewReplacer(
+	"Economic and Technological Development Zone", "ETDZ",
+	"High-tech Industrial Development Zone", "High-tech Zone",
+	"Industrial Agglomeration Zone", "Ind. Agglom. Zone",
+	"Economic Development Zone", "Econ. Dev. Zone",
+	"Advanced Manufacturing Development Zone", "Adv. Mfg. Zone",
+	"Comprehensive Bonded Zone", "Bonded Zone",
+)
+
+func shortName(s string) string { return enAbbrev.Replace(s) }
 
 func withAnchor(l label, a anchor) label { l.Anchor = a; return l }
 
