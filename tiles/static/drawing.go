@@ -213,16 +213,28 @@ func trimSpace(rs []rune) string {
 func project(v View, rings []orb.Ring, clip box, tol float64) [][]pt {
 	var out [][]pt
 	dp := simplify.DouglasPeucker(tol)
+	// The rings' lon/lat bounds are tested against the view's (with the
+	// clip margin) before any projection, so a zoomed-in map skips the
+	// rest of the province cheaply.
+	view := v.Bound().Pad(float64(clipMargin) * 360 / v.world)
 	for _, r := range rings {
 		if len(r) < 4 {
 			continue
 		}
-		pr := make(orb.Ring, len(r))
+		if !r.Bound().Intersects(view) {
+			continue
+		}
+		// Points within tol of the last kept one go first: on a province
+		// map that leaves Douglas–Peucker a fraction of the vertices.
+		pr := make(orb.Ring, 0, len(r))
 		for i, p := range r {
 			x, y := v.Pixel(p)
-			pr[i] = orb.Point{x, y}
+			if n := len(pr); n > 0 && i < len(r)-1 && math.Abs(x-pr[n-1][0]) < tol && math.Abs(y-pr[n-1][1]) < tol {
+				continue
+			}
+			pr = append(pr, orb.Point{x, y})
 		}
-		if pb := pr.Bound(); pb.Max[0]-pb.Min[0] < tol && pb.Max[1]-pb.Min[1] < tol {
+		if len(pr) < 4 {
 			continue // a speck, smaller than the tolerance
 		}
 		pr = dp.Ring(pr)
