@@ -39,10 +39,12 @@ const (
 	// simplifyPx is the Douglas–Peucker tolerance in CSS px.
 	simplifyPx   = 0.3
 	markerRadius = 4.0
-	// markerBelow: zones whose outline is smaller than this many px also
-	// get a marker, so a zone stays visible on a province overview.
-	markerBelow = 7.0
-	pad         = 10.0
+	// pointsUntil: zone points are drawn below this zoom.
+	pointsUntil = 10.5
+	// zoneLabelZoom: every zone is named from this zoom (the web map's
+	// labels-zone minzoom).
+	zoneLabelZoom = 8
+	pad           = 10.0
 )
 
 // layout turns a scene into the display list of one image.
@@ -79,54 +81,70 @@ func layout(s *Scene, o Options) *drawing {
 	byCode(province)
 	byCode(cities)
 	byCode(counties)
-	regions := make([]*geo.Region, len(s.Regions))
-	for i := range s.Regions {
-		regions[i] = &s.Regions[i]
+	// Regions drawn: all with the regions layer, else the overlay ids; each
+	// keeps its colour by position in the scene's list, as on the web map.
+	type regionStyle struct {
+		r   *geo.Region
+		col color.NRGBA
 	}
-	// Centre under belts under demo areas, so the small centre stays visible.
-	kindRank := map[string]int{geo.RegionDemo: 0, geo.RegionBelt: 1, geo.RegionCentre: 2}
-	slices.SortFunc(regions, func(a, b *geo.Region) int {
-		return cmp.Or(cmp.Compare(kindRank[a.Kind], kindRank[b.Kind]), cmp.Compare(a.ID, b.ID))
-	})
-
-	outline := func(id string, as []*geo.AdminArea, fill, stroke color.NRGBA, width float64) {
-		g := d.group(id)
-		for _, a := range as {
-			g.shape(shape{Rings: project(v, ringsOf(a.Geom), clip, simplifyPx), Closed: true, Fill: fill, Stroke: stroke, Width: width})
+	var regions []regionStyle
+	for i := range s.Regions {
+		r := &s.Regions[i]
+		if o.Has(LayerRegions) || slices.Contains(o.Overlay, r.ID) {
+			regions = append(regions, regionStyle{r, RegionColor(i)})
 		}
 	}
-	if o.Has(LayerProvince) {
-		outline("province-fill", province, colProvince, color.NRGBA{}, 0)
+
+	outline := func(id string, as []*geo.AdminArea, fill, stroke color.NRGBA, width float64, dash []float64) {
+		g := d.group(id)
+		for _, a := range as {
+			g.shape(shape{Rings: project(v, ringsOf(a.Geom), clip, simplifyPx), Closed: true, Fill: fill, Stroke: stroke, Width: width, Dash: dash})
+		}
 	}
-	if o.Has(LayerRegions) {
+	// Line widths grow with zoom like the web map's interpolations.
+	lw := func(z0, w0, z1, w1 float64) float64 {
+		t := math.Max(0, math.Min(1, (v.Zoom-z0)/(z1-z0)))
+		return w0 + t*(w1-w0)
+	}
+	if o.Has(LayerProvince) {
+		outline("province-fill", province, colProvince, color.NRGBA{}, 0, nil)
+	}
+	dist := distCounts(s, o)
+	if o.Dist != "" {
+		g := d.group("dist")
+		for _, c := range cities {
+			if n := dist.byCity[c.Code]; n > 0 {
+				g.shape(shape{Rings: project(v, ringsOf(c.Geom), clip, simplifyPx), Closed: true, Fill: withAlpha(distColor(n, dist.max), 191)})
+			}
+		}
+	}
+	if len(regions) > 0 {
 		g := d.group("regions-fill")
 		for _, r := range regions {
-			g.shape(shape{Rings: project(v, ringsOf(r.Geom), clip, simplifyPx), Closed: true, Fill: withAlpha(regionColor(r.Kind), 30)})
+			g.shape(shape{Rings: project(v, ringsOf(r.r.Geom), clip, simplifyPx), Closed: true, Fill: withAlpha(r.col, 41)})
 		}
 	}
 	if o.Has(LayerCounties) {
-		outline("counties", counties, color.NRGBA{}, colCountyLn, 0.6)
+		outline("counties", counties, color.NRGBA{}, colCountyLn, lw(7, 0.4, 11, 1.2), []float64{3, 2})
 	}
 	if o.Has(LayerCities) {
-		outline("cities", cities, color.NRGBA{}, colCityLn, 1)
+		outline("cities", cities, color.NRGBA{}, colCityLn, lw(5, 0.7, 10, 2), nil)
 	}
-	if o.Has(LayerProvince) {
-		outline("province", province, color.NRGBA{}, colProvinceLn, 1.6)
-	}
-	if o.Has(LayerRegions) {
+	if len(regions) > 0 {
 		g := d.group("regions")
 		for _, r := range regions {
-			sh := shape{Rings: project(v, ringsOf(r.Geom), clip, simplifyPx), Closed: true, Stroke: regionColor(r.Kind), Width: 2}
-			if r.Derived {
-				// Derived membership (the belts) is drawn dashed: it is our
-				// reading of the plan, not a boundary the plan draws.
-				sh.Dash = []float64{7, 4}
-			}
-			g.shape(sh)
+			g.shape(shape{Rings: project(v, ringsOf(r.r.Geom), clip, simplifyPx), Closed: true, Stroke: withAlpha(r.col, 217), Width: 3})
 		}
 	}
+	if o.Has(LayerProvince) {
+		outline("province", province, color.NRGBA{}, colProvinceLn, lw(5, 1.4, 10, 3), nil)
+	}
 
-	// Zones: the colour and the drawing order.
+	// Zones: outlines, then points on top. Approximate outlines (a circle
+	// of the approved area) are paler and dashed, as on the web map and in
+	// the legend, so nobody reads them as surveyed boundaries. Points, sized
+	// by revenue, keep zones visible where outlines are a pixel wide; they
+	// go once outlines are large (the web map fades them from zoom 9.5).
 	zs := zoneStyles(s, o)
 	var drawn []zoneStyle
 	if o.Has(LayerZones) {
@@ -134,26 +152,28 @@ func layout(s *Scene, o Options) *drawing {
 		for _, z := range zs {
 			rings := project(v, ringsOf(z.zone.Geom), clip, simplifyPx)
 			x, y := v.Pixel(z.point)
-			b, ok := ringsBox(rings)
+			_, ok := ringsBox(rings)
 			if !ok && !(box{x, y, x, y}).overlaps(clip) {
 				continue
 			}
-			stroke := darker(z.fill, 0.55)
-			if z.tier == geo.TierNoData && o.Color == ColorTier {
-				stroke = NoDataStroke
-			}
-			sh := shape{Rings: rings, Closed: true, Fill: withAlpha(z.fill, 215), Stroke: stroke, Width: 0.9}
+			sh := shape{Rings: rings, Closed: true, Fill: withAlpha(z.fill, 191), Stroke: colZoneOutline, Width: 1.2}
 			if z.zone.GeomQuality != geo.GeomOfficial {
-				// Approximate outlines are dashed, as in the web map and the
-				// legend, so nobody reads them as surveyed boundaries.
-				sh.Dash = []float64{3, 2}
+				sh.Fill, sh.Width, sh.Dash = withAlpha(z.fill, 97), 1, []float64{2, 2}
+				sh.Stroke = withAlpha(colZoneOutline, uint8(204*math.Max(0, math.Min(1, v.Zoom-8))))
 			}
 			g.shape(sh)
-			if !ok || math.Max(b.X1-b.X0, b.Y1-b.Y0) < markerBelow {
-				g.shape(shape{Rings: [][]pt{circleRing(x, y, markerRadius, 16)}, Closed: true, Fill: z.fill, Stroke: stroke, Width: 1})
-			}
 			z.x, z.y = x, y
 			drawn = append(drawn, z)
+		}
+		if v.Zoom < pointsUntil {
+			pg := d.group("zone-points")
+			for _, z := range drawn {
+				if z.lower {
+					// A lower bound (突破/超过) gets a ring: the figure is at least this.
+					pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius+4, 24)}, Closed: true, Stroke: colLowerBound, Width: 1.2})
+				}
+				pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius, 20)}, Closed: true, Fill: z.fill, Stroke: colHalo, Width: 1})
+			}
 		}
 	}
 
@@ -191,48 +211,68 @@ func layout(s *Scene, o Options) *drawing {
 		return false
 	}
 	tz := v.TileZoom()
-	// Which zones get a name: all from the tiles' zone-label zoom or when
-	// the filter leaves few; else those with a figure when they are few
-	// (on a province map, the handful of zones that have a tier).
+	showLabels := o.Has(LayerLabels)
+	// Which zones get a name: all from zoom 8 (the web map's zone labels)
+	// or when the filter leaves few; else those with a figure when they are
+	// few (on a province map, the handful of zones that have a tier).
 	var named []zoneStyle
-	if o.Has(LayerZones) {
+	if o.Has(LayerZones) && showLabels {
 		withData := slices.DeleteFunc(slices.Clone(drawn), func(z zoneStyle) bool { return z.tier == geo.TierNoData })
 		switch {
-		case tz >= geo.LabelMinZoom["zone"] || len(drawn) <= fewZones:
+		case v.Zoom >= zoneLabelZoom || len(drawn) <= fewZones:
 			named = slices.Clone(drawn)
 		case len(withData) <= fewZones:
 			named = withData
 		}
 		slices.SortStableFunc(named, func(a, b zoneStyle) int { return cmp.Compare(a.rank, b.rank) })
-		// Their markers stay visible: no city label may cover them.
-		for _, z := range named {
-			taken = append(taken, box{z.x - markerRadius, z.y - markerRadius, z.x + markerRadius, z.y + markerRadius})
-		}
 	}
-	if o.Has(LayerCities) {
+	// Named zones' points (or centres, once outlines replace points) stay
+	// visible: no label may cover them.
+	for _, z := range named {
+		r := 3.0
+		if v.Zoom < pointsUntil {
+			r = z.radius
+		}
+		taken = append(taken, box{z.x - r, z.y - r, z.x + r, z.y + r})
+	}
+	if showLabels {
+		// City names go with the boundaries (the web map shows them with
+		// its labels layer whatever the lines); with dist, the count follows.
 		for _, c := range cities {
 			x, y := v.Pixel(c.LabelPoint)
-			// On the point, else just above or below it.
-			place(label{S: name(c.Name, c.NameEN), Size: 13, Fill: colCityText, Halo: 3, Anchor: anchorMiddle, Bold: true},
-				[][2]float64{{x, y + 4.5}, {x, y - 9}, {x, y + 18}})
+			n := name(c.Name, c.NameEN)
+			if k := dist.byCity[c.Code]; o.Dist != "" && k > 0 {
+				n += " " + strconv.Itoa(k)
+			}
+			// On the point, else around it: above, below, left, right.
+			sz := lw(5, 12, 10, 16)
+			tw := textWidth(n, sz)
+			place(label{S: n, Size: sz, Fill: colCityText, Halo: 3.2, Anchor: anchorMiddle, Bold: true},
+				[][2]float64{{x, y + 4.5}, {x, y - 9}, {x, y + 18}, {x, y - 22}, {x, y + 31},
+					{x - tw/2 - 14, y + 4.5}, {x + tw/2 + 14, y + 4.5}})
 		}
 	}
 	for _, z := range named {
 		if z.x < 0 || z.y < 0 || z.x > w || z.y > h {
 			continue
 		}
-		const sz, off = 11.0, markerRadius + 3
-		l := label{S: shortName(name(z.zone.Name, z.zone.NameEN)), Size: sz, Fill: colText, Halo: 2.5}
-		// Right, left, above, below the marker: the first that fits.
-		if !place(withAnchor(l, anchorStart), [][2]float64{{z.x + off, z.y + sz*0.38}}) &&
+		const sz = 11.0
+		off := 3.0
+		if v.Zoom < pointsUntil {
+			off += z.radius
+		}
+		l := label{S: shortName(name(z.zone.Name, z.zone.NameEN)), Size: sz, Fill: colText, Halo: 2.4}
+		// Below the zone as on the web map, else right, left, above.
+		if !place(withAnchor(l, anchorMiddle), [][2]float64{{z.x, z.y + off + sz*0.85}}) &&
+			!place(withAnchor(l, anchorStart), [][2]float64{{z.x + off, z.y + sz*0.38}}) &&
 			!place(withAnchor(l, anchorEnd), [][2]float64{{z.x - off, z.y + sz*0.38}}) {
-			place(withAnchor(l, anchorMiddle), [][2]float64{{z.x, z.y - off - 1}, {z.x, z.y + off + sz*0.8}})
+			place(withAnchor(l, anchorMiddle), [][2]float64{{z.x, z.y - off - 1}})
 		}
 	}
-	if o.Has(LayerCounties) && tz >= geo.LabelMinZoom[geo.LevelCounty] {
+	if showLabels && o.Has(LayerCounties) && tz >= geo.LabelMinZoom[geo.LevelCounty] {
 		for _, c := range counties {
 			x, y := v.Pixel(c.LabelPoint)
-			place(label{S: name(c.Name, c.NameEN), Size: 10, Fill: colCountyText, Halo: 2, Anchor: anchorMiddle},
+			place(label{S: name(c.Name, c.NameEN), Size: 11, Fill: colCountyText, Halo: 2.4, Anchor: anchorMiddle},
 				[][2]float64{{x, y + 3.5}})
 		}
 	}
@@ -258,11 +298,26 @@ func shortName(s string) string { return enAbbrev.Replace(s) }
 
 func withAnchor(l label, a anchor) label { l.Anchor = a; return l }
 
-func regionColor(kind string) color.NRGBA {
-	if c, ok := RegionColors[kind]; ok {
-		return c
+// dists are the zone counts of the dist cluster per city code.
+type dists struct {
+	byCity map[string]int
+	max    int
+}
+
+// distCounts counts the scene's zones of cluster o.Dist per city.
+func distCounts(s *Scene, o Options) dists {
+	d := dists{byCity: map[string]int{}}
+	if o.Dist == "" {
+		return d
 	}
-	return colCityLn
+	for i := range s.Zones {
+		z := &s.Zones[i]
+		if z.CityCode != "" && slices.ContainsFunc(z.Clusters, func(c geo.ZoneCluster) bool { return c.ClusterID == o.Dist }) {
+			d.byCity[z.CityCode]++
+			d.max = max(d.max, d.byCity[z.CityCode])
+		}
+	}
+	return d
 }
 
 // zoneStyle is a zone with its colour and drawing rank (low first).
@@ -272,7 +327,9 @@ type zoneStyle struct {
 	tier    string
 	cluster int // index in Taxonomy.Clusters, -1 none
 	fill    color.NRGBA
-	rank    int // label priority: 0 first
+	rank    int     // label priority: 0 first
+	radius  float64 // of the point, by revenue
+	lower   bool    // the headline figure is a lower bound
 	x, y    float64
 }
 
@@ -288,8 +345,17 @@ func zoneStyles(s *Scene, o Options) []zoneStyle {
 	out := make([]zoneStyle, 0, len(s.Zones))
 	for i := range s.Zones {
 		z := &s.Zones[i]
-		zs := zoneStyle{zone: z, point: zonePoint(z), cluster: zoneCluster(z, s.Taxonomy, s.Filter)}
-		zs.tier, _, _ = geo.ZoneTier(s.Tiers, z.Revenue, s.Filter.Year)
+		zs := zoneStyle{zone: z, point: zonePoint(z), cluster: zoneCluster(z, s.Taxonomy)}
+		var h geo.Revenue
+		var ok bool
+		zs.tier, h, ok = geo.ZoneTier(s.Tiers, z.Revenue, s.Filter.Year)
+		// The web map's radius: 3.5 px, growing with √revenue to 14 px at
+		// 5000亿 (√5000 ≈ 71).
+		zs.radius = 3.5
+		if ok {
+			zs.radius += math.Min(math.Sqrt(h.RevenueYi), 71) / 71 * (14 - 3.5)
+			zs.lower = geo.EffectiveBound(h) == geo.BoundLower
+		}
 		zs.rank = tierRank[zs.tier]
 		if o.Color == ColorCluster {
 			zs.fill = ClusterColor(zs.cluster)
@@ -319,25 +385,12 @@ func zonePoint(z *geo.Zone) orb.Point {
 	return orb.Point{}
 }
 
-// zoneCluster is the cluster a zone is coloured by: the first of its links
-// the filter asked for, else its first link; -1 without links.
-func zoneCluster(z *geo.Zone, tax geo.Taxonomy, f geo.Filter) int {
-	idx := func(id string) int {
-		return slices.IndexFunc(tax.Clusters, func(c geo.Cluster) bool { return c.ID == id })
-	}
-	for _, l := range z.Clusters {
-		if slices.Contains(f.Cluster, l.ClusterID) {
-			if i := idx(l.ClusterID); i >= 0 {
-				return i
-			}
-		}
-	}
-	for _, l := range z.Clusters {
-		if i := idx(l.ClusterID); i >= 0 {
-			return i
-		}
-	}
-	return -1
+// zoneCluster is the cluster a zone is coloured by, as on the web map: the
+// first of the taxonomy's clusters the zone belongs to; -1 for none.
+func zoneCluster(z *geo.Zone, tax geo.Taxonomy) int {
+	return slices.IndexFunc(tax.Clusters, func(c geo.Cluster) bool {
+		return slices.ContainsFunc(z.Clusters, func(l geo.ZoneCluster) bool { return l.ClusterID == c.ID })
+	})
 }
 
 // title is the image's title: the request's, or the default.
@@ -496,7 +549,7 @@ func layoutFurniture(g *group, s *Scene, o Options, v View, drawn []zoneStyle) [
 	}
 
 	if o.Legend {
-		taken = append(taken, legend(g, s, o, drawn, bottom, panel)...)
+		taken = append(taken, legend(g, s, o, v, drawn, bottom, panel)...)
 	}
 	return taken
 }
@@ -525,7 +578,7 @@ func scaleText(m float64) string {
 
 // legend draws the legend panel at the bottom left and returns nothing more
 // than panel records.
-func legend(g *group, s *Scene, o Options, drawn []zoneStyle, bottom float64, panel func(box)) []box {
+func legend(g *group, s *Scene, o Options, v View, drawn []zoneStyle, bottom float64, panel func(box)) []box {
 	lang := o.Lang
 	type entry struct {
 		swatch func(x, y float64) // draws the 14×10 swatch at (x, y) top left
@@ -560,10 +613,10 @@ func legend(g *group, s *Scene, o Options, drawn []zoneStyle, bottom float64, pa
 					n = c.NameEN
 				}
 				col := ClusterColor(i)
-				entries = append(entries, entry{fillSwatch(col, darker(col, 0.55), nil), fmt.Sprintf("%s (%d)", n, count[strconv.Itoa(i)])})
+				entries = append(entries, entry{fillSwatch(col, colHalo, nil), fmt.Sprintf("%s (%d)", n, count[strconv.Itoa(i)])})
 			}
 			if n := count["-1"]; n > 0 {
-				entries = append(entries, entry{fillSwatch(NoDataFill, NoDataStroke, nil), fmt.Sprintf("%s (%d)", txtNoCluster.in(lang), n)})
+				entries = append(entries, entry{fillSwatch(OtherColor, colHalo, nil), fmt.Sprintf("%s (%d)", txtNoCluster.in(lang), n)})
 			}
 		} else {
 			yr := txtLatest.in(lang)
@@ -581,40 +634,62 @@ func legend(g *group, s *Scene, o Options, drawn []zoneStyle, bottom float64, pa
 					l = t.LabelEN
 				}
 				col := TierColor(s.Tiers, t.ID)
-				stroke := darker(col, 0.55)
-				if t.ID == geo.TierNoData {
-					stroke = NoDataStroke
-				}
-				entries = append(entries, entry{fillSwatch(col, stroke, nil), fmt.Sprintf("%s (%d)", l, count[t.ID])})
+				entries = append(entries, entry{fillSwatch(col, darker(col, 0.8), nil), fmt.Sprintf("%s (%d)", l, count[t.ID])})
 			}
 		}
 		if approx {
-			entries = append(entries, entry{fillSwatch(color.NRGBA{}, colZoneOutline, []float64{3, 2}), txtApprox.in(lang)})
+			entries = append(entries, entry{fillSwatch(withAlpha(NoDataFill, 97), colZoneOutline, []float64{2, 2}), txtApprox.in(lang)})
 		}
 	}
-	if o.Has(LayerRegions) {
-		kinds := []string{}
-		for _, r := range s.Regions {
-			if !slices.Contains(kinds, r.Kind) {
-				kinds = append(kinds, r.Kind)
+	// Lower bounds and points, as drawn.
+	if o.Has(LayerZones) && slices.ContainsFunc(drawn, func(z zoneStyle) bool { return z.lower }) && v.Zoom < pointsUntil {
+		entries = append(entries, entry{func(x, y float64) {
+			g.shape(shape{Rings: [][]pt{circleRing(x+7, y+5, 5, 16)}, Closed: true, Stroke: colLowerBound, Width: 1.2})
+		}, txtLower.in(lang)})
+	}
+	if o.Dist != "" {
+		cn := o.Dist
+		for _, c := range s.Taxonomy.Clusters {
+			if c.ID == o.Dist {
+				cn = c.Name
+				if lang == LangEN && c.NameEN != "" {
+					cn = c.NameEN
+				}
 			}
 		}
-		order := []string{geo.RegionCentre, geo.RegionBelt, geo.RegionDemo}
-		slices.SortFunc(kinds, func(a, b string) int {
-			return cmp.Or(cmp.Compare(index(order, a), index(order, b)), cmp.Compare(a, b))
-		})
-		if len(kinds) > 0 {
-			entries = append(entries, entry{nil, txtRegionHead.in(lang)})
-		}
-		for _, k := range kinds {
-			col := regionColor(k)
-			t, ok := txtRegionKind[k]
-			name := k
-			if ok {
-				name = t.in(lang)
+		entries = append(entries, entry{nil, fmt.Sprintf(txtDistHead.in(lang), cn)})
+		if dist := distCounts(s, o); dist.max > 0 {
+			for i := range DistRamp {
+				lo := int(math.Floor(float64(dist.max)*float64(i)/float64(len(DistRamp)))) + 1
+				hi := int(math.Floor(float64(dist.max) * float64(i+1) / float64(len(DistRamp))))
+				if hi < lo {
+					continue
+				}
+				t := strconv.Itoa(lo)
+				if hi > lo {
+					t += "–" + strconv.Itoa(hi)
+				}
+				entries = append(entries, entry{fillSwatch(withAlpha(distColor(hi, dist.max), 191), color.NRGBA{}, nil), t})
 			}
-			entries = append(entries, entry{fillSwatch(withAlpha(col, 30), col, nil), name})
 		}
+	}
+	var shown []int
+	for i, r := range s.Regions {
+		if o.Has(LayerRegions) || slices.Contains(o.Overlay, r.ID) {
+			shown = append(shown, i)
+		}
+	}
+	if len(shown) > 0 {
+		entries = append(entries, entry{nil, txtRegionHead.in(lang)})
+	}
+	for _, i := range shown {
+		r := s.Regions[i]
+		n := r.Name
+		if lang == LangEN && r.NameEN != "" {
+			n = r.NameEN
+		}
+		col := RegionColor(i)
+		entries = append(entries, entry{fillSwatch(withAlpha(col, 41), withAlpha(col, 217), nil), n})
 	}
 	if head == "" && len(entries) == 0 {
 		return nil

@@ -1,9 +1,11 @@
 package static
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,14 +40,24 @@ const (
 	LayerCounties = geo.LayerCounties
 	LayerZones    = geo.LayerZones
 	LayerRegions  = geo.LayerRegions
+	LayerLabels   = geo.LayerLabels
 )
 
-// AllLayers lists the layers parameter's values in drawing order.
-var AllLayers = []string{LayerProvince, LayerCities, LayerCounties, LayerRegions, LayerZones}
+// AllLayers lists the layers an image can draw, in drawing order. Labels
+// go with their layers: city names with cities, zone names with zones.
+var AllLayers = []string{LayerProvince, LayerCities, LayerCounties, LayerRegions, LayerZones, LayerLabels}
 
 // DefaultLayers are drawn when the layers parameter is absent: every layer
 // but the planning-region overlay, which the web map also leaves off.
-var DefaultLayers = []string{LayerProvince, LayerCities, LayerCounties, LayerZones}
+var DefaultLayers = []string{LayerProvince, LayerCities, LayerCounties, LayerZones, LayerLabels}
+
+// webLayers maps the web map's layer names (its URL's layers parameter) to
+// ours, so a static-image URL built from the map's state works unchanged:
+// "boundaries" is the province and city lines, "none" no layer at all.
+var webLayers = map[string][]string{
+	"boundaries": {LayerProvince, LayerCities},
+	"none":       {},
+}
 
 // Colour schemes of zones (the color parameter).
 const (
@@ -68,7 +80,11 @@ const (
 // Params are the query parameters of a static image beyond geo.FilterParams.
 // The filter's bbox is the view, not a zone filter: a zone half inside the
 // view is still drawn.
-var Params = []string{"center", "zoom", "width", "height", "scale", "layers", "lang", "title", "legend", "plain", "color"}
+//
+// overlay (planning-region ids to draw) and dist (a cluster id whose zones
+// are counted per city, as a choropleth) are the web map's; the regions
+// layer draws every region.
+var Params = []string{"center", "zoom", "width", "height", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist"}
 
 // Options say what one image shows. Width and Height are CSS pixels; a PNG
 // has Width·Scale × Height·Scale pixels, an SVG ignores Scale (it is vector).
@@ -86,6 +102,12 @@ type Options struct {
 	Legend        bool
 	Plain         bool // drop title, legend, scale bar and source line
 	Color         string
+	// Overlay lists planning-region ids drawn over the map (the web map's
+	// overlay); the regions layer adds every region.
+	Overlay []string
+	// Dist is a cluster id: cities are shaded by how many of the drawn
+	// zones belong to it (the web map's distribution view); "" none.
+	Dist string
 }
 
 // Has reports whether the options draw layer.
@@ -172,6 +194,12 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 	if v, ok := q["layers"]; ok {
 		o.Layers = parseLayers(strings.Join(v, ","), bad)
 	}
+	o.Overlay = idList(q, "overlay", bad)
+	if ds := idList(q, "dist", bad); len(ds) > 1 {
+		bad("dist", "takes one cluster id")
+	} else if len(ds) == 1 {
+		o.Dist = ds[0]
+	}
 	if v := q.Get("title"); v != "" {
 		switch {
 		case !utf8.ValidString(v):
@@ -232,8 +260,12 @@ func parseLayers(s string, bad func(field, format string, args ...any)) []string
 		if p == "" {
 			continue
 		}
+		if ls, ok := webLayers[p]; ok {
+			want = append(want, ls...)
+			continue
+		}
 		if !slices.Contains(AllLayers, p) {
-			bad("layers", "unknown layer %q; allowed: %s", clip(p), strings.Join(AllLayers, ", "))
+			bad("layers", "unknown layer %q; allowed: %s, boundaries, none", clip(p), strings.Join(AllLayers, ", "))
 			return slices.Clone(DefaultLayers)
 		}
 		want = append(want, p)
@@ -242,6 +274,31 @@ func parseLayers(s string, bad func(field, format string, args ...any)) []string
 	for _, l := range AllLayers {
 		if slices.Contains(want, l) {
 			out = append(out, l)
+		}
+	}
+	return out
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-]{1,64}$`)
+
+// idList reads a comma-separated list of ids (at most geo.MaxListValues).
+// Whether the ids exist is for the caller, who knows the vocabulary.
+func idList(q url.Values, k string, bad func(field, format string, args ...any)) []string {
+	var out []string
+	for _, v := range q[k] {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" || slices.Contains(out, p) {
+				continue
+			}
+			if !idPattern.MatchString(p) {
+				bad(k, "%q is not a valid identifier", clip(p))
+				return nil
+			}
+			if out = append(out, p); len(out) > geo.MaxListValues {
+				bad(k, "more than %d values", geo.MaxListValues)
+				return nil
+			}
 		}
 	}
 	return out
@@ -292,7 +349,7 @@ func (o Options) Encode() url.Values {
 		q.Set("scale", strconv.Itoa(o.Scale))
 	}
 	if !slices.Equal(o.Layers, d.Layers) {
-		q.Set("layers", strings.Join(o.Layers, ","))
+		q.Set("layers", cmp.Or(strings.Join(o.Layers, ","), "none"))
 	}
 	if o.Lang != d.Lang {
 		q.Set("lang", o.Lang)
@@ -308,6 +365,14 @@ func (o Options) Encode() url.Values {
 	}
 	if o.Color != d.Color {
 		q.Set("color", o.Color)
+	}
+	if len(o.Overlay) > 0 {
+		ov := slices.Clone(o.Overlay)
+		slices.Sort(ov)
+		q.Set("overlay", strings.Join(ov, ","))
+	}
+	if o.Dist != "" {
+		q.Set("dist", o.Dist)
 	}
 	return q
 }

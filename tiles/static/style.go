@@ -8,43 +8,47 @@ import (
 	"layoutmap/geo"
 )
 
-// The palette of the web map's zones-by-tier and zones-by-cluster layers.
-// Tier colours are a sequential red ramp (ColorBrewer YlOrRd), darkest for
-// the highest tier, so a grey "no data" reads as absence, not as a low
-// figure.
+// The palette and line styles follow the web map's MapLibre style
+// (web/src/style.js), so an image reads like the map it came from.
 var (
-	TierRamp = []color.NRGBA{
-		rgb("#b10026"), rgb("#e31a1c"), rgb("#fd8d3c"), rgb("#fecc5c"), rgb("#ffffb2"),
+	// TierColors by tier id of geo.DefaultTiers; other tiers take the ramp
+	// by position (see TierColor).
+	TierColors = map[string]color.NRGBA{
+		"t5000": rgb("#99000d"), "t1000": rgb("#e0452b"), "t500": rgb("#f98e52"), "t100": rgb("#fdc48a"), "t0": rgb("#fbe7c6"),
 	}
-	NoDataFill   = rgb("#d9d9d9")
+	TierRamp     = []color.NRGBA{rgb("#99000d"), rgb("#e0452b"), rgb("#f98e52"), rgb("#fdc48a"), rgb("#fbe7c6")}
+	NoDataFill   = rgb("#c8c8c8")
 	NoDataStroke = rgb("#8c8c8c")
-	// ClusterColors are categorical (Tableau 10) in taxonomy order of the 7
-	// clusters; zones without a cluster take NoDataFill.
+	// ClusterColors in taxonomy order of the 7 clusters; zones without a
+	// cluster take OtherColor.
 	ClusterColors = []color.NRGBA{
-		rgb("#4e79a7"), rgb("#f28e2b"), rgb("#e15759"), rgb("#76b7b2"), rgb("#59a14f"),
-		rgb("#edc948"), rgb("#b07aa1"), rgb("#ff9da7"), rgb("#9c755f"), rgb("#bab0ac"),
+		rgb("#1f77b4"), rgb("#2ca02c"), rgb("#9467bd"), rgb("#d62728"), rgb("#ff7f0e"), rgb("#17becf"), rgb("#8c564b"), rgb("#e377c2"), rgb("#bcbd22"),
 	}
-	// RegionColors by geo.Region kind.
-	RegionColors = map[string]color.NRGBA{
-		geo.RegionCentre: rgb("#6a3d9a"),
-		geo.RegionBelt:   rgb("#1f78b4"),
-		geo.RegionDemo:   rgb("#33a02c"),
+	OtherColor = rgb("#7f7f7f")
+	// RegionColors by position in the store's region list.
+	RegionColors = []color.NRGBA{
+		rgb("#2b8cbe"), rgb("#e6a100"), rgb("#d7301f"), rgb("#238b45"), rgb("#e7298a"), rgb("#525252"), rgb("#a6761d"), rgb("#1b9e77"),
 	}
+	// DistRamp shades cities by their zone count of one cluster, light to
+	// dark, 4 steps so adjacent counts stay distinguishable.
+	DistRamp = []color.NRGBA{rgb("#e3e1f0"), rgb("#bcbddc"), rgb("#807dba"), rgb("#54278f")}
 
 	colBackground  = rgb("#eef2f5")
-	colProvince    = rgb("#ffffff")
-	colProvinceLn  = rgb("#3c3c3c")
-	colCityLn      = rgb("#7a7a7a")
-	colCountyLn    = rgb("#c4c4c4")
-	colText        = rgb("#222222")
-	colCityText    = rgb("#333333")
-	colCountyText  = rgb("#707070")
+	colProvince    = rgb("#fbfbf8")
+	colProvinceLn  = rgb("#37424d")
+	colCityLn      = rgb("#7d8790")
+	colCountyLn    = rgb("#b7bcc2")
+	colText        = rgb("#5a2a0c")
+	colCityText    = rgb("#1d2a35")
+	colCountyText  = rgb("#56616b")
+	colFurniture   = rgb("#222222")
 	colHalo        = rgb("#ffffff")
 	colPanel       = color.NRGBA{255, 255, 255, 230}
 	colPanelLn     = rgb("#bdbdbd")
 	colSourceText  = rgb("#555555")
 	colScaleBar    = rgb("#333333")
-	colZoneOutline = rgb("#4d4d4d")
+	colZoneOutline = rgb("#40240f")
+	colLowerBound  = rgb("#222222")
 )
 
 // FontFamily is the SVG font-family: the CJK face the PNG renderer uses,
@@ -59,29 +63,49 @@ func rgb(s string) color.NRGBA {
 	return color.NRGBA{r, g, b, 255}
 }
 
-// TierColor returns the fill of tier id among ts: the ramp spread over the
-// tiers (configurable tiers keep the darkest for the highest), NoDataFill
-// for TierNoData or an unknown id.
+// TierColor returns the fill of tier id among ts: the web map's colour
+// for the default tier ids, else the ramp spread over the tiers (darkest
+// for the highest); NoDataFill for TierNoData or an unknown id.
 func TierColor(ts geo.Tiers, id string) color.NRGBA {
 	for i, t := range ts {
 		if t.ID != id {
 			continue
 		}
+		if c, ok := TierColors[id]; ok {
+			return c
+		}
 		if len(ts) <= 1 {
 			return TierRamp[0]
 		}
-		j := i * (len(TierRamp) - 1) / (len(ts) - 1)
-		return TierRamp[j]
+		return TierRamp[i*(len(TierRamp)-1)/(len(ts)-1)]
 	}
 	return NoDataFill
 }
 
-// ClusterColor returns the colour of the i-th cluster of the taxonomy.
+// ClusterColor returns the colour of the i-th cluster of the taxonomy
+// (OtherColor for -1).
 func ClusterColor(i int) color.NRGBA {
 	if i < 0 {
-		return NoDataFill
+		return OtherColor
 	}
 	return ClusterColors[i%len(ClusterColors)]
+}
+
+// RegionColor returns the colour of the i-th planning region.
+func RegionColor(i int) color.NRGBA { return RegionColors[i%len(RegionColors)] }
+
+// distColor is the web map's ramp step for n of max zones.
+func distColor(n, max int) color.NRGBA {
+	f := float64(n) / float64(max)
+	i := int(f*float64(len(DistRamp)) - 1e-9)
+	return DistRamp[min(len(DistRamp)-1, max0(i))]
+}
+
+func max0(i int) int {
+	if i < 0 {
+		return 0
+	}
+	return i
 }
 
 func darker(c color.NRGBA, f float64) color.NRGBA {
@@ -124,11 +148,8 @@ var (
 	txtChain       = text{"产业链", "chain"}
 	txtRegion      = text{"区域", "region"}
 	txtTier        = text{"分档", "tier"}
-	txtRegionKind  = map[string]text{
-		geo.RegionCentre: {"中心引领", "centre"},
-		geo.RegionBelt:   {"两带支撑", "belts"},
-		geo.RegionDemo:   {"四区协同", "demonstration areas"},
-	}
+	txtLower       = text{"下限值（突破/超过）", "lower bound (at least)"}
+	txtDistHead    = text{"各市%s开发区数", "%s zones per city"}
 )
 
 func yearText(lang string, year int) string {
