@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -184,13 +185,25 @@ func (s *Static) scene(c *fiber.Ctx, o static.Options, f geo.Filter) (*static.Sc
 		}
 		sc.Admin = append(sc.Admin, as...)
 	}
-	if o.Has(static.LayerRegions) || len(f.Region) > 0 {
-		if sc.Regions, err = st.Regions(ctx); err != nil {
-			return nil, err
-		}
+	if sc.Regions, err = st.Regions(ctx); err != nil {
+		return nil, err
 	}
 	if sc.Taxonomy, err = st.Taxonomy(ctx); err != nil {
 		return nil, err
+	}
+	// overlay and dist name regions and clusters: unknown ids are the
+	// client's mistake, as for the filter's own lists.
+	var errs geo.FieldErrors
+	for _, id := range o.Overlay {
+		if !slices.ContainsFunc(sc.Regions, func(r geo.Region) bool { return r.ID == id }) {
+			errs = append(errs, &geo.FieldError{Field: "overlay", Reason: fmt.Sprintf("unknown region %q", id)})
+		}
+	}
+	if o.Dist != "" && !slices.ContainsFunc(sc.Taxonomy.Clusters, func(c geo.Cluster) bool { return c.ID == o.Dist }) {
+		errs = append(errs, &geo.FieldError{Field: "dist", Reason: fmt.Sprintf("unknown cluster %q", o.Dist)})
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return sc, nil
 }

@@ -47,6 +47,21 @@ func TestStaticImages(t *testing.T) {
 			t.Errorf("ETag %q, Cache-Control %q", r.header.Get("ETag"), r.header.Get("Cache-Control"))
 		}
 	})
+	t.Run("the web map's embed dialog URL", func(t *testing.T) {
+		// As web/src/main.js builds it from the map's state (issue 6: a
+		// planner goes from a filter in the map to a PNG of the same view).
+		const path = "/static/map.svg?center=113.65%2C33.9&zoom=6.2&layers=boundaries%2Ccounties%2Czones%2Clabels" +
+			"&overlay=centre&dist=equipment&cluster=equipment&year=2023&title=T&legend=1&lang=zh&width=1200&height=800"
+		r := get(t, app, path)
+		if r.status != http.StatusOK {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+		for _, want := range []string{`width="1200" height="800"`, `<g id="dist">`, `<g id="regions">`, "各市先进装备开发区数"} {
+			if !bytes.Contains(r.body, []byte(want)) {
+				t.Errorf("SVG lacks %q", want)
+			}
+		}
+	})
 	t.Run("png", func(t *testing.T) {
 		r := get(t, app, "/static/map.png?center=113.74,34.72&zoom=9&width=400&height=300&scale=2&lang=en")
 		if r.status != http.StatusOK || r.ctype() != "image/png" {
@@ -119,6 +134,8 @@ func TestStaticBadParams(t *testing.T) {
 		{"/static/map.svg?year=1800", "year"},
 		{"/static/map.svg?colour=red", "colour"},
 		{"/static/map.svg?title=%00", "title"},
+		{"/static/map.svg?overlay=nowhere", "overlay"},
+		{"/static/map.svg?dist=nope", "dist"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
