@@ -5,10 +5,12 @@ package static_test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"flag"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -115,6 +117,15 @@ func TestGoldenSVG(t *testing.T) {
 			}
 			if !bytes.Equal(buf.Bytes(), want) {
 				t.Errorf("SVG differs from %s (%d bytes, want %d); review and rerun with -update", path, buf.Len(), len(want))
+			}
+			// Well-formed XML from the first byte to the last.
+			dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
+			for {
+				if _, err := dec.Token(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatalf("SVG is not well-formed XML: %v", err)
+				}
 			}
 			// Rendering is deterministic: a second run gives the same bytes.
 			var again bytes.Buffer
