@@ -299,3 +299,33 @@ func BenchmarkPNG(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/img")
 }
+
+// TestConcurrentRender draws from several goroutines with one Renderer (the
+// API shares one); run with -race. Every image must equal the serial one.
+func TestConcurrentRender(t *testing.T) {
+	r := mustRenderer(t)
+	s, o := sceneFor(t, "center=113.7,34.75&zoom=9&width=300&height=200")
+	var want bytes.Buffer
+	if err := r.PNG(&want, s, o); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			if err := r.PNG(&buf, s, o); err != nil {
+				errs <- err.Error()
+				return
+			}
+			if !bytes.Equal(buf.Bytes(), want.Bytes()) {
+				errs <- "a concurrent rendering differs from the serial one"
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
