@@ -329,3 +329,30 @@ func TestConcurrentRender(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestExtremeSizes draws the smallest and most elongated images with all
+// furniture: no panic, the requested size, and still a valid PNG.
+func TestExtremeSizes(t *testing.T) {
+	r := mustRenderer(t)
+	for _, q := range []string{"width=64&height=64", "width=4096&height=64", "width=64&height=4096&lang=en",
+		"center=113.7,34.75&zoom=18&width=200&height=200", "center=0,0&zoom=0&width=300&height=300", "layers=none"} {
+		t.Run(q, func(t *testing.T) {
+			s, o := sceneFor(t, q)
+			var buf bytes.Buffer
+			if err := r.PNG(&buf, s, o); err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); b.Dx() != o.Width || b.Dy() != o.Height {
+				t.Errorf("PNG %v, want %dx%d", b.Size(), o.Width, o.Height)
+			}
+			buf.Reset()
+			if err := r.SVG(&buf, s, o); err != nil || buf.Len() == 0 {
+				t.Errorf("SVG: %v, %d bytes", err, buf.Len())
+			}
+		})
+	}
+}
