@@ -37,8 +37,7 @@ const (
 	fewZones   = 15
 	clipMargin = 8
 	// simplifyPx is the Douglas–Peucker tolerance in CSS px.
-	simplifyPx   = 0.3
-	markerRadius = 4.0
+	simplifyPx = 0.3
 	// pointsUntil: zone points are drawn below this zoom.
 	pointsUntil = 10.5
 	// zoneLabelZoom: every zone is named from this zoom (the web map's

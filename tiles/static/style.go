@@ -16,9 +16,8 @@ var (
 	TierColors = map[string]color.NRGBA{
 		"t5000": rgb("#99000d"), "t1000": rgb("#e0452b"), "t500": rgb("#f98e52"), "t100": rgb("#fdc48a"), "t0": rgb("#fbe7c6"),
 	}
-	TierRamp     = []color.NRGBA{rgb("#99000d"), rgb("#e0452b"), rgb("#f98e52"), rgb("#fdc48a"), rgb("#fbe7c6")}
-	NoDataFill   = rgb("#c8c8c8")
-	NoDataStroke = rgb("#8c8c8c")
+	TierRamp   = []color.NRGBA{rgb("#99000d"), rgb("#e0452b"), rgb("#f98e52"), rgb("#fdc48a"), rgb("#fbe7c6")}
+	NoDataFill = rgb("#c8c8c8")
 	// ClusterColors in taxonomy order of the 7 clusters; zones without a
 	// cluster take OtherColor.
 	ClusterColors = []color.NRGBA{
@@ -41,7 +40,6 @@ var (
 	colText        = rgb("#5a2a0c")
 	colCityText    = rgb("#1d2a35")
 	colCountyText  = rgb("#56616b")
-	colFurniture   = rgb("#222222")
 	colHalo        = rgb("#ffffff")
 	colPanel       = color.NRGBA{255, 255, 255, 230}
 	colPanelLn     = rgb("#bdbdbd")
@@ -141,7 +139,6 @@ var (
 	txtApprox      = text{"近似轮廓", "approximate outline"}
 	txtNoCluster   = text{"未归集群", "no cluster"}
 	txtZones       = text{"个开发区", " zones"}
-	txtYear        = text{"年", ""}
 	txtAll         = text{"全部开发区", "all zones"}
 	txtCity        = text{"城市", "city"}
 	txtCluster     = text{"集群", "cluster"}
