@@ -575,8 +575,8 @@ func scaleText(m float64) string {
 	return strconv.FormatFloat(m, 'g', -1, 64) + " m"
 }
 
-// legend draws the legend panel at the bottom left and returns nothing more
-// than panel records.
+// legend draws the legend panel at the bottom left, above the source line;
+// panel records the box it takes, so it returns no boxes of its own.
 func legend(g *group, s *Scene, o Options, v View, drawn []zoneStyle, bottom float64, panel func(box)) []box {
 	lang := o.Lang
 	type entry struct {
