@@ -18,6 +18,7 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // geomExpr is the geometry column as selected: EWKB, optionally simplified
@@ -110,57 +111,69 @@ func readZones(ctx context.Context, q querier, ids []string, tol float64) ([]geo
 	for i, z := range zs {
 		ids[i] = z.ID
 	}
-	// One query per related table, each bound to the same id list.
-	if err := eachRow(ctx, q, `SELECT zone_id, cluster_id, derived, source FROM layoutmap.zone_clusters WHERE zone_id = ANY($1) ORDER BY zone_id, ord`, ids, func(r pgx.Rows) error {
-		var id string
-		var c geo.ZoneCluster
-		if err := r.Scan(&id, &c.ClusterID, &c.Derived, &c.Source); err != nil {
-			return err
-		}
-		zs[idx[id]].Clusters = append(zs[idx[id]].Clusters, c)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := eachRow(ctx, q, `SELECT zone_id, chain_id FROM layoutmap.zone_chains WHERE zone_id = ANY($1) ORDER BY zone_id, ord`, ids, func(r pgx.Rows) error {
-		var id, c string
-		if err := r.Scan(&id, &c); err != nil {
-			return err
-		}
-		zs[idx[id]].Chains = append(zs[idx[id]].Chains, c)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := eachRow(ctx, q, `SELECT z.id, m.region_id FROM layoutmap.zones z
+	// The related tables in one round trip: a batch of four queries bound
+	// to the same id list.
+	related := []struct {
+		sql  string
+		scan func(pgx.Rows) error
+	}{
+		{`SELECT zone_id, cluster_id, derived, source FROM layoutmap.zone_clusters WHERE zone_id = ANY($1) ORDER BY zone_id, ord`, func(r pgx.Rows) error {
+			var id string
+			var c geo.ZoneCluster
+			if err := r.Scan(&id, &c.ClusterID, &c.Derived, &c.Source); err != nil {
+				return err
+			}
+			zs[idx[id]].Clusters = append(zs[idx[id]].Clusters, c)
+			return nil
+		}},
+		{`SELECT zone_id, chain_id FROM layoutmap.zone_chains WHERE zone_id = ANY($1) ORDER BY zone_id, ord`, func(r pgx.Rows) error {
+			var id, c string
+			if err := r.Scan(&id, &c); err != nil {
+				return err
+			}
+			zs[idx[id]].Chains = append(zs[idx[id]].Chains, c)
+			return nil
+		}},
+		{`SELECT z.id, m.region_id FROM layoutmap.zones z
 			JOIN layoutmap.planning_region_members m ON m.member_code = z.city_code
-			JOIN layoutmap.planning_regions r ON r.id = m.region_id
-			WHERE z.id = ANY($1) ORDER BY z.id, m.region_id COLLATE "C"`, ids, func(r pgx.Rows) error {
-		var id, reg string
-		if err := r.Scan(&id, &reg); err != nil {
-			return err
-		}
-		zs[idx[id]].Regions = append(zs[idx[id]].Regions, reg)
-		return nil
-	}); err != nil {
-		return nil, err
+			WHERE z.id = ANY($1) ORDER BY z.id, m.region_id COLLATE "C"`, func(r pgx.Rows) error {
+			var id, reg string
+			if err := r.Scan(&id, &reg); err != nil {
+				return err
+			}
+			zs[idx[id]].Regions = append(zs[idx[id]].Regions, reg)
+			return nil
+		}},
+		{`SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue
+			WHERE zone_id = ANY($1) ORDER BY zone_id, year, measure COLLATE "C", ord`, func(r pgx.Rows) error {
+			var v geo.Revenue
+			if err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Source); err != nil {
+				return err
+			}
+			zs[idx[v.ZoneID]].Revenue = append(zs[idx[v.ZoneID]].Revenue, v)
+			return nil
+		}},
 	}
-	if err := eachRow(ctx, q, `SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue
-			WHERE zone_id = ANY($1) ORDER BY zone_id, year, measure COLLATE "C", ord`, ids, func(r pgx.Rows) error {
-		var v geo.Revenue
-		if err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Source); err != nil {
-			return err
+	batch := &pgx.Batch{}
+	for _, r := range related {
+		batch.Queue(r.sql, ids)
+	}
+	br := q.SendBatch(ctx, batch)
+	for _, r := range related {
+		if err := eachRow(br, r.scan); err != nil {
+			br.Close()
+			return nil, err
 		}
-		zs[idx[v.ZoneID]].Revenue = append(zs[idx[v.ZoneID]].Revenue, v)
-		return nil
-	}); err != nil {
+	}
+	if err := br.Close(); err != nil {
 		return nil, err
 	}
 	return zs, nil
 }
 
-func eachRow(ctx context.Context, q querier, sql string, arg any, fn func(pgx.Rows) error) error {
-	rows, err := q.Query(ctx, sql, arg)
+// eachRow reads the next result of a batch row by row.
+func eachRow(br pgx.BatchResults, fn func(pgx.Rows) error) error {
+	rows, err := br.Query()
 	if err != nil {
 		return err
 	}
