@@ -234,6 +234,12 @@ var zoneDescriptors = [][2]string{
 	{"经开", "ETDZ"},
 }
 
+// zonePlaces are zone place names that would otherwise be split wrongly
+// (红旗渠 is the canal of 林州, not 红旗区 + 渠).
+var zonePlaces = map[string]string{
+	"红旗渠": "Hongqiqu",
+}
+
 // placeWord is the pinyin of a place-name part: 市/县/区 dropped, except that
 // a single-character county keeps "xian" (杞县 Qixian).
 func placeWord(s string) string {
@@ -268,6 +274,14 @@ func (b *builder) zoneNameEN(name string) string {
 				changed = true
 			}
 		}
+	}
+	// 工业 before a type that already says "Industrial" adds nothing.
+	if len(desc) > 0 && desc[0] == "Industrial" && strings.Contains(typ, "Industrial") {
+		desc = desc[1:]
+	}
+	// Place names that are not admin names but start like one.
+	if w, ok := zonePlaces[rest]; ok {
+		return strings.Join(append(append([]string{w}, desc...), typ), " ")
 	}
 	// Split the place into known admin names (longest prefix first).
 	var known []string
