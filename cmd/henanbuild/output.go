@@ -175,7 +175,7 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 	}
 	gaps := "(none)"
 	if len(b.gaps) > 0 {
-		gaps = "- " + strings.Join(b.gaps, "\n- ")
+		gaps = "  - " + strings.Join(b.gaps, "\n  - ")
 	}
 	s := strings.NewReplacer("{{LICENSE}}", strings.TrimSpace(string(lic)), "{{REVENUE_GAPS}}", gaps).Replace(sourcesTmpl)
 	files["SOURCES.md"] = []byte(s)
