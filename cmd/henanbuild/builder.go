@@ -523,6 +523,17 @@ type revOut struct {
 	Source    string  `json:"source"`
 }
 
+// revSource is the record's source: S-id and quote, plus the scope detail
+// of the measure, which geo.Revenue has no field for and which readers must
+// see (e.g. a food-industry-only figure).
+func revSource(id, quote, detail string) string {
+	s := id + ": " + quote
+	if detail != "" {
+		s += " [scope: " + detail + "]"
+	}
+	return s
+}
+
 var reMeasure = regexp.MustCompile(`^([^(]+?)\s*(?:\((.*)\))?$`)
 
 // period reads the part-of-year from a measure's detail text.
@@ -573,7 +584,7 @@ func (b *builder) revenue() error {
 		b.revOut = append(b.revOut, revOut{
 			ZoneID: z.ID, Year: year, RevenueYi: val, Measure: strings.TrimSpace(m[1]),
 			Bound: r["bound"], Period: period(m[2]), Note: m[2],
-			Source: r["source_id"] + ": " + r["quote"],
+			Source: revSource(r["source_id"], r["quote"], m[2]),
 		})
 		have[key{z.ID, year, val}] = true
 	}
