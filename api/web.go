@@ -90,7 +90,7 @@ func Web(cfg WebConfig) func(app *fiber.App) {
 			c.Set(fiber.HeaderContentSecurityPolicy, pageCSP(frameAncestors))
 			c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
 		}
-		if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && etagMatches(match, f.etag) {
+		if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && webETagMatch(match, f.etag) {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 		return c.Send(f.body)
@@ -159,8 +159,8 @@ func webCache(name string) string {
 	return cacheScript
 }
 
-// etagMatches implements If-None-Match's weak comparison over a list.
-func etagMatches(header, etag string) bool {
+// webETagMatch implements If-None-Match's weak comparison over a list.
+func webETagMatch(header, etag string) bool {
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == "*" || t == etag {
