@@ -12,6 +12,8 @@ import * as styles from './style.js';
 /* global __WORKER_FILE__ */
 setWorkerUrl(new URL(__WORKER_FILE__, import.meta.url).href);
 
+// Henan's extent (geo.HenanBound without its margin) for the initial view.
+const HENAN = [[110.35, 31.38], [116.65, 36.37]];
 const mode = document.body.dataset.mode === 'embed' ? 'embed' : 'app';
 const embedQ = new URLSearchParams(location.search);
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -210,8 +212,7 @@ function createMap() {
   map = new MLMap({
     container: 'map',
     style: styleSpec(),
-    center: state.center,
-    zoom: state.zoom,
+    ...(state.fit ? { bounds: HENAN, fitBoundsOptions: { padding: 12 } } : { center: state.center, zoom: state.zoom }),
     minZoom: 4,
     maxZoom: 14,
     hash: false,
@@ -227,6 +228,9 @@ function createMap() {
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
   if (!embed) map.addControl(new AttributionControl({ compact: true, customAttribution: attribution() }), 'bottom-right');
   map.on('error', (e) => { probe.errors.push(String(e.error?.message ?? e.error ?? e)); console.error('map:', e.error?.message ?? e); });
+  const c0 = map.getCenter();
+  state.center = [c0.lng, c0.lat];
+  state.zoom = map.getZoom();
   map.on('moveend', () => {
     const c = map.getCenter();
     state.center = [c.lng, c.lat];

@@ -32,6 +32,8 @@ export function parse(search) {
   if (q.get('lang') === 'en' || q.get('lang') === 'zh') s.lang = q.get('lang');
   const c = list('center').map(Number);
   if (c.length === 2 && c.every(Number.isFinite) && Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 85) s.center = c;
+  // Without a camera in the URL the map fits the province to its box.
+  s.fit = !(q.has('center') && q.has('zoom'));
   const z = Number(q.get('zoom'));
   if (q.has('zoom') && Number.isFinite(z) && z >= 0 && z <= 16) s.zoom = z;
   if (q.get('color') === 'cluster' || q.get('color') === 'tier') s.color = q.get('color');
