@@ -226,7 +226,7 @@ function createMap() {
   map.touchZoomRotate.disableRotation();
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-  if (!embed) map.addControl(new AttributionControl({ compact: true, customAttribution: attribution() }), 'bottom-right');
+  setAttribution();
   map.on('error', (e) => { probe.errors.push(String(e.error?.message ?? e.error ?? e)); console.error('map:', e.error?.message ?? e); });
   const c0 = map.getCenter();
   state.center = [c0.lng, c0.lat];
@@ -265,10 +265,21 @@ function createMap() {
 // layers, the zone points and, when the filter changed, the tiles reload).
 function updateMap() {
   map.setStyle(styleSpec(), { diff: true });
+  setAttribution();
 }
 
 function attribution() {
-  return data.tilejson?.attribution || L('attribution');
+  return L('attribution');
+}
+
+let attributionControl = null;
+let attributionLang = '';
+function setAttribution() {
+  if (mode === 'embed' || attributionLang === state.lang) return;
+  if (attributionControl) map.removeControl(attributionControl);
+  attributionControl = new AttributionControl({ compact: true, customAttribution: attribution() });
+  map.addControl(attributionControl, 'bottom-right');
+  attributionLang = state.lang;
 }
 
 // ---------- selection ----------
@@ -595,7 +606,10 @@ function renderLegend() {
     } else items.push(el('li', { text: '0' }));
   }
   box.hidden = false;
-  box.replaceChildren(el('h2', { text: L('legend') }), el('ul', {}, items));
+  if (mode === 'embed') { box.replaceChildren(el('h2', { text: L('legend') }), el('ul', {}, items)); return; }
+  // Collapsible so it never hides the map on a phone; starts closed there.
+  const wasOpen = box.querySelector('details')?.open ?? window.innerWidth > 760;
+  box.replaceChildren(el('details', { open: wasOpen }, el('summary', { text: L('legend') }), el('ul', {}, items)));
 }
 
 function writeURL() {

@@ -10,7 +10,8 @@ export const TIER_COLORS = {
   t5000: '#99000d', t1000: '#e0452b', t500: '#f98e52', t100: '#fdc48a', t0: '#fbe7c6', no_data: '#c8c8c8',
 };
 export const CLUSTER_PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
-export const REGION_PALETTE = ['#d7301f', '#3182bd', '#31a354', '#756bb1', '#e6550d', '#636363', '#de2d26', '#0868ac'];
+// Regions avoid the purples of the distribution ramp so both can be shown.
+export const REGION_PALETTE = ['#2b8cbe', '#e6a100', '#d7301f', '#238b45', '#e7298a', '#525252', '#a6761d', '#1b9e77'];
 export const OTHER = '#7f7f7f';
 
 // hasCluster matches a zone whose tile property `clusters` lists id, whether
@@ -49,8 +50,8 @@ export function distColor(counts) {
 }
 
 export function rampColor(f) {
-  // light to dark blue-green, 4 steps so adjacent counts stay distinguishable
-  const ramp = ['#ccece6', '#66c2a4', '#2ca25f', '#006d2c'];
+  // light to dark purple, 4 steps so adjacent counts stay distinguishable
+  const ramp = ['#e3e1f0', '#bcbddc', '#807dba', '#54278f'];
   return ramp[Math.min(ramp.length - 1, Math.floor(f * ramp.length - 1e-9))];
 }
 
@@ -119,17 +120,17 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
           'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, 1],
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
+      { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
+        layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
+        paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+      { id: 'labels-zone', type: 'symbol', source: 'layout', 'source-layer': 'labels', minzoom: 8, filter: ['==', ['get', 'kind'], 'zone'],
+        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
+          'text-max-width': 9, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
+        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
       { id: 'labels-city', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'city'],
         layout: { visibility: vis(show.has('labels')), 'text-field': state.dist ? distLabel(text, counts) : text, 'text-font': [FONT],
           'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8 },
         paint: { 'text-color': '#1d2a35', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 } },
-      { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
-        layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
-        paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
-      { id: 'labels-zone', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'zone'],
-        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
-          'text-max-width': 9, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
-        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
     ],
   };
 }

@@ -129,7 +129,7 @@ test('clicking a list row opens its card, selection and state survive a reload',
     assert.equal(url.searchParams.get('zone'), id);
     assert.equal(url.searchParams.get('min_revenue'), '500');
     // Switch on the cluster colouring and an overlay, then reload the URL.
-    await act(page, () => page.click('#tab-layers'));
+    await page.click('#tab-layers');
     await act(page, () => page.check('input[name=color][value=cluster]'));
     const firstRegion = page.locator('#panel-layers input[id^=overlay-]').first();
     await act(page, () => firstRegion.check());
