@@ -137,8 +137,22 @@ async function loadStats(fq, my) {
   ]);
   if (my !== seq) return;
   data.statsFromAPI = { clusters: c.ok, tiers: tr.ok };
-  data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats') : clientClusterStats();
-  data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats') : clientTierStats();
+  data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : clientClusterStats();
+  data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : clientTierStats();
+}
+
+// normClusterStat accepts by_city as a {code: n} map or a list of
+// {city_code, zones}.
+function normClusterStat(st) {
+  if (!Array.isArray(st.by_city)) return st;
+  const m = {};
+  for (const c of st.by_city) m[c.city_code] = c.zones;
+  return { ...st, by_city: m };
+}
+
+// normTierStat accepts {tier: {...}, zones} or a flat {id, label, …, zones}.
+function normTierStat(st) {
+  return st.tier ? st : { tier: { id: st.id, label: st.label, label_en: st.label_en, min_yi: st.min_yi, target: st.target }, zones: st.zones, at_or_above: st.at_or_above, target_met: st.target_met };
 }
 
 // Client-side statistics from the filtered items, used until (or where)
@@ -510,7 +524,7 @@ function renderStats() {
     return el('div', { class: 'bar-row' },
       el('span', { class: 'bar-label', text: nameOf(c) || s.cluster_id }),
       el('span', { class: 'bar', style: `width:${(100 * (s.zones ?? 0)) / max}%;background:${styles.CLUSTER_PALETTE[(idx >= 0 ? idx : i) % styles.CLUSTER_PALETTE.length]}` }),
-      el('span', { class: 'bar-value', text: `${s.zones ?? 0} ${L('statsZones')}${s.revenue_yi ? ` · ${fmtYi(s.revenue_yi)}` : ''}` }),
+      el('span', { class: 'bar-value', text: `${s.zones ?? 0} ${L('statsZones')}${s.revenue_yi ? ` · ${s.revenue_bound === 'lower' ? '≥' : ''}${fmtYi(s.revenue_yi)}${s.revenue_year ? ` (${s.revenue_year})` : ''}` : ''}` }),
       s.measure ? el('span', { class: 'bar-note', text: L('statsComparable', { m: s.measure, n: s.revenue_n ?? 0 }) }) : null);
   });
   const ts = data.statsTiers ?? [];
@@ -519,7 +533,7 @@ function renderStats() {
     const label = state.lang === 'en' ? (TIERS.find((x) => x.id === tier.id)?.en ?? tier.label_en) : tier.label ?? TIERS.find((x) => x.id === tier.id)?.zh;
     let target = null;
     if (tier.target) {
-      const atLeast = ts.filter((o) => o.tier?.min_yi != null && tier.min_yi != null && o.tier.id !== 'no_data' && o.tier.min_yi >= tier.min_yi).reduce((n, o) => n + (o.zones ?? 0), 0);
+      const atLeast = s.at_or_above ?? ts.filter((o) => o.tier?.min_yi != null && tier.min_yi != null && o.tier.id !== 'no_data' && o.tier.min_yi >= tier.min_yi).reduce((n, o) => n + (o.zones ?? 0), 0);
       target = el('span', { class: 'target' + (atLeast >= tier.target ? ' met' : ''), text: L('tierCumulative', { n: atLeast, x: tier.min_yi, t: tier.target }) });
     }
     return el('tr', {}, el('td', {}, el('i', { class: 'swatch', style: `background:${styles.TIER_COLORS[tier.id] ?? styles.OTHER}` }), ` ${label ?? tier.id}`),
