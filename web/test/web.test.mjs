@@ -256,3 +256,63 @@ test('embed page inside an iframe on another origin renders, resizes and stays o
     await new Promise((ok) => parent.close(ok));
   }
 });
+
+test('statistics panel and cluster distribution follow the filter and the stats API', async () => {
+  const params = { min_revenue: '100' };
+  const q = new URLSearchParams(params);
+  const r = await open(`${server.base}/?${q}&panel=stats&dist=electronics`);
+  try {
+    clean(r);
+    const { page } = r;
+    const stats = await (await fetch(`${server.base}/api/v1/stats/clusters?${q}`)).json();
+    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers?${q}`)).json();
+    const text = await page.textContent('#stats');
+    assert.ok(!text.includes('由列表计算'), 'statistics come from the stats endpoints');
+    for (const c of stats.clusters) assert.ok(text.includes(`${c.name}`) && text.includes(`${c.zones} 开发区`), `cluster ${c.name}: ${c.zones}`);
+    const rows = await page.$$eval('table.tiers tr', (trs) => trs.map((tr) => Number(tr.querySelector('.num').textContent)));
+    assert.deepEqual(rows, tiers.tiers.map((t) => t.zones), 'zones per tier');
+    // Distribution: the cities coloured are exactly those with electronics zones.
+    const elec = stats.clusters.find((c) => c.cluster_id === 'electronics');
+    const want = (Array.isArray(elec.by_city) ? elec.by_city.map((c) => [c.city_code, c.zones]) : Object.entries(elec.by_city))
+      .filter(([, n]) => n > 0).map(([code]) => code).sort();
+    const got = await page.evaluate(() => {
+      const e = window.__layoutmap.map.getPaintProperty('dist-fill', 'fill-color');
+      const codes = [];
+      for (let i = 2; i < e.length - 1; i += 2) codes.push(e[i]);
+      return codes.sort();
+    });
+    assert.deepEqual(got, want);
+    assert.equal(await page.evaluate(() => window.__layoutmap.map.getLayoutProperty('dist-fill', 'visibility')), 'visible');
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('embed dialog gives an iframe snippet and static image URLs for the current view', async () => {
+  const r = await open(`${server.base}/?year=2023&min_revenue=1000&color=cluster`);
+  try {
+    const { page } = r;
+    await page.click('#embed-open');
+    await page.waitForSelector('#embed-dialog[open]');
+    const snippet = await page.inputValue('#e-snippet');
+    const src = new URL(/src="([^"]+)"/.exec(snippet)[1].replaceAll('&amp;', '&'));
+    assert.equal(src.origin + src.pathname, server.base + '/embed');
+    for (const [k, v] of [['year', '2023'], ['min_revenue', '1000'], ['color', 'cluster'], ['legend', '1']]) assert.equal(src.searchParams.get(k), v, k);
+    assert.ok(src.searchParams.get('title'), 'title');
+    assert.match(snippet, /<script src="[^"]+\/embed\.js" async><\/script>/);
+    const png = new URL(await page.inputValue('#e-png'));
+    assert.equal(png.pathname, '/static/map.png');
+    assert.equal(png.searchParams.get('min_revenue'), '1000');
+    // The image URL is valid for the static endpoint as it stands.
+    const res = await fetch(png);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    const svg = await fetch(await page.inputValue('#e-svg'));
+    assert.equal(svg.status, 200);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.getElementById('embed-dialog').open), false);
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
