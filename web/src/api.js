@@ -54,3 +54,34 @@ function sameOrigin(href) {
   const u = new URL(href, location.href);
   return u.pathname + u.search;
 }
+
+// csvItems fetches a collection as CSV (f=csv): names and label points
+// without geometry, a few kB where the GeoJSON of all counties is MBs.
+export async function csvItems(coll, { signal } = {}) {
+  const res = await fetch(`/api/v1/collections/${coll}/items?limit=10000&f=csv`, { signal });
+  if (!res.ok) throw new APIError(res.status, null);
+  const rows = parseCSV((await res.text()).replace(/^\uFEFF/, ''));
+  const head = rows.shift() ?? [];
+  return rows.filter((r) => r.length === head.length).map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+
+// parseCSV reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF).
+export function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}

@@ -6,7 +6,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 import { t, TIERS } from './i18n.js';
 import * as urlstate from './state.js';
-import { getJSON, listOf, allItems } from './api.js';
+import { getJSON, listOf, allItems, csvItems } from './api.js';
 import * as styles from './style.js';
 
 /* global __WORKER_FILE__ */
@@ -55,14 +55,14 @@ async function init() {
     getJSON('/api/v1/clusters').catch(() => []),
     getJSON('/api/v1/chains').catch(() => []),
     getJSON('/api/v1/regions').catch(() => []),
-    allItems('cities', {}).catch(() => ({ features: [] })),
+    csvItems('cities').catch(() => []),
   ]);
   data.tilejson = tilejson;
   data.clusters = listOf(clusters, 'clusters').filter((c) => !c.kind || c.kind === 'cluster');
   data.chains = listOf(chains, 'chains');
   data.recognised = (Array.isArray(clusters?.recognised) ? clusters.recognised : []).filter((c) => c.scale_class);
   data.regions = listOf(regions, 'regions');
-  data.cities = cities.features.map((f) => ({ code: f.properties.code ?? f.id, ...f.properties, bbox: bboxOf(f.geometry) }));
+  data.cities = cities.map(adminRow);
   const all = await allItems('zones', {});
   data.allZones = all.features;
   const years = new Set();
@@ -71,10 +71,16 @@ async function init() {
   if (mode === 'app') buildChrome();
   await refresh({ first: true });
   // Counties only serve search and the card; load them after the map.
-  allItems('counties', {}).then((c) => {
-    data.counties = c.features.map((f) => ({ code: f.properties.code ?? f.id, ...f.properties, bbox: bboxOf(f.geometry) }));
+  csvItems('counties').then((rows) => {
+    data.counties = rows.map(adminRow);
     if (state.zone) renderCard();
   }).catch(() => {});
+}
+
+// adminRow turns a CSV row of cities/counties into {code, name, name_en, point}.
+function adminRow(r) {
+  const lon = Number(r.lon), lat = Number(r.lat);
+  return { code: r.code || r.id, name: r.name, name_en: r.name_en, level: r.level, point: r.lon && r.lat && Number.isFinite(lon + lat) ? [lon, lat] : null };
 }
 
 // refresh fetches what the filter decides (items, statistics), then
@@ -687,9 +693,8 @@ function setupSearch() {
     if (r.kind === 'zoneKind') {
       if (!data.zones.some((f) => String(f.id) === r.id)) { Object.assign(state, { cluster: [], chain: [], region: '', city: '', tier: [], min_revenue: '' }); buildFilters(); refresh().then(() => select(r.id)); }
       else select(r.id);
-    } else if (r.o.bbox) {
-      const b = r.o.bbox;
-      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, duration: 600 });
+    } else if (r.o.point) {
+      map.flyTo({ center: r.o.point, zoom: r.kind === 'county' ? 9.5 : 8.3, duration: 600 });
     }
   };
   input.addEventListener('input', run);

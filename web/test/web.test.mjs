@@ -181,6 +181,14 @@ test('search finds a zone by pinyin and flies to it', async () => {
     const first = await page.textContent('#search-results li[role=option]');
     assert.match(first, /洛阳/);
     await act(page, () => page.keyboard.press('Enter'));
+    assert.match(await page.textContent('#card-title'), /洛阳/, 'the chosen zone opens');
+    // Counties are found by pinyin too and the map flies there.
+    await page.fill('#search', 'jinshui');
+    await page.waitForSelector('#search-results li[role=option]');
+    const county = page.locator('#search-results li[role=option]', { hasText: '金水区' }).filter({ hasText: '县区' });
+    assert.equal(await county.count(), 1, await page.textContent('#search-results'));
+    await county.click();
+    await page.waitForFunction(() => window.__layoutmap.map.getZoom() > 9 && !window.__layoutmap.map.isMoving());
     clean(r);
   } finally {
     await r.context.close();
