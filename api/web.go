@@ -3,6 +3,7 @@ package api
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -78,7 +79,15 @@ func Web(cfg WebConfig) func(app *fiber.App) {
 				if loadErr != nil {
 					detail += ": " + loadErr.Error()
 				}
-				return fiber.NewError(fiber.StatusServiceUnavailable, detail)
+				// Written here, not returned: the error handler hides the
+				// detail of 5xx errors, and this one names the operator's fix.
+				body, err := json.Marshal(Problem{Type: "about:blank", Title: "Service Unavailable", Status: fiber.StatusServiceUnavailable,
+					Detail: detail, Instance: c.Path()})
+				if err != nil {
+					return fmt.Errorf("api: encoding problem: %w", err)
+				}
+				c.Set(fiber.HeaderContentType, ContentTypeProblem)
+				return c.Status(fiber.StatusServiceUnavailable).Send(body)
 			}
 			return fiber.NewError(fiber.StatusNotFound, "no such file: /"+name)
 		}

@@ -117,7 +117,7 @@ func TestWebNotBuilt(t *testing.T) {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 503 || !strings.Contains(string(body), "make build") {
+		if res.StatusCode != 503 || !strings.Contains(string(body), "make build") || res.Header.Get("Content-Type") != ContentTypeProblem {
 			t.Errorf("GET %s unbuilt: %d %q, want 503 naming make build", p, res.StatusCode, body)
 		}
 	}
