@@ -324,3 +324,31 @@ test('embed dialog gives an iframe snippet and static image URLs for the current
     await r.context.close();
   }
 });
+
+test('ticking a cluster and a region filters map, list and URL like the API', async () => {
+  const r = await open(`${server.base}/?panel=filters`);
+  try {
+    const { page } = r;
+    await act(page, () => page.check('#cluster-electronics'));
+    await act(page, () => page.selectOption('#f-region', 'centre'));
+    const api = await apiZones(server.base, { cluster: 'electronics', region: 'centre' });
+    assert.ok(api.numberMatched > 0);
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('cluster'), 'electronics');
+    assert.equal(url.searchParams.get('region'), 'centre');
+    assert.deepEqual(await renderedZoneIDs(page, 'zones-fill'), api.features.filter((f) => f.geometry).map((f) => String(f.id)).sort());
+    await page.click('#tab-list');
+    const rows = await page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id));
+    assert.equal(rows.length, api.numberMatched);
+    // Keyboard: Enter on a row opens the card, Escape closes it.
+    await page.focus('.zone-row');
+    await act(page, () => page.keyboard.press('Enter'));
+    assert.equal(await page.isVisible('#card'), true);
+    await act(page, () => page.keyboard.press('Escape'));
+    assert.equal(await page.isVisible('#card'), false);
+    assert.equal(new URL(page.url()).searchParams.get('zone'), null);
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
