@@ -240,7 +240,8 @@ function createMap() {
     attributionControl: false,
     dragRotate: false,
     pitchWithRotate: false,
-    interactive: !(embed && embedQ.get('interactive') === '0'),
+    // In a report the page must scroll past the map: zoom needs Ctrl/two fingers.
+    cooperativeGestures: embed,
     canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
   });
   probe.map = map;

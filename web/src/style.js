@@ -110,8 +110,9 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // Zone points: visible at low zoom, fading out once outlines are large enough.
       { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
         filter: ['==', ['get', 'bound'], 'lower'],
+        // The lower-bound ring stays at every zoom, also over outlines.
         paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#222',
-          'circle-stroke-width': 1.2, 'circle-opacity': fade(), 'circle-stroke-opacity': fade() } },
+          'circle-stroke-width': 1.2 } },
       { id: 'zonepoints', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
         paint: {
           'circle-radius': radius(),
