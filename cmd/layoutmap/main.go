@@ -31,6 +31,7 @@ import (
 
 	"layoutmap/api"
 	"layoutmap/data"
+	"layoutmap/web"
 )
 
 // version is set at build time: -ldflags "-X main.version=...".
@@ -214,5 +215,10 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 // registration here.
 func extraRoutes(store data.Store, log *slog.Logger) []func(*fiber.App) {
 	_, _ = store, log
-	return nil
+	return []func(*fiber.App){
+		// The web map last: its routes (/, /embed, /assets, /fonts) do not
+		// overlap the API's, and it answers 503 naming `make build` when the
+		// binary was built without web/dist.
+		api.Web(api.WebConfig{FS: web.FS()}),
+	}
 }
