@@ -45,10 +45,14 @@ func LayersAt(z uint32) []string {
 }
 
 // Label kinds in the labels layer and the zoom from which each appears.
+// Zone label points come with the zones layer (z5): below z9 a zone's
+// outline is smaller than a pixel, so the style draws the point as a dot
+// coloured by tier and adds the zone's name only from z9. County labels
+// wait for z8, where they no longer pile up.
 var LabelMinZoom = map[string]uint32{
 	LevelCity:   0,
 	LevelCounty: 8,
-	"zone":      9,
+	"zone":      5,
 }
 
 // SimplifyTolerance is the Douglas–Peucker tolerance in degrees for zoom z:
