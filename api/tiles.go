@@ -65,7 +65,7 @@ type tileHandler struct {
 }
 
 func (h *tileHandler) tile(c *fiber.Ctx) error {
-	query, err := queryValues(c)
+	query, err := tileQueryValues(c)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (h *tileHandler) style(c *fiber.Ctx) error {
 
 // docFilter reads the filter (and lang) of a TileJSON or style request.
 func (h *tileHandler) docFilter(c *fiber.Ctx) (geo.Filter, string, error) {
-	query, err := queryValues(c)
+	query, err := tileQueryValues(c)
 	if err != nil {
 		return geo.Filter{}, "", err
 	}
@@ -166,9 +166,12 @@ func (h *tileHandler) sendDoc(c *fiber.Ctx, doc any) error {
 	return c.Send(b)
 }
 
-// queryValues parses the raw query string; a malformed one is a 400.
-func queryValues(c *fiber.Ctx) (url.Values, error) {
+// tileQueryValues parses the raw query string; a malformed one is a 400.
+func tileQueryValues(c *fiber.Ctx) (url.Values, error) {
 	raw := string(c.Request().URI().QueryString())
+	if len(raw) > 8<<10 {
+		return nil, geo.FieldErrors{{Field: "query", Reason: "longer than 8 KiB"}}
+	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, geo.FieldErrors{{Field: "query", Reason: "is not a valid URL query string"}}

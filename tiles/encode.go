@@ -20,6 +20,13 @@ type encodeOptions struct {
 	simplify bool
 }
 
+// minTolerance (tile units, 1/16 of a 256 px tile's pixel) is the
+// Douglas–Peucker tolerance applied to every line and ring even when the
+// source pre-simplifies: sources keep zone outlines (circles of the
+// approved area) at full detail, and at z5 a circle's 37 vertices are a
+// few tile units apart, invisible but 30 KB of a z5 tile.
+const minTolerance = 1.0
+
 // projector maps WGS84 to the tile's integer grid: Web Mercator, extent
 // geo.TileExtent, y down. It builds new geometry and never touches its
 // input, which is what keeps a Source's stored features intact (orb's own
@@ -104,6 +111,8 @@ func tileGeometry(g orb.Geometry, p projector, tol float64) orb.Geometry {
 	return nil
 }
 
+func slicesClone(r orb.Ring) orb.Ring { return append(orb.Ring(nil), r...) }
+
 func snap(q orb.Point) orb.Point { return orb.Point{math.Round(q[0]), math.Round(q[1])} }
 
 // snapDedup rounds to the grid and drops consecutive repeats, in place.
@@ -185,10 +194,11 @@ func tilePolygons(mp orb.MultiPolygon, p projector, tol float64) orb.Geometry {
 // tileRing projects, simplifies and clips one ring; nil when it collapses.
 func tileRing(r orb.Ring, p projector, tol float64) orb.Ring {
 	ring := orb.Ring(p.points(r))
-	if tol > 0 {
-		ring = simplify.DouglasPeucker(tol).Ring(ring)
-		if len(ring) < 4 {
-			return nil
+	if tol > 0 && len(ring) > 4 {
+		// A ring that simplification would collapse keeps its vertices:
+		// small zones must not vanish from the zones layer at low zooms.
+		if s := simplify.DouglasPeucker(tol).Ring(slicesClone(ring)); len(s) >= 4 {
+			ring = s
 		}
 	}
 	rb := ring.Bound()
@@ -225,11 +235,11 @@ func area2(r orb.Ring) float64 {
 // result means "no data in this tile".
 func encodeLayers(q geo.TileQuery, src []geo.LayerFeatures, opt encodeOptions) ([]byte, error) {
 	p := newProjector(q.Z, q.X, q.Y)
-	var tol float64
+	tol := minTolerance
 	if opt.simplify {
 		// geo.SimplifyTolerance is in degrees of longitude; one degree is
 		// world/360 tile units at every latitude.
-		tol = geo.SimplifyTolerance(q.Z) * p.world / 360
+		tol = max(tol, geo.SimplifyTolerance(q.Z)*p.world/360)
 	}
 	byName := make(map[string]*geo.LayerFeatures, len(src))
 	for i := range src {
