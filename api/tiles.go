@@ -92,8 +92,12 @@ func (h *tileHandler) tile(c *fiber.Ctx) error {
 	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
 		// The body was compressed once when it was encoded; setting
 		// Content-Encoding keeps the compress middleware off it.
+		gz, err := enc.Gzipped()
+		if err != nil {
+			return err
+		}
 		c.Set(fiber.HeaderContentEncoding, "gzip")
-		return c.Send(enc.Gzip)
+		return c.Send(gz)
 	}
 	return c.Send(enc.Body)
 }

@@ -30,7 +30,7 @@ func newCache(maxBytes int64, maxEntries int) *cache {
 
 func entrySize(key string, e *Encoded) int64 {
 	// The fixed part approximates the list element, map slot and structs.
-	return int64(len(key)+len(e.Body)+len(e.Gzip)+len(e.ETag)) + 160
+	return int64(len(key)+len(e.Body)+len(e.gz)+len(e.ETag)) + 160
 }
 
 func (c *cache) get(key string) (*Encoded, bool) {

@@ -34,11 +34,27 @@ const minTolerance = 1.0
 type projector struct {
 	world  float64 // extent * 2^z
 	ox, oy float64 // tile origin in world units
+	// wgs is clipBound in WGS84. Web Mercator maps meridians and parallels
+	// to straight grid lines, so clipping in lon/lat at these edges gives
+	// the same rings as clipping in tile units, while only the part of a
+	// big outline inside the tile is projected and simplified.
+	wgs orb.Bound
+	// clip holds scratch space shared by the rings of one tile.
+	clip *clipper
 }
 
 func newProjector(z, x, y uint32) projector {
 	w := float64(geo.TileExtent) * math.Exp2(float64(z))
-	return projector{world: w, ox: float64(x) * geo.TileExtent, oy: float64(y) * geo.TileExtent}
+	p := projector{world: w, ox: float64(x) * geo.TileExtent, oy: float64(y) * geo.TileExtent, clip: &clipper{}}
+	p.wgs = orb.Bound{Min: p.unproject(clipBound.Min[0], clipBound.Max[1]), Max: p.unproject(clipBound.Max[0], clipBound.Min[1])}
+	return p
+}
+
+// unproject returns the lon/lat of tile coordinates (tx, ty).
+func (p projector) unproject(tx, ty float64) orb.Point {
+	x, y := (tx+p.ox)/p.world, (ty+p.oy)/p.world
+	lat := math.Atan(math.Sinh(math.Pi*(1-2*y))) * 180 / math.Pi
+	return orb.Point{x*360 - 180, lat}
 }
 
 // maxLat is Web Mercator's latitude limit.
@@ -131,17 +147,18 @@ func snapDedup(ps []orb.Point) []orb.Point {
 func tileLines(mls orb.MultiLineString, p projector, tol float64) orb.Geometry {
 	var out orb.MultiLineString
 	for _, ls := range mls {
-		if len(ls) < 2 {
+		if len(ls) < 2 || !bound(ls).Intersects(p.wgs) {
 			continue
 		}
-		proj := orb.LineString(p.points(ls))
-		if tol > 0 {
-			proj = simplify.DouglasPeucker(tol).LineString(proj)
-		}
-		for _, part := range clip.LineString(clipBound, proj) {
-			part = orb.LineString(snapDedup(part))
-			if len(part) >= 2 {
-				out = append(out, part)
+		// clip.LineString builds new lines and leaves ls alone.
+		for _, part := range clip.LineString(p.wgs, ls) {
+			proj := orb.LineString(p.points(part))
+			if tol > 0 {
+				proj = simplify.DouglasPeucker(tol).LineString(proj)
+			}
+			proj = orb.LineString(snapDedup(proj))
+			if len(proj) >= 2 {
+				out = append(out, proj)
 			}
 		}
 	}
@@ -191,22 +208,34 @@ func tilePolygons(mp orb.MultiPolygon, p projector, tol float64) orb.Geometry {
 	return out
 }
 
-// tileRing projects, simplifies and clips one ring; nil when it collapses.
+// tileRing clips, projects and simplifies one ring; nil when it collapses.
+// r is never modified.
 func tileRing(r orb.Ring, p projector, tol float64) orb.Ring {
-	ring := orb.Ring(p.points(r))
-	if tol > 0 && len(ring) > 4 {
-		// A ring that simplification would collapse keeps its vertices:
-		// small zones must not vanish from the zones layer at low zooms.
-		if s := simplify.DouglasPeucker(tol).Ring(slicesClone(ring)); len(s) >= 4 {
-			ring = s
-		}
-	}
-	rb := ring.Bound()
-	if !rb.Intersects(clipBound) {
+	rb := bound(r)
+	if !rb.Intersects(p.wgs) {
 		return nil
 	}
-	if !(clipBound.Contains(rb.Min) && clipBound.Contains(rb.Max)) {
-		ring = clip.Ring(clipBound, ring)
+	var ring orb.Ring
+	if p.wgs.Contains(rb.Min) && p.wgs.Contains(rb.Max) {
+		ring = orb.Ring(p.points(r))
+	} else {
+		part := p.clip.ring(p.wgs, r)
+		if part == nil {
+			return nil
+		}
+		ring = make(orb.Ring, len(part), len(part)+1)
+		for i, q := range part {
+			ring[i] = p.point(q)
+		}
+	}
+	if tol > 0 && len(ring) > 4 {
+		if len(ring) > 64 {
+			ring = simplify.DouglasPeucker(tol).Ring(ring)
+		} else if s := simplify.DouglasPeucker(tol).Ring(slicesClone(ring)); len(s) >= 4 {
+			// A small ring that simplification would collapse keeps its
+			// vertices: small zones must not vanish at low zooms.
+			ring = s
+		}
 	}
 	ring = orb.Ring(snapDedup(ring))
 	if len(ring) > 0 && ring[0] != ring[len(ring)-1] {
@@ -216,6 +245,28 @@ func tileRing(r orb.Ring, p projector, tol float64) orb.Ring {
 		return nil
 	}
 	return ring
+}
+
+// bound is the bounding box of ps (orb's Bound goes through Extend per
+// point, the largest cost of a z14 tile over a province-sized outline).
+func bound(ps []orb.Point) orb.Bound {
+	if len(ps) == 0 {
+		return orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}
+	}
+	minX, minY, maxX, maxY := ps[0][0], ps[0][1], ps[0][0], ps[0][1]
+	for _, q := range ps[1:] {
+		if q[0] < minX {
+			minX = q[0]
+		} else if q[0] > maxX {
+			maxX = q[0]
+		}
+		if q[1] < minY {
+			minY = q[1]
+		} else if q[1] > maxY {
+			maxY = q[1]
+		}
+	}
+	return orb.Bound{Min: orb.Point{minX, minY}, Max: orb.Point{maxX, maxY}}
 }
 
 // area2 is twice the signed area by the surveyor's formula, in the ring's

@@ -34,15 +34,30 @@ type Config struct {
 	GzipLevel int
 }
 
-// Encoded is one encoded tile. Body is the MVT, Gzip the same bytes
-// gzip-compressed; both are empty for a tile without data (HTTP 204). ETag
-// is a weak entity tag naming the dataset version and the normalised
-// request, so it changes with every import. Callers must not modify it.
+// Encoded is one encoded tile. Body is the MVT, empty for a tile without
+// data (HTTP 204). ETag is a weak entity tag naming the dataset version and
+// the normalised request, so it changes with every import. Callers must not
+// modify it; it is safe for concurrent use.
 type Encoded struct {
 	Body    []byte
-	Gzip    []byte
 	ETag    string
 	Version int64
+
+	gzOnce sync.Once
+	gz     []byte
+	gzErr  error
+	svc    *Service
+}
+
+// Gzipped returns Body gzip-compressed. A cached tile is compressed once,
+// when it is encoded; with the cache off, only when a client asks for it.
+func (e *Encoded) Gzipped() ([]byte, error) {
+	e.gzOnce.Do(func() {
+		if len(e.Body) > 0 {
+			e.gz, e.gzErr = e.svc.gzip(e.Body)
+		}
+	})
+	return e.gz, e.gzErr
 }
 
 // Empty reports whether the tile holds no feature.
@@ -135,13 +150,13 @@ func (s *Service) render(ctx context.Context, q geo.TileQuery, version int64, ke
 			return nil, err
 		}
 	}
-	e := &Encoded{Body: body, Version: version, ETag: etag(key)}
-	if len(body) > 0 {
-		gz, err := s.gzip(body)
-		if err != nil {
+	e := &Encoded{Body: body, Version: version, ETag: etag(key), svc: s}
+	if s.cache != nil {
+		// Compress before caching, so cache hits never compress and the
+		// cache's byte count includes the compressed body.
+		if _, err := e.Gzipped(); err != nil {
 			return nil, err
 		}
-		e.Gzip = gz
 	}
 	return e, nil
 }
