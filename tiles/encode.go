@@ -228,7 +228,7 @@ func tileRing(r orb.Ring, p projector, tol float64) orb.Ring {
 			ring[i] = p.point(q)
 		}
 	}
-	if tol > 0 && len(ring) > 4 {
+	if tol > 0 && len(ring) > 4 && dense(ring, tol) {
 		if len(ring) > 64 {
 			ring = simplify.DouglasPeucker(tol).Ring(ring)
 		} else if s := simplify.DouglasPeucker(tol).Ring(slicesClone(ring)); len(s) >= 4 {
@@ -245,6 +245,17 @@ func tileRing(r orb.Ring, p projector, tol float64) orb.Ring {
 		return nil
 	}
 	return ring
+}
+
+// dense reports whether the vertices of a projected ring are close enough
+// for simplification to remove some: its bounding-box perimeter (a lower
+// bound of the ring's length for convex shapes, an estimate otherwise)
+// over the vertex count is under 4 tolerances. Outlines a source already
+// simplified for the zoom fail this test and skip Douglas–Peucker, the
+// largest cost of a cold tile.
+func dense(r orb.Ring, tol float64) bool {
+	b := bound(r)
+	return 2*((b.Max[0]-b.Min[0])+(b.Max[1]-b.Min[1])) < 4*tol*float64(len(r))
 }
 
 // bound is the bounding box of ps (orb's Bound goes through Extend per
