@@ -1,0 +1,192 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// Filter semantics per collection are written down once, in geo
+// (properties.go): bbox on geometry bounds, city and region by membership.
+
+// checkFilter validates f for coll against the store's vocabulary and the
+// paging bounds, returning geo.FieldErrors for client mistakes.
+func (s *Store) checkFilter(coll string, f *geo.Filter, paging bool) error {
+	if !slices.Contains(geo.CollectionNames, coll) {
+		return fmt.Errorf("memstore: %q: %w", coll, data.ErrUnknownCollection)
+	}
+	var errs geo.FieldErrors
+	if err := f.Validate(coll, s.isKnown); err != nil {
+		fes, ok := geo.AsFieldErrors(err)
+		if !ok {
+			return fmt.Errorf("memstore: validating filter: %w", err)
+		}
+		errs = append(errs, fes...)
+	}
+	if paging {
+		if f.Limit > geo.MaxLimit || f.Limit < 0 {
+			errs = append(errs, &geo.FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", geo.MaxLimit, f.Limit)})
+		}
+		if f.Offset < 0 {
+			errs = append(errs, &geo.FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
+		}
+		if key := strings.TrimPrefix(strings.TrimPrefix(f.SortBy, "-"), "+"); f.SortBy != "" && !slices.Contains(geo.SortKeys, key) {
+			errs = append(errs, &geo.FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(geo.SortKeys, ", "), f.SortBy)})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func inBBox(f *geo.Filter, b orb.Bound) bool { return f.BBox == nil || f.BBox.Intersects(b) }
+
+func (s *Store) inRegions(regions []string, city string) bool {
+	return slices.ContainsFunc(regions, func(r string) bool { return slices.Contains(s.regionMembers[r], city) })
+}
+
+func (s *Store) members(id string) []string { return s.regionMembers[id] }
+
+// matchZone applies every criterion of f to zone i, bbox included.
+func (s *Store) matchZone(f *geo.Filter, i int) bool {
+	return inBBox(f, s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members)
+}
+
+// Zones returns copies of every zone matching f (bbox included, paging
+// ignored), sorted by id. The copies share their slices (revenue, clusters,
+// geometry) with the store: callers must not modify those.
+func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
+	if err := s.checkFilter(geo.CollZones, &f, false); err != nil {
+		return nil, err
+	}
+	var out []geo.Zone
+	for i := range s.zones {
+		if s.matchZone(&f, i) {
+			out = append(out, s.zones[i])
+		}
+	}
+	return out, ctx.Err()
+}
+
+// Items returns one page of coll under f: matching items sorted by f.SortBy
+// (see geo.CompareSortKeys; "" = geo.DefaultSort(coll)), then f.Offset
+// skipped and at most f.Limit returned (0 means geo.DefaultLimit).
+// NumberMatched counts all matches. Unknown collections give
+// data.ErrUnknownCollection; bad filter values geo.FieldErrors. Features
+// are fresh copies, geometry included.
+func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
+	if err := s.checkFilter(coll, &f, true); err != nil {
+		return geo.Page{}, err
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = geo.DefaultLimit
+	}
+	sortby := f.SortBy
+	if sortby == "" {
+		sortby = geo.DefaultSort(coll)
+	}
+	type item struct {
+		key  geo.SortKey
+		feat func() geo.Feature
+	}
+	var items []item
+	switch coll {
+	case geo.CollCities, geo.CollCounties:
+		list, bounds := s.cities, s.cityBounds
+		if coll == geo.CollCounties {
+			list, bounds = s.counties, s.countyBounds
+		}
+		for i := range list {
+			a := &list[i]
+			city := a.Code
+			if a.Level == geo.LevelCounty {
+				city = a.ParentCode
+			}
+			if !inBBox(&f, bounds[i]) ||
+				(len(f.City) > 0 && !slices.Contains(f.City, city)) ||
+				(len(f.Region) > 0 && !s.inRegions(f.Region, city)) {
+				continue
+			}
+			items = append(items, item{geo.AdminSortKey(a), func() geo.Feature { return adminFeature(a) }})
+		}
+	case geo.CollZones:
+		for i := range s.zones {
+			if !s.matchZone(&f, i) {
+				continue
+			}
+			z := &s.zones[i]
+			items = append(items, item{geo.ZoneSortKey(z, f.Year), func() geo.Feature { return s.zoneFeature(z, f.Year) }})
+		}
+	case geo.CollRegions:
+		for i := range s.regions {
+			r := &s.regions[i]
+			if !inBBox(&f, s.regionBounds[i]) ||
+				(len(f.Region) > 0 && !slices.Contains(f.Region, r.ID)) ||
+				(len(f.City) > 0 && !slices.ContainsFunc(f.City, func(c string) bool { return slices.Contains(r.Members, c) })) {
+				continue
+			}
+			items = append(items, item{geo.RegionSortKey(r), func() geo.Feature { return regionFeature(r) }})
+		}
+	}
+	slices.SortFunc(items, func(a, b item) int { return geo.CompareSortKeys(a.key, b.key, sortby) })
+	page := geo.Page{NumberMatched: len(items), Features: []geo.Feature{}}
+	if f.Offset < len(items) {
+		items = items[f.Offset:min(len(items), f.Offset+limit)]
+		page.Features = make([]geo.Feature, len(items))
+		for i, it := range items {
+			page.Features[i] = it.feat()
+		}
+	}
+	return page, ctx.Err()
+}
+
+// Item returns one feature of coll by id (admin areas: their code), or an
+// error wrapping data.ErrNotFound / data.ErrUnknownCollection.
+func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) {
+	if err := ctx.Err(); err != nil {
+		return geo.Feature{}, err
+	}
+	notFound := fmt.Errorf("memstore: %s %q: %w", coll, id, data.ErrNotFound)
+	switch coll {
+	case geo.CollCities, geo.CollCounties:
+		want := geo.LevelCity
+		if coll == geo.CollCounties {
+			want = geo.LevelCounty
+		}
+		if a := s.admin[id]; a != nil && a.Level == want {
+			return adminFeature(a), nil
+		}
+		return geo.Feature{}, notFound
+	case geo.CollZones:
+		if i, ok := s.zoneIdx[id]; ok {
+			return s.zoneFeature(&s.zones[i], 0), nil
+		}
+		return geo.Feature{}, notFound
+	case geo.CollRegions:
+		if i, ok := s.regionIdx[id]; ok {
+			return regionFeature(&s.regions[i]), nil
+		}
+		return geo.Feature{}, notFound
+	}
+	return geo.Feature{}, fmt.Errorf("memstore: %q: %w", coll, data.ErrUnknownCollection)
+}
+
+func adminFeature(a *geo.AdminArea) geo.Feature {
+	return geo.Feature{ID: a.Code, Geometry: a.Geom.Clone(), Properties: geo.AdminProperties(a)}
+}
+
+func regionFeature(r *geo.Region) geo.Feature {
+	return geo.Feature{ID: r.ID, Geometry: r.Geom.Clone(), Properties: geo.RegionProperties(r)}
+}
+
+func (s *Store) zoneFeature(z *geo.Zone, year int) geo.Feature {
+	return geo.Feature{ID: z.ID, Geometry: orb.Clone(zoneGeometry(z)), Properties: geo.ZoneProperties(z, s.ts, year)}
+}

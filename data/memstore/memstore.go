@@ -1,0 +1,335 @@
+// Package memstore is the embedded data.Store: the bundled dataset held in
+// memory, read-only after New, with precomputed bounds for bbox and tile
+// queries and admin/region outlines pre-simplified per zoom.
+//
+// It imports data and geo only (never tiles, api or data/postgis). A Store
+// never changes after New, so every method is safe for concurrent use
+// without locks. Version is always 1.
+//
+// Spatial index: a linear scan over precomputed bounding boxes. The dataset
+// has a few hundred features; BenchmarkItemsBBox and BenchmarkTileFeatures
+// show a scan costs microseconds, so an R-tree would add code, not speed.
+package memstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// Store is an in-memory data.Store over one dataset. Create it with New.
+type Store struct {
+	ts      geo.Tiers
+	tax     geo.Taxonomy
+	regions []geo.Region // sorted by id
+
+	province *geo.AdminArea
+	cities   []geo.AdminArea // sorted by code
+	counties []geo.AdminArea // sorted by code
+	admin    map[string]*geo.AdminArea
+	zones    []geo.Zone // sorted by id
+
+	zoneIdx   map[string]int
+	regionIdx map[string]int
+
+	// Bounds of each feature's served geometry, parallel to the slices above.
+	cityBounds, countyBounds, zoneBounds, regionBounds []orb.Bound
+	provinceBound                                      orb.Bound
+
+	// regionMembers maps a region id to its member city codes.
+	regionMembers map[string][]string
+	// simplified[z] holds the outlines of cities, counties, province and
+	// regions simplified with geo.SimplifyTolerance(z).
+	simplified [geo.MaxZoom + 1]outlines
+
+	known map[string]map[string]bool // kind ("city", "cluster" …) -> ids
+
+	vintage string
+}
+
+// outlines are one zoom level's simplified admin and region geometry,
+// parallel to Store.cities, Store.counties and Store.regions. A nil entry
+// means the shape vanished at that zoom (smaller than the tolerance).
+type outlines struct {
+	province orb.MultiPolygon
+	cities   []orb.MultiPolygon
+	counties []orb.MultiPolygon
+	regions  []orb.MultiPolygon
+}
+
+var _ data.Store = (*Store)(nil)
+
+// New indexes ds for serving with the revenue tiers ts. It keeps references
+// to ds's slices and geometry: the caller must not modify ds afterwards. It
+// returns an error when ds lacks the province or has duplicate or dangling
+// codes and ids.
+func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
+	if ds == nil {
+		return nil, errors.New("memstore: new: nil dataset")
+	}
+	if len(ts) == 0 {
+		return nil, errors.New("memstore: new: no revenue tiers")
+	}
+	s := &Store{
+		ts:            ts,
+		tax:           ds.Taxonomy,
+		vintage:       ds.Vintage,
+		admin:         make(map[string]*geo.AdminArea, len(ds.Admin)),
+		zoneIdx:       make(map[string]int, len(ds.Zones)),
+		regionIdx:     make(map[string]int, len(ds.Regions)),
+		regionMembers: make(map[string][]string, len(ds.Regions)),
+		known:         map[string]map[string]bool{},
+	}
+	for _, a := range ds.Admin {
+		switch a.Level {
+		case geo.LevelProvince:
+			if s.province != nil {
+				return nil, fmt.Errorf("memstore: new: two provinces %s and %s", s.province.Code, a.Code)
+			}
+			p := a
+			s.province = &p
+		case geo.LevelCity:
+			s.cities = append(s.cities, a)
+		case geo.LevelCounty:
+			s.counties = append(s.counties, a)
+		default:
+			return nil, fmt.Errorf("memstore: new: admin area %s: unknown level %q", a.Code, a.Level)
+		}
+	}
+	if s.province == nil {
+		return nil, errors.New("memstore: new: dataset has no province")
+	}
+	geo.SortAdminAreas(s.cities, "code")
+	geo.SortAdminAreas(s.counties, "code")
+	s.admin[s.province.Code] = s.province
+	for _, list := range [][]geo.AdminArea{s.cities, s.counties} {
+		for i := range list {
+			if _, dup := s.admin[list[i].Code]; dup {
+				return nil, fmt.Errorf("memstore: new: duplicate admin code %s", list[i].Code)
+			}
+			s.admin[list[i].Code] = &list[i]
+		}
+	}
+	for _, c := range s.counties {
+		if p := s.admin[c.ParentCode]; p == nil || p.Level != geo.LevelCity {
+			return nil, fmt.Errorf("memstore: new: county %s: parent %q is not a city", c.Code, c.ParentCode)
+		}
+	}
+
+	s.zones = slices.Clone(ds.Zones)
+	geo.SortZones(s.zones, "id", 0)
+	for i, z := range s.zones {
+		if _, dup := s.zoneIdx[z.ID]; dup {
+			return nil, fmt.Errorf("memstore: new: duplicate zone id %s", z.ID)
+		}
+		if c := s.admin[z.CityCode]; c == nil || c.Level != geo.LevelCity {
+			return nil, fmt.Errorf("memstore: new: zone %s: unknown city %q", z.ID, z.CityCode)
+		}
+		s.zoneIdx[z.ID] = i
+	}
+
+	s.regions = slices.Clone(ds.Regions)
+	geo.SortRegions(s.regions, "id")
+	for i, r := range s.regions {
+		if _, dup := s.regionIdx[r.ID]; dup {
+			return nil, fmt.Errorf("memstore: new: duplicate region id %s", r.ID)
+		}
+		s.regionIdx[r.ID] = i
+		s.regionMembers[r.ID] = r.Members
+	}
+
+	s.known["city"] = map[string]bool{}
+	for _, c := range s.cities {
+		s.known["city"][c.Code] = true
+	}
+	s.known["region"] = map[string]bool{}
+	for _, r := range s.regions {
+		s.known["region"][r.ID] = true
+	}
+	s.known["cluster"] = map[string]bool{}
+	for _, c := range s.tax.Clusters {
+		s.known["cluster"][c.ID] = true
+	}
+	s.known["chain"] = map[string]bool{}
+	for _, c := range s.tax.Chains {
+		s.known["chain"][c.ID] = true
+	}
+	s.known["tier"] = map[string]bool{geo.TierNoData: true}
+	for _, t := range ts {
+		s.known["tier"][t.ID] = true
+	}
+
+	s.provinceBound = s.province.Geom.Bound()
+	s.cityBounds = adminBounds(s.cities)
+	s.countyBounds = adminBounds(s.counties)
+	s.zoneBounds = make([]orb.Bound, len(s.zones))
+	for i := range s.zones {
+		s.zoneBounds[i] = zoneGeometry(&s.zones[i]).Bound()
+	}
+	s.regionBounds = make([]orb.Bound, len(s.regions))
+	for i := range s.regions {
+		s.regionBounds[i] = s.regions[i].Geom.Bound()
+	}
+	s.simplifyOutlines()
+	return s, nil
+}
+
+func adminBounds(as []geo.AdminArea) []orb.Bound {
+	out := make([]orb.Bound, len(as))
+	for i := range as {
+		out[i] = as[i].Geom.Bound()
+	}
+	return out
+}
+
+// zoneGeometry is the geometry a zone is served with: its outline, or its
+// point when it has none. Its bounds are what bbox and tile queries test.
+func zoneGeometry(z *geo.Zone) orb.Geometry {
+	if len(z.Geom) > 0 {
+		return z.Geom
+	}
+	return z.Point
+}
+
+// simplifyOutlines precomputes the outlines of every zoom (see simplify.go),
+// one shape per job on GOMAXPROCS workers; jobs write disjoint slots.
+// Shapes are simplified one by one, so a border shared by two counties may
+// differ between them by up to the tolerance, a quarter pixel at that zoom:
+// invisible at the zoom it is drawn at.
+func (s *Store) simplifyOutlines() {
+	for z := range s.simplified {
+		o := &s.simplified[z]
+		o.cities = make([]orb.MultiPolygon, len(s.cities))
+		o.counties = make([]orb.MultiPolygon, len(s.counties))
+		o.regions = make([]orb.MultiPolygon, len(s.regions))
+	}
+	type job struct {
+		mp  orb.MultiPolygon
+		set func(z int, g orb.MultiPolygon)
+	}
+	var jobs []job
+	jobs = append(jobs, job{s.province.Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].province = g }})
+	for i := range s.cities {
+		jobs = append(jobs, job{s.cities[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].cities[i] = g }})
+	}
+	for i := range s.counties {
+		jobs = append(jobs, job{s.counties[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].counties[i] = g }})
+	}
+	for i := range s.regions {
+		jobs = append(jobs, job{s.regions[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].regions[i] = g }})
+	}
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var tmp [geo.MaxZoom + 1]orb.MultiPolygon
+			for j := range ch {
+				simplifyAll(rankMP(j.mp), &tmp)
+				for z, g := range tmp {
+					j.set(z, g)
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+}
+
+func (s *Store) isKnown(kind, id string) bool { return s.known[kind][id] }
+
+// Tiers returns the revenue tiers the store was built with.
+func (s *Store) Tiers() geo.Tiers { return s.ts }
+
+// Version returns 1: an embedded store never changes.
+func (s *Store) Version(ctx context.Context) (int64, error) { return 1, ctx.Err() }
+
+// Ping reports the context's error only: memory is always there.
+func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
+
+// Close does nothing; the store holds no resources beyond memory.
+func (s *Store) Close() error { return nil }
+
+// Taxonomy returns the clusters, chains, recognised clusters and keyword
+// table. The slices are copies; their elements' slices are shared and must
+// not be modified.
+func (s *Store) Taxonomy(ctx context.Context) (geo.Taxonomy, error) {
+	t := geo.Taxonomy{
+		Clusters:   slices.Clone(s.tax.Clusters),
+		Chains:     slices.Clone(s.tax.Chains),
+		Recognised: slices.Clone(s.tax.Recognised),
+		Keywords:   slices.Clone(s.tax.Keywords),
+	}
+	return t, ctx.Err()
+}
+
+// Regions returns the planning regions sorted by id, geometry included. The
+// slice is a copy; geometry and members are shared and must not be modified.
+func (s *Store) Regions(ctx context.Context) ([]geo.Region, error) {
+	return slices.Clone(s.regions), ctx.Err()
+}
+
+// AdminAreas returns the areas of level (geo.LevelProvince, LevelCity or
+// LevelCounty) sorted by code, or a FieldError for another level. The slice
+// is a copy; geometry is shared and must not be modified.
+func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch level {
+	case geo.LevelProvince:
+		return []geo.AdminArea{*s.province}, nil
+	case geo.LevelCity:
+		return slices.Clone(s.cities), nil
+	case geo.LevelCounty:
+		return slices.Clone(s.counties), nil
+	}
+	return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", level)}}
+}
+
+// Collections lists cities, counties, zones and regions with their extent
+// and item counts.
+func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
+	admin := "Outlines from a third-party boundary package, not an official survey"
+	if s.vintage != "" {
+		admin += "; vintage " + s.vintage
+	}
+	ext := func(bs []orb.Bound) orb.Bound {
+		if len(bs) == 0 {
+			return orb.Bound{}
+		}
+		b := bs[0]
+		for _, x := range bs[1:] {
+			b = b.Union(x)
+		}
+		return b
+	}
+	out := []geo.Collection{
+		{ID: geo.CollCities, Title: "地级行政区", TitleEN: "City-level divisions",
+			Description: "Henan's city-level divisions (17 cities and 济源), outlines dissolved from counties. " + admin,
+			Extent:      ext(s.cityBounds), ItemCount: len(s.cities)},
+		{ID: geo.CollCounties, Title: "县级行政区", TitleEN: "County-level divisions",
+			Description: "Henan's county-level divisions. " + admin,
+			Extent:      ext(s.countyBounds), ItemCount: len(s.counties)},
+		{ID: geo.CollZones, Title: "开发区", TitleEN: "Development zones",
+			Description: "Development zones with level, lead industries, clusters and revenue; outlines are approximate",
+			Extent:      ext(s.zoneBounds), ItemCount: len(s.zones), GeomQuality: geo.GeomApproximate},
+		{ID: geo.CollRegions, Title: "规划区域", TitleEN: "Planning regions",
+			Description: "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities",
+			Extent:      ext(s.regionBounds), ItemCount: len(s.regions)},
+	}
+	for i := range out {
+		out[i].DatasetVersion = 1
+	}
+	return out, ctx.Err()
+}

@@ -1,0 +1,178 @@
+package memstore_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"layoutmap/data"
+	"layoutmap/data/memstore"
+	"layoutmap/data/storetest"
+	"layoutmap/geo"
+)
+
+// newStore builds a Store over the bundled dataset.
+func newStore(t testing.TB) *memstore.Store {
+	t.Helper()
+	s, err := memstore.New(loadDataset(t), geo.DefaultTiers)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, newStore(t))
+}
+
+func TestNewRejectsBadDatasets(t *testing.T) {
+	ds := loadDataset(t)
+	tests := []struct {
+		name   string
+		mutate func(ds *data.Dataset)
+	}{
+		{"no province", func(ds *data.Dataset) {
+			ds.Admin = slices.DeleteFunc(ds.Admin, func(a geo.AdminArea) bool { return a.Level == geo.LevelProvince })
+		}},
+		{"duplicate city", func(ds *data.Dataset) { ds.Admin = append(ds.Admin, ds.Admin[1]) }},
+		{"county with unknown parent", func(ds *data.Dataset) {
+			i := slices.IndexFunc(ds.Admin, func(a geo.AdminArea) bool { return a.Level == geo.LevelCounty })
+			ds.Admin[i].ParentCode = "999900"
+		}},
+		{"unknown level", func(ds *data.Dataset) { ds.Admin[1].Level = "town" }},
+		{"duplicate zone", func(ds *data.Dataset) { ds.Zones = append(ds.Zones, ds.Zones[0]) }},
+		{"zone in unknown city", func(ds *data.Dataset) { ds.Zones[0].CityCode = "999900" }},
+		{"duplicate region", func(ds *data.Dataset) { ds.Regions = append(ds.Regions, ds.Regions[0]) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := *ds
+			c.Admin, c.Zones, c.Regions = slices.Clone(ds.Admin), slices.Clone(ds.Zones), slices.Clone(ds.Regions)
+			tt.mutate(&c)
+			if _, err := memstore.New(&c, geo.DefaultTiers); err == nil {
+				t.Errorf("New accepted a dataset with %s", tt.name)
+			}
+		})
+	}
+	if _, err := memstore.New(nil, geo.DefaultTiers); err == nil {
+		t.Errorf("New(nil) succeeded")
+	}
+	if _, err := memstore.New(ds, nil); err == nil {
+		t.Errorf("New without tiers succeeded")
+	}
+}
+
+// TestResultsAreCopies checks that callers may mutate what they get.
+func TestResultsAreCopies(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	tile := maptile.At(orb.Point{113.74, 34.72}, 8)
+	q := geo.TileQuery{Z: 8, X: tile.X, Y: tile.Y}
+	first, err := s.TileFeatures(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range first {
+		for _, f := range l.Features {
+			f.Properties["name"] = "x"
+			if mp, ok := f.Geometry.(orb.MultiPolygon); ok {
+				mp[0][0][0] = orb.Point{0, 0}
+			}
+		}
+	}
+	again, err := s.TileFeatures(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range again {
+		for _, f := range l.Features {
+			if f.Properties["name"] == "x" {
+				t.Fatalf("layer %s feature %s: properties shared between calls", l.Layer, f.ID)
+			}
+			if mp, ok := f.Geometry.(orb.MultiPolygon); ok && mp[0][0][0] == (orb.Point{0, 0}) {
+				t.Fatalf("layer %s feature %s: geometry shared between calls", l.Layer, f.ID)
+			}
+		}
+	}
+	p, err := s.Items(ctx, geo.CollCities, geo.Filter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Features[0].Geometry.(orb.MultiPolygon)[0][0][0] = orb.Point{0, 0}
+	f, err := s.Item(ctx, geo.CollCities, p.Features[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Geometry.(orb.MultiPolygon)[0][0][0] == (orb.Point{0, 0}) {
+		t.Errorf("Items geometry shared with the store")
+	}
+}
+
+// TestConcurrentReads runs readers in parallel; with -race it proves the
+// store needs no locks.
+func TestConcurrentReads(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for z := uint32(5); z <= 9; z++ {
+				tile := maptile.At(orb.Point{113.74, 34.72}, maptile.Zoom(z))
+				if _, err := s.TileFeatures(ctx, geo.TileQuery{Z: z, X: tile.X, Y: tile.Y}); err != nil {
+					t.Error(err)
+				}
+			}
+			if _, err := s.Items(ctx, geo.CollZones, geo.Filter{SortBy: "-revenue", Offset: i}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestOutlinesPerZoom checks that outlines get simpler as zoom falls, and
+// that every city survives from z5 up.
+func TestOutlinesPerZoom(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	count := func(z uint32) (vertices, cities int) {
+		lfs, err := s.TileFeatures(ctx, geo.TileQuery{Z: z, X: 0, Y: 0})
+		if z > 0 {
+			// The tile holding Zhengzhou: counties and cities around it.
+			tile := maptile.At(orb.Point{113.74, 34.72}, maptile.Zoom(z))
+			lfs, err = s.TileFeatures(ctx, geo.TileQuery{Z: z, X: tile.X, Y: tile.Y})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lfs {
+			if l.Layer != geo.LayerCities {
+				continue
+			}
+			cities = len(l.Features)
+			for _, f := range l.Features {
+				for _, p := range f.Geometry.(orb.MultiPolygon) {
+					for _, r := range p {
+						vertices += len(r)
+					}
+				}
+			}
+		}
+		return vertices, cities
+	}
+	prev := 0
+	for _, z := range []uint32{3, 5, 7, 9} {
+		v, c := count(z)
+		if c == 0 {
+			t.Fatalf("z%d: no cities", z)
+		}
+		if prev > 0 && v/c <= prev {
+			t.Errorf("z%d: %d vertices per city, not more than %d at the zoom below", z, v/c, prev)
+		}
+		prev = v / c
+	}
+}

@@ -1,0 +1,126 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/geo"
+)
+
+// tileBuffer is the buffer around a tile in tile units, the same margin
+// ST_TileEnvelope(margin => TileBuffer/TileExtent) gives the PostGIS store.
+const tileBuffer = float64(geo.TileBuffer) / geo.TileExtent
+
+// TileFeatures returns, for each layer of geo.LayersAt(q.Z) in that order,
+// the features whose geometry bounds intersect the tile's WGS84 bound grown
+// by geo.TileBuffer/geo.TileExtent of a tile on each side (computed in tile
+// space, so it is exact in Web Mercator). Admin and region outlines come
+// pre-simplified with geo.SimplifyTolerance(q.Z); a shape that vanished at
+// that zoom is left out. Zone criteria of q.Filter (geo.Filter.MatchZone,
+// not bbox or paging: the tile is the extent) apply to the zones layer and
+// zone labels. The labels layer holds label points of cities, counties
+// (q.Z ≥ geo.LabelMinZoom[county]) and zones (q.Z ≥ geo.LabelMinZoom[zone]).
+// Properties are geo's tile properties (flat scalars). Every layer of the
+// zoom is returned, empty or not; features and geometry are fresh copies.
+// Bad filter values give geo.FieldErrors, a tile outside the zoom range or
+// grid a FieldError naming z, x or y.
+func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
+	if err := s.checkTile(q); err != nil {
+		return nil, err
+	}
+	f := q.Filter
+	f.BBox = nil
+	if err := s.checkFilter(geo.CollZones, &f, false); err != nil {
+		return nil, err
+	}
+	bound := q.Tile().Bound(tileBuffer)
+	o := &s.simplified[q.Z]
+	var out []geo.LayerFeatures
+	for _, layer := range geo.LayersAt(q.Z) {
+		lf := geo.LayerFeatures{Layer: layer, Features: []geo.Feature{}}
+		add := func(id string, g orb.Geometry, p geo.Properties) {
+			lf.Features = append(lf.Features, geo.Feature{ID: id, Geometry: g, Properties: p})
+		}
+		switch layer {
+		case geo.LayerProvince:
+			if o.province != nil && bound.Intersects(s.provinceBound) {
+				add(s.province.Code, o.province.Clone(), geo.AdminTileProperties(s.province))
+			}
+		case geo.LayerCities:
+			for i := range s.cities {
+				if o.cities[i] != nil && bound.Intersects(s.cityBounds[i]) {
+					add(s.cities[i].Code, o.cities[i].Clone(), geo.AdminTileProperties(&s.cities[i]))
+				}
+			}
+		case geo.LayerCounties:
+			for i := range s.counties {
+				if o.counties[i] != nil && bound.Intersects(s.countyBounds[i]) {
+					add(s.counties[i].Code, o.counties[i].Clone(), geo.AdminTileProperties(&s.counties[i]))
+				}
+			}
+		case geo.LayerRegions:
+			for i := range s.regions {
+				if o.regions[i] != nil && bound.Intersects(s.regionBounds[i]) {
+					add(s.regions[i].ID, o.regions[i].Clone(), geo.RegionTileProperties(&s.regions[i]))
+				}
+			}
+		case geo.LayerZones:
+			for i := range s.zones {
+				if bound.Intersects(s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members) {
+					z := &s.zones[i]
+					add(z.ID, orb.Clone(zoneGeometry(z)), geo.ZoneTileProperties(z, s.ts, f.Year))
+				}
+			}
+		case geo.LayerLabels:
+			s.labels(q.Z, bound, &f, add)
+		}
+		out = append(out, lf)
+	}
+	return out, ctx.Err()
+}
+
+// labels adds the label points inside bound: cities, then counties, then
+// zones, each in id order.
+func (s *Store) labels(z uint32, bound orb.Bound, f *geo.Filter, add func(string, orb.Geometry, geo.Properties)) {
+	if z >= geo.LabelMinZoom[geo.LabelCity] {
+		for i := range s.cities {
+			if a := &s.cities[i]; bound.Contains(a.LabelPoint) {
+				add(a.Code, a.LabelPoint, geo.AdminLabelProperties(a))
+			}
+		}
+	}
+	if z >= geo.LabelMinZoom[geo.LabelCounty] {
+		for i := range s.counties {
+			if a := &s.counties[i]; bound.Contains(a.LabelPoint) {
+				add(a.Code, a.LabelPoint, geo.AdminLabelProperties(a))
+			}
+		}
+	}
+	if z >= geo.LabelMinZoom[geo.LabelZone] {
+		for i := range s.zones {
+			if zn := &s.zones[i]; bound.Contains(zn.Point) && f.MatchZone(zn, s.ts, s.members) {
+				add(zn.ID, zn.Point, geo.ZoneLabelProperties(zn, s.ts, f.Year))
+			}
+		}
+	}
+}
+
+func (s *Store) checkTile(q geo.TileQuery) error {
+	if q.Z > geo.MaxZoom {
+		return geo.FieldErrors{{Field: "z", Reason: fmt.Sprintf("must be from %d to %d, got %d", geo.MinZoom, geo.MaxZoom, q.Z)}}
+	}
+	n := uint32(1) << q.Z
+	var errs geo.FieldErrors
+	if q.X >= n {
+		errs = append(errs, &geo.FieldError{Field: "x", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.X)})
+	}
+	if q.Y >= n {
+		errs = append(errs, &geo.FieldError{Field: "y", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.Y)})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}

@@ -1,0 +1,415 @@
+package geo
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// This file is the one property schema of features. Both stores build
+// feature properties here, so the items API, CSV export, tiles and the
+// PostGIS store agree on names, types and the rule "unknown is left out".
+//
+// Two shapes exist:
+//   - the feature properties (ZoneProperties, AdminProperties,
+//     RegionProperties) for GeoJSON and CSV: scalars, []string and, for
+//     cluster_links and revenue, []map[string]any;
+//   - the tile properties (ZoneTileProperties …, LabelProperties), flat
+//     scalars only, because an MVT value is a string, number or bool. Lists
+//     are joined with "," there.
+//
+// Property values are string, int, float64, bool, []string or
+// []map[string]any. A nil, empty or unknown value is never stored (orb writes
+// nil as the string "null"; ST_AsMVT and the GeoJSON encoder leave NULL out).
+
+// What both stores answer, beyond the property schema (the memstore is the
+// reference implementation; the PostGIS store replicates it):
+//
+// Filter per collection:
+//   - bbox: an item matches when the bounding box of its served geometry
+//     intersects the bbox, edges included (PostGIS: geom && envelope).
+//     Zones are served with their outline (Geom), or their Point when they
+//     have no outline.
+//   - city: cities: the city itself; counties: the parent city; zones:
+//     CityCode; regions: regions having one of the cities as a member.
+//   - region: cities: members of the region; counties: counties whose parent
+//     city is a member; zones: zones whose CityCode is a member; regions: the
+//     region itself.
+//   - cluster, chain, tier, year, min_revenue, max_revenue: zones only
+//     (Filter.MatchZone); Filter.Validate rejects them elsewhere.
+//   - Limit 0 means DefaultLimit; Limit above MaxLimit or a negative
+//     Offset is a FieldError, never clamped.
+//
+// Items: Feature.ID is the zone or region id, or the admin code; item
+// properties come from ZoneProperties (for the filter year),
+// AdminProperties and RegionProperties. Item of a zone uses year 0.
+//
+// Tiles: for each layer of LayersAt(z), the features whose geometry bounds
+// intersect the tile bound grown by TileBuffer/TileExtent of a tile on each
+// side in tile space (ST_TileEnvelope(z, x, y, margin => 64/4096.0)).
+// Outlines of the province, cities, counties and regions are simplified by
+// Douglas–Peucker with SimplifyTolerance(z) in degrees, rings under 4
+// vertices dropped, shapes left empty omitted. The zones layer holds zones
+// passing Filter.MatchZone (bbox and paging ignored: the tile is the
+// extent) with their served geometry, unsimplified. The labels layer holds
+// label points inside the buffered bound: cities (z ≥ LabelMinZoom[city]),
+// counties (z ≥ LabelMinZoom[county]), zones passing the filter
+// (z ≥ LabelMinZoom[zone], at Zone.Point); in that order, each by id.
+// Tile properties: AdminTileProperties (province, cities, counties),
+// RegionTileProperties, ZoneTileProperties, AdminLabelProperties and
+// ZoneLabelProperties. Every layer of the zoom is present, even empty.
+
+// Label kinds of the labels tile layer.
+const (
+	LabelCity   = LevelCity
+	LabelCounty = LevelCounty
+	LabelZone   = "zone"
+)
+
+// ZoneProperties returns the feature properties of z, with the tier and the
+// headline revenue record of year (0: each zone's latest year, see
+// Headline). z is not modified; slices in the result are fresh copies.
+//
+// Keys: id, name, name_en, level, level_en, city_code, county_code,
+// lead_industries, approved_area_ha, lon and lat (the zone's Point, whose
+// origin point_quality gives), point_quality, geom_quality, clusters
+// (cluster ids), cluster_links ({cluster_id, derived, source}), chains,
+// regions, tier, revenue_yi, revenue_year, measure, bound, period,
+// revenue_source (the headline record), revenue (every record:
+// {year, revenue_yi, measure, bound, period, source}) and source.
+func ZoneProperties(z *Zone, ts Tiers, year int) Properties {
+	p := Properties{"id": z.ID}
+	putStr(p, "name", z.Name)
+	putStr(p, "name_en", z.NameEN)
+	putStr(p, "level", z.Level)
+	putStr(p, "level_en", z.LevelEN)
+	putStr(p, "city_code", z.CityCode)
+	putStr(p, "county_code", z.CountyCode)
+	putList(p, "lead_industries", z.LeadIndustries)
+	if z.AreaHa != nil {
+		p["approved_area_ha"] = *z.AreaHa
+	}
+	putPoint(p, z.Point)
+	putStr(p, "point_quality", z.PointQuality)
+	putStr(p, "geom_quality", z.GeomQuality)
+	if len(z.Clusters) > 0 {
+		ids := make([]string, len(z.Clusters))
+		links := make([]map[string]any, len(z.Clusters))
+		for i, c := range z.Clusters {
+			ids[i] = c.ClusterID
+			l := map[string]any{"cluster_id": c.ClusterID, "derived": c.Derived}
+			putStr(l, "source", c.Source)
+			links[i] = l
+		}
+		p["clusters"] = ids
+		p["cluster_links"] = links
+	}
+	putList(p, "chains", z.Chains)
+	putList(p, "regions", z.Regions)
+	putHeadline(p, z, ts, year)
+	if len(z.Revenue) > 0 {
+		recs := make([]map[string]any, len(z.Revenue))
+		for i, r := range z.Revenue {
+			m := map[string]any{"year": r.Year, "revenue_yi": r.RevenueYi}
+			putStr(m, "measure", r.Measure)
+			putStr(m, "bound", r.Bound)
+			putStr(m, "period", r.Period)
+			putStr(m, "source", r.Source)
+			recs[i] = m
+		}
+		p["revenue"] = recs
+	}
+	putStr(p, "source", z.Source)
+	return p
+}
+
+// putHeadline sets tier and the headline record's keys of z for year.
+func putHeadline(p Properties, z *Zone, ts Tiers, year int) {
+	tier, h, ok := ZoneTier(ts, z.Revenue, year)
+	p["tier"] = tier
+	if !ok {
+		return
+	}
+	p["revenue_yi"] = h.RevenueYi
+	p["revenue_year"] = h.Year
+	putStr(p, "measure", h.Measure)
+	putStr(p, "bound", h.Bound)
+	putStr(p, "period", h.Period)
+	putStr(p, "revenue_source", h.Source)
+}
+
+// AdminProperties returns the feature properties of an admin area: code,
+// name, name_en, level, parent_code, lon and lat (the label point), source.
+// a is not modified.
+func AdminProperties(a *AdminArea) Properties {
+	p := Properties{"code": a.Code}
+	putStr(p, "name", a.Name)
+	putStr(p, "name_en", a.NameEN)
+	putStr(p, "level", a.Level)
+	putStr(p, "parent_code", a.ParentCode)
+	putPoint(p, a.LabelPoint)
+	putStr(p, "source", a.Source)
+	return p
+}
+
+// RegionProperties returns the feature properties of a planning region: id,
+// name, name_en, kind, members (city codes), roles ({code, role}, sorted by
+// code), derived, source. r is not modified.
+func RegionProperties(r *Region) Properties {
+	p := Properties{"id": r.ID, "derived": r.Derived}
+	putStr(p, "name", r.Name)
+	putStr(p, "name_en", r.NameEN)
+	putStr(p, "kind", r.Kind)
+	putList(p, "members", r.Members)
+	if len(r.Roles) > 0 {
+		codes := make([]string, 0, len(r.Roles))
+		for c := range r.Roles {
+			codes = append(codes, c)
+		}
+		slices.Sort(codes)
+		roles := make([]map[string]any, len(codes))
+		for i, c := range codes {
+			roles[i] = map[string]any{"code": c, "role": r.Roles[c]}
+		}
+		p["roles"] = roles
+	}
+	putStr(p, "source", r.Source)
+	return p
+}
+
+// ZoneTileProperties returns the flat tile properties of z for year: id,
+// name, name_en, level, city_code, county_code, clusters (ids joined by ","),
+// geom_quality, point_quality, tier and, with a headline figure,
+// revenue_yi, revenue_year, measure, bound.
+func ZoneTileProperties(z *Zone, ts Tiers, year int) Properties {
+	p := Properties{"id": z.ID}
+	putStr(p, "name", z.Name)
+	putStr(p, "name_en", z.NameEN)
+	putStr(p, "level", z.Level)
+	putStr(p, "city_code", z.CityCode)
+	putStr(p, "county_code", z.CountyCode)
+	if len(z.Clusters) > 0 {
+		ids := make([]string, len(z.Clusters))
+		for i, c := range z.Clusters {
+			ids[i] = c.ClusterID
+		}
+		p["clusters"] = strings.Join(ids, ",")
+	}
+	putStr(p, "geom_quality", z.GeomQuality)
+	putStr(p, "point_quality", z.PointQuality)
+	tier, h, ok := ZoneTier(ts, z.Revenue, year)
+	p["tier"] = tier
+	if ok {
+		p["revenue_yi"] = h.RevenueYi
+		p["revenue_year"] = h.Year
+		putStr(p, "measure", h.Measure)
+		putStr(p, "bound", h.Bound)
+	}
+	return p
+}
+
+// AdminTileProperties returns the flat tile properties of an admin area:
+// code, name, name_en, level, parent_code.
+func AdminTileProperties(a *AdminArea) Properties {
+	p := Properties{"code": a.Code}
+	putStr(p, "name", a.Name)
+	putStr(p, "name_en", a.NameEN)
+	putStr(p, "level", a.Level)
+	putStr(p, "parent_code", a.ParentCode)
+	return p
+}
+
+// RegionTileProperties returns the flat tile properties of a region: id,
+// name, name_en, kind, members (codes joined by ","), derived.
+func RegionTileProperties(r *Region) Properties {
+	p := Properties{"id": r.ID, "derived": r.Derived}
+	putStr(p, "name", r.Name)
+	putStr(p, "name_en", r.NameEN)
+	putStr(p, "kind", r.Kind)
+	if len(r.Members) > 0 {
+		p["members"] = strings.Join(r.Members, ",")
+	}
+	return p
+}
+
+// AdminLabelProperties returns the labels-layer properties of a city or
+// county label: kind (LabelCity/LabelCounty = the level), id (the code),
+// name, name_en.
+func AdminLabelProperties(a *AdminArea) Properties {
+	p := Properties{"kind": a.Level, "id": a.Code}
+	putStr(p, "name", a.Name)
+	putStr(p, "name_en", a.NameEN)
+	return p
+}
+
+// ZoneLabelProperties returns the labels-layer properties of a zone label:
+// kind (LabelZone), id, name, name_en, tier and, with a headline figure for
+// year, revenue_yi.
+func ZoneLabelProperties(z *Zone, ts Tiers, year int) Properties {
+	p := Properties{"kind": LabelZone, "id": z.ID}
+	putStr(p, "name", z.Name)
+	putStr(p, "name_en", z.NameEN)
+	tier, h, ok := ZoneTier(ts, z.Revenue, year)
+	p["tier"] = tier
+	if ok {
+		p["revenue_yi"] = h.RevenueYi
+	}
+	return p
+}
+
+func putStr(p map[string]any, k, v string) {
+	if v != "" {
+		p[k] = v
+	}
+}
+
+// putPoint sets lon and lat unless pt is the zero point (unknown).
+func putPoint(p map[string]any, pt orb.Point) {
+	if pt != (orb.Point{}) {
+		p["lon"], p["lat"] = pt[0], pt[1]
+	}
+}
+
+func putList(p map[string]any, k string, v []string) {
+	if len(v) > 0 {
+		p[k] = slices.Clone(v)
+	}
+}
+
+// Sort order of items (the sortby parameter). Both stores follow it exactly;
+// the PostGIS store replicates it in ORDER BY:
+//
+//   - name: Name compared by Unicode code point (Go string order, SQL
+//     COLLATE "C"); -name descending.
+//   - revenue: RevenueYi of the headline record for the filter year (see
+//     Headline; year 0 = each zone's latest). Zones without a headline
+//     figure come last in both directions (SQL NULLS LAST for both).
+//   - area: AreaHa; zones without an approved area last in both directions.
+//   - code: admin areas: Code; zones: CountyCode, or CityCode when the county
+//     is unknown; regions: ID.
+//   - id: ID (admin areas: Code).
+//
+// Every ordering ends with id ascending as the final tie-breaker, also for
+// descending keys, so paging is stable. The empty sortby is the default:
+// "code" for admin areas and regions, "name" for zones.
+
+// SortKey is one item's values for the sort keys; nil pointers are unknown.
+type SortKey struct {
+	ID      string
+	Name    string
+	Code    string
+	Revenue *float64
+	Area    *float64
+}
+
+// ZoneSortKey returns the sort key of z for the filter year.
+func ZoneSortKey(z *Zone, year int) SortKey {
+	k := SortKey{ID: z.ID, Name: z.Name, Code: z.CountyCode, Area: z.AreaHa}
+	if k.Code == "" {
+		k.Code = z.CityCode
+	}
+	if h, ok := Headline(z.Revenue, year); ok {
+		v := h.RevenueYi
+		k.Revenue = &v
+	}
+	return k
+}
+
+// AdminSortKey returns the sort key of an admin area (id and code = Code).
+func AdminSortKey(a *AdminArea) SortKey {
+	return SortKey{ID: a.Code, Name: a.Name, Code: a.Code}
+}
+
+// RegionSortKey returns the sort key of a region (code = ID).
+func RegionSortKey(r *Region) SortKey {
+	return SortKey{ID: r.ID, Name: r.Name, Code: r.ID}
+}
+
+// CompareSortKeys orders a and b by sortby ("name", "-revenue" …; "" sorts
+// by id), ending with id ascending. It returns <0, 0 or >0 like cmp.Compare.
+// Unknown sort keys compare by id only; callers validate sortby first.
+func CompareSortKeys(a, b SortKey, sortby string) int {
+	desc := strings.HasPrefix(sortby, "-")
+	key := strings.TrimPrefix(strings.TrimPrefix(sortby, "-"), "+")
+	c := 0
+	switch key {
+	case "name":
+		c = cmp.Compare(a.Name, b.Name)
+	case "code":
+		c = cmp.Compare(a.Code, b.Code)
+	case "id":
+		c = cmp.Compare(a.ID, b.ID)
+	case "revenue":
+		c = compareNullsLast(a.Revenue, b.Revenue, desc)
+		desc = false // direction already applied; nulls stay last
+	case "area":
+		c = compareNullsLast(a.Area, b.Area, desc)
+		desc = false
+	}
+	if desc {
+		c = -c
+	}
+	if c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func compareNullsLast(a, b *float64, desc bool) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	if desc {
+		return cmp.Compare(*b, *a)
+	}
+	return cmp.Compare(*a, *b)
+}
+
+// DefaultSort returns the sortby used when a request gives none for coll:
+// "name" for zones, "code" otherwise.
+func DefaultSort(coll string) string {
+	if coll == CollZones {
+		return "name"
+	}
+	return "code"
+}
+
+// SortZones sorts zs in place by sortby ("" = DefaultSort(CollZones)) for
+// the filter year, with id ascending as the final tie-breaker.
+func SortZones(zs []Zone, sortby string, year int) {
+	if sortby == "" {
+		sortby = DefaultSort(CollZones)
+	}
+	keys := make(map[string]SortKey, len(zs))
+	for i := range zs {
+		keys[zs[i].ID] = ZoneSortKey(&zs[i], year)
+	}
+	slices.SortStableFunc(zs, func(a, b Zone) int { return CompareSortKeys(keys[a.ID], keys[b.ID], sortby) })
+}
+
+// SortAdminAreas sorts as in place by sortby ("" = "code").
+func SortAdminAreas(as []AdminArea, sortby string) {
+	if sortby == "" {
+		sortby = "code"
+	}
+	slices.SortStableFunc(as, func(a, b AdminArea) int {
+		return CompareSortKeys(AdminSortKey(&a), AdminSortKey(&b), sortby)
+	})
+}
+
+// SortRegions sorts rs in place by sortby ("" = "code", i.e. id).
+func SortRegions(rs []Region, sortby string) {
+	if sortby == "" {
+		sortby = "code"
+	}
+	slices.SortStableFunc(rs, func(a, b Region) int {
+		return CompareSortKeys(RegionSortKey(&a), RegionSortKey(&b), sortby)
+	})
+}
