@@ -487,7 +487,6 @@ func TestGoldenTileJSONAndStyle(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-
 func gz(t testing.TB, e *tiles.Encoded) []byte {
 	t.Helper()
 	b, err := e.Gzipped()
