@@ -24,13 +24,13 @@ func BenchmarkTileCold(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportMetric(float64(len(e.Body)), "tile_bytes")
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := svc.Encoded(context.Background(), q); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(len(e.Body)), "tile_bytes")
 		})
 	}
 }
