@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -494,4 +495,21 @@ func gz(t testing.TB, e *tiles.Encoded) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestVersionTTL(t *testing.T) {
+	src := &switchable{Store: henanStore(t), v: 1}
+	svc := tiles.New(src, tiles.Config{VersionTTL: time.Hour})
+	q := tileAt(etdz, 8)
+	e1, _ := svc.Encoded(context.Background(), q)
+	src.set(2)
+	e2, _ := svc.Encoded(context.Background(), q)
+	if e2 != e1 {
+		t.Error("within the TTL the version was asked again")
+	}
+	fresh := tiles.New(src, tiles.Config{VersionTTL: time.Nanosecond})
+	time.Sleep(time.Millisecond)
+	if e3, _ := fresh.Encoded(context.Background(), q); e3.Version != 2 {
+		t.Errorf("after the TTL: version %d, want 2", e3.Version)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"strconv"
 	"sync"
+	"time"
 
 	"layoutmap/geo"
 )
@@ -28,6 +29,12 @@ type Config struct {
 	// feature. Leave it off for sources that return geometry already
 	// simplified for the zoom (memstore, PostGIS), on for raw sources.
 	Simplify bool
+	// VersionTTL, when positive, reuses the source's dataset version for
+	// this long instead of asking for it on every request. PostGIS answers
+	// Version with a query, which would cost a round trip per cached tile;
+	// a TTL of a second keeps imports visible within that second. Zero
+	// asks every time (right for memstore, whose Version is free).
+	VersionTTL time.Duration
 	// GzipLevel is the compress/gzip level of cached compressed bodies;
 	// 0 means gzip.DefaultCompression. Tiles are compressed once, when
 	// encoded, never per request.
@@ -71,12 +78,36 @@ type Service struct {
 	cache  *cache
 	flight flightGroup
 	gzPool sync.Pool
+
+	verMu   sync.Mutex
+	ver     int64
+	verTime time.Time
+	now     func() time.Time
+}
+
+// version returns the dataset version, from the source or, within
+// Config.VersionTTL, remembered.
+func (s *Service) version(ctx context.Context) (int64, error) {
+	if s.cfg.VersionTTL <= 0 {
+		return s.src.Version(ctx)
+	}
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	if t := s.now(); !s.verTime.IsZero() && t.Sub(s.verTime) < s.cfg.VersionTTL {
+		return s.ver, nil
+	}
+	v, err := s.src.Version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.ver, s.verTime = v, s.now()
+	return v, nil
 }
 
 // New returns a Service over src. When src implements MVTSource its tiles
 // are passed through; otherwise features are encoded with orb.
 func New(src Source, cfg Config) *Service {
-	s := &Service{src: src, cfg: cfg}
+	s := &Service{src: src, cfg: cfg, now: time.Now}
 	if m, ok := src.(MVTSource); ok {
 		s.mvt = m
 	}
@@ -110,7 +141,7 @@ func (s *Service) Encoded(ctx context.Context, q geo.TileQuery) (*Encoded, error
 	if err := Validate(q); err != nil {
 		return nil, err
 	}
-	v, err := s.src.Version(ctx)
+	v, err := s.version(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: dataset version: %w", err)
 	}
@@ -194,8 +225,9 @@ func etag(key string) string {
 // CacheStats returns the number of cached tiles and their approximate bytes.
 func (s *Service) CacheStats() (entries int, bytes int64) { return s.cache.stats() }
 
-// Version returns the source's dataset version.
-func (s *Service) Version(ctx context.Context) (int64, error) { return s.src.Version(ctx) }
+// Version returns the dataset version tiles are encoded under (see
+// Config.VersionTTL).
+func (s *Service) Version(ctx context.Context) (int64, error) { return s.version(ctx) }
 
 // flightGroup makes concurrent calls with one key share one execution.
 type flightGroup struct {
