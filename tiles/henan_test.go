@@ -507,9 +507,13 @@ func TestVersionTTL(t *testing.T) {
 	if e2 != e1 {
 		t.Error("within the TTL the version was asked again")
 	}
-	fresh := tiles.New(src, tiles.Config{VersionTTL: time.Nanosecond})
-	time.Sleep(time.Millisecond)
-	if e3, _ := fresh.Encoded(context.Background(), q); e3.Version != 2 {
-		t.Errorf("after the TTL: version %d, want 2", e3.Version)
+	short := tiles.New(src, tiles.Config{VersionTTL: time.Nanosecond})
+	if e, _ := short.Encoded(context.Background(), q); e.Version != 2 {
+		t.Fatalf("version %d, want 2", e.Version)
+	}
+	src.set(3)
+	time.Sleep(time.Millisecond) // let the nanosecond TTL pass
+	if e, _ := short.Encoded(context.Background(), q); e.Version != 3 {
+		t.Errorf("after the TTL: version %d, want 3", e.Version)
 	}
 }
