@@ -1,0 +1,112 @@
+package api
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"layoutmap/data"
+)
+
+// Prefix is the path of the features API.
+const Prefix = "/api/v1"
+
+// DefaultRequestTimeout bounds a request's store calls when Config leaves
+// RequestTimeout zero.
+const DefaultRequestTimeout = 10 * time.Second
+
+// Config configures New. Store is required; every other field has a
+// working zero value.
+type Config struct {
+	// Store answers every data question; api never closes it.
+	Store data.Store
+	// Logger receives the access log and server errors; nil discards.
+	Logger *slog.Logger
+	// Version is reported on the landing page and in the OpenAPI document.
+	Version string
+	// RequestTimeout is the deadline of a request's context (store calls,
+	// tile rendering); zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// CORSOrigins, when not empty, enables CORS for these origins ("*" for
+	// any), so other sites may call the API from the browser.
+	CORSOrigins []string
+	// Extra registers further route groups (tiles, statistics, static
+	// images, the web map) after the API routes; see the package doc.
+	Extra []func(app *fiber.App)
+	// Now returns the current time for timeStamp members; nil is time.Now.
+	// Tests fix it so golden files stay stable.
+	Now func() time.Time
+}
+
+// New builds the Fiber app. It does not listen; call app.Listen or
+// app.Listener, and app.ShutdownWithContext to stop.
+func New(cfg Config) *fiber.App {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	handle := errorHandler(cfg.Logger)
+	app := fiber.New(fiber.Config{
+		ErrorHandler: handle,
+		JSONEncoder:  marshalJSON,
+		// Strings from c.Params/c.Query alias fasthttp's reused buffers;
+		// Immutable copies them so nothing a handler keeps is overwritten.
+		Immutable: true,
+		// Item ids may be Chinese or contain escaped characters; match and
+		// pass them decoded.
+		UnescapePath:          true,
+		DisableStartupMessage: true,
+		AppName:               "layoutmap " + cfg.Version,
+		// The write timeout outlives the request deadline so a store that
+		// gives up at RequestTimeout still gets its 503 problem written.
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: cfg.RequestTimeout + 20*time.Second,
+		IdleTimeout:  120 * time.Second,
+	})
+	app.Use(requestIDMiddleware)
+	app.Use(accessLog(cfg.Logger, handle))
+	app.Use(recover.New())
+	if len(cfg.CORSOrigins) > 0 {
+		app.Use(cors.New(cors.Config{AllowOrigins: strings.Join(cfg.CORSOrigins, ","), AllowMethods: "GET,HEAD,OPTIONS"}))
+	}
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
+	app.Use(deadline(cfg.RequestTimeout))
+
+	s := &server{cfg: cfg}
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	v1 := app.Group(Prefix)
+	v1.Get("/", s.landing)
+	v1.Get("/conformance", s.conformance)
+	v1.Get("/openapi.json", s.openapi)
+	v1.Get("/collections", s.collections)
+	v1.Get("/collections/:coll", s.collection)
+	v1.Get("/collections/:coll/items", s.items)
+	v1.Get("/collections/:coll/items/:id", s.item)
+	v1.Get("/clusters", s.clusters)
+	v1.Get("/chains", s.chains)
+	v1.Get("/regions", s.regions)
+	for _, register := range cfg.Extra {
+		register(app)
+	}
+	return app
+}
+
+// server holds what the handlers share; it is read-only after New.
+type server struct {
+	cfg Config
+}

@@ -1,0 +1,327 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/paulmach/orb"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// Link is an OGC API / RFC 8288 web link.
+type Link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// Media types of the JSON documents.
+const (
+	ContentTypeJSON    = "application/json"
+	ContentTypeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+)
+
+// Conformance classes of OGC API Features Part 1 this API implements.
+var conformsTo = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+func base(c *fiber.Ctx) string { return c.BaseURL() + Prefix }
+
+func (s *server) landing(c *fiber.Ctx) error {
+	if err := s.noParams(c); err != nil {
+		return err
+	}
+	b := base(c)
+	return c.JSON(fiber.Map{
+		"title":       "layoutmap: Henan industrial layout",
+		"description": "Development zones, industry clusters (7+28+N) and planning regions of Henan province, China, as OGC API Features.",
+		"version":     s.cfg.Version,
+		"links": []Link{
+			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this document"},
+			{Href: b + "/openapi.json", Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "the API definition"},
+			{Href: b + "/conformance", Rel: "conformance", Type: ContentTypeJSON, Title: "conformance classes"},
+			{Href: b + "/collections", Rel: "data", Type: ContentTypeJSON, Title: "feature collections"},
+			{Href: b + "/clusters", Rel: "related", Type: ContentTypeJSON, Title: "industry clusters (7+28+N)"},
+			{Href: b + "/chains", Rel: "related", Type: ContentTypeJSON, Title: "key industrial chains"},
+			{Href: b + "/regions", Rel: "related", Type: ContentTypeJSON, Title: "planning regions"},
+		},
+	})
+}
+
+func (s *server) conformance(c *fiber.Ctx) error {
+	if err := s.noParams(c); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"conformsTo": conformsTo})
+}
+
+// noParams rejects any query parameter on routes that take none.
+func (s *server) noParams(c *fiber.Ctx) error {
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	return onlyParams(q)
+}
+
+// collectionDoc is one collection as OGC API Features describes it.
+type collectionDoc struct {
+	ID             string   `json:"id"`
+	Title          string   `json:"title"`
+	TitleEN        string   `json:"title_en,omitempty"`
+	Description    string   `json:"description,omitempty"`
+	ItemType       string   `json:"itemType"`
+	Extent         *extent  `json:"extent,omitempty"`
+	CRS            []string `json:"crs"`
+	ItemCount      int      `json:"item_count"`
+	GeomQuality    string   `json:"geom_quality,omitempty"`
+	DatasetVersion int64    `json:"dataset_version"`
+	Links          []Link   `json:"links"`
+}
+
+type extent struct {
+	Spatial struct {
+		BBox [][4]float64 `json:"bbox"`
+		CRS  string       `json:"crs"`
+	} `json:"spatial"`
+}
+
+const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
+	b := base(c) + "/collections/" + url.PathEscape(col.ID)
+	d := collectionDoc{
+		ID: col.ID, Title: col.Title, TitleEN: col.TitleEN, Description: col.Description,
+		ItemType: "feature", CRS: []string{crs84}, ItemCount: col.ItemCount,
+		GeomQuality: col.GeomQuality, DatasetVersion: col.DatasetVersion,
+		Links: []Link{
+			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this collection"},
+			{Href: b + "/items", Rel: "items", Type: ContentTypeGeoJSON, Title: "items as GeoJSON"},
+			{Href: b + "/items?f=csv", Rel: "items", Type: ContentTypeCSV, Title: "items as CSV"},
+		},
+	}
+	if col.Extent != (orb.Bound{}) {
+		e := &extent{}
+		e.Spatial.BBox = [][4]float64{{round6(col.Extent.Min[0]), round6(col.Extent.Min[1]), round6(col.Extent.Max[0]), round6(col.Extent.Max[1])}}
+		e.Spatial.CRS = crs84
+		d.Extent = e
+	}
+	return d
+}
+
+func round6(x float64) float64 {
+	v, _ := strconv.ParseFloat(string(appendCoord(nil, x)), 64)
+	return v
+}
+
+func (s *server) collections(c *fiber.Ctx) error {
+	if err := s.noParams(c); err != nil {
+		return err
+	}
+	cols, err := s.cfg.Store.Collections(c.UserContext())
+	if err != nil {
+		return fmt.Errorf("api: collections: %w", err)
+	}
+	docs := make([]collectionDoc, 0, len(cols))
+	for _, col := range cols {
+		docs = append(docs, s.collectionDoc(c, col))
+	}
+	b := base(c)
+	return c.JSON(fiber.Map{
+		"links": []Link{
+			{Href: b + "/collections", Rel: "self", Type: ContentTypeJSON, Title: "this document"},
+		},
+		"collections": docs,
+	})
+}
+
+// findCollection returns the collection named by the :coll path parameter,
+// or a 404 naming it.
+func (s *server) findCollection(ctx context.Context, name string) (geo.Collection, error) {
+	if !slices.Contains(geo.CollectionNames, name) {
+		return geo.Collection{}, &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(name))}
+	}
+	cols, err := s.cfg.Store.Collections(ctx)
+	if err != nil {
+		return geo.Collection{}, fmt.Errorf("api: collections: %w", err)
+	}
+	for _, col := range cols {
+		if col.ID == name {
+			return col, nil
+		}
+	}
+	return geo.Collection{}, &notFoundError{fmt.Sprintf("no collection %s in this store", quoteClip(name))}
+}
+
+func (s *server) collection(c *fiber.Ctx) error {
+	if err := s.noParams(c); err != nil {
+		return err
+	}
+	col, err := s.findCollection(c.UserContext(), c.Params("coll"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.collectionDoc(c, col))
+}
+
+// itemsQuery is a parsed items request.
+type itemsQuery struct {
+	filter geo.Filter
+	format string
+}
+
+// parseItems reads an items query string: the filter contract with paging,
+// plus f. It is the whole of the items parameter parsing, free of Fiber so
+// the fuzz test can drive it directly as well as through the handler.
+func parseItems(q url.Values) (itemsQuery, error) {
+	f, err := geo.ParseFilter(q, true, "f")
+	fes, _ := geo.AsFieldErrors(err)
+	if err != nil && fes == nil {
+		return itemsQuery{}, fmt.Errorf("api: parsing filter: %w", err)
+	}
+	form, ferr := format(q)
+	if ferr != nil {
+		more, _ := geo.AsFieldErrors(ferr)
+		fes = append(fes, more...)
+	}
+	if len(fes) > 0 {
+		return itemsQuery{}, fes
+	}
+	return itemsQuery{filter: f, format: form}, nil
+}
+
+func (s *server) items(c *fiber.Ctx) error {
+	coll := c.Params("coll")
+	if !slices.Contains(geo.CollectionNames, coll) {
+		return &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(coll))}
+	}
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	iq, err := parseItems(q)
+	if err != nil {
+		return err
+	}
+	page, err := s.cfg.Store.Items(c.UserContext(), coll, iq.filter)
+	if err != nil {
+		return fmt.Errorf("api: items %s: %w", coll, err)
+	}
+	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, len(page.Features), page.NumberMatched)
+	// RFC 8288 Link headers carry next/prev for CSV clients, which have
+	// no body member to find them in; JSON clients get them too.
+	var hdr []string
+	for _, l := range links {
+		if l.Rel == "next" || l.Rel == "prev" {
+			href := l.Href
+			if iq.format == "csv" {
+				href += "&f=csv"
+			}
+			hdr = append(hdr, "<"+href+`>; rel="`+l.Rel+`"`)
+		}
+	}
+	if len(hdr) > 0 {
+		c.Set(fiber.HeaderLink, strings.Join(hdr, ", "))
+	}
+	if iq.format == "csv" {
+		return s.sendCSV(c, coll, page.Features)
+	}
+	fc := featureCollection{
+		NumberMatched:  page.NumberMatched,
+		NumberReturned: len(page.Features),
+		TimeStamp:      s.cfg.Now().UTC().Format(time.RFC3339),
+		Links:          links,
+	}
+	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, page.Features)
+	if err != nil {
+		return fmt.Errorf("api: encoding items %s: %w", coll, err)
+	}
+	c.Set(fiber.HeaderContentType, ContentTypeGeoJSON)
+	return c.Send(body)
+}
+
+// itemsLinks builds self, alternate (CSV), next and prev links that repeat
+// the filter in canonical form, so following next pages through exactly the
+// same query.
+func itemsLinks(href string, f geo.Filter, returned, matched int) []Link {
+	at := func(offset int, csv bool) string {
+		q := f.Encode()
+		q.Set("limit", strconv.Itoa(f.Limit))
+		if offset > 0 {
+			q.Set("offset", strconv.Itoa(offset))
+		}
+		if f.SortBy != "" {
+			q.Set("sortby", f.SortBy)
+		}
+		if csv {
+			q.Set("f", "csv")
+		}
+		// Commas separate list values; leaving them unescaped keeps links readable.
+		return href + "?" + strings.ReplaceAll(q.Encode(), "%2C", ",")
+	}
+	links := []Link{
+		{Href: at(f.Offset, false), Rel: "self", Type: ContentTypeGeoJSON, Title: "this page"},
+		{Href: at(f.Offset, true), Rel: "alternate", Type: ContentTypeCSV, Title: "this page as CSV"},
+	}
+	if f.Offset+returned < matched && returned > 0 {
+		links = append(links, Link{Href: at(f.Offset+returned, false), Rel: "next", Type: ContentTypeGeoJSON, Title: "next page"})
+	}
+	if f.Offset > 0 {
+		links = append(links, Link{Href: at(max(0, f.Offset-f.Limit), false), Rel: "prev", Type: ContentTypeGeoJSON, Title: "previous page"})
+	}
+	return links
+}
+
+func (s *server) item(c *fiber.Ctx) error {
+	coll, id := c.Params("coll"), c.Params("id")
+	if !slices.Contains(geo.CollectionNames, coll) {
+		return &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(coll))}
+	}
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	if err := onlyParams(q, "f"); err != nil {
+		return err
+	}
+	form, err := format(q)
+	if err != nil {
+		return err
+	}
+	f, err := s.cfg.Store.Item(c.UserContext(), coll, id)
+	if err != nil {
+		if isNotFound(err) {
+			return &notFoundError{fmt.Sprintf("no item %s in collection %s", quoteClip(id), coll)}
+		}
+		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
+	}
+	if form == "csv" {
+		return s.sendCSV(c, coll+"-"+id, []geo.Feature{f})
+	}
+	b := base(c) + "/collections/" + coll
+	links := []Link{
+		{Href: b + "/items/" + url.PathEscape(id), Rel: "self", Type: ContentTypeGeoJSON, Title: "this feature"},
+		{Href: b, Rel: "collection", Type: ContentTypeJSON, Title: "the collection"},
+	}
+	body, err := appendFeature(make([]byte, 0, 4096), f, map[string]any{"links": links})
+	if err != nil {
+		return fmt.Errorf("api: encoding item %s/%s: %w", coll, id, err)
+	}
+	c.Set(fiber.HeaderContentType, ContentTypeGeoJSON)
+	return c.Send(body)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }

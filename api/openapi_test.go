@@ -1,0 +1,65 @@
+package api
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestOpenAPICoversRoutes checks that every GET route of the app is in the
+// OpenAPI document, and every documented path is a route, with each
+// path parameter declared.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	app := newApp(t, Config{})
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Paths   map[string]struct {
+			Get struct {
+				Parameters []struct{ Name, In string } `json:"parameters"`
+				Responses  map[string]any              `json:"responses"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	decode(t, get(t, app, "/api/v1/openapi.json"), &doc)
+	if !strings.HasPrefix(doc.OpenAPI, "3.0") {
+		t.Errorf("openapi %q, want 3.0.x", doc.OpenAPI)
+	}
+	param := regexp.MustCompile(`:(\w+)`)
+	names := map[string]string{"coll": "collectionId", "id": "featureId"}
+	var routes []string
+	for _, r := range app.GetRoutes(true) {
+		if r.Method != "GET" {
+			continue
+		}
+		p := param.ReplaceAllStringFunc(r.Path, func(m string) string { return "{" + names[m[1:]] + "}" })
+		if p == Prefix {
+			p += "/"
+		}
+		routes = append(routes, p)
+		op, ok := doc.Paths[p]
+		if !ok {
+			t.Errorf("route %s (%s) missing from openapi.json", r.Path, p)
+			continue
+		}
+		if _, ok := op.Get.Responses["200"]; !ok {
+			t.Errorf("%s: no 200 response", p)
+		}
+		for _, m := range param.FindAllStringSubmatch(r.Path, -1) {
+			if !slices.ContainsFunc(op.Get.Parameters, func(q struct{ Name, In string }) bool { return q.Name == names[m[1]] && q.In == "path" }) {
+				t.Errorf("%s: path parameter %s not declared", p, names[m[1]])
+			}
+		}
+	}
+	for p := range doc.Paths {
+		if !slices.Contains(routes, p) {
+			t.Errorf("openapi.json documents %s, which is not a route", p)
+		}
+	}
+	var raw map[string]any
+	decode(t, get(t, app, "/api/v1/openapi.json"), &raw)
+	if b, _ := json.Marshal(raw); !strings.Contains(string(b), "min_revenue") {
+		t.Error("openapi.json does not describe min_revenue")
+	}
+}

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/geo"
+)
+
+// maxQueryBytes bounds the query string the parsers look at.
+const maxQueryBytes = 8 << 10
+
+// queryValues parses the raw query string strictly: a malformed escape is a
+// 400 naming "query" instead of being guessed around. The values are fresh
+// strings, safe to keep after the handler returns.
+func queryValues(c *fiber.Ctx) (url.Values, error) {
+	raw := string(c.Request().URI().QueryString())
+	if len(raw) > maxQueryBytes {
+		return nil, geo.FieldErrors{{Field: "query", Reason: "longer than 8 KiB"}}
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, geo.FieldErrors{{Field: "query", Reason: "malformed query string: " + err.Error()}}
+	}
+	return q, nil
+}
+
+// onlyParams rejects parameters a route does not take, so a typo is an
+// error rather than silently ignored; each must also appear at most once.
+func onlyParams(q url.Values, allowed ...string) error {
+	var errs geo.FieldErrors
+	for _, k := range sortedKeys(q) {
+		switch {
+		case !slices.Contains(allowed, k):
+			reason := "unknown parameter"
+			if len(allowed) > 0 {
+				reason += "; allowed: " + strings.Join(allowed, ", ")
+			} else {
+				reason += "; this route takes none"
+			}
+			errs = append(errs, &geo.FieldError{Field: clip(k), Reason: reason})
+		case len(q[k]) > 1:
+			errs = append(errs, &geo.FieldError{Field: k, Reason: "given more than once"})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// format reads the f parameter: "json" (default, also "geojson") or "csv".
+func format(q url.Values) (string, error) {
+	switch v := q.Get("f"); v {
+	case "", "json", "geojson":
+		return "json", nil
+	case "csv":
+		return "csv", nil
+	default:
+		return "", geo.FieldErrors{{Field: "f", Reason: "must be json or csv, got " + quoteClip(v)}}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+func quoteClip(s string) string { return `"` + clip(s) + `"` }

@@ -1,0 +1,218 @@
+// Command layoutmap serves Henan's industrial layout: the features API,
+// vector tiles, the web map and static images, over the embedded dataset or
+// a PostGIS database.
+//
+//	layoutmap [serve] [--addr 127.0.0.1:8080] [--database-url URL] [--log-level info] [--request-timeout 10s]
+//	layoutmap version
+//	layoutmap migrate --database-url URL
+//	layoutmap import  --database-url URL ...
+//
+// Every flag falls back to an environment variable (LAYOUTMAP_ADDR,
+// DATABASE_URL, LAYOUTMAP_LOG_LEVEL, LAYOUTMAP_REQUEST_TIMEOUT). This is the
+// only package that reads flags and the environment; it wires the store into
+// the api package.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/api"
+	"layoutmap/data"
+)
+
+// version is set at build time: -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "layoutmap:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run is main without the process: tests call it with their own context,
+// arguments, environment and writers. It returns when the command is done
+// or, for serve, when ctx is cancelled and the server has shut down.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := parseServe(args, getenv, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // the flag package has printed the usage
+		}
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stderr, nil)
+	case "version":
+		_, err := fmt.Fprintln(stdout, "layoutmap", version)
+		return err
+	case "migrate":
+		return runMigrate(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		_, err := fmt.Fprint(stdout, usage)
+		return err
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+}
+
+const usage = `usage: layoutmap [command] [flags]
+
+commands:
+  serve     serve the API, tiles and web map (default)
+  version   print the version
+  migrate   apply database migrations (needs --database-url)
+  import    import data into the database (needs --database-url)
+
+run "layoutmap serve -h" for the serve flags.
+`
+
+// serveConfig is the parsed serve command line.
+type serveConfig struct {
+	Addr           string
+	DatabaseURL    string
+	LogLevel       slog.Level
+	RequestTimeout time.Duration
+	CORSOrigins    []string
+}
+
+// parseServe reads serve's flags, each falling back to its environment
+// variable, then validates them.
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	addr := fs.String("addr", env("LAYOUTMAP_ADDR", "127.0.0.1:8080"), "listen address (env LAYOUTMAP_ADDR)")
+	dbURL := fs.String("database-url", env("DATABASE_URL", ""), "PostgreSQL/PostGIS URL; empty serves the embedded dataset (env DATABASE_URL)")
+	level := fs.String("log-level", env("LAYOUTMAP_LOG_LEVEL", "info"), "debug, info, warn or error (env LAYOUTMAP_LOG_LEVEL)")
+	timeout := fs.String("request-timeout", env("LAYOUTMAP_REQUEST_TIMEOUT", api.DefaultRequestTimeout.String()), "deadline of one request's store calls (env LAYOUTMAP_REQUEST_TIMEOUT)")
+	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
+	if err := fs.Parse(args); err != nil {
+		return serveConfig{}, err
+	}
+	if fs.NArg() > 0 {
+		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
+	}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL}
+	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return serveConfig{}, fmt.Errorf("serve: --log-level: %w", err)
+	}
+	d, err := time.ParseDuration(*timeout)
+	if err != nil || d <= 0 {
+		return serveConfig{}, fmt.Errorf("serve: --request-timeout must be a positive duration such as 10s, got %q", *timeout)
+	}
+	cfg.RequestTimeout = d
+	for _, o := range strings.Split(*cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+		}
+	}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return serveConfig{}, fmt.Errorf("serve: --addr: %w", err)
+	}
+	return cfg, nil
+}
+
+// serve opens the store, listens and serves until ctx is done, then shuts
+// down gracefully. When ready is not nil it receives the bound address
+// once the listener is open (tests listen on port 0).
+func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- string) error {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	store, storeName, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	app := api.New(api.Config{
+		Store:          store,
+		Logger:         log,
+		Version:        version,
+		RequestTimeout: cfg.RequestTimeout,
+		CORSOrigins:    cfg.CORSOrigins,
+		Extra:          extraRoutes(store, log),
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listening on %s: %w", cfg.Addr, err)
+	}
+	addr := ln.Addr().String()
+	log.Info("serving", "store", storeName, "addr", addr, "url", "http://"+addr+"/", "version", version)
+	if ready != nil {
+		ready <- addr
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	// Requests in flight get their own deadline plus a margin to finish.
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout+5*time.Second)
+	defer cancel()
+	if err := app.ShutdownWithContext(sctx); err != nil {
+		return fmt.Errorf("serve: shutting down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openStore returns the PostGIS store when a database URL is set, else the
+// embedded one, and a name for the startup log.
+func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Store, string, error) {
+	if cfg.DatabaseURL != "" {
+		s, err := openPostGIS(ctx, cfg.DatabaseURL, log)
+		if err != nil {
+			return nil, "", fmt.Errorf("serve: opening database: %w", err)
+		}
+		return s, "postgis", nil
+	}
+	start := time.Now()
+	s, err := openEmbedded()
+	if err != nil {
+		return nil, "", fmt.Errorf("serve: loading embedded dataset: %w", err)
+	}
+	log.Info("embedded dataset loaded", "store", "memstore", "dur_ms", time.Since(start).Milliseconds())
+	return s, "embedded (memstore)", nil
+}
+
+// extraRoutes are the route groups beyond the features API (tiles,
+// statistics, static images, web map). Each group's helper adds its
+// registration here.
+func extraRoutes(store data.Store, log *slog.Logger) []func(*fiber.App) {
+	_, _ = store, log
+	return nil
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func TestParseServe(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		env     func(string) string
+		want    serveConfig
+		wantErr string
+	}{
+		{"defaults", nil, env(), serveConfig{Addr: "127.0.0.1:8080", LogLevel: slog.LevelInfo, RequestTimeout: 10 * time.Second}, ""},
+		{"env fallbacks", nil, env("LAYOUTMAP_ADDR", "0.0.0.0:9000", "DATABASE_URL", "postgres://x/y", "LAYOUTMAP_LOG_LEVEL", "debug", "LAYOUTMAP_REQUEST_TIMEOUT", "3s", "LAYOUTMAP_CORS_ORIGINS", "https://a.example, https://b.example"),
+			serveConfig{Addr: "0.0.0.0:9000", DatabaseURL: "postgres://x/y", LogLevel: slog.LevelDebug, RequestTimeout: 3 * time.Second, CORSOrigins: []string{"https://a.example", "https://b.example"}}, ""},
+		{"flags beat env", []string{"--addr", "127.0.0.1:0", "--database-url=", "--log-level", "warn", "--request-timeout", "1m"}, env("LAYOUTMAP_ADDR", "0.0.0.0:9000", "DATABASE_URL", "postgres://x/y"),
+			serveConfig{Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn, RequestTimeout: time.Minute}, ""},
+		{"bad level", []string{"--log-level", "loud"}, env(), serveConfig{}, "--log-level"},
+		{"bad timeout", []string{"--request-timeout", "soon"}, env(), serveConfig{}, "--request-timeout"},
+		{"zero timeout", nil, env("LAYOUTMAP_REQUEST_TIMEOUT", "0s"), serveConfig{}, "--request-timeout"},
+		{"bad addr", []string{"--addr", "8080"}, env(), serveConfig{}, "--addr"},
+		{"stray argument", []string{"extra"}, env(), serveConfig{}, "unexpected"},
+		{"unknown flag", []string{"--colour"}, env(), serveConfig{}, "colour"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseServe(tc.args, tc.env, &bytes.Buffer{})
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want one mentioning %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Addr != tc.want.Addr || got.DatabaseURL != tc.want.DatabaseURL || got.LogLevel != tc.want.LogLevel ||
+				got.RequestTimeout != tc.want.RequestTimeout || strings.Join(got.CORSOrigins, "|") != strings.Join(tc.want.CORSOrigins, "|") {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRunCommands(t *testing.T) {
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"version"}, env(), &out, &out); err != nil || out.String() != "layoutmap "+version+"\n" {
+		t.Errorf("version: %q, %v", out.String(), err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"serve", "-h"}, env(), &out, &out); err != nil || !strings.Contains(out.String(), "-database-url") {
+		t.Errorf("serve -h: %v, output %q; want usage naming -database-url", err, out.String())
+	}
+	for _, cmd := range []string{"migrate", "import", "frobnicate"} {
+		if err := run(ctx, []string{cmd}, env(), &out, &out); err == nil {
+			t.Errorf("%s without a database: no error", cmd)
+		}
+	}
+}
