@@ -155,10 +155,12 @@ func NewStyle(baseURL string, f geo.Filter, m Meta, lang string) Style {
 	layers := []StyleLayer{
 		{ID: "background", Type: "background", Paint: &Paint{BackgroundColor: "#eef1f4"}},
 		withPaint(vec("province-fill", "fill", geo.LayerProvince), &Paint{FillColor: "#fbfaf6"}),
-		withPaint(vec("regions-fill", "fill", geo.LayerRegions), &Paint{
+		// Planning regions overlap (a city sits in a belt and a demonstration
+		// region), so their overlay starts hidden; the web map switches it on.
+		withLayout(withPaint(vec("regions-fill", "fill", geo.LayerRegions), &Paint{
 			FillColor:   Expr{"match", Expr{"get", "kind"}, geo.RegionCentre, "#6a51a3", geo.RegionBelt, "#2171b5", "#238b45"},
 			FillOpacity: 0.08,
-		}),
+		}), &Layout{Visibility: "none"}),
 		withLayout(withPaint(vec("counties-line", "line", geo.LayerCounties), &Paint{
 			LineColor: "#c9c2b6", LineWidth: zoomLinear(7, 0.4, 12, 1.2), LineDasharray: []float64{3, 2},
 		}), &Layout{LineJoin: "round"}),
