@@ -80,7 +80,7 @@ func (h *tileHandler) tile(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderETag, enc.ETag)
 	c.Set(fiber.HeaderCacheControl, h.cfg.CacheControl)
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), enc.ETag) {
+	if tileETagMatches(c.Get(fiber.HeaderIfNoneMatch), enc.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	if enc.Empty() {
@@ -163,7 +163,7 @@ func (h *tileHandler) sendDoc(c *fiber.Ctx, doc any) error {
 	tag := fmt.Sprintf(`W/"%x"`, sum.Sum64())
 	c.Set(fiber.HeaderETag, tag)
 	c.Set(fiber.HeaderCacheControl, h.cfg.DocCacheControl)
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
+	if tileETagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
@@ -183,9 +183,9 @@ func tileQueryValues(c *fiber.Ctx) (url.Values, error) {
 	return q, nil
 }
 
-// etagMatches implements If-None-Match with weak comparison (RFC 9110
+// tileETagMatches implements If-None-Match with weak comparison (RFC 9110
 // §13.1.2): "*" or any listed tag equal to tag once W/ is ignored.
-func etagMatches(header, tag string) bool {
+func tileETagMatches(header, tag string) bool {
 	if header == "" {
 		return false
 	}

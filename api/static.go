@@ -1,0 +1,248 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+	"layoutmap/tiles/static"
+)
+
+// Static map images for reports: GET /static/map.svg and /static/map.png.
+// The handler validates the request (static.ParseRequest: view, size,
+// layers, language, furniture and the filter contract), gathers the scene
+// from the store and lets tiles/static draw it. Images are cached and
+// ETagged by dataset version and canonical request.
+
+// DefaultStaticCacheBytes bounds the image cache when StaticConfig leaves
+// CacheBytes zero.
+const DefaultStaticCacheBytes = 64 << 20
+
+// StaticCacheControl lets browsers and proxies reuse an image for five
+// minutes and then revalidate by ETag (cheap: 304 without drawing). The
+// ETag carries the dataset version, so an import is seen at the next
+// revalidation.
+const StaticCacheControl = "public, max-age=300"
+
+// StaticConfig configures the static image routes.
+type StaticConfig struct {
+	// Store supplies the scene; required.
+	Store data.Store
+	// FontPath is the CJK font for PNG text (the --font flag); empty
+	// searches the system (static.SystemFonts).
+	FontPath string
+	// Attribution replaces the default source line (static.DefaultAttribution).
+	Attribution string
+	// CacheBytes bounds the in-memory image cache; 0 is
+	// DefaultStaticCacheBytes, negative disables caching.
+	CacheBytes int64
+	// MaxConcurrent bounds images drawn at once (drawing is CPU-bound);
+	// 0 is GOMAXPROCS.
+	MaxConcurrent int
+	// Logger receives a warning at start when PNG has no font; nil discards.
+	Logger *slog.Logger
+}
+
+// Static serves the static map images.
+type Static struct {
+	cfg      StaticConfig
+	renderer *static.Renderer
+	cache    *static.Cache
+	sem      chan struct{}
+}
+
+// NewStatic builds the static image routes. A FontPath that does not load
+// is an error; no font found on the system is not (SVG works, and PNG
+// answers 503 naming the fix), but it is logged.
+func NewStatic(cfg StaticConfig) (*Static, error) {
+	if cfg.Store == nil {
+		return nil, fmt.Errorf("api: static images: no store")
+	}
+	r, err := static.New(static.Config{FontPath: cfg.FontPath})
+	if err != nil {
+		return nil, fmt.Errorf("api: static images: %w", err)
+	}
+	if r.FontErr() != nil && cfg.Logger != nil {
+		cfg.Logger.Warn("static PNG maps disabled: no CJK font", slog.Any("err", r.FontErr()))
+	}
+	return newStatic(cfg, r), nil
+}
+
+func newStatic(cfg StaticConfig, r *static.Renderer) *Static {
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = DefaultStaticCacheBytes
+	}
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = runtime.GOMAXPROCS(0)
+	}
+	return &Static{cfg: cfg, renderer: r, cache: static.NewCache(cfg.CacheBytes), sem: make(chan struct{}, cfg.MaxConcurrent)}
+}
+
+// Register adds the routes to app; use it as a Config.Extra hook.
+func (s *Static) Register(app *fiber.App) {
+	app.Get("/static/map.svg", func(c *fiber.Ctx) error { return s.serve(c, static.FormatSVG) })
+	app.Get("/static/map.png", func(c *fiber.Ctx) error { return s.serve(c, static.FormatPNG) })
+}
+
+var staticTypes = map[string]string{
+	static.FormatSVG: "image/svg+xml; charset=utf-8",
+	static.FormatPNG: "image/png",
+}
+
+func (s *Static) serve(c *fiber.Ctx, format string) error {
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	o, f, err := static.ParseRequest(q)
+	if err != nil {
+		return err
+	}
+	if format == static.FormatPNG && s.renderer.FontErr() != nil {
+		return noFontProblem(c)
+	}
+	ctx := c.UserContext()
+	version, err := s.cfg.Store.Version(ctx)
+	if err != nil {
+		return err
+	}
+	key := static.Key(format, version, o, f, s.cfg.Attribution)
+	etag := `"` + key + `"`
+	// An ETag is only ever sent with an image, so a match means the request
+	// was valid for this dataset version: answer 304 without drawing.
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		setImageHeaders(c, format, etag)
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	b, ok := s.cache.Get(key)
+	if !ok {
+		if b, err = s.render(c, format, o, f); err != nil {
+			if static.IsNoFont(err) {
+				return noFontProblem(c)
+			}
+			return err
+		}
+		s.cache.Put(key, b)
+	}
+	setImageHeaders(c, format, etag)
+	return c.Send(b)
+}
+
+func setImageHeaders(c *fiber.Ctx, format, etag string) {
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, StaticCacheControl)
+	c.Set(fiber.HeaderContentType, staticTypes[format])
+}
+
+// render draws one image; at most MaxConcurrent at once, since drawing is
+// CPU-bound and a burst of large PNGs must not starve tile requests.
+func (s *Static) render(c *fiber.Ctx, format string, o static.Options, f geo.Filter) ([]byte, error) {
+	scene, err := s.scene(c, o, f)
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.UserContext()
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.sem }()
+	var buf bytes.Buffer
+	if err := s.renderer.Render(&buf, format, scene, o); err != nil {
+		return nil, fmt.Errorf("api: static %s: %w", format, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// scene gathers what the image shows. The store validates the filter's ids
+// (an unknown cluster is a 400 naming "cluster").
+func (s *Static) scene(c *fiber.Ctx, o static.Options, f geo.Filter) (*static.Scene, error) {
+	ctx := c.UserContext()
+	st := s.cfg.Store
+	sc := &static.Scene{Filter: f, Tiers: st.Tiers(), Attribution: s.cfg.Attribution}
+	var err error
+	if sc.Zones, err = st.Zones(ctx, f); err != nil {
+		return nil, err
+	}
+	// Cities are needed for their labels and for city names in the caption.
+	for _, level := range []string{geo.LevelProvince, geo.LevelCity, geo.LevelCounty} {
+		if level == geo.LevelProvince && !o.Has(static.LayerProvince) || level == geo.LevelCounty && !o.Has(static.LayerCounties) {
+			continue
+		}
+		as, err := st.AdminAreas(ctx, level)
+		if err != nil {
+			return nil, err
+		}
+		sc.Admin = append(sc.Admin, as...)
+	}
+	if sc.Regions, err = st.Regions(ctx); err != nil {
+		return nil, err
+	}
+	if sc.Taxonomy, err = st.Taxonomy(ctx); err != nil {
+		return nil, err
+	}
+	// overlay and dist name regions and clusters: unknown ids are the
+	// client's mistake, as for the filter's own lists.
+	var errs geo.FieldErrors
+	for _, id := range o.Overlay {
+		if !slices.ContainsFunc(sc.Regions, func(r geo.Region) bool { return r.ID == id }) {
+			errs = append(errs, &geo.FieldError{Field: "overlay", Reason: fmt.Sprintf("unknown region %q", id)})
+		}
+	}
+	if o.Dist != "" && !slices.ContainsFunc(sc.Taxonomy.Clusters, func(c geo.Cluster) bool { return c.ID == o.Dist }) {
+		errs = append(errs, &geo.FieldError{Field: "dist", Reason: fmt.Sprintf("unknown cluster %q", o.Dist)})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return sc, nil
+}
+
+// etagMatches implements If-None-Match (RFC 9110 13.1.2): "*" or any listed
+// tag equal under weak comparison.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	if strings.TrimSpace(header) == "*" {
+		return true
+	}
+	for _, t := range strings.Split(header, ",") {
+		if strings.TrimPrefix(strings.TrimSpace(t), "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// noFontProblem answers 503: the server cannot draw Chinese text until an
+// operator installs a font, which is neither the client's mistake nor a
+// bug; the detail names the fix.
+func noFontProblem(c *fiber.Ctx) error {
+	p := Problem{
+		Type:      "about:blank",
+		Title:     http.StatusText(http.StatusServiceUnavailable),
+		Status:    http.StatusServiceUnavailable,
+		Detail:    static.ErrNoFont.Error() + "; /static/map.svg works without a font",
+		Instance:  string(c.Request().URI().RequestURI()),
+		RequestID: requestID(c),
+	}
+	body, merr := json.Marshal(p)
+	if merr != nil {
+		return merr
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(http.StatusServiceUnavailable)
+	c.Set(fiber.HeaderContentType, ContentTypeProblem)
+	return c.Send(body)
+}

