@@ -120,6 +120,17 @@ func migrateConn(ctx context.Context, conn *pgx.Conn) ([]int, error) {
 			}
 			applied = append(applied, m.Version)
 		}
+		if current < 2 && len(ms) >= 2 {
+			// 0002 added columns and a table derived in Go from the rows
+			// (headline measure and bound, per-zoom outlines, tile ids):
+			// fill them for data imported before it.
+			if err := writeHeadlines(ctx, tx, nil); err != nil {
+				return fmt.Errorf("filling 0002 headlines: %w", err)
+			}
+			if err := writeTileData(ctx, tx); err != nil {
+				return fmt.Errorf("filling 0002 tile data: %w", err)
+			}
+		}
 		return nil
 	})
 	if err != nil {

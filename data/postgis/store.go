@@ -199,6 +199,13 @@ func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
 
 // known checks filter ids against the stored vocabulary in one query.
 func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) bool, error) {
+	if len(f.City)+len(f.Cluster)+len(f.Chain)+len(f.Region) == 0 {
+		// Nothing to look up: no round trip (a tile costs one query).
+		return func(kind, id string) bool {
+			_, ok := s.tiers.Lookup(id)
+			return kind == "tier" && ok
+		}, nil
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT 'city', code FROM layoutmap.admin_areas WHERE level = 'city' AND code = ANY($1)
 		UNION ALL SELECT 'cluster', id FROM layoutmap.clusters WHERE kind = 'cluster' AND id = ANY($2)

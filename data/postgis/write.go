@@ -409,6 +409,10 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 	if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
 		return fmt.Errorf("checking references: %w", err)
 	}
+	o.progress("simplifying outlines per zoom for tiles")
+	if err := writeTileData(ctx, tx); err != nil {
+		return err
+	}
 	rep.Counts["admin_areas"] = len(ds.Admin)
 	rep.Counts["zones"] = len(ds.Zones)
 	rep.Counts["revenue"] = len(revRows)
@@ -472,11 +476,11 @@ func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
 		}
 		for _, y := range years {
 			if h, ok := geo.Headline(zr, y); ok {
-				out = append(out, []any{id, y, h.RevenueYi, geo.EffectiveBound(h)})
+				out = append(out, []any{id, y, h.RevenueYi, geo.EffectiveBound(h), h.Year, h.Measure, h.Bound})
 			}
 		}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_headline"}, []string{"zone_id", "year", "revenue_yi", "eff_bound"}, pgx.CopyFromRows(out)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_headline"}, []string{"zone_id", "year", "revenue_yi", "eff_bound", "revenue_year", "measure", "bound"}, pgx.CopyFromRows(out)); err != nil {
 		return fmt.Errorf("writing headlines: %w", err)
 	}
 	return nil

@@ -1,0 +1,338 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"layoutmap/geo"
+)
+
+// MVT returns the composite vector tile of q, built by PostGIS in one SQL
+// round trip: an ST_AsMVT subquery per layer of geo.LayersAt(q.Z), joined
+// with || in catalogue order (tegola's MVTForLayers). Rows are chosen with
+// geom_3857 && ST_TileEnvelope(…, margin => TileBuffer/TileExtent), which
+// the GiST indexes answer, while ST_AsMVTGeom gets the plain envelope with
+// geo.TileExtent and geo.TileBuffer (PostGIS docs: no margin there).
+// Outlines come pre-simplified per zoom from tile_outlines; feature ids
+// are geo.TileFeatureID; properties are the orb encoder's (tiles.TileFields:
+// absent values are NULL, which ST_AsMVT leaves out; lists |a|b|). The
+// zone criteria of q.Filter apply to zones and zone labels exactly as in
+// TileFeatures. An empty result is an empty tile. A filter without ids
+// (city, cluster, chain, region) costs no extra query; with ids, one more
+// checks that they exist.
+func (s *Store) MVT(ctx context.Context, q geo.TileQuery) ([]byte, error) {
+	if err := checkTile(q); err != nil {
+		return nil, err
+	}
+	f := q.Filter
+	f.BBox = nil
+	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
+		return nil, err
+	}
+	sql, args := s.mvtSQL(q.Z, f)
+	var b []byte
+	if err := s.pool.QueryRow(ctx, sql, append([]any{int(q.Z), int(q.X), int(q.Y)}, args[3:]...)...).Scan(&b); err != nil {
+		return nil, fmt.Errorf("postgis: tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+	}
+	if len(b) == 0 {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// mvtSQL builds the tile query of zoom z: $1, $2, $3 are z, x, y (the
+// returned args hold placeholders for them), every other value a further
+// parameter. The SQL text depends on z and on which filter fields are set,
+// never on their values.
+func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
+	w := &where{}
+	pz, px, py := w.arg(0), w.arg(0), w.arg(0)
+	env := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s)", pz, px, py)
+	benv := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s::float8)", pz, px, py, w.arg(float64(geo.TileBuffer)/geo.TileExtent))
+	mvtGeom := func(col string) string {
+		return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", col, env, geo.TileExtent, geo.TileBuffer)
+	}
+	// asMVT wraps a row query whose first two columns are fid and geom;
+	// every other column is a property.
+	asMVT := func(layer, rows string) string {
+		return fmt.Sprintf(`coalesce((SELECT ST_AsMVT(t, '%s', %d, 'geom', 'fid') FROM (%s) t WHERE t.geom IS NOT NULL), ''::bytea)`,
+			layer, geo.TileExtent, rows)
+	}
+	// sub gives a layer its own clauses over the shared argument list.
+	sub := func(build func(c *where) string) string {
+		c := &where{args: w.args}
+		s := build(c)
+		w.args = c.args
+		return s
+	}
+	var parts []string
+	for _, layer := range geo.LayersAt(z) {
+		switch layer {
+		case geo.LayerProvince, geo.LayerCities, geo.LayerCounties:
+			parts = append(parts, asMVT(layer, sub(func(c *where) string {
+				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, a.code, NULLIF(a.name, '') AS name,
+					NULLIF(a.name_en, '') AS name_en, NULLIF(a.level, '') AS level, NULLIF(a.parent_code, '') AS parent_code
+				FROM layoutmap.tile_outlines o JOIN layoutmap.admin_areas a ON a.code = o.id
+				WHERE o.layer = ` + c.arg(layer) + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
+				ORDER BY o.id COLLATE "C"`
+			})))
+		case geo.LayerRegions:
+			parts = append(parts, asMVT(layer, sub(func(c *where) string {
+				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, r.id, NULLIF(r.name, '') AS name,
+					NULLIF(r.name_en, '') AS name_en, NULLIF(r.kind, '') AS kind,
+					(SELECT '|' || string_agg(m.member_code, '|' ORDER BY m.ord) || '|' FROM layoutmap.planning_region_members m
+						WHERE m.region_id = r.id AND m.member_code <> '') AS members,
+					r.derived
+				FROM layoutmap.tile_outlines o JOIN layoutmap.planning_regions r ON r.id = o.id
+				WHERE o.layer = ` + c.arg(layer) + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
+				ORDER BY o.id COLLATE "C"`
+			})))
+		case geo.LayerZones:
+			parts = append(parts, asMVT(layer, sub(func(c *where) string {
+				from := s.zoneFrom(c, f)
+				c.add("z.geom_3857 && " + benv)
+				return `SELECT z.tile_fid AS fid, ` + mvtGeom("z.geom_3857") + ` AS geom, z.id, z.name,
+					NULLIF(z.name_en, '') AS name_en, NULLIF(z.level, '') AS level, NULLIF(z.city_code, '') AS city_code,
+					NULLIF(z.county_code, '') AS county_code,
+					(SELECT '|' || string_agg(zc.cluster_id, '|' ORDER BY zc.ord) || '|' FROM layoutmap.zone_clusters zc
+						WHERE zc.zone_id = z.id AND zc.cluster_id <> '') AS clusters,
+					` + s.tierExpr(c) + ` AS tier, h.revenue_yi, h.revenue_year,
+					NULLIF(h.measure, '') AS measure, NULLIF(h.bound, '') AS bound,
+					NULLIF(z.geom_quality, '') AS geom_quality, NULLIF(z.point_quality, '') AS point_quality
+				FROM ` + from + ` WHERE ` + c.sql() + ` ORDER BY z.id COLLATE "C"`
+			})))
+		case geo.LayerLabels:
+			var levels []string
+			for _, lv := range []string{geo.LabelCity, geo.LabelCounty} {
+				if z >= geo.LabelMinZoom[lv] {
+					levels = append(levels, lv)
+				}
+			}
+			rows := sub(func(c *where) string {
+				return `SELECT a.tile_fid AS fid, ` + mvtGeom("a.label_3857") + ` AS geom, a.level AS kind, a.code AS id,
+					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi,
+					CASE a.level WHEN 'city' THEN 0 ELSE 1 END AS ord, a.code AS k
+				FROM layoutmap.admin_areas a WHERE a.level = ANY(` + c.arg(levels) + `::text[]) AND a.label_3857 && ` + benv
+			})
+			if z >= geo.LabelMinZoom[geo.LabelZone] {
+				rows += ` UNION ALL ` + sub(func(c *where) string {
+					from := s.zoneFrom(c, f)
+					c.add("z.point_3857 && " + benv)
+					return `SELECT z.tile_fid, ` + mvtGeom("z.point_3857") + `, 'zone', z.id, z.name, NULLIF(z.name_en, ''),
+						` + s.tierExpr(c) + `, h.revenue_yi, 2, z.id
+					FROM ` + from + ` WHERE ` + c.sql()
+				})
+			}
+			// ord and k order the rows (cities, counties, zones, each by
+			// id, as memstore does) and are dropped before ST_AsMVT.
+			parts = append(parts, asMVT(layer, `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi
+				FROM (`+rows+`) l ORDER BY ord, k COLLATE "C"`))
+		}
+	}
+	if len(parts) == 0 {
+		return `SELECT ''::bytea`, w.args
+	}
+	return `SELECT ` + strings.Join(parts, "\n || "), w.args
+}
+
+// zoneFrom is the zones table joined with the headline of the filter year,
+// with f's zone criteria added to c (the same clauses Items and
+// TileFeatures use, so the three agree with memstore's MatchZone).
+func (s *Store) zoneFrom(c *where, f geo.Filter) string {
+	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + c.arg(f.Year)
+	s.zoneWhere(c, f)
+	return from
+}
+
+// writeTileData derives what MVT reads from the stored rows: tile feature
+// ids of admin areas and zones, and tile_outlines, the admin and region
+// outlines simplified per zoom exactly as memstore does (Douglas–Peucker
+// with geo.SimplifyTolerance(z) in degrees; rings under 4 vertices dropped,
+// a polygon with its exterior; empty shapes left out). Consecutive zooms
+// with the same simplified shape share one row. It runs inside the import
+// (or migration) transaction, after the geometry is final.
+func writeTileData(ctx context.Context, tx pgx.Tx) error {
+	as, err := readAdmin(ctx, tx, "true", 0)
+	if err != nil {
+		return fmt.Errorf("tile data: reading admin areas: %w", err)
+	}
+	rs, err := readRegions(ctx, tx, nil, 0)
+	if err != nil {
+		return fmt.Errorf("tile data: reading regions: %w", err)
+	}
+	var zoneIDs []string
+	rows, err := tx.Query(ctx, `SELECT id FROM layoutmap.zones`)
+	if err != nil {
+		return fmt.Errorf("tile data: reading zones: %w", err)
+	}
+	if zoneIDs, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return fmt.Errorf("tile data: reading zones: %w", err)
+	}
+	fids := func(ids []string) []int64 {
+		out := make([]int64, len(ids))
+		for i, id := range ids {
+			out[i] = int64(geo.TileFeatureID(id)) // < 2^53 by construction
+		}
+		return out
+	}
+	codes := make([]string, len(as))
+	for i, a := range as {
+		codes[i] = a.Code
+	}
+	if _, err := tx.Exec(ctx, `UPDATE layoutmap.admin_areas a SET tile_fid = k.fid FROM unnest($1::text[], $2::int8[]) k(id, fid) WHERE a.code = k.id`, codes, fids(codes)); err != nil {
+		return fmt.Errorf("tile data: admin feature ids: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE layoutmap.zones z SET tile_fid = k.fid FROM unnest($1::text[], $2::int8[]) k(id, fid) WHERE z.id = k.id`, zoneIDs, fids(zoneIDs)); err != nil {
+		return fmt.Errorf("tile data: zone feature ids: %w", err)
+	}
+
+	var layers, ids []string
+	var fidCol []int64
+	var zmins, zmaxs []int16
+	var geoms [][]byte
+	add := func(layer, id string, mp orb.MultiPolygon) error {
+		var bands [geo.MaxZoom + 1]orb.MultiPolygon
+		simplifyAll(rankMP(mp), &bands)
+		fid := int64(geo.TileFeatureID(id))
+		for z := geo.MinZoom; z <= geo.MaxZoom; {
+			g := bands[z]
+			hi := z
+			for hi < geo.MaxZoom && sameShape(bands[hi+1], g) {
+				hi++
+			}
+			if len(g) > 0 {
+				b, err := encodeMultiPolygon(g)
+				if err != nil {
+					return err
+				}
+				layers, ids, fidCol = append(layers, layer), append(ids, id), append(fidCol, fid)
+				zmins, zmaxs, geoms = append(zmins, int16(z)), append(zmaxs, int16(hi)), append(geoms, b)
+			}
+			z = hi + 1
+		}
+		return nil
+	}
+	for _, a := range as {
+		layer := map[string]string{geo.LevelProvince: geo.LayerProvince, geo.LevelCity: geo.LayerCities, geo.LevelCounty: geo.LayerCounties}[a.Level]
+		if err := add(layer, a.Code, a.Geom); err != nil {
+			return fmt.Errorf("tile data: admin %s: %w", a.Code, err)
+		}
+	}
+	for _, r := range rs {
+		if err := add(geo.LayerRegions, r.ID, r.Geom); err != nil {
+			return fmt.Errorf("tile data: region %s: %w", r.ID, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.tile_outlines`); err != nil {
+		return fmt.Errorf("tile data: clearing outlines: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.tile_outlines (layer, id, fid, zmin, zmax, geom_3857)
+		SELECT layer, id, fid, zmin, zmax, ST_Multi(ST_Transform(ST_GeomFromEWKB(g), 3857))
+		FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::int2[], $6::bytea[]) AS k(layer, id, fid, zmin, zmax, g)`,
+		layers, ids, fidCol, zmins, zmaxs, geoms); err != nil {
+		return fmt.Errorf("tile data: writing outlines: %w", err)
+	}
+	return nil
+}
+
+// sameShape reports whether two simplifications of one shape are equal.
+// A smaller tolerance keeps a superset of the vertices, so equal ring
+// lengths mean equal rings.
+func sameShape(a, b orb.MultiPolygon) bool {
+	return slices.EqualFunc(a, b, func(p, q orb.Polygon) bool {
+		return slices.EqualFunc(p, q, func(r, s orb.Ring) bool { return len(r) == len(s) })
+	})
+}
+
+// The simplification below is memstore's (data/memstore/simplify.go),
+// kept vertex for vertex: a store cannot import the other, and tiles from
+// both must agree within a tile unit. Each ring is ranked once: a full
+// Douglas–Peucker pass records for every vertex the largest tolerance at
+// which it survives, so all 17 zooms cost one pass.
+
+// rankRing returns the squared-distance rank of each vertex of r; the
+// endpoints rank +Inf.
+func rankRing(r orb.Ring) []float64 {
+	rank := make([]float64, len(r))
+	if len(r) == 0 {
+		return rank
+	}
+	rank[0], rank[len(r)-1] = math.Inf(1), math.Inf(1)
+	type seg struct {
+		start, end int
+		cap        float64
+	}
+	stack := []seg{{0, len(r) - 1, math.Inf(1)}}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		maxDist, maxIndex := 0.0, 0
+		for i := s.start + 1; i < s.end; i++ {
+			if d := planar.DistanceFromSegmentSquared(r[s.start], r[s.end], r[i]); d > maxDist {
+				maxDist, maxIndex = d, i
+			}
+		}
+		if maxDist > 0 {
+			c := min(maxDist, s.cap)
+			rank[maxIndex] = c
+			stack = append(stack, seg{s.start, maxIndex, c}, seg{maxIndex, s.end, c})
+		}
+	}
+	return rank
+}
+
+type rankedMP struct {
+	mp    orb.MultiPolygon
+	ranks [][][]float64
+}
+
+func rankMP(mp orb.MultiPolygon) rankedMP {
+	rm := rankedMP{mp: mp, ranks: make([][][]float64, len(mp))}
+	for i, p := range mp {
+		rm.ranks[i] = make([][]float64, len(p))
+		for j, r := range p {
+			rm.ranks[i][j] = rankRing(r)
+		}
+	}
+	return rm
+}
+
+// simplifyAll fills out[z] with rm simplified at geo.SimplifyTolerance(z)
+// for every zoom: rings below 4 vertices are dropped (a hole alone; a
+// polygon with its exterior), and a shape with nothing left is nil.
+func simplifyAll(rm rankedMP, out *[geo.MaxZoom + 1]orb.MultiPolygon) {
+	for z := geo.MaxZoom; z >= geo.MinZoom; z-- {
+		t := geo.SimplifyTolerance(uint32(z))
+		t2 := t * t
+		var mp orb.MultiPolygon
+		for i, p := range rm.mp {
+			var poly orb.Polygon
+			for j, r := range p {
+				var kept orb.Ring
+				for k, v := range rm.ranks[i][j] {
+					if v > t2 {
+						kept = append(kept, r[k])
+					}
+				}
+				if len(kept) < 4 {
+					if j == 0 {
+						break
+					}
+					continue
+				}
+				poly = append(poly, kept)
+			}
+			if len(poly) > 0 {
+				mp = append(mp, poly)
+			}
+		}
+		out[z] = mp
+	}
+}

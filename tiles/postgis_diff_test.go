@@ -1,0 +1,279 @@
+package tiles_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+
+	"layoutmap/data"
+	"layoutmap/data/henan"
+	"layoutmap/data/postgis"
+	"layoutmap/data/postgis/pgtest"
+	"layoutmap/geo"
+	"layoutmap/tiles"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.StopShared()
+	os.Exit(code)
+}
+
+var (
+	pgOnce  sync.Once
+	pgStore *postgis.Store
+	pgErr   error
+)
+
+// henanPostGIS is a PostGIS store on a fresh database holding the bundled
+// dataset, shared by this package's tests and benchmarks (read-only).
+func henanPostGIS(tb testing.TB) *postgis.Store {
+	tb.Helper()
+	pgOnce.Do(func() {
+		ds, err := henan.Load()
+		if err != nil {
+			pgErr = err
+			return
+		}
+		ctx := context.Background()
+		u := pgtest.NewDB(tb)
+		if _, err := postgis.Migrate(ctx, u); err != nil {
+			pgErr = err
+			return
+		}
+		_, err = postgis.ImportDataset(ctx, u, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, postgis.ImportOptions{})
+		if err != nil {
+			pgErr = err
+			return
+		}
+		pgStore, pgErr = postgis.Open(ctx, postgis.Config{URL: u})
+	})
+	if pgErr != nil {
+		tb.Fatalf("PostGIS store with the Henan dataset: %v", pgErr)
+	}
+	return pgStore
+}
+
+// geomTolerance is how far, in tile units, a vertex of one encoder's
+// geometry may lie from the other's outline: orb rounds after projecting
+// and drops vertices within a unit (Douglas–Peucker), PostGIS snaps to the
+// grid, removes collinear points and validates.
+const geomTolerance = 2.0
+
+// TestPostGISMatchesEmbedded decodes the same tiles from the embedded store
+// (orb encoder) and the PostGIS store (ST_AsMVT in one query) and requires
+// the same layers in the same order, the same feature ids per layer, the
+// same properties per feature exactly, and geometry within geomTolerance
+// tile units both ways (each vertex of one near a vertex or edge of the
+// other), so a shape cannot be missing a part on either side.
+func TestPostGISMatchesEmbedded(t *testing.T) {
+	mem := tiles.New(henanStore(t), tiles.Config{CacheBytes: -1})
+	pgs := henanPostGIS(t)
+	pg := tiles.New(pgs, tiles.Config{CacheBytes: -1})
+	if _, ok := any(pgs).(tiles.MVTSource); !ok {
+		t.Fatal("*postgis.Store does not implement tiles.MVTSource")
+	}
+	luoyang, nanyang, xinyang := orb.Point{112.45, 34.62}, orb.Point{112.53, 33.0}, orb.Point{114.07, 32.13}
+	type tc struct {
+		q      geo.TileQuery
+		filter string
+	}
+	var cases []tc
+	for _, q := range henanTiles(5) {
+		cases = append(cases, tc{q: q})
+	}
+	for z := uint32(6); z <= 14; z++ {
+		cases = append(cases, tc{q: tileAt(etdz, z)})
+	}
+	for _, p := range []orb.Point{luoyang, nanyang, xinyang} {
+		for _, z := range []uint32{7, 9, 12} {
+			cases = append(cases, tc{q: tileAt(p, z)})
+		}
+	}
+	for _, z := range []uint32{6, 8, 10} {
+		cases = append(cases,
+			tc{q: tileAt(etdz, z), filter: "min_revenue=1000&year=2023"},
+			tc{q: tileAt(etdz, z), filter: "cluster=electronics"},
+			tc{q: tileAt(etdz, z), filter: "tier=no_data&year=2022"},
+		)
+	}
+	cases = append(cases, tc{q: tileAt(orb.Point{-70, 40}, 8)}) // New York: empty
+	nonEmpty := 0
+	for _, c := range cases {
+		name := tiles.Key(c.q)
+		if c.filter != "" {
+			name += "?" + c.filter
+		}
+		t.Run(name, func(t *testing.T) {
+			q := c.q
+			v, err := url.ParseQuery(c.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.Filter, err = geo.ParseFilter(v, false); err != nil {
+				t.Fatal(err)
+			}
+			want, _, err := mem.Tile(t.Context(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := pg.Tile(t.Context(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(want) == 0) != (len(got) == 0) {
+				t.Fatalf("embedded tile %d bytes, PostGIS tile %d bytes: want both empty or neither", len(want), len(got))
+			}
+			if len(want) == 0 {
+				return
+			}
+			nonEmpty++
+			for _, d := range diffTiles(decode(t, want), decode(t, got)) {
+				t.Error(d)
+			}
+		})
+	}
+	if nonEmpty < len(cases)/2 {
+		t.Errorf("only %d of %d tiles hold data: the comparison proves little", nonEmpty, len(cases))
+	}
+}
+
+// diffTiles lists the differences between the embedded (want) and PostGIS
+// (got) tile.
+func diffTiles(want, got mvt.Layers) []string {
+	var out []string
+	if a, b := layerNames(want), layerNames(got); a != b {
+		return []string{fmt.Sprintf("layers: embedded %s, PostGIS %s", a, b)}
+	}
+	for i, wl := range want {
+		gl := got[i]
+		if wl.Extent != gl.Extent {
+			out = append(out, fmt.Sprintf("%s: extent %d vs %d", wl.Name, wl.Extent, gl.Extent))
+		}
+		byID := func(l *mvt.Layer) (map[float64]int, []float64) {
+			m := map[float64]int{}
+			var ids []float64
+			for j, f := range l.Features {
+				id, _ := f.ID.(float64)
+				if _, dup := m[id]; dup {
+					out = append(out, fmt.Sprintf("%s: feature id %v twice", l.Name, f.ID))
+				}
+				m[id] = j
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			return m, ids
+		}
+		wm, wids := byID(wl)
+		gm, gids := byID(gl)
+		if !slices.Equal(wids, gids) {
+			out = append(out, fmt.Sprintf("%s: feature ids embedded %v, PostGIS %v", wl.Name, wids, gids))
+		}
+		for _, id := range wids {
+			j, ok := gm[id]
+			if !ok {
+				continue
+			}
+			wf, gf := wl.Features[wm[id]], gl.Features[j]
+			if !reflect.DeepEqual(map[string]any(wf.Properties), map[string]any(gf.Properties)) {
+				out = append(out, fmt.Sprintf("%s %v: properties embedded %v, PostGIS %v", wl.Name, id, wf.Properties, gf.Properties))
+			}
+			if d := geomDistance(wf.Geometry, gf.Geometry); d > geomTolerance {
+				out = append(out, fmt.Sprintf("%s %v (%v): geometry differs by %.1f tile units (embedded %s %d vertices, PostGIS %s %d vertices)",
+					wl.Name, id, wf.Properties["id"], d, wf.Geometry.GeoJSONType(), vertices(wf.Geometry), gf.Geometry.GeoJSONType(), vertices(gf.Geometry)))
+			}
+		}
+	}
+	return out
+}
+
+// geomDistance is the symmetric Hausdorff distance between the vertices of
+// a and the segments of b (and back), +Inf when the kinds differ (points,
+// lines, polygons).
+func geomDistance(a, b orb.Geometry) float64 {
+	if dim(a) != dim(b) {
+		return math.Inf(1)
+	}
+	return max(directed(a, b), directed(b, a))
+}
+
+func dim(g orb.Geometry) int { return g.Dimensions() }
+
+func directed(a, b orb.Geometry) float64 {
+	segs := segments(b)
+	var worst float64
+	for _, p := range points(a) {
+		best := math.Inf(1)
+		for _, s := range segs {
+			best = min(best, distSeg(p, s[0], s[1]))
+		}
+		worst = max(worst, best)
+	}
+	return worst
+}
+
+func points(g orb.Geometry) []orb.Point {
+	var out []orb.Point
+	for _, s := range segments(g) {
+		out = append(out, s[0])
+	}
+	return out
+}
+
+// segments lists the segments of g; a point is a segment of length 0.
+func segments(g orb.Geometry) [][2]orb.Point {
+	var out [][2]orb.Point
+	line := func(ps []orb.Point) {
+		if len(ps) == 1 {
+			out = append(out, [2]orb.Point{ps[0], ps[0]})
+		}
+		for i := 0; i+1 < len(ps); i++ {
+			out = append(out, [2]orb.Point{ps[i], ps[i+1]})
+		}
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		line([]orb.Point{g})
+	case orb.MultiPoint:
+		for _, p := range g {
+			line([]orb.Point{p})
+		}
+	case orb.LineString:
+		line(g)
+	case orb.MultiLineString:
+		for _, l := range g {
+			line(l)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			line(r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				line(r)
+			}
+		}
+	}
+	return out
+}
+
+func distSeg(p, a, b orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = max(0, min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+	}
+	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
+}
+
+func vertices(g orb.Geometry) int { return len(segments(g)) }
