@@ -37,8 +37,13 @@ func (s *Store) MVT(ctx context.Context, q geo.TileQuery) ([]byte, error) {
 		return nil, err
 	}
 	sql, args := s.mvtSQL(q.Z, f)
+	args[0], args[1], args[2] = int(q.Z), int(q.X), int(q.Y)
+	args[3], args[4] = -1, -1
+	if q.Z >= cellZoom {
+		args[3], args[4] = int(q.X>>(q.Z-cellZoom)), int(q.Y>>(q.Z-cellZoom))
+	}
 	var b []byte
-	if err := s.pool.QueryRow(ctx, sql, append([]any{int(q.Z), int(q.X), int(q.Y)}, args[3:]...)...).Scan(&b); err != nil {
+	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&b); err != nil {
 		return nil, fmt.Errorf("postgis: tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
 	}
 	if len(b) == 0 {
@@ -47,13 +52,18 @@ func (s *Store) MVT(ctx context.Context, q geo.TileQuery) ([]byte, error) {
 	return b, nil
 }
 
-// mvtSQL builds the tile query of zoom z: $1, $2, $3 are z, x, y (the
-// returned args hold placeholders for them), every other value a further
-// parameter. The SQL text depends on z and on which filter fields are set,
-// never on their values.
+// cellZoom is the zoom from which tile_outlines holds shapes cut into the
+// tiles of this zoom: every tile from here on lies in one cell.
+const cellZoom = 10
+
+// mvtSQL builds the tile query of zoom z: $1…$5 are z, x, y and the
+// tile_outlines cell (the returned args hold placeholders for them), every
+// other value a further parameter. The SQL text depends on z and on which
+// filter fields are set, never on their values.
 func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 	w := &where{}
 	pz, px, py := w.arg(0), w.arg(0), w.arg(0)
+	cell := fmt.Sprintf("o.cx = %s AND o.cy = %s", w.arg(0), w.arg(0))
 	env := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s)", pz, px, py)
 	benv := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s::float8)", pz, px, py, w.arg(float64(geo.TileBuffer)/geo.TileExtent))
 	mvtGeom := func(col string) string {
@@ -80,7 +90,7 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, a.code, NULLIF(a.name, '') AS name,
 					NULLIF(a.name_en, '') AS name_en, NULLIF(a.level, '') AS level, NULLIF(a.parent_code, '') AS parent_code
 				FROM layoutmap.tile_outlines o JOIN layoutmap.admin_areas a ON a.code = o.id
-				WHERE o.layer = ` + c.arg(layer) + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
+				WHERE o.layer = ` + c.arg(layer) + ` AND ` + cell + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
 				ORDER BY o.id COLLATE "C"`
 			})))
 		case geo.LayerRegions:
@@ -91,7 +101,7 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 						WHERE m.region_id = r.id AND m.member_code <> '') AS members,
 					r.derived
 				FROM layoutmap.tile_outlines o JOIN layoutmap.planning_regions r ON r.id = o.id
-				WHERE o.layer = ` + c.arg(layer) + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
+				WHERE o.layer = ` + c.arg(layer) + ` AND ` + cell + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
 				ORDER BY o.id COLLATE "C"`
 			})))
 		case geo.LayerZones:
@@ -196,6 +206,7 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	var layers, ids []string
 	var fidCol []int64
 	var zmins, zmaxs []int16
+	var cut []bool
 	var geoms [][]byte
 	add := func(layer, id string, mp orb.MultiPolygon) error {
 		var bands [geo.MaxZoom + 1]orb.MultiPolygon
@@ -204,7 +215,9 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 		for z := geo.MinZoom; z <= geo.MaxZoom; {
 			g := bands[z]
 			hi := z
-			for hi < geo.MaxZoom && sameShape(bands[hi+1], g) {
+			// A band ends where the shape changes, and at cellZoom, from
+			// which shapes are cut into cells.
+			for hi < geo.MaxZoom && hi+1 != cellZoom && sameShape(bands[hi+1], g) {
 				hi++
 			}
 			if len(g) > 0 {
@@ -214,6 +227,7 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 				}
 				layers, ids, fidCol = append(layers, layer), append(ids, id), append(fidCol, fid)
 				zmins, zmaxs, geoms = append(zmins, int16(z)), append(zmaxs, int16(hi)), append(geoms, b)
+				cut = append(cut, z >= cellZoom)
 			}
 			z = hi + 1
 		}
@@ -233,10 +247,27 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.tile_outlines`); err != nil {
 		return fmt.Errorf("tile data: clearing outlines: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.tile_outlines (layer, id, fid, zmin, zmax, geom_3857)
-		SELECT layer, id, fid, zmin, zmax, ST_Multi(ST_Transform(ST_GeomFromEWKB(g), 3857))
-		FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::int2[], $6::bytea[]) AS k(layer, id, fid, zmin, zmax, g)`,
-		layers, ids, fidCol, zmins, zmaxs, geoms); err != nil {
+	// Cut shapes: one piece per cell their bounds meet, clipped to the
+	// cell grown by the tile buffer, which holds the buffered envelope of
+	// every tile of cellZoom and above inside the cell.
+	const half = 20037508.342789244 // half the Web-Mercator world, metres
+	if _, err := tx.Exec(ctx, `WITH k AS (
+			SELECT layer, id, fid, zmin, zmax, cut, ST_Multi(ST_Transform(ST_GeomFromEWKB(g), 3857)) AS geom
+			FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::int2[], $6::bool[], $7::bytea[]) AS k(layer, id, fid, zmin, zmax, cut, g))
+		INSERT INTO layoutmap.tile_outlines (layer, id, fid, zmin, zmax, cx, cy, geom_3857)
+		SELECT layer, id, fid, zmin, zmax, -1, -1, geom FROM k WHERE NOT cut
+		UNION ALL
+		SELECT k.layer, k.id, k.fid, k.zmin, k.zmax, c.x, c.y, p.geom
+		FROM k
+		CROSS JOIN LATERAL (
+			SELECT x, y FROM
+				generate_series(greatest(0, floor((ST_XMin(k.geom) + $9) / $10 - $11)::int), least($12 - 1, floor((ST_XMax(k.geom) + $9) / $10 + $11)::int)) x,
+				generate_series(greatest(0, floor(($9 - ST_YMax(k.geom)) / $10 - $11)::int), least($12 - 1, floor(($9 - ST_YMin(k.geom)) / $10 + $11)::int)) y) c
+		CROSS JOIN LATERAL (
+			SELECT ST_Multi(ST_CollectionExtract(ST_ClipByBox2D(k.geom, ST_TileEnvelope($8, c.x, c.y, margin => $11)), 3)) AS geom) p
+		WHERE k.cut AND NOT ST_IsEmpty(p.geom)`,
+		layers, ids, fidCol, zmins, zmaxs, cut, geoms,
+		cellZoom, half, 2*half/float64(int(1)<<cellZoom), float64(geo.TileBuffer)/geo.TileExtent, int(1)<<cellZoom); err != nil {
 		return fmt.Errorf("tile data: writing outlines: %w", err)
 	}
 	return nil

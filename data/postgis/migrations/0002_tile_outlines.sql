@@ -14,10 +14,17 @@ CREATE TABLE layoutmap.tile_outlines (
     fid       bigint NOT NULL CHECK (fid >= 0),
     zmin      smallint NOT NULL,
     zmax      smallint NOT NULL CHECK (zmax >= zmin),
+    -- From the zoom the cells start (mvt.go: cellZoom), a shape is stored
+    -- cut into the XYZ tiles of that zoom (cx, cy), each piece grown by the
+    -- tile buffer: a z14 tile then clips a piece of a few hundred vertices,
+    -- not a province of ten thousand. -1: the whole shape.
+    cx        integer NOT NULL DEFAULT -1,
+    cy        integer NOT NULL DEFAULT -1,
     geom_3857 geometry(MultiPolygon, 3857) NOT NULL,
-    PRIMARY KEY (layer, id, zmin)
+    PRIMARY KEY (layer, id, zmin, cx, cy)
 );
 CREATE INDEX tile_outlines_geom_3857_idx ON layoutmap.tile_outlines USING gist (geom_3857);
+CREATE INDEX tile_outlines_cell_idx ON layoutmap.tile_outlines (cx, cy);
 
 -- The headline record's own year, measure and bound (geo.Headline), which
 -- tiles carry as revenue_year, measure and bound; eff_bound stays the
