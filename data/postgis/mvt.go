@@ -39,8 +39,8 @@ func (s *Store) MVT(ctx context.Context, q geo.TileQuery) ([]byte, error) {
 	sql, args := s.mvtSQL(q.Z, f)
 	args[0], args[1], args[2] = int(q.Z), int(q.X), int(q.Y)
 	args[3], args[4] = -1, -1
-	if q.Z >= cellZoom {
-		args[3], args[4] = int(q.X>>(q.Z-cellZoom)), int(q.Y>>(q.Z-cellZoom))
+	if cz := cellZoomOf(q.Z); cz >= 0 {
+		args[3], args[4] = int(q.X>>(q.Z-uint32(cz))), int(q.Y>>(q.Z-uint32(cz)))
 	}
 	var b []byte
 	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&b); err != nil {
@@ -52,9 +52,25 @@ func (s *Store) MVT(ctx context.Context, q geo.TileQuery) ([]byte, error) {
 	return b, nil
 }
 
-// cellZoom is the zoom from which tile_outlines holds shapes cut into the
-// tiles of this zoom: every tile from here on lies in one cell.
-const cellZoom = 10
+// cellZooms are the zooms whose XYZ tiles cut the shapes of tile_outlines
+// into cells: the rows of zooms z from cellZooms[i] up to the next entry
+// hold pieces cut into the tiles of zoom cellZooms[i], so every tile of
+// such a zoom lies in exactly one cell and clips a piece of its outline,
+// not a province of ten thousand vertices. Below the first: whole shapes.
+// Tiers keep the row count small (a z14 grid over Henan would be 67,000
+// cells per shape).
+var cellZooms = []int{5, 7, 10}
+
+// cellZoomOf returns the cell zoom of tiles of zoom z, -1 for whole shapes.
+func cellZoomOf(z uint32) int {
+	cz := -1
+	for _, c := range cellZooms {
+		if int(z) >= c {
+			cz = c
+		}
+	}
+	return cz
+}
 
 // mvtSQL builds the tile query of zoom z: $1…$5 are z, x, y and the
 // tile_outlines cell (the returned args hold placeholders for them), every
@@ -206,7 +222,7 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	var layers, ids []string
 	var fidCol []int64
 	var zmins, zmaxs []int16
-	var cut []bool
+	var cz []int32
 	var geoms [][]byte
 	add := func(layer, id string, mp orb.MultiPolygon) error {
 		var bands [geo.MaxZoom + 1]orb.MultiPolygon
@@ -215,9 +231,9 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 		for z := geo.MinZoom; z <= geo.MaxZoom; {
 			g := bands[z]
 			hi := z
-			// A band ends where the shape changes, and at cellZoom, from
-			// which shapes are cut into cells.
-			for hi < geo.MaxZoom && hi+1 != cellZoom && sameShape(bands[hi+1], g) {
+			// A band ends where the shape changes, and where the cell
+			// zoom changes.
+			for hi < geo.MaxZoom && cellZoomOf(uint32(hi+1)) == cellZoomOf(uint32(z)) && sameShape(bands[hi+1], g) {
 				hi++
 			}
 			if len(g) > 0 {
@@ -227,7 +243,7 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 				}
 				layers, ids, fidCol = append(layers, layer), append(ids, id), append(fidCol, fid)
 				zmins, zmaxs, geoms = append(zmins, int16(z)), append(zmaxs, int16(hi)), append(geoms, b)
-				cut = append(cut, z >= cellZoom)
+				cz = append(cz, int32(cellZoomOf(uint32(z))))
 			}
 			z = hi + 1
 		}
@@ -249,25 +265,28 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	}
 	// Cut shapes: one piece per cell their bounds meet, clipped to the
 	// cell grown by the tile buffer, which holds the buffered envelope of
-	// every tile of cellZoom and above inside the cell.
+	// every tile inside the cell from the cell's zoom on.
 	const half = 20037508.342789244 // half the Web-Mercator world, metres
 	if _, err := tx.Exec(ctx, `WITH k AS (
-			SELECT layer, id, fid, zmin, zmax, cut, ST_Multi(ST_Transform(ST_GeomFromEWKB(g), 3857)) AS geom
-			FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::int2[], $6::bool[], $7::bytea[]) AS k(layer, id, fid, zmin, zmax, cut, g))
+			SELECT layer, id, fid, zmin, zmax, cz, 2 * $8::float8 / (1 << greatest(cz, 0)) AS size,
+				ST_Multi(ST_Transform(ST_GeomFromEWKB(g), 3857)) AS geom,
+				-- Simplification can make a ring cross itself; rectangle
+				-- clipping of an invalid ring can return the whole cell.
+				CASE WHEN cz >= 0 THEN ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_GeomFromEWKB(g), 3857)), 3) END AS valid
+			FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::int2[], $6::int4[], $7::bytea[]) AS k(layer, id, fid, zmin, zmax, cz, g))
 		INSERT INTO layoutmap.tile_outlines (layer, id, fid, zmin, zmax, cx, cy, geom_3857)
-		SELECT layer, id, fid, zmin, zmax, -1, -1, geom FROM k WHERE NOT cut
+		SELECT layer, id, fid, zmin, zmax, -1, -1, geom FROM k WHERE cz < 0
 		UNION ALL
 		SELECT k.layer, k.id, k.fid, k.zmin, k.zmax, c.x, c.y, p.geom
 		FROM k
 		CROSS JOIN LATERAL (
 			SELECT x, y FROM
-				generate_series(greatest(0, floor((ST_XMin(k.geom) + $9) / $10 - $11)::int), least($12 - 1, floor((ST_XMax(k.geom) + $9) / $10 + $11)::int)) x,
-				generate_series(greatest(0, floor(($9 - ST_YMax(k.geom)) / $10 - $11)::int), least($12 - 1, floor(($9 - ST_YMin(k.geom)) / $10 + $11)::int)) y) c
+				generate_series(greatest(0, floor((ST_XMin(k.geom) + $8) / k.size - $9)::int), least((1 << k.cz) - 1, floor((ST_XMax(k.geom) + $8) / k.size + $9)::int)) x,
+				generate_series(greatest(0, floor(($8 - ST_YMax(k.geom)) / k.size - $9)::int), least((1 << k.cz) - 1, floor(($8 - ST_YMin(k.geom)) / k.size + $9)::int)) y) c
 		CROSS JOIN LATERAL (
-			SELECT ST_Multi(ST_CollectionExtract(ST_ClipByBox2D(k.geom, ST_TileEnvelope($8, c.x, c.y, margin => $11)), 3)) AS geom) p
-		WHERE k.cut AND NOT ST_IsEmpty(p.geom)`,
-		layers, ids, fidCol, zmins, zmaxs, cut, geoms,
-		cellZoom, half, 2*half/float64(int(1)<<cellZoom), float64(geo.TileBuffer)/geo.TileExtent, int(1)<<cellZoom); err != nil {
+			SELECT ST_Multi(ST_CollectionExtract(ST_ClipByBox2D(k.valid, ST_TileEnvelope(k.cz, c.x, c.y, margin => $9)), 3)) AS geom) p
+		WHERE k.cz >= 0 AND NOT ST_IsEmpty(p.geom)`,
+		layers, ids, fidCol, zmins, zmaxs, cz, geoms, half, float64(geo.TileBuffer)/geo.TileExtent); err != nil {
 		return fmt.Errorf("tile data: writing outlines: %w", err)
 	}
 	return nil
