@@ -2,7 +2,7 @@
 // vector tiles, the web map and static images, over the embedded dataset or
 // a PostGIS database.
 //
-//	layoutmap [serve] [--addr 127.0.0.1:8080] [--database-url URL] [--log-level info] [--request-timeout 10s]
+//	layoutmap [serve] [--addr 127.0.0.1:8080] [--database-url URL] [--log-level info] [--request-timeout 10s] [--font FILE]
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
@@ -97,6 +97,7 @@ type serveConfig struct {
 	LogLevel       slog.Level
 	RequestTimeout time.Duration
 	CORSOrigins    []string
+	FontPath       string
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -115,13 +116,14 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	level := fs.String("log-level", env("LAYOUTMAP_LOG_LEVEL", "info"), "debug, info, warn or error (env LAYOUTMAP_LOG_LEVEL)")
 	timeout := fs.String("request-timeout", env("LAYOUTMAP_REQUEST_TIMEOUT", api.DefaultRequestTimeout.String()), "deadline of one request's store calls (env LAYOUTMAP_REQUEST_TIMEOUT)")
 	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
+	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file for static PNG maps; empty searches the system fonts (env LAYOUTMAP_FONT)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, FontPath: *font}
 	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --log-level: %w", err)
 	}
@@ -152,13 +154,17 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	}
 	defer store.Close()
 
+	extra, err := extraRoutes(cfg, store, log)
+	if err != nil {
+		return err
+	}
 	app := api.New(api.Config{
 		Store:          store,
 		Logger:         log,
 		Version:        version,
 		RequestTimeout: cfg.RequestTimeout,
 		CORSOrigins:    cfg.CORSOrigins,
-		Extra:          extraRoutes(store, log),
+		Extra:          extra,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -209,10 +215,15 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 	return s, "embedded (memstore)", nil
 }
 
-// extraRoutes are the route groups beyond the features API (tiles,
-// statistics, static images, web map). Each group's helper adds its
-// registration here.
-func extraRoutes(store data.Store, log *slog.Logger) []func(*fiber.App) {
-	_, _ = store, log
-	return nil
+// extraRoutes are the route groups beyond the features API: statistics
+// and static images so far; tiles and the web map join here (issues 4, 5).
+func extraRoutes(cfg serveConfig, store data.Store, log *slog.Logger) ([]func(*fiber.App), error) {
+	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return []func(*fiber.App){
+		api.StatsRoutes(store),
+		st.Register,
+	}, nil
 }
