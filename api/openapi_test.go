@@ -6,13 +6,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // TestOpenAPICoversRoutes checks that every GET route of the app is in the
 // OpenAPI document, and every documented path is a route, with each
 // path parameter declared.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	app := newApp(t, Config{})
+	st, err := NewStatic(StaticConfig{Store: testStoreFor(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newApp(t, Config{Extra: []func(*fiber.App){StatsRoutes(testStoreFor(t)), st.Register}})
 	var doc struct {
 		OpenAPI string `json:"openapi"`
 		Paths   map[string]struct {
