@@ -81,21 +81,51 @@ func (s *coordScanner) list(item func() error) error {
 	}
 }
 
+// number reads a number with JSON's grammar exactly
+// (-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?), so the loader accepts
+// no more than encoding/json would.
 func (s *coordScanner) number() (float64, error) {
 	s.skipSpace()
 	start := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+	digits := func() int {
+		n := 0
+		for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
 			s.i++
-			continue
+			n++
 		}
-		break
+		return n
 	}
-	if start == s.i {
-		return 0, fmt.Errorf("coordinates: number expected at offset %d", start)
+	bad := func() (float64, error) {
+		return 0, fmt.Errorf("coordinates: bad number at offset %d", start)
 	}
-	return strconv.ParseFloat(string(s.b[start:s.i]), 64)
+	if s.i < len(s.b) && s.b[s.i] == '-' {
+		s.i++
+	}
+	if s.i < len(s.b) && s.b[s.i] == '0' {
+		s.i++
+	} else if digits() == 0 {
+		return bad()
+	}
+	if s.i < len(s.b) && s.b[s.i] == '.' {
+		s.i++
+		if digits() == 0 {
+			return bad()
+		}
+	}
+	if s.i < len(s.b) && (s.b[s.i] == 'e' || s.b[s.i] == 'E') {
+		s.i++
+		if s.i < len(s.b) && (s.b[s.i] == '+' || s.b[s.i] == '-') {
+			s.i++
+		}
+		if digits() == 0 {
+			return bad()
+		}
+	}
+	v, err := strconv.ParseFloat(string(s.b[start:s.i]), 64)
+	if err != nil {
+		return bad()
+	}
+	return v, nil
 }
 
 func (s *coordScanner) point() (orb.Point, error) {

@@ -71,8 +71,11 @@ func GCJ02ToWGS84(lon, lat float64) (float64, float64) {
 	}
 	wlon, wlat := lon, lat
 	for i := 0; i < 30; i++ {
-		glon, glat := WGS84ToGCJ02(wlon, wlat)
-		elon, elat := glon-lon, glat-lat
+		// gcjDelta, not WGS84ToGCJ02: near the edge of the box a guess may
+		// fall just outside it, where the forward function is the identity
+		// and the iteration would stall.
+		dlon, dlat := gcjDelta(wlon, wlat)
+		elon, elat := wlon+dlon-lon, wlat+dlat-lat
 		wlon -= elon
 		wlat -= elat
 		// 1e-9 degrees is about 0.1 mm.

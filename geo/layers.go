@@ -45,10 +45,14 @@ func LayersAt(z uint32) []string {
 }
 
 // Label kinds in the labels layer and the zoom from which each appears.
+// Zone label points come with the zones layer (z5): below z9 a zone's
+// outline is smaller than a pixel, so the style draws the point as a dot
+// coloured by tier and adds the zone's name only from z9. County labels
+// wait for z8, where they no longer pile up.
 var LabelMinZoom = map[string]uint32{
 	LevelCity:   0,
 	LevelCounty: 8,
-	"zone":      9,
+	"zone":      5,
 }
 
 // SimplifyTolerance is the Douglas–Peucker tolerance in degrees for zoom z:
@@ -56,4 +60,37 @@ var LabelMinZoom = map[string]uint32{
 // within a pixel of the source while z5 tiles drop most vertices.
 func SimplifyTolerance(z uint32) float64 {
 	return 360.0 / (256 * math.Exp2(float64(z))) / 4
+}
+
+// TileFeatureID is the numeric MVT feature id of a feature with string id
+// (an admin code, a zone or region id). MVT ids are unsigned integers and
+// MapLibre keeps them as JavaScript numbers, so the result stays below 2^53:
+// all-digit ids up to 15 digits (GB/T 2260 codes) are used as they are, any
+// other id is hashed (FNV-1a 64, top bits dropped). The string id travels as
+// a property too, because hashes can collide in theory. Both encoders (orb
+// and ST_AsMVT, which gets it as a stored column) use this one function.
+func TileFeatureID(id string) uint64 {
+	if n := len(id); n > 0 && n <= 15 {
+		var v uint64
+		digits := true
+		for i := 0; i < n; i++ {
+			c := id[i]
+			if c < '0' || c > '9' {
+				digits = false
+				break
+			}
+			v = v*10 + uint64(c-'0')
+		}
+		if digits {
+			return v
+		}
+	}
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= prime
+	}
+	// 1<<52 keeps hashed ids apart from the 15-digit range of codes.
+	return h&(1<<52-1) | 1<<52
 }

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Runs the web map's tests in headless Chromium against the real binary.
+# Runs the web map's tests in real headless Chromium against the real
+# layoutmap binary (the tests build it themselves with `go build`). Fails,
+# never skips, when Chromium is missing: run scripts/deps.sh first.
 set -euo pipefail
-cd "$(dirname "$0")/../web"
-[ -f package.json ] || { echo "web-test: no web/package.json"; exit 1; }
+cd "$(dirname "$0")/.."
+./scripts/web.sh
+cd web
+export CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
+[ -n "$CHROMIUM" ] || { echo "web-test: chromium not found; run scripts/deps.sh (apt-get install chromium)" >&2; exit 1; }
 npm test --silent

@@ -17,21 +17,27 @@ import (
 	"layoutmap/geo"
 )
 
-// The cleaning thresholds, in square metres (geodesic area of the GCJ-02
-// shape; the datum shift does not change areas measurably). One source grid
-// cell (1/1024°) is about 9,700 m² in Henan.
-const (
-	// countySliverM2: parts of a county left by removing overlaps with its
-	// neighbours, smaller than one grid cell, are artefacts.
-	countySliverM2 = 10_000.0
-	// outlineSliverM2: parts and holes of a dissolved city, province or
-	// region smaller than 1 km² are gaps/overlaps between county outlines,
-	// not real exclaves or enclaves (the smallest real county part in the
-	// source is far larger; the build prints the parts it drops).
-	outlineSliverM2 = 1_000_000.0
-	// gridDeg is the source's coordinate quantum.
-	gridDeg = 1.0 / 1024
-)
+// sliverM2 is the smallest connected piece of a county that is kept, in
+// square metres of geodesic area (measured on the GCJ-02 shape; the datum
+// shift does not change areas measurably). One source grid cell (1/1024°)
+// is about 9,700 m² in Henan, so 1 km² is about 100 cells. Smaller pieces
+// are lobes and fragments of the rounding, or enclaves too small for a 100 m
+// grid to draw reliably: an inner piece goes to the neighbour with the
+// longest shared edge, a detached piece on the province's edge is dropped
+// (those in the source are 0.005–0.6 km², within 0–360 m of the main
+// outline). The larger pieces the source draws are kept: 吉利区's 4.46 km²
+// piece inside 济源, 新乡县's 1.42 km² piece inside 原阳县, and the
+// detached 范县 (1.46 km², 1.0 km away, inside Shandong) and 淅川县 (1.64
+// km², 1.3 km away) pieces, so the province has 3 parts and no holes.
+const sliverM2 = 1_000_000.0
+
+// outlineSliverM2 is the threshold clean_parts applies to region unions;
+// region members are whole cities built from the same faces, so it should
+// drop nothing (the build logs part counts).
+const outlineSliverM2 = sliverM2
+
+// gridDeg is the source's coordinate quantum.
+const gridDeg = 1.0 / 1024
 
 type srcCounty struct {
 	Code, Name, CityFile string
@@ -134,15 +140,9 @@ type adminOut struct {
 	Source                            string
 }
 
-// buildAdmin dissolves and cleans the counties in PostGIS (in the source's
-// GCJ-02 frame, where the 1/1024° grid is exact), then converts every vertex
-// to WGS84 in Go. Steps (documented in data/henan/README.md):
-//  1. snap every county to the 1/1024° grid and ST_MakeValid;
-//  2. remove overlaps: a county loses the parts it shares with counties of a
-//     lower code (deterministic), and parts < countySliverM2 are dropped;
-//  3. city = ST_Union of its counties; province = ST_Union of the cities;
-//     parts and holes < outlineSliverM2 are dropped (gaps between county
-//     outlines would otherwise remain as pinholes and slivers).
+// buildAdmin cleans and dissolves the counties in PostGIS (in the source's
+// GCJ-02 frame, where the 1/1024° grid is exact; see partition), then
+// converts every vertex to WGS84 in Go.
 func buildAdmin(ctx context.Context, conn *pgx.Conn, src []srcCounty, logf func(string, ...any)) ([]adminOut, map[string]orb.MultiPolygon, error) {
 	if _, err := conn.Exec(ctx, cleanSQL); err != nil {
 		return nil, nil, fmt.Errorf("henanbuild: setting up SQL: %w", err)
@@ -156,29 +156,14 @@ func buildAdmin(ctx context.Context, conn *pgx.Conn, src []srcCounty, logf func(
 			return nil, nil, fmt.Errorf("henanbuild: inserting %s: %w", c.Code, err)
 		}
 	}
-	steps := []string{
-		`UPDATE src SET geom = polys(ST_SnapToGrid(geom, ` + fmt.Sprint(gridDeg) + `))`,
-		`CREATE TABLE county AS
-		   SELECT a.code, COALESCE(clean_parts(polys(ST_Difference(a.geom,
-		            (SELECT ST_Union(b.geom) FROM src b WHERE b.code < a.code AND ST_Intersects(a.geom, b.geom)))), ` + fmt.Sprint(countySliverM2) + `), a.geom) AS geom
-		   FROM src a`,
-		`CREATE TABLE city AS
-		   SELECT CASE WHEN code = '` + jiyuan + `' THEN code ELSE substr(code, 1, 4) || '00' END AS code,
-		          clean_parts(polys(ST_Union(geom ORDER BY code)), ` + fmt.Sprint(outlineSliverM2) + `) AS geom
-		   FROM county GROUP BY 1`,
-		`CREATE TABLE province AS
-		   SELECT '410000'::text AS code, clean_parts(polys(ST_Union(geom ORDER BY code)), ` + fmt.Sprint(outlineSliverM2) + `) AS geom FROM city`,
-	}
-	for _, s := range steps {
-		if _, err := conn.Exec(ctx, s); err != nil {
-			return nil, nil, fmt.Errorf("henanbuild: cleaning: %w\n%s", err, s)
-		}
+	if err := partition(ctx, conn, logf); err != nil {
+		return nil, nil, err
 	}
 	// Report what the cleaning did, so the thresholds can be judged.
 	rows, err := conn.Query(ctx, `
-	  SELECT 'county overlap removed', count(*)::text FROM src a JOIN src b ON a.code < b.code AND ST_Overlaps(a.geom, b.geom)
-	  UNION ALL SELECT 'naive city parts/holes', string_agg(code || ':' || ST_NumGeometries(g) || '/' || (SELECT coalesce(sum(ST_NumInteriorRings(d.geom)),0) FROM ST_Dump(g) d), ' ' ORDER BY code)
-	    FROM (SELECT CASE WHEN code = '`+jiyuan+`' THEN code ELSE substr(code,1,4)||'00' END AS code, ST_Union(geom) g FROM src GROUP BY 1) n
+	  SELECT 'overlapping county pairs in the source', count(*)::text FROM v a JOIN v b ON a.code < b.code AND ST_Overlaps(a.geom, b.geom)
+	  UNION ALL SELECT 'naive dissolve parts/holes', string_agg(code || ':' || ST_NumGeometries(g) || '/' || (SELECT coalesce(sum(ST_NumInteriorRings(d.geom)),0) FROM ST_Dump(g) d), ' ' ORDER BY code)
+	    FROM (SELECT CASE WHEN code = '`+jiyuan+`' THEN code ELSE substr(code,1,4)||'00' END AS code, ST_Union(geom) g FROM v GROUP BY 1) n
 	  UNION ALL SELECT 'clean city parts/holes', string_agg(code || ':' || ST_NumGeometries(geom) || '/' || (SELECT coalesce(sum(ST_NumInteriorRings(d.geom)),0) FROM ST_Dump(geom) d), ' ' ORDER BY code) FROM city
 	  UNION ALL SELECT 'clean province parts/holes', ST_NumGeometries(geom) || '/' || (SELECT coalesce(sum(ST_NumInteriorRings(d.geom)),0) FROM ST_Dump(geom) d) FROM province
 	  UNION ALL SELECT 'county parts', string_agg(code || ':' || ST_NumGeometries(geom), ' ' ORDER BY code) FROM county WHERE ST_NumGeometries(geom) > 1`)

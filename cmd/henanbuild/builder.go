@@ -234,6 +234,12 @@ var zoneDescriptors = [][2]string{
 	{"经开", "ETDZ"},
 }
 
+// zonePlaces are zone place names that would otherwise be split wrongly
+// (红旗渠 is the canal of 林州, not 红旗区 + 渠).
+var zonePlaces = map[string]string{
+	"红旗渠": "Hongqiqu",
+}
+
 // placeWord is the pinyin of a place-name part: 市/县/区 dropped, except that
 // a single-character county keeps "xian" (杞县 Qixian).
 func placeWord(s string) string {
@@ -268,6 +274,14 @@ func (b *builder) zoneNameEN(name string) string {
 				changed = true
 			}
 		}
+	}
+	// 工业 before a type that already says "Industrial" adds nothing.
+	if len(desc) > 0 && desc[0] == "Industrial" && strings.Contains(typ, "Industrial") {
+		desc = desc[1:]
+	}
+	// Place names that are not admin names but start like one.
+	if w, ok := zonePlaces[rest]; ok {
+		return strings.Join(append(append([]string{w}, desc...), typ), " ")
 	}
 	// Split the place into known admin names (longest prefix first).
 	var known []string
@@ -509,6 +523,17 @@ type revOut struct {
 	Source    string  `json:"source"`
 }
 
+// revSource is the record's source: S-id and quote, plus the scope detail
+// of the measure, which geo.Revenue has no field for and which readers must
+// see (e.g. a food-industry-only figure).
+func revSource(id, quote, detail string) string {
+	s := id + ": " + quote
+	if detail != "" {
+		s += " [scope: " + detail + "]"
+	}
+	return s
+}
+
 var reMeasure = regexp.MustCompile(`^([^(]+?)\s*(?:\((.*)\))?$`)
 
 // period reads the part-of-year from a measure's detail text.
@@ -559,7 +584,7 @@ func (b *builder) revenue() error {
 		b.revOut = append(b.revOut, revOut{
 			ZoneID: z.ID, Year: year, RevenueYi: val, Measure: strings.TrimSpace(m[1]),
 			Bound: r["bound"], Period: period(m[2]), Note: m[2],
-			Source: r["source_id"] + ": " + r["quote"],
+			Source: revSource(r["source_id"], r["quote"], m[2]),
 		})
 		have[key{z.ID, year, val}] = true
 	}

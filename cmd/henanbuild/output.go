@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -175,9 +177,72 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 	}
 	gaps := "(none)"
 	if len(b.gaps) > 0 {
-		gaps = "- " + strings.Join(b.gaps, "\n- ")
+		gaps = "  - " + strings.Join(b.gaps, "\n  - ")
 	}
-	s := strings.NewReplacer("{{LICENSE}}", strings.TrimSpace(string(lic)), "{{REVENUE_GAPS}}", gaps).Replace(sourcesTmpl)
+	s := strings.NewReplacer("{{LICENSE}}", strings.TrimSpace(string(lic)), "{{REVENUE_GAPS}}", gaps, "{{SIDS}}", b.citedIDs()).Replace(sourcesTmpl)
 	files["SOURCES.md"] = []byte(s)
 	return files, nil
+}
+
+// reSID finds S-ids: not preceded by a letter or digit (WGS84), and not
+// catalogue codes (S417001), which are skipped by length.
+var reSID = regexp.MustCompile(`(?:^|[^A-Za-z0-9])(S\d+)`)
+
+// citedIDs lists, per file, the S-ids that the rows' source texts cite.
+func (b *builder) citedIDs() string {
+	groups := []struct {
+		name  string
+		texts []string
+	}{}
+	add := func(name string, texts []string) {
+		groups = append(groups, struct {
+			name  string
+			texts []string
+		}{name, texts})
+	}
+	var zs, zl, rv, cl, ch, rc, rg []string
+	for _, z := range b.zonesOut {
+		zs = append(zs, z.Source)
+		for _, l := range z.Clusters {
+			zl = append(zl, l.Source)
+		}
+	}
+	for _, r := range b.revOut {
+		rv = append(rv, r.Source)
+	}
+	for _, c := range b.taxOut.Clusters {
+		cl = append(cl, c.Source)
+	}
+	for _, c := range b.taxOut.Chains {
+		ch = append(ch, c.Source)
+	}
+	for _, c := range b.taxOut.Recognised {
+		rc = append(rc, c.Source)
+	}
+	for _, g := range b.regionsOut {
+		rg = append(rg, g.Source)
+	}
+	add("zones (source)", zs)
+	add("zones (sourced cluster links)", zl)
+	add("revenue", rv)
+	add("clusters", cl)
+	add("chains", ch)
+	add("recognised clusters", rc)
+	add("regions", rg)
+	var out strings.Builder
+	for _, g := range groups {
+		seen := map[string]bool{}
+		var ids []string
+		for _, t := range g.texts {
+			for _, m := range reSID.FindAllStringSubmatch(t, -1) {
+				if id := m[1]; len(id) == 3 && !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		sort.Strings(ids)
+		fmt.Fprintf(&out, "- %s: %s\n", g.name, strings.Join(ids, ", "))
+	}
+	return strings.TrimRight(out.String(), "\n")
 }

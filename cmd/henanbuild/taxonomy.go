@@ -42,7 +42,7 @@ type taxonomyOut struct {
 	ChainKeywords []keywordOut `json:"chain_keywords"`
 }
 
-const s02 = "S02: 河南五大方面全力推进新型工业化, 香港商报, 2024-01-25: \"7\"即新材料、新能源汽车、电子信息、先进装备、现代医药、现代食品、现代轻纺7个产业集群"
+const s02 = "S02: 河南五大方面全力推进新型工业化, 香港商报, 2024-01-25: \"「7」就是打造新材料、新能源汽車、電子信息、先進裝備、現代醫藥、現代食品、現代輕紡7個先進製造業集群\" (traditional-script original)"
 
 var sevenClusters = []clusterOut{
 	{ID: "new_materials", Name: "新材料", NameEN: "New Materials"},
@@ -70,6 +70,8 @@ var chainIDs = map[string][2]string{
 	"纺织服装":      {"textiles_apparel", "Textiles and Apparel"},
 	"预制菜":       {"prepared_dishes", "Prepared Dishes"},
 }
+
+var reRecognisedRef = regexp.MustCompile(`(rc\d\d) (\S+)`)
 
 var reParen = regexp.MustCompile(`[(\x{ff08}][^)\x{ff09}]*[)\x{ff09}]`)
 
@@ -153,6 +155,13 @@ func (b *builder) taxonomy() error {
 		}
 		if _, ok := findCluster(b.taxOut.Clusters, r["cluster_id"]); !ok {
 			return fmt.Errorf("henanbuild: zone_cluster_links.csv: unknown cluster %q", r["cluster_id"])
+		}
+		// The link cites recognised clusters by id and name: check both.
+		for _, m := range reRecognisedRef.FindAllStringSubmatch(r["source"], -1) {
+			c, ok := findCluster(b.taxOut.Recognised, m[1])
+			if !ok || c.Name != m[2] {
+				return fmt.Errorf("henanbuild: zone_cluster_links.csv: %s is not %s in clusters.csv", m[1], m[2])
+			}
 		}
 		if explicit[z.ID] == nil {
 			explicit[z.ID] = map[string]string{}

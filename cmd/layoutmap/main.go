@@ -2,7 +2,8 @@
 // vector tiles, the web map and static images, over the embedded dataset or
 // a PostGIS database.
 //
-//	layoutmap [serve] [--addr 127.0.0.1:8080] [--database-url URL] [--log-level info] [--request-timeout 10s] [--font FILE]
+//	layoutmap [serve] [--addr 127.0.0.1:8080] [--database-url URL] [--log-level info] [--request-timeout 10s]
+//	                  [--cors-origins O] [--embed-origins O] [--font FILE] [--tile-cache-mb 256]
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
@@ -31,6 +32,8 @@ import (
 
 	"layoutmap/api"
 	"layoutmap/data"
+	"layoutmap/tiles"
+	"layoutmap/web"
 )
 
 // version is set at build time: -ldflags "-X main.version=...".
@@ -97,7 +100,9 @@ type serveConfig struct {
 	LogLevel       slog.Level
 	RequestTimeout time.Duration
 	CORSOrigins    []string
+	EmbedOrigins   []string
 	FontPath       string
+	TileCacheMB    int
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -116,14 +121,16 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	level := fs.String("log-level", env("LAYOUTMAP_LOG_LEVEL", "info"), "debug, info, warn or error (env LAYOUTMAP_LOG_LEVEL)")
 	timeout := fs.String("request-timeout", env("LAYOUTMAP_REQUEST_TIMEOUT", api.DefaultRequestTimeout.String()), "deadline of one request's store calls (env LAYOUTMAP_REQUEST_TIMEOUT)")
 	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
-	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file for static PNG maps; empty searches the system fonts (env LAYOUTMAP_FONT)")
+	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
+	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
+	tileCache := fs.Int("tile-cache-mb", 256, "memory for the cache of encoded tiles, MB; 0 disables it")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, FontPath: *font}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL}
 	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --log-level: %w", err)
 	}
@@ -132,11 +139,13 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return serveConfig{}, fmt.Errorf("serve: --request-timeout must be a positive duration such as 10s, got %q", *timeout)
 	}
 	cfg.RequestTimeout = d
-	for _, o := range strings.Split(*cors, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
-		}
+	cfg.CORSOrigins = splitList(*cors)
+	cfg.EmbedOrigins = splitList(*embed)
+	cfg.FontPath = *font
+	if *tileCache < 0 {
+		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be ≥ 0, got %d", *tileCache)
 	}
+	cfg.TileCacheMB = *tileCache
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --addr: %w", err)
 	}
@@ -154,7 +163,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	}
 	defer store.Close()
 
-	extra, err := extraRoutes(cfg, store, log)
+	extra, err := extraRoutes(store, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -215,15 +224,44 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 	return s, "embedded (memstore)", nil
 }
 
-// extraRoutes are the route groups beyond the features API: statistics
-// and static images so far; tiles and the web map join here (issues 4, 5).
-func extraRoutes(cfg serveConfig, store data.Store, log *slog.Logger) ([]func(*fiber.App), error) {
+// extraRoutes are the route groups beyond the features API: tiles,
+// statistics, static images and the web map.
+func extraRoutes(store data.Store, cfg serveConfig, log *slog.Logger) ([]func(*fiber.App), error) {
+	tcfg := tiles.Config{CacheBytes: int64(cfg.TileCacheMB) << 20}
+	if cfg.TileCacheMB == 0 {
+		tcfg.CacheBytes = -1
+	}
+	if cfg.DatabaseURL != "" {
+		// PostGIS answers Version with a query; a second's reuse keeps
+		// cached tiles cheap while an import still shows within a second.
+		tcfg.VersionTTL = time.Second
+	}
 	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log})
 	if err != nil {
-		return nil, fmt.Errorf("serve: %w", err)
+		return nil, fmt.Errorf("serve: static images: %w", err)
 	}
 	return []func(*fiber.App){
+		api.TileRoutes(api.TilesConfig{Tiles: tiles.New(store, tcfg), Meta: tiles.Meta{Tiers: store.Tiers()}}),
 		api.StatsRoutes(store),
 		st.Register,
+		// The web map last: its routes (/, /embed, /assets, /fonts) do not
+		// overlap the API's, and it answers 503 naming `make build` when the
+		// binary was built without web/dist.
+		api.Web(api.WebConfig{FS: web.FS(), EmbedOrigins: cfg.EmbedOrigins}),
 	}, nil
 }
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, o := range strings.Split(s, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Every data.Store can feed the tile service: tiles declares what it needs
+// in geo types, so it does not import data.
+var _ tiles.Source = data.Store(nil)

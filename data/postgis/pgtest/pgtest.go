@@ -13,6 +13,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -198,4 +199,29 @@ func NewDB(t TB) string {
 		t.Fatalf("%v", err)
 	}
 	return url
+}
+
+// ReaderURL creates a login role that may only CONNECT to the database of
+// url, USE schema and SELECT from its tables (what serving needs, see
+// docs/postgis.md) and returns url with that role as the user. The grants
+// are the documented ones, so a test through this URL proves them enough.
+func ReaderURL(t TB, url, schema string) string {
+	t.Helper()
+	c, err := Shared()
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	db := url[strings.LastIndex(url, "/")+1:]
+	db, _, _ = strings.Cut(db, "?")
+	role := db + "_reader"
+	sql := fmt.Sprintf(`CREATE ROLE %[1]s LOGIN;
+		REVOKE ALL ON DATABASE %[2]s FROM PUBLIC;
+		REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+		GRANT CONNECT ON DATABASE %[2]s TO %[1]s;
+		GRANT USAGE ON SCHEMA %[3]s TO %[1]s;
+		GRANT SELECT ON ALL TABLES IN SCHEMA %[3]s TO %[1]s;`, role, db, schema)
+	if err := c.psql(t.Context(), db, sql); err != nil {
+		t.Fatalf("%v", err)
+	}
+	return strings.Replace(url, "postgres://postgres@", "postgres://"+role+"@", 1)
 }

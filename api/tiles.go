@@ -1,0 +1,222 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/geo"
+	"layoutmap/tiles"
+)
+
+// ContentTypeMVT is the media type of vector tiles.
+const ContentTypeMVT = "application/vnd.mapbox-vector-tile"
+
+// DefaultTileCacheControl makes clients revalidate every tile with its ETag
+// (a cheap 304), so no tile outlives an import in a browser cache.
+const DefaultTileCacheControl = "public, no-cache"
+
+// TilesConfig configures the tile routes. Tiles is required.
+type TilesConfig struct {
+	// Tiles encodes and caches tiles.
+	Tiles *tiles.Service
+	// Meta describes the data (bounds, attribution, tiers) in TileJSON
+	// and the style.
+	Meta tiles.Meta
+	// PublicURL, when set (scheme://host[/prefix]), is the base of the tile
+	// URLs in TileJSON and the style; otherwise they are built from the
+	// request's scheme and host.
+	PublicURL string
+	// CacheControl is sent with tiles; empty means DefaultTileCacheControl.
+	CacheControl string
+	// DocCacheControl is sent with TileJSON and the style; empty means
+	// DefaultTileCacheControl.
+	DocCacheControl string
+}
+
+// TileRoutes returns the registration of GET /tiles/layout.json (TileJSON
+// 3.0), GET /tiles/{z}/{x}/{y}.mvt and GET /styles/layout.json, for
+// Config.Extra. Tiles take the filter contract (cluster, chain, region,
+// city, tier, year, min_revenue, max_revenue) on the zones layer; TileJSON
+// and the style take it too and put it into their tile URLs. A tile
+// without data is 204 No Content; a bad z/x/y or filter is a problem+json
+// 400 naming the parameter.
+func TileRoutes(cfg TilesConfig) func(app *fiber.App) {
+	if cfg.CacheControl == "" {
+		cfg.CacheControl = DefaultTileCacheControl
+	}
+	if cfg.DocCacheControl == "" {
+		cfg.DocCacheControl = DefaultTileCacheControl
+	}
+	h := &tileHandler{cfg: cfg}
+	return func(app *fiber.App) {
+		app.Get("/tiles/layout.json", h.tileJSON)
+		app.Get("/tiles/:z/:x/:y.mvt", h.tile)
+		app.Get("/styles/layout.json", h.style)
+	}
+}
+
+type tileHandler struct {
+	cfg TilesConfig
+}
+
+func (h *tileHandler) tile(c *fiber.Ctx) error {
+	query, err := tileQueryValues(c)
+	if err != nil {
+		return err
+	}
+	q, err := tiles.ParseRequest(c.Params("z"), c.Params("x"), c.Params("y"), query)
+	if err != nil {
+		return err
+	}
+	enc, err := h.cfg.Tiles.Encoded(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, enc.ETag)
+	c.Set(fiber.HeaderCacheControl, h.cfg.CacheControl)
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	if tileETagMatches(c.Get(fiber.HeaderIfNoneMatch), enc.ETag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	if enc.Empty() {
+		// Outside the data or nothing left after the filter: MapLibre and
+		// QGIS treat 204 as an empty tile.
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	c.Set(fiber.HeaderContentType, ContentTypeMVT)
+	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		// The body was compressed once when it was encoded; setting
+		// Content-Encoding keeps the compress middleware off it.
+		gz, err := enc.Gzipped()
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(gz)
+	}
+	return c.Send(enc.Body)
+}
+
+func (h *tileHandler) tileJSON(c *fiber.Ctx) error {
+	f, _, err := h.docFilter(c)
+	if err != nil {
+		return err
+	}
+	return h.sendDoc(c, tiles.NewTileJSON(h.baseURL(c), f, h.cfg.Meta))
+}
+
+func (h *tileHandler) style(c *fiber.Ctx) error {
+	f, lang, err := h.docFilter(c)
+	if err != nil {
+		return err
+	}
+	return h.sendDoc(c, tiles.NewStyle(h.baseURL(c), f, h.cfg.Meta, lang))
+}
+
+// docFilter reads the filter (and lang) of a TileJSON or style request.
+func (h *tileHandler) docFilter(c *fiber.Ctx) (geo.Filter, string, error) {
+	query, err := tileQueryValues(c)
+	if err != nil {
+		return geo.Filter{}, "", err
+	}
+	lang := query.Get("lang")
+	query.Del("lang")
+	var errs geo.FieldErrors
+	if lang != "" && lang != "zh" && lang != "en" {
+		errs = append(errs, &geo.FieldError{Field: "lang", Reason: "must be zh or en"})
+	}
+	f, err := geo.ParseFilter(query, false)
+	if fes, ok := geo.AsFieldErrors(err); ok {
+		errs = append(errs, fes...)
+	} else if err != nil {
+		return geo.Filter{}, "", fmt.Errorf("api: tile document filter: %w", err)
+	}
+	if f.BBox != nil {
+		errs = append(errs, &geo.FieldError{Field: "bbox", Reason: "does not apply to tiles"})
+	}
+	if len(errs) > 0 {
+		return geo.Filter{}, "", errs
+	}
+	return f, lang, nil
+}
+
+func (h *tileHandler) baseURL(c *fiber.Ctx) string {
+	if h.cfg.PublicURL != "" {
+		return strings.TrimSuffix(h.cfg.PublicURL, "/")
+	}
+	return c.BaseURL()
+}
+
+// sendDoc writes a JSON document with an ETag over its bytes.
+func (h *tileHandler) sendDoc(c *fiber.Ctx, doc any) error {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("api: encoding tile document: %w", err)
+	}
+	sum := fnv.New64a()
+	sum.Write(b)
+	tag := fmt.Sprintf(`W/"%x"`, sum.Sum64())
+	c.Set(fiber.HeaderETag, tag)
+	c.Set(fiber.HeaderCacheControl, h.cfg.DocCacheControl)
+	if tileETagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(b)
+}
+
+// tileQueryValues parses the raw query string; a malformed one is a 400.
+func tileQueryValues(c *fiber.Ctx) (url.Values, error) {
+	raw := string(c.Request().URI().QueryString())
+	if len(raw) > 8<<10 {
+		return nil, geo.FieldErrors{{Field: "query", Reason: "longer than 8 KiB"}}
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, geo.FieldErrors{{Field: "query", Reason: "is not a valid URL query string"}}
+	}
+	return q, nil
+}
+
+// tileETagMatches implements If-None-Match with weak comparison (RFC 9110
+// §13.1.2): "*" or any listed tag equal to tag once W/ is ignored.
+func tileETagMatches(header, tag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(tag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip (or
+// "*"), honouring q=0 as a refusal.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "*" {
+			continue
+		}
+		refused := false
+		for _, p := range strings.Split(params, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(strings.TrimSpace(k), "q") {
+				v = strings.TrimSpace(v)
+				refused = v == "0" || v == "0.0" || v == "0.00" || v == "0.000"
+			}
+		}
+		return !refused
+	}
+	return false
+}

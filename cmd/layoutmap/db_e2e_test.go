@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"layoutmap/data/postgis/pgtest"
+)
+
+// TestPostGISServesLikeEmbedded is issue 3's "done when": migrate, import
+// and serve --database-url answer every features route exactly as the
+// embedded store does.
+func TestPostGISServesLikeEmbedded(t *testing.T) {
+	c, err := pgtest.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	_, url, err := c.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := func(string) string { return "" }
+	if err := run(t.Context(), []string{"import", "--database-url", url}, env, io.Discard, io.Discard); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	start := func(dbURL string) string {
+		ctx, cancel := context.WithCancel(t.Context())
+		ready := make(chan string, 1)
+		done := make(chan error, 1)
+		go func() {
+			done <- serve(ctx, serveConfig{Addr: "127.0.0.1:0", DatabaseURL: dbURL, RequestTimeout: 10 * time.Second}, io.Discard, ready)
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+		select {
+		case addr := <-ready:
+			return "http://" + addr
+		case err := <-done:
+			t.Fatalf("serve: %v", err)
+		}
+		return ""
+	}
+	pg, mem := start(url), start("")
+	reqID := regexp.MustCompile(`"request_id":"[0-9a-f]+"`)
+	stamp := regexp.MustCompile(`"timeStamp":"[^"]*"`)
+	// get returns status, content type and body with what legitimately
+	// differs between two servers (their address, request ids, response time stamps) normalised.
+	get := func(base, path string) (int, string, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body := strings.ReplaceAll(string(b), base, "http://server")
+		body = reqID.ReplaceAllString(body, `"request_id":""`)
+		// Two requests may straddle a second.
+		body = stamp.ReplaceAllString(body, `"timeStamp":""`)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), body
+	}
+	for _, path := range []string{
+		"/api/v1/collections",
+		"/api/v1/collections/zones/items",
+		"/api/v1/collections/zones/items?limit=20&sortby=-revenue&year=2023",
+		"/api/v1/collections/zones/items?min_revenue=1000&year=2022",
+		"/api/v1/collections/zones/items?tier=no_data&limit=5&offset=10",
+		"/api/v1/collections/zones/items?region=demo_north&cluster=equipment",
+		"/api/v1/collections/zones/items?bbox=113.5,34.5,114,35&f=csv",
+		"/api/v1/collections/zones/items/G411031",
+		"/api/v1/collections/zones/items/nope",
+		"/api/v1/collections/cities/items",
+		"/api/v1/collections/counties/items?city=410100",
+		"/api/v1/collections/regions/items",
+		"/api/v1/collections/regions/items/centre",
+		"/api/v1/collections/zones/items?city=%27%3B--",
+		"/api/v1/collections/zones/items?limit=10001",
+		"/api/v1/clusters", "/api/v1/chains", "/api/v1/regions",
+	} {
+		ps, pt, pb := get(pg, path)
+		ms, mt, mb := get(mem, path)
+		if ps != ms || pt != mt || pb != mb {
+			n := min(len(pb), 300)
+			m := min(len(mb), 300)
+			t.Errorf("%s: postgis %d %s %d bytes %q…\nembedded %d %s %d bytes %q…", path, ps, pt, len(pb), pb[:n], ms, mt, len(mb), mb[:m])
+		}
+	}
+	if s, _, _ := get(pg, "/readyz"); s != http.StatusOK {
+		t.Errorf("/readyz on PostGIS: %d", s)
+	}
+}
+
+// TestServeStartsWithoutDatabase: serve --database-url starts while the
+// database is unreachable, /readyz says so (503), and turns ready once the
+// database answers, without a restart.
+func TestServeStartsWithoutDatabase(t *testing.T) {
+	c, err := pgtest.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	name, url, err := c.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The role does not exist yet: every connection fails until it does.
+	late := strings.Replace(url, "postgres://postgres@", "postgres://late@", 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, serveConfig{Addr: "127.0.0.1:0", DatabaseURL: late, RequestTimeout: 5 * time.Second}, io.Discard, ready)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("serve did not start without its database: %v", err)
+	}
+	status := func() int {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := status(); s != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz without database: %d, want 503", s)
+	}
+	if err := run(t.Context(), []string{"import", "--database-url", url}, func(string) string { return "" }, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Exec(t.Context(), name, "CREATE ROLE late LOGIN; GRANT USAGE ON SCHEMA layoutmap TO late; GRANT SELECT ON ALL TABLES IN SCHEMA layoutmap TO late"); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != http.StatusOK {
+		t.Fatalf("/readyz once the database answers: %d, want 200", s)
+	}
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"layoutmap/data/postgis/pgtest"
+)
+
+func TestMigrateAndImportCommands(t *testing.T) {
+	// A cluster of its own: this package's TestMain belongs to the serve
+	// tests, so the shared cluster would outlive the run.
+	c, err := pgtest.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	_, url, err := c.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	if err := run(t.Context(), []string{"migrate"}, env, &out, &errb); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, errb.String())
+	}
+	if err := run(t.Context(), []string{"migrate"}, env, &out, &errb); err != nil || !strings.Contains(out.String(), "up to date") {
+		t.Fatalf("second migrate: %v, output %q", err, out.String())
+	}
+	out.Reset()
+	args := []string{"import", "--admin", "../../data/importer/testdata/admin.geojson", "--zones", "../../data/importer/testdata/zones.geojson",
+		"--revenue", "../../data/importer/testdata/revenue_template.csv"}
+	if err := run(t.Context(), args, env, &out, &errb); err != nil || !strings.Contains(out.String(), "imported dataset version 1") {
+		t.Fatalf("import: %v, output %q %q", err, out.String(), errb.String())
+	}
+	errb.Reset()
+	err = run(t.Context(), []string{"import", "--revenue", "../../data/importer/testdata/revenue_bad_row.csv"}, env, &out, &errb)
+	if err == nil || !strings.Contains(errb.String(), "revenue_bad_row.csv row 3") {
+		t.Fatalf("bad import: %v, stderr %q", err, errb.String())
+	}
+	if err := run(t.Context(), []string{"import", "--crs", "mercator"}, env, &out, &errb); err == nil {
+		t.Fatal("--crs mercator accepted")
+	}
+	if err := run(t.Context(), []string{"migrate"}, func(string) string { return "" }, &out, &errb); err == nil {
+		t.Fatal("migrate without a URL succeeded")
+	}
+}

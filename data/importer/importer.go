@@ -1,0 +1,229 @@
+// Package importer loads layoutmap data into PostGIS: the bundled dataset,
+// or user files in the bundled format (admin areas and zones as GeoJSON,
+// revenue as CSV). It parses and checks the files in Go, naming file and
+// row/feature for every rejected item, converts GCJ-02/BD-09 input to WGS84,
+// and hands the result to data/postgis, which writes it in one transaction:
+// on any rejection nothing changes. It holds no SQL.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"layoutmap/data"
+	"layoutmap/data/postgis"
+	"layoutmap/geo"
+)
+
+// CRS names accepted by --crs.
+const (
+	CRSWGS84 = "wgs84"
+	CRSGCJ02 = "gcj02"
+	CRSBD09  = "bd09"
+)
+
+// Options say what to import. With no file, the bundled dataset replaces
+// everything.
+type Options struct {
+	AdminFile   string // GeoJSON FeatureCollection of admin areas
+	ZonesFile   string // GeoJSON FeatureCollection of zones
+	RevenueFile string // CSV, see docs/postgis.md and testdata/revenue_template.csv
+	// CRS of the input files' coordinates: wgs84 (default), gcj02 or bd09.
+	CRS string
+	// Bundled returns the bundled dataset (cmd passes henan.Load).
+	Bundled func() (*data.Dataset, error)
+	// Progress receives progress lines; nil discards.
+	Progress io.Writer
+}
+
+// Converter maps an input coordinate to WGS84 lon/lat.
+type Converter func(lon, lat float64) (float64, float64)
+
+// ConverterFor returns the converter of a --crs value.
+func ConverterFor(crs string) (Converter, error) {
+	switch crs {
+	case "", CRSWGS84:
+		return nil, nil
+	case CRSGCJ02:
+		return geo.GCJ02ToWGS84, nil
+	case CRSBD09:
+		return geo.BD09ToWGS84, nil
+	}
+	return nil, fmt.Errorf("importer: --crs must be wgs84, gcj02 or bd09, got %q", crs)
+}
+
+// Run imports into the database at url and returns the report. A
+// *postgis.RejectedError lists every item that could not be accepted; the
+// database is then unchanged.
+func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, error) {
+	conv, err := ConverterFor(o.CRS)
+	if err != nil {
+		return postgis.ImportReport{}, err
+	}
+	popts := postgis.ImportOptions{Progress: o.Progress}
+	if o.AdminFile == "" && o.ZonesFile == "" && o.RevenueFile == "" {
+		if o.Bundled == nil {
+			return postgis.ImportReport{}, errors.New("importer: no files given and no bundled dataset")
+		}
+		ds, err := o.Bundled()
+		if err != nil {
+			return postgis.ImportReport{}, fmt.Errorf("importer: loading bundled dataset: %w", err)
+		}
+		return postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, popts)
+	}
+	var rejected []postgis.Problem
+	origins := map[string]string{}
+	var admin []geo.AdminArea
+	var zones []ZoneFeature
+	var revenue []postgis.RevenueRow
+	if o.AdminFile != "" {
+		err = withFile(o.AdminFile, func(r io.Reader) error {
+			var probs []postgis.Problem
+			admin, probs, err = ReadAdmin(r, filepath.Base(o.AdminFile), conv, origins)
+			rejected = append(rejected, probs...)
+			return err
+		})
+		if err != nil {
+			return postgis.ImportReport{}, err
+		}
+	}
+	if o.ZonesFile != "" {
+		err = withFile(o.ZonesFile, func(r io.Reader) error {
+			var probs []postgis.Problem
+			zones, probs, err = ReadZones(r, filepath.Base(o.ZonesFile), conv, origins)
+			rejected = append(rejected, probs...)
+			return err
+		})
+		if err != nil {
+			return postgis.ImportReport{}, err
+		}
+	}
+	if o.RevenueFile != "" {
+		err = withFile(o.RevenueFile, func(r io.Reader) error {
+			var probs []postgis.Problem
+			revenue, probs, err = ReadRevenue(r, filepath.Base(o.RevenueFile))
+			rejected = append(rejected, probs...)
+			return err
+		})
+		if err != nil {
+			return postgis.ImportReport{}, err
+		}
+	}
+	if len(rejected) > 0 {
+		return postgis.ImportReport{Rejected: rejected}, &postgis.RejectedError{Rejected: rejected}
+	}
+	popts.Origin = func(kind, id string) string { return origins[kind+" "+id] }
+	popts.RecomputeRegions = admin != nil
+	if admin == nil && zones == nil {
+		// Revenue only: geometry is not touched.
+		return postgis.ImportRevenue(ctx, url, revenue, popts)
+	}
+	return postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
+		return compose(cur, admin, zones, revenue)
+	}, popts)
+}
+
+func withFile(path string, fn func(io.Reader) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("importer: %w", err)
+	}
+	defer f.Close()
+	return fn(f)
+}
+
+// compose overlays the files on the stored dataset: admin areas and zones
+// replace theirs wholesale; zones keep stored revenue under the same id
+// unless the revenue file replaces it; cluster links missing from a zone
+// feature are derived from the stored keyword table.
+func compose(cur *data.Dataset, admin []geo.AdminArea, zones []ZoneFeature, revenue []postgis.RevenueRow) (*data.Dataset, error) {
+	ds := *cur
+	if admin != nil {
+		ds.Admin = admin
+	}
+	if zones != nil {
+		old := map[string][]geo.Revenue{}
+		for _, z := range cur.Zones {
+			old[z.ID] = z.Revenue
+		}
+		ds.Zones = make([]geo.Zone, len(zones))
+		for i, zf := range zones {
+			z := zf.Zone
+			z.Revenue = old[z.ID]
+			if !zf.HasClusters {
+				z.Clusters = deriveClusters(z.LeadIndustries, cur.Taxonomy.Keywords)
+			}
+			ds.Zones[i] = z
+		}
+		slices.SortFunc(ds.Zones, func(a, b geo.Zone) int {
+			switch {
+			case a.ID < b.ID:
+				return -1
+			case a.ID > b.ID:
+				return 1
+			}
+			return 0
+		})
+	}
+	if len(revenue) > 0 {
+		if rej := applyRevenue(ds.Zones, revenue); len(rej) > 0 {
+			return nil, &postgis.RejectedError{Rejected: rej}
+		}
+	}
+	return &ds, nil
+}
+
+// deriveClusters links a zone to every cluster whose keyword occurs in one
+// of its lead industries, marked derived.
+func deriveClusters(lead []string, kws []geo.KeywordRule) []geo.ZoneCluster {
+	var out []geo.ZoneCluster
+	for _, k := range kws {
+		if slices.ContainsFunc(out, func(c geo.ZoneCluster) bool { return c.ClusterID == k.ClusterID }) {
+			continue
+		}
+		for _, l := range lead {
+			if containsStr(l, k.Keyword) {
+				out = append(out, geo.ZoneCluster{ClusterID: k.ClusterID, Derived: true, Source: "keyword table: " + k.Keyword})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// applyRevenue resolves rows to zones (id, else a unique name) and replaces
+// records of the same zone, year, measure and period.
+func applyRevenue(zones []geo.Zone, rows []postgis.RevenueRow) []postgis.Problem {
+	byID := map[string]int{}
+	byName := map[string][]int{}
+	for i, z := range zones {
+		byID[z.ID] = i
+		byName[z.Name] = append(byName[z.Name], i)
+	}
+	var rej []postgis.Problem
+	for _, r := range rows {
+		i, ok := byID[r.Zone]
+		if !ok {
+			if len(byName[r.Zone]) != 1 {
+				rej = append(rej, postgis.Problem{Where: r.Where, Reason: fmt.Sprintf("unknown or ambiguous zone %q", r.Zone)})
+				continue
+			}
+			i = byName[r.Zone][0]
+		}
+		v := r.Revenue
+		v.ZoneID = zones[i].ID
+		if v.Period == "" {
+			v.Period = geo.PeriodFullYear
+		}
+		recs := slices.DeleteFunc(slices.Clone(zones[i].Revenue), func(o geo.Revenue) bool {
+			return o.Year == v.Year && o.Measure == v.Measure && (o.Period == v.Period || (o.Period == "" && v.Period == geo.PeriodFullYear))
+		})
+		zones[i].Revenue = append(recs, v)
+	}
+	return rej
+}

@@ -1,0 +1,39 @@
+package postgis_test
+
+import (
+	"testing"
+
+	"layoutmap/geo"
+)
+
+// Benchmarks of the hot paths against a real PostGIS holding the bundled
+// dataset, named like memstore's so the two can be compared side by side.
+
+func BenchmarkItemsZones(b *testing.B) {
+	_, s, _ := bundled(b)
+	ctx := b.Context()
+	f := geo.Filter{Limit: 100, SortBy: "-revenue", Year: 2023}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Items(ctx, geo.CollZones, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTileFeatures(b *testing.B) {
+	_, s, _ := bundled(b)
+	ctx := b.Context()
+	for _, q := range []geo.TileQuery{{Z: 5, X: 26, Y: 12}, {Z: 8, X: 208, Y: 102}, {Z: 11, X: 1671, Y: 818}} {
+		b.Run(fmtZ(q.Z), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.TileFeatures(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func fmtZ(z uint32) string { return "z" + string(rune('0'+z/10)) + string(rune('0'+z%10)) }

@@ -1,0 +1,52 @@
+package postgis_test
+
+import (
+	"testing"
+
+	"layoutmap/data"
+	"layoutmap/data/henan"
+	"layoutmap/data/postgis"
+	"layoutmap/data/postgis/pgtest"
+	"layoutmap/geo"
+)
+
+// bundled returns a store on a fresh database holding the bundled dataset,
+// and the dataset itself.
+func bundled(t testing.TB) (string, *postgis.Store, *data.Dataset) {
+	t.Helper()
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	url := pgtest.NewDB(t)
+	if _, err := postgis.Migrate(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := postgis.ImportDataset(ctx, url, replaceWith(ds), postgis.ImportOptions{})
+	if err != nil {
+		t.Fatalf("importing the bundled dataset: %v", err)
+	}
+	if len(rep.Repaired) != 0 {
+		t.Errorf("bundled dataset needed repairs: %v", rep.Repaired)
+	}
+	s, err := postgis.Open(ctx, postgis.Config{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return url, s, ds
+}
+
+func TestBundledImport(t *testing.T) {
+	_, s, ds := bundled(t)
+	ctx := t.Context()
+	cities, err := s.AdminAreas(ctx, geo.LevelCity)
+	if err != nil || len(cities) != 18 {
+		t.Fatalf("%d cities, %v; want 18", len(cities), err)
+	}
+	p, err := s.Items(ctx, geo.CollZones, geo.Filter{Limit: 1})
+	if err != nil || p.NumberMatched != len(ds.Zones) {
+		t.Fatalf("zones matched %d, %v; want %d", p.NumberMatched, err, len(ds.Zones))
+	}
+}

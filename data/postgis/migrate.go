@@ -1,0 +1,129 @@
+package postgis
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Schema is the PostgreSQL schema holding layoutmap's tables.
+const Schema = "layoutmap"
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migration is one numbered schema step, embedded in the binary.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in version order. File names
+// are NNNN_name.sql; a gap or duplicate number is an error so a mis-numbered
+// file cannot be silently skipped.
+func Migrations() ([]Migration, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("postgis: listing migrations: %w", err)
+	}
+	var ms []Migration
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("postgis: migration %s: name must be NNNN_name.sql", base)
+		}
+		b, err := migrationFS.ReadFile(n)
+		if err != nil {
+			return nil, fmt.Errorf("postgis: reading migration %s: %w", base, err)
+		}
+		ms = append(ms, Migration{Version: v, Name: base, SQL: string(b)})
+	}
+	slices.SortFunc(ms, func(a, b Migration) int { return a.Version - b.Version })
+	for i, m := range ms {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("postgis: migration %s: expected version %d", m.Name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// migrationLock is the pg_advisory_xact_lock key serialising concurrent
+// `layoutmap migrate` runs (two replicas starting at once).
+const migrationLock = 7_336_001
+
+// Migrate brings the schema at url up to the newest embedded migration in
+// one transaction: either every pending step applies or none. It returns the
+// versions applied (none when already current, so running it twice is a
+// no-op). It creates the postgis extension when missing and allowed.
+func Migrate(ctx context.Context, url string) ([]int, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: migrate: connecting: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	return migrateConn(ctx, conn)
+}
+
+func migrateConn(ctx context.Context, conn *pgx.Conn) ([]int, error) {
+	ms, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	var applied []int
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+			return fmt.Errorf("locking: %w", err)
+		}
+		var hasPostGIS bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis')`).Scan(&hasPostGIS); err != nil {
+			return fmt.Errorf("checking postgis: %w", err)
+		}
+		if !hasPostGIS {
+			if _, err := tx.Exec(ctx, `CREATE EXTENSION postgis`); err != nil {
+				return fmt.Errorf("creating extension postgis (a superuser may have to run CREATE EXTENSION postgis first): %w", err)
+			}
+		}
+		for _, q := range []string{
+			`CREATE SCHEMA IF NOT EXISTS ` + Schema,
+			`CREATE TABLE IF NOT EXISTS ` + Schema + `.schema_migrations (
+				version    integer PRIMARY KEY,
+				name       text NOT NULL,
+				applied_at timestamptz NOT NULL DEFAULT now())`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("preparing version table: %w", err)
+			}
+		}
+		var current int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+Schema+`.schema_migrations`).Scan(&current); err != nil {
+			return fmt.Errorf("reading schema version: %w", err)
+		}
+		if current > len(ms) {
+			return fmt.Errorf("database schema version %d is newer than this binary's %d", current, len(ms))
+		}
+		for _, m := range ms[current:] {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("applying %s: %w", m.Name, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+				return fmt.Errorf("recording %s: %w", m.Name, err)
+			}
+			applied = append(applied, m.Version)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: migrate: %w", err)
+	}
+	return applied, nil
+}

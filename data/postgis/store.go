@@ -1,0 +1,580 @@
+package postgis
+
+import (
+	"context"
+
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// Config configures Open.
+type Config struct {
+	// URL is the PostgreSQL connection URL; serving needs only SELECT
+	// (see docs/postgis.md for the grants).
+	URL string
+	// Tiers are the revenue tiers in force; nil means geo.DefaultTiers.
+	Tiers geo.Tiers
+	// MaxConns bounds the pool; 0 means pgxpool's default.
+	MaxConns int32
+	// StatementTimeout bounds each query on the server, below the HTTP
+	// write timeout so a slow query fails before the client gives up; 0: none.
+	StatementTimeout time.Duration
+	// Logger receives SQL at debug level; nil discards.
+	Logger *slog.Logger
+}
+
+// Store is the data.Store over PostGIS. It is safe for concurrent use.
+type Store struct {
+	pool  *pgxpool.Pool
+	tiers geo.Tiers
+	log   *slog.Logger
+}
+
+var _ data.Store = (*Store)(nil)
+
+// Open creates the connection pool without connecting: the server can start
+// while the database is briefly unreachable; Ping says whether it answers
+// and the pool reconnects when it returns. A malformed URL is an error.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	pc, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: parsing database URL: %w", err)
+	}
+	if cfg.MaxConns > 0 {
+		pc.MaxConns = cfg.MaxConns
+	}
+	if cfg.StatementTimeout > 0 {
+		pc.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(cfg.StatementTimeout.Milliseconds())
+	}
+	// Read-only sessions: serving must never write, whatever the role may do.
+	pc.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: creating pool: %w", err)
+	}
+	ts := cfg.Tiers
+	if ts == nil {
+		ts = geo.DefaultTiers
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Store{pool: pool, tiers: ts, log: log}, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error { s.pool.Close(); return nil }
+
+// Ping checks that the database answers and the schema is there.
+func (s *Store) Ping(ctx context.Context) error {
+	var v int64
+	if err := s.pool.QueryRow(ctx, `SELECT version FROM layoutmap.dataset_meta`).Scan(&v); err != nil {
+		return fmt.Errorf("postgis: ping: %w", err)
+	}
+	return nil
+}
+
+// Tiers returns the revenue tiers in force.
+func (s *Store) Tiers() geo.Tiers { return s.tiers }
+
+// Version is the dataset version from dataset_meta; every import bumps it.
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.pool.QueryRow(ctx, `SELECT version FROM layoutmap.dataset_meta`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("postgis: version: %w", err)
+	}
+	return v, nil
+}
+
+// AdminAreas returns the admin areas of a level, sorted by code.
+func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error) {
+	if level != geo.LevelProvince && level != geo.LevelCity && level != geo.LevelCounty {
+		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", clipStr(level))}}
+	}
+	as, err := readAdmin(ctx, s.pool, "a.level = $1", 0, level)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: admin areas: %w", err)
+	}
+	return as, nil
+}
+
+// Regions returns the planning regions with geometry, in dataset order.
+func (s *Store) Regions(ctx context.Context) ([]geo.Region, error) {
+	rs, err := readRegions(ctx, s.pool, nil, 0)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: regions: %w", err)
+	}
+	return rs, nil
+}
+
+// Taxonomy returns clusters, chains, recognised clusters and keywords.
+func (s *Store) Taxonomy(ctx context.Context) (geo.Taxonomy, error) {
+	t, err := readTaxonomy(ctx, s.pool)
+	if err != nil {
+		return t, fmt.Errorf("postgis: taxonomy: %w", err)
+	}
+	return t, nil
+}
+
+// collections maps a collection name to its table and level; the allow-list
+// every collection name passes through before it shapes SQL.
+var collections = map[string]struct{ table, level string }{
+	geo.CollCities:   {"admin_areas", geo.LevelCity},
+	geo.CollCounties: {"admin_areas", geo.LevelCounty},
+	geo.CollZones:    {"zones", ""},
+	geo.CollRegions:  {"planning_regions", ""},
+}
+
+// Collections lists the collections with extent, item count and the
+// dataset version; titles and descriptions are memstore's, word for word,
+// so both stores describe the data alike.
+func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
+	var v int64
+	var vintage string
+	if err := s.pool.QueryRow(ctx, `SELECT version, vintage FROM layoutmap.dataset_meta`).Scan(&v, &vintage); err != nil {
+		return nil, fmt.Errorf("postgis: collections: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT 'cities', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'city'
+		UNION ALL SELECT 'counties', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'county'
+		UNION ALL SELECT 'zones', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.zones
+		UNION ALL SELECT 'regions', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.planning_regions`)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: collections: %w", err)
+	}
+	defer rows.Close()
+	byName := map[string]geo.Collection{}
+	for rows.Next() {
+		var c geo.Collection
+		var ext []byte
+		if err := rows.Scan(&c.ID, &c.ItemCount, &ext); err != nil {
+			return nil, fmt.Errorf("postgis: collections: %w", err)
+		}
+		g, err := decodeGeom(ext)
+		if err != nil {
+			return nil, err
+		}
+		if g != nil {
+			c.Extent = g.Bound()
+		}
+		byName[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgis: collections: %w", err)
+	}
+	admin := "Outlines from a third-party boundary package, not an official survey"
+	if vintage != "" {
+		admin += "; vintage " + vintage
+	}
+	text := map[string][3]string{
+		geo.CollCities:   {"地级行政区", "City-level divisions", "Henan's city-level divisions (17 cities and 济源), outlines dissolved from counties. " + admin},
+		geo.CollCounties: {"县级行政区", "County-level divisions", "Henan's county-level divisions. " + admin},
+		geo.CollZones:    {"开发区", "Development zones", "Development zones with level, lead industries, clusters and revenue; outlines are approximate"},
+		geo.CollRegions:  {"规划区域", "Planning regions", "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities"},
+	}
+	out := make([]geo.Collection, 0, len(geo.CollectionNames))
+	for _, n := range geo.CollectionNames {
+		c := byName[n]
+		c.Title, c.TitleEN, c.Description = text[n][0], text[n][1], text[n][2]
+		if n == geo.CollZones {
+			c.GeomQuality = geo.GeomApproximate
+		}
+		c.DatasetVersion = v
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// known checks filter ids against the stored vocabulary in one query.
+func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) bool, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT 'city', code FROM layoutmap.admin_areas WHERE level = 'city' AND code = ANY($1)
+		UNION ALL SELECT 'cluster', id FROM layoutmap.clusters WHERE kind = 'cluster' AND id = ANY($2)
+		UNION ALL SELECT 'chain', id FROM layoutmap.clusters WHERE kind = 'chain' AND id = ANY($3)
+		UNION ALL SELECT 'region', id FROM layoutmap.planning_regions WHERE id = ANY($4)`,
+		f.City, f.Cluster, f.Chain, f.Region)
+	if err != nil {
+		return nil, err
+	}
+	type kv struct{ Kind, ID string }
+	found, err := pgx.CollectRows(rows, pgx.RowToStructByPos[kv])
+	if err != nil {
+		return nil, err
+	}
+	return func(kind, id string) bool {
+		if kind == "tier" {
+			_, ok := s.tiers.Lookup(id)
+			return ok
+		}
+		return slices.Contains(found, kv{kind, id})
+	}, nil
+}
+
+// validate checks coll and f (and, with paging, limit, offset and sortby)
+// like memstore does, returning every client mistake as geo.FieldErrors.
+func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging bool) error {
+	if _, ok := collections[coll]; !ok {
+		return fmt.Errorf("postgis: %q: %w", clipStr(coll), data.ErrUnknownCollection)
+	}
+	// PostgreSQL text cannot hold NUL or invalid UTF-8: such ids cannot
+	// exist, so they are client mistakes, not database errors.
+	var errs geo.FieldErrors
+	for _, l := range []struct {
+		name string
+		ids  []string
+	}{{"city", f.City}, {"cluster", f.Cluster}, {"chain", f.Chain}, {"region", f.Region}, {"tier", f.Tier}} {
+		for _, id := range l.ids {
+			if !storable(id) {
+				errs = append(errs, &geo.FieldError{Field: l.name, Reason: "not valid UTF-8 text"})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	known, err := s.known(ctx, f)
+	if err != nil {
+		return fmt.Errorf("postgis: checking filter: %w", err)
+	}
+	if err := f.Validate(coll, known); err != nil {
+		fes, ok := geo.AsFieldErrors(err)
+		if !ok {
+			return fmt.Errorf("postgis: validating filter: %w", err)
+		}
+		errs = append(errs, fes...)
+	}
+	if paging {
+		if f.Limit > geo.MaxLimit || f.Limit < 0 {
+			errs = append(errs, &geo.FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", geo.MaxLimit, f.Limit)})
+		}
+		if f.Offset < 0 {
+			errs = append(errs, &geo.FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
+		}
+		if key := sortKey(f.SortBy); f.SortBy != "" && !slices.Contains(geo.SortKeys, key) {
+			errs = append(errs, &geo.FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(geo.SortKeys, ", "), clipStr(f.SortBy))})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// sortKey strips the direction prefix of a sortby value.
+func sortKey(sortBy string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(sortBy, "-"), "+")
+}
+
+// storable reports whether s can be a PostgreSQL text value.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// where collects a WHERE clause and its arguments; placeholders are
+// numbered from the argument count so clauses compose in any order.
+type where struct {
+	clauses []string
+	args    []any
+}
+
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("$%d", len(w.args))
+}
+
+func (w *where) add(clause string) { w.clauses = append(w.clauses, clause) }
+
+func (w *where) sql() string {
+	if len(w.clauses) == 0 {
+		return "true"
+	}
+	return strings.Join(w.clauses, " AND ")
+}
+
+func (w *where) envelope(b *orb.Bound) string {
+	return fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", w.arg(b.Min[0]), w.arg(b.Min[1]), w.arg(b.Max[0]), w.arg(b.Max[1]))
+}
+
+// zoneWhere adds the zone criteria of f (and its headline join's year) to w.
+func (s *Store) zoneWhere(w *where, f geo.Filter) {
+	if f.BBox != nil {
+		w.add("z.geom && " + w.envelope(f.BBox))
+	}
+	if len(f.City) > 0 {
+		w.add("z.city_code = ANY(" + w.arg(f.City) + ")")
+	}
+	if len(f.Cluster) > 0 {
+		w.add("EXISTS (SELECT 1 FROM layoutmap.zone_clusters zc WHERE zc.zone_id = z.id AND zc.cluster_id = ANY(" + w.arg(f.Cluster) + "))")
+	}
+	if len(f.Chain) > 0 {
+		w.add("EXISTS (SELECT 1 FROM layoutmap.zone_chains ch WHERE ch.zone_id = z.id AND ch.chain_id = ANY(" + w.arg(f.Chain) + "))")
+	}
+	if len(f.Region) > 0 {
+		w.add("z.city_code IN (SELECT member_code FROM layoutmap.planning_region_members WHERE region_id = ANY(" + w.arg(f.Region) + "))")
+	}
+	if len(f.Tier) > 0 {
+		w.add(s.tierExpr(w) + " = ANY(" + w.arg(f.Tier) + ")")
+	}
+	if f.MinRevenue != nil {
+		w.add("h.eff_bound IN ('exact', 'lower') AND h.revenue_yi >= " + w.arg(*f.MinRevenue))
+	}
+	if f.MaxRevenue != nil {
+		w.add("h.eff_bound IN ('exact', 'upper') AND h.revenue_yi <= " + w.arg(*f.MaxRevenue))
+	}
+}
+
+// tierExpr is geo.Tiers.Of in SQL with the tiers as parameters: the first
+// tier (highest first) whose lower bound the headline reaches, else the
+// last; no headline is TierNoData.
+func (s *Store) tierExpr(w *where) string {
+	ids := make([]string, len(s.tiers))
+	mins := make([]float64, len(s.tiers))
+	for i, t := range s.tiers {
+		ids[i], mins[i] = t.ID, t.MinYi
+	}
+	return fmt.Sprintf(`(CASE WHEN h.zone_id IS NULL THEN %s ELSE coalesce(
+		(SELECT t.id FROM unnest(%s::text[], %s::float8[]) WITH ORDINALITY AS t(id, min_yi, n) WHERE h.revenue_yi >= t.min_yi ORDER BY t.n LIMIT 1),
+		%s) END)`, w.arg(geo.TierNoData), w.arg(ids), w.arg(mins), w.arg(ids[len(ids)-1]))
+}
+
+// orderBy maps an allow-listed sort key to SQL, replicating
+// geo.CompareSortKeys: unknown revenue/area last in both directions, id
+// ascending always last. C collation makes text order Go's string order.
+func orderBy(coll, sortBy string) string {
+	desc := strings.HasPrefix(sortBy, "-")
+	key := sortKey(sortBy)
+	var col string
+	switch coll {
+	case geo.CollZones:
+		col = map[string]string{"": `z.name COLLATE "C"`, "name": `z.name COLLATE "C"`, "id": `z.id COLLATE "C"`, "code": `coalesce(z.county_code, z.city_code) COLLATE "C"`,
+			"revenue": "h.revenue_yi", "area": "z.approved_area_ha"}[key]
+	case geo.CollRegions:
+		col = map[string]string{"": `r.id COLLATE "C"`, "name": `r.name COLLATE "C"`, "id": `r.id COLLATE "C"`, "code": `r.id COLLATE "C"`}[key]
+	default:
+		col = map[string]string{"": `a.code COLLATE "C"`, "name": `a.name COLLATE "C"`, "id": `a.code COLLATE "C"`, "code": `a.code COLLATE "C"`}[key]
+	}
+	if col == "" {
+		col = "1" // unreachable: keys were validated against geo.SortKeys
+	}
+	dir := " ASC NULLS LAST"
+	if desc {
+		dir = " DESC NULLS LAST"
+	}
+	tie := map[string]string{geo.CollZones: `z.id COLLATE "C"`, geo.CollRegions: `r.id COLLATE "C"`}[coll]
+	if tie == "" {
+		tie = `a.code COLLATE "C"`
+	}
+	return col + dir + ", " + tie + " ASC"
+}
+
+// Items returns one page of a collection; NumberMatched comes from the same
+// query (count(*) OVER ()).
+func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
+	if err := s.validate(ctx, coll, f, true); err != nil {
+		return geo.Page{}, err
+	}
+	if f.Limit == 0 {
+		f.Limit = geo.DefaultLimit
+	}
+	w := &where{}
+	var from string
+	switch coll {
+	case geo.CollZones:
+		from = "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
+		s.zoneWhere(w, f)
+	case geo.CollRegions:
+		from = "layoutmap.planning_regions r"
+		if f.BBox != nil {
+			w.add("r.geom && " + w.envelope(f.BBox))
+		}
+		if len(f.Region) > 0 {
+			w.add("r.id = ANY(" + w.arg(f.Region) + ")")
+		}
+		if len(f.City) > 0 {
+			w.add("EXISTS (SELECT 1 FROM layoutmap.planning_region_members m WHERE m.region_id = r.id AND m.member_code = ANY(" + w.arg(f.City) + "))")
+		}
+	default:
+		from = "layoutmap.admin_areas a"
+		w.add("a.level = " + w.arg(collections[coll].level))
+		if f.BBox != nil {
+			w.add("a.geom && " + w.envelope(f.BBox))
+		}
+		codeCol := "a.code"
+		if coll == geo.CollCounties {
+			codeCol = "a.parent_code"
+		}
+		if len(f.City) > 0 {
+			w.add(codeCol + " = ANY(" + w.arg(f.City) + ")")
+		}
+		if len(f.Region) > 0 {
+			w.add(codeCol + " IN (SELECT member_code FROM layoutmap.planning_region_members WHERE region_id = ANY(" + w.arg(f.Region) + "))")
+		}
+	}
+	idCol := map[string]string{geo.CollZones: "z.id", geo.CollRegions: "r.id"}[coll]
+	if idCol == "" {
+		idCol = "a.code"
+	}
+	sql := fmt.Sprintf(`SELECT %s, count(*) OVER () FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s`,
+		idCol, from, w.sql(), orderBy(coll, f.SortBy), w.arg(f.Limit), w.arg(f.Offset))
+	s.log.DebugContext(ctx, "items", "sql", sql)
+	rows, err := s.pool.Query(ctx, sql, w.args...)
+	if err != nil {
+		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
+	}
+	type idCount struct {
+		ID    string
+		Count int
+	}
+	hits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[idCount])
+	if err != nil {
+		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
+	}
+	page := geo.Page{Features: []geo.Feature{}}
+	if len(hits) == 0 {
+		if f.Offset > 0 {
+			// Past the last page the window has no row to carry the count.
+			csql := fmt.Sprintf(`SELECT count(*) FROM %s WHERE %s`, from, w.sql())
+			if err := s.pool.QueryRow(ctx, csql, w.args[:len(w.args)-2]...).Scan(&page.NumberMatched); err != nil {
+				return geo.Page{}, fmt.Errorf("postgis: items %s: counting: %w", coll, err)
+			}
+		}
+		return page, nil
+	}
+	page.NumberMatched = hits[0].Count
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	fs, err := s.features(ctx, coll, ids, f.Year, 0)
+	if err != nil {
+		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
+	}
+	page.Features = fs
+	return page, nil
+}
+
+// features builds the features with the ids, in the order given.
+func (s *Store) features(ctx context.Context, coll string, ids []string, year int, tol float64) ([]geo.Feature, error) {
+	byID := map[string]geo.Feature{}
+	switch coll {
+	case geo.CollZones:
+		zs, err := readZones(ctx, s.pool, ids, tol)
+		if err != nil {
+			return nil, err
+		}
+		for _, z := range zs {
+			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneProperties(z, s.tiers, year)}
+		}
+	case geo.CollRegions:
+		rs, err := readRegions(ctx, s.pool, ids, tol)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			byID[r.ID] = geo.Feature{ID: r.ID, Geometry: r.Geom, Properties: regionProperties(r)}
+		}
+	default:
+		as, err := readAdmin(ctx, s.pool, "a.code = ANY($1) AND a.level = $2", tol, ids, collections[coll].level)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			byID[a.Code] = geo.Feature{ID: a.Code, Geometry: a.Geom, Properties: adminProperties(a)}
+		}
+	}
+	out := make([]geo.Feature, 0, len(ids))
+	for _, id := range ids {
+		if f, ok := byID[id]; ok {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// Item returns one feature or data.ErrNotFound.
+func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) {
+	if _, ok := collections[coll]; !ok {
+		return geo.Feature{}, fmt.Errorf("%w: %q", data.ErrUnknownCollection, clipStr(coll))
+	}
+	if !storable(id) {
+		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, data.ErrNotFound)
+	}
+	fs, err := s.features(ctx, coll, []string{id}, 0, 0)
+	if err != nil {
+		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, err)
+	}
+	if len(fs) == 0 {
+		return geo.Feature{}, fmt.Errorf("postgis: item %s %q: %w", coll, clipStr(id), data.ErrNotFound)
+	}
+	return fs[0], nil
+}
+
+// Zones returns every zone matching the filter (paging ignored), by id.
+func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
+	ids, err := s.zoneIDs(ctx, f, nil)
+	if err != nil {
+		return nil, err
+	}
+	zs, err := readZones(ctx, s.pool, ids, 0)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: zones: %w", err)
+	}
+	return zs, nil
+}
+
+// zoneIDs returns the ids of zones matching f (and whose 3857 geometry
+// meets env, when given), sorted by id.
+func (s *Store) zoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
+	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
+		return nil, err
+	}
+	return s.matchingZoneIDs(ctx, f, tile)
+}
+
+// tileSel restricts zones to a tile: by outline, or by point for labels.
+type tileSel struct {
+	q       geo.TileQuery
+	byPoint bool
+}
+
+// matchingZoneIDs is zoneIDs for a filter already validated.
+func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
+	w := &where{}
+	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
+	s.zoneWhere(w, f)
+	switch {
+	case tile != nil && tile.byPoint:
+		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))
+	case tile != nil:
+		w.add("z.geom_3857 && " + tileEnvelope(w, tile.q))
+	}
+	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` WHERE `+w.sql()+` ORDER BY z.id COLLATE "C"`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: zones: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgis: zones: %w", err)
+	}
+	if ids == nil {
+		ids = []string{}
+	}
+	return ids, nil
+}
+
+// tileEnvelope is the tile's Web-Mercator envelope widened by the tile
+// buffer, for index-backed && tests.
+func tileEnvelope(w *where, q geo.TileQuery) string {
+	margin := float64(geo.TileBuffer) / float64(geo.TileExtent)
+	return fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s)", w.arg(int(q.Z)), w.arg(int(q.X)), w.arg(int(q.Y)), w.arg(margin))
+}

@@ -1,0 +1,483 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// Problem is one finding of an import: where (file and row/feature, or
+// kind and id) and why.
+type Problem struct {
+	Where  string `json:"where"`
+	Reason string `json:"reason"`
+}
+
+func (p Problem) String() string { return p.Where + ": " + p.Reason }
+
+// ImportReport says what an import did. Repaired lists geometries made
+// valid with ST_MakeValid; Rejected is empty after a successful import.
+type ImportReport struct {
+	Version  int64          `json:"version"`
+	Counts   map[string]int `json:"counts"`
+	Repaired []Problem      `json:"repaired"`
+	Rejected []Problem      `json:"rejected"`
+}
+
+// RejectedError is returned when rows could not be accepted; nothing was
+// changed in the database.
+type RejectedError struct{ Rejected []Problem }
+
+func (e *RejectedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "postgis: import rejected %d item(s), nothing was changed", len(e.Rejected))
+	for i, p := range e.Rejected {
+		if i == 20 {
+			fmt.Fprintf(&b, "; … %d more", len(e.Rejected)-20)
+			break
+		}
+		b.WriteString("; " + p.String())
+	}
+	return b.String()
+}
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	// Progress receives one line per step; nil discards.
+	Progress io.Writer
+	// Origin names where an item came from ("zones.geojson feature 12") for
+	// the report; kind is "admin", "zone", "revenue"; nil uses kind and id.
+	Origin func(kind, id string) string
+	// RecomputeRegions rebuilds each planning region's geometry as the
+	// union of its members' stored outlines (after admin areas change).
+	RecomputeRegions bool
+}
+
+func (o ImportOptions) where(kind, id string) string {
+	if o.Origin != nil {
+		if w := o.Origin(kind, id); w != "" {
+			return w
+		}
+	}
+	return kind + " " + id
+}
+
+func (o ImportOptions) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format+"\n", args...)
+	}
+}
+
+// importLock serialises imports; readers are never blocked (MVCC).
+const importLock = 7_336_002
+
+// ImportDataset replaces the whole dataset at url in one transaction. build
+// receives the dataset currently stored (empty on a fresh database) and
+// returns the one to store; it runs inside the transaction so it sees a
+// consistent state. Rows are staged, checked, invalid geometries repaired
+// with ST_MakeValid, then swapped in; on any rejection or error (including
+// ctx cancellation) nothing changes. Each successful import increments the
+// dataset version.
+func ImportDataset(ctx context.Context, url string, build func(current *data.Dataset) (*data.Dataset, error), opts ImportOptions) (ImportReport, error) {
+	rep := ImportReport{Counts: map[string]int{}}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return rep, fmt.Errorf("postgis: import: connecting: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
+			return err
+		}
+		opts.progress("reading current dataset")
+		cur, err := readDataset(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("reading current dataset: %w", err)
+		}
+		ds, err := build(cur)
+		if err != nil {
+			return err
+		}
+		if rej := checkDataset(ds, opts); len(rej) > 0 {
+			return &RejectedError{Rejected: rej}
+		}
+		if err := writeDataset(ctx, tx, ds, opts, &rep); err != nil {
+			return err
+		}
+		return bumpVersion(ctx, tx, ds, &rep)
+	})
+	if err != nil {
+		var rej *RejectedError
+		if errors.As(err, &rej) {
+			rep.Rejected = rej.Rejected
+			return rep, rej
+		}
+		return rep, fmt.Errorf("postgis: import: %w", err)
+	}
+	opts.progress("committed dataset version %d", rep.Version)
+	return rep, nil
+}
+
+func bumpVersion(ctx context.Context, tx pgx.Tx, ds *data.Dataset, rep *ImportReport) error {
+	var vintage, attribution any
+	if ds != nil {
+		vintage, attribution = ds.Vintage, ds.Attribution
+	}
+	return tx.QueryRow(ctx, `UPDATE layoutmap.dataset_meta SET version = version + 1, imported_at = now(),
+		vintage = coalesce($1, vintage), attribution = coalesce($2, attribution) RETURNING version`, vintage, attribution).Scan(&rep.Version)
+}
+
+// checkDataset checks references the schema would also reject, so the
+// report can name every bad item instead of the first constraint hit.
+func checkDataset(ds *data.Dataset, o ImportOptions) []Problem {
+	var rej []Problem
+	bad := func(kind, id, format string, args ...any) {
+		rej = append(rej, Problem{Where: o.where(kind, id), Reason: fmt.Sprintf(format, args...)})
+	}
+	levels := map[string]string{}
+	for _, a := range ds.Admin {
+		if _, dup := levels[a.Code]; dup {
+			bad("admin", a.Code, "duplicate code %q", a.Code)
+		}
+		levels[a.Code] = a.Level
+	}
+	for _, a := range ds.Admin {
+		switch {
+		case len(a.Code) != 6 || strings.Trim(a.Code, "0123456789") != "":
+			bad("admin", a.Code, "code %q is not a 6-digit GB/T 2260 code", a.Code)
+		case a.Name == "":
+			bad("admin", a.Code, "name is empty")
+		case !slices.Contains([]string{geo.LevelProvince, geo.LevelCity, geo.LevelCounty}, a.Level):
+			bad("admin", a.Code, "level %q is not province, city or county", a.Level)
+		case a.Level != geo.LevelProvince && levels[a.ParentCode] == "":
+			bad("admin", a.Code, "parent_code %q is not a known admin area", a.ParentCode)
+		case len(a.Geom) == 0:
+			bad("admin", a.Code, "geometry is empty")
+		}
+	}
+	clusters := map[string]string{}
+	for _, c := range slices.Concat(ds.Taxonomy.Clusters, ds.Taxonomy.Chains, ds.Taxonomy.Recognised) {
+		clusters[c.ID] = c.Kind
+	}
+	seen := map[string]bool{}
+	for _, z := range ds.Zones {
+		switch {
+		case seen[z.ID]:
+			bad("zone", z.ID, "duplicate id %q", z.ID)
+		case z.ID == "" || z.Name == "":
+			bad("zone", z.ID, "id and name must not be empty")
+		case levels[z.CityCode] != geo.LevelCity:
+			bad("zone", z.ID, "city_code %q is not a known city", z.CityCode)
+		case z.CountyCode != "" && levels[z.CountyCode] != geo.LevelCounty:
+			bad("zone", z.ID, "county_code %q is not a known county", z.CountyCode)
+		case z.GeomQuality != geo.GeomOfficial && z.GeomQuality != geo.GeomApproximate:
+			bad("zone", z.ID, "geom_quality %q is not official or approximate", z.GeomQuality)
+		case len(z.Geom) == 0:
+			bad("zone", z.ID, "geometry is empty")
+		case z.Source == "":
+			bad("zone", z.ID, "source is empty")
+		case z.AreaHa != nil && !(*z.AreaHa >= 0 && *z.AreaHa < 1e12):
+			bad("zone", z.ID, "approved_area_ha %v is not a non-negative number", *z.AreaHa)
+		}
+		seen[z.ID] = true
+		for _, c := range z.Clusters {
+			if clusters[c.ClusterID] == "" {
+				bad("zone", z.ID, "unknown cluster %q", c.ClusterID)
+			}
+		}
+		for _, c := range z.Chains {
+			if clusters[c] == "" {
+				bad("zone", z.ID, "unknown chain %q", c)
+			}
+		}
+		for i, r := range z.Revenue {
+			if p := checkRevenue(r); p != "" {
+				bad("revenue", fmt.Sprintf("%s#%d", z.ID, i+1), "%s", p)
+			}
+		}
+	}
+	for _, r := range ds.Regions {
+		for _, m := range r.Members {
+			if levels[m] == "" {
+				bad("region", r.ID, "member %q is not a known admin area", m)
+			}
+		}
+	}
+	return rej
+}
+
+// checkRevenue returns why a revenue record cannot be stored, or "".
+func checkRevenue(r geo.Revenue) string {
+	switch {
+	case r.Year < 1949 || r.Year > 2100:
+		return fmt.Sprintf("year %d outside 1949–2100", r.Year)
+	case !(r.RevenueYi >= 0 && r.RevenueYi < 1e12):
+		return fmt.Sprintf("value_yi %v is not a non-negative number", r.RevenueYi)
+	case r.Measure == "":
+		return "measure is empty"
+	case r.Bound != geo.BoundExact && r.Bound != geo.BoundLower && r.Bound != geo.BoundUpper:
+		return fmt.Sprintf("bound %q is not exact, lower or upper", r.Bound)
+	case r.Source == "":
+		return "source is empty"
+	}
+	return ""
+}
+
+// writeDataset stages every table with COPY, repairs invalid geometry, and
+// swaps the staged rows in (DELETE + INSERT in the caller's transaction, so
+// readers see the old dataset until commit and are never blocked).
+func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOptions, rep *ImportReport) error {
+	o.progress("staging %d admin areas, %d zones, %d regions", len(ds.Admin), len(ds.Zones), len(ds.Regions))
+	if _, err := tx.Exec(ctx, `
+		CREATE TEMP TABLE s_admin (code text, name text, name_en text, level text, parent_code text, label_point bytea, geom bytea, source text) ON COMMIT DROP;
+		CREATE TEMP TABLE s_zones (id text, name text, name_en text, level text, level_en text, city_code text, county_code text,
+			lead_industries text[], approved_area_ha float8, point bytea, point_quality text, geom bytea, geom_quality text, source text) ON COMMIT DROP;
+		CREATE TEMP TABLE s_regions (id text, name text, name_en text, kind text, derived bool, geom bytea, source text, ord int) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("creating staging tables: %w", err)
+	}
+	adminRows := make([][]any, len(ds.Admin))
+	for i, a := range ds.Admin {
+		lp, err := encodePoint(a.LabelPoint)
+		if err != nil {
+			return err
+		}
+		g, err := encodeMultiPolygon(a.Geom)
+		if err != nil {
+			return err
+		}
+		adminRows[i] = []any{a.Code, a.Name, a.NameEN, a.Level, nullIfEmpty(a.ParentCode), lp, g, a.Source}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_admin"}, []string{"code", "name", "name_en", "level", "parent_code", "label_point", "geom", "source"}, pgx.CopyFromRows(adminRows)); err != nil {
+		return fmt.Errorf("copying admin areas: %w", err)
+	}
+	zoneRows := make([][]any, len(ds.Zones))
+	for i, z := range ds.Zones {
+		pt, err := encodePoint(z.Point)
+		if err != nil {
+			return err
+		}
+		g, err := encodeMultiPolygon(z.Geom)
+		if err != nil {
+			return err
+		}
+		lead := z.LeadIndustries
+		if lead == nil {
+			lead = []string{}
+		}
+		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, z.GeomQuality, z.Source}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_zones"}, []string{"id", "name", "name_en", "level", "level_en", "city_code", "county_code", "lead_industries", "approved_area_ha", "point", "point_quality", "geom", "geom_quality", "source"}, pgx.CopyFromRows(zoneRows)); err != nil {
+		return fmt.Errorf("copying zones: %w", err)
+	}
+	regRows := make([][]any, len(ds.Regions))
+	for i, r := range ds.Regions {
+		g, err := encodeMultiPolygon(r.Geom)
+		if err != nil {
+			return err
+		}
+		regRows[i] = []any{r.ID, r.Name, r.NameEN, r.Kind, r.Derived, g, r.Source, i}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_regions"}, []string{"id", "name", "name_en", "kind", "derived", "geom", "source", "ord"}, pgx.CopyFromRows(regRows)); err != nil {
+		return fmt.Errorf("copying regions: %w", err)
+	}
+
+	o.progress("validating geometry")
+	// Decode once into geometry columns, then repair what ST_IsValid rejects.
+	for _, q := range []string{
+		`ALTER TABLE s_admin ALTER COLUMN geom TYPE geometry USING ST_GeomFromEWKB(geom), ALTER COLUMN label_point TYPE geometry USING ST_GeomFromEWKB(label_point)`,
+		`ALTER TABLE s_zones ALTER COLUMN geom TYPE geometry USING ST_GeomFromEWKB(geom), ALTER COLUMN point TYPE geometry USING ST_GeomFromEWKB(point)`,
+		`ALTER TABLE s_regions ALTER COLUMN geom TYPE geometry USING ST_GeomFromEWKB(geom)`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("decoding staged geometry: %w", err)
+		}
+	}
+	var rejected []Problem
+	for _, t := range []struct{ table, key, kind string }{{"s_admin", "code", "admin"}, {"s_zones", "id", "zone"}, {"s_regions", "id", "region"}} {
+		rows, err := tx.Query(ctx, `UPDATE `+t.table+` s SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(s.geom), 3))
+			FROM (SELECT `+t.key+` AS k, ST_IsValidReason(geom) AS why FROM `+t.table+` WHERE NOT ST_IsValid(geom)) bad
+			WHERE s.`+t.key+` = bad.k RETURNING s.`+t.key+`, bad.why, ST_IsEmpty(s.geom)`)
+		if err != nil {
+			return fmt.Errorf("repairing %s geometry: %w", t.kind, err)
+		}
+		type fix struct {
+			ID, Why string
+			Empty   bool
+		}
+		fixes, err := pgx.CollectRows(rows, pgx.RowToStructByPos[fix])
+		if err != nil {
+			return fmt.Errorf("repairing %s geometry: %w", t.kind, err)
+		}
+		for _, f := range fixes {
+			if f.Empty {
+				rejected = append(rejected, Problem{Where: o.where(t.kind, f.ID), Reason: "invalid geometry (" + f.Why + ") has no area after ST_MakeValid"})
+			} else {
+				rep.Repaired = append(rep.Repaired, Problem{Where: o.where(t.kind, f.ID), Reason: "invalid geometry repaired with ST_MakeValid: " + f.Why})
+			}
+		}
+	}
+	if len(rejected) > 0 {
+		return &RejectedError{Rejected: rejected}
+	}
+
+	o.progress("swapping in the new dataset")
+	for _, q := range []string{
+		`SET CONSTRAINTS ALL DEFERRED`,
+		`DELETE FROM layoutmap.zone_headline`, `DELETE FROM layoutmap.zone_revenue`, `DELETE FROM layoutmap.zone_clusters`,
+		`DELETE FROM layoutmap.zone_chains`, `DELETE FROM layoutmap.zones`, `DELETE FROM layoutmap.planning_region_members`,
+		`DELETE FROM layoutmap.planning_regions`, `DELETE FROM layoutmap.cluster_keywords`, `DELETE FROM layoutmap.cluster_cities`,
+		`DELETE FROM layoutmap.clusters`, `DELETE FROM layoutmap.admin_areas`,
+		`INSERT INTO layoutmap.admin_areas (code, name, name_en, level, parent_code, label_point, geom, source)
+			SELECT code, name, name_en, level, parent_code, label_point, ST_Multi(geom), source FROM s_admin`,
+		`INSERT INTO layoutmap.zones (id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, geom, geom_quality, source)
+			SELECT id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, ST_Multi(geom), geom_quality, source FROM s_zones`,
+		`INSERT INTO layoutmap.planning_regions (id, name, name_en, kind, derived, geom, source, ord)
+			SELECT id, name, name_en, kind, derived, ST_Multi(geom), source, ord FROM s_regions`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("swapping: %w", err)
+		}
+	}
+	// Small related tables: COPY straight into place.
+	var clusterRows, cityRows, kwRows, zcRows, chainRows, revRows, memberRows [][]any
+	for i, c := range slices.Concat(ds.Taxonomy.Clusters, ds.Taxonomy.Chains, ds.Taxonomy.Recognised) {
+		clusterRows = append(clusterRows, []any{c.ID, c.Name, c.NameEN, c.Kind, nullIfEmpty(c.Parent), c.ScaleClass, c.Source, i})
+		for j, city := range c.Cities {
+			cityRows = append(cityRows, []any{c.ID, city, j})
+		}
+	}
+	for i, k := range ds.Taxonomy.Keywords {
+		kwRows = append(kwRows, []any{k.Keyword, k.ClusterID, i})
+	}
+	n := 0
+	for _, z := range ds.Zones {
+		for i, c := range z.Clusters {
+			zcRows = append(zcRows, []any{z.ID, c.ClusterID, c.Derived, c.Source, i})
+		}
+		for i, c := range z.Chains {
+			chainRows = append(chainRows, []any{z.ID, c, i})
+		}
+		for _, r := range z.Revenue {
+			revRows = append(revRows, []any{z.ID, r.Year, r.RevenueYi, r.Measure, r.Bound, periodOrFull(r.Period), r.Source, n})
+			n++
+		}
+	}
+	for _, r := range ds.Regions {
+		for i, m := range r.Members {
+			memberRows = append(memberRows, []any{r.ID, m, r.Roles[m], i})
+		}
+	}
+	for _, c := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"clusters", []string{"id", "name", "name_en", "kind", "parent", "scale_class", "source", "ord"}, clusterRows},
+		{"cluster_cities", []string{"cluster_id", "city_code", "ord"}, cityRows},
+		{"cluster_keywords", []string{"keyword", "cluster_id", "ord"}, kwRows},
+		{"zone_clusters", []string{"zone_id", "cluster_id", "derived", "source", "ord"}, zcRows},
+		{"zone_chains", []string{"zone_id", "chain_id", "ord"}, chainRows},
+		{"zone_revenue", []string{"zone_id", "year", "revenue_yi", "measure", "bound", "period", "source", "ord"}, revRows},
+		{"planning_region_members", []string{"region_id", "member_code", "role", "ord"}, memberRows},
+	} {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
+			return fmt.Errorf("copying %s: %w", c.table, err)
+		}
+	}
+	if err := writeHeadlines(ctx, tx, nil); err != nil {
+		return err
+	}
+	if o.RecomputeRegions {
+		o.progress("recomputing planning-region outlines")
+		if _, err := tx.Exec(ctx, `UPDATE layoutmap.planning_regions r SET geom = u.geom
+			FROM (SELECT m.region_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(a.geom)), 3)) AS geom
+				FROM layoutmap.planning_region_members m JOIN layoutmap.admin_areas a ON a.code = m.member_code
+				GROUP BY m.region_id) u
+			WHERE u.region_id = r.id`); err != nil {
+			return fmt.Errorf("recomputing region outlines: %w", err)
+		}
+	}
+	// Surface deferred foreign-key failures here, with context, not at COMMIT.
+	if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
+		return fmt.Errorf("checking references: %w", err)
+	}
+	rep.Counts["admin_areas"] = len(ds.Admin)
+	rep.Counts["zones"] = len(ds.Zones)
+	rep.Counts["revenue"] = len(revRows)
+	rep.Counts["regions"] = len(ds.Regions)
+	rep.Counts["clusters"] = len(clusterRows)
+	return nil
+}
+
+// periodOrFull stores an unstated period as a full year, which is how
+// geo.EffectiveBound reads "".
+func periodOrFull(p string) string {
+	if p == "" {
+		return geo.PeriodFullYear
+	}
+	return p
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// writeHeadlines recomputes zone_headline for the zones (nil: all) from
+// zone_revenue with geo.Headline, for every year with a record and for
+// year 0 (each zone's latest figure).
+func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
+	rows, err := tx.Query(ctx, `SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue
+		WHERE $1 OR zone_id = ANY($2) ORDER BY zone_id, ord`, zoneIDs == nil, zoneIDs)
+	if err != nil {
+		return fmt.Errorf("reading revenue: %w", err)
+	}
+	recs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (geo.Revenue, error) {
+		var v geo.Revenue
+		err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Source)
+		return v, err
+	})
+	if err != nil {
+		return fmt.Errorf("reading revenue: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.zone_headline WHERE $1 OR zone_id = ANY($2)`, zoneIDs == nil, zoneIDs); err != nil {
+		return fmt.Errorf("clearing headlines: %w", err)
+	}
+	byZone := map[string][]geo.Revenue{}
+	var order []string
+	for _, r := range recs {
+		if _, ok := byZone[r.ZoneID]; !ok {
+			order = append(order, r.ZoneID)
+		}
+		byZone[r.ZoneID] = append(byZone[r.ZoneID], r)
+	}
+	var out [][]any
+	for _, id := range order {
+		zr := byZone[id]
+		years := []int{0}
+		for _, r := range zr {
+			if !slices.Contains(years, r.Year) {
+				years = append(years, r.Year)
+			}
+		}
+		for _, y := range years {
+			if h, ok := geo.Headline(zr, y); ok {
+				out = append(out, []any{id, y, h.RevenueYi, geo.EffectiveBound(h)})
+			}
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_headline"}, []string{"zone_id", "year", "revenue_yi", "eff_bound"}, pgx.CopyFromRows(out)); err != nil {
+		return fmt.Errorf("writing headlines: %w", err)
+	}
+	return nil
+}

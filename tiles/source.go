@@ -1,0 +1,28 @@
+package tiles
+
+import (
+	"context"
+
+	"layoutmap/geo"
+)
+
+// Source gives the features of a tile. A data.Store satisfies it without
+// importing this package (cmd holds the compile-time assertion).
+type Source interface {
+	// TileFeatures returns, per layer of geo.LayersAt(q.Z), the features
+	// whose bounds meet the buffered tile, in WGS84. The zone criteria of
+	// q.Filter apply to the zones layer and zone labels. Client mistakes
+	// in the filter come back as geo.FieldErrors.
+	TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error)
+	// Version is the dataset version; every import changes it.
+	Version(ctx context.Context) (int64, error)
+}
+
+// MVTSource is a Source that encodes tiles itself (PostGIS ST_AsMVT). The
+// Service passes its bytes through unchanged: same layers, extent
+// (geo.TileExtent), buffer (geo.TileBuffer), feature ids
+// (geo.TileFeatureID) and properties (TileFields) as the orb encoder. An
+// empty result means an empty tile.
+type MVTSource interface {
+	MVT(ctx context.Context, q geo.TileQuery) ([]byte, error)
+}

@@ -1,0 +1,818 @@
+// layoutmap web map: filters, ranked list, statistics, zone card, search,
+// zh/en, URL state and the embed dialog around one MapLibre map. The same
+// bundle runs /embed (body[data-mode=embed]) without the application chrome.
+import { Map as MLMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './app.css';
+import { t, TIERS } from './i18n.js';
+import * as urlstate from './state.js';
+import { getJSON, listOf, allItems, csvItems } from './api.js';
+import * as styles from './style.js';
+
+/* global __WORKER_FILE__ */
+setWorkerUrl(new URL(__WORKER_FILE__, import.meta.url).href);
+
+// Henan's extent (geo.HenanBound without its margin) for the initial view.
+const HENAN = [[110.35, 31.38], [116.65, 36.37]];
+const mode = document.body.dataset.mode === 'embed' ? 'embed' : 'app';
+const embedQ = new URLSearchParams(location.search);
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, attrs = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const kid of kids.flat()) if (kid != null) e.append(kid);
+  return e;
+};
+
+// Test hook: the Chromium tests wait for idle === true after every change.
+const probe = (window.__layoutmap = { idle: false, errors: [], mode });
+
+let state = urlstate.parse(location.search);
+const data = {
+  clusters: [], chains: [], regions: [], cities: [], counties: [], allZones: [],
+  zones: [], matched: 0, years: [], statsClusters: null, statsTiers: null, statsFromAPI: { clusters: false, tiers: false },
+  tilejson: null, counts: {},
+};
+let map;
+let seq = 0;
+const L = (key, vars) => t(state.lang, key, vars);
+const nameOf = (o) => (state.lang === 'en' ? o?.name_en || o?.name : o?.name) ?? '';
+
+// ---------- start ----------
+init().catch((err) => showError(err));
+
+async function init() {
+  applyLang();
+  setStatus(L('loading'));
+  const [tilejson, clusters, chains, regions, cities] = await Promise.all([
+    getJSON('/tiles/layout.json'),
+    getJSON('/api/v1/clusters').catch(() => []),
+    getJSON('/api/v1/chains').catch(() => []),
+    getJSON('/api/v1/regions').catch(() => []),
+    csvItems('cities').catch(() => []),
+  ]);
+  data.tilejson = tilejson;
+  data.clusters = listOf(clusters, 'clusters').filter((c) => !c.kind || c.kind === 'cluster');
+  data.chains = listOf(chains, 'chains');
+  data.recognised = (Array.isArray(clusters?.recognised) ? clusters.recognised : []).filter((c) => c.scale_class);
+  data.regions = listOf(regions, 'regions');
+  data.cities = cities.map(adminRow);
+  const all = await allItems('zones', {});
+  data.allZones = all.features;
+  const years = new Set();
+  for (const f of all.features) for (const r of f.properties.revenue ?? []) years.add(r.year);
+  data.years = [...years].sort((a, b) => b - a);
+  if (mode === 'app') buildChrome();
+  await refresh({ first: true });
+  // Counties only serve search and the card; load them after the map.
+  csvItems('counties').then((rows) => {
+    data.counties = rows.map(adminRow);
+    if (state.zone) renderCard();
+  }).catch(() => {});
+}
+
+// adminRow turns a CSV row of cities/counties into {code, name, name_en, point}.
+function adminRow(r) {
+  const lon = Number(r.lon), lat = Number(r.lat);
+  return { code: r.code || r.id, name: r.name, name_en: r.name_en, level: r.level, point: r.lon && r.lat && Number.isFinite(lon + lat) ? [lon, lat] : null };
+}
+
+// refresh fetches what the filter decides (items, statistics), then
+// updates map, list, stats, card, legend and URL.
+async function refresh({ first = false } = {}) {
+  const my = ++seq;
+  probe.idle = false;
+  setStatus(L('loading'));
+  const fq = urlstate.filterParams(state);
+  try {
+    const items = await allItems('zones', { ...Object.fromEntries(fq), sortby: '-revenue' });
+    if (my !== seq) return;
+    data.zones = rankZones(items.features);
+    data.matched = items.numberMatched;
+    await loadStats(fq, my);
+    if (my !== seq) return;
+  } catch (err) {
+    if (my === seq) showError(err);
+    return;
+  }
+  data.counts = distCounts();
+  if (first) createMap();
+  else updateMap();
+  if (mode === 'app') { renderList(); renderStats(); renderCard(); renderFilterSummary(); syncControls(); }
+  renderLegend();
+  writeURL();
+  if (mode === 'embed') postHeight();
+  setStatus(data.zones.length ? '' : emptyMessage(), !data.zones.length);
+  settle(my);
+}
+
+// settle marks the page idle once the map has rendered everything for the
+// current state.
+function settle(my) {
+  const done = () => { if (my === seq) { probe.idle = true; if (mode === 'embed') postHeight(); } };
+  if (!map) return;
+  if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) {
+    map.once('idle', done);
+    map.triggerRepaint();
+  } else {
+    map.once('idle', done);
+  }
+}
+
+// rankZones orders by headline revenue (descending, unknown last), then name.
+function rankZones(features) {
+  const rev = (f) => f.properties.revenue_yi;
+  return [...features].sort((a, b) => {
+    const ra = rev(a), rb = rev(b);
+    if ((ra == null) !== (rb == null)) return ra == null ? 1 : -1;
+    if (ra != null && ra !== rb) return rb - ra;
+    return (a.properties.name ?? '') < (b.properties.name ?? '') ? -1 : (a.properties.name ?? '') > (b.properties.name ?? '') ? 1 : 0;
+  });
+}
+
+async function loadStats(fq, my) {
+  const q = fq.toString();
+  const [c, tr] = await Promise.all([
+    getJSON('/api/v1/stats/clusters?' + q).then((b) => ({ ok: true, b })).catch(() => ({ ok: false })),
+    getJSON('/api/v1/stats/tiers?' + q).then((b) => ({ ok: true, b })).catch(() => ({ ok: false })),
+  ]);
+  if (my !== seq) return;
+  data.statsFromAPI = { clusters: c.ok, tiers: tr.ok };
+  data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : clientClusterStats();
+  data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : clientTierStats();
+}
+
+// normClusterStat accepts by_city as a {code: n} map or a list of
+// {city_code, zones}.
+function normClusterStat(st) {
+  if (!Array.isArray(st.by_city)) return st;
+  const m = {};
+  for (const c of st.by_city) m[c.city_code] = c.zones;
+  return { ...st, by_city: m };
+}
+
+// normTierStat accepts {tier: {...}, zones} or a flat {id, label, …, zones}.
+function normTierStat(st) {
+  return st.tier ? st : { tier: { id: st.id, label: st.label, label_en: st.label_en, min_yi: st.min_yi, target: st.target }, zones: st.zones, at_or_above: st.at_or_above, target_met: st.target_met };
+}
+
+// Client-side statistics from the filtered items, used until (or where)
+// the stats endpoints do not answer. Revenue sums are left to the server,
+// which knows which records are comparable.
+function clientClusterStats() {
+  return data.clusters.map((c) => {
+    const zs = data.zones.filter((f) => (f.properties.clusters ?? []).includes(c.id));
+    const byCity = {};
+    for (const z of zs) if (z.properties.city_code) byCity[z.properties.city_code] = (byCity[z.properties.city_code] ?? 0) + 1;
+    return { cluster_id: c.id, name: c.name, name_en: c.name_en, zones: zs.length, by_city: byCity, zone_ids: zs.map((z) => String(z.id)) };
+  });
+}
+function clientTierStats() {
+  return TIERS.map((tier) => {
+    const zs = data.zones.filter((f) => (f.properties.tier ?? 'no_data') === tier.id);
+    return { tier: { id: tier.id, label: tier.zh, label_en: tier.en, min_yi: tier.min, target: tier.target }, zones: zs.length };
+  });
+}
+
+function distCounts() {
+  if (!state.dist) return {};
+  const st = data.statsClusters?.find((s) => s.cluster_id === state.dist);
+  if (st?.by_city) return st.by_city;
+  const out = {};
+  for (const z of data.zones) {
+    if ((z.properties.clusters ?? []).includes(state.dist) && z.properties.city_code) out[z.properties.city_code] = (out[z.properties.city_code] ?? 0) + 1;
+  }
+  return out;
+}
+
+// ---------- map ----------
+function tileURL() {
+  let tpl = data.tilejson.tiles[0];
+  // Keep only the path: the page never contacts another origin, whatever
+  // host name the server wrote into its TileJSON. String concatenation, not
+  // URL(), which would percent-encode {z}/{x}/{y}.
+  const m = /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(tpl);
+  if (m) tpl = m[1];
+  const fq = urlstate.filterParams(state).toString();
+  return location.origin + tpl + (fq ? (tpl.includes('?') ? '&' : '?') + fq : '');
+}
+
+function zonePoints() {
+  return {
+    type: 'FeatureCollection',
+    features: data.zones.filter((f) => f.geometry).map((f) => {
+      const p = f.properties;
+      return {
+        type: 'Feature', id: String(f.id),
+        geometry: { type: 'Point', coordinates: centreOf(f.geometry) },
+        properties: {
+          id: String(f.id), name: p.name, name_en: p.name_en, tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
+          bound: p.bound, clusters: (p.clusters ?? []).join(','), geom_quality: p.geom_quality,
+        },
+      };
+    }),
+  };
+}
+
+function styleSpec() {
+  const tj = data.tilejson;
+  return styles.build({
+    tileURL: tileURL(), minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14, bounds: tj.bounds,
+    state, clusters: data.clusters, regions: data.regions, zonePoints: zonePoints(), counts: data.counts,
+  });
+}
+
+function createMap() {
+  const embed = mode === 'embed';
+  map = new MLMap({
+    container: 'map',
+    style: styleSpec(),
+    ...(state.fit ? { bounds: HENAN, fitBoundsOptions: { padding: 12 } } : { center: state.center, zoom: state.zoom }),
+    minZoom: 4,
+    maxZoom: 14,
+    hash: false,
+    attributionControl: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    // In a report the page must scroll past the map: zoom needs Ctrl/two fingers.
+    cooperativeGestures: embed,
+    canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+  });
+  probe.map = map;
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  setAttribution();
+  map.on('error', (e) => { probe.errors.push(String(e.error?.message ?? e.error ?? e)); console.error('map:', e.error?.message ?? e); });
+  const c0 = map.getCenter();
+  state.center = [c0.lng, c0.lat];
+  state.zoom = map.getZoom();
+  map.on('moveend', () => {
+    const c = map.getCenter();
+    state.center = [c.lng, c.lat];
+    state.zoom = map.getZoom();
+    writeURL();
+  });
+  const hoverable = ['zonepoints', 'zones-fill'];
+  let hovered = null;
+  for (const layer of hoverable) {
+    map.on('mousemove', layer, (e) => {
+      map.getCanvas().style.cursor = 'pointer';
+      const id = String(e.features[0].properties.id);
+      if (id !== hovered) setHover(id);
+    });
+    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(null); });
+    map.on('click', layer, (e) => {
+      const id = String(e.features[0].properties.id);
+      if (mode === 'app') select(id, { fly: false });
+    });
+  }
+  function setHover(id) {
+    if (hovered) map.setFeatureState({ source: 'zonepoints', id: hovered }, { hover: false });
+    hovered = id;
+    if (id) map.setFeatureState({ source: 'zonepoints', id }, { hover: true });
+    for (const row of document.querySelectorAll('.zone-row.hover')) row.classList.remove('hover');
+    if (id) document.querySelector(`.zone-row[data-id="${CSS.escape(id)}"]`)?.classList.add('hover');
+  }
+  probe.setHover = setHover;
+}
+
+// updateMap swaps the style in place (MapLibre diffs it: only changed
+// layers, the zone points and, when the filter changed, the tiles reload).
+function updateMap() {
+  map.setStyle(styleSpec(), { diff: true });
+  setAttribution();
+}
+
+function attribution() {
+  return L('attribution');
+}
+
+let attributionControl = null;
+let attributionLang = '';
+function setAttribution() {
+  if (mode === 'embed' || attributionLang === state.lang) return;
+  if (attributionControl) map.removeControl(attributionControl);
+  attributionControl = new AttributionControl({ compact: true, customAttribution: attribution() });
+  map.addControl(attributionControl, 'bottom-right');
+  attributionLang = state.lang;
+}
+
+// ---------- selection ----------
+function select(id, { fly = true } = {}) {
+  state.zone = id || '';
+  if (mode === 'app' && id) switchPanel('list', { focus: false });
+  map.setStyle(styleSpec(), { diff: true });
+  renderList();
+  renderCard();
+  writeURL();
+  const f = findZone(id);
+  if (fly && f?.geometry) {
+    const b = bboxOf(f.geometry);
+    // Keep the zone clear of the card, which covers the map's right side on wide screens.
+    const wide = window.innerWidth > 760;
+    const padding = wide ? { top: 60, bottom: 60, left: 60, right: 440 } : { top: 40, bottom: window.innerHeight * 0.5, left: 30, right: 30 };
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 10.5, padding, duration: 600 });
+  }
+  document.querySelector(`.zone-row[data-id="${CSS.escape(id || '')}"]`)?.scrollIntoView({ block: 'nearest' });
+  const my = ++seq;
+  probe.idle = false;
+  settle(my);
+}
+
+function findZone(id) {
+  return data.zones.find((f) => String(f.id) === id) ?? data.allZones.find((f) => String(f.id) === id);
+}
+
+// ---------- chrome ----------
+function buildChrome() {
+  $('#lang-toggle').addEventListener('click', () => { state.lang = state.lang === 'zh' ? 'en' : 'zh'; applyLang(); buildPanels(); refresh(); });
+  $('#embed-open').addEventListener('click', openEmbed);
+  $('#panel-toggle').addEventListener('click', () => {
+    const open = document.body.classList.toggle('side-open');
+    $('#panel-toggle').setAttribute('aria-expanded', String(open));
+  });
+  for (const b of document.querySelectorAll('.tabs [role=tab]')) b.addEventListener('click', () => switchPanel(b.dataset.panel));
+  $('.tabs').addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const tabs = [...document.querySelectorAll('.tabs [role=tab]')];
+    const i = tabs.indexOf(document.activeElement);
+    const n = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    switchPanel(n.dataset.panel); n.focus();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('#card').hidden && !$('#embed-dialog').open) { select(''); $('#map').focus(); }
+  });
+  setupSearch();
+  buildPanels();
+  switchPanel(state.panel, { focus: false });
+}
+
+function switchPanel(name, { focus = false } = {}) {
+  state.panel = name;
+  for (const b of document.querySelectorAll('.tabs [role=tab]')) {
+    const on = b.dataset.panel === name;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+    $('#panel-' + b.dataset.panel).hidden = !on;
+  }
+  if (focus) $('#panel-' + name).focus();
+  writeURL();
+}
+
+function applyLang() {
+  document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
+  document.title = embedQ.get('title') && mode === 'embed' ? embedQ.get('title') : L('title');
+  for (const n of document.querySelectorAll('[data-i18n]')) n.textContent = L(n.dataset.i18n);
+  for (const n of document.querySelectorAll('[data-i18n-placeholder]')) n.placeholder = L(n.dataset.i18nPlaceholder);
+  for (const n of document.querySelectorAll('[data-i18n-aria]')) n.setAttribute('aria-label', L(n.dataset.i18nAria));
+  const lt = $('#lang-toggle');
+  if (lt) {
+    lt.textContent = state.lang === 'zh' ? 'EN' : '中文';
+    lt.setAttribute('lang', state.lang === 'zh' ? 'en' : 'zh-CN');
+    lt.setAttribute('aria-label', state.lang === 'zh' ? 'English' : '切换到中文');
+  }
+  $('#side')?.setAttribute('aria-label', L('panels'));
+  $('#map')?.setAttribute('aria-label', L('mapLabel'));
+  $('#legend')?.setAttribute('aria-label', L('legend'));
+}
+
+function buildPanels() {
+  buildFilters();
+  buildLayers();
+  $('#panel-list').replaceChildren(el('h2', { text: L('rank') }), el('p', { id: 'list-summary', class: 'muted' }), el('ol', { id: 'zone-list', class: 'zone-list' }));
+  $('#panel-stats').replaceChildren(el('div', { id: 'stats' }));
+  if (data.zones.length || data.matched === 0) { renderList(); renderStats(); }
+}
+
+function checkList(name, items, selected, onChange) {
+  const box = el('div', { class: 'checklist', role: 'group', 'aria-label': name });
+  for (const it of items) {
+    const id = `${name}-${it.id}`.replace(/[^\w-]/g, '_');
+    const cb = el('input', { type: 'checkbox', id, value: it.id, checked: selected.includes(it.id) });
+    cb.addEventListener('change', () => onChange([...box.querySelectorAll('input:checked')].map((i) => i.value)));
+    box.append(el('label', { for: id, class: 'check' }, cb, el('span', { text: it.label }), it.swatch ? el('i', { class: 'swatch', style: `background:${it.swatch}` }) : null));
+  }
+  return box;
+}
+
+function setFilter(patch) {
+  Object.assign(state, patch);
+  refresh();
+}
+
+function buildFilters() {
+  const p = $('#panel-filters');
+  const clusterItems = data.clusters.map((c, i) => ({ id: c.id, label: nameOf(c), swatch: styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length] }));
+  const chainItems = data.chains.map((c) => ({ id: c.id, label: nameOf(c) }));
+  const regionSel = el('select', { id: 'f-region' }, el('option', { value: '', text: L('any') }),
+    data.regions.map((r) => el('option', { value: r.id, text: nameOf(r), selected: state.region === r.id })));
+  regionSel.addEventListener('change', () => setFilter({ region: regionSel.value }));
+  const citySel = el('select', { id: 'f-city' }, el('option', { value: '', text: L('any') }),
+    data.cities.map((c) => el('option', { value: c.code, text: nameOf(c), selected: state.city === c.code })));
+  citySel.addEventListener('change', () => setFilter({ city: citySel.value }));
+  const yearSel = el('select', { id: 'f-year' }, el('option', { value: '', text: L('latest') }),
+    data.years.map((y) => el('option', { value: String(y), text: String(y), selected: state.year === String(y) })));
+  yearSel.addEventListener('change', () => setFilter({ year: yearSel.value }));
+  const minIn = el('input', { id: 'f-min', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.min_revenue, placeholder: '1000' });
+  minIn.addEventListener('change', () => setFilter({ min_revenue: minIn.value && Number(minIn.value) >= 0 ? String(Number(minIn.value)) : '' }));
+  const quick = el('div', { class: 'quick' }, [500, 1000, 5000].map((x) => el('button', {
+    type: 'button', class: 'chip', 'aria-pressed': String(state.min_revenue === String(x)), text: `≥${x}亿`,
+    onclick: () => setFilter({ min_revenue: state.min_revenue === String(x) ? '' : String(x) }),
+  })));
+  const tierItems = TIERS.map((x) => ({ id: x.id, label: state.lang === 'en' ? x.en : x.zh, swatch: styles.TIER_COLORS[x.id] }));
+  p.replaceChildren(
+    el('p', { id: 'filter-summary', class: 'summary', role: 'status' }),
+    field(L('threshold'), 'f-min', el('div', { class: 'row' }, minIn, el('span', { class: 'unit', text: L('thresholdUnit') })), quick),
+    field(L('year'), 'f-year', yearSel),
+    fieldset(L('clusters'), checkList('cluster', clusterItems, state.cluster, (v) => setFilter({ cluster: v }))),
+    el('details', { class: 'chains', open: state.chain.length > 0 || null }, el('summary', { text: `${L('chains')} (${chainItems.length})` }),
+      checkList('chain', chainItems, state.chain, (v) => setFilter({ chain: v }))),
+    field(L('region'), 'f-region', regionSel),
+    field(L('city'), 'f-city', citySel),
+    fieldset(L('tiers'), checkList('tier', tierItems, state.tier, (v) => setFilter({ tier: v }))),
+    el('button', { type: 'button', class: 'reset', text: L('reset'), onclick: () => setFilter({ cluster: [], chain: [], region: '', city: '', tier: [], year: '', min_revenue: '' }) }),
+  );
+  renderFilterSummary();
+}
+
+function field(label, id, ...inputs) {
+  return el('div', { class: 'field' }, el('label', { for: id, text: label }), ...inputs);
+}
+function fieldset(legend, ...kids) {
+  return el('fieldset', {}, el('legend', { text: legend }), ...kids);
+}
+
+function syncControls() {
+  // Controls are rebuilt from state on language change; here only the
+  // pressed state of the quick threshold buttons needs to follow.
+  for (const b of document.querySelectorAll('.quick .chip')) b.setAttribute('aria-pressed', String(b.textContent === `≥${state.min_revenue}亿`));
+  const m = $('#f-min');
+  if (m && document.activeElement !== m) m.value = state.min_revenue;
+}
+
+function buildLayers() {
+  const p = $('#panel-layers');
+  const layerItems = urlstate.ALL_LAYERS.map((id) => ({ id, label: L({ boundaries: 'boundaries', counties: 'counties', zones: 'zonesLayer', labels: 'labels' }[id]) }));
+  const color = el('div', { class: 'radios', role: 'radiogroup', 'aria-label': L('colorBy') },
+    ['tier', 'cluster'].map((v) => el('label', { class: 'check' },
+      el('input', { type: 'radio', name: 'color', value: v, checked: state.color === v, onchange: () => { state.color = v; refresh(); } }),
+      el('span', { text: L(v === 'tier' ? 'byTier' : 'byCluster') }))));
+  const regionItems = data.regions.map((r, i) => ({ id: r.id, label: nameOf(r), swatch: styles.REGION_PALETTE[i % styles.REGION_PALETTE.length] }));
+  const distSel = el('select', { id: 'l-dist' }, el('option', { value: '', text: L('distNone') }),
+    data.clusters.map((c) => el('option', { value: c.id, text: nameOf(c), selected: state.dist === c.id })));
+  distSel.addEventListener('change', () => { state.dist = distSel.value; refresh(); });
+  p.replaceChildren(
+    fieldset(L('layers'), checkList('layer', layerItems, state.layers, (v) => { state.layers = v; refresh(); })),
+    fieldset(L('colorBy'), color),
+    fieldset(L('overlay'), checkList('overlay', regionItems, state.overlay, (v) => { state.overlay = v; refresh(); })),
+    field(L('distribution'), 'l-dist', distSel),
+  );
+}
+
+function filterDescription() {
+  const parts = [];
+  if (state.min_revenue) parts.push(`≥ ${state.min_revenue}亿`);
+  const names = (ids, list) => ids.map((id) => nameOf(list.find((x) => x.id === id)) || id).join('、');
+  if (state.cluster.length) parts.push(names(state.cluster, data.clusters));
+  if (state.chain.length) parts.push(names(state.chain, data.chains));
+  if (state.region) parts.push(names([state.region], data.regions));
+  if (state.city) parts.push(nameOf(data.cities.find((c) => c.code === state.city)) || state.city);
+  if (state.tier.length) parts.push(state.tier.map((id) => { const x = TIERS.find((y) => y.id === id); return x ? x[state.lang] : id; }).join('、'));
+  parts.push(state.year ? L('filterYear', { y: state.year }) : L('filterLatest'));
+  return parts.join(state.lang === 'en' ? ', ' : '，');
+}
+
+function emptyMessage() {
+  return L('noMatch', { f: filterDescription() });
+}
+
+function renderFilterSummary() {
+  const s = $('#filter-summary');
+  if (s) s.textContent = `${L('matchCount', { n: data.matched })} · ${filterDescription()}`;
+}
+
+function fmtYi(x) {
+  if (x == null) return '–';
+  return `${x.toLocaleString(state.lang === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 1 })}亿`;
+}
+
+function renderList() {
+  const ol = $('#zone-list');
+  if (!ol) return;
+  $('#list-summary').textContent = data.zones.length ? `${L('matchCount', { n: data.matched })} · ${filterDescription()}` : emptyMessage();
+  ol.replaceChildren(...data.zones.map((f, i) => {
+    const p = f.properties;
+    const id = String(f.id);
+    const btn = el('button', { type: 'button', class: 'zone-row' + (id === state.zone ? ' selected' : ''), 'data-id': id, 'aria-current': id === state.zone ? 'true' : null },
+      el('span', { class: 'rank', text: String(i + 1) }),
+      el('i', { class: 'swatch', style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }),
+      el('span', { class: 'zname', text: nameOf(p) }),
+      el('span', { class: 'zrev', text: p.revenue_yi != null ? `${p.bound === 'lower' ? '≥' : p.bound === 'upper' ? '≤' : ''}${fmtYi(p.revenue_yi)}${p.revenue_year ? ` (${p.revenue_year})` : ''}` : L('noData') }));
+    btn.addEventListener('click', () => select(id));
+    btn.addEventListener('mouseenter', () => probe.setHover?.(id));
+    btn.addEventListener('mouseleave', () => probe.setHover?.(null));
+    btn.addEventListener('focus', () => probe.setHover?.(id));
+    btn.addEventListener('blur', () => probe.setHover?.(null));
+    return el('li', {}, btn);
+  }));
+}
+
+function renderStats() {
+  const box = $('#stats');
+  if (!box) return;
+  const cs = data.statsClusters ?? [];
+  const max = Math.max(1, ...cs.map((s) => s.zones ?? 0));
+  const clusterRows = cs.map((s, i) => {
+    const c = data.clusters.find((x) => x.id === s.cluster_id) ?? s;
+    const idx = data.clusters.indexOf(c);
+    return el('div', { class: 'bar-row' },
+      el('span', { class: 'bar-label', text: nameOf(c) || s.cluster_id }),
+      el('span', { class: 'bar', style: `width:${(100 * (s.zones ?? 0)) / max}%;background:${styles.CLUSTER_PALETTE[(idx >= 0 ? idx : i) % styles.CLUSTER_PALETTE.length]}` }),
+      el('span', { class: 'bar-value', text: `${s.zones ?? 0} ${L('statsZones')}${s.revenue_yi ? ` · ${s.revenue_bound === 'lower' ? '≥' : ''}${fmtYi(s.revenue_yi)}${s.revenue_year ? ` (${s.revenue_year})` : ''}` : ''}` }),
+      s.measure ? el('span', { class: 'bar-note', text: L('statsComparable', { m: s.measure, n: s.revenue_n ?? 0 }) }) : null);
+  });
+  const ts = data.statsTiers ?? [];
+  const tierRows = ts.map((s) => {
+    const tier = s.tier ?? {};
+    const label = state.lang === 'en' ? (TIERS.find((x) => x.id === tier.id)?.en ?? tier.label_en) : tier.label ?? TIERS.find((x) => x.id === tier.id)?.zh;
+    let target = null;
+    if (tier.target) {
+      const atLeast = s.at_or_above ?? ts.filter((o) => o.tier?.min_yi != null && tier.min_yi != null && o.tier.id !== 'no_data' && o.tier.min_yi >= tier.min_yi).reduce((n, o) => n + (o.zones ?? 0), 0);
+      target = el('span', { class: 'target' + (atLeast >= tier.target ? ' met' : ''), text: L('tierCumulative', { n: atLeast, x: tier.min_yi, t: tier.target }) });
+    }
+    return el('tr', {}, el('td', {}, el('i', { class: 'swatch', style: `background:${styles.TIER_COLORS[tier.id] ?? styles.OTHER}` }), ` ${label ?? tier.id}`),
+      el('td', { class: 'num', text: String(s.zones ?? 0) }), el('td', {}, target));
+  });
+  box.replaceChildren(
+    el('h2', { text: L('statsClusters') + (data.statsFromAPI.clusters ? '' : ' ' + L('statsClient')) }),
+    el('p', { class: 'muted', text: filterDescription() }),
+    el('div', { class: 'bars' }, clusterRows),
+    el('h2', { text: L('statsTiers') + (data.statsFromAPI.tiers ? '' : ' ' + L('statsClient')) }),
+    el('table', { class: 'tiers' }, el('tbody', {}, tierRows)),
+    plannedScale(),
+  );
+}
+
+// plannedScale lists the plans' scale classes (千亿级, 3000亿级 …) of
+// recognised clusters, apart from reported revenue: they are targets.
+function plannedScale() {
+  const list = (data.recognised ?? []).filter((c) => !state.city || (c.cities ?? []).includes(state.city));
+  if (!list.length) return null;
+  return el('details', { class: 'planned' }, el('summary', { text: `${L('planned')} (${list.length})` }),
+    el('p', { class: 'muted', text: L('plannedNote') }),
+    el('ul', {}, list.map((c) => el('li', {}, el('strong', { text: c.scale_class }), ` ${nameOf(c)} `,
+      el('span', { class: 'muted', text: (c.cities ?? []).map(cityName).join('、') }),
+      c.source ? el('div', { class: 'src', text: c.source }) : null))));
+}
+
+function cityName(code) { return nameOf(data.cities.find((c) => c.code === code)) || code || ''; }
+function countyName(code) { return nameOf(data.counties.find((c) => c.code === code)) || code || ''; }
+
+function renderCard() {
+  const card = $('#card');
+  if (!card) return;
+  const f = state.zone ? findZone(state.zone) : null;
+  if (!f) { card.hidden = true; card.replaceChildren(); return; }
+  const p = f.properties;
+  const dl = el('dl');
+  const row = (k, ...v) => dl.append(el('dt', { text: L(k) }), el('dd', {}, ...v));
+  row('level', state.lang === 'en' ? p.level_en || p.level || '' : p.level || '');
+  row('cityCounty', [cityName(p.city_code), p.county_code ? countyName(p.county_code) : ''].filter(Boolean).join(' · '));
+  row('lead', (p.lead_industries ?? []).join(state.lang === 'en' ? ', ' : '、') || L('unknown'));
+  const links = p.cluster_links ?? (p.clusters ?? []).map((id) => ({ cluster_id: id }));
+  row('clusterLinks', links.length ? el('ul', { class: 'plain' }, links.map((l) => {
+    const c = data.clusters.find((x) => x.id === l.cluster_id);
+    return el('li', {}, `${nameOf(c) || l.cluster_id} `, el('span', { class: 'muted small', text: `(${L(l.derived ? 'derived' : 'sourced')}${l.source ? ': ' + l.source : ''})` }));
+  })) : L('none'));
+  row('area', p.approved_area_ha != null ? `${p.approved_area_ha.toLocaleString()} ${L('ha')}` : L('unknown'));
+  row('geomQuality', L(p.geom_quality === 'approximate' ? 'approximate' : 'official') + (p.geom_quality === 'approximate' ? ` — ${L('approxOutline')}` : ''));
+  if (p.point_quality) row('pointQuality', p.point_quality);
+  const recs = p.revenue ?? [];
+  const rev = recs.length ? el('table', { class: 'rev' },
+    el('thead', {}, el('tr', {}, ['year', 'yi', 'measure', 'bound', 'period'].map((k) => el('th', { text: k === 'year' ? L('year') : L(k) })))),
+    el('tbody', {}, recs.map((r) => el('tr', {},
+      el('td', { text: String(r.year) }),
+      el('td', { class: 'num', text: `${r.bound === 'lower' ? '≥' : r.bound === 'upper' ? '≤' : ''}${r.revenue_yi}` }),
+      el('td', { text: r.measure ?? '' }),
+      el('td', { text: L(r.bound ?? 'exact') }),
+      el('td', { text: !r.period || r.period === 'full_year' ? L('fullYear') : r.period }),
+    )))) : el('p', { text: L('noRevenue') });
+  const srcs = [p.source, ...recs.map((r) => r.source)].filter(Boolean);
+  card.replaceChildren(
+    el('header', {}, el('h2', { id: 'card-title', text: nameOf(p) }),
+      el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => select('') })),
+    state.lang === 'en' ? el('p', { class: 'muted', lang: 'zh-CN', text: p.name }) : (p.name_en ? el('p', { class: 'muted', lang: 'en', text: p.name_en }) : null),
+    dl,
+    el('h3', { text: L('revenueByYear') }), rev,
+    el('h3', { text: L('sources') }), el('ul', { class: 'sources' }, [...new Set(srcs)].map((s) => el('li', { text: s }))),
+  );
+  card.hidden = false;
+}
+
+function renderLegend() {
+  const box = $('#legend');
+  if (!box) return;
+  if (mode === 'embed' && (embedQ.get('legend') === '0' || embedQ.get('plain') === '1')) { box.hidden = true; return; }
+  const items = [];
+  const sw = (color, label, cls = '') => el('li', {}, el('i', { class: 'swatch ' + cls, style: `background:${color}` }), ` ${label}`);
+  if (state.layers.includes('zones')) {
+    if (state.color === 'cluster') {
+      data.clusters.forEach((c, i) => items.push(sw(styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length], nameOf(c))));
+      items.push(sw(styles.OTHER, L('otherCluster')));
+    } else {
+      for (const x of TIERS) items.push(sw(styles.TIER_COLORS[x.id], x.id === 'no_data' ? L('noData') : x[state.lang]));
+    }
+    items.push(el('li', {}, el('i', { class: 'ring' }), ` ${L('lowerBound')}`));
+    items.push(el('li', {}, el('i', { class: 'outline official' }), ` ${L('officialOutline')}`));
+    items.push(el('li', {}, el('i', { class: 'outline approx' }), ` ${L('approxOutline')}`));
+  }
+  data.regions.forEach((r, i) => { if (state.overlay.includes(r.id)) items.push(sw(styles.REGION_PALETTE[i % styles.REGION_PALETTE.length], nameOf(r), 'region')); });
+  if (state.dist) {
+    const c = data.clusters.find((x) => x.id === state.dist);
+    const max = Math.max(0, ...Object.values(data.counts));
+    items.push(el('li', { class: 'legend-head', text: L('distLegend', { c: nameOf(c) || state.dist }) }));
+    if (max > 0) {
+      const steps = [...new Set([1, Math.ceil(max / 4), Math.ceil(max / 2), Math.ceil((3 * max) / 4), max])].filter((n) => n > 0);
+      for (const n of steps) items.push(sw(styles.rampColor(n / max), String(n)));
+    } else items.push(el('li', { text: '0' }));
+  }
+  box.hidden = false;
+  if (mode === 'embed') { box.replaceChildren(el('h2', { text: L('legend') }), el('ul', {}, items)); return; }
+  // Collapsible so it never hides the map on a phone; starts closed there.
+  const wasOpen = box.querySelector('details')?.open ?? window.innerWidth > 760;
+  box.replaceChildren(el('details', { open: wasOpen }, el('summary', { text: L('legend') }), el('ul', {}, items)));
+}
+
+function writeURL() {
+  if (mode !== 'app') return;
+  const qs = urlstate.serialize(state);
+  const url = location.pathname + (qs ? '?' + qs : '');
+  if (url !== location.pathname + location.search) history.replaceState(null, '', url);
+}
+
+// ---------- search ----------
+function setupSearch() {
+  const input = $('#search');
+  const list = $('#search-results');
+  let results = [];
+  let active = -1;
+  const norm = (s) => (s ?? '').toLowerCase().replace(/[\s\-'’]/g, '');
+  const run = () => {
+    const q = norm(input.value);
+    if (!q) { close(); return; }
+    const hit = (o) => norm(o.name).includes(q) || norm(o.name_en).includes(q);
+    results = [
+      ...data.allZones.filter((f) => hit(f.properties)).map((f) => ({ kind: 'zoneKind', id: String(f.id), o: f.properties, f })),
+      ...data.cities.filter(hit).map((c) => ({ kind: 'cityKind', id: c.code, o: c })),
+      ...data.counties.filter(hit).map((c) => ({ kind: 'county', id: c.code, o: c })),
+    ].slice(0, 12);
+    active = results.length ? 0 : -1;
+    draw();
+  };
+  const draw = () => {
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    list.replaceChildren(...(results.length ? results.map((r, i) => el('li', {
+      role: 'option', id: `sr-${i}`, 'aria-selected': String(i === active), class: i === active ? 'active' : '',
+      onmousedown: (e) => { e.preventDefault(); choose(i); },
+    }, el('span', { text: nameOf(r.o) }), el('span', { class: 'muted', text: ` ${L(r.kind)}` }))) : [el('li', { class: 'muted', text: L('searchNone') })]));
+    if (active >= 0) input.setAttribute('aria-activedescendant', `sr-${active}`);
+  };
+  const close = () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); };
+  const choose = (i) => {
+    const r = results[i];
+    if (!r) return;
+    close();
+    input.value = nameOf(r.o);
+    if (r.kind === 'zoneKind') {
+      if (!data.zones.some((f) => String(f.id) === r.id)) { Object.assign(state, { cluster: [], chain: [], region: '', city: '', tier: [], min_revenue: '' }); buildFilters(); refresh().then(() => select(r.id)); }
+      else select(r.id);
+    } else if (r.o.point) {
+      map.flyTo({ center: r.o.point, zoom: r.kind === 'county' ? 9.5 : 8.3, duration: 600 });
+    }
+  };
+  input.addEventListener('input', run);
+  input.addEventListener('focus', () => { if (input.value) run(); });
+  input.addEventListener('blur', close);
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (!results.length) return;
+      active = (active + (e.key === 'ArrowDown' ? 1 : results.length - 1)) % results.length;
+      draw();
+    } else if (e.key === 'Enter') { e.preventDefault(); choose(Math.max(0, active)); } else if (e.key === 'Escape') close();
+  });
+}
+
+// ---------- embed dialog ----------
+function embedQuery(extra) {
+  const q = new URLSearchParams(urlstate.serialize(state, { withPanel: false }));
+  q.delete('zone');
+  for (const [k, v] of Object.entries(extra)) if (v !== '' && v != null) q.set(k, v);
+  return q;
+}
+
+function openEmbed() {
+  const dlg = $('#embed-dialog');
+  const title = el('input', { id: 'e-title', type: 'text', value: `${L('title')} · ${filterDescription()}` });
+  const legend = el('input', { id: 'e-legend', type: 'checkbox', checked: true });
+  const plain = el('input', { id: 'e-plain', type: 'checkbox' });
+  const w = el('input', { id: 'e-w', type: 'number', min: '200', max: '4096', value: '1200' });
+  const h = el('input', { id: 'e-h', type: 'number', min: '200', max: '4096', value: '800' });
+  const snippet = el('textarea', { id: 'e-snippet', rows: '4', readonly: true });
+  const png = el('input', { id: 'e-png', type: 'text', readonly: true });
+  const svg = el('input', { id: 'e-svg', type: 'text', readonly: true });
+  const update = () => {
+    const common = { title: plain.checked ? '' : title.value, legend: legend.checked && !plain.checked ? '1' : '0', plain: plain.checked ? '1' : '', lang: state.lang };
+    const eq = embedQuery(common);
+    const src = `${location.origin}/embed?${eq}`;
+    snippet.value = `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title.value)}" style="width:100%;border:0" height="520" loading="lazy"></iframe>\n<script src="${location.origin}/embed.js" async></script>`;
+    const sq = embedQuery({ ...common, width: w.value, height: h.value });
+    if (!state.layers.length) sq.delete('layers');
+    png.value = `${location.origin}/static/map.png?${sq}`;
+    svg.value = `${location.origin}/static/map.svg?${sq}`;
+  };
+  for (const i of [title, legend, plain, w, h]) i.addEventListener('input', update);
+  const copyBtn = (target) => el('button', { type: 'button', text: L('copy'), onclick: async (e) => {
+    target.select();
+    try { await navigator.clipboard.writeText(target.value); } catch { document.execCommand?.('copy'); }
+    e.target.textContent = L('copied');
+  } });
+  dlg.replaceChildren(el('form', { method: 'dialog', class: 'embed-form' },
+    el('header', {}, el('h2', { id: 'embed-title', text: L('embedTitle') }), el('button', { class: 'icon-btn close', value: 'close', 'aria-label': L('close'), text: '×' })),
+    field(L('embedMapTitle'), 'e-title', title),
+    el('label', { class: 'check', for: 'e-legend' }, legend, L('embedLegend')),
+    el('label', { class: 'check', for: 'e-plain' }, plain, L('embedPlain')),
+    field(L('iframeSnippet'), 'e-snippet', snippet, copyBtn(snippet)),
+    el('div', { class: 'row' }, field(L('widthPx'), 'e-w', w), field(L('heightPx'), 'e-h', h)),
+    field(L('staticPng'), 'e-png', png, copyBtn(png), el('a', { href: '#', target: '_blank', rel: 'noopener', text: L('open'), onclick: (e) => { e.currentTarget.href = png.value; } })),
+    field(L('staticSvg'), 'e-svg', svg, copyBtn(svg)),
+  ));
+  update();
+  dlg.showModal();
+}
+
+function escapeAttr(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+// ---------- embed page ----------
+function postHeight() {
+  if (mode !== 'embed' || window.parent === window) return;
+  const h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  window.parent.postMessage({ type: 'layoutmap:height', height: h }, '*');
+}
+if (mode === 'embed') {
+  const title = embedQ.get('title');
+  const plain = embedQ.get('plain') === '1';
+  if (title && !plain) { $('#embed-title').textContent = title; $('#embed-title').hidden = false; }
+  const src = $('#embed-source');
+  if (plain) src.hidden = true;
+  else {
+    src.append(L('attribution') + ' ', el('a', { href: '/?' + new URLSearchParams(location.search).toString(), target: '_blank', rel: 'noopener', text: '↗' }));
+  }
+  new ResizeObserver(() => postHeight()).observe(document.body);
+  window.addEventListener('load', postHeight);
+}
+
+// ---------- helpers ----------
+function setStatus(msg, empty = false) {
+  const s = $('#status');
+  if (!s) return;
+  s.textContent = msg;
+  s.hidden = !msg;
+  s.classList.toggle('empty', empty);
+}
+
+function showError(err) {
+  console.error(err);
+  setStatus(L('apiError', { e: err?.message ?? String(err) }), true);
+  probe.idle = true;
+  probe.failed = String(err?.message ?? err);
+}
+
+function eachCoord(g, fn) {
+  if (!g) return;
+  const walk = (c) => (typeof c[0] === 'number' ? fn(c) : c.forEach(walk));
+  if (g.type === 'GeometryCollection') g.geometries.forEach((x) => eachCoord(x, fn));
+  else walk(g.coordinates);
+}
+
+function bboxOf(g) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  eachCoord(g, ([x, y]) => { b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y); });
+  return Number.isFinite(b[0]) ? b : null;
+}
+
+function centreOf(g) {
+  if (g.type === 'Point') return g.coordinates;
+  const b = bboxOf(g);
+  return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+}

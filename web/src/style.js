@@ -1,0 +1,152 @@
+// The MapLibre style of the web map, built in the browser from the server's
+// TileJSON so the app controls colouring, overlays and filters. It has no
+// `glyphs` and no sprite: labels are drawn locally by MapLibre (≥ 5.11) with
+// the Noto Sans SC subsets declared in `font-faces`, served by layoutmap.
+
+/* global __FONT_FACES__ */
+export const FONT = 'Noto Sans SC';
+
+export const TIER_COLORS = {
+  t5000: '#99000d', t1000: '#e0452b', t500: '#f98e52', t100: '#fdc48a', t0: '#fbe7c6', no_data: '#c8c8c8',
+};
+export const CLUSTER_PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
+// Regions avoid the purples of the distribution ramp so both can be shown.
+export const REGION_PALETTE = ['#2b8cbe', '#e6a100', '#d7301f', '#238b45', '#e7298a', '#525252', '#a6761d', '#1b9e77'];
+export const OTHER = '#7f7f7f';
+
+// hasCluster matches a zone whose tile property `clusters` lists id, whether
+// the list is written "a,b" or "|a|b|".
+export function hasCluster(id) {
+  const list = ['coalesce', ['get', 'clusters'], ''];
+  return ['any', ['in', `|${id}|`, list], ['in', `,${id},`, ['concat', ',', list, ',']]];
+}
+
+export function zoneColor(state, clusters) {
+  if (state.color === 'cluster' && clusters.length) {
+    const expr = ['case'];
+    clusters.forEach((c, i) => expr.push(hasCluster(c.id), CLUSTER_PALETTE[i % CLUSTER_PALETTE.length]));
+    expr.push(OTHER);
+    return expr;
+  }
+  const m = ['match', ['coalesce', ['get', 'tier'], 'no_data']];
+  for (const [id, col] of Object.entries(TIER_COLORS)) if (id !== 'no_data') m.push(id, col);
+  m.push(TIER_COLORS.no_data);
+  return m;
+}
+
+export function labelText(lang) {
+  return lang === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
+}
+
+// distColor colours cities by their number of zones of the selected cluster.
+export function distColor(counts) {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  if (!entries.length) return 'rgba(0,0,0,0)';
+  const max = Math.max(...entries.map(([, n]) => n));
+  const m = ['match', ['get', 'code']];
+  for (const [code, n] of entries) m.push(code, rampColor(n / max));
+  m.push('rgba(0,0,0,0)');
+  return m;
+}
+
+export function rampColor(f) {
+  // light to dark purple, 4 steps so adjacent counts stay distinguishable
+  const ramp = ['#e3e1f0', '#bcbddc', '#807dba', '#54278f'];
+  return ramp[Math.min(ramp.length - 1, Math.floor(f * ramp.length - 1e-9))];
+}
+
+// build returns the style. tileURL is the tile template with the filter
+// query already appended; zonePoints is a GeoJSON FeatureCollection of the
+// filtered zones' points (from the items API) so zones stay visible at
+// province zoom where their outlines are a pixel wide.
+export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts }) {
+  const vis = (on) => (on ? 'visible' : 'none');
+  const show = new Set(state.layers);
+  const overlay = regions.filter((r) => state.overlay.includes(r.id)).map((r) => r.id);
+  const regionColor = ['match', ['get', 'id']];
+  regions.forEach((r, i) => regionColor.push(r.id, REGION_PALETTE[i % REGION_PALETTE.length]));
+  regionColor.push(OTHER);
+  const color = zoneColor(state, clusters);
+  const text = labelText(state.lang);
+  const src = { type: 'vector', tiles: [tileURL], minzoom, maxzoom };
+  if (bounds) src.bounds = bounds;
+  return {
+    version: 8,
+    name: 'layoutmap web',
+    'font-faces': { [FONT]: __FONT_FACES__ },
+    sources: {
+      layout: src,
+      zonepoints: { type: 'geojson', data: zonePoints, promoteId: 'id' },
+    },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#eef2f5' } },
+      { id: 'province-fill', type: 'fill', source: 'layout', 'source-layer': 'province', paint: { 'fill-color': '#fbfbf8' } },
+      { id: 'dist-fill', type: 'fill', source: 'layout', 'source-layer': 'cities', layout: { visibility: vis(!!state.dist) },
+        paint: { 'fill-color': distColor(counts), 'fill-opacity': 0.75 } },
+      { id: 'regions-fill', type: 'fill', source: 'layout', 'source-layer': 'regions',
+        filter: ['in', ['get', 'id'], ['literal', overlay]],
+        paint: { 'fill-color': regionColor, 'fill-opacity': 0.16 } },
+      { id: 'counties-line', type: 'line', source: 'layout', 'source-layer': 'counties', layout: { visibility: vis(show.has('counties')) },
+        paint: { 'line-color': '#b7bcc2', 'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.4, 11, 1.2], 'line-dasharray': [3, 2] } },
+      { id: 'cities-line', type: 'line', source: 'layout', 'source-layer': 'cities', layout: { visibility: vis(show.has('boundaries')), 'line-join': 'round' },
+        paint: { 'line-color': '#7d8790', 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.7, 10, 2] } },
+      { id: 'regions-line', type: 'line', source: 'layout', 'source-layer': 'regions',
+        filter: ['in', ['get', 'id'], ['literal', overlay]], layout: { 'line-join': 'round' },
+        paint: { 'line-color': regionColor, 'line-width': 3, 'line-opacity': 0.85 } },
+      { id: 'province-line', type: 'line', source: 'layout', 'source-layer': 'province', layout: { visibility: vis(show.has('boundaries')), 'line-join': 'round' },
+        paint: { 'line-color': '#37424d', 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 1.4, 10, 3] } },
+      // Zone outlines: official ones solid, approximate ones (a circle of the
+      // approved area) paler and dashed, as the legend says.
+      { id: 'zones-fill', type: 'fill', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
+        paint: { 'fill-color': color, 'fill-opacity': ['case', ['==', ['get', 'geom_quality'], 'approximate'], 0.38, 0.75] } },
+      { id: 'zones-line-official', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
+        filter: ['!=', ['get', 'geom_quality'], 'approximate'],
+        paint: { 'line-color': '#40240f', 'line-width': 1.2 } },
+      { id: 'zones-line-approx', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
+        filter: ['==', ['get', 'geom_quality'], 'approximate'],
+        paint: { 'line-color': '#40240f', 'line-width': 1, 'line-dasharray': [2, 2], 'line-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 9, 0.8] } },
+      { id: 'zones-selected', type: 'line', source: 'layout', 'source-layer': 'zones',
+        filter: ['==', ['get', 'id'], state.zone || '\u0000'], paint: { 'line-color': '#0050d0', 'line-width': 3 } },
+      // Zone points: visible at low zoom, fading out once outlines are large enough.
+      { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
+        filter: ['==', ['get', 'bound'], 'lower'],
+        // The lower-bound ring stays at every zoom, also over outlines.
+        paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#222',
+          'circle-stroke-width': 1.2 } },
+      { id: 'zonepoints', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
+        paint: {
+          'circle-radius': radius(),
+          'circle-color': color,
+          'circle-stroke-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#0050d0', ['==', ['get', 'id'], state.zone || '\u0000'], '#0050d0', '#ffffff'],
+          'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, 1],
+          'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
+        } },
+      { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
+        layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
+        paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+      { id: 'labels-zone', type: 'symbol', source: 'layout', 'source-layer': 'labels', minzoom: 8, filter: ['==', ['get', 'kind'], 'zone'],
+        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
+          'text-max-width': 9, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
+        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+      { id: 'labels-city', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'city'],
+        layout: { visibility: vis(show.has('labels')), 'text-field': state.dist ? distLabel(text, counts) : text, 'text-font': [FONT],
+          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8 },
+        paint: { 'text-color': '#1d2a35', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 } },
+    ],
+  };
+}
+
+function radius() {
+  return ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'revenue_yi'], 0]], 0, 3.5, 71, 14];
+}
+function fade() {
+  return ['interpolate', ['linear'], ['zoom'], 9.5, 1, 11, 0.15];
+}
+function distLabel(text, counts) {
+  const m = ['match', ['get', 'id']];
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  if (!entries.length) return text;
+  for (const [code, n] of entries) m.push(code, ` ${n}`);
+  m.push('');
+  return ['concat', text, m];
+}

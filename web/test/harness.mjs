@@ -1,0 +1,138 @@
+// Test harness: builds the real layoutmap binary, starts it on a free
+// loopback port with the embedded dataset, and drives Debian's Chromium
+// through playwright-core (flags from the project's webmap-offline notes).
+// Nothing here is mocked: the page talks to the real server.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// The repository root; LAYOUTMAP_REPO lets a developer point at another checkout.
+export const repo = resolve(process.env.LAYOUTMAP_REPO || join(here, '..', '..'));
+export const artifacts = join(repo, 'test-artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+export function chromiumPath() {
+  const p = process.env.CHROMIUM || '/usr/bin/chromium';
+  // Fail, never skip: a missing browser must turn the run red.
+  if (!existsSync(p)) throw new Error(`chromium not found at ${p}; install it (scripts/deps.sh) or set CHROMIUM`);
+  return p;
+}
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+// startServer builds ./cmd/layoutmap into a temp dir and serves it on a
+// free port; it resolves when /healthz answers.
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'layoutmap-web-test-'));
+  const bin = join(dir, 'layoutmap');
+  if (!existsSync(join(repo, 'web', 'dist', 'index.html'))) {
+    throw new Error('web/dist is not built; run scripts/web.sh (make build) first');
+  }
+  execFileSync('go', ['build', '-o', bin, './cmd/layoutmap'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  const port = await freePort();
+  const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  let exited = null;
+  proc.on('exit', (code) => { exited = code; });
+  for (let i = 0; i < 300; i++) {
+    if (exited !== null) throw new Error(`layoutmap exited with ${exited} before serving`);
+    try {
+      const r = await fetch(base + '/healthz');
+      if (r.ok) break;
+    } catch { /* not yet listening */ }
+    await new Promise((r) => setTimeout(r, 100));
+    if (i === 299) throw new Error('layoutmap did not answer /healthz within 30 s');
+  }
+  // Until the statistics endpoints exist the app falls back to computing
+  // statistics from the list; Chromium then logs their 404s as console
+  // errors, which the tests accept only for those URLs and only while the
+  // server really lacks them.
+  const statsMissing = (await fetch(base + '/api/v1/stats/tiers')).status === 404;
+  return {
+    base,
+    port,
+    statsMissing,
+    async stop() {
+      if (exited === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => proc.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+// openPage opens url in a fresh context and records console errors, page
+// errors and every request whose origin is not in allowedOrigins (those
+// are aborted, so a leak cannot succeed silently either).
+export async function openPage(browser, url, { allowedOrigins, viewport = { width: 1280, height: 800 }, statsMissing = false } = {}) {
+  const context = await browser.newContext({ viewport });
+  const errors = [];
+  const outside = [];
+  const requests = [];
+  const allowed = new Set(allowedOrigins ?? [new URL(url).origin]);
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith('data:') || u.startsWith('blob:')) return route.continue();
+    if (!allowed.has(new URL(u).origin)) { outside.push(u); return route.abort('blockedbyclient'); }
+    return route.continue();
+  });
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error' && !tolerated(m, statsMissing)) errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push('worker: ' + m.text()); }));
+  await page.goto(url);
+  await waitIdle(page);
+  return { context, page, errors, outside, requests };
+}
+
+export function tolerated(msg, statsMissing) {
+  return statsMissing && /status of 404/.test(msg.text()) && /\/api\/v1\/stats\//.test(msg.location()?.url ?? '');
+}
+
+export async function waitIdle(page, frame) {
+  const target = frame ?? page;
+  await target.waitForFunction(() => window.__layoutmap?.idle === true, null, { timeout: 30000 });
+  const failed = await target.evaluate(() => window.__layoutmap.failed ?? null);
+  if (failed) throw new Error('page reported: ' + failed);
+}
+
+// waitChange waits for the page to leave and re-enter idle after act().
+export async function act(page, fn) {
+  await page.evaluate(() => { window.__layoutmap.idle = false; });
+  await fn();
+  await waitIdle(page);
+}
+
+export function ensureArtifacts() {
+  mkdirSync(artifacts, { recursive: true });
+  return artifacts;
+}
+
+export async function apiZones(base, params) {
+  const q = new URLSearchParams({ ...params, limit: '1000' });
+  const r = await fetch(`${base}/api/v1/collections/zones/items?${q}`);
+  if (!r.ok) throw new Error(`items ${q}: HTTP ${r.status}`);
+  return r.json();
+}

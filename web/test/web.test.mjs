@@ -1,0 +1,354 @@
+// End-to-end tests of the web map in real headless Chromium against the
+// real layoutmap binary and its embedded dataset.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launch, openPage, tolerated, waitIdle, act, apiZones, ensureArtifacts, freePort, repo } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const open = (url, opts = {}) => openPage(browser, url, { statsMissing: server.statsMissing, ...opts });
+
+const clean = (r) => {
+  assert.deepEqual(r.errors, [], 'console errors');
+  assert.deepEqual(r.outside, [], 'requests leaving the server origin');
+};
+
+// renderedZoneIDs asks MapLibre which zones it drew, from the vector tiles
+// (zones-fill) and from the list-driven points (zonepoints).
+async function renderedZoneIDs(page, layer) {
+  return page.evaluate((layer) => {
+    const map = window.__layoutmap.map;
+    const ids = new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f) => String(f.properties.id)));
+    return [...ids].sort();
+  }, layer);
+}
+
+test('default view renders Henan with zones, offline, without errors', async () => {
+  const r = await open(server.base + '/');
+  try {
+    clean(r);
+    const { page } = r;
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    // Every request went to the server itself (tiles, fonts, worker, API).
+    for (const u of r.requests) assert.ok(u.startsWith(server.base) || u.startsWith('data:') || u.startsWith('blob:'), u);
+    assert.ok(r.requests.some((u) => u.includes('/tiles/')), 'tiles were fetched');
+    assert.ok(r.requests.some((u) => u.includes('/fonts/') && u.endsWith('.woff2')), 'CJK font subsets came from the server');
+    // Canvas not blank: many distinct colours in the WebGL canvas.
+    const colours = await page.evaluate(() => {
+      const src = window.__layoutmap.map.getCanvas();
+      const c = document.createElement('canvas');
+      c.width = 200; c.height = 150;
+      const g = c.getContext('2d');
+      g.drawImage(src, 0, 0, 200, 150);
+      const d = g.getImageData(0, 0, 200, 150).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4) seen.add(`${d[i] >> 3},${d[i + 1] >> 3},${d[i + 2] >> 3}`);
+      return seen.size;
+    });
+    assert.ok(colours > 20, `canvas has only ${colours} colour buckets`);
+    const zones = await renderedZoneIDs(page, 'zones-fill');
+    const all = await apiZones(server.base, {});
+    const withGeom = all.features.filter((f) => f.geometry).map((f) => String(f.id)).sort();
+    assert.deepEqual(zones, withGeom, 'every zone with an outline is drawn by default');
+    const labels = await page.evaluate(() => window.__layoutmap.map.queryRenderedFeatures({ layers: ['labels-city'] }).map((f) => f.properties.name));
+    assert.ok(labels.includes('郑州市'), `city labels drawn: ${labels.join(' ')}`);
+    const dir = ensureArtifacts();
+    await page.screenshot({ path: join(dir, 'default.png') });
+    if (process.env.UPDATE_SCREENSHOT === '1') {
+      mkdirSync(join(repo, 'docs'), { recursive: true });
+      copyFileSync(join(dir, 'default.png'), join(repo, 'docs', 'screenshot.png'));
+    }
+  } finally {
+    await r.context.close();
+  }
+});
+
+for (const [year, min] of [['2023', '1000'], ['2023', '5000'], ['', '500']]) {
+  test(`threshold ≥ ${min}亿 ${year || 'latest'}: map, list and API agree`, async () => {
+    const params = { min_revenue: min, ...(year ? { year } : {}) };
+    const api = await apiZones(server.base, params);
+    const want = api.features.filter((f) => f.geometry).map((f) => String(f.id)).sort();
+    assert.ok(want.length > 0, 'the dataset has zones over the threshold');
+    const r = await open(`${server.base}/?${new URLSearchParams(params)}&panel=list`);
+    try {
+      clean(r);
+      assert.deepEqual(await renderedZoneIDs(r.page, 'zones-fill'), want, 'zones drawn from tiles');
+      assert.deepEqual(await renderedZoneIDs(r.page, 'zonepoints'), want, 'zone points drawn');
+      const rows = await r.page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id));
+      assert.deepEqual([...rows].sort(), api.features.map((f) => String(f.id)).sort(), 'ranked list');
+      // Ranked by revenue descending.
+      const revs = rows.map((id) => api.features.find((f) => String(f.id) === id).properties.revenue_yi ?? -1);
+      for (let i = 1; i < revs.length; i++) assert.ok(revs[i - 1] >= revs[i], `rank order at ${i}: ${revs}`);
+    } finally {
+      await r.context.close();
+    }
+  });
+}
+
+test('empty filter says so', async () => {
+  const r = await open(`${server.base}/?year=2021&min_revenue=5000`);
+  try {
+    clean(r);
+    const status = await r.page.textContent('#status');
+    assert.match(status, /没有开发区符合.*5000亿.*2021年/);
+    assert.deepEqual(await renderedZoneIDs(r.page, 'zonepoints'), []);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('clicking a list row opens its card, selection and state survive a reload', async () => {
+  const r = await open(`${server.base}/?min_revenue=500&panel=list`);
+  try {
+    clean(r);
+    const { page } = r;
+    const row = page.locator('.zone-row').nth(1);
+    const id = await row.getAttribute('data-id');
+    const zone = (await (await fetch(`${server.base}/api/v1/collections/zones/items/${encodeURIComponent(id)}`)).json());
+    await act(page, () => row.click());
+    assert.equal(await page.textContent('#card-title'), zone.properties.name);
+    assert.equal(await page.getAttribute(`.zone-row[data-id="${id}"]`, 'aria-current'), 'true');
+    const cardText = await page.textContent('#card');
+    for (const s of [zone.properties.level, ...(zone.properties.lead_industries ?? [])]) assert.ok(cardText.includes(s), `card shows ${s}`);
+    assert.ok(cardText.includes('来源'), 'card lists sources');
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('zone'), id);
+    assert.equal(url.searchParams.get('min_revenue'), '500');
+    // Switch on the cluster colouring and an overlay, then reload the URL.
+    await page.click('#tab-layers');
+    await act(page, () => page.check('input[name=color][value=cluster]'));
+    const firstRegion = page.locator('#panel-layers input[id^=overlay-]').first();
+    await act(page, () => firstRegion.check());
+    const before = page.url();
+    const r2 = await open(before);
+    try {
+      clean(r2);
+      assert.equal(r2.page.url(), before, 'URL round-trips unchanged');
+      assert.equal(await r2.page.textContent('#card-title'), zone.properties.name);
+      assert.equal(await r2.page.isChecked('input[name=color][value=cluster]'), true);
+      assert.equal(await r2.page.isChecked('#panel-layers input[id^=overlay-] >> nth=0'), true);
+      const view = await r2.page.evaluate(() => { const m = window.__layoutmap.map; return [m.getCenter().lng, m.getCenter().lat, m.getZoom()]; });
+      const c = new URL(before).searchParams.get('center').split(',').map(Number);
+      assert.ok(Math.abs(view[0] - c[0]) < 1e-3 && Math.abs(view[1] - c[1]) < 1e-3, `centre ${view} vs ${c}`);
+    } finally {
+      await r2.context.close();
+    }
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('zh/en switch changes interface text and map labels', async () => {
+  const r = await open(`${server.base}/`);
+  try {
+    const { page } = r;
+    assert.equal(await page.textContent('#app-title'), '河南省开发区与产业集群布局图');
+    await act(page, () => page.click('#lang-toggle'));
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.textContent('#app-title'), 'Henan development zones and industry clusters');
+    assert.equal(await page.textContent('#tab-filters'), 'Filters');
+    assert.equal(new URL(page.url()).searchParams.get('lang'), 'en');
+    const labels = await page.evaluate(() => window.__layoutmap.map.queryRenderedFeatures({ layers: ['labels-city'] }).map((f) => String(f.properties.name_en ?? '')));
+    assert.ok(labels.length >= 5 && labels.every((l) => /^[A-Za-z][A-Za-z' -]+$/.test(l)), `English city labels: ${labels.join(', ')}`);
+    const field = await page.evaluate(() => JSON.stringify(window.__layoutmap.map.getLayoutProperty('labels-city', 'text-field')));
+    assert.ok(field.includes('name_en'), field);
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('search finds a zone by pinyin and flies to it', async () => {
+  const r = await open(`${server.base}/`);
+  try {
+    const { page } = r;
+    await page.fill('#search', 'luoyang');
+    await page.waitForSelector('#search-results li[role=option]');
+    const first = await page.textContent('#search-results li[role=option]');
+    assert.match(first, /洛阳/);
+    await act(page, () => page.keyboard.press('Enter'));
+    assert.match(await page.textContent('#card-title'), /洛阳/, 'the chosen zone opens');
+    // Counties are found by pinyin too and the map flies there.
+    await page.fill('#search', 'jinshui');
+    await page.waitForSelector('#search-results li[role=option]');
+    const county = page.locator('#search-results li[role=option]', { hasText: '金水区' }).filter({ hasText: '县区' });
+    assert.equal(await county.count(), 1, await page.textContent('#search-results'));
+    await county.click();
+    await page.waitForFunction(() => window.__layoutmap.map.getZoom() > 9 && !window.__layoutmap.map.isMoving());
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('phone width: map and panels usable, keyboard reaches the controls', async () => {
+  const r = await open(`${server.base}/`, { viewport: { width: 390, height: 780 } });
+  try {
+    clean(r);
+    const { page } = r;
+    assert.ok(await page.isVisible('#panel-toggle'));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+    await page.click('#panel-toggle');
+    assert.equal(await page.getAttribute('#panel-toggle', 'aria-expanded'), 'true');
+    // Tab order reaches the search box and the tabs.
+    const seen = new Set();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      seen.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName));
+    }
+    assert.ok(seen.has('search') && seen.has('tab-filters'), [...seen].join(' '));
+    await page.screenshot({ path: join(ensureArtifacts(), 'phone.png') });
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('embed page inside an iframe on another origin renders, resizes and stays on its origin', async () => {
+  const port = await freePort();
+  const parentOrigin = `http://localhost:${port}`;
+  const src = `${server.base}/embed?year=2023&min_revenue=1000&title=${encodeURIComponent('≥1000亿开发区')}&legend=1`;
+  const parent = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><body><p>report</p>
+<iframe id="f" src="${src}" style="width:800px;border:0" height="150"></iframe>
+<script src="${server.base}/embed.js"></script></body></html>`);
+  });
+  await new Promise((ok) => parent.listen(port, '127.0.0.1', ok));
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const outside = [];
+  const errors = [];
+  const frameRequests = [];
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin !== parentOrigin && u.origin !== server.base) { outside.push(u.href); return route.abort(); }
+    if (route.request().frame()?.parentFrame()) frameRequests.push(u.href);
+    return route.continue();
+  });
+  try {
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error' && !tolerated(m, server.statsMissing)) errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(parentOrigin + '/');
+    const frame = await (await page.waitForSelector('#f')).contentFrame();
+    await waitIdle(page, frame);
+    assert.equal(await frame.textContent('#embed-title'), '≥1000亿开发区');
+    assert.ok(await frame.isVisible('#legend'));
+    const zones = await frame.evaluate(() => [...new Set(window.__layoutmap.map.queryRenderedFeatures({ layers: ['zonepoints'] }).map((f) => f.properties.id))].sort());
+    const api = await apiZones(server.base, { year: '2023', min_revenue: '1000' });
+    assert.deepEqual(zones, api.features.filter((f) => f.geometry).map((f) => String(f.id)).sort());
+    await page.waitForFunction(() => document.getElementById('f').getBoundingClientRect().height > 300, null, { timeout: 10000 });
+    const [frameH, contentH] = [await page.evaluate(() => document.getElementById('f').getBoundingClientRect().height),
+      await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height))];
+    assert.ok(Math.abs(frameH - contentH) <= 2, `iframe ${frameH}px vs content ${contentH}px`);
+    assert.ok(frameRequests.length > 0 && frameRequests.every((u) => u.startsWith(server.base)), frameRequests.join('\n'));
+    assert.deepEqual(outside, []);
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: join(ensureArtifacts(), 'embed.png') });
+  } finally {
+    await context.close();
+    await new Promise((ok) => parent.close(ok));
+  }
+});
+
+test('statistics panel and cluster distribution follow the filter and the stats API', async () => {
+  const params = { min_revenue: '100' };
+  const q = new URLSearchParams(params);
+  const r = await open(`${server.base}/?${q}&panel=stats&dist=electronics`);
+  try {
+    clean(r);
+    const { page } = r;
+    const stats = await (await fetch(`${server.base}/api/v1/stats/clusters?${q}`)).json();
+    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers?${q}`)).json();
+    const text = await page.textContent('#stats');
+    assert.ok(!text.includes('由列表计算'), 'statistics come from the stats endpoints');
+    for (const c of stats.clusters) assert.ok(text.includes(`${c.name}`) && text.includes(`${c.zones} 开发区`), `cluster ${c.name}: ${c.zones}`);
+    const rows = await page.$$eval('table.tiers tr', (trs) => trs.map((tr) => Number(tr.querySelector('.num').textContent)));
+    assert.deepEqual(rows, tiers.tiers.map((t) => t.zones), 'zones per tier');
+    // Distribution: the cities coloured are exactly those with electronics zones.
+    const elec = stats.clusters.find((c) => c.cluster_id === 'electronics');
+    const want = (Array.isArray(elec.by_city) ? elec.by_city.map((c) => [c.city_code, c.zones]) : Object.entries(elec.by_city))
+      .filter(([, n]) => n > 0).map(([code]) => code).sort();
+    const got = await page.evaluate(() => {
+      const e = window.__layoutmap.map.getPaintProperty('dist-fill', 'fill-color');
+      const codes = [];
+      for (let i = 2; i < e.length - 1; i += 2) codes.push(e[i]);
+      return codes.sort();
+    });
+    assert.deepEqual(got, want);
+    assert.equal(await page.evaluate(() => window.__layoutmap.map.getLayoutProperty('dist-fill', 'visibility')), 'visible');
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('embed dialog gives an iframe snippet and static image URLs for the current view', async () => {
+  const r = await open(`${server.base}/?year=2023&min_revenue=1000&color=cluster`);
+  try {
+    const { page } = r;
+    await page.click('#embed-open');
+    await page.waitForSelector('#embed-dialog[open]');
+    const snippet = await page.inputValue('#e-snippet');
+    const src = new URL(/src="([^"]+)"/.exec(snippet)[1].replaceAll('&amp;', '&'));
+    assert.equal(src.origin + src.pathname, server.base + '/embed');
+    for (const [k, v] of [['year', '2023'], ['min_revenue', '1000'], ['color', 'cluster'], ['legend', '1']]) assert.equal(src.searchParams.get(k), v, k);
+    assert.ok(src.searchParams.get('title'), 'title');
+    assert.match(snippet, /<script src="[^"]+\/embed\.js" async><\/script>/);
+    const png = new URL(await page.inputValue('#e-png'));
+    assert.equal(png.pathname, '/static/map.png');
+    assert.equal(png.searchParams.get('min_revenue'), '1000');
+    // The image URL is valid for the static endpoint as it stands.
+    const res = await fetch(png);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    const svg = await fetch(await page.inputValue('#e-svg'));
+    assert.equal(svg.status, 200);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.getElementById('embed-dialog').open), false);
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('ticking a cluster and a region filters map, list and URL like the API', async () => {
+  const r = await open(`${server.base}/?panel=filters`);
+  try {
+    const { page } = r;
+    await act(page, () => page.check('#cluster-electronics'));
+    await act(page, () => page.selectOption('#f-region', 'centre'));
+    const api = await apiZones(server.base, { cluster: 'electronics', region: 'centre' });
+    assert.ok(api.numberMatched > 0);
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('cluster'), 'electronics');
+    assert.equal(url.searchParams.get('region'), 'centre');
+    assert.deepEqual(await renderedZoneIDs(page, 'zones-fill'), api.features.filter((f) => f.geometry).map((f) => String(f.id)).sort());
+    await page.click('#tab-list');
+    const rows = await page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id));
+    assert.equal(rows.length, api.numberMatched);
+    // Keyboard: Enter on a row opens the card, Escape closes it.
+    await page.focus('.zone-row');
+    await act(page, () => page.keyboard.press('Enter'));
+    assert.equal(await page.isVisible('#card'), true);
+    await act(page, () => page.keyboard.press('Escape'));
+    assert.equal(await page.isVisible('#card'), false);
+    assert.equal(new URL(page.url()).searchParams.get('zone'), null);
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
