@@ -156,6 +156,20 @@ func openAPIDoc(version string) obj {
 			Prefix + "/stats/tiers": op("statsTiers", "Zones per revenue tier",
 				"Zones per revenue tier for the filter, against the plan's targets (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025).",
 				filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "400"),
+			"/tiles/layout.json": op("tileJSON", "TileJSON 3.0 of the composite tileset",
+				"Tile URL template carrying the filter, layers cities, counties, zones, regions, labels; zoom 0–16.",
+				append(tileFilterParams(), langParam()), jsonResponse("TileJSON.", ContentTypeJSON), "400"),
+			"/tiles/{z}/{x}/{y}.mvt": op("tile", "Composite vector tile (MVT 2.1)",
+				"Layers cities, counties, zones, regions, labels for the filter. ETag and Cache-Control; If-None-Match gives 304; gzip when accepted.",
+				append([]obj{
+					param("z", "path", "Zoom 0–16.", obj{"type": "integer", "minimum": geo.MinZoom, "maximum": geo.MaxZoom}),
+					param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),
+					param("y", "path", "Tile row (XYZ scheme).", obj{"type": "integer", "minimum": 0}),
+				}, tileFilterParams()...),
+				obj{"description": "The tile.", "content": obj{"application/vnd.mapbox-vector-tile": obj{"schema": obj{"type": "string", "format": "binary"}}}}, "400"),
+			"/styles/layout.json": op("style", "MapLibre style of the web map",
+				"Style with no external resources, its source the filtered tileset.",
+				append(tileFilterParams(), langParam()), jsonResponse("MapLibre style.", ContentTypeJSON), "400"),
 			"/static/map.svg": staticOp("staticSVG", "image/svg+xml"),
 			"/static/map.png": staticOp("staticPNG", "image/png"),
 		},
@@ -210,4 +224,11 @@ func staticOp(id, ctype string) obj {
 	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title and attribution. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
 		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "400")
 	return o
+}
+
+// tileFilterParams is the filter contract without bbox: a tile is its own box.
+func tileFilterParams() []obj { return filterParams()[1:] }
+
+func langParam() obj {
+	return param("lang", "query", "Language of labels.", obj{"type": "string", "enum": []string{"zh", "en"}, "default": "zh"})
 }
