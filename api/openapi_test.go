@@ -6,13 +6,23 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/geo"
+	"layoutmap/tiles"
 )
 
 // TestOpenAPICoversRoutes checks that every GET route of the app is in the
 // OpenAPI document, and every documented path is a route, with each
 // path parameter declared.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	app := newApp(t, Config{})
+	st, err := NewStatic(StaticConfig{Store: testStoreFor(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tileRoutes := TileRoutes(TilesConfig{Tiles: tiles.New(testStoreFor(t), tiles.Config{}), Meta: tiles.Meta{Tiers: geo.DefaultTiers}})
+	app := newApp(t, Config{Extra: []func(*fiber.App){StatsRoutes(testStoreFor(t)), st.Register, tileRoutes}})
 	var doc struct {
 		OpenAPI string `json:"openapi"`
 		Paths   map[string]struct {
@@ -27,7 +37,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Errorf("openapi %q, want 3.0.x", doc.OpenAPI)
 	}
 	param := regexp.MustCompile(`:(\w+)`)
-	names := map[string]string{"coll": "collectionId", "id": "featureId"}
+	names := map[string]string{"coll": "collectionId", "id": "featureId", "z": "z", "x": "x", "y": "y"}
 	var routes []string
 	for _, r := range app.GetRoutes(true) {
 		if r.Method != "GET" {

@@ -3,6 +3,7 @@
 // a PostGIS database.
 //
 //	layoutmap [serve] [--addr 127.0.0.1:8080] [--database-url URL] [--log-level info] [--request-timeout 10s]
+//	                  [--cors-origins O] [--embed-origins O] [--font FILE] [--tile-cache-mb 256]
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...

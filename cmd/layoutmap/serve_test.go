@@ -57,6 +57,8 @@ func TestServe(t *testing.T) {
 		{"/api/v1/collections", "application/json", `"id":"zones"`},
 		{"/api/v1/collections/zones/items?limit=1", "application/geo+json", `"numberReturned":1`},
 		{"/nope", "application/problem+json", `"status":404`},
+		{"/api/v1/stats/tiers?year=2023", "application/json", `t5000`},
+		{"/static/map.svg?width=300&height=200", "image/svg+xml", `<svg`},
 	} {
 		res, err := client.Get("http://" + addr + tc.path)
 		if err != nil {
