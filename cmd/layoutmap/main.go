@@ -52,6 +52,14 @@ func main() {
 	}
 }
 
+// helpIsNoError treats -h as success: the flag package has printed the usage.
+func helpIsNoError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
 // run is main without the process: tests call it with their own context,
 // arguments, environment and writers. It returns when the command is done
 // or, for serve, when ctx is cancelled and the server has shut down.
@@ -74,9 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err := fmt.Fprintln(stdout, "layoutmap", version)
 		return err
 	case "migrate":
-		return runMigrate(ctx, args, getenv, stdout, stderr)
+		return helpIsNoError(runMigrate(ctx, args, getenv, stdout, stderr))
 	case "import":
-		return runImport(ctx, args, getenv, stdout, stderr)
+		return helpIsNoError(runImport(ctx, args, getenv, stdout, stderr))
 	case "help", "-h", "--help":
 		_, err := fmt.Fprint(stdout, usage)
 		return err

@@ -69,6 +69,12 @@ func TestRunCommands(t *testing.T) {
 	if err := run(ctx, []string{"serve", "-h"}, env(), &out, &out); err != nil || !strings.Contains(out.String(), "-database-url") {
 		t.Errorf("serve -h: %v, output %q; want usage naming -database-url", err, out.String())
 	}
+	for _, cmd := range []string{"migrate", "import"} {
+		out.Reset()
+		if err := run(ctx, []string{cmd, "-h"}, env(), &out, &out); err != nil || !strings.Contains(out.String(), "-database-url") {
+			t.Errorf("%s -h: %v, output %q; want usage naming -database-url", cmd, err, out.String())
+		}
+	}
 	for _, cmd := range []string{"migrate", "import", "frobnicate"} {
 		if err := run(ctx, []string{cmd}, env(), &out, &out); err == nil {
 			t.Errorf("%s without a database: no error", cmd)
