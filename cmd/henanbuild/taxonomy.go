@@ -12,39 +12,13 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"layoutmap/data"
 	"layoutmap/geo"
 )
 
-type clusterOut struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	NameEN     string   `json:"name_en"`
-	Kind       string   `json:"kind"`
-	Parent     string   `json:"parent,omitempty"`
-	ScaleClass string   `json:"scale_class,omitempty"`
-	Cities     []string `json:"cities,omitempty"`
-	CitiesText string   `json:"cities_text,omitempty"`
-	Source     string   `json:"source"`
-}
-
-type keywordOut struct {
-	Keyword   string `json:"keyword"`
-	ClusterID string `json:"cluster_id,omitempty"`
-	ChainID   string `json:"chain_id,omitempty"`
-	Rationale string `json:"rationale"`
-}
-
-type taxonomyOut struct {
-	Clusters      []clusterOut `json:"clusters"`
-	Chains        []clusterOut `json:"chains"`
-	Recognised    []clusterOut `json:"recognised"`
-	Keywords      []keywordOut `json:"keywords"`
-	ChainKeywords []keywordOut `json:"chain_keywords"`
-}
-
 const s02 = "S02: 河南五大方面全力推进新型工业化, 香港商报, 2024-01-25: \"「7」就是打造新材料、新能源汽車、電子信息、先進裝備、現代醫藥、現代食品、現代輕紡7個先進製造業集群\" (traditional-script original)"
 
-var sevenClusters = []clusterOut{
+var sevenClusters = []data.ClusterRecord{
 	{ID: "new_materials", Name: "新材料", NameEN: "New Materials"},
 	{ID: "nev", Name: "新能源汽车", NameEN: "New Energy Vehicles"},
 	{ID: "electronics", Name: "电子信息", NameEN: "Electronic Information"},
@@ -89,7 +63,7 @@ func (b *builder) taxonomy() error {
 		if !ok {
 			return fmt.Errorf("henanbuild: chains.csv row %d: no id for chain %q (add it to chainIDs)", i+2, r["chain"])
 		}
-		c := clusterOut{ID: id[0], Name: r["chain"], NameEN: id[1], Kind: geo.KindChain, Source: r["source"]}
+		c := data.ClusterRecord{ID: id[0], Name: r["chain"], NameEN: id[1], Kind: geo.KindChain, Source: r["source"]}
 		if p := r["cluster"]; p != "" {
 			if c.Parent, ok = clusterByName[p]; !ok {
 				return fmt.Errorf("henanbuild: chains.csv row %d: unknown cluster %q", i+2, p)
@@ -105,7 +79,7 @@ func (b *builder) taxonomy() error {
 	// Recognised clusters: id = "rc" + the row number in clusters.csv
 	// (stable as long as rows are only appended).
 	for i, r := range b.clusterRows {
-		c := clusterOut{ID: fmt.Sprintf("rc%02d", i+1), Name: r["name"], Kind: geo.KindRecognised,
+		c := data.ClusterRecord{ID: fmt.Sprintf("rc%02d", i+1), Name: r["name"], Kind: geo.KindRecognised,
 			ScaleClass: r["scale_class"], CitiesText: r["cities"], Source: r["source"]}
 		c.NameEN = ""
 		if c.Source == "" {
@@ -136,14 +110,14 @@ func (b *builder) taxonomy() error {
 		if _, ok := findCluster(b.taxOut.Clusters, r["cluster_id"]); !ok {
 			return fmt.Errorf("henanbuild: cluster_keywords.csv: unknown cluster %q", r["cluster_id"])
 		}
-		b.taxOut.Keywords = append(b.taxOut.Keywords, keywordOut{Keyword: r["keyword"], ClusterID: r["cluster_id"], Rationale: r["rationale"]})
+		b.taxOut.Keywords = append(b.taxOut.Keywords, data.KeywordRecord{Keyword: r["keyword"], ClusterID: r["cluster_id"], Rationale: r["rationale"]})
 	}
 	for _, r := range b.chainKW {
 		id, ok := chainByName[r["chain"]]
 		if !ok {
 			return fmt.Errorf("henanbuild: chain_keywords.csv: unknown chain %q", r["chain"])
 		}
-		b.taxOut.ChainKeywords = append(b.taxOut.ChainKeywords, keywordOut{Keyword: r["keyword"], ChainID: id, Rationale: r["rationale"]})
+		b.taxOut.ChainKeywords = append(b.taxOut.ChainKeywords, data.KeywordRecord{Keyword: r["keyword"], ChainID: id, Rationale: r["rationale"]})
 	}
 	// Zone links. Explicit (sourced) links first; keyword links only where
 	// no explicit link to that cluster exists.
@@ -170,37 +144,37 @@ func (b *builder) taxonomy() error {
 	}
 	for i := range b.zonesOut {
 		z := &b.zonesOut[i]
-		links := map[string]zoneLink{}
+		links := map[string]data.ZoneLink{}
 		for cid, src := range explicit[z.ID] {
-			links[cid] = zoneLink{ClusterID: cid, Derived: false, Source: src}
+			links[cid] = data.ZoneLink{ClusterID: cid, Derived: false, Source: src}
 		}
 		for _, ind := range z.LeadIndustries {
 			for _, kw := range b.taxOut.Keywords {
 				if strings.Contains(ind, kw.Keyword) {
 					if _, ok := links[kw.ClusterID]; !ok {
-						links[kw.ClusterID] = zoneLink{ClusterID: kw.ClusterID, Derived: true,
+						links[kw.ClusterID] = data.ZoneLink{ClusterID: kw.ClusterID, Derived: true,
 							Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (cluster_keywords.csv); lead industries from the zone's source", ind, kw.Keyword)}
 					}
 				}
 			}
 		}
-		z.Clusters = []zoneLink{}
+		z.Clusters = []data.ZoneLink{}
 		for _, l := range links {
 			z.Clusters = append(z.Clusters, l)
 		}
 		sort.Slice(z.Clusters, func(i, j int) bool { return z.Clusters[i].ClusterID < z.Clusters[j].ClusterID })
-		chains := map[string]zoneLink{}
+		chains := map[string]data.ZoneLink{}
 		for _, ind := range z.LeadIndustries {
 			for _, kw := range b.taxOut.ChainKeywords {
 				if strings.Contains(ind, kw.Keyword) {
 					if _, ok := chains[kw.ChainID]; !ok {
-						chains[kw.ChainID] = zoneLink{ChainID: kw.ChainID, Derived: true,
+						chains[kw.ChainID] = data.ZoneLink{ChainID: kw.ChainID, Derived: true,
 							Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (chain_keywords.csv)", ind, kw.Keyword)}
 					}
 				}
 			}
 		}
-		z.Chains = []zoneLink{}
+		z.Chains = []data.ZoneLink{}
 		for _, l := range chains {
 			z.Chains = append(z.Chains, l)
 		}
@@ -209,28 +183,21 @@ func (b *builder) taxonomy() error {
 	return nil
 }
 
-func findCluster(cs []clusterOut, id string) (clusterOut, bool) {
+func findCluster(cs []data.ClusterRecord, id string) (data.ClusterRecord, bool) {
 	for _, c := range cs {
 		if c.ID == id {
 			return c, true
 		}
 	}
-	return clusterOut{}, false
+	return data.ClusterRecord{}, false
 }
 
 // ---- regions ----
 
+// regionOut is a region being built: its file properties and its outline.
 type regionOut struct {
-	ID        string            `json:"id"`
-	Name      string            `json:"name"`
-	NameEN    string            `json:"name_en"`
-	Kind      string            `json:"kind"`
-	Members   []string          `json:"members"`
-	Roles     map[string]string `json:"roles,omitempty"`
-	Derived   bool              `json:"derived"`
-	Rationale string            `json:"rationale,omitempty"`
-	Source    string            `json:"source"`
-	geom      orb.MultiPolygon
+	data.RegionProps
+	geom orb.MultiPolygon
 }
 
 func (b *builder) regions(ctx context.Context, conn *pgx.Conn, gcj map[string]orb.MultiPolygon) error {
@@ -247,9 +214,9 @@ func (b *builder) regions(ctx context.Context, conn *pgx.Conn, gcj map[string]or
 		rationale[r["id"]] = r["rationale"]
 	}
 	for _, r := range rows {
-		g := regionOut{ID: r["id"], Name: r["name"], NameEN: r["name_en"], Kind: r["kind"],
+		g := regionOut{RegionProps: data.RegionProps{ID: r["id"], Name: r["name"], NameEN: r["name_en"], Kind: r["kind"],
 			Members: strings.Fields(r["members"]), Derived: r["derived"] == "true",
-			Rationale: rationale[r["id"]], Source: r["source"]}
+			Rationale: rationale[r["id"]], Source: r["source"]}}
 		sort.Strings(g.Members)
 		for _, m := range g.Members {
 			if a, ok := b.byCode[m]; !ok || a.Level != geo.LevelCity {
