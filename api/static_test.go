@@ -19,7 +19,7 @@ import (
 
 func staticApp(t testing.TB, r *static.Renderer) (*fiber.App, *Static) {
 	t.Helper()
-	st := mustBundledStore(t)
+	st := testStoreFor(t)
 	var s *Static
 	if r == nil {
 		var err error
@@ -164,7 +164,7 @@ func TestStaticNoFont(t *testing.T) {
 }
 
 func TestNewStaticBadFont(t *testing.T) {
-	if _, err := NewStatic(StaticConfig{Store: mustBundledStore(t), FontPath: "testdata/no-such-font.ttc"}); err == nil {
+	if _, err := NewStatic(StaticConfig{Store: testStoreFor(t), FontPath: "testdata/no-such-font.ttc"}); err == nil {
 		t.Error("NewStatic with a missing --font succeeded")
 	}
 }
