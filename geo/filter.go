@@ -339,6 +339,23 @@ func (f Filter) Encode() url.Values {
 	return q
 }
 
+// CheckPaging rejects limit, offset and sortby values a caller set in code
+// (ParseFilter never produces them) as field errors; every store calls it,
+// so they all word them alike.
+func (f *Filter) CheckPaging() FieldErrors {
+	var errs FieldErrors
+	if f.Limit > MaxLimit || f.Limit < 0 {
+		errs = append(errs, &FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", MaxLimit, f.Limit)})
+	}
+	if f.Offset < 0 {
+		errs = append(errs, &FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
+	}
+	if key := strings.TrimPrefix(strings.TrimPrefix(f.SortBy, "-"), "+"); f.SortBy != "" && !slices.Contains(SortKeys, key) {
+		errs = append(errs, &FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(SortKeys, ", "), clip(f.SortBy))})
+	}
+	return errs
+}
+
 func clip(s string) string {
 	if len(s) > 64 {
 		return s[:64] + "…"

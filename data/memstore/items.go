@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -30,15 +29,7 @@ func (s *Store) checkFilter(coll string, f *geo.Filter, paging bool) error {
 		errs = append(errs, fes...)
 	}
 	if paging {
-		if f.Limit > geo.MaxLimit || f.Limit < 0 {
-			errs = append(errs, &geo.FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", geo.MaxLimit, f.Limit)})
-		}
-		if f.Offset < 0 {
-			errs = append(errs, &geo.FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
-		}
-		if key := strings.TrimPrefix(strings.TrimPrefix(f.SortBy, "-"), "+"); f.SortBy != "" && !slices.Contains(geo.SortKeys, key) {
-			errs = append(errs, &geo.FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(geo.SortKeys, ", "), f.SortBy)})
-		}
+		errs = append(errs, f.CheckPaging()...)
 	}
 	if len(errs) > 0 {
 		return errs

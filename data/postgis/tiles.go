@@ -14,7 +14,7 @@ import (
 // geo.SimplifyTolerance(q.Z). Zone criteria of q.Filter apply to zones and
 // zone labels. Every layer of the zoom is returned, empty or not.
 func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
-	if err := checkTile(q); err != nil {
+	if err := q.Check(); err != nil {
 		return nil, err
 	}
 	f := q.Filter
@@ -121,23 +121,4 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 		out = append(out, lf)
 	}
 	return out, nil
-}
-
-// checkTile rejects tiles outside the zoom range or grid as field errors.
-func checkTile(q geo.TileQuery) error {
-	if q.Z > geo.MaxZoom {
-		return geo.FieldErrors{{Field: "z", Reason: fmt.Sprintf("must be from %d to %d, got %d", geo.MinZoom, geo.MaxZoom, q.Z)}}
-	}
-	n := uint32(1) << q.Z
-	var errs geo.FieldErrors
-	if q.X >= n {
-		errs = append(errs, &geo.FieldError{Field: "x", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.X)})
-	}
-	if q.Y >= n {
-		errs = append(errs, &geo.FieldError{Field: "y", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.Y)})
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
 }
