@@ -148,39 +148,34 @@ func (b *builder) taxonomy() error {
 		for cid, src := range explicit[z.ID] {
 			links[cid] = data.ZoneLink{ClusterID: cid, Derived: false, Source: src}
 		}
-		for _, ind := range z.LeadIndustries {
-			for _, kw := range b.taxOut.Keywords {
-				if strings.Contains(ind, kw.Keyword) {
-					if _, ok := links[kw.ClusterID]; !ok {
-						links[kw.ClusterID] = data.ZoneLink{ClusterID: kw.ClusterID, Derived: true,
-							Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (cluster_keywords.csv); lead industries from the zone's source", ind, kw.Keyword)}
-					}
-				}
-			}
-		}
-		z.Clusters = []data.ZoneLink{}
-		for _, l := range links {
-			z.Clusters = append(z.Clusters, l)
-		}
-		sort.Slice(z.Clusters, func(i, j int) bool { return z.Clusters[i].ClusterID < z.Clusters[j].ClusterID })
-		chains := map[string]data.ZoneLink{}
-		for _, ind := range z.LeadIndustries {
-			for _, kw := range b.taxOut.ChainKeywords {
-				if strings.Contains(ind, kw.Keyword) {
-					if _, ok := chains[kw.ChainID]; !ok {
-						chains[kw.ChainID] = data.ZoneLink{ChainID: kw.ChainID, Derived: true,
-							Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (chain_keywords.csv)", ind, kw.Keyword)}
-					}
-				}
-			}
-		}
-		z.Chains = []data.ZoneLink{}
-		for _, l := range chains {
-			z.Chains = append(z.Chains, l)
-		}
-		sort.Slice(z.Chains, func(i, j int) bool { return z.Chains[i].ChainID < z.Chains[j].ChainID })
+		z.Clusters = keywordLinks(links, z.LeadIndustries, b.taxOut.Keywords, "cluster_keywords.csv", "; lead industries from the zone's source")
+		z.Chains = keywordLinks(map[string]data.ZoneLink{}, z.LeadIndustries, b.taxOut.ChainKeywords, "chain_keywords.csv", "")
 	}
 	return nil
+}
+
+// keywordLinks adds to links (keyed by cluster or chain id) a derived link
+// for each keyword of kws that a lead industry contains, unless a link to
+// that id exists, and returns the links sorted by id. A keyword record has
+// either a cluster or a chain id, so their concatenation is the id. The
+// source names the first industry and keyword found, the keyword file and
+// note.
+func keywordLinks(links map[string]data.ZoneLink, industries []string, kws []data.KeywordRecord, file, note string) []data.ZoneLink {
+	for _, ind := range industries {
+		for _, kw := range kws {
+			id := kw.ClusterID + kw.ChainID
+			if _, ok := links[id]; !ok && strings.Contains(ind, kw.Keyword) {
+				links[id] = data.ZoneLink{ClusterID: kw.ClusterID, ChainID: kw.ChainID, Derived: true,
+					Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (%s)%s", ind, kw.Keyword, file, note)}
+			}
+		}
+	}
+	out := make([]data.ZoneLink, 0, len(links))
+	for _, l := range links {
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ClusterID+out[i].ChainID < out[j].ClusterID+out[j].ChainID })
+	return out
 }
 
 func findCluster(cs []data.ClusterRecord, id string) (data.ClusterRecord, bool) {
