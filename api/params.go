@@ -29,6 +29,24 @@ func queryValues(c *fiber.Ctx) (url.Values, error) {
 	return q, nil
 }
 
+// etagMatches implements If-None-Match with weak comparison (RFC 9110
+// §13.1.2): "*" or any listed tag equal to etag, W/ ignored on both sides.
+// Every conditional GET (tiles, TileJSON and style, static images, web
+// assets) uses it.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyParams rejects parameters a route does not take, so a typo is an
 // error rather than silently ignored; each must also appear at most once.
 func onlyParams(q url.Values, allowed ...string) error {
