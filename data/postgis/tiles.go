@@ -14,7 +14,7 @@ import (
 // geo.SimplifyTolerance(q.Z). Zone criteria of q.Filter apply to zones and
 // zone labels. Every layer of the zoom is returned, empty or not.
 func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
-	if err := q.Check(); err != nil {
+	if err := checkTile(q); err != nil {
 		return nil, err
 	}
 	f := q.Filter
@@ -122,3 +122,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 	}
 	return out, nil
 }
+
+// checkTile rejects tiles outside the zoom range or grid; the rules and
+// wording are geo.TileQuery.Check's, shared with memstore.
+func checkTile(q geo.TileQuery) error { return q.Check() }
