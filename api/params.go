@@ -60,7 +60,7 @@ func onlyParams(q url.Values, allowed ...string) error {
 			} else {
 				reason += "; this route takes none"
 			}
-			errs = append(errs, &geo.FieldError{Field: clip(k), Reason: reason})
+			errs = append(errs, &geo.FieldError{Field: geo.Clip(k), Reason: reason})
 		case len(q[k]) > 1:
 			errs = append(errs, &geo.FieldError{Field: k, Reason: "given more than once"})
 		}
@@ -92,11 +92,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
-}
-
-func quoteClip(s string) string { return `"` + clip(s) + `"` }
+func quoteClip(s string) string { return `"` + geo.Clip(s) + `"` }

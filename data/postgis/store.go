@@ -101,7 +101,7 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // AdminAreas returns the admin areas of a level, sorted by code.
 func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error) {
 	if level != geo.LevelProvince && level != geo.LevelCity && level != geo.LevelCounty {
-		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", clipStr(level))}}
+		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", geo.Clip(level))}}
 	}
 	as, err := readAdmin(ctx, s.pool, "a.level = $1", 0, level)
 	if err != nil {
@@ -226,7 +226,7 @@ func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) 
 // like memstore does, returning every client mistake as geo.FieldErrors.
 func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging bool) error {
 	if _, ok := collections[coll]; !ok {
-		return fmt.Errorf("postgis: %q: %w", clipStr(coll), data.ErrUnknownCollection)
+		return fmt.Errorf("postgis: %q: %w", geo.Clip(coll), data.ErrUnknownCollection)
 	}
 	// PostgreSQL text cannot hold NUL or invalid UTF-8: such ids cannot
 	// exist, so they are client mistakes, not database errors.
@@ -496,7 +496,7 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 // Item returns one feature or data.ErrNotFound.
 func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) {
 	if _, ok := collections[coll]; !ok {
-		return geo.Feature{}, fmt.Errorf("%w: %q", data.ErrUnknownCollection, clipStr(coll))
+		return geo.Feature{}, fmt.Errorf("%w: %q", data.ErrUnknownCollection, geo.Clip(coll))
 	}
 	if !storable(id) {
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, data.ErrNotFound)
@@ -506,7 +506,7 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, err)
 	}
 	if len(fs) == 0 {
-		return geo.Feature{}, fmt.Errorf("postgis: item %s %q: %w", coll, clipStr(id), data.ErrNotFound)
+		return geo.Feature{}, fmt.Errorf("postgis: item %s %q: %w", coll, geo.Clip(id), data.ErrNotFound)
 	}
 	return fs[0], nil
 }
