@@ -257,6 +257,24 @@ func ParseNumbers(s, shape string) ([]float64, error) {
 // filters that do not apply to a collection. known returns false for an
 // unknown id of a kind ("city", "cluster", "chain", "region", "tier").
 func (f Filter) Validate(coll string, known func(kind, id string) bool) error {
+	if errs := f.validate(coll, known); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// Check is what a store asks of a filter: Validate and, with paging, the
+// limit, offset and sortby bounds, every client mistake in one FieldErrors
+// (nil when none). Both stores call it, so they word mistakes alike.
+func (f *Filter) Check(coll string, known func(kind, id string) bool, paging bool) FieldErrors {
+	errs := f.validate(coll, known)
+	if paging {
+		errs = append(errs, f.checkPaging()...)
+	}
+	return errs
+}
+
+func (f Filter) validate(coll string, known func(kind, id string) bool) FieldErrors {
 	var errs FieldErrors
 	check := func(kind string, ids []string) {
 		for _, id := range ids {
@@ -284,10 +302,7 @@ func (f Filter) Validate(coll string, known func(kind, id string) bool) error {
 			errs = append(errs, &FieldError{Field: "sortby", Reason: "revenue and area apply to the zones collection only"})
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
+	return errs
 }
 
 // MatchZone reports whether z passes every zone criterion of f except bbox
@@ -352,10 +367,9 @@ func (f Filter) Encode() url.Values {
 	return q
 }
 
-// CheckPaging rejects limit, offset and sortby values a caller set in code
-// (ParseFilter never produces them) as field errors; every store calls it,
-// so they all word them alike.
-func (f *Filter) CheckPaging() FieldErrors {
+// checkPaging rejects limit, offset and sortby values a caller set in code
+// (ParseFilter never produces them).
+func (f *Filter) checkPaging() FieldErrors {
 	var errs FieldErrors
 	if f.Limit > MaxLimit || f.Limit < 0 {
 		errs = append(errs, &FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", MaxLimit, f.Limit)})

@@ -20,18 +20,7 @@ func (s *Store) checkFilter(coll string, f *geo.Filter, paging bool) error {
 	if !slices.Contains(geo.CollectionNames, coll) {
 		return fmt.Errorf("memstore: %q: %w", coll, data.ErrUnknownCollection)
 	}
-	var errs geo.FieldErrors
-	if err := f.Validate(coll, s.isKnown); err != nil {
-		fes, ok := geo.AsFieldErrors(err)
-		if !ok {
-			return fmt.Errorf("memstore: validating filter: %w", err)
-		}
-		errs = append(errs, fes...)
-	}
-	if paging {
-		errs = append(errs, f.CheckPaging()...)
-	}
-	if len(errs) > 0 {
+	if errs := f.Check(coll, s.isKnown, paging); len(errs) > 0 {
 		return errs
 	}
 	return nil

@@ -248,17 +248,7 @@ func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging 
 	if err != nil {
 		return fmt.Errorf("postgis: checking filter: %w", err)
 	}
-	if err := f.Validate(coll, known); err != nil {
-		fes, ok := geo.AsFieldErrors(err)
-		if !ok {
-			return fmt.Errorf("postgis: validating filter: %w", err)
-		}
-		errs = append(errs, fes...)
-	}
-	if paging {
-		errs = append(errs, f.CheckPaging()...)
-	}
-	if len(errs) > 0 {
+	if errs := f.Check(coll, known, paging); len(errs) > 0 {
 		return errs
 	}
 	return nil
