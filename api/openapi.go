@@ -83,6 +83,10 @@ func jsonResponse(desc, ctype string) obj {
 	return obj{"description": desc, "content": obj{ctype: obj{"schema": obj{"type": "object"}}}}
 }
 
+func textResponse(desc, ctype string) obj {
+	return obj{"description": desc, "content": obj{ctype: obj{"schema": obj{"type": "string"}}}}
+}
+
 func op(id, summary, desc string, params []obj, ok obj, errs ...string) obj {
 	rs := obj{"200": ok, "500": problemResponse("Internal error; the body carries a request id that ties it to the server log."),
 		"503": problemResponse("The data store did not answer in time or is unreachable.")}
@@ -128,6 +132,22 @@ func openAPIDoc(version string) obj {
 		"paths": obj{
 			"/healthz": op("healthz", "Liveness", "200 while the process serves HTTP; does not touch the store.", nil, jsonResponse("Alive.", ContentTypeJSON)),
 			"/readyz":  op("readyz", "Readiness", "200 when the store answers; 503 problem otherwise.", nil, jsonResponse("Ready.", ContentTypeJSON)),
+			"/metrics": op("metrics", "Prometheus metrics",
+				"Text exposition 0.0.4: layoutmap_http_requests_total{route,code} (route pattern, status class 2xx…5xx), "+
+					"layoutmap_http_request_duration_seconds{route} (histogram), layoutmap_http_requests_in_flight, "+
+					"and the tile cache's layoutmap_tile_cache_hits_total, _misses_total, _entries, _bytes. Takes no parameters.",
+				nil, textResponse("Metrics.", ContentTypeMetrics), "400"),
+			// The web map's pages (api.Web): their URL parameters are read by
+			// the page's script, not by the server (web/README.md lists them).
+			"/": op("webMap", "The web map",
+				"The MapLibre web map (HTML). Its URL holds the view, layers, filters (the filter contract), selection and language; see web/README.md. 503 problem when the binary was built without the web map.",
+				nil, textResponse("The map page.", "text/html"), "503"),
+			"/embed": op("embed", "The map for iframes",
+				"The web map without its application chrome, for <iframe>: the map's URL parameters plus title, legend=0|1, plain=1 and lang. Posts {type: \"layoutmap:height\", height} to its parent; CSP frame-ancestors from --embed-origins.",
+				nil, textResponse("The embed page.", "text/html"), "503"),
+			"/embed.js": op("embedScript", "Iframe resize script",
+				"Sets the height of each layoutmap iframe on the page from the height its /embed page posts.",
+				nil, textResponse("The script.", "text/javascript"), "404"),
 			Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", nil,
 				jsonResponse("Landing page.", ContentTypeJSON), "400"),
 			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1: core, geojson, oas30.", nil,
