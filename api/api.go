@@ -39,6 +39,9 @@ type Config struct {
 	// Extra registers further route groups (tiles, statistics, static
 	// images, the web map) after the API routes; see the package doc.
 	Extra []func(app *fiber.App)
+	// TileCache, when set, adds the tile cache's hits, misses, entries and
+	// bytes to /metrics (pass the *tiles.Service given to TileRoutes).
+	TileCache TileCacheStats
 	// Now returns the current time for timeStamp members; nil is time.Now.
 	// Tests fix it so golden files stay stable.
 	Now func() time.Time
@@ -77,6 +80,8 @@ func New(cfg Config) *fiber.App {
 		WriteTimeout: cfg.RequestTimeout + 20*time.Second,
 		IdleTimeout:  120 * time.Second,
 	})
+	m := newMetrics(cfg.TileCache)
+	app.Use(m.middleware)
 	app.Use(requestIDMiddleware)
 	app.Use(accessLog(cfg.Logger, handle))
 	app.Use(recover.New())
@@ -89,6 +94,7 @@ func New(cfg Config) *fiber.App {
 	s := &server{cfg: cfg}
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", m.handler)
 	v1 := app.Group(Prefix)
 	v1.Get("/", s.landing)
 	v1.Get("/conformance", s.conformance)

@@ -68,7 +68,7 @@ func get(t testing.TB, app *fiber.App, target string, header ...string) response
 func decode(t testing.TB, r response, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("decoding %q: %v", clip(string(r.body)), err)
+		t.Fatalf("decoding %q: %v", geo.Clip(string(r.body)), err)
 	}
 }
 
@@ -106,7 +106,7 @@ func TestRoutes(t *testing.T) {
 			}
 			for _, w := range tc.want {
 				if !bytes.Contains(r.body, []byte(w)) {
-					t.Errorf("GET %s: body lacks %q; body %s", tc.path, w, clip(string(r.body)))
+					t.Errorf("GET %s: body lacks %q; body %s", tc.path, w, geo.Clip(string(r.body)))
 				}
 			}
 			if r.header.Get(HeaderRequestID) == "" {
@@ -406,7 +406,7 @@ func TestCompression(t *testing.T) {
 	}
 	body, err := io.ReadAll(zr)
 	if err != nil || !bytes.HasPrefix(body, []byte(`{"type":"FeatureCollection"`)) {
-		t.Fatalf("gunzipped body %q, err %v", clip(string(body)), err)
+		t.Fatalf("gunzipped body %q, err %v", geo.Clip(string(body)), err)
 	}
 }
 
@@ -439,7 +439,7 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test ./api -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s (run go test ./api -update and review the diff):\n%s", name, path, clip(string(got)))
+		t.Errorf("%s differs from %s (run go test ./api -update and review the diff):\n%s", name, path, geo.Clip(string(got)))
 	}
 }
 

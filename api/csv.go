@@ -162,5 +162,5 @@ func safeFilename(s string) string {
 			b.WriteByte('_')
 		}
 	}
-	return clip(b.String())
+	return geo.Clip(b.String())
 }

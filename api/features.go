@@ -148,11 +148,20 @@ func (s *server) collections(c *fiber.Ctx) error {
 	})
 }
 
+// knownCollection is a 404 naming the collection unless it is one of
+// geo.CollectionNames.
+func knownCollection(name string) error {
+	if !slices.Contains(geo.CollectionNames, name) {
+		return &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(name))}
+	}
+	return nil
+}
+
 // findCollection returns the collection named by the :coll path parameter,
 // or a 404 naming it.
 func (s *server) findCollection(ctx context.Context, name string) (geo.Collection, error) {
-	if !slices.Contains(geo.CollectionNames, name) {
-		return geo.Collection{}, &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(name))}
+	if err := knownCollection(name); err != nil {
+		return geo.Collection{}, err
 	}
 	cols, err := s.cfg.Store.Collections(ctx)
 	if err != nil {
@@ -205,8 +214,8 @@ func parseItems(q url.Values) (itemsQuery, error) {
 
 func (s *server) items(c *fiber.Ctx) error {
 	coll := c.Params("coll")
-	if !slices.Contains(geo.CollectionNames, coll) {
-		return &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(coll))}
+	if err := knownCollection(coll); err != nil {
+		return err
 	}
 	q, err := queryValues(c)
 	if err != nil {
@@ -287,8 +296,8 @@ func itemsLinks(href string, f geo.Filter, returned, matched int) []Link {
 
 func (s *server) item(c *fiber.Ctx) error {
 	coll, id := c.Params("coll"), c.Params("id")
-	if !slices.Contains(geo.CollectionNames, coll) {
-		return &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(coll))}
+	if err := knownCollection(coll); err != nil {
+		return err
 	}
 	q, err := queryValues(c)
 	if err != nil {

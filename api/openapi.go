@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"layoutmap/geo"
+	"layoutmap/tiles/static"
 )
 
 // obj is a JSON object of the OpenAPI document; encoding/json sorts its
@@ -82,6 +83,10 @@ func jsonResponse(desc, ctype string) obj {
 	return obj{"description": desc, "content": obj{ctype: obj{"schema": obj{"type": "object"}}}}
 }
 
+func textResponse(desc, ctype string) obj {
+	return obj{"description": desc, "content": obj{ctype: obj{"schema": obj{"type": "string"}}}}
+}
+
 func op(id, summary, desc string, params []obj, ok obj, errs ...string) obj {
 	rs := obj{"200": ok, "500": problemResponse("Internal error; the body carries a request id that ties it to the server log."),
 		"503": problemResponse("The data store did not answer in time or is unreachable.")}
@@ -127,6 +132,22 @@ func openAPIDoc(version string) obj {
 		"paths": obj{
 			"/healthz": op("healthz", "Liveness", "200 while the process serves HTTP; does not touch the store.", nil, jsonResponse("Alive.", ContentTypeJSON)),
 			"/readyz":  op("readyz", "Readiness", "200 when the store answers; 503 problem otherwise.", nil, jsonResponse("Ready.", ContentTypeJSON)),
+			"/metrics": op("metrics", "Prometheus metrics",
+				"Text exposition 0.0.4: layoutmap_http_requests_total{route,code} (route pattern, status class 2xx…5xx), "+
+					"layoutmap_http_request_duration_seconds{route} (histogram), layoutmap_http_requests_in_flight, "+
+					"and the tile cache's layoutmap_tile_cache_hits_total, _misses_total, _entries, _bytes. Takes no parameters.",
+				nil, textResponse("Metrics.", ContentTypeMetrics), "400"),
+			// The web map's pages (api.Web): their URL parameters are read by
+			// the page's script, not by the server (web/README.md lists them).
+			"/": op("webMap", "The web map",
+				"The MapLibre web map (HTML). Its URL holds the view, layers, filters (the filter contract), selection and language; see web/README.md. 503 problem when the binary was built without the web map.",
+				nil, textResponse("The map page.", "text/html"), "503"),
+			"/embed": op("embed", "The map for iframes",
+				"The web map without its application chrome, for <iframe>: the map's URL parameters plus title, legend=0|1, plain=1 and lang. Posts {type: \"layoutmap:height\", height} to its parent; CSP frame-ancestors from --embed-origins.",
+				nil, textResponse("The embed page.", "text/html"), "503"),
+			"/embed.js": op("embedScript", "Iframe resize script",
+				"Sets the height of each layoutmap iframe on the page from the height its /embed page posts.",
+				nil, textResponse("The script.", "text/javascript"), "404"),
 			Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", nil,
 				jsonResponse("Landing page.", ContentTypeJSON), "400"),
 			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1: core, geojson, oas30.", nil,
@@ -147,6 +168,30 @@ func openAPIDoc(version string) obj {
 			Prefix + "/chains": op("chains", "Key industrial chains", "", nil, jsonResponse("Chains.", ContentTypeJSON), "400"),
 			Prefix + "/regions": op("regions", "Planning regions", "The seven regions of 中心引领、两带支撑、四区协同 with member city codes; belt membership is derived from geography (derived=true). Outlines: collection regions.", nil,
 				jsonResponse("Regions.", ContentTypeJSON), "400"),
+			// The statistics and static-image routes are mounted through
+			// Config.Extra (stats.go, static.go) but belong to the same API.
+			Prefix + "/stats/clusters": op("statsClusters", "Cluster distribution",
+				"Zones and revenue per cluster and per city for the zones the filter contract selects (the same zones the items endpoint returns for the same parameters).",
+				filterParams(), jsonResponse("Cluster statistics.", ContentTypeJSON), "400"),
+			Prefix + "/stats/tiers": op("statsTiers", "Zones per revenue tier",
+				"Zones per revenue tier for the filter, against the plan's targets (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025).",
+				filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "400"),
+			"/tiles/layout.json": op("tileJSON", "TileJSON 3.0 of the composite tileset",
+				"Tile URL template carrying the filter, layers cities, counties, zones, regions, labels; zoom 0–16.",
+				append(tileFilterParams(), langParam()), jsonResponse("TileJSON.", ContentTypeJSON), "400"),
+			"/tiles/{z}/{x}/{y}.mvt": op("tile", "Composite vector tile (MVT 2.1)",
+				"Layers cities, counties, zones, regions, labels for the filter. ETag and Cache-Control; If-None-Match gives 304; gzip when accepted.",
+				append([]obj{
+					param("z", "path", "Zoom 0–16.", obj{"type": "integer", "minimum": geo.MinZoom, "maximum": geo.MaxZoom}),
+					param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),
+					param("y", "path", "Tile row (XYZ scheme).", obj{"type": "integer", "minimum": 0}),
+				}, tileFilterParams()...),
+				obj{"description": "The tile.", "content": obj{"application/vnd.mapbox-vector-tile": obj{"schema": obj{"type": "string", "format": "binary"}}}}, "400"),
+			"/styles/layout.json": op("style", "MapLibre style of the web map",
+				"Style with no external resources, its source the filtered tileset.",
+				append(tileFilterParams(), langParam()), jsonResponse("MapLibre style.", ContentTypeJSON), "400"),
+			"/static/map.svg": staticOp("staticSVG", "image/svg+xml"),
+			"/static/map.png": staticOp("staticPNG", "image/png"),
 		},
 		"components": obj{"schemas": obj{"Problem": obj{
 			"type":     "object",
@@ -173,4 +218,37 @@ func (s *server) openapi(c *fiber.Ctx) error {
 	body := buf.Bytes()
 	c.Set(fiber.HeaderContentType, ContentTypeOpenAPI)
 	return c.Send(body)
+}
+
+// staticOp describes a static map image route: the filter contract (bbox
+// is the view there) plus static.Params.
+func staticOp(id, ctype string) obj {
+	ps := filterParams()
+	ps[0] = param("bbox", "query", "The view: minLon,minLat,maxLon,maxLat (WGS84). Zones half inside are drawn. Give either bbox or center and zoom; neither shows the province.",
+		obj{"type": "array", "items": obj{"type": "number"}, "minItems": 4, "maxItems": 4})
+	ps = append(ps,
+		param("center", "query", "View centre lon,lat (WGS84), with zoom.", obj{"type": "array", "items": obj{"type": "number"}, "minItems": 2, "maxItems": 2}),
+		param("zoom", "query", "Web Mercator zoom of the view, with center.", obj{"type": "number"}),
+		param("width", "query", "Width in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultWidth}),
+		param("height", "query", "Height in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultHeight}),
+		param("scale", "query", "Pixel ratio of a PNG (SVG ignores it).", obj{"type": "integer", "minimum": 1, "maximum": static.MaxScale, "default": 1}),
+		param("layers", "query", "Layers to draw, comma-separated.", obj{"type": "array", "items": obj{"type": "string", "enum": static.AllLayers}}),
+		param("lang", "query", "Language of labels, legend and title.", obj{"type": "string", "enum": []string{static.LangZH, static.LangEN}, "default": static.LangZH}),
+		param("title", "query", "Title drawn on the image.", obj{"type": "string", "maxLength": static.MaxTitleRunes}),
+		param("legend", "query", "Draw the legend (1) or not (0).", obj{"type": "integer", "enum": []int{0, 1}, "default": 1}),
+		param("plain", "query", "Leave out title, legend and attribution furniture (1).", obj{"type": "integer", "enum": []int{0, 1}, "default": 0}),
+		param("color", "query", "Colour zones by revenue tier or by cluster.", obj{"type": "string", "enum": []string{static.ColorTier, static.ColorCluster}, "default": static.ColorTier}),
+		param("overlay", "query", "Planning-region ids to outline.", list(`^[A-Za-z0-9_\-]{1,64}$`)),
+		param("dist", "query", "One cluster id: its zones counted per city as a choropleth.", str()),
+	)
+	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title and attribution. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
+		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "400")
+	return o
+}
+
+// tileFilterParams is the filter contract without bbox: a tile is its own box.
+func tileFilterParams() []obj { return filterParams()[1:] }
+
+func langParam() obj {
+	return param("lang", "query", "Language of labels.", obj{"type": "string", "enum": []string{"zh", "en"}, "default": "zh"})
 }

@@ -6,13 +6,30 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/geo"
+	"layoutmap/tiles"
 )
 
 // TestOpenAPICoversRoutes checks that every GET route of the app is in the
 // OpenAPI document, and every documented path is a route, with each
 // path parameter declared.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	app := newApp(t, Config{})
+	st, err := NewStatic(StaticConfig{Store: testStoreFor(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tileRoutes := TileRoutes(TilesConfig{Tiles: tiles.New(testStoreFor(t), tiles.Config{}), Meta: tiles.Meta{Tiers: geo.DefaultTiers}})
+	webFS := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}, "embed.html": {Data: []byte("<!doctype html>")}, "embed.js": {Data: []byte("//")}}
+	app := newApp(t, Config{Extra: []func(*fiber.App){StatsRoutes(testStoreFor(t)), st.Register, tileRoutes, Web(WebConfig{FS: webFS})}})
+	// Files of the web map's build (content-hashed bundles, font subsets)
+	// and the /index.html redirect are not API operations.
+	notAPI := func(path string) bool {
+		return path == "/index.html" || strings.HasPrefix(path, "/assets/") || strings.HasPrefix(path, "/fonts/")
+	}
 	var doc struct {
 		OpenAPI string `json:"openapi"`
 		Paths   map[string]struct {
@@ -27,10 +44,10 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Errorf("openapi %q, want 3.0.x", doc.OpenAPI)
 	}
 	param := regexp.MustCompile(`:(\w+)`)
-	names := map[string]string{"coll": "collectionId", "id": "featureId"}
+	names := map[string]string{"coll": "collectionId", "id": "featureId", "z": "z", "x": "x", "y": "y"}
 	var routes []string
 	for _, r := range app.GetRoutes(true) {
-		if r.Method != "GET" {
+		if r.Method != "GET" || notAPI(r.Path) {
 			continue
 		}
 		p := param.ReplaceAllStringFunc(r.Path, func(m string) string { return "{" + names[m[1:]] + "}" })

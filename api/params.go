@@ -29,6 +29,24 @@ func queryValues(c *fiber.Ctx) (url.Values, error) {
 	return q, nil
 }
 
+// etagMatches implements If-None-Match with weak comparison (RFC 9110
+// §13.1.2): "*" or any listed tag equal to etag, W/ ignored on both sides.
+// Every conditional GET (tiles, TileJSON and style, static images, web
+// assets) uses it.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyParams rejects parameters a route does not take, so a typo is an
 // error rather than silently ignored; each must also appear at most once.
 func onlyParams(q url.Values, allowed ...string) error {
@@ -42,7 +60,7 @@ func onlyParams(q url.Values, allowed ...string) error {
 			} else {
 				reason += "; this route takes none"
 			}
-			errs = append(errs, &geo.FieldError{Field: clip(k), Reason: reason})
+			errs = append(errs, &geo.FieldError{Field: geo.Clip(k), Reason: reason})
 		case len(q[k]) > 1:
 			errs = append(errs, &geo.FieldError{Field: k, Reason: "given more than once"})
 		}
@@ -74,11 +92,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
-}
-
-func quoteClip(s string) string { return `"` + clip(s) + `"` }
+func quoteClip(s string) string { return `"` + geo.Clip(s) + `"` }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -206,23 +205,6 @@ func (s *Static) scene(c *fiber.Ctx, o static.Options, f geo.Filter) (*static.Sc
 		return nil, errs
 	}
 	return sc, nil
-}
-
-// etagMatches implements If-None-Match (RFC 9110 13.1.2): "*" or any listed
-// tag equal under weak comparison.
-func etagMatches(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	if strings.TrimSpace(header) == "*" {
-		return true
-	}
-	for _, t := range strings.Split(header, ",") {
-		if strings.TrimPrefix(strings.TrimSpace(t), "W/") == etag {
-			return true
-		}
-	}
-	return false
 }
 
 // noFontProblem answers 503: the server cannot draw Chinese text until an

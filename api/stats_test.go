@@ -6,39 +6,16 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
-	"layoutmap/data"
-	"layoutmap/data/henan"
-	"layoutmap/data/memstore"
 	"layoutmap/geo"
 )
 
-// bundledStore is the embedded store over the real bundled dataset, shared
-// by the statistics and static image tests (read-only, safe to share).
-var bundledStore = sync.OnceValues(func() (data.Store, error) {
-	ds, err := henan.Load()
-	if err != nil {
-		return nil, err
-	}
-	return memstore.New(ds, geo.DefaultTiers)
-})
-
-func mustBundledStore(t testing.TB) data.Store {
-	t.Helper()
-	st, err := bundledStore()
-	if err != nil {
-		t.Fatalf("bundled store: %v", err)
-	}
-	return st
-}
-
 func statsApp(t testing.TB) *fiber.App {
 	t.Helper()
-	st := mustBundledStore(t)
+	st := testStoreFor(t)
 	return newApp(t, Config{Store: st, Extra: []func(*fiber.App){StatsRoutes(st)}})
 }
 
@@ -82,7 +59,7 @@ func itemsFor(t *testing.T, app *fiber.App, filter string) []itemProps {
 
 // statsFilters is the grid: each base filter with each year.
 func statsFilters(t *testing.T) []string {
-	st := mustBundledStore(t)
+	st := testStoreFor(t)
 	tax, err := st.Taxonomy(t.Context())
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"layoutmap/geo"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -10,12 +11,9 @@ import (
 // clusters (planned scale class, not revenue) and the keyword table that
 // derives zone→cluster links.
 func (s *server) clusters(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
-		return err
-	}
-	t, err := s.cfg.Store.Taxonomy(c.UserContext())
+	t, err := s.taxonomy(c)
 	if err != nil {
-		return fmt.Errorf("api: taxonomy: %w", err)
+		return err
 	}
 	return c.JSON(fiber.Map{
 		"clusters":   t.Clusters,
@@ -27,12 +25,9 @@ func (s *server) clusters(c *fiber.Ctx) error {
 
 // chains serves the key industrial chains.
 func (s *server) chains(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
-		return err
-	}
-	t, err := s.cfg.Store.Taxonomy(c.UserContext())
+	t, err := s.taxonomy(c)
 	if err != nil {
-		return fmt.Errorf("api: taxonomy: %w", err)
+		return err
 	}
 	return c.JSON(fiber.Map{
 		"chains": t.Chains,
@@ -58,4 +53,16 @@ func (s *server) regions(c *fiber.Ctx) error {
 			{Href: b + "/collections/regions/items", Rel: "items", Type: ContentTypeGeoJSON, Title: "region outlines"},
 		},
 	})
+}
+
+// taxonomy is the store's taxonomy for a route that takes no parameters.
+func (s *server) taxonomy(c *fiber.Ctx) (geo.Taxonomy, error) {
+	if err := s.noParams(c); err != nil {
+		return geo.Taxonomy{}, err
+	}
+	t, err := s.cfg.Store.Taxonomy(c.UserContext())
+	if err != nil {
+		return geo.Taxonomy{}, fmt.Errorf("api: taxonomy: %w", err)
+	}
+	return t, nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -65,7 +64,7 @@ type tileHandler struct {
 }
 
 func (h *tileHandler) tile(c *fiber.Ctx) error {
-	query, err := tileQueryValues(c)
+	query, err := queryValues(c)
 	if err != nil {
 		return err
 	}
@@ -80,7 +79,7 @@ func (h *tileHandler) tile(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderETag, enc.ETag)
 	c.Set(fiber.HeaderCacheControl, h.cfg.CacheControl)
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	if tileETagMatches(c.Get(fiber.HeaderIfNoneMatch), enc.ETag) {
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), enc.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	if enc.Empty() {
@@ -120,7 +119,7 @@ func (h *tileHandler) style(c *fiber.Ctx) error {
 
 // docFilter reads the filter (and lang) of a TileJSON or style request.
 func (h *tileHandler) docFilter(c *fiber.Ctx) (geo.Filter, string, error) {
-	query, err := tileQueryValues(c)
+	query, err := queryValues(c)
 	if err != nil {
 		return geo.Filter{}, "", err
 	}
@@ -163,40 +162,11 @@ func (h *tileHandler) sendDoc(c *fiber.Ctx, doc any) error {
 	tag := fmt.Sprintf(`W/"%x"`, sum.Sum64())
 	c.Set(fiber.HeaderETag, tag)
 	c.Set(fiber.HeaderCacheControl, h.cfg.DocCacheControl)
-	if tileETagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b)
-}
-
-// tileQueryValues parses the raw query string; a malformed one is a 400.
-func tileQueryValues(c *fiber.Ctx) (url.Values, error) {
-	raw := string(c.Request().URI().QueryString())
-	if len(raw) > 8<<10 {
-		return nil, geo.FieldErrors{{Field: "query", Reason: "longer than 8 KiB"}}
-	}
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return nil, geo.FieldErrors{{Field: "query", Reason: "is not a valid URL query string"}}
-	}
-	return q, nil
-}
-
-// tileETagMatches implements If-None-Match with weak comparison (RFC 9110
-// §13.1.2): "*" or any listed tag equal to tag once W/ is ignored.
-func tileETagMatches(header, tag string) bool {
-	if header == "" {
-		return false
-	}
-	want := strings.TrimPrefix(tag, "W/")
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimSpace(t)
-		if t == "*" || strings.TrimPrefix(t, "W/") == want {
-			return true
-		}
-	}
-	return false
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip (or

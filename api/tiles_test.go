@@ -1,71 +1,24 @@
-package api_test
+package api
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/paulmach/orb/encoding/mvt"
 
-	"layoutmap/api"
-	"layoutmap/data/henan"
-	"layoutmap/data/memstore"
 	"layoutmap/geo"
 	"layoutmap/tiles"
 )
 
-var (
-	henanOnce  sync.Once
-	henanStore *memstore.Store
-	henanErr   error
-)
-
 func tileApp(t testing.TB) *fiber.App {
 	t.Helper()
-	henanOnce.Do(func() {
-		ds, err := henan.Load()
-		if err != nil {
-			henanErr = err
-			return
-		}
-		henanStore, henanErr = memstore.New(ds, geo.DefaultTiers)
+	return newApp(t, Config{
+		Extra: []func(*fiber.App){TileRoutes(TilesConfig{Tiles: tiles.New(testStoreFor(t), tiles.Config{})})},
 	})
-	if henanErr != nil {
-		t.Fatalf("loading the Henan store: %v", henanErr)
-	}
-	return api.New(api.Config{
-		Store: henanStore,
-		Extra: []func(*fiber.App){api.TileRoutes(api.TilesConfig{Tiles: tiles.New(henanStore, tiles.Config{})})},
-	})
-}
-
-type tileResp struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func fetch(t testing.TB, app *fiber.App, target string, header ...string) tileResp {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("GET %s: %v", target, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tileResp{status: res.StatusCode, header: res.Header, body: b}
 }
 
 // z8 tile over Zhengzhou.
@@ -74,9 +27,9 @@ const zzTile = "/tiles/8/208/101.mvt"
 func TestTileHTTP(t *testing.T) {
 	app := tileApp(t)
 	t.Run("gzip", func(t *testing.T) {
-		r := fetch(t, app, zzTile, "Accept-Encoding", "gzip, deflate")
-		if r.status != 200 || r.header.Get("Content-Type") != api.ContentTypeMVT || r.header.Get("Content-Encoding") != "gzip" {
-			t.Fatalf("status %d, type %q, encoding %q; want 200 %s gzip", r.status, r.header.Get("Content-Type"), r.header.Get("Content-Encoding"), api.ContentTypeMVT)
+		r := get(t, app, zzTile, "Accept-Encoding", "gzip, deflate")
+		if r.status != 200 || r.header.Get("Content-Type") != ContentTypeMVT || r.header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("status %d, type %q, encoding %q; want 200 %s gzip", r.status, r.header.Get("Content-Type"), r.header.Get("Content-Encoding"), ContentTypeMVT)
 		}
 		ls, err := mvt.UnmarshalGzipped(r.body)
 		if err != nil || len(ls) == 0 {
@@ -87,7 +40,7 @@ func TestTileHTTP(t *testing.T) {
 		}
 	})
 	t.Run("identity", func(t *testing.T) {
-		r := fetch(t, app, zzTile, "Accept-Encoding", "gzip;q=0")
+		r := get(t, app, zzTile, "Accept-Encoding", "gzip;q=0")
 		if r.status != 200 || r.header.Get("Content-Encoding") != "" {
 			t.Fatalf("status %d encoding %q, want 200 uncompressed", r.status, r.header.Get("Content-Encoding"))
 		}
@@ -96,19 +49,19 @@ func TestTileHTTP(t *testing.T) {
 		}
 	})
 	t.Run("not modified", func(t *testing.T) {
-		first := fetch(t, app, zzTile+"?year=2023")
+		first := get(t, app, zzTile+"?year=2023")
 		tag := first.header.Get("ETag")
-		r := fetch(t, app, zzTile+"?year=2023", "If-None-Match", tag)
+		r := get(t, app, zzTile+"?year=2023", "If-None-Match", tag)
 		if r.status != 304 || len(r.body) != 0 {
 			t.Errorf("If-None-Match %s: status %d with %d bytes, want 304 empty", tag, r.status, len(r.body))
 		}
-		other := fetch(t, app, zzTile+"?year=2022", "If-None-Match", tag)
+		other := get(t, app, zzTile+"?year=2022", "If-None-Match", tag)
 		if other.status != 200 {
 			t.Errorf("another filter with the same If-None-Match: status %d, want 200", other.status)
 		}
 	})
 	t.Run("outside the data", func(t *testing.T) {
-		r := fetch(t, app, "/tiles/8/0/0.mvt")
+		r := get(t, app, "/tiles/8/0/0.mvt")
 		if r.status != 204 || len(r.body) != 0 {
 			t.Errorf("status %d with %d bytes, want 204 empty", r.status, len(r.body))
 		}
@@ -134,11 +87,11 @@ func TestTileHTTPErrors(t *testing.T) {
 		{"/styles/layout.json?lang=fr", "lang"},
 	} {
 		t.Run(tc.target, func(t *testing.T) {
-			r := fetch(t, app, tc.target)
-			if r.status != 400 || !strings.HasPrefix(r.header.Get("Content-Type"), api.ContentTypeProblem) {
-				t.Fatalf("status %d type %q, want 400 %s (%s)", r.status, r.header.Get("Content-Type"), api.ContentTypeProblem, r.body)
+			r := get(t, app, tc.target)
+			if r.status != 400 || !strings.HasPrefix(r.header.Get("Content-Type"), ContentTypeProblem) {
+				t.Fatalf("status %d type %q, want 400 %s (%s)", r.status, r.header.Get("Content-Type"), ContentTypeProblem, r.body)
 			}
-			var p api.Problem
+			var p Problem
 			if err := json.Unmarshal(r.body, &p); err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +108,7 @@ func TestTileHTTPErrors(t *testing.T) {
 
 func TestTileDocuments(t *testing.T) {
 	app := tileApp(t)
-	r := fetch(t, app, "/tiles/layout.json?min_revenue=1000&year=2023")
+	r := get(t, app, "/tiles/layout.json?min_revenue=1000&year=2023")
 	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
 		t.Fatalf("TileJSON: status %d type %q", r.status, r.header.Get("Content-Type"))
 	}
@@ -170,7 +123,7 @@ func TestTileDocuments(t *testing.T) {
 	if len(tj.VectorLayers) != len(geo.Layers) {
 		t.Errorf("%d vector layers, want %d", len(tj.VectorLayers), len(geo.Layers))
 	}
-	s := fetch(t, app, "/styles/layout.json?lang=en")
+	s := get(t, app, "/styles/layout.json?lang=en")
 	var st tiles.Style
 	if err := json.Unmarshal(s.body, &st); err != nil || s.status != 200 {
 		t.Fatalf("style: status %d, %v", s.status, err)
@@ -178,7 +131,7 @@ func TestTileDocuments(t *testing.T) {
 	if st.Version != 8 || st.Sources[tiles.SourceID].Tiles[0] != "http://example.com/tiles/{z}/{x}/{y}.mvt" || st.Metadata.Language != "en" {
 		t.Errorf("style version %d source %+v language %s", st.Version, st.Sources[tiles.SourceID], st.Metadata.Language)
 	}
-	if again := fetch(t, app, "/styles/layout.json?lang=en", "If-None-Match", s.header.Get("ETag")); again.status != 304 {
+	if again := get(t, app, "/styles/layout.json?lang=en", "If-None-Match", s.header.Get("ETag")); again.status != 304 {
 		t.Errorf("style If-None-Match: status %d, want 304", again.status)
 	}
 }

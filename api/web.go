@@ -99,7 +99,7 @@ func Web(cfg WebConfig) func(app *fiber.App) {
 			c.Set(fiber.HeaderContentSecurityPolicy, pageCSP(frameAncestors))
 			c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
 		}
-		if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && webETagMatch(match, f.etag) {
+		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), f.etag) {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 		return c.Send(f.body)
@@ -166,15 +166,4 @@ func webCache(name string) string {
 		return cacheFonts
 	}
 	return cacheScript
-}
-
-// webETagMatch implements If-None-Match's weak comparison over a list.
-func webETagMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
-			return true
-		}
-	}
-	return false
 }

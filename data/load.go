@@ -15,8 +15,8 @@ import (
 
 // The bundled format (data/henan/README.md): admin.geojson, zones.geojson,
 // regions.geojson (FeatureCollections, WGS84), revenue.json, taxonomy.json
-// and meta.json. Properties are decoded straight into typed structs in one
-// pass, which keeps loading the ~9 MB well under a second.
+// and meta.json. Properties are decoded straight into the format types of
+// format.go in one pass, which keeps loading the ~9 MB well under a second.
 
 type feature[P any] struct {
 	ID         any          `json:"id"`
@@ -28,72 +28,6 @@ type featureCollection[P any] struct {
 	Type     string       `json:"type"`
 	Features []feature[P] `json:"features"`
 }
-
-type adminFileProps struct {
-	Code       string     `json:"code"`
-	Name       string     `json:"name"`
-	NameEN     string     `json:"name_en"`
-	Level      string     `json:"level"`
-	ParentCode string     `json:"parent_code"`
-	LabelPoint [2]float64 `json:"label_point"`
-	Source     string     `json:"source"`
-}
-
-type zoneFileLink struct {
-	ClusterID string `json:"cluster_id"`
-	ChainID   string `json:"chain_id"`
-	Derived   bool   `json:"derived"`
-	Source    string `json:"source"`
-}
-
-type zoneFileProps struct {
-	ID             string         `json:"id"`
-	Name           string         `json:"name"`
-	NameEN         string         `json:"name_en"`
-	Level          string         `json:"level"`
-	LevelEN        string         `json:"level_en"`
-	CityCode       string         `json:"city_code"`
-	CountyCode     string         `json:"county_code"`
-	LeadIndustries []string       `json:"lead_industries"`
-	AreaHa         *float64       `json:"approved_area_ha"`
-	Point          *[2]float64    `json:"point"`
-	PointQuality   string         `json:"point_quality"`
-	GeomQuality    string         `json:"geom_quality"`
-	Clusters       []zoneFileLink `json:"clusters"`
-	Chains         []zoneFileLink `json:"chains"`
-	Regions        []string       `json:"regions"`
-	Source         string         `json:"source"`
-}
-
-type regionFileProps struct {
-	ID      string            `json:"id"`
-	Name    string            `json:"name"`
-	NameEN  string            `json:"name_en"`
-	Kind    string            `json:"kind"`
-	Members []string          `json:"members"`
-	Roles   map[string]string `json:"roles"`
-	Derived bool              `json:"derived"`
-	Source  string            `json:"source"`
-}
-
-type taxonomyFile struct {
-	Clusters   []geo.Cluster `json:"clusters"`
-	Chains     []geo.Cluster `json:"chains"`
-	Recognised []geo.Cluster `json:"recognised"`
-	Keywords   []struct {
-		Keyword   string `json:"keyword"`
-		ClusterID string `json:"cluster_id"`
-	} `json:"keywords"`
-}
-
-type metaFile struct {
-	FormatVersion int    `json:"format_version"`
-	Vintage       string `json:"vintage"`
-	Attribution   string `json:"attribution"`
-}
-
-// supportedFormat is the meta.json format_version this loader reads.
-const supportedFormat = 1
 
 var reCode = regexp.MustCompile(`^\d{6}$`)
 
@@ -111,12 +45,12 @@ func readJSON(fsys fs.FS, name string, v any) error {
 // loadDataset reads and cross-checks the bundled files.
 func loadDataset(fsys fs.FS) (*Dataset, error) {
 	ds := &Dataset{}
-	var meta metaFile
+	var meta Meta
 	if err := readJSON(fsys, "meta.json", &meta); err != nil {
 		return nil, err
 	}
-	if meta.FormatVersion != supportedFormat {
-		return nil, fmt.Errorf("data: meta.json: format_version %d, this loader reads %d", meta.FormatVersion, supportedFormat)
+	if meta.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("data: meta.json: format_version %d, this loader reads %d", meta.FormatVersion, FormatVersion)
 	}
 	if meta.Vintage == "" || meta.Attribution == "" {
 		return nil, errors.New("data: meta.json: vintage and attribution are required")
@@ -124,7 +58,7 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 	ds.Vintage, ds.Attribution = meta.Vintage, meta.Attribution
 
 	// Admin areas.
-	var admin featureCollection[adminFileProps]
+	var admin featureCollection[AdminProps]
 	if err := readJSON(fsys, "admin.geojson", &admin); err != nil {
 		return nil, err
 	}
@@ -177,7 +111,7 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 	isLevel := func(code, level string) bool { a := byCode[code]; return a != nil && a.Level == level }
 
 	// Taxonomy.
-	var tax taxonomyFile
+	var tax TaxonomyFile
 	if err := readJSON(fsys, "taxonomy.json", &tax); err != nil {
 		return nil, err
 	}
@@ -210,7 +144,7 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 		}
 		recIDs[c.ID] = true
 	}
-	ds.Taxonomy = geo.Taxonomy{Clusters: tax.Clusters, Chains: tax.Chains, Recognised: tax.Recognised}
+	ds.Taxonomy = geo.Taxonomy{Clusters: clusters(tax.Clusters), Chains: clusters(tax.Chains), Recognised: clusters(tax.Recognised)}
 	for _, k := range tax.Keywords {
 		if k.Keyword == "" || !clusterIDs[k.ClusterID] {
 			return nil, fmt.Errorf("data: taxonomy.json: keyword %q: unknown cluster %q", k.Keyword, k.ClusterID)
@@ -219,7 +153,7 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 	}
 
 	// Regions.
-	var regions featureCollection[regionFileProps]
+	var regions featureCollection[RegionProps]
 	if err := readJSON(fsys, "regions.geojson", &regions); err != nil {
 		return nil, err
 	}
@@ -254,7 +188,7 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 	}
 
 	// Zones.
-	var zones featureCollection[zoneFileProps]
+	var zones featureCollection[ZoneProps]
 	if err := readJSON(fsys, "zones.geojson", &zones); err != nil {
 		return nil, err
 	}
@@ -329,7 +263,7 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 	}
 
 	// Revenue.
-	var revs []geo.Revenue
+	var revs []RevenueRecord
 	if err := readJSON(fsys, "revenue.json", &revs); err != nil {
 		return nil, err
 	}
@@ -346,7 +280,7 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 		if r.Measure == "" || r.Period == "" || r.Source == "" || r.Year < 1980 || r.Year > 2100 {
 			return nil, fmt.Errorf("data: revenue.json record %d (%s): measure, period, source and a plausible year are required", i, r.ZoneID)
 		}
-		ds.Zones[idx].Revenue = append(ds.Zones[idx].Revenue, r)
+		ds.Zones[idx].Revenue = append(ds.Zones[idx].Revenue, r.Revenue())
 	}
 	for i := range ds.Zones {
 		rs := ds.Zones[i].Revenue
@@ -358,4 +292,16 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 		})
 	}
 	return ds, nil
+}
+
+// clusters drops the file-only fields, keeping a nil list nil.
+func clusters(rs []ClusterRecord) []geo.Cluster {
+	if rs == nil {
+		return nil
+	}
+	cs := make([]geo.Cluster, len(rs))
+	for i, r := range rs {
+		cs[i] = r.Cluster()
+	}
+	return cs
 }

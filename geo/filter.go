@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
@@ -106,7 +107,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(allowed, k) {
-			bad(clip(k), "unknown parameter; allowed: %s", strings.Join(allowed, ", "))
+			bad(Clip(k), "unknown parameter; allowed: %s", strings.Join(allowed, ", "))
 			continue
 		}
 		if len(q[k]) > 1 && k != "cluster" && k != "chain" && k != "city" && k != "region" && k != "tier" {
@@ -127,7 +128,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 					continue
 				}
 				if !idPattern.MatchString(p) {
-					bad(k, "%q is not a valid identifier", clip(p))
+					bad(k, "%q is not a valid identifier", Clip(p))
 					return nil
 				}
 				if !slices.Contains(out, p) {
@@ -157,7 +158,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 	if v := get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1949 || y > 2100 {
-			bad("year", "must be a year between 1949 and 2100, got %q", clip(v))
+			bad("year", "must be a year between 1949 and 2100, got %q", Clip(v))
 		} else {
 			f.Year = y
 		}
@@ -169,7 +170,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 		}
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 || x > 1e9 {
-			bad(k, "must be a number of 亿元 between 0 and 1e9, got %q", clip(v))
+			bad(k, "must be a number of 亿元 between 0 and 1e9, got %q", Clip(v))
 			return nil
 		}
 		return &x
@@ -184,7 +185,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 			n, err := strconv.Atoi(v)
 			switch {
 			case err != nil || n < 1:
-				bad("limit", "must be a whole number from 1 to %d, got %q", MaxLimit, clip(v))
+				bad("limit", "must be a whole number from 1 to %d, got %q", MaxLimit, Clip(v))
 			case n > MaxLimit:
 				bad("limit", "must be at most %d, got %d", MaxLimit, n)
 			default:
@@ -194,7 +195,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 		if v := get("offset"); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 || n > 1e7 {
-				bad("offset", "must be a whole number ≥ 0, got %q", clip(v))
+				bad("offset", "must be a whole number ≥ 0, got %q", Clip(v))
 			} else {
 				f.Offset = n
 			}
@@ -202,7 +203,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 		if v := get("sortby"); v != "" {
 			key := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
 			if !slices.Contains(SortKeys, key) {
-				bad("sortby", "must be one of %s (prefix - for descending), got %q", strings.Join(SortKeys, ", "), clip(v))
+				bad("sortby", "must be one of %s (prefix - for descending), got %q", strings.Join(SortKeys, ", "), Clip(v))
 			} else {
 				f.SortBy = strings.TrimPrefix(v, "+")
 			}
@@ -216,20 +217,9 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 
 // ParseBBox parses "minLon,minLat,maxLon,maxLat" in WGS84 degrees.
 func ParseBBox(s string) (orb.Bound, error) {
-	if len(s) > 200 {
-		return orb.Bound{}, errors.New("too long")
-	}
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return orb.Bound{}, fmt.Errorf("must be minLon,minLat,maxLon,maxLat, got %d numbers", len(parts))
-	}
-	var v [4]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return orb.Bound{}, fmt.Errorf("%q is not a number", clip(p))
-		}
-		v[i] = x
+	v, err := ParseNumbers(s, "minLon,minLat,maxLon,maxLat")
+	if err != nil {
+		return orb.Bound{}, err
 	}
 	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
 		return orb.Bound{}, errors.New("outside -180,-90,180,90")
@@ -240,15 +230,56 @@ func ParseBBox(s string) (orb.Bound, error) {
 	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }
 
+// ParseNumbers parses comma-separated finite numbers, as many as shape
+// (e.g. "lon,lat") names; the errors name the shape. Every coordinate
+// parameter (bbox, the static map's center) is read by it.
+func ParseNumbers(s, shape string) ([]float64, error) {
+	n := strings.Count(shape, ",") + 1
+	if len(s) > 50*n {
+		return nil, errors.New("too long")
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != n {
+		return nil, fmt.Errorf("must be %s, got %d numbers", shape, len(parts))
+	}
+	v := make([]float64, n)
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("%q is not a number", Clip(p))
+		}
+		v[i] = x
+	}
+	return v, nil
+}
+
 // Validate checks filter ids against the known vocabulary and rejects
 // filters that do not apply to a collection. known returns false for an
 // unknown id of a kind ("city", "cluster", "chain", "region", "tier").
 func (f Filter) Validate(coll string, known func(kind, id string) bool) error {
+	if errs := f.validate(coll, known); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// Check is what a store asks of a filter: Validate and, with paging, the
+// limit, offset and sortby bounds, every client mistake in one FieldErrors
+// (nil when none). Both stores call it, so they word mistakes alike.
+func (f *Filter) Check(coll string, known func(kind, id string) bool, paging bool) FieldErrors {
+	errs := f.validate(coll, known)
+	if paging {
+		errs = append(errs, f.checkPaging()...)
+	}
+	return errs
+}
+
+func (f Filter) validate(coll string, known func(kind, id string) bool) FieldErrors {
 	var errs FieldErrors
 	check := func(kind string, ids []string) {
 		for _, id := range ids {
 			if !known(kind, id) {
-				errs = append(errs, &FieldError{Field: kind, Reason: fmt.Sprintf("unknown %s %q", kind, clip(id))})
+				errs = append(errs, &FieldError{Field: kind, Reason: fmt.Sprintf("unknown %s %q", kind, Clip(id))})
 			}
 		}
 	}
@@ -271,10 +302,7 @@ func (f Filter) Validate(coll string, known func(kind, id string) bool) error {
 			errs = append(errs, &FieldError{Field: "sortby", Reason: "revenue and area apply to the zones collection only"})
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
+	return errs
 }
 
 // MatchZone reports whether z passes every zone criterion of f except bbox
@@ -339,9 +367,31 @@ func (f Filter) Encode() url.Values {
 	return q
 }
 
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
+// checkPaging rejects limit, offset and sortby values a caller set in code
+// (ParseFilter never produces them).
+func (f *Filter) checkPaging() FieldErrors {
+	var errs FieldErrors
+	if f.Limit > MaxLimit || f.Limit < 0 {
+		errs = append(errs, &FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", MaxLimit, f.Limit)})
 	}
-	return s
+	if f.Offset < 0 {
+		errs = append(errs, &FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
+	}
+	if key := strings.TrimPrefix(strings.TrimPrefix(f.SortBy, "-"), "+"); f.SortBy != "" && !slices.Contains(SortKeys, key) {
+		errs = append(errs, &FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(SortKeys, ", "), Clip(f.SortBy))})
+	}
+	return errs
+}
+
+// Clip shortens user input quoted in an error to 64 bytes and "…", cutting
+// at a rune boundary so the message stays valid UTF-8.
+func Clip(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	s = s[:64]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
 }

@@ -80,13 +80,8 @@ const (
 // revenue_source (the headline record), revenue (every record:
 // {year, revenue_yi, measure, bound, period, source}) and source.
 func ZoneProperties(z *Zone, ts Tiers, year int) Properties {
-	p := Properties{"id": z.ID}
-	putStr(p, "name", z.Name)
-	putStr(p, "name_en", z.NameEN)
-	putStr(p, "level", z.Level)
+	p := zoneBase(z)
 	putStr(p, "level_en", z.LevelEN)
-	putStr(p, "city_code", z.CityCode)
-	putStr(p, "county_code", z.CountyCode)
 	putList(p, "lead_industries", z.LeadIndustries)
 	if z.AreaHa != nil {
 		p["approved_area_ha"] = *z.AreaHa
@@ -125,30 +120,54 @@ func ZoneProperties(z *Zone, ts Tiers, year int) Properties {
 	return p
 }
 
-// putHeadline sets tier and the headline record's keys of z for year.
-func putHeadline(p Properties, z *Zone, ts Tiers, year int) {
+// zoneBase is what every zone feature and tile carries: id, name,
+// name_en, level, city_code, county_code.
+func zoneBase(z *Zone) Properties {
+	p := Properties{"id": z.ID}
+	putStr(p, "name", z.Name)
+	putStr(p, "name_en", z.NameEN)
+	putStr(p, "level", z.Level)
+	putStr(p, "city_code", z.CityCode)
+	putStr(p, "county_code", z.CountyCode)
+	return p
+}
+
+// putTier sets tier and, with a headline figure for year, revenue_yi (the
+// label's share of the headline); it returns the headline record.
+func putTier(p Properties, z *Zone, ts Tiers, year int) (Revenue, bool) {
 	tier, h, ok := ZoneTier(ts, z.Revenue, year)
 	p["tier"] = tier
-	if !ok {
-		return
+	if ok {
+		p["revenue_yi"] = h.RevenueYi
 	}
-	p["revenue_yi"] = h.RevenueYi
-	p["revenue_year"] = h.Year
-	putStr(p, "measure", h.Measure)
-	putStr(p, "bound", h.Bound)
-	putStr(p, "period", h.Period)
-	putStr(p, "revenue_source", h.Source)
+	return h, ok
+}
+
+// putTileHeadline adds revenue_year, measure and bound to putTier (the
+// tile's share of the headline).
+func putTileHeadline(p Properties, z *Zone, ts Tiers, year int) (Revenue, bool) {
+	h, ok := putTier(p, z, ts, year)
+	if ok {
+		p["revenue_year"] = h.Year
+		putStr(p, "measure", h.Measure)
+		putStr(p, "bound", h.Bound)
+	}
+	return h, ok
+}
+
+// putHeadline sets tier and the headline record's keys of z for year.
+func putHeadline(p Properties, z *Zone, ts Tiers, year int) {
+	if h, ok := putTileHeadline(p, z, ts, year); ok {
+		putStr(p, "period", h.Period)
+		putStr(p, "revenue_source", h.Source)
+	}
 }
 
 // AdminProperties returns the feature properties of an admin area: code,
 // name, name_en, level, parent_code, lon and lat (the label point), source.
 // a is not modified.
 func AdminProperties(a *AdminArea) Properties {
-	p := Properties{"code": a.Code}
-	putStr(p, "name", a.Name)
-	putStr(p, "name_en", a.NameEN)
-	putStr(p, "level", a.Level)
-	putStr(p, "parent_code", a.ParentCode)
+	p := AdminTileProperties(a)
 	putPoint(p, a.LabelPoint)
 	putStr(p, "source", a.Source)
 	return p
@@ -158,10 +177,7 @@ func AdminProperties(a *AdminArea) Properties {
 // name, name_en, kind, members (city codes), roles ({code, role}, sorted by
 // code), derived, source. r is not modified.
 func RegionProperties(r *Region) Properties {
-	p := Properties{"id": r.ID, "derived": r.Derived}
-	putStr(p, "name", r.Name)
-	putStr(p, "name_en", r.NameEN)
-	putStr(p, "kind", r.Kind)
+	p := regionBase(r)
 	putList(p, "members", r.Members)
 	if len(r.Roles) > 0 {
 		codes := make([]string, 0, len(r.Roles))
@@ -184,12 +200,7 @@ func RegionProperties(r *Region) Properties {
 // geom_quality, point_quality, tier and, with a headline figure,
 // revenue_yi, revenue_year, measure, bound.
 func ZoneTileProperties(z *Zone, ts Tiers, year int) Properties {
-	p := Properties{"id": z.ID}
-	putStr(p, "name", z.Name)
-	putStr(p, "name_en", z.NameEN)
-	putStr(p, "level", z.Level)
-	putStr(p, "city_code", z.CityCode)
-	putStr(p, "county_code", z.CountyCode)
+	p := zoneBase(z)
 	if len(z.Clusters) > 0 {
 		ids := make([]string, len(z.Clusters))
 		for i, c := range z.Clusters {
@@ -199,14 +210,7 @@ func ZoneTileProperties(z *Zone, ts Tiers, year int) Properties {
 	}
 	putStr(p, "geom_quality", z.GeomQuality)
 	putStr(p, "point_quality", z.PointQuality)
-	tier, h, ok := ZoneTier(ts, z.Revenue, year)
-	p["tier"] = tier
-	if ok {
-		p["revenue_yi"] = h.RevenueYi
-		p["revenue_year"] = h.Year
-		putStr(p, "measure", h.Measure)
-		putStr(p, "bound", h.Bound)
-	}
+	putTileHeadline(p, z, ts, year)
 	return p
 }
 
@@ -224,13 +228,20 @@ func AdminTileProperties(a *AdminArea) Properties {
 // RegionTileProperties returns the flat tile properties of a region: id,
 // name, name_en, kind, members (codes joined by ","), derived.
 func RegionTileProperties(r *Region) Properties {
+	p := regionBase(r)
+	if len(r.Members) > 0 {
+		p["members"] = strings.Join(r.Members, ",")
+	}
+	return p
+}
+
+// regionBase is what every region feature and tile carries: id, name,
+// name_en, kind, derived.
+func regionBase(r *Region) Properties {
 	p := Properties{"id": r.ID, "derived": r.Derived}
 	putStr(p, "name", r.Name)
 	putStr(p, "name_en", r.NameEN)
 	putStr(p, "kind", r.Kind)
-	if len(r.Members) > 0 {
-		p["members"] = strings.Join(r.Members, ",")
-	}
 	return p
 }
 
@@ -251,11 +262,7 @@ func ZoneLabelProperties(z *Zone, ts Tiers, year int) Properties {
 	p := Properties{"kind": LabelZone, "id": z.ID}
 	putStr(p, "name", z.Name)
 	putStr(p, "name_en", z.NameEN)
-	tier, h, ok := ZoneTier(ts, z.Revenue, year)
-	p["tier"] = tier
-	if ok {
-		p["revenue_yi"] = h.RevenueYi
-	}
+	putTier(p, z, ts, year)
 	return p
 }
 

@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"fmt"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
@@ -20,6 +22,26 @@ const (
 type TileQuery struct {
 	Z, X, Y uint32
 	Filter  Filter
+}
+
+// Check rejects tiles outside the zoom range or the grid as field errors;
+// every store calls it first, so they all word them alike.
+func (q TileQuery) Check() error {
+	if q.Z > MaxZoom {
+		return FieldErrors{{Field: "z", Reason: fmt.Sprintf("must be from %d to %d, got %d", MinZoom, MaxZoom, q.Z)}}
+	}
+	n := uint32(1) << q.Z
+	var errs FieldErrors
+	if q.X >= n {
+		errs = append(errs, &FieldError{Field: "x", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.X)})
+	}
+	if q.Y >= n {
+		errs = append(errs, &FieldError{Field: "y", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.Y)})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }
 
 // Tile returns the orb maptile of the query.

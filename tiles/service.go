@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"layoutmap/geo"
@@ -79,6 +80,10 @@ type Service struct {
 	flight flightGroup
 	gzPool sync.Pool
 
+	// hits and misses count Encoded calls answered from the cache or not,
+	// for the server's /metrics.
+	hits, misses atomic.Uint64
+
 	verMu   sync.Mutex
 	ver     int64
 	verTime time.Time
@@ -147,8 +152,10 @@ func (s *Service) Encoded(ctx context.Context, q geo.TileQuery) (*Encoded, error
 	}
 	key := strconv.FormatInt(v, 10) + ":" + Key(q)
 	if e, ok := s.cache.get(key); ok {
+		s.hits.Add(1)
 		return e, nil
 	}
+	s.misses.Add(1)
 	e, err := s.flight.do(key, func() (*Encoded, error) {
 		if e, ok := s.cache.get(key); ok {
 			return e, nil
@@ -224,6 +231,11 @@ func etag(key string) string {
 
 // CacheStats returns the number of cached tiles and their approximate bytes.
 func (s *Service) CacheStats() (entries int, bytes int64) { return s.cache.stats() }
+
+// CacheCounts returns how many tile requests the cache answered (hits) and
+// how many it did not (misses: encoded, or shared with a concurrent
+// encoding of the same tile) since New.
+func (s *Service) CacheCounts() (hits, misses uint64) { return s.hits.Load(), s.misses.Load() }
 
 // Version returns the dataset version tiles are encoded under (see
 // Config.VersionTTL).

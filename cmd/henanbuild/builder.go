@@ -16,6 +16,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"layoutmap/data"
 	"layoutmap/geo"
 )
 
@@ -41,9 +42,9 @@ type builder struct {
 	zoneLinks   []map[string]string
 
 	zonesOut   []zoneOut
-	revOut     []revOut
+	revOut     []data.RevenueRecord
 	gaps       []string
-	taxOut     taxonomyOut
+	taxOut     data.TaxonomyFile
 	regionsOut []regionOut
 }
 
@@ -162,36 +163,9 @@ func (b *builder) load() error {
 
 // ---- zones ----
 
-type zoneLink struct {
-	ClusterID string `json:"cluster_id,omitempty"`
-	ChainID   string `json:"chain_id,omitempty"`
-	Derived   bool   `json:"derived"`
-	Source    string `json:"source"`
-}
-
+// zoneOut is a zone being built: its file properties and its outline.
 type zoneOut struct {
-	ID             string     `json:"id"`
-	CatalogueCode  string     `json:"catalogue_code,omitempty"`
-	Name           string     `json:"name"`
-	NameEN         string     `json:"name_en"`
-	Level          string     `json:"level"`
-	LevelEN        string     `json:"level_en"`
-	CityCode       string     `json:"city_code"`
-	CountyCode     string     `json:"county_code,omitempty"`
-	AdminNote      string     `json:"admin_note,omitempty"`
-	LeadIndustries []string   `json:"lead_industries"`
-	AreaHa         *float64   `json:"approved_area_ha"`
-	Point          [2]float64 `json:"point"`
-	PointQuality   string     `json:"point_quality"`
-	PointOutside   bool       `json:"point_outside_admin,omitempty"`
-	GeomQuality    string     `json:"geom_quality"`
-	Outline        string     `json:"outline"`
-	AreaNominal    bool       `json:"area_nominal,omitempty"`
-	Clusters       []zoneLink `json:"clusters"`
-	Chains         []zoneLink `json:"chains"`
-	Regions        []string   `json:"regions"`
-	Source         string     `json:"source"`
-
+	data.ZoneProps
 	geom orb.MultiPolygon
 }
 
@@ -383,7 +357,7 @@ func circle(p orb.Point, radiusM float64) orb.MultiPolygon {
 func (b *builder) zones() error {
 	seen := map[string]bool{}
 	for i, r := range b.zoneRows {
-		z := zoneOut{Name: r["name"], Level: r["level"], Source: r["source"], GeomQuality: geo.GeomApproximate}
+		z := zoneOut{ZoneProps: data.ZoneProps{Name: r["name"], Level: r["level"], Source: r["source"], GeomQuality: geo.GeomApproximate}}
 		if z.Source == "" {
 			return fmt.Errorf("henanbuild: zones.csv row %d (%s): empty source", i+2, z.Name)
 		}
@@ -445,12 +419,13 @@ func (b *builder) zones() error {
 		}
 		// Location.
 		lonS, latS := r["lon"], r["lat"]
+		var point [2]float64
 		adminPoint := func() {
 			if z.CountyCode != "" {
-				z.Point = pt(b.byCode[z.CountyCode].Label)
+				point = pt(b.byCode[z.CountyCode].Label)
 				z.PointQuality = geo.PointCountyCentroid
 			} else {
-				z.Point = pt(b.byCode[z.CityCode].Label)
+				point = pt(b.byCode[z.CityCode].Label)
 				z.PointQuality = geo.PointCityCentroid
 			}
 		}
@@ -460,11 +435,11 @@ func (b *builder) zones() error {
 		case strings.Contains(z.Source, "区县级"):
 			adminPoint()
 			if z.CountyCode == "" {
-				z.Point = pt(b.byCode[z.CityCode].Label)
+				point = pt(b.byCode[z.CityCode].Label)
 				z.PointQuality = geo.PointCityCentroid
 			}
 		case strings.Contains(z.Source, "市级"):
-			z.Point = pt(b.byCode[z.CityCode].Label)
+			point = pt(b.byCode[z.CityCode].Label)
 			z.PointQuality = geo.PointCityCentroid
 		default:
 			lon, err1 := strconv.ParseFloat(lonS, 64)
@@ -472,23 +447,24 @@ func (b *builder) zones() error {
 			if err1 != nil || err2 != nil {
 				return fmt.Errorf("henanbuild: zone %s: bad lon/lat %q %q", z.Name, lonS, latS)
 			}
-			z.Point = [2]float64{round6(lon), round6(lat)}
+			point = [2]float64{round6(lon), round6(lat)}
 			z.PointQuality = geo.PointGeocoded
 			area := b.byCode[z.CityCode]
 			if z.CountyCode != "" {
 				area = b.byCode[z.CountyCode]
 			}
-			if !pointIn(area.Geom, orb.Point(z.Point)) {
+			if !pointIn(area.Geom, orb.Point(point)) {
 				z.PointOutside = true
 				b.logf("zone %s: geocoded point outside %s %s (flagged)", z.Name, area.Code, area.Name)
 			}
 		}
+		z.Point = &point
 		// Outline.
 		if z.AreaHa != nil {
-			z.geom = circle(orb.Point(z.Point), math.Sqrt(*z.AreaHa*1e4/math.Pi))
+			z.geom = circle(orb.Point(point), math.Sqrt(*z.AreaHa*1e4/math.Pi))
 			z.Outline = "circle of the approved area around the point"
 		} else {
-			z.geom = circle(orb.Point(z.Point), nominalRadiusM)
+			z.geom = circle(orb.Point(point), nominalRadiusM)
 			z.Outline = "circle of nominal radius 1 km around the point (no approved area)"
 			z.AreaNominal = true
 		}
@@ -511,17 +487,6 @@ func (b *builder) zoneByName(name string) *zoneOut {
 }
 
 // ---- revenue ----
-
-type revOut struct {
-	ZoneID    string  `json:"zone_id"`
-	Year      int     `json:"year"`
-	RevenueYi float64 `json:"revenue_yi"`
-	Measure   string  `json:"measure"`
-	Bound     string  `json:"bound"`
-	Period    string  `json:"period"`
-	Note      string  `json:"note,omitempty"`
-	Source    string  `json:"source"`
-}
 
 // revSource is the record's source: S-id and quote, plus the scope detail
 // of the measure, which geo.Revenue has no field for and which readers must
@@ -581,7 +546,7 @@ func (b *builder) revenue() error {
 		if r["source_id"] == "" || r["quote"] == "" {
 			return fmt.Errorf("henanbuild: revenue.csv row %d: no source", line)
 		}
-		b.revOut = append(b.revOut, revOut{
+		b.revOut = append(b.revOut, data.RevenueRecord{
 			ZoneID: z.ID, Year: year, RevenueYi: val, Measure: strings.TrimSpace(m[1]),
 			Bound: r["bound"], Period: period(m[2]), Note: m[2],
 			Source: revSource(r["source_id"], r["quote"], m[2]),

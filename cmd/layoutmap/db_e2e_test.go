@@ -8,23 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"layoutmap/data/postgis/pgtest"
 )
 
 // TestPostGISServesLikeEmbedded is issue 3's "done when": migrate, import
 // and serve --database-url answer every features route exactly as the
 // embedded store does.
 func TestPostGISServesLikeEmbedded(t *testing.T) {
-	c, err := pgtest.Start(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Stop)
-	_, url, err := c.NewDatabase(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, url := ownDatabase(t)
 	env := func(string) string { return "" }
 	if err := run(t.Context(), []string{"import", "--database-url", url}, env, io.Discard, io.Discard); err != nil {
 		t.Fatalf("import: %v", err)
@@ -98,15 +88,7 @@ func TestPostGISServesLikeEmbedded(t *testing.T) {
 // database is unreachable, /readyz says so (503), and turns ready once the
 // database answers, without a restart.
 func TestServeStartsWithoutDatabase(t *testing.T) {
-	c, err := pgtest.Start(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Stop)
-	name, url, err := c.NewDatabase(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, name, url := ownDatabase(t)
 	// The role does not exist yet: every connection fails until it does.
 	late := strings.Replace(url, "postgres://postgres@", "postgres://late@", 1)
 	ctx, cancel := context.WithCancel(t.Context())

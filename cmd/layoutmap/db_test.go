@@ -9,17 +9,7 @@ import (
 )
 
 func TestMigrateAndImportCommands(t *testing.T) {
-	// A cluster of its own: this package's TestMain belongs to the serve
-	// tests, so the shared cluster would outlive the run.
-	c, err := pgtest.Start(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Stop)
-	_, url, err := c.NewDatabase(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, url := ownDatabase(t)
 	env := func(k string) string {
 		if k == "DATABASE_URL" {
 			return url
@@ -40,7 +30,7 @@ func TestMigrateAndImportCommands(t *testing.T) {
 		t.Fatalf("import: %v, output %q %q", err, out.String(), errb.String())
 	}
 	errb.Reset()
-	err = run(t.Context(), []string{"import", "--revenue", "../../data/importer/testdata/revenue_bad_row.csv"}, env, &out, &errb)
+	err := run(t.Context(), []string{"import", "--revenue", "../../data/importer/testdata/revenue_bad_row.csv"}, env, &out, &errb)
 	if err == nil || !strings.Contains(errb.String(), "revenue_bad_row.csv row 3") {
 		t.Fatalf("bad import: %v, stderr %q", err, errb.String())
 	}
@@ -50,4 +40,21 @@ func TestMigrateAndImportCommands(t *testing.T) {
 	if err := run(t.Context(), []string{"migrate"}, func(string) string { return "" }, &out, &errb); err == nil {
 		t.Fatal("migrate without a URL succeeded")
 	}
+}
+
+// ownDatabase starts a cluster of its own, stopped at the end of the test,
+// and returns it with a fresh database: this package's TestMain belongs to
+// the serve tests, so the shared cluster would outlive the run.
+func ownDatabase(t *testing.T) (c *pgtest.Cluster, name, url string) {
+	t.Helper()
+	c, err := pgtest.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	name, url, err = c.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, name, url
 }

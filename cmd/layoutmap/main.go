@@ -3,12 +3,15 @@
 // a PostGIS database.
 //
 //	layoutmap [serve] [--addr 127.0.0.1:8080] [--database-url URL] [--log-level info] [--request-timeout 10s]
+//	                  [--cors-origins O] [--embed-origins O] [--font FILE] [--tile-cache-mb 256]
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
 //
 // Every flag falls back to an environment variable (LAYOUTMAP_ADDR,
-// DATABASE_URL, LAYOUTMAP_LOG_LEVEL, LAYOUTMAP_REQUEST_TIMEOUT). This is the
+// DATABASE_URL, LAYOUTMAP_LOG_LEVEL, LAYOUTMAP_REQUEST_TIMEOUT,
+// LAYOUTMAP_CORS_ORIGINS, LAYOUTMAP_EMBED_ORIGINS, LAYOUTMAP_FONT,
+// LAYOUTMAP_TILE_CACHE_MB). This is the
 // only package that reads flags and the environment; it wires the store into
 // the api package.
 package main
@@ -23,6 +26,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -48,6 +52,14 @@ func main() {
 	}
 }
 
+// helpIsNoError treats -h as success: the flag package has printed the usage.
+func helpIsNoError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
 // run is main without the process: tests call it with their own context,
 // arguments, environment and writers. It returns when the command is done
 // or, for serve, when ctx is cancelled and the server has shut down.
@@ -70,9 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err := fmt.Fprintln(stdout, "layoutmap", version)
 		return err
 	case "migrate":
-		return runMigrate(ctx, args, getenv, stdout, stderr)
+		return helpIsNoError(runMigrate(ctx, args, getenv, stdout, stderr))
 	case "import":
-		return runImport(ctx, args, getenv, stdout, stderr)
+		return helpIsNoError(runImport(ctx, args, getenv, stdout, stderr))
 	case "help", "-h", "--help":
 		_, err := fmt.Fprint(stdout, usage)
 		return err
@@ -122,7 +134,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
 	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
-	tileCache := fs.Int("tile-cache-mb", 256, "memory for the cache of encoded tiles, MB; 0 disables it")
+	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -141,10 +153,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg.CORSOrigins = splitList(*cors)
 	cfg.EmbedOrigins = splitList(*embed)
 	cfg.FontPath = *font
-	if *tileCache < 0 {
-		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be ≥ 0, got %d", *tileCache)
+	mb, err := strconv.Atoi(strings.TrimSpace(*tileCache))
+	if err != nil || mb < 0 {
+		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be a whole number ≥ 0, got %q", *tileCache)
 	}
-	cfg.TileCacheMB = *tileCache
+	cfg.TileCacheMB = mb
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --addr: %w", err)
 	}
@@ -162,7 +175,8 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	}
 	defer store.Close()
 
-	extra, err := extraRoutes(store, cfg, log)
+	ts := tileService(store, cfg)
+	extra, err := extraRoutes(store, ts, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -173,6 +187,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		RequestTimeout: cfg.RequestTimeout,
 		CORSOrigins:    cfg.CORSOrigins,
 		Extra:          extra,
+		TileCache:      ts,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -225,7 +240,24 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 
 // extraRoutes are the route groups beyond the features API: tiles,
 // statistics, static images and the web map.
-func extraRoutes(store data.Store, cfg serveConfig, log *slog.Logger) ([]func(*fiber.App), error) {
+func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog.Logger) ([]func(*fiber.App), error) {
+	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("serve: static images: %w", err)
+	}
+	return []func(*fiber.App){
+		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
+		api.StatsRoutes(store),
+		st.Register,
+		// The web map last: its routes (/, /embed, /assets, /fonts) do not
+		// overlap the API's, and it answers 503 naming `make build` when the
+		// binary was built without web/dist.
+		api.Web(api.WebConfig{FS: web.FS(), EmbedOrigins: cfg.EmbedOrigins}),
+	}, nil
+}
+
+// tileService is the tile encoder and cache; /metrics reads its counts.
+func tileService(store data.Store, cfg serveConfig) *tiles.Service {
 	tcfg := tiles.Config{CacheBytes: int64(cfg.TileCacheMB) << 20}
 	if cfg.TileCacheMB == 0 {
 		tcfg.CacheBytes = -1
@@ -235,19 +267,7 @@ func extraRoutes(store data.Store, cfg serveConfig, log *slog.Logger) ([]func(*f
 		// cached tiles cheap while an import still shows within a second.
 		tcfg.VersionTTL = time.Second
 	}
-	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("serve: static images: %w", err)
-	}
-	return []func(*fiber.App){
-		api.TileRoutes(api.TilesConfig{Tiles: tiles.New(store, tcfg), Meta: tiles.Meta{Tiers: store.Tiers()}}),
-		api.StatsRoutes(store),
-		st.Register,
-		// The web map last: its routes (/, /embed, /assets, /fonts) do not
-		// overlap the API's, and it answers 503 naming `make build` when the
-		// binary was built without web/dist.
-		api.Web(api.WebConfig{FS: web.FS(), EmbedOrigins: cfg.EmbedOrigins}),
-	}, nil
+	return tiles.New(store, tcfg)
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

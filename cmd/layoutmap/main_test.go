@@ -25,11 +25,13 @@ func TestParseServe(t *testing.T) {
 		want    serveConfig
 		wantErr string
 	}{
-		{"defaults", nil, env(), serveConfig{Addr: "127.0.0.1:8080", LogLevel: slog.LevelInfo, RequestTimeout: 10 * time.Second}, ""},
-		{"env fallbacks", nil, env("LAYOUTMAP_ADDR", "0.0.0.0:9000", "DATABASE_URL", "postgres://x/y", "LAYOUTMAP_LOG_LEVEL", "debug", "LAYOUTMAP_REQUEST_TIMEOUT", "3s", "LAYOUTMAP_CORS_ORIGINS", "https://a.example, https://b.example"),
-			serveConfig{Addr: "0.0.0.0:9000", DatabaseURL: "postgres://x/y", LogLevel: slog.LevelDebug, RequestTimeout: 3 * time.Second, CORSOrigins: []string{"https://a.example", "https://b.example"}}, ""},
-		{"flags beat env", []string{"--addr", "127.0.0.1:0", "--database-url=", "--log-level", "warn", "--request-timeout", "1m"}, env("LAYOUTMAP_ADDR", "0.0.0.0:9000", "DATABASE_URL", "postgres://x/y"),
+		{"defaults", nil, env(), serveConfig{Addr: "127.0.0.1:8080", LogLevel: slog.LevelInfo, RequestTimeout: 10 * time.Second, TileCacheMB: 256}, ""},
+		{"env fallbacks", nil, env("LAYOUTMAP_ADDR", "0.0.0.0:9000", "DATABASE_URL", "postgres://x/y", "LAYOUTMAP_LOG_LEVEL", "debug", "LAYOUTMAP_REQUEST_TIMEOUT", "3s", "LAYOUTMAP_CORS_ORIGINS", "https://a.example, https://b.example", "LAYOUTMAP_TILE_CACHE_MB", "32"),
+			serveConfig{Addr: "0.0.0.0:9000", DatabaseURL: "postgres://x/y", LogLevel: slog.LevelDebug, RequestTimeout: 3 * time.Second, CORSOrigins: []string{"https://a.example", "https://b.example"}, TileCacheMB: 32}, ""},
+		{"flags beat env", []string{"--addr", "127.0.0.1:0", "--database-url=", "--log-level", "warn", "--request-timeout", "1m", "--tile-cache-mb", "0"}, env("LAYOUTMAP_ADDR", "0.0.0.0:9000", "DATABASE_URL", "postgres://x/y", "LAYOUTMAP_TILE_CACHE_MB", "32"),
 			serveConfig{Addr: "127.0.0.1:0", LogLevel: slog.LevelWarn, RequestTimeout: time.Minute}, ""},
+		{"negative tile cache", nil, env("LAYOUTMAP_TILE_CACHE_MB", "-1"), serveConfig{}, "--tile-cache-mb"},
+		{"bad tile cache", []string{"--tile-cache-mb", "lots"}, env(), serveConfig{}, "--tile-cache-mb"},
 		{"bad level", []string{"--log-level", "loud"}, env(), serveConfig{}, "--log-level"},
 		{"bad timeout", []string{"--request-timeout", "soon"}, env(), serveConfig{}, "--request-timeout"},
 		{"zero timeout", nil, env("LAYOUTMAP_REQUEST_TIMEOUT", "0s"), serveConfig{}, "--request-timeout"},
@@ -50,7 +52,7 @@ func TestParseServe(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Addr != tc.want.Addr || got.DatabaseURL != tc.want.DatabaseURL || got.LogLevel != tc.want.LogLevel ||
-				got.RequestTimeout != tc.want.RequestTimeout || strings.Join(got.CORSOrigins, "|") != strings.Join(tc.want.CORSOrigins, "|") {
+				got.RequestTimeout != tc.want.RequestTimeout || got.TileCacheMB != tc.want.TileCacheMB || strings.Join(got.CORSOrigins, "|") != strings.Join(tc.want.CORSOrigins, "|") {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
@@ -66,6 +68,12 @@ func TestRunCommands(t *testing.T) {
 	out.Reset()
 	if err := run(ctx, []string{"serve", "-h"}, env(), &out, &out); err != nil || !strings.Contains(out.String(), "-database-url") {
 		t.Errorf("serve -h: %v, output %q; want usage naming -database-url", err, out.String())
+	}
+	for _, cmd := range []string{"migrate", "import"} {
+		out.Reset()
+		if err := run(ctx, []string{cmd, "-h"}, env(), &out, &out); err != nil || !strings.Contains(out.String(), "-database-url") {
+			t.Errorf("%s -h: %v, output %q; want usage naming -database-url", cmd, err, out.String())
+		}
 	}
 	for _, cmd := range []string{"migrate", "import", "frobnicate"} {
 		if err := run(ctx, []string{cmd}, env(), &out, &out); err == nil {

@@ -57,6 +57,13 @@ func TestServe(t *testing.T) {
 		{"/api/v1/collections", "application/json", `"id":"zones"`},
 		{"/api/v1/collections/zones/items?limit=1", "application/geo+json", `"numberReturned":1`},
 		{"/nope", "application/problem+json", `"status":404`},
+		{"/api/v1/stats/tiers?year=2023", "application/json", `t5000`},
+		{"/static/map.svg?width=300&height=200", "image/svg+xml", `<svg`},
+		{"/tiles/8/208/101.mvt", "application/vnd.mapbox-vector-tile", ""},
+		// After the requests above: the tile service the routes use is the
+		// one /metrics reads.
+		{"/metrics", "text/plain; version=0.0.4", "layoutmap_tile_cache_misses_total 1\n"},
+		{"/metrics", "text/plain; version=0.0.4", `layoutmap_http_requests_total{route="/tiles/:z/:x/:y.mvt",code="2xx"} 1`},
 	} {
 		res, err := client.Get("http://" + addr + tc.path)
 		if err != nil {

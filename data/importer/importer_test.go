@@ -18,11 +18,7 @@ import (
 	"layoutmap/geo"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func migrated(t *testing.T) (string, *postgis.Store) {
 	t.Helper()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -21,26 +20,7 @@ func (s *Store) checkFilter(coll string, f *geo.Filter, paging bool) error {
 	if !slices.Contains(geo.CollectionNames, coll) {
 		return fmt.Errorf("memstore: %q: %w", coll, data.ErrUnknownCollection)
 	}
-	var errs geo.FieldErrors
-	if err := f.Validate(coll, s.isKnown); err != nil {
-		fes, ok := geo.AsFieldErrors(err)
-		if !ok {
-			return fmt.Errorf("memstore: validating filter: %w", err)
-		}
-		errs = append(errs, fes...)
-	}
-	if paging {
-		if f.Limit > geo.MaxLimit || f.Limit < 0 {
-			errs = append(errs, &geo.FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", geo.MaxLimit, f.Limit)})
-		}
-		if f.Offset < 0 {
-			errs = append(errs, &geo.FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
-		}
-		if key := strings.TrimPrefix(strings.TrimPrefix(f.SortBy, "-"), "+"); f.SortBy != "" && !slices.Contains(geo.SortKeys, key) {
-			errs = append(errs, &geo.FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(geo.SortKeys, ", "), f.SortBy)})
-		}
-	}
-	if len(errs) > 0 {
+	if errs := f.Check(coll, s.isKnown, paging); len(errs) > 0 {
 		return errs
 	}
 	return nil

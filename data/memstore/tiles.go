@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/paulmach/orb"
 
@@ -27,7 +26,7 @@ const tileBuffer = float64(geo.TileBuffer) / geo.TileExtent
 // Bad filter values give geo.FieldErrors, a tile outside the zoom range or
 // grid a FieldError naming z, x or y.
 func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
-	if err := s.checkTile(q); err != nil {
+	if err := q.Check(); err != nil {
 		return nil, err
 	}
 	f := q.Filter
@@ -105,22 +104,4 @@ func (s *Store) labels(z uint32, bound orb.Bound, f *geo.Filter, add func(string
 			}
 		}
 	}
-}
-
-func (s *Store) checkTile(q geo.TileQuery) error {
-	if q.Z > geo.MaxZoom {
-		return geo.FieldErrors{{Field: "z", Reason: fmt.Sprintf("must be from %d to %d, got %d", geo.MinZoom, geo.MaxZoom, q.Z)}}
-	}
-	n := uint32(1) << q.Z
-	var errs geo.FieldErrors
-	if q.X >= n {
-		errs = append(errs, &geo.FieldError{Field: "x", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.X)})
-	}
-	if q.Y >= n {
-		errs = append(errs, &geo.FieldError{Field: "y", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.Y)})
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"layoutmap/data"
 	"layoutmap/data/henan"
 	"layoutmap/data/postgis"
-	"layoutmap/data/postgis/pgtest"
 	"layoutmap/geo"
 )
 
@@ -18,23 +17,10 @@ func bundled(t testing.TB) (string, *postgis.Store, *data.Dataset) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := t.Context()
-	url := pgtest.NewDB(t)
-	if _, err := postgis.Migrate(ctx, url); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := postgis.ImportDataset(ctx, url, replaceWith(ds), postgis.ImportOptions{})
-	if err != nil {
-		t.Fatalf("importing the bundled dataset: %v", err)
-	}
+	url, s, rep := load(t, ds)
 	if len(rep.Repaired) != 0 {
 		t.Errorf("bundled dataset needed repairs: %v", rep.Repaired)
 	}
-	s, err := postgis.Open(ctx, postgis.Config{URL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
 	return url, s, ds
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -283,16 +284,6 @@ func readDataset(ctx context.Context, q querier) (*data.Dataset, error) {
 	if err := q.QueryRow(ctx, `SELECT vintage, attribution FROM layoutmap.dataset_meta`).Scan(&ds.Vintage, &ds.Attribution); err != nil {
 		return nil, fmt.Errorf("meta: %w", err)
 	}
-	slices.SortFunc(ds.Zones, func(a, b geo.Zone) int { return cmpStr(a.ID, b.ID) })
+	slices.SortFunc(ds.Zones, func(a, b geo.Zone) int { return strings.Compare(a.ID, b.ID) })
 	return ds, nil
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

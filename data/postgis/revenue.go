@@ -66,10 +66,10 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 			case len(byName[r.Zone]) == 1:
 				v.ZoneID = byName[r.Zone][0]
 			case len(byName[r.Zone]) > 1:
-				rej = append(rej, Problem{r.Where, fmt.Sprintf("zone name %q is ambiguous (%v): use the id", clipStr(r.Zone), byName[r.Zone])})
+				rej = append(rej, Problem{r.Where, fmt.Sprintf("zone name %q is ambiguous (%v): use the id", geo.Clip(r.Zone), byName[r.Zone])})
 				continue
 			default:
-				rej = append(rej, Problem{r.Where, fmt.Sprintf("unknown zone %q", clipStr(r.Zone))})
+				rej = append(rej, Problem{r.Where, fmt.Sprintf("unknown zone %q", geo.Clip(r.Zone))})
 				continue
 			}
 			if p := checkRevenue(v); p != "" {
@@ -126,11 +126,4 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 	}
 	opts.progress("committed dataset version %d", rep.Version)
 	return rep, nil
-}
-
-func clipStr(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
 }

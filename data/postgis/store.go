@@ -101,7 +101,7 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // AdminAreas returns the admin areas of a level, sorted by code.
 func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error) {
 	if level != geo.LevelProvince && level != geo.LevelCity && level != geo.LevelCounty {
-		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", clipStr(level))}}
+		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", geo.Clip(level))}}
 	}
 	as, err := readAdmin(ctx, s.pool, "a.level = $1", 0, level)
 	if err != nil {
@@ -233,7 +233,7 @@ func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) 
 // like memstore does, returning every client mistake as geo.FieldErrors.
 func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging bool) error {
 	if _, ok := collections[coll]; !ok {
-		return fmt.Errorf("postgis: %q: %w", clipStr(coll), data.ErrUnknownCollection)
+		return fmt.Errorf("postgis: %q: %w", geo.Clip(coll), data.ErrUnknownCollection)
 	}
 	// PostgreSQL text cannot hold NUL or invalid UTF-8: such ids cannot
 	// exist, so they are client mistakes, not database errors.
@@ -255,25 +255,7 @@ func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging 
 	if err != nil {
 		return fmt.Errorf("postgis: checking filter: %w", err)
 	}
-	if err := f.Validate(coll, known); err != nil {
-		fes, ok := geo.AsFieldErrors(err)
-		if !ok {
-			return fmt.Errorf("postgis: validating filter: %w", err)
-		}
-		errs = append(errs, fes...)
-	}
-	if paging {
-		if f.Limit > geo.MaxLimit || f.Limit < 0 {
-			errs = append(errs, &geo.FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d, got %d", geo.MaxLimit, f.Limit)})
-		}
-		if f.Offset < 0 {
-			errs = append(errs, &geo.FieldError{Field: "offset", Reason: fmt.Sprintf("must be a whole number ≥ 0, got %d", f.Offset)})
-		}
-		if key := sortKey(f.SortBy); f.SortBy != "" && !slices.Contains(geo.SortKeys, key) {
-			errs = append(errs, &geo.FieldError{Field: "sortby", Reason: fmt.Sprintf("must be one of %s, got %q", strings.Join(geo.SortKeys, ", "), clipStr(f.SortBy))})
-		}
-	}
-	if len(errs) > 0 {
+	if errs := f.Check(coll, known, paging); len(errs) > 0 {
 		return errs
 	}
 	return nil
@@ -511,7 +493,7 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 // Item returns one feature or data.ErrNotFound.
 func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) {
 	if _, ok := collections[coll]; !ok {
-		return geo.Feature{}, fmt.Errorf("%w: %q", data.ErrUnknownCollection, clipStr(coll))
+		return geo.Feature{}, fmt.Errorf("%w: %q", data.ErrUnknownCollection, geo.Clip(coll))
 	}
 	if !storable(id) {
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, data.ErrNotFound)
@@ -521,7 +503,7 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, err)
 	}
 	if len(fs) == 0 {
-		return geo.Feature{}, fmt.Errorf("postgis: item %s %q: %w", coll, clipStr(id), data.ErrNotFound)
+		return geo.Feature{}, fmt.Errorf("postgis: item %s %q: %w", coll, geo.Clip(id), data.ErrNotFound)
 	}
 	return fs[0], nil
 }

@@ -20,12 +20,21 @@ import (
 // loaded returns the URL of a fresh migrated database holding ds, and a store on it.
 func loaded(t *testing.T, ds *data.Dataset) (string, *postgis.Store) {
 	t.Helper()
+	url, s, _ := load(t, ds)
+	return url, s
+}
+
+// load migrates a fresh database, imports ds and opens a store on it
+// (closed when the test ends); it also returns the import report.
+func load(t testing.TB, ds *data.Dataset) (string, *postgis.Store, postgis.ImportReport) {
+	t.Helper()
 	ctx := t.Context()
 	url := pgtest.NewDB(t)
 	if _, err := postgis.Migrate(ctx, url); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, postgis.ImportOptions{}); err != nil {
+	rep, err := postgis.ImportDataset(ctx, url, replaceWith(ds), postgis.ImportOptions{})
+	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
 	s, err := postgis.Open(ctx, postgis.Config{URL: url})
@@ -33,7 +42,7 @@ func loaded(t *testing.T, ds *data.Dataset) (string, *postgis.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return url, s
+	return url, s, rep
 }
 
 func ids(p geo.Page) []string {

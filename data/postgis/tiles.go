@@ -123,21 +123,6 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 	return out, nil
 }
 
-// checkTile rejects tiles outside the zoom range or grid as field errors.
-func checkTile(q geo.TileQuery) error {
-	if q.Z > geo.MaxZoom {
-		return geo.FieldErrors{{Field: "z", Reason: fmt.Sprintf("must be from %d to %d, got %d", geo.MinZoom, geo.MaxZoom, q.Z)}}
-	}
-	n := uint32(1) << q.Z
-	var errs geo.FieldErrors
-	if q.X >= n {
-		errs = append(errs, &geo.FieldError{Field: "x", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.X)})
-	}
-	if q.Y >= n {
-		errs = append(errs, &geo.FieldError{Field: "y", Reason: fmt.Sprintf("must be below %d at zoom %d, got %d", n, q.Z, q.Y)})
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
-}
+// checkTile rejects tiles outside the zoom range or grid; the rules and
+// wording are geo.TileQuery.Check's, shared with memstore.
+func checkTile(q geo.TileQuery) error { return q.Check() }

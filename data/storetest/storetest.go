@@ -18,6 +18,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -214,11 +215,11 @@ func (st *suite) counts(t *testing.T) {
 	if err != nil || len(prov) != 1 || prov[0].Code != "410000" {
 		t.Errorf("AdminAreas(province) = %d areas, err %v; want 410000 only", len(prov), err)
 	}
-	if !slices.IsSortedFunc(st.all, func(a, b geo.Zone) int { return cmpString(a.ID, b.ID) }) {
+	if !slices.IsSortedFunc(st.all, func(a, b geo.Zone) int { return strings.Compare(a.ID, b.ID) }) {
 		t.Errorf("Zones not sorted by id")
 	}
 	for _, list := range [][]geo.AdminArea{st.cities, st.counties} {
-		if !slices.IsSortedFunc(list, func(a, b geo.AdminArea) int { return cmpString(a.Code, b.Code) }) {
+		if !slices.IsSortedFunc(list, func(a, b geo.AdminArea) int { return strings.Compare(a.Code, b.Code) }) {
 			t.Errorf("AdminAreas not sorted by code")
 		}
 	}
@@ -241,16 +242,6 @@ func (st *suite) counts(t *testing.T) {
 			t.Errorf("Items(%s) matched %d, returned %d; want %d", coll, p.NumberMatched, len(p.Features), want)
 		}
 	}
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (st *suite) taxonomy(t *testing.T) {

@@ -23,6 +23,10 @@ type shape struct {
 	Stroke color.NRGBA
 	Width  float64   // stroke width
 	Dash   []float64 // on, off, … lengths; nil is solid
+	// Zone is the id of the zone the shape draws (SVG data-zone), so a
+	// report image can be checked against the API and scripted; "" for
+	// everything else. Title is its accessible name (SVG <title>).
+	Zone, Title string
 }
 
 type anchor int

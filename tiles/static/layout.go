@@ -155,7 +155,8 @@ func layout(s *Scene, o Options) *drawing {
 			if !ok && !(box{x, y, x, y}).overlaps(clip) {
 				continue
 			}
-			sh := shape{Rings: rings, Closed: true, Fill: withAlpha(z.fill, 191), Stroke: colZoneOutline, Width: 1.2}
+			sh := shape{Rings: rings, Closed: true, Fill: withAlpha(z.fill, 191), Stroke: colZoneOutline, Width: 1.2,
+				Zone: z.zone.ID, Title: name(z.zone.Name, z.zone.NameEN)}
 			if z.zone.GeomQuality != geo.GeomOfficial {
 				sh.Fill, sh.Width, sh.Dash = withAlpha(z.fill, 97), 1, []float64{2, 2}
 				sh.Stroke = withAlpha(colZoneOutline, uint8(204*math.Max(0, math.Min(1, v.Zoom-8))))
@@ -169,9 +170,10 @@ func layout(s *Scene, o Options) *drawing {
 			for _, z := range drawn {
 				if z.lower {
 					// A lower bound (突破/超过) gets a ring: the figure is at least this.
-					pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius+4, 24)}, Closed: true, Stroke: colLowerBound, Width: 1.2})
+					pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius+4, 24)}, Closed: true, Stroke: colLowerBound, Width: 1.2, Zone: z.zone.ID})
 				}
-				pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius, 20)}, Closed: true, Fill: z.fill, Stroke: colHalo, Width: 1})
+				pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius, 20)}, Closed: true, Fill: z.fill, Stroke: colHalo, Width: 1,
+					Zone: z.zone.ID, Title: name(z.zone.Name, z.zone.NameEN)})
 			}
 		}
 	}

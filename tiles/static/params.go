@@ -152,7 +152,7 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < lo || n > hi {
-			bad(k, "must be a whole number from %d to %d, got %q", lo, hi, clip(v))
+			bad(k, "must be a whole number from %d to %d, got %q", lo, hi, geo.Clip(v))
 			return def
 		}
 		return n
@@ -172,7 +172,7 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 		case "0", "false":
 			return false
 		default:
-			bad(k, "must be 0 or 1, got %q", clip(v))
+			bad(k, "must be 0 or 1, got %q", geo.Clip(v))
 			return def
 		}
 	}
@@ -184,7 +184,7 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 			return def
 		}
 		if !slices.Contains(allowed, v) {
-			bad(k, "must be one of %s, got %q", strings.Join(allowed, ", "), clip(v))
+			bad(k, "must be one of %s, got %q", strings.Join(allowed, ", "), geo.Clip(v))
 			return def
 		}
 		return v
@@ -231,7 +231,7 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 	if zv != "" {
 		z, err := strconv.ParseFloat(zv, 64)
 		if err != nil || math.IsNaN(z) || z < geo.MinZoom || z > MaxViewZoom {
-			bad("zoom", "must be a number from %d to %d, got %q", geo.MinZoom, MaxViewZoom, clip(zv))
+			bad("zoom", "must be a number from %d to %d, got %q", geo.MinZoom, MaxViewZoom, geo.Clip(zv))
 		} else {
 			o.Zoom = z
 		}
@@ -265,7 +265,7 @@ func parseLayers(s string, bad func(field, format string, args ...any)) []string
 			continue
 		}
 		if !slices.Contains(AllLayers, p) {
-			bad("layers", "unknown layer %q; allowed: %s, boundaries, none", clip(p), strings.Join(AllLayers, ", "))
+			bad("layers", "unknown layer %q; allowed: %s, boundaries, none", geo.Clip(p), strings.Join(AllLayers, ", "))
 			return slices.Clone(DefaultLayers)
 		}
 		want = append(want, p)
@@ -292,7 +292,7 @@ func idList(q url.Values, k string, bad func(field, format string, args ...any))
 				continue
 			}
 			if !idPattern.MatchString(p) {
-				bad(k, "%q is not a valid identifier", clip(p))
+				bad(k, "%q is not a valid identifier", geo.Clip(p))
 				return nil
 			}
 			if out = append(out, p); len(out) > geo.MaxListValues {
@@ -305,20 +305,9 @@ func idList(q url.Values, k string, bad func(field, format string, args ...any))
 }
 
 func parseCenter(s string) (orb.Point, error) {
-	if len(s) > 100 {
-		return orb.Point{}, fmt.Errorf("too long")
-	}
-	parts := strings.Split(s, ",")
-	if len(parts) != 2 {
-		return orb.Point{}, fmt.Errorf("must be lon,lat, got %d numbers", len(parts))
-	}
-	var v [2]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return orb.Point{}, fmt.Errorf("%q is not a number", clip(p))
-		}
-		v[i] = x
+	v, err := geo.ParseNumbers(s, "lon,lat")
+	if err != nil {
+		return orb.Point{}, err
 	}
 	if v[0] < -180 || v[0] > 180 || v[1] < -85 || v[1] > 85 {
 		return orb.Point{}, fmt.Errorf("must lie within -180..180, -85..85")
@@ -375,15 +364,4 @@ func (o Options) Encode() url.Values {
 		q.Set("dist", o.Dist)
 	}
 	return q
-}
-
-func clip(s string) string {
-	if len(s) > 64 {
-		s = s[:64]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-		return s + "…"
-	}
-	return s
 }

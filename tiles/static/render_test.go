@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -352,6 +353,79 @@ func TestExtremeSizes(t *testing.T) {
 			buf.Reset()
 			if err := r.SVG(&buf, s, o); err != nil || buf.Len() == 0 {
 				t.Errorf("SVG: %v, %d bytes", err, buf.Len())
+			}
+		})
+	}
+}
+
+// svgZones reads the zone paths of an SVG: the data-zone id of each, in
+// document order, and the text of their <title> children by id.
+func svgZones(t *testing.T, svg []byte) (ids []string, titles map[string][]string) {
+	t.Helper()
+	var doc struct {
+		Groups []struct {
+			Paths []struct {
+				Zone  string `xml:"data-zone,attr"`
+				Title string `xml:"title"`
+			} `xml:"path"`
+		} `xml:"g"`
+	}
+	if err := xml.Unmarshal(svg, &doc); err != nil {
+		t.Fatalf("SVG: %v", err)
+	}
+	titles = map[string][]string{}
+	for _, g := range doc.Groups {
+		for _, p := range g.Paths {
+			if p.Zone != "" {
+				ids = append(ids, p.Zone)
+				titles[p.Zone] = append(titles[p.Zone], p.Title)
+			} else if p.Title != "" {
+				t.Errorf("a path without data-zone has title %q", p.Title)
+			}
+		}
+	}
+	return ids, titles
+}
+
+// TestSVGZoneIDs: every zone the filter selected is drawn with its id
+// (data-zone) and named by a <title>, outline and point alike; nothing
+// else carries an id. A report image can so be checked against the API.
+func TestSVGZoneIDs(t *testing.T) {
+	r := mustRenderer(t)
+	for _, q := range []string{"year=2023&min_revenue=1000", "cluster=electronics", "tier=no_data&lang=en",
+		"center=113.698,34.75&zoom=11&width=640&height=480"} {
+		t.Run(q, func(t *testing.T) {
+			s, o := sceneFor(t, q)
+			var buf bytes.Buffer
+			if err := r.SVG(&buf, s, o); err != nil {
+				t.Fatal(err)
+			}
+			ids, titles := svgZones(t, buf.Bytes())
+			if len(ids) == 0 {
+				t.Fatal("no data-zone in the SVG")
+			}
+			names := map[string]string{}
+			v := static.NewView(o)
+			for _, z := range s.Zones {
+				names[z.ID] = z.Name
+				if o.Lang == static.LangEN && z.NameEN != "" {
+					names[z.ID] = z.NameEN
+				}
+				// The province map draws every zone; zoomed in, those whose
+				// point is in view at least.
+				if x, y := v.Pixel(z.Point); x >= 0 && y >= 0 && x <= float64(o.Width) && y <= float64(o.Height) && titles[z.ID] == nil {
+					t.Errorf("zone %s (%s) is in view but has no data-zone path", z.ID, names[z.ID])
+				}
+			}
+			for _, id := range ids {
+				name, ok := names[id]
+				if !ok {
+					t.Errorf("data-zone=%q is not a zone of the scene", id)
+				}
+				// Outline and point are named; a lower-bound ring is not.
+				if !slices.Contains(titles[id], name) {
+					t.Errorf("zone %s: titles %q, want one %q", id, titles[id], name)
+				}
 			}
 		})
 	}

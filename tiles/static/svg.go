@@ -60,7 +60,11 @@ func writeShape(w *bufio.Writer, s *shape) {
 			b.WriteByte('Z')
 		}
 	}
-	fmt.Fprintf(w, `<path d="%s"`, b.String())
+	w.WriteString("<path")
+	if s.Zone != "" {
+		fmt.Fprintf(w, ` data-zone="%s"`, esc(s.Zone))
+	}
+	fmt.Fprintf(w, ` d="%s"`, b.String())
 	if s.Fill.A > 0 && s.Closed {
 		writePaint(w, "fill", s.Fill)
 	} else {
@@ -76,6 +80,11 @@ func writeShape(w *bufio.Writer, s *shape) {
 			}
 			fmt.Fprintf(w, ` stroke-dasharray="%s"`, strings.Join(ds, " "))
 		}
+	}
+	if s.Title != "" {
+		// A child <title> is the SVG tooltip and accessible name.
+		fmt.Fprintf(w, "><title>%s</title></path>\n", esc(s.Title))
+		return
 	}
 	w.WriteString("/>\n")
 }

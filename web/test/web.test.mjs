@@ -297,9 +297,11 @@ test('statistics panel and cluster distribution follow the filter and the stats 
 });
 
 test('embed dialog gives an iframe snippet and static image URLs for the current view', async () => {
-  const r = await open(`${server.base}/?year=2023&min_revenue=1000&color=cluster`);
+  const params = { year: '2023', min_revenue: '1000' };
+  const r = await open(`${server.base}/?${new URLSearchParams(params)}&color=cluster&panel=list`);
   try {
     const { page } = r;
+    const rows = (await page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id))).sort();
     await page.click('#embed-open');
     await page.waitForSelector('#embed-dialog[open]');
     const snippet = await page.inputValue('#e-snippet');
@@ -308,15 +310,38 @@ test('embed dialog gives an iframe snippet and static image URLs for the current
     for (const [k, v] of [['year', '2023'], ['min_revenue', '1000'], ['color', 'cluster'], ['legend', '1']]) assert.equal(src.searchParams.get(k), v, k);
     assert.ok(src.searchParams.get('title'), 'title');
     assert.match(snippet, /<script src="[^"]+\/embed\.js" async><\/script>/);
+    // A report size: the image URLs follow the dialog's fields.
+    await page.fill('#e-w', '900');
+    await page.fill('#e-h', '640');
+    const title = await page.inputValue('#e-title');
     const png = new URL(await page.inputValue('#e-png'));
     assert.equal(png.pathname, '/static/map.png');
-    assert.equal(png.searchParams.get('min_revenue'), '1000');
-    // The image URL is valid for the static endpoint as it stands.
+    for (const [k, v] of [...Object.entries(params), ['width', '900'], ['height', '640']]) assert.equal(png.searchParams.get(k), v, k);
+    // The PNG is an image of the requested size (IHDR: width, height at 16, 20).
     const res = await fetch(png);
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal(res.headers.get('content-type'), 'image/png');
-    const svg = await fetch(await page.inputValue('#e-svg'));
+    const head = Buffer.from(await res.arrayBuffer());
+    assert.equal(head.subarray(1, 4).toString('latin1') + head.subarray(12, 16).toString('latin1'), 'PNGIHDR', 'PNG signature');
+    const scale = Number(png.searchParams.get('scale') || 1);
+    assert.deepEqual([head.readUInt32BE(16), head.readUInt32BE(20)], [900 * scale, 640 * scale], 'PNG size');
+    // The SVG of the same URL draws exactly the zones of the list and the
+    // API for the filter (data-zone on every zone path), with the title.
+    const svgURL = new URL(await page.inputValue('#e-svg'));
+    assert.equal(svgURL.pathname, '/static/map.svg');
+    assert.equal(svgURL.search, png.search, 'PNG and SVG show the same request');
+    const svg = await fetch(svgURL);
     assert.equal(svg.status, 200);
+    assert.equal(svg.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
+    const body = await svg.text();
+    const drawn = [...new Set([...body.matchAll(/<path data-zone="([^"]+)"/g)].map((m) => m[1]))].sort();
+    const api = (await apiZones(server.base, params)).features.map((f) => String(f.id)).sort();
+    assert.ok(api.length > 0, 'the filter selects zones');
+    assert.deepEqual(drawn, api, 'zones in the static SVG = API zones');
+    assert.deepEqual(rows, api, 'list rows = API zones');
+    const esc = (t) => t.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    assert.ok(body.includes(`<title>${esc(title)}</title>`), `SVG title ${title}`);
+    assert.ok(body.includes('<g id="furniture">'), 'title, legend and source drawn');
     await page.keyboard.press('Escape');
     assert.equal(await page.evaluate(() => document.getElementById('embed-dialog').open), false);
     clean(r);

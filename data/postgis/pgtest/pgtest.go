@@ -162,7 +162,7 @@ var (
 )
 
 // Shared starts one cluster per test binary on first use. Tests call
-// StopShared from TestMain after m.Run.
+// StopShared from TestMain after m.Run, or let Main do both.
 func Shared() (*Cluster, error) {
 	sharedOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -177,6 +177,16 @@ func StopShared() {
 	if shared != nil {
 		shared.Stop()
 	}
+}
+
+// Main is a whole TestMain for packages that use the shared cluster: it
+// runs the tests, stops the cluster and exits with the tests' code
+// (os.Exit skips deferred calls, so StopShared cannot simply be deferred).
+// m is a *testing.M.
+func Main(m interface{ Run() int }) {
+	code := m.Run()
+	StopShared()
+	os.Exit(code)
 }
 
 // TB is the part of testing.TB pgtest needs.

@@ -1,16 +1,11 @@
 package pgtest
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { Main(m) }
 
 func TestNewDBHasPostGIS(t *testing.T) {
 	url := NewDB(t)

@@ -1,0 +1,206 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// ContentTypeMetrics is the Prometheus text exposition format, version 0.0.4
+// (https://prometheus.io/docs/instrumenting/exposition_formats/). It is
+// written by hand: a few counters and one histogram do not justify the
+// client library and its dependencies.
+const ContentTypeMetrics = "text/plain; version=0.0.4; charset=utf-8"
+
+// TileCacheStats is what /metrics reads from the tile cache; *tiles.Service
+// implements it.
+type TileCacheStats interface {
+	// CacheCounts returns tile requests answered from the cache and not.
+	CacheCounts() (hits, misses uint64)
+	// CacheStats returns the number of cached tiles and their bytes.
+	CacheStats() (entries int, bytes int64)
+}
+
+// durationBuckets are the upper bounds (seconds) of the request duration
+// histogram: cached tiles take microseconds, cold tiles and PNG images tens
+// to hundreds of milliseconds, a store at its deadline seconds.
+var durationBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// routeOther labels requests no route matched, so unknown paths cannot
+// grow the label set.
+const routeOther = "other"
+
+// metrics counts requests per route pattern. Route patterns are fixed at
+// start-up, so the label set is bounded. Safe for concurrent use.
+type metrics struct {
+	inFlight atomic.Int64
+	mu       sync.RWMutex
+	routes   map[string]*routeMetrics
+	tiles    TileCacheStats
+}
+
+type routeMetrics struct {
+	classes [5]atomic.Uint64 // 1xx … 5xx
+	buckets []atomic.Uint64  // per durationBuckets, not cumulative
+	inf     atomic.Uint64    // above the last bucket
+	count   atomic.Uint64
+	sumNs   atomic.Uint64
+}
+
+func newMetrics(tiles TileCacheStats) *metrics {
+	return &metrics{routes: map[string]*routeMetrics{}, tiles: tiles}
+}
+
+func (m *metrics) route(pattern string) *routeMetrics {
+	m.mu.RLock()
+	r := m.routes[pattern]
+	m.mu.RUnlock()
+	if r != nil {
+		return r
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r = m.routes[pattern]; r == nil {
+		r = &routeMetrics{buckets: make([]atomic.Uint64, len(durationBuckets))}
+		m.routes[pattern] = r
+	}
+	return r
+}
+
+func (m *metrics) observe(pattern string, status int, d time.Duration) {
+	r := m.route(pattern)
+	if c := status/100 - 1; c >= 0 && c < len(r.classes) {
+		r.classes[c].Add(1)
+	}
+	s := d.Seconds()
+	if i, _ := slices.BinarySearch(durationBuckets, s); i < len(durationBuckets) {
+		r.buckets[i].Add(1)
+	} else {
+		r.inf.Add(1)
+	}
+	r.count.Add(1)
+	r.sumNs.Add(uint64(max(d, 0)))
+}
+
+// middleware runs outermost: the access log inside it has already turned
+// errors into responses, so the status it reads is the one sent.
+func (m *metrics) middleware(c *fiber.Ctx) error {
+	m.inFlight.Add(1)
+	defer m.inFlight.Add(-1)
+	start := time.Now()
+	err := c.Next()
+	m.observe(routePattern(c), c.Response().StatusCode(), time.Since(start))
+	return err
+}
+
+// routePattern is the registered path of the route that handled c, such
+// as "/api/v1/collections/:coll/items". When no route matched, fiber leaves
+// the last middleware (registered at "/") as c.Route(); that is told apart
+// from the web map's GET / by the request path.
+func routePattern(c *fiber.Ctx) string {
+	r := c.Route()
+	if r == nil || r.Path == "" || (r.Path == "/" && c.Path() != "/") {
+		return routeOther
+	}
+	return r.Path
+}
+
+// handler writes the exposition.
+func (m *metrics) handler(c *fiber.Ctx) error {
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	if err := onlyParams(q); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, ContentTypeMetrics)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(m.exposition())
+}
+
+func (m *metrics) exposition() []byte {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	m.mu.RLock()
+	names := make([]string, 0, len(m.routes))
+	for p := range m.routes {
+		names = append(names, p)
+	}
+	routes := make(map[string]*routeMetrics, len(m.routes))
+	for p, r := range m.routes {
+		routes[p] = r
+	}
+	m.mu.RUnlock()
+	slices.Sort(names)
+
+	fmt.Fprintln(w, "# HELP layoutmap_http_requests_total HTTP requests by route pattern and status class.")
+	fmt.Fprintln(w, "# TYPE layoutmap_http_requests_total counter")
+	for _, p := range names {
+		for i := range routes[p].classes {
+			if n := routes[p].classes[i].Load(); n > 0 {
+				fmt.Fprintf(w, "layoutmap_http_requests_total{route=%s,code=\"%dxx\"} %d\n", quoteLabel(p), i+1, n)
+			}
+		}
+	}
+	fmt.Fprintln(w, "# HELP layoutmap_http_request_duration_seconds HTTP request duration by route pattern.")
+	fmt.Fprintln(w, "# TYPE layoutmap_http_request_duration_seconds histogram")
+	for _, p := range names {
+		r, l := routes[p], quoteLabel(p)
+		// Read count first: buckets read afterwards are at least as large,
+		// and +Inf is written as count so the series stays consistent.
+		count := r.count.Load()
+		var cum uint64
+		for i, ub := range durationBuckets {
+			cum += r.buckets[i].Load()
+			fmt.Fprintf(w, "layoutmap_http_request_duration_seconds_bucket{route=%s,le=%q} %d\n", l, formatFloat(ub), min(cum, count))
+		}
+		fmt.Fprintf(w, "layoutmap_http_request_duration_seconds_bucket{route=%s,le=\"+Inf\"} %d\n", l, count)
+		fmt.Fprintf(w, "layoutmap_http_request_duration_seconds_sum{route=%s} %s\n", l, formatFloat(float64(r.sumNs.Load())/1e9))
+		fmt.Fprintf(w, "layoutmap_http_request_duration_seconds_count{route=%s} %d\n", l, count)
+	}
+	fmt.Fprintln(w, "# HELP layoutmap_http_requests_in_flight HTTP requests being served.")
+	fmt.Fprintln(w, "# TYPE layoutmap_http_requests_in_flight gauge")
+	fmt.Fprintf(w, "layoutmap_http_requests_in_flight %d\n", m.inFlight.Load())
+	if m.tiles != nil {
+		hits, misses := m.tiles.CacheCounts()
+		entries, size := m.tiles.CacheStats()
+		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_hits_total Tile requests answered from the cache.")
+		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_hits_total counter")
+		fmt.Fprintf(w, "layoutmap_tile_cache_hits_total %d\n", hits)
+		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_misses_total Tile requests the cache could not answer (encoded).")
+		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_misses_total counter")
+		fmt.Fprintf(w, "layoutmap_tile_cache_misses_total %d\n", misses)
+		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_entries Tiles in the cache.")
+		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_entries gauge")
+		fmt.Fprintf(w, "layoutmap_tile_cache_entries %d\n", entries)
+		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_bytes Approximate memory of the cached tiles.")
+		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_bytes gauge")
+		fmt.Fprintf(w, "layoutmap_tile_cache_bytes %d\n", size)
+	}
+	_ = w.Flush() // writes to a bytes.Buffer do not fail
+	return buf.Bytes()
+}
+
+// quoteLabel quotes a label value as the text format wants: backslash,
+// double quote and newline escaped.
+func quoteLabel(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func formatFloat(f float64) string {
+	if math.IsInf(f, 1) {
+		return "+Inf"
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
