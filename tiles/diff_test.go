@@ -86,7 +86,10 @@ func geomLimit(layer string) float64 {
 // properties, and geometry within maxGeomDiff tile units.
 func TestStoresAgreeOnTiles(t *testing.T) {
 	mem := tiles.New(henanStore(t), tiles.Config{CacheBytes: -1})
-	pg := tiles.New(postgisStore(t), tiles.Config{CacheBytes: -1})
+	// featuresOnly: this test holds the stores' TileFeatures together
+	// through one encoder; PostGIS's own ST_AsMVT tiles are compared in
+	// TestPostGISMatchesEmbedded (postgis_diff_test.go).
+	pg := tiles.New(featuresOnly{postgisStore(t)}, tiles.Config{CacheBytes: -1})
 	filters := map[string]geo.Filter{"all": {}, "min_revenue=1000&year=2023": {Year: 2023, MinRevenue: ptr(1000.0)}}
 	for _, p := range diffPoints {
 		for z := uint32(5); z <= 14; z++ {

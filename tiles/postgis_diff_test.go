@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"os"
 	"reflect"
 	"slices"
 	"sync"
@@ -24,11 +23,7 @@ import (
 	"layoutmap/tiles"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.StopShared()
-	os.Exit(code)
-}
+// The package's TestMain (diff_test.go) stops the shared pgtest cluster.
 
 var (
 	pgOnce  sync.Once
@@ -65,17 +60,17 @@ func henanPostGIS(tb testing.TB) *postgis.Store {
 	return pgStore
 }
 
-// geomTolerance is how far, in tile units, a vertex of one encoder's
-// geometry may differ from the other's (see geomDistance): orb rounds after
+// pgGeomTolerance is how far, in tile units, a vertex of one encoder's
+// geometry may differ from the other's (see outlineDiff): orb rounds after
 // projecting and drops vertices within a unit (Douglas–Peucker), PostGIS
 // snaps to the grid, removes collinear points and validates.
-const geomTolerance = 2.0
+const pgGeomTolerance = 2.0
 
 // TestPostGISMatchesEmbedded decodes the same tiles from the embedded store
 // (orb encoder) and the PostGIS store (ST_AsMVT in one query) and requires
 // the same layers in the same order, the same feature ids per layer, the
-// same properties per feature exactly, and geometry within geomTolerance
-// tile units (bounding box and mean outline distance, see geomDistance).
+// same properties per feature exactly, and geometry within pgGeomTolerance
+// tile units (bounding box and mean outline distance, see outlineDiff).
 func TestPostGISMatchesEmbedded(t *testing.T) {
 	mem := tiles.New(henanStore(t), tiles.Config{CacheBytes: -1})
 	pgs := henanPostGIS(t)
@@ -138,7 +133,7 @@ func TestPostGISMatchesEmbedded(t *testing.T) {
 				return
 			}
 			nonEmpty++
-			for _, d := range diffTiles(decode(t, want), decode(t, got)) {
+			for _, d := range pgDiffTiles(decode(t, want), decode(t, got)) {
 				t.Error(d)
 			}
 		})
@@ -150,7 +145,7 @@ func TestPostGISMatchesEmbedded(t *testing.T) {
 
 // diffTiles lists the differences between the embedded (want) and PostGIS
 // (got) tile.
-func diffTiles(want, got mvt.Layers) []string {
+func pgDiffTiles(want, got mvt.Layers) []string {
 	var out []string
 	if a, b := layerNames(want), layerNames(got); a != b {
 		return []string{fmt.Sprintf("layers: embedded %s, PostGIS %s", a, b)}
@@ -188,16 +183,16 @@ func diffTiles(want, got mvt.Layers) []string {
 			if !reflect.DeepEqual(map[string]any(wf.Properties), map[string]any(gf.Properties)) {
 				out = append(out, fmt.Sprintf("%s %v: properties embedded %v, PostGIS %v", wl.Name, id, wf.Properties, gf.Properties))
 			}
-			if d := geomDistance(wf.Geometry, gf.Geometry); d > geomTolerance {
+			if d := outlineDiff(wf.Geometry, gf.Geometry); d > pgGeomTolerance {
 				out = append(out, fmt.Sprintf("%s %v (%v): geometry differs by %.1f tile units (embedded %s %d vertices, PostGIS %s %d vertices)",
-					wl.Name, id, wf.Properties["id"], d, wf.Geometry.GeoJSONType(), vertices(wf.Geometry), gf.Geometry.GeoJSONType(), vertices(gf.Geometry)))
+					wl.Name, id, wf.Properties["id"], d, wf.Geometry.GeoJSONType(), pgVertices(wf.Geometry), gf.Geometry.GeoJSONType(), pgVertices(gf.Geometry)))
 			}
 		}
 	}
 	return out
 }
 
-// geomDistance compares two encodings of one feature robustly but
+// outlineDiff compares two encodings of one feature robustly but
 // meaningfully, in tile units: the larger of the differences of their
 // bounding boxes' edges (a shifted, wrongly projected or cut shape) and,
 // for polygons, of their areas over the longer perimeter (the mean distance
@@ -207,14 +202,14 @@ func diffTiles(want, got mvt.Layers) []string {
 // differently: PostGIS drops near-degenerate spikes a tile unit wide and
 // splits a shape clipped into parts, orb walks the buffer's edge. +Inf when
 // the kinds differ (points, lines, polygons).
-func geomDistance(a, b orb.Geometry) float64 {
+func outlineDiff(a, b orb.Geometry) float64 {
 	if a.Dimensions() != b.Dimensions() {
 		return math.Inf(1)
 	}
 	// Only the tile itself is drawn: the buffer is where the encoders'
 	// clipping differs (orb walks the buffer's edge between the parts of a
 	// concave outline, PostGIS splits it into polygons).
-	a, b = clip.Geometry(tileBound, orb.Clone(a)), clip.Geometry(tileBound, orb.Clone(b))
+	a, b = clip.Geometry(pgTileBound, orb.Clone(a)), clip.Geometry(pgTileBound, orb.Clone(b))
 	if a == nil || b == nil {
 		if a == nil && b == nil {
 			return 0
@@ -224,17 +219,17 @@ func geomDistance(a, b orb.Geometry) float64 {
 	ba, bb := a.Bound(), b.Bound()
 	d := max(math.Abs(ba.Min[0]-bb.Min[0]), math.Abs(ba.Min[1]-bb.Min[1]), math.Abs(ba.Max[0]-bb.Max[0]), math.Abs(ba.Max[1]-bb.Max[1]))
 	if a.Dimensions() == 2 {
-		pa, pb := perimeter(a), perimeter(b)
-		d = max(d, math.Abs(area(a)-area(b))/max(pa, pb, 1))
+		pa, pb := pgPerimeter(a), pgPerimeter(b)
+		d = max(d, math.Abs(pgArea(a)-pgArea(b))/max(pa, pb, 1))
 	}
 	return d
 }
 
-var tileBound = orb.Bound{Max: orb.Point{geo.TileExtent, geo.TileExtent}}
+var pgTileBound = orb.Bound{Max: orb.Point{geo.TileExtent, geo.TileExtent}}
 
 // area is the area of a polygon geometry (holes subtracted), whatever the
 // ring orientation.
-func area(g orb.Geometry) float64 {
+func pgArea(g orb.Geometry) float64 {
 	var polys []orb.Polygon
 	switch g := g.(type) {
 	case orb.Polygon:
@@ -255,24 +250,24 @@ func area(g orb.Geometry) float64 {
 	return s
 }
 
-func perimeter(g orb.Geometry) float64 {
+func pgPerimeter(g orb.Geometry) float64 {
 	var s float64
-	for _, sg := range segments(g) {
+	for _, sg := range pgSegments(g) {
 		s += math.Hypot(sg[1][0]-sg[0][0], sg[1][1]-sg[0][1])
 	}
 	return s
 }
 
-func points(g orb.Geometry) []orb.Point {
+func pgPoints(g orb.Geometry) []orb.Point {
 	var out []orb.Point
-	for _, s := range segments(g) {
+	for _, s := range pgSegments(g) {
 		out = append(out, s[0])
 	}
 	return out
 }
 
 // segments lists the segments of g; a point is a segment of length 0.
-func segments(g orb.Geometry) [][2]orb.Point {
+func pgSegments(g orb.Geometry) [][2]orb.Point {
 	var out [][2]orb.Point
 	line := func(ps []orb.Point) {
 		if len(ps) == 1 {
@@ -309,7 +304,7 @@ func segments(g orb.Geometry) [][2]orb.Point {
 	return out
 }
 
-func distSeg(p, a, b orb.Point) float64 {
+func pgDistSeg(p, a, b orb.Point) float64 {
 	dx, dy := b[0]-a[0], b[1]-a[1]
 	t := 0.0
 	if l := dx*dx + dy*dy; l > 0 {
@@ -318,4 +313,4 @@ func distSeg(p, a, b orb.Point) float64 {
 	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
 }
 
-func vertices(g orb.Geometry) int { return len(segments(g)) }
+func pgVertices(g orb.Geometry) int { return len(pgSegments(g)) }
