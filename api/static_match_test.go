@@ -124,7 +124,7 @@ func uncovered(items []svgItem, id string, x, y float64) bool {
 // the topmost drawn zone in its tier colour at its point.
 func TestStaticMatchesItems(t *testing.T) {
 	app, _ := staticApp(t, nil)
-	st := mustBundledStore(t)
+	st := testStoreFor(t)
 	all, err := st.Zones(t.Context(), geo.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +154,7 @@ func TestStaticMatchesItems(t *testing.T) {
 			q := "bbox=" + henanBBox + "&" + filter
 			r := get(t, app, "/static/map.svg?"+q)
 			if r.status != http.StatusOK {
-				t.Fatalf("svg?%s: status %d: %s", q, r.status, clip(string(r.body)))
+				t.Fatalf("svg?%s: status %d: %s", q, r.status, geo.Clip(string(r.body)))
 			}
 			drawn := svgItems(t, r.body)
 			ids := svgZoneIDs(drawn)

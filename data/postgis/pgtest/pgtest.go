@@ -221,6 +221,17 @@ func ReaderURL(t TB, url, schema string) string {
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
+	reader, err := c.ReaderURL(t.Context(), url, schema)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return reader
+}
+
+// ReaderURL creates, on this cluster, a role holding only CONNECT on the
+// database of url, USAGE on schema and SELECT on its tables, and returns
+// url for that role.
+func (c *Cluster) ReaderURL(ctx context.Context, url, schema string) (string, error) {
 	db := url[strings.LastIndex(url, "/")+1:]
 	db, _, _ = strings.Cut(db, "?")
 	role := db + "_reader"
@@ -230,8 +241,8 @@ func ReaderURL(t TB, url, schema string) string {
 		GRANT CONNECT ON DATABASE %[2]s TO %[1]s;
 		GRANT USAGE ON SCHEMA %[3]s TO %[1]s;
 		GRANT SELECT ON ALL TABLES IN SCHEMA %[3]s TO %[1]s;`, role, db, schema)
-	if err := c.psql(t.Context(), db, sql); err != nil {
-		t.Fatalf("%v", err)
+	if err := c.psql(ctx, db, sql); err != nil {
+		return "", err
 	}
-	return strings.Replace(url, "postgres://postgres@", "postgres://"+role+"@", 1)
+	return strings.Replace(url, "postgres://postgres@", "postgres://"+role+"@", 1), nil
 }
