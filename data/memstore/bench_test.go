@@ -7,7 +7,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
 
+	"layoutmap/data/henan"
 	"layoutmap/data/memstore"
 	"layoutmap/geo"
 )
@@ -128,4 +130,39 @@ func BenchmarkTileFeatures(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkOutlines compares the rank-once simplification of every county
+// for all zooms with running orb's Douglas–Peucker once per zoom, the
+// reference it replaces (same output, see TestRankedMatchesOrb).
+func BenchmarkOutlines(b *testing.B) {
+	ds, err := henan.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var counties []orb.MultiPolygon
+	for _, a := range ds.Admin {
+		if a.Level == geo.LevelCounty {
+			counties = append(counties, a.Geom)
+		}
+	}
+	b.Run("ranked", func(b *testing.B) {
+		b.ReportAllocs()
+		var out [geo.MaxZoom + 1]orb.MultiPolygon
+		for b.Loop() {
+			for _, mp := range counties {
+				geo.SimplifyZooms(mp, &out)
+			}
+		}
+	})
+	b.Run("orb-per-zoom", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, mp := range counties {
+				for z := geo.MinZoom; z <= geo.MaxZoom; z++ {
+					simplify.DouglasPeucker(geo.SimplifyTolerance(uint32(z))).MultiPolygon(mp.Clone())
+				}
+			}
+		}
+	})
 }

@@ -232,7 +232,7 @@ func (s *Store) simplifyOutlines() {
 		wg.Go(func() {
 			var tmp [geo.MaxZoom + 1]orb.MultiPolygon
 			for j := range ch {
-				simplifyAll(rankMP(j.mp), &tmp)
+				geo.SimplifyZooms(j.mp, &tmp)
 				for z, g := range tmp {
 					j.set(z, g)
 				}

@@ -3,13 +3,11 @@ package postgis
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"layoutmap/geo"
 )
@@ -226,7 +224,7 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	var geoms [][]byte
 	add := func(layer, id string, mp orb.MultiPolygon) error {
 		var bands [geo.MaxZoom + 1]orb.MultiPolygon
-		simplifyAll(rankMP(mp), &bands)
+		geo.SimplifyZooms(mp, &bands)
 		fid := int64(geo.TileFeatureID(id))
 		for z := geo.MinZoom; z <= geo.MaxZoom; {
 			g := bands[z]
@@ -299,90 +297,4 @@ func sameShape(a, b orb.MultiPolygon) bool {
 	return slices.EqualFunc(a, b, func(p, q orb.Polygon) bool {
 		return slices.EqualFunc(p, q, func(r, s orb.Ring) bool { return len(r) == len(s) })
 	})
-}
-
-// The simplification below is memstore's (data/memstore/simplify.go),
-// kept vertex for vertex: a store cannot import the other, and tiles from
-// both must agree within a tile unit. Each ring is ranked once: a full
-// Douglas–Peucker pass records for every vertex the largest tolerance at
-// which it survives, so all 17 zooms cost one pass.
-
-// rankRing returns the squared-distance rank of each vertex of r; the
-// endpoints rank +Inf.
-func rankRing(r orb.Ring) []float64 {
-	rank := make([]float64, len(r))
-	if len(r) == 0 {
-		return rank
-	}
-	rank[0], rank[len(r)-1] = math.Inf(1), math.Inf(1)
-	type seg struct {
-		start, end int
-		cap        float64
-	}
-	stack := []seg{{0, len(r) - 1, math.Inf(1)}}
-	for len(stack) > 0 {
-		s := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		maxDist, maxIndex := 0.0, 0
-		for i := s.start + 1; i < s.end; i++ {
-			if d := planar.DistanceFromSegmentSquared(r[s.start], r[s.end], r[i]); d > maxDist {
-				maxDist, maxIndex = d, i
-			}
-		}
-		if maxDist > 0 {
-			c := min(maxDist, s.cap)
-			rank[maxIndex] = c
-			stack = append(stack, seg{s.start, maxIndex, c}, seg{maxIndex, s.end, c})
-		}
-	}
-	return rank
-}
-
-type rankedMP struct {
-	mp    orb.MultiPolygon
-	ranks [][][]float64
-}
-
-func rankMP(mp orb.MultiPolygon) rankedMP {
-	rm := rankedMP{mp: mp, ranks: make([][][]float64, len(mp))}
-	for i, p := range mp {
-		rm.ranks[i] = make([][]float64, len(p))
-		for j, r := range p {
-			rm.ranks[i][j] = rankRing(r)
-		}
-	}
-	return rm
-}
-
-// simplifyAll fills out[z] with rm simplified at geo.SimplifyTolerance(z)
-// for every zoom: rings below 4 vertices are dropped (a hole alone; a
-// polygon with its exterior), and a shape with nothing left is nil.
-func simplifyAll(rm rankedMP, out *[geo.MaxZoom + 1]orb.MultiPolygon) {
-	for z := geo.MaxZoom; z >= geo.MinZoom; z-- {
-		t := geo.SimplifyTolerance(uint32(z))
-		t2 := t * t
-		var mp orb.MultiPolygon
-		for i, p := range rm.mp {
-			var poly orb.Polygon
-			for j, r := range p {
-				var kept orb.Ring
-				for k, v := range rm.ranks[i][j] {
-					if v > t2 {
-						kept = append(kept, r[k])
-					}
-				}
-				if len(kept) < 4 {
-					if j == 0 {
-						break
-					}
-					continue
-				}
-				poly = append(poly, kept)
-			}
-			if len(poly) > 0 {
-				mp = append(mp, poly)
-			}
-		}
-		out[z] = mp
-	}
 }

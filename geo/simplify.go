@@ -1,15 +1,14 @@
-package memstore
+package geo
 
 import (
 	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
-
-	"layoutmap/geo"
 )
 
-// Outlines are simplified for every zoom at load time. Running orb's
+// Outlines are simplified for every zoom once (memstore at load, PostGIS at
+// import), by this one implementation so both stores' tiles agree. Running orb's
 // Douglas–Peucker 17 times over ~0.5 million vertices takes seconds, so
 // each ring is ranked once instead: a full Douglas–Peucker pass records, for
 // every vertex, the largest tolerance at which it survives (the split
@@ -70,17 +69,22 @@ func rankMP(mp orb.MultiPolygon) rankedMP {
 	return rm
 }
 
-// simplifyAll fills out[z] with rm simplified at geo.SimplifyTolerance(z)
+// SimplifyZooms fills out[z] with mp simplified at SimplifyTolerance(z)
 // for every zoom: rings below 4 vertices are dropped (a hole alone; a
-// polygon with its exterior), and a shape with nothing left is nil.
-func simplifyAll(rm rankedMP, out *[geo.MaxZoom + 1]orb.MultiPolygon) {
+// polygon with its exterior), and a shape with nothing left is nil. Rings
+// equal to the zoom above share its slice; mp is not modified.
+func SimplifyZooms(mp orb.MultiPolygon, out *[MaxZoom + 1]orb.MultiPolygon) {
+	simplifyAll(rankMP(mp), out)
+}
+
+func simplifyAll(rm rankedMP, out *[MaxZoom + 1]orb.MultiPolygon) {
 	// prev[i][j] is ring j of polygon i at the zoom above, to share.
 	prev := make([][]orb.Ring, len(rm.mp))
 	for i, p := range rm.mp {
 		prev[i] = make([]orb.Ring, len(p))
 	}
-	for z := geo.MaxZoom; z >= geo.MinZoom; z-- {
-		t := geo.SimplifyTolerance(uint32(z))
+	for z := MaxZoom; z >= MinZoom; z-- {
+		t := SimplifyTolerance(uint32(z))
 		t2 := t * t
 		var mp orb.MultiPolygon
 		for i, p := range rm.mp {

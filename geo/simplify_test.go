@@ -1,4 +1,4 @@
-package memstore
+package geo
 
 import (
 	"math"
@@ -7,9 +7,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
-
-	"layoutmap/data/henan"
-	"layoutmap/geo"
 )
 
 // wobbly returns a closed ring of n vertices around (113, 34) with a radius
@@ -34,10 +31,10 @@ func TestRankedMatchesOrb(t *testing.T) {
 		p := mp[0][1][i]
 		mp[0][1][i] = orb.Point{113 + (p[0]-113)*0.3, 34 + (p[1]-34)*0.3}
 	}
-	var got [geo.MaxZoom + 1]orb.MultiPolygon
-	simplifyAll(rankMP(mp), &got)
-	for z := geo.MinZoom; z <= geo.MaxZoom; z++ {
-		want := simplify.DouglasPeucker(geo.SimplifyTolerance(uint32(z))).MultiPolygon(mp.Clone())
+	var got [MaxZoom + 1]orb.MultiPolygon
+	SimplifyZooms(mp, &got)
+	for z := MinZoom; z <= MaxZoom; z++ {
+		want := simplify.DouglasPeucker(SimplifyTolerance(uint32(z))).MultiPolygon(mp.Clone())
 		// orb keeps rings of 3 vertices; simplifyAll drops rings below 4.
 		want = slices.DeleteFunc(want, func(p orb.Polygon) bool { return len(p[0]) < 4 })
 		for i := range want {
@@ -50,45 +47,10 @@ func TestRankedMatchesOrb(t *testing.T) {
 			t.Errorf("z%d: ranked simplification differs from orb: got %d polygons, want %d", z, len(got[z]), len(want))
 		}
 	}
-	if len(got[geo.MaxZoom]) != 3 || len(got[0]) >= 3 {
-		t.Errorf("polygons at z16 = %d, z0 = %d; want 3 and fewer", len(got[geo.MaxZoom]), len(got[0]))
+	if len(got[MaxZoom]) != 3 || len(got[0]) >= 3 {
+		t.Errorf("polygons at z16 = %d, z0 = %d; want 3 and fewer", len(got[MaxZoom]), len(got[0]))
 	}
 	if n := len(got[5][0][0]); n >= 2001 || n < 8 {
 		t.Errorf("z5 exterior keeps %d of 2001 vertices, want a real reduction", n)
 	}
-}
-
-// BenchmarkOutlines compares the rank-once simplification of every county
-// for all zooms with running orb's Douglas–Peucker once per zoom, the
-// reference it replaces (same output, see TestRankedMatchesOrb).
-func BenchmarkOutlines(b *testing.B) {
-	ds, err := henan.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var counties []orb.MultiPolygon
-	for _, a := range ds.Admin {
-		if a.Level == geo.LevelCounty {
-			counties = append(counties, a.Geom)
-		}
-	}
-	b.Run("ranked", func(b *testing.B) {
-		b.ReportAllocs()
-		var out [geo.MaxZoom + 1]orb.MultiPolygon
-		for b.Loop() {
-			for _, mp := range counties {
-				simplifyAll(rankMP(mp), &out)
-			}
-		}
-	})
-	b.Run("orb-per-zoom", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			for _, mp := range counties {
-				for z := geo.MinZoom; z <= geo.MaxZoom; z++ {
-					simplify.DouglasPeucker(geo.SimplifyTolerance(uint32(z))).MultiPolygon(mp.Clone())
-				}
-			}
-		}
-	})
 }
