@@ -1,4 +1,4 @@
--- Used by docs/performance-postgis.md (load with psql -f into the layoutmap database).
+-- Used by docs/performance.md ("PostGIS store with ST_AsMVT") (load with psql -f into the layoutmap database).
 -- A plain ST_AsMVT-per-request tile over the same layoutmap tables: the
 -- same layers, zooms, extent, buffer and properties, but full-resolution
 -- outlines (no per-zoom simplification, no cells): what a generic
