@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"testing"
 
@@ -12,43 +11,12 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/planar"
 
-	"layoutmap/data"
-	"layoutmap/data/henan"
-	"layoutmap/data/postgis"
 	"layoutmap/data/postgis/pgtest"
 	"layoutmap/geo"
 	"layoutmap/tiles"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.StopShared()
-	os.Exit(code)
-}
-
-// postgisStore is a PostGIS store on a fresh throwaway database holding
-// the bundled dataset.
-func postgisStore(t *testing.T) *postgis.Store {
-	t.Helper()
-	ds, err := henan.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := t.Context()
-	url := pgtest.NewDB(t)
-	if _, err := postgis.Migrate(ctx, url); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, postgis.ImportOptions{}); err != nil {
-		t.Fatalf("importing the bundled dataset: %v", err)
-	}
-	s, err := postgis.Open(ctx, postgis.Config{URL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // diffPoints are places whose tiles the differential test compares: a
 // national zone in Zhengzhou, the Luoyang centre, a county border in the
@@ -89,7 +57,7 @@ func TestStoresAgreeOnTiles(t *testing.T) {
 	// featuresOnly: this test holds the stores' TileFeatures together
 	// through one encoder; PostGIS's own ST_AsMVT tiles are compared in
 	// TestPostGISMatchesEmbedded (postgis_diff_test.go).
-	pg := tiles.New(featuresOnly{postgisStore(t)}, tiles.Config{CacheBytes: -1})
+	pg := tiles.New(featuresOnly{henanPostGIS(t)}, tiles.Config{CacheBytes: -1})
 	filters := map[string]geo.Filter{"all": {}, "min_revenue=1000&year=2023": {Year: 2023, MinRevenue: ptr(1000.0)}}
 	for _, p := range diffPoints {
 		for z := uint32(5); z <= 14; z++ {
