@@ -273,32 +273,26 @@ func dark(img image.Image, r image.Rectangle) int {
 	return n
 }
 
-func BenchmarkSVG(b *testing.B) {
+// BenchmarkRender draws the whole province with every layer, as SVG and as PNG.
+func BenchmarkRender(b *testing.B) {
 	r := mustRenderer(b)
 	s, o := sceneFor(b, "layers=province,cities,counties,zones,regions")
-	var buf bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		buf.Reset()
-		if err := r.SVG(&buf, s, o); err != nil {
-			b.Fatal(err)
-		}
+	for _, f := range []struct {
+		name string
+		draw func(io.Writer, *static.Scene, static.Options) error
+	}{{"SVG", r.SVG}, {"PNG", r.PNG}} {
+		b.Run(f.name, func(b *testing.B) {
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := f.draw(&buf, s, o); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/img")
+		})
 	}
-	b.ReportMetric(float64(buf.Len()), "bytes/img")
-}
-
-func BenchmarkPNG(b *testing.B) {
-	r := mustRenderer(b)
-	s, o := sceneFor(b, "layers=province,cities,counties,zones,regions")
-	var buf bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		buf.Reset()
-		if err := r.PNG(&buf, s, o); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(buf.Len()), "bytes/img")
 }
 
 // TestConcurrentRender draws from several goroutines with one Renderer (the
