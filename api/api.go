@@ -42,6 +42,9 @@ type Config struct {
 	// TileCache, when set, adds the tile cache's hits, misses, entries and
 	// bytes to /metrics (pass the *tiles.Service given to TileRoutes).
 	TileCache TileCacheStats
+	// Static, when set, adds its renderer queue to /metrics (pass the
+	// *Static whose Register is in Extra).
+	Static *Static
 	// Now returns the current time for timeStamp members; nil is time.Now.
 	// Tests fix it so golden files stay stable.
 	Now func() time.Time
@@ -81,6 +84,12 @@ func New(cfg Config) *fiber.App {
 		IdleTimeout:  120 * time.Second,
 	})
 	m := newMetrics(cfg.TileCache)
+	if hr, ok := cfg.Store.(data.HealthReporter); ok {
+		m.store = hr
+	}
+	if cfg.Static != nil {
+		m.gates = append(m.gates, cfg.Static.gate)
+	}
 	app.Use(m.middleware)
 	app.Use(requestIDMiddleware)
 	app.Use(accessLog(cfg.Logger, handle))
