@@ -77,6 +77,15 @@ func classify(err error) Problem {
 
 var errStoreDown = errors.New("api: store not reachable")
 
+// quiet reports whether a 5xx needs no log line of its own: an unavailable
+// store (the store logs outages with counts), a request past its deadline
+// (its store call, when it reached the store, counted as a failure there),
+// a client gone, a full queue (its gauge is in /metrics).
+func quiet(err error) bool {
+	return errors.Is(err, data.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, errBusy)
+}
+
 // retryAfterSeconds is the Retry-After of a 503: the store's or the
 // queue's hint rounded up, at least one second.
 func retryAfterSeconds(err error) int {
@@ -108,7 +117,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		// An unavailable store is logged by the store, once per outage
 		// interval with counts, not once per request (the access log still
 		// has every 503).
-		if p.Status >= 500 && !errors.Is(err, data.ErrUnavailable) {
+		if p.Status >= 500 && !quiet(err) {
 			if p.Status == http.StatusInternalServerError {
 				p.Detail = "internal error (request id " + p.RequestID + ")"
 			}
