@@ -32,7 +32,12 @@ const (
 type Options struct {
 	AdminFile   string // GeoJSON FeatureCollection of admin areas
 	ZonesFile   string // GeoJSON FeatureCollection of zones
-	RevenueFile string // CSV, see docs/postgis.md and testdata/revenue_template.csv
+	RevenueFile string // CSV or .xlsx table, see ReadRevenueTable and docs/postgis.md
+	// Encoding of a CSV revenue file: auto (default), utf-8 or gb18030.
+	Encoding string
+	// ExpectRows, when > 0, is the number of figures (data rows, blank rows
+	// aside) the revenue file must hold: a file cut short is refused.
+	ExpectRows int
 	// CRS of the input files' coordinates: wgs84 (default), gcj02 or bd09.
 	CRS string
 	// Bundled returns the bundled dataset (cmd passes henan.Load).
@@ -105,10 +110,17 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 	}
 	if o.RevenueFile != "" {
 		err = withFile(o.RevenueFile, func(r io.Reader) error {
-			var probs []postgis.Problem
-			revenue, probs, err = ReadRevenue(r, filepath.Base(o.RevenueFile))
-			rejected = append(rejected, probs...)
-			return err
+			rt, err := ReadRevenueTable(r, filepath.Base(o.RevenueFile), o.Encoding)
+			if err != nil {
+				return err
+			}
+			if n := len(rt.Rows) + len(rt.Rejected) + rt.Skipped; o.ExpectRows > 0 && n != o.ExpectRows {
+				return &TableError{File: filepath.Base(o.RevenueFile), Reason: fmt.Sprintf("has %d data rows, %d expected: the file looks truncated or padded, nothing was imported", n, o.ExpectRows),
+					Fix: "export the whole table again, or correct the expected row count"}
+			}
+			revenue = rt.Rows
+			rejected = append(rejected, rt.Rejected...)
+			return nil
 		})
 		if err != nil {
 			return postgis.ImportReport{}, err
@@ -154,7 +166,9 @@ func compose(cur *data.Dataset, admin []geo.AdminArea, zones []ZoneFeature, reve
 		ds.Zones = make([]geo.Zone, len(zones))
 		for i, zf := range zones {
 			z := zf.Zone
-			z.Revenue = old[z.ID]
+			if !zf.HasRevenue {
+				z.Revenue = old[z.ID]
+			}
 			if !zf.HasClusters {
 				z.Clusters = deriveClusters(z.LeadIndustries, cur.Taxonomy.Keywords)
 			}
