@@ -223,7 +223,7 @@ func (v *validator) zones(zs []geo.Zone) {
 		}
 		for _, c := range z.Clusters {
 			if v.kinds[c.ClusterID] != geo.KindCluster || c.Source == "" {
-				v.bad("zone", z.ID, "cluster link %q unknown or without source", c.ClusterID)
+				v.bad("zone", z.ID, "cluster link: unknown cluster %q or no source", c.ClusterID)
 			}
 		}
 		for _, c := range z.Chains {

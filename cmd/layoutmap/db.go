@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -60,7 +62,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var o importer.Options
 	fs.StringVar(&o.AdminFile, "admin", "", "GeoJSON of admin areas in the bundled format (replaces the stored ones)")
 	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format (replaces the stored ones)")
-	fs.StringVar(&o.RevenueFile, "revenue", "", "CSV of revenue: "+strings.Join(importer.RevenueColumns, ",")+" (alone: geometry is not touched)")
+	fs.StringVar(&o.RevenueFile, "revenue", "", "revenue table, .csv or .xlsx, columns "+strings.Join(importer.RevenueColumns, ",")+" or their Chinese names (alone: geometry is not touched)")
+	fs.StringVar(&o.Encoding, "encoding", importer.EncodingAuto, "encoding of a CSV revenue file: auto (UTF-8, else GB18030), utf-8 or gb18030")
+	fs.IntVar(&o.ExpectRows, "expect-rows", 0, "number of figures the revenue file must hold (catches a truncated file); 0: not checked")
 	fs.StringVar(&o.CRS, "crs", importer.CRSWGS84, "coordinates of the input files: wgs84, gcj02 or bd09")
 	migrate := fs.Bool("migrate", true, "apply pending migrations first")
 	if err := fs.Parse(args); err != nil {
@@ -74,6 +78,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if _, err := importer.ConverterFor(o.CRS); err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	if o.ExpectRows < 0 {
+		return errors.New("import: --expect-rows must be ≥ 0")
 	}
 	if *migrate {
 		if _, err := postgis.Migrate(ctx, *url); err != nil {
@@ -118,4 +125,32 @@ func openPostGIS(ctx context.Context, url string, log *slog.Logger) (data.Store,
 		log.Info("database reachable", "store", "postgis")
 	}
 	return s, nil
+}
+
+// runTemplate writes the bilingual revenue templates (.xlsx and .csv).
+func runTemplate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("template", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", ".", "directory to write revenue_template.xlsx and revenue_template.csv to")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("template: unexpected arguments %q", fs.Args())
+	}
+	x, err := importer.RevenueTemplateXLSX()
+	if err != nil {
+		return fmt.Errorf("template: %w", err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("template: %w", err)
+	}
+	for name, b := range map[string][]byte{"revenue_template.xlsx": x, "revenue_template.csv": importer.RevenueTemplateCSV()} {
+		p := filepath.Join(*out, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return fmt.Errorf("template: %w", err)
+		}
+		fmt.Fprintln(stdout, "wrote", p)
+	}
+	return nil
 }

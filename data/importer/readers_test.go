@@ -367,3 +367,27 @@ func TestImportTruncatedCSV(t *testing.T) {
 		t.Fatalf("truncated file: %v", err)
 	}
 }
+
+// The shipped templates are what `layoutmap template` writes, and both
+// read back as the example figure.
+func TestTemplates(t *testing.T) {
+	x, err := RevenueTemplateXLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]byte{"revenue_template.xlsx": x, "revenue_template.csv": RevenueTemplateCSV()} {
+		path := filepath.Join("..", "..", "docs", "templates", name)
+		got, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s is stale (run: go run ./cmd/layoutmap template --out docs/templates): %v", path, err)
+		}
+		rt, err := ReadRevenueTable(bytes.NewReader(got), name, EncodingAuto)
+		if err != nil || len(rt.Rejected) != 0 || len(rt.Rows) != 1 {
+			t.Fatalf("%s: %v %+v", name, err, rt)
+		}
+		r := rt.Rows[0]
+		if r.Zone != "郑州经济技术开发区" || r.Revenue.Year != 2023 || r.Revenue.RevenueYi != 5000 || r.Revenue.Bound != geo.BoundLower || r.Revenue.Measure != "营业收入" {
+			t.Fatalf("%s: %+v", name, r)
+		}
+	}
+}

@@ -56,8 +56,13 @@ func normHeader(s string) string {
 func revenueColumns(t *Table) (map[string]int, error) {
 	at := map[string]int{}
 	for i, h := range t.Header {
-		if _, dup := at[normHeader(h)]; !dup {
-			at[normHeader(h)] = i
+		// A bilingual header ("年份 / year", "年份\nyear") names the column
+		// by each of its parts too.
+		names := append([]string{h}, strings.FieldsFunc(h, func(r rune) bool { return r == '/' || r == '|' || r == '\n' })...)
+		for _, n := range names {
+			if _, dup := at[normHeader(n)]; !dup && normHeader(n) != "" {
+				at[normHeader(n)] = i
+			}
 		}
 	}
 	cols := map[string]int{}
