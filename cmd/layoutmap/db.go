@@ -60,6 +60,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	fs.SetOutput(stderr)
 	url := dbFlag(fs, getenv)
 	var o importer.Options
+	fs.StringVar(&o.Dir, "dir", "", "directory in the bundled format, as written by `layoutmap export` (replaces the whole dataset)")
 	fs.StringVar(&o.AdminFile, "admin", "", "GeoJSON of admin areas in the bundled format (replaces the stored ones)")
 	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format (replaces the stored ones)")
 	fs.StringVar(&o.RevenueFile, "revenue", "", "revenue table, .csv or .xlsx, columns "+strings.Join(importer.RevenueColumns, ",")+" or their Chinese names (alone: geometry is not touched)")
@@ -153,4 +154,44 @@ func runTemplate(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "wrote", p)
 	}
 	return nil
+}
+
+// runExport writes the whole dataset of either store (the database at
+// --database-url, else the embedded one) in the bundled format, which
+// `layoutmap import --dir` reads back.
+func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("database-url", getenv("DATABASE_URL"), "PostgreSQL/PostGIS URL to export from; empty exports the embedded dataset (env DATABASE_URL)")
+	out := fs.String("out", "", "directory to write the dataset to (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("export: unexpected arguments %q", fs.Args())
+	}
+	if *out == "" {
+		return errors.New("export: --out DIR is required")
+	}
+	var ds *data.Dataset
+	var err error
+	name := "layoutmap export of the embedded dataset"
+	if *url != "" {
+		ds, err = postgis.ReadDataset(ctx, *url)
+		name = "layoutmap export of a PostGIS database"
+	} else {
+		ds, err = loadBundled()
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	files, err := data.EncodeDataset(ds, name)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := data.WriteDir(*out, files); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "exported %d admin areas, %d zones and %d regions to %s\n", len(ds.Admin), len(ds.Zones), len(ds.Regions), *out)
+	return err
 }

@@ -30,6 +30,10 @@ const (
 // Options say what to import. With no file, the bundled dataset replaces
 // everything.
 type Options struct {
+	// Dir is a directory in the bundled format (what `layoutmap export`
+	// writes); it replaces the whole dataset. Its manifest.json, when
+	// present, must match. Dir excludes the other files.
+	Dir string
 	AdminFile   string // GeoJSON FeatureCollection of admin areas
 	ZonesFile   string // GeoJSON FeatureCollection of zones
 	RevenueFile string // CSV or .xlsx table, see ReadRevenueTable and docs/postgis.md
@@ -71,6 +75,16 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 		return postgis.ImportReport{}, err
 	}
 	popts := postgis.ImportOptions{Progress: o.Progress}
+	if o.Dir != "" {
+		if o.AdminFile != "" || o.ZonesFile != "" || o.RevenueFile != "" {
+			return postgis.ImportReport{}, errors.New("importer: --dir replaces the whole dataset; give it alone")
+		}
+		ds, err := LoadDir(o.Dir)
+		if err != nil {
+			return postgis.ImportReport{}, err
+		}
+		return postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, popts)
+	}
 	if o.AdminFile == "" && o.ZonesFile == "" && o.RevenueFile == "" {
 		if o.Bundled == nil {
 			return postgis.ImportReport{}, errors.New("importer: no files given and no bundled dataset")
@@ -138,6 +152,20 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 	return postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
 		return compose(cur, admin, zones, revenue)
 	}, popts)
+}
+
+// LoadDir reads a directory in the bundled format after checking its
+// manifest (data.CheckManifest).
+func LoadDir(dir string) (*data.Dataset, error) {
+	fsys := os.DirFS(dir)
+	if err := data.CheckManifest(fsys); err != nil {
+		return nil, fmt.Errorf("importer: %s: %w", dir, err)
+	}
+	ds, err := data.LoadDataset(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("importer: %s: %w", dir, err)
+	}
+	return ds, nil
 }
 
 func withFile(path string, fn func(io.Reader) error) error {

@@ -390,3 +390,23 @@ func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
 	}
 	return nil
 }
+
+// ReadDataset reads the whole stored dataset at url in one read-only,
+// repeatable-read transaction (a consistent snapshot even while an import
+// commits), for export and for the dry run's diff.
+func ReadDataset(ctx context.Context, url string) (*data.Dataset, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: reading dataset: connecting: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var ds *data.Dataset
+	err = pgx.BeginTxFunc(ctx, conn, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		ds, err = readDataset(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: reading dataset: %w", err)
+	}
+	return ds, nil
+}
