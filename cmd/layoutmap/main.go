@@ -13,7 +13,7 @@
 // Every flag falls back to an environment variable (LAYOUTMAP_ADDR,
 // DATABASE_URL, LAYOUTMAP_LOG_LEVEL, LAYOUTMAP_REQUEST_TIMEOUT,
 // LAYOUTMAP_CORS_ORIGINS, LAYOUTMAP_EMBED_ORIGINS, LAYOUTMAP_FONT,
-// LAYOUTMAP_TILE_CACHE_MB). This is the
+// LAYOUTMAP_TILE_CACHE_MB, LAYOUTMAP_PPROF). This is the
 // only package that reads flags and the environment; it wires the store into
 // the api package.
 package main
@@ -122,6 +122,7 @@ type serveConfig struct {
 	EmbedOrigins   []string
 	FontPath       string
 	TileCacheMB    int
+	PprofAddr      string // loopback address of the profiler; "" keeps it off
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -143,6 +144,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
+	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -161,6 +163,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg.CORSOrigins = splitList(*cors)
 	cfg.EmbedOrigins = splitList(*embed)
 	cfg.FontPath = *font
+	cfg.PprofAddr = *pprofAddr
 	mb, err := strconv.Atoi(strings.TrimSpace(*tileCache))
 	if err != nil || mb < 0 {
 		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be a whole number ≥ 0, got %q", *tileCache)
@@ -182,6 +185,11 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		return err
 	}
 	defer store.Close()
+	if cfg.PprofAddr != "" {
+		if _, err := startPprof(ctx, cfg.PprofAddr, log); err != nil {
+			return err
+		}
+	}
 
 	ts := tileService(store, cfg)
 	extra, err := extraRoutes(store, ts, cfg, log)
