@@ -7,6 +7,8 @@
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
+//	layoutmap export  [--database-url URL] --out DIR
+//	layoutmap template --out DIR
 //
 // Every flag falls back to an environment variable (LAYOUTMAP_ADDR,
 // DATABASE_URL, LAYOUTMAP_LOG_LEVEL, LAYOUTMAP_REQUEST_TIMEOUT,
@@ -85,6 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runMigrate(ctx, args, getenv, stdout, stderr))
 	case "import":
 		return helpIsNoError(runImport(ctx, args, getenv, stdout, stderr))
+	case "export":
+		return helpIsNoError(runExport(ctx, args, getenv, stdout, stderr))
+	case "template":
+		return helpIsNoError(runTemplate(args, stdout, stderr))
 	case "help", "-h", "--help":
 		_, err := fmt.Fprint(stdout, usage)
 		return err
@@ -100,6 +106,8 @@ commands:
   version   print the version
   migrate   apply database migrations (needs --database-url)
   import    import data into the database (needs --database-url)
+  export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
+  template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
 
 run "layoutmap serve -h" for the serve flags.
 `
