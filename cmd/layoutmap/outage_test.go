@@ -61,7 +61,7 @@ func TestServeThroughDatabaseOutage(t *testing.T) {
 		return answer{resp.StatusCode, resp.Header.Get("Retry-After"), resp.Header.Get("Cache-Status")}
 	}
 	const (
-		cachedTile = "/tiles/8/208/101.mvt"                // 郑州经开区
+		cachedTile = "/tiles/8/208/101.mvt"                 // 郑州经开区
 		cachedSVG  = "/static/map.svg?width=300&height=200" // drawn once before the outage
 		items      = "/api/v1/collections/zones/items?limit=5"
 	)
