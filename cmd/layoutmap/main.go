@@ -80,6 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
+		cfg.applyBudget = true
 		return serve(ctx, cfg, stderr, nil)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "layoutmap", version)
@@ -127,6 +128,9 @@ type serveConfig struct {
 	MaxRender int
 	// MaxImagePixels bounds one image's width·scale × height·scale.
 	MaxImagePixels int
+	// applyBudget sets the process's soft memory limit to the budget; only
+	// the real command does (tests share one process between servers).
+	applyBudget bool
 	PprofAddr      string // loopback address of the profiler; "" keeps it off
 }
 
@@ -193,6 +197,14 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 // once the listener is open (tests listen on port 0).
 func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- string) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if cfg.MaxImagePixels <= 0 {
+		cfg.MaxImagePixels = static.MaxPixels
+	}
+	if cfg.applyBudget {
+		if mb := applyMemoryBudget(cfg); mb > 0 {
+			log.Info("memory budget", "mb", mb, "tile_cache_mb", cfg.TileCacheMB, "max_render_concurrency", cfg.MaxRender, "note", "Go soft memory limit (GOMEMLIMIT unset); see docs/reliability.md")
+		}
+	}
 	store, storeName, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
