@@ -152,3 +152,20 @@ func TestSlowReadersBounded(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestLargeResponseSlotReleased: a large body that did not ask for a large
+// limit (all cities, 1.7 MB) takes a slot after it is built and gives it
+// back once written, every time.
+func TestLargeResponseSlotReleased(t *testing.T) {
+	app := newApp(t, Config{MaxLargeResponses: 1})
+	for i := range 20 {
+		r := get(t, app, "/api/v1/collections/cities/items")
+		if r.status != http.StatusOK || len(r.body) < LargeResponseBytes {
+			t.Fatalf("request %d: %d, %d bytes; want 200 and a large body", i, r.status, len(r.body))
+		}
+	}
+	m := get(t, app, "/metrics")
+	if !strings.Contains(string(m.body), "layoutmap_large_response_busy 0\n") || !strings.Contains(string(m.body), "layoutmap_large_response_waiting 0\n") {
+		t.Errorf("gate not free after 20 large responses:\n%s", m.body)
+	}
+}

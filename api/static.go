@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -218,7 +219,10 @@ func (s *Static) render(c *fiber.Ctx, format string, o static.Options, f geo.Fil
 	}
 	defer release()
 	var buf bytes.Buffer
-	if err := s.renderer.RenderContext(ctx, &buf, format, scene, o); err != nil {
+	if err := s.renderer.RenderContext(ctx, &buf, format, scene, o); errors.Is(err, context.DeadlineExceeded) {
+		// Not the store: the drawing itself outlived the request.
+		return nil, &busyError{what: "the image renderer", detail: "the image was not finished within the request deadline; ask for a smaller one", retryAfter: 5 * time.Second}
+	} else if err != nil {
 		return nil, fmt.Errorf("api: static %s: %w", format, err)
 	}
 	return buf.Bytes(), nil
