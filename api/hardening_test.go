@@ -169,3 +169,29 @@ func TestLargeResponseSlotReleased(t *testing.T) {
 		t.Errorf("gate not free after 20 large responses:\n%s", m.body)
 	}
 }
+
+// TestPixelRate: with a budget of one 200×200 image per second, a second
+// PNG right after the first is turned away with Retry-After, naming the
+// budget; SVG does not draw pixels and is not counted.
+func TestPixelRate(t *testing.T) {
+	st := testStoreFor(t)
+	s, err := NewStatic(StaticConfig{Store: st, MaxPixelsPerSecond: 200 * 200, MaxWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newApp(t, Config{Store: st, Extra: []func(*fiber.App){s.Register}})
+	if r := get(t, app, "/static/map.png?width=200&height=200&year=2023"); r.status != http.StatusOK {
+		t.Fatalf("first PNG: %d %s", r.status, r.body)
+	}
+	r := get(t, app, "/static/map.png?width=200&height=200&year=2022")
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "pixels per second") {
+		t.Errorf("second PNG within the second: %d Retry-After %q %s; want 503 naming the pixel budget", r.status, r.header.Get("Retry-After"), r.body)
+	}
+	if r := get(t, app, "/static/map.svg?width=200&height=200&year=2021"); r.status != http.StatusOK {
+		t.Errorf("SVG under a spent pixel budget: %d", r.status)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if r := get(t, app, "/static/map.png?width=200&height=200&year=2022"); r.status != http.StatusOK {
+		t.Errorf("PNG a second later: %d", r.status)
+	}
+}
