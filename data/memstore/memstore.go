@@ -125,7 +125,7 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 	}
 
 	s.zones = slices.Clone(ds.Zones)
-	geo.SortZones(s.zones, "id", 0)
+	geo.SortZones(s.zones, "id", 0, "")
 	for i, z := range s.zones {
 		if _, dup := s.zoneIdx[z.ID]; dup {
 			return nil, fmt.Errorf("memstore: new: duplicate zone id %s", z.ID)

@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"math"
 
 	"fmt"
 	"log/slog"
@@ -331,9 +332,18 @@ func (s *Store) tierExpr(w *where) string {
 	for i, t := range s.tiers {
 		ids[i], mins[i] = t.ID, t.MinYi
 	}
-	return fmt.Sprintf(`(CASE WHEN h.zone_id IS NULL THEN %s ELSE coalesce(
-		(SELECT t.id FROM unnest(%s::text[], %s::float8[]) WITH ORDINALITY AS t(id, min_yi, n) WHERE h.revenue_yi >= t.min_yi ORDER BY t.n LIMIT 1),
-		%s) END)`, w.arg(geo.TierNoData), w.arg(ids), w.arg(mins), w.arg(ids[len(ids)-1]))
+	// geo.TierOf: an upper bound places a zone only below the lowest
+	// band's upper end.
+	upperMax := math.Inf(1)
+	if len(s.tiers) > 1 {
+		upperMax = s.tiers[len(s.tiers)-2].MinYi
+	}
+	last := w.arg(ids[len(ids)-1])
+	return fmt.Sprintf(`(CASE WHEN h.zone_id IS NULL THEN %[1]s
+		WHEN h.eff_bound = 'upper' THEN (CASE WHEN h.revenue_yi < %[5]s THEN %[4]s ELSE %[1]s END)
+		ELSE coalesce(
+		(SELECT t.id FROM unnest(%[2]s::text[], %[3]s::float8[]) WITH ORDINALITY AS t(id, min_yi, n) WHERE h.revenue_yi >= t.min_yi ORDER BY t.n LIMIT 1),
+		%[4]s) END)`, w.arg(geo.TierNoData), w.arg(ids), w.arg(mins), last, w.arg(upperMax))
 }
 
 // orderBy maps an allow-listed sort key to SQL, replicating
@@ -379,7 +389,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	var from string
 	switch coll {
 	case geo.CollZones:
-		from = "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
+		from = "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
 		s.zoneWhere(w, f)
 	case geo.CollRegions:
 		from = "layoutmap.planning_regions r"
@@ -444,7 +454,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	fs, err := s.features(ctx, coll, ids, f.Year, 0)
+	fs, err := s.features(ctx, coll, ids, f.Year, f.Measure, 0)
 	if err != nil {
 		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
 	}
@@ -453,7 +463,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 }
 
 // features builds the features with the ids, in the order given.
-func (s *Store) features(ctx context.Context, coll string, ids []string, year int, tol float64) ([]geo.Feature, error) {
+func (s *Store) features(ctx context.Context, coll string, ids []string, year int, fam string, tol float64) ([]geo.Feature, error) {
 	byID := map[string]geo.Feature{}
 	switch coll {
 	case geo.CollZones:
@@ -462,7 +472,7 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 			return nil, err
 		}
 		for _, z := range zs {
-			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneProperties(z, s.tiers, year)}
+			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneProperties(z, s.tiers, year, fam)}
 		}
 	case geo.CollRegions:
 		rs, err := readRegions(ctx, s.pool, ids, tol)
@@ -498,7 +508,7 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 	if !storable(id) {
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, data.ErrNotFound)
 	}
-	fs, err := s.features(ctx, coll, []string{id}, 0, 0)
+	fs, err := s.features(ctx, coll, []string{id}, 0, "", 0)
 	if err != nil {
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, err)
 	}
@@ -539,7 +549,7 @@ type tileSel struct {
 // matchingZoneIDs is zoneIDs for a filter already validated.
 func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
 	w := &where{}
-	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
+	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
 	s.zoneWhere(w, f)
 	switch {
 	case tile != nil && tile.byPoint:

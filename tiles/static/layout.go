@@ -349,7 +349,7 @@ func zoneStyles(s *Scene, o Options) []zoneStyle {
 		zs := zoneStyle{zone: z, point: zonePoint(z), cluster: zoneCluster(z, s.Taxonomy)}
 		var h geo.Revenue
 		var ok bool
-		zs.tier, h, ok = geo.ZoneTier(s.Tiers, z.Revenue, s.Filter.Year)
+		zs.tier, h, ok = geo.ZoneTier(s.Tiers, z.Revenue, s.Filter.Year, s.Filter.Measure)
 		// The web map's radius: 3.5 px, growing with √revenue to 14 px at
 		// 5000亿 (√5000 ≈ 71).
 		zs.radius = 3.5
