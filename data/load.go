@@ -214,17 +214,22 @@ func loadDataset(fsys fs.FS) (*Dataset, error) {
 		default:
 			return nil, fmt.Errorf("%s: bad point_quality %q", where, p.PointQuality)
 		}
-		switch p.GeomQuality {
-		case geo.GeomOfficial, geo.GeomApproximate:
-		default:
-			return nil, fmt.Errorf("%s: bad geom_quality %q", where, p.GeomQuality)
-		}
 		if p.Point == nil {
 			return nil, fmt.Errorf("%s: no point", where)
 		}
-		mp, err := parseMultiPolygon(f.Geometry)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
+		// geometry null: no outline (place or area unknown), and then no
+		// geom_quality either.
+		var mp orb.MultiPolygon
+		switch {
+		case f.Geometry == nil && p.GeomQuality != "":
+			return nil, fmt.Errorf("%s: geom_quality %q without a geometry", where, p.GeomQuality)
+		case f.Geometry != nil && p.GeomQuality != geo.GeomOfficial && p.GeomQuality != geo.GeomApproximate:
+			return nil, fmt.Errorf("%s: bad geom_quality %q", where, p.GeomQuality)
+		case f.Geometry != nil:
+			var err error
+			if mp, err = parseMultiPolygon(f.Geometry); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
 		}
 		z := geo.Zone{ID: p.ID, Name: p.Name, NameEN: p.NameEN, Level: p.Level, LevelEN: p.LevelEN,
 			CityCode: p.CityCode, CountyCode: p.CountyCode, LeadIndustries: p.LeadIndustries,

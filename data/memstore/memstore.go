@@ -192,12 +192,7 @@ func adminBounds(as []geo.AdminArea) []orb.Bound {
 
 // zoneGeometry is the geometry a zone is served with: its outline, or its
 // point when it has none. Its bounds are what bbox and tile queries test.
-func zoneGeometry(z *geo.Zone) orb.Geometry {
-	if len(z.Geom) > 0 {
-		return z.Geom
-	}
-	return z.Point
-}
+func zoneGeometry(z *geo.Zone) orb.Geometry { return geo.ZoneGeometry(z) }
 
 // simplifyOutlines precomputes the outlines of every zoom (see simplify.go),
 // one shape per job on GOMAXPROCS workers; jobs write disjoint slots.

@@ -121,8 +121,8 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 		case geo.LayerZones:
 			parts = append(parts, asMVT(layer, sub(func(c *where) string {
 				from := s.zoneFrom(c, f)
-				c.add("z.geom_3857 && " + benv)
-				return `SELECT z.tile_fid AS fid, ` + mvtGeom("z.geom_3857") + ` AS geom, z.id, z.name,
+				c.add("(z.geom_3857 && " + benv + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + benv + "))")
+				return `SELECT z.tile_fid AS fid, ` + mvtGeom("coalesce(z.geom_3857, z.point_3857)") + ` AS geom, z.id, z.name,
 					NULLIF(z.name_en, '') AS name_en, NULLIF(z.level, '') AS level, NULLIF(z.city_code, '') AS city_code,
 					NULLIF(z.county_code, '') AS county_code,
 					(SELECT '|' || string_agg(zc.cluster_id, '|' ORDER BY zc.ord) || '|' FROM layoutmap.zone_clusters zc

@@ -150,7 +150,7 @@ func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT 'cities', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'city'
 		UNION ALL SELECT 'counties', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'county'
-		UNION ALL SELECT 'zones', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.zones
+		UNION ALL SELECT 'zones', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(coalesce(geom, point))::geometry)) FROM layoutmap.zones
 		UNION ALL SELECT 'regions', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.planning_regions`)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: collections: %w", err)
@@ -298,7 +298,9 @@ func (w *where) envelope(b *orb.Bound) string {
 // zoneWhere adds the zone criteria of f (and its headline join's year) to w.
 func (s *Store) zoneWhere(w *where, f geo.Filter) {
 	if f.BBox != nil {
-		w.add("z.geom && " + w.envelope(f.BBox))
+		// A zone without an outline is served (and matched) as its point.
+		env := w.envelope(f.BBox)
+		w.add("(z.geom && " + env + " OR (z.geom IS NULL AND z.point && " + env + "))")
 	}
 	if len(f.City) > 0 {
 		w.add("z.city_code = ANY(" + w.arg(f.City) + ")")
@@ -472,7 +474,7 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 			return nil, err
 		}
 		for _, z := range zs {
-			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneProperties(z, s.tiers, year, fam)}
+			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: geo.ZoneGeometry(&z), Properties: zoneProperties(z, s.tiers, year, fam)}
 		}
 	case geo.CollRegions:
 		rs, err := readRegions(ctx, s.pool, ids, tol)
@@ -555,7 +557,8 @@ func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel
 	case tile != nil && tile.byPoint:
 		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))
 	case tile != nil:
-		w.add("z.geom_3857 && " + tileEnvelope(w, tile.q))
+		env := tileEnvelope(w, tile.q)
+		w.add("(z.geom_3857 && " + env + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + env + "))")
 	}
 	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` WHERE `+w.sql()+` ORDER BY z.id COLLATE "C"`, w.args...)
 	if err != nil {

@@ -82,7 +82,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 					return nil, fmt.Errorf("postgis: tile zones: %w", err)
 				}
 				for _, z := range zs {
-					lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneTileProperties(z, s.tiers, f.Year, f.Measure)})
+					lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: geo.ZoneGeometry(&z), Properties: zoneTileProperties(z, s.tiers, f.Year, f.Measure)})
 				}
 			}
 		case geo.LayerLabels:

@@ -178,10 +178,10 @@ func checkDataset(ds *data.Dataset, o ImportOptions) []Problem {
 			bad("zone", z.ID, "city_code %q is not a known city", z.CityCode)
 		case z.CountyCode != "" && levels[z.CountyCode] != geo.LevelCounty:
 			bad("zone", z.ID, "county_code %q is not a known county", z.CountyCode)
-		case z.GeomQuality != geo.GeomOfficial && z.GeomQuality != geo.GeomApproximate:
+		case len(z.Geom) > 0 && z.GeomQuality != geo.GeomOfficial && z.GeomQuality != geo.GeomApproximate:
 			bad("zone", z.ID, "geom_quality %q is not official or approximate", z.GeomQuality)
-		case len(z.Geom) == 0:
-			bad("zone", z.ID, "geometry is empty")
+		case len(z.Geom) == 0 && z.GeomQuality != "":
+			bad("zone", z.ID, "geom_quality %q given for a zone without an outline", z.GeomQuality)
 		case z.Source == "":
 			bad("zone", z.ID, "source is empty")
 		case z.AreaHa != nil && !(*z.AreaHa >= 0 && *z.AreaHa < 1e12):
@@ -264,15 +264,17 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		if err != nil {
 			return err
 		}
-		g, err := encodeMultiPolygon(z.Geom)
-		if err != nil {
-			return err
+		var g []byte // no outline: NULL, the zone is served as its point
+		if len(z.Geom) > 0 {
+			if g, err = encodeMultiPolygon(z.Geom); err != nil {
+				return err
+			}
 		}
 		lead := z.LeadIndustries
 		if lead == nil {
 			lead = []string{}
 		}
-		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, z.GeomQuality, z.Source}
+		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, nullIfEmpty(z.GeomQuality), z.Source}
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_zones"}, []string{"id", "name", "name_en", "level", "level_en", "city_code", "county_code", "lead_industries", "approved_area_ha", "point", "point_quality", "geom", "geom_quality", "source"}, pgx.CopyFromRows(zoneRows)); err != nil {
 		return fmt.Errorf("copying zones: %w", err)

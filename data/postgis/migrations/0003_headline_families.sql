@@ -14,3 +14,10 @@ ALTER TABLE layoutmap.zone_headline
 ALTER TABLE layoutmap.zone_headline DROP CONSTRAINT zone_headline_pkey;
 ALTER TABLE layoutmap.zone_headline ADD PRIMARY KEY (zone_id, family, year);
 ALTER TABLE layoutmap.zone_headline ALTER COLUMN family DROP DEFAULT;
+
+-- A zone whose place is not known (no geocoded point) or whose approved
+-- area is unknown has no outline: it is served as its point, and drawn as
+-- "location unknown" at its county or city, never as a circle that looks
+-- surveyed (geo.Zone.Geom nil, geom_quality NULL).
+ALTER TABLE layoutmap.zones ALTER COLUMN geom DROP NOT NULL;
+ALTER TABLE layoutmap.zones ALTER COLUMN geom_quality DROP NOT NULL;
