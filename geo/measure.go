@@ -46,7 +46,7 @@ var Families = []MeasureFamily{
 	{ID: FamilyRevenue, Label: "营业收入", LabelEN: "revenue", Measures: []Measure{
 		{"主营业务收入", "main business revenue"},
 		{"营业收入", "operating revenue"},
-		{"四上企业营业收入", "operating revenue of enterprises above designated size (四上)"},
+		{"四上企业营业收入", "operating revenue of \"four-above\" enterprises (above designated size)"},
 		{"规上企业营业收入", "operating revenue of industrial enterprises above designated size"},
 	}},
 	{ID: FamilyOutput, Label: "工业总产值", LabelEN: "gross industrial output value", Measures: []Measure{

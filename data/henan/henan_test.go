@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -490,6 +491,34 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := henan.Load(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDictionary: every lead industry and every measure of the bundled
+// data has an English name (no Han characters), and the measures'
+// names are geo's (the one table), so the English UI translates them all.
+func TestDictionary(t *testing.T) {
+	ds := load(t)
+	b, err := henan.FS.ReadFile("dictionary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d data.Dictionary
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	han := regexp.MustCompile(`\p{Han}`)
+	for _, z := range ds.Zones {
+		for _, l := range z.LeadIndustries {
+			if en := d.LeadIndustries[l]; en == "" {
+				t.Errorf("zone %s: no English for lead industry %s", z.ID, l)
+			}
+		}
+		for _, r := range z.Revenue {
+			if en := d.Measures[r.Measure]; en == "" || han.MatchString(en) || en != geo.MeasureEN(r.Measure) {
+				t.Errorf("measure %s: English %q (geo says %q)", r.Measure, en, geo.MeasureEN(r.Measure))
+			}
 		}
 	}
 }
