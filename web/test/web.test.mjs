@@ -472,3 +472,23 @@ test('statistics name their year and coverage; targets come from 豫政〔2023�
     await r.context.close();
   }
 });
+
+test('/embed draws the same zones as items, the stats and the static SVG for a filter', async () => {
+  for (const params of [{ year: '2023', cluster: 'equipment' }, { year: '2019', city: '410100' }]) {
+    const q = new URLSearchParams(params);
+    const api = (await apiZones(server.base, params)).features.map((f) => String(f.id)).sort();
+    const r = await open(`${server.base}/embed?${q}`);
+    try {
+      clean(r);
+      const drawn = [...await renderedZoneIDs(r.page, 'zonepoints'), ...await renderedZoneIDs(r.page, 'zonepoints-unknown')].sort();
+      assert.deepEqual(drawn, api, `embed ${q}`);
+    } finally {
+      await r.context.close();
+    }
+    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers?${q}`)).json();
+    assert.equal(tiers.number_zones, api.length, 'stats count the same zones');
+    const svg = await (await fetch(`${server.base}/static/map.svg?bbox=110.3,31.3,116.7,36.4&${q}`)).text();
+    const ids = [...new Set([...svg.matchAll(/data-zone="([^"]+)"/g)].map((m) => m[1]))].sort();
+    assert.deepEqual(ids, api, 'static SVG draws the same zones');
+  }
+});
