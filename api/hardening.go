@@ -112,6 +112,9 @@ func largeResponses(g *gate) fiber.Handler {
 // reads the raw bytes: parsing fasthttp's query args here would change how
 // the request URI is rendered later (in problem instances).
 func largeLimit(raw []byte) bool {
+	if !bytes.Contains(raw, []byte("limit=")) {
+		return false // the common case (tiles) costs no parsing
+	}
 	q, _ := url.ParseQuery(string(raw)) // a malformed query is the handler's to report
 	n, err := strconv.Atoi(q.Get("limit"))
 	return err == nil && n >= LargeLimit
