@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -88,7 +89,9 @@ func largeResponses(g *gate) fiber.Handler {
 			return err
 		}
 		if release == nil {
-			r, err := g.acquire(c.UserContext())
+			// Not the request's context: the deadline middleware (inside
+			// this one) has cancelled it on return; the gate's wait bounds this.
+			r, err := g.acquire(context.Background())
 			if err != nil {
 				c.Response().ResetBody()
 				return err
