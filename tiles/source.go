@@ -26,3 +26,10 @@ type Source interface {
 type MVTSource interface {
 	MVT(ctx context.Context, q geo.TileQuery) ([]byte, error)
 }
+
+// GzipSource is an MVTSource whose tiles are stored gzip-compressed (a
+// PMTiles archive): the Service serves its compressed bytes as they are
+// instead of compressing the tile again.
+type GzipSource interface {
+	GzipMVT(ctx context.Context, q geo.TileQuery) (raw, gz []byte, err error)
+}
