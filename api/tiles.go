@@ -27,8 +27,9 @@ type TilesConfig struct {
 	// and the style.
 	Meta tiles.Meta
 	// PublicURL, when set (scheme://host[/prefix]), is the base of the tile
-	// URLs in TileJSON and the style; otherwise they are built from the
-	// request's scheme and host.
+	// URLs in TileJSON and the style; otherwise the base the app computed
+	// (Config.PublicURL, or the request's host as trusted proxies forward
+	// it, see Config.TrustedProxies).
 	PublicURL string
 	// CacheControl is sent with tiles; empty means DefaultTileCacheControl.
 	CacheControl string
@@ -55,6 +56,9 @@ func TileRoutes(cfg TilesConfig) func(app *fiber.App) {
 	return func(app *fiber.App) {
 		app.Get("/tiles/layout.json", h.tileJSON)
 		app.Get("/tiles/:z/:x/:y.mvt", h.tile)
+		// .pbf is the name many clients (QGIS's XYZ presets, older
+		// Mapbox tools) use for the same MVT tile.
+		app.Get("/tiles/:z/:x/:y.pbf", h.tile)
 		app.Get("/styles/layout.json", h.style)
 	}
 }
@@ -78,7 +82,8 @@ func (h *tileHandler) tile(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderETag, enc.ETag)
 	c.Set(fiber.HeaderCacheControl, h.cfg.CacheControl)
-	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	// Added to, not replacing, the CORS middleware's Vary: Origin.
+	c.Vary(fiber.HeaderAcceptEncoding)
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), enc.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
@@ -141,6 +146,15 @@ func (h *tileHandler) docFilter(c *fiber.Ctx) (geo.Filter, string, error) {
 	if len(errs) > 0 {
 		return geo.Filter{}, "", errs
 	}
+	// Unknown ids (city=999999) are a 400 here, as on every tile, rather
+	// than a document whose every tile fails: the store checks the filter
+	// while encoding tile 0/0/0, which the cache then holds for the client.
+	if _, err := h.cfg.Tiles.Encoded(c.UserContext(), geo.TileQuery{Filter: f}); err != nil {
+		if _, ok := geo.AsFieldErrors(err); ok {
+			return geo.Filter{}, "", err
+		}
+		return geo.Filter{}, "", fmt.Errorf("api: checking the tile filter: %w", err)
+	}
 	return f, lang, nil
 }
 
@@ -148,7 +162,7 @@ func (h *tileHandler) baseURL(c *fiber.Ctx) string {
 	if h.cfg.PublicURL != "" {
 		return strings.TrimSuffix(h.cfg.PublicURL, "/")
 	}
-	return c.BaseURL()
+	return siteBase(c)
 }
 
 // sendDoc writes a JSON document with an ETag over its bytes.

@@ -44,6 +44,11 @@ type Filter struct {
 	Limit      int
 	Offset     int
 	SortBy     string // "" (store default), "name", "-revenue" …
+	// Datetime is the items' datetime parameter as given (validated by
+	// ParseDatetime). No feature has a temporal geometry, so per OGC API
+	// Features /req/core/fc-time-response C it matches every feature; it is
+	// kept only to repeat it in self/next links.
+	Datetime string
 }
 
 // FieldError is a client mistake in one parameter.
@@ -82,9 +87,17 @@ func AsFieldErrors(err error) (FieldErrors, bool) {
 var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "min_revenue", "max_revenue"}
 
 // PagingParams are the parameters of item lists on top of FilterParams.
-var PagingParams = []string{"limit", "offset", "sortby"}
+var PagingParams = []string{"limit", "offset", "sortby", "datetime"}
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-\p{Han}·()（）]{1,64}$`)
+// IDPatternECMA is the rule for ids in list parameters, spelt for
+// ECMA-262 (OpenAPI 3.0 and JSON Schema patterns; \p{Han} is not ECMA-262
+// without the u flag): ASCII letters, digits, _ and -, the CJK ideographs of
+// the Basic Multilingual Plane (Extension A, the unified block and the
+// compatibility block), and · ( ) （ ）. idPattern is the same rule in Go's
+// syntax; TestIDPatternsAgree holds them together.
+const IDPatternECMA = `^[A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·()（）]{1,64}$`
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}·()（）]{1,64}$`)
 
 // ParseFilter reads the filter contract (and, with paging, limit/offset/
 // sortby) from query values. Parameters not in FilterParams/PagingParams or
@@ -187,7 +200,9 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 			case err != nil || n < 1:
 				bad("limit", "must be a whole number from 1 to %d, got %q", MaxLimit, Clip(v))
 			case n > MaxLimit:
-				bad("limit", "must be at most %d, got %d", MaxLimit, n)
+				// OGC API Features /req/core/fc-limit-response-1: a limit
+				// over the maximum is not an error; the maximum applies.
+				f.Limit = MaxLimit
 			default:
 				f.Limit = n
 			}
@@ -198,6 +213,13 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 				bad("offset", "must be a whole number ≥ 0, got %q", Clip(v))
 			} else {
 				f.Offset = n
+			}
+		}
+		if v := get("datetime"); v != "" {
+			if err := ParseDatetime(v); err != nil {
+				bad("datetime", "%s", err)
+			} else {
+				f.Datetime = v
 			}
 		}
 		if v := get("sortby"); v != "" {
@@ -213,21 +235,6 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 		return f, errs
 	}
 	return f, nil
-}
-
-// ParseBBox parses "minLon,minLat,maxLon,maxLat" in WGS84 degrees.
-func ParseBBox(s string) (orb.Bound, error) {
-	v, err := ParseNumbers(s, "minLon,minLat,maxLon,maxLat")
-	if err != nil {
-		return orb.Bound{}, err
-	}
-	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
-		return orb.Bound{}, errors.New("outside -180,-90,180,90")
-	}
-	if v[0] > v[2] || v[1] > v[3] {
-		return orb.Bound{}, errors.New("min must not exceed max")
-	}
-	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }
 
 // ParseNumbers parses comma-separated finite numbers, as many as shape
@@ -363,6 +370,9 @@ func (f Filter) Encode() url.Values {
 	}
 	if f.MaxRevenue != nil {
 		q.Set("max_revenue", strconv.FormatFloat(*f.MaxRevenue, 'g', -1, 64))
+	}
+	if f.Datetime != "" {
+		q.Set("datetime", f.Datetime)
 	}
 	return q
 }

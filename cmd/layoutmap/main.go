@@ -24,6 +24,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -112,6 +113,8 @@ type serveConfig struct {
 	RequestTimeout time.Duration
 	CORSOrigins    []string
 	EmbedOrigins   []string
+	PublicURL      string
+	TrustedProxies []string
 	FontPath       string
 	TileCacheMB    int
 }
@@ -134,6 +137,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
 	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
+	publicURL := fs.String("public-url", env("LAYOUTMAP_PUBLIC_URL", ""), "scheme://host[/prefix] clients reach this server at; when set it is the base of every link (features, TileJSON, style) and forwarding headers are ignored (env LAYOUTMAP_PUBLIC_URL)")
+	proxies := fs.String("trusted-proxies", env("LAYOUTMAP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers build links when --public-url is empty; from other peers those headers are ignored (env LAYOUTMAP_TRUSTED_PROXIES)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
@@ -153,6 +158,19 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg.CORSOrigins = splitList(*cors)
 	cfg.EmbedOrigins = splitList(*embed)
 	cfg.FontPath = *font
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return serveConfig{}, fmt.Errorf("serve: --public-url must be http(s)://host[:port][/prefix], got %q", *publicURL)
+		}
+		cfg.PublicURL = strings.TrimSuffix(*publicURL, "/")
+	}
+	cfg.TrustedProxies = splitList(*proxies)
+	for _, p := range cfg.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return serveConfig{}, fmt.Errorf("serve: --trusted-proxies: %q is neither an IP nor a CIDR", p)
+		}
+	}
 	mb, err := strconv.Atoi(strings.TrimSpace(*tileCache))
 	if err != nil || mb < 0 {
 		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be a whole number ≥ 0, got %q", *tileCache)
@@ -186,6 +204,8 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		Version:        version,
 		RequestTimeout: cfg.RequestTimeout,
 		CORSOrigins:    cfg.CORSOrigins,
+		PublicURL:      cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies,
 		Extra:          extra,
 		TileCache:      ts,
 	})

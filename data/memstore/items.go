@@ -12,7 +12,8 @@ import (
 )
 
 // Filter semantics per collection are written down once, in geo
-// (properties.go): bbox on geometry bounds, city and region by membership.
+// (properties.go, bbox.go): bbox on the geometry itself (bounds prefilter,
+// then geo.IntersectsBBox), city and region by membership.
 
 // checkFilter validates f for coll against the store's vocabulary and the
 // paging bounds, returning geo.FieldErrors for client mistakes.
@@ -26,7 +27,10 @@ func (s *Store) checkFilter(coll string, f *geo.Filter, paging bool) error {
 	return nil
 }
 
-func inBBox(f *geo.Filter, b orb.Bound) bool { return f.BBox == nil || f.BBox.Intersects(b) }
+// inBBox is the bbox criterion: g (with bound b) intersects f.BBox.
+func inBBox(f *geo.Filter, g orb.Geometry, b orb.Bound) bool {
+	return f.BBox == nil || geo.IntersectsBBox(g, b, *f.BBox)
+}
 
 func (s *Store) inRegions(regions []string, city string) bool {
 	return slices.ContainsFunc(regions, func(r string) bool { return slices.Contains(s.regionMembers[r], city) })
@@ -36,7 +40,7 @@ func (s *Store) members(id string) []string { return s.regionMembers[id] }
 
 // matchZone applies every criterion of f to zone i, bbox included.
 func (s *Store) matchZone(f *geo.Filter, i int) bool {
-	return inBBox(f, s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members)
+	return f.MatchZone(&s.zones[i], s.ts, s.members) && inBBox(f, zoneGeometry(&s.zones[i]), s.zoneBounds[i])
 }
 
 // Zones returns copies of every zone matching f (bbox included, paging
@@ -90,7 +94,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 			if a.Level == geo.LevelCounty {
 				city = a.ParentCode
 			}
-			if !inBBox(&f, bounds[i]) ||
+			if !inBBox(&f, a.Geom, bounds[i]) ||
 				(len(f.City) > 0 && !slices.Contains(f.City, city)) ||
 				(len(f.Region) > 0 && !s.inRegions(f.Region, city)) {
 				continue
@@ -108,7 +112,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	case geo.CollRegions:
 		for i := range s.regions {
 			r := &s.regions[i]
-			if !inBBox(&f, s.regionBounds[i]) ||
+			if !inBBox(&f, r.Geom, s.regionBounds[i]) ||
 				(len(f.Region) > 0 && !slices.Contains(f.Region, r.ID)) ||
 				(len(f.City) > 0 && !slices.ContainsFunc(f.City, func(c string) bool { return slices.Contains(r.Members, c) })) {
 				continue

@@ -290,14 +290,27 @@ func (w *where) sql() string {
 	return strings.Join(w.clauses, " AND ")
 }
 
-func (w *where) envelope(b *orb.Bound) string {
-	return fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", w.arg(b.Min[0]), w.arg(b.Min[1]), w.arg(b.Max[0]), w.arg(b.Max[1]))
+// bbox is the bbox criterion on a geometry column: the index-backed
+// envelope test (&&) plus the exact ST_Intersects, once per part of a box
+// crossing the antimeridian (geo.BBoxParts), as memstore's geo.IntersectsBBox.
+func (w *where) bbox(col string, b *orb.Bound) string {
+	var parts []string
+	for _, p := range geo.BBoxParts(*b) {
+		// ST_Envelope of the diagonal, not ST_MakeEnvelope: a box of zero
+		// width or height is then a point or line that ST_Intersects
+		// handles, rather than a degenerate polygon that never intersects
+		// (simplefeatures' Envelope.AsGeometry does the same in memstore).
+		env := fmt.Sprintf("ST_SetSRID(ST_Envelope(ST_MakeLine(ST_MakePoint(%s::float8, %s::float8), ST_MakePoint(%s::float8, %s::float8))), 4326)",
+			w.arg(p.Min[0]), w.arg(p.Min[1]), w.arg(p.Max[0]), w.arg(p.Max[1]))
+		parts = append(parts, "("+col+" && "+env+" AND ST_Intersects("+col+", "+env+"))")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
 // zoneWhere adds the zone criteria of f (and its headline join's year) to w.
 func (s *Store) zoneWhere(w *where, f geo.Filter) {
 	if f.BBox != nil {
-		w.add("z.geom && " + w.envelope(f.BBox))
+		w.add(w.bbox("z.geom", f.BBox))
 	}
 	if len(f.City) > 0 {
 		w.add("z.city_code = ANY(" + w.arg(f.City) + ")")
@@ -384,7 +397,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	case geo.CollRegions:
 		from = "layoutmap.planning_regions r"
 		if f.BBox != nil {
-			w.add("r.geom && " + w.envelope(f.BBox))
+			w.add(w.bbox("r.geom", f.BBox))
 		}
 		if len(f.Region) > 0 {
 			w.add("r.id = ANY(" + w.arg(f.Region) + ")")
@@ -396,7 +409,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 		from = "layoutmap.admin_areas a"
 		w.add("a.level = " + w.arg(collections[coll].level))
 		if f.BBox != nil {
-			w.add("a.geom && " + w.envelope(f.BBox))
+			w.add(w.bbox("a.geom", f.BBox))
 		}
 		codeCol := "a.code"
 		if coll == geo.CollCounties {
