@@ -115,6 +115,8 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/openapi.json", s.openapi)
 	v1.Get("/collections", s.collections)
 	v1.Get("/collections/:coll", s.collection)
+	v1.Get("/collections/:coll/schema", s.schema)
+	v1.Get("/collections/:coll/queryables", s.queryables)
 	v1.Get("/collections/:coll/items", s.items)
 	v1.Get("/collections/:coll/items/:id", s.item)
 	v1.Get("/clusters", s.clusters)

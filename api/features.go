@@ -37,6 +37,7 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
 }
 
 // base is the URL of the features API as this request's client sees it
@@ -127,6 +128,13 @@ func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
 			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this collection"},
 			{Href: b + "/items", Rel: "items", Type: ContentTypeGeoJSON, Title: "items as GeoJSON"},
 			{Href: b + "/items?f=csv", Rel: "items", Type: ContentTypeCSV, Title: "items as CSV"},
+			// Both spellings: link relations compare case-insensitively
+			// (RFC 8288 §2.1.1), but GDAL 3.6 (Debian 12's gdal-bin) matches
+			// "describedBy" exactly and otherwise guesses the fields from
+			// the first page, dropping the revenue fields (issue 11 case 1).
+			{Href: b + "/schema", Rel: "describedby", Type: ContentTypeSchema, Title: "JSON Schema of the features"},
+			{Href: b + "/schema", Rel: "describedBy", Type: ContentTypeSchema, Title: "JSON Schema of the features (the spelling GDAL 3.6 looks for)"},
+			{Href: b + "/queryables", Rel: relQueryables, Type: ContentTypeSchema, Title: "queryable properties"},
 		},
 	}
 	if col.Extent != (orb.Bound{}) {

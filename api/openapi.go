@@ -170,6 +170,12 @@ func openAPIDoc(version string) obj {
 				jsonResponse("Collections.", ContentTypeJSON), "304", "400", "406"),
 			Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam},
 				jsonResponse("Collection.", ContentTypeJSON), "304", "400", "404", "406"),
+			Prefix + "/collections/{collectionId}/schema": op("schema", "JSON Schema of a collection's features",
+				"JSON Schema 2020-12 of one GeoJSON feature of the collection (its describedby link), generated from the collection's field table: every property with type, title (中文 / English), description and unit (x-ogc-unit). GDAL and QGIS read it to learn every field before the first page.",
+				[]obj{collParam}, jsonResponse("The schema.", ContentTypeSchema), "304", "400", "404", "406"),
+			Prefix + "/collections/{collectionId}/queryables": op("queryables", "Queryables of a collection",
+				"OGC API Features Part 3 queryables (JSON Schema 2020-12): the geometry and the properties a filter may name, from the same field table.",
+				[]obj{collParam}, jsonResponse("The queryables.", ContentTypeSchema), "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
 				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
 					"Filters that only make sense for zones (cluster, chain, tier, year, min_revenue, max_revenue) are a 400 on other collections.",
