@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine of the project's kind:
 # PostgreSQL 15 + PostGIS 3 (store tests), Chromium (web map tests),
-# fonts-noto-cjk (static PNG labels; a backstop for the web map) and the web
+# fonts-noto-cjk (static PNG labels; a backstop for the web map), gdal-bin
+# (ogr2ogr/ogrinfo over OAPIF and MVT in cmd/layoutmap's tests) and the web
 # build's npm packages. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ need=()
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
