@@ -2,8 +2,9 @@
 # Installs what the tests need on a fresh Debian machine of the project's kind:
 # PostgreSQL 15 + PostGIS 3 (store tests), Chromium (web map tests),
 # fonts-noto-cjk (static PNG labels; a backstop for the web map), gdal-bin
-# (ogr2ogr/ogrinfo over OAPIF and MVT in cmd/layoutmap's tests) and the web
-# build's npm packages. Safe to run again: it installs only what is missing.
+# (ogr2ogr/ogrinfo over OAPIF and MVT in cmd/layoutmap's tests), the web
+# build's npm packages and the validators of tools/validators (style spec,
+# swagger-parser, check-geojson, ajv). Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,5 +23,9 @@ fi
 if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
   echo "deps: npm ci in web/"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ -f tools/validators/package-lock.json ] && [ ! -d tools/validators/node_modules ]; then
+  echo "deps: npm ci in tools/validators"
+  (cd tools/validators && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "deps: ok"
