@@ -1,5 +1,6 @@
 # layoutmap: `make run` serves the embedded dataset on 127.0.0.1:8080;
-# `make test` installs what the tests need (PostGIS, Chromium) and runs them all.
+# `make test` installs what the tests need (PostGIS, Chromium), runs go vet,
+# staticcheck (pinned in go.mod as a tool) and every test.
 GO      ?= go
 BIN     := bin/layoutmap
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -23,6 +24,7 @@ deps:
 
 test: deps build
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) test -count=1 ./...
 	./scripts/web-test.sh
 

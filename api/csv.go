@@ -43,7 +43,7 @@ func encodeCSV(fs []geo.Feature) ([]byte, error) {
 		for i, col := range csvColumns {
 			switch col {
 			case "id":
-				row[i] = f.ID
+				row[i] = neutralise(f.ID)
 			case "lat", "lon":
 				row[i] = ""
 				if hasPoint {
@@ -88,37 +88,63 @@ func featurePoint(f geo.Feature) (lon, lat float64, ok bool) {
 	}
 }
 
+// formulaStart are the first characters that make a spreadsheet program
+// read a cell as a formula (OWASP "CSV injection"): = + - @, tab and CR.
+const formulaStart = "=+-@\t\r"
+
+// neutralise makes a text cell inert in spreadsheet programs by prefixing
+// a single quote when it starts with a formula character, as OWASP
+// recommends; Excel and LibreOffice then show the text as written. Only
+// text cells are passed here, so numbers (-3.5) stay numbers. The importer
+// (data/importer) strips the quote again, so exports round-trip.
+func neutralise(s string) string {
+	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
 // csvCell formats one property value; lists join with ";" and cluster links
-// are written as their cluster ids.
+// are written as their cluster ids. Text is neutralised (see neutralise);
+// numbers and booleans are not text.
 func csvCell(v any) (string, error) {
+	cell, text, err := rawCell(v)
+	if text {
+		cell = neutralise(cell)
+	}
+	return cell, err
+}
+
+// rawCell is csvCell before neutralising: the cell and whether it is text.
+func rawCell(v any) (string, bool, error) {
 	switch v := v.(type) {
 	case nil:
-		return "", nil
+		return "", false, nil
 	case string:
-		return v, nil
+		return v, true, nil
 	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64), nil
+		return strconv.FormatFloat(v, 'f', -1, 64), false, nil
 	case *float64:
 		if v == nil {
-			return "", nil
+			return "", false, nil
 		}
-		return strconv.FormatFloat(*v, 'f', -1, 64), nil
+		return strconv.FormatFloat(*v, 'f', -1, 64), false, nil
 	case float32:
-		return strconv.FormatFloat(float64(v), 'f', -1, 32), nil
+		return strconv.FormatFloat(float64(v), 'f', -1, 32), false, nil
 	case int:
-		return strconv.Itoa(v), nil
+		return strconv.Itoa(v), false, nil
 	case int64:
-		return strconv.FormatInt(v, 10), nil
+		return strconv.FormatInt(v, 10), false, nil
 	case bool:
-		return strconv.FormatBool(v), nil
+		return strconv.FormatBool(v), false, nil
 	case []string:
-		return strings.Join(v, ";"), nil
+		return strings.Join(v, ";"), true, nil
 	case []geo.ZoneCluster:
 		ids := make([]string, len(v))
 		for i, z := range v {
 			ids[i] = z.ClusterID
 		}
-		return strings.Join(ids, ";"), nil
+		return strings.Join(ids, ";"), true, nil
 	case []any:
 		parts := make([]string, 0, len(v))
 		for _, e := range v {
@@ -128,16 +154,16 @@ func csvCell(v any) (string, error) {
 					continue
 				}
 			}
-			s, err := csvCell(e)
+			s, _, err := rawCell(e)
 			if err != nil {
-				return "", err
+				return "", true, err
 			}
 			parts = append(parts, s)
 		}
-		return strings.Join(parts, ";"), nil
+		return strings.Join(parts, ";"), true, nil
 	default:
 		b, err := json.Marshal(v)
-		return string(b), err
+		return string(b), true, err
 	}
 }
 

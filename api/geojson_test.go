@@ -78,6 +78,11 @@ func TestCSVCell(t *testing.T) {
 		{[]map[string]any{{"cluster_id": "a"}}, `[{"cluster_id":"a"}]`},
 		{[]any{map[string]any{"cluster_id": "a"}, "b"}, "a;b"},
 		{1e21, "1000000000000000000000"},
+		// Issue 13 case 5 (OWASP CSV injection): text starting with = + - @
+		// tab or CR gets a leading quote; numbers stay numbers.
+		{`=HYPERLINK("http://x","y")`, `'=HYPERLINK("http://x","y")`}, {"+86 371", "'+86 371"}, {"-甲", "'-甲"},
+		{"@SUM(A1)", "'@SUM(A1)"}, {"\tx", "'\tx"}, {"\rx", "'\rx"}, {"a=b", "a=b"}, {"'quoted", "'quoted"},
+		{-3.5, "-3.5"}, {-7, "-7"}, {[]string{"=a", "b"}, "'=a;b"}, {[]any{"-a", "b"}, "'-a;b"}, {[]any{"a", "=b"}, "a;=b"},
 	}
 	for _, tc := range cases {
 		got, err := csvCell(tc.v)

@@ -258,14 +258,6 @@ func pgPerimeter(g orb.Geometry) float64 {
 	return s
 }
 
-func pgPoints(g orb.Geometry) []orb.Point {
-	var out []orb.Point
-	for _, s := range pgSegments(g) {
-		out = append(out, s[0])
-	}
-	return out
-}
-
 // segments lists the segments of g; a point is a segment of length 0.
 func pgSegments(g orb.Geometry) [][2]orb.Point {
 	var out [][2]orb.Point
@@ -302,15 +294,6 @@ func pgSegments(g orb.Geometry) [][2]orb.Point {
 		}
 	}
 	return out
-}
-
-func pgDistSeg(p, a, b orb.Point) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	t := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		t = max(0, min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
-	}
-	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
 }
 
 func pgVertices(g orb.Geometry) int { return len(pgSegments(g)) }

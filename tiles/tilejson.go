@@ -121,13 +121,3 @@ func round6(v float64) float64 {
 	}
 	return float64(int64(v*s+0.5)) / s
 }
-
-// filterQuery is the filter as a query string with a leading "?", or "".
-func filterQuery(f geo.Filter) string {
-	f.BBox = nil
-	q := f.Encode()
-	if len(q) == 0 {
-		return ""
-	}
-	return "?" + q.Encode()
-}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -58,9 +60,12 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	fs.SetOutput(stderr)
 	url := dbFlag(fs, getenv)
 	var o importer.Options
+	fs.StringVar(&o.Dir, "dir", "", "directory in the bundled format, as written by `layoutmap export` (replaces the whole dataset)")
 	fs.StringVar(&o.AdminFile, "admin", "", "GeoJSON of admin areas in the bundled format (replaces the stored ones)")
 	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format (replaces the stored ones)")
-	fs.StringVar(&o.RevenueFile, "revenue", "", "CSV of revenue: "+strings.Join(importer.RevenueColumns, ",")+" (alone: geometry is not touched)")
+	fs.StringVar(&o.RevenueFile, "revenue", "", "revenue table, .csv or .xlsx, columns "+strings.Join(importer.RevenueColumns, ",")+" or their Chinese names (alone: geometry is not touched)")
+	fs.StringVar(&o.Encoding, "encoding", importer.EncodingAuto, "encoding of a CSV revenue file: auto (UTF-8, else GB18030), utf-8 or gb18030")
+	fs.IntVar(&o.ExpectRows, "expect-rows", 0, "number of figures the revenue file must hold (catches a truncated file); 0: not checked")
 	fs.StringVar(&o.CRS, "crs", importer.CRSWGS84, "coordinates of the input files: wgs84, gcj02 or bd09")
 	migrate := fs.Bool("migrate", true, "apply pending migrations first")
 	if err := fs.Parse(args); err != nil {
@@ -74,6 +79,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if _, err := importer.ConverterFor(o.CRS); err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	if o.ExpectRows < 0 {
+		return errors.New("import: --expect-rows must be ≥ 0")
 	}
 	if *migrate {
 		if _, err := postgis.Migrate(ctx, *url); err != nil {
@@ -118,4 +126,72 @@ func openPostGIS(ctx context.Context, url string, log *slog.Logger) (data.Store,
 		log.Info("database reachable", "store", "postgis")
 	}
 	return s, nil
+}
+
+// runTemplate writes the bilingual revenue templates (.xlsx and .csv).
+func runTemplate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("template", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", ".", "directory to write revenue_template.xlsx and revenue_template.csv to")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("template: unexpected arguments %q", fs.Args())
+	}
+	x, err := importer.RevenueTemplateXLSX()
+	if err != nil {
+		return fmt.Errorf("template: %w", err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("template: %w", err)
+	}
+	for name, b := range map[string][]byte{"revenue_template.xlsx": x, "revenue_template.csv": importer.RevenueTemplateCSV()} {
+		p := filepath.Join(*out, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return fmt.Errorf("template: %w", err)
+		}
+		fmt.Fprintln(stdout, "wrote", p)
+	}
+	return nil
+}
+
+// runExport writes the whole dataset of either store (the database at
+// --database-url, else the embedded one) in the bundled format, which
+// `layoutmap import --dir` reads back.
+func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("database-url", getenv("DATABASE_URL"), "PostgreSQL/PostGIS URL to export from; empty exports the embedded dataset (env DATABASE_URL)")
+	out := fs.String("out", "", "directory to write the dataset to (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("export: unexpected arguments %q", fs.Args())
+	}
+	if *out == "" {
+		return errors.New("export: --out DIR is required")
+	}
+	var ds *data.Dataset
+	var err error
+	name := "layoutmap export of the embedded dataset"
+	if *url != "" {
+		ds, err = postgis.ReadDataset(ctx, *url)
+		name = "layoutmap export of a PostGIS database"
+	} else {
+		ds, err = loadBundled()
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	files, err := data.EncodeDataset(ds, name)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := data.WriteDir(*out, files); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "exported %d admin areas, %d zones and %d regions to %s\n", len(ds.Admin), len(ds.Zones), len(ds.Regions), *out)
+	return err
 }

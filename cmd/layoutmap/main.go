@@ -7,11 +7,13 @@
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
+//	layoutmap export  [--database-url URL] --out DIR
+//	layoutmap template --out DIR
 //
 // Every flag falls back to an environment variable (LAYOUTMAP_ADDR,
 // DATABASE_URL, LAYOUTMAP_LOG_LEVEL, LAYOUTMAP_REQUEST_TIMEOUT,
 // LAYOUTMAP_CORS_ORIGINS, LAYOUTMAP_EMBED_ORIGINS, LAYOUTMAP_FONT,
-// LAYOUTMAP_TILE_CACHE_MB). This is the
+// LAYOUTMAP_TILE_CACHE_MB, LAYOUTMAP_PPROF). This is the
 // only package that reads flags and the environment; it wires the store into
 // the api package.
 package main
@@ -86,6 +88,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runMigrate(ctx, args, getenv, stdout, stderr))
 	case "import":
 		return helpIsNoError(runImport(ctx, args, getenv, stdout, stderr))
+	case "export":
+		return helpIsNoError(runExport(ctx, args, getenv, stdout, stderr))
+	case "template":
+		return helpIsNoError(runTemplate(args, stdout, stderr))
 	case "help", "-h", "--help":
 		_, err := fmt.Fprint(stdout, usage)
 		return err
@@ -101,6 +107,8 @@ commands:
   version   print the version
   migrate   apply database migrations (needs --database-url)
   import    import data into the database (needs --database-url)
+  export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
+  template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
 
 run "layoutmap serve -h" for the serve flags.
 `
@@ -117,6 +125,7 @@ type serveConfig struct {
 	TrustedProxies []string
 	FontPath       string
 	TileCacheMB    int
+	PprofAddr      string // loopback address of the profiler; "" keeps it off
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -140,6 +149,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	publicURL := fs.String("public-url", env("LAYOUTMAP_PUBLIC_URL", ""), "scheme://host[/prefix] clients reach this server at; when set it is the base of every link (features, TileJSON, style) and forwarding headers are ignored (env LAYOUTMAP_PUBLIC_URL)")
 	proxies := fs.String("trusted-proxies", env("LAYOUTMAP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers build links when --public-url is empty; from other peers those headers are ignored (env LAYOUTMAP_TRUSTED_PROXIES)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
+	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -171,6 +181,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 			return serveConfig{}, fmt.Errorf("serve: --trusted-proxies: %q is neither an IP nor a CIDR", p)
 		}
 	}
+	cfg.PprofAddr = *pprofAddr
 	mb, err := strconv.Atoi(strings.TrimSpace(*tileCache))
 	if err != nil || mb < 0 {
 		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be a whole number ≥ 0, got %q", *tileCache)
@@ -192,6 +203,11 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		return err
 	}
 	defer store.Close()
+	if cfg.PprofAddr != "" {
+		if _, err := startPprof(ctx, cfg.PprofAddr, log); err != nil {
+			return err
+		}
+	}
 
 	ts := tileService(store, cfg)
 	extra, err := extraRoutes(store, ts, cfg, log)

@@ -1,19 +1,18 @@
 package importer
 
 import (
-	"encoding/csv"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"layoutmap/data"
 	"layoutmap/data/postgis"
 	"layoutmap/geo"
 )
@@ -38,6 +37,9 @@ func readCollection(r io.Reader, file string) (*geojson.FeatureCollection, error
 	if len(b) > MaxFileBytes {
 		return nil, fmt.Errorf("importer: %s is larger than %d bytes", file, MaxFileBytes)
 	}
+	// RFC 8259 §8.1 lets a parser ignore a byte-order mark; Windows tools
+	// write one.
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	fc, err := geojson.UnmarshalFeatureCollection(b)
 	if err != nil {
 		return nil, fmt.Errorf("importer: %s is not a GeoJSON FeatureCollection: %w", file, err)
@@ -133,13 +135,72 @@ func strList(v any) ([]string, bool) {
 	return out, true
 }
 
-func textOK(ss ...string) bool {
-	for _, s := range ss {
-		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-			return false
+func textOK(ss ...string) bool { return data.TextOK(ss...) }
+
+// lonLat reads the point of a feature: the bundled format's key (point or
+// label_point, [lon, lat]), else the API's lon and lat properties.
+func lonLat(p geojson.Properties, key string, conv Converter) (orb.Point, bool, error) {
+	if v, has := p[key]; has {
+		pt, err := point(v, conv)
+		return pt, true, err
+	}
+	x, okx := p["lon"].(float64)
+	y, oky := p["lat"].(float64)
+	if !okx || !oky {
+		return orb.Point{}, false, nil
+	}
+	pt, err := point([]any{x, y}, conv)
+	return pt, true, err
+}
+
+// links reads a list of ids given as strings (the API's clusters, chains)
+// or as objects carrying the id under key (the bundled format's links).
+func links(v any, key string) ([]data.ZoneLink, bool) {
+	if v == nil {
+		return nil, true
+	}
+	a, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]data.ZoneLink, 0, len(a))
+	for _, x := range a {
+		switch x := x.(type) {
+		case string:
+			out = append(out, data.ZoneLink{ClusterID: x})
+		case map[string]any:
+			id, _ := x[key].(string)
+			src, _ := x["source"].(string)
+			der, _ := x["derived"].(bool)
+			if id == "" {
+				return nil, false
+			}
+			out = append(out, data.ZoneLink{ClusterID: id, Derived: der, Source: src})
+		default:
+			return nil, false
 		}
 	}
-	return true
+	return out, true
+}
+
+// revenueRecords reads the API's revenue property: every record of the
+// zone, {year, revenue_yi, measure, bound, period, source}.
+func revenueRecords(v any, zoneID string) ([]geo.Revenue, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var recs []geo.Revenue
+	if err := json.Unmarshal(b, &recs); err != nil {
+		return nil, errors.New("revenue must be a list of {year, revenue_yi, measure, bound, period, source}")
+	}
+	for i := range recs {
+		recs[i].ZoneID = zoneID
+		if p := data.ValidateRevenue(recs[i]); p != "" {
+			return nil, fmt.Errorf("revenue record %d: %s", i+1, p)
+		}
+	}
+	return recs, nil
 }
 
 // ReadAdmin reads admin areas from a GeoJSON FeatureCollection in the
@@ -171,12 +232,11 @@ func ReadAdmin(r io.Reader, file string, conv Converter, origins map[string]stri
 			probs = append(probs, problem(file, n, "feature", "%s", err))
 			continue
 		}
-		if v, ok := p["label_point"]; ok {
-			if a.LabelPoint, err = point(v, conv); err != nil {
-				probs = append(probs, problem(file, n, "feature", "label_point %s", err))
-				continue
-			}
-		} else {
+		var has bool
+		if a.LabelPoint, has, err = lonLat(p, "label_point", conv); err != nil {
+			probs = append(probs, problem(file, n, "feature", "label_point %s", err))
+			continue
+		} else if !has {
 			a.LabelPoint = a.Geom.Bound().Center()
 		}
 		origins["admin "+a.Code] = fmt.Sprintf("%s feature %d (%s)", file, n, a.Code)
@@ -193,6 +253,7 @@ func ReadAdmin(r io.Reader, file string, conv Converter, origins map[string]stri
 type ZoneFeature struct {
 	geo.Zone
 	HasClusters bool
+	HasRevenue  bool // the feature listed its revenue records (the API's revenue property)
 }
 
 // ReadZones reads zones from a GeoJSON FeatureCollection in the bundled
@@ -234,9 +295,14 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 			bad("lead_industries must be a list of strings")
 			continue
 		}
-		if z.Chains, ok = strList(p["chains"]); !ok {
-			bad("chains must be a list of chain ids")
+		chains, ok := links(p["chains"], "chain_id")
+		if !ok {
+			bad("chains must be a list of chain ids or of {chain_id, source}")
 			continue
+		}
+		z.Chains = []string{}
+		for _, c := range chains {
+			z.Chains = append(z.Chains, c.ClusterID)
 		}
 		if v, has := p["approved_area_ha"]; has && v != nil {
 			x, ok := v.(float64)
@@ -250,113 +316,51 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 			bad("%s", err)
 			continue
 		}
-		if v, has := p["point"]; has {
-			if z.Point, err = point(v, conv); err != nil {
-				bad("point %s", err)
-				continue
-			}
-		} else {
+		var has bool
+		if z.Point, has, err = lonLat(p, "point", conv); err != nil {
+			bad("point %s", err)
+			continue
+		} else if !has {
 			z.Point = z.Geom.Bound().Center()
 		}
 		if z.PointQuality == "" {
 			z.PointQuality = geo.PointGeocoded
 		}
 		zf := ZoneFeature{Zone: z}
-		if v, has := p["clusters"]; has {
+		// The API writes cluster ids (clusters) and the links with their
+		// sources (cluster_links); the bundled format writes the links as
+		// clusters. A bare id states the link in this file.
+		key := "clusters"
+		if _, has := p["cluster_links"]; has {
+			key = "cluster_links"
+		}
+		if v, has := p[key]; has {
 			zf.HasClusters = true
-			b, _ := json.Marshal(v)
-			if err := json.Unmarshal(b, &zf.Clusters); err != nil {
-				bad("clusters must be a list of {cluster_id, derived, source}")
+			ls, ok := links(v, "cluster_id")
+			if !ok {
+				bad("%s must be a list of cluster ids or of {cluster_id, derived, source}", key)
 				continue
 			}
+			zf.Clusters = []geo.ZoneCluster{}
+			for _, l := range ls {
+				if l.Source == "" {
+					l.Source = fmt.Sprintf("stated in %s feature %d", file, n)
+				}
+				zf.Clusters = append(zf.Clusters, geo.ZoneCluster{ClusterID: l.ClusterID, Derived: l.Derived, Source: l.Source})
+			}
+		}
+		if v, has := p["revenue"]; has && v != nil {
+			if zf.Revenue, err = revenueRecords(v, z.ID); err != nil {
+				bad("%s", err)
+				continue
+			}
+			zf.HasRevenue = true
 		}
 		origins["zone "+z.ID] = fmt.Sprintf("%s feature %d (%s)", file, n, z.ID)
 		out = append(out, zf)
 	}
 	if out == nil {
 		out = []ZoneFeature{}
-	}
-	return out, probs, nil
-}
-
-// RevenueColumns are the revenue CSV's header, in order.
-var RevenueColumns = []string{"zone", "year", "value_yi", "measure", "bound", "period", "source"}
-
-// ReadRevenue reads the revenue CSV (UTF-8, optional BOM, header
-// RevenueColumns): zone is a zone id or exact name, value_yi is 亿元,
-// bound exact|lower|upper, period full_year (or empty) or a part of the
-// year such as Q1 or Jan-Nov. Problems name the row (header = row 1).
-func ReadRevenue(r io.Reader, file string) ([]postgis.RevenueRow, []postgis.Problem, error) {
-	cr := csv.NewReader(io.LimitReader(r, MaxFileBytes))
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
-	if err != nil {
-		return nil, nil, fmt.Errorf("importer: reading %s header: %w", file, err)
-	}
-	if len(head) > 0 {
-		head[0] = strings.TrimPrefix(head[0], "\ufeff")
-	}
-	for i := range head {
-		head[i] = strings.TrimSpace(head[i])
-	}
-	if strings.Join(head, ",") != strings.Join(RevenueColumns, ",") {
-		return nil, nil, fmt.Errorf("importer: %s header is %q, want %q", file, strings.Join(head, ","), strings.Join(RevenueColumns, ","))
-	}
-	var out []postgis.RevenueRow
-	var probs []postgis.Problem
-	for row := 2; ; row++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			probs = append(probs, problem(file, row, "row", "%s", err))
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
-				continue
-			}
-			break
-		}
-		if row > MaxRevenueRows {
-			return nil, nil, fmt.Errorf("importer: %s has more than %d rows", file, MaxRevenueRows)
-		}
-		if len(rec) != len(RevenueColumns) {
-			probs = append(probs, problem(file, row, "row", "has %d columns, want %d", len(rec), len(RevenueColumns)))
-			continue
-		}
-		for i := range rec {
-			rec[i] = strings.TrimSpace(rec[i])
-		}
-		if !textOK(rec...) {
-			probs = append(probs, problem(file, row, "row", "text is not valid UTF-8"))
-			continue
-		}
-		year, err := strconv.Atoi(rec[1])
-		if err != nil || year < 1949 || year > 2100 {
-			probs = append(probs, problem(file, row, "row", "year %q is not a year between 1949 and 2100", rec[1]))
-			continue
-		}
-		v, err := strconv.ParseFloat(rec[2], 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			probs = append(probs, problem(file, row, "row", "value_yi %q is not a non-negative number of 亿元", rec[2]))
-			continue
-		}
-		rv := geo.Revenue{Year: year, RevenueYi: v, Measure: rec[3], Bound: rec[4], Period: rec[5], Source: rec[6]}
-		switch {
-		case rec[0] == "":
-			probs = append(probs, problem(file, row, "row", "zone is empty"))
-			continue
-		case rv.Measure == "":
-			probs = append(probs, problem(file, row, "row", "measure is empty"))
-			continue
-		case rv.Bound != geo.BoundExact && rv.Bound != geo.BoundLower && rv.Bound != geo.BoundUpper:
-			probs = append(probs, problem(file, row, "row", "bound %q is not exact, lower or upper", rv.Bound))
-			continue
-		case rv.Source == "":
-			probs = append(probs, problem(file, row, "row", "source is empty: every figure needs one"))
-			continue
-		}
-		out = append(out, postgis.RevenueRow{Where: fmt.Sprintf("%s row %d", file, row), Zone: rec[0], Revenue: rv})
 	}
 	return out, probs, nil
 }

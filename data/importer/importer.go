@@ -30,9 +30,18 @@ const (
 // Options say what to import. With no file, the bundled dataset replaces
 // everything.
 type Options struct {
+	// Dir is a directory in the bundled format (what `layoutmap export`
+	// writes); it replaces the whole dataset. Its manifest.json, when
+	// present, must match. Dir excludes the other files.
+	Dir string
 	AdminFile   string // GeoJSON FeatureCollection of admin areas
 	ZonesFile   string // GeoJSON FeatureCollection of zones
-	RevenueFile string // CSV, see docs/postgis.md and testdata/revenue_template.csv
+	RevenueFile string // CSV or .xlsx table, see ReadRevenueTable and docs/postgis.md
+	// Encoding of a CSV revenue file: auto (default), utf-8 or gb18030.
+	Encoding string
+	// ExpectRows, when > 0, is the number of figures (data rows, blank rows
+	// aside) the revenue file must hold: a file cut short is refused.
+	ExpectRows int
 	// CRS of the input files' coordinates: wgs84 (default), gcj02 or bd09.
 	CRS string
 	// Bundled returns the bundled dataset (cmd passes henan.Load).
@@ -66,6 +75,16 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 		return postgis.ImportReport{}, err
 	}
 	popts := postgis.ImportOptions{Progress: o.Progress}
+	if o.Dir != "" {
+		if o.AdminFile != "" || o.ZonesFile != "" || o.RevenueFile != "" {
+			return postgis.ImportReport{}, errors.New("importer: --dir replaces the whole dataset; give it alone")
+		}
+		ds, err := LoadDir(o.Dir)
+		if err != nil {
+			return postgis.ImportReport{}, err
+		}
+		return postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, popts)
+	}
 	if o.AdminFile == "" && o.ZonesFile == "" && o.RevenueFile == "" {
 		if o.Bundled == nil {
 			return postgis.ImportReport{}, errors.New("importer: no files given and no bundled dataset")
@@ -105,10 +124,17 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 	}
 	if o.RevenueFile != "" {
 		err = withFile(o.RevenueFile, func(r io.Reader) error {
-			var probs []postgis.Problem
-			revenue, probs, err = ReadRevenue(r, filepath.Base(o.RevenueFile))
-			rejected = append(rejected, probs...)
-			return err
+			rt, err := ReadRevenueTable(r, filepath.Base(o.RevenueFile), o.Encoding)
+			if err != nil {
+				return err
+			}
+			if n := len(rt.Rows) + len(rt.Rejected) + rt.Skipped; o.ExpectRows > 0 && n != o.ExpectRows {
+				return &TableError{File: filepath.Base(o.RevenueFile), Reason: fmt.Sprintf("has %d data rows, %d expected: the file looks truncated or padded, nothing was imported", n, o.ExpectRows),
+					Fix: "export the whole table again, or correct the expected row count"}
+			}
+			revenue = rt.Rows
+			rejected = append(rejected, rt.Rejected...)
+			return nil
 		})
 		if err != nil {
 			return postgis.ImportReport{}, err
@@ -126,6 +152,20 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 	return postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
 		return compose(cur, admin, zones, revenue)
 	}, popts)
+}
+
+// LoadDir reads a directory in the bundled format after checking its
+// manifest (data.CheckManifest).
+func LoadDir(dir string) (*data.Dataset, error) {
+	fsys := os.DirFS(dir)
+	if err := data.CheckManifest(fsys); err != nil {
+		return nil, fmt.Errorf("importer: %s: %w", dir, err)
+	}
+	ds, err := data.LoadDataset(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("importer: %s: %w", dir, err)
+	}
+	return ds, nil
 }
 
 func withFile(path string, fn func(io.Reader) error) error {
@@ -154,7 +194,9 @@ func compose(cur *data.Dataset, admin []geo.AdminArea, zones []ZoneFeature, reve
 		ds.Zones = make([]geo.Zone, len(zones))
 		for i, zf := range zones {
 			z := zf.Zone
-			z.Revenue = old[z.ID]
+			if !zf.HasRevenue {
+				z.Revenue = old[z.ID]
+			}
 			if !zf.HasClusters {
 				z.Clusters = deriveClusters(z.LeadIndustries, cur.Taxonomy.Keywords)
 			}

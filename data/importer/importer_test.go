@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,7 +68,7 @@ func TestImportFiles(t *testing.T) {
 	// A later revenue-only import with one bad row changes nothing and names the row.
 	_, err = Run(t.Context(), url, Options{RevenueFile: "testdata/revenue_bad_row.csv"})
 	var rej *postgis.RejectedError
-	if !errors.As(err, &rej) || len(rej.Rejected) != 1 || rej.Rejected[0].Where != "revenue_bad_row.csv row 3" || !strings.Contains(rej.Rejected[0].Reason, "value_yi") {
+	if !errors.As(err, &rej) || len(rej.Rejected) != 1 || rej.Rejected[0].Where != "revenue_bad_row.csv row 3 column C (value_yi)" || !strings.Contains(rej.Rejected[0].Reason, "non-negative number") {
 		t.Fatalf("err = %v, want one rejection at revenue_bad_row.csv row 3 about value_yi", err)
 	}
 	if v, _ := s.Version(t.Context()); v != 1 {
@@ -184,7 +185,7 @@ func TestReadRevenueProblems(t *testing.T) {
 	for _, p := range probs {
 		where = append(where, p.Where)
 	}
-	if strings.Join(where, "|") != "r.csv row 3|r.csv row 4|r.csv row 5|r.csv row 6|r.csv row 7|r.csv row 8" {
+	if strings.Join(where, "|") != "r.csv row 3 column B (year)|r.csv row 4 column C (value_yi)|r.csv row 5 column E (bound)|r.csv row 6 column G (source)|r.csv row 7 column C (value_yi)|r.csv row 8 column C (value_yi)" {
 		t.Fatalf("problems at %v", where)
 	}
 	if _, _, err := ReadRevenue(strings.NewReader("zone,year\n"), "r.csv"); err == nil {
@@ -230,13 +231,21 @@ func TestImportBundled(t *testing.T) {
 	if rep.Version != 1 || rep.Counts["zones"] != len(ds.Zones) || rep.Counts["admin_areas"] != len(ds.Admin) || len(rep.Repaired) != 0 {
 		t.Fatalf("report %+v", rep)
 	}
-	// A second import of the same data only bumps the version.
-	rep, err = Run(t.Context(), url, Options{Bundled: henan.Load})
-	if err != nil || rep.Version != 2 {
+	// Case 1 of issue 13: the bundled zones file imports unchanged (its
+	// chains and clusters are objects), and only bumps the version.
+	rep, err = Run(t.Context(), url, Options{ZonesFile: "../henan/zones.geojson"})
+	if err != nil || rep.Version != 2 || rep.Counts["zones"] != len(ds.Zones) {
 		t.Fatalf("second import: version %d, %v; want 2", rep.Version, err)
 	}
-	if got := zoneIDs(t, s, geo.Filter{}); len(got) != len(ds.Zones) {
-		t.Fatalf("%d zones served, want %d", len(got), len(ds.Zones))
+	got, err := s.Zones(t.Context(), geo.Filter{})
+	if err != nil || len(got) != len(ds.Zones) {
+		t.Fatalf("%d zones served, want %d (%v)", len(got), len(ds.Zones), err)
+	}
+	for i, z := range got {
+		w := ds.Zones[i]
+		if z.ID != w.ID || !slices.Equal(z.Chains, w.Chains) || !slices.Equal(z.Clusters, w.Clusters) || len(z.Revenue) != len(w.Revenue) {
+			t.Fatalf("zone %s after importing zones.geojson: chains %v clusters %v, want %v %v", z.ID, z.Chains, z.Clusters, w.Chains, w.Clusters)
+		}
 	}
 }
 

@@ -84,9 +84,12 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 		return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", col, env, geo.TileExtent, geo.TileBuffer)
 	}
 	// asMVT wraps a row query whose first two columns are fid and geom;
-	// every other column is a property.
+	// every other column is a property. OFFSET 0 keeps the row query a
+	// subquery: flattened, the planner pushes `geom IS NOT NULL` into the
+	// scan and computes ST_AsMVTGeom twice per row (once for the test, once
+	// for the output), its dearest step.
 	asMVT := func(layer, rows string) string {
-		return fmt.Sprintf(`coalesce((SELECT ST_AsMVT(t, '%s', %d, 'geom', 'fid') FROM (%s) t WHERE t.geom IS NOT NULL), ''::bytea)`,
+		return fmt.Sprintf(`coalesce((SELECT ST_AsMVT(t, '%s', %d, 'geom', 'fid') FROM (%s OFFSET 0) t WHERE t.geom IS NOT NULL), ''::bytea)`,
 			layer, geo.TileExtent, rows)
 	}
 	// sub gives a layer its own clauses over the shared argument list.

@@ -281,6 +281,21 @@ func readDataset(ctx context.Context, q querier) (*data.Dataset, error) {
 	if ds.Regions, err = readRegions(ctx, q, nil, 0); err != nil {
 		return nil, fmt.Errorf("regions: %w", err)
 	}
+	// readRegions answers in id order; a dataset keeps the stored order
+	// (ord), so that an export or a re-import does not reorder regions.
+	rows, err := q.Query(ctx, `SELECT id FROM layoutmap.planning_regions ORDER BY ord`)
+	if err != nil {
+		return nil, fmt.Errorf("regions: %w", err)
+	}
+	order, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("regions: %w", err)
+	}
+	rank := make(map[string]int, len(order))
+	for i, id := range order {
+		rank[id] = i
+	}
+	slices.SortStableFunc(ds.Regions, func(a, b geo.Region) int { return rank[a.ID] - rank[b.ID] })
 	if err := q.QueryRow(ctx, `SELECT vintage, attribution FROM layoutmap.dataset_meta`).Scan(&ds.Vintage, &ds.Attribution); err != nil {
 		return nil, fmt.Errorf("meta: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"layoutmap/data"
+
 	"layoutmap/geo"
 )
 
@@ -66,19 +68,19 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 			case len(byName[r.Zone]) == 1:
 				v.ZoneID = byName[r.Zone][0]
 			case len(byName[r.Zone]) > 1:
-				rej = append(rej, Problem{r.Where, fmt.Sprintf("zone name %q is ambiguous (%v): use the id", geo.Clip(r.Zone), byName[r.Zone])})
+				rej = append(rej, Problem{Where: r.Where, Reason: fmt.Sprintf("zone name %q is ambiguous (%v): use the id", geo.Clip(r.Zone), byName[r.Zone])})
 				continue
 			default:
-				rej = append(rej, Problem{r.Where, fmt.Sprintf("unknown zone %q", geo.Clip(r.Zone))})
+				rej = append(rej, Problem{Where: r.Where, Reason: fmt.Sprintf("unknown zone %q", geo.Clip(r.Zone))})
 				continue
 			}
-			if p := checkRevenue(v); p != "" {
-				rej = append(rej, Problem{r.Where, p})
+			if p := data.ValidateRevenue(v); p != "" {
+				rej = append(rej, Problem{Where: r.Where, Reason: p})
 				continue
 			}
 			k := key{v.ZoneID, v.Measure, v.Period, v.Year}
 			if prev, dup := seen[k]; dup {
-				rej = append(rej, Problem{r.Where, "same zone, year, measure and period as " + prev})
+				rej = append(rej, Problem{Where: r.Where, Reason: "same zone, year, measure and period as " + prev})
 				continue
 			}
 			seen[k] = r.Where

@@ -15,13 +15,8 @@ import (
 )
 
 // Problem is one finding of an import: where (file and row/feature, or
-// kind and id) and why.
-type Problem struct {
-	Where  string `json:"where"`
-	Reason string `json:"reason"`
-}
-
-func (p Problem) String() string { return p.Where + ": " + p.Reason }
+// kind and id) and why. It is data.Problem, the validator's.
+type Problem = data.Problem
 
 // ImportReport says what an import did. Repaired lists geometries made
 // valid with ST_MakeValid; Rejected is empty after a successful import.
@@ -135,100 +130,10 @@ func bumpVersion(ctx context.Context, tx pgx.Tx, ds *data.Dataset, rep *ImportRe
 		vintage = coalesce($1, vintage), attribution = coalesce($2, attribution) RETURNING version`, vintage, attribution).Scan(&rep.Version)
 }
 
-// checkDataset checks references the schema would also reject, so the
-// report can name every bad item instead of the first constraint hit.
+// checkDataset is data.Validate naming items by their origin, so the
+// report names every bad item instead of the first constraint hit.
 func checkDataset(ds *data.Dataset, o ImportOptions) []Problem {
-	var rej []Problem
-	bad := func(kind, id, format string, args ...any) {
-		rej = append(rej, Problem{Where: o.where(kind, id), Reason: fmt.Sprintf(format, args...)})
-	}
-	levels := map[string]string{}
-	for _, a := range ds.Admin {
-		if _, dup := levels[a.Code]; dup {
-			bad("admin", a.Code, "duplicate code %q", a.Code)
-		}
-		levels[a.Code] = a.Level
-	}
-	for _, a := range ds.Admin {
-		switch {
-		case len(a.Code) != 6 || strings.Trim(a.Code, "0123456789") != "":
-			bad("admin", a.Code, "code %q is not a 6-digit GB/T 2260 code", a.Code)
-		case a.Name == "":
-			bad("admin", a.Code, "name is empty")
-		case !slices.Contains([]string{geo.LevelProvince, geo.LevelCity, geo.LevelCounty}, a.Level):
-			bad("admin", a.Code, "level %q is not province, city or county", a.Level)
-		case a.Level != geo.LevelProvince && levels[a.ParentCode] == "":
-			bad("admin", a.Code, "parent_code %q is not a known admin area", a.ParentCode)
-		case len(a.Geom) == 0:
-			bad("admin", a.Code, "geometry is empty")
-		}
-	}
-	clusters := map[string]string{}
-	for _, c := range slices.Concat(ds.Taxonomy.Clusters, ds.Taxonomy.Chains, ds.Taxonomy.Recognised) {
-		clusters[c.ID] = c.Kind
-	}
-	seen := map[string]bool{}
-	for _, z := range ds.Zones {
-		switch {
-		case seen[z.ID]:
-			bad("zone", z.ID, "duplicate id %q", z.ID)
-		case z.ID == "" || z.Name == "":
-			bad("zone", z.ID, "id and name must not be empty")
-		case levels[z.CityCode] != geo.LevelCity:
-			bad("zone", z.ID, "city_code %q is not a known city", z.CityCode)
-		case z.CountyCode != "" && levels[z.CountyCode] != geo.LevelCounty:
-			bad("zone", z.ID, "county_code %q is not a known county", z.CountyCode)
-		case z.GeomQuality != geo.GeomOfficial && z.GeomQuality != geo.GeomApproximate:
-			bad("zone", z.ID, "geom_quality %q is not official or approximate", z.GeomQuality)
-		case len(z.Geom) == 0:
-			bad("zone", z.ID, "geometry is empty")
-		case z.Source == "":
-			bad("zone", z.ID, "source is empty")
-		case z.AreaHa != nil && !(*z.AreaHa >= 0 && *z.AreaHa < 1e12):
-			bad("zone", z.ID, "approved_area_ha %v is not a non-negative number", *z.AreaHa)
-		}
-		seen[z.ID] = true
-		for _, c := range z.Clusters {
-			if clusters[c.ClusterID] == "" {
-				bad("zone", z.ID, "unknown cluster %q", c.ClusterID)
-			}
-		}
-		for _, c := range z.Chains {
-			if clusters[c] == "" {
-				bad("zone", z.ID, "unknown chain %q", c)
-			}
-		}
-		for i, r := range z.Revenue {
-			if p := checkRevenue(r); p != "" {
-				bad("revenue", fmt.Sprintf("%s#%d", z.ID, i+1), "%s", p)
-			}
-		}
-	}
-	for _, r := range ds.Regions {
-		for _, m := range r.Members {
-			if levels[m] == "" {
-				bad("region", r.ID, "member %q is not a known admin area", m)
-			}
-		}
-	}
-	return rej
-}
-
-// checkRevenue returns why a revenue record cannot be stored, or "".
-func checkRevenue(r geo.Revenue) string {
-	switch {
-	case r.Year < 1949 || r.Year > 2100:
-		return fmt.Sprintf("year %d outside 1949–2100", r.Year)
-	case !(r.RevenueYi >= 0 && r.RevenueYi < 1e12):
-		return fmt.Sprintf("value_yi %v is not a non-negative number", r.RevenueYi)
-	case r.Measure == "":
-		return "measure is empty"
-	case r.Bound != geo.BoundExact && r.Bound != geo.BoundLower && r.Bound != geo.BoundUpper:
-		return fmt.Sprintf("bound %q is not exact, lower or upper", r.Bound)
-	case r.Source == "":
-		return "source is empty"
-	}
-	return ""
+	return data.Validate(ds, o.where)
 }
 
 // writeDataset stages every table with COPY, repairs invalid geometry, and
@@ -484,4 +389,24 @@ func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
 		return fmt.Errorf("writing headlines: %w", err)
 	}
 	return nil
+}
+
+// ReadDataset reads the whole stored dataset at url in one read-only,
+// repeatable-read transaction (a consistent snapshot even while an import
+// commits), for export and for the dry run's diff.
+func ReadDataset(ctx context.Context, url string) (*data.Dataset, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: reading dataset: connecting: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var ds *data.Dataset
+	err = pgx.BeginTxFunc(ctx, conn, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		ds, err = readDataset(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: reading dataset: %w", err)
+	}
+	return ds, nil
 }

@@ -726,10 +726,3 @@ func legend(g *group, s *Scene, o Options, v View, drawn []zoneStyle, bottom flo
 	}
 	return nil
 }
-
-func index(s []string, v string) int {
-	if i := slices.Index(s, v); i >= 0 {
-		return i
-	}
-	return len(s)
-}
