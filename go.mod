@@ -3,6 +3,7 @@ module layoutmap
 go 1.26.3
 
 require (
+	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/mozillazg/go-pinyin v0.21.0

@@ -75,6 +75,12 @@ func pagingParams() []obj {
 			obj{"type": "string", "enum": keys}),
 		param("f", "query", "Output format: json (GeoJSON) or csv (UTF-8 with BOM, one row per feature). When absent, the Accept header chooses among application/geo+json (default), application/json and text/csv; anything else is a 406.",
 			obj{"type": "string", "enum": []string{"json", "geojson", "csv"}}),
+		param("filter", "query", "OGC API Features Part 3 filter in CQL2 (OGC 21-065): Basic CQL2 (AND, OR, NOT, = <> < > <= >= between a queryable property and a literal of its type, IS [NOT] NULL, TRUE/FALSE) and S_INTERSECTS(geometry, BBOX(w,s,e,n) or a WKT literal in CRS84). The properties are the collection's queryables (/collections/{c}/queryables); zone revenue properties are the headline figure of year. SQL's three-valued logic: a comparison with a property a feature lacks is unknown and does not select it, nor does its NOT. Mistakes are a 400 naming the position (column, or JSON path).",
+			obj{"type": "string", "maxLength": 4096}),
+		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json.",
+			obj{"type": "string", "enum": []string{geo.FilterLangText, geo.FilterLangJSON}, "default": geo.FilterLangText}),
+		param("filter-crs", "query", "CRS of the filter's geometry literals: CRS84 only.",
+			obj{"type": "string", "enum": []string{geo.FilterCRS}, "default": geo.FilterCRS}),
 		param("datetime", "query", "OGC API Features datetime: an RFC 3339 date-time or date, or an interval start/end with .. (or nothing) for an open end. No feature of this dataset has a temporal geometry (revenue years are attributes: use year), so by /req/core/fc-time-response C a valid datetime matches every feature; a malformed one is a 400.",
 			obj{"type": "string"}),
 	}

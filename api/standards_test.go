@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -195,5 +196,64 @@ func TestTilesPBFAndUnknownIDs(t *testing.T) {
 	}
 	if r := get(t, app, "/tiles/layout.json?city=410100"); r.status != 200 {
 		t.Errorf("known city: %d", r.status)
+	}
+}
+
+func TestCQL2Filter(t *testing.T) {
+	app := standardsApp(t, Config{})
+	type page struct {
+		NumberMatched int
+		Features      []struct {
+			ID         string
+			Properties map[string]any
+		}
+		Links []Link
+	}
+	items := func(q string) (page, response) {
+		t.Helper()
+		r := get(t, app, "/api/v1/collections/zones/items?limit=10000&"+q)
+		var p page
+		if r.status == 200 {
+			decode(t, r, &p)
+		}
+		return p, r
+	}
+	all, _ := items("")
+	text, _ := items("filter=" + url.QueryEscape("revenue_yi > 1000 AND tier <> 't5000'"))
+	js, _ := items("filter-lang=cql2-json&filter=" + url.QueryEscape(`{"op":"and","args":[{"op":">","args":[{"property":"revenue_yi"},1000]},{"op":"<>","args":[{"property":"tier"},"t5000"]}]}`))
+	want := 0
+	for _, f := range all.Features {
+		if v, ok := f.Properties["revenue_yi"].(float64); ok && v > 1000 && f.Properties["tier"] != "t5000" {
+			want++
+		}
+	}
+	if want == 0 || text.NumberMatched != want || js.NumberMatched != want {
+		t.Errorf("revenue_yi > 1000 AND tier <> 't5000': text %d, json %d, by hand %d", text.NumberMatched, js.NumberMatched, want)
+	}
+	// The next link repeats the filter.
+	var first page
+	decode(t, get(t, app, "/api/v1/collections/zones/items?limit=1&filter="+url.QueryEscape("revenue_yi > 100")), &first)
+	if next := link(first.Links, "next"); !strings.Contains(next, "filter=") || !strings.Contains(next, "filter-lang=cql2-text") {
+		t.Errorf("next link %q lacks the filter", next)
+	}
+	for q, pos := range map[string]string{
+		"filter=" + url.QueryEscape("revenue_yi >"):                        "column 13",
+		"filter=" + url.QueryEscape("colour = 'red'"):                      "column 1",
+		"filter=" + url.QueryEscape("name = 5"):                            "column 1",
+		"filter-lang=cql2-json&filter=" + url.QueryEscape(`{"op":"like"}`): "$",
+		"filter-lang=cql-text&filter=a":                                    "",
+		"filter-crs=EPSG:4326&filter=" + url.QueryEscape("name = 'x'"):     "",
+	} {
+		_, r := items(q)
+		if r.status != http.StatusBadRequest || r.ctype() != ContentTypeProblem || !strings.Contains(string(r.body), "at "+pos) && pos != "" {
+			t.Errorf("?%s: %d %s, want a 400 naming %q", q, r.status, geo.Clip(string(r.body)), pos)
+		}
+	}
+	var conf struct{ ConformsTo []string }
+	decode(t, get(t, app, "/api/v1/conformance"), &conf)
+	for _, c := range []string{"ogcapi-features-3/1.0/conf/filter", "ogcapi-features-3/1.0/conf/features-filter", "cql2/1.0/conf/basic-cql2", "cql2/1.0/conf/cql2-text", "cql2/1.0/conf/cql2-json", "cql2/1.0/conf/basic-spatial-functions"} {
+		if !slices.Contains(conf.ConformsTo, "http://www.opengis.net/spec/"+c) {
+			t.Errorf("conformsTo lacks %s", c)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+
+	"layoutmap/geo/cql2"
 )
 
 // Paging limits of the features API.
@@ -49,7 +51,26 @@ type Filter struct {
 	// Features /req/core/fc-time-response C it matches every feature; it is
 	// kept only to repeat it in self/next links.
 	Datetime string
+	// CQL is the items' CQL2 filter (OGC API Features Part 3), nil when
+	// none; Filter.Check holds its properties to the collection's
+	// queryables.
+	CQL *CQLFilter
 }
+
+// CQLFilter is a parsed filter parameter with its text and language, which
+// links repeat as given.
+type CQLFilter struct {
+	Expr cql2.Expr
+	Text string // the filter parameter as given
+	Lang string // FilterLangText or FilterLangJSON
+}
+
+// Languages of the filter parameter, and the one CRS of its geometries.
+const (
+	FilterLangText = "cql2-text"
+	FilterLangJSON = "cql2-json"
+	FilterCRS      = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+)
 
 // FieldError is a client mistake in one parameter.
 type FieldError struct {
@@ -87,7 +108,7 @@ func AsFieldErrors(err error) (FieldErrors, bool) {
 var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "min_revenue", "max_revenue"}
 
 // PagingParams are the parameters of item lists on top of FilterParams.
-var PagingParams = []string{"limit", "offset", "sortby", "datetime"}
+var PagingParams = []string{"limit", "offset", "sortby", "datetime", "filter", "filter-lang", "filter-crs"}
 
 // IDPatternECMA is the rule for ids in list parameters, spelt for
 // ECMA-262 (OpenAPI 3.0 and JSON Schema patterns; \p{Han} is not ECMA-262
@@ -222,6 +243,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 				f.Datetime = v
 			}
 		}
+		f.CQL = parseCQL(q, bad)
 		if v := get("sortby"); v != "" {
 			key := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
 			if !slices.Contains(SortKeys, key) {
@@ -283,6 +305,11 @@ func (f *Filter) Check(coll string, known func(kind, id string) bool, paging boo
 
 func (f Filter) validate(coll string, known func(kind, id string) bool) FieldErrors {
 	var errs FieldErrors
+	if f.CQL != nil {
+		if err := cql2.Check(f.CQL.Expr, QueryableKind(coll)); err != nil {
+			errs = append(errs, &FieldError{Field: "filter", Reason: err.Error()})
+		}
+	}
 	check := func(kind string, ids []string) {
 		for _, id := range ids {
 			if !known(kind, id) {
@@ -374,6 +401,10 @@ func (f Filter) Encode() url.Values {
 	if f.Datetime != "" {
 		q.Set("datetime", f.Datetime)
 	}
+	if f.CQL != nil {
+		q.Set("filter", f.CQL.Text)
+		q.Set("filter-lang", f.CQL.Lang)
+	}
 	return q
 }
 
@@ -404,4 +435,58 @@ func Clip(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s + "…"
+}
+
+// parseCQL reads filter, filter-lang (cql2-text, the default, or
+// cql2-json) and filter-crs (CRS84 only). Mistakes go to bad, naming the
+// position in the expression.
+func parseCQL(q url.Values, bad func(field, format string, args ...any)) *CQLFilter {
+	text, lang, crs := q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs")
+	if crs != "" && crs != FilterCRS {
+		bad("filter-crs", "only %s is supported", FilterCRS)
+	}
+	if text == "" {
+		if lang != "" {
+			bad("filter-lang", "given without filter")
+		}
+		return nil
+	}
+	var e cql2.Expr
+	var err error
+	switch lang {
+	case "", FilterLangText:
+		lang = FilterLangText
+		e, err = cql2.ParseText(text)
+	case FilterLangJSON:
+		e, err = cql2.ParseJSON(text)
+	default:
+		bad("filter-lang", "must be %s or %s, got %q", FilterLangText, FilterLangJSON, Clip(lang))
+		return nil
+	}
+	if err != nil {
+		bad("filter", "%s", err)
+		return nil
+	}
+	return &CQLFilter{Expr: e, Text: text, Lang: lang}
+}
+
+// QueryableKind reports the CQL2 literal kind of a queryable property of
+// coll (geo.Schemas), for cql2.Check.
+func QueryableKind(coll string) func(string) (cql2.Kind, bool) {
+	cs := Schemas[coll]
+	return func(name string) (cql2.Kind, bool) {
+		fd, ok := cs.Field(name)
+		if !ok || !fd.Queryable {
+			return 0, false
+		}
+		switch fd.Type {
+		case TypeString:
+			return cql2.KindString, true
+		case TypeNumber, TypeInteger:
+			return cql2.KindNumber, true
+		case TypeBoolean:
+			return cql2.KindBool, true
+		}
+		return 0, false
+	}
 }

@@ -41,7 +41,8 @@ type Field struct {
 	// Enum lists the allowed values of a string, when the set is fixed.
 	Enum []string
 	// Queryable fields are offered in /collections/{c}/queryables: the
-	// properties a filter may name.
+	// properties a CQL2 filter may name (each store maps every one; the
+	// PostGIS store's queryableSQL is held to this by a test).
 	Queryable bool
 }
 
@@ -112,7 +113,7 @@ var Schemas = map[string]CollectionSchema{
 		{Name: "revenue_year", Type: TypeInteger, TitleZH: "营收年份", TitleEN: "Revenue year", Description: "Year of the headline figure.", Queryable: true},
 		{Name: "measure", Type: TypeString, TitleZH: "统计口径", TitleEN: "Measure", Description: "What the headline figure measures (主营业务收入, 营业收入, 四上企业营业收入, 规上企业营业收入, 工业总产值): figures of different measures are not comparable.", Queryable: true},
 		{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Description: "exact, lower (突破/超过: at least the figure) or upper (at most the figure).", Enum: []string{BoundExact, BoundLower, BoundUpper}, Queryable: true},
-		{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period", Description: "full_year, or the part of the year the figure covers (a part-year figure is a lower bound of the year).", Queryable: true},
+		{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period", Description: "full_year, or the part of the year the figure covers (a part-year figure is a lower bound of the year)."},
 		{Name: "revenue_source", Type: TypeString, TitleZH: "营收来源", TitleEN: "Revenue source", Description: "Source of the headline figure."},
 		{Name: "revenue", Type: TypeArray, Items: TypeObject, TitleZH: "历年营收", TitleEN: "Revenue records", Description: "Every revenue record of the zone, each with its own measure, bound, period and source.", Members: []Field{
 			{Name: "year", Type: TypeInteger, TitleZH: "年份", TitleEN: "Year"},

@@ -422,6 +422,13 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 			w.add(codeCol + " IN (SELECT member_code FROM layoutmap.planning_region_members WHERE region_id = ANY(" + w.arg(f.Region) + "))")
 		}
 	}
+	if f.CQL != nil {
+		cond, err := s.cqlWhere(w, coll, f.CQL.Expr)
+		if err != nil {
+			return geo.Page{}, err
+		}
+		w.add(cond)
+	}
 	idCol := map[string]string{geo.CollZones: "z.id", geo.CollRegions: "r.id"}[coll]
 	if idCol == "" {
 		idCol = "a.code"
@@ -554,6 +561,13 @@ func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel
 	w := &where{}
 	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
 	s.zoneWhere(w, f)
+	if f.CQL != nil {
+		cond, err := s.cqlWhere(w, geo.CollZones, f.CQL.Expr)
+		if err != nil {
+			return nil, err
+		}
+		w.add(cond)
+	}
 	switch {
 	case tile != nil && tile.byPoint:
 		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))
