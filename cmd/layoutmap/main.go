@@ -284,6 +284,7 @@ func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog
 	return []func(*fiber.App){
 		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
 		api.StatsRoutes(store),
+		api.SearchRoutes(store),
 		st.Register,
 		// The web map last: its routes (/, /embed, /assets, /fonts) do not
 		// overlap the API's, and it answers 503 naming `make build` when the
