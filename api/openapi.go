@@ -206,6 +206,13 @@ func openAPIDoc(version string) obj {
 				append(tileFilterParams(), langParam()), jsonResponse("TileJSON.", ContentTypeJSON), "304", "400"),
 			"/tiles/{z}/{x}/{y}.mvt": tileOp("tile", ""),
 			"/tiles/{z}/{x}/{y}.pbf": tileOp("tilePBF", " The same tile as .mvt, under the name many clients use."),
+			"/fonts/{fontstack}/{range}.pbf": op("glyphs", "SDF glyphs of the style's fonts",
+				"MapLibre glyph range (protocol buffer): the signed distance fields of code points start..start+255 at 24 px, drawn from the server's CJK font. fontstack is a comma-separated list of the style's text-font names; range is start-end with start a multiple of 256. 404 for another font or range; 503-free: absent when the server has no CJK font (the style then has no glyphs URL).",
+				[]obj{
+					param("fontstack", "path", "Font names, comma-separated, from the style's text-font.", str()),
+					param("range", "path", "start-end, e.g. 0-255 or 36864-37119.", obj{"type": "string", "pattern": `^[0-9]+-[0-9]+$`}),
+				},
+				obj{"description": "The glyphs.", "content": obj{"application/x-protobuf": obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "404"),
 			"/styles/layout.json": op("style", "MapLibre style of the web map",
 				"Style with no external resources, its source the filtered tileset.",
 				append(tileFilterParams(), langParam()), jsonResponse("MapLibre style.", ContentTypeJSON), "304", "400"),

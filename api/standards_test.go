@@ -11,6 +11,8 @@ import (
 
 	"layoutmap/geo"
 	"layoutmap/tiles"
+	"layoutmap/tiles/glyphs"
+	"layoutmap/tiles/static"
 )
 
 // Issue 11 cases 6 and 9–12 over HTTP: content negotiation, CORS exposure,
@@ -254,6 +256,34 @@ func TestCQL2Filter(t *testing.T) {
 	for _, c := range []string{"ogcapi-features-3/1.0/conf/filter", "ogcapi-features-3/1.0/conf/features-filter", "cql2/1.0/conf/basic-cql2", "cql2/1.0/conf/cql2-text", "cql2/1.0/conf/cql2-json", "cql2/1.0/conf/basic-spatial-functions"} {
 		if !slices.Contains(conf.ConformsTo, "http://www.opengis.net/spec/"+c) {
 			t.Errorf("conformsTo lacks %s", c)
+		}
+	}
+}
+
+func TestGlyphRoutes(t *testing.T) {
+	fonts, err := static.LoadFonts("")
+	if err != nil {
+		t.Fatalf("no CJK font (scripts/deps.sh installs fonts-noto-cjk): %v", err)
+	}
+	store := testStoreFor(t)
+	app := newApp(t, Config{Store: store, Extra: []func(*fiber.App){TileRoutes(TilesConfig{
+		Tiles: tiles.New(store, tiles.Config{}), Meta: tiles.Meta{Tiers: geo.DefaultTiers, Glyphs: true}, Glyphs: glyphs.New(fonts.Regular)})}})
+	var style struct{ Glyphs string }
+	decode(t, get(t, app, "/styles/layout.json"), &style)
+	if style.Glyphs != "http://example.com/fonts/{fontstack}/{range}.pbf" {
+		t.Errorf("style glyphs %q", style.Glyphs)
+	}
+	const path = "/fonts/Noto%20Sans%20SC,Noto%20Sans%20CJK%20SC,sans-serif/36864-37119.pbf"
+	r := get(t, app, path)
+	if r.status != 200 || r.ctype() != "application/x-protobuf" || len(r.body) < 10000 {
+		t.Fatalf("GET %s: %d %s, %d bytes", path, r.status, r.ctype(), len(r.body))
+	}
+	if again := get(t, app, path, "If-None-Match", r.header.Get("ETag")); again.status != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d", again.status)
+	}
+	for _, bad := range []string{"/fonts/Arial/0-255.pbf", "/fonts/Noto%20Sans%20SC/1-256.pbf", "/fonts/Noto%20Sans%20SC/65536-65791.pbf", "/fonts/Noto%20Sans%20SC/0-100.pbf"} {
+		if r := get(t, app, bad); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", bad, r.status)
 		}
 	}
 }

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"layoutmap/geo"
 	"layoutmap/tiles"
+	"layoutmap/tiles/glyphs"
 )
 
 // ContentTypeMVT is the media type of vector tiles.
@@ -36,6 +39,10 @@ type TilesConfig struct {
 	// DocCacheControl is sent with TileJSON and the style; empty means
 	// DefaultTileCacheControl.
 	DocCacheControl string
+	// Glyphs, when set, serves SDF glyph ranges at
+	// /fonts/{fontstack}/{start}-{end}.pbf for the fonts of tiles.Fonts;
+	// set Meta.Glyphs too so the style names them.
+	Glyphs *glyphs.Server
 }
 
 // TileRoutes returns the registration of GET /tiles/layout.json (TileJSON
@@ -60,6 +67,11 @@ func TileRoutes(cfg TilesConfig) func(app *fiber.App) {
 		// Mapbox tools) use for the same MVT tile.
 		app.Get("/tiles/:z/:x/:y.pbf", h.tile)
 		app.Get("/styles/layout.json", h.style)
+		if cfg.Glyphs != nil {
+			// Before the web map's /fonts/* files: only names ending in
+			// .pbf come here.
+			app.Get("/fonts/:stack/:range.pbf", h.glyphs)
+		}
 	}
 }
 
@@ -181,6 +193,39 @@ func (h *tileHandler) sendDoc(c *fiber.Ctx, doc any) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b)
+}
+
+// glyphs serves one SDF glyph range of a font stack naming fonts of
+// tiles.Fonts (all drawn from the one CJK font the server has): 404 for
+// another stack or a malformed range. Ranges never change while the server
+// runs: a day's caching, revalidated by a weak ETag.
+func (h *tileHandler) glyphs(c *fiber.Ctx) error {
+	stack, rng := c.Params("stack"), c.Params("range")
+	for _, name := range strings.Split(stack, ",") {
+		if !slices.Contains(tiles.Fonts, strings.TrimSpace(name)) {
+			return &notFoundError{fmt.Sprintf("no font %s; fonts: %s", quoteClip(name), strings.Join(tiles.Fonts, ", "))}
+		}
+	}
+	a, b, ok := strings.Cut(rng, "-")
+	start, err1 := strconv.Atoi(a)
+	end, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || start%glyphs.RangeSize != 0 || end != start+glyphs.RangeSize-1 || start > glyphs.MaxCodePoint {
+		return &notFoundError{fmt.Sprintf("no glyph range %s; ranges are 0-255, 256-511, … up to 65280-65535", quoteClip(rng))}
+	}
+	font := fnv.New32a()
+	font.Write([]byte(h.cfg.Glyphs.FontName()))
+	tag := fmt.Sprintf(`W/"glyphs-%x-%d"`, font.Sum32(), start)
+	c.Set(fiber.HeaderETag, tag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	body, err := h.cfg.Glyphs.Range(stack, start)
+	if err != nil {
+		return fmt.Errorf("api: glyphs %s %s: %w", stack, rng, err)
+	}
+	c.Set(fiber.HeaderContentType, "application/x-protobuf")
+	return c.Send(body)
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip (or

@@ -39,6 +39,8 @@ import (
 	"layoutmap/api"
 	"layoutmap/data"
 	"layoutmap/tiles"
+	"layoutmap/tiles/glyphs"
+	"layoutmap/tiles/static"
 	"layoutmap/web"
 )
 
@@ -278,11 +280,20 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 // statistics, static images and the web map.
 func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog.Logger) ([]func(*fiber.App), error) {
 	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log})
+	// SDF glyphs for the style's text layers, from the CJK font static
+	// PNGs use; without one the style has no glyphs URL (maplibre-gl draws
+	// labels locally; MapLibre Native cannot).
+	var gs *glyphs.Server
+	if fonts, ferr := static.LoadFonts(cfg.FontPath); ferr == nil {
+		gs = glyphs.New(fonts.Regular)
+	} else {
+		log.Warn("no glyphs for the style: no CJK font", "err", ferr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("serve: static images: %w", err)
 	}
 	return []func(*fiber.App){
-		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
+		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers(), Glyphs: gs != nil}, Glyphs: gs}),
 		api.StatsRoutes(store),
 		api.SearchRoutes(store),
 		st.Register,
