@@ -112,11 +112,11 @@ func (s *Server) render(start int) ([]byte, error) {
 
 // Glyph is one decoded glyph (for tests and tools).
 type Glyph struct {
-	ID                    uint32
-	Bitmap                []byte
-	Width, Height         uint32
-	Left, Top             int32
-	Advance               uint32
+	ID            uint32
+	Bitmap        []byte
+	Width, Height uint32
+	Left, Top     int32
+	Advance       uint32
 }
 
 // glyph encodes one glyph message: id, SDF bitmap of (width+6)×(height+6),
