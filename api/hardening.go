@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -88,7 +89,11 @@ func largeResponses(g *gate) fiber.Handler {
 			return err
 		}
 		if release == nil {
-			r, err := g.acquire(c.UserContext())
+			// Not c.UserContext(): the deadline middleware (inside this one)
+			// has cancelled it by now, and a select between a free slot and
+			// a done context picks at random, so half of all large
+			// responses became 503s. The gate's own maxWait bounds the wait.
+			r, err := g.acquire(context.WithoutCancel(c.UserContext()))
 			if err != nil {
 				c.Response().ResetBody()
 				return err
