@@ -119,6 +119,7 @@ var Schemas = map[string]CollectionSchema{
 			{Name: "year", Type: TypeInteger, TitleZH: "年份", TitleEN: "Year"},
 			{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue"},
 			{Name: "measure", Type: TypeString, TitleZH: "统计口径", TitleEN: "Measure"},
+			{Name: "family", Type: TypeString, TitleZH: "指标类别", TitleEN: "Measure family", Description: "revenue (营业收入 and its scopes) or output (工业总产值): figures of different families are never compared.", Enum: []string{FamilyRevenue, FamilyOutput}},
 			{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Enum: []string{BoundExact, BoundLower, BoundUpper}},
 			{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period"},
 			{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source"},

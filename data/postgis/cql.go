@@ -97,12 +97,17 @@ func (s *Store) cqlWhere(w *where, coll string, e cql2.Expr) (string, error) {
 		}
 		return "(" + col + " " + x.Op + " " + val + ")", nil
 	case *cql2.Intersects:
-		g := geomColumn[coll]
-		if x.Box != nil {
-			return w.bbox(g, x.Box), nil
+		test := func(g string) string {
+			if x.Box != nil {
+				return w.bbox(g, x.Box)
+			}
+			lit := "ST_GeomFromText(" + w.arg(x.Geometry.AsText()) + "::text, 4326)"
+			return "(" + g + " && " + lit + " AND ST_Intersects(" + g + ", " + lit + "))"
 		}
-		lit := "ST_GeomFromText(" + w.arg(x.Geometry.AsText()) + "::text, 4326)"
-		return "(" + g + " && " + lit + " AND ST_Intersects(" + g + ", " + lit + "))", nil
+		if coll == geo.CollZones {
+			return zoneGeomMatch(test("z.geom"), test("z.point")), nil
+		}
+		return test(geomColumn[coll]), nil
 	}
 	return "", fmt.Errorf("postgis: cql2 expression %T", e)
 }
