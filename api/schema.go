@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -50,7 +51,7 @@ func fieldSchema(f geo.Field) obj {
 }
 
 // featureSchema is the JSON Schema of a GeoJSON feature of cs: type
-// "Feature", a string id, a geometry of cs.GeometryType and the properties
+// "Feature", a string id, a geometry of one of cs.GeometryTypes and the properties
 // of the field table. Properties may be absent (unknown is left out, never
 // null) and no others occur.
 func featureSchema(cs geo.CollectionSchema, id string) obj {
@@ -71,7 +72,7 @@ func featureSchema(cs geo.CollectionSchema, id string) obj {
 			"geometry": obj{
 				"type": "object", "x-ogc-role": "primary-geometry",
 				"required":   []string{"type", "coordinates"},
-				"properties": obj{"type": obj{"type": "string", "enum": []string{cs.GeometryType}}, "coordinates": obj{"type": "array"}},
+				"properties": obj{"type": obj{"type": "string", "enum": cs.GeometryTypes}, "coordinates": obj{"type": "array"}},
 			},
 			"properties": obj{"type": "object", "properties": props, "additionalProperties": false},
 			"links":      obj{"type": "array"},
@@ -83,8 +84,11 @@ func featureSchema(cs geo.CollectionSchema, id string) obj {
 // Part 3, /req/queryables/get-queryables-response): the geometry and the
 // fields marked Queryable.
 func queryablesSchema(cs geo.CollectionSchema, id string) obj {
-	props := orderedObj{{"geometry", obj{"title": "几何 / Geometry", "x-ogc-role": "primary-geometry",
-		"format": "geometry-" + map[string]string{"MultiPolygon": "multipolygon", "Point": "point"}[cs.GeometryType]}}}
+	format := "geometry-any"
+	if len(cs.GeometryTypes) == 1 {
+		format = "geometry-" + strings.ToLower(cs.GeometryTypes[0])
+	}
+	props := orderedObj{{"geometry", obj{"title": "几何 / Geometry", "x-ogc-role": "primary-geometry", "format": format}}}
 	for _, f := range cs.Fields {
 		if f.Queryable {
 			props = append(props, member{f.Name, fieldSchema(f)})

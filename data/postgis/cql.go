@@ -20,7 +20,7 @@ var queryableSQL = map[string]map[string]string{
 		"city_code": "NULLIF(z.city_code, '')", "county_code": "NULLIF(z.county_code, '')",
 		"approved_area_ha": "z.approved_area_ha::float8", "point_quality": "NULLIF(z.point_quality, '')",
 		"geom_quality": "NULLIF(z.geom_quality, '')", "tier": "{tier}", "revenue_yi": "h.revenue_yi",
-		"revenue_year": "h.revenue_year::float8", "measure": "NULLIF(h.measure, '')", "bound": "NULLIF(h.bound, '')",
+		"revenue_year": "h.revenue_year::float8", "measure": "NULLIF(h.measure, '')", "bound": "NULLIF(h.eff_bound, '')",
 	},
 	geo.CollCities:   adminQueryables,
 	geo.CollCounties: adminQueryables,

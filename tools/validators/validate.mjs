@@ -99,7 +99,7 @@ try {
 const ajv20 = new Ajv2020({ strict: true, strictTypes: false, allErrors: true });
 ajv20.addKeyword({ keyword: 'x-ogc-role', schemaType: 'string' });
 ajv20.addKeyword({ keyword: 'x-ogc-unit', schemaType: 'string' });
-for (const f of ['geometry-multipolygon', 'geometry-point']) ajv20.addFormat(f, true);
+for (const f of ['geometry-multipolygon', 'geometry-point', 'geometry-any']) ajv20.addFormat(f, true);
 const collections = (await get('/api/v1/collections')).json().collections;
 for (const c of collections) {
   const items = await get(`/api/v1/collections/${c.id}/items?limit=10000`, 'application/geo+json');
