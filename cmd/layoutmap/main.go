@@ -132,10 +132,12 @@ type serveConfig struct {
 	MaxRender int
 	// MaxImagePixels bounds one image's width·scale × height·scale.
 	MaxImagePixels int
+	// MaxPixelsPerSecond bounds PNG pixels drawn per second (0: none).
+	MaxPixelsPerSecond int
 	// applyBudget sets the process's soft memory limit to the budget; only
 	// the real command does (tests share one process between servers).
 	applyBudget bool
-	PprofAddr      string // loopback address of the profiler; "" keeps it off
+	PprofAddr   string // loopback address of the profiler; "" keeps it off
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -162,6 +164,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	maxRender := fs.String("max-render-concurrency", env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "0"), "static images drawn at once (each 4096² PNG holds ~130 MB while drawn); 0 is the number of CPUs (env LAYOUTMAP_MAX_RENDER_CONCURRENCY)")
 	maxPixels := fs.String("max-image-pixels", env("LAYOUTMAP_MAX_IMAGE_PIXELS", strconv.Itoa(static.MaxPixels)), "largest static image, width·scale × height·scale pixels (4 bytes each while drawn) (env LAYOUTMAP_MAX_IMAGE_PIXELS)")
 	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
+	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -202,6 +205,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if cfg.MaxRender, err = strconv.Atoi(strings.TrimSpace(*maxRender)); err != nil || cfg.MaxRender < 0 {
 		return serveConfig{}, fmt.Errorf("serve: --max-render-concurrency must be a whole number ≥ 0, got %q", *maxRender)
 	}
+	if cfg.MaxPixelsPerSecond, err = strconv.Atoi(strings.TrimSpace(*pixelRate)); err != nil || cfg.MaxPixelsPerSecond < 0 {
+		return serveConfig{}, fmt.Errorf("serve: --max-image-pixels-per-second must be a whole number ≥ 0, got %q", *pixelRate)
+	}
 	if cfg.MaxImagePixels, err = strconv.Atoi(strings.TrimSpace(*maxPixels)); err != nil || cfg.MaxImagePixels < 1 || cfg.MaxImagePixels > static.MaxPixels {
 		return serveConfig{}, fmt.Errorf("serve: --max-image-pixels must be a whole number from 1 to %d, got %q", static.MaxPixels, *maxPixels)
 	}
@@ -237,7 +243,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 
 	ts := tileService(store, cfg)
 	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log, Versions: ts,
-		MaxConcurrent: cfg.MaxRender, MaxPixels: cfg.MaxImagePixels})
+		MaxConcurrent: cfg.MaxRender, MaxPixels: cfg.MaxImagePixels, MaxPixelsPerSecond: cfg.MaxPixelsPerSecond})
 	if err != nil {
 		return fmt.Errorf("serve: static images: %w", err)
 	}
