@@ -7,6 +7,9 @@
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
+//	layoutmap import  --check [--database-url URL] ...
+//	layoutmap versions --database-url URL
+//	layoutmap rollback --database-url URL V
 //	layoutmap export  [--database-url URL] --out DIR
 //	layoutmap template --out DIR
 //
@@ -87,6 +90,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runMigrate(ctx, args, getenv, stdout, stderr))
 	case "import":
 		return helpIsNoError(runImport(ctx, args, getenv, stdout, stderr))
+	case "versions":
+		return helpIsNoError(runVersions(ctx, args, getenv, stdout, stderr))
+	case "rollback":
+		return helpIsNoError(runRollback(ctx, args, getenv, stdout, stderr))
 	case "export":
 		return helpIsNoError(runExport(ctx, args, getenv, stdout, stderr))
 	case "template":
@@ -106,6 +113,8 @@ commands:
   version   print the version
   migrate   apply database migrations (needs --database-url)
   import    import data into the database (needs --database-url)
+  versions  list the dataset versions kept in the database
+  rollback  restore a kept version V as a new version: rollback V
   export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
   template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
 
@@ -264,6 +273,7 @@ func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog
 	return []func(*fiber.App){
 		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
 		api.StatsRoutes(store),
+		api.VersionRoutes(store),
 		st.Register,
 		// The web map last: its routes (/, /embed, /assets, /fonts) do not
 		// overlap the API's, and it answers 503 naming `make build` when the

@@ -37,6 +37,10 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
 			return err
 		}
+		before, err := readDataset(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("reading current dataset: %w", err)
+		}
 		opts.progress("resolving %d revenue rows", len(rows))
 		zr, err := tx.Query(ctx, `SELECT id, name FROM layoutmap.zones`)
 		if err != nil {
@@ -116,8 +120,15 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 			return err
 		}
 		rep.Counts["revenue"] = len(recs)
-		return bumpVersion(ctx, tx, nil, &rep)
+		if err := bumpVersion(ctx, tx, nil, &rep); err != nil {
+			return err
+		}
+		return finish(ctx, tx, before, &rep, opts)
 	})
+	if errors.Is(err, errDryRun) {
+		opts.progress("dry run: rolled back, nothing changed")
+		return rep, nil
+	}
 	if err != nil {
 		var rej *RejectedError
 		if errors.As(err, &rej) {
