@@ -30,6 +30,28 @@ func TestAccessLog(t *testing.T) {
 	}
 }
 
+// TestAccessLogLevels: successful requests are logged only at debug level,
+// client errors at info, so the default level costs no write per tile.
+func TestAccessLogLevels(t *testing.T) {
+	for _, tc := range []struct {
+		level slog.Level
+		path  string
+		lines int
+	}{
+		{slog.LevelInfo, "/healthz", 0},
+		{slog.LevelInfo, "/api/v1/collections/zones/items?limit=0", 1},
+		{slog.LevelWarn, "/api/v1/collections/zones/items?limit=0", 0},
+		{slog.LevelDebug, "/healthz", 1},
+	} {
+		var buf bytes.Buffer
+		app := newApp(t, Config{Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: tc.level}))})
+		get(t, app, tc.path)
+		if n := strings.Count(buf.String(), `"msg":"request"`); n != tc.lines {
+			t.Errorf("level %v, GET %s: %d access-log lines, want %d: %s", tc.level, tc.path, n, tc.lines, buf.String())
+		}
+	}
+}
+
 func TestRequestID(t *testing.T) {
 	app := newApp(t, Config{})
 	cases := []struct{ name, in, want string }{
