@@ -33,7 +33,7 @@ type Options struct {
 	// Dir is a directory in the bundled format (what `layoutmap export`
 	// writes); it replaces the whole dataset. Its manifest.json, when
 	// present, must match. Dir excludes the other files.
-	Dir string
+	Dir         string
 	AdminFile   string // GeoJSON FeatureCollection of admin areas
 	ZonesFile   string // GeoJSON FeatureCollection of zones
 	RevenueFile string // CSV or .xlsx table, see ReadRevenueTable and docs/postgis.md

@@ -135,4 +135,3 @@ func TestVersionsAndRollback(t *testing.T) {
 		t.Fatalf("a failed rollback changed the version to %d", v)
 	}
 }
-
