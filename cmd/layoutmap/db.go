@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"layoutmap/admin"
 	"layoutmap/geo"
 	"log/slog"
 	"os"
@@ -357,5 +359,36 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("export: %w", err)
 	}
 	_, err = fmt.Fprintf(stdout, "exported %d admin areas, %d zones and %d regions to %s\n", len(ds.Admin), len(ds.Zones), len(ds.Regions), *out)
+	return err
+}
+
+// runAdmin is `layoutmap admin set-password --file F`: it reads the
+// password from stdin (one line; a terminal shows it, so pipe it from a
+// password manager) and writes only its bcrypt hash, mode 0600.
+func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "set-password" {
+		return errors.New("admin: usage: layoutmap admin set-password --file FILE  (password on stdin)")
+	}
+	fs := flag.NewFlagSet("admin set-password", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("file", "", "where to write the bcrypt hash (serve --admin-password-file reads it)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *file == "" || fs.NArg() > 0 {
+		return errors.New("admin set-password: --file FILE is required and takes no arguments")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("admin set-password: reading the password: %w", err)
+	}
+	h, err := admin.HashPassword(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return fmt.Errorf("admin set-password: %w", err)
+	}
+	if err := os.WriteFile(*file, append(h, '\n'), 0o600); err != nil {
+		return fmt.Errorf("admin set-password: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "wrote the password hash to %s; serve with --admin-password-file %s\n", *file, *file)
 	return err
 }

@@ -38,6 +38,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"layoutmap/admin"
 	"layoutmap/api"
 	"layoutmap/data"
 	"layoutmap/tiles"
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runVersions(ctx, args, getenv, stdout, stderr))
 	case "rollback":
 		return helpIsNoError(runRollback(ctx, args, getenv, stdout, stderr))
+	case "admin":
+		return helpIsNoError(runAdmin(args, os.Stdin, stdout, stderr))
 	case "export":
 		return helpIsNoError(runExport(ctx, args, getenv, stdout, stderr))
 	case "template":
@@ -115,6 +118,7 @@ commands:
   import    import data into the database (needs --database-url)
   versions  list the dataset versions kept in the database
   rollback  restore a kept version V as a new version: rollback V
+  admin     admin set-password --file F: store the /admin password's bcrypt hash (password read from stdin)
   export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
   template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
 
@@ -132,6 +136,11 @@ type serveConfig struct {
 	FontPath       string
 	TileCacheMB    int
 	PprofAddr      string // loopback address of the profiler; "" keeps it off
+	// AdminHash is the /admin password's bcrypt hash; nil keeps /admin off.
+	AdminHash []byte
+	// WriteDatabaseURL is the DSN /admin imports through.
+	WriteDatabaseURL string
+	KeepVersions     int
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -154,13 +163,31 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
 	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
+	adminFile := fs.String("admin-password-file", env("LAYOUTMAP_ADMIN_PASSWORD_FILE", ""), "file with the bcrypt hash of the /admin password (layoutmap admin set-password); empty keeps /admin off (env LAYOUTMAP_ADMIN_PASSWORD_FILE)")
+	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
+	keep := keepFlag(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL}
+	if *adminFile != "" {
+		h, err := admin.ReadHashFile(*adminFile)
+		if err != nil {
+			return serveConfig{}, fmt.Errorf("serve: --admin-password-file: %w", err)
+		}
+		cfg.AdminHash = h
+	}
+	if cfg.WriteDatabaseURL != "" && cfg.DatabaseURL == "" {
+		return serveConfig{}, errors.New("serve: --write-database-url needs --database-url (the read-only DSN serving uses)")
+	}
+	k, err := parseKeep(*keep)
+	if err != nil {
+		return serveConfig{}, fmt.Errorf("serve: %w", err)
+	}
+	cfg.KeepVersions = k
 	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --log-level: %w", err)
 	}
@@ -270,16 +297,21 @@ func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog
 	if err != nil {
 		return nil, fmt.Errorf("serve: static images: %w", err)
 	}
-	return []func(*fiber.App){
+	routes := []func(*fiber.App){
 		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
 		api.StatsRoutes(store),
 		api.VersionRoutes(store),
 		st.Register,
+	}
+	if a := admin.Routes(admin.Config{PasswordHash: cfg.AdminHash, WriteURL: cfg.WriteDatabaseURL, KeepVersions: cfg.KeepVersions, Logger: log}); a != nil {
+		routes = append(routes, a)
+	}
+	return append(routes,
 		// The web map last: its routes (/, /embed, /assets, /fonts) do not
 		// overlap the API's, and it answers 503 naming `make build` when the
 		// binary was built without web/dist.
 		api.Web(api.WebConfig{FS: web.FS(), EmbedOrigins: cfg.EmbedOrigins}),
-	}, nil
+	), nil
 }
 
 // tileService is the tile encoder and cache; /metrics reads its counts.

@@ -82,18 +82,19 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, `
 		DROP TABLE layoutmap.tile_outlines;
+		DROP TABLE layoutmap.dataset_versions;
 		ALTER TABLE layoutmap.zone_headline DROP COLUMN revenue_year, DROP COLUMN measure, DROP COLUMN bound;
 		ALTER TABLE layoutmap.admin_areas DROP COLUMN label_3857, DROP COLUMN tile_fid;
 		ALTER TABLE layoutmap.zones DROP COLUMN point_3857, DROP COLUMN tile_fid;
-		DELETE FROM layoutmap.schema_migrations WHERE version = 2`); err != nil {
+		DELETE FROM layoutmap.schema_migrations WHERE version >= 2`); err != nil {
 		t.Fatal(err)
 	}
 	applied, err := postgis.Migrate(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(applied) != 1 || applied[0] != 2 {
-		t.Fatalf("Migrate applied %v, want [2]", applied)
+	if len(applied) != 2 || applied[0] != 2 || applied[1] != 3 {
+		t.Fatalf("Migrate applied %v, want [2 3]", applied)
 	}
 	s2, err := postgis.Open(ctx, postgis.Config{URL: url}) // fresh pool: no cached statement plans of the old schema
 	if err != nil {
