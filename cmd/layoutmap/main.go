@@ -301,6 +301,7 @@ func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog
 		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
 		api.StatsRoutes(store),
 		api.VersionRoutes(store),
+		api.SearchRoutes(store),
 		st.Register,
 	}
 	if a := admin.Routes(admin.Config{PasswordHash: cfg.AdminHash, WriteURL: cfg.WriteDatabaseURL, KeepVersions: cfg.KeepVersions, Logger: log}); a != nil {

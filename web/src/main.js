@@ -663,21 +663,35 @@ function setupSearch() {
   const list = $('#search-results');
   let results = [];
   let active = -1;
-  const norm = (s) => (s ?? '').toLowerCase().replace(/[\s\-'’]/g, '');
+  let shownQuery = '';
+  // The server searches names, abbreviations (经开, 高新, 综保), English
+  // names, full pinyin and initials (GET /api/v1/search); a newer query
+  // aborts the request of an older one.
+  const kindKey = { zone: 'zoneKind', city: 'cityKind', county: 'county' };
+  let ctl = null;
+  let timer = 0;
   const run = () => {
-    const q = norm(input.value);
-    if (!q) { close(); return; }
-    const hit = (o) => norm(o.name).includes(q) || norm(o.name_en).includes(q);
-    results = [
-      ...data.allZones.filter((f) => hit(f.properties)).map((f) => ({ kind: 'zoneKind', id: String(f.id), o: f.properties, f })),
-      ...data.cities.filter(hit).map((c) => ({ kind: 'cityKind', id: c.code, o: c })),
-      ...data.counties.filter(hit).map((c) => ({ kind: 'county', id: c.code, o: c })),
-    ].slice(0, 12);
-    active = results.length ? 0 : -1;
-    draw();
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (!q) { ctl?.abort(); close(); return; }
+    timer = setTimeout(async () => {
+      ctl?.abort();
+      ctl = new AbortController();
+      try {
+        const body = await getJSON(`/api/v1/search?limit=12&q=${encodeURIComponent(q)}`, { signal: ctl.signal });
+        results = body.results.map((r) => ({ kind: kindKey[r.kind], id: String(r.id), o: { name: r.name, name_en: r.name_en, point: r.center } }));
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        results = [];
+      }
+      shownQuery = q;
+      active = results.length ? 0 : -1;
+      draw();
+    }, 120);
   };
   const draw = () => {
     list.hidden = false;
+    list.dataset.query = shownQuery;
     input.setAttribute('aria-expanded', 'true');
     list.replaceChildren(...(results.length ? results.map((r, i) => el('li', {
       role: 'option', id: `sr-${i}`, 'aria-selected': String(i === active), class: i === active ? 'active' : '',

@@ -172,19 +172,32 @@ test('zh/en switch changes interface text and map labels', async () => {
   }
 });
 
-test('search finds a zone by pinyin and flies to it', async () => {
+test('search finds zones by pinyin, initials and abbreviations, and counties, and flies there', async () => {
   const r = await open(`${server.base}/`);
   try {
     const { page } = r;
-    await page.fill('#search', 'luoyang');
-    await page.waitForSelector('#search-results li[role=option]');
-    const first = await page.textContent('#search-results li[role=option]');
-    assert.match(first, /洛阳/);
+    // results for q, once the list shows that query's answer (typing aborts older ones)
+    const results = async (q) => {
+      await page.fill('#search', q);
+      await page.waitForSelector(`#search-results[data-query="${q}"] li`);
+      return page.locator('#search-results li[role=option]');
+    };
+    // Initials of 洛阳经开区 find the zone first; Enter opens its card.
+    let opts = await results('lyjk');
+    assert.match(await opts.first().textContent(), /洛阳经济技术开发区/);
     await act(page, () => page.keyboard.press('Enter'));
-    assert.match(await page.textContent('#card-title'), /洛阳/, 'the chosen zone opens');
+    assert.match(await page.textContent('#card-title'), /洛阳经济技术开发区/, 'the chosen zone opens');
+    // Full pinyin of a part of the name, and the usual abbreviations.
+    opts = await results('hangkonggang');
+    assert.match(await opts.first().textContent(), /郑州航空港经济综合实验区/);
+    opts = await results('综保');
+    const texts = await opts.allTextContents();
+    assert.ok(texts.length >= 3 && texts.every((t) => /综合保税区/.test(t)), texts.join(' | '));
+    // A city name in pinyin finds the city first, with its kind shown.
+    opts = await results('luoyang');
+    assert.match(await opts.first().textContent(), /洛阳市.*城市/);
     // Counties are found by pinyin too and the map flies there.
-    await page.fill('#search', 'jinshui');
-    await page.waitForSelector('#search-results li[role=option]');
+    await results('jinshui');
     const county = page.locator('#search-results li[role=option]', { hasText: '金水区' }).filter({ hasText: '县区' });
     assert.equal(await county.count(), 1, await page.textContent('#search-results'));
     await county.click();
