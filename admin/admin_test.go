@@ -90,6 +90,14 @@ func newApp(t *testing.T, writeURL string) *fiber.App {
 		t.Fatal(err)
 	}
 	app := fiber.New()
+	// Like api.New: every request's context has a short deadline; imports
+	// and rollbacks must not be bound by it.
+	app.Use(func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
+	})
 	Routes(Config{PasswordHash: hash, WriteURL: writeURL, UploadDir: t.TempDir(), LoginLimit: 3, LoginWindow: time.Minute})(app)
 	return app
 }

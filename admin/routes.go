@@ -87,6 +87,17 @@ func Routes(cfg Config) func(app *fiber.App) {
 	}
 }
 
+// OperationTimeout bounds a check, import or rollback started from the
+// page. It runs detached from the request's own deadline (the API's
+// --request-timeout is for reads; a whole-dataset import takes longer) and
+// from a client that goes away: the transaction either commits or rolls
+// back, never half.
+const OperationTimeout = 10 * time.Minute
+
+func operation(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(c.UserContext()), OperationTimeout)
+}
+
 func (h *handler) audit(c *fiber.Ctx, event string, args ...any) {
 	h.log.Info("admin audit", append([]any{"audit", true, "event", event, "ip", c.IP()}, args...)...)
 }
@@ -130,7 +141,8 @@ func (h *handler) index(c *fiber.Ctx) error {
 func (h *handler) dashboard(c *fiber.Ctx, s *session, status int, d pageData) error {
 	d.CSRF, d.LoggedIn, d.NoDatabase = s.csrf, true, h.cfg.WriteURL == ""
 	if !d.NoDatabase && d.Versions == nil {
-		ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+		// The request's own deadline may have passed during an import.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), 10*time.Second)
 		defer cancel()
 		vs, err := postgis.Versions(ctx, h.cfg.WriteURL)
 		if err != nil {
@@ -209,7 +221,11 @@ func (h *handler) check(c *fiber.Ctx, s *session) error {
 		os.RemoveAll(dir)
 		return fmt.Errorf("admin: saving upload: %w", err)
 	}
-	rep, err := importer.Run(c.UserContext(), h.cfg.WriteURL, func() importer.Options { o := h.options(u); o.DryRun = true; return o }())
+	ctx, cancel := operation(c)
+	defer cancel()
+	o := h.options(u)
+	o.DryRun = true
+	rep, err := importer.Run(ctx, h.cfg.WriteURL, o)
 	h.audit(c, "check", "file", name, "ok", err == nil)
 	d := pageData{Report: reportOf(rep, err), File: name}
 	if err != nil {
@@ -235,8 +251,9 @@ func (h *handler) confirm(c *fiber.Ctx, s *session) error {
 		return h.dashboard(c, s, fiber.StatusBadRequest, pageData{Error: "找不到待确认的上传，请重新上传。 No upload waiting for confirmation; upload the file again."})
 	}
 	defer os.RemoveAll(filepath.Dir(u.path))
-	o := h.options(u)
-	rep, err := importer.Run(c.UserContext(), h.cfg.WriteURL, o)
+	ctx, cancel := operation(c)
+	defer cancel()
+	rep, err := importer.Run(ctx, h.cfg.WriteURL, h.options(u))
 	h.audit(c, "import", "file", u.name, "ok", err == nil, "version", rep.Version)
 	d := pageData{Report: reportOf(rep, err), File: u.name}
 	if err != nil {
@@ -254,7 +271,9 @@ func (h *handler) rollback(c *fiber.Ctx, s *session) error {
 	if err != nil || v < 1 {
 		return h.dashboard(c, s, fiber.StatusBadRequest, pageData{Error: "版本号无效。 Invalid version number."})
 	}
-	rep, err := postgis.Rollback(c.UserContext(), h.cfg.WriteURL, v, postgis.ImportOptions{KeepVersions: h.cfg.KeepVersions})
+	ctx, cancel := operation(c)
+	defer cancel()
+	rep, err := postgis.Rollback(ctx, h.cfg.WriteURL, v, postgis.ImportOptions{KeepVersions: h.cfg.KeepVersions})
 	h.audit(c, "rollback", "to", v, "ok", err == nil, "version", rep.Version)
 	if err != nil {
 		return h.dashboard(c, s, fiber.StatusUnprocessableEntity, pageData{Error: "回滚失败 / rollback failed: " + err.Error()})
