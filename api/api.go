@@ -42,6 +42,13 @@ type Config struct {
 	// TileCache, when set, adds the tile cache's hits, misses, entries and
 	// bytes to /metrics (pass the *tiles.Service given to TileRoutes).
 	TileCache TileCacheStats
+	// MaxLargeResponses bounds responses over LargeResponseBytes (and
+	// items pages of LargeLimit or more) being built or written at once;
+	// 0 means DefaultMaxLargeResponses.
+	MaxLargeResponses int
+	// Static, when set, adds its renderer queue to /metrics (pass the
+	// *Static whose Register is in Extra).
+	Static *Static
 	// Now returns the current time for timeStamp members; nil is time.Now.
 	// Tests fix it so golden files stay stable.
 	Now func() time.Time
@@ -75,12 +82,25 @@ func New(cfg Config) *fiber.App {
 		DisableStartupMessage: true,
 		AppName:               "layoutmap " + cfg.Version,
 		// The write timeout outlives the request deadline so a store that
-		// gives up at RequestTimeout still gets its 503 problem written.
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: cfg.RequestTimeout + 20*time.Second,
-		IdleTimeout:  120 * time.Second,
+		// gives up at RequestTimeout still gets its 503 problem written, and
+		// a slow legitimate client its largest page (see writeMargin).
+		ReadTimeout:  readTimeout,
+		WriteTimeout: cfg.RequestTimeout + writeMargin,
+		IdleTimeout:  idleTimeout,
 	})
+	app.Server().Handler = serverHandler(app.Server().Handler, app.Config().RequestMethods)
+	if cfg.MaxLargeResponses <= 0 {
+		cfg.MaxLargeResponses = DefaultMaxLargeResponses
+	}
+	large := newGate("the large-response gate", "large_response", cfg.MaxLargeResponses, cfg.MaxLargeResponses, 2*time.Second)
 	m := newMetrics(cfg.TileCache)
+	if hr, ok := cfg.Store.(data.HealthReporter); ok {
+		m.store = hr
+	}
+	m.gates = append(m.gates, large)
+	if cfg.Static != nil {
+		m.gates = append(m.gates, cfg.Static.gate)
+	}
 	app.Use(m.middleware)
 	app.Use(requestIDMiddleware)
 	app.Use(accessLog(cfg.Logger, handle))
@@ -88,6 +108,7 @@ func New(cfg Config) *fiber.App {
 	if len(cfg.CORSOrigins) > 0 {
 		app.Use(cors.New(cors.Config{AllowOrigins: strings.Join(cfg.CORSOrigins, ","), AllowMethods: "GET,HEAD,OPTIONS"}))
 	}
+	app.Use(largeResponses(large))
 	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	app.Use(deadline(cfg.RequestTimeout))
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/data"
 )
 
 // healthz is liveness: the process serves HTTP. It does not touch the
@@ -16,6 +18,10 @@ func (s *server) healthz(c *fiber.Ctx) error {
 func (s *server) readyz(c *fiber.Ctx) error {
 	if err := s.cfg.Store.Ping(c.UserContext()); err != nil {
 		return fmt.Errorf("%w: %w", errStoreDown, err)
+	}
+	if hr, ok := s.cfg.Store.(data.HealthReporter); ok {
+		h := hr.Health()
+		return c.JSON(fiber.Map{"status": "ready", "store": fiber.Map{"available": h.Available, "connect_attempts": h.ConnectAttempts, "outages": h.Outages}})
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

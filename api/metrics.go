@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/data"
 )
 
 // ContentTypeMetrics is the Prometheus text exposition format, version 0.0.4
@@ -46,6 +48,8 @@ type metrics struct {
 	mu       sync.RWMutex
 	routes   map[string]*routeMetrics
 	tiles    TileCacheStats
+	store    data.HealthReporter // nil for stores without a server
+	gates    []*gate
 }
 
 type routeMetrics struct {
@@ -186,6 +190,39 @@ func (m *metrics) exposition() []byte {
 		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_bytes Approximate memory of the cached tiles.")
 		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_bytes gauge")
 		fmt.Fprintf(w, "layoutmap_tile_cache_bytes %d\n", size)
+	}
+	if st, ok := m.tiles.(interface{ StaleCount() uint64 }); ok {
+		fmt.Fprintln(w, "# HELP layoutmap_tile_stale_total Tiles served from the cache under the last known dataset version while the store could not confirm it.")
+		fmt.Fprintln(w, "# TYPE layoutmap_tile_stale_total counter")
+		fmt.Fprintf(w, "layoutmap_tile_stale_total %d\n", st.StaleCount())
+	}
+	if m.store != nil {
+		h := m.store.Health()
+		up := 0
+		if h.Available {
+			up = 1
+		}
+		fmt.Fprintln(w, "# HELP layoutmap_store_up 1 while the store's circuit breaker lets calls through, 0 while it fails fast.")
+		fmt.Fprintln(w, "# TYPE layoutmap_store_up gauge")
+		fmt.Fprintf(w, "layoutmap_store_up %d\n", up)
+		fmt.Fprintln(w, "# HELP layoutmap_store_connect_attempts_total Connections dialled to the database.")
+		fmt.Fprintln(w, "# TYPE layoutmap_store_connect_attempts_total counter")
+		fmt.Fprintf(w, "layoutmap_store_connect_attempts_total %d\n", h.ConnectAttempts)
+		fmt.Fprintln(w, "# HELP layoutmap_store_failed_fast_total Store calls answered unavailable without trying the database.")
+		fmt.Fprintln(w, "# TYPE layoutmap_store_failed_fast_total counter")
+		fmt.Fprintf(w, "layoutmap_store_failed_fast_total %d\n", h.FailedFast)
+		fmt.Fprintln(w, "# HELP layoutmap_store_outages_total Times the store started failing fast.")
+		fmt.Fprintln(w, "# TYPE layoutmap_store_outages_total counter")
+		fmt.Fprintf(w, "layoutmap_store_outages_total %d\n", h.Outages)
+	}
+	for _, g := range m.gates {
+		busy, waiting := g.inUse()
+		fmt.Fprintf(w, "# HELP layoutmap_%s_busy Requests using %s.\n", g.metric, g.what)
+		fmt.Fprintf(w, "# TYPE layoutmap_%s_busy gauge\n", g.metric)
+		fmt.Fprintf(w, "layoutmap_%s_busy %d\n", g.metric, busy)
+		fmt.Fprintf(w, "# HELP layoutmap_%s_waiting Requests waiting for %s.\n", g.metric, g.what)
+		fmt.Fprintf(w, "# TYPE layoutmap_%s_waiting gauge\n", g.metric)
+		fmt.Fprintf(w, "layoutmap_%s_waiting %d\n", g.metric, waiting)
 	}
 	_ = w.Flush() // writes to a bytes.Buffer do not fail
 	return buf.Bytes()

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,6 +51,12 @@ func classify(err error) Problem {
 		return Problem{Status: http.StatusNotFound, Detail: nf.detail}
 	case errors.Is(err, data.ErrNotFound), errors.Is(err, data.ErrUnknownCollection):
 		return Problem{Status: http.StatusNotFound, Detail: "no such item"}
+	case errors.Is(err, data.ErrUnavailable):
+		// A refused or dropped connection, a server starting up, or the
+		// circuit breaker failing fast: the client may retry (Retry-After).
+		return Problem{Status: http.StatusServiceUnavailable, Detail: "the data store is not reachable; try again shortly"}
+	case errors.Is(err, errBusy):
+		return Problem{Status: http.StatusServiceUnavailable, Detail: busyDetail(err)}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		// The store did not answer within the request's deadline: the service
 		// is overloaded or the database is unreachable, not the client's fault.
@@ -68,6 +77,26 @@ func classify(err error) Problem {
 
 var errStoreDown = errors.New("api: store not reachable")
 
+// quiet reports whether a 5xx needs no log line of its own: an unavailable
+// store (the store logs outages with counts), a request past its deadline
+// (its store call, when it reached the store, counted as a failure there),
+// a client gone, a full queue (its gauge is in /metrics).
+func quiet(err error) bool {
+	return errors.Is(err, data.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, errBusy)
+}
+
+// retryAfterSeconds is the Retry-After of a 503: the store's or the
+// queue's hint rounded up, at least one second.
+func retryAfterSeconds(err error) int {
+	d := data.RetryAfter(err, time.Second)
+	var be *busyError
+	if errors.As(err, &be) && be.retryAfter > 0 {
+		d = be.retryAfter
+	}
+	return max(1, int(math.Ceil(d.Seconds())))
+}
+
 // errorHandler is the app's one fiber.Config.ErrorHandler. It logs server
 // errors with their details and the request id, and writes the problem.
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
@@ -80,7 +109,15 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		p.Instance = string(c.Request().URI().RequestURI())
 		p.RequestID = requestID(c)
-		if p.Status >= 500 {
+		if p.Status == http.StatusServiceUnavailable {
+			// RFC 9110 §10.2.3: when to retry, in seconds.
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(err)))
+			c.Set(fiber.HeaderCacheControl, "no-store")
+		}
+		// An unavailable store is logged by the store, once per outage
+		// interval with counts, not once per request (the access log still
+		// has every 503).
+		if p.Status >= 500 && !quiet(err) {
 			if p.Status == http.StatusInternalServerError {
 				p.Detail = "internal error (request id " + p.RequestID + ")"
 			}

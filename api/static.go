@@ -2,17 +2,21 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
 	"slices"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"layoutmap/data"
 	"layoutmap/geo"
+	"layoutmap/internal/bytecache"
+	"layoutmap/tiles"
 	"layoutmap/tiles/static"
 )
 
@@ -44,19 +48,39 @@ type StaticConfig struct {
 	// CacheBytes bounds the in-memory image cache; 0 is
 	// DefaultStaticCacheBytes, negative disables caching.
 	CacheBytes int64
-	// MaxConcurrent bounds images drawn at once (drawing is CPU-bound);
-	// 0 is GOMAXPROCS.
+	// MaxConcurrent bounds images drawn at once (drawing is CPU-bound and a
+	// 4096² PNG holds about 130 MB while drawn); 0 is GOMAXPROCS.
 	MaxConcurrent int
+	// MaxQueue bounds the requests waiting for the renderer; more get 503
+	// with Retry-After naming the renderer. 0 is 2×MaxConcurrent.
+	MaxQueue int
+	// MaxWait bounds the time a request waits for the renderer; 0 is 5 s.
+	MaxWait time.Duration
+	// MaxPixels bounds width·scale × height·scale of one image (memory:
+	// 4 bytes a pixel while drawn); 0 is static.MaxPixels. Larger requests
+	// are a 400 naming the limit.
+	MaxPixels int
+	// Versions, when set, gives the dataset version images are cached
+	// under, with stale-if-error: pass the *tiles.Service, so images and
+	// tiles share one version look-up and both keep being served from
+	// the cache while the store is down. Nil asks Store.Version.
+	Versions Versioner
 	// Logger receives a warning at start when PNG has no font; nil discards.
 	Logger *slog.Logger
+}
+
+// Versioner gives the dataset version with stale-if-error; see
+// tiles.Service.DatasetVersion.
+type Versioner interface {
+	DatasetVersion(ctx context.Context, cached func(int64) bool) (v int64, stale, err error)
 }
 
 // Static serves the static map images.
 type Static struct {
 	cfg      StaticConfig
 	renderer *static.Renderer
-	cache    *static.Cache
-	sem      chan struct{}
+	cache    *bytecache.Cache[[]byte]
+	gate     *gate
 }
 
 // NewStatic builds the static image routes. A FontPath that does not load
@@ -83,7 +107,19 @@ func newStatic(cfg StaticConfig, r *static.Renderer) *Static {
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = runtime.GOMAXPROCS(0)
 	}
-	return &Static{cfg: cfg, renderer: r, cache: static.NewCache(cfg.CacheBytes), sem: make(chan struct{}, cfg.MaxConcurrent)}
+	if cfg.MaxQueue <= 0 {
+		cfg.MaxQueue = 2 * cfg.MaxConcurrent
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = 5 * time.Second
+	}
+	if cfg.MaxPixels <= 0 || cfg.MaxPixels > static.MaxPixels {
+		cfg.MaxPixels = static.MaxPixels
+	}
+	cache := bytecache.New(bytecache.Config{MaxBytes: cfg.CacheBytes, ClassShare: tiles.DefaultFilterShare},
+		func(b []byte) int64 { return int64(cap(b)) })
+	return &Static{cfg: cfg, renderer: r, cache: cache,
+		gate: newGate("the image renderer", "render", cfg.MaxConcurrent, cfg.MaxQueue, cfg.MaxWait)}
 }
 
 // Register adds the routes to app; use it as a Config.Extra hook.
@@ -109,17 +145,31 @@ func (s *Static) serve(c *fiber.Ctx, format string) error {
 	if format == static.FormatPNG && s.renderer.FontErr() != nil {
 		return noFontProblem(c)
 	}
+	if px := o.Width * o.Scale * o.Height * o.Scale; px > s.cfg.MaxPixels {
+		return geo.FieldErrors{{Field: "scale", Reason: fmt.Sprintf("width·scale × height·scale must be at most %d pixels on this server, got %d", s.cfg.MaxPixels, px)}}
+	}
 	ctx := c.UserContext()
-	version, err := s.cfg.Store.Version(ctx)
+	keyOf := func(v int64) string { return static.Key(format, v, o, f, s.cfg.Attribution) }
+	var version int64
+	var stale error
+	if s.cfg.Versions != nil {
+		version, stale, err = s.cfg.Versions.DatasetVersion(ctx, func(v int64) bool {
+			_, ok := s.cache.Get(keyOf(v))
+			return ok || etagMatches(c.Get(fiber.HeaderIfNoneMatch), `"`+keyOf(v)+`"`)
+		})
+	} else {
+		version, err = s.cfg.Store.Version(ctx)
+	}
 	if err != nil {
 		return err
 	}
-	key := static.Key(format, version, o, f, s.cfg.Attribution)
+	key := keyOf(version)
 	etag := `"` + key + `"`
 	// An ETag is only ever sent with an image, so a match means the request
 	// was valid for this dataset version: answer 304 without drawing.
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		setImageHeaders(c, format, etag)
+		markStale(c, stale)
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	b, ok := s.cache.Get(key)
@@ -130,13 +180,25 @@ func (s *Static) serve(c *fiber.Ctx, format string) error {
 			}
 			return err
 		}
-		s.cache.Put(key, b)
+		class := ""
+		if f.MinRevenue != nil || f.MaxRevenue != nil {
+			class = "revenue threshold"
+		}
+		s.cache.Set(key, class, b)
 	}
 	setImageHeaders(c, format, etag)
+	markStale(c, stale)
 	return c.Send(b)
 }
 
+// svgCSP keeps an SVG opened on its own from loading or running anything:
+// it draws with inline styles only.
+const svgCSP = "default-src 'none'; style-src 'unsafe-inline'"
+
 func setImageHeaders(c *fiber.Ctx, format, etag string) {
+	if format == static.FormatSVG {
+		c.Set(fiber.HeaderContentSecurityPolicy, svgCSP)
+	}
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, StaticCacheControl)
 	c.Set(fiber.HeaderContentType, staticTypes[format])
@@ -150,14 +212,13 @@ func (s *Static) render(c *fiber.Ctx, format string, o static.Options, f geo.Fil
 		return nil, err
 	}
 	ctx := c.UserContext()
-	select {
-	case s.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	release, err := s.gate.acquire(ctx)
+	if err != nil {
+		return nil, err
 	}
-	defer func() { <-s.sem }()
+	defer release()
 	var buf bytes.Buffer
-	if err := s.renderer.Render(&buf, format, scene, o); err != nil {
+	if err := s.renderer.RenderContext(ctx, &buf, format, scene, o); err != nil {
 		return nil, fmt.Errorf("api: static %s: %w", format, err)
 	}
 	return buf.Bytes(), nil

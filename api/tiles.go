@@ -72,10 +72,11 @@ func (h *tileHandler) tile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	enc, err := h.cfg.Tiles.Encoded(c.UserContext(), q)
+	enc, stale, err := h.cfg.Tiles.Get(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
+	markStale(c, stale)
 	c.Set(fiber.HeaderETag, enc.ETag)
 	c.Set(fiber.HeaderCacheControl, h.cfg.CacheControl)
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
@@ -189,4 +190,19 @@ func acceptsGzip(header string) bool {
 		return !refused
 	}
 	return false
+}
+
+// HeaderCacheStatus reports how the server's cache answered (RFC 9211).
+const HeaderCacheStatus = "Cache-Status"
+
+// markStale says, when stale is set, that the response came from the
+// server's cache under the last known dataset version because the store
+// could not confirm it (stale-if-error, RFC 5861): RFC 9211's Cache-Status
+// with a detail naming the reason. Warning (RFC 7234 §5.5, code 110) would
+// have said it, but RFC 9111 obsoleted it.
+func markStale(c *fiber.Ctx, stale error) {
+	if stale == nil {
+		return
+	}
+	c.Set(HeaderCacheStatus, `layoutmap; hit; detail="stale: data store unavailable"`)
 }

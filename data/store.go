@@ -47,3 +47,22 @@ type Store interface {
 	// Close releases resources.
 	Close() error
 }
+
+// Health is the state of a store that talks to a server, for /metrics and
+// /readyz; stores that can implement HealthReporter.
+type Health struct {
+	// Available is false while the store fails fast after an outage.
+	Available bool
+	// ConnectAttempts counts connections dialled since the store opened.
+	ConnectAttempts uint64
+	// FailedFast counts calls answered with ErrUnavailable without trying
+	// the database.
+	FailedFast uint64
+	// Outages counts the times the store started failing fast.
+	Outages uint64
+}
+
+// HealthReporter is implemented by stores with a Health (PostGIS).
+type HealthReporter interface {
+	Health() Health
+}

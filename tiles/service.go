@@ -4,28 +4,45 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sync/singleflight"
 
 	"layoutmap/geo"
+	"layoutmap/internal/bytecache"
 )
 
 // DefaultCacheBytes bounds the tile cache when Config leaves it zero. The
 // whole Henan tileset to z10 fits many times over.
 const DefaultCacheBytes = 64 << 20
 
+// DefaultStaleWait is how long a request waits for the dataset version
+// when a cached tile could answer it (see Config.StaleWait).
+const DefaultStaleWait = 250 * time.Millisecond
+
+// DefaultFilterShare is the share of the cache that tiles with a revenue
+// threshold (min_revenue, max_revenue) may hold together, and that tiles of
+// any one other filter may hold (see Config.FilterShare).
+const DefaultFilterShare = 0.25
+
 // Config configures a Service. The zero value works.
 type Config struct {
-	// CacheBytes bounds the LRU of encoded tiles (raw and gzip bodies);
+	// CacheBytes bounds the cache of encoded tiles: keys, raw and gzip
+	// bodies and per-entry overhead are counted (bytecache.EntryOverhead).
 	// 0 means DefaultCacheBytes, a negative value disables the cache.
 	CacheBytes int64
-	// CacheEntries additionally bounds the number of cached tiles; 0 means
-	// no bound on entries.
-	CacheEntries int
+	// FilterShare bounds, as a fraction of CacheBytes, the tiles of each
+	// filter, with every revenue threshold counting as one filter, so a
+	// flood of unique filters cannot evict the unfiltered tiles most users
+	// share; 0 means DefaultFilterShare, 1 no bound.
+	FilterShare float64
 	// Simplify runs Douglas–Peucker with geo.SimplifyTolerance(z) on every
 	// feature. Leave it off for sources that return geometry already
 	// simplified for the zoom (memstore, PostGIS), on for raw sources.
@@ -36,6 +53,12 @@ type Config struct {
 	// a TTL of a second keeps imports visible within that second. Zero
 	// asks every time (right for memstore, whose Version is free).
 	VersionTTL time.Duration
+	// StaleWait, with VersionTTL, bounds how long a request whose tile is
+	// cached under the last known version waits for the source to confirm
+	// the version; past it, or when the source fails, the cached tile is
+	// served stale (stale-if-error, RFC 5861) instead of waiting for or
+	// failing with the store. 0 means DefaultStaleWait.
+	StaleWait time.Duration
 	// GzipLevel is the compress/gzip level of cached compressed bodies;
 	// 0 means gzip.DefaultCompression. Tiles are compressed once, when
 	// encoded, never per request.
@@ -76,38 +99,27 @@ type Service struct {
 	src    Source
 	mvt    MVTSource // nil unless src builds tiles itself
 	cfg    Config
-	cache  *cache
-	flight flightGroup
+	cache  *bytecache.Cache[*Encoded]
+	flight singleflight.Group // tile encodings, by cache key
+	vcall  singleflight.Group // dataset version look-ups
 	gzPool sync.Pool
 
 	// hits and misses count Encoded calls answered from the cache or not,
+	// stale those answered from it while the store could not be asked,
 	// for the server's /metrics.
-	hits, misses atomic.Uint64
+	hits, misses, stale atomic.Uint64
 
-	verMu   sync.Mutex
-	ver     int64
-	verTime time.Time
-	now     func() time.Time
+	verMu    sync.Mutex
+	ver      int64
+	verTime  time.Time
+	verKnown bool
+	cacheVer int64 // the version the cached tiles belong to
+	now      func() time.Time
 }
 
-// version returns the dataset version, from the source or, within
-// Config.VersionTTL, remembered.
-func (s *Service) version(ctx context.Context) (int64, error) {
-	if s.cfg.VersionTTL <= 0 {
-		return s.src.Version(ctx)
-	}
-	s.verMu.Lock()
-	defer s.verMu.Unlock()
-	if t := s.now(); !s.verTime.IsZero() && t.Sub(s.verTime) < s.cfg.VersionTTL {
-		return s.ver, nil
-	}
-	v, err := s.src.Version(ctx)
-	if err != nil {
-		return 0, err
-	}
-	s.ver, s.verTime = v, s.now()
-	return v, nil
-}
+// ErrVersionSlow is the stale cause when the source did not confirm the
+// dataset version within Config.StaleWait.
+var ErrVersionSlow = errors.New("tiles: the data store did not confirm the dataset version in time")
 
 // New returns a Service over src. When src implements MVTSource its tiles
 // are passed through; otherwise features are encoded with orb.
@@ -116,11 +128,20 @@ func New(src Source, cfg Config) *Service {
 	if m, ok := src.(MVTSource); ok {
 		s.mvt = m
 	}
+	if s.cfg.FilterShare <= 0 {
+		s.cfg.FilterShare = DefaultFilterShare
+	}
+	if s.cfg.StaleWait <= 0 {
+		s.cfg.StaleWait = DefaultStaleWait
+	}
+	size := func(e *Encoded) int64 {
+		return int64(cap(e.Body)+cap(e.gz)+len(e.ETag)) + int64(unsafe.Sizeof(Encoded{}))
+	}
 	switch {
 	case cfg.CacheBytes == 0:
-		s.cache = newCache(DefaultCacheBytes, cfg.CacheEntries)
+		s.cache = bytecache.New(bytecache.Config{MaxBytes: DefaultCacheBytes, ClassShare: s.cfg.FilterShare}, size)
 	case cfg.CacheBytes > 0:
-		s.cache = newCache(cfg.CacheBytes, cfg.CacheEntries)
+		s.cache = bytecache.New(bytecache.Config{MaxBytes: cfg.CacheBytes, ClassShare: s.cfg.FilterShare}, size)
 	}
 	if s.cfg.GzipLevel == 0 {
 		s.cfg.GzipLevel = gzip.DefaultCompression
@@ -141,33 +162,170 @@ func (s *Service) Tile(ctx context.Context, q geo.TileQuery) (body []byte, etag 
 
 // Encoded returns the encoded tile of q, raw and gzip-compressed, from the
 // cache when the dataset version is unchanged. Concurrent requests for the
-// same uncached tile encode it once.
+// same uncached tile encode it once. It is Get without the stale cause.
 func (s *Service) Encoded(ctx context.Context, q geo.TileQuery) (*Encoded, error) {
+	e, _, err := s.Get(ctx, q)
+	return e, err
+}
+
+// Get returns the encoded tile of q. When the source cannot confirm the
+// dataset version (it fails, or does not answer within Config.StaleWait)
+// and the tile is cached under the last known version, that tile comes
+// back with stale set to the cause: serve it and say it may be stale.
+// Otherwise errors are geo.FieldErrors for a bad query, the source's
+// errors wrapped, or the context's.
+func (s *Service) Get(ctx context.Context, q geo.TileQuery) (e *Encoded, stale error, err error) {
 	if err := Validate(q); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	v, err := s.version(ctx)
+	fk := Key(q)
+	v, stale, err := s.DatasetVersion(ctx, func(v int64) bool {
+		_, ok := s.cache.Get(cacheKey(v, fk))
+		return ok
+	})
 	if err != nil {
-		return nil, fmt.Errorf("tiles: dataset version: %w", err)
+		return nil, nil, fmt.Errorf("tiles: dataset version: %w", err)
 	}
-	key := strconv.FormatInt(v, 10) + ":" + Key(q)
-	if e, ok := s.cache.get(key); ok {
-		s.hits.Add(1)
-		return e, nil
+	key := cacheKey(v, fk)
+	if e, ok := s.cache.Get(key); ok {
+		if stale != nil {
+			s.stale.Add(1)
+		} else {
+			s.hits.Add(1)
+		}
+		return e, stale, nil
 	}
 	s.misses.Add(1)
-	e, err := s.flight.do(key, func() (*Encoded, error) {
-		if e, ok := s.cache.get(key); ok {
+	// One encoding per key, whoever asks; it runs under a context detached
+	// from the first caller (so that caller hanging up does not fail the
+	// others) but keeps its deadline, and each caller stops waiting at its
+	// own deadline.
+	ch := s.flight.DoChan(key, func() (any, error) {
+		if e, ok := s.cache.Get(key); ok {
 			return e, nil
 		}
-		e, err := s.render(ctx, q, v, key)
+		rctx, cancel := Detach(ctx)
+		defer cancel()
+		e, err := s.render(rctx, q, v, key)
 		if err != nil {
 			return nil, err
 		}
-		s.cache.add(v, key, e)
+		s.add(v, key, filterClass(q.Filter), e)
 		return e, nil
 	})
-	return e, err
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, nil, r.Err
+		}
+		return r.Val.(*Encoded), nil, nil
+	case <-ctx.Done():
+		return nil, nil, fmt.Errorf("tiles: tile %d/%d/%d: %w", q.Z, q.X, q.Y, ctx.Err())
+	}
+}
+
+// Detach returns a context that is not cancelled with ctx (a client
+// hanging up) but keeps ctx's values and deadline: work shared by several
+// requests runs under it.
+func Detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := context.WithoutCancel(ctx)
+	if dl, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(d, dl)
+	}
+	return context.WithCancel(d)
+}
+
+func cacheKey(v int64, fk string) string { return strconv.FormatInt(v, 10) + ":" + fk }
+
+// filterClass is the cache budget class of a tile: none for unfiltered
+// tiles, one shared class for every revenue threshold (the values are
+// unbounded, the other filters draw on a fixed vocabulary), else the filter.
+func filterClass(f geo.Filter) string {
+	switch {
+	case f.MinRevenue != nil || f.MaxRevenue != nil:
+		return "revenue threshold"
+	default:
+		return f.Encode().Encode()
+	}
+}
+
+// add caches e unless an import has moved the version on; a newer version
+// drops every older tile.
+func (s *Service) add(v int64, key, class string, e *Encoded) {
+	s.verMu.Lock()
+	switch {
+	case v < s.cacheVer:
+		s.verMu.Unlock()
+		return
+	case v > s.cacheVer:
+		s.cacheVer = v
+		s.cache.Clear()
+	}
+	s.verMu.Unlock()
+	s.cache.Set(key, class, e)
+}
+
+// DatasetVersion returns the dataset version to serve under: the source's,
+// reused within Config.VersionTTL. When the source fails or does not answer
+// within Config.StaleWait and cached(last known version) is true, it
+// returns the last known version with stale set to the cause. The source
+// is asked by one request at a time.
+func (s *Service) DatasetVersion(ctx context.Context, cached func(int64) bool) (v int64, stale, err error) {
+	s.verMu.Lock()
+	last, known := s.ver, s.verKnown
+	fresh := known && s.cfg.VersionTTL > 0 && s.now().Sub(s.verTime) < s.cfg.VersionTTL
+	s.verMu.Unlock()
+	if fresh {
+		return last, nil, nil
+	}
+	if s.cfg.VersionTTL <= 0 {
+		// Asked every time (memstore: free, and never fails).
+		v, err := s.src.Version(ctx)
+		if err != nil {
+			if known && cached != nil && cached(last) {
+				return last, err, nil
+			}
+			return 0, nil, err
+		}
+		s.setVersion(v)
+		return v, nil, nil
+	}
+	ch := s.vcall.DoChan("version", func() (any, error) {
+		vctx, cancel := Detach(ctx)
+		defer cancel()
+		v, err := s.src.Version(vctx)
+		if err == nil {
+			s.setVersion(v)
+		}
+		return v, err
+	})
+	var wait <-chan time.Time
+	canStale := known && cached != nil && cached(last)
+	if canStale {
+		t := time.NewTimer(s.cfg.StaleWait)
+		defer t.Stop()
+		wait = t.C
+	}
+	select {
+	case r := <-ch:
+		if r.Err == nil {
+			return r.Val.(int64), nil, nil
+		}
+		if canStale {
+			return last, r.Err, nil
+		}
+		return 0, nil, r.Err
+	case <-wait:
+		return last, ErrVersionSlow, nil
+	case <-ctx.Done():
+		return 0, nil, ctx.Err()
+	}
+}
+
+func (s *Service) setVersion(v int64) {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	s.ver, s.verTime, s.verKnown = v, s.now(), true
 }
 
 func (s *Service) render(ctx context.Context, q geo.TileQuery, version int64, key string) (*Encoded, error) {
@@ -229,48 +387,22 @@ func etag(key string) string {
 	return fmt.Sprintf(`W/"%x"`, h.Sum64())
 }
 
-// CacheStats returns the number of cached tiles and their approximate bytes.
-func (s *Service) CacheStats() (entries int, bytes int64) { return s.cache.stats() }
+// CacheStats returns the number of cached tiles and their bytes as counted
+// against Config.CacheBytes.
+func (s *Service) CacheStats() (entries int, bytes int64) { return s.cache.Stats() }
 
 // CacheCounts returns how many tile requests the cache answered (hits) and
 // how many it did not (misses: encoded, or shared with a concurrent
 // encoding of the same tile) since New.
 func (s *Service) CacheCounts() (hits, misses uint64) { return s.hits.Load(), s.misses.Load() }
 
+// StaleCount returns how many tile requests were answered from the cache
+// while the store could not confirm the dataset version.
+func (s *Service) StaleCount() uint64 { return s.stale.Load() }
+
 // Version returns the dataset version tiles are encoded under (see
 // Config.VersionTTL).
-func (s *Service) Version(ctx context.Context) (int64, error) { return s.version(ctx) }
-
-// flightGroup makes concurrent calls with one key share one execution.
-type flightGroup struct {
-	mu sync.Mutex
-	m  map[string]*flightCall
-}
-
-type flightCall struct {
-	wg  sync.WaitGroup
-	val *Encoded
-	err error
-}
-
-func (g *flightGroup) do(key string, fn func() (*Encoded, error)) (*Encoded, error) {
-	g.mu.Lock()
-	if g.m == nil {
-		g.m = map[string]*flightCall{}
-	}
-	if c, ok := g.m[key]; ok {
-		g.mu.Unlock()
-		c.wg.Wait()
-		return c.val, c.err
-	}
-	c := &flightCall{}
-	c.wg.Add(1)
-	g.m[key] = c
-	g.mu.Unlock()
-	c.val, c.err = fn()
-	c.wg.Done()
-	g.mu.Lock()
-	delete(g.m, key)
-	g.mu.Unlock()
-	return c.val, c.err
+func (s *Service) Version(ctx context.Context) (int64, error) {
+	v, _, err := s.DatasetVersion(ctx, nil)
+	return v, err
 }

@@ -42,6 +42,7 @@ import (
 	"layoutmap/api"
 	"layoutmap/data"
 	"layoutmap/tiles"
+	"layoutmap/tiles/static"
 	"layoutmap/web"
 )
 
@@ -83,6 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
+		cfg.applyBudget = true
 		return serve(ctx, cfg, stderr, nil)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "layoutmap", version)
@@ -135,6 +137,13 @@ type serveConfig struct {
 	EmbedOrigins   []string
 	FontPath       string
 	TileCacheMB    int
+	// MaxRender bounds images drawn at once (--max-render-concurrency).
+	MaxRender int
+	// MaxImagePixels bounds one image's width·scale × height·scale.
+	MaxImagePixels int
+	// applyBudget sets the process's soft memory limit to the budget; only
+	// the real command does (tests share one process between servers).
+	applyBudget bool
 	PprofAddr      string // loopback address of the profiler; "" keeps it off
 	// AdminHash is the /admin password's bcrypt hash; nil keeps /admin off.
 	AdminHash []byte
@@ -162,6 +171,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
+	maxRender := fs.String("max-render-concurrency", env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "0"), "static images drawn at once (each 4096² PNG holds ~130 MB while drawn); 0 is the number of CPUs (env LAYOUTMAP_MAX_RENDER_CONCURRENCY)")
+	maxPixels := fs.String("max-image-pixels", env("LAYOUTMAP_MAX_IMAGE_PIXELS", strconv.Itoa(static.MaxPixels)), "largest static image, width·scale × height·scale pixels (4 bytes each while drawn) (env LAYOUTMAP_MAX_IMAGE_PIXELS)")
 	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
 	adminFile := fs.String("admin-password-file", env("LAYOUTMAP_ADMIN_PASSWORD_FILE", ""), "file with the bcrypt hash of the /admin password (layoutmap admin set-password); empty keeps /admin off (env LAYOUTMAP_ADMIN_PASSWORD_FILE)")
 	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
@@ -205,6 +216,12 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be a whole number ≥ 0, got %q", *tileCache)
 	}
 	cfg.TileCacheMB = mb
+	if cfg.MaxRender, err = strconv.Atoi(strings.TrimSpace(*maxRender)); err != nil || cfg.MaxRender < 0 {
+		return serveConfig{}, fmt.Errorf("serve: --max-render-concurrency must be a whole number ≥ 0, got %q", *maxRender)
+	}
+	if cfg.MaxImagePixels, err = strconv.Atoi(strings.TrimSpace(*maxPixels)); err != nil || cfg.MaxImagePixels < 1 || cfg.MaxImagePixels > static.MaxPixels {
+		return serveConfig{}, fmt.Errorf("serve: --max-image-pixels must be a whole number from 1 to %d, got %q", static.MaxPixels, *maxPixels)
+	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --addr: %w", err)
 	}
@@ -216,6 +233,14 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 // once the listener is open (tests listen on port 0).
 func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- string) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if cfg.MaxImagePixels <= 0 {
+		cfg.MaxImagePixels = static.MaxPixels
+	}
+	if cfg.applyBudget {
+		if mb := applyMemoryBudget(cfg); mb > 0 {
+			log.Info("memory budget", "mb", mb, "tile_cache_mb", cfg.TileCacheMB, "max_render_concurrency", cfg.MaxRender, "note", "Go soft memory limit (GOMEMLIMIT unset); see docs/reliability.md")
+		}
+	}
 	store, storeName, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -228,10 +253,12 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	}
 
 	ts := tileService(store, cfg)
-	extra, err := extraRoutes(store, ts, cfg, log)
+	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log, Versions: ts,
+		MaxConcurrent: cfg.MaxRender, MaxPixels: cfg.MaxImagePixels})
 	if err != nil {
-		return err
+		return fmt.Errorf("serve: static images: %w", err)
 	}
+	extra := extraRoutes(store, ts, st, cfg, log)
 	app := api.New(api.Config{
 		Store:          store,
 		Logger:         log,
@@ -240,6 +267,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		CORSOrigins:    cfg.CORSOrigins,
 		Extra:          extra,
 		TileCache:      ts,
+		Static:         st,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -292,11 +320,7 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 
 // extraRoutes are the route groups beyond the features API: tiles,
 // statistics, static images and the web map.
-func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog.Logger) ([]func(*fiber.App), error) {
-	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("serve: static images: %w", err)
-	}
+func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveConfig, log *slog.Logger) []func(*fiber.App) {
 	routes := []func(*fiber.App){
 		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
 		api.StatsRoutes(store),
@@ -312,7 +336,7 @@ func extraRoutes(store data.Store, ts *tiles.Service, cfg serveConfig, log *slog
 		// overlap the API's, and it answers 503 naming `make build` when the
 		// binary was built without web/dist.
 		api.Web(api.WebConfig{FS: web.FS(), EmbedOrigins: cfg.EmbedOrigins}),
-	), nil
+	)
 }
 
 // tileService is the tile encoder and cache; /metrics reads its counts.

@@ -39,6 +39,10 @@ func TestParseServe(t *testing.T) {
 		{"bad timeout", []string{"--request-timeout", "soon"}, env(), serveConfig{}, "--request-timeout"},
 		{"zero timeout", nil, env("LAYOUTMAP_REQUEST_TIMEOUT", "0s"), serveConfig{}, "--request-timeout"},
 		{"bad addr", []string{"--addr", "8080"}, env(), serveConfig{}, "--addr"},
+		{"negative render concurrency", []string{"--max-render-concurrency", "-1"}, env(), serveConfig{}, "--max-render-concurrency"},
+		{"bad render concurrency", nil, env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "many"), serveConfig{}, "--max-render-concurrency"},
+		{"image pixels beyond the renderer's", []string{"--max-image-pixels", "999999999"}, env(), serveConfig{}, "--max-image-pixels"},
+		{"zero image pixels", []string{"--max-image-pixels", "0"}, env(), serveConfig{}, "--max-image-pixels"},
 		{"stray argument", []string{"extra"}, env(), serveConfig{}, "unexpected"},
 		{"unknown flag", []string{"--colour"}, env(), serveConfig{}, "colour"},
 	}

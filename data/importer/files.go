@@ -63,8 +63,14 @@ func multiPolygon(g orb.Geometry, conv Converter) (orb.MultiPolygon, error) {
 	default:
 		return nil, fmt.Errorf("geometry is a %s, want Polygon or MultiPolygon", g.GeoJSONType())
 	}
+	if len(mp) == 0 {
+		return nil, errors.New("has an empty geometry (no polygon)")
+	}
 	n := 0
-	for _, p := range mp {
+	for i, p := range mp {
+		if len(p) == 0 {
+			return nil, fmt.Errorf("has an empty polygon (#%d, no ring)", i+1)
+		}
 		for _, r := range p {
 			if len(r) < 4 {
 				return nil, fmt.Errorf("has a ring of %d points, want at least 4", len(r))
@@ -229,7 +235,7 @@ func ReadAdmin(r io.Reader, file string, conv Converter, origins map[string]stri
 			continue
 		}
 		if a.Geom, err = multiPolygon(f.Geometry, conv); err != nil {
-			probs = append(probs, problem(file, n, "feature", "%s", err))
+			probs = append(probs, problem(file, n, "feature", "%s %s", a.Code, err))
 			continue
 		}
 		var has bool
@@ -313,7 +319,7 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 			z.AreaHa = &x
 		}
 		if z.Geom, err = multiPolygon(f.Geometry, conv); err != nil {
-			bad("%s", err)
+			bad("%s %s", z.ID, err)
 			continue
 		}
 		var has bool

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -213,7 +214,7 @@ func FuzzReadZones(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		zs, _, _ := ReadZones(strings.NewReader(in), "f.geojson", nil, map[string]string{})
 		for _, z := range zs {
-			if z.ID == "" || len(z.Geom) == 0 {
+			if z.ID == "" || !nonEmpty(z.Geom) {
 				t.Fatalf("accepted %+v", z)
 			}
 		}
@@ -256,9 +257,55 @@ func FuzzReadAdmin(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		as, _, _ := ReadAdmin(strings.NewReader(in), "f.geojson", nil, map[string]string{})
 		for _, a := range as {
-			if a.Code == "" || a.Source == "" || len(a.Geom) == 0 {
+			if a.Code == "" || a.Source == "" || !nonEmpty(a.Geom) {
 				t.Fatalf("accepted %+v", a)
 			}
 		}
 	})
+}
+
+// nonEmpty reports whether every polygon of mp has a ring of at least 4
+// points, as PostGIS's constraints demand.
+func nonEmpty(mp orb.MultiPolygon) bool {
+	if len(mp) == 0 {
+		return false
+	}
+	for _, p := range mp {
+		if len(p) == 0 || len(p[0]) < 4 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestReadersRejectEmptyGeometry is issue 12's case 7: an empty Polygon or
+// MultiPolygon is refused by the reader with a problem naming the feature,
+// before the database's check constraint could refuse it without a name.
+func TestReadersRejectEmptyGeometry(t *testing.T) {
+	for _, g := range []string{`{"type":"Polygon","coordinates":[]}`, `{"type":"MultiPolygon","coordinates":[]}`, `{"type":"MultiPolygon","coordinates":[[]]}`} {
+		zones := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":` + g + `,"properties":{"id":"G411031","name":"郑州经济技术开发区","source":"test"}}]}`
+		zs, probs, err := ReadZones(strings.NewReader(zones), "z.geojson", nil, map[string]string{})
+		if len(zs) != 0 || (err == nil && !mentions(probs, "G411031", "empty")) {
+			t.Errorf("zones with %s: %d read, problems %v, err %v; want a problem naming G411031 and the empty geometry", g, len(zs), probs, err)
+		}
+		admin := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":` + g + `,"properties":{"code":"410100","name":"郑州市","level":"city","source":"test"}}]}`
+		as, probs, err := ReadAdmin(strings.NewReader(admin), "a.geojson", nil, map[string]string{})
+		if len(as) != 0 || (err == nil && !mentions(probs, "410100", "empty")) {
+			t.Errorf("admin with %s: %d read, problems %v, err %v; want a problem naming 410100 and the empty geometry", g, len(as), probs, err)
+		}
+	}
+}
+
+func mentions(probs []postgis.Problem, words ...string) bool {
+	for _, p := range probs {
+		s := fmt.Sprint(p)
+		ok := true
+		for _, w := range words {
+			ok = ok && strings.Contains(s, w)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

@@ -25,7 +25,11 @@ import (
 // TileFeatures. An empty result is an empty tile. A filter without ids
 // (city, cluster, chain, region) costs no extra query; with ids, one more
 // checks that they exist.
-func (s *Store) MVT(ctx context.Context, q geo.TileQuery) ([]byte, error) {
+func (s *Store) MVT(ctx context.Context, q geo.TileQuery) (_ []byte, err error) {
+	if err := s.br.allow("tile"); err != nil {
+		return nil, err
+	}
+	defer s.done("tile", &err)
 	if err := checkTile(q); err != nil {
 		return nil, err
 	}

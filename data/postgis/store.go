@@ -2,11 +2,12 @@ package postgis
 
 import (
 	"context"
-
 	"fmt"
 	"log/slog"
+	"net"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -39,6 +40,8 @@ type Store struct {
 	pool  *pgxpool.Pool
 	tiers geo.Tiers
 	log   *slog.Logger
+	br    *breaker
+	dials atomic.Uint64 // connection attempts, for /metrics
 }
 
 var _ data.Store = (*Store)(nil)
@@ -59,6 +62,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	// Read-only sessions: serving must never write, whatever the role may do.
 	pc.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		// A frozen server accepts TCP but never answers the startup: give up
+		// like a probe does rather than at the request's deadline.
+		pc.ConnConfig.ConnectTimeout = DefaultProbeTimeout
+	}
+	s := &Store{}
+	// Count every connection attempt (a reconnect storm shows in /metrics).
+	dialer := &net.Dialer{KeepAlive: 5 * time.Minute}
+	pc.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		s.dials.Add(1)
+		return dialer.DialContext(ctx, network, addr)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: creating pool: %w", err)
@@ -71,14 +86,26 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Store{pool: pool, tiers: ts, log: log}, nil
+	s.pool, s.tiers, s.log = pool, ts, log
+	s.br = newBreaker(s.ping, log)
+	return s, nil
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { s.pool.Close(); return nil }
+// Close stops the breaker's probing and closes the pool.
+func (s *Store) Close() error { s.br.shutdown(); s.pool.Close(); return nil }
 
-// Ping checks that the database answers and the schema is there.
-func (s *Store) Ping(ctx context.Context) error {
+// Ping checks that the database answers and the schema is there. While the
+// circuit breaker is open it fails fast with a data.UnavailableError; the
+// breaker's own probe decides when the database is back.
+func (s *Store) Ping(ctx context.Context) (err error) {
+	if err := s.br.allow("ping"); err != nil {
+		return err
+	}
+	defer s.done("ping", &err)
+	return s.ping(ctx)
+}
+
+func (s *Store) ping(ctx context.Context) error {
 	var v int64
 	if err := s.pool.QueryRow(ctx, `SELECT version FROM layoutmap.dataset_meta`).Scan(&v); err != nil {
 		return fmt.Errorf("postgis: ping: %w", err)
@@ -86,11 +113,26 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// done feeds a call's outcome to the circuit breaker and turns an
+// unavailable database into a data.UnavailableError (HTTP 503).
+func (s *Store) done(op string, err *error) { *err = s.br.done(op, *err) }
+
+// Health reports the circuit breaker's state and the connection attempts
+// made since Open, for /metrics and /readyz.
+func (s *Store) Health() data.Health {
+	return data.Health{Available: s.br.up(), ConnectAttempts: s.dials.Load(),
+		FailedFast: s.br.failFast.Load(), Outages: s.br.outages.Load()}
+}
+
 // Tiers returns the revenue tiers in force.
 func (s *Store) Tiers() geo.Tiers { return s.tiers }
 
 // Version is the dataset version from dataset_meta; every import bumps it.
-func (s *Store) Version(ctx context.Context) (int64, error) {
+func (s *Store) Version(ctx context.Context) (_ int64, err error) {
+	if err := s.br.allow("version"); err != nil {
+		return 0, err
+	}
+	defer s.done("version", &err)
 	var v int64
 	if err := s.pool.QueryRow(ctx, `SELECT version FROM layoutmap.dataset_meta`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("postgis: version: %w", err)
@@ -99,7 +141,11 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 }
 
 // AdminAreas returns the admin areas of a level, sorted by code.
-func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error) {
+func (s *Store) AdminAreas(ctx context.Context, level string) (_ []geo.AdminArea, err error) {
+	if err := s.br.allow("admin areas"); err != nil {
+		return nil, err
+	}
+	defer s.done("admin areas", &err)
 	if level != geo.LevelProvince && level != geo.LevelCity && level != geo.LevelCounty {
 		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", geo.Clip(level))}}
 	}
@@ -111,7 +157,11 @@ func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, 
 }
 
 // Regions returns the planning regions with geometry, in dataset order.
-func (s *Store) Regions(ctx context.Context) ([]geo.Region, error) {
+func (s *Store) Regions(ctx context.Context) (_ []geo.Region, err error) {
+	if err := s.br.allow("regions"); err != nil {
+		return nil, err
+	}
+	defer s.done("regions", &err)
 	rs, err := readRegions(ctx, s.pool, nil, 0)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: regions: %w", err)
@@ -120,7 +170,11 @@ func (s *Store) Regions(ctx context.Context) ([]geo.Region, error) {
 }
 
 // Taxonomy returns clusters, chains, recognised clusters and keywords.
-func (s *Store) Taxonomy(ctx context.Context) (geo.Taxonomy, error) {
+func (s *Store) Taxonomy(ctx context.Context) (_ geo.Taxonomy, err error) {
+	if err := s.br.allow("taxonomy"); err != nil {
+		return geo.Taxonomy{}, err
+	}
+	defer s.done("taxonomy", &err)
 	t, err := readTaxonomy(ctx, s.pool)
 	if err != nil {
 		return t, fmt.Errorf("postgis: taxonomy: %w", err)
@@ -140,7 +194,11 @@ var collections = map[string]struct{ table, level string }{
 // Collections lists the collections with extent, item count and the
 // dataset version; titles and descriptions are memstore's, word for word,
 // so both stores describe the data alike.
-func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
+func (s *Store) Collections(ctx context.Context) (_ []geo.Collection, err error) {
+	if err := s.br.allow("collections"); err != nil {
+		return nil, err
+	}
+	defer s.done("collections", &err)
 	var v int64
 	var vintage string
 	if err := s.pool.QueryRow(ctx, `SELECT version, vintage FROM layoutmap.dataset_meta`).Scan(&v, &vintage); err != nil {
@@ -368,7 +426,11 @@ func orderBy(coll, sortBy string) string {
 
 // Items returns one page of a collection; NumberMatched comes from the same
 // query (count(*) OVER ()).
-func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
+func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Page, err error) {
+	if err := s.br.allow("items"); err != nil {
+		return geo.Page{}, err
+	}
+	defer s.done("items", &err)
 	if err := s.validate(ctx, coll, f, true); err != nil {
 		return geo.Page{}, err
 	}
@@ -491,7 +553,11 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 }
 
 // Item returns one feature or data.ErrNotFound.
-func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) {
+func (s *Store) Item(ctx context.Context, coll, id string) (_ geo.Feature, err error) {
+	if err := s.br.allow("item"); err != nil {
+		return geo.Feature{}, err
+	}
+	defer s.done("item", &err)
 	if _, ok := collections[coll]; !ok {
 		return geo.Feature{}, fmt.Errorf("%w: %q", data.ErrUnknownCollection, geo.Clip(coll))
 	}
@@ -509,7 +575,11 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 }
 
 // Zones returns every zone matching the filter (paging ignored), by id.
-func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
+func (s *Store) Zones(ctx context.Context, f geo.Filter) (_ []geo.Zone, err error) {
+	if err := s.br.allow("zones"); err != nil {
+		return nil, err
+	}
+	defer s.done("zones", &err)
 	ids, err := s.zoneIDs(ctx, f, nil)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -281,8 +282,21 @@ func TestRecoversWhenDatabaseArrives(t *testing.T) {
 	if _, err := postgis.Migrate(t.Context(), url); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Ping(t.Context()); err != nil {
-		t.Fatalf("Ping after migrate: %v", err)
+	// The failed Ping opened the circuit breaker: calls fail fast with
+	// data.ErrUnavailable until its probe (at most a second apart) sees the
+	// schema.
+	if err := s.Ping(t.Context()); !errors.Is(err, data.ErrUnavailable) {
+		t.Fatalf("Ping right after a failure: %v, want data.ErrUnavailable", err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for err := s.Ping(t.Context()); err != nil; err = s.Ping(t.Context()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Ping 3 s after migrate: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if h := s.Health(); !h.Available || h.Outages != 1 || h.ConnectAttempts == 0 {
+		t.Errorf("health after recovery %+v, want available after one outage", h)
 	}
 	if _, err := postgis.ImportDataset(t.Context(), url, replaceWith(smallDataset()), postgis.ImportOptions{}); err != nil {
 		t.Fatal(err)

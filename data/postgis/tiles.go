@@ -13,7 +13,11 @@ import (
 // so the GiST index works), outlines simplified with
 // geo.SimplifyTolerance(q.Z). Zone criteria of q.Filter apply to zones and
 // zone labels. Every layer of the zoom is returned, empty or not.
-func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
+func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) (_ []geo.LayerFeatures, err error) {
+	if err := s.br.allow("tile features"); err != nil {
+		return nil, err
+	}
+	defer s.done("tile features", &err)
 	if err := checkTile(q); err != nil {
 		return nil, err
 	}

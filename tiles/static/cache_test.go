@@ -34,27 +34,3 @@ func TestKey(t *testing.T) {
 		}
 	}
 }
-
-func TestCache(t *testing.T) {
-	c := NewCache(10)
-	c.Put("a", []byte("12345"))
-	c.Put("b", []byte("12345"))
-	if _, ok := c.Get("a"); !ok { // a is now most recent
-		t.Fatal("a missing")
-	}
-	c.Put("c", []byte("1"))
-	if _, ok := c.Get("b"); ok {
-		t.Error("b, least recently used, survived going over 10 bytes")
-	}
-	if _, ok := c.Get("a"); !ok {
-		t.Error("a was evicted although recently used")
-	}
-	c.Put("big", make([]byte, 11))
-	if _, ok := c.Get("big"); ok || c.Len() != 2 {
-		t.Errorf("an image larger than the cache was stored (len %d)", c.Len())
-	}
-	c0 := NewCache(0)
-	if c0.Put("x", []byte("1")); c0.Len() != 0 {
-		t.Error("a zero cache stored something")
-	}
-}

@@ -2,6 +2,7 @@ package static
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/color"
@@ -31,7 +32,7 @@ func renderLabel(t *testing.T, fs *Fonts, s string) *image.RGBA {
 	g := d.group("t")
 	g.shape(shape{Rings: [][]pt{rectRing(box{0, 0, 200, 40})}, Closed: true, Fill: color.NRGBA{255, 255, 255, 255}})
 	g.label(label{X: 10, Y: 28, S: s, Size: 20, Fill: color.NRGBA{0, 0, 0, 255}})
-	img, err := rasterize(d, 1, fs)
+	img, err := rasterize(context.Background(), d, 1, fs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package static
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"image/draw"
@@ -28,7 +29,7 @@ type faceKey struct {
 }
 
 // rasterize renders d at scale (device pixels per CSS pixel).
-func rasterize(d *drawing, scale int, fonts *Fonts) (*image.RGBA, error) {
+func rasterize(ctx context.Context, d *drawing, scale int, fonts *Fonts) (*image.RGBA, error) {
 	r := &raster{
 		img:   image.NewRGBA(image.Rect(0, 0, d.Width*scale, d.Height*scale)),
 		scale: float64(scale),
@@ -42,6 +43,9 @@ func rasterize(d *drawing, scale int, fonts *Fonts) (*image.RGBA, error) {
 	}()
 	for _, g := range d.Groups {
 		for _, it := range g.Items {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			switch {
 			case it.shape != nil:
 				r.shape(it.shape)

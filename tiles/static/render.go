@@ -1,6 +1,7 @@
 package static
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image/png"
@@ -52,11 +53,23 @@ func (r *Renderer) Fonts() *Fonts { return r.fonts }
 
 // Render writes the image of s under o in format (FormatSVG or FormatPNG).
 func (r *Renderer) Render(w io.Writer, format string, s *Scene, o Options) error {
+	return r.RenderContext(context.Background(), w, format, s, o)
+}
+
+// RenderContext is Render stopping with ctx's error once ctx is done: the
+// rasterizer checks it between shapes and the encoders between writes, so
+// a request past its deadline or abandoned by its client frees its memory
+// and CPU instead of finishing an image nobody reads.
+func (r *Renderer) RenderContext(ctx context.Context, w io.Writer, format string, s *Scene, o Options) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w = ctxWriter{ctx, w}
 	switch format {
 	case FormatSVG:
 		return r.SVG(w, s, o)
 	case FormatPNG:
-		return r.PNG(w, s, o)
+		return r.png(ctx, w, s, o)
 	default:
 		return fmt.Errorf("static: unknown format %q", format)
 	}
@@ -70,13 +83,17 @@ func (r *Renderer) SVG(w io.Writer, s *Scene, o Options) error {
 // PNG writes the image as PNG of Width·Scale × Height·Scale pixels. It
 // returns an error wrapping ErrNoFont when the Renderer has no font.
 func (r *Renderer) PNG(w io.Writer, s *Scene, o Options) error {
+	return r.png(context.Background(), w, s, o)
+}
+
+func (r *Renderer) png(ctx context.Context, w io.Writer, s *Scene, o Options) error {
 	if r.fonts == nil {
 		if r.fontErr == nil {
 			return ErrNoFont
 		}
 		return r.fontErr
 	}
-	img, err := rasterize(layout(s, o), o.Scale, r.fonts)
+	img, err := rasterize(ctx, layout(s, o), o.Scale, r.fonts)
 	if err != nil {
 		return fmt.Errorf("static: drawing png: %w", err)
 	}
@@ -88,3 +105,16 @@ func (r *Renderer) PNG(w io.Writer, s *Scene, o Options) error {
 
 // IsNoFont reports whether err means no CJK font is available.
 func IsNoFont(err error) bool { return errors.Is(err, ErrNoFont) }
+
+// ctxWriter fails writes once its context is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}

@@ -26,6 +26,7 @@ type Cluster struct {
 	port int
 	bin  string
 	run  []string // command prefix to run as the cluster owner
+	opts string   // server options, for Restart
 }
 
 var dbSeq atomic.Int64
@@ -81,6 +82,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 			return nil, err
 		}
 		opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB", c.port, dir)
+		c.opts = opts
 		out, err := c.cmd(ctx, "pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start").CombinedOutput()
 		if err == nil {
 			break
@@ -138,8 +140,72 @@ func (c *Cluster) NewDatabase(ctx context.Context) (name, url string, err error)
 	return name, c.URL(name), nil
 }
 
+// Halt stops the server (fast shutdown: sessions are disconnected) and
+// keeps its data, for tests of a database outage; Restart brings it back.
+func (c *Cluster) Halt(ctx context.Context) error {
+	if out, err := c.cmd(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "fast", "-w", "stop").CombinedOutput(); err != nil {
+		return fmt.Errorf("pgtest: pg_ctl stop: %w: %s", err, out)
+	}
+	return nil
+}
+
+// Restart starts a halted server again on the same port; it returns once
+// the server accepts connections.
+func (c *Cluster) Restart(ctx context.Context) error {
+	out, err := c.cmd(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-o", c.opts, "-l", filepath.Join(c.dir, "log"), "-w", "-t", "60", "start").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pgtest: pg_ctl start: %w: %s", err, out)
+	}
+	return nil
+}
+
+// Freeze stops (SIGSTOP) the server and every backend: connections stay
+// open and nothing answers, like a host that hangs. Thaw resumes them.
+func (c *Cluster) Freeze() error { return c.signalAll(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server (SIGCONT).
+func (c *Cluster) Thaw() error { return c.signalAll(syscall.SIGCONT) }
+
+// signalAll signals the postmaster, then each of its children (every
+// PostgreSQL process calls setsid, so there is no one group to signal).
+func (c *Cluster) signalAll(sig syscall.Signal) error {
+	b, err := os.ReadFile(filepath.Join(c.dir, "data", "postmaster.pid"))
+	if err != nil {
+		return fmt.Errorf("pgtest: postmaster.pid: %w", err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return fmt.Errorf("pgtest: postmaster.pid: %w", err)
+	}
+	if err := syscall.Kill(pid, sig); err != nil {
+		return fmt.Errorf("pgtest: signal %v to postmaster %d: %w", sig, pid, err)
+	}
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		return fmt.Errorf("pgtest: listing processes: %w", err)
+	}
+	for _, p := range procs {
+		child, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", p.Name(), "stat"))
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// pid (comm) state ppid …; comm may hold spaces and parentheses.
+		rest := string(stat[strings.LastIndexByte(string(stat), ')')+1:])
+		if f := strings.Fields(rest); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			_ = syscall.Kill(child, sig) // a backend may exit meanwhile
+		}
+	}
+	return nil
+}
+
 // Stop stops the cluster and removes its directory.
 func (c *Cluster) Stop() {
+	_ = c.Thaw() // a frozen server would not stop
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_ = c.cmd(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop").Run()
