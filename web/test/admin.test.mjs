@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startServer, launch, openPage, repo } from './harness.mjs';
+import { startServer, launch, openPage, repo, ensureArtifacts } from './harness.mjs';
 
 const password = 'correct horse battery staple';
 const fixture = join(repo, 'web', 'test', 'fixtures', 'revenue_synthetic.xlsx');
@@ -93,6 +93,7 @@ test('admin: log in, upload an xlsx, read the report, confirm, see the figure, r
     assert.match(await page.textContent('#diff-summary'), /figures \+1 ~0 −0/);
     const diff = await page.textContent('#diff');
     assert.ok(diff.includes('G411162') && diff.includes('812.5 亿元 (exact)'), diff);
+    await page.screenshot({ path: join(ensureArtifacts(), 'admin-report.png'), fullPage: true });
     assert.equal((await cardText(server.base, 'G411162')).includes('812.5'), false, 'the check changed nothing');
 
     // Confirm → new version, the figure is served.
@@ -105,6 +106,7 @@ test('admin: log in, upload an xlsx, read the report, confirm, see the figure, r
     await page.click('#versions tr[data-version="1"] button', { timeout: 180000 });
     await page.waitForSelector('#done', { timeout: 180000 });
     assert.match(await page.textContent('#done'), /Rolled back to version 1, now dataset version 3/);
+    await page.screenshot({ path: join(ensureArtifacts(), 'admin-rollback.png'), fullPage: true });
     assert.equal(await cardText(server.base, 'G411162'), before, 'the card is as before the upload');
     const versions = await (await fetch(`${server.base}/api/v1/versions`)).json();
     assert.equal(versions.current, 3);
