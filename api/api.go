@@ -127,6 +127,7 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/clusters", s.clusters)
 	v1.Get("/chains", s.chains)
 	v1.Get("/regions", s.regions)
+	v1.Get("/reference", s.reference)
 	for _, register := range cfg.Extra {
 		register(app)
 	}

@@ -33,10 +33,10 @@ func list(pattern string) obj {
 	return obj{"type": "array", "items": obj{"type": "string", "pattern": pattern}, "maxItems": geo.MaxListValues}
 }
 
-const revenueSemantics = "Revenue is in 亿元 (100 million yuan). Each zone has at most one headline figure per year " +
-	"(year absent: its latest year with a figure): full-year figures before part-year ones, then by measure " +
-	"(主营业务收入, 营业收入, 四上企业营业收入, 规上企业营业收入, 工业总产值), then exact before bounds, then the larger figure. " +
-	"Figures of different measures are not comparable; each record keeps its measure, bound, period and source. "
+const revenueSemantics = "Figures are in 亿元 (100 million yuan). Each zone has at most one headline figure per measure family and year " +
+	"(year absent: its latest year with a figure of the family): full-year figures before part-year ones, then by measure " +
+	"(revenue family: 主营业务收入, 营业收入, 四上企业营业收入, 规上企业营业收入; output family: 工业总产值), then exact before bounds, then the larger figure. " +
+	"Figures of different families are never compared (measure selects the family, default revenue); each record keeps its measure, bound, period and source. "
 
 // filterParams are the filter contract's parameters (geo.ParseFilter).
 func filterParams() []obj {
@@ -48,9 +48,11 @@ func filterParams() []obj {
 		param("cluster", "query", "Zones linked to any of these clusters of \"7+28+N\" (ids from /api/v1/clusters). Zones collection only.", list(id)),
 		param("chain", "query", "Zones linked to any of these key industrial chains (ids from /api/v1/chains). Zones collection only.", list(id)),
 		param("region", "query", "Features in any of these planning regions (ids from /api/v1/regions): zones and admin areas of member cities.", list(id)),
-		param("tier", "query", "Zones whose headline figure for year falls in any of these revenue tiers (t5000 ≥5000亿, t1000 1000–5000亿, t500 500–1000亿, t100 100–500亿, t0 <100亿, no_data: no usable figure). A lower bound counts in the tier of its figure. Zones collection only.", list(id)),
+		param("tier", "query", "Zones whose headline figure for year falls in any of these revenue tiers (t5000 ≥5000亿, t1000 1000–5000亿, t500 500–1000亿, t100 100–500亿, t0 <100亿, no_data: no usable figure). A lower bound (突破/超过, or any part-year figure) places a zone AT LEAST in the tier containing it, and tier=X matches it (meaning X or higher; the feature's bound is lower). An upper bound places a zone only in the lowest tier, else no_data. Zones collection only.", list(id)),
 		param("year", "query", "Year of the revenue figures used by tier, min_revenue, max_revenue and sortby=revenue; absent means each zone's latest figure. Zones collection only.",
 			obj{"type": "integer", "minimum": 1949, "maximum": 2100}),
+		param("measure", "query", "Measure family whose figures set tier, min_revenue, max_revenue and sortby=revenue: revenue (default; 营业收入 and its scopes) or output (工业总产值, gross output value). Output values never place a zone in a revenue tier. Zones collection only.",
+			obj{"type": "string", "enum": geo.FamilyIDs(), "default": geo.DefaultFamily}),
 		param("min_revenue", "query", revenueSemantics+"min_revenue=X&year=Y matches zones whose headline figure for Y is KNOWN to be ≥ X: an exact figure ≥ X, or a lower bound (突破/超过 X) ≥ X. Part-year figures (Q1, Jan–Nov …) count as lower bounds of the year. Upper bounds and zones without a figure never match. Zones collection only.",
 			obj{"type": "number", "minimum": 0, "maximum": 1e9}),
 		param("max_revenue", "query", revenueSemantics+"max_revenue=X&year=Y matches zones whose headline figure for Y is KNOWN to be ≤ X: an exact figure ≤ X or an upper bound ≤ X. Lower bounds, part-year figures and zones without a figure never match. Must not be below min_revenue. Zones collection only.",
@@ -159,7 +161,7 @@ func openAPIDoc(version string) obj {
 				jsonResponse("Collection.", ContentTypeJSON), "400", "404"),
 			Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
 				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
-					"Filters that only make sense for zones (cluster, chain, tier, year, min_revenue, max_revenue) are a 400 on other collections.",
+					"Filters that only make sense for zones (cluster, chain, tier, year, measure, min_revenue, max_revenue) are a 400 on other collections.",
 				itemsParams, geojson, "400", "404"),
 			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0]},
 				geojson, "400", "404"),
@@ -168,13 +170,16 @@ func openAPIDoc(version string) obj {
 			Prefix + "/chains": op("chains", "Key industrial chains", "", nil, jsonResponse("Chains.", ContentTypeJSON), "400"),
 			Prefix + "/regions": op("regions", "Planning regions", "The seven regions of 中心引领、两带支撑、四区协同 with member city codes; belt membership is derived from geography (derived=true). Outlines: collection regions.", nil,
 				jsonResponse("Regions.", ContentTypeJSON), "400"),
+			Prefix + "/reference": op("reference", "Reference for readable figures",
+				"Measure families (revenue vs output value) with English names, tiers with their colours, the plans' targets (豫政〔2023〕27号 for 2025; earlier plans as history), the one zones-per-cluster rule, the shared source list (title, publisher, date, addresses) the rows' S-ids refer to, and English for lead industries, measures and periods.", nil,
+				jsonResponse("Reference data.", ContentTypeJSON), "400"),
 			// The statistics and static-image routes are mounted through
 			// Config.Extra (stats.go, static.go) but belong to the same API.
 			Prefix + "/stats/clusters": op("statsClusters", "Cluster distribution",
-				"Zones and revenue per cluster and per city for the zones the filter contract selects (the same zones the items endpoint returns for the same parameters).",
+				"Zones and revenue per cluster and per city for the zones the filter contract selects (the same zones the items endpoint returns for the same parameters and year). One year per response: the year parameter, else the latest year in which any selected zone has a comparable figure (year, year_basis, coverage). A zone with two clusters counts in both (zones_per_cluster_rule).",
 				filterParams(), jsonResponse("Cluster statistics.", ContentTypeJSON), "400"),
 			Prefix + "/stats/tiers": op("statsTiers", "Zones per revenue tier",
-				"Zones per revenue tier for the filter, against the plan's targets (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025).",
+				"Zones per revenue tier for one year (the year parameter, else the latest year with any comparable figure), with coverage (N of M zones have a comparable figure for the year) and target_check against 豫政〔2023〕27号 (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025) for that year only; earlier plans under earlier_plans.",
 				filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "400"),
 			Prefix + "/versions": op("versions", "Dataset history",
 				"Read-only: the serving version (current) and, on PostGIS, every import and rollback newest first (version, created_at, role, kind, note, files, counts, diff, restorable, current). The embedded store has no history (history=false, versions=[]).",

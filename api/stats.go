@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,10 +14,13 @@ import (
 
 // Statistics routes: GET /api/v1/stats/clusters and /api/v1/stats/tiers.
 // Both take exactly the filter contract of the items endpoint (bbox, city,
-// cluster, chain, region, tier, year, min_revenue, max_revenue) and count
-// the zones store.Zones returns for it, through the pure functions
-// geo.ClusterStats and geo.TierStats, so a chart and the ranked list built
-// from the same URL always agree.
+// cluster, chain, region, tier, year, measure, min_revenue, max_revenue)
+// and count the zones store.Zones returns for it, through the pure
+// functions geo.ClusterStats, geo.TierStats and geo.CheckTargets, so a chart
+// and the ranked list built from the same URL always agree. Every response
+// is about one year (the filter's, else the latest year with any comparable
+// figure of the measure family) and names it, with the coverage
+// "N of M zones have a comparable figure for Y".
 
 // StatsRoutes returns the route hook (for Config.Extra) serving the
 // statistics of store.
@@ -33,10 +37,15 @@ type statsHandler struct{ store data.Store }
 
 // revenueRule is stated in every cluster response, so a reader of the
 // numbers learns what was summed without reading the code.
-const revenueRule = "revenue_yi sums, per cluster, the zones' headline figures (亿元) of one year and one measure only: " +
+const revenueRule = "revenue_yi sums, per cluster, the zones' headline figures (亿元) of one year, one measure family and one measure only: " +
 	"full-year figures that are exact or lower bounds (突破/超过), of the measure most of the cluster's zones report that year. " +
-	"Part-year figures, upper bounds and other measures are left out, not mixed; revenue_n counts the summed zones. " +
-	"A sum that includes a lower bound is itself a lower bound (revenue_bound \"lower\")."
+	"Part-year figures, upper bounds, other measures and other families (工业总产值 is never summed with 营业收入) are left out, not mixed; " +
+	"revenue_n counts the summed zones. A sum that includes a lower bound is itself a lower bound (revenue_bound \"lower\")."
+
+// ZonesPerClusterRule is the one definition of "zones per cluster" (geo.InCluster),
+// stated in every response that counts zones per cluster.
+const ZonesPerClusterRule = "A zone counts in every cluster it is linked to (stated or derived), so a zone with two clusters counts in both " +
+	"and the per-cluster counts can add up to more than the number of zones. 一个开发区属于几个集群就在几个集群中各计一次。"
 
 type cityCount struct {
 	CityCode string `json:"city_code"`
@@ -55,46 +64,74 @@ type clusterStatDoc struct {
 	RevenueYi float64     `json:"revenue_yi"`
 	RevenueN  int         `json:"revenue_n"`
 	// Measure is the statistic summed ("" when no zone has a comparable figure).
-	Measure string `json:"measure,omitempty"`
+	Measure   string `json:"measure,omitempty"`
+	MeasureEN string `json:"measure_en,omitempty"`
 	// RevenueBound is "exact" or "lower" (some summed figure is a lower bound).
 	RevenueBound string `json:"revenue_bound,omitempty"`
 	// RevenueYear is the year of every summed figure.
 	RevenueYear int `json:"revenue_year,omitempty"`
 }
 
+// coverageDoc says how many of the selected zones have a comparable figure
+// for the statistic's year, in words too.
+type coverageDoc struct {
+	Comparable int      `json:"comparable"`
+	Zones      int      `json:"zones"`
+	ZoneIDs    []string `json:"zone_ids"`
+	Text       string   `json:"text"`
+	TextEN     string   `json:"text_en"`
+}
+
+// yearDoc is the one year a statistics response uses and why.
+type yearDoc struct {
+	// Year of every figure in the response; 0 only when no selected zone
+	// has any comparable figure (year_basis "none").
+	Year int `json:"year"`
+	// YearBasis is "filter" (the year parameter) or "latest comparable"
+	// (the latest year in which any selected zone has a figure of the
+	// measure family), or "none".
+	YearBasis string `json:"year_basis"`
+	// Measure is the measure family counted (measure parameter; default revenue).
+	Measure   string      `json:"measure"`
+	MeasureZh string      `json:"measure_label"`
+	MeasureEN string      `json:"measure_label_en"`
+	Coverage  coverageDoc `json:"coverage"`
+}
+
 type clusterStatsDoc struct {
-	// Year of the revenue sums: the filter's, else the latest year any
-	// matched zone reports (one year for all clusters, so sums compare).
-	Year           int               `json:"year,omitempty"`
-	YearBasis      string            `json:"year_basis"` // "filter", "latest" or "none"
-	NumberZones    int               `json:"number_zones"`
-	Filter         map[string]string `json:"filter"`
-	DatasetVersion int64             `json:"dataset_version"`
-	RevenueRule    string            `json:"revenue_rule"`
-	Clusters       []clusterStatDoc  `json:"clusters"`
+	yearDoc
+	NumberZones     int               `json:"number_zones"`
+	Filter          map[string]string `json:"filter"`
+	DatasetVersion  int64             `json:"dataset_version"`
+	RevenueRule     string            `json:"revenue_rule"`
+	ZonesPerCluster string            `json:"zones_per_cluster_rule"`
+	Clusters        []clusterStatDoc  `json:"clusters"`
 }
 
 type tierStatDoc struct {
 	ID      string   `json:"id"`
 	Label   string   `json:"label"`
 	LabelEN string   `json:"label_en"`
+	Color   string   `json:"color"`
 	MinYi   *float64 `json:"min_yi,omitempty"`
 	MaxYi   *float64 `json:"max_yi,omitempty"`
 	Zones   int      `json:"zones"`
 	ZoneIDs []string `json:"zone_ids"`
+	// Lower counts the zones of this tier known only by a lower bound:
+	// they are "at least" in it.
+	Lower int `json:"lower"`
 	// AtOrAbove counts zones in this tier or a higher one: what the plan's
 	// targets ("N zones over X亿") speak of.
 	AtOrAbove *int `json:"at_or_above,omitempty"`
-	// Target is the plan's 2025 goal for zones at or above MinYi; TargetMet
-	// compares AtOrAbove with it. Both absent for tiers without a target.
+	// Target is the 2025 goal of 豫政〔2023〕27号 for zones at or above
+	// MinYi; TargetMet compares AtOrAbove with it. Both absent for tiers
+	// without a target and when the measure family is not revenue.
 	Target    *int  `json:"target,omitempty"`
 	TargetMet *bool `json:"target_met,omitempty"`
 }
 
 type tierStatsDoc struct {
-	// Year of the figures; absent when each zone's latest figure is used.
-	Year           int               `json:"year,omitempty"`
-	YearBasis      string            `json:"year_basis"` // "filter" or "latest per zone"
+	yearDoc
 	NumberZones    int               `json:"number_zones"`
 	NoData         int               `json:"no_data"`
 	Filter         map[string]string `json:"filter"`
@@ -103,38 +140,86 @@ type tierStatsDoc struct {
 	TargetSource   string            `json:"target_source"`
 	TargetYear     int               `json:"target_year"`
 	Tiers          []tierStatDoc     `json:"tiers"`
+	// TargetCheck compares the year's figures with the 2025 targets of
+	// 豫政〔2023〕27号; absent for a measure family the plan does not
+	// speak of (output value) and when no zone has a figure.
+	TargetCheck *geo.TargetCheck `json:"target_check,omitempty"`
+	// EarlierPlans are earlier plans' targets, for history only: they are
+	// about other years and other kinds of zones.
+	EarlierPlans []geo.Plan `json:"earlier_plans"`
 }
 
 // tierRule says how a zone gets its tier; stated in every response because
 // the plan's targets speak of 主营业务收入 and few zones publish exactly that.
-const tierRule = "A zone's tier is set by its headline figure for the year (see the zone's revenue_* properties): " +
-	"full-year before part-year, 主营业务收入 before other measures, exact before bounds. Other measures stand in when no " +
-	"主营业务收入 is published, so a tier count is not a strict 主营业务收入 count; zones without any figure count as no_data."
+const tierRule = "A zone's tier is set by its headline figure of the measure family (default revenue: 主营业务收入, 营业收入, " +
+	"四上/规上企业营业收入; never 工业总产值) for the one year of the response: full-year before part-year, 主营业务收入 first, exact before bounds. " +
+	"A part-year figure is a lower bound of its year. A lower bound places a zone 'at least' in the tier containing it (counted in lower; " +
+	"tier=X matches it too, meaning X or higher), so at_or_above is exact. Zones without a comparable figure for the year count as no_data."
 
 // TargetSource names the plan whose zone targets the tier statistics show.
 // (S03 of the shared sources, section 三(五)1; quoted, traditional script
 // converted).
 const TargetSource = "S03: 河南省建设制造强省三年行动计划(2023—2025年), 豫政〔2023〕27号, 三(五)1: 到2025年, 力争全省主营业务收入超过5000亿元、1000亿元、500亿元的开发区分别达到2个、10个和30个"
 
-func (h *statsHandler) zones(c *fiber.Ctx) (geo.Filter, []geo.Zone, int64, error) {
+// resolveYear states the year (already resolved in f), basis and coverage
+// of a statistic over zs.
+func resolveYear(f geo.Filter, basis string, zs []geo.Zone) yearDoc {
+	fam, _ := geo.LookupFamily(f.Family())
+	d := yearDoc{Year: f.Year, YearBasis: basis, Measure: fam.ID, MeasureZh: fam.Label, MeasureEN: fam.LabelEN}
+	ids := geo.ComparableZones(zs, d.Year, f.Measure)
+	d.Coverage = coverageDoc{Comparable: len(ids), Zones: len(zs), ZoneIDs: ids}
+	if d.Year != 0 {
+		d.Coverage.Text = fmt.Sprintf("%d 个开发区（共 %d 个）有 %d 年可比的%s数据", len(ids), len(zs), d.Year, fam.Label)
+		d.Coverage.TextEN = fmt.Sprintf("%d of %d zones have a comparable %s figure for %d", len(ids), len(zs), fam.LabelEN, d.Year)
+	} else {
+		d.Coverage.Text = fmt.Sprintf("%d 个开发区均无可比的%s数据", len(zs), fam.Label)
+		d.Coverage.TextEN = fmt.Sprintf("none of %d zones has a comparable %s figure", len(zs), fam.LabelEN)
+	}
+	return d
+}
+
+// zones parses the filter and returns the zones it selects for the one
+// year of the statistic: the filter's, else the latest year in which any
+// zone selected by the year-independent criteria has a comparable figure
+// (then tier, min_revenue and max_revenue apply to that year, exactly as
+// items?year=Y would). req is the filter as requested, f with the year
+// resolved, basis "filter", "latest comparable" or "none".
+func (h *statsHandler) zones(c *fiber.Ctx) (req, f geo.Filter, zs []geo.Zone, basis string, version int64, err error) {
 	q, err := queryValues(c)
 	if err != nil {
-		return geo.Filter{}, nil, 0, err
+		return req, f, nil, "", 0, err
 	}
-	f, err := geo.ParseFilter(q, false)
+	req, err = geo.ParseFilter(q, false)
 	if err != nil {
-		return f, nil, 0, err
+		return req, req, nil, "", 0, err
 	}
 	ctx := c.UserContext()
-	zs, err := h.store.Zones(ctx, f)
-	if err != nil {
-		return f, nil, 0, err
+	f, basis = req, "filter"
+	if f.Year == 0 {
+		base := f
+		base.Tier, base.MinRevenue, base.MaxRevenue = nil, nil, nil
+		all, err := h.store.Zones(ctx, base)
+		if err != nil {
+			return req, f, nil, "", 0, err
+		}
+		f.Year, basis = geo.LatestComparableYear(all, f.Measure), "latest comparable"
+		if f.Year == 0 {
+			basis = "none"
+		}
+		if len(req.Tier) == 0 && req.MinRevenue == nil && req.MaxRevenue == nil {
+			zs = all
+		}
+	}
+	if zs == nil {
+		if zs, err = h.store.Zones(ctx, f); err != nil {
+			return req, f, nil, "", 0, err
+		}
 	}
 	v, err := h.store.Version(ctx)
 	if err != nil {
-		return f, nil, 0, err
+		return req, f, nil, "", 0, err
 	}
-	return f, zs, v, nil
+	return req, f, zs, basis, v, nil
 }
 
 func encodedFilter(f geo.Filter) map[string]string {
@@ -146,7 +231,7 @@ func encodedFilter(f geo.Filter) map[string]string {
 }
 
 func (h *statsHandler) clusters(c *fiber.Ctx) error {
-	f, zs, version, err := h.zones(c)
+	req, f, zs, basis, version, err := h.zones(c)
 	if err != nil {
 		return err
 	}
@@ -159,21 +244,12 @@ func (h *statsHandler) clusters(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	doc := clusterStatsDoc{Year: f.Year, YearBasis: "filter", NumberZones: len(zs), Filter: encodedFilter(f),
-		DatasetVersion: version, RevenueRule: revenueRule, Clusters: []clusterStatDoc{}}
-	if f.Year == 0 {
-		doc.Year, doc.YearBasis = geo.LatestRevenueYear(zs), "latest"
-		if doc.Year == 0 {
-			doc.YearBasis = "none"
-		}
-	}
-	byID := make(map[string]*geo.Zone, len(zs))
-	for i := range zs {
-		byID[zs[i].ID] = &zs[i]
-	}
-	for _, st := range geo.ClusterStats(zs, tax, f.Year) {
+	doc := clusterStatsDoc{yearDoc: resolveYear(f, basis, zs), NumberZones: len(zs), Filter: encodedFilter(req),
+		DatasetVersion: version, RevenueRule: revenueRule, ZonesPerCluster: ZonesPerClusterRule, Clusters: []clusterStatDoc{}}
+	for _, st := range geo.ClusterStats(zs, tax, doc.Year, f.Measure) {
 		d := clusterStatDoc{ClusterID: st.ClusterID, Name: st.Name, NameEN: st.NameEN, Zones: st.Zones, ZoneIDs: st.ZoneIDs,
-			ByCity: []cityCount{}, RevenueYi: st.RevenueYi, RevenueN: st.RevenueN, Measure: st.Measure}
+			ByCity: []cityCount{}, RevenueYi: st.RevenueYi, RevenueN: st.RevenueN, Measure: st.Measure,
+			MeasureEN: geo.MeasureEN(st.Measure), RevenueBound: st.RevenueBound}
 		if d.ZoneIDs == nil {
 			d.ZoneIDs = []string{}
 		}
@@ -189,15 +265,6 @@ func (h *statsHandler) clusters(c *fiber.Ctx) error {
 		})
 		if st.RevenueN > 0 {
 			d.RevenueYear = doc.Year
-			d.RevenueBound = geo.BoundExact
-			for _, id := range st.ZoneIDs {
-				// The headline record ClusterStats summed for this zone, if
-				// any: same year and measure, full year.
-				if hr, ok := geo.Headline(byID[id].Revenue, doc.Year); ok && hr.Year == doc.Year && hr.Measure == st.Measure &&
-					(hr.Period == geo.PeriodFullYear || hr.Period == "") && hr.Bound == geo.BoundLower {
-					d.RevenueBound = geo.BoundLower
-				}
-			}
 		}
 		doc.Clusters = append(doc.Clusters, d)
 	}
@@ -218,19 +285,21 @@ func cityNames(ctx context.Context, store data.Store) (map[string]geo.AdminArea,
 }
 
 func (h *statsHandler) tiers(c *fiber.Ctx) error {
-	f, zs, version, err := h.zones(c)
+	req, f, zs, basis, version, err := h.zones(c)
 	if err != nil {
 		return err
 	}
-	doc := tierStatsDoc{Year: f.Year, YearBasis: "filter", NumberZones: len(zs), Filter: encodedFilter(f),
-		DatasetVersion: version, TierRule: tierRule, TargetSource: TargetSource, TargetYear: 2025, Tiers: []tierStatDoc{}}
-	if f.Year == 0 {
-		doc.YearBasis = "latest per zone"
+	doc := tierStatsDoc{yearDoc: resolveYear(f, basis, zs), NumberZones: len(zs), Filter: encodedFilter(req),
+		DatasetVersion: version, TierRule: tierRule, TargetSource: TargetSource, TargetYear: geo.PlanTargets2025.TargetYear,
+		Tiers: []tierStatDoc{}, EarlierPlans: []geo.Plan{geo.PlanTargets2017}}
+	revenue := f.Family() == geo.FamilyRevenue
+	if revenue && doc.Year != 0 {
+		tc := geo.CheckTargets(zs, geo.PlanTargets2025, doc.Year, f.Measure)
+		doc.TargetCheck = &tc
 	}
-	cum := 0
-	for _, st := range geo.TierStats(zs, h.store.Tiers(), f.Year) {
+	for _, st := range geo.TierStats(zs, h.store.Tiers(), doc.Year, f.Measure) {
 		t := st.Tier
-		d := tierStatDoc{ID: t.ID, Label: t.Label, LabelEN: t.LabelEN, Zones: st.Zones, ZoneIDs: st.ZoneIDs}
+		d := tierStatDoc{ID: t.ID, Label: t.Label, LabelEN: t.LabelEN, Color: t.Color, Zones: st.Zones, ZoneIDs: st.ZoneIDs, Lower: st.Lower}
 		if d.ZoneIDs == nil {
 			d.ZoneIDs = []string{}
 		}
@@ -243,11 +312,10 @@ func (h *statsHandler) tiers(c *fiber.Ctx) error {
 				maxYi := t.MaxYi
 				d.MaxYi = &maxYi
 			}
-			cum += st.Zones
-			at := cum
+			at := st.AtOrAbove
 			d.AtOrAbove = &at
-			if t.Target > 0 {
-				target, met := t.Target, cum >= t.Target
+			if t.Target > 0 && revenue && doc.Year != 0 {
+				target, met := t.Target, at >= t.Target
 				d.Target, d.TargetMet = &target, &met
 			}
 		}

@@ -215,6 +215,9 @@ func encodeRegions(ds *Dataset) ([]byte, error) {
 // newFeature makes a feature whose properties are props' JSON fields.
 func newFeature(id string, g orb.MultiPolygon, props any) (*geojson.Feature, error) {
 	f := geojson.NewFeature(g)
+	if len(g) == 0 {
+		f.Geometry = nil // "geometry": null: a zone without an outline
+	}
 	f.ID = id
 	b, err := json.Marshal(props)
 	if err != nil {

@@ -44,7 +44,10 @@ type ZoneLink struct {
 }
 
 // ZoneProps are the properties of a zones.geojson feature. Point is a
-// pointer so that the loader can tell a missing point from (0, 0).
+// pointer so that the loader can tell a missing point from (0, 0). A zone
+// whose place or approved area is unknown has geometry null and no
+// geom_quality: it is served as its point (geo.ZoneGeometry); Outline says
+// why it has no outline.
 type ZoneProps struct {
 	ID             string      `json:"id"`
 	CatalogueCode  string      `json:"catalogue_code,omitempty"`
@@ -60,7 +63,7 @@ type ZoneProps struct {
 	Point          *[2]float64 `json:"point"`
 	PointQuality   string      `json:"point_quality"`
 	PointOutside   bool        `json:"point_outside_admin,omitempty"`
-	GeomQuality    string      `json:"geom_quality"`
+	GeomQuality    string      `json:"geom_quality,omitempty"` // absent: no outline (geometry null)
 	Outline        string      `json:"outline"`
 	AreaNominal    bool        `json:"area_nominal,omitempty"`
 	Clusters       []ZoneLink  `json:"clusters"`
@@ -137,4 +140,31 @@ type RevenueRecord struct {
 func (r RevenueRecord) Revenue() geo.Revenue {
 	return geo.Revenue{ZoneID: r.ZoneID, Year: r.Year, RevenueYi: r.RevenueYi, Measure: r.Measure,
 		Bound: r.Bound, Period: r.Period, Source: r.Source}
+}
+
+// Source is one entry of the dataset's source list (sources.json): the
+// S-id rows cite, its citation as the source list gives it (title,
+// publisher, date), the title and publisher when they could be told apart,
+// the first date it names, and its addresses (none for some).
+type Source struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	Publisher string   `json:"publisher,omitempty"`
+	Date      string   `json:"date,omitempty"`
+	Citation  string   `json:"citation"`
+	URLs      []string `json:"urls,omitempty"`
+}
+
+// Dictionary is dictionary.json: English for the Chinese terms rows carry,
+// the Chinese kept as the key.
+type Dictionary struct {
+	LeadIndustries map[string]string `json:"lead_industries"`
+	Measures       map[string]string `json:"measures"`
+	Periods        map[string]Term   `json:"periods"`
+}
+
+// Term is a label in both languages.
+type Term struct {
+	Zh string `json:"zh"`
+	En string `json:"en"`
 }

@@ -171,9 +171,19 @@ func loadZones(fsys fs.FS) ([]geo.Zone, error) {
 		if p.Point == nil {
 			return nil, fmt.Errorf("%s: no point", where)
 		}
-		mp, err := parseMultiPolygon(f.Geometry)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
+		// geometry null: no outline (place or area unknown), and then no
+		// geom_quality either.
+		var mp orb.MultiPolygon
+		switch {
+		case f.Geometry == nil && p.GeomQuality != "":
+			return nil, fmt.Errorf("%s: geom_quality %q without a geometry", where, p.GeomQuality)
+		case f.Geometry != nil && p.GeomQuality != geo.GeomOfficial && p.GeomQuality != geo.GeomApproximate:
+			return nil, fmt.Errorf("%s: bad geom_quality %q", where, p.GeomQuality)
+		case f.Geometry != nil:
+			var err error
+			if mp, err = parseMultiPolygon(f.Geometry); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
 		}
 		z := geo.Zone{ID: p.ID, Name: p.Name, NameEN: p.NameEN, Level: p.Level, LevelEN: p.LevelEN,
 			CityCode: p.CityCode, CountyCode: p.CountyCode, LeadIndustries: p.LeadIndustries,
@@ -201,34 +211,23 @@ func loadZones(fsys fs.FS) ([]geo.Zone, error) {
 	return out, nil
 }
 
-// loadRevenue files revenue.json's records under their zones (sorted by
-// year, then measure) and returns the records naming no zone.
+// loadRevenue files revenue.json's records under their zones through
+// MergeRevenue (the one revenue merge: a duplicate figure is a problem)
+// and returns the problems (unknown zones, invalid figures, duplicates).
 func loadRevenue(fsys fs.FS, zones []geo.Zone) ([]Problem, error) {
 	var revs []RevenueRecord
 	if err := readJSON(fsys, "revenue.json", &revs); err != nil {
 		return nil, err
 	}
-	idx := make(map[string]int, len(zones))
-	for i := range zones {
-		idx[zones[i].ID] = i
-	}
-	var probs []Problem
+	batch := make([]RevenueIn, len(revs))
 	for i, r := range revs {
-		zi, ok := idx[r.ZoneID]
-		if !ok {
-			probs = append(probs, Problem{Where: fmt.Sprintf("revenue.json record %d", i), Reason: fmt.Sprintf("unknown zone %q", r.ZoneID)})
-			continue
-		}
-		zones[zi].Revenue = append(zones[zi].Revenue, r.Revenue())
+		batch[i] = RevenueIn{Where: fmt.Sprintf("revenue.json record %d", i), Zone: r.ZoneID, Revenue: r.Revenue()}
 	}
+	merged, probs := MergeRevenue(zones, batch)
 	for i := range zones {
-		rs := zones[i].Revenue
-		sort.SliceStable(rs, func(a, b int) bool {
-			if rs[a].Year != rs[b].Year {
-				return rs[a].Year < rs[b].Year
-			}
-			return rs[a].Measure < rs[b].Measure
-		})
+		if rs, ok := merged[zones[i].ID]; ok {
+			zones[i].Revenue = rs
+		}
 	}
 	return probs, nil
 }

@@ -260,11 +260,15 @@ func zoneProblem(v *validator, z *geo.Zone) string {
 		return fmt.Sprintf("county_code %q is not a county of %s", z.CountyCode, z.CityCode)
 	case !slices.Contains([]string{geo.PointGeocoded, geo.PointCountyCentroid, geo.PointCityCentroid}, z.PointQuality):
 		return fmt.Sprintf("bad point_quality %q (geocoded, county_centroid or city_centroid)", z.PointQuality)
-	case z.GeomQuality != geo.GeomOfficial && z.GeomQuality != geo.GeomApproximate:
+	// A zone whose place or approved area is unknown has no outline (and
+	// no geom_quality): it is served as its point (geo.ZoneGeometry).
+	case len(z.Geom) > 0 && z.GeomQuality != geo.GeomOfficial && z.GeomQuality != geo.GeomApproximate:
 		return fmt.Sprintf("bad geom_quality %q (official or approximate)", z.GeomQuality)
+	case len(z.Geom) == 0 && z.GeomQuality != "":
+		return fmt.Sprintf("geom_quality %q given for a zone without an outline", z.GeomQuality)
 	case !finitePoint(z.Point[0], z.Point[1]):
 		return fmt.Sprintf("point %v is not a lon/lat in degrees", z.Point)
-	case emptyGeom(z.Geom):
+	case len(z.Geom) > 0 && emptyGeom(z.Geom):
 		return "geometry is empty"
 	case z.AreaHa != nil && !(*z.AreaHa >= 0 && *z.AreaHa < MaxValue):
 		return fmt.Sprintf("approved_area_ha %v is not a non-negative number", *z.AreaHa)

@@ -30,7 +30,10 @@ var SortKeys = []string{"name", "revenue", "code", "id", "area"}
 
 // Filter is the one filter contract of items, tiles, statistics, /embed and
 // /static. Empty fields do not filter. Year 0 means "each zone's latest
-// figure". MinRevenue/MaxRevenue are 亿元 and nil when absent.
+// figure" (mixing years; statistics resolve it to one year). Measure is a
+// measure family id (FamilyRevenue, FamilyOutput; "" = DefaultFamily): the
+// family whose figures set tiers, thresholds and revenue sorting.
+// MinRevenue/MaxRevenue are 亿元 and nil when absent.
 type Filter struct {
 	BBox       *orb.Bound
 	City       []string // city codes
@@ -39,6 +42,7 @@ type Filter struct {
 	Region     []string // planning-region ids
 	Tier       []string // tier ids, may include TierNoData
 	Year       int
+	Measure    string
 	MinRevenue *float64
 	MaxRevenue *float64
 	Limit      int
@@ -79,7 +83,7 @@ func AsFieldErrors(err error) (FieldErrors, bool) {
 }
 
 // FilterParams are the query parameters ParseFilter understands.
-var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "min_revenue", "max_revenue"}
+var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "measure", "min_revenue", "max_revenue"}
 
 // PagingParams are the parameters of item lists on top of FilterParams.
 var PagingParams = []string{"limit", "offset", "sortby"}
@@ -161,6 +165,13 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 			bad("year", "must be a year between 1949 and 2100, got %q", Clip(v))
 		} else {
 			f.Year = y
+		}
+	}
+	if v := get("measure"); v != "" {
+		if _, ok := LookupFamily(v); !ok {
+			bad("measure", "must be one of %s, got %q", strings.Join(FamilyIDs(), ", "), Clip(v))
+		} else {
+			f.Measure = v
 		}
 	}
 	num := func(k string) *float64 {
@@ -288,10 +299,13 @@ func (f Filter) validate(coll string, known func(kind, id string) bool) FieldErr
 	check("chain", f.Chain)
 	check("region", f.Region)
 	check("tier", f.Tier)
+	if _, ok := LookupFamily(f.Measure); f.Measure != "" && !ok {
+		errs = append(errs, &FieldError{Field: "measure", Reason: fmt.Sprintf("unknown measure family %q; known: %s", Clip(f.Measure), strings.Join(FamilyIDs(), ", "))})
+	}
 	if coll != CollZones && coll != "" {
 		zoneOnly := map[string]bool{
 			"cluster": len(f.Cluster) > 0, "chain": len(f.Chain) > 0, "tier": len(f.Tier) > 0,
-			"year": f.Year != 0, "min_revenue": f.MinRevenue != nil, "max_revenue": f.MaxRevenue != nil,
+			"year": f.Year != 0, "measure": f.Measure != "", "min_revenue": f.MinRevenue != nil, "max_revenue": f.MaxRevenue != nil,
 		}
 		for _, k := range FilterParams {
 			if zoneOnly[k] {
@@ -322,15 +336,15 @@ func (f Filter) MatchZone(z *Zone, ts Tiers, regionMembers func(regionID string)
 		return false
 	}
 	if len(f.Tier) > 0 {
-		t, _, _ := ZoneTier(ts, z.Revenue, f.Year)
+		t, _, _ := ZoneTier(ts, z.Revenue, f.Year, f.Measure)
 		if !slices.Contains(f.Tier, t) {
 			return false
 		}
 	}
-	if f.MinRevenue != nil && !MeetsMin(z.Revenue, f.Year, *f.MinRevenue) {
+	if f.MinRevenue != nil && !MeetsMin(z.Revenue, f.Year, f.Measure, *f.MinRevenue) {
 		return false
 	}
-	if f.MaxRevenue != nil && !MeetsMax(z.Revenue, f.Year, *f.MaxRevenue) {
+	if f.MaxRevenue != nil && !MeetsMax(z.Revenue, f.Year, f.Measure, *f.MaxRevenue) {
 		return false
 	}
 	return true
@@ -357,6 +371,9 @@ func (f Filter) Encode() url.Values {
 	set("tier", f.Tier)
 	if f.Year != 0 {
 		q.Set("year", strconv.Itoa(f.Year))
+	}
+	if f.Measure != "" && f.Measure != DefaultFamily {
+		q.Set("measure", f.Measure)
 	}
 	if f.MinRevenue != nil {
 		q.Set("min_revenue", strconv.FormatFloat(*f.MinRevenue, 'g', -1, 64))
@@ -395,3 +412,6 @@ func Clip(s string) string {
 	}
 	return s + "…"
 }
+
+// Family is the filter's measure family, DefaultFamily when none is given.
+func (f Filter) Family() string { return family(f.Measure) }

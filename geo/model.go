@@ -154,3 +154,20 @@ type KeywordRule struct {
 	Keyword   string `json:"keyword"`
 	ClusterID string `json:"cluster_id"`
 }
+
+// ZoneGeometry is the geometry a zone is served with on every surface: its
+// outline, or its Point when it has none. A zone has no outline when its
+// place is not known (PointQuality not PointGeocoded: the point is then
+// its county's or city's representative point, drawn as "location
+// unknown") or its approved area is unknown, so no surface draws a circle
+// that looks surveyed.
+func ZoneGeometry(z *Zone) orb.Geometry {
+	if len(z.Geom) > 0 {
+		return z.Geom
+	}
+	return z.Point
+}
+
+// LocationKnown reports whether a zone's point locates the zone itself (a
+// geocode of the zone), not just its county or city.
+func LocationKnown(z *Zone) bool { return z.PointQuality == PointGeocoded }

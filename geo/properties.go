@@ -77,9 +77,11 @@ const (
 // origin point_quality gives), point_quality, geom_quality, clusters
 // (cluster ids), cluster_links ({cluster_id, derived, source}), chains,
 // regions, tier, revenue_yi, revenue_year, measure, bound, period,
-// revenue_source (the headline record), revenue (every record:
-// {year, revenue_yi, measure, bound, period, source}) and source.
-func ZoneProperties(z *Zone, ts Tiers, year int) Properties {
+// revenue_source (the headline record of family fam; bound is its
+// EffectiveBound, so a part-year figure reads "lower"), revenue (every
+// record: {year, revenue_yi, measure, family, bound, period, source}, bound
+// as published) and source.
+func ZoneProperties(z *Zone, ts Tiers, year int, fam string) Properties {
 	p := zoneBase(z)
 	putStr(p, "level_en", z.LevelEN)
 	putList(p, "lead_industries", z.LeadIndustries)
@@ -103,12 +105,13 @@ func ZoneProperties(z *Zone, ts Tiers, year int) Properties {
 	}
 	putList(p, "chains", z.Chains)
 	putList(p, "regions", z.Regions)
-	putHeadline(p, z, ts, year)
+	putHeadline(p, z, ts, year, fam)
 	if len(z.Revenue) > 0 {
 		recs := make([]map[string]any, len(z.Revenue))
 		for i, r := range z.Revenue {
 			m := map[string]any{"year": r.Year, "revenue_yi": r.RevenueYi}
 			putStr(m, "measure", r.Measure)
+			putStr(m, "family", FamilyOf(r.Measure))
 			putStr(m, "bound", r.Bound)
 			putStr(m, "period", r.Period)
 			putStr(m, "source", r.Source)
@@ -132,35 +135,43 @@ func zoneBase(z *Zone) Properties {
 	return p
 }
 
-// putTier sets tier and, with a headline figure for year, revenue_yi (the
-// label's share of the headline); it returns the headline record.
-func putTier(p Properties, z *Zone, ts Tiers, year int) (Revenue, bool) {
-	tier, h, ok := ZoneTier(ts, z.Revenue, year)
+// putTier sets tier and, with a headline figure for year, revenue_yi and
+// bound (the headline's EffectiveBound: "lower" makes the tier "at least");
+// it returns the headline record.
+func putTier(p Properties, z *Zone, ts Tiers, year int, fam string) (Revenue, bool) {
+	tier, h, ok := ZoneTier(ts, z.Revenue, year, fam)
 	p["tier"] = tier
 	if ok {
 		p["revenue_yi"] = h.RevenueYi
+		putStr(p, "bound", EffectiveBound(h))
 	}
 	return h, ok
 }
 
-// putTileHeadline adds revenue_year, measure and bound to putTier (the
+// putTileHeadline adds revenue_year, measure and period to putTier (the
 // tile's share of the headline).
-func putTileHeadline(p Properties, z *Zone, ts Tiers, year int) (Revenue, bool) {
-	h, ok := putTier(p, z, ts, year)
+func putTileHeadline(p Properties, z *Zone, ts Tiers, year int, fam string) (Revenue, bool) {
+	h, ok := putTier(p, z, ts, year, fam)
 	if ok {
 		p["revenue_year"] = h.Year
 		putStr(p, "measure", h.Measure)
-		putStr(p, "bound", h.Bound)
+		putStr(p, "period", periodOrFull(h.Period))
 	}
 	return h, ok
 }
 
 // putHeadline sets tier and the headline record's keys of z for year.
-func putHeadline(p Properties, z *Zone, ts Tiers, year int) {
-	if h, ok := putTileHeadline(p, z, ts, year); ok {
-		putStr(p, "period", h.Period)
+func putHeadline(p Properties, z *Zone, ts Tiers, year int, fam string) {
+	if h, ok := putTileHeadline(p, z, ts, year, fam); ok {
 		putStr(p, "revenue_source", h.Source)
 	}
+}
+
+func periodOrFull(p string) string {
+	if p == "" {
+		return PeriodFullYear
+	}
+	return p
 }
 
 // AdminProperties returns the feature properties of an admin area: code,
@@ -197,9 +208,9 @@ func RegionProperties(r *Region) Properties {
 
 // ZoneTileProperties returns the flat tile properties of z for year: id,
 // name, name_en, level, city_code, county_code, clusters (ids joined by ","),
-// geom_quality, point_quality, tier and, with a headline figure,
-// revenue_yi, revenue_year, measure, bound.
-func ZoneTileProperties(z *Zone, ts Tiers, year int) Properties {
+// geom_quality, point_quality, tier and, with a headline figure of family
+// fam, revenue_yi, revenue_year, measure, bound (effective), period.
+func ZoneTileProperties(z *Zone, ts Tiers, year int, fam string) Properties {
 	p := zoneBase(z)
 	if len(z.Clusters) > 0 {
 		ids := make([]string, len(z.Clusters))
@@ -210,7 +221,7 @@ func ZoneTileProperties(z *Zone, ts Tiers, year int) Properties {
 	}
 	putStr(p, "geom_quality", z.GeomQuality)
 	putStr(p, "point_quality", z.PointQuality)
-	putTileHeadline(p, z, ts, year)
+	putTileHeadline(p, z, ts, year, fam)
 	return p
 }
 
@@ -257,12 +268,12 @@ func AdminLabelProperties(a *AdminArea) Properties {
 
 // ZoneLabelProperties returns the labels-layer properties of a zone label:
 // kind (LabelZone), id, name, name_en, tier and, with a headline figure for
-// year, revenue_yi.
-func ZoneLabelProperties(z *Zone, ts Tiers, year int) Properties {
+// year and family fam, revenue_yi and bound.
+func ZoneLabelProperties(z *Zone, ts Tiers, year int, fam string) Properties {
 	p := Properties{"kind": LabelZone, "id": z.ID}
 	putStr(p, "name", z.Name)
 	putStr(p, "name_en", z.NameEN)
-	putTier(p, z, ts, year)
+	putTier(p, z, ts, year, fam)
 	return p
 }
 
@@ -290,8 +301,8 @@ func putList(p map[string]any, k string, v []string) {
 //
 //   - name: Name compared by Unicode code point (Go string order, SQL
 //     COLLATE "C"); -name descending.
-//   - revenue: RevenueYi of the headline record for the filter year (see
-//     Headline; year 0 = each zone's latest). Zones without a headline
+//   - revenue: RevenueYi of the headline record for the filter year and
+//     measure family (see Headline; year 0 = each zone's latest). Zones without a headline
 //     figure come last in both directions (SQL NULLS LAST for both).
 //   - area: AreaHa; zones without an approved area last in both directions.
 //   - code: admin areas: Code; zones: CountyCode, or CityCode when the county
@@ -311,13 +322,13 @@ type SortKey struct {
 	Area    *float64
 }
 
-// ZoneSortKey returns the sort key of z for the filter year.
-func ZoneSortKey(z *Zone, year int) SortKey {
+// ZoneSortKey returns the sort key of z for the filter year and family.
+func ZoneSortKey(z *Zone, year int, fam string) SortKey {
 	k := SortKey{ID: z.ID, Name: z.Name, Code: z.CountyCode, Area: z.AreaHa}
 	if k.Code == "" {
 		k.Code = z.CityCode
 	}
-	if h, ok := Headline(z.Revenue, year); ok {
+	if h, ok := Headline(z.Revenue, year, fam); ok {
 		v := h.RevenueYi
 		k.Revenue = &v
 	}
@@ -389,14 +400,14 @@ func DefaultSort(coll string) string {
 }
 
 // SortZones sorts zs in place by sortby ("" = DefaultSort(CollZones)) for
-// the filter year, with id ascending as the final tie-breaker.
-func SortZones(zs []Zone, sortby string, year int) {
+// the filter year and family, with id ascending as the final tie-breaker.
+func SortZones(zs []Zone, sortby string, year int, fam string) {
 	if sortby == "" {
 		sortby = DefaultSort(CollZones)
 	}
 	keys := make(map[string]SortKey, len(zs))
 	for i := range zs {
-		keys[zs[i].ID] = ZoneSortKey(&zs[i], year)
+		keys[zs[i].ID] = ZoneSortKey(&zs[i], year, fam)
 	}
 	slices.SortStableFunc(zs, func(a, b Zone) int { return CompareSortKeys(keys[a.ID], keys[b.ID], sortby) })
 }

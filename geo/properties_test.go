@@ -51,7 +51,7 @@ func TestSortZones(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.sortby, func(t *testing.T) {
 			zs := testZones()
-			SortZones(zs, tt.sortby, tt.year)
+			SortZones(zs, tt.sortby, tt.year, "")
 			if got := ids(zs); !slices.Equal(got, tt.want) {
 				t.Errorf("SortZones(%q, %d) = %v, want %v", tt.sortby, tt.year, got, tt.want)
 			}
@@ -87,7 +87,7 @@ func TestZoneProperties(t *testing.T) {
 		},
 		Source: "S10",
 	}
-	p := ZoneProperties(&z, DefaultTiers, 2023)
+	p := ZoneProperties(&z, DefaultTiers, 2023, "")
 	want := map[string]any{
 		"id": "zz", "name": "郑州经济技术开发区", "name_en": "Zhengzhou ETDZ", "level": "国家级经济技术开发区",
 		"city_code": "410100", "lead_industries": []string{"汽车"}, "lon": 113.741036, "lat": 34.722424, "point_quality": PointGeocoded,
@@ -96,8 +96,8 @@ func TestZoneProperties(t *testing.T) {
 		"tier":          "t5000", "revenue_yi": 5000.0, "revenue_year": 2023, "measure": "营业收入", "bound": BoundLower,
 		"period": PeriodFullYear, "revenue_source": "S13",
 		"revenue": []map[string]any{
-			{"year": 2019, "revenue_yi": 535.1, "measure": "四上企业营业收入", "bound": BoundExact, "period": "Q1", "source": "S68"},
-			{"year": 2023, "revenue_yi": 5000.0, "measure": "营业收入", "bound": BoundLower, "period": PeriodFullYear, "source": "S13"},
+			{"year": 2019, "revenue_yi": 535.1, "measure": "四上企业营业收入", "family": FamilyRevenue, "bound": BoundExact, "period": "Q1", "source": "S68"},
+			{"year": 2023, "revenue_yi": 5000.0, "measure": "营业收入", "family": FamilyRevenue, "bound": BoundLower, "period": PeriodFullYear, "source": "S13"},
 		},
 		"source": "S10",
 	}
@@ -105,7 +105,7 @@ func TestZoneProperties(t *testing.T) {
 		t.Errorf("ZoneProperties =\n%#v\nwant\n%#v", p, want)
 	}
 	t.Run("no figure leaves revenue keys out", func(t *testing.T) {
-		p := ZoneProperties(&z, DefaultTiers, 2020)
+		p := ZoneProperties(&z, DefaultTiers, 2020, "")
 		if p["tier"] != TierNoData {
 			t.Errorf("tier = %v, want %s", p["tier"], TierNoData)
 		}
@@ -116,14 +116,14 @@ func TestZoneProperties(t *testing.T) {
 		}
 	})
 	t.Run("result does not alias the zone", func(t *testing.T) {
-		p := ZoneProperties(&z, DefaultTiers, 2023)
+		p := ZoneProperties(&z, DefaultTiers, 2023, "")
 		p["lead_industries"].([]string)[0] = "x"
 		if z.LeadIndustries[0] != "汽车" {
 			t.Errorf("ZoneProperties aliases LeadIndustries")
 		}
 	})
 	t.Run("tile properties are flat scalars", func(t *testing.T) {
-		for _, p := range []Properties{ZoneTileProperties(&z, DefaultTiers, 2023), ZoneLabelProperties(&z, DefaultTiers, 2023),
+		for _, p := range []Properties{ZoneTileProperties(&z, DefaultTiers, 2023, ""), ZoneLabelProperties(&z, DefaultTiers, 2023, ""),
 			RegionTileProperties(&Region{ID: "r", Members: []string{"410100", "410200"}}), AdminTileProperties(&AdminArea{Code: "410100"})} {
 			for k, v := range p {
 				switch v.(type) {
@@ -166,7 +166,7 @@ func TestCompareSortKeysIsAnOrder(t *testing.T) {
 		for _, year := range []int{0, 2022, 2023} {
 			keys := make([]SortKey, len(zs))
 			for i := range zs {
-				keys[i] = ZoneSortKey(&zs[i], year)
+				keys[i] = ZoneSortKey(&zs[i], year, "")
 			}
 			for i, a := range keys {
 				for j, b := range keys {

@@ -23,18 +23,22 @@ func TestHeadlineAndThresholds(t *testing.T) {
 		{"no record for year", zz, 2021, 0, 1e9, false, false, TierNoData},
 		{"year 0 takes the latest year", zz, 0, 5000, 1e9, true, false, "t5000"},
 		{"exact within range", []Revenue{{Year: 2021, RevenueYi: 735.7, Measure: "四上企业营业收入", Bound: BoundExact, Period: PeriodFullYear}}, 2021, 700, 800, true, true, "t500"},
-		{"upper bound meets max only", []Revenue{{Year: 2022, RevenueYi: 200, Measure: "营业收入", Bound: BoundUpper, Period: PeriodFullYear}}, 2022, 100, 200, false, true, "t100"},
+		// An upper bound of 200 could be in t0 or t100: no tier (rule 6).
+		{"upper bound meets max only, no tier", []Revenue{{Year: 2022, RevenueYi: 200, Measure: "营业收入", Bound: BoundUpper, Period: PeriodFullYear}}, 2022, 100, 200, false, true, TierNoData},
+		{"upper bound in the lowest band places the zone", []Revenue{{Year: 2022, RevenueYi: 80, Measure: "营业收入", Bound: BoundUpper, Period: PeriodFullYear}}, 2022, 0, 80, false, true, "t0"},
+		// Output value never sets a revenue tier or meets a revenue threshold.
+		{"output value is no revenue", []Revenue{{Year: 2024, RevenueYi: 978.54, Measure: "工业总产值", Bound: BoundExact, Period: "Jan–Nov"}}, 2024, 0, 1e9, false, false, TierNoData},
 		{"no records", nil, 2023, 0, 1e9, false, false, TierNoData},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := MeetsMin(tt.recs, tt.year, tt.min); got != tt.wantMin {
+			if got := MeetsMin(tt.recs, tt.year, "", tt.min); got != tt.wantMin {
 				t.Errorf("MeetsMin(%g) = %v, want %v", tt.min, got, tt.wantMin)
 			}
-			if got := MeetsMax(tt.recs, tt.year, tt.max); got != tt.wantMax {
+			if got := MeetsMax(tt.recs, tt.year, "", tt.max); got != tt.wantMax {
 				t.Errorf("MeetsMax(%g) = %v, want %v", tt.max, got, tt.wantMax)
 			}
-			if got, _, _ := ZoneTier(DefaultTiers, tt.recs, tt.year); got != tt.wantTier {
+			if got, _, _ := ZoneTier(DefaultTiers, tt.recs, tt.year, ""); got != tt.wantTier {
 				t.Errorf("ZoneTier = %q, want %q", got, tt.wantTier)
 			}
 		})
@@ -47,7 +51,7 @@ func TestHeadlinePrefersFullYearThenMeasure(t *testing.T) {
 		{Year: 2021, RevenueYi: 900, Measure: "主营业务收入", Bound: BoundExact, Period: "Q1"},
 		{Year: 2021, RevenueYi: 3000, Measure: "营业收入", Bound: BoundExact, Period: PeriodFullYear},
 	}
-	h, ok := Headline(recs, 2021)
+	h, ok := Headline(recs, 2021, "")
 	if !ok || h.Measure != "营业收入" {
 		t.Fatalf("Headline = %+v, want the full-year 营业收入 record", h)
 	}
@@ -76,5 +80,46 @@ func TestTiers(t *testing.T) {
 	}
 	if _, ok := DefaultTiers.Lookup(TierNoData); !ok {
 		t.Error("no_data tier not found")
+	}
+}
+
+func TestFamilies(t *testing.T) {
+	for m, want := range map[string]string{"主营业务收入": FamilyRevenue, "营业收入": FamilyRevenue, "四上企业营业收入": FamilyRevenue,
+		"规上企业营业收入": FamilyRevenue, "工业总产值": FamilyOutput, "增加值": ""} {
+		if got := FamilyOf(m); got != want {
+			t.Errorf("FamilyOf(%s) = %q, want %q", m, got, want)
+		}
+	}
+	jy := []Revenue{{Year: 2024, RevenueYi: 978.54, Measure: "工业总产值", Bound: BoundExact, Period: "Jan–Nov"}}
+	if _, ok := Headline(jy, 0, ""); ok {
+		t.Error("an output value headlines the revenue family")
+	}
+	h, ok := Headline(jy, 0, FamilyOutput)
+	if !ok || EffectiveBound(h) != BoundLower {
+		t.Errorf("output headline = %+v, %v; want the Jan–Nov figure as a lower bound", h, ok)
+	}
+	if tier, _, _ := ZoneTier(DefaultTiers, jy, 2024, FamilyOutput); tier != "t500" {
+		t.Errorf("output tier = %s, want t500 (at least)", tier)
+	}
+}
+
+func TestCheckTargetsOneYear(t *testing.T) {
+	zs := []Zone{
+		{ID: "a", Revenue: []Revenue{{Year: 2022, RevenueYi: 7755, Measure: "四上企业营业收入", Bound: BoundExact, Period: PeriodFullYear}}},
+		{ID: "b", Revenue: []Revenue{{Year: 2023, RevenueYi: 5000, Measure: "营业收入", Bound: BoundLower, Period: PeriodFullYear}}},
+		{ID: "c"},
+	}
+	for _, tc := range []struct {
+		year       int
+		at5000     int
+		comparable int
+	}{{2022, 1, 1}, {2023, 1, 1}, {2021, 0, 0}} {
+		got := CheckTargets(zs, PlanTargets2025, tc.year, "")
+		if got.Rows[0].MinYi != 5000 || got.Rows[0].AtOrAbove != tc.at5000 || got.Rows[0].Met || got.Comparable != tc.comparable || got.Zones != 3 {
+			t.Errorf("CheckTargets(%d) = %+v, want %d at ≥5000 (not met), %d of 3 comparable", tc.year, got, tc.at5000, tc.comparable)
+		}
+	}
+	if y := LatestComparableYear(zs, ""); y != 2023 {
+		t.Errorf("LatestComparableYear = %d, want 2023", y)
 	}
 }

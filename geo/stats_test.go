@@ -42,7 +42,7 @@ func TestClusterStats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ClusterStats(zones, tax, tt.year)
+			got := ClusterStats(zones, tax, tt.year, "")
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d stats, want %d", len(got), len(tt.want))
 			}
@@ -60,10 +60,10 @@ func TestClusterStats(t *testing.T) {
 			}
 		})
 	}
-	if y := LatestRevenueYear(zones); y != 2023 {
+	if y := LatestComparableYear(zones, ""); y != 2023 {
 		t.Errorf("LatestRevenueYear = %d, want 2023", y)
 	}
-	if got := ClusterStats(zones, tax, 0)[0].RevenueYi; got != 150 {
+	if got := ClusterStats(zones, tax, 2023, "")[0].RevenueYi; got != 150 {
 		t.Errorf("year 0 sum = %g, want 150 (latest year 2023)", got)
 	}
 }
@@ -76,7 +76,7 @@ func TestMajorityMeasureTie(t *testing.T) {
 }
 
 func TestTierStats(t *testing.T) {
-	got := TierStats(testZones(), DefaultTiers, 2023)
+	got := TierStats(testZones(), DefaultTiers, 2023, "")
 	want := map[string][]string{"t5000": {"z1"}, "t500": {"z3"}, TierNoData: {"z2", "z4"}}
 	if len(got) != len(DefaultTiers)+1 || got[len(got)-1].Tier.ID != TierNoData {
 		t.Fatalf("TierStats returned %d tiers, last %q; want %d ending with no_data", len(got), got[len(got)-1].Tier.ID, len(DefaultTiers)+1)

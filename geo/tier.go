@@ -16,6 +16,28 @@ type Tier struct {
 	MinYi   float64 `json:"min_yi"`
 	MaxYi   float64 `json:"max_yi,omitempty"`
 	Target  int     `json:"target,omitempty"` // plan target: zones at or above MinYi by 2025 (0: none)
+	// Color is the tier's fill (#rrggbb), the one palette the web map,
+	// /styles/layout.json and the static images read.
+	Color string `json:"color"`
+}
+
+// TierPalette runs from the highest tier to the lowest (a ColorBrewer
+// OrRd-like ramp); tiers beyond it take its last colour. NoDataColor is
+// grey, so "no comparable figure" never reads as "small".
+var TierPalette = []string{"#99000d", "#e0452b", "#f98e52", "#fdc48a", "#fbe7c6"}
+
+// NoDataColor fills zones without a comparable figure.
+const NoDataColor = "#c8c8c8"
+
+// LowerBoundColor strokes the "≥" ring of zones known only by a lower bound
+// (at least their tier).
+const LowerBoundColor = "#222222"
+
+func paletteAt(i int) string {
+	if i < len(TierPalette) {
+		return TierPalette[i]
+	}
+	return TierPalette[len(TierPalette)-1]
 }
 
 // Tiers is an ordered set of tiers, highest first.
@@ -23,15 +45,15 @@ type Tiers []Tier
 
 // DefaultTiers mirror 豫政〔2023〕27号: 2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025.
 var DefaultTiers = Tiers{
-	{ID: "t5000", Label: "≥5000亿", LabelEN: "≥500 bn yuan", MinYi: 5000, Target: 2},
-	{ID: "t1000", Label: "1000–5000亿", LabelEN: "100–500 bn yuan", MinYi: 1000, MaxYi: 5000, Target: 10},
-	{ID: "t500", Label: "500–1000亿", LabelEN: "50–100 bn yuan", MinYi: 500, MaxYi: 1000, Target: 30},
-	{ID: "t100", Label: "100–500亿", LabelEN: "10–50 bn yuan", MinYi: 100, MaxYi: 500},
-	{ID: "t0", Label: "<100亿", LabelEN: "<10 bn yuan", MinYi: 0, MaxYi: 100},
+	{ID: "t5000", Label: "≥5000亿", LabelEN: "≥500 bn yuan", MinYi: 5000, Target: 2, Color: TierPalette[0]},
+	{ID: "t1000", Label: "1000–5000亿", LabelEN: "100–500 bn yuan", MinYi: 1000, MaxYi: 5000, Target: 10, Color: TierPalette[1]},
+	{ID: "t500", Label: "500–1000亿", LabelEN: "50–100 bn yuan", MinYi: 500, MaxYi: 1000, Target: 30, Color: TierPalette[2]},
+	{ID: "t100", Label: "100–500亿", LabelEN: "10–50 bn yuan", MinYi: 100, MaxYi: 500, Color: TierPalette[3]},
+	{ID: "t0", Label: "<100亿", LabelEN: "<10 bn yuan", MinYi: 0, MaxYi: 100, Color: TierPalette[4]},
 }
 
 // NoDataTier describes zones without a figure.
-var NoDataTier = Tier{ID: TierNoData, Label: "无数据", LabelEN: "no data"}
+var NoDataTier = Tier{ID: TierNoData, Label: "无可比数据", LabelEN: "no comparable figure", Color: NoDataColor}
 
 // NewTiers builds tiers from descending lower thresholds in 亿元, e.g.
 // [5000 1000 500 100 0]. It returns an error when thresholds are not strictly
@@ -48,7 +70,7 @@ func NewTiers(thresholds []float64) (Tiers, error) {
 		if t < 0 || (i > 0 && t >= thresholds[i-1]) {
 			return nil, fmt.Errorf("geo: tier thresholds must be strictly descending and non-negative")
 		}
-		ts[i] = Tier{ID: fmt.Sprintf("t%g", t), MinYi: t}
+		ts[i] = Tier{ID: fmt.Sprintf("t%g", t), MinYi: t, Color: paletteAt(i)}
 		if i > 0 {
 			ts[i].MaxYi = thresholds[i-1]
 			ts[i].Label = fmt.Sprintf("%g–%g亿", t, thresholds[i-1])

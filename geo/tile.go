@@ -71,13 +71,18 @@ type ClusterStat struct {
 	RevenueYi float64        `json:"revenue_yi"` // sum over comparable records only
 	RevenueN  int            `json:"revenue_n"`  // how many records the sum covers
 	Measure   string         `json:"measure"`    // the measure summed
+	// RevenueBound is "exact", or "lower" when a summed figure is a lower
+	// bound ("" without a sum).
+	RevenueBound string `json:"revenue_bound,omitempty"`
 }
 
 // TierStat is the number of zones in one tier for a year with the plan target.
 type TierStat struct {
-	Tier    Tier     `json:"tier"`
-	Zones   int      `json:"zones"`
-	ZoneIDs []string `json:"zone_ids"`
+	Tier      Tier     `json:"tier"`
+	Zones     int      `json:"zones"`
+	ZoneIDs   []string `json:"zone_ids"`
+	Lower     int      `json:"lower"`       // zones only "at least" in this tier
+	AtOrAbove int      `json:"at_or_above"` // zones in this tier or higher (0 for no_data)
 }
 
 // Bounds of Henan with a margin, for integrity checks.

@@ -94,21 +94,19 @@ type Paint struct {
 // SourceID is the style's one source.
 const SourceID = "layoutmap"
 
-// NoDataColor fills zones without a revenue figure: grey, so "no data"
-// never reads as "small".
-const NoDataColor = "#b8b8b8"
+// NoDataColor fills zones without a comparable figure: grey, so "no
+// data" never reads as "small" (geo.NoDataColor, the one palette).
+const NoDataColor = geo.NoDataColor
 
-// tierPalette runs from the highest tier to the lowest (ColorBrewer OrRd).
-var tierPalette = []string{"#7f0000", "#d7301f", "#fc8d59", "#fdcc8a", "#fef0d9", "#fff7ec"}
-
-// TierColors returns the fill colour of each tier of ts, highest first,
-// then the no-data colour.
+// TierColors returns the fill colour of each tier of ts (geo.Tier.Color,
+// the one palette the web map and the static images use too), highest
+// first, then the no-data colour.
 func TierColors(ts geo.Tiers) []TierColor {
 	out := make([]TierColor, 0, len(ts)+1)
-	for i, t := range ts {
-		c := tierPalette[len(tierPalette)-1]
-		if i < len(tierPalette) {
-			c = tierPalette[i]
+	for _, t := range ts {
+		c := t.Color
+		if c == "" {
+			c = geo.TierPalette[len(geo.TierPalette)-1]
 		}
 		out = append(out, TierColor{Tier: t.ID, Label: t.Label, LabelEN: t.LabelEN, Color: c})
 	}

@@ -330,11 +330,6 @@ func splitIndustries(s string) []string {
 	return out
 }
 
-// nominalRadiusM is the radius of the outline of a zone without an approved
-// area: 1 km, flagged area_nominal=true. It only makes the zone visible as a
-// shape; it is not a size.
-const nominalRadiusM = 1000.0
-
 const circleVertices = 48
 
 // circle returns a CCW ring of the given radius (metres) around p, on a
@@ -459,14 +454,20 @@ func (b *builder) zones() error {
 			}
 		}
 		z.Point = &point
-		// Outline.
-		if z.AreaHa != nil {
+		// Outline: a circle of the approved area, only where both the
+		// zone's own place and its area are known. Otherwise no outline
+		// (geometry null): the zone is served as its point and drawn as
+		// "location unknown" (county/city point) or as a point (no area).
+		switch {
+		case z.PointQuality != geo.PointGeocoded:
+			z.GeomQuality = ""
+			z.Outline = "none: location unknown, the point is the representative point of its " + map[string]string{geo.PointCountyCentroid: "county", geo.PointCityCentroid: "city"}[z.PointQuality]
+		case z.AreaHa == nil:
+			z.GeomQuality = ""
+			z.Outline = "none: approved area unknown"
+		default:
 			z.geom = circle(orb.Point(point), math.Sqrt(*z.AreaHa*1e4/math.Pi))
 			z.Outline = "circle of the approved area around the point"
-		} else {
-			z.geom = circle(orb.Point(point), nominalRadiusM)
-			z.Outline = "circle of nominal radius 1 km around the point (no approved area)"
-			z.AreaNominal = true
 		}
 		b.zonesOut = append(b.zonesOut, z)
 	}
@@ -501,13 +502,21 @@ func revSource(id, quote, detail string) string {
 
 var reMeasure = regexp.MustCompile(`^([^(]+?)\s*(?:\((.*)\))?$`)
 
-// period reads the part-of-year from a measure's detail text.
+// rePartYear finds "1—N月" (January to month N) in a measure's detail.
+var rePartYear = regexp.MustCompile(`1\s*[—–-]\s*(\d{1,2})\s*月`)
+
+var monthAbbr = []string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// period reads the part-of-year from a measure's detail text: Q1, or
+// Jan–<month> for "1—N月" (N < 12), else the full year.
 func period(detail string) string {
-	switch {
-	case strings.Contains(detail, "一季度"):
+	if strings.Contains(detail, "一季度") {
 		return "Q1"
-	case strings.Contains(detail, "1—11月"), strings.Contains(detail, "1-11月"):
-		return "Jan–Nov"
+	}
+	if m := rePartYear.FindStringSubmatch(detail); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n < 12 {
+			return "Jan–" + monthAbbr[n]
+		}
 	}
 	return geo.PeriodFullYear
 }

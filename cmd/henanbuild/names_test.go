@@ -80,6 +80,7 @@ func TestPeriod(t *testing.T) {
 	for detail, want := range map[string]string{
 		"2019年一季度 only; published as 经济技术产业集聚区": "Q1",
 		"2024年1—11月 cumulative only":            "Jan–Nov",
+		"2022年1—10月 cumulative only":            "Jan–Oct",
 		"食品产业 only":                             geo.PeriodFullYear,
 		"":                                      geo.PeriodFullYear,
 	} {

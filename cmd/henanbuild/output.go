@@ -56,6 +56,9 @@ func (b *builder) validate(ctx context.Context, conn *pgx.Conn) error {
 		}
 	}
 	for _, z := range b.zonesOut {
+		if len(z.geom) == 0 {
+			continue // no outline: served as its point
+		}
 		if err := check("zone "+z.ID, z.geom); err != nil {
 			return err
 		}
@@ -119,6 +122,9 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 	feats = nil
 	for _, z := range b.zonesOut {
 		f := geojson.NewFeature(z.geom)
+		if len(z.geom) == 0 {
+			f.Geometry = nil // "geometry": null (RFC 7946 3.2): no outline
+		}
 		f.ID = z.ID
 		if f.Properties, err = props(z); err != nil {
 			return nil, err
@@ -144,6 +150,20 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 		return nil, err
 	}
 	if files["taxonomy.json"], err = marshal(b.taxOut); err != nil {
+		return nil, err
+	}
+	srcs, err := sources(b.shared)
+	if err != nil {
+		return nil, err
+	}
+	if files["sources.json"], err = marshal(srcs); err != nil {
+		return nil, err
+	}
+	dict, err := b.dictionary()
+	if err != nil {
+		return nil, err
+	}
+	if files["dictionary.json"], err = marshal(dict); err != nil {
 		return nil, err
 	}
 	meta := data.Meta{

@@ -43,6 +43,9 @@ var chainIDs = map[string][2]string{
 	"冷链食品":      {"cold_chain_food", "Cold-chain Food"},
 	"纺织服装":      {"textiles_apparel", "Textiles and Apparel"},
 	"预制菜":       {"prepared_dishes", "Prepared Dishes"},
+	"纳米材料":      {"nanomaterials", "Nanomaterials"},
+	"绿色建筑材料":    {"green_building_materials", "Green Building Materials"},
+	"光电":        {"optoelectronics", "Optoelectronics"},
 }
 
 var reRecognisedRef = regexp.MustCompile(`(rc\d\d) (\S+)`)

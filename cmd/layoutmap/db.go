@@ -219,7 +219,7 @@ func runVersions(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("versions: %w", err)
 	}
 	if len(vs) == 0 {
-		_, err = fmt.Fprintln(stdout, "no versions recorded yet (the history starts with the first import after migration 0003)")
+		_, err = fmt.Fprintln(stdout, "no versions recorded yet (the history starts with the first import after migration 0004)")
 		return err
 	}
 	for _, v := range vs {

@@ -293,8 +293,16 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 			bad("id, name and source are required")
 			continue
 		}
-		if z.GeomQuality == "" {
+		// No geometry, or a Point (how the API serves a zone without an
+		// outline): the zone has no outline and no geom_quality, and is
+		// served as its point. An outline without geom_quality is official.
+		_, isPoint := f.Geometry.(orb.Point)
+		outline := f.Geometry != nil && !isPoint
+		if outline && z.GeomQuality == "" {
 			z.GeomQuality = geo.GeomOfficial
+		}
+		if !outline {
+			z.GeomQuality = ""
 		}
 		var ok bool
 		if z.LeadIndustries, ok = strList(p["lead_industries"]); !ok {
@@ -318,16 +326,27 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 			}
 			z.AreaHa = &x
 		}
-		if z.Geom, err = multiPolygon(f.Geometry, conv); err != nil {
-			bad("%s %s", z.ID, err)
-			continue
+		if outline {
+			if z.Geom, err = multiPolygon(f.Geometry, conv); err != nil {
+				bad("%s %s", z.ID, err)
+				continue
+			}
 		}
 		var has bool
 		if z.Point, has, err = lonLat(p, "point", conv); err != nil {
 			bad("point %s", err)
 			continue
-		} else if !has {
+		} else if !has && isPoint {
+			g := f.Geometry.(orb.Point)
+			if z.Point, err = point([]any{g[0], g[1]}, conv); err != nil {
+				bad("point %s", err)
+				continue
+			}
+		} else if !has && outline {
 			z.Point = z.Geom.Bound().Center()
+		} else if !has {
+			bad("has neither an outline nor a point")
+			continue
 		}
 		if z.PointQuality == "" {
 			z.PointQuality = geo.PointGeocoded

@@ -216,17 +216,6 @@ func CheckOffline(o Options, cur *data.Dataset) (postgis.ImportReport, error) {
 			return rep, err
 		}
 	}
-	if in.admin == nil && in.zones == nil && in.whole == nil {
-		// As postgis.ImportRevenue: two rows for one figure are refused.
-		seen := map[string]string{}
-		for _, r := range in.revenue {
-			k := fmt.Sprint(r.Zone, "|", r.Revenue.Year, "|", r.Revenue.Measure, "|", r.Revenue.Period)
-			if prev, dup := seen[k]; dup {
-				rep.Rejected = append(rep.Rejected, postgis.Problem{Where: r.Where, Reason: "same zone, year, measure and period as " + prev})
-			}
-			seen[k] = r.Where
-		}
-	}
 	rep.Rejected = append(rep.Rejected, data.Validate(ds, func(kind, id string) string {
 		if w := in.origins[kind+" "+id]; w != "" {
 			return w
@@ -343,34 +332,20 @@ func deriveClusters(lead []string, kws []geo.KeywordRule) []geo.ZoneCluster {
 	return out
 }
 
-// applyRevenue resolves rows to zones (id, else a unique name) and replaces
-// records of the same zone, year, measure and period.
+// applyRevenue merges rows into the zones' figures with data.MergeRevenue,
+// the one revenue merge (data.RevenueDuplicateRule): a row replaces the
+// figure of the same zone, year, measure and period; two such rows in one
+// import are a problem.
 func applyRevenue(zones []geo.Zone, rows []postgis.RevenueRow) []postgis.Problem {
-	byID := map[string]int{}
-	byName := map[string][]int{}
-	for i, z := range zones {
-		byID[z.ID] = i
-		byName[z.Name] = append(byName[z.Name], i)
+	batch := make([]data.RevenueIn, len(rows))
+	for i, r := range rows {
+		batch[i] = data.RevenueIn{Where: r.Where, Zone: r.Zone, Revenue: r.Revenue}
 	}
-	var rej []postgis.Problem
-	for _, r := range rows {
-		i, ok := byID[r.Zone]
-		if !ok {
-			if len(byName[r.Zone]) != 1 {
-				rej = append(rej, postgis.Problem{Where: r.Where, Reason: fmt.Sprintf("unknown or ambiguous zone %q", r.Zone)})
-				continue
-			}
-			i = byName[r.Zone][0]
+	merged, probs := data.MergeRevenue(zones, batch)
+	for i := range zones {
+		if rs, ok := merged[zones[i].ID]; ok {
+			zones[i].Revenue = rs
 		}
-		v := r.Revenue
-		v.ZoneID = zones[i].ID
-		if v.Period == "" {
-			v.Period = geo.PeriodFullYear
-		}
-		recs := slices.DeleteFunc(slices.Clone(zones[i].Revenue), func(o geo.Revenue) bool {
-			return o.Year == v.Year && o.Measure == v.Measure && (o.Period == v.Period || (o.Period == "" && v.Period == geo.PeriodFullYear))
-		})
-		zones[i].Revenue = append(recs, v)
 	}
-	return rej
+	return probs
 }

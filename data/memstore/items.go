@@ -103,7 +103,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 				continue
 			}
 			z := &s.zones[i]
-			items = append(items, item{geo.ZoneSortKey(z, f.Year), func() geo.Feature { return s.zoneFeature(z, f.Year) }})
+			items = append(items, item{geo.ZoneSortKey(z, f.Year, f.Measure), func() geo.Feature { return s.zoneFeature(z, f.Year, f.Measure) }})
 		}
 	case geo.CollRegions:
 		for i := range s.regions {
@@ -147,7 +147,7 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 		return geo.Feature{}, notFound
 	case geo.CollZones:
 		if i, ok := s.zoneIdx[id]; ok {
-			return s.zoneFeature(&s.zones[i], 0), nil
+			return s.zoneFeature(&s.zones[i], 0, ""), nil
 		}
 		return geo.Feature{}, notFound
 	case geo.CollRegions:
@@ -167,6 +167,6 @@ func regionFeature(r *geo.Region) geo.Feature {
 	return geo.Feature{ID: r.ID, Geometry: r.Geom.Clone(), Properties: geo.RegionProperties(r)}
 }
 
-func (s *Store) zoneFeature(z *geo.Zone, year int) geo.Feature {
-	return geo.Feature{ID: z.ID, Geometry: orb.Clone(zoneGeometry(z)), Properties: geo.ZoneProperties(z, s.ts, year)}
+func (s *Store) zoneFeature(z *geo.Zone, year int, fam string) geo.Feature {
+	return geo.Feature{ID: z.ID, Geometry: orb.Clone(zoneGeometry(z)), Properties: geo.ZoneProperties(z, s.ts, year, fam)}
 }

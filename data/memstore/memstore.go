@@ -125,7 +125,7 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 	}
 
 	s.zones = slices.Clone(ds.Zones)
-	geo.SortZones(s.zones, "id", 0)
+	geo.SortZones(s.zones, "id", 0, "")
 	for i, z := range s.zones {
 		if _, dup := s.zoneIdx[z.ID]; dup {
 			return nil, fmt.Errorf("memstore: new: duplicate zone id %s", z.ID)
@@ -192,12 +192,7 @@ func adminBounds(as []geo.AdminArea) []orb.Bound {
 
 // zoneGeometry is the geometry a zone is served with: its outline, or its
 // point when it has none. Its bounds are what bbox and tile queries test.
-func zoneGeometry(z *geo.Zone) orb.Geometry {
-	if len(z.Geom) > 0 {
-		return z.Geom
-	}
-	return z.Point
-}
+func zoneGeometry(z *geo.Zone) orb.Geometry { return geo.ZoneGeometry(z) }
 
 // simplifyOutlines precomputes the outlines of every zoom (see simplify.go),
 // one shape per job on GOMAXPROCS workers; jobs write disjoint slots.

@@ -69,7 +69,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 			for i := range s.zones {
 				if bound.Intersects(s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members) {
 					z := &s.zones[i]
-					add(z.ID, orb.Clone(zoneGeometry(z)), geo.ZoneTileProperties(z, s.ts, f.Year))
+					add(z.ID, orb.Clone(zoneGeometry(z)), geo.ZoneTileProperties(z, s.ts, f.Year, f.Measure))
 				}
 			}
 		case geo.LayerLabels:
@@ -100,7 +100,7 @@ func (s *Store) labels(z uint32, bound orb.Bound, f *geo.Filter, add func(string
 	if z >= geo.LabelMinZoom[geo.LabelZone] {
 		for i := range s.zones {
 			if zn := &s.zones[i]; bound.Contains(zn.Point) && f.MatchZone(zn, s.ts, s.members) {
-				add(zn.ID, zn.Point, geo.ZoneLabelProperties(zn, s.ts, f.Year))
+				add(zn.ID, zn.Point, geo.ZoneLabelProperties(zn, s.ts, f.Year, f.Measure))
 			}
 		}
 	}

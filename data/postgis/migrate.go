@@ -61,6 +61,10 @@ func Migrations() ([]Migration, error) {
 // `layoutmap migrate` runs (two replicas starting at once).
 const migrationLock = 7_336_001
 
+// recomputeHeadlines marks a migration after which Migrate recomputes every
+// stored headline (zone_headline) with the current geo.Headline.
+const recomputeHeadlines = "layoutmap:recompute-headlines"
+
 // Migrate brings the schema at url up to the newest embedded migration in
 // one transaction: either every pending step applies or none. It returns the
 // versions applied (none when already current, so running it twice is a
@@ -120,13 +124,22 @@ func migrateConn(ctx context.Context, conn *pgx.Conn) ([]int, error) {
 			}
 			applied = append(applied, m.Version)
 		}
-		if current < 2 && len(ms) >= 2 {
-			// 0002 added columns and a table derived in Go from the rows
-			// (headline measure and bound, per-zoom outlines, tile ids):
-			// fill them for data imported before it.
+		recompute := current < 2 && len(ms) >= 2
+		for _, m := range ms[current:] {
+			recompute = recompute || strings.Contains(m.SQL, recomputeHeadlines)
+		}
+		if recompute {
+			// zone_headline is derived in Go (geo.Headline) from
+			// zone_revenue: a migration changing the headline rules or
+			// columns carries recomputeHeadlines, and existing data gets
+			// the new answers without a re-import.
 			if err := writeHeadlines(ctx, tx, nil); err != nil {
-				return fmt.Errorf("filling 0002 headlines: %w", err)
+				return fmt.Errorf("recomputing headlines: %w", err)
 			}
+		}
+		if current < 2 && len(ms) >= 2 {
+			// 0002 added per-zoom outlines and tile ids derived in Go
+			// from the rows: fill them for data imported before it.
 			if err := writeTileData(ctx, tx); err != nil {
 				return fmt.Errorf("filling 0002 tile data: %w", err)
 			}

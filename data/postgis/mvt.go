@@ -128,14 +128,14 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 		case geo.LayerZones:
 			parts = append(parts, asMVT(layer, sub(func(c *where) string {
 				from := s.zoneFrom(c, f)
-				c.add("z.geom_3857 && " + benv)
-				return `SELECT z.tile_fid AS fid, ` + mvtGeom("z.geom_3857") + ` AS geom, z.id, z.name,
+				c.add("(z.geom_3857 && " + benv + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + benv + "))")
+				return `SELECT z.tile_fid AS fid, ` + mvtGeom("coalesce(z.geom_3857, z.point_3857)") + ` AS geom, z.id, z.name,
 					NULLIF(z.name_en, '') AS name_en, NULLIF(z.level, '') AS level, NULLIF(z.city_code, '') AS city_code,
 					NULLIF(z.county_code, '') AS county_code,
 					(SELECT '|' || string_agg(zc.cluster_id, '|' ORDER BY zc.ord) || '|' FROM layoutmap.zone_clusters zc
 						WHERE zc.zone_id = z.id AND zc.cluster_id <> '') AS clusters,
 					` + s.tierExpr(c) + ` AS tier, h.revenue_yi, h.revenue_year,
-					NULLIF(h.measure, '') AS measure, NULLIF(h.bound, '') AS bound,
+					NULLIF(h.measure, '') AS measure, h.eff_bound AS bound, h.period,
 					NULLIF(z.geom_quality, '') AS geom_quality, NULLIF(z.point_quality, '') AS point_quality
 				FROM ` + from + ` WHERE ` + c.sql() + ` ORDER BY z.id COLLATE "C"`
 			})))
@@ -148,7 +148,7 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 			}
 			rows := sub(func(c *where) string {
 				return `SELECT a.tile_fid AS fid, ` + mvtGeom("a.label_3857") + ` AS geom, a.level AS kind, a.code AS id,
-					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi,
+					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi, NULL::text AS bound,
 					CASE a.level WHEN 'city' THEN 0 ELSE 1 END AS ord, a.code AS k
 				FROM layoutmap.admin_areas a WHERE a.level = ANY(` + c.arg(levels) + `::text[]) AND a.label_3857 && ` + benv
 			})
@@ -157,13 +157,13 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 					from := s.zoneFrom(c, f)
 					c.add("z.point_3857 && " + benv)
 					return `SELECT z.tile_fid, ` + mvtGeom("z.point_3857") + `, 'zone', z.id, z.name, NULLIF(z.name_en, ''),
-						` + s.tierExpr(c) + `, h.revenue_yi, 2, z.id
+						` + s.tierExpr(c) + `, h.revenue_yi, h.eff_bound, 2, z.id
 					FROM ` + from + ` WHERE ` + c.sql()
 				})
 			}
 			// ord and k order the rows (cities, counties, zones, each by
 			// id, as memstore does) and are dropped before ST_AsMVT.
-			parts = append(parts, asMVT(layer, `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi
+			parts = append(parts, asMVT(layer, `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi, bound
 				FROM (`+rows+`) l ORDER BY ord, k COLLATE "C"`))
 		}
 	}
@@ -177,7 +177,7 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 // with f's zone criteria added to c (the same clauses Items and
 // TileFeatures use, so the three agree with memstore's MatchZone).
 func (s *Store) zoneFrom(c *where, f geo.Filter) string {
-	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + c.arg(f.Year)
+	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + c.arg(f.Year) + " AND h.family = " + c.arg(f.Family())
 	s.zoneWhere(c, f)
 	return from
 }

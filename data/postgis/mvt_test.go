@@ -2,6 +2,7 @@ package postgis_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -80,9 +81,8 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `
+	if _, err := conn.Exec(ctx, undo0004+undo0003+`
 		DROP TABLE layoutmap.tile_outlines;
-		DROP TABLE layoutmap.dataset_versions;
 		ALTER TABLE layoutmap.zone_headline DROP COLUMN revenue_year, DROP COLUMN measure, DROP COLUMN bound;
 		ALTER TABLE layoutmap.admin_areas DROP COLUMN label_3857, DROP COLUMN tile_fid;
 		ALTER TABLE layoutmap.zones DROP COLUMN point_3857, DROP COLUMN tile_fid;
@@ -93,8 +93,8 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(applied) != 2 || applied[0] != 2 || applied[1] != 3 {
-		t.Fatalf("Migrate applied %v, want [2 3]", applied)
+	if !slices.Equal(applied, []int{2, 3, 4}) {
+		t.Fatalf("Migrate applied %v, want [2 3 4]", applied)
 	}
 	s2, err := postgis.Open(ctx, postgis.Config{URL: url}) // fresh pool: no cached statement plans of the old schema
 	if err != nil {
@@ -111,3 +111,72 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		}
 	}
 }
+
+// undo0004 drops the dataset history (0004_versions.sql), so that an
+// earlier migration can be replayed (Migrate applies what follows the
+// newest applied version).
+const undo0004 = `
+		DROP TABLE layoutmap.dataset_versions;
+		DELETE FROM layoutmap.schema_migrations WHERE version = 4;`
+
+// undo0003 takes zone_headline back to its shape before 0003 (one
+// headline per zone and year, no family), keeping the revenue rows.
+const undo0003 = `
+		DELETE FROM layoutmap.zone_headline WHERE family <> 'revenue';
+		ALTER TABLE layoutmap.zone_headline DROP CONSTRAINT zone_headline_pkey;
+		ALTER TABLE layoutmap.zone_headline DROP COLUMN family, DROP COLUMN period;
+		ALTER TABLE layoutmap.zone_headline ADD PRIMARY KEY (zone_id, year);
+		DELETE FROM layoutmap.schema_migrations WHERE version = 3;`
+
+// TestMigrate0003RecomputesHeadlines: a database whose stored headlines
+// follow the old rule (济源's Jan–Nov 工业总产值 headlining its revenue and
+// placing it in the 500亿 tier) gets the new answers from the migration
+// alone, without a re-import.
+func TestMigrate0003RecomputesHeadlines(t *testing.T) {
+	url, _, _ := bundled(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, undo0004+undo0003+`
+		INSERT INTO layoutmap.zone_headline (zone_id, year, revenue_yi, eff_bound, revenue_year, measure, bound)
+		VALUES ('X-jiyuan-etdz', 2024, 978.54, 'lower', 2024, '工业总产值', 'exact'),
+		       ('X-jiyuan-etdz', 0, 978.54, 'lower', 2024, '工业总产值', 'exact')`); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := postgis.Migrate(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(applied, []int{3, 4}) {
+		t.Fatalf("Migrate applied %v, want [3 4]", applied)
+	}
+	s, err := postgis.Open(ctx, postgis.Config{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, c := range []struct {
+		f    geo.Filter
+		want bool
+	}{
+		{geo.Filter{Year: 2024, MinRevenue: ptr(500.0)}, false},
+		{geo.Filter{Year: 2024, Tier: []string{"t500"}}, false},
+		{geo.Filter{Year: 2024, Tier: []string{geo.TierNoData}}, true},
+		{geo.Filter{Year: 2024, MinRevenue: ptr(500.0), Measure: geo.FamilyOutput}, true},
+		{geo.Filter{Year: 2024, Tier: []string{"t500"}, Measure: geo.FamilyOutput}, true},
+	} {
+		p, err := s.Items(ctx, geo.CollZones, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.ContainsFunc(p.Features, func(f geo.Feature) bool { return f.ID == "X-jiyuan-etdz" })
+		if got != c.want {
+			t.Errorf("after migrating, %v matches 济源经开区 = %v, want %v", c.f.Encode(), got, c.want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -7,14 +7,14 @@ import "layoutmap/geo"
 
 func adminProperties(a geo.AdminArea) geo.Properties { return geo.AdminProperties(&a) }
 
-func zoneProperties(z geo.Zone, ts geo.Tiers, year int) geo.Properties {
-	return geo.ZoneProperties(&z, ts, year)
+func zoneProperties(z geo.Zone, ts geo.Tiers, year int, fam string) geo.Properties {
+	return geo.ZoneProperties(&z, ts, year, fam)
 }
 
 func regionProperties(r geo.Region) geo.Properties { return geo.RegionProperties(&r) }
 
-func zoneTileProperties(z geo.Zone, ts geo.Tiers, year int) geo.Properties {
-	return geo.ZoneTileProperties(&z, ts, year)
+func zoneTileProperties(z geo.Zone, ts geo.Tiers, year int, fam string) geo.Properties {
+	return geo.ZoneTileProperties(&z, ts, year, fam)
 }
 
 func adminTileProperties(a geo.AdminArea) geo.Properties { return geo.AdminTileProperties(&a) }
@@ -23,6 +23,6 @@ func regionTileProperties(r geo.Region) geo.Properties { return geo.RegionTilePr
 
 func adminLabelProperties(a geo.AdminArea) geo.Properties { return geo.AdminLabelProperties(&a) }
 
-func zoneLabelProperties(z geo.Zone, ts geo.Tiers, year int) geo.Properties {
-	return geo.ZoneLabelProperties(&z, ts, year)
+func zoneLabelProperties(z geo.Zone, ts geo.Tiers, year int, fam string) geo.Properties {
+	return geo.ZoneLabelProperties(&z, ts, year, fam)
 }

@@ -73,7 +73,7 @@ func readAdmin(ctx context.Context, q querier, where string, tol float64, args .
 func readZones(ctx context.Context, q querier, ids []string, tol float64) ([]geo.Zone, error) {
 	all := ids == nil
 	rows, err := q.Query(ctx, `SELECT z.id, z.name, z.name_en, z.level, z.level_en, z.city_code, coalesce(z.county_code, ''),
-			z.lead_industries, z.approved_area_ha, ST_AsEWKB(z.point), z.point_quality, `+geomExpr("z.geom", "$3")+`, z.geom_quality, z.source
+			z.lead_industries, z.approved_area_ha, ST_AsEWKB(z.point), z.point_quality, `+geomExpr("z.geom", "$3")+`, coalesce(z.geom_quality, ''), z.source
 		FROM layoutmap.zones z WHERE $1 OR z.id = ANY($2) ORDER BY z.id COLLATE "C"`, all, ids, tol)
 	if err != nil {
 		return nil, err

@@ -21,10 +21,12 @@ type RevenueRow struct {
 	Revenue geo.Revenue
 }
 
-// ImportRevenue adds a year's statistics without touching geometry: each
-// row replaces the stored records of the same zone, year, measure and
-// period. Rows naming an unknown or ambiguous zone, or holding impossible
-// values, are rejected and then nothing changes. A successful import
+// ImportRevenue adds a year's statistics without touching geometry, through
+// data.MergeRevenue (the one revenue merge of loader, importer and this
+// writer; data.RevenueDuplicateRule): each row replaces the stored figure of
+// the same zone, year, measure and period; two such rows in one import, rows
+// naming an unknown or ambiguous zone, or holding impossible values, are
+// rejected and then nothing changes. A successful import
 // increments the dataset version.
 func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Counts: map[string]int{}}
@@ -42,79 +44,72 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 			return fmt.Errorf("reading current dataset: %w", err)
 		}
 		opts.progress("resolving %d revenue rows", len(rows))
-		zr, err := tx.Query(ctx, `SELECT id, name FROM layoutmap.zones`)
+		// The stored figures of every zone, then the one revenue merge
+		// (data.MergeRevenue, data.RevenueDuplicateRule), then the touched
+		// zones' figures rewritten as merged.
+		zr, err := tx.Query(ctx, `SELECT id, name FROM layoutmap.zones ORDER BY id COLLATE "C"`)
 		if err != nil {
 			return err
 		}
-		byID, byName := map[string]bool{}, map[string][]string{}
 		type idName struct{ ID, Name string }
-		zs, err := pgx.CollectRows(zr, pgx.RowToStructByPos[idName])
+		ins, err := pgx.CollectRows(zr, pgx.RowToStructByPos[idName])
 		if err != nil {
 			return err
 		}
-		for _, z := range zs {
-			byID[z.ID] = true
-			byName[z.Name] = append(byName[z.Name], z.ID)
+		zs := make([]geo.Zone, len(ins))
+		idx := make(map[string]int, len(ins))
+		for i, z := range ins {
+			zs[i] = geo.Zone{ID: z.ID, Name: z.Name}
+			idx[z.ID] = i
 		}
-		var rej []Problem
-		type key struct {
-			zone, measure, period string
-			year                  int
+		rr, err := tx.Query(ctx, `SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue ORDER BY zone_id, ord`)
+		if err != nil {
+			return err
 		}
-		seen := map[key]string{}
-		recs := make([]geo.Revenue, 0, len(rows))
-		for _, r := range rows {
-			v := r.Revenue
-			v.Period = periodOrFull(v.Period)
-			switch {
-			case byID[r.Zone]:
-				v.ZoneID = r.Zone
-			case len(byName[r.Zone]) == 1:
-				v.ZoneID = byName[r.Zone][0]
-			case len(byName[r.Zone]) > 1:
-				rej = append(rej, Problem{Where: r.Where, Reason: fmt.Sprintf("zone name %q is ambiguous (%v): use the id", geo.Clip(r.Zone), byName[r.Zone])})
-				continue
-			default:
-				rej = append(rej, Problem{Where: r.Where, Reason: fmt.Sprintf("unknown zone %q", geo.Clip(r.Zone))})
-				continue
-			}
-			if p := data.ValidateRevenue(v); p != "" {
-				rej = append(rej, Problem{Where: r.Where, Reason: p})
-				continue
-			}
-			k := key{v.ZoneID, v.Measure, v.Period, v.Year}
-			if prev, dup := seen[k]; dup {
-				rej = append(rej, Problem{Where: r.Where, Reason: "same zone, year, measure and period as " + prev})
-				continue
-			}
-			seen[k] = r.Where
-			recs = append(recs, v)
+		stored, err := pgx.CollectRows(rr, func(r pgx.CollectableRow) (geo.Revenue, error) {
+			var v geo.Revenue
+			err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Source)
+			return v, err
+		})
+		if err != nil {
+			return err
 		}
+		for _, v := range stored {
+			if i, ok := idx[v.ZoneID]; ok {
+				zs[i].Revenue = append(zs[i].Revenue, v)
+			}
+		}
+		batch := make([]data.RevenueIn, len(rows))
+		for i, r := range rows {
+			batch[i] = data.RevenueIn{Where: r.Where, Zone: r.Zone, Revenue: r.Revenue}
+		}
+		merged, rej := data.MergeRevenue(zs, batch)
 		if len(rej) > 0 {
 			return &RejectedError{Rejected: rej}
 		}
-		opts.progress("writing %d revenue records", len(recs))
-		var ids []string
-		var years []int
-		var measures, periods []string
-		for _, v := range recs {
-			ids, years, measures, periods = append(ids, v.ZoneID), append(years, v.Year), append(measures, v.Measure), append(periods, v.Period)
+		ids := make([]string, 0, len(merged))
+		for id := range merged {
+			ids = append(ids, id)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.zone_revenue r USING unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS k(zone_id, year, measure, period)
-			WHERE r.zone_id = k.zone_id AND r.year = k.year AND r.measure = k.measure AND r.period = k.period`, ids, years, measures, periods); err != nil {
+		slices.Sort(ids)
+		opts.progress("writing the figures of %d zones", len(ids))
+		if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.zone_revenue WHERE zone_id = ANY($1)`, ids); err != nil {
 			return fmt.Errorf("replacing revenue: %w", err)
 		}
 		var base int
 		if err := tx.QueryRow(ctx, `SELECT coalesce(max(ord) + 1, 0) FROM layoutmap.zone_revenue`).Scan(&base); err != nil {
 			return err
 		}
-		out := make([][]any, len(recs))
-		for i, v := range recs {
-			out[i] = []any{v.ZoneID, v.Year, v.RevenueYi, v.Measure, v.Bound, v.Period, v.Source, base + i}
+		var out [][]any
+		for _, id := range ids {
+			for _, v := range merged[id] {
+				out = append(out, []any{v.ZoneID, v.Year, v.RevenueYi, v.Measure, v.Bound, periodOrFull(v.Period), v.Source, base + len(out)})
+			}
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_revenue"}, []string{"zone_id", "year", "revenue_yi", "measure", "bound", "period", "source", "ord"}, pgx.CopyFromRows(out)); err != nil {
 			return fmt.Errorf("copying revenue: %w", err)
 		}
+		recs := rows
 		slices.Sort(ids)
 		if err := writeHeadlines(ctx, tx, slices.Compact(ids)); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"slices"
 	"strings"
@@ -207,7 +208,7 @@ func (s *Store) Collections(ctx context.Context) (_ []geo.Collection, err error)
 	rows, err := s.pool.Query(ctx, `
 		SELECT 'cities', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'city'
 		UNION ALL SELECT 'counties', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'county'
-		UNION ALL SELECT 'zones', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.zones
+		UNION ALL SELECT 'zones', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(coalesce(geom, point))::geometry)) FROM layoutmap.zones
 		UNION ALL SELECT 'regions', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.planning_regions`)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: collections: %w", err)
@@ -355,7 +356,9 @@ func (w *where) envelope(b *orb.Bound) string {
 // zoneWhere adds the zone criteria of f (and its headline join's year) to w.
 func (s *Store) zoneWhere(w *where, f geo.Filter) {
 	if f.BBox != nil {
-		w.add("z.geom && " + w.envelope(f.BBox))
+		// A zone without an outline is served (and matched) as its point.
+		env := w.envelope(f.BBox)
+		w.add("(z.geom && " + env + " OR (z.geom IS NULL AND z.point && " + env + "))")
 	}
 	if len(f.City) > 0 {
 		w.add("z.city_code = ANY(" + w.arg(f.City) + ")")
@@ -389,9 +392,18 @@ func (s *Store) tierExpr(w *where) string {
 	for i, t := range s.tiers {
 		ids[i], mins[i] = t.ID, t.MinYi
 	}
-	return fmt.Sprintf(`(CASE WHEN h.zone_id IS NULL THEN %s ELSE coalesce(
-		(SELECT t.id FROM unnest(%s::text[], %s::float8[]) WITH ORDINALITY AS t(id, min_yi, n) WHERE h.revenue_yi >= t.min_yi ORDER BY t.n LIMIT 1),
-		%s) END)`, w.arg(geo.TierNoData), w.arg(ids), w.arg(mins), w.arg(ids[len(ids)-1]))
+	// geo.TierOf: an upper bound places a zone only below the lowest
+	// band's upper end.
+	upperMax := math.Inf(1)
+	if len(s.tiers) > 1 {
+		upperMax = s.tiers[len(s.tiers)-2].MinYi
+	}
+	last := w.arg(ids[len(ids)-1])
+	return fmt.Sprintf(`(CASE WHEN h.zone_id IS NULL THEN %[1]s
+		WHEN h.eff_bound = 'upper' THEN (CASE WHEN h.revenue_yi < %[5]s THEN %[4]s ELSE %[1]s END)
+		ELSE coalesce(
+		(SELECT t.id FROM unnest(%[2]s::text[], %[3]s::float8[]) WITH ORDINALITY AS t(id, min_yi, n) WHERE h.revenue_yi >= t.min_yi ORDER BY t.n LIMIT 1),
+		%[4]s) END)`, w.arg(geo.TierNoData), w.arg(ids), w.arg(mins), last, w.arg(upperMax))
 }
 
 // orderBy maps an allow-listed sort key to SQL, replicating
@@ -441,7 +453,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 	var from string
 	switch coll {
 	case geo.CollZones:
-		from = "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
+		from = "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
 		s.zoneWhere(w, f)
 	case geo.CollRegions:
 		from = "layoutmap.planning_regions r"
@@ -506,7 +518,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	fs, err := s.features(ctx, coll, ids, f.Year, 0)
+	fs, err := s.features(ctx, coll, ids, f.Year, f.Measure, 0)
 	if err != nil {
 		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
 	}
@@ -515,7 +527,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 }
 
 // features builds the features with the ids, in the order given.
-func (s *Store) features(ctx context.Context, coll string, ids []string, year int, tol float64) ([]geo.Feature, error) {
+func (s *Store) features(ctx context.Context, coll string, ids []string, year int, fam string, tol float64) ([]geo.Feature, error) {
 	byID := map[string]geo.Feature{}
 	switch coll {
 	case geo.CollZones:
@@ -524,7 +536,7 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 			return nil, err
 		}
 		for _, z := range zs {
-			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneProperties(z, s.tiers, year)}
+			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: geo.ZoneGeometry(&z), Properties: zoneProperties(z, s.tiers, year, fam)}
 		}
 	case geo.CollRegions:
 		rs, err := readRegions(ctx, s.pool, ids, tol)
@@ -564,7 +576,7 @@ func (s *Store) Item(ctx context.Context, coll, id string) (_ geo.Feature, err e
 	if !storable(id) {
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, data.ErrNotFound)
 	}
-	fs, err := s.features(ctx, coll, []string{id}, 0, 0)
+	fs, err := s.features(ctx, coll, []string{id}, 0, "", 0)
 	if err != nil {
 		return geo.Feature{}, fmt.Errorf("postgis: item %s: %w", coll, err)
 	}
@@ -609,13 +621,14 @@ type tileSel struct {
 // matchingZoneIDs is zoneIDs for a filter already validated.
 func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
 	w := &where{}
-	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year)
+	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
 	s.zoneWhere(w, f)
 	switch {
 	case tile != nil && tile.byPoint:
 		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))
 	case tile != nil:
-		w.add("z.geom_3857 && " + tileEnvelope(w, tile.q))
+		env := tileEnvelope(w, tile.q)
+		w.add("(z.geom_3857 && " + env + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + env + "))")
 	}
 	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` WHERE `+w.sql()+` ORDER BY z.id COLLATE "C"`, w.args...)
 	if err != nil {

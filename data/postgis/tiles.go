@@ -86,7 +86,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) (_ []geo.Laye
 					return nil, fmt.Errorf("postgis: tile zones: %w", err)
 				}
 				for _, z := range zs {
-					lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Geom, Properties: zoneTileProperties(z, s.tiers, f.Year)})
+					lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: geo.ZoneGeometry(&z), Properties: zoneTileProperties(z, s.tiers, f.Year, f.Measure)})
 				}
 			}
 		case geo.LayerLabels:
@@ -117,7 +117,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) (_ []geo.Laye
 						return nil, fmt.Errorf("postgis: tile labels: %w", err)
 					}
 					for _, z := range zs {
-						lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Point, Properties: zoneLabelProperties(z, s.tiers, f.Year)})
+						lf.Features = append(lf.Features, geo.Feature{ID: z.ID, Geometry: z.Point, Properties: zoneLabelProperties(z, s.tiers, f.Year, f.Measure)})
 					}
 				}
 			}

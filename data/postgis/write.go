@@ -218,15 +218,17 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		if err != nil {
 			return err
 		}
-		g, err := encodeMultiPolygon(z.Geom)
-		if err != nil {
-			return err
+		var g []byte // no outline: NULL, the zone is served as its point
+		if len(z.Geom) > 0 {
+			if g, err = encodeMultiPolygon(z.Geom); err != nil {
+				return err
+			}
 		}
 		lead := z.LeadIndustries
 		if lead == nil {
 			lead = []string{}
 		}
-		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, z.GeomQuality, z.Source}
+		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, nullIfEmpty(z.GeomQuality), z.Source}
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_zones"}, []string{"id", "name", "name_en", "level", "level_en", "city_code", "county_code", "lead_industries", "approved_area_ha", "point", "point_quality", "geom", "geom_quality", "source"}, pgx.CopyFromRows(zoneRows)); err != nil {
 		return fmt.Errorf("copying zones: %w", err)
@@ -392,8 +394,8 @@ func nullIfEmpty(s string) any {
 }
 
 // writeHeadlines recomputes zone_headline for the zones (nil: all) from
-// zone_revenue with geo.Headline, for every year with a record and for
-// year 0 (each zone's latest figure).
+// zone_revenue with geo.Headline, for every measure family, every year with
+// a record and year 0 (each zone's latest figure).
 func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
 	rows, err := tx.Query(ctx, `SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue
 		WHERE $1 OR zone_id = ANY($2) ORDER BY zone_id, ord`, zoneIDs == nil, zoneIDs)
@@ -422,19 +424,15 @@ func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
 	var out [][]any
 	for _, id := range order {
 		zr := byZone[id]
-		years := []int{0}
-		for _, r := range zr {
-			if !slices.Contains(years, r.Year) {
-				years = append(years, r.Year)
-			}
-		}
-		for _, y := range years {
-			if h, ok := geo.Headline(zr, y); ok {
-				out = append(out, []any{id, y, h.RevenueYi, geo.EffectiveBound(h), h.Year, h.Measure, h.Bound})
+		for _, fam := range geo.FamilyIDs() {
+			for _, y := range geo.HeadlineYears(zr) {
+				if h, ok := geo.Headline(zr, y, fam); ok {
+					out = append(out, []any{id, fam, y, h.RevenueYi, geo.EffectiveBound(h), h.Year, h.Measure, h.Bound, periodOrFull(h.Period)})
+				}
 			}
 		}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_headline"}, []string{"zone_id", "year", "revenue_yi", "eff_bound", "revenue_year", "measure", "bound"}, pgx.CopyFromRows(out)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_headline"}, []string{"zone_id", "family", "year", "revenue_yi", "eff_bound", "revenue_year", "measure", "bound", "period"}, pgx.CopyFromRows(out)); err != nil {
 		return fmt.Errorf("writing headlines: %w", err)
 	}
 	return nil

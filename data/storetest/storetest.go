@@ -297,7 +297,7 @@ func (st *suite) zhengzhouETDZ(t *testing.T) {
 	if z.CityCode != ZhengzhouCode {
 		t.Errorf("%s city = %s, want %s", ZhengzhouETDZ, z.CityCode, ZhengzhouCode)
 	}
-	h, ok := geo.Headline(z.Revenue, 2023)
+	h, ok := geo.Headline(z.Revenue, 2023, "")
 	if !ok || h.Year != 2023 || h.RevenueYi != 5000 || h.Bound != geo.BoundLower || h.Measure != "营业收入" || h.Source == "" {
 		t.Errorf("%s 2023 headline = %+v (ok %v), want a sourced lower bound of 5000 营业收入", ZhengzhouETDZ, h, ok)
 	}
@@ -329,7 +329,7 @@ func (st *suite) zhengzhouETDZ(t *testing.T) {
 	if slices.Contains(featureIDs(p.Features), z.ID) {
 		t.Errorf("max_revenue=6000&year=2023 includes %s, whose 2023 figure is only a lower bound", z.ID)
 	}
-	want := zoneIDs(st.all, func(z *geo.Zone) bool { return geo.MeetsMax(z.Revenue, 2023, six) })
+	want := zoneIDs(st.all, func(z *geo.Zone) bool { return geo.MeetsMax(z.Revenue, 2023, "", six) })
 	sameSet(t, "max_revenue=6000&year=2023", featureIDs(p.Features), want)
 }
 
@@ -399,13 +399,17 @@ func (st *suite) city(t *testing.T) {
 }
 
 func (st *suite) tier(t *testing.T) {
-	for _, year := range []int{0, 2023} {
+	for _, c := range []struct {
+		year int
+		fam  string
+	}{{0, ""}, {2023, ""}, {2019, ""}, {0, geo.FamilyOutput}, {2024, geo.FamilyOutput}} {
+		year := c.year
 		total := 0
 		ids := append([]string{geo.TierNoData}, tierIDs(st.ts)...)
 		for _, tier := range ids {
-			p := st.page(t, geo.CollZones, geo.Filter{Tier: []string{tier}, Year: year})
-			want := zoneIDs(st.all, func(z *geo.Zone) bool { id, _, _ := geo.ZoneTier(st.ts, z.Revenue, year); return id == tier })
-			sameSet(t, fmt.Sprintf("zones tier=%s&year=%d", tier, year), featureIDs(p.Features), want)
+			p := st.page(t, geo.CollZones, geo.Filter{Tier: []string{tier}, Year: year, Measure: c.fam})
+			want := zoneIDs(st.all, func(z *geo.Zone) bool { id, _, _ := geo.ZoneTier(st.ts, z.Revenue, year, c.fam); return id == tier })
+			sameSet(t, fmt.Sprintf("zones tier=%s&year=%d&measure=%s", tier, year, c.fam), featureIDs(p.Features), want)
 			total += p.NumberMatched
 			for _, f := range p.Features {
 				if f.Properties["tier"] != tier {
@@ -423,7 +427,7 @@ func (st *suite) tier(t *testing.T) {
 	}
 	p := st.page(t, geo.CollZones, geo.Filter{Tier: []string{"t5000", geo.TierNoData}, Year: 2023})
 	want := zoneIDs(st.all, func(z *geo.Zone) bool {
-		id, _, _ := geo.ZoneTier(st.ts, z.Revenue, 2023)
+		id, _, _ := geo.ZoneTier(st.ts, z.Revenue, 2023, "")
 		return id == "t5000" || id == geo.TierNoData
 	})
 	sameSet(t, "tier=t5000,no_data&year=2023", featureIDs(p.Features), want)
@@ -520,7 +524,7 @@ func (st *suite) sort(t *testing.T) {
 		for _, year := range []int{0, 2023} {
 			p := st.page(t, geo.CollZones, geo.Filter{SortBy: sortby, Year: year})
 			want := slices.Clone(st.all)
-			geo.SortZones(want, sortby, year)
+			geo.SortZones(want, sortby, year, "")
 			if got, w := featureIDs(p.Features), zoneIDs(want, nil); !slices.Equal(got, w) {
 				t.Errorf("zones sortby=%q year=%d: order differs from geo.SortZones; first ids %v, want %v", sortby, year, head(got), head(w))
 			}
@@ -841,13 +845,13 @@ func (st *suite) misc(t *testing.T) {
 		t.Errorf("Items with a cancelled context: error %v, want context.Canceled", err)
 	}
 	// Statistics from Zones agree with the tier filter.
-	for _, ts := range geo.TierStats(st.all, st.ts, 2023) {
+	for _, ts := range geo.TierStats(st.all, st.ts, 2023, "") {
 		p := st.page(t, geo.CollZones, geo.Filter{Tier: []string{ts.Tier.ID}, Year: 2023})
 		if p.NumberMatched != ts.Zones {
 			t.Errorf("TierStats %s = %d zones, tier filter %d", ts.Tier.ID, ts.Zones, p.NumberMatched)
 		}
 	}
-	for _, cs := range geo.ClusterStats(st.all, st.tax, 2023) {
+	for _, cs := range geo.ClusterStats(st.all, st.tax, 2023, "") {
 		p := st.page(t, geo.CollZones, geo.Filter{Cluster: []string{cs.ClusterID}})
 		if p.NumberMatched != cs.Zones {
 			t.Errorf("ClusterStats %s = %d zones, cluster filter %d", cs.ClusterID, cs.Zones, p.NumberMatched)
@@ -869,13 +873,13 @@ func (st *suite) schema(t *testing.T) {
 				t.Errorf("zones item %s not in Zones", f.ID)
 				continue
 			}
-			if want := geo.ZoneProperties(z, st.ts, year); !reflect.DeepEqual(f.Properties, want) {
+			if want := geo.ZoneProperties(z, st.ts, year, ""); !reflect.DeepEqual(f.Properties, want) {
 				t.Errorf("zone %s year %d properties =\n%v\nwant geo.ZoneProperties\n%v", f.ID, year, f.Properties, want)
 			}
 		}
 	}
 	z := st.zoneByName(t, ZhengzhouETDZ)
-	if f, err := st.s.Item(st.ctx, geo.CollZones, z.ID); err != nil || !reflect.DeepEqual(f.Properties, geo.ZoneProperties(z, st.ts, 0)) {
+	if f, err := st.s.Item(st.ctx, geo.CollZones, z.ID); err != nil || !reflect.DeepEqual(f.Properties, geo.ZoneProperties(z, st.ts, 0, "")) {
 		t.Errorf("Item(zones, %s) properties = %v (err %v), want geo.ZoneProperties for year 0", z.ID, f.Properties, err)
 	}
 	for _, c := range []struct {
@@ -919,14 +923,14 @@ func (st *suite) schema(t *testing.T) {
 			var want geo.Properties
 			switch l.Layer {
 			case geo.LayerZones:
-				want = geo.ZoneTileProperties(byID[f.ID], st.ts, 2023)
+				want = geo.ZoneTileProperties(byID[f.ID], st.ts, 2023, "")
 			case geo.LayerCities, geo.LayerCounties:
 				want = geo.AdminTileProperties(admin[f.ID])
 			case geo.LayerRegions:
 				want = geo.RegionTileProperties(regions[f.ID])
 			case geo.LayerLabels:
 				if f.Properties["kind"] == geo.LabelZone {
-					want = geo.ZoneLabelProperties(byID[f.ID], st.ts, 2023)
+					want = geo.ZoneLabelProperties(byID[f.ID], st.ts, 2023, "")
 				} else {
 					want = geo.AdminLabelProperties(admin[f.ID])
 				}

@@ -165,9 +165,21 @@ func layout(s *Scene, o Options) *drawing {
 			z.x, z.y = x, y
 			drawn = append(drawn, z)
 		}
+		pg := d.group("zone-points")
+		for _, z := range drawn {
+			if !geo.LocationKnown(z.zone) {
+				// Location unknown: a hollow marker with "?" at the county
+				// or city point, at every zoom, never a sized dot or a circle.
+				pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, 5, 16)}, Closed: true, Fill: colUnknown, Stroke: z.fill, Width: 2,
+					Dash: []float64{2, 1.5}, Zone: z.zone.ID, Title: name(z.zone.Name, z.zone.NameEN)})
+				pg.label(label{X: z.x, Y: z.y + 3, S: "?", Size: 8, Bold: true, Fill: colText, Anchor: anchorMiddle})
+			}
+		}
 		if v.Zoom < pointsUntil {
-			pg := d.group("zone-points")
 			for _, z := range drawn {
+				if !geo.LocationKnown(z.zone) {
+					continue
+				}
 				if z.lower {
 					// A lower bound (突破/超过) gets a ring: the figure is at least this.
 					pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius+4, 24)}, Closed: true, Stroke: colLowerBound, Width: 1.2, Zone: z.zone.ID})
@@ -349,7 +361,7 @@ func zoneStyles(s *Scene, o Options) []zoneStyle {
 		zs := zoneStyle{zone: z, point: zonePoint(z), cluster: zoneCluster(z, s.Taxonomy)}
 		var h geo.Revenue
 		var ok bool
-		zs.tier, h, ok = geo.ZoneTier(s.Tiers, z.Revenue, s.Filter.Year)
+		zs.tier, h, ok = geo.ZoneTier(s.Tiers, z.Revenue, s.Filter.Year, s.Filter.Measure)
 		// The web map's radius: 3.5 px, growing with √revenue to 14 px at
 		// 5000亿 (√5000 ≈ 71).
 		zs.radius = 3.5
@@ -411,6 +423,9 @@ func caption(s *Scene, o Options, n int) string {
 	var parts []string
 	if f.Year != 0 {
 		parts = append(parts, yearText(lang, f.Year))
+	}
+	if fam, ok := geo.LookupFamily(f.Family()); ok && f.Family() != geo.DefaultFamily {
+		parts = append(parts, map[bool]string{true: fam.LabelEN, false: fam.Label}[lang == LangEN])
 	}
 	switch {
 	case f.MinRevenue != nil && f.MaxRevenue != nil:
@@ -592,15 +607,36 @@ func legend(g *group, s *Scene, o Options, v View, drawn []zoneStyle, bottom flo
 			g.shape(shape{Rings: [][]pt{rectRing(box{x, y, x + 14, y + 10})}, Closed: true, Fill: fill, Stroke: stroke, Width: 0.9, Dash: dash})
 		}
 	}
+	// Counts: per tier, or per cluster with the one definition
+	// (geo.InCluster: a zone in two clusters counts in both, as in the
+	// statistics), though each zone is drawn in its first cluster's colour.
 	count := map[string]int{}
-	approx := false
+	var approx, official, unknown, pointOnly bool
 	for _, z := range drawn {
 		if o.Color == ColorCluster {
-			count[strconv.Itoa(z.cluster)]++
+			in := false
+			for i, c := range s.Taxonomy.Clusters {
+				if geo.InCluster(z.zone, c.ID) {
+					count[strconv.Itoa(i)]++
+					in = true
+				}
+			}
+			if !in {
+				count["-1"]++
+			}
 		} else {
 			count[z.tier]++
 		}
-		approx = approx || z.zone.GeomQuality != geo.GeomOfficial
+		switch {
+		case !geo.LocationKnown(z.zone):
+			unknown = true
+		case len(z.zone.Geom) == 0:
+			pointOnly = true
+		case z.zone.GeomQuality == geo.GeomOfficial:
+			official = true
+		default:
+			approx = true
+		}
 	}
 	if o.Has(LayerZones) {
 		if o.Color == ColorCluster {
@@ -619,15 +655,20 @@ func legend(g *group, s *Scene, o Options, v View, drawn []zoneStyle, bottom flo
 			if n := count["-1"]; n > 0 {
 				entries = append(entries, entry{fillSwatch(OtherColor, colHalo, nil), fmt.Sprintf("%s (%d)", txtNoCluster.in(lang), n)})
 			}
+			entries = append(entries, entry{nil, txtClusterRule.in(lang)})
 		} else {
 			yr := txtLatest.in(lang)
 			if s.Filter.Year != 0 {
 				yr = yearText(lang, s.Filter.Year)
 			}
+			th := txtTierHead
+			if s.Filter.Family() == geo.FamilyOutput {
+				th = txtOutputHead
+			}
 			if lang == LangEN {
-				head = fmt.Sprintf("%s (%s)", txtTierHead.en, yr)
+				head = fmt.Sprintf("%s (%s)", th.en, yr)
 			} else {
-				head = fmt.Sprintf("%s（%s）", txtTierHead.zh, yr)
+				head = fmt.Sprintf("%s（%s）", th.zh, yr)
 			}
 			for _, t := range append(slices.Clone(s.Tiers), geo.NoDataTier) {
 				l := t.Label
@@ -638,8 +679,23 @@ func legend(g *group, s *Scene, o Options, v View, drawn []zoneStyle, bottom flo
 				entries = append(entries, entry{fillSwatch(col, darker(col, 0.8), nil), fmt.Sprintf("%s (%d)", l, count[t.ID])})
 			}
 		}
+		// Only the geometry qualities present in what the image shows.
+		if official {
+			entries = append(entries, entry{fillSwatch(withAlpha(NoDataFill, 191), colZoneOutline, nil), txtOfficial.in(lang)})
+		}
 		if approx {
 			entries = append(entries, entry{fillSwatch(withAlpha(NoDataFill, 97), colZoneOutline, []float64{2, 2}), txtApprox.in(lang)})
+		}
+		if pointOnly {
+			entries = append(entries, entry{func(x, y float64) {
+				g.shape(shape{Rings: [][]pt{circleRing(x+7, y+5, 4, 16)}, Closed: true, Fill: NoDataFill, Stroke: colHalo, Width: 1})
+			}, txtNoArea.in(lang)})
+		}
+		if unknown {
+			entries = append(entries, entry{func(x, y float64) {
+				g.shape(shape{Rings: [][]pt{circleRing(x+7, y+5, 5, 16)}, Closed: true, Fill: colUnknown, Stroke: colZoneOutline, Width: 1.5, Dash: []float64{2, 1.5}})
+				g.label(label{X: x + 7, Y: y + 8, S: "?", Size: 8, Bold: true, Fill: colText, Anchor: anchorMiddle})
+			}, txtUnknownLoc.in(lang)})
 		}
 	}
 	// Lower bounds and points, as drawn.

@@ -11,13 +11,9 @@ import (
 // The palette and line styles follow the web map's MapLibre style
 // (web/src/style.js), so an image reads like the map it came from.
 var (
-	// TierColors by tier id of geo.DefaultTiers; other tiers take the ramp
-	// by position (see TierColor).
-	TierColors = map[string]color.NRGBA{
-		"t5000": rgb("#99000d"), "t1000": rgb("#e0452b"), "t500": rgb("#f98e52"), "t100": rgb("#fdc48a"), "t0": rgb("#fbe7c6"),
-	}
-	TierRamp   = []color.NRGBA{rgb("#99000d"), rgb("#e0452b"), rgb("#f98e52"), rgb("#fdc48a"), rgb("#fbe7c6")}
-	NoDataFill = rgb("#c8c8c8")
+	// NoDataFill is geo.NoDataColor; tier fills are geo.Tier.Color (the
+	// one palette of the web map, /styles/layout.json and these images).
+	NoDataFill = rgb(geo.NoDataColor)
 	// ClusterColors in taxonomy order of the 7 clusters; zones without a
 	// cluster take OtherColor.
 	ClusterColors = []color.NRGBA{
@@ -46,7 +42,8 @@ var (
 	colSourceText  = rgb("#555555")
 	colScaleBar    = rgb("#333333")
 	colZoneOutline = rgb("#40240f")
-	colLowerBound  = rgb("#222222")
+	colLowerBound  = rgb(geo.LowerBoundColor)
+	colUnknown     = rgb("#ffffff")
 )
 
 // FontFamily is the SVG font-family: the CJK face the PNG renderer uses,
@@ -61,21 +58,14 @@ func rgb(s string) color.NRGBA {
 	return color.NRGBA{r, g, b, 255}
 }
 
-// TierColor returns the fill of tier id among ts: the web map's colour
-// for the default tier ids, else the ramp spread over the tiers (darkest
-// for the highest); NoDataFill for TierNoData or an unknown id.
+// TierColor returns the fill of tier id among ts: the tier's Color (the
+// one palette, geo.TierPalette); NoDataFill for TierNoData, an unknown id
+// or a tier without a colour.
 func TierColor(ts geo.Tiers, id string) color.NRGBA {
-	for i, t := range ts {
-		if t.ID != id {
-			continue
+	for _, t := range ts {
+		if t.ID == id && t.Color != "" {
+			return rgb(t.Color)
 		}
-		if c, ok := TierColors[id]; ok {
-			return c
-		}
-		if len(ts) <= 1 {
-			return TierRamp[0]
-		}
-		return TierRamp[i*(len(TierRamp)-1)/(len(ts)-1)]
 	}
 	return NoDataFill
 }
@@ -133,11 +123,16 @@ func (t text) in(lang string) string {
 var (
 	txtTitle       = text{"河南省开发区布局", "Development zones in Henan"}
 	txtTierHead    = text{"营收分档", "Revenue tier"}
+	txtOutputHead  = text{"工业总产值分档", "Output value tier"}
 	txtClusterHead = text{"产业集群", "Industry cluster"}
 	txtRegionHead  = text{"规划区域", "Planning regions"}
-	txtLatest      = text{"各区最新年份", "latest year per zone"}
-	txtApprox      = text{"近似轮廓", "approximate outline"}
+	txtLatest      = text{"各区最新年份，混合年份", "latest year per zone, mixing years"}
+	txtApprox      = text{"近似轮廓（批准面积的圆）", "approximate outline (circle of the approved area)"}
+	txtOfficial    = text{"官方边界", "official outline"}
+	txtUnknownLoc  = text{"位置不详（标于所在县/市）", "location unknown (shown at its county/city)"}
+	txtNoArea      = text{"面积不详（仅定位点）", "area unknown (point only)"}
 	txtNoCluster   = text{"未归集群", "no cluster"}
+	txtClusterRule = text{"一区多集群时各计一次", "a zone in two clusters counts in both"}
 	txtZones       = text{"个开发区", " zones"}
 	txtAll         = text{"全部开发区", "all zones"}
 	txtCity        = text{"城市", "city"}
@@ -145,7 +140,7 @@ var (
 	txtChain       = text{"产业链", "chain"}
 	txtRegion      = text{"区域", "region"}
 	txtTier        = text{"分档", "tier"}
-	txtLower       = text{"下限值（突破/超过）", "lower bound (at least)"}
+	txtLower       = text{"≥ 下限值（至少在此档）", "≥ lower bound (at least this tier)"}
 	txtDistHead    = text{"各市%s开发区数", "%s zones per city"}
 )
 

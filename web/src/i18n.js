@@ -20,7 +20,19 @@ export const STRINGS = {
     colorBy: '开发区着色', byTier: '按营收档次', byCluster: '按产业集群',
     overlay: '规划布局（中心引领、两带支撑、四区协同）',
     distribution: '集群分布（各市开发区数）', distNone: '不显示',
-    legend: '图例', noData: '无数据', lowerBound: '下限值（“突破/超过”）',
+    legend: '图例', noData: '无可比数据', lowerBound: '≥ 下限值（“突破/超过”或部分月份数据；至少在此档）',
+    noComparable: '无可比数据（不参与排名）', unknownLocation: '位置不详（标于所在县区或市，无范围）', pointOnly: '批准面积不详（仅定位点，无范围）',
+    measureFilter: '数据口径', famRevenue: '营业收入（默认）', famOutput: '工业总产值（产值口径，不与营收比较）',
+    mixedYears: '各区最新年份（混合年份，不用于目标核对）', yearOf: '{y}年',
+    basisFilter: '所选年份', basisLatest: '有可比数据的最新年份', basisNone: '无可比数据',
+    targetHead: '{y}年对照{doc}的2025年目标', targetRow: '{n} 个 ≥{x}亿（其中下限值 {l} 个），目标 {t} 个',
+    targetNone: '该年份无可比数据，无法核对目标', historyPlans: '历史规划目标（不同年份、不同对象，仅供参考）',
+    historyRow: '{doc}：到{y}年，主营业务收入超过{x}亿元的{s}达到{t}个',
+    planOf: '出自{plan}（目标年{y}年）', planUnknown: '出处：{src}',
+    pqGeocoded: '第三方地理编码（非官方，近似）', pqCounty: '位置不详：标于所在县区的代表点', pqCity: '位置不详：标于所在市的代表点',
+    whyUnknown: '原因：{r}', geomNone: '无范围', geomNoneUnknown: '无范围（位置不详，不画圆）', geomNoneArea: '无范围（批准面积不详，仅定位点）',
+    derivedSentence: '由主导产业“{l}”按关键词表（关键词“{k}”）推断', sourcedBy: '有来源：{s}',
+    quote: '引文', otherFamilies: '其他口径',
     approxOutline: '近似范围（按批准面积画圆，非官方边界）', officialOutline: '官方边界',
     otherCluster: '其他/未归类', distLegend: '{c}：各市开发区数',
     statsClusters: '各集群开发区数与营收', statsTiers: '营收档次与规划目标（2025年）',
@@ -59,7 +71,19 @@ export const STRINGS = {
     colorBy: 'Colour zones', byTier: 'by revenue tier', byCluster: 'by industry cluster',
     overlay: 'Planning layout (centre, two belts, four regions)',
     distribution: 'Cluster distribution (zones per city)', distNone: 'Off',
-    legend: 'Legend', noData: 'no data', lowerBound: 'lower bound ("over X")',
+    legend: 'Legend', noData: 'no comparable figure', lowerBound: '≥ lower bound ("over X", or a part-year figure; at least this tier)',
+    noComparable: 'No comparable figure (not ranked)', unknownLocation: 'location unknown (shown at its county or city, no area)', pointOnly: 'approved area unknown (point only, no area)',
+    measureFilter: 'Measure', famRevenue: 'revenue (default)', famOutput: 'gross output value (never compared with revenue)',
+    mixedYears: 'latest year of each zone (mixes years; not used for targets)', yearOf: '{y}',
+    basisFilter: 'selected year', basisLatest: 'latest year with a comparable figure', basisNone: 'no comparable figure',
+    targetHead: '{y} against the 2025 targets of {doc}', targetRow: '{n} at ≥{x}亿 ({l} by lower bound), target {t}',
+    targetNone: 'No comparable figure for this year: targets cannot be checked', historyPlans: 'Earlier plans\' targets (other years, other kinds of zones; for reference)',
+    historyRow: '{doc}: by {y}, {t} {s} with main business revenue over {x}亿',
+    planOf: 'from {plan} (target year {y})', planUnknown: 'source: {src}',
+    pqGeocoded: 'third-party geocode (not official, approximate)', pqCounty: 'location unknown: shown at its county\'s representative point', pqCity: 'location unknown: shown at its city\'s representative point',
+    whyUnknown: 'reason: {r}', geomNone: 'no outline', geomNoneUnknown: 'no outline (location unknown, no circle drawn)', geomNoneArea: 'no outline (approved area unknown, point only)',
+    derivedSentence: 'inferred from lead industry "{l}" by the keyword table (keyword "{k}")', sourcedBy: 'sourced: {s}',
+    quote: 'quote', otherFamilies: 'other measures',
     approxOutline: 'approximate outline (circle of approved area, not official)', officialOutline: 'official outline',
     otherCluster: 'other / unassigned', distLegend: '{c}: zones per city',
     statsClusters: 'Zones and revenue per cluster', statsTiers: 'Revenue tiers against the 2025 targets',
@@ -89,13 +113,9 @@ export function t(lang, key, vars) {
   return s;
 }
 
-// Tier ids and labels mirror geo.DefaultTiers; the stats endpoint's labels
-// win when it answers.
-export const TIERS = [
-  { id: 't5000', min: 5000, target: 2, zh: '≥5000亿', en: '≥5000亿 (500 bn yuan)' },
-  { id: 't1000', min: 1000, max: 5000, target: 10, zh: '1000–5000亿', en: '1000–5000亿' },
-  { id: 't500', min: 500, max: 1000, target: 30, zh: '500–1000亿', en: '500–1000亿' },
-  { id: 't100', min: 100, max: 500, zh: '100–500亿', en: '100–500亿' },
-  { id: 't0', min: 0, max: 100, zh: '<100亿', en: '<100亿' },
-  { id: 'no_data', zh: '无数据', en: 'no data' },
-];
+// TIERS is filled from /api/v1/reference (setTiers): ids, labels, bounds
+// and targets of the server's tiers (geo), no_data last.
+export const TIERS = [];
+export function setTiers(tiers) {
+  TIERS.splice(0, TIERS.length, ...tiers.map((t) => ({ id: t.id, min: t.min_yi, max: t.max_yi, target: t.target, zh: t.label, en: t.label_en })));
+}

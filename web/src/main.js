@@ -4,7 +4,7 @@
 import { Map as MLMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
-import { t, TIERS } from './i18n.js';
+import { t, TIERS, setTiers as setTierLabels } from './i18n.js';
 import * as urlstate from './state.js';
 import { getJSON, listOf, allItems, csvItems } from './api.js';
 import * as styles from './style.js';
@@ -37,7 +37,8 @@ let state = urlstate.parse(location.search);
 const data = {
   clusters: [], chains: [], regions: [], cities: [], counties: [], allZones: [],
   zones: [], matched: 0, years: [], statsClusters: null, statsTiers: null, statsFromAPI: { clusters: false, tiers: false },
-  tilejson: null, counts: {},
+  tilejson: null, counts: {}, ref: { families: [], tiers: [], plans: [], sources: [], dictionary: {} },
+  statsDocs: { clusters: null, tiers: null },
 };
 let map;
 let seq = 0;
@@ -50,13 +51,18 @@ init().catch((err) => showError(err));
 async function init() {
   applyLang();
   setStatus(L('loading'));
-  const [tilejson, clusters, chains, regions, cities] = await Promise.all([
+  const [ref, tilejson, clusters, chains, regions, cities] = await Promise.all([
+    getJSON('/api/v1/reference'),
     getJSON('/tiles/layout.json'),
     getJSON('/api/v1/clusters').catch(() => []),
     getJSON('/api/v1/chains').catch(() => []),
     getJSON('/api/v1/regions').catch(() => []),
     csvItems('cities').catch(() => []),
   ]);
+  data.ref = ref;
+  data.sources = new Map((ref.sources ?? []).map((s) => [s.id, s]));
+  styles.setTiers(ref.tiers, ref.lower_bound);
+  setTierLabels(ref.tiers);
   data.tilejson = tilejson;
   data.clusters = listOf(clusters, 'clusters').filter((c) => !c.kind || c.kind === 'cluster');
   data.chains = listOf(chains, 'chains');
@@ -146,6 +152,7 @@ async function loadStats(fq, my) {
   data.statsFromAPI = { clusters: c.ok, tiers: tr.ok };
   data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : clientClusterStats();
   data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : clientTierStats();
+  data.statsDocs = { clusters: c.ok ? c.b : null, tiers: tr.ok ? tr.b : null };
 }
 
 // normClusterStat accepts by_city as a {code: n} map or a list of
@@ -214,6 +221,7 @@ function zonePoints() {
         properties: {
           id: String(f.id), name: p.name, name_en: p.name_en, tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
           bound: p.bound, clusters: (p.clusters ?? []).join(','), geom_quality: p.geom_quality,
+          located: p.point_quality === 'geocoded',
         },
       };
     }),
@@ -427,17 +435,22 @@ function buildFilters() {
     onclick: () => setFilter({ min_revenue: state.min_revenue === String(x) ? '' : String(x) }),
   })));
   const tierItems = TIERS.map((x) => ({ id: x.id, label: state.lang === 'en' ? x.en : x.zh, swatch: styles.TIER_COLORS[x.id] }));
+  const measureSel = el('select', { id: 'f-measure' },
+    el('option', { value: '', text: L('famRevenue'), selected: !state.measure }),
+    el('option', { value: 'output', text: L('famOutput'), selected: state.measure === 'output' }));
+  measureSel.addEventListener('change', () => setFilter({ measure: measureSel.value }));
   p.replaceChildren(
     el('p', { id: 'filter-summary', class: 'summary', role: 'status' }),
     field(L('threshold'), 'f-min', el('div', { class: 'row' }, minIn, el('span', { class: 'unit', text: L('thresholdUnit') })), quick),
     field(L('year'), 'f-year', yearSel),
+    field(L('measureFilter'), 'f-measure', measureSel),
     fieldset(L('clusters'), checkList('cluster', clusterItems, state.cluster, (v) => setFilter({ cluster: v }))),
     el('details', { class: 'chains', open: state.chain.length > 0 || null }, el('summary', { text: `${L('chains')} (${chainItems.length})` }),
       checkList('chain', chainItems, state.chain, (v) => setFilter({ chain: v }))),
     field(L('region'), 'f-region', regionSel),
     field(L('city'), 'f-city', citySel),
     fieldset(L('tiers'), checkList('tier', tierItems, state.tier, (v) => setFilter({ tier: v }))),
-    el('button', { type: 'button', class: 'reset', text: L('reset'), onclick: () => setFilter({ cluster: [], chain: [], region: '', city: '', tier: [], year: '', min_revenue: '' }) }),
+    el('button', { type: 'button', class: 'reset', text: L('reset'), onclick: () => setFilter({ cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '' }) }),
   );
   renderFilterSummary();
 }
@@ -485,6 +498,7 @@ function filterDescription() {
   if (state.region) parts.push(names([state.region], data.regions));
   if (state.city) parts.push(nameOf(data.cities.find((c) => c.code === state.city)) || state.city);
   if (state.tier.length) parts.push(state.tier.map((id) => { const x = TIERS.find((y) => y.id === id); return x ? x[state.lang] : id; }).join('、'));
+  if (state.measure === 'output') parts.push(L('famOutput'));
   parts.push(state.year ? L('filterYear', { y: state.year }) : L('filterLatest'));
   return parts.join(state.lang === 'en' ? ', ' : '，');
 }
@@ -503,25 +517,78 @@ function fmtYi(x) {
   return `${x.toLocaleString(state.lang === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 1 })}亿`;
 }
 
+// ---------- figures: one formatting of a figure everywhere ----------
+const measureName = (m) => (state.lang === 'en' ? data.ref.dictionary?.measures?.[m] || m : m);
+function periodName(per) {
+  if (!per || per === 'full_year') return '';
+  const d = data.ref.dictionary?.periods?.[per];
+  return d ? d[state.lang] ?? d.zh : per;
+}
+const boundMark = (b) => (b === 'lower' ? '≥' : b === 'upper' ? '≤' : '');
+// figureText: "≥217.4亿 (2019, 一季度 四上企业营业收入)" — the figure with its
+// bound, year, period and measure, as every surface shows it.
+function figureText(v, { bound, year, period, measure }) {
+  const parts = [year, [periodName(period), measureName(measure)].filter(Boolean).join(' ')].filter(Boolean);
+  return `${boundMark(bound)}${fmtYi(v)}${parts.length ? ` (${parts.join(state.lang === 'en' ? ', ' : '，')})` : ''}`;
+}
+// headlineText is a zone's headline figure (items/tiles properties).
+function headlineText(p) {
+  return figureText(p.revenue_yi, { bound: p.bound, year: p.revenue_year, period: p.period, measure: p.measure });
+}
+// recordBound is a record's bound as a statement about its year (a
+// part-year figure is a lower bound), as geo.EffectiveBound.
+function recordBound(r) {
+  if (!r.period || r.period === 'full_year') return r.bound;
+  return r.bound === 'upper' ? '' : 'lower';
+}
+// otherFigure is the latest figure of another measure family for a zone
+// without a comparable one, labelled with its measure: shown, never ranked.
+function otherFigure(p) {
+  const recs = (p.revenue ?? []).filter((r) => recordBound(r));
+  if (!recs.length) return '';
+  const r = recs.reduce((a, b) => (b.year > a.year ? b : a));
+  return figureText(r.revenue_yi, { bound: recordBound(r), year: r.year, period: r.period, measure: r.measure });
+}
+
 function renderList() {
   const ol = $('#zone-list');
   if (!ol) return;
   $('#list-summary').textContent = data.zones.length ? `${L('matchCount', { n: data.matched })} · ${filterDescription()}` : emptyMessage();
-  ol.replaceChildren(...data.zones.map((f, i) => {
+  // Zones with a comparable figure are numbered; the others follow,
+  // unnumbered, under "无可比数据" (their other figures labelled).
+  const ranked = data.zones.filter((f) => f.properties.revenue_yi != null);
+  const rest = data.zones.filter((f) => f.properties.revenue_yi == null);
+  const row = (f, rank) => {
     const p = f.properties;
     const id = String(f.id);
-    const btn = el('button', { type: 'button', class: 'zone-row' + (id === state.zone ? ' selected' : ''), 'data-id': id, 'aria-current': id === state.zone ? 'true' : null },
-      el('span', { class: 'rank', text: String(i + 1) }),
-      el('i', { class: 'swatch', style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }),
+    const other = rank ? '' : otherFigure(p);
+    const btn = el('button', { type: 'button', class: 'zone-row' + (id === state.zone ? ' selected' : '') + (rank ? '' : ' unranked'), 'data-id': id, 'aria-current': id === state.zone ? 'true' : null },
+      el('span', { class: 'rank', text: rank ? String(rank) : '' }),
+      el('i', { class: 'swatch' + (p.bound === 'lower' ? ' lower' : ''), style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }),
       el('span', { class: 'zname', text: nameOf(p) }),
-      el('span', { class: 'zrev', text: p.revenue_yi != null ? `${p.bound === 'lower' ? '≥' : p.bound === 'upper' ? '≤' : ''}${fmtYi(p.revenue_yi)}${p.revenue_year ? ` (${p.revenue_year})` : ''}` : L('noData') }));
+      el('span', { class: 'zrev', text: rank ? headlineText(p) : other ? `${L('otherFamilies')}: ${other}` : L('noData') }));
     btn.addEventListener('click', () => select(id));
     btn.addEventListener('mouseenter', () => probe.setHover?.(id));
     btn.addEventListener('mouseleave', () => probe.setHover?.(null));
     btn.addEventListener('focus', () => probe.setHover?.(id));
     btn.addEventListener('blur', () => probe.setHover?.(null));
     return el('li', {}, btn);
-  }));
+  };
+  const items = ranked.map((f, i) => row(f, i + 1));
+  if (rest.length) items.push(el('li', { class: 'group-head', text: `${L('noComparable')} (${rest.length})` }), ...rest.map((f) => row(f, 0)));
+  ol.replaceChildren(...items);
+}
+
+// yearLine names the one year a statistic uses and its coverage.
+function yearLine(doc) {
+  if (!doc) return null;
+  const basis = L({ filter: 'basisFilter', 'latest comparable': 'basisLatest', none: 'basisNone' }[doc.year_basis] ?? 'basisNone');
+  const cov = state.lang === 'en' ? doc.coverage?.text_en : doc.coverage?.text;
+  return el('p', { class: 'stat-year' }, el('strong', { text: doc.year ? L('yearOf', { y: doc.year }) : L('basisNone') }), ` (${basis}) · ${cov ?? ''}`);
+}
+
+function planLabel(plan) {
+  return `${state.lang === 'en' ? plan.title_en : plan.title} ${plan.document}`;
 }
 
 function renderStats() {
@@ -532,48 +599,107 @@ function renderStats() {
   const clusterRows = cs.map((s, i) => {
     const c = data.clusters.find((x) => x.id === s.cluster_id) ?? s;
     const idx = data.clusters.indexOf(c);
-    return el('div', { class: 'bar-row' },
+    const rev = s.revenue_yi ? ` · ${figureText(s.revenue_yi, { bound: s.revenue_bound, year: s.revenue_year, measure: s.measure })}` : '';
+    return el('div', { class: 'bar-row', 'data-cluster': s.cluster_id, 'data-zones': String(s.zones ?? 0) },
       el('span', { class: 'bar-label', text: nameOf(c) || s.cluster_id }),
       el('span', { class: 'bar', style: `width:${(100 * (s.zones ?? 0)) / max}%;background:${styles.CLUSTER_PALETTE[(idx >= 0 ? idx : i) % styles.CLUSTER_PALETTE.length]}` }),
-      el('span', { class: 'bar-value', text: `${s.zones ?? 0} ${L('statsZones')}${s.revenue_yi ? ` · ${s.revenue_bound === 'lower' ? '≥' : ''}${fmtYi(s.revenue_yi)}${s.revenue_year ? ` (${s.revenue_year})` : ''}` : ''}` }),
-      s.measure ? el('span', { class: 'bar-note', text: L('statsComparable', { m: s.measure, n: s.revenue_n ?? 0 }) }) : null);
+      el('span', { class: 'bar-value', text: `${s.zones ?? 0} ${L('statsZones')}${rev}` }),
+      s.measure ? el('span', { class: 'bar-note', text: L('statsComparable', { m: measureName(s.measure), n: s.revenue_n ?? 0 }) }) : null);
   });
+  const td = data.statsDocs.tiers;
   const ts = data.statsTiers ?? [];
   const tierRows = ts.map((s) => {
     const tier = s.tier ?? {};
-    const label = state.lang === 'en' ? (TIERS.find((x) => x.id === tier.id)?.en ?? tier.label_en) : tier.label ?? TIERS.find((x) => x.id === tier.id)?.zh;
-    let target = null;
-    if (tier.target) {
-      const atLeast = s.at_or_above ?? ts.filter((o) => o.tier?.min_yi != null && tier.min_yi != null && o.tier.id !== 'no_data' && o.tier.min_yi >= tier.min_yi).reduce((n, o) => n + (o.zones ?? 0), 0);
-      target = el('span', { class: 'target' + (atLeast >= tier.target ? ' met' : ''), text: L('tierCumulative', { n: atLeast, x: tier.min_yi, t: tier.target }) });
-    }
-    return el('tr', {}, el('td', {}, el('i', { class: 'swatch', style: `background:${styles.TIER_COLORS[tier.id] ?? styles.OTHER}` }), ` ${label ?? tier.id}`),
-      el('td', { class: 'num', text: String(s.zones ?? 0) }), el('td', {}, target));
+    const x = TIERS.find((y) => y.id === tier.id);
+    const label = state.lang === 'en' ? (x?.en ?? tier.label_en) : (x?.zh ?? tier.label);
+    return el('tr', { 'data-tier': tier.id },
+      el('td', {}, el('i', { class: 'swatch', style: `background:${styles.TIER_COLORS[tier.id] ?? styles.OTHER}` }), ` ${label ?? tier.id}`),
+      el('td', { class: 'num', text: String(s.zones ?? 0) }),
+      el('td', { class: 'muted small', text: s.lower ? `${L('lower')} ${s.lower}` : '' }));
   });
+  const tc = td?.target_check;
+  const targets = tc ? el('div', { class: 'targets' },
+    el('h3', { text: L('targetHead', { y: tc.year, doc: tc.plan.document }) }),
+    el('p', { class: 'muted small', text: `${planLabel(tc.plan)} · ${state.lang === 'en' ? td.coverage?.text_en : td.coverage?.text}` }),
+    el('ul', { class: 'plain' }, tc.rows.map((r) => el('li', { class: 'target' + (r.met ? ' met' : ''), 'data-min': String(r.min_yi), 'data-at-or-above': String(r.at_or_above) },
+      L('targetRow', { n: r.at_or_above, x: r.min_yi, l: r.lower, t: r.zones })))))
+    : el('p', { class: 'muted', text: L('targetNone') });
+  const history = (td?.earlier_plans ?? data.ref.plans.slice(1)).map((p) => el('li', {},
+    p.targets.map((t) => L('historyRow', { doc: planLabel(p), y: p.target_year, x: t.min_yi, s: p.subject, t: t.zones })).join('；')));
   box.replaceChildren(
     el('h2', { text: L('statsClusters') + (data.statsFromAPI.clusters ? '' : ' ' + L('statsClient')) }),
     el('p', { class: 'muted', text: filterDescription() }),
+    yearLine(data.statsDocs.clusters),
+    el('p', { class: 'muted small', text: data.ref.zones_per_cluster_rule ?? '' }),
     el('div', { class: 'bars' }, clusterRows),
     el('h2', { text: L('statsTiers') + (data.statsFromAPI.tiers ? '' : ' ' + L('statsClient')) }),
+    yearLine(td),
     el('table', { class: 'tiers' }, el('tbody', {}, tierRows)),
-    plannedScale(),
+    targets,
+    el('details', { class: 'history' }, el('summary', { text: L('historyPlans') }), el('ul', {}, history), plannedScale()),
   );
 }
 
 // plannedScale lists the plans' scale classes (千亿级, 3000亿级 …) of
-// recognised clusters, apart from reported revenue: they are targets.
+// recognised clusters, each labelled with its plan and target year: they
+// are targets of their plan, not reported revenue.
 function plannedScale() {
   const list = (data.recognised ?? []).filter((c) => !state.city || (c.cities ?? []).includes(state.city));
   if (!list.length) return null;
-  return el('details', { class: 'planned' }, el('summary', { text: `${L('planned')} (${list.length})` }),
+  const planOf = (c) => {
+    const ids = sourceIDs(c.source);
+    const p = data.ref.plans.find((x) => ids.includes(x.source));
+    if (p) return L('planOf', { plan: planLabel(p), y: p.target_year });
+    const s = ids.map((id) => data.sources.get(id)?.title).filter(Boolean);
+    return s.length ? L('planUnknown', { src: s.join('; ') }) : '';
+  };
+  return el('div', { class: 'planned' }, el('h3', { text: `${L('planned')} (${list.length})` }),
     el('p', { class: 'muted', text: L('plannedNote') }),
     el('ul', {}, list.map((c) => el('li', {}, el('strong', { text: c.scale_class }), ` ${nameOf(c)} `,
       el('span', { class: 'muted', text: (c.cities ?? []).map(cityName).join('、') }),
-      c.source ? el('div', { class: 'src', text: c.source }) : null))));
+      el('div', { class: 'src', text: planOf(c) })))));
 }
 
 function cityName(code) { return nameOf(data.cities.find((c) => c.code === code)) || code || ''; }
 function countyName(code) { return nameOf(data.counties.find((c) => c.code === code)) || code || ''; }
+
+// Provenance: rows cite source ids (S13 …) of the shared source list; the
+// card shows each as title, publisher, date and link, with the quoted text,
+// never the id or a file name.
+function sourceIDs(text) {
+  return [...new Set([...(text ?? '').matchAll(/(?:^|[^A-Za-z0-9])(S\d{2})(?![0-9])/g)].map((m) => m[1]))];
+}
+function quoteOf(text) {
+  const m = /[“"]([^”"]{4,})[”"]/.exec(text ?? '');
+  return m ? m[1] : '';
+}
+function industryName(term) {
+  const en = data.ref.dictionary?.lead_industries?.[term];
+  return state.lang === 'en' && en ? `${en} (${term})` : term;
+}
+function linkText(l) {
+  if (l.derived) {
+    const m = /lead industry "([^"]+)" contains keyword "([^"]+)"/.exec(l.source ?? '');
+    return m ? L('derivedSentence', { l: industryName(m[1]), k: m[2] }) : L('derived');
+  }
+  const titles = sourceIDs(l.source).map((id) => data.sources.get(id)?.title).filter(Boolean);
+  return L('sourcedBy', { s: titles.join('；') || L('sourced') });
+}
+function sourceItem(id, quotes) {
+  const s = data.sources.get(id);
+  if (!s) return null;
+  const meta = [s.publisher, s.date].filter(Boolean).join(', ');
+  return el('li', { 'data-source': id },
+    el('span', { class: 'src-title', text: s.title }), meta ? el('span', { class: 'muted', text: ` (${meta})` }) : null,
+    ...(s.urls ?? []).slice(0, 2).map((u) => el('a', { href: u, target: '_blank', rel: 'noopener noreferrer', class: 'src-link', text: new URL(u).host })),
+    ...[...new Set(quotes)].map((q) => el('blockquote', { text: q })));
+}
+function locationText(p) {
+  if (p.point_quality === 'geocoded') return L('pqGeocoded');
+  const why = /坐标缺:([^;；]+)/.exec(p.source ?? '')?.[1];
+  const base = L(p.point_quality === 'county_centroid' ? 'pqCounty' : 'pqCity');
+  return why && state.lang === 'zh' ? `${base}；${L('whyUnknown', { r: why })}` : base;
+}
 
 function renderCard() {
   const card = $('#card');
@@ -585,33 +711,41 @@ function renderCard() {
   const row = (k, ...v) => dl.append(el('dt', { text: L(k) }), el('dd', {}, ...v));
   row('level', state.lang === 'en' ? p.level_en || p.level || '' : p.level || '');
   row('cityCounty', [cityName(p.city_code), p.county_code ? countyName(p.county_code) : ''].filter(Boolean).join(' · '));
-  row('lead', (p.lead_industries ?? []).join(state.lang === 'en' ? ', ' : '、') || L('unknown'));
+  row('lead', (p.lead_industries ?? []).map(industryName).join(state.lang === 'en' ? ', ' : '、') || L('unknown'));
   const links = p.cluster_links ?? (p.clusters ?? []).map((id) => ({ cluster_id: id }));
   row('clusterLinks', links.length ? el('ul', { class: 'plain' }, links.map((l) => {
     const c = data.clusters.find((x) => x.id === l.cluster_id);
-    return el('li', {}, `${nameOf(c) || l.cluster_id} `, el('span', { class: 'muted small', text: `(${L(l.derived ? 'derived' : 'sourced')}${l.source ? ': ' + l.source : ''})` }));
+    return el('li', {}, `${nameOf(c) || l.cluster_id} `, el('span', { class: 'muted small', text: `(${linkText(l)})` }));
   })) : L('none'));
   row('area', p.approved_area_ha != null ? `${p.approved_area_ha.toLocaleString()} ${L('ha')}` : L('unknown'));
-  row('geomQuality', L(p.geom_quality === 'approximate' ? 'approximate' : 'official') + (p.geom_quality === 'approximate' ? ` — ${L('approxOutline')}` : ''));
-  if (p.point_quality) row('pointQuality', p.point_quality);
+  row('geomQuality', p.geom_quality ? L(p.geom_quality === 'approximate' ? 'approximate' : 'official') + (p.geom_quality === 'approximate' ? ` — ${L('approxOutline')}` : '')
+    : L(p.point_quality === 'geocoded' ? 'geomNoneArea' : 'geomNoneUnknown'));
+  if (p.point_quality) row('pointQuality', locationText(p));
   const recs = p.revenue ?? [];
   const rev = recs.length ? el('table', { class: 'rev' },
     el('thead', {}, el('tr', {}, ['year', 'yi', 'measure', 'bound', 'period'].map((k) => el('th', { text: k === 'year' ? L('year') : L(k) })))),
     el('tbody', {}, recs.map((r) => el('tr', {},
       el('td', { text: String(r.year) }),
-      el('td', { class: 'num', text: `${r.bound === 'lower' ? '≥' : r.bound === 'upper' ? '≤' : ''}${r.revenue_yi}` }),
-      el('td', { text: r.measure ?? '' }),
-      el('td', { text: L(r.bound ?? 'exact') }),
-      el('td', { text: !r.period || r.period === 'full_year' ? L('fullYear') : r.period }),
+      el('td', { class: 'num', text: `${boundMark(recordBound(r))}${r.revenue_yi}` }),
+      el('td', { text: measureName(r.measure ?? '') }),
+      el('td', { text: L(recordBound(r) || r.bound || 'exact') }),
+      el('td', { text: periodName(r.period) || L('fullYear') }),
     )))) : el('p', { text: L('noRevenue') });
-  const srcs = [p.source, ...recs.map((r) => r.source)].filter(Boolean);
+  // Sources: every id the zone, its figures and its cluster links cite,
+  // with the quotes the figures rest on.
+  const quotes = new Map();
+  const cite = (text, q) => { for (const id of sourceIDs(text)) { if (!quotes.has(id)) quotes.set(id, []); if (q) quotes.get(id).push(q); } };
+  cite(p.source);
+  for (const r of recs) cite(r.source, quoteOf(r.source));
+  for (const l of links) if (!l.derived) cite(l.source);
   card.replaceChildren(
     el('header', {}, el('h2', { id: 'card-title', text: nameOf(p) }),
       el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => select('') })),
     state.lang === 'en' ? el('p', { class: 'muted', lang: 'zh-CN', text: p.name }) : (p.name_en ? el('p', { class: 'muted', lang: 'en', text: p.name_en }) : null),
+    p.revenue_yi != null ? el('p', { class: 'headline' }, el('i', { class: 'swatch', style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }), ` ${headlineText(p)}`) : null,
     dl,
     el('h3', { text: L('revenueByYear') }), rev,
-    el('h3', { text: L('sources') }), el('ul', { class: 'sources' }, [...new Set(srcs)].map((s) => el('li', { text: s }))),
+    el('h3', { text: L('sources') }), el('ul', { class: 'sources' }, [...quotes].map(([id, qs]) => sourceItem(id, qs))),
   );
   card.hidden = false;
 }
@@ -623,15 +757,21 @@ function renderLegend() {
   const items = [];
   const sw = (color, label, cls = '') => el('li', {}, el('i', { class: 'swatch ' + cls, style: `background:${color}` }), ` ${label}`);
   if (state.layers.includes('zones')) {
+    const ps = data.zones.map((f) => f.properties);
     if (state.color === 'cluster') {
       data.clusters.forEach((c, i) => items.push(sw(styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length], nameOf(c))));
       items.push(sw(styles.OTHER, L('otherCluster')));
     } else {
+      items.push(el('li', { class: 'legend-head', text: state.year ? L('yearOf', { y: state.year }) : L('mixedYears') }));
       for (const x of TIERS) items.push(sw(styles.TIER_COLORS[x.id], x.id === 'no_data' ? L('noData') : x[state.lang]));
     }
-    items.push(el('li', {}, el('i', { class: 'ring' }), ` ${L('lowerBound')}`));
-    items.push(el('li', {}, el('i', { class: 'outline official' }), ` ${L('officialOutline')}`));
-    items.push(el('li', {}, el('i', { class: 'outline approx' }), ` ${L('approxOutline')}`));
+    // Only what the map shows: a lower-bound ring and the geometry
+    // qualities present among the filtered zones.
+    if (ps.some((p) => p.bound === 'lower' && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'ring' }), ` ${L('lowerBound')}`));
+    if (ps.some((p) => p.geom_quality === 'official')) items.push(el('li', {}, el('i', { class: 'outline official' }), ` ${L('officialOutline')}`));
+    if (ps.some((p) => p.geom_quality === 'approximate')) items.push(el('li', {}, el('i', { class: 'outline approx' }), ` ${L('approxOutline')}`));
+    if (ps.some((p) => !p.geom_quality && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'dot' }), ` ${L('pointOnly')}`));
+    if (ps.some((p) => p.point_quality && p.point_quality !== 'geocoded')) items.push(el('li', { 'data-legend': 'unknown-location' }, el('i', { class: 'unknown', text: '?' }), ` ${L('unknownLocation')}`));
   }
   data.regions.forEach((r, i) => { if (state.overlay.includes(r.id)) items.push(sw(styles.REGION_PALETTE[i % styles.REGION_PALETTE.length], nameOf(r), 'region')); });
   if (state.dist) {

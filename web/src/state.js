@@ -4,7 +4,7 @@
 // filter contract (geo.FilterParams), so the same string drives /api/v1,
 // /tiles, /embed and /static.
 
-export const FILTER_KEYS = ['cluster', 'chain', 'region', 'city', 'tier', 'year', 'min_revenue'];
+export const FILTER_KEYS = ['cluster', 'chain', 'region', 'city', 'tier', 'year', 'measure', 'min_revenue'];
 const LIST_KEYS = new Set(['cluster', 'chain', 'tier', 'layers', 'overlay']);
 export const ALL_LAYERS = ['boundaries', 'counties', 'zones', 'labels'];
 
@@ -16,7 +16,7 @@ export const DEFAULTS = Object.freeze({
   layers: ALL_LAYERS,
   overlay: [],
   dist: '',
-  cluster: [], chain: [], region: '', city: '', tier: [], year: '', min_revenue: '',
+  cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '',
   zone: '',
   panel: 'filters',
 });
@@ -41,6 +41,8 @@ export function parse(search) {
   for (const k of ['overlay', 'cluster', 'chain', 'tier']) if (q.has(k)) s[k] = list(k);
   for (const k of ['dist', 'region', 'city', 'zone']) if (q.get(k)) s[k] = q.get(k);
   if (/^\d{4}$/.test(q.get('year') ?? '')) s.year = q.get('year');
+  // measure: the family whose figures set tiers and thresholds; revenue is the default and stays out of URLs.
+  if (q.get('measure') === 'output') s.measure = 'output';
   const min = q.get('min_revenue');
   if (min && Number.isFinite(Number(min)) && Number(min) >= 0) s.min_revenue = String(Number(min));
   if (['filters', 'list', 'stats', 'layers'].includes(q.get('panel'))) s.panel = q.get('panel');

@@ -6,9 +6,16 @@
 /* global __FONT_FACES__ */
 export const FONT = 'Noto Sans SC';
 
-export const TIER_COLORS = {
-  t5000: '#99000d', t1000: '#e0452b', t500: '#f98e52', t100: '#fdc48a', t0: '#fbe7c6', no_data: '#c8c8c8',
-};
+// TIER_COLORS is filled from /api/v1/reference (setTiers): the one tier
+// palette (geo.Tier.Color) that /styles/layout.json and the static images
+// use too. LOWER_BOUND strokes the "≥" ring of zones known by a lower bound.
+export const TIER_COLORS = {};
+export let LOWER_BOUND = '#222222';
+export function setTiers(tiers, lowerBound) {
+  for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
+  for (const t of tiers) TIER_COLORS[t.id] = t.color;
+  if (lowerBound?.color) LOWER_BOUND = lowerBound.color;
+}
 export const CLUSTER_PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
 // Regions avoid the purples of the distribution ramp so both can be shown.
 export const REGION_PALETTE = ['#2b8cbe', '#e6a100', '#d7301f', '#238b45', '#e7298a', '#525252', '#a6761d', '#1b9e77'];
@@ -30,7 +37,7 @@ export function zoneColor(state, clusters) {
   }
   const m = ['match', ['coalesce', ['get', 'tier'], 'no_data']];
   for (const [id, col] of Object.entries(TIER_COLORS)) if (id !== 'no_data') m.push(id, col);
-  m.push(TIER_COLORS.no_data);
+  m.push(TIER_COLORS.no_data ?? '#c8c8c8');
   return m;
 }
 
@@ -109,11 +116,21 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
         filter: ['==', ['get', 'id'], state.zone || '\u0000'], paint: { 'line-color': '#0050d0', 'line-width': 3 } },
       // Zone points: visible at low zoom, fading out once outlines are large enough.
       { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
-        filter: ['==', ['get', 'bound'], 'lower'],
-        // The lower-bound ring stays at every zoom, also over outlines.
-        paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#222',
+        filter: ['all', ['==', ['get', 'bound'], 'lower'], ['==', ['get', 'located'], true]],
+        // The lower-bound ring ("at least this tier") stays at every zoom, also over outlines.
+        paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': LOWER_BOUND,
           'circle-stroke-width': 1.2 } },
+      // Location unknown: a hollow marker with "?" at the county or city
+      // point, at every zoom, never sized by revenue and never a circle of
+      // an area (no outline is served for these zones).
+      { id: 'zonepoints-unknown', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
+        filter: ['==', ['get', 'located'], false],
+        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-color': color, 'circle-stroke-width': 2.5 } },
+      { id: 'zonepoints-unknown-mark', type: 'symbol', source: 'zonepoints', layout: { visibility: vis(show.has('zones')),
+        'text-field': '?', 'text-font': [FONT], 'text-size': 10, 'text-allow-overlap': true, 'text-ignore-placement': true },
+        filter: ['==', ['get', 'located'], false], paint: { 'text-color': '#40240f' } },
       { id: 'zonepoints', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
+        filter: ['==', ['get', 'located'], true],
         paint: {
           'circle-radius': radius(),
           'circle-color': color,

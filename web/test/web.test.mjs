@@ -87,7 +87,11 @@ for (const [year, min] of [['2023', '1000'], ['2023', '5000'], ['', '500']]) {
     try {
       clean(r);
       assert.deepEqual(await renderedZoneIDs(r.page, 'zones-fill'), want, 'zones drawn from tiles');
-      assert.deepEqual(await renderedZoneIDs(r.page, 'zonepoints'), want, 'zone points drawn');
+      // Located zones are dots; zones whose place is unknown get the "?" marker.
+      const pts = [...await renderedZoneIDs(r.page, 'zonepoints'), ...await renderedZoneIDs(r.page, 'zonepoints-unknown')].sort();
+      assert.deepEqual(pts, want, 'zone points drawn');
+      const unknown = api.features.filter((f) => f.properties.point_quality !== 'geocoded').map((f) => String(f.id)).sort();
+      assert.deepEqual(await renderedZoneIDs(r.page, 'zonepoints-unknown'), unknown, 'location-unknown markers');
       const rows = await r.page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id));
       assert.deepEqual([...rows].sort(), api.features.map((f) => String(f.id)).sort(), 'ranked list');
       // Ranked by revenue descending.
@@ -279,7 +283,7 @@ test('embed page inside an iframe on another origin renders, resizes and stays o
 });
 
 test('statistics panel and cluster distribution follow the filter and the stats API', async () => {
-  const params = { min_revenue: '100' };
+  const params = { min_revenue: '100', year: '2019' };
   const q = new URLSearchParams(params);
   const r = await open(`${server.base}/?${q}&panel=stats&dist=electronics`);
   try {
@@ -388,5 +392,103 @@ test('ticking a cluster and a region filters map, list and URL like the API', as
     clean(r);
   } finally {
     await r.context.close();
+  }
+});
+
+// Issue 9 in the browser: the card of 郑州经济技术开发区 reads without
+// internal codes, its sources are titles with links, and the English card
+// translates every measure.
+const INTERNAL = /(?:^|[^A-Za-z0-9])S\d{2}(?![0-9])|\.csv|\brc\d+|derived:|\bgeocoded\b|city_centroid|county_centroid|cluster_keywords/;
+test('zone card: readable provenance, no internal codes, English measures', async () => {
+  for (const lang of ['zh', 'en']) {
+    const r = await open(`${server.base}/?zone=G411031&panel=list${lang === 'en' ? '&lang=en' : ''}`);
+    try {
+      clean(r);
+      const { page } = r;
+      const text = await page.textContent('#card');
+      assert.ok(!INTERNAL.test(text), `${lang} card shows an internal code: ${text.match(INTERNAL)?.[0]}`);
+      const sources = await page.$$eval('#card .sources li', (lis) => lis.map((li) => ({
+        title: li.querySelector('.src-title')?.textContent ?? '', links: [...li.querySelectorAll('a')].map((a) => a.href) })));
+      assert.ok(sources.length >= 3, `sources listed: ${JSON.stringify(sources)}`);
+      assert.ok(sources.every((s) => s.title.length > 2), 'every source has a title');
+      assert.ok(sources.filter((s) => s.links.some((h) => /^https?:\/\//.test(h))).length >= 2, 'sources link to their pages');
+      // The quote the 2023 figure rests on is shown.
+      assert.ok(text.includes('突破5000'), 'the S13 quote is shown');
+      if (lang === 'en') {
+        const measures = await page.$$eval('#card table.rev tbody td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+        assert.ok(measures.length >= 2 && measures.every((m) => m && !/\p{Script=Han}/u.test(m)), `English measures: ${measures}`);
+        assert.ok(text.includes('inferred from') || text.includes('sourced'), 'cluster links as sentences');
+      } else {
+        assert.ok(text.includes('≥5,000亿') || text.includes('≥5000亿'), 'headline as a lower bound');
+      }
+    } finally {
+      await r.context.close();
+    }
+  }
+});
+
+test('ranking numbers only zones with a comparable figure; figures show bound, year and measure', async () => {
+  const r = await open(`${server.base}/?panel=list`);
+  try {
+    clean(r);
+    const { page } = r;
+    const rows = await page.$$eval('#zone-list li', (lis) => lis.map((li) => ({
+      head: li.classList.contains('group-head'), id: li.querySelector('.zone-row')?.dataset.id,
+      rank: li.querySelector('.rank')?.textContent ?? '', rev: li.querySelector('.zrev')?.textContent ?? '' })));
+    const items = (await apiZones(server.base, {})).features;
+    const withFigure = new Set(items.filter((f) => f.properties.revenue_yi != null).map((f) => String(f.id)));
+    const headAt = rows.findIndex((x) => x.head);
+    assert.ok(headAt > 0, 'a 无可比数据 group follows the ranked zones');
+    rows.slice(0, headAt).forEach((x, i) => { assert.equal(x.rank, String(i + 1)); assert.ok(withFigure.has(x.id), `${x.id} ranked`); });
+    assert.equal(headAt, withFigure.size);
+    for (const x of rows.slice(headAt + 1)) assert.equal(x.rank, '', `${x.id} is not numbered`);
+    const gx = rows.find((x) => x.id === 'G412029');
+    assert.match(gx.rev, /^≥217\.4亿 \(2019，一季度 四上企业营业收入\)$/);
+    const jy = rows.find((x) => x.id === 'X-jiyuan-etdz');
+    assert.equal(jy.rank, '');
+    assert.match(jy.rev, /工业总产值/);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('statistics name their year and coverage; targets come from 豫政〔2023〕27号; legend lists what is drawn', async () => {
+  const r = await open(`${server.base}/?panel=stats`);
+  try {
+    clean(r);
+    const { page } = r;
+    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers`)).json();
+    const text = await page.textContent('#stats');
+    assert.ok(text.includes(`${tiers.year}年`) && text.includes(tiers.coverage.text), `year ${tiers.year} and coverage "${tiers.coverage.text}"`);
+    assert.ok(text.includes('豫政〔2023〕27号'), 'plan named');
+    const rows = await page.$$eval('.targets li', (lis) => lis.map((li) => [Number(li.dataset.min), Number(li.dataset.atOrAbove)]));
+    assert.deepEqual(rows, tiers.target_check.rows.map((x) => [x.min_yi, x.at_or_above]));
+    const clusters = await (await fetch(`${server.base}/api/v1/stats/clusters`)).json();
+    const bars = await page.$$eval('.bar-row', (rs) => rs.map((x) => [x.dataset.cluster, Number(x.dataset.zones)]));
+    assert.deepEqual(bars, clusters.clusters.map((c) => [c.cluster_id, c.zones]), 'zones per cluster as the API');
+    assert.equal(await page.locator('#legend .outline.official').count(), 0, 'no official outline in the data, none in the legend');
+    assert.equal(await page.locator('#legend [data-legend=unknown-location]').count(), 1, 'location-unknown symbol in the legend');
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('/embed draws the same zones as items, the stats and the static SVG for a filter', async () => {
+  for (const params of [{ year: '2023', cluster: 'equipment' }, { year: '2019', city: '410100' }]) {
+    const q = new URLSearchParams(params);
+    const api = (await apiZones(server.base, params)).features.map((f) => String(f.id)).sort();
+    const r = await open(`${server.base}/embed?${q}`);
+    try {
+      clean(r);
+      const drawn = [...await renderedZoneIDs(r.page, 'zonepoints'), ...await renderedZoneIDs(r.page, 'zonepoints-unknown')].sort();
+      assert.deepEqual(drawn, api, `embed ${q}`);
+    } finally {
+      await r.context.close();
+    }
+    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers?${q}`)).json();
+    assert.equal(tiers.number_zones, api.length, 'stats count the same zones');
+    const svg = await (await fetch(`${server.base}/static/map.svg?bbox=110.3,31.3,116.7,36.4&${q}`)).text();
+    const ids = [...new Set([...svg.matchAll(/data-zone="([^"]+)"/g)].map((m) => m[1]))].sort();
+    assert.deepEqual(ids, api, 'static SVG draws the same zones');
   }
 });

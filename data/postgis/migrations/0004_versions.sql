@@ -1,4 +1,4 @@
--- 0003: the dataset's history, for `layoutmap versions` and `rollback`
+-- 0004: the dataset's history, for `layoutmap versions` and `rollback`
 -- (issue 13). Every import and rollback adds one row, keyed by the serving
 -- version it produced (dataset_meta.version), with who (the database
 -- role), what (files, counts, a diff summary against the previous dataset)

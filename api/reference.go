@@ -1,0 +1,71 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/data"
+	"layoutmap/data/henan"
+	"layoutmap/geo"
+)
+
+// reference serves GET /api/v1/reference: what a client needs to show
+// figures honestly and readably, from the one place each is defined:
+//   - families: the measure families (geo.Families) with their measures in
+//     Chinese and English, the default first;
+//   - tiers: the store's tiers with their colour (the one palette the web
+//     map, /styles/layout.json and the static images use), no_data last;
+//   - plans: the 2025 targets of 豫政〔2023〕27号 (headline) and earlier
+//     plans (history: other years, other kinds of zones);
+//   - sources: the shared source list the rows' S-ids refer to (title,
+//     publisher, date, citation, addresses), from the bundled dataset's
+//     sources.json;
+//   - dictionary: English for lead industries, measures and periods.
+//
+// Sources and dictionary describe the project's shared facts; a PostGIS
+// dataset citing ids outside that list shows them unresolved.
+func (s *server) reference(c *fiber.Ctx) error {
+	if err := s.noParams(c); err != nil {
+		return err
+	}
+	ref, err := bundledReference()
+	if err != nil {
+		return fmt.Errorf("api: reference: %w", err)
+	}
+	ts := append(append(geo.Tiers{}, s.cfg.Store.Tiers()...), geo.NoDataTier)
+	return c.JSON(fiber.Map{
+		"families":               geo.Families,
+		"default_family":         geo.DefaultFamily,
+		"tiers":                  ts,
+		"lower_bound":            fiber.Map{"color": geo.LowerBoundColor, "label": "≥ 下限值（至少在此档）", "label_en": "≥ lower bound (at least this tier)"},
+		"plans":                  []geo.Plan{geo.PlanTargets2025, geo.PlanTargets2017},
+		"zones_per_cluster_rule": ZonesPerClusterRule,
+		"sources":                ref.Sources,
+		"dictionary":             ref.Dictionary,
+		"links":                  []Link{{Href: base(c) + "/reference", Rel: "self", Type: ContentTypeJSON}},
+	})
+}
+
+type referenceData struct {
+	Sources    []data.Source
+	Dictionary data.Dictionary
+}
+
+// bundledReference reads sources.json and dictionary.json of the bundled
+// dataset once.
+var bundledReference = sync.OnceValues(func() (referenceData, error) {
+	var r referenceData
+	for name, v := range map[string]any{"sources.json": &r.Sources, "dictionary.json": &r.Dictionary} {
+		b, err := henan.FS.ReadFile(name)
+		if err != nil {
+			return r, fmt.Errorf("reading %s: %w", name, err)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			return r, fmt.Errorf("parsing %s: %w", name, err)
+		}
+	}
+	return r, nil
+})
