@@ -54,6 +54,11 @@ func (g *gate) acquire(ctx context.Context) (release func(), err error) {
 	default:
 		return nil, &busyError{what: g.what, detail: fmt.Sprintf("%d requests in progress and %d waiting", cap(g.slots), cap(g.queue)-cap(g.slots)), retryAfter: time.Second}
 	}
+	select { // a free slot wins over a context that is done meanwhile
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots; <-g.queue }, nil
+	default:
+	}
 	t := time.NewTimer(g.maxWait)
 	defer t.Stop()
 	select {

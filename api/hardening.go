@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -88,7 +89,9 @@ func largeResponses(g *gate) fiber.Handler {
 			return err
 		}
 		if release == nil {
-			r, err := g.acquire(c.UserContext())
+			// Not the request's context: the deadline middleware (inside
+			// this one) has cancelled it on return; the gate's wait bounds this.
+			r, err := g.acquire(context.Background())
 			if err != nil {
 				c.Response().ResetBody()
 				return err
@@ -109,6 +112,9 @@ func largeResponses(g *gate) fiber.Handler {
 // reads the raw bytes: parsing fasthttp's query args here would change how
 // the request URI is rendered later (in problem instances).
 func largeLimit(raw []byte) bool {
+	if !bytes.Contains(raw, []byte("limit=")) {
+		return false // the common case (tiles) costs no parsing
+	}
 	q, _ := url.ParseQuery(string(raw)) // a malformed query is the handler's to report
 	n, err := strconv.Atoi(q.Get("limit"))
 	return err == nil && n >= LargeLimit

@@ -152,3 +152,46 @@ func TestSlowReadersBounded(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestLargeResponseSlotReleased: a large body that did not ask for a large
+// limit (all cities, 1.7 MB) takes a slot after it is built and gives it
+// back once written, every time.
+func TestLargeResponseSlotReleased(t *testing.T) {
+	app := newApp(t, Config{MaxLargeResponses: 1})
+	for i := range 20 {
+		r := get(t, app, "/api/v1/collections/cities/items")
+		if r.status != http.StatusOK || len(r.body) < LargeResponseBytes {
+			t.Fatalf("request %d: %d, %d bytes; want 200 and a large body", i, r.status, len(r.body))
+		}
+	}
+	m := get(t, app, "/metrics")
+	if !strings.Contains(string(m.body), "layoutmap_large_response_busy 0\n") || !strings.Contains(string(m.body), "layoutmap_large_response_waiting 0\n") {
+		t.Errorf("gate not free after 20 large responses:\n%s", m.body)
+	}
+}
+
+// TestPixelRate: with a budget of one 200×200 image per second, a second
+// PNG right after the first is turned away with Retry-After, naming the
+// budget; SVG does not draw pixels and is not counted.
+func TestPixelRate(t *testing.T) {
+	st := testStoreFor(t)
+	s, err := NewStatic(StaticConfig{Store: st, MaxPixelsPerSecond: 200 * 200, MaxWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newApp(t, Config{Store: st, Extra: []func(*fiber.App){s.Register}})
+	if r := get(t, app, "/static/map.png?width=200&height=200&year=2023"); r.status != http.StatusOK {
+		t.Fatalf("first PNG: %d %s", r.status, r.body)
+	}
+	r := get(t, app, "/static/map.png?width=200&height=200&year=2022")
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.body), "pixels per second") {
+		t.Errorf("second PNG within the second: %d Retry-After %q %s; want 503 naming the pixel budget", r.status, r.header.Get("Retry-After"), r.body)
+	}
+	if r := get(t, app, "/static/map.svg?width=200&height=200&year=2021"); r.status != http.StatusOK {
+		t.Errorf("SVG under a spent pixel budget: %d", r.status)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if r := get(t, app, "/static/map.png?width=200&height=200&year=2022"); r.status != http.StatusOK {
+		t.Errorf("PNG a second later: %d", r.status)
+	}
+}

@@ -117,11 +117,15 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		// An unavailable store is logged by the store, once per outage
 		// interval with counts, not once per request (the access log still
 		// has every 503).
-		if p.Status >= 500 && !quiet(err) {
+		if p.Status >= 500 {
 			if p.Status == http.StatusInternalServerError {
 				p.Detail = "internal error (request id " + p.RequestID + ")"
 			}
-			log.LogAttrs(c.UserContext(), slog.LevelError, "request failed",
+			level := slog.LevelError
+			if quiet(err) {
+				level = slog.LevelDebug
+			}
+			log.LogAttrs(c.UserContext(), level, "request failed",
 				slog.String("request_id", p.RequestID), slog.String("method", c.Method()),
 				slog.String("path", c.Path()), slog.Int("status", p.Status), slog.Any("err", err))
 		}

@@ -66,7 +66,7 @@ func TestSearch(t *testing.T) {
 		{"hangkonggang", "郑州航空港经济综合实验区", "zone", "pinyin"},
 		{"zzjk", "郑州经济技术开发区", "zone", "initials"},
 		{"lyjk", "洛阳经济技术开发区", "zone", "initials"},
-		{"%E9%83%91%E5%B7%9E%E7%BB%8F%E5%BC%80", "郑州经济技术开发区", "zone", "abbreviation"}, // 郑州经开
+		{"%E9%83%91%E5%B7%9E%E7%BB%8F%E5%BC%80", "郑州经济技术开发区", "zone", "abbreviation"},    // 郑州经开
 		{"%E8%88%AA%E7%A9%BA%E6%B8%AF%E5%8C%BA", "郑州航空港经济综合实验区", "zone", "abbreviation"}, // 航空港区
 		{"luoyang", "洛阳市", "city", "name_en"},
 		{"zhengzhou", "郑州市", "city", "name_en"},

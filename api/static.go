@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"golang.org/x/time/rate"
 
 	"layoutmap/data"
 	"layoutmap/geo"
@@ -60,6 +63,11 @@ type StaticConfig struct {
 	// 4 bytes a pixel while drawn); 0 is static.MaxPixels. Larger requests
 	// are a 400 naming the limit.
 	MaxPixels int
+	// MaxPixelsPerSecond, when positive, bounds the PNG pixels drawn per
+	// second (a token bucket holding one second's worth; MaxPixels is
+	// lowered to it when larger); a request that would wait longer than MaxWait for
+	// its pixels gets 503 with Retry-After. 0: no rate limit.
+	MaxPixelsPerSecond int
 	// Versions, when set, gives the dataset version images are cached
 	// under, with stale-if-error: pass the *tiles.Service, so images and
 	// tiles share one version look-up and both keep being served from
@@ -81,6 +89,7 @@ type Static struct {
 	renderer *static.Renderer
 	cache    *bytecache.Cache[[]byte]
 	gate     *gate
+	pixels   *rate.Limiter // nil: no pixel rate limit
 }
 
 // NewStatic builds the static image routes. A FontPath that does not load
@@ -116,10 +125,18 @@ func newStatic(cfg StaticConfig, r *static.Renderer) *Static {
 	if cfg.MaxPixels <= 0 || cfg.MaxPixels > static.MaxPixels {
 		cfg.MaxPixels = static.MaxPixels
 	}
+	if cfg.MaxPixelsPerSecond > 0 && cfg.MaxPixels > cfg.MaxPixelsPerSecond {
+		// An image larger than a second's budget could never be drawn.
+		cfg.MaxPixels = cfg.MaxPixelsPerSecond
+	}
 	cache := bytecache.New(bytecache.Config{MaxBytes: cfg.CacheBytes, ClassShare: tiles.DefaultFilterShare},
 		func(b []byte) int64 { return int64(cap(b)) })
-	return &Static{cfg: cfg, renderer: r, cache: cache,
+	st := &Static{cfg: cfg, renderer: r, cache: cache,
 		gate: newGate("the image renderer", "render", cfg.MaxConcurrent, cfg.MaxQueue, cfg.MaxWait)}
+	if cfg.MaxPixelsPerSecond > 0 {
+		st.pixels = rate.NewLimiter(rate.Limit(cfg.MaxPixelsPerSecond), cfg.MaxPixelsPerSecond)
+	}
+	return st
 }
 
 // Register adds the routes to app; use it as a Config.Extra hook.
@@ -212,16 +229,50 @@ func (s *Static) render(c *fiber.Ctx, format string, o static.Options, f geo.Fil
 		return nil, err
 	}
 	ctx := c.UserContext()
+	if format == static.FormatPNG {
+		if err := s.waitPixels(ctx, o.Width*o.Scale*o.Height*o.Scale); err != nil {
+			return nil, err
+		}
+	}
 	release, err := s.gate.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	var buf bytes.Buffer
-	if err := s.renderer.RenderContext(ctx, &buf, format, scene, o); err != nil {
+	if err := s.renderer.RenderContext(ctx, &buf, format, scene, o); errors.Is(err, context.DeadlineExceeded) {
+		// Not the store: the drawing itself outlived the request.
+		return nil, &busyError{what: "the image renderer", detail: "the image was not finished within the request deadline; ask for a smaller one", retryAfter: 5 * time.Second}
+	} else if err != nil {
 		return nil, fmt.Errorf("api: static %s: %w", format, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// waitPixels takes n pixels from the per-second budget, waiting at most
+// MaxWait for them (before taking a renderer slot, so waiting holds none).
+func (s *Static) waitPixels(ctx context.Context, n int) error {
+	if s.pixels == nil {
+		return nil
+	}
+	r := s.pixels.ReserveN(time.Now(), n)
+	if !r.OK() {
+		return &busyError{what: "the image renderer", detail: fmt.Sprintf("%d pixels exceed the per-second budget", n), retryAfter: time.Second}
+	}
+	d := r.Delay()
+	if d > s.cfg.MaxWait {
+		r.Cancel()
+		return &busyError{what: "the image renderer", detail: fmt.Sprintf("its budget of %d pixels per second is spent", s.cfg.MaxPixelsPerSecond), retryAfter: d}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.Cancel()
+		return ctx.Err()
+	}
 }
 
 // scene gathers what the image shows. The store validates the filter's ids

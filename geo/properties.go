@@ -267,12 +267,14 @@ func AdminLabelProperties(a *AdminArea) Properties {
 }
 
 // ZoneLabelProperties returns the labels-layer properties of a zone label:
-// kind (LabelZone), id, name, name_en, tier and, with a headline figure for
-// year and family fam, revenue_yi and bound.
+// kind (LabelZone), id, name, name_en, point_quality (so a style can draw
+// a zone whose place is unknown as such), tier and, with a headline figure
+// for year and family fam, revenue_yi and bound.
 func ZoneLabelProperties(z *Zone, ts Tiers, year int, fam string) Properties {
 	p := Properties{"kind": LabelZone, "id": z.ID}
 	putStr(p, "name", z.Name)
 	putStr(p, "name_en", z.NameEN)
+	putStr(p, "point_quality", z.PointQuality)
 	putTier(p, z, ts, year, fam)
 	return p
 }

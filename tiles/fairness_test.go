@@ -2,9 +2,12 @@ package tiles_test
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"testing"
+	"time"
 
+	"layoutmap/geo"
 	"layoutmap/tiles"
 )
 
@@ -75,4 +78,53 @@ func mustQuery(t *testing.T, raw string) url.Values {
 		t.Fatal(err)
 	}
 	return q
+}
+
+// slowTiles is the real store answering tiles 300 ms late, so that
+// concurrent requests for one tile overlap.
+type slowTiles struct{ src tiles.Source }
+
+func (s slowTiles) Version(ctx context.Context) (int64, error) { return s.src.Version(ctx) }
+func (s slowTiles) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
+	select {
+	case <-time.After(300 * time.Millisecond):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return s.src.TileFeatures(ctx, q)
+}
+
+// TestFirstCallerHangsUp is issue 10's single-flight bug: when the client
+// whose request started an encoding goes away, the others waiting for the
+// same tile still get it (the encoding runs detached from that client but
+// within its deadline).
+func TestFirstCallerHangsUp(t *testing.T) {
+	svc := tiles.New(slowTiles{henanStore(t)}, tiles.Config{})
+	q := tileAt(etdz, 8)
+	first, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { _, err := svc.Encoded(first, q); errc <- err }()
+	time.Sleep(50 * time.Millisecond)
+	got := make(chan error, 1)
+	go func() {
+		e, err := svc.Encoded(context.Background(), q)
+		if err == nil && e.Empty() {
+			err = errors.New("empty tile")
+		}
+		got <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel() // the first client hangs up while the tile is being encoded
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that hung up got %v, want context.Canceled", err)
+	}
+	if err := <-got; err != nil {
+		t.Errorf("the other caller of the same tile got %v, want the tile", err)
+	}
+	if _, misses := svc.CacheCounts(); misses != 2 {
+		t.Errorf("%d misses, want 2 sharing one encoding", misses)
+	}
+	if n, _ := svc.CacheStats(); n != 1 {
+		t.Errorf("the shared encoding was not cached (%d entries)", n)
+	}
 }

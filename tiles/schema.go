@@ -79,6 +79,7 @@ var TileFields = map[string][]Field{
 		{"tier", TypeString, "zone labels: revenue tier id"},
 		{"revenue_yi", TypeNumber, "zone labels: headline revenue in 亿元"},
 		{"bound", TypeString, "zone labels: exact, lower (≥) or upper (≤)"},
+		{"point_quality", TypeString, "zone labels: geocoded, or county_centroid/city_centroid when the zone's place is unknown"},
 	},
 }
 

@@ -84,7 +84,7 @@ type Paint struct {
 	LineDasharray     []float64 `json:"line-dasharray,omitempty"`
 	CircleColor       any       `json:"circle-color,omitempty"`
 	CircleRadius      any       `json:"circle-radius,omitempty"`
-	CircleStrokeColor string    `json:"circle-stroke-color,omitempty"`
+	CircleStrokeColor any       `json:"circle-stroke-color,omitempty"`
 	CircleStrokeWidth float64   `json:"circle-stroke-width,omitempty"`
 	TextColor         string    `json:"text-color,omitempty"`
 	TextHaloColor     string    `json:"text-halo-color,omitempty"`
@@ -140,6 +140,7 @@ func NewStyle(baseURL string, f geo.Filter, m Meta, lang string) Style {
 	isKind := func(k string) Expr { return Expr{"==", Expr{"get", "kind"}, k} }
 	approximate := Expr{"!=", Expr{"get", "geom_quality"}, geo.GeomOfficial}
 	noData := Expr{"==", Expr{"get", "tier"}, geo.TierNoData}
+	located := Expr{"==", Expr{"get", "point_quality"}, geo.PointGeocoded}
 	zoomLinear := func(stops ...float64) Expr {
 		e := Expr{"interpolate", Expr{"linear"}, Expr{"zoom"}}
 		for _, s := range stops {
@@ -191,7 +192,13 @@ func NewStyle(baseURL string, f geo.Filter, m Meta, lang string) Style {
 		withMaxZoom(withFilter(withPaint(vec("zones-point", "circle", geo.LayerLabels), &Paint{
 			CircleColor: tierColor, CircleRadius: zoomLinear(5, 2.5, 10, 5),
 			CircleStrokeColor: "#ffffff", CircleStrokeWidth: 0.8,
-		}), isKind(labelKindZone)), 11),
+		}), Expr{"all", isKind(labelKindZone), located}), 11),
+		// A zone whose place is unknown (served at its county's or city's
+		// point, no outline) is a hollow marker at every zoom, never a dot
+		// that reads as located.
+		withFilter(withPaint(vec("zones-point-unknown", "circle", geo.LayerLabels), &Paint{
+			CircleColor: "#ffffff", CircleRadius: 5, CircleStrokeColor: tierColor, CircleStrokeWidth: 2,
+		}), Expr{"all", isKind(labelKindZone), Expr{"!", located}}),
 		labelLayer(vec("labels-city", "symbol", geo.LayerLabels), isKind(geo.LevelCity), name, zoomLinear(5, 12, 10, 16), 0, "#2f2a24"),
 		labelLayer(vec("labels-county", "symbol", geo.LayerLabels), isKind(geo.LevelCounty), name, zoomLinear(8, 11, 12, 13), float64(geo.LabelMinZoom[geo.LevelCounty]), "#5b5346"),
 		labelLayer(vec("labels-zone", "symbol", geo.LayerLabels), isKind(labelKindZone), name, zoomLinear(9, 10, 14, 13), 9, "#4a1d0a"),

@@ -10,13 +10,14 @@ import (
 
 // The parts of the memory budget (docs/reliability.md), MB. They were
 // measured with cmd/loadcheck: the embedded dataset, runtime and
-// connection buffers at rest; one 4096×4096 PNG while drawn (RGBA plus the
-// rasterizer's masks and the PNG encoder, about twice the RGBA); the
-// largest items page while built and written.
+// connection buffers at rest (114 MB); one 4096×4096 PNG while drawn (RGBA
+// plus the rasterizer's masks, the encoder and its output: 240 MB measured,
+// counted as four times the RGBA); one slot of the large-response gate
+// (the largest items page built and held for a slow reader: 25 MB).
 const (
 	baseMB          = 160
 	staticCacheMB   = api.DefaultStaticCacheBytes >> 20
-	largeResponseMB = 16
+	largeResponseMB = 25
 )
 
 // memoryBudgetMB is the bound on the server's memory that the flags imply:
@@ -27,7 +28,7 @@ func memoryBudgetMB(cfg serveConfig) int {
 	if k <= 0 {
 		k = runtime.GOMAXPROCS(0)
 	}
-	renderMB := max(cfg.MaxImagePixels*4*2>>20, 1)
+	renderMB := max(cfg.MaxImagePixels*4*4>>20, 1)
 	return baseMB + cfg.TileCacheMB + staticCacheMB + k*renderMB + api.DefaultMaxLargeResponses*largeResponseMB
 }
 

@@ -141,10 +141,12 @@ type serveConfig struct {
 	MaxRender int
 	// MaxImagePixels bounds one image's width·scale × height·scale.
 	MaxImagePixels int
+	// MaxPixelsPerSecond bounds PNG pixels drawn per second (0: none).
+	MaxPixelsPerSecond int
 	// applyBudget sets the process's soft memory limit to the budget; only
 	// the real command does (tests share one process between servers).
 	applyBudget bool
-	PprofAddr      string // loopback address of the profiler; "" keeps it off
+	PprofAddr   string // loopback address of the profiler; "" keeps it off
 	// AdminHash is the /admin password's bcrypt hash; nil keeps /admin off.
 	AdminHash []byte
 	// WriteDatabaseURL is the DSN /admin imports through.
@@ -177,6 +179,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	adminFile := fs.String("admin-password-file", env("LAYOUTMAP_ADMIN_PASSWORD_FILE", ""), "file with the bcrypt hash of the /admin password (layoutmap admin set-password); empty keeps /admin off (env LAYOUTMAP_ADMIN_PASSWORD_FILE)")
 	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
 	keep := keepFlag(fs, getenv)
+	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -219,6 +222,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if cfg.MaxRender, err = strconv.Atoi(strings.TrimSpace(*maxRender)); err != nil || cfg.MaxRender < 0 {
 		return serveConfig{}, fmt.Errorf("serve: --max-render-concurrency must be a whole number ≥ 0, got %q", *maxRender)
 	}
+	if cfg.MaxPixelsPerSecond, err = strconv.Atoi(strings.TrimSpace(*pixelRate)); err != nil || cfg.MaxPixelsPerSecond < 0 {
+		return serveConfig{}, fmt.Errorf("serve: --max-image-pixels-per-second must be a whole number ≥ 0, got %q", *pixelRate)
+	}
 	if cfg.MaxImagePixels, err = strconv.Atoi(strings.TrimSpace(*maxPixels)); err != nil || cfg.MaxImagePixels < 1 || cfg.MaxImagePixels > static.MaxPixels {
 		return serveConfig{}, fmt.Errorf("serve: --max-image-pixels must be a whole number from 1 to %d, got %q", static.MaxPixels, *maxPixels)
 	}
@@ -254,7 +260,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 
 	ts := tileService(store, cfg)
 	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log, Versions: ts,
-		MaxConcurrent: cfg.MaxRender, MaxPixels: cfg.MaxImagePixels})
+		MaxConcurrent: cfg.MaxRender, MaxPixels: cfg.MaxImagePixels, MaxPixelsPerSecond: cfg.MaxPixelsPerSecond})
 	if err != nil {
 		return fmt.Errorf("serve: static images: %w", err)
 	}

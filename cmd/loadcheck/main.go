@@ -16,6 +16,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -109,13 +110,27 @@ func run(bin string, serveArgs []string, slow int, hold time.Duration, flood, pn
 	// cache-key flood, then the common tiles
 	before = mem(pid, "VmRSS")
 	tiles := []string{"/tiles/8/208/101.mvt", "/tiles/8/209/101.mvt", "/tiles/8/208/102.mvt", "/tiles/7/104/50.mvt", "/tiles/6/52/25.mvt"}
+	details := map[string]bool{} // first words of each problem detail seen
+	var dmu sync.Mutex
 	get := func(p string) int {
 		r, err := client.Get(base + p)
 		if err != nil {
 			return 0
 		}
+		defer r.Body.Close()
+		if r.StatusCode >= 500 {
+			b, _ := io.ReadAll(io.LimitReader(r.Body, 4096))
+			var pr struct{ Detail string }
+			_ = json.Unmarshal(b, &pr)
+			d := pr.Detail
+			if i := strings.Index(d, ":"); i > 0 {
+				d = d[:i]
+			}
+			dmu.Lock()
+			details[fmt.Sprintf("%d %s", r.StatusCode, d)] = true
+			dmu.Unlock()
+		}
 		_, _ = io.Copy(io.Discard, r.Body)
-		r.Body.Close()
 		return r.StatusCode
 	}
 	for range 3 {
@@ -166,6 +181,9 @@ func run(bin string, serveArgs []string, slow int, hold time.Duration, flood, pn
 	}
 	wg.Wait()
 	report("png", before, fmt.Sprintf("%v; slowest answer %s", statuses, slowest.Round(100*time.Millisecond)))
+	for d := range details {
+		fmt.Println("  seen:", d)
+	}
 	return nil
 }
 

@@ -148,7 +148,7 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 			}
 			rows := sub(func(c *where) string {
 				return `SELECT a.tile_fid AS fid, ` + mvtGeom("a.label_3857") + ` AS geom, a.level AS kind, a.code AS id,
-					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi, NULL::text AS bound,
+					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi, NULL::text AS bound, NULL::text AS point_quality,
 					CASE a.level WHEN 'city' THEN 0 ELSE 1 END AS ord, a.code AS k
 				FROM layoutmap.admin_areas a WHERE a.level = ANY(` + c.arg(levels) + `::text[]) AND a.label_3857 && ` + benv
 			})
@@ -157,13 +157,13 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 					from := s.zoneFrom(c, f)
 					c.add("z.point_3857 && " + benv)
 					return `SELECT z.tile_fid, ` + mvtGeom("z.point_3857") + `, 'zone', z.id, z.name, NULLIF(z.name_en, ''),
-						` + s.tierExpr(c) + `, h.revenue_yi, h.eff_bound, 2, z.id
+						` + s.tierExpr(c) + `, h.revenue_yi, h.eff_bound, NULLIF(z.point_quality, ''), 2, z.id
 					FROM ` + from + ` WHERE ` + c.sql()
 				})
 			}
 			// ord and k order the rows (cities, counties, zones, each by
 			// id, as memstore does) and are dropped before ST_AsMVT.
-			parts = append(parts, asMVT(layer, `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi, bound
+			parts = append(parts, asMVT(layer, `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi, bound, point_quality
 				FROM (`+rows+`) l ORDER BY ord, k COLLATE "C"`))
 		}
 	}

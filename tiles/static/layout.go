@@ -156,7 +156,7 @@ func layout(s *Scene, o Options) *drawing {
 				continue
 			}
 			sh := shape{Rings: rings, Closed: true, Fill: withAlpha(z.fill, 191), Stroke: colZoneOutline, Width: 1.2,
-				Zone: z.zone.ID, Title: name(z.zone.Name, z.zone.NameEN)}
+				Zone: z.zone.ID, Title: zoneTitle(z, name)}
 			if z.zone.GeomQuality != geo.GeomOfficial {
 				sh.Fill, sh.Width, sh.Dash = withAlpha(z.fill, 97), 1, []float64{2, 2}
 				sh.Stroke = withAlpha(colZoneOutline, uint8(204*math.Max(0, math.Min(1, v.Zoom-8))))
@@ -171,7 +171,7 @@ func layout(s *Scene, o Options) *drawing {
 				// Location unknown: a hollow marker with "?" at the county
 				// or city point, at every zoom, never a sized dot or a circle.
 				pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, 5, 16)}, Closed: true, Fill: colUnknown, Stroke: z.fill, Width: 2,
-					Dash: []float64{2, 1.5}, Zone: z.zone.ID, Title: name(z.zone.Name, z.zone.NameEN)})
+					Dash: []float64{2, 1.5}, Zone: z.zone.ID, Title: zoneTitle(z, name)})
 				pg.label(label{X: z.x, Y: z.y + 3, S: "?", Size: 8, Bold: true, Fill: colText, Anchor: anchorMiddle})
 			}
 		}
@@ -185,7 +185,7 @@ func layout(s *Scene, o Options) *drawing {
 					pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius+4, 24)}, Closed: true, Stroke: colLowerBound, Width: 1.2, Zone: z.zone.ID})
 				}
 				pg.shape(shape{Rings: [][]pt{circleRing(z.x, z.y, z.radius, 20)}, Closed: true, Fill: z.fill, Stroke: colHalo, Width: 1,
-					Zone: z.zone.ID, Title: name(z.zone.Name, z.zone.NameEN)})
+					Zone: z.zone.ID, Title: zoneTitle(z, name)})
 			}
 		}
 	}
@@ -335,15 +335,17 @@ func distCounts(s *Scene, o Options) dists {
 
 // zoneStyle is a zone with its colour and drawing rank (low first).
 type zoneStyle struct {
-	zone    *geo.Zone
-	point   orb.Point
-	tier    string
-	cluster int // index in Taxonomy.Clusters, -1 none
-	fill    color.NRGBA
-	rank    int     // label priority: 0 first
-	radius  float64 // of the point, by revenue
-	lower   bool    // the headline figure is a lower bound
-	x, y    float64
+	zone     *geo.Zone
+	point    orb.Point
+	tier     string
+	cluster  int // index in Taxonomy.Clusters, -1 none
+	fill     color.NRGBA
+	rank     int     // label priority: 0 first
+	radius   float64 // of the point, by revenue
+	lower    bool    // the headline figure is a lower bound
+	figure   string  // the headline as text, zh and en: "≥217.4亿 (2019, 一季度 四上企业营业收入)"
+	figureEN string
+	x, y     float64
 }
 
 // zoneStyles colours every zone of the scene and orders them for drawing:
@@ -368,6 +370,7 @@ func zoneStyles(s *Scene, o Options) []zoneStyle {
 		if ok {
 			zs.radius += math.Min(math.Sqrt(h.RevenueYi), 71) / 71 * (14 - 3.5)
 			zs.lower = geo.EffectiveBound(h) == geo.BoundLower
+			zs.figure, zs.figureEN = figureText(h, LangZH), figureText(h, LangEN)
 		}
 		zs.rank = tierRank[zs.tier]
 		if o.Color == ColorCluster {
@@ -781,4 +784,34 @@ func legend(g *group, s *Scene, o Options, v View, drawn []zoneStyle, bottom flo
 		g.label(label{X: b.X0 + 28, Y: y - 3.5, S: e.text, Size: size, Fill: colText})
 	}
 	return nil
+}
+
+// zoneTitle is a zone's SVG <title> (its tooltip): the name and, with a
+// headline figure, the figure with its bound, year, period and measure.
+func zoneTitle(z zoneStyle, name func(zh, en string) string) string {
+	f := name(z.figure, z.figureEN)
+	if f == "" {
+		return name(z.zone.Name, z.zone.NameEN)
+	}
+	return name(z.zone.Name, z.zone.NameEN) + " — " + f
+}
+
+// figureText writes a headline figure as every surface does: bound mark,
+// value in 亿元, then year, period (part-year only) and measure.
+func figureText(h geo.Revenue, lang string) string {
+	mark := map[string]string{geo.BoundLower: "≥", geo.BoundUpper: "≤"}[geo.EffectiveBound(h)]
+	per, measure := "", h.Measure
+	if l, ok := geo.PeriodLabels[h.Period]; ok && h.Period != geo.PeriodFullYear {
+		per = l[0]
+		if lang == LangEN {
+			per = l[1]
+		}
+	}
+	if lang == LangEN {
+		if en := geo.MeasureEN(h.Measure); en != "" {
+			measure = en
+		}
+		return fmt.Sprintf("%s%g亿 (%d, %s)", mark, h.RevenueYi, h.Year, strings.TrimSpace(per+" "+measure))
+	}
+	return fmt.Sprintf("%s%g亿（%d，%s）", mark, h.RevenueYi, h.Year, strings.TrimSpace(per+" "+measure))
 }

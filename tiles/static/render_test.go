@@ -5,7 +5,9 @@ package static_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
+	"errors"
 	"flag"
 	"image"
 	"image/color"
@@ -18,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"layoutmap/data"
 	"layoutmap/data/henan"
@@ -416,11 +419,26 @@ func TestSVGZoneIDs(t *testing.T) {
 				if !ok {
 					t.Errorf("data-zone=%q is not a zone of the scene", id)
 				}
-				// Outline and point are named; a lower-bound ring is not.
-				if !slices.Contains(titles[id], name) {
+				// Outline and point are named (with the headline figure
+				// after " — " when there is one); a lower-bound ring is not.
+				if !slices.ContainsFunc(titles[id], func(s string) bool { return s == name || strings.HasPrefix(s, name+" — ") }) {
 					t.Errorf("zone %s: titles %q, want one %q", id, titles[id], name)
 				}
 			}
 		})
+	}
+}
+
+// TestRenderHonoursContext: a 4096×4096 PNG takes seconds to draw; a
+// request cancelled 100 ms in stops drawing and gets the context's error,
+// instead of an image nobody will read (issue 12, case 5).
+func TestRenderHonoursContext(t *testing.T) {
+	r := mustRenderer(t)
+	s, o := sceneFor(t, "width=4096&height=4096&layers=province,cities,counties,zones,regions")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	var buf bytes.Buffer
+	if err := r.RenderContext(ctx, &buf, static.FormatPNG, s, o); !errors.Is(err, context.Canceled) {
+		t.Errorf("PNG cancelled while drawing: %v (%d bytes written), want context.Canceled", err, buf.Len())
 	}
 }

@@ -267,7 +267,7 @@ function createMap() {
     state.zoom = map.getZoom();
     writeURL();
   });
-  const hoverable = ['zonepoints', 'zones-fill'];
+  const hoverable = ['zonepoints', 'zonepoints-unknown', 'zones-fill'];
   let hovered = null;
   for (const layer of hoverable) {
     map.on('mousemove', layer, (e) => {
