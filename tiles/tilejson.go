@@ -48,6 +48,9 @@ type Meta struct {
 	// tiles exist at (a PMTiles archive); clients overzoom past MaxZoom.
 	// Zero means geo.MinZoom to geo.MaxZoom.
 	MinZoom, MaxZoom uint32
+	// Glyphs: the server serves SDF glyph ranges at GlyphsPath, so the
+	// style names them.
+	Glyphs bool
 }
 
 // DefaultAttribution credits the boundary source and says what is

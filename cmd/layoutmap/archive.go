@@ -131,3 +131,9 @@ func openArchive(ctx context.Context, location string, store data.Store, log *sl
 	}
 	return r, nil
 }
+
+// withGlyphs is m saying whether the server serves SDF glyphs.
+func withGlyphs(m tiles.Meta, glyphs bool) tiles.Meta {
+	m.Glyphs = glyphs
+	return m
+}
