@@ -181,6 +181,9 @@ func TestTilesExportPMTiles(t *testing.T) {
 				t.Errorf("%s from the archive: %d %s %s", path, code, hdr.Get("Content-Type"), b)
 			}
 		}
+		if code, _, _ := get(t, srv+"/tiles/0/0/0.mvt", "identity"); code != http.StatusNoContent {
+			t.Errorf("0/0/0 above the archive's minzoom: %d, want 204", code)
+		}
 		// The rest of the server reads the store as before.
 		if code, _, b := get(t, srv+"/api/v1/collections/zones/items?limit=1", "identity"); code != 200 || !bytes.Contains(b, []byte(`"numberReturned":1`)) {
 			t.Errorf("features next to the archive: %d %s", code, b[:min(200, len(b))])

@@ -176,12 +176,15 @@ func (r *Reader) leaf(ctx context.Context, off uint64, n uint32) ([]pmtiles.Entr
 	return d, nil
 }
 
-// check refuses what the archive cannot answer: zooms it does not hold
-// and filters other than the one it was exported with (an unfiltered
-// tile is not an answer to a filtered request).
+// check refuses what the archive cannot answer: zooms past the deepest it
+// holds (clients overzoom from TileJSON's maxzoom) and filters other than
+// the one it was exported with (an unfiltered tile is not an answer to a
+// filtered request). Zooms above its minzoom are not refused: TileJSON
+// tells clients not to ask, and the server checks a document's filter
+// with tile 0/0/0.
 func (r *Reader) check(q geo.TileQuery) error {
 	var errs geo.FieldErrors
-	if q.Z < uint32(r.header.MinZoom) || q.Z > uint32(r.header.MaxZoom) {
+	if q.Z > uint32(r.header.MaxZoom) {
 		errs = append(errs, &geo.FieldError{Field: "z", Reason: fmt.Sprintf("this server serves a tile archive of z%d to z%d (TileJSON minzoom/maxzoom); got %d", r.header.MinZoom, r.header.MaxZoom, q.Z)})
 	}
 	f := q.Filter
