@@ -7,6 +7,9 @@
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
+//	layoutmap import  --check [--database-url URL] ...
+//	layoutmap versions --database-url URL
+//	layoutmap rollback --database-url URL V
 //	layoutmap export  [--database-url URL] --out DIR
 //	layoutmap template --out DIR
 //
@@ -35,6 +38,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"layoutmap/admin"
 	"layoutmap/api"
 	"layoutmap/data"
 	"layoutmap/tiles"
@@ -89,6 +93,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runMigrate(ctx, args, getenv, stdout, stderr))
 	case "import":
 		return helpIsNoError(runImport(ctx, args, getenv, stdout, stderr))
+	case "versions":
+		return helpIsNoError(runVersions(ctx, args, getenv, stdout, stderr))
+	case "rollback":
+		return helpIsNoError(runRollback(ctx, args, getenv, stdout, stderr))
+	case "admin":
+		return helpIsNoError(runAdmin(args, os.Stdin, stdout, stderr))
 	case "export":
 		return helpIsNoError(runExport(ctx, args, getenv, stdout, stderr))
 	case "template":
@@ -108,6 +118,9 @@ commands:
   version   print the version
   migrate   apply database migrations (needs --database-url)
   import    import data into the database (needs --database-url)
+  versions  list the dataset versions kept in the database
+  rollback  restore a kept version V as a new version: rollback V
+  admin     admin set-password --file F: store the /admin password's bcrypt hash (password read from stdin)
   export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
   template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
 
@@ -134,6 +147,11 @@ type serveConfig struct {
 	// the real command does (tests share one process between servers).
 	applyBudget bool
 	PprofAddr   string // loopback address of the profiler; "" keeps it off
+	// AdminHash is the /admin password's bcrypt hash; nil keeps /admin off.
+	AdminHash []byte
+	// WriteDatabaseURL is the DSN /admin imports through.
+	WriteDatabaseURL string
+	KeepVersions     int
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -158,6 +176,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	maxRender := fs.String("max-render-concurrency", env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "0"), "static images drawn at once (each 4096² PNG holds ~130 MB while drawn); 0 is the number of CPUs (env LAYOUTMAP_MAX_RENDER_CONCURRENCY)")
 	maxPixels := fs.String("max-image-pixels", env("LAYOUTMAP_MAX_IMAGE_PIXELS", strconv.Itoa(static.MaxPixels)), "largest static image, width·scale × height·scale pixels (4 bytes each while drawn) (env LAYOUTMAP_MAX_IMAGE_PIXELS)")
 	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
+	adminFile := fs.String("admin-password-file", env("LAYOUTMAP_ADMIN_PASSWORD_FILE", ""), "file with the bcrypt hash of the /admin password (layoutmap admin set-password); empty keeps /admin off (env LAYOUTMAP_ADMIN_PASSWORD_FILE)")
+	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
+	keep := keepFlag(fs, getenv)
 	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
@@ -165,7 +186,22 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL}
+	if *adminFile != "" {
+		h, err := admin.ReadHashFile(*adminFile)
+		if err != nil {
+			return serveConfig{}, fmt.Errorf("serve: --admin-password-file: %w", err)
+		}
+		cfg.AdminHash = h
+	}
+	if cfg.WriteDatabaseURL != "" && cfg.DatabaseURL == "" {
+		return serveConfig{}, errors.New("serve: --write-database-url needs --database-url (the read-only DSN serving uses)")
+	}
+	k, err := parseKeep(*keep)
+	if err != nil {
+		return serveConfig{}, fmt.Errorf("serve: %w", err)
+	}
+	cfg.KeepVersions = k
 	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --log-level: %w", err)
 	}
@@ -228,7 +264,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	if err != nil {
 		return fmt.Errorf("serve: static images: %w", err)
 	}
-	extra := extraRoutes(store, ts, st, cfg)
+	extra := extraRoutes(store, ts, st, cfg, log)
 	app := api.New(api.Config{
 		Store:          store,
 		Logger:         log,
@@ -290,17 +326,23 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 
 // extraRoutes are the route groups beyond the features API: tiles,
 // statistics, static images and the web map.
-func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveConfig) []func(*fiber.App) {
-	return []func(*fiber.App){
+func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveConfig, log *slog.Logger) []func(*fiber.App) {
+	routes := []func(*fiber.App){
 		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
 		api.StatsRoutes(store),
+		api.VersionRoutes(store),
 		api.SearchRoutes(store),
 		st.Register,
+	}
+	if a := admin.Routes(admin.Config{PasswordHash: cfg.AdminHash, WriteURL: cfg.WriteDatabaseURL, KeepVersions: cfg.KeepVersions, Logger: log}); a != nil {
+		routes = append(routes, a)
+	}
+	return append(routes,
 		// The web map last: its routes (/, /embed, /assets, /fonts) do not
 		// overlap the API's, and it answers 503 naming `make build` when the
 		// binary was built without web/dist.
 		api.Web(api.WebConfig{FS: web.FS(), EmbedOrigins: cfg.EmbedOrigins}),
-	}
+	)
 }
 
 // tileService is the tile encoder and cache; /metrics reads its counts.
