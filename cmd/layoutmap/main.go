@@ -29,6 +29,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -42,6 +43,7 @@ import (
 	"layoutmap/api"
 	"layoutmap/data"
 	"layoutmap/tiles"
+	"layoutmap/tiles/glyphs"
 	"layoutmap/tiles/static"
 	"layoutmap/web"
 )
@@ -135,6 +137,8 @@ type serveConfig struct {
 	RequestTimeout time.Duration
 	CORSOrigins    []string
 	EmbedOrigins   []string
+	PublicURL      string
+	TrustedProxies []string
 	FontPath       string
 	TileCacheMB    int
 	// MaxRender bounds images drawn at once (--max-render-concurrency).
@@ -172,6 +176,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
 	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
+	publicURL := fs.String("public-url", env("LAYOUTMAP_PUBLIC_URL", ""), "scheme://host[/prefix] clients reach this server at; when set it is the base of every link (features, TileJSON, style) and forwarding headers are ignored (env LAYOUTMAP_PUBLIC_URL)")
+	proxies := fs.String("trusted-proxies", env("LAYOUTMAP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers build links when --public-url is empty; from other peers those headers are ignored (env LAYOUTMAP_TRUSTED_PROXIES)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
 	maxRender := fs.String("max-render-concurrency", env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "0"), "static images drawn at once (each 4096² PNG holds ~130 MB while drawn); 0 is the number of CPUs (env LAYOUTMAP_MAX_RENDER_CONCURRENCY)")
 	maxPixels := fs.String("max-image-pixels", env("LAYOUTMAP_MAX_IMAGE_PIXELS", strconv.Itoa(static.MaxPixels)), "largest static image, width·scale × height·scale pixels (4 bytes each while drawn) (env LAYOUTMAP_MAX_IMAGE_PIXELS)")
@@ -213,6 +219,19 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg.CORSOrigins = splitList(*cors)
 	cfg.EmbedOrigins = splitList(*embed)
 	cfg.FontPath = *font
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return serveConfig{}, fmt.Errorf("serve: --public-url must be http(s)://host[:port][/prefix], got %q", *publicURL)
+		}
+		cfg.PublicURL = strings.TrimSuffix(*publicURL, "/")
+	}
+	cfg.TrustedProxies = splitList(*proxies)
+	for _, p := range cfg.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return serveConfig{}, fmt.Errorf("serve: --trusted-proxies: %q is neither an IP nor a CIDR", p)
+		}
+	}
 	cfg.PprofAddr = *pprofAddr
 	mb, err := strconv.Atoi(strings.TrimSpace(*tileCache))
 	if err != nil || mb < 0 {
@@ -271,6 +290,8 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		Version:        version,
 		RequestTimeout: cfg.RequestTimeout,
 		CORSOrigins:    cfg.CORSOrigins,
+		PublicURL:      cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies,
 		Extra:          extra,
 		TileCache:      ts,
 		Static:         st,
@@ -327,8 +348,17 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 // extraRoutes are the route groups beyond the features API: tiles,
 // statistics, static images and the web map.
 func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveConfig, log *slog.Logger) []func(*fiber.App) {
+	// SDF glyphs for the style's text layers, from the CJK font static
+	// PNGs use; without one the style has no glyphs URL (maplibre-gl draws
+	// labels locally; MapLibre Native cannot).
+	var gs *glyphs.Server
+	if fonts, ferr := static.LoadFonts(cfg.FontPath); ferr == nil {
+		gs = glyphs.New(fonts.Regular)
+	} else {
+		log.Warn("no glyphs for the style: no CJK font", "err", ferr)
+	}
 	routes := []func(*fiber.App){
-		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
+		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers(), Glyphs: gs != nil}, Glyphs: gs}),
 		api.StatsRoutes(store),
 		api.VersionRoutes(store),
 		api.SearchRoutes(store),
