@@ -33,3 +33,18 @@ type MVTSource interface {
 type GzipSource interface {
 	GzipMVT(ctx context.Context, q geo.TileQuery) (raw, gz []byte, err error)
 }
+
+// LayerSource is a Source that can give some layers of a tile: those
+// named, a subset of geo.LayersAt(q.Z) in that order. The Service then
+// encodes and caches the boundary layers of geo.TileParts once per dataset
+// version and tile, and only the filtered layers per filter.
+type LayerSource interface {
+	TileLayers(ctx context.Context, q geo.TileQuery, layers []string) ([]geo.LayerFeatures, error)
+}
+
+// LayerMVTSource is an MVTSource that can encode some layers of a tile
+// (as LayerSource); the encodings of consecutive parts concatenate to the
+// tile.
+type LayerMVTSource interface {
+	MVTLayers(ctx context.Context, q geo.TileQuery, layers []string) ([]byte, error)
+}
