@@ -61,3 +61,4 @@ func TestParseServePprof(t *testing.T) {
 		t.Fatalf("default: %q %v; want off", cfg.PprofAddr, err)
 	}
 }
+
