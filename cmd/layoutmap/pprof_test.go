@@ -61,4 +61,3 @@ func TestParseServePprof(t *testing.T) {
 		t.Fatalf("default: %q %v; want off", cfg.PprofAddr, err)
 	}
 }
-
