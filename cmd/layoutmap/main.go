@@ -74,6 +74,11 @@ func helpIsNoError(err error) error {
 // or, for serve, when ctx is cancelled and the server has shut down.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		// The command list, not only serve's flags: a new user's first question.
+		_, err := fmt.Fprint(stdout, usage)
+		return err
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -107,7 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runTemplate(args, stdout, stderr))
 	case "tiles":
 		return helpIsNoError(runTiles(ctx, args, getenv, stdout, stderr))
-	case "help", "-h", "--help":
+	case "help":
 		_, err := fmt.Fprint(stdout, usage)
 		return err
 	default:
