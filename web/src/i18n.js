@@ -52,6 +52,9 @@ export const STRINGS = {
     mapLabel: '地图', apiError: '数据加载失败：{e}', searchNone: '无结果', county: '县区', cityKind: '城市', zoneKind: '开发区',
     planned: '规划规模（规划目标，非实际营收）', plannedNote: '各类规划提出的集群规模等级，与上方报告的营收分开列示，便于对照现状与规划。',
     filterYear: '{y}年', filterLatest: '最新年份', filterAll: '全部开发区',
+    droppedValues: '链接中的以下值无效或已过期，已忽略：{v}', byAuto: '自动（勾选集群时按集群，否则按营收档次）',
+    zoomResults: '缩放到结果', thresholdMax: '营业收入上限（亿元）', thresholdTo: '至', tierLabel: '营收档次', atLeastTier: '至少 {t}',
+    filtersActive: '筛选中：{n} 个开发区',
   },
   en: {
     title: 'Henan development zones and industry clusters',
@@ -103,6 +106,9 @@ export const STRINGS = {
     mapLabel: 'Map', apiError: 'Could not load data: {e}', searchNone: 'No result', county: 'county', cityKind: 'city', zoneKind: 'zone',
     planned: 'Planned scale classes (targets, not reported revenue)', plannedNote: 'Scale classes named by the plans for recognised clusters, listed apart from the reported revenue above so current and planned can be compared.',
     filterYear: 'in {y}', filterLatest: 'latest year', filterAll: 'all zones',
+    droppedValues: 'These values of the link are invalid or out of date and were ignored: {v}', byAuto: 'Automatic (by cluster while clusters are ticked, else by revenue tier)',
+    zoomResults: 'Zoom to results', thresholdMax: 'Revenue at most (100 million yuan)', thresholdTo: 'to', tierLabel: 'Revenue tier', atLeastTier: 'at least {t}',
+    filtersActive: 'Filtered: {n} zones',
   },
 };
 

@@ -1,7 +1,7 @@
 // layoutmap web map: filters, ranked list, statistics, zone card, search,
 // zh/en, URL state and the embed dialog around one MapLibre map. The same
 // bundle runs /embed (body[data-mode=embed]) without the application chrome.
-import { Map as MLMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
+import { Map as MLMap, NavigationControl, ScaleControl, AttributionControl, Popup, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 import { t, TIERS, setTiers as setTierLabels } from './i18n.js';
@@ -43,6 +43,16 @@ const data = {
 let map;
 let seq = 0;
 const L = (key, vars) => t(state.lang, key, vars);
+// prefers-reduced-motion: camera moves jump instead of flying.
+const reducedMotion = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+const motion = (ms) => (reducedMotion() ? 0 : ms);
+// The values of the URL that were dropped (malformed, unknown or stale):
+// named in a notice so a broken shared link says what it lost.
+let dropped = [...(state.dropped ?? [])];
+// The filter of the last fetch, to tell a filter change (zoom to results)
+// from a change of colour, language or layers (camera stays).
+let lastFilter = null;
+let ctl = null;
 const nameOf = (o) => (state.lang === 'en' ? o?.name_en || o?.name : o?.name) ?? '';
 
 // ---------- start ----------
@@ -69,11 +79,15 @@ async function init() {
   data.recognised = (Array.isArray(clusters?.recognised) ? clusters.recognised : []).filter((c) => c.scale_class);
   data.regions = listOf(regions, 'regions');
   data.cities = cities.map(adminRow);
+  // The one full zone list of the start-up: the year control, the card of
+  // a zone outside the filter and the URL check use it, and an unfiltered
+  // first view reuses it instead of fetching it again.
   const all = await allItems('zones', {});
   data.allZones = all.features;
   const years = new Set();
   for (const f of all.features) for (const r of f.properties.revenue ?? []) years.add(r.year);
   data.years = [...years].sort((a, b) => b - a);
+  dropped.push(...dropUnknown(state));
   if (mode === 'app') buildChrome();
   await refresh({ first: true });
   // Counties only serve search and the card; load them after the map.
@@ -90,33 +104,129 @@ function adminRow(r) {
 }
 
 // refresh fetches what the filter decides (items, statistics), then
-// updates map, list, stats, card, legend and URL.
+// updates map, list, stats, card, legend and URL. A newer refresh aborts
+// the fetches of an older one.
 async function refresh({ first = false } = {}) {
   const my = ++seq;
   probe.idle = false;
   setStatus(L('loading'));
   const fq = urlstate.filterParams(state);
+  const fkey = fq.toString();
+  const filterChanged = lastFilter !== null && lastFilter !== fkey;
+  // Choosing a place (city, region) always goes there; other filter
+  // changes move the camera only when results leave the view.
+  const placeChanged = filterChanged && ['city', 'region'].some((k) => new URLSearchParams(lastFilter).get(k) !== fq.get(k));
+  ctl?.abort();
+  ctl = new AbortController();
+  const { signal } = ctl;
   try {
-    const items = await allItems('zones', { ...Object.fromEntries(fq), sortby: '-revenue' });
-    if (my !== seq) return;
-    data.zones = rankZones(items.features);
-    data.matched = items.numberMatched;
-    await loadStats(fq, my);
+    if (first && !fkey) {
+      data.zones = rankZones(data.allZones);
+      data.matched = data.allZones.length;
+    } else {
+      const items = await allItems('zones', { ...Object.fromEntries(fq), sortby: '-revenue' }, { signal });
+      if (my !== seq) return;
+      data.zones = rankZones(items.features);
+      data.matched = items.numberMatched;
+    }
+    await loadStats(fq, my, signal);
     if (my !== seq) return;
   } catch (err) {
-    if (my === seq) showError(err);
+    if (err?.name === 'AbortError' || my !== seq) return;
+    // Whatever failed, the page keeps a working map and controls, so
+    // 清除筛选 can always return to the default.
+    data.zones = [];
+    data.matched = 0;
+    showError(err);
+    if (!map) createMap();
+    if (mode === 'app') { renderList(); renderStats(); renderFilterSummary(); syncControls(); }
     return;
   }
+  lastFilter = fkey;
   data.counts = distCounts();
-  if (first) createMap();
+  if (!map) createMap();
   else updateMap();
   if (mode === 'app') { renderList(); renderStats(); renderCard(); renderFilterSummary(); syncControls(); }
   renderLegend();
+  renderNotice();
   writeURL();
   if (mode === 'embed') postHeight();
   setStatus(data.zones.length ? '' : emptyMessage(), !data.zones.length);
+  probe.failed = null;
+  if (placeChanged) zoomToResults();
+  else if (filterChanged) zoomToResults({ onlyIfOutside: true });
   settle(my);
 }
+
+// dropUnknown removes from s the ids no taxonomy knows (a city code, a
+// cluster, a tier …, e.g. from an old shared link) and returns them as
+// "key=value" for the notice.
+function dropUnknown(s) {
+  const out = [];
+  const known = {
+    cluster: new Set(data.clusters.map((c) => c.id)),
+    chain: new Set(data.chains.map((c) => c.id)),
+    tier: new Set((data.ref.tiers ?? []).map((x) => x.id)),
+    overlay: new Set(data.regions.map((r) => r.id)),
+  };
+  for (const [k, set] of Object.entries(known)) {
+    const bad = s[k].filter((v) => !set.has(v));
+    if (bad.length) { out.push(`${k}=${bad.join(',')}`); s[k] = s[k].filter((v) => set.has(v)); }
+  }
+  const one = { region: data.regions.map((r) => r.id), city: data.cities.map((c) => c.code), dist: data.clusters.map((c) => c.id),
+    zone: data.allZones.map((f) => String(f.id)), year: data.years.map(String) };
+  for (const [k, ids] of Object.entries(one)) if (s[k] && !ids.includes(s[k])) { out.push(`${k}=${s[k]}`); s[k] = ''; }
+  return out;
+}
+
+// renderNotice names the dropped URL values until the user closes it.
+function renderNotice() {
+  const box = $('#notice');
+  if (!box) return;
+  if (!dropped.length) { box.hidden = true; box.replaceChildren(); return; }
+  box.replaceChildren(el('span', { text: L('droppedValues', { v: dropped.join('; ') }) }),
+    el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => { dropped = []; renderNotice(); } }));
+  box.hidden = false;
+}
+
+// resultsBounds is the box of the filtered zones, null without any.
+function resultsBounds() {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of data.zones) {
+    const g = f.geometry && bboxOf(f.geometry);
+    if (!g) continue;
+    b[0] = Math.min(b[0], g[0]); b[1] = Math.min(b[1], g[1]); b[2] = Math.max(b[2], g[2]); b[3] = Math.max(b[3], g[3]);
+  }
+  return Number.isFinite(b[0]) ? b : null;
+}
+
+// mapPadding keeps results clear of the card (right on wide screens) and of
+// the legend.
+function mapPadding() {
+  const wide = window.innerWidth > 760;
+  if (mode === 'embed') return 24;
+  return wide ? { top: 50, bottom: 50, left: 50, right: state.zone ? 440 : 60 } : { top: 40, bottom: 60, left: 30, right: 30 };
+}
+
+// zoomToResults fits the map to the filtered zones (the province when the
+// filter is empty or matches nothing). onlyIfOutside: only when some result
+// lies outside the current view.
+function zoomToResults({ onlyIfOutside = false, duration = 600 } = {}) {
+  if (!map) return;
+  const empty = !urlstate.filterParams(state).toString();
+  const b = !empty && resultsBounds();
+  const box = b ? [[b[0], b[1]], [b[2], b[3]]] : HENAN;
+  if (onlyIfOutside && b) {
+    const v = map.getBounds();
+    if (v.contains([b[0], b[1]]) && v.contains([b[2], b[3]])) return;
+  } else if (onlyIfOutside) return;
+  map.fitBounds(box, { padding: mapPadding(), maxZoom: 10, duration: motion(duration) });
+}
+probe.zoomToResults = () => zoomToResults();
+// Test hooks: the filtered zones as the page holds them, and a filter set
+// directly (to reach states no control allows, e.g. a server error).
+probe.zones = () => data.zones;
+probe.setFilterForTest = (patch) => setFilter(patch);
 
 // settle marks the page idle once the map has rendered everything for the
 // current state.
@@ -142,12 +252,10 @@ function rankZones(features) {
   });
 }
 
-async function loadStats(fq, my) {
+async function loadStats(fq, my, signal) {
   const q = fq.toString();
-  const [c, tr] = await Promise.all([
-    getJSON('/api/v1/stats/clusters?' + q).then((b) => ({ ok: true, b })).catch(() => ({ ok: false })),
-    getJSON('/api/v1/stats/tiers?' + q).then((b) => ({ ok: true, b })).catch(() => ({ ok: false })),
-  ]);
+  const get = (path) => getJSON(path + q, { signal }).then((b) => ({ ok: true, b })).catch((e) => { if (e?.name === 'AbortError') throw e; return { ok: false }; });
+  const [c, tr] = await Promise.all([get('/api/v1/stats/clusters?'), get('/api/v1/stats/tiers?')]);
   if (my !== seq) return;
   data.statsFromAPI = { clusters: c.ok, tiers: tr.ok };
   data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : clientClusterStats();
@@ -211,6 +319,9 @@ function tileURL() {
 }
 
 function zonePoints() {
+  // rank: position among zones with a comparable figure (labels of the
+  // top-ranked zones at province zoom); 0 for the unranked.
+  const rank = new Map(data.zones.filter((f) => f.properties.revenue_yi != null).map((f, i) => [String(f.id), i + 1]));
   return {
     type: 'FeatureCollection',
     features: data.zones.filter((f) => f.geometry).map((f) => {
@@ -221,7 +332,7 @@ function zonePoints() {
         properties: {
           id: String(f.id), name: p.name, name_en: p.name_en, tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
           bound: p.bound, clusters: (p.clusters ?? []).join(','), geom_quality: p.geom_quality,
-          located: p.point_quality === 'geocoded',
+          located: p.point_quality === 'geocoded', rank: rank.get(String(f.id)) ?? 0,
         },
       };
     }),
@@ -241,7 +352,7 @@ function createMap() {
   map = new MLMap({
     container: 'map',
     style: styleSpec(),
-    ...(state.fit ? { bounds: HENAN, fitBoundsOptions: { padding: 12 } } : { center: state.center, zoom: state.zoom }),
+    ...(state.fit ? { bounds: initialBox(), fitBoundsOptions: { padding: mapPadding(), maxZoom: 10 } } : { center: state.center, zoom: state.zoom }),
     minZoom: 4,
     maxZoom: 14,
     hash: false,
@@ -269,18 +380,37 @@ function createMap() {
   });
   const hoverable = ['zonepoints', 'zonepoints-unknown', 'zones-fill'];
   let hovered = null;
+  // Tooltip: name, headline figure with bound, year, period and measure,
+  // and tier; on hover with a mouse, on tap on a touch screen.
+  const tip = new Popup({ closeButton: false, closeOnClick: false, maxWidth: '280px', className: 'zone-tip', offset: 10 });
+  const showTip = (id, lngLat) => {
+    const f = findZone(id);
+    if (!f) { tip.remove(); return; }
+    tip.setLngLat(lngLat).setDOMContent(tipContent(f.properties)).addTo(map);
+  };
+  probe.tip = tip;
   for (const layer of hoverable) {
     map.on('mousemove', layer, (e) => {
       map.getCanvas().style.cursor = 'pointer';
       const id = String(e.features[0].properties.id);
       if (id !== hovered) setHover(id);
+      showTip(id, e.lngLat);
     });
-    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(null); });
+    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(null); tip.remove(); });
     map.on('click', layer, (e) => {
       const id = String(e.features[0].properties.id);
+      showTip(id, e.lngLat);
       if (mode === 'app') select(id, { fly: false });
     });
   }
+  map.on('click', (e) => {
+    if (!map.queryRenderedFeatures(e.point, { layers: hoverable.filter((l) => map.getLayer(l)) }).length) tip.remove();
+  });
+  // An embed that fits its content keeps fitting when its frame is resized,
+  // until the reader moves the map.
+  let userMoved = false;
+  map.on('movestart', (e) => { if (e.originalEvent) userMoved = true; });
+  map.on('resize', () => { if (mode === 'embed' && state.fit && !userMoved) zoomToResults({ duration: 0 }); });
   function setHover(id) {
     if (hovered) map.setFeatureState({ source: 'zonepoints', id: hovered }, { hover: false });
     hovered = id;
@@ -289,6 +419,25 @@ function createMap() {
     if (id) document.querySelector(`.zone-row[data-id="${CSS.escape(id)}"]`)?.classList.add('hover');
   }
   probe.setHover = setHover;
+}
+
+// initialBox is what a view without a camera in the URL shows: the
+// filtered zones, or the province.
+function initialBox() {
+  const b = urlstate.filterParams(state).toString() && resultsBounds();
+  return b ? [[b[0], b[1]], [b[2], b[3]]] : HENAN;
+}
+
+// tipContent is the tooltip of a zone: name, figure and tier.
+function tipContent(p) {
+  const tier = (data.ref.tiers ?? []).find((x) => x.id === (p.tier ?? 'no_data'));
+  const tierLabel = p.tier && p.tier !== 'no_data' ? (state.lang === 'en' ? tier?.label_en : tier?.label) : '';
+  return el('div', { class: 'tip' },
+    el('strong', { text: nameOf(p) }),
+    el('div', { class: 'tip-fig' }, el('i', { class: 'swatch' + (p.bound === 'lower' ? ' lower' : ''), style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }),
+      ` ${p.revenue_yi != null ? headlineText(p) : L('noData')}`),
+    tierLabel ? el('div', { class: 'muted small', text: `${L('tierLabel')}: ${p.bound === 'lower' ? L('atLeastTier', { t: tierLabel }) : tierLabel}` }) : null,
+    p.point_quality && p.point_quality !== 'geocoded' ? el('div', { class: 'muted small', text: L('unknownLocation') }) : null);
 }
 
 // updateMap swaps the style in place (MapLibre diffs it: only changed
@@ -326,7 +475,7 @@ function select(id, { fly = true } = {}) {
     // Keep the zone clear of the card, which covers the map's right side on wide screens.
     const wide = window.innerWidth > 760;
     const padding = wide ? { top: 60, bottom: 60, left: 60, right: 440 } : { top: 40, bottom: window.innerHeight * 0.5, left: 30, right: 30 };
-    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 10.5, padding, duration: 600 });
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 10.5, padding, duration: motion(600) });
   }
   document.querySelector(`.zone-row[data-id="${CSS.escape(id || '')}"]`)?.scrollIntoView({ block: 'nearest' });
   const my = ++seq;
@@ -415,6 +564,15 @@ function setFilter(patch) {
   refresh();
 }
 
+// resetFilters returns to the default filter (and drops the URL notice),
+// whatever state the page was in.
+function resetFilters() {
+  dropped = [];
+  const d = urlstate.DEFAULTS;
+  setFilter(Object.fromEntries(urlstate.FILTER_KEYS.map((k) => [k, Array.isArray(d[k]) ? [] : d[k]])));
+  buildFilters();
+}
+
 function buildFilters() {
   const p = $('#panel-filters');
   const clusterItems = data.clusters.map((c, i) => ({ id: c.id, label: nameOf(c), swatch: styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length] }));
@@ -430,6 +588,11 @@ function buildFilters() {
   yearSel.addEventListener('change', () => setFilter({ year: yearSel.value }));
   const minIn = el('input', { id: 'f-min', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.min_revenue, placeholder: '1000' });
   minIn.addEventListener('change', () => setFilter({ min_revenue: minIn.value && Number(minIn.value) >= 0 ? String(Number(minIn.value)) : '' }));
+  const maxIn = el('input', { id: 'f-max', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.max_revenue, 'aria-label': L('thresholdMax') });
+  maxIn.addEventListener('change', () => {
+    const v = maxIn.value && Number(maxIn.value) >= 0 ? String(Number(maxIn.value)) : '';
+    setFilter({ max_revenue: v && state.min_revenue && Number(v) < Number(state.min_revenue) ? '' : v });
+  });
   const quick = el('div', { class: 'quick' }, [500, 1000, 5000].map((x) => el('button', {
     type: 'button', class: 'chip', 'aria-pressed': String(state.min_revenue === String(x)), text: `≥${x}亿`,
     onclick: () => setFilter({ min_revenue: state.min_revenue === String(x) ? '' : String(x) }),
@@ -441,7 +604,7 @@ function buildFilters() {
   measureSel.addEventListener('change', () => setFilter({ measure: measureSel.value }));
   p.replaceChildren(
     el('p', { id: 'filter-summary', class: 'summary', role: 'status' }),
-    field(L('threshold'), 'f-min', el('div', { class: 'row' }, minIn, el('span', { class: 'unit', text: L('thresholdUnit') })), quick),
+    field(L('threshold'), 'f-min', el('div', { class: 'row' }, minIn, el('span', { class: 'unit', text: L('thresholdTo') }), maxIn, el('span', { class: 'unit', text: L('yi') })), quick),
     field(L('year'), 'f-year', yearSel),
     field(L('measureFilter'), 'f-measure', measureSel),
     fieldset(L('clusters'), checkList('cluster', clusterItems, state.cluster, (v) => setFilter({ cluster: v }))),
@@ -450,7 +613,9 @@ function buildFilters() {
     field(L('region'), 'f-region', regionSel),
     field(L('city'), 'f-city', citySel),
     fieldset(L('tiers'), checkList('tier', tierItems, state.tier, (v) => setFilter({ tier: v }))),
-    el('button', { type: 'button', class: 'reset', text: L('reset'), onclick: () => setFilter({ cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '' }) }),
+    el('div', { class: 'row actions' },
+      el('button', { type: 'button', class: 'reset', text: L('reset'), onclick: resetFilters }),
+      el('button', { type: 'button', id: 'zoom-results', text: L('zoomResults'), onclick: () => zoomToResults() })),
   );
   renderFilterSummary();
 }
@@ -468,15 +633,19 @@ function syncControls() {
   for (const b of document.querySelectorAll('.quick .chip')) b.setAttribute('aria-pressed', String(b.textContent === `≥${state.min_revenue}亿`));
   const m = $('#f-min');
   if (m && document.activeElement !== m) m.value = state.min_revenue;
+  const x = $('#f-max');
+  if (x && document.activeElement !== x) x.value = state.max_revenue;
+  const z = $('#zoom-results');
+  if (z) z.disabled = !data.zones.length;
 }
 
 function buildLayers() {
   const p = $('#panel-layers');
   const layerItems = urlstate.ALL_LAYERS.map((id) => ({ id, label: L({ boundaries: 'boundaries', counties: 'counties', zones: 'zonesLayer', labels: 'labels' }[id]) }));
   const color = el('div', { class: 'radios', role: 'radiogroup', 'aria-label': L('colorBy') },
-    ['tier', 'cluster'].map((v) => el('label', { class: 'check' },
+    ['auto', 'tier', 'cluster'].map((v) => el('label', { class: 'check' },
       el('input', { type: 'radio', name: 'color', value: v, checked: state.color === v, onchange: () => { state.color = v; refresh(); } }),
-      el('span', { text: L(v === 'tier' ? 'byTier' : 'byCluster') }))));
+      el('span', { text: L({ auto: 'byAuto', tier: 'byTier', cluster: 'byCluster' }[v]) }))));
   const regionItems = data.regions.map((r, i) => ({ id: r.id, label: nameOf(r), swatch: styles.REGION_PALETTE[i % styles.REGION_PALETTE.length] }));
   const distSel = el('select', { id: 'l-dist' }, el('option', { value: '', text: L('distNone') }),
     data.clusters.map((c) => el('option', { value: c.id, text: nameOf(c), selected: state.dist === c.id })));
@@ -492,6 +661,7 @@ function buildLayers() {
 function filterDescription() {
   const parts = [];
   if (state.min_revenue) parts.push(`≥ ${state.min_revenue}亿`);
+  if (state.max_revenue) parts.push(`≤ ${state.max_revenue}亿`);
   const names = (ids, list) => ids.map((id) => nameOf(list.find((x) => x.id === id)) || id).join('、');
   if (state.cluster.length) parts.push(names(state.cluster, data.clusters));
   if (state.chain.length) parts.push(names(state.chain, data.chains));
@@ -758,9 +928,10 @@ function renderLegend() {
   const sw = (color, label, cls = '') => el('li', {}, el('i', { class: 'swatch ' + cls, style: `background:${color}` }), ` ${label}`);
   if (state.layers.includes('zones')) {
     const ps = data.zones.map((f) => f.properties);
-    if (state.color === 'cluster') {
-      data.clusters.forEach((c, i) => items.push(sw(styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length], nameOf(c))));
-      items.push(sw(styles.OTHER, L('otherCluster')));
+    if (styles.colorMode(state) === 'cluster') {
+      const only = state.color === 'auto' ? state.cluster : null;
+      data.clusters.forEach((c, i) => { if (!only || only.includes(c.id)) items.push(sw(styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length], nameOf(c))); });
+      if (!only) items.push(sw(styles.OTHER, L('otherCluster')));
     } else {
       items.push(el('li', { class: 'legend-head', text: state.year ? L('yearOf', { y: state.year }) : L('mixedYears') }));
       for (const x of TIERS) items.push(sw(styles.TIER_COLORS[x.id], x.id === 'no_data' ? L('noData') : x[state.lang]));
@@ -846,10 +1017,10 @@ function setupSearch() {
     close();
     input.value = nameOf(r.o);
     if (r.kind === 'zoneKind') {
-      if (!data.zones.some((f) => String(f.id) === r.id)) { Object.assign(state, { cluster: [], chain: [], region: '', city: '', tier: [], min_revenue: '' }); buildFilters(); refresh().then(() => select(r.id)); }
+      if (!data.zones.some((f) => String(f.id) === r.id)) { Object.assign(state, { cluster: [], chain: [], region: '', city: '', tier: [], min_revenue: '', max_revenue: '' }); buildFilters(); refresh().then(() => select(r.id)); }
       else select(r.id);
     } else if (r.o.point) {
-      map.flyTo({ center: r.o.point, zoom: r.kind === 'county' ? 9.5 : 8.3, duration: 600 });
+      map.flyTo({ center: r.o.point, zoom: r.kind === 'county' ? 9.5 : 8.3, duration: motion(600) });
     }
   };
   input.addEventListener('input', run);
