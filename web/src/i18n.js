@@ -55,6 +55,9 @@ export const STRINGS = {
     droppedValues: '链接中的以下值无效或已过期，已忽略：{v}', byAuto: '自动（勾选集群时按集群，否则按营收档次）',
     zoomResults: '缩放到结果', thresholdMax: '营业收入上限（亿元）', thresholdTo: '至', tierLabel: '营收档次', atLeastTier: '至少 {t}',
     filtersActive: '筛选中：{n} 个开发区',
+    openSvg: '打开 SVG', preview: '嵌入预览', sizePreset: '尺寸', pngScale: 'PNG 分辨率：',
+    preset_narrow: '手机 320', preset_column: '栏宽 600', preset_wide: '宽屏 1000', preset_full: '自适应宽度',
+    embedKeepView: '保持当前视图（否则自动缩放到全省或筛选结果）', embedFitNote: '默认：嵌入地图在任何尺寸下都完整显示全省或全部筛选结果。',
   },
   en: {
     title: 'Henan development zones and industry clusters',
@@ -109,6 +112,9 @@ export const STRINGS = {
     droppedValues: 'These values of the link are invalid or out of date and were ignored: {v}', byAuto: 'Automatic (by cluster while clusters are ticked, else by revenue tier)',
     zoomResults: 'Zoom to results', thresholdMax: 'Revenue at most (100 million yuan)', thresholdTo: 'to', tierLabel: 'Revenue tier', atLeastTier: 'at least {t}',
     filtersActive: 'Filtered: {n} zones',
+    openSvg: 'Open SVG', preview: 'Embed preview', sizePreset: 'Size', pngScale: 'PNG resolution: ',
+    preset_narrow: 'Phone 320', preset_column: 'Column 600', preset_wide: 'Wide 1000', preset_full: 'Full width',
+    embedKeepView: 'Keep my current view (otherwise fit the province or the results)', embedFitNote: 'By default the embedded map shows the whole province or all filtered zones at any size.',
   },
 };
 

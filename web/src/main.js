@@ -146,7 +146,7 @@ async function refresh({ first = false } = {}) {
   data.counts = distCounts();
   if (!map) createMap();
   else updateMap();
-  if (mode === 'app') { renderList(); renderStats(); renderCard(); renderFilterSummary(); syncControls(); }
+  if (mode === 'app') { renderList(); renderStats(); renderCard(); renderFilterSummary(); syncControls(); renderFilterBadge(); }
   renderLegend();
   renderNotice();
   writeURL();
@@ -458,13 +458,40 @@ function setAttribution() {
   if (attributionControl) map.removeControl(attributionControl);
   attributionControl = new AttributionControl({ compact: true, customAttribution: attribution() });
   map.addControl(attributionControl, 'bottom-right');
+  // On a phone the expanded source line would cover the legend and the
+  // scale bar: it starts folded (the ⓘ button opens it).
+  if (narrow()) {
+    const c = map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+    c?.classList.remove('maplibregl-compact-show');
+    c?.removeAttribute('open');
+  }
   attributionLang = state.lang;
+}
+
+const narrow = () => window.innerWidth <= 760;
+function setPanelOpen(open) {
+  document.body.classList.toggle('side-open', open);
+  $('#panel-toggle')?.setAttribute('aria-expanded', String(open));
+}
+
+// renderFilterBadge: with the panel closed (phones), a chip on the map says
+// a filter is active and how many zones match; a tap opens the filters.
+function renderFilterBadge() {
+  const b = $('#filter-badge');
+  if (!b) return;
+  const active = urlstate.filterParams(state).toString() !== '';
+  b.hidden = !active;
+  b.textContent = active ? `⚑ ${L('filtersActive', { n: data.matched })}` : '';
+  b.title = active ? filterDescription() : '';
+  $('#panel-toggle')?.classList.toggle('has-filter', active);
 }
 
 // ---------- selection ----------
 function select(id, { fly = true } = {}) {
   state.zone = id || '';
   if (mode === 'app' && id) switchPanel('list', { focus: false });
+  // On a phone the panel covers the map: close it so the card shows.
+  if (mode === 'app' && id && narrow()) setPanelOpen(false);
   map.setStyle(styleSpec(), { diff: true });
   renderList();
   renderCard();
@@ -491,10 +518,8 @@ function findZone(id) {
 function buildChrome() {
   $('#lang-toggle').addEventListener('click', () => { state.lang = state.lang === 'zh' ? 'en' : 'zh'; applyLang(); buildPanels(); refresh(); });
   $('#embed-open').addEventListener('click', openEmbed);
-  $('#panel-toggle').addEventListener('click', () => {
-    const open = document.body.classList.toggle('side-open');
-    $('#panel-toggle').setAttribute('aria-expanded', String(open));
-  });
+  $('#panel-toggle').addEventListener('click', () => setPanelOpen(!document.body.classList.contains('side-open')));
+  $('#filter-badge')?.addEventListener('click', () => { setPanelOpen(true); switchPanel('filters'); });
   for (const b of document.querySelectorAll('.tabs [role=tab]')) b.addEventListener('click', () => switchPanel(b.dataset.panel));
   $('.tabs').addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -1037,34 +1062,86 @@ function setupSearch() {
 }
 
 // ---------- embed dialog ----------
-function embedQuery(extra) {
+// embedQuery is the query of /embed and /static for the current filter.
+// Without keepView the embed carries no camera and fits its content (the
+// province, or the filtered zones with padding) at whatever size it is
+// given; with keepView it opens on the current centre and zoom.
+function embedQuery(extra, { keepView = false } = {}) {
   const q = new URLSearchParams(urlstate.serialize(state, { withPanel: false }));
   q.delete('zone');
+  if (!keepView) { q.delete('center'); q.delete('zoom'); }
   for (const [k, v] of Object.entries(extra)) if (v !== '' && v != null) q.set(k, v);
   return q;
 }
+
+// Size presets of the embed (iframe width; its height follows the content)
+// and of the images (a Word page is about 16 cm wide: 1200 px at 2× is
+// 300 dpi at 10 cm).
+const PRESETS = [
+  { id: 'narrow', w: 320, h: 360 },
+  { id: 'column', w: 600, h: 560 },
+  { id: 'wide', w: 1000, h: 800 },
+  { id: 'full', w: 0, h: 0 },
+];
 
 function openEmbed() {
   const dlg = $('#embed-dialog');
   const title = el('input', { id: 'e-title', type: 'text', value: `${L('title')} · ${filterDescription()}` });
   const legend = el('input', { id: 'e-legend', type: 'checkbox', checked: true });
   const plain = el('input', { id: 'e-plain', type: 'checkbox' });
+  const keep = el('input', { id: 'e-keep', type: 'checkbox' });
   const w = el('input', { id: 'e-w', type: 'number', min: '200', max: '4096', value: '1200' });
   const h = el('input', { id: 'e-h', type: 'number', min: '200', max: '4096', value: '800' });
   const snippet = el('textarea', { id: 'e-snippet', rows: '4', readonly: true });
   const png = el('input', { id: 'e-png', type: 'text', readonly: true });
   const svg = el('input', { id: 'e-svg', type: 'text', readonly: true });
+  const pngLinks = el('span', { class: 'links', id: 'e-png-links' });
+  const svgLink = el('a', { id: 'e-svg-open', target: '_blank', rel: 'noopener', text: L('openSvg') });
+  const preview = el('iframe', { id: 'e-preview', title: L('preview'), loading: 'lazy' });
+  const previewBox = el('div', { class: 'preview-box' }, preview);
+  let preset = 'full';
+  const presetBtns = el('div', { class: 'presets', role: 'group', 'aria-label': L('sizePreset') }, PRESETS.map((p) => el('button', {
+    type: 'button', 'data-preset': p.id, 'aria-pressed': String(p.id === preset), text: L('preset_' + p.id),
+    onclick: () => {
+      preset = p.id;
+      if (p.w) { w.value = String(p.w * 2); h.value = String(p.h * 2); }
+      for (const b of presetBtns.children) b.setAttribute('aria-pressed', String(b.dataset.preset === preset));
+      update();
+    },
+  })));
+  let previewSrc = '';
   const update = () => {
     const common = { title: plain.checked ? '' : title.value, legend: legend.checked && !plain.checked ? '1' : '0', plain: plain.checked ? '1' : '', lang: state.lang };
-    const eq = embedQuery(common);
+    const eq = embedQuery(common, { keepView: keep.checked });
     const src = `${location.origin}/embed?${eq}`;
-    snippet.value = `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title.value)}" style="width:100%;border:0" height="520" loading="lazy"></iframe>\n<script src="${location.origin}/embed.js" async></script>`;
+    const p = PRESETS.find((x) => x.id === preset);
+    const width = p.w ? `width:${p.w}px;max-width:100%` : 'width:100%';
+    snippet.value = `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title.value)}" style="${width};border:0" height="${p.h || 520}" loading="lazy"></iframe>\n<script src="${location.origin}/embed.js" async></script>`;
     const sq = embedQuery({ ...common, width: w.value, height: h.value });
     if (!state.layers.length) sq.delete('layers');
     png.value = `${location.origin}/static/map.png?${sq}`;
     svg.value = `${location.origin}/static/map.svg?${sq}`;
+    svgLink.href = svg.value;
+    pngLinks.replaceChildren(L('pngScale'), ...[1, 2, 3].map((k) => {
+      const q = new URLSearchParams(sq);
+      if (k > 1) q.set('scale', String(k));
+      return el('a', { href: `${location.origin}/static/map.png?${q}`, target: '_blank', rel: 'noopener', 'data-scale': String(k),
+        text: `${k}× (${Number(w.value) * k}×${Number(h.value) * k})` });
+    }));
+    // Live preview: the real /embed at the chosen width, scaled to fit.
+    const pw = p.w || 600;
+    preview.style.width = `${pw}px`;
+    preview.style.height = `${Math.round(pw * 0.92) + 90}px`;
+    const boxW = Math.min(600, dlg.clientWidth - 40 || 560);
+    const k = Math.min(1, boxW / pw);
+    preview.style.transform = `scale(${k})`;
+    previewBox.style.height = `${Math.round((Math.round(pw * 0.92) + 90) * k)}px`;
+    if (src !== previewSrc) { previewSrc = src; preview.src = src; }
   };
-  for (const i of [title, legend, plain, w, h]) i.addEventListener('input', update);
+  let timer = 0;
+  const later = () => { clearTimeout(timer); timer = setTimeout(update, 250); };
+  for (const i of [legend, plain, keep, w, h]) i.addEventListener('input', update);
+  title.addEventListener('input', later);
   const copyBtn = (target) => el('button', { type: 'button', text: L('copy'), onclick: async (e) => {
     target.select();
     try { await navigator.clipboard.writeText(target.value); } catch { document.execCommand?.('copy'); }
@@ -1075,13 +1152,17 @@ function openEmbed() {
     field(L('embedMapTitle'), 'e-title', title),
     el('label', { class: 'check', for: 'e-legend' }, legend, L('embedLegend')),
     el('label', { class: 'check', for: 'e-plain' }, plain, L('embedPlain')),
+    el('label', { class: 'check', for: 'e-keep' }, keep, L('embedKeepView')),
+    el('p', { class: 'muted small', text: L('embedFitNote') }),
+    presetBtns,
+    previewBox,
     field(L('iframeSnippet'), 'e-snippet', snippet, copyBtn(snippet)),
     el('div', { class: 'row' }, field(L('widthPx'), 'e-w', w), field(L('heightPx'), 'e-h', h)),
-    field(L('staticPng'), 'e-png', png, copyBtn(png), el('a', { href: '#', target: '_blank', rel: 'noopener', text: L('open'), onclick: (e) => { e.currentTarget.href = png.value; } })),
-    field(L('staticSvg'), 'e-svg', svg, copyBtn(svg)),
+    field(L('staticPng'), 'e-png', png, copyBtn(png), pngLinks),
+    field(L('staticSvg'), 'e-svg', svg, copyBtn(svg), svgLink),
   ));
-  update();
   dlg.showModal();
+  update();
 }
 
 function escapeAttr(s) {

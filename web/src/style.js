@@ -176,8 +176,10 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
 function radius() {
   return ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'revenue_yi'], 0]], 0, 3.5, 71, 14];
 }
+// fade: a zone's point gives way to its outline at high zoom; a zone
+// without an outline keeps its point.
 function fade() {
-  return ['interpolate', ['linear'], ['zoom'], 9.5, 1, 11, 0.15];
+  return ['interpolate', ['linear'], ['zoom'], 9.5, 1, 11, ['case', ['to-boolean', ['get', 'geom_quality']], 0.15, 1]];
 }
 function distLabel(text, counts) {
   const m = ['match', ['get', 'id']];

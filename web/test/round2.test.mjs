@@ -4,7 +4,9 @@
 // dataset, real browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitIdle, act, apiZones } from './harness.mjs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { startServer, launch, openPage, waitIdle, act, apiZones, freePort, ensureArtifacts } from './harness.mjs';
 
 let server;
 let browser;
@@ -346,4 +348,156 @@ test('case 7: prefers-reduced-motion makes camera changes jump', async () => {
   // A jump starts and ends in the same frame; the animation lasts 600 ms.
   assert.ok(reduced < 100, `reduced motion: the move took ${reduced} ms`);
   assert.ok(normal >= 500, `animated: the move took ${normal} ms`);
+});
+
+// Henan's extent (geo.HenanBound without its margin), as the page uses it.
+const HENAN = [[110.36, 31.39], [116.64, 36.36]];
+
+test('case 2: an embed pasted on another origin shows the whole province or all results at 320, 600 and 1000 px', async () => {
+  const port = await freePort();
+  const parentOrigin = `http://localhost:${port}`;
+  const filters = [{}, { cluster: 'electronics', min_revenue: '500' }, { city: '410300' }];
+  const widths = [320, 600, 1000];
+  const page = (src, w) => `<!doctype html><html><body style="margin:0"><p>report text</p>
+<iframe id="f" src="${src}" style="width:${w}px;border:0" height="520"></iframe>
+<script src="${src.split('/embed')[0]}/embed.js"></script></body></html>`;
+  let current = '';
+  const parent = createServer((req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(current); });
+  await new Promise((ok) => parent.listen(port, '127.0.0.1', ok));
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  try {
+    const p = await context.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    for (const f of filters) {
+      const api = await apiZones(server.base, f);
+      const want = api.features.filter((x) => x.properties.point_quality === 'geocoded').map((x) => String(x.id)).sort();
+      for (const w of widths) {
+        const src = `${server.base}/embed?${new URLSearchParams({ ...f, legend: '1', title: 'report' })}`;
+        current = page(src, w);
+        await p.goto(`${parentOrigin}/?${w}-${Object.values(f).join('-')}`);
+        const frame = await (await p.waitForSelector('#f')).contentFrame();
+        await waitIdle(p, frame);
+        await p.waitForTimeout(300);
+        await waitIdle(p, frame);
+        const got = await frame.evaluate((henan) => {
+          const map = window.__layoutmap.map;
+          const v = map.getBounds();
+          const ids = [...new Set(map.queryRenderedFeatures({ layers: ['zonepoints'] }).map((x) => String(x.properties.id)))].sort();
+          const c = map.getCanvas();
+          return { ids, province: v.contains(henan[0]) && v.contains(henan[1]), h: c.clientHeight, w: c.clientWidth };
+        }, HENAN);
+        const label = `${w}px ${JSON.stringify(f)}`;
+        assert.ok(got.h >= 240, `${label}: map ${got.w}×${got.h}`);
+        assert.deepEqual(got.ids, want, `${label}: every located result drawn`);
+        if (!Object.keys(f).length) assert.ok(got.province, `${label}: the whole province in view`);
+        // All results inside the view (not clipped at an edge).
+        const outside = await frame.evaluate(() => {
+          const map = window.__layoutmap.map;
+          const r = map.getCanvas().getBoundingClientRect();
+          return window.__layoutmap.zones().filter((z) => z.properties.point_quality === 'geocoded').map((z) => {
+            const g = z.geometry.type === 'Point' ? z.geometry.coordinates : null;
+            if (!g) return null;
+            const q = map.project(g);
+            return q.x < 4 || q.y < 4 || q.x > r.width - 4 || q.y > r.height - 4 ? z.id : null;
+          }).filter(Boolean);
+        });
+        assert.deepEqual(outside, [], `${label}: results clipped at the edge`);
+        const frameH = await p.evaluate(() => document.getElementById('f').getBoundingClientRect().height);
+        assert.ok(frameH >= got.h, `${label}: iframe ${frameH}px holds the map`);
+        if (w === 320 && f.cluster) await p.screenshot({ path: join(ensureArtifacts(), 'embed-320.png') });
+      }
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await new Promise((ok) => parent.close(ok));
+  }
+});
+
+test('case 2: the embed dialog fits by default, keeps the view on request, previews, and links PNG 1×/2×/3× and SVG', async () => {
+  const r = await open(`${server.base}/?cluster=electronics&min_revenue=500&center=113.7,34.7&zoom=9`);
+  try {
+    const { page } = r;
+    await page.click('#embed-open');
+    await page.waitForSelector('#embed-dialog[open]');
+    const src = () => page.inputValue('#e-snippet').then((s) => new URL(/src="([^"]+)"/.exec(s)[1].replaceAll('&amp;', '&')));
+    let u = await src();
+    assert.equal(u.searchParams.get('zoom'), null, 'no camera by default');
+    assert.equal(u.searchParams.get('cluster'), 'electronics');
+    await page.check('#e-keep');
+    u = await src();
+    assert.equal(u.searchParams.get('zoom'), '9');
+    await page.uncheck('#e-keep');
+    // Presets set the iframe width.
+    await page.click('.presets [data-preset=narrow]');
+    assert.match(await page.inputValue('#e-snippet'), /width:320px/);
+    // Live preview: the real embed, showing the filtered zones.
+    const frame = await (await page.waitForSelector('#e-preview')).contentFrame();
+    await waitIdle(page, frame);
+    const ids = await frame.evaluate(() => [...new Set(window.__layoutmap.map.queryRenderedFeatures({ layers: ['zonepoints'] }).map((x) => String(x.properties.id)))].sort());
+    const api = await apiZones(server.base, { cluster: 'electronics', min_revenue: '500' });
+    assert.deepEqual(ids, api.features.filter((x) => x.properties.point_quality === 'geocoded').map((x) => String(x.id)).sort());
+    // PNG at 1×, 2×, 3× and the SVG: each link answers with its image.
+    const links = await page.$$eval('#e-png-links a', (as) => as.map((a) => a.href));
+    assert.equal(links.length, 3);
+    for (const [i, href] of links.entries()) {
+      const res = await fetch(href);
+      assert.equal(res.status, 200, href);
+      const b = Buffer.from(await res.arrayBuffer());
+      assert.equal(b.readUInt32BE(16), 640 * (i + 1), `${href}: width`);
+    }
+    const svg = await fetch(await page.getAttribute('#e-svg-open', 'href'));
+    assert.equal(svg.status, 200);
+    assert.match(svg.headers.get('content-type'), /image\/svg\+xml/);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('case 4: phone 390×844: legend reachable, card not under the panel, active filter shown with the panel closed', async () => {
+  const r = await open(`${server.base}/?min_revenue=1000`, { viewport: PHONE });
+  try {
+    clean(r);
+    const { page } = r;
+    // What is on top at the centre of an element (nothing covers it).
+    const onTop = (sel) => page.evaluate((sel) => {
+      const e = document.querySelector(sel);
+      const b = e.getBoundingClientRect();
+      const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+      return !!hit && (hit === e || e.contains(hit));
+    }, sel);
+    // Active filter indicator while the panel is closed.
+    assert.ok(await page.isVisible('#filter-badge'), 'filter badge shown');
+    const api = await apiZones(server.base, { min_revenue: '1000' });
+    assert.match(await page.textContent('#filter-badge'), new RegExp(`${api.features.length}`));
+    // Legend: not covered by the source line, opens on a tap.
+    assert.ok(await onTop('#legend summary'), 'legend summary is not covered');
+    await page.tap?.('#legend summary').catch(() => page.click('#legend summary'));
+    if (!(await page.evaluate(() => document.querySelector('#legend details').open))) await page.click('#legend summary');
+    assert.ok(await page.evaluate(() => document.querySelector('#legend details').open), 'legend opened');
+    assert.ok(await onTop('#legend li'), 'legend items visible');
+    const overlap = await page.evaluate(() => {
+      const a = document.querySelector('#legend').getBoundingClientRect();
+      const s = document.querySelector('.maplibregl-ctrl-scale').getBoundingClientRect();
+      return a.bottom > s.top && a.top < s.bottom && a.right > s.left && a.left < s.right;
+    });
+    assert.equal(overlap, false, 'legend and scale bar do not overlap');
+    // A zone chosen in 排名 with the panel open: the panel closes, the card's title and close button are on top.
+    await page.click('#panel-toggle');
+    await page.click('#tab-list');
+    await act(page, () => page.locator('.zone-row').first().click());
+    assert.equal(await page.getAttribute('#panel-toggle', 'aria-expanded'), 'false');
+    assert.ok(await onTop('#card-title'), 'card title visible');
+    assert.ok(await onTop('#card .close'), 'card close button visible');
+    await page.click('#card .close');
+    assert.ok(await page.isHidden('#card'));
+    // The badge opens the filters.
+    await page.click('#filter-badge');
+    assert.equal(await page.getAttribute('#panel-toggle', 'aria-expanded'), 'true');
+    assert.ok(await page.isVisible('#panel-filters'));
+    await page.screenshot({ path: join(ensureArtifacts(), 'phone-round2.png') });
+  } finally {
+    await r.context.close();
+  }
 });
