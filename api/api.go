@@ -34,8 +34,17 @@ type Config struct {
 	// tile rendering); zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
 	// CORSOrigins, when not empty, enables CORS for these origins ("*" for
-	// any), so other sites may call the API from the browser.
+	// any), so other sites may call the API from the browser; Link, ETag,
+	// Content-Disposition, Content-Crs and X-Request-ID are exposed to them.
 	CORSOrigins []string
+	// PublicURL, when set (scheme://host[/prefix]), is the base of every
+	// link the server writes (features, TileJSON, style), whatever the
+	// request's Host or forwarding headers say.
+	PublicURL string
+	// TrustedProxies are the IPs or CIDRs of reverse proxies whose
+	// Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers are believed
+	// when PublicURL is empty; from anyone else those headers are ignored.
+	TrustedProxies []string
 	// Extra registers further route groups (tiles, statistics, static
 	// images, the web map) after the API routes; see the package doc.
 	Extra []func(app *fiber.App)
@@ -87,6 +96,9 @@ func New(cfg Config) *fiber.App {
 		ReadTimeout:  readTimeout,
 		WriteTimeout: cfg.RequestTimeout + writeMargin,
 		IdleTimeout:  idleTimeout,
+		// Forwarding headers only from configured proxies (baseMiddleware).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
 	})
 	app.Server().Handler = serverHandler(app.Server().Handler, app.Config().RequestMethods)
 	if cfg.MaxLargeResponses <= 0 {
@@ -106,22 +118,26 @@ func New(cfg Config) *fiber.App {
 	app.Use(accessLog(cfg.Logger, handle))
 	app.Use(recover.New())
 	if len(cfg.CORSOrigins) > 0 {
-		app.Use(cors.New(cors.Config{AllowOrigins: strings.Join(cfg.CORSOrigins, ","), AllowMethods: "GET,HEAD,OPTIONS"}))
+		app.Use(cors.New(cors.Config{AllowOrigins: strings.Join(cfg.CORSOrigins, ","), AllowMethods: "GET,HEAD,OPTIONS",
+			ExposeHeaders: strings.Join(exposedHeaders, ", ")}))
 	}
 	app.Use(largeResponses(large))
 	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	app.Use(deadline(cfg.RequestTimeout))
+	app.Use(baseMiddleware(cfg.PublicURL))
 
 	s := &server{cfg: cfg}
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", m.handler)
-	v1 := app.Group(Prefix)
+	v1 := app.Group(Prefix, jsonETag)
 	v1.Get("/", s.landing)
 	v1.Get("/conformance", s.conformance)
 	v1.Get("/openapi.json", s.openapi)
 	v1.Get("/collections", s.collections)
 	v1.Get("/collections/:coll", s.collection)
+	v1.Get("/collections/:coll/schema", s.schema)
+	v1.Get("/collections/:coll/queryables", s.queryables)
 	v1.Get("/collections/:coll/items", s.items)
 	v1.Get("/collections/:coll/items/:id", s.item)
 	v1.Get("/clusters", s.clusters)
@@ -131,10 +147,16 @@ func New(cfg Config) *fiber.App {
 	for _, register := range cfg.Extra {
 		register(app)
 	}
+	for _, r := range app.GetRoutes() {
+		s.hasTiles = s.hasTiles || r.Path == "/tiles/layout.json"
+	}
 	return app
 }
 
 // server holds what the handlers share; it is read-only after New.
 type server struct {
 	cfg Config
+	// hasTiles: the tile routes are mounted (Config.Extra), so the landing
+	// page links them.
+	hasTiles bool
 }

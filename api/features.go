@@ -19,10 +19,11 @@ import (
 
 // Link is an OGC API / RFC 8288 web link.
 type Link struct {
-	Href  string `json:"href"`
-	Rel   string `json:"rel"`
-	Type  string `json:"type,omitempty"`
-	Title string `json:"title,omitempty"`
+	Href      string `json:"href"`
+	Rel       string `json:"rel"`
+	Type      string `json:"type,omitempty"`
+	Title     string `json:"title,omitempty"`
+	Templated bool   `json:"templated,omitempty"`
 }
 
 // Media types of the JSON documents.
@@ -36,28 +37,47 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
 }
 
-func base(c *fiber.Ctx) string { return c.BaseURL() + Prefix }
+// base is the URL of the features API as this request's client sees it
+// (see baseMiddleware).
+func base(c *fiber.Ctx) string { return siteBase(c) + Prefix }
 
 func (s *server) landing(c *fiber.Ctx) error {
 	if err := s.noParams(c); err != nil {
 		return err
 	}
 	b := base(c)
+	links := []Link{
+		{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this document"},
+		{Href: b + "/openapi.json", Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "the API definition"},
+		{Href: b + "/conformance", Rel: "conformance", Type: ContentTypeJSON, Title: "conformance classes"},
+		{Href: b + "/collections", Rel: "data", Type: ContentTypeJSON, Title: "feature collections"},
+		{Href: b + "/clusters", Rel: "related", Type: ContentTypeJSON, Title: "industry clusters (7+28+N)"},
+		{Href: b + "/chains", Rel: "related", Type: ContentTypeJSON, Title: "key industrial chains"},
+		{Href: b + "/regions", Rel: "related", Type: ContentTypeJSON, Title: "planning regions"},
+	}
+	if s.hasTiles {
+		site := siteBase(c)
+		links = append(links,
+			Link{Href: site + "/tiles/layout.json", Rel: "related", Type: ContentTypeJSON, Title: "vector tiles of every collection (TileJSON 3.0)"},
+			Link{Href: site + "/tiles/{z}/{x}/{y}.mvt", Rel: "item", Type: ContentTypeMVT, Title: "vector tile (MVT 2.1, XYZ scheme, zoom 0-16)", Templated: true},
+			Link{Href: site + "/styles/layout.json", Rel: "stylesheet", Type: ContentTypeJSON, Title: "MapLibre style of the web map"},
+		)
+	}
 	return c.JSON(fiber.Map{
 		"title":       "layoutmap: Henan industrial layout",
 		"description": "Development zones, industry clusters (7+28+N) and planning regions of Henan province, China, as OGC API Features.",
 		"version":     s.cfg.Version,
-		"links": []Link{
-			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this document"},
-			{Href: b + "/openapi.json", Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "the API definition"},
-			{Href: b + "/conformance", Rel: "conformance", Type: ContentTypeJSON, Title: "conformance classes"},
-			{Href: b + "/collections", Rel: "data", Type: ContentTypeJSON, Title: "feature collections"},
-			{Href: b + "/clusters", Rel: "related", Type: ContentTypeJSON, Title: "industry clusters (7+28+N)"},
-			{Href: b + "/chains", Rel: "related", Type: ContentTypeJSON, Title: "key industrial chains"},
-			{Href: b + "/regions", Rel: "related", Type: ContentTypeJSON, Title: "planning regions"},
-		},
+		"links":       links,
 	})
 }
 
@@ -68,13 +88,17 @@ func (s *server) conformance(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"conformsTo": conformsTo})
 }
 
-// noParams rejects any query parameter on routes that take none.
+// noParams rejects any query parameter on routes that take none, and an
+// Accept header that does not allow JSON (406): these documents are JSON.
 func (s *server) noParams(c *fiber.Ctx) error {
 	q, err := queryValues(c)
 	if err != nil {
 		return err
 	}
-	return onlyParams(q)
+	if err := onlyParams(q); err != nil {
+		return err
+	}
+	return acceptJSON(c)
 }
 
 // collectionDoc is one collection as OGC API Features describes it.
@@ -111,6 +135,13 @@ func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
 			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this collection"},
 			{Href: b + "/items", Rel: "items", Type: ContentTypeGeoJSON, Title: "items as GeoJSON"},
 			{Href: b + "/items?f=csv", Rel: "items", Type: ContentTypeCSV, Title: "items as CSV"},
+			// Both spellings: link relations compare case-insensitively
+			// (RFC 8288 §2.1.1), but GDAL 3.6 (Debian 12's gdal-bin) matches
+			// "describedBy" exactly and otherwise guesses the fields from
+			// the first page, dropping the revenue fields (issue 11 case 1).
+			{Href: b + "/schema", Rel: "describedby", Type: ContentTypeSchema, Title: "JSON Schema of the features"},
+			{Href: b + "/schema", Rel: "describedBy", Type: ContentTypeSchema, Title: "JSON Schema of the features (the spelling GDAL 3.6 looks for)"},
+			{Href: b + "/queryables", Rel: relQueryables, Type: ContentTypeSchema, Title: "queryable properties"},
 		},
 	}
 	if col.Extent != (orb.Bound{}) {
@@ -225,6 +256,10 @@ func (s *server) items(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ctype, err := negotiate(c, iq.format, featureFormats, featureOffers...)
+	if err != nil {
+		return err
+	}
 	page, err := s.cfg.Store.Items(c.UserContext(), coll, iq.filter)
 	if err != nil {
 		return fmt.Errorf("api: items %s: %w", coll, err)
@@ -236,7 +271,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	for _, l := range links {
 		if l.Rel == "next" || l.Rel == "prev" {
 			href := l.Href
-			if iq.format == "csv" {
+			if ctype == mediaCSV {
 				href += "&f=csv"
 			}
 			hdr = append(hdr, "<"+href+`>; rel="`+l.Rel+`"`)
@@ -245,7 +280,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	if len(hdr) > 0 {
 		c.Set(fiber.HeaderLink, strings.Join(hdr, ", "))
 	}
-	if iq.format == "csv" {
+	if ctype == mediaCSV {
 		return s.sendCSV(c, coll, page.Features)
 	}
 	fc := featureCollection{
@@ -258,7 +293,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: encoding items %s: %w", coll, err)
 	}
-	c.Set(fiber.HeaderContentType, ContentTypeGeoJSON)
+	c.Set(fiber.HeaderContentType, ctype)
 	return c.Send(body)
 }
 
@@ -310,6 +345,10 @@ func (s *server) item(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ctype, err := negotiate(c, form, featureFormats, featureOffers...)
+	if err != nil {
+		return err
+	}
 	f, err := s.cfg.Store.Item(c.UserContext(), coll, id)
 	if err != nil {
 		if isNotFound(err) {
@@ -317,7 +356,7 @@ func (s *server) item(c *fiber.Ctx) error {
 		}
 		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
 	}
-	if form == "csv" {
+	if ctype == mediaCSV {
 		return s.sendCSV(c, coll+"-"+id, []geo.Feature{f})
 	}
 	b := base(c) + "/collections/" + coll
@@ -329,7 +368,7 @@ func (s *server) item(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: encoding item %s/%s: %w", coll, id, err)
 	}
-	c.Set(fiber.HeaderContentType, ContentTypeGeoJSON)
+	c.Set(fiber.HeaderContentType, ctype)
 	return c.Send(body)
 }
 

@@ -66,7 +66,7 @@ func FuzzParseItems(f *testing.F) {
 			}
 			return
 		}
-		if iq.filter.Limit < 1 || iq.filter.Limit > 10000 || (iq.format != "json" && iq.format != "csv") {
+		if iq.filter.Limit < 1 || iq.filter.Limit > 10000 || (iq.format != "" && iq.format != "json" && iq.format != "csv") {
 			t.Fatalf("parseItems(%q) = %+v: out of range", raw, iq)
 		}
 	})

@@ -40,10 +40,10 @@ const revenueSemantics = "Figures are in 亿元 (100 million yuan). Each zone ha
 
 // filterParams are the filter contract's parameters (geo.ParseFilter).
 func filterParams() []obj {
-	id := `^[A-Za-z0-9_\-\p{Han}·()（）]{1,64}$`
+	id := geo.IDPatternECMA
 	return []obj{
-		param("bbox", "query", "Only features whose geometry meets this box: minLon,minLat,maxLon,maxLat in WGS84 degrees (CRS84).",
-			obj{"type": "array", "items": obj{"type": "number"}, "minItems": 4, "maxItems": 4}),
+		param("bbox", "query", "Only features whose geometry (not its envelope) intersects this box, boundary included (OGC API Features /req/core/fc-bbox-response): minLon,minLat,maxLon,maxLat in WGS84 degrees (CRS84), or 6 numbers minLon,minLat,minHeight,maxLon,maxLat,maxHeight of which the horizontal extent is used. minLon > maxLon is a box crossing the antimeridian.",
+			obj{"type": "array", "items": obj{"type": "number"}, "oneOf": []obj{{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}}}),
 		param("city", "query", "City-level GB/T 2260 codes, comma-separated (e.g. 410100 for 郑州市). Unknown codes are a 400.", list(id)),
 		param("cluster", "query", "Zones linked to any of these clusters of \"7+28+N\" (ids from /api/v1/clusters). Zones collection only.", list(id)),
 		param("chain", "query", "Zones linked to any of these key industrial chains (ids from /api/v1/chains). Zones collection only.", list(id)),
@@ -66,14 +66,25 @@ func pagingParams() []obj {
 		keys = append(keys, k, "-"+k)
 	}
 	return []obj{
-		param("limit", "query", "Page size. Over the maximum is a 400, not silently reduced.",
-			obj{"type": "integer", "minimum": 1, "maximum": geo.MaxLimit, "default": geo.DefaultLimit}),
+		// The schema has no maximum: OGC API Features /req/core/fc-limit-
+		// response-1 makes a larger value valid (the server applies its
+		// maximum), so a validating client must not reject it.
+		param("limit", "query", fmt.Sprintf("Page size, at most %d: a larger value is not an error, the response holds at most %d features (OGC API Features /req/core/fc-limit-response-1); numberReturned and the next link tell what was sent.", geo.MaxLimit, geo.MaxLimit),
+			obj{"type": "integer", "minimum": 1, "default": geo.DefaultLimit}),
 		param("offset", "query", "Items to skip; follow the next link instead of computing it.",
 			obj{"type": "integer", "minimum": 0, "default": 0}),
 		param("sortby", "query", "Sort key, '-' for descending; ties break by id ascending. Default: code for admin areas, name for zones. revenue and area apply to zones only (zones without a figure sort last).",
 			obj{"type": "string", "enum": keys}),
-		param("f", "query", "Output format: json (GeoJSON, default) or csv (UTF-8 with BOM, one row per feature).",
-			obj{"type": "string", "enum": []string{"json", "csv"}, "default": "json"}),
+		param("f", "query", "Output format: json (GeoJSON) or csv (UTF-8 with BOM, one row per feature). When absent, the Accept header chooses among application/geo+json (default), application/json and text/csv; anything else is a 406.",
+			obj{"type": "string", "enum": []string{"json", "geojson", "csv"}}),
+		param("filter", "query", "OGC API Features Part 3 filter in CQL2 (OGC 21-065): Basic CQL2 (AND, OR, NOT, = <> < > <= >= between a queryable property and a literal of its type, IS [NOT] NULL, TRUE/FALSE) and S_INTERSECTS(geometry, BBOX(w,s,e,n) or a WKT literal in CRS84). The properties are the collection's queryables (/collections/{c}/queryables); zone revenue properties are the headline figure of year. SQL's three-valued logic: a comparison with a property a feature lacks is unknown and does not select it, nor does its NOT. Mistakes are a 400 naming the position (column, or JSON path).",
+			obj{"type": "string", "maxLength": 4096}),
+		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json.",
+			obj{"type": "string", "enum": []string{geo.FilterLangText, geo.FilterLangJSON}, "default": geo.FilterLangText}),
+		param("filter-crs", "query", "CRS of the filter's geometry literals: CRS84 only.",
+			obj{"type": "string", "enum": []string{geo.FilterCRS}, "default": geo.FilterCRS}),
+		param("datetime", "query", "OGC API Features datetime: an RFC 3339 date-time or date, or an interval start/end with .. (or nothing) for an open end. No feature of this dataset has a temporal geometry (revenue years are attributes: use year), so by /req/core/fc-time-response C a valid datetime matches every feature; a malformed one is a 400.",
+			obj{"type": "string"}),
 	}
 }
 
@@ -89,15 +100,23 @@ func textResponse(desc, ctype string) obj {
 	return obj{"description": desc, "content": obj{ctype: obj{"schema": obj{"type": "string"}}}}
 }
 
+// op describes a GET route: 200 ok, 500 and 503 always, and the further
+// status codes the route sends (204, 304, 400, 404, 406).
 func op(id, summary, desc string, params []obj, ok obj, errs ...string) obj {
 	rs := obj{"200": ok, "500": problemResponse("Internal error; the body carries a request id that ties it to the server log."),
 		"503": problemResponse("The data store did not answer in time or is unreachable.")}
 	for _, e := range errs {
 		switch e {
+		case "204":
+			rs["204"] = obj{"description": "No data in this tile for the filter (an empty tile)."}
+		case "304":
+			rs["304"] = obj{"description": "Not modified: If-None-Match names the current ETag."}
 		case "400":
 			rs["400"] = problemResponse("A bad or unknown query parameter; invalid-params names each one and why.")
 		case "404":
-			rs["404"] = problemResponse("No such collection or item.")
+			rs["404"] = problemResponse("No such collection, item or file.")
+		case "406":
+			rs["406"] = problemResponse("The Accept header allows none of the media types offered here.")
 		}
 	}
 	if params == nil {
@@ -143,58 +162,68 @@ func openAPIDoc(version string) obj {
 			// the page's script, not by the server (web/README.md lists them).
 			"/": op("webMap", "The web map",
 				"The MapLibre web map (HTML). Its URL holds the view, layers, filters (the filter contract), selection and language; see web/README.md. 503 problem when the binary was built without the web map.",
-				nil, textResponse("The map page.", "text/html"), "503"),
+				nil, textResponse("The map page.", "text/html"), "304", "503"),
 			"/embed": op("embed", "The map for iframes",
 				"The web map without its application chrome, for <iframe>: the map's URL parameters plus title, legend=0|1, plain=1 and lang. Posts {type: \"layoutmap:height\", height} to its parent; CSP frame-ancestors from --embed-origins.",
-				nil, textResponse("The embed page.", "text/html"), "503"),
+				nil, textResponse("The embed page.", "text/html"), "304", "503"),
 			"/embed.js": op("embedScript", "Iframe resize script",
 				"Sets the height of each layoutmap iframe on the page from the height its /embed page posts.",
-				nil, textResponse("The script.", "text/javascript"), "404"),
+				nil, textResponse("The script.", "text/javascript"), "304", "404"),
 			Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", nil,
-				jsonResponse("Landing page.", ContentTypeJSON), "400"),
+				jsonResponse("Landing page.", ContentTypeJSON), "304", "400", "406"),
 			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1: core, geojson, oas30.", nil,
-				jsonResponse("Conformance declaration.", ContentTypeJSON), "400"),
-			Prefix + "/openapi.json": op("openapi", "This document", "", nil, jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI)),
+				jsonResponse("Conformance declaration.", ContentTypeJSON), "304", "400", "406"),
+			Prefix + "/openapi.json": op("openapi", "This document", "", nil, jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI), "304", "400", "406"),
 			Prefix + "/collections": op("collections", "Feature collections", "cities, counties, zones and regions with extent, item count and geometry quality.", nil,
-				jsonResponse("Collections.", ContentTypeJSON), "400"),
+				jsonResponse("Collections.", ContentTypeJSON), "304", "400", "406"),
 			Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam},
-				jsonResponse("Collection.", ContentTypeJSON), "400", "404"),
+				jsonResponse("Collection.", ContentTypeJSON), "304", "400", "404", "406"),
+			Prefix + "/collections/{collectionId}/schema": op("schema", "JSON Schema of a collection's features",
+				"JSON Schema 2020-12 of one GeoJSON feature of the collection (its describedby link), generated from the collection's field table: every property with type, title (中文 / English), description and unit (x-ogc-unit). GDAL and QGIS read it to learn every field before the first page.",
+				[]obj{collParam}, jsonResponse("The schema.", ContentTypeSchema), "304", "400", "404", "406"),
+			Prefix + "/collections/{collectionId}/queryables": op("queryables", "Queryables of a collection",
+				"OGC API Features Part 3 queryables (JSON Schema 2020-12): the geometry and the properties a filter may name, from the same field table.",
+				[]obj{collParam}, jsonResponse("The queryables.", ContentTypeSchema), "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
 				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
 					"Filters that only make sense for zones (cluster, chain, tier, year, measure, min_revenue, max_revenue) are a 400 on other collections.",
-				itemsParams, geojson, "400", "404"),
+				itemsParams, geojson, "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0]},
-				geojson, "400", "404"),
+				geojson, "304", "400", "404", "406"),
 			Prefix + "/clusters": op("clusters", "Industry clusters", "The 7 clusters of \"7+28+N\", recognised local clusters (planned scale class, never reported revenue) and the keyword table deriving zone→cluster links.", nil,
-				jsonResponse("Clusters.", ContentTypeJSON), "400"),
-			Prefix + "/chains": op("chains", "Key industrial chains", "", nil, jsonResponse("Chains.", ContentTypeJSON), "400"),
+				jsonResponse("Clusters.", ContentTypeJSON), "304", "400", "406"),
+			Prefix + "/chains": op("chains", "Key industrial chains", "", nil, jsonResponse("Chains.", ContentTypeJSON), "304", "400", "406"),
 			Prefix + "/regions": op("regions", "Planning regions", "The seven regions of 中心引领、两带支撑、四区协同 with member city codes; belt membership is derived from geography (derived=true). Outlines: collection regions.", nil,
-				jsonResponse("Regions.", ContentTypeJSON), "400"),
+				jsonResponse("Regions.", ContentTypeJSON), "304", "400", "406"),
 			Prefix + "/reference": op("reference", "Reference for readable figures",
 				"Measure families (revenue vs output value) with English names, tiers with their colours, the plans' targets (豫政〔2023〕27号 for 2025; earlier plans as history), the one zones-per-cluster rule, the shared source list (title, publisher, date, addresses) the rows' S-ids refer to, and English for lead industries, measures and periods.", nil,
-				jsonResponse("Reference data.", ContentTypeJSON), "400"),
+				jsonResponse("Reference data.", ContentTypeJSON), "304", "400", "406"),
 			// The statistics and static-image routes are mounted through
 			// Config.Extra (stats.go, static.go) but belong to the same API.
 			Prefix + "/stats/clusters": op("statsClusters", "Cluster distribution",
 				"Zones and revenue per cluster and per city for the zones the filter contract selects (the same zones the items endpoint returns for the same parameters and year). One year per response: the year parameter, else the latest year in which any selected zone has a comparable figure (year, year_basis, coverage). A zone with two clusters counts in both (zones_per_cluster_rule).",
-				filterParams(), jsonResponse("Cluster statistics.", ContentTypeJSON), "400"),
+				filterParams(), jsonResponse("Cluster statistics.", ContentTypeJSON), "304", "400"),
 			Prefix + "/stats/tiers": op("statsTiers", "Zones per revenue tier",
 				"Zones per revenue tier for one year (the year parameter, else the latest year with any comparable figure), with coverage (N of M zones have a comparable figure for the year) and target_check against 豫政〔2023〕27号 (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025) for that year only; earlier plans under earlier_plans.",
-				filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "400"),
+				filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "304", "400"),
+			Prefix + "/versions": op("versions", "Dataset history",
+				"Read-only: the serving version (current) and, on PostGIS, every import and rollback newest first (version, created_at, role, kind, note, files, counts, diff, restorable, current). The embedded store has no history (history=false, versions=[]).",
+				nil, jsonResponse("Dataset versions.", ContentTypeJSON), "304", "400"),
 			"/tiles/layout.json": op("tileJSON", "TileJSON 3.0 of the composite tileset",
 				"Tile URL template carrying the filter, layers cities, counties, zones, regions, labels; zoom 0–16.",
-				append(tileFilterParams(), langParam()), jsonResponse("TileJSON.", ContentTypeJSON), "400"),
-			"/tiles/{z}/{x}/{y}.mvt": op("tile", "Composite vector tile (MVT 2.1)",
-				"Layers cities, counties, zones, regions, labels for the filter. ETag and Cache-Control; If-None-Match gives 304; gzip when accepted.",
-				append([]obj{
-					param("z", "path", "Zoom 0–16.", obj{"type": "integer", "minimum": geo.MinZoom, "maximum": geo.MaxZoom}),
-					param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),
-					param("y", "path", "Tile row (XYZ scheme).", obj{"type": "integer", "minimum": 0}),
-				}, tileFilterParams()...),
-				obj{"description": "The tile.", "content": obj{"application/vnd.mapbox-vector-tile": obj{"schema": obj{"type": "string", "format": "binary"}}}}, "400"),
+				append(tileFilterParams(), langParam()), jsonResponse("TileJSON.", ContentTypeJSON), "304", "400"),
+			"/tiles/{z}/{x}/{y}.mvt": tileOp("tile", ""),
+			"/tiles/{z}/{x}/{y}.pbf": tileOp("tilePBF", " The same tile as .mvt, under the name many clients use."),
+			"/fonts/{fontstack}/{range}.pbf": op("glyphs", "SDF glyphs of the style's fonts",
+				"MapLibre glyph range (protocol buffer): the signed distance fields of code points start..start+255 at 24 px, drawn from the server's CJK font. fontstack is a comma-separated list of the style's text-font names; range is start-end with start a multiple of 256. 404 for another font or range; 503-free: absent when the server has no CJK font (the style then has no glyphs URL).",
+				[]obj{
+					param("fontstack", "path", "Font names, comma-separated, from the style's text-font.", str()),
+					param("range", "path", "start-end, e.g. 0-255 or 36864-37119.", obj{"type": "string", "pattern": `^[0-9]+-[0-9]+$`}),
+				},
+				obj{"description": "The glyphs.", "content": obj{"application/x-protobuf": obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "404"),
 			"/styles/layout.json": op("style", "MapLibre style of the web map",
 				"Style with no external resources, its source the filtered tileset.",
-				append(tileFilterParams(), langParam()), jsonResponse("MapLibre style.", ContentTypeJSON), "400"),
+				append(tileFilterParams(), langParam()), jsonResponse("MapLibre style.", ContentTypeJSON), "304", "400"),
 			"/static/map.svg": staticOp("staticSVG", "image/svg+xml"),
 			"/static/map.png": staticOp("staticPNG", "image/png"),
 		},
@@ -210,7 +239,14 @@ func openAPIDoc(version string) obj {
 }
 
 func (s *server) openapi(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	if err := onlyParams(q); err != nil {
+		return err
+	}
+	if _, err := negotiate(c, "", nil, ContentTypeOpenAPI, "application/vnd.oai.openapi+json", "application/openapi+json;version=3.0", "application/openapi+json", ContentTypeJSON); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -247,8 +283,19 @@ func staticOp(id, ctype string) obj {
 		param("dist", "query", "One cluster id: its zones counted per city as a choropleth.", str()),
 	)
 	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title and attribution. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
-		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "400")
+		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400")
 	return o
+}
+
+func tileOp(id, note string) obj {
+	return op(id, "Composite vector tile (MVT 2.1)",
+		"Layers cities, counties, zones, regions, labels for the filter. ETag and Cache-Control; If-None-Match gives 304; gzip when accepted; 204 when the tile holds no data."+note,
+		append([]obj{
+			param("z", "path", "Zoom 0–16.", obj{"type": "integer", "minimum": geo.MinZoom, "maximum": geo.MaxZoom}),
+			param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),
+			param("y", "path", "Tile row (XYZ scheme).", obj{"type": "integer", "minimum": 0}),
+		}, tileFilterParams()...),
+		obj{"description": "The tile.", "content": obj{ContentTypeMVT: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "204", "304", "400")
 }
 
 // tileFilterParams is the filter contract without bbox: a tile is its own box.

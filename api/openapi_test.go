@@ -12,6 +12,8 @@ import (
 
 	"layoutmap/geo"
 	"layoutmap/tiles"
+	"layoutmap/tiles/glyphs"
+	"layoutmap/tiles/static"
 )
 
 // TestOpenAPICoversRoutes checks that every GET route of the app is in the
@@ -22,13 +24,17 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tileRoutes := TileRoutes(TilesConfig{Tiles: tiles.New(testStoreFor(t), tiles.Config{}), Meta: tiles.Meta{Tiers: geo.DefaultTiers}})
+	fonts, err := static.LoadFonts("")
+	if err != nil {
+		t.Fatalf("no CJK font (scripts/deps.sh installs fonts-noto-cjk): %v", err)
+	}
+	tileRoutes := TileRoutes(TilesConfig{Tiles: tiles.New(testStoreFor(t), tiles.Config{}), Meta: tiles.Meta{Tiers: geo.DefaultTiers, Glyphs: true}, Glyphs: glyphs.New(fonts.Regular)})
 	webFS := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}, "embed.html": {Data: []byte("<!doctype html>")}, "embed.js": {Data: []byte("//")}}
-	app := newApp(t, Config{Extra: []func(*fiber.App){StatsRoutes(testStoreFor(t)), st.Register, tileRoutes, Web(WebConfig{FS: webFS})}})
+	app := newApp(t, Config{Extra: []func(*fiber.App){StatsRoutes(testStoreFor(t)), VersionRoutes(testStoreFor(t)), st.Register, tileRoutes, Web(WebConfig{FS: webFS})}})
 	// Files of the web map's build (content-hashed bundles, font subsets)
 	// and the /index.html redirect are not API operations.
 	notAPI := func(path string) bool {
-		return path == "/index.html" || strings.HasPrefix(path, "/assets/") || strings.HasPrefix(path, "/fonts/")
+		return path == "/index.html" || strings.HasPrefix(path, "/assets/") || path == "/fonts/*"
 	}
 	var doc struct {
 		OpenAPI string `json:"openapi"`
@@ -44,7 +50,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Errorf("openapi %q, want 3.0.x", doc.OpenAPI)
 	}
 	param := regexp.MustCompile(`:(\w+)`)
-	names := map[string]string{"coll": "collectionId", "id": "featureId", "z": "z", "x": "x", "y": "y"}
+	names := map[string]string{"coll": "collectionId", "id": "featureId", "z": "z", "x": "x", "y": "y", "stack": "fontstack", "range": "range"}
 	var routes []string
 	for _, r := range app.GetRoutes(true) {
 		if r.Method != "GET" || notAPI(r.Path) {

@@ -71,10 +71,24 @@ func onlyParams(q url.Values, allowed ...string) error {
 	return nil
 }
 
-// format reads the f parameter: "json" (default, also "geojson") or "csv".
+// featureFormats maps the f values of features to media types, and
+// featureOffers lists what Accept may choose (the first is the default).
+// GeoJSON answers application/json too: it is JSON.
+var (
+	featureFormats = map[string]string{"json": ContentTypeGeoJSON, "geojson": ContentTypeGeoJSON, "csv": mediaCSV}
+	featureOffers  = []string{ContentTypeGeoJSON, ContentTypeJSON, mediaCSV}
+)
+
+// mediaCSV is CSV's media type without parameters, as Accept names it.
+const mediaCSV = "text/csv"
+
+// format reads the f parameter: "" (absent: Accept decides), "json" (also
+// "geojson") or "csv".
 func format(q url.Values) (string, error) {
 	switch v := q.Get("f"); v {
-	case "", "json", "geojson":
+	case "":
+		return "", nil
+	case "json", "geojson":
 		return "json", nil
 	case "csv":
 		return "csv", nil

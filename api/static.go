@@ -181,7 +181,9 @@ func (s *Static) serve(c *fiber.Ctx, format string) error {
 		return err
 	}
 	key := keyOf(version)
-	etag := `"` + key + `"`
+	// Weak: SVG goes through the compress middleware, so the same tag names
+	// the identity and the gzip body (RFC 9110 §8.8.3).
+	etag := `W/"` + key + `"`
 	// An ETag is only ever sent with an image, so a match means the request
 	// was valid for this dataset version: answer 304 without drawing.
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {

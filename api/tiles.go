@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"layoutmap/geo"
 	"layoutmap/tiles"
+	"layoutmap/tiles/glyphs"
 )
 
 // ContentTypeMVT is the media type of vector tiles.
@@ -27,14 +30,19 @@ type TilesConfig struct {
 	// and the style.
 	Meta tiles.Meta
 	// PublicURL, when set (scheme://host[/prefix]), is the base of the tile
-	// URLs in TileJSON and the style; otherwise they are built from the
-	// request's scheme and host.
+	// URLs in TileJSON and the style; otherwise the base the app computed
+	// (Config.PublicURL, or the request's host as trusted proxies forward
+	// it, see Config.TrustedProxies).
 	PublicURL string
 	// CacheControl is sent with tiles; empty means DefaultTileCacheControl.
 	CacheControl string
 	// DocCacheControl is sent with TileJSON and the style; empty means
 	// DefaultTileCacheControl.
 	DocCacheControl string
+	// Glyphs, when set, serves SDF glyph ranges at
+	// /fonts/{fontstack}/{start}-{end}.pbf for the fonts of tiles.Fonts;
+	// set Meta.Glyphs too so the style names them.
+	Glyphs *glyphs.Server
 }
 
 // TileRoutes returns the registration of GET /tiles/layout.json (TileJSON
@@ -55,7 +63,15 @@ func TileRoutes(cfg TilesConfig) func(app *fiber.App) {
 	return func(app *fiber.App) {
 		app.Get("/tiles/layout.json", h.tileJSON)
 		app.Get("/tiles/:z/:x/:y.mvt", h.tile)
+		// .pbf is the name many clients (QGIS's XYZ presets, older
+		// Mapbox tools) use for the same MVT tile.
+		app.Get("/tiles/:z/:x/:y.pbf", h.tile)
 		app.Get("/styles/layout.json", h.style)
+		if cfg.Glyphs != nil {
+			// Before the web map's /fonts/* files: only names ending in
+			// .pbf come here.
+			app.Get("/fonts/:stack/:range.pbf", h.glyphs)
+		}
 	}
 }
 
@@ -79,7 +95,8 @@ func (h *tileHandler) tile(c *fiber.Ctx) error {
 	markStale(c, stale)
 	c.Set(fiber.HeaderETag, enc.ETag)
 	c.Set(fiber.HeaderCacheControl, h.cfg.CacheControl)
-	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	// Added to, not replacing, the CORS middleware's Vary: Origin.
+	c.Vary(fiber.HeaderAcceptEncoding)
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), enc.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
@@ -142,6 +159,15 @@ func (h *tileHandler) docFilter(c *fiber.Ctx) (geo.Filter, string, error) {
 	if len(errs) > 0 {
 		return geo.Filter{}, "", errs
 	}
+	// Unknown ids (city=999999) are a 400 here, as on every tile, rather
+	// than a document whose every tile fails: the store checks the filter
+	// while encoding tile 0/0/0, which the cache then holds for the client.
+	if _, err := h.cfg.Tiles.Encoded(c.UserContext(), geo.TileQuery{Filter: f}); err != nil {
+		if _, ok := geo.AsFieldErrors(err); ok {
+			return geo.Filter{}, "", err
+		}
+		return geo.Filter{}, "", fmt.Errorf("api: checking the tile filter: %w", err)
+	}
 	return f, lang, nil
 }
 
@@ -149,7 +175,7 @@ func (h *tileHandler) baseURL(c *fiber.Ctx) string {
 	if h.cfg.PublicURL != "" {
 		return strings.TrimSuffix(h.cfg.PublicURL, "/")
 	}
-	return c.BaseURL()
+	return siteBase(c)
 }
 
 // sendDoc writes a JSON document with an ETag over its bytes.
@@ -168,6 +194,39 @@ func (h *tileHandler) sendDoc(c *fiber.Ctx, doc any) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b)
+}
+
+// glyphs serves one SDF glyph range of a font stack naming fonts of
+// tiles.Fonts (all drawn from the one CJK font the server has): 404 for
+// another stack or a malformed range. Ranges never change while the server
+// runs: a day's caching, revalidated by a weak ETag.
+func (h *tileHandler) glyphs(c *fiber.Ctx) error {
+	stack, rng := c.Params("stack"), c.Params("range")
+	for _, name := range strings.Split(stack, ",") {
+		if !slices.Contains(tiles.Fonts, strings.TrimSpace(name)) {
+			return &notFoundError{fmt.Sprintf("no font %s; fonts: %s", quoteClip(name), strings.Join(tiles.Fonts, ", "))}
+		}
+	}
+	a, b, ok := strings.Cut(rng, "-")
+	start, err1 := strconv.Atoi(a)
+	end, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || start%glyphs.RangeSize != 0 || end != start+glyphs.RangeSize-1 || start > glyphs.MaxCodePoint {
+		return &notFoundError{fmt.Sprintf("no glyph range %s; ranges are 0-255, 256-511, … up to 65280-65535", quoteClip(rng))}
+	}
+	font := fnv.New32a()
+	font.Write([]byte(h.cfg.Glyphs.FontName()))
+	tag := fmt.Sprintf(`W/"glyphs-%x-%d"`, font.Sum32(), start)
+	c.Set(fiber.HeaderETag, tag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	body, err := h.cfg.Glyphs.Range(stack, start)
+	if err != nil {
+		return fmt.Errorf("api: glyphs %s %s: %w", stack, rng, err)
+	}
+	c.Set(fiber.HeaderContentType, "application/x-protobuf")
+	return c.Send(body)
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip (or

@@ -48,7 +48,9 @@ type webFile struct {
 // Web returns the route group of the web map for Config.Extra: GET / (the
 // map), /embed (the map without chrome, for iframes), /embed.js (the iframe
 // resize script), /assets/* and /fonts/*. Files are read from cfg.FS once;
-// responses carry a strong ETag, Cache-Control and a Content-Security-Policy
+// responses carry a weak ETag (the compress middleware may send the same
+// file gzip-encoded; one strong tag for two encodings would break RFC 9110
+// §8.8.3), Cache-Control and a Content-Security-Policy
 // that lets the page contact only its own origin.
 func Web(cfg WebConfig) func(app *fiber.App) {
 	files := map[string]*webFile{}
@@ -63,7 +65,7 @@ func Web(cfg WebConfig) func(app *fiber.App) {
 				return fmt.Errorf("api: reading web file %s: %w", p, err)
 			}
 			sum := sha256.Sum256(b)
-			files[p] = &webFile{body: b, ctype: webContentType(p), etag: `"` + hex.EncodeToString(sum[:12]) + `"`, cache: webCache(p)}
+			files[p] = &webFile{body: b, ctype: webContentType(p), etag: `W/"` + hex.EncodeToString(sum[:12]) + `"`, cache: webCache(p)}
 			return nil
 		})
 	}

@@ -1,7 +1,9 @@
 package data
 
 import (
+	"context"
 	"io/fs"
+	"time"
 
 	"layoutmap/geo"
 )
@@ -24,3 +26,26 @@ type Dataset struct {
 // data/henan). It validates references (codes, cluster ids) and returns an
 // error naming the file and item on any inconsistency.
 var LoadDataset func(fsys fs.FS) (*Dataset, error) = loadDataset
+
+// Version is one entry of a store's dataset history: the serving version
+// an import or rollback produced, when, by which database role, from which
+// files, the item counts, a one-line diff against the dataset before it,
+// and whether its snapshot is still kept (so it can be rolled back to).
+type Version struct {
+	Version    int64          `json:"version"`
+	CreatedAt  time.Time      `json:"created_at"`
+	Role       string         `json:"role"`
+	Kind       string         `json:"kind"` // import or rollback
+	Note       string         `json:"note,omitempty"`
+	Files      []string       `json:"files"`
+	Counts     map[string]int `json:"counts"`
+	Diff       string         `json:"diff"`
+	Restorable bool           `json:"restorable"`
+	Current    bool           `json:"current"` // the version being served
+}
+
+// VersionLister is implemented by stores that keep a dataset history
+// (PostGIS); the embedded store has none.
+type VersionLister interface {
+	Versions(ctx context.Context) ([]Version, error)
+}

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+
+	"layoutmap/geo/cql2"
 )
 
 // Paging limits of the features API.
@@ -48,7 +50,31 @@ type Filter struct {
 	Limit      int
 	Offset     int
 	SortBy     string // "" (store default), "name", "-revenue" …
+	// Datetime is the items' datetime parameter as given (validated by
+	// ParseDatetime). No feature has a temporal geometry, so per OGC API
+	// Features /req/core/fc-time-response C it matches every feature; it is
+	// kept only to repeat it in self/next links.
+	Datetime string
+	// CQL is the items' CQL2 filter (OGC API Features Part 3), nil when
+	// none; Filter.Check holds its properties to the collection's
+	// queryables.
+	CQL *CQLFilter
 }
+
+// CQLFilter is a parsed filter parameter with its text and language, which
+// links repeat as given.
+type CQLFilter struct {
+	Expr cql2.Expr
+	Text string // the filter parameter as given
+	Lang string // FilterLangText or FilterLangJSON
+}
+
+// Languages of the filter parameter, and the one CRS of its geometries.
+const (
+	FilterLangText = "cql2-text"
+	FilterLangJSON = "cql2-json"
+	FilterCRS      = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+)
 
 // FieldError is a client mistake in one parameter.
 type FieldError struct {
@@ -86,9 +112,17 @@ func AsFieldErrors(err error) (FieldErrors, bool) {
 var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "measure", "min_revenue", "max_revenue"}
 
 // PagingParams are the parameters of item lists on top of FilterParams.
-var PagingParams = []string{"limit", "offset", "sortby"}
+var PagingParams = []string{"limit", "offset", "sortby", "datetime", "filter", "filter-lang", "filter-crs"}
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-\p{Han}·()（）]{1,64}$`)
+// IDPatternECMA is the rule for ids in list parameters, spelt for
+// ECMA-262 (OpenAPI 3.0 and JSON Schema patterns; \p{Han} is not ECMA-262
+// without the u flag): ASCII letters, digits, _ and -, the CJK ideographs of
+// the Basic Multilingual Plane (Extension A, the unified block and the
+// compatibility block), and · ( ) （ ）. idPattern is the same rule in Go's
+// syntax; TestIDPatternsAgree holds them together.
+const IDPatternECMA = `^[A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·()（）]{1,64}$`
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}·()（）]{1,64}$`)
 
 // ParseFilter reads the filter contract (and, with paging, limit/offset/
 // sortby) from query values. Parameters not in FilterParams/PagingParams or
@@ -198,7 +232,9 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 			case err != nil || n < 1:
 				bad("limit", "must be a whole number from 1 to %d, got %q", MaxLimit, Clip(v))
 			case n > MaxLimit:
-				bad("limit", "must be at most %d, got %d", MaxLimit, n)
+				// OGC API Features /req/core/fc-limit-response-1: a limit
+				// over the maximum is not an error; the maximum applies.
+				f.Limit = MaxLimit
 			default:
 				f.Limit = n
 			}
@@ -211,6 +247,14 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 				f.Offset = n
 			}
 		}
+		if v := get("datetime"); v != "" {
+			if err := ParseDatetime(v); err != nil {
+				bad("datetime", "%s", err)
+			} else {
+				f.Datetime = v
+			}
+		}
+		f.CQL = parseCQL(q, bad)
 		if v := get("sortby"); v != "" {
 			key := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
 			if !slices.Contains(SortKeys, key) {
@@ -224,21 +268,6 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 		return f, errs
 	}
 	return f, nil
-}
-
-// ParseBBox parses "minLon,minLat,maxLon,maxLat" in WGS84 degrees.
-func ParseBBox(s string) (orb.Bound, error) {
-	v, err := ParseNumbers(s, "minLon,minLat,maxLon,maxLat")
-	if err != nil {
-		return orb.Bound{}, err
-	}
-	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
-		return orb.Bound{}, errors.New("outside -180,-90,180,90")
-	}
-	if v[0] > v[2] || v[1] > v[3] {
-		return orb.Bound{}, errors.New("min must not exceed max")
-	}
-	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }
 
 // ParseNumbers parses comma-separated finite numbers, as many as shape
@@ -287,6 +316,11 @@ func (f *Filter) Check(coll string, known func(kind, id string) bool, paging boo
 
 func (f Filter) validate(coll string, known func(kind, id string) bool) FieldErrors {
 	var errs FieldErrors
+	if f.CQL != nil {
+		if err := cql2.Check(f.CQL.Expr, QueryableKind(coll)); err != nil {
+			errs = append(errs, &FieldError{Field: "filter", Reason: err.Error()})
+		}
+	}
 	check := func(kind string, ids []string) {
 		for _, id := range ids {
 			if !known(kind, id) {
@@ -381,6 +415,13 @@ func (f Filter) Encode() url.Values {
 	if f.MaxRevenue != nil {
 		q.Set("max_revenue", strconv.FormatFloat(*f.MaxRevenue, 'g', -1, 64))
 	}
+	if f.Datetime != "" {
+		q.Set("datetime", f.Datetime)
+	}
+	if f.CQL != nil {
+		q.Set("filter", f.CQL.Text)
+		q.Set("filter-lang", f.CQL.Lang)
+	}
 	return q
 }
 
@@ -411,6 +452,60 @@ func Clip(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s + "…"
+}
+
+// parseCQL reads filter, filter-lang (cql2-text, the default, or
+// cql2-json) and filter-crs (CRS84 only). Mistakes go to bad, naming the
+// position in the expression.
+func parseCQL(q url.Values, bad func(field, format string, args ...any)) *CQLFilter {
+	text, lang, crs := q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs")
+	if crs != "" && crs != FilterCRS {
+		bad("filter-crs", "only %s is supported", FilterCRS)
+	}
+	if text == "" {
+		if lang != "" {
+			bad("filter-lang", "given without filter")
+		}
+		return nil
+	}
+	var e cql2.Expr
+	var err error
+	switch lang {
+	case "", FilterLangText:
+		lang = FilterLangText
+		e, err = cql2.ParseText(text)
+	case FilterLangJSON:
+		e, err = cql2.ParseJSON(text)
+	default:
+		bad("filter-lang", "must be %s or %s, got %q", FilterLangText, FilterLangJSON, Clip(lang))
+		return nil
+	}
+	if err != nil {
+		bad("filter", "%s", err)
+		return nil
+	}
+	return &CQLFilter{Expr: e, Text: text, Lang: lang}
+}
+
+// QueryableKind reports the CQL2 literal kind of a queryable property of
+// coll (geo.Schemas), for cql2.Check.
+func QueryableKind(coll string) func(string) (cql2.Kind, bool) {
+	cs := Schemas[coll]
+	return func(name string) (cql2.Kind, bool) {
+		fd, ok := cs.Field(name)
+		if !ok || !fd.Queryable {
+			return 0, false
+		}
+		switch fd.Type {
+		case TypeString:
+			return cql2.KindString, true
+		case TypeNumber, TypeInteger:
+			return cql2.KindNumber, true
+		case TypeBoolean:
+			return cql2.KindBool, true
+		}
+		return 0, false
+	}
 }
 
 // Family is the filter's measure family, DefaultFamily when none is given.

@@ -47,7 +47,38 @@ func TestParseFilter(t *testing.T) {
 		}},
 		{name: "unknown parameter", query: "clusters=food", wantErr: []string{"clusters"}},
 		{name: "paging param without paging", query: "limit=5", wantErr: []string{"limit"}},
-		{name: "limit over max is an error not a clamp", query: "limit=10001", paging: true, wantErr: []string{"limit"}},
+		// OGC API Features /req/core/fc-limit-response-1 overrides the
+		// project's earlier rule (a 400): over the maximum means the maximum.
+		{name: "limit over max clamps to the max", query: "limit=10001", paging: true, check: func(t *testing.T, f Filter) {
+			if f.Limit != MaxLimit {
+				t.Errorf("limit = %d, want %d", f.Limit, MaxLimit)
+			}
+		}},
+		{name: "datetime instant", query: "datetime=2018-02-12T23:20:50Z", paging: true, check: func(t *testing.T, f Filter) {
+			if f.Datetime != "2018-02-12T23:20:50Z" || f.Encode().Get("datetime") != f.Datetime {
+				t.Errorf("datetime = %q", f.Datetime)
+			}
+		}},
+		{name: "datetime open intervals", query: "datetime=2018-02-12/..", paging: true},
+		{name: "datetime open start", query: "datetime=../2018-03-18T12:31:12Z", paging: true},
+		{name: "datetime empty open start", query: "datetime=/2018-03-18T12:31:12%2B08:00", paging: true},
+		{name: "datetime both open", query: "datetime=../..", paging: true, wantErr: []string{"datetime"}},
+		{name: "datetime reversed", query: "datetime=2019-01-01/2018-01-01", paging: true, wantErr: []string{"datetime"}},
+		{name: "datetime garbage", query: "datetime=yesterday", paging: true, wantErr: []string{"datetime"}},
+		{name: "datetime only on items", query: "datetime=2018-01-01", wantErr: []string{"datetime"}},
+		{name: "bbox six numbers use the horizontal extent", query: "bbox=113,34,-10,114,35,100", check: func(t *testing.T, f Filter) {
+			if f.BBox == nil || f.BBox.Min != [2]float64{113, 34} || f.BBox.Max != [2]float64{114, 35} {
+				t.Errorf("got %v", f.BBox)
+			}
+		}},
+		{name: "bbox six numbers heights reversed", query: "bbox=113,34,10,114,35,0", wantErr: []string{"bbox"}},
+		{name: "bbox five numbers", query: "bbox=113,34,10,114,35", wantErr: []string{"bbox"}},
+		{name: "bbox crossing the antimeridian", query: "bbox=170,30,115,40", check: func(t *testing.T, f Filter) {
+			if f.BBox == nil || f.BBox.Min[0] != 170 || f.BBox.Max[0] != 115 || len(BBoxParts(*f.BBox)) != 2 {
+				t.Errorf("got %v", f.BBox)
+			}
+		}},
+		{name: "bbox south above north", query: "bbox=113,35,114,34", wantErr: []string{"bbox"}},
 		{name: "limit zero", query: "limit=0", paging: true, wantErr: []string{"limit"}},
 		{name: "negative offset", query: "offset=-1", paging: true, wantErr: []string{"offset"}},
 		{name: "bad sortby", query: "sortby=geom", paging: true, wantErr: []string{"sortby"}},
@@ -57,7 +88,6 @@ func TestParseFilter(t *testing.T) {
 		{name: "min above max", query: "min_revenue=10&max_revenue=5", wantErr: []string{"max_revenue"}},
 		{name: "bad year", query: "year=20x3", wantErr: []string{"year"}},
 		{name: "bbox three numbers", query: "bbox=1,2,3", wantErr: []string{"bbox"}},
-		{name: "bbox inverted", query: "bbox=114,34,113,35", wantErr: []string{"bbox"}},
 		{name: "sql in id", query: "city=" + url.QueryEscape("410100';DROP TABLE zones;--"), wantErr: []string{"city"}},
 		{name: "repeated scalar", query: "year=2022&year=2023", wantErr: []string{"year"}},
 		{name: "all errors reported", query: "year=x&bbox=y&tier=a%20b", wantErr: []string{"bbox", "tier", "year"}},
@@ -164,4 +194,23 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("re-parse of %q: %v", flt.Encode().Encode(), err)
 		}
 	})
+}
+
+// TestIDPatternsAgree: the ECMA-262 spelling published in the OpenAPI
+// document is the Go pattern with \uXXXX for \x{XXXX}.
+func TestIDPatternsAgree(t *testing.T) {
+	goSpelling := strings.NewReplacer(`\u3400`, `\x{3400}`, `\u4dbf`, `\x{4dbf}`, `\u4e00`, `\x{4e00}`, `\u9fff`, `\x{9fff}`, `\uf900`, `\x{f900}`, `\ufaff`, `\x{faff}`).Replace(IDPatternECMA)
+	if goSpelling != idPattern.String() {
+		t.Fatalf("IDPatternECMA %s does not spell idPattern %s", IDPatternECMA, idPattern)
+	}
+	for _, id := range []string{"豫北", "410100", "new_materials", "中心城市（郑州）", "demo-west", "㐀"} {
+		if !idPattern.MatchString(id) {
+			t.Errorf("%q rejected", id)
+		}
+	}
+	for _, id := range []string{"a b", "a'b", "", "😀", "𠀀"} {
+		if idPattern.MatchString(id) {
+			t.Errorf("%q accepted", id)
+		}
+	}
 }

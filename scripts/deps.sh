@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine of the project's kind:
 # PostgreSQL 15 + PostGIS 3 (store tests), Chromium (web map tests),
-# fonts-noto-cjk (static PNG labels; a backstop for the web map) and the web
-# build's npm packages. Safe to run again: it installs only what is missing.
+# fonts-noto-cjk (static PNG labels; a backstop for the web map), gdal-bin
+# (ogr2ogr/ogrinfo over OAPIF and MVT in cmd/layoutmap's tests), the web
+# build's npm packages and the validators of tools/validators (style spec,
+# swagger-parser, check-geojson, ajv). Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +13,7 @@ need=()
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -20,5 +23,9 @@ fi
 if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
   echo "deps: npm ci in web/"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ -f tools/validators/package-lock.json ] && [ ! -d tools/validators/node_modules ]; then
+  echo "deps: npm ci in tools/validators"
+  (cd tools/validators && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "deps: ok"

@@ -4,13 +4,16 @@ import (
 	"layoutmap/geo"
 )
 
-// Style is a MapLibre style (spec version 8) for the composite tiles. It
-// has no glyphs or sprite URL: maplibre-gl ≥ 5.11 draws label text locally
-// with the fonts named in text-font, so the style references no resource
-// outside the tiles.
+// Style is a MapLibre style (spec version 8) for the composite tiles. With
+// Meta.Glyphs its glyphs URL is the server's SDF glyph ranges
+// (/fonts/{fontstack}/{range}.pbf, package glyphs), which MapLibre Native
+// and style-spec ≤ 20 require for text layers; without it maplibre-gl ≥
+// 5.11 draws label text locally with the fonts named in text-font. It has
+// no sprite and references nothing outside this server.
 type Style struct {
 	Version  int                    `json:"version"`
 	Name     string                 `json:"name"`
+	Glyphs   string                 `json:"glyphs,omitempty"`
 	Metadata StyleMetadata          `json:"metadata"`
 	Center   [2]float64             `json:"center"`
 	Zoom     float64                `json:"zoom"`
@@ -113,6 +116,9 @@ func TierColors(ts geo.Tiers) []TierColor {
 	return append(out, TierColor{Tier: geo.TierNoData, Label: geo.NoDataTier.Label, LabelEN: geo.NoDataTier.LabelEN, Color: NoDataColor})
 }
 
+// GlyphsPath is the glyphs URL template under the server's base URL.
+const GlyphsPath = "/fonts/{fontstack}/{range}.pbf"
+
 // Fonts named in text-font. Without a glyphs URL MapLibre uses them as CSS
 // font families, so the first one the page provides (the web map serves
 // Noto Sans SC) draws the labels; sans-serif is the last resort.
@@ -203,9 +209,14 @@ func NewStyle(baseURL string, f geo.Filter, m Meta, lang string) Style {
 		labelLayer(vec("labels-county", "symbol", geo.LayerLabels), isKind(geo.LevelCounty), name, zoomLinear(8, 11, 12, 13), float64(geo.LabelMinZoom[geo.LevelCounty]), "#5b5346"),
 		labelLayer(vec("labels-zone", "symbol", geo.LayerLabels), isKind(labelKindZone), name, zoomLinear(9, 10, 14, 13), 9, "#4a1d0a"),
 	}
+	glyphs := ""
+	if m.Glyphs {
+		glyphs = baseURL + GlyphsPath
+	}
 	return Style{
 		Version:  8,
 		Name:     "layoutmap",
+		Glyphs:   glyphs,
 		Metadata: StyleMetadata{Language: lang, TierColor: colors},
 		Center:   [2]float64{tj.Center[0], tj.Center[1]},
 		Zoom:     tj.Center[2],

@@ -44,6 +44,9 @@ type Meta struct {
 	Attribution string
 	// Tiers colour the zones in the style; nil means geo.DefaultTiers.
 	Tiers geo.Tiers
+	// Glyphs: the server serves SDF glyph ranges at GlyphsPath, so the
+	// style names them.
+	Glyphs bool
 }
 
 // DefaultAttribution credits the boundary source and says what is

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"layoutmap/admin"
+	"layoutmap/geo"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,19 +66,21 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var o importer.Options
 	fs.StringVar(&o.Dir, "dir", "", "directory in the bundled format, as written by `layoutmap export` (replaces the whole dataset)")
 	fs.StringVar(&o.AdminFile, "admin", "", "GeoJSON of admin areas in the bundled format (replaces the stored ones)")
-	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format (replaces the stored ones)")
+	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format or saved from the API (replaces the stored ones)")
 	fs.StringVar(&o.RevenueFile, "revenue", "", "revenue table, .csv or .xlsx, columns "+strings.Join(importer.RevenueColumns, ",")+" or their Chinese names (alone: geometry is not touched)")
 	fs.StringVar(&o.Encoding, "encoding", importer.EncodingAuto, "encoding of a CSV revenue file: auto (UTF-8, else GB18030), utf-8 or gb18030")
 	fs.IntVar(&o.ExpectRows, "expect-rows", 0, "number of figures the revenue file must hold (catches a truncated file); 0: not checked")
 	fs.StringVar(&o.CRS, "crs", importer.CRSWGS84, "coordinates of the input files: wgs84, gcj02 or bd09")
-	migrate := fs.Bool("migrate", true, "apply pending migrations first")
+	fs.BoolVar(&o.DryRun, "check", false, "dry run: check the files and print the report and the diff against the current dataset; change nothing (without --database-url: against the embedded dataset)")
+	keep := keepFlag(fs, getenv)
+	migrate := fs.Bool("migrate", true, "apply pending migrations first (not with --check)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("import: unexpected arguments %q", fs.Args())
 	}
-	if *url == "" {
+	if *url == "" && !o.DryRun {
 		return errors.New("import: --database-url (or DATABASE_URL) is required")
 	}
 	if _, err := importer.ConverterFor(o.CRS); err != nil {
@@ -83,7 +89,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if o.ExpectRows < 0 {
 		return errors.New("import: --expect-rows must be ≥ 0")
 	}
-	if *migrate {
+	var err error
+	if o.KeepVersions, err = parseKeep(*keep); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if *migrate && !o.DryRun {
 		if _, err := postgis.Migrate(ctx, *url); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
@@ -91,7 +101,17 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	o.Bundled = loadBundled
 	o.Progress = stderr
 	start := time.Now()
-	rep, err := importer.Run(ctx, *url, o)
+	var rep postgis.ImportReport
+	if *url == "" {
+		cur, lerr := loadBundled()
+		if lerr != nil {
+			return fmt.Errorf("import: %w", lerr)
+		}
+		fmt.Fprintln(stderr, "checking against the embedded dataset (no --database-url); geometry repairs are checked only with a database")
+		rep, err = importer.CheckOffline(o, cur)
+	} else {
+		rep, err = importer.Run(ctx, *url, o)
+	}
 	for _, p := range rep.Repaired {
 		fmt.Fprintln(stdout, "repaired:", p)
 	}
@@ -105,8 +125,154 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	if rep.Diff != nil {
+		printDiff(stdout, *rep.Diff)
+	}
+	if o.DryRun {
+		_, err = fmt.Fprintf(stdout, "check passed: %d admin areas, %d zones, %d revenue records, %d rows skipped (no figure), %d repaired; nothing was changed\n",
+			rep.Counts["admin_areas"], rep.Counts["zones"], rep.Counts["revenue"], rep.Counts["skipped_rows"], len(rep.Repaired))
+		return err
+	}
 	_, err = fmt.Fprintf(stdout, "imported dataset version %d (%d admin areas, %d zones, %d revenue records, %d repaired) in %s\n",
 		rep.Version, rep.Counts["admin_areas"], rep.Counts["zones"], rep.Counts["revenue"], len(rep.Repaired), time.Since(start).Round(time.Millisecond))
+	return err
+}
+
+// printDiff writes the diff: one summary line, then each change (lists of
+// more than 50 items are cut, saying how many more).
+func printDiff(w io.Writer, d data.Diff) {
+	fmt.Fprintln(w, "diff:", d.Summary())
+	ids := func(label string, l []string) {
+		for i, id := range l {
+			if i == 50 {
+				fmt.Fprintf(w, "  … %d more %s\n", len(l)-50, label)
+				break
+			}
+			fmt.Fprintf(w, "  %s %s\n", label, id)
+		}
+	}
+	ids("zone added:", d.ZonesAdded)
+	ids("zone removed:", d.ZonesRemoved)
+	for i, c := range d.ZonesChanged {
+		if i == 50 {
+			fmt.Fprintf(w, "  … %d more zones changed\n", len(d.ZonesChanged)-50)
+			break
+		}
+		fmt.Fprintf(w, "  zone changed: %s (%s)\n", c.ID, strings.Join(c.Fields, ", "))
+	}
+	ids("admin area added:", d.AdminAdded)
+	ids("admin area removed:", d.AdminRemoved)
+	ids("admin area changed:", d.AdminChanged)
+	fig := func(label string, l []data.FigureChange) {
+		for i, f := range l {
+			if i == 50 {
+				fmt.Fprintf(w, "  … %d more %s\n", len(l)-50, label)
+				break
+			}
+			val := func(r *geo.Revenue) string {
+				if r == nil {
+					return "none"
+				}
+				return fmt.Sprintf("%s亿 (%s)", strconv.FormatFloat(r.RevenueYi, 'f', -1, 64), r.Bound)
+			}
+			fmt.Fprintf(w, "  %s %s %d %s %s: %s → %s\n", label, f.Zone, f.Year, f.Measure, f.Period, val(f.Old), val(f.New))
+		}
+	}
+	fig("figure added:", d.FiguresAdded)
+	fig("figure changed:", d.FiguresChanged)
+	fig("figure removed:", d.FiguresRemoved)
+}
+
+// keepFlag is --keep-versions with its LAYOUTMAP_KEEP_VERSIONS fallback.
+func keepFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	def := getenv("LAYOUTMAP_KEEP_VERSIONS")
+	if def == "" {
+		def = strconv.Itoa(postgis.DefaultKeepVersions)
+	}
+	return fs.String("keep-versions", def, "how many datasets the database keeps for rollback, the new one included (env LAYOUTMAP_KEEP_VERSIONS)")
+}
+
+func parseKeep(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("--keep-versions must be a whole number ≥ 1, got %q", s)
+	}
+	return n, nil
+}
+
+// runVersions lists the dataset history kept in the database.
+func runVersions(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("versions", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := dbFlag(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("versions: unexpected arguments %q", fs.Args())
+	}
+	if *url == "" {
+		return errors.New("versions: --database-url (or DATABASE_URL) is required: the embedded dataset has no history")
+	}
+	vs, err := postgis.Versions(ctx, *url)
+	if err != nil {
+		return fmt.Errorf("versions: %w", err)
+	}
+	if len(vs) == 0 {
+		_, err = fmt.Fprintln(stdout, "no versions recorded yet (the history starts with the first import after migration 0004)")
+		return err
+	}
+	for _, v := range vs {
+		mark := " "
+		if v.Current {
+			mark = "*"
+		}
+		restorable := "restorable"
+		if !v.Restorable {
+			restorable = "history only"
+		}
+		what := v.Kind
+		if v.Note != "" {
+			what = v.Note
+		}
+		fmt.Fprintf(stdout, "%s %4d  %s  %-10s %-24s files: %s; %d zones, %d revenue; %s; %s\n", mark, v.Version,
+			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), v.Role, what, strings.Join(v.Files, ", "),
+			v.Counts["zones"], v.Counts["revenue"], v.Diff, restorable)
+	}
+	return nil
+}
+
+// runRollback restores a kept version as a new version.
+func runRollback(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("rollback", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := dbFlag(fs, getenv)
+	keep := keepFlag(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("rollback: give one version number (see layoutmap versions)")
+	}
+	v, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil || v < 1 {
+		return fmt.Errorf("rollback: %q is not a version number", fs.Arg(0))
+	}
+	if *url == "" {
+		return errors.New("rollback: --database-url (or DATABASE_URL) is required")
+	}
+	n, err := parseKeep(*keep)
+	if err != nil {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	rep, err := postgis.Rollback(ctx, *url, v, postgis.ImportOptions{Progress: stderr, KeepVersions: n})
+	if err != nil {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	if rep.Diff != nil {
+		printDiff(stdout, *rep.Diff)
+	}
+	_, err = fmt.Fprintf(stdout, "restored version %d as dataset version %d\n", v, rep.Version)
 	return err
 }
 
@@ -193,5 +359,36 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("export: %w", err)
 	}
 	_, err = fmt.Fprintf(stdout, "exported %d admin areas, %d zones and %d regions to %s\n", len(ds.Admin), len(ds.Zones), len(ds.Regions), *out)
+	return err
+}
+
+// runAdmin is `layoutmap admin set-password --file F`: it reads the
+// password from stdin (one line; a terminal shows it, so pipe it from a
+// password manager) and writes only its bcrypt hash, mode 0600.
+func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "set-password" {
+		return errors.New("admin: usage: layoutmap admin set-password --file FILE  (password on stdin)")
+	}
+	fs := flag.NewFlagSet("admin set-password", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("file", "", "where to write the bcrypt hash (serve --admin-password-file reads it)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *file == "" || fs.NArg() > 0 {
+		return errors.New("admin set-password: --file FILE is required and takes no arguments")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("admin set-password: reading the password: %w", err)
+	}
+	h, err := admin.HashPassword(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return fmt.Errorf("admin set-password: %w", err)
+	}
+	if err := os.WriteFile(*file, append(h, '\n'), 0o600); err != nil {
+		return fmt.Errorf("admin set-password: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "wrote the password hash to %s; serve with --admin-password-file %s\n", *file, *file)
 	return err
 }

@@ -7,6 +7,9 @@
 //	layoutmap version
 //	layoutmap migrate --database-url URL
 //	layoutmap import  --database-url URL ...
+//	layoutmap import  --check [--database-url URL] ...
+//	layoutmap versions --database-url URL
+//	layoutmap rollback --database-url URL V
 //	layoutmap export  [--database-url URL] --out DIR
 //	layoutmap template --out DIR
 //
@@ -26,6 +29,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -35,9 +39,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"layoutmap/admin"
 	"layoutmap/api"
 	"layoutmap/data"
 	"layoutmap/tiles"
+	"layoutmap/tiles/glyphs"
 	"layoutmap/tiles/static"
 	"layoutmap/web"
 )
@@ -89,6 +95,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runMigrate(ctx, args, getenv, stdout, stderr))
 	case "import":
 		return helpIsNoError(runImport(ctx, args, getenv, stdout, stderr))
+	case "versions":
+		return helpIsNoError(runVersions(ctx, args, getenv, stdout, stderr))
+	case "rollback":
+		return helpIsNoError(runRollback(ctx, args, getenv, stdout, stderr))
+	case "admin":
+		return helpIsNoError(runAdmin(args, os.Stdin, stdout, stderr))
 	case "export":
 		return helpIsNoError(runExport(ctx, args, getenv, stdout, stderr))
 	case "template":
@@ -108,6 +120,9 @@ commands:
   version   print the version
   migrate   apply database migrations (needs --database-url)
   import    import data into the database (needs --database-url)
+  versions  list the dataset versions kept in the database
+  rollback  restore a kept version V as a new version: rollback V
+  admin     admin set-password --file F: store the /admin password's bcrypt hash (password read from stdin)
   export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
   template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
 
@@ -122,6 +137,8 @@ type serveConfig struct {
 	RequestTimeout time.Duration
 	CORSOrigins    []string
 	EmbedOrigins   []string
+	PublicURL      string
+	TrustedProxies []string
 	FontPath       string
 	TileCacheMB    int
 	// MaxRender bounds images drawn at once (--max-render-concurrency).
@@ -134,6 +151,11 @@ type serveConfig struct {
 	// the real command does (tests share one process between servers).
 	applyBudget bool
 	PprofAddr   string // loopback address of the profiler; "" keeps it off
+	// AdminHash is the /admin password's bcrypt hash; nil keeps /admin off.
+	AdminHash []byte
+	// WriteDatabaseURL is the DSN /admin imports through.
+	WriteDatabaseURL string
+	KeepVersions     int
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -154,10 +176,15 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
 	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
+	publicURL := fs.String("public-url", env("LAYOUTMAP_PUBLIC_URL", ""), "scheme://host[/prefix] clients reach this server at; when set it is the base of every link (features, TileJSON, style) and forwarding headers are ignored (env LAYOUTMAP_PUBLIC_URL)")
+	proxies := fs.String("trusted-proxies", env("LAYOUTMAP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers build links when --public-url is empty; from other peers those headers are ignored (env LAYOUTMAP_TRUSTED_PROXIES)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
 	maxRender := fs.String("max-render-concurrency", env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "0"), "static images drawn at once (each 4096² PNG holds ~130 MB while drawn); 0 is the number of CPUs (env LAYOUTMAP_MAX_RENDER_CONCURRENCY)")
 	maxPixels := fs.String("max-image-pixels", env("LAYOUTMAP_MAX_IMAGE_PIXELS", strconv.Itoa(static.MaxPixels)), "largest static image, width·scale × height·scale pixels (4 bytes each while drawn) (env LAYOUTMAP_MAX_IMAGE_PIXELS)")
 	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
+	adminFile := fs.String("admin-password-file", env("LAYOUTMAP_ADMIN_PASSWORD_FILE", ""), "file with the bcrypt hash of the /admin password (layoutmap admin set-password); empty keeps /admin off (env LAYOUTMAP_ADMIN_PASSWORD_FILE)")
+	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
+	keep := keepFlag(fs, getenv)
 	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
@@ -165,7 +192,22 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL}
+	if *adminFile != "" {
+		h, err := admin.ReadHashFile(*adminFile)
+		if err != nil {
+			return serveConfig{}, fmt.Errorf("serve: --admin-password-file: %w", err)
+		}
+		cfg.AdminHash = h
+	}
+	if cfg.WriteDatabaseURL != "" && cfg.DatabaseURL == "" {
+		return serveConfig{}, errors.New("serve: --write-database-url needs --database-url (the read-only DSN serving uses)")
+	}
+	k, err := parseKeep(*keep)
+	if err != nil {
+		return serveConfig{}, fmt.Errorf("serve: %w", err)
+	}
+	cfg.KeepVersions = k
 	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --log-level: %w", err)
 	}
@@ -177,6 +219,19 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg.CORSOrigins = splitList(*cors)
 	cfg.EmbedOrigins = splitList(*embed)
 	cfg.FontPath = *font
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return serveConfig{}, fmt.Errorf("serve: --public-url must be http(s)://host[:port][/prefix], got %q", *publicURL)
+		}
+		cfg.PublicURL = strings.TrimSuffix(*publicURL, "/")
+	}
+	cfg.TrustedProxies = splitList(*proxies)
+	for _, p := range cfg.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return serveConfig{}, fmt.Errorf("serve: --trusted-proxies: %q is neither an IP nor a CIDR", p)
+		}
+	}
 	cfg.PprofAddr = *pprofAddr
 	mb, err := strconv.Atoi(strings.TrimSpace(*tileCache))
 	if err != nil || mb < 0 {
@@ -228,13 +283,15 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	if err != nil {
 		return fmt.Errorf("serve: static images: %w", err)
 	}
-	extra := extraRoutes(store, ts, st, cfg)
+	extra := extraRoutes(store, ts, st, cfg, log)
 	app := api.New(api.Config{
 		Store:          store,
 		Logger:         log,
 		Version:        version,
 		RequestTimeout: cfg.RequestTimeout,
 		CORSOrigins:    cfg.CORSOrigins,
+		PublicURL:      cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies,
 		Extra:          extra,
 		TileCache:      ts,
 		Static:         st,
@@ -290,17 +347,32 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 
 // extraRoutes are the route groups beyond the features API: tiles,
 // statistics, static images and the web map.
-func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveConfig) []func(*fiber.App) {
-	return []func(*fiber.App){
-		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers()}}),
+func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveConfig, log *slog.Logger) []func(*fiber.App) {
+	// SDF glyphs for the style's text layers, from the CJK font static
+	// PNGs use; without one the style has no glyphs URL (maplibre-gl draws
+	// labels locally; MapLibre Native cannot).
+	var gs *glyphs.Server
+	if fonts, ferr := static.LoadFonts(cfg.FontPath); ferr == nil {
+		gs = glyphs.New(fonts.Regular)
+	} else {
+		log.Warn("no glyphs for the style: no CJK font", "err", ferr)
+	}
+	routes := []func(*fiber.App){
+		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers(), Glyphs: gs != nil}, Glyphs: gs}),
 		api.StatsRoutes(store),
+		api.VersionRoutes(store),
 		api.SearchRoutes(store),
 		st.Register,
+	}
+	if a := admin.Routes(admin.Config{PasswordHash: cfg.AdminHash, WriteURL: cfg.WriteDatabaseURL, KeepVersions: cfg.KeepVersions, Logger: log}); a != nil {
+		routes = append(routes, a)
+	}
+	return append(routes,
 		// The web map last: its routes (/, /embed, /assets, /fonts) do not
 		// overlap the API's, and it answers 503 naming `make build` when the
 		// binary was built without web/dist.
 		api.Web(api.WebConfig{FS: web.FS(), EmbedOrigins: cfg.EmbedOrigins}),
-	}
+	)
 }
 
 // tileService is the tile encoder and cache; /metrics reads its counts.

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +86,32 @@ func TestRunCommands(t *testing.T) {
 		if err := run(ctx, []string{cmd}, env(), &out, &out); err == nil {
 			t.Errorf("%s without a database: no error", cmd)
 		}
+	}
+}
+
+// `layoutmap admin set-password` writes only a bcrypt hash (mode 0600)
+// that serve --admin-password-file reads; short passwords are refused.
+func TestAdminSetPassword(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "admin.hash")
+	var out strings.Builder
+	if err := runAdmin([]string{"set-password", "--file", file}, strings.NewReader("short\n"), &out, io.Discard); err == nil {
+		t.Fatal("a 5-character password was accepted")
+	}
+	if err := runAdmin([]string{"set-password", "--file", file}, strings.NewReader("correct horse battery\n"), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || !strings.HasPrefix(string(b), "$2a$12$") || strings.Contains(string(b), "horse") {
+		t.Fatalf("hash file %q, %v", b, err)
+	}
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+		t.Errorf("hash file mode %v, want 0600", fi.Mode().Perm())
+	}
+	cfg, err := parseServe([]string{"--admin-password-file", file}, func(string) string { return "" }, io.Discard)
+	if err != nil || len(cfg.AdminHash) == 0 {
+		t.Fatalf("serve --admin-password-file: %v", err)
+	}
+	if _, err := parseServe([]string{"--write-database-url", "postgres://x"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Fatal("--write-database-url without --database-url accepted")
 	}
 }

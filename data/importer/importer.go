@@ -33,12 +33,17 @@ type Options struct {
 	// Dir is a directory in the bundled format (what `layoutmap export`
 	// writes); it replaces the whole dataset. Its manifest.json, when
 	// present, must match. Dir excludes the other files.
-	Dir string
+	Dir         string
 	AdminFile   string // GeoJSON FeatureCollection of admin areas
 	ZonesFile   string // GeoJSON FeatureCollection of zones
 	RevenueFile string // CSV or .xlsx table, see ReadRevenueTable and docs/postgis.md
 	// Encoding of a CSV revenue file: auto (default), utf-8 or gb18030.
 	Encoding string
+	// DryRun checks everything and reports, changing nothing.
+	DryRun bool
+	// KeepVersions is how many dataset snapshots the database keeps for
+	// rollback (0: postgis.DefaultKeepVersions).
+	KeepVersions int
 	// ExpectRows, when > 0, is the number of figures (data rows, blank rows
 	// aside) the revenue file must hold: a file cut short is refused.
 	ExpectRows int
@@ -66,63 +71,73 @@ func ConverterFor(crs string) (Converter, error) {
 	return nil, fmt.Errorf("importer: --crs must be wgs84, gcj02 or bd09, got %q", crs)
 }
 
-// Run imports into the database at url and returns the report. A
-// *postgis.RejectedError lists every item that could not be accepted; the
-// database is then unchanged.
-func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, error) {
+// inputs is what the files of an import hold.
+type inputs struct {
+	whole    *data.Dataset // --dir or the bundled dataset: replaces everything
+	admin    []geo.AdminArea
+	zones    []ZoneFeature
+	revenue  []postgis.RevenueRow
+	rejected []postgis.Problem
+	origins  map[string]string
+	skipped  int
+	files    []string
+}
+
+// readInputs reads and checks the files of o (or loads the directory or
+// the bundled dataset); rejected items are in in.rejected, an unreadable
+// file is the error.
+func readInputs(o Options) (*inputs, error) {
 	conv, err := ConverterFor(o.CRS)
 	if err != nil {
-		return postgis.ImportReport{}, err
+		return nil, err
 	}
-	popts := postgis.ImportOptions{Progress: o.Progress}
+	in := &inputs{origins: map[string]string{}, files: []string{}}
 	if o.Dir != "" {
 		if o.AdminFile != "" || o.ZonesFile != "" || o.RevenueFile != "" {
-			return postgis.ImportReport{}, errors.New("importer: --dir replaces the whole dataset; give it alone")
+			return nil, errors.New("importer: --dir replaces the whole dataset; give it alone")
 		}
-		ds, err := LoadDir(o.Dir)
-		if err != nil {
-			return postgis.ImportReport{}, err
+		if in.whole, err = LoadDir(o.Dir); err != nil {
+			return nil, err
 		}
-		return postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, popts)
+		in.files = append(in.files, o.Dir)
+		return in, nil
 	}
 	if o.AdminFile == "" && o.ZonesFile == "" && o.RevenueFile == "" {
 		if o.Bundled == nil {
-			return postgis.ImportReport{}, errors.New("importer: no files given and no bundled dataset")
+			return nil, errors.New("importer: no files given and no bundled dataset")
 		}
-		ds, err := o.Bundled()
-		if err != nil {
-			return postgis.ImportReport{}, fmt.Errorf("importer: loading bundled dataset: %w", err)
+		if in.whole, err = o.Bundled(); err != nil {
+			return nil, fmt.Errorf("importer: loading bundled dataset: %w", err)
 		}
-		return postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return ds, nil }, popts)
+		in.files = append(in.files, "(bundled dataset)")
+		return in, nil
 	}
-	var rejected []postgis.Problem
-	origins := map[string]string{}
-	var admin []geo.AdminArea
-	var zones []ZoneFeature
-	var revenue []postgis.RevenueRow
 	if o.AdminFile != "" {
+		in.files = append(in.files, filepath.Base(o.AdminFile))
 		err = withFile(o.AdminFile, func(r io.Reader) error {
 			var probs []postgis.Problem
-			admin, probs, err = ReadAdmin(r, filepath.Base(o.AdminFile), conv, origins)
-			rejected = append(rejected, probs...)
+			in.admin, probs, err = ReadAdmin(r, filepath.Base(o.AdminFile), conv, in.origins)
+			in.rejected = append(in.rejected, probs...)
 			return err
 		})
 		if err != nil {
-			return postgis.ImportReport{}, err
+			return nil, err
 		}
 	}
 	if o.ZonesFile != "" {
+		in.files = append(in.files, filepath.Base(o.ZonesFile))
 		err = withFile(o.ZonesFile, func(r io.Reader) error {
 			var probs []postgis.Problem
-			zones, probs, err = ReadZones(r, filepath.Base(o.ZonesFile), conv, origins)
-			rejected = append(rejected, probs...)
+			in.zones, probs, err = ReadZones(r, filepath.Base(o.ZonesFile), conv, in.origins)
+			in.rejected = append(in.rejected, probs...)
 			return err
 		})
 		if err != nil {
-			return postgis.ImportReport{}, err
+			return nil, err
 		}
 	}
 	if o.RevenueFile != "" {
+		in.files = append(in.files, filepath.Base(o.RevenueFile))
 		err = withFile(o.RevenueFile, func(r io.Reader) error {
 			rt, err := ReadRevenueTable(r, filepath.Base(o.RevenueFile), o.Encoding)
 			if err != nil {
@@ -132,26 +147,99 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 				return &TableError{File: filepath.Base(o.RevenueFile), Reason: fmt.Sprintf("has %d data rows, %d expected: the file looks truncated or padded, nothing was imported", n, o.ExpectRows),
 					Fix: "export the whole table again, or correct the expected row count"}
 			}
-			revenue = rt.Rows
-			rejected = append(rejected, rt.Rejected...)
+			in.revenue, in.skipped = rt.Rows, rt.Skipped
+			in.rejected = append(in.rejected, rt.Rejected...)
 			return nil
 		})
 		if err != nil {
-			return postgis.ImportReport{}, err
+			return nil, err
 		}
 	}
-	if len(rejected) > 0 {
-		return postgis.ImportReport{Rejected: rejected}, &postgis.RejectedError{Rejected: rejected}
+	return in, nil
+}
+
+// Run imports into the database at url and returns the report. A
+// *postgis.RejectedError lists every item that could not be accepted; the
+// database is then unchanged. With o.DryRun the import runs to the end
+// inside its transaction and is rolled back: the report (repairs, diff) is
+// exactly what the import would do, and nothing changes.
+func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, error) {
+	in, err := readInputs(o)
+	if err != nil {
+		return postgis.ImportReport{}, err
 	}
-	popts.Origin = func(kind, id string) string { return origins[kind+" "+id] }
-	popts.RecomputeRegions = admin != nil
-	if admin == nil && zones == nil {
+	popts := postgis.ImportOptions{Progress: o.Progress, DryRun: o.DryRun, Files: in.files, KeepVersions: o.KeepVersions}
+	if in.whole != nil {
+		return postgis.ImportDataset(ctx, url, func(*data.Dataset) (*data.Dataset, error) { return in.whole, nil }, popts)
+	}
+	if len(in.rejected) > 0 {
+		return postgis.ImportReport{Rejected: in.rejected}, &postgis.RejectedError{Rejected: in.rejected}
+	}
+	popts.Origin = func(kind, id string) string { return in.origins[kind+" "+id] }
+	popts.RecomputeRegions = in.admin != nil
+	var rep postgis.ImportReport
+	if in.admin == nil && in.zones == nil {
 		// Revenue only: geometry is not touched.
-		return postgis.ImportRevenue(ctx, url, revenue, popts)
+		rep, err = postgis.ImportRevenue(ctx, url, in.revenue, popts)
+	} else {
+		rep, err = postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
+			return compose(cur, in.admin, in.zones, in.revenue)
+		}, popts)
 	}
-	return postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
-		return compose(cur, admin, zones, revenue)
-	}, popts)
+	if in.skipped > 0 && rep.Counts != nil {
+		rep.Counts["skipped_rows"] = in.skipped
+	}
+	return rep, err
+}
+
+// CheckOffline is the dry run without a database: the files are read,
+// composed onto cur (the embedded dataset, when serving without PostGIS)
+// and checked with data.Validate, and the report holds the diff against
+// cur. Geometry repairs need PostGIS (ST_MakeValid) and are not checked.
+func CheckOffline(o Options, cur *data.Dataset) (postgis.ImportReport, error) {
+	rep := postgis.ImportReport{Counts: map[string]int{}, DryRun: true}
+	in, err := readInputs(o)
+	if err != nil {
+		return rep, err
+	}
+	if len(in.rejected) > 0 {
+		rep.Rejected = in.rejected
+		return rep, &postgis.RejectedError{Rejected: in.rejected}
+	}
+	ds := in.whole
+	if ds == nil {
+		if ds, err = compose(cur, in.admin, in.zones, in.revenue); err != nil {
+			var rej *postgis.RejectedError
+			if errors.As(err, &rej) {
+				rep.Rejected = rej.Rejected
+			}
+			return rep, err
+		}
+	}
+	rep.Rejected = append(rep.Rejected, data.Validate(ds, func(kind, id string) string {
+		if w := in.origins[kind+" "+id]; w != "" {
+			return w
+		}
+		return data.DefaultWhere(kind, id)
+	})...)
+	if len(rep.Rejected) > 0 {
+		return rep, &postgis.RejectedError{Rejected: rep.Rejected}
+	}
+	d := data.DiffDatasets(cur, ds)
+	rep.Diff = &d
+	n := 0
+	for _, z := range ds.Zones {
+		n += len(z.Revenue)
+	}
+	rep.Counts["admin_areas"], rep.Counts["zones"], rep.Counts["regions"] = len(ds.Admin), len(ds.Zones), len(ds.Regions)
+	rep.Counts["revenue"] = n
+	if in.admin == nil && in.zones == nil && in.whole == nil {
+		rep.Counts["revenue"] = len(in.revenue)
+	}
+	if in.skipped > 0 {
+		rep.Counts["skipped_rows"] = in.skipped
+	}
+	return rep, nil
 }
 
 // LoadDir reads a directory in the bundled format after checking its
@@ -183,6 +271,12 @@ func withFile(path string, fn func(io.Reader) error) error {
 // feature are derived from the stored keyword table.
 func compose(cur *data.Dataset, admin []geo.AdminArea, zones []ZoneFeature, revenue []postgis.RevenueRow) (*data.Dataset, error) {
 	ds := *cur
+	// cur is the stored dataset the import report diffs against: work on
+	// copies of the zones and their revenue.
+	ds.Zones = slices.Clone(cur.Zones)
+	for i := range ds.Zones {
+		ds.Zones[i].Revenue = slices.Clone(ds.Zones[i].Revenue)
+	}
 	if admin != nil {
 		ds.Admin = admin
 	}

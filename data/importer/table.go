@@ -290,7 +290,7 @@ func readSheet(f *excelize.File, file, sheet string) (*Table, error) {
 			if fx, _ := f.GetCellFormula(sheet, cell); fx != "" {
 				return nil, &TableError{File: file + " sheet " + sheet, Row: n, Column: ColumnName(i),
 					Reason: "holds the formula =" + fx + " without a computed value",
-					Fix: "open the file in Excel and save it again, or copy the column and Paste Special → Values"}
+					Fix:    "open the file in Excel and save it again, or copy the column and Paste Special → Values"}
 			}
 		}
 		if err := t.add(rec, n); err != nil {

@@ -9,10 +9,12 @@ import (
 
 	"layoutmap/data"
 	"layoutmap/geo"
+	"layoutmap/geo/cql2"
 )
 
 // Filter semantics per collection are written down once, in geo
-// (properties.go): bbox on geometry bounds, city and region by membership.
+// (properties.go, bbox.go): bbox on the geometry itself (bounds prefilter,
+// then geo.IntersectsBBox), city and region by membership.
 
 // checkFilter validates f for coll against the store's vocabulary and the
 // paging bounds, returning geo.FieldErrors for client mistakes.
@@ -26,7 +28,10 @@ func (s *Store) checkFilter(coll string, f *geo.Filter, paging bool) error {
 	return nil
 }
 
-func inBBox(f *geo.Filter, b orb.Bound) bool { return f.BBox == nil || f.BBox.Intersects(b) }
+// inBBox is the bbox criterion: g (with bound b) intersects f.BBox.
+func inBBox(f *geo.Filter, g orb.Geometry, b orb.Bound) bool {
+	return f.BBox == nil || geo.IntersectsBBox(g, b, *f.BBox)
+}
 
 func (s *Store) inRegions(regions []string, city string) bool {
 	return slices.ContainsFunc(regions, func(r string) bool { return slices.Contains(s.regionMembers[r], city) })
@@ -36,7 +41,15 @@ func (s *Store) members(id string) []string { return s.regionMembers[id] }
 
 // matchZone applies every criterion of f to zone i, bbox included.
 func (s *Store) matchZone(f *geo.Filter, i int) bool {
-	return inBBox(f, s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members)
+	z := &s.zones[i]
+	return f.MatchZone(z, s.ts, s.members) && inBBox(f, zoneGeometry(z), s.zoneBounds[i]) &&
+		inCQL(f, func() geo.Properties { return geo.ZoneProperties(z, s.ts, f.Year, f.Family()) }, zoneGeometry(z), s.zoneBounds[i])
+}
+
+// inCQL is the CQL2 criterion: the filter is true of the feature's served
+// properties (built only when there is a filter) and geometry.
+func inCQL(f *geo.Filter, props func() geo.Properties, g orb.Geometry, b orb.Bound) bool {
+	return f.CQL == nil || cql2.Match(f.CQL.Expr, cql2.Feature{Properties: props(), Geometry: g, Bound: b})
 }
 
 // Zones returns copies of every zone matching f (bbox included, paging
@@ -90,9 +103,10 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 			if a.Level == geo.LevelCounty {
 				city = a.ParentCode
 			}
-			if !inBBox(&f, bounds[i]) ||
+			if !inBBox(&f, a.Geom, bounds[i]) ||
 				(len(f.City) > 0 && !slices.Contains(f.City, city)) ||
-				(len(f.Region) > 0 && !s.inRegions(f.Region, city)) {
+				(len(f.Region) > 0 && !s.inRegions(f.Region, city)) ||
+				!inCQL(&f, func() geo.Properties { return geo.AdminProperties(a) }, a.Geom, bounds[i]) {
 				continue
 			}
 			items = append(items, item{geo.AdminSortKey(a), func() geo.Feature { return adminFeature(a) }})
@@ -108,9 +122,10 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	case geo.CollRegions:
 		for i := range s.regions {
 			r := &s.regions[i]
-			if !inBBox(&f, s.regionBounds[i]) ||
+			if !inBBox(&f, r.Geom, s.regionBounds[i]) ||
 				(len(f.Region) > 0 && !slices.Contains(f.Region, r.ID)) ||
-				(len(f.City) > 0 && !slices.ContainsFunc(f.City, func(c string) bool { return slices.Contains(r.Members, c) })) {
+				(len(f.City) > 0 && !slices.ContainsFunc(f.City, func(c string) bool { return slices.Contains(r.Members, c) })) ||
+				!inCQL(&f, func() geo.Properties { return geo.RegionProperties(r) }, r.Geom, s.regionBounds[i]) {
 				continue
 			}
 			items = append(items, item{geo.RegionSortKey(r), func() geo.Feature { return regionFeature(r) }})

@@ -39,6 +39,10 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
 			return err
 		}
+		before, err := readDataset(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("reading current dataset: %w", err)
+		}
 		opts.progress("resolving %d revenue rows", len(rows))
 		// The stored figures of every zone, then the one revenue merge
 		// (data.MergeRevenue, data.RevenueDuplicateRule), then the touched
@@ -111,8 +115,15 @@ func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts Impo
 			return err
 		}
 		rep.Counts["revenue"] = len(recs)
-		return bumpVersion(ctx, tx, nil, &rep)
+		if err := bumpVersion(ctx, tx, nil, &rep); err != nil {
+			return err
+		}
+		return finish(ctx, tx, before, &rep, opts)
 	})
+	if errors.Is(err, errDryRun) {
+		opts.progress("dry run: rolled back, nothing changed")
+		return rep, nil
+	}
 	if err != nil {
 		var rej *RejectedError
 		if errors.As(err, &rej) {

@@ -349,16 +349,34 @@ func (w *where) sql() string {
 	return strings.Join(w.clauses, " AND ")
 }
 
-func (w *where) envelope(b *orb.Bound) string {
-	return fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", w.arg(b.Min[0]), w.arg(b.Min[1]), w.arg(b.Max[0]), w.arg(b.Max[1]))
+// bbox is the bbox criterion on a geometry column: the index-backed
+// envelope test (&&) plus the exact ST_Intersects, once per part of a box
+// crossing the antimeridian (geo.BBoxParts), as memstore's geo.IntersectsBBox.
+func (w *where) bbox(col string, b *orb.Bound) string {
+	var parts []string
+	for _, p := range geo.BBoxParts(*b) {
+		// ST_Envelope of the diagonal, not ST_MakeEnvelope: a box of zero
+		// width or height is then a point or line that ST_Intersects
+		// handles, rather than a degenerate polygon that never intersects
+		// (simplefeatures' Envelope.AsGeometry does the same in memstore).
+		env := fmt.Sprintf("ST_SetSRID(ST_Envelope(ST_MakeLine(ST_MakePoint(%s::float8, %s::float8), ST_MakePoint(%s::float8, %s::float8))), 4326)",
+			w.arg(p.Min[0]), w.arg(p.Min[1]), w.arg(p.Max[0]), w.arg(p.Max[1]))
+		parts = append(parts, "("+col+" && "+env+" AND ST_Intersects("+col+", "+env+"))")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// zoneGeomMatch is a spatial test of a zone's served geometry: its
+// outline, or its point when it has none (memstore's zoneGeometry).
+func zoneGeomMatch(onGeom, onPoint string) string {
+	return "((z.geom IS NOT NULL AND " + onGeom + ") OR (z.geom IS NULL AND " + onPoint + "))"
 }
 
 // zoneWhere adds the zone criteria of f (and its headline join's year) to w.
 func (s *Store) zoneWhere(w *where, f geo.Filter) {
 	if f.BBox != nil {
 		// A zone without an outline is served (and matched) as its point.
-		env := w.envelope(f.BBox)
-		w.add("(z.geom && " + env + " OR (z.geom IS NULL AND z.point && " + env + "))")
+		w.add(zoneGeomMatch(w.bbox("z.geom", f.BBox), w.bbox("z.point", f.BBox)))
 	}
 	if len(f.City) > 0 {
 		w.add("z.city_code = ANY(" + w.arg(f.City) + ")")
@@ -458,7 +476,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 	case geo.CollRegions:
 		from = "layoutmap.planning_regions r"
 		if f.BBox != nil {
-			w.add("r.geom && " + w.envelope(f.BBox))
+			w.add(w.bbox("r.geom", f.BBox))
 		}
 		if len(f.Region) > 0 {
 			w.add("r.id = ANY(" + w.arg(f.Region) + ")")
@@ -470,7 +488,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 		from = "layoutmap.admin_areas a"
 		w.add("a.level = " + w.arg(collections[coll].level))
 		if f.BBox != nil {
-			w.add("a.geom && " + w.envelope(f.BBox))
+			w.add(w.bbox("a.geom", f.BBox))
 		}
 		codeCol := "a.code"
 		if coll == geo.CollCounties {
@@ -482,6 +500,13 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 		if len(f.Region) > 0 {
 			w.add(codeCol + " IN (SELECT member_code FROM layoutmap.planning_region_members WHERE region_id = ANY(" + w.arg(f.Region) + "))")
 		}
+	}
+	if f.CQL != nil {
+		cond, err := s.cqlWhere(w, coll, f.CQL.Expr)
+		if err != nil {
+			return geo.Page{}, err
+		}
+		w.add(cond)
 	}
 	idCol := map[string]string{geo.CollZones: "z.id", geo.CollRegions: "r.id"}[coll]
 	if idCol == "" {
@@ -623,6 +648,13 @@ func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel
 	w := &where{}
 	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
 	s.zoneWhere(w, f)
+	if f.CQL != nil {
+		cond, err := s.cqlWhere(w, geo.CollZones, f.CQL.Expr)
+		if err != nil {
+			return nil, err
+		}
+		w.add(cond)
+	}
 	switch {
 	case tile != nil && tile.byPoint:
 		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))

@@ -25,6 +25,12 @@ type ImportReport struct {
 	Counts   map[string]int `json:"counts"`
 	Repaired []Problem      `json:"repaired"`
 	Rejected []Problem      `json:"rejected"`
+	// Diff compares the stored dataset before and after (as read back, so
+	// repairs and derived fields show as they will be served).
+	Diff *data.Diff `json:"diff,omitempty"`
+	// DryRun: everything was checked and written inside the transaction,
+	// then rolled back; Version is what the import would have produced.
+	DryRun bool `json:"dry_run,omitempty"`
 }
 
 // RejectedError is returned when rows could not be accepted; nothing was
@@ -54,6 +60,16 @@ type ImportOptions struct {
 	// RecomputeRegions rebuilds each planning region's geometry as the
 	// union of its members' stored outlines (after admin areas change).
 	RecomputeRegions bool
+	// DryRun does the whole import inside its transaction, fills the report
+	// (repairs, rejections, diff) and rolls back: nothing changes.
+	DryRun bool
+	// Files names the imported files for the version history.
+	Files []string
+	// KeepVersions is how many dataset snapshots to keep (the new one
+	// included); 0 means DefaultKeepVersions.
+	KeepVersions int
+	// Kind and Note describe the version (set by Rollback).
+	Kind, Note string
 }
 
 func (o ImportOptions) where(kind, id string) string {
@@ -75,13 +91,37 @@ func (o ImportOptions) progress(format string, args ...any) {
 const importLock = 7_336_002
 
 // ImportDataset replaces the whole dataset at url in one transaction. build
-// receives the dataset currently stored (empty on a fresh database) and
-// returns the one to store; it runs inside the transaction so it sees a
+// receives the dataset currently stored (empty on a fresh database), which
+// it must not modify, and returns the one to store; it runs inside the transaction so it sees a
 // consistent state. Rows are staged, checked, invalid geometries repaired
 // with ST_MakeValid, then swapped in; on any rejection or error (including
 // ctx cancellation) nothing changes. Each successful import increments the
 // dataset version.
 func ImportDataset(ctx context.Context, url string, build func(current *data.Dataset) (*data.Dataset, error), opts ImportOptions) (ImportReport, error) {
+	return importDataset(ctx, url, func(_ context.Context, _ pgx.Tx, cur *data.Dataset) (*data.Dataset, error) { return build(cur) }, opts)
+}
+
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
+
+// finish ends an import inside its transaction: it reads the new dataset
+// back, diffs it against before, and then either rolls back (dry run) or
+// records the version with its snapshot.
+func finish(ctx context.Context, tx pgx.Tx, before *data.Dataset, rep *ImportReport, opts ImportOptions) error {
+	after, err := readDataset(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("reading the new dataset back: %w", err)
+	}
+	d := data.DiffDatasets(before, after)
+	rep.Diff = &d
+	if opts.DryRun {
+		rep.DryRun = true
+		return errDryRun
+	}
+	return recordVersion(ctx, tx, after, rep, opts)
+}
+
+func importDataset(ctx context.Context, url string, build func(ctx context.Context, tx pgx.Tx, current *data.Dataset) (*data.Dataset, error), opts ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Counts: map[string]int{}}
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -97,7 +137,9 @@ func ImportDataset(ctx context.Context, url string, build func(current *data.Dat
 		if err != nil {
 			return fmt.Errorf("reading current dataset: %w", err)
 		}
-		ds, err := build(cur)
+		// build must not modify cur: the diff compares against it.
+		before := cur
+		ds, err := build(ctx, tx, cur)
 		if err != nil {
 			return err
 		}
@@ -107,8 +149,15 @@ func ImportDataset(ctx context.Context, url string, build func(current *data.Dat
 		if err := writeDataset(ctx, tx, ds, opts, &rep); err != nil {
 			return err
 		}
-		return bumpVersion(ctx, tx, ds, &rep)
+		if err := bumpVersion(ctx, tx, ds, &rep); err != nil {
+			return err
+		}
+		return finish(ctx, tx, before, &rep, opts)
 	})
+	if errors.Is(err, errDryRun) {
+		opts.progress("dry run: rolled back, nothing changed")
+		return rep, nil
+	}
 	if err != nil {
 		var rej *RejectedError
 		if errors.As(err, &rej) {

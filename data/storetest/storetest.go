@@ -577,20 +577,45 @@ func (st *suite) bbox(t *testing.T) {
 			zz = c.Geom.Bound()
 		}
 	}
+	// A box wholly inside 平顶山市 whose envelope test also caught 郑州市
+	// and 洛阳市 (issue 11 case 2): only the geometry counts.
+	inPingdingshan := orb.Bound{Min: orb.Point{112.7882, 34.2989}, Max: orb.Point{112.7902, 34.3009}}
+	p := st.page(t, geo.CollCities, geo.Filter{BBox: &inPingdingshan})
+	if got := featureIDs(p.Features); !slices.Equal(got, []string{"410400"}) || p.NumberMatched != 1 {
+		t.Errorf("cities in a box inside 平顶山市: %v (numberMatched %d), want [410400] (1)", got, p.NumberMatched)
+	}
 	boxes := []orb.Bound{
 		zz,
+		inPingdingshan,
 		{Min: orb.Point{113.5, 34.6}, Max: orb.Point{113.9, 34.9}},
 		geo.HenanBound,
 		{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}},
+		{Min: orb.Point{170, 30}, Max: orb.Point{115, 40}},  // crosses the antimeridian: 170..180 and -180..115
+		{Min: orb.Point{170, 30}, Max: orb.Point{-170, 40}}, // crosses it, nowhere near Henan
 	}
+	// A tiny box near a corner of some zone's envelope but off its outline.
+	for _, ft := range features {
+		fb := ft.Geometry.Bound()
+		c := orb.Point{fb.Min[0] + 0.02*(fb.Max[0]-fb.Min[0]), fb.Min[1] + 0.02*(fb.Max[1]-fb.Min[1])}
+		tiny := orb.Bound{Min: c, Max: orb.Point{c[0] + 1e-6, c[1] + 1e-6}}
+		if !geo.IntersectsBBox(ft.Geometry, fb, tiny) {
+			boxes = append(boxes, tiny)
+			break
+		}
+	}
+	envelopeDiffers := false
 	for _, b := range boxes {
 		f := geo.Filter{BBox: &b}
-		var want []string
+		var want, byEnvelope []string
 		for _, ft := range features {
-			if ft.Geometry.Bound().Intersects(b) {
+			if geo.IntersectsBBox(ft.Geometry, ft.Geometry.Bound(), b) {
 				want = append(want, ft.ID)
 			}
+			if geo.BBoxMeetsBound(b, ft.Geometry.Bound()) {
+				byEnvelope = append(byEnvelope, ft.ID)
+			}
 		}
+		envelopeDiffers = envelopeDiffers || len(want) != len(byEnvelope)
 		name := fmt.Sprintf("bbox=%v", b)
 		sameSet(t, "zones "+name, featureIDs(st.page(t, geo.CollZones, f).Features), want)
 		zs, err := st.s.Zones(st.ctx, f)
@@ -600,11 +625,20 @@ func (st *suite) bbox(t *testing.T) {
 		sameSet(t, "Zones "+name, zoneIDs(zs, nil), want)
 		var wantCities []string
 		for _, c := range st.cities {
-			if c.Geom.Bound().Intersects(b) {
+			if geo.IntersectsBBox(c.Geom, c.Geom.Bound(), b) {
 				wantCities = append(wantCities, c.Code)
 			}
 		}
 		sameSet(t, "cities "+name, featureIDs(st.page(t, geo.CollCities, f).Features), wantCities)
+	}
+	if !envelopeDiffers {
+		t.Error("no box tells geometry from envelope intersection for zones; the test would not see an envelope-only bbox")
+	}
+	west := orb.Bound{Min: orb.Point{-180, 30}, Max: orb.Point{115, 40}}
+	across := orb.Bound{Min: orb.Point{170, 30}, Max: orb.Point{115, 40}}
+	w, a := st.page(t, geo.CollZones, geo.Filter{BBox: &west}), st.page(t, geo.CollZones, geo.Filter{BBox: &across})
+	if w.NumberMatched == 0 || w.NumberMatched == NumZones || a.NumberMatched != w.NumberMatched {
+		t.Errorf("zones in 170,30,115,40 (across the antimeridian): %d, in -180,30,115,40: %d; want equal, some but not all", a.NumberMatched, w.NumberMatched)
 	}
 	z := st.zoneByName(t, ZhengzhouETDZ)
 	if got := featureIDs(st.page(t, geo.CollZones, geo.Filter{BBox: &zz}).Features); !slices.Contains(got, z.ID) || len(got) == NumZones {

@@ -37,16 +37,19 @@ export function freePort() {
 }
 
 // startServer builds ./cmd/layoutmap into a temp dir and serves it on a
-// free port; it resolves when /healthz answers.
-export async function startServer() {
+// free port, with extraArgs after the serve flags; beforeServe(bin, dir),
+// when given, runs first (e.g. to write a file into the temp dir) and may
+// return more flags. It resolves when /healthz answers.
+export async function startServer(extraArgs = [], beforeServe = null) {
   const dir = mkdtempSync(join(tmpdir(), 'layoutmap-web-test-'));
   const bin = join(dir, 'layoutmap');
   if (!existsSync(join(repo, 'web', 'dist', 'index.html'))) {
     throw new Error('web/dist is not built; run scripts/web.sh (make build) first');
   }
   execFileSync('go', ['build', '-o', bin, './cmd/layoutmap'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  const more = beforeServe ? (beforeServe(bin, dir) ?? []) : [];
   const port = await freePort();
-  const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--log-level', 'warn', ...extraArgs, ...more], { stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   let exited = null;
   proc.on('exit', (code) => { exited = code; });
@@ -67,6 +70,7 @@ export async function startServer() {
   return {
     base,
     port,
+    bin,
     statsMissing,
     async stop() {
       if (exited === null) {

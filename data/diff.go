@@ -1,0 +1,200 @@
+package data
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"layoutmap/geo"
+)
+
+// Diff is what an import changes, as a planner reviews it: zones and admin
+// areas added, removed or changed (by id/code), and revenue figures
+// added, changed or removed. A figure is one zone, year, measure and
+// period.
+type Diff struct {
+	ZonesAdded     []string       `json:"zones_added"`
+	ZonesRemoved   []string       `json:"zones_removed"`
+	ZonesChanged   []ZoneChange   `json:"zones_changed"`
+	AdminAdded     []string       `json:"admin_added"`
+	AdminRemoved   []string       `json:"admin_removed"`
+	AdminChanged   []string       `json:"admin_changed"`
+	FiguresAdded   []FigureChange `json:"figures_added"`
+	FiguresChanged []FigureChange `json:"figures_changed"`
+	FiguresRemoved []FigureChange `json:"figures_removed"`
+}
+
+// ZoneChange names a changed zone and its changed fields (JSON names;
+// "geometry" and "point" for the shapes).
+type ZoneChange struct {
+	ID     string   `json:"id"`
+	Fields []string `json:"fields"`
+}
+
+// FigureChange is one revenue figure before (Old) and after (New); nil
+// when absent.
+type FigureChange struct {
+	Zone    string       `json:"zone"`
+	Year    int          `json:"year"`
+	Measure string       `json:"measure"`
+	Period  string       `json:"period"`
+	Old     *geo.Revenue `json:"old,omitempty"`
+	New     *geo.Revenue `json:"new,omitempty"`
+}
+
+// Empty reports a diff without any change.
+func (d Diff) Empty() bool {
+	return len(d.ZonesAdded)+len(d.ZonesRemoved)+len(d.ZonesChanged)+len(d.AdminAdded)+len(d.AdminRemoved)+
+		len(d.AdminChanged)+len(d.FiguresAdded)+len(d.FiguresChanged)+len(d.FiguresRemoved) == 0
+}
+
+// Summary is the diff in one line, e.g. "zones +2 −0 ~5; figures +9 ~1 −0;
+// admin areas +0 −0 ~0".
+func (d Diff) Summary() string {
+	return fmt.Sprintf("zones +%d −%d ~%d; figures +%d ~%d −%d; admin areas +%d −%d ~%d",
+		len(d.ZonesAdded), len(d.ZonesRemoved), len(d.ZonesChanged),
+		len(d.FiguresAdded), len(d.FiguresChanged), len(d.FiguresRemoved),
+		len(d.AdminAdded), len(d.AdminRemoved), len(d.AdminChanged))
+}
+
+// DiffDatasets compares two datasets (nil: empty). Lists are sorted by id,
+// then year, measure and period.
+func DiffDatasets(before, after *Dataset) Diff {
+	if before == nil {
+		before = &Dataset{}
+	}
+	if after == nil {
+		after = &Dataset{}
+	}
+	d := Diff{ZonesAdded: []string{}, ZonesRemoved: []string{}, ZonesChanged: []ZoneChange{}, AdminAdded: []string{},
+		AdminRemoved: []string{}, AdminChanged: []string{}, FiguresAdded: []FigureChange{}, FiguresChanged: []FigureChange{},
+		FiguresRemoved: []FigureChange{}}
+	oldA := map[string]geo.AdminArea{}
+	for _, a := range before.Admin {
+		oldA[a.Code] = a
+	}
+	for _, a := range after.Admin {
+		o, ok := oldA[a.Code]
+		switch {
+		case !ok:
+			d.AdminAdded = append(d.AdminAdded, a.Code)
+		case !reflect.DeepEqual(o, a):
+			d.AdminChanged = append(d.AdminChanged, a.Code)
+		}
+		delete(oldA, a.Code)
+	}
+	for c := range oldA {
+		d.AdminRemoved = append(d.AdminRemoved, c)
+	}
+	oldZ := map[string]geo.Zone{}
+	for _, z := range before.Zones {
+		oldZ[z.ID] = z
+	}
+	type key struct {
+		zone, measure, period string
+		year                  int
+	}
+	figs := func(z geo.Zone) map[key]geo.Revenue {
+		m := map[key]geo.Revenue{}
+		for _, r := range z.Revenue {
+			p := r.Period
+			if p == "" {
+				p = geo.PeriodFullYear
+			}
+			m[key{z.ID, r.Measure, p, r.Year}] = r
+		}
+		return m
+	}
+	add := func(list *[]FigureChange, k key, o, n *geo.Revenue) {
+		*list = append(*list, FigureChange{Zone: k.zone, Year: k.year, Measure: k.measure, Period: k.period, Old: o, New: n})
+	}
+	diffFigures := func(o, n map[key]geo.Revenue) {
+		for k, r := range n {
+			r := r
+			if or, ok := o[k]; !ok {
+				add(&d.FiguresAdded, k, nil, &r)
+			} else if or.RevenueYi != r.RevenueYi || or.Bound != r.Bound || or.Source != r.Source {
+				add(&d.FiguresChanged, k, &or, &r)
+			}
+		}
+		for k, r := range o {
+			r := r
+			if _, ok := n[k]; !ok {
+				add(&d.FiguresRemoved, k, &r, nil)
+			}
+		}
+	}
+	for _, z := range after.Zones {
+		o, ok := oldZ[z.ID]
+		if !ok {
+			d.ZonesAdded = append(d.ZonesAdded, z.ID)
+			diffFigures(nil, figs(z))
+			continue
+		}
+		delete(oldZ, z.ID)
+		if f := zoneFieldsChanged(o, z); len(f) > 0 {
+			d.ZonesChanged = append(d.ZonesChanged, ZoneChange{ID: z.ID, Fields: f})
+		}
+		diffFigures(figs(o), figs(z))
+	}
+	for id, z := range oldZ {
+		d.ZonesRemoved = append(d.ZonesRemoved, id)
+		diffFigures(figs(z), nil)
+	}
+	slices.Sort(d.AdminAdded)
+	slices.Sort(d.AdminRemoved)
+	slices.Sort(d.AdminChanged)
+	slices.Sort(d.ZonesAdded)
+	slices.Sort(d.ZonesRemoved)
+	slices.SortFunc(d.ZonesChanged, func(a, b ZoneChange) int { return strings.Compare(a.ID, b.ID) })
+	for _, l := range []*[]FigureChange{&d.FiguresAdded, &d.FiguresChanged, &d.FiguresRemoved} {
+		slices.SortFunc(*l, func(a, b FigureChange) int {
+			if c := strings.Compare(a.Zone, b.Zone); c != 0 {
+				return c
+			}
+			if a.Year != b.Year {
+				return a.Year - b.Year
+			}
+			if c := strings.Compare(a.Measure, b.Measure); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Period, b.Period)
+		})
+	}
+	return d
+}
+
+// zoneFieldsChanged lists the fields of a zone that differ, revenue aside
+// (figures are diffed one by one).
+func zoneFieldsChanged(a, b geo.Zone) []string {
+	var f []string
+	chk := func(name string, x, y any) {
+		if !reflect.DeepEqual(x, y) {
+			f = append(f, name)
+		}
+	}
+	chk("name", a.Name, b.Name)
+	chk("name_en", a.NameEN, b.NameEN)
+	chk("level", a.Level, b.Level)
+	chk("level_en", a.LevelEN, b.LevelEN)
+	chk("city_code", a.CityCode, b.CityCode)
+	chk("county_code", a.CountyCode, b.CountyCode)
+	chk("lead_industries", nilIfEmpty(a.LeadIndustries), nilIfEmpty(b.LeadIndustries))
+	chk("approved_area_ha", a.AreaHa, b.AreaHa)
+	chk("point", a.Point, b.Point)
+	chk("point_quality", a.PointQuality, b.PointQuality)
+	chk("geometry", a.Geom, b.Geom)
+	chk("geom_quality", a.GeomQuality, b.GeomQuality)
+	chk("clusters", nilIfEmpty(a.Clusters), nilIfEmpty(b.Clusters))
+	chk("chains", nilIfEmpty(a.Chains), nilIfEmpty(b.Chains))
+	chk("source", a.Source, b.Source)
+	return f
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}

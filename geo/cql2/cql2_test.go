@@ -1,0 +1,149 @@
+package cql2
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+func TestParseText(t *testing.T) {
+	tests := []struct {
+		in, want string // want: the expression written back, or "error: <pos>"
+	}{
+		{"revenue_yi > 100", `"revenue_yi" > 100`},
+		{"100 < revenue_yi", `"revenue_yi" > 100`},
+		{"name = 'a''b'", `"name" = 'a''b'`},
+		{`"name" <> '郑州'`, `"name" <> '郑州'`},
+		{"tier = 't5000' AND revenue_year >= 2022", `("tier" = 't5000') AND ("revenue_year" >= 2022)`},
+		{"a = 1 or b = 2 and c = 3", `("a" = 1) OR (("b" = 2) AND ("c" = 3))`},
+		{"not (a = 1 OR b IS NULL)", `NOT (("a" = 1) OR ("b" IS NULL))`},
+		{"derived = true", `"derived" = TRUE`},
+		{"TRUE", `TRUE`},
+		{"false OR a = 1", `(FALSE) OR ("a" = 1)`},
+		{"county_code IS NOT NULL", `"county_code" IS NOT NULL`},
+		{"S_INTERSECTS(geometry, BBOX(113, 34, 114, 35))", `S_INTERSECTS("geometry",BBOX(113,34,114,35))`},
+		{"s_intersects(geometry, POINT(113.6 34.7))", `S_INTERSECTS("geometry",POINT(113.6 34.7))`},
+		{"S_INTERSECTS(POLYGON((113 34, 114 34, 114 35, 113 34)), geometry)", `S_INTERSECTS("geometry",POLYGON((113 34,114 34,114 35,113 34)))`},
+		{"x = -1.5e2", `"x" = -150`},
+		{"d > TIMESTAMP('2020-01-01T00:00:00Z')", `"d" > TIMESTAMP('2020-01-01T00:00:00Z')`},
+		{"revenue_yi >", "error: column 13"},
+		{"revenue_yi > 100 AND", "error: column 21"},
+		{"name = name_en", "error: column 8"},
+		{"1 = 2", "error: column 1"},
+		{"and = 1", "error: column 1"},
+		{"name LIKE 'x%'", "error: column 6"},
+		{"S_INTERSECTS(geometry, BBOX(1,2,3))", "error: column 24"},
+		{"S_INTERSECTS(geometry, POLYGON((1 2, 3 4)))", "error: column 24"},
+		{"S_INTERSECTS(geometry, POINT(200 10))", "error: column 24"},
+		{"d > TIMESTAMP('yesterday')", "error: column 5"},
+		{"", "error: column 1"},
+		{strings.Repeat("(", 40) + "a = 1" + strings.Repeat(")", 40), "error: column 1"},
+	}
+	for _, tt := range tests {
+		e, err := ParseText(tt.in)
+		got := ""
+		if err != nil {
+			ce, ok := err.(*Error)
+			if !ok {
+				t.Errorf("ParseText(%q): %v is not an *Error", tt.in, err)
+				continue
+			}
+			got = "error: " + ce.Pos
+		} else {
+			got = e.String()
+			// The written-back form parses to the same tree.
+			again, err := ParseText(got)
+			if err != nil || again.String() != got {
+				t.Errorf("ParseText(%q) round trip: %v, %v", got, again, err)
+			}
+		}
+		if got != tt.want {
+			t.Errorf("ParseText(%q) = %s, want %s (err %v)", tt.in, got, tt.want, err)
+		}
+	}
+}
+
+func TestParseJSON(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"op":">","args":[{"property":"revenue_yi"},100]}`, `"revenue_yi" > 100`},
+		{`{"op":"and","args":[{"op":"=","args":[{"property":"tier"},"t5000"]},{"op":"isNull","args":[{"property":"measure"}]}]}`, `("tier" = 't5000') AND ("measure" IS NULL)`},
+		{`{"op":"not","args":[{"op":"<=","args":[100,{"property":"revenue_yi"}]}]}`, `NOT ("revenue_yi" >= 100)`},
+		{`{"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[113,34,114,35]}]}`, `S_INTERSECTS("geometry",BBOX(113,34,114,35))`},
+		{`{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Point","coordinates":[113.6,34.7]}]}`, `S_INTERSECTS("geometry",POINT(113.6 34.7))`},
+		{`{"op":"like","args":[{"property":"name"},"x"]}`, "error: $.op"},
+		{`{"op":"and","args":[{"op":"=","args":[{"property":"a"},1]},{"op":"=","args":[{"property":"a"}]}]}`, "error: $.args[1]"},
+		{`{"op":"=","args":[{"property":"a"},{"property":"b"}]}`, "error: $.args[1]"},
+		{`{"op":"=","args":[{"property":"a"},[1]]}`, "error: $.args[1]"},
+		{`[1]`, "error: $"},
+		{`{"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[1,2,"x",4]}]}`, "error: $.args[1].bbox[2]"},
+	}
+	for _, tt := range tests {
+		e, err := ParseJSON(tt.in)
+		got := ""
+		if err != nil {
+			got = "error: " + err.(*Error).Pos
+		} else {
+			got = e.String()
+		}
+		if got != tt.want {
+			t.Errorf("ParseJSON(%s) = %s, want %s (err %v)", tt.in, got, tt.want, err)
+		}
+	}
+}
+
+func TestCheckAndMatch(t *testing.T) {
+	kinds := map[string]Kind{"revenue_yi": KindNumber, "revenue_year": KindNumber, "name": KindString, "derived": KindBool}
+	typeOf := func(p string) (Kind, bool) { k, ok := kinds[p]; return k, ok }
+	sq := orb.MultiPolygon{{{{113, 34}, {114, 34}, {114, 35}, {113, 35}, {113, 34}}}}
+	with := Feature{Properties: map[string]any{"revenue_yi": 1200.5, "revenue_year": 2023, "name": "郑州", "derived": false}, Geometry: sq, Bound: sq.Bound()}
+	without := Feature{Properties: map[string]any{"name": "洛阳"}, Geometry: sq, Bound: sq.Bound()}
+	tests := []struct {
+		expr          string
+		with, without bool
+	}{
+		{"revenue_yi > 1000", true, false},
+		{"NOT (revenue_yi > 1000)", false, false}, // unknown stays unknown
+		{"revenue_yi > 1000 OR name = '洛阳'", true, true},
+		{"NOT (revenue_yi <= 1000) AND name >= '郑'", true, false},
+		{"revenue_yi IS NULL", false, true},
+		{"revenue_year = 2023", true, false},
+		{"derived = false", true, false},
+		{"name < '洛'", false, false},
+		{"S_INTERSECTS(geometry, BBOX(113.5,34.5,113.6,34.6))", true, true},
+		{"S_INTERSECTS(geometry, BBOX(170,34.5,113.6,34.6))", true, true},
+		{"S_INTERSECTS(geometry, POINT(115 35))", false, false},
+		{"S_INTERSECTS(geometry, POINT(114 35))", true, true},
+	}
+	for _, tt := range tests {
+		e, err := ParseText(tt.expr)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		if err := Check(e, typeOf); err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		if got := Match(e, with); got != tt.with {
+			t.Errorf("%s on the zone with revenue: %v", tt.expr, got)
+		}
+		if got := Match(e, without); got != tt.without {
+			t.Errorf("%s on the zone without: %v", tt.expr, got)
+		}
+	}
+	for expr, pos := range map[string]string{
+		"colour = 'red'":                 "column 1",
+		"revenue_yi = '100'":             "column 1",
+		"x = 1 AND name = 3":             "column 1",
+		"derived > true":                 "column 1",
+		"S_INTERSECTS(geom, POINT(1 2))": "column 1",
+	} {
+		e, err := ParseText(expr)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		err = Check(e, typeOf)
+		if ce, ok := err.(*Error); !ok || ce.Pos != pos {
+			t.Errorf("Check(%s) = %v, want an error at %s", expr, err, pos)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package cql2
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	sf "github.com/peterstace/simplefeatures/geom"
+)
+
+// ParseJSON parses a cql2-json expression: {"op": "and"|"or"|"not"|"="|
+// "<>"|"<"|">"|"<="|">="|"isNull"|"s_intersects", "args": […]}, properties as
+// {"property": "name"}, literals as JSON strings, numbers, booleans,
+// {"timestamp": …} or {"date": …}, {"bbox": [w,s,e,n]} and GeoJSON
+// geometry objects. Errors are *Error naming the JSON path.
+func ParseJSON(s string) (Expr, error) {
+	if len(s) > MaxLength {
+		return nil, errorf("$", "longer than %d bytes", MaxLength)
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, errorf("$", "not JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, errorf("$", "more than one JSON value")
+	}
+	return jsonExpr(v, "$", 0)
+}
+
+func jsonExpr(v any, path string, depth int) (Expr, error) {
+	if depth > maxDepth {
+		return nil, errorf(path, "nested deeper than %d", maxDepth)
+	}
+	if b, ok := v.(bool); ok {
+		return &Const{Value: b}, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errorf(path, "a boolean expression must be true, false or an object with op and args")
+	}
+	op, _ := m["op"].(string)
+	args, ok := m["args"].([]any)
+	if op == "" || !ok {
+		return nil, errorf(path, "a boolean expression needs \"op\" (a string) and \"args\" (an array)")
+	}
+	for k := range m {
+		if k != "op" && k != "args" {
+			return nil, errorf(path, "unexpected member %q", k)
+		}
+	}
+	argPath := func(i int) string { return fmt.Sprintf("%s.args[%d]", path, i) }
+	switch strings.ToLower(op) {
+	case "and", "or":
+		if len(args) < 2 {
+			return nil, errorf(path, "%s takes at least 2 arguments, got %d", op, len(args))
+		}
+		var es []Expr
+		for i, a := range args {
+			e, err := jsonExpr(a, argPath(i), depth+1)
+			if err != nil {
+				return nil, err
+			}
+			es = append(es, e)
+		}
+		if strings.EqualFold(op, "and") {
+			return &And{Args: es}, nil
+		}
+		return &Or{Args: es}, nil
+	case "not":
+		if len(args) != 1 {
+			return nil, errorf(path, "not takes 1 argument, got %d", len(args))
+		}
+		e, err := jsonExpr(args[0], argPath(0), depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return &Not{Arg: e}, nil
+	case "=", "<>", "<", ">", "<=", ">=":
+		if len(args) != 2 {
+			return nil, errorf(path, "%s takes 2 arguments, got %d", op, len(args))
+		}
+		p0, ok0 := property(args[0])
+		p1, ok1 := property(args[1])
+		switch {
+		case ok0 && ok1:
+			return nil, errorf(argPath(1), "comparing two properties is not supported (Basic CQL2 compares a property with a literal)")
+		case ok0:
+			lit, err := jsonLiteral(args[1], argPath(1))
+			if err != nil {
+				return nil, err
+			}
+			return &Compare{Property: p0, Op: op, Value: lit, Pos: path}, nil
+		case ok1:
+			lit, err := jsonLiteral(args[0], argPath(0))
+			if err != nil {
+				return nil, err
+			}
+			return &Compare{Property: p1, Op: mirror[op], Value: lit, Pos: path}, nil
+		}
+		return nil, errorf(path, "a comparison needs a property on one side")
+	case "isnull":
+		if len(args) != 1 {
+			return nil, errorf(path, "isNull takes 1 argument, got %d", len(args))
+		}
+		p, ok := property(args[0])
+		if !ok {
+			return nil, errorf(argPath(0), "isNull needs a property")
+		}
+		return &IsNull{Property: p, Pos: path}, nil
+	case "s_intersects":
+		if len(args) != 2 {
+			return nil, errorf(path, "s_intersects takes 2 arguments, got %d", len(args))
+		}
+		lit, li := args[1], 1
+		p, ok := property(args[0])
+		if !ok {
+			p, ok = property(args[1])
+			lit, li = args[0], 0
+		}
+		if !ok {
+			return nil, errorf(path, "s_intersects needs the geometry property and one geometry literal")
+		}
+		return jsonSpatial(p, lit, argPath(li), path)
+	}
+	return nil, errorf(path+".op", "operator %q is not supported; supported: and, or, not, =, <>, <, >, <=, >=, isNull, s_intersects", op)
+}
+
+func property(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return "", false
+	}
+	p, ok := m["property"].(string)
+	return p, ok && p != ""
+}
+
+func jsonLiteral(v any, path string) (Literal, error) {
+	switch x := v.(type) {
+	case string:
+		return Literal{Kind: KindString, Str: x}, nil
+	case bool:
+		return Literal{Kind: KindBool, Bool: x}, nil
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return Literal{}, errorf(path, "%s is not a number", x)
+		}
+		return Literal{Kind: KindNumber, Num: f}, nil
+	case map[string]any:
+		for k, layout := range map[string]string{"timestamp": time.RFC3339Nano, "date": time.DateOnly} {
+			if t, ok := x[k].(string); ok && len(x) == 1 {
+				if _, err := time.Parse(layout, t); err != nil {
+					return Literal{}, errorf(path, "%s %q is not valid", k, t)
+				}
+				return Literal{Kind: KindTimestamp, Str: t, Date: k == "date"}, nil
+			}
+		}
+	}
+	return Literal{}, errorf(path, "expected a string, number, boolean, timestamp or date literal")
+}
+
+func jsonSpatial(prop string, lit any, litPath, path string) (Expr, error) {
+	out := &Intersects{Property: prop, Pos: path}
+	m, ok := lit.(map[string]any)
+	if !ok {
+		return nil, errorf(litPath, "expected {\"bbox\": […]} or a GeoJSON geometry")
+	}
+	if raw, ok := m["bbox"].([]any); ok && len(m) == 1 {
+		nums := make([]string, len(raw))
+		for i, n := range raw {
+			x, ok := n.(json.Number)
+			if !ok {
+				return nil, errorf(fmt.Sprintf("%s.bbox[%d]", litPath, i), "not a number")
+			}
+			nums[i] = string(x)
+		}
+		box, err := bboxOf(litPath, nums)
+		if err != nil {
+			return nil, err
+		}
+		out.Box = &box
+		return out, nil
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(m); err != nil {
+		return nil, errorf(litPath, "%v", err)
+	}
+	g, err := sf.UnmarshalGeoJSON(buf.Bytes())
+	if err != nil {
+		return nil, errorf(litPath, "invalid GeoJSON geometry: %v", err)
+	}
+	if err := checkLonLat(litPath, g); err != nil {
+		return nil, err
+	}
+	out.Geometry = g
+	return out, nil
+}
