@@ -568,7 +568,13 @@ function applyLang() {
 function buildPanels() {
   buildFilters();
   buildLayers();
-  $('#panel-list').replaceChildren(el('h2', { text: L('rank') }), el('p', { id: 'list-summary', class: 'muted' }), el('ol', { id: 'zone-list', class: 'zone-list' }));
+  $('#panel-list').replaceChildren(el('h2', { text: L('rank') }), el('p', { id: 'list-summary', class: 'muted' }),
+    el('div', { class: 'row actions list-actions' },
+      // The ranking as the server's CSV (f=csv: the same columns, the same
+      // order), for the filter shown.
+      el('a', { id: 'list-csv', class: 'chip', href: '#', download: 'zones.csv', text: L('downloadCSV') }),
+      el('button', { type: 'button', id: 'copy-link', class: 'chip', text: L('copyLink'), onclick: copyLink })),
+    el('ol', { id: 'zone-list', class: 'zone-list' }));
   $('#panel-stats').replaceChildren(el('div', { id: 'stats' }));
   if (data.zones.length || data.matched === 0) { renderList(); renderStats(); }
 }
@@ -745,9 +751,23 @@ function otherFigure(p) {
   return figureText(r.revenue_yi, { bound: recordBound(r), year: r.year, period: r.period, measure: r.measure });
 }
 
+// copyLink puts the page's URL (the whole view) on the clipboard.
+async function copyLink(e) {
+  writeURL();
+  const btn = e.currentTarget;
+  try { await navigator.clipboard.writeText(location.href); btn.textContent = L('copied'); } catch { btn.textContent = location.href; }
+  setTimeout(() => { btn.textContent = L('copyLink'); }, 2500);
+}
+
 function renderList() {
   const ol = $('#zone-list');
   if (!ol) return;
+  const csv = $('#list-csv');
+  if (csv) {
+    const q = urlstate.filterParams(state);
+    q.set('sortby', '-revenue'); q.set('limit', '10000'); q.set('f', 'csv');
+    csv.href = `/api/v1/collections/zones/items?${q}`;
+  }
   $('#list-summary').textContent = data.zones.length ? `${L('matchCount', { n: data.matched })} · ${filterDescription()}` : emptyMessage();
   // Zones with a comparable figure are numbered; the others follow,
   // unnumbered, under "无可比数据" (their other figures labelled).

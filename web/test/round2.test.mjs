@@ -501,3 +501,29 @@ test('case 4: phone 390×844: legend reachable, card not under the panel, active
     await r.context.close();
   }
 });
+
+test('list export: the CSV link gives the server CSV of the current ranking; copy link copies the view', async () => {
+  const r = await open(`${server.base}/?cluster=electronics&min_revenue=100&panel=list`);
+  try {
+    clean(r);
+    const { page } = r;
+    const rows = await page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id));
+    const href = await page.$eval('#list-csv', (a) => a.href);
+    const res = await fetch(href);
+    assert.equal(res.status, 200, href);
+    assert.match(res.headers.get('content-type'), /text\/csv/);
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const head = lines[0].split(',');
+    const idCol = head.indexOf('id');
+    assert.ok(idCol >= 0, lines[0]);
+    const ids = lines.slice(1).map((l) => l.split(',')[idCol]);
+    assert.deepEqual([...ids].sort(), [...rows].sort(), 'same zones as the list');
+    assert.equal(ids[0], rows[0], 'same first-ranked zone');
+    await r.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+    await page.click('#copy-link');
+    await page.waitForFunction(() => document.querySelector('#copy-link').textContent !== '复制链接');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
+  } finally {
+    await r.context.close();
+  }
+});
