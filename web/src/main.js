@@ -258,8 +258,11 @@ async function loadStats(fq, my, signal) {
   const [c, tr] = await Promise.all([get('/api/v1/stats/clusters?'), get('/api/v1/stats/tiers?')]);
   if (my !== seq) return;
   data.statsFromAPI = { clusters: c.ok, tiers: tr.ok };
-  data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : clientClusterStats();
-  data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : clientTierStats();
+  // Statistics come from the server only (one definition of zones per
+  // cluster, one year per statistic); when it cannot answer, the panel says
+  // so rather than computing different numbers here.
+  data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : [];
+  data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : [];
   data.statsDocs = { clusters: c.ok ? c.b : null, tiers: tr.ok ? tr.b : null };
 }
 
@@ -277,33 +280,10 @@ function normTierStat(st) {
   return st.tier ? st : { tier: { id: st.id, label: st.label, label_en: st.label_en, min_yi: st.min_yi, target: st.target }, zones: st.zones, at_or_above: st.at_or_above, target_met: st.target_met };
 }
 
-// Client-side statistics from the filtered items, used until (or where)
-// the stats endpoints do not answer. Revenue sums are left to the server,
-// which knows which records are comparable.
-function clientClusterStats() {
-  return data.clusters.map((c) => {
-    const zs = data.zones.filter((f) => (f.properties.clusters ?? []).includes(c.id));
-    const byCity = {};
-    for (const z of zs) if (z.properties.city_code) byCity[z.properties.city_code] = (byCity[z.properties.city_code] ?? 0) + 1;
-    return { cluster_id: c.id, name: c.name, name_en: c.name_en, zones: zs.length, by_city: byCity, zone_ids: zs.map((z) => String(z.id)) };
-  });
-}
-function clientTierStats() {
-  return TIERS.map((tier) => {
-    const zs = data.zones.filter((f) => (f.properties.tier ?? 'no_data') === tier.id);
-    return { tier: { id: tier.id, label: tier.zh, label_en: tier.en, min_yi: tier.min, target: tier.target }, zones: zs.length };
-  });
-}
-
 function distCounts() {
   if (!state.dist) return {};
   const st = data.statsClusters?.find((s) => s.cluster_id === state.dist);
-  if (st?.by_city) return st.by_city;
-  const out = {};
-  for (const z of data.zones) {
-    if ((z.properties.clusters ?? []).includes(state.dist) && z.properties.city_code) out[z.properties.city_code] = (out[z.properties.city_code] ?? 0) + 1;
-  }
-  return out;
+  return st?.by_city ?? {};
 }
 
 // ---------- map ----------
@@ -842,12 +822,14 @@ function renderStats() {
   const history = (td?.earlier_plans ?? data.ref.plans.slice(1)).map((p) => el('li', {},
     p.targets.map((t) => L('historyRow', { doc: planLabel(p), y: p.target_year, x: t.min_yi, s: p.subject, t: t.zones })).join('；')));
   box.replaceChildren(
-    el('h2', { text: L('statsClusters') + (data.statsFromAPI.clusters ? '' : ' ' + L('statsClient')) }),
+    el('h2', { text: L('statsClusters') }),
+    data.statsFromAPI.clusters ? null : el('p', { class: 'stats-unavailable', text: L('statsUnavailable') }),
     el('p', { class: 'muted', text: filterDescription() }),
     yearLine(data.statsDocs.clusters),
     el('p', { class: 'muted small', text: data.ref.zones_per_cluster_rule ?? '' }),
     el('div', { class: 'bars' }, clusterRows),
-    el('h2', { text: L('statsTiers') + (data.statsFromAPI.tiers ? '' : ' ' + L('statsClient')) }),
+    el('h2', { text: L('statsTiers') }),
+    data.statsFromAPI.tiers ? null : el('p', { class: 'stats-unavailable', text: L('statsUnavailable') }),
     yearLine(td),
     el('table', { class: 'tiers' }, el('tbody', {}, tierRows)),
     targets,

@@ -527,3 +527,20 @@ test('list export: the CSV link gives the server CSV of the current ranking; cop
     await r.context.close();
   }
 });
+
+test('structure: statistics come from the server only; when it does not answer, the panel says so and computes nothing', async () => {
+  const context = await browser.newContext({ viewport: LAPTOP });
+  try {
+    const page = await context.newPage();
+    await page.route(/\/api\/v1\/stats\//, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Service Unavailable","status":503}' }));
+    await page.goto(`${server.base}/?panel=stats`);
+    await waitIdle(page);
+    assert.equal(await page.locator('#stats .stats-unavailable').count(), 2);
+    assert.equal(await page.locator('#stats .bar-row').count(), 0, 'no cluster bars computed in the browser');
+    assert.equal(await page.locator('#stats tr[data-tier]').count(), 0, 'no tier counts computed in the browser');
+    // The map and the list still work.
+    assert.ok(await page.evaluate(() => window.__layoutmap.zones().length) > 100);
+  } finally {
+    await context.close();
+  }
+});
