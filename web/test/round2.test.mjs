@@ -544,3 +544,25 @@ test('structure: statistics come from the server only; when it does not answer, 
     await context.close();
   }
 });
+
+test('case 7: English mode translates lead industries with the dictionary of /api/v1/reference', async () => {
+  const ref = await (await fetch(`${server.base}/api/v1/reference`)).json();
+  const all = await apiZones(server.base, {});
+  const zone = all.features.find((f) => (f.properties.lead_industries ?? []).length >= 2);
+  const r = await open(`${server.base}/?lang=en&zone=${encodeURIComponent(zone.id)}`);
+  try {
+    clean(r);
+    const lead = await r.page.evaluate(() => {
+      const dts = [...document.querySelectorAll('#card dt')];
+      return dts.find((d) => d.textContent === 'Lead industries')?.nextElementSibling?.textContent ?? null;
+    });
+    assert.ok(lead, 'lead industries row');
+    for (const term of zone.properties.lead_industries) {
+      const en = ref.dictionary.lead_industries[term];
+      assert.ok(en, `dictionary has ${term}`);
+      assert.ok(lead.includes(en), `${term} shown as ${en}: ${lead}`);
+    }
+  } finally {
+    await r.context.close();
+  }
+});
