@@ -94,3 +94,25 @@ func TileFeatureID(id string) uint64 {
 	// 1<<52 keeps hashed ids apart from the 15-digit range of codes.
 	return h&(1<<52-1) | 1<<52
 }
+
+// LayerFiltered reports whether the features of a layer depend on the zone
+// criteria of a tile's filter: zones, and labels (which carry zone label
+// points). Every other layer depends only on the dataset version and z/x/y.
+func LayerFiltered(name string) bool { return name == LayerZones || name == LayerLabels }
+
+// TileParts splits LayersAt(z) into the boundary layers, which depend only
+// on the dataset version and z/x/y, and the filtered layers (LayerFiltered).
+// The catalogue lists every boundary layer first, and an MVT tile is a
+// sequence of layers, so the encoding of base followed by the encoding of
+// filtered is byte for byte the encoding of the whole tile: the boundary
+// part can be encoded once and shared by every filter.
+func TileParts(z uint32) (base, filtered []string) {
+	for _, name := range LayersAt(z) {
+		if LayerFiltered(name) {
+			filtered = append(filtered, name)
+		} else {
+			base = append(base, name)
+		}
+	}
+	return base, filtered
+}

@@ -46,3 +46,16 @@ func BenchmarkPostGISTileCold(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPostGISTileFilteredCold is BenchmarkTileFilteredCold on the
+// PostGIS store: the boundary part is cached, zones and labels come from
+// one ST_AsMVT query per new threshold. Compare with the "mvt" tiles of
+// BenchmarkPostGISTileCold.
+func BenchmarkPostGISTileFilteredCold(b *testing.B) {
+	pg := henanPostGIS(b)
+	for _, z := range []uint32{5, 8, 11, 14} {
+		b.Run(fmt.Sprintf("z%d", z), func(b *testing.B) {
+			benchFilteredCold(b, tiles.New(pg, tiles.Config{VersionTTL: time.Hour}), tileAt(etdz, z))
+		})
+	}
+}

@@ -23,6 +23,12 @@ import (
 // whole Henan tileset to z10 fits many times over.
 const DefaultCacheBytes = 64 << 20
 
+// PartsShare is the share of the tile cache's byte budget that holds the
+// boundary parts of tiles (geo.TileParts) for sources that encode by
+// layer: a new filter over a tile whose part is held encodes only zones
+// and labels.
+const PartsShare = 0.25
+
 // DefaultStaleWait is how long a request waits for the dataset version
 // when a cached tile could answer it (see Config.StaleWait).
 const DefaultStaleWait = 250 * time.Millisecond
@@ -98,8 +104,14 @@ func (e *Encoded) Empty() bool { return len(e.Body) == 0 }
 type Service struct {
 	src    Source
 	mvt    MVTSource // nil unless src builds tiles itself
+	// lsrc and lmvt, when set, encode a tile in two parts (geo.TileParts):
+	// boundary layers cached per version and tile, filtered layers per
+	// filter.
+	lsrc LayerSource
+	lmvt LayerMVTSource
 	cfg    Config
 	cache  *bytecache.Cache[*Encoded]
+	parts  *bytecache.Cache[*Encoded] // boundary parts (geo.TileParts), nil without a cache
 	flight singleflight.Group // tile encodings, by cache key
 	vcall  singleflight.Group // dataset version look-ups
 	gzPool sync.Pool
@@ -127,6 +139,9 @@ func New(src Source, cfg Config) *Service {
 	s := &Service{src: src, cfg: cfg, now: time.Now}
 	if m, ok := src.(MVTSource); ok {
 		s.mvt = m
+		s.lmvt, _ = src.(LayerMVTSource)
+	} else {
+		s.lsrc, _ = src.(LayerSource)
 	}
 	if s.cfg.FilterShare <= 0 {
 		s.cfg.FilterShare = DefaultFilterShare
@@ -137,11 +152,20 @@ func New(src Source, cfg Config) *Service {
 	size := func(e *Encoded) int64 {
 		return int64(cap(e.Body)+cap(e.gz)+len(e.ETag)) + int64(unsafe.Sizeof(Encoded{}))
 	}
-	switch {
-	case cfg.CacheBytes == 0:
-		s.cache = bytecache.New(bytecache.Config{MaxBytes: DefaultCacheBytes, ClassShare: s.cfg.FilterShare}, size)
-	case cfg.CacheBytes > 0:
-		s.cache = bytecache.New(bytecache.Config{MaxBytes: cfg.CacheBytes, ClassShare: s.cfg.FilterShare}, size)
+	total := cfg.CacheBytes
+	if total == 0 {
+		total = DefaultCacheBytes
+	}
+	if total > 0 {
+		tilesMax := total
+		if s.lsrc != nil || s.lmvt != nil {
+			// Boundary parts get a fixed share of the budget in a cache of
+			// their own, so tiles keep their class budgets and counts.
+			partsMax := int64(float64(total) * PartsShare)
+			tilesMax -= partsMax
+			s.parts = bytecache.New(bytecache.Config{MaxBytes: partsMax}, size)
+		}
+		s.cache = bytecache.New(bytecache.Config{MaxBytes: tilesMax, ClassShare: s.cfg.FilterShare}, size)
 	}
 	if s.cfg.GzipLevel == 0 {
 		s.cfg.GzipLevel = gzip.DefaultCompression
@@ -259,10 +283,33 @@ func (s *Service) add(v int64, key, class string, e *Encoded) {
 		return
 	case v > s.cacheVer:
 		s.cacheVer = v
-		s.cache.Clear()
+		s.clear()
 	}
 	s.verMu.Unlock()
 	s.cache.Set(key, class, e)
+}
+
+// addPart caches a boundary part as add caches a tile.
+func (s *Service) addPart(v int64, key string, e *Encoded) {
+	s.verMu.Lock()
+	switch {
+	case v < s.cacheVer:
+		s.verMu.Unlock()
+		return
+	case v > s.cacheVer:
+		s.cacheVer = v
+		s.clear()
+	}
+	s.verMu.Unlock()
+	s.parts.Set(key, "", e)
+}
+
+// clear drops every cached tile and part (a newer dataset version).
+func (s *Service) clear() {
+	s.cache.Clear()
+	if s.parts != nil {
+		s.parts.Clear()
+	}
 }
 
 // DatasetVersion returns the dataset version to serve under: the source's,
@@ -330,7 +377,13 @@ func (s *Service) setVersion(v int64) {
 
 func (s *Service) render(ctx context.Context, q geo.TileQuery, version int64, key string) (*Encoded, error) {
 	var body []byte
-	if s.mvt != nil {
+	if s.lmvt != nil || s.lsrc != nil {
+		b, err := s.renderParts(ctx, q, version)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	} else if s.mvt != nil {
 		b, err := s.mvt.MVT(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("tiles: tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
@@ -355,6 +408,72 @@ func (s *Service) render(ctx context.Context, q geo.TileQuery, version int64, ke
 		}
 	}
 	return e, nil
+}
+
+// renderParts encodes the filtered layers of q and appends them to the
+// boundary layers, which are encoded once per dataset version and tile
+// and cached (class "", like unfiltered tiles) when the cache is on. The
+// filtered part goes first so a bad filter costs no boundary work.
+func (s *Service) renderParts(ctx context.Context, q geo.TileQuery, version int64) ([]byte, error) {
+	base, filtered := geo.TileParts(q.Z)
+	top, err := s.encodePart(ctx, q, filtered)
+	if err != nil {
+		return nil, err
+	}
+	bq := geo.TileQuery{Z: q.Z, X: q.X, Y: q.Y}
+	var bottom []byte
+	if s.parts == nil || len(base) == 0 {
+		if bottom, err = s.encodePart(ctx, bq, base); err != nil {
+			return nil, err
+		}
+	} else {
+		key := cacheKey(version, "base/"+Key(bq))
+		if e, ok := s.parts.Get(key); ok {
+			bottom = e.Body
+		} else {
+			// Tiles of several filters over one uncached tile share one
+			// boundary encoding; ctx is already detached (Get).
+			v, err, _ := s.flight.Do(key, func() (any, error) {
+				if e, ok := s.parts.Get(key); ok {
+					return e.Body, nil
+				}
+				b, err := s.encodePart(ctx, bq, base)
+				if err != nil {
+					return nil, err
+				}
+				s.addPart(version, key, &Encoded{Body: b, Version: version, svc: s})
+				return b, nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			bottom = v.([]byte)
+		}
+	}
+	if len(bottom)+len(top) == 0 {
+		return nil, nil
+	}
+	out := make([]byte, 0, len(bottom)+len(top))
+	return append(append(out, bottom...), top...), nil
+}
+
+// encodePart encodes the named layers of q (none: no bytes).
+func (s *Service) encodePart(ctx context.Context, q geo.TileQuery, layers []string) ([]byte, error) {
+	if len(layers) == 0 {
+		return nil, nil
+	}
+	if s.lmvt != nil {
+		b, err := s.lmvt.MVTLayers(ctx, q, layers)
+		if err != nil {
+			return nil, fmt.Errorf("tiles: tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+		}
+		return b, nil
+	}
+	feats, err := s.lsrc.TileLayers(ctx, q, layers)
+	if err != nil {
+		return nil, fmt.Errorf("tiles: features of %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+	}
+	return encodeLayers(q, feats, encodeOptions{simplify: s.cfg.Simplify})
 }
 
 func (s *Service) gzip(b []byte) ([]byte, error) {

@@ -26,3 +26,18 @@ type Source interface {
 type MVTSource interface {
 	MVT(ctx context.Context, q geo.TileQuery) ([]byte, error)
 }
+
+// LayerSource is a Source that can give some layers of a tile: those
+// named, a subset of geo.LayersAt(q.Z) in that order. The Service then
+// encodes and caches the boundary layers of geo.TileParts once per dataset
+// version and tile, and only the filtered layers per filter.
+type LayerSource interface {
+	TileLayers(ctx context.Context, q geo.TileQuery, layers []string) ([]geo.LayerFeatures, error)
+}
+
+// LayerMVTSource is an MVTSource that can encode some layers of a tile
+// (as LayerSource); the encodings of consecutive parts concatenate to the
+// tile.
+type LayerMVTSource interface {
+	MVTLayers(ctx context.Context, q geo.TileQuery, layers []string) ([]byte, error)
+}

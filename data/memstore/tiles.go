@@ -26,6 +26,14 @@ const tileBuffer = float64(geo.TileBuffer) / geo.TileExtent
 // Bad filter values give geo.FieldErrors, a tile outside the zoom range or
 // grid a FieldError naming z, x or y.
 func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
+	return s.TileLayers(ctx, q, geo.LayersAt(q.Z))
+}
+
+// TileLayers is TileFeatures for the named layers only (a subset of
+// geo.LayersAt(q.Z), in that order; see geo.TileParts), so the tile
+// encoder can encode the boundary layers once for every filter. The filter
+// is checked whichever layers are asked for.
+func (s *Store) TileLayers(ctx context.Context, q geo.TileQuery, layers []string) ([]geo.LayerFeatures, error) {
 	if err := q.Check(); err != nil {
 		return nil, err
 	}
@@ -37,7 +45,7 @@ func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerF
 	bound := q.Tile().Bound(tileBuffer)
 	o := &s.simplified[q.Z]
 	var out []geo.LayerFeatures
-	for _, layer := range geo.LayersAt(q.Z) {
+	for _, layer := range layers {
 		lf := geo.LayerFeatures{Layer: layer, Features: []geo.Feature{}}
 		add := func(id string, g orb.Geometry, p geo.Properties) {
 			lf.Features = append(lf.Features, geo.Feature{ID: id, Geometry: g, Properties: p})

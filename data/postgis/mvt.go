@@ -25,7 +25,16 @@ import (
 // TileFeatures. An empty result is an empty tile. A filter without ids
 // (city, cluster, chain, region) costs no extra query; with ids, one more
 // checks that they exist.
-func (s *Store) MVT(ctx context.Context, q geo.TileQuery) (_ []byte, err error) {
+func (s *Store) MVT(ctx context.Context, q geo.TileQuery) ([]byte, error) {
+	return s.MVTLayers(ctx, q, geo.LayersAt(q.Z))
+}
+
+// MVTLayers is MVT for the named layers only (a subset of
+// geo.LayersAt(q.Z), in that order; see geo.TileParts), so the tile
+// service can encode the boundary layers once for every filter and
+// append the filtered ones. The filter is checked whichever layers are
+// asked for; no layers is an empty tile without a query.
+func (s *Store) MVTLayers(ctx context.Context, q geo.TileQuery, layers []string) (_ []byte, err error) {
 	if err := s.br.allow("tile"); err != nil {
 		return nil, err
 	}
@@ -38,11 +47,16 @@ func (s *Store) MVT(ctx context.Context, q geo.TileQuery) (_ []byte, err error) 
 	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
 		return nil, err
 	}
-	sql, args := s.mvtSQL(q.Z, f)
+	if len(layers) == 0 {
+		return nil, nil
+	}
+	sql, args, cells := s.mvtSQL(q.Z, f, layers)
 	args[0], args[1], args[2] = int(q.Z), int(q.X), int(q.Y)
-	args[3], args[4] = -1, -1
-	if cz := cellZoomOf(q.Z); cz >= 0 {
-		args[3], args[4] = int(q.X>>(q.Z-uint32(cz))), int(q.Y>>(q.Z-uint32(cz)))
+	if cells {
+		args[3], args[4] = -1, -1
+		if cz := cellZoomOf(q.Z); cz >= 0 {
+			args[3], args[4] = int(q.X>>(q.Z-uint32(cz))), int(q.Y>>(q.Z-uint32(cz)))
+		}
 	}
 	var b []byte
 	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&b); err != nil {
@@ -74,14 +88,20 @@ func cellZoomOf(z uint32) int {
 	return cz
 }
 
-// mvtSQL builds the tile query of zoom z: $1…$5 are z, x, y and the
-// tile_outlines cell (the returned args hold placeholders for them), every
+// mvtSQL builds the tile query of the named layers at zoom z: $1…$3 are
+// z, x, y and, when cells is true, $4 and $5 the tile_outlines cell (the
+// returned args hold placeholders for them), every
 // other value a further parameter. The SQL text depends on z and on which
 // filter fields are set, never on their values.
-func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
+func (s *Store) mvtSQL(z uint32, f geo.Filter, layers []string) (sql string, args []any, cells bool) {
 	w := &where{}
 	pz, px, py := w.arg(0), w.arg(0), w.arg(0)
-	cell := fmt.Sprintf("o.cx = %s AND o.cy = %s", w.arg(0), w.arg(0))
+	// The cell placeholders exist only when a layer reads tile_outlines:
+	// PostgreSQL cannot type a parameter the statement never uses.
+	cell := ""
+	if cells = slices.ContainsFunc(layers, func(l string) bool { return !geo.LayerFiltered(l) }); cells {
+		cell = fmt.Sprintf("o.cx = %s AND o.cy = %s", w.arg(0), w.arg(0))
+	}
 	env := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s)", pz, px, py)
 	benv := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s::float8)", pz, px, py, w.arg(float64(geo.TileBuffer)/geo.TileExtent))
 	mvtGeom := func(col string) string {
@@ -104,7 +124,7 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 		return s
 	}
 	var parts []string
-	for _, layer := range geo.LayersAt(z) {
+	for _, layer := range layers {
 		switch layer {
 		case geo.LayerProvince, geo.LayerCities, geo.LayerCounties:
 			parts = append(parts, asMVT(layer, sub(func(c *where) string {
@@ -168,9 +188,9 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter) (string, []any) {
 		}
 	}
 	if len(parts) == 0 {
-		return `SELECT ''::bytea`, w.args
+		return `SELECT ''::bytea`, w.args, cells
 	}
-	return `SELECT ` + strings.Join(parts, "\n || "), w.args
+	return `SELECT ` + strings.Join(parts, "\n || "), w.args, cells
 }
 
 // zoneFrom is the zones table joined with the headline of the filter year,

@@ -180,3 +180,45 @@ func TestMigrate0003RecomputesHeadlines(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestMVTPartsConcatenate: the boundary layers and the filtered layers of
+// geo.TileParts, encoded by separate queries and concatenated, are byte
+// for byte the one-query tile, at every zoom band and with a filter; a bad
+// filter is refused whichever part is asked for.
+func TestMVTPartsConcatenate(t *testing.T) {
+	_, s, _ := bundled(t)
+	ctx := t.Context()
+	rev := 50.0
+	filters := []geo.Filter{{}, {MinRevenue: &rev}, {City: []string{"410100"}}}
+	tiles := []geo.TileQuery{{Z: 3, X: 6, Y: 3}, {Z: 5, X: 26, Y: 12}, {Z: 8, X: 208, Y: 101}, {Z: 11, X: 1671, Y: 813}, {Z: 14, X: 13368, Y: 6505}}
+	for _, tq := range tiles {
+		for _, f := range filters {
+			q := tq
+			q.Filter = f
+			whole, err := s.MVT(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(whole) == 0 {
+				t.Fatalf("tile %d/%d/%d is empty: the test would prove nothing", q.Z, q.X, q.Y)
+			}
+			base, filtered := geo.TileParts(q.Z)
+			a, err := s.MVTLayers(ctx, geo.TileQuery{Z: q.Z, X: q.X, Y: q.Y}, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := s.MVTLayers(ctx, q, filtered)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := append(slices.Clone(a), b...); !bytes.Equal(got, whole) {
+				t.Errorf("tile %d/%d/%d %+v: parts give %d bytes, the whole tile %d", q.Z, q.X, q.Y, f, len(got), len(whole))
+			}
+		}
+	}
+	bad := geo.TileQuery{Z: 8, X: 208, Y: 101, Filter: geo.Filter{Cluster: []string{"no-such-cluster"}}}
+	_, filtered := geo.TileParts(bad.Z)
+	if _, err := s.MVTLayers(ctx, bad, filtered); err == nil {
+		t.Error("a filter naming an unknown cluster was accepted")
+	}
+}
