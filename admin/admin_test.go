@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -136,6 +138,18 @@ func TestSecurity(t *testing.T) {
 		t.Fatalf("login: %d, cookies %v", s, c.cookies)
 	}
 	_, page := c.get("/admin/")
+	// The templates are the shipped ones (the upload form links them).
+	for _, name := range []string{"revenue_template.csv", "revenue_template.xlsx"} {
+		href := "/admin/templates/" + name
+		s, body := c.get(href)
+		want, err := os.ReadFile(filepath.Join("..", "docs", "templates", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s != http.StatusOK || (strings.HasSuffix(name, ".csv") && body != string(want)) || len(body) == 0 {
+			t.Errorf("GET %s: %d, %d bytes; want 200 with the shipped template (%d bytes)", href, s, len(body), len(want))
+		}
+	}
 	if !strings.Contains(page, `id="needs-postgis"`) {
 		t.Fatalf("embedded mode: the page does not say it needs PostGIS:\n%s", page)
 	}
@@ -223,6 +237,11 @@ func TestUploadFlow(t *testing.T) {
 		t.Fatalf("login: %d", s)
 	}
 	_, page := c.get("/admin/")
+	for _, href := range []string{"/admin/templates/revenue_template.csv", "/admin/templates/revenue_template.xlsx"} {
+		if !strings.Contains(page, `href="`+href+`"`) {
+			t.Errorf("the upload form does not link %s", href)
+		}
+	}
 	csrf := reCSRF.FindStringSubmatch(page)[1]
 
 	// Wrong encoding (GBK bytes that are not UTF-8, forced as UTF-8 is not

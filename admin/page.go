@@ -74,8 +74,8 @@ form.inline{display:inline}button{font:inherit;padding:.3rem .9rem}label{display
 <button type="submit">确认导入 <span class="en">Confirm and import</span></button></form>{{end}}
 {{end}}
 <h2>上传 <span class="en">· upload</span></h2>
-<p>营业收入表（.xlsx 或 .csv，模板见 docs/templates）或开发区 GeoJSON。先检查，确认后才导入。<br>
-<span class="en">A revenue table (.xlsx or .csv; templates in docs/templates) or a zones GeoJSON. It is checked first and imported only when you confirm.</span></p>
+<p>营业收入表（.xlsx 或 .csv）或开发区 GeoJSON。先检查，确认后才导入。下载模板：<a id="template-xlsx" href="/admin/templates/revenue_template.xlsx">Excel (.xlsx)</a> · <a id="template-csv" href="/admin/templates/revenue_template.csv">CSV</a><br>
+<span class="en">A revenue table (.xlsx or .csv) or a zones GeoJSON. It is checked first and imported only when you confirm. Download the template: Excel (.xlsx) or CSV (links above).</span></p>
 <form method="post" action="/admin/check" enctype="multipart/form-data" id="upload">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <label>文件 <span class="en">File</span> <input type="file" name="file" accept=".xlsx,.csv,.geojson,.json" required></label>

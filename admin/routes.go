@@ -71,6 +71,9 @@ func Routes(cfg Config) func(app *fiber.App) {
 	return func(app *fiber.App) {
 		g := app.Group("/admin")
 		g.Get("/", h.index)
+		// The templates hold no data: anyone who reaches the page may take them.
+		g.Get("/templates/revenue_template.csv", h.templateCSV)
+		g.Get("/templates/revenue_template.xlsx", h.templateXLSX)
 		g.Post("/login", limiter.New(limiter.Config{
 			Max: cfg.LoginLimit, Expiration: cfg.LoginWindow, SkipSuccessfulRequests: true,
 			KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
@@ -85,6 +88,25 @@ func Routes(cfg Config) func(app *fiber.App) {
 		g.Post("/confirm", h.authed(h.confirm))
 		g.Post("/rollback", h.authed(h.rollback))
 	}
+}
+
+// templateCSV serves the bilingual revenue template (UTF-8 with BOM, so
+// Excel opens the Chinese headers right).
+func (h *handler) templateCSV(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="revenue_template.csv"`)
+	return c.Send(importer.RevenueTemplateCSV())
+}
+
+// templateXLSX serves the bilingual revenue template as an Excel workbook.
+func (h *handler) templateXLSX(c *fiber.Ctx) error {
+	b, err := importer.RevenueTemplateXLSX()
+	if err != nil {
+		return fmt.Errorf("admin: revenue template: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="revenue_template.xlsx"`)
+	return c.Send(b)
 }
 
 // OperationTimeout bounds a check, import or rollback started from the
