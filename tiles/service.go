@@ -377,6 +377,15 @@ func (s *Service) setVersion(v int64) {
 
 func (s *Service) render(ctx context.Context, q geo.TileQuery, version int64, key string) (*Encoded, error) {
 	var body []byte
+	if g, ok := s.src.(GzipSource); ok {
+		raw, gz, err := g.GzipMVT(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("tiles: tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+		}
+		e := &Encoded{Body: raw, Version: version, ETag: etag(key), svc: s}
+		e.gzOnce.Do(func() { e.gz = gz })
+		return e, nil
+	}
 	if s.lmvt != nil || s.lsrc != nil {
 		b, err := s.renderParts(ctx, q, version)
 		if err != nil {

@@ -27,6 +27,13 @@ type MVTSource interface {
 	MVT(ctx context.Context, q geo.TileQuery) ([]byte, error)
 }
 
+// GzipSource is an MVTSource whose tiles are stored gzip-compressed (a
+// PMTiles archive): the Service serves its compressed bytes as they are
+// instead of compressing the tile again.
+type GzipSource interface {
+	GzipMVT(ctx context.Context, q geo.TileQuery) (raw, gz []byte, err error)
+}
+
 // LayerSource is a Source that can give some layers of a tile: those
 // named, a subset of geo.LayersAt(q.Z) in that order. The Service then
 // encodes and caches the boundary layers of geo.TileParts once per dataset

@@ -44,6 +44,10 @@ type Meta struct {
 	Attribution string
 	// Tiers colour the zones in the style; nil means geo.DefaultTiers.
 	Tiers geo.Tiers
+	// MinZoom and MaxZoom, when MaxZoom is not zero, are the zooms the
+	// tiles exist at (a PMTiles archive); clients overzoom past MaxZoom.
+	// Zero means geo.MinZoom to geo.MaxZoom.
+	MinZoom, MaxZoom uint32
 	// Glyphs: the server serves SDF glyph ranges at GlyphsPath, so the
 	// style names them.
 	Glyphs bool
@@ -107,12 +111,19 @@ func NewTileJSON(baseURL string, f geo.Filter, m Meta) TileJSON {
 		Bounds:      [4]float64{round6(b.Min[0]), round6(b.Min[1]), round6(b.Max[0]), round6(b.Max[1])},
 		Center:      [3]float64{round6((b.Min[0] + b.Max[0]) / 2), round6((b.Min[1] + b.Max[1]) / 2), 6},
 	}
+	if m.MaxZoom != 0 {
+		tj.MinZoom, tj.MaxZoom = m.MinZoom, m.MaxZoom
+	}
 	for _, l := range geo.Layers {
 		vl := VectorLayer{ID: l.Name, Description: layerDescriptions[l.Name], MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: map[string]string{}}
 		for _, fl := range TileFields[l.Name] {
 			vl.Fields[fl.Name] = fl.Type
 		}
 		tj.VectorLayers = append(tj.VectorLayers, vl)
+	}
+	for i := range tj.VectorLayers {
+		l := &tj.VectorLayers[i]
+		l.MinZoom, l.MaxZoom = max(l.MinZoom, tj.MinZoom), min(l.MaxZoom, tj.MaxZoom)
 	}
 	return tj
 }

@@ -110,6 +110,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runExport(ctx, args, getenv, stdout, stderr))
 	case "template":
 		return helpIsNoError(runTemplate(args, stdout, stderr))
+	case "tiles":
+		return helpIsNoError(runTiles(ctx, args, getenv, stdout, stderr))
 	case "help":
 		_, err := fmt.Fprint(stdout, usage)
 		return err
@@ -130,6 +132,7 @@ commands:
   admin     admin set-password --file F: store the /admin password's bcrypt hash (password read from stdin)
   export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
   template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
+  tiles export  write the tileset as a PMTiles v3 archive (--out FILE.pmtiles, --minzoom, --maxzoom, --filter)
 
 run "layoutmap serve -h" for the serve flags.
 `
@@ -156,6 +159,9 @@ type serveConfig struct {
 	// the real command does (tests share one process between servers).
 	applyBudget bool
 	PprofAddr   string // loopback address of the profiler; "" keeps it off
+	// PMTiles, when set, is a PMTiles archive (file or http(s) URL) the
+	// tiles are served from instead of being encoded from the store.
+	PMTiles string
 	// AdminHash is the /admin password's bcrypt hash; nil keeps /admin off.
 	AdminHash []byte
 	// WriteDatabaseURL is the DSN /admin imports through.
@@ -191,13 +197,14 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
 	keep := keepFlag(fs, getenv)
 	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
+	pmt := fs.String("pmtiles", env("LAYOUTMAP_PMTILES", ""), "PMTiles archive (file or http(s) URL, from `layoutmap tiles export`) to serve tiles from instead of encoding them; the other routes still read the store (env LAYOUTMAP_PMTILES)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL, PMTiles: *pmt}
 	if *adminFile != "" {
 		h, err := admin.ReadHashFile(*adminFile)
 		if err != nil {
@@ -283,12 +290,23 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	}
 
 	ts := tileService(store, cfg)
+	meta := tiles.Meta{Tiers: store.Tiers()}
+	if cfg.PMTiles != "" {
+		ar, err := openArchive(ctx, cfg.PMTiles, store, log)
+		if err != nil {
+			return err
+		}
+		defer ar.Close()
+		ts = tiles.New(ar, tiles.Config{CacheBytes: tileCacheBytes(cfg)})
+		h := ar.Header()
+		meta.MinZoom, meta.MaxZoom = uint32(h.MinZoom), uint32(h.MaxZoom)
+	}
 	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log, Versions: ts,
 		MaxConcurrent: cfg.MaxRender, MaxPixels: cfg.MaxImagePixels, MaxPixelsPerSecond: cfg.MaxPixelsPerSecond})
 	if err != nil {
 		return fmt.Errorf("serve: static images: %w", err)
 	}
-	extra := extraRoutes(store, ts, st, cfg, log)
+	extra := extraRoutes(store, ts, meta, st, cfg, log)
 	app := api.New(api.Config{
 		Store:          store,
 		Logger:         log,
@@ -352,7 +370,7 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 
 // extraRoutes are the route groups beyond the features API: tiles,
 // statistics, static images and the web map.
-func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveConfig, log *slog.Logger) []func(*fiber.App) {
+func extraRoutes(store data.Store, ts *tiles.Service, meta tiles.Meta, st *api.Static, cfg serveConfig, log *slog.Logger) []func(*fiber.App) {
 	// SDF glyphs for the style's text layers, from the CJK font static
 	// PNGs use; without one the style has no glyphs URL (maplibre-gl draws
 	// labels locally; MapLibre Native cannot).
@@ -363,7 +381,7 @@ func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveC
 		log.Warn("no glyphs for the style: no CJK font", "err", ferr)
 	}
 	routes := []func(*fiber.App){
-		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: tiles.Meta{Tiers: store.Tiers(), Glyphs: gs != nil}, Glyphs: gs}),
+		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: withGlyphs(meta, gs != nil), Glyphs: gs}),
 		api.StatsRoutes(store),
 		api.VersionRoutes(store),
 		api.SearchRoutes(store),
@@ -382,16 +400,21 @@ func extraRoutes(store data.Store, ts *tiles.Service, st *api.Static, cfg serveC
 
 // tileService is the tile encoder and cache; /metrics reads its counts.
 func tileService(store data.Store, cfg serveConfig) *tiles.Service {
-	tcfg := tiles.Config{CacheBytes: int64(cfg.TileCacheMB) << 20}
-	if cfg.TileCacheMB == 0 {
-		tcfg.CacheBytes = -1
-	}
+	tcfg := tiles.Config{CacheBytes: tileCacheBytes(cfg)}
 	if cfg.DatabaseURL != "" {
 		// PostGIS answers Version with a query; a second's reuse keeps
 		// cached tiles cheap while an import still shows within a second.
 		tcfg.VersionTTL = time.Second
 	}
 	return tiles.New(store, tcfg)
+}
+
+// tileCacheBytes is tiles.Config.CacheBytes for --tile-cache-mb (0: off).
+func tileCacheBytes(cfg serveConfig) int64 {
+	if cfg.TileCacheMB == 0 {
+		return -1
+	}
+	return int64(cfg.TileCacheMB) << 20
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

@@ -1,0 +1,326 @@
+// Package archive writes the composite tileset as a PMTiles v3 archive
+// (https://github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md) and
+// reads tiles back from one, for static hosting, CDNs and read-only
+// servers. The binary format (header, directories, tile IDs) is
+// github.com/protomaps/go-pmtiles's; this package decides which tiles go
+// in and where they come from.
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+	"github.com/protomaps/go-pmtiles/pmtiles"
+	"golang.org/x/sync/errgroup"
+
+	"layoutmap/geo"
+	"layoutmap/tiles"
+)
+
+// Metadata keys layoutmap adds to the TileJSON it stores as the archive's
+// metadata.
+const (
+	// MetaDatasetVersion is the dataset version (a number) the tiles were
+	// encoded from.
+	MetaDatasetVersion = "layoutmap:dataset_version"
+	// MetaFilter is the filter contract query (such as "cluster=...") the
+	// zones layer was filtered with; "" for the whole dataset.
+	MetaFilter = "layoutmap:filter"
+)
+
+// Options says what to export. The zero MinZoom/MaxZoom export z0..z0.
+type Options struct {
+	MinZoom, MaxZoom uint8
+	// Filter is the filter contract applied to the zones layer (bbox is
+	// not allowed: the extent is Meta.Bounds).
+	Filter geo.Filter
+	// Meta describes the data (bounds, attribution, tiers); its bounds are
+	// the extent exported.
+	Meta tiles.Meta
+	// Workers encode tiles at once; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, when set, is called after each batch with the tiles done
+	// and the total to visit.
+	Progress func(done, total int)
+}
+
+// Stats describes a written archive.
+type Stats struct {
+	Version        int64 // dataset version of every tile
+	Visited        int   // tiles asked for
+	Addressed      int   // tiles with data (empty tiles are left out)
+	Contents       int   // distinct tile bodies after deduplication
+	Bytes          int64 // archive size
+	MinZoom        uint8
+	MaxZoom        uint8
+	TileDataBytes  int64
+	MetadataBytes  int
+	DirectoryBytes int
+}
+
+// ErrVersionChanged is returned when an import changed the dataset while
+// the archive was written: the archive would mix versions, so it is not
+// kept; run the export again.
+var ErrVersionChanged = errors.New("archive: the dataset version changed during the export")
+
+// Export writes the tiles of svc from opt.MinZoom to opt.MaxZoom covering
+// opt.Meta.Bounds (plus one tile around, whose buffers can hold features)
+// to the PMTiles v3 file out: tiles gzip-compressed, identical bodies
+// stored once, consecutive identical tiles run-length encoded, tile data in
+// Hilbert order (clustered). Metadata is the TileJSON of the tileset plus
+// MetaDatasetVersion and MetaFilter. The archive is assembled in
+// out+".partial" files and renamed into place at the end, so an
+// interrupted export leaves no broken archive at out and running it again
+// starts over cleanly.
+func Export(ctx context.Context, svc *tiles.Service, out string, opt Options) (Stats, error) {
+	var st Stats
+	if opt.MinZoom > opt.MaxZoom || opt.MaxZoom > geo.MaxZoom {
+		return st, fmt.Errorf("archive: zoom range %d..%d must lie within %d..%d with min ≤ max", opt.MinZoom, opt.MaxZoom, geo.MinZoom, geo.MaxZoom)
+	}
+	if opt.Filter.BBox != nil {
+		return st, geo.FieldErrors{{Field: "bbox", Reason: "does not apply to a tile archive"}}
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	bound := opt.Meta.Bounds
+	if bound == (orb.Bound{}) {
+		bound = geo.HenanBound
+	}
+	v0, _, err := svc.DatasetVersion(ctx, nil)
+	if err != nil {
+		return st, fmt.Errorf("archive: dataset version: %w", err)
+	}
+	st.Version = v0
+	ids := TileIDs(bound, opt.MinZoom, opt.MaxZoom)
+	st.Visited = len(ids)
+
+	tmpTiles := out + ".tiles.partial"
+	tmpOut := out + ".partial"
+	_ = os.Remove(tmpTiles)
+	_ = os.Remove(tmpOut)
+	tf, err := os.Create(tmpTiles)
+	if err != nil {
+		return st, fmt.Errorf("archive: creating %s: %w", tmpTiles, err)
+	}
+	defer os.Remove(tmpTiles)
+	defer tf.Close()
+
+	var (
+		entries  []pmtiles.EntryV3
+		seen     = map[[32]byte]uint64{} // body hash → offset in tile data
+		offset   uint64
+		minZ     = uint8(255)
+		maxZ     uint8
+		batchLen = 64 * opt.Workers
+	)
+	for start := 0; start < len(ids); start += batchLen {
+		batch := ids[start:min(start+batchLen, len(ids))]
+		bodies := make([][]byte, len(batch))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(opt.Workers)
+		for i, id := range batch {
+			g.Go(func() error {
+				z, x, y := pmtiles.IDToZxy(id)
+				e, err := svc.Encoded(gctx, geo.TileQuery{Z: uint32(z), X: x, Y: y, Filter: opt.Filter})
+				if err != nil {
+					return fmt.Errorf("archive: tile %d/%d/%d: %w", z, x, y, err)
+				}
+				if e.Version != v0 {
+					return fmt.Errorf("%w (%d → %d)", ErrVersionChanged, v0, e.Version)
+				}
+				if e.Empty() {
+					return nil
+				}
+				gz, err := e.Gzipped()
+				if err != nil {
+					return fmt.Errorf("archive: tile %d/%d/%d: %w", z, x, y, err)
+				}
+				bodies[i] = gz
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return st, err
+		}
+		for i, id := range batch {
+			b := bodies[i]
+			if b == nil {
+				continue
+			}
+			z, _, _ := pmtiles.IDToZxy(id)
+			minZ, maxZ = min(minZ, z), max(maxZ, z)
+			st.Addressed++
+			sum := sha256.Sum256(b)
+			off, dup := seen[sum]
+			if !dup {
+				off = offset
+				if _, err := tf.Write(b); err != nil {
+					return st, fmt.Errorf("archive: writing tile data: %w", err)
+				}
+				seen[sum] = off
+				offset += uint64(len(b))
+			}
+			if n := len(entries); n > 0 {
+				last := &entries[n-1]
+				if last.Offset == off && last.TileID+uint64(last.RunLength) == id {
+					last.RunLength++
+					continue
+				}
+			}
+			entries = append(entries, pmtiles.EntryV3{TileID: id, Offset: off, Length: uint32(len(b)), RunLength: 1})
+		}
+		if opt.Progress != nil {
+			opt.Progress(start+len(batch), len(ids))
+		}
+	}
+	if st.Addressed == 0 {
+		return st, fmt.Errorf("archive: no tile from z%d to z%d holds data", opt.MinZoom, opt.MaxZoom)
+	}
+	v1, _, err := svc.DatasetVersion(ctx, nil)
+	if err != nil {
+		return st, fmt.Errorf("archive: dataset version: %w", err)
+	}
+	if v1 != v0 {
+		return st, fmt.Errorf("%w (%d → %d)", ErrVersionChanged, v0, v1)
+	}
+	st.Contents, st.TileDataBytes, st.MinZoom, st.MaxZoom = len(seen), int64(offset), minZ, maxZ
+
+	meta, err := metadata(opt, minZ, maxZ, v0)
+	if err != nil {
+		return st, err
+	}
+	metaBytes, err := pmtiles.SerializeMetadata(meta, pmtiles.Gzip)
+	if err != nil {
+		return st, fmt.Errorf("archive: metadata: %w", err)
+	}
+	root, leaves, _ := pmtiles.BuildDirectories(entries, 16384-pmtiles.HeaderV3LenBytes, pmtiles.Gzip)
+	st.MetadataBytes, st.DirectoryBytes = len(metaBytes), len(root)+len(leaves)
+
+	h := pmtiles.HeaderV3{
+		SpecVersion:         3,
+		RootOffset:          pmtiles.HeaderV3LenBytes,
+		RootLength:          uint64(len(root)),
+		MetadataLength:      uint64(len(metaBytes)),
+		LeafDirectoryLength: uint64(len(leaves)),
+		TileDataLength:      offset,
+		AddressedTilesCount: uint64(st.Addressed),
+		TileEntriesCount:    uint64(len(entries)),
+		TileContentsCount:   uint64(len(seen)),
+		Clustered:           true,
+		InternalCompression: pmtiles.Gzip,
+		TileCompression:     pmtiles.Gzip,
+		TileType:            pmtiles.Mvt,
+		MinZoom:             minZ,
+		MaxZoom:             maxZ,
+		MinLonE7:            e7(bound.Min[0]),
+		MinLatE7:            e7(bound.Min[1]),
+		MaxLonE7:            e7(bound.Max[0]),
+		MaxLatE7:            e7(bound.Max[1]),
+		CenterZoom:          min(max(6, minZ), maxZ),
+		CenterLonE7:         e7(bound.Center()[0]),
+		CenterLatE7:         e7(bound.Center()[1]),
+	}
+	h.MetadataOffset = h.RootOffset + h.RootLength
+	h.LeafDirectoryOffset = h.MetadataOffset + h.MetadataLength
+	h.TileDataOffset = h.LeafDirectoryOffset + h.LeafDirectoryLength
+
+	of, err := os.Create(tmpOut)
+	if err != nil {
+		return st, fmt.Errorf("archive: creating %s: %w", tmpOut, err)
+	}
+	defer os.Remove(tmpOut)
+	defer of.Close()
+	for _, part := range [][]byte{pmtiles.SerializeHeader(h), root, metaBytes, leaves} {
+		if _, err := of.Write(part); err != nil {
+			return st, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
+		}
+	}
+	if _, err := tf.Seek(0, io.SeekStart); err != nil {
+		return st, fmt.Errorf("archive: rereading tile data: %w", err)
+	}
+	n, err := io.Copy(of, tf)
+	if err != nil {
+		return st, fmt.Errorf("archive: copying tile data: %w", err)
+	}
+	st.Bytes = int64(h.TileDataOffset) + n
+	if err := of.Sync(); err != nil {
+		return st, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
+	}
+	if err := of.Close(); err != nil {
+		return st, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
+	}
+	if err := os.Rename(tmpOut, out); err != nil {
+		return st, fmt.Errorf("archive: moving the archive into place: %w", err)
+	}
+	_ = syncDir(filepath.Dir(out))
+	return st, nil
+}
+
+// TileIDs returns the Hilbert tile IDs (pmtiles.ZxyToID) from minZ to maxZ
+// of the tiles covering b plus one tile on each side (their buffers can
+// reach features inside b), ascending.
+func TileIDs(b orb.Bound, minZ, maxZ uint8) []uint64 {
+	var ids []uint64
+	for z := minZ; z <= maxZ; z++ {
+		n := uint32(1) << z
+		lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
+		hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
+		x0, y0 := max(int64(lo.X)-1, 0), max(int64(lo.Y)-1, 0)
+		x1, y1 := min(int64(hi.X)+1, int64(n-1)), min(int64(hi.Y)+1, int64(n-1))
+		for x := x0; x <= x1; x++ {
+			for y := y0; y <= y1; y++ {
+				ids = append(ids, pmtiles.ZxyToID(z, uint32(x), uint32(y)))
+			}
+		}
+		if z == 255 {
+			break
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// metadata is the TileJSON of the archive's tileset, without the tile URL
+// (the archive is the source), with its zoom range and the dataset version.
+func metadata(opt Options, minZ, maxZ uint8, version int64) (map[string]any, error) {
+	tj := tiles.NewTileJSON("", opt.Filter, opt.Meta)
+	tj.MinZoom, tj.MaxZoom = uint32(minZ), uint32(maxZ)
+	b, err := json.Marshal(tj)
+	if err != nil {
+		return nil, fmt.Errorf("archive: metadata: %w", err)
+	}
+	var m map[string]any
+	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&m); err != nil {
+		return nil, fmt.Errorf("archive: metadata: %w", err)
+	}
+	delete(m, "tiles")
+	m["format"] = "pbf"
+	m[MetaDatasetVersion] = version
+	m[MetaFilter] = opt.Filter.Encode().Encode()
+	return m, nil
+}
+
+func e7(deg float64) int32 { return int32(math.Round(deg * 1e7)) }
+
+// syncDir makes the rename durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
