@@ -75,3 +75,36 @@ func TestTilePartsShareBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodingLeavesStoreIntact: the embedded store hands its own outlines
+// to the encoder (TileLayers copies nothing), so encoding tiles must not
+// change them: the store's features are the same before and after.
+func TestEncodingLeavesStoreIntact(t *testing.T) {
+	st := henanStore(t)
+	ctx := t.Context()
+	var qs []geo.TileQuery
+	for _, z := range []uint32{3, 5, 8, 11, 14} {
+		qs = append(qs, tileAt(etdz, z))
+	}
+	snapshot := func() string {
+		var b bytes.Buffer
+		for _, q := range qs {
+			ls, err := st.TileFeatures(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprint(&b, ls)
+		}
+		return b.String()
+	}
+	before := snapshot()
+	svc := tiles.New(st, tiles.Config{CacheBytes: -1, Simplify: true})
+	for _, q := range qs {
+		if _, _, err := svc.Tile(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := snapshot(); after != before {
+		t.Error("encoding tiles changed the store's outlines")
+	}
+}

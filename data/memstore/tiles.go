@@ -26,13 +26,23 @@ const tileBuffer = float64(geo.TileBuffer) / geo.TileExtent
 // Bad filter values give geo.FieldErrors, a tile outside the zoom range or
 // grid a FieldError naming z, x or y.
 func (s *Store) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
-	return s.TileLayers(ctx, q, geo.LayersAt(q.Z))
+	out, err := s.TileLayers(ctx, q, geo.LayersAt(q.Z))
+	for i := range out {
+		for j := range out[i].Features {
+			f := &out[i].Features[j]
+			f.Geometry = orb.Clone(f.Geometry)
+		}
+	}
+	return out, err
 }
 
 // TileLayers is TileFeatures for the named layers only (a subset of
 // geo.LayersAt(q.Z), in that order; see geo.TileParts), so the tile
 // encoder can encode the boundary layers once for every filter. The filter
-// is checked whichever layers are asked for.
+// is checked whichever layers are asked for. Unlike TileFeatures, the
+// geometry is the store's own (no copy, the largest cost of a z14 tile
+// over a province outline): callers must not modify it; the tile encoder
+// never does.
 func (s *Store) TileLayers(ctx context.Context, q geo.TileQuery, layers []string) ([]geo.LayerFeatures, error) {
 	if err := q.Check(); err != nil {
 		return nil, err
@@ -53,31 +63,31 @@ func (s *Store) TileLayers(ctx context.Context, q geo.TileQuery, layers []string
 		switch layer {
 		case geo.LayerProvince:
 			if o.province != nil && bound.Intersects(s.provinceBound) {
-				add(s.province.Code, o.province.Clone(), geo.AdminTileProperties(s.province))
+				add(s.province.Code, o.province, geo.AdminTileProperties(s.province))
 			}
 		case geo.LayerCities:
 			for i := range s.cities {
 				if o.cities[i] != nil && bound.Intersects(s.cityBounds[i]) {
-					add(s.cities[i].Code, o.cities[i].Clone(), geo.AdminTileProperties(&s.cities[i]))
+					add(s.cities[i].Code, o.cities[i], geo.AdminTileProperties(&s.cities[i]))
 				}
 			}
 		case geo.LayerCounties:
 			for i := range s.counties {
 				if o.counties[i] != nil && bound.Intersects(s.countyBounds[i]) {
-					add(s.counties[i].Code, o.counties[i].Clone(), geo.AdminTileProperties(&s.counties[i]))
+					add(s.counties[i].Code, o.counties[i], geo.AdminTileProperties(&s.counties[i]))
 				}
 			}
 		case geo.LayerRegions:
 			for i := range s.regions {
 				if o.regions[i] != nil && bound.Intersects(s.regionBounds[i]) {
-					add(s.regions[i].ID, o.regions[i].Clone(), geo.RegionTileProperties(&s.regions[i]))
+					add(s.regions[i].ID, o.regions[i], geo.RegionTileProperties(&s.regions[i]))
 				}
 			}
 		case geo.LayerZones:
 			for i := range s.zones {
 				if bound.Intersects(s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members) {
 					z := &s.zones[i]
-					add(z.ID, orb.Clone(zoneGeometry(z)), geo.ZoneTileProperties(z, s.ts, f.Year, f.Measure))
+					add(z.ID, zoneGeometry(z), geo.ZoneTileProperties(z, s.ts, f.Year, f.Measure))
 				}
 			}
 		case geo.LayerLabels:

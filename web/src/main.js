@@ -1,7 +1,7 @@
 // layoutmap web map: filters, ranked list, statistics, zone card, search,
 // zh/en, URL state and the embed dialog around one MapLibre map. The same
 // bundle runs /embed (body[data-mode=embed]) without the application chrome.
-import { Map as MLMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
+import { Map as MLMap, NavigationControl, ScaleControl, AttributionControl, Popup, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 import { t, TIERS, setTiers as setTierLabels } from './i18n.js';
@@ -43,6 +43,16 @@ const data = {
 let map;
 let seq = 0;
 const L = (key, vars) => t(state.lang, key, vars);
+// prefers-reduced-motion: camera moves jump instead of flying.
+const reducedMotion = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+const motion = (ms) => (reducedMotion() ? 0 : ms);
+// The values of the URL that were dropped (malformed, unknown or stale):
+// named in a notice so a broken shared link says what it lost.
+let dropped = [...(state.dropped ?? [])];
+// The filter of the last fetch, to tell a filter change (zoom to results)
+// from a change of colour, language or layers (camera stays).
+let lastFilter = null;
+let ctl = null;
 const nameOf = (o) => (state.lang === 'en' ? o?.name_en || o?.name : o?.name) ?? '';
 
 // ---------- start ----------
@@ -69,11 +79,15 @@ async function init() {
   data.recognised = (Array.isArray(clusters?.recognised) ? clusters.recognised : []).filter((c) => c.scale_class);
   data.regions = listOf(regions, 'regions');
   data.cities = cities.map(adminRow);
+  // The one full zone list of the start-up: the year control, the card of
+  // a zone outside the filter and the URL check use it, and an unfiltered
+  // first view reuses it instead of fetching it again.
   const all = await allItems('zones', {});
   data.allZones = all.features;
   const years = new Set();
   for (const f of all.features) for (const r of f.properties.revenue ?? []) years.add(r.year);
   data.years = [...years].sort((a, b) => b - a);
+  dropped.push(...dropUnknown(state));
   if (mode === 'app') buildChrome();
   await refresh({ first: true });
   // Counties only serve search and the card; load them after the map.
@@ -90,33 +104,129 @@ function adminRow(r) {
 }
 
 // refresh fetches what the filter decides (items, statistics), then
-// updates map, list, stats, card, legend and URL.
+// updates map, list, stats, card, legend and URL. A newer refresh aborts
+// the fetches of an older one.
 async function refresh({ first = false } = {}) {
   const my = ++seq;
   probe.idle = false;
   setStatus(L('loading'));
   const fq = urlstate.filterParams(state);
+  const fkey = fq.toString();
+  const filterChanged = lastFilter !== null && lastFilter !== fkey;
+  // Choosing a place (city, region) always goes there; other filter
+  // changes move the camera only when results leave the view.
+  const placeChanged = filterChanged && ['city', 'region'].some((k) => new URLSearchParams(lastFilter).get(k) !== fq.get(k));
+  ctl?.abort();
+  ctl = new AbortController();
+  const { signal } = ctl;
   try {
-    const items = await allItems('zones', { ...Object.fromEntries(fq), sortby: '-revenue' });
-    if (my !== seq) return;
-    data.zones = rankZones(items.features);
-    data.matched = items.numberMatched;
-    await loadStats(fq, my);
+    if (first && !fkey) {
+      data.zones = rankZones(data.allZones);
+      data.matched = data.allZones.length;
+    } else {
+      const items = await allItems('zones', { ...Object.fromEntries(fq), sortby: '-revenue' }, { signal });
+      if (my !== seq) return;
+      data.zones = rankZones(items.features);
+      data.matched = items.numberMatched;
+    }
+    await loadStats(fq, my, signal);
     if (my !== seq) return;
   } catch (err) {
-    if (my === seq) showError(err);
+    if (err?.name === 'AbortError' || my !== seq) return;
+    // Whatever failed, the page keeps a working map and controls, so
+    // 清除筛选 can always return to the default.
+    data.zones = [];
+    data.matched = 0;
+    showError(err);
+    if (!map) createMap();
+    if (mode === 'app') { renderList(); renderStats(); renderFilterSummary(); syncControls(); }
     return;
   }
+  lastFilter = fkey;
   data.counts = distCounts();
-  if (first) createMap();
+  if (!map) createMap();
   else updateMap();
-  if (mode === 'app') { renderList(); renderStats(); renderCard(); renderFilterSummary(); syncControls(); }
+  if (mode === 'app') { renderList(); renderStats(); renderCard(); renderFilterSummary(); syncControls(); renderFilterBadge(); }
   renderLegend();
+  renderNotice();
   writeURL();
   if (mode === 'embed') postHeight();
   setStatus(data.zones.length ? '' : emptyMessage(), !data.zones.length);
+  probe.failed = null;
+  if (placeChanged) zoomToResults();
+  else if (filterChanged) zoomToResults({ onlyIfOutside: true });
   settle(my);
 }
+
+// dropUnknown removes from s the ids no taxonomy knows (a city code, a
+// cluster, a tier …, e.g. from an old shared link) and returns them as
+// "key=value" for the notice.
+function dropUnknown(s) {
+  const out = [];
+  const known = {
+    cluster: new Set(data.clusters.map((c) => c.id)),
+    chain: new Set(data.chains.map((c) => c.id)),
+    tier: new Set((data.ref.tiers ?? []).map((x) => x.id)),
+    overlay: new Set(data.regions.map((r) => r.id)),
+  };
+  for (const [k, set] of Object.entries(known)) {
+    const bad = s[k].filter((v) => !set.has(v));
+    if (bad.length) { out.push(`${k}=${bad.join(',')}`); s[k] = s[k].filter((v) => set.has(v)); }
+  }
+  const one = { region: data.regions.map((r) => r.id), city: data.cities.map((c) => c.code), dist: data.clusters.map((c) => c.id),
+    zone: data.allZones.map((f) => String(f.id)), year: data.years.map(String) };
+  for (const [k, ids] of Object.entries(one)) if (s[k] && !ids.includes(s[k])) { out.push(`${k}=${s[k]}`); s[k] = ''; }
+  return out;
+}
+
+// renderNotice names the dropped URL values until the user closes it.
+function renderNotice() {
+  const box = $('#notice');
+  if (!box) return;
+  if (!dropped.length) { box.hidden = true; box.replaceChildren(); return; }
+  box.replaceChildren(el('span', { text: L('droppedValues', { v: dropped.join('; ') }) }),
+    el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => { dropped = []; renderNotice(); } }));
+  box.hidden = false;
+}
+
+// resultsBounds is the box of the filtered zones, null without any.
+function resultsBounds() {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of data.zones) {
+    const g = f.geometry && bboxOf(f.geometry);
+    if (!g) continue;
+    b[0] = Math.min(b[0], g[0]); b[1] = Math.min(b[1], g[1]); b[2] = Math.max(b[2], g[2]); b[3] = Math.max(b[3], g[3]);
+  }
+  return Number.isFinite(b[0]) ? b : null;
+}
+
+// mapPadding keeps results clear of the card (right on wide screens) and of
+// the legend.
+function mapPadding() {
+  const wide = window.innerWidth > 760;
+  if (mode === 'embed') return 24;
+  return wide ? { top: 50, bottom: 50, left: 50, right: state.zone ? 440 : 60 } : { top: 40, bottom: 60, left: 30, right: 30 };
+}
+
+// zoomToResults fits the map to the filtered zones (the province when the
+// filter is empty or matches nothing). onlyIfOutside: only when some result
+// lies outside the current view.
+function zoomToResults({ onlyIfOutside = false, duration = 600 } = {}) {
+  if (!map) return;
+  const empty = !urlstate.filterParams(state).toString();
+  const b = !empty && resultsBounds();
+  const box = b ? [[b[0], b[1]], [b[2], b[3]]] : HENAN;
+  if (onlyIfOutside && b) {
+    const v = map.getBounds();
+    if (v.contains([b[0], b[1]]) && v.contains([b[2], b[3]])) return;
+  } else if (onlyIfOutside) return;
+  map.fitBounds(box, { padding: mapPadding(), maxZoom: 10, duration: motion(duration) });
+}
+probe.zoomToResults = () => zoomToResults();
+// Test hooks: the filtered zones as the page holds them, and a filter set
+// directly (to reach states no control allows, e.g. a server error).
+probe.zones = () => data.zones;
+probe.setFilterForTest = (patch) => setFilter(patch);
 
 // settle marks the page idle once the map has rendered everything for the
 // current state.
@@ -142,16 +252,17 @@ function rankZones(features) {
   });
 }
 
-async function loadStats(fq, my) {
+async function loadStats(fq, my, signal) {
   const q = fq.toString();
-  const [c, tr] = await Promise.all([
-    getJSON('/api/v1/stats/clusters?' + q).then((b) => ({ ok: true, b })).catch(() => ({ ok: false })),
-    getJSON('/api/v1/stats/tiers?' + q).then((b) => ({ ok: true, b })).catch(() => ({ ok: false })),
-  ]);
+  const get = (path) => getJSON(path + q, { signal }).then((b) => ({ ok: true, b })).catch((e) => { if (e?.name === 'AbortError') throw e; return { ok: false }; });
+  const [c, tr] = await Promise.all([get('/api/v1/stats/clusters?'), get('/api/v1/stats/tiers?')]);
   if (my !== seq) return;
   data.statsFromAPI = { clusters: c.ok, tiers: tr.ok };
-  data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : clientClusterStats();
-  data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : clientTierStats();
+  // Statistics come from the server only (one definition of zones per
+  // cluster, one year per statistic); when it cannot answer, the panel says
+  // so rather than computing different numbers here.
+  data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : [];
+  data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : [];
   data.statsDocs = { clusters: c.ok ? c.b : null, tiers: tr.ok ? tr.b : null };
 }
 
@@ -169,33 +280,10 @@ function normTierStat(st) {
   return st.tier ? st : { tier: { id: st.id, label: st.label, label_en: st.label_en, min_yi: st.min_yi, target: st.target }, zones: st.zones, at_or_above: st.at_or_above, target_met: st.target_met };
 }
 
-// Client-side statistics from the filtered items, used until (or where)
-// the stats endpoints do not answer. Revenue sums are left to the server,
-// which knows which records are comparable.
-function clientClusterStats() {
-  return data.clusters.map((c) => {
-    const zs = data.zones.filter((f) => (f.properties.clusters ?? []).includes(c.id));
-    const byCity = {};
-    for (const z of zs) if (z.properties.city_code) byCity[z.properties.city_code] = (byCity[z.properties.city_code] ?? 0) + 1;
-    return { cluster_id: c.id, name: c.name, name_en: c.name_en, zones: zs.length, by_city: byCity, zone_ids: zs.map((z) => String(z.id)) };
-  });
-}
-function clientTierStats() {
-  return TIERS.map((tier) => {
-    const zs = data.zones.filter((f) => (f.properties.tier ?? 'no_data') === tier.id);
-    return { tier: { id: tier.id, label: tier.zh, label_en: tier.en, min_yi: tier.min, target: tier.target }, zones: zs.length };
-  });
-}
-
 function distCounts() {
   if (!state.dist) return {};
   const st = data.statsClusters?.find((s) => s.cluster_id === state.dist);
-  if (st?.by_city) return st.by_city;
-  const out = {};
-  for (const z of data.zones) {
-    if ((z.properties.clusters ?? []).includes(state.dist) && z.properties.city_code) out[z.properties.city_code] = (out[z.properties.city_code] ?? 0) + 1;
-  }
-  return out;
+  return st?.by_city ?? {};
 }
 
 // ---------- map ----------
@@ -211,6 +299,9 @@ function tileURL() {
 }
 
 function zonePoints() {
+  // rank: position among zones with a comparable figure (labels of the
+  // top-ranked zones at province zoom); 0 for the unranked.
+  const rank = new Map(data.zones.filter((f) => f.properties.revenue_yi != null).map((f, i) => [String(f.id), i + 1]));
   return {
     type: 'FeatureCollection',
     features: data.zones.filter((f) => f.geometry).map((f) => {
@@ -221,7 +312,7 @@ function zonePoints() {
         properties: {
           id: String(f.id), name: p.name, name_en: p.name_en, tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
           bound: p.bound, clusters: (p.clusters ?? []).join(','), geom_quality: p.geom_quality,
-          located: p.point_quality === 'geocoded',
+          located: p.point_quality === 'geocoded', rank: rank.get(String(f.id)) ?? 0,
         },
       };
     }),
@@ -241,7 +332,7 @@ function createMap() {
   map = new MLMap({
     container: 'map',
     style: styleSpec(),
-    ...(state.fit ? { bounds: HENAN, fitBoundsOptions: { padding: 12 } } : { center: state.center, zoom: state.zoom }),
+    ...(state.fit ? { bounds: initialBox(), fitBoundsOptions: { padding: mapPadding(), maxZoom: 10 } } : { center: state.center, zoom: state.zoom }),
     minZoom: 4,
     maxZoom: 14,
     hash: false,
@@ -269,18 +360,37 @@ function createMap() {
   });
   const hoverable = ['zonepoints', 'zonepoints-unknown', 'zones-fill'];
   let hovered = null;
+  // Tooltip: name, headline figure with bound, year, period and measure,
+  // and tier; on hover with a mouse, on tap on a touch screen.
+  const tip = new Popup({ closeButton: false, closeOnClick: false, maxWidth: '280px', className: 'zone-tip', offset: 10 });
+  const showTip = (id, lngLat) => {
+    const f = findZone(id);
+    if (!f) { tip.remove(); return; }
+    tip.setLngLat(lngLat).setDOMContent(tipContent(f.properties)).addTo(map);
+  };
+  probe.tip = tip;
   for (const layer of hoverable) {
     map.on('mousemove', layer, (e) => {
       map.getCanvas().style.cursor = 'pointer';
       const id = String(e.features[0].properties.id);
       if (id !== hovered) setHover(id);
+      showTip(id, e.lngLat);
     });
-    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(null); });
+    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(null); tip.remove(); });
     map.on('click', layer, (e) => {
       const id = String(e.features[0].properties.id);
+      showTip(id, e.lngLat);
       if (mode === 'app') select(id, { fly: false });
     });
   }
+  map.on('click', (e) => {
+    if (!map.queryRenderedFeatures(e.point, { layers: hoverable.filter((l) => map.getLayer(l)) }).length) tip.remove();
+  });
+  // An embed that fits its content keeps fitting when its frame is resized,
+  // until the reader moves the map.
+  let userMoved = false;
+  map.on('movestart', (e) => { if (e.originalEvent) userMoved = true; });
+  map.on('resize', () => { if (mode === 'embed' && state.fit && !userMoved) zoomToResults({ duration: 0 }); });
   function setHover(id) {
     if (hovered) map.setFeatureState({ source: 'zonepoints', id: hovered }, { hover: false });
     hovered = id;
@@ -289,6 +399,25 @@ function createMap() {
     if (id) document.querySelector(`.zone-row[data-id="${CSS.escape(id)}"]`)?.classList.add('hover');
   }
   probe.setHover = setHover;
+}
+
+// initialBox is what a view without a camera in the URL shows: the
+// filtered zones, or the province.
+function initialBox() {
+  const b = urlstate.filterParams(state).toString() && resultsBounds();
+  return b ? [[b[0], b[1]], [b[2], b[3]]] : HENAN;
+}
+
+// tipContent is the tooltip of a zone: name, figure and tier.
+function tipContent(p) {
+  const tier = (data.ref.tiers ?? []).find((x) => x.id === (p.tier ?? 'no_data'));
+  const tierLabel = p.tier && p.tier !== 'no_data' ? (state.lang === 'en' ? tier?.label_en : tier?.label) : '';
+  return el('div', { class: 'tip' },
+    el('strong', { text: nameOf(p) }),
+    el('div', { class: 'tip-fig' }, el('i', { class: 'swatch' + (p.bound === 'lower' ? ' lower' : ''), style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }),
+      ` ${p.revenue_yi != null ? headlineText(p) : L('noData')}`),
+    tierLabel ? el('div', { class: 'muted small', text: `${L('tierLabel')}: ${p.bound === 'lower' ? L('atLeastTier', { t: tierLabel }) : tierLabel}` }) : null,
+    p.point_quality && p.point_quality !== 'geocoded' ? el('div', { class: 'muted small', text: L('unknownLocation') }) : null);
 }
 
 // updateMap swaps the style in place (MapLibre diffs it: only changed
@@ -309,13 +438,40 @@ function setAttribution() {
   if (attributionControl) map.removeControl(attributionControl);
   attributionControl = new AttributionControl({ compact: true, customAttribution: attribution() });
   map.addControl(attributionControl, 'bottom-right');
+  // On a phone the expanded source line would cover the legend and the
+  // scale bar: it starts folded (the ⓘ button opens it).
+  if (narrow()) {
+    const c = map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+    c?.classList.remove('maplibregl-compact-show');
+    c?.removeAttribute('open');
+  }
   attributionLang = state.lang;
+}
+
+const narrow = () => window.innerWidth <= 760;
+function setPanelOpen(open) {
+  document.body.classList.toggle('side-open', open);
+  $('#panel-toggle')?.setAttribute('aria-expanded', String(open));
+}
+
+// renderFilterBadge: with the panel closed (phones), a chip on the map says
+// a filter is active and how many zones match; a tap opens the filters.
+function renderFilterBadge() {
+  const b = $('#filter-badge');
+  if (!b) return;
+  const active = urlstate.filterParams(state).toString() !== '';
+  b.hidden = !active;
+  b.textContent = active ? `⚑ ${L('filtersActive', { n: data.matched })}` : '';
+  b.title = active ? filterDescription() : '';
+  $('#panel-toggle')?.classList.toggle('has-filter', active);
 }
 
 // ---------- selection ----------
 function select(id, { fly = true } = {}) {
   state.zone = id || '';
   if (mode === 'app' && id) switchPanel('list', { focus: false });
+  // On a phone the panel covers the map: close it so the card shows.
+  if (mode === 'app' && id && narrow()) setPanelOpen(false);
   map.setStyle(styleSpec(), { diff: true });
   renderList();
   renderCard();
@@ -326,7 +482,7 @@ function select(id, { fly = true } = {}) {
     // Keep the zone clear of the card, which covers the map's right side on wide screens.
     const wide = window.innerWidth > 760;
     const padding = wide ? { top: 60, bottom: 60, left: 60, right: 440 } : { top: 40, bottom: window.innerHeight * 0.5, left: 30, right: 30 };
-    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 10.5, padding, duration: 600 });
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 10.5, padding, duration: motion(600) });
   }
   document.querySelector(`.zone-row[data-id="${CSS.escape(id || '')}"]`)?.scrollIntoView({ block: 'nearest' });
   const my = ++seq;
@@ -342,10 +498,8 @@ function findZone(id) {
 function buildChrome() {
   $('#lang-toggle').addEventListener('click', () => { state.lang = state.lang === 'zh' ? 'en' : 'zh'; applyLang(); buildPanels(); refresh(); });
   $('#embed-open').addEventListener('click', openEmbed);
-  $('#panel-toggle').addEventListener('click', () => {
-    const open = document.body.classList.toggle('side-open');
-    $('#panel-toggle').setAttribute('aria-expanded', String(open));
-  });
+  $('#panel-toggle').addEventListener('click', () => setPanelOpen(!document.body.classList.contains('side-open')));
+  $('#filter-badge')?.addEventListener('click', () => { setPanelOpen(true); switchPanel('filters'); });
   for (const b of document.querySelectorAll('.tabs [role=tab]')) b.addEventListener('click', () => switchPanel(b.dataset.panel));
   $('.tabs').addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -394,7 +548,13 @@ function applyLang() {
 function buildPanels() {
   buildFilters();
   buildLayers();
-  $('#panel-list').replaceChildren(el('h2', { text: L('rank') }), el('p', { id: 'list-summary', class: 'muted' }), el('ol', { id: 'zone-list', class: 'zone-list' }));
+  $('#panel-list').replaceChildren(el('h2', { text: L('rank') }), el('p', { id: 'list-summary', class: 'muted' }),
+    el('div', { class: 'row actions list-actions' },
+      // The ranking as the server's CSV (f=csv: the same columns, the same
+      // order), for the filter shown.
+      el('a', { id: 'list-csv', class: 'chip', href: '#', download: 'zones.csv', text: L('downloadCSV') }),
+      el('button', { type: 'button', id: 'copy-link', class: 'chip', text: L('copyLink'), onclick: copyLink })),
+    el('ol', { id: 'zone-list', class: 'zone-list' }));
   $('#panel-stats').replaceChildren(el('div', { id: 'stats' }));
   if (data.zones.length || data.matched === 0) { renderList(); renderStats(); }
 }
@@ -415,6 +575,15 @@ function setFilter(patch) {
   refresh();
 }
 
+// resetFilters returns to the default filter (and drops the URL notice),
+// whatever state the page was in.
+function resetFilters() {
+  dropped = [];
+  const d = urlstate.DEFAULTS;
+  setFilter(Object.fromEntries(urlstate.FILTER_KEYS.map((k) => [k, Array.isArray(d[k]) ? [] : d[k]])));
+  buildFilters();
+}
+
 function buildFilters() {
   const p = $('#panel-filters');
   const clusterItems = data.clusters.map((c, i) => ({ id: c.id, label: nameOf(c), swatch: styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length] }));
@@ -430,6 +599,11 @@ function buildFilters() {
   yearSel.addEventListener('change', () => setFilter({ year: yearSel.value }));
   const minIn = el('input', { id: 'f-min', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.min_revenue, placeholder: '1000' });
   minIn.addEventListener('change', () => setFilter({ min_revenue: minIn.value && Number(minIn.value) >= 0 ? String(Number(minIn.value)) : '' }));
+  const maxIn = el('input', { id: 'f-max', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.max_revenue, 'aria-label': L('thresholdMax') });
+  maxIn.addEventListener('change', () => {
+    const v = maxIn.value && Number(maxIn.value) >= 0 ? String(Number(maxIn.value)) : '';
+    setFilter({ max_revenue: v && state.min_revenue && Number(v) < Number(state.min_revenue) ? '' : v });
+  });
   const quick = el('div', { class: 'quick' }, [500, 1000, 5000].map((x) => el('button', {
     type: 'button', class: 'chip', 'aria-pressed': String(state.min_revenue === String(x)), text: `≥${x}亿`,
     onclick: () => setFilter({ min_revenue: state.min_revenue === String(x) ? '' : String(x) }),
@@ -441,7 +615,7 @@ function buildFilters() {
   measureSel.addEventListener('change', () => setFilter({ measure: measureSel.value }));
   p.replaceChildren(
     el('p', { id: 'filter-summary', class: 'summary', role: 'status' }),
-    field(L('threshold'), 'f-min', el('div', { class: 'row' }, minIn, el('span', { class: 'unit', text: L('thresholdUnit') })), quick),
+    field(L('threshold'), 'f-min', el('div', { class: 'row' }, minIn, el('span', { class: 'unit', text: L('thresholdTo') }), maxIn, el('span', { class: 'unit', text: L('yi') })), quick),
     field(L('year'), 'f-year', yearSel),
     field(L('measureFilter'), 'f-measure', measureSel),
     fieldset(L('clusters'), checkList('cluster', clusterItems, state.cluster, (v) => setFilter({ cluster: v }))),
@@ -450,7 +624,9 @@ function buildFilters() {
     field(L('region'), 'f-region', regionSel),
     field(L('city'), 'f-city', citySel),
     fieldset(L('tiers'), checkList('tier', tierItems, state.tier, (v) => setFilter({ tier: v }))),
-    el('button', { type: 'button', class: 'reset', text: L('reset'), onclick: () => setFilter({ cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '' }) }),
+    el('div', { class: 'row actions' },
+      el('button', { type: 'button', class: 'reset', text: L('reset'), onclick: resetFilters }),
+      el('button', { type: 'button', id: 'zoom-results', text: L('zoomResults'), onclick: () => zoomToResults() })),
   );
   renderFilterSummary();
 }
@@ -468,15 +644,19 @@ function syncControls() {
   for (const b of document.querySelectorAll('.quick .chip')) b.setAttribute('aria-pressed', String(b.textContent === `≥${state.min_revenue}亿`));
   const m = $('#f-min');
   if (m && document.activeElement !== m) m.value = state.min_revenue;
+  const x = $('#f-max');
+  if (x && document.activeElement !== x) x.value = state.max_revenue;
+  const z = $('#zoom-results');
+  if (z) z.disabled = !data.zones.length;
 }
 
 function buildLayers() {
   const p = $('#panel-layers');
   const layerItems = urlstate.ALL_LAYERS.map((id) => ({ id, label: L({ boundaries: 'boundaries', counties: 'counties', zones: 'zonesLayer', labels: 'labels' }[id]) }));
   const color = el('div', { class: 'radios', role: 'radiogroup', 'aria-label': L('colorBy') },
-    ['tier', 'cluster'].map((v) => el('label', { class: 'check' },
+    ['auto', 'tier', 'cluster'].map((v) => el('label', { class: 'check' },
       el('input', { type: 'radio', name: 'color', value: v, checked: state.color === v, onchange: () => { state.color = v; refresh(); } }),
-      el('span', { text: L(v === 'tier' ? 'byTier' : 'byCluster') }))));
+      el('span', { text: L({ auto: 'byAuto', tier: 'byTier', cluster: 'byCluster' }[v]) }))));
   const regionItems = data.regions.map((r, i) => ({ id: r.id, label: nameOf(r), swatch: styles.REGION_PALETTE[i % styles.REGION_PALETTE.length] }));
   const distSel = el('select', { id: 'l-dist' }, el('option', { value: '', text: L('distNone') }),
     data.clusters.map((c) => el('option', { value: c.id, text: nameOf(c), selected: state.dist === c.id })));
@@ -492,6 +672,7 @@ function buildLayers() {
 function filterDescription() {
   const parts = [];
   if (state.min_revenue) parts.push(`≥ ${state.min_revenue}亿`);
+  if (state.max_revenue) parts.push(`≤ ${state.max_revenue}亿`);
   const names = (ids, list) => ids.map((id) => nameOf(list.find((x) => x.id === id)) || id).join('、');
   if (state.cluster.length) parts.push(names(state.cluster, data.clusters));
   if (state.chain.length) parts.push(names(state.chain, data.chains));
@@ -550,9 +731,23 @@ function otherFigure(p) {
   return figureText(r.revenue_yi, { bound: recordBound(r), year: r.year, period: r.period, measure: r.measure });
 }
 
+// copyLink puts the page's URL (the whole view) on the clipboard.
+async function copyLink(e) {
+  writeURL();
+  const btn = e.currentTarget;
+  try { await navigator.clipboard.writeText(location.href); btn.textContent = L('copied'); } catch { btn.textContent = location.href; }
+  setTimeout(() => { btn.textContent = L('copyLink'); }, 2500);
+}
+
 function renderList() {
   const ol = $('#zone-list');
   if (!ol) return;
+  const csv = $('#list-csv');
+  if (csv) {
+    const q = urlstate.filterParams(state);
+    q.set('sortby', '-revenue'); q.set('limit', '10000'); q.set('f', 'csv');
+    csv.href = `/api/v1/collections/zones/items?${q}`;
+  }
   $('#list-summary').textContent = data.zones.length ? `${L('matchCount', { n: data.matched })} · ${filterDescription()}` : emptyMessage();
   // Zones with a comparable figure are numbered; the others follow,
   // unnumbered, under "无可比数据" (their other figures labelled).
@@ -627,12 +822,14 @@ function renderStats() {
   const history = (td?.earlier_plans ?? data.ref.plans.slice(1)).map((p) => el('li', {},
     p.targets.map((t) => L('historyRow', { doc: planLabel(p), y: p.target_year, x: t.min_yi, s: p.subject, t: t.zones })).join('；')));
   box.replaceChildren(
-    el('h2', { text: L('statsClusters') + (data.statsFromAPI.clusters ? '' : ' ' + L('statsClient')) }),
+    el('h2', { text: L('statsClusters') }),
+    data.statsFromAPI.clusters ? null : el('p', { class: 'stats-unavailable', text: L('statsUnavailable') }),
     el('p', { class: 'muted', text: filterDescription() }),
     yearLine(data.statsDocs.clusters),
     el('p', { class: 'muted small', text: data.ref.zones_per_cluster_rule ?? '' }),
     el('div', { class: 'bars' }, clusterRows),
-    el('h2', { text: L('statsTiers') + (data.statsFromAPI.tiers ? '' : ' ' + L('statsClient')) }),
+    el('h2', { text: L('statsTiers') }),
+    data.statsFromAPI.tiers ? null : el('p', { class: 'stats-unavailable', text: L('statsUnavailable') }),
     yearLine(td),
     el('table', { class: 'tiers' }, el('tbody', {}, tierRows)),
     targets,
@@ -758,9 +955,10 @@ function renderLegend() {
   const sw = (color, label, cls = '') => el('li', {}, el('i', { class: 'swatch ' + cls, style: `background:${color}` }), ` ${label}`);
   if (state.layers.includes('zones')) {
     const ps = data.zones.map((f) => f.properties);
-    if (state.color === 'cluster') {
-      data.clusters.forEach((c, i) => items.push(sw(styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length], nameOf(c))));
-      items.push(sw(styles.OTHER, L('otherCluster')));
+    if (styles.colorMode(state) === 'cluster') {
+      const only = state.color === 'auto' ? state.cluster : null;
+      data.clusters.forEach((c, i) => { if (!only || only.includes(c.id)) items.push(sw(styles.CLUSTER_PALETTE[i % styles.CLUSTER_PALETTE.length], nameOf(c))); });
+      if (!only) items.push(sw(styles.OTHER, L('otherCluster')));
     } else {
       items.push(el('li', { class: 'legend-head', text: state.year ? L('yearOf', { y: state.year }) : L('mixedYears') }));
       for (const x of TIERS) items.push(sw(styles.TIER_COLORS[x.id], x.id === 'no_data' ? L('noData') : x[state.lang]));
@@ -846,10 +1044,10 @@ function setupSearch() {
     close();
     input.value = nameOf(r.o);
     if (r.kind === 'zoneKind') {
-      if (!data.zones.some((f) => String(f.id) === r.id)) { Object.assign(state, { cluster: [], chain: [], region: '', city: '', tier: [], min_revenue: '' }); buildFilters(); refresh().then(() => select(r.id)); }
+      if (!data.zones.some((f) => String(f.id) === r.id)) { Object.assign(state, { cluster: [], chain: [], region: '', city: '', tier: [], min_revenue: '', max_revenue: '' }); buildFilters(); refresh().then(() => select(r.id)); }
       else select(r.id);
     } else if (r.o.point) {
-      map.flyTo({ center: r.o.point, zoom: r.kind === 'county' ? 9.5 : 8.3, duration: 600 });
+      map.flyTo({ center: r.o.point, zoom: r.kind === 'county' ? 9.5 : 8.3, duration: motion(600) });
     }
   };
   input.addEventListener('input', run);
@@ -866,34 +1064,86 @@ function setupSearch() {
 }
 
 // ---------- embed dialog ----------
-function embedQuery(extra) {
+// embedQuery is the query of /embed and /static for the current filter.
+// Without keepView the embed carries no camera and fits its content (the
+// province, or the filtered zones with padding) at whatever size it is
+// given; with keepView it opens on the current centre and zoom.
+function embedQuery(extra, { keepView = false } = {}) {
   const q = new URLSearchParams(urlstate.serialize(state, { withPanel: false }));
   q.delete('zone');
+  if (!keepView) { q.delete('center'); q.delete('zoom'); }
   for (const [k, v] of Object.entries(extra)) if (v !== '' && v != null) q.set(k, v);
   return q;
 }
+
+// Size presets of the embed (iframe width; its height follows the content)
+// and of the images (a Word page is about 16 cm wide: 1200 px at 2× is
+// 300 dpi at 10 cm).
+const PRESETS = [
+  { id: 'narrow', w: 320, h: 360 },
+  { id: 'column', w: 600, h: 560 },
+  { id: 'wide', w: 1000, h: 800 },
+  { id: 'full', w: 0, h: 0 },
+];
 
 function openEmbed() {
   const dlg = $('#embed-dialog');
   const title = el('input', { id: 'e-title', type: 'text', value: `${L('title')} · ${filterDescription()}` });
   const legend = el('input', { id: 'e-legend', type: 'checkbox', checked: true });
   const plain = el('input', { id: 'e-plain', type: 'checkbox' });
+  const keep = el('input', { id: 'e-keep', type: 'checkbox' });
   const w = el('input', { id: 'e-w', type: 'number', min: '200', max: '4096', value: '1200' });
   const h = el('input', { id: 'e-h', type: 'number', min: '200', max: '4096', value: '800' });
   const snippet = el('textarea', { id: 'e-snippet', rows: '4', readonly: true });
   const png = el('input', { id: 'e-png', type: 'text', readonly: true });
   const svg = el('input', { id: 'e-svg', type: 'text', readonly: true });
+  const pngLinks = el('span', { class: 'links', id: 'e-png-links' });
+  const svgLink = el('a', { id: 'e-svg-open', target: '_blank', rel: 'noopener', text: L('openSvg') });
+  const preview = el('iframe', { id: 'e-preview', title: L('preview'), loading: 'lazy' });
+  const previewBox = el('div', { class: 'preview-box' }, preview);
+  let preset = 'full';
+  const presetBtns = el('div', { class: 'presets', role: 'group', 'aria-label': L('sizePreset') }, PRESETS.map((p) => el('button', {
+    type: 'button', 'data-preset': p.id, 'aria-pressed': String(p.id === preset), text: L('preset_' + p.id),
+    onclick: () => {
+      preset = p.id;
+      if (p.w) { w.value = String(p.w * 2); h.value = String(p.h * 2); }
+      for (const b of presetBtns.children) b.setAttribute('aria-pressed', String(b.dataset.preset === preset));
+      update();
+    },
+  })));
+  let previewSrc = '';
   const update = () => {
     const common = { title: plain.checked ? '' : title.value, legend: legend.checked && !plain.checked ? '1' : '0', plain: plain.checked ? '1' : '', lang: state.lang };
-    const eq = embedQuery(common);
+    const eq = embedQuery(common, { keepView: keep.checked });
     const src = `${location.origin}/embed?${eq}`;
-    snippet.value = `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title.value)}" style="width:100%;border:0" height="520" loading="lazy"></iframe>\n<script src="${location.origin}/embed.js" async></script>`;
+    const p = PRESETS.find((x) => x.id === preset);
+    const width = p.w ? `width:${p.w}px;max-width:100%` : 'width:100%';
+    snippet.value = `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title.value)}" style="${width};border:0" height="${p.h || 520}" loading="lazy"></iframe>\n<script src="${location.origin}/embed.js" async></script>`;
     const sq = embedQuery({ ...common, width: w.value, height: h.value });
     if (!state.layers.length) sq.delete('layers');
     png.value = `${location.origin}/static/map.png?${sq}`;
     svg.value = `${location.origin}/static/map.svg?${sq}`;
+    svgLink.href = svg.value;
+    pngLinks.replaceChildren(L('pngScale'), ...[1, 2, 3].map((k) => {
+      const q = new URLSearchParams(sq);
+      if (k > 1) q.set('scale', String(k));
+      return el('a', { href: `${location.origin}/static/map.png?${q}`, target: '_blank', rel: 'noopener', 'data-scale': String(k),
+        text: `${k}× (${Number(w.value) * k}×${Number(h.value) * k})` });
+    }));
+    // Live preview: the real /embed at the chosen width, scaled to fit.
+    const pw = p.w || 600;
+    preview.style.width = `${pw}px`;
+    preview.style.height = `${Math.round(pw * 0.92) + 90}px`;
+    const boxW = Math.min(600, dlg.clientWidth - 40 || 560);
+    const k = Math.min(1, boxW / pw);
+    preview.style.transform = `scale(${k})`;
+    previewBox.style.height = `${Math.round((Math.round(pw * 0.92) + 90) * k)}px`;
+    if (src !== previewSrc) { previewSrc = src; preview.src = src; }
   };
-  for (const i of [title, legend, plain, w, h]) i.addEventListener('input', update);
+  let timer = 0;
+  const later = () => { clearTimeout(timer); timer = setTimeout(update, 250); };
+  for (const i of [legend, plain, keep, w, h]) i.addEventListener('input', update);
+  title.addEventListener('input', later);
   const copyBtn = (target) => el('button', { type: 'button', text: L('copy'), onclick: async (e) => {
     target.select();
     try { await navigator.clipboard.writeText(target.value); } catch { document.execCommand?.('copy'); }
@@ -904,13 +1154,17 @@ function openEmbed() {
     field(L('embedMapTitle'), 'e-title', title),
     el('label', { class: 'check', for: 'e-legend' }, legend, L('embedLegend')),
     el('label', { class: 'check', for: 'e-plain' }, plain, L('embedPlain')),
+    el('label', { class: 'check', for: 'e-keep' }, keep, L('embedKeepView')),
+    el('p', { class: 'muted small', text: L('embedFitNote') }),
+    presetBtns,
+    previewBox,
     field(L('iframeSnippet'), 'e-snippet', snippet, copyBtn(snippet)),
     el('div', { class: 'row' }, field(L('widthPx'), 'e-w', w), field(L('heightPx'), 'e-h', h)),
-    field(L('staticPng'), 'e-png', png, copyBtn(png), el('a', { href: '#', target: '_blank', rel: 'noopener', text: L('open'), onclick: (e) => { e.currentTarget.href = png.value; } })),
-    field(L('staticSvg'), 'e-svg', svg, copyBtn(svg)),
+    field(L('staticPng'), 'e-png', png, copyBtn(png), pngLinks),
+    field(L('staticSvg'), 'e-svg', svg, copyBtn(svg), svgLink),
   ));
-  update();
   dlg.showModal();
+  update();
 }
 
 function escapeAttr(s) {

@@ -4,7 +4,7 @@
 // filter contract (geo.FilterParams), so the same string drives /api/v1,
 // /tiles, /embed and /static.
 
-export const FILTER_KEYS = ['cluster', 'chain', 'region', 'city', 'tier', 'year', 'measure', 'min_revenue'];
+export const FILTER_KEYS = ['cluster', 'chain', 'region', 'city', 'tier', 'year', 'measure', 'min_revenue', 'max_revenue'];
 const LIST_KEYS = new Set(['cluster', 'chain', 'tier', 'layers', 'overlay']);
 export const ALL_LAYERS = ['boundaries', 'counties', 'zones', 'labels'];
 
@@ -12,40 +12,66 @@ export const DEFAULTS = Object.freeze({
   lang: 'zh',
   center: [113.65, 33.9],
   zoom: 6.2,
-  color: 'tier',
+  // auto: cluster colours while clusters are ticked, tier colours otherwise.
+  color: 'auto',
   layers: ALL_LAYERS,
   overlay: [],
   dist: '',
-  cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '',
+  cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '', max_revenue: '',
   zone: '',
   panel: 'filters',
 });
 
 const round = (x, n) => Number(x.toFixed(n));
 
-// parse reads a state from a query string, ignoring malformed values (a
-// broken shared link still opens the map).
+// parse reads a state from a query string. Malformed values are dropped
+// and listed in s.dropped as "key=value" (a broken shared link still opens
+// the map, and the page names what it ignored); unknown ids are checked
+// later against the taxonomies (see dropUnknown in main.js).
 export function parse(search) {
   const q = new URLSearchParams(search);
   const s = structuredClone({ ...DEFAULTS, layers: [...DEFAULTS.layers] });
+  const dropped = [];
+  const drop = (k) => dropped.push(`${k}=${q.get(k)}`);
   const list = (k) => (q.get(k) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
   if (q.get('lang') === 'en' || q.get('lang') === 'zh') s.lang = q.get('lang');
+  else if (q.has('lang')) drop('lang');
   const c = list('center').map(Number);
-  if (c.length === 2 && c.every(Number.isFinite) && Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 85) s.center = c;
-  // Without a camera in the URL the map fits the province to its box.
-  s.fit = !(q.has('center') && q.has('zoom'));
+  const centerOK = c.length === 2 && c.every(Number.isFinite) && Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 85;
+  if (centerOK) s.center = c;
+  else if (q.has('center')) drop('center');
   const z = Number(q.get('zoom'));
-  if (q.has('zoom') && Number.isFinite(z) && z >= 0 && z <= 16) s.zoom = z;
-  if (q.get('color') === 'cluster' || q.get('color') === 'tier') s.color = q.get('color');
-  if (q.has('layers')) s.layers = list('layers').filter((l) => ALL_LAYERS.includes(l));
+  const zoomOK = q.has('zoom') && q.get('zoom') !== '' && Number.isFinite(z) && z >= 0 && z <= 16;
+  if (zoomOK) s.zoom = z;
+  else if (q.has('zoom')) drop('zoom');
+  // Without a (valid) camera in the URL the map fits the province, or the results, to its box.
+  s.fit = !(centerOK && zoomOK);
+  if (['cluster', 'tier', 'auto'].includes(q.get('color'))) s.color = q.get('color');
+  else if (q.has('color')) drop('color');
+  if (q.has('layers')) {
+    const ls = list('layers');
+    const good = ls.filter((l) => ALL_LAYERS.includes(l));
+    const bad = ls.filter((l) => !ALL_LAYERS.includes(l) && l !== 'none');
+    if (bad.length) dropped.push(`layers=${bad.join(',')}`);
+    // Only unknown names: keep the default layers rather than an empty map.
+    if (good.length || !bad.length) s.layers = good;
+  }
   for (const k of ['overlay', 'cluster', 'chain', 'tier']) if (q.has(k)) s[k] = list(k);
   for (const k of ['dist', 'region', 'city', 'zone']) if (q.get(k)) s[k] = q.get(k);
   if (/^\d{4}$/.test(q.get('year') ?? '')) s.year = q.get('year');
+  else if (q.get('year')) drop('year');
   // measure: the family whose figures set tiers and thresholds; revenue is the default and stays out of URLs.
   if (q.get('measure') === 'output') s.measure = 'output';
-  const min = q.get('min_revenue');
-  if (min && Number.isFinite(Number(min)) && Number(min) >= 0) s.min_revenue = String(Number(min));
+  else if (q.get('measure') && q.get('measure') !== 'revenue') drop('measure');
+  for (const k of ['min_revenue', 'max_revenue']) {
+    const v = q.get(k);
+    if (v && /^\d+(\.\d+)?$/.test(v.trim()) && Number.isFinite(Number(v))) s[k] = String(Number(v));
+    else if (v) drop(k);
+  }
+  if (s.min_revenue && s.max_revenue && Number(s.max_revenue) < Number(s.min_revenue)) { dropped.push(`max_revenue=${s.max_revenue}`); s.max_revenue = ''; }
   if (['filters', 'list', 'stats', 'layers'].includes(q.get('panel'))) s.panel = q.get('panel');
+  else if (q.has('panel')) drop('panel');
+  s.dropped = dropped;
   return s;
 }
 

@@ -28,12 +28,23 @@ export function hasCluster(id) {
   return ['any', ['in', `|${id}|`, list], ['in', `,${id},`, ['concat', ',', list, ',']]];
 }
 
+// colorMode is the colouring in effect: 'auto' colours by cluster while
+// clusters are ticked in the filter (so ticking 电子信息 shows its zones in
+// its swatch colour without a second control), by tier otherwise.
+export function colorMode(state) {
+  if (state.color === 'auto') return state.cluster?.length ? 'cluster' : 'tier';
+  return state.color;
+}
+
 export function zoneColor(state, clusters) {
-  if (state.color === 'cluster' && clusters.length) {
+  if (colorMode(state) === 'cluster' && clusters.length) {
+    // In auto mode only the ticked clusters take part: a zone in two
+    // clusters gets the colour of the first ticked one, as in the legend.
+    const only = state.color === 'auto' ? new Set(state.cluster) : null;
     const expr = ['case'];
-    clusters.forEach((c, i) => expr.push(hasCluster(c.id), CLUSTER_PALETTE[i % CLUSTER_PALETTE.length]));
+    clusters.forEach((c, i) => { if (!only || only.has(c.id)) expr.push(hasCluster(c.id), CLUSTER_PALETTE[i % CLUSTER_PALETTE.length]); });
     expr.push(OTHER);
-    return expr;
+    return expr.length > 2 ? expr : OTHER;
   }
   const m = ['match', ['coalesce', ['get', 'tier'], 'no_data']];
   for (const [id, col] of Object.entries(TIER_COLORS)) if (id !== 'no_data') m.push(id, col);
@@ -138,6 +149,15 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
           'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, 1],
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
+      // Names of the ten highest-ranked zones at province zoom, the highest
+      // placed first; MapLibre's collision detection drops a label that
+      // would overlap one already placed.
+      { id: 'labels-top', type: 'symbol', source: 'zonepoints', maxzoom: 8,
+        filter: ['all', ['>', ['get', 'rank'], 0], ['<=', ['get', 'rank'], 10]],
+        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
+          'text-max-width': 8, 'text-variable-anchor': ['top', 'bottom', 'left', 'right'], 'text-radial-offset': 0.9,
+          'symbol-sort-key': ['get', 'rank'], 'text-padding': 3 },
+        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 } },
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
         layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
         paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
@@ -156,8 +176,10 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
 function radius() {
   return ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'revenue_yi'], 0]], 0, 3.5, 71, 14];
 }
+// fade: a zone's point gives way to its outline at high zoom; a zone
+// without an outline keeps its point.
 function fade() {
-  return ['interpolate', ['linear'], ['zoom'], 9.5, 1, 11, 0.15];
+  return ['interpolate', ['linear'], ['zoom'], 9.5, 1, 11, ['case', ['to-boolean', ['get', 'geom_quality']], 0.15, 1]];
 }
 function distLabel(text, counts) {
   const m = ['match', ['get', 'id']];
