@@ -37,15 +37,16 @@ func (s *server) reference(c *fiber.Ctx) error {
 	}
 	ts := append(append(geo.Tiers{}, s.cfg.Store.Tiers()...), geo.NoDataTier)
 	return c.JSON(fiber.Map{
-		"families":               geo.Families,
-		"default_family":         geo.DefaultFamily,
-		"tiers":                  ts,
-		"lower_bound":            fiber.Map{"color": geo.LowerBoundColor, "label": "≥ 下限值（至少在此档）", "label_en": "≥ lower bound (at least this tier)"},
-		"plans":                  []geo.Plan{geo.PlanTargets2025, geo.PlanTargets2017},
-		"zones_per_cluster_rule": ZonesPerClusterRule,
-		"sources":                ref.Sources,
-		"dictionary":             ref.Dictionary,
-		"links":                  []Link{{Href: base(c) + "/reference", Rel: "self", Type: ContentTypeJSON}},
+		"families":                    geo.Families,
+		"default_family":              geo.DefaultFamily,
+		"tiers":                       ts,
+		"lower_bound":                 fiber.Map{"color": geo.LowerBoundColor, "label": "≥ 下限值（至少在此档）", "label_en": "≥ lower bound (at least this tier)"},
+		"plans":                       []geo.Plan{geo.PlanTargets2025, geo.PlanTargets2017},
+		"zones_per_cluster_rule":      ZonesPerClusterRule,
+		"zones_per_cluster_rule_text": fiber.Map{"zh": ZonesPerClusterRuleZH, "en": ZonesPerClusterRuleEN},
+		"sources":                     ref.Sources,
+		"dictionary":                  ref.Dictionary,
+		"links":                       []Link{{Href: base(c) + "/reference", Rel: "self", Type: ContentTypeJSON}},
 	})
 }
 

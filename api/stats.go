@@ -44,8 +44,14 @@ const revenueRule = "revenue_yi sums, per cluster, the zones' headline figures (
 
 // ZonesPerClusterRule is the one definition of "zones per cluster" (geo.InCluster),
 // stated in every response that counts zones per cluster.
-const ZonesPerClusterRule = "A zone counts in every cluster it is linked to (stated or derived), so a zone with two clusters counts in both " +
-	"and the per-cluster counts can add up to more than the number of zones. 一个开发区属于几个集群就在几个集群中各计一次。"
+const ZonesPerClusterRule = ZonesPerClusterRuleEN + " " + ZonesPerClusterRuleZH
+
+// The rule's two languages, for interfaces that show one of them.
+const (
+	ZonesPerClusterRuleEN = "A zone counts in every cluster it is linked to (stated or derived), so a zone with two clusters counts in both " +
+		"and the per-cluster counts can add up to more than the number of zones."
+	ZonesPerClusterRuleZH = "一个开发区属于几个集群就在几个集群中各计一次。"
+)
 
 type cityCount struct {
 	CityCode string `json:"city_code"`

@@ -102,18 +102,18 @@ func (e *Encoded) Empty() bool { return len(e.Body) == 0 }
 
 // Service encodes tiles of a Source and caches them. Safe for concurrent use.
 type Service struct {
-	src    Source
-	mvt    MVTSource // nil unless src builds tiles itself
+	src Source
+	mvt MVTSource // nil unless src builds tiles itself
 	// lsrc and lmvt, when set, encode a tile in two parts (geo.TileParts):
 	// boundary layers cached per version and tile, filtered layers per
 	// filter.
-	lsrc LayerSource
-	lmvt LayerMVTSource
+	lsrc   LayerSource
+	lmvt   LayerMVTSource
 	cfg    Config
 	cache  *bytecache.Cache[*Encoded]
 	parts  *bytecache.Cache[*Encoded] // boundary parts (geo.TileParts), nil without a cache
-	flight singleflight.Group // tile encodings, by cache key
-	vcall  singleflight.Group // dataset version look-ups
+	flight singleflight.Group         // tile encodings, by cache key
+	vcall  singleflight.Group         // dataset version look-ups
 	gzPool sync.Pool
 
 	// hits and misses count Encoded calls answered from the cache or not,

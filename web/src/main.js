@@ -29,6 +29,9 @@ const el = (tag, attrs = {}, ...kids) => {
   for (const kid of kids.flat()) if (kid != null) e.append(kid);
   return e;
 };
+// fill replaces node's children, skipping null and false like el() does
+// (replaceChildren itself would write them as the text "null").
+const fill = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
 
 // Test hook: the Chromium tests wait for idle === true after every change.
 const probe = (window.__layoutmap = { idle: false, errors: [], mode });
@@ -183,8 +186,8 @@ function dropUnknown(s) {
 function renderNotice() {
   const box = $('#notice');
   if (!box) return;
-  if (!dropped.length) { box.hidden = true; box.replaceChildren(); return; }
-  box.replaceChildren(el('span', { text: L('droppedValues', { v: dropped.join('; ') }) }),
+  if (!dropped.length) { box.hidden = true; fill(box); return; }
+  fill(box, el('span', { text: L('droppedValues', { v: dropped.join('; ') }) }),
     el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => { dropped = []; renderNotice(); } }));
   box.hidden = false;
 }
@@ -548,14 +551,14 @@ function applyLang() {
 function buildPanels() {
   buildFilters();
   buildLayers();
-  $('#panel-list').replaceChildren(el('h2', { text: L('rank') }), el('p', { id: 'list-summary', class: 'muted' }),
+  fill($('#panel-list'), el('h2', { text: L('rank') }), el('p', { id: 'list-summary', class: 'muted' }),
     el('div', { class: 'row actions list-actions' },
       // The ranking as the server's CSV (f=csv: the same columns, the same
       // order), for the filter shown.
       el('a', { id: 'list-csv', class: 'chip', href: '#', download: 'zones.csv', text: L('downloadCSV') }),
       el('button', { type: 'button', id: 'copy-link', class: 'chip', text: L('copyLink'), onclick: copyLink })),
     el('ol', { id: 'zone-list', class: 'zone-list' }));
-  $('#panel-stats').replaceChildren(el('div', { id: 'stats' }));
+  fill($('#panel-stats'), el('div', { id: 'stats' }));
   if (data.zones.length || data.matched === 0) { renderList(); renderStats(); }
 }
 
@@ -613,7 +616,7 @@ function buildFilters() {
     el('option', { value: '', text: L('famRevenue'), selected: !state.measure }),
     el('option', { value: 'output', text: L('famOutput'), selected: state.measure === 'output' }));
   measureSel.addEventListener('change', () => setFilter({ measure: measureSel.value }));
-  p.replaceChildren(
+  fill(p,
     el('p', { id: 'filter-summary', class: 'summary', role: 'status' }),
     field(L('threshold'), 'f-min', el('div', { class: 'row' }, minIn, el('span', { class: 'unit', text: L('thresholdTo') }), maxIn, el('span', { class: 'unit', text: L('yi') })), quick),
     field(L('year'), 'f-year', yearSel),
@@ -661,7 +664,7 @@ function buildLayers() {
   const distSel = el('select', { id: 'l-dist' }, el('option', { value: '', text: L('distNone') }),
     data.clusters.map((c) => el('option', { value: c.id, text: nameOf(c), selected: state.dist === c.id })));
   distSel.addEventListener('change', () => { state.dist = distSel.value; refresh(); });
-  p.replaceChildren(
+  fill(p,
     fieldset(L('layers'), checkList('layer', layerItems, state.layers, (v) => { state.layers = v; refresh(); })),
     fieldset(L('colorBy'), color),
     fieldset(L('overlay'), checkList('overlay', regionItems, state.overlay, (v) => { state.overlay = v; refresh(); })),
@@ -771,7 +774,7 @@ function renderList() {
   };
   const items = ranked.map((f, i) => row(f, i + 1));
   if (rest.length) items.push(el('li', { class: 'group-head', text: `${L('noComparable')} (${rest.length})` }), ...rest.map((f) => row(f, 0)));
-  ol.replaceChildren(...items);
+  fill(ol, ...items);
 }
 
 // yearLine names the one year a statistic uses and its coverage.
@@ -821,12 +824,12 @@ function renderStats() {
     : el('p', { class: 'muted', text: L('targetNone') });
   const history = (td?.earlier_plans ?? data.ref.plans.slice(1)).map((p) => el('li', {},
     p.targets.map((t) => L('historyRow', { doc: planLabel(p), y: p.target_year, x: t.min_yi, s: p.subject, t: t.zones })).join('；')));
-  box.replaceChildren(
+  fill(box,
     el('h2', { text: L('statsClusters') }),
     data.statsFromAPI.clusters ? null : el('p', { class: 'stats-unavailable', text: L('statsUnavailable') }),
     el('p', { class: 'muted', text: filterDescription() }),
     yearLine(data.statsDocs.clusters),
-    el('p', { class: 'muted small', text: data.ref.zones_per_cluster_rule ?? '' }),
+    el('p', { class: 'muted small', id: 'cluster-rule', text: data.ref.zones_per_cluster_rule_text?.[state.lang === 'en' ? 'en' : 'zh'] ?? data.ref.zones_per_cluster_rule ?? '' }),
     el('div', { class: 'bars' }, clusterRows),
     el('h2', { text: L('statsTiers') }),
     data.statsFromAPI.tiers ? null : el('p', { class: 'stats-unavailable', text: L('statsUnavailable') }),
@@ -902,7 +905,7 @@ function renderCard() {
   const card = $('#card');
   if (!card) return;
   const f = state.zone ? findZone(state.zone) : null;
-  if (!f) { card.hidden = true; card.replaceChildren(); return; }
+  if (!f) { card.hidden = true; fill(card); return; }
   const p = f.properties;
   const dl = el('dl');
   const row = (k, ...v) => dl.append(el('dt', { text: L(k) }), el('dd', {}, ...v));
@@ -935,7 +938,7 @@ function renderCard() {
   cite(p.source);
   for (const r of recs) cite(r.source, quoteOf(r.source));
   for (const l of links) if (!l.derived) cite(l.source);
-  card.replaceChildren(
+  fill(card,
     el('header', {}, el('h2', { id: 'card-title', text: nameOf(p) }),
       el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => select('') })),
     state.lang === 'en' ? el('p', { class: 'muted', lang: 'zh-CN', text: p.name }) : (p.name_en ? el('p', { class: 'muted', lang: 'en', text: p.name_en }) : null),
@@ -982,10 +985,10 @@ function renderLegend() {
     } else items.push(el('li', { text: '0' }));
   }
   box.hidden = false;
-  if (mode === 'embed') { box.replaceChildren(el('h2', { text: L('legend') }), el('ul', {}, items)); return; }
+  if (mode === 'embed') { fill(box, el('h2', { text: L('legend') }), el('ul', {}, items)); return; }
   // Collapsible so it never hides the map on a phone; starts closed there.
   const wasOpen = box.querySelector('details')?.open ?? window.innerWidth > 760;
-  box.replaceChildren(el('details', { open: wasOpen }, el('summary', { text: L('legend') }), el('ul', {}, items)));
+  fill(box, el('details', { open: wasOpen }, el('summary', { text: L('legend') }), el('ul', {}, items)));
 }
 
 function writeURL() {
@@ -1031,7 +1034,7 @@ function setupSearch() {
     list.hidden = false;
     list.dataset.query = shownQuery;
     input.setAttribute('aria-expanded', 'true');
-    list.replaceChildren(...(results.length ? results.map((r, i) => el('li', {
+    fill(list, ...(results.length ? results.map((r, i) => el('li', {
       role: 'option', id: `sr-${i}`, 'aria-selected': String(i === active), class: i === active ? 'active' : '',
       onmousedown: (e) => { e.preventDefault(); choose(i); },
     }, el('span', { text: nameOf(r.o) }), el('span', { class: 'muted', text: ` ${L(r.kind)}` }))) : [el('li', { class: 'muted', text: L('searchNone') })]));
@@ -1124,7 +1127,7 @@ function openEmbed() {
     png.value = `${location.origin}/static/map.png?${sq}`;
     svg.value = `${location.origin}/static/map.svg?${sq}`;
     svgLink.href = svg.value;
-    pngLinks.replaceChildren(L('pngScale'), ...[1, 2, 3].map((k) => {
+    fill(pngLinks, L('pngScale'), ...[1, 2, 3].map((k) => {
       const q = new URLSearchParams(sq);
       if (k > 1) q.set('scale', String(k));
       return el('a', { href: `${location.origin}/static/map.png?${q}`, target: '_blank', rel: 'noopener', 'data-scale': String(k),
@@ -1149,7 +1152,7 @@ function openEmbed() {
     try { await navigator.clipboard.writeText(target.value); } catch { document.execCommand?.('copy'); }
     e.target.textContent = L('copied');
   } });
-  dlg.replaceChildren(el('form', { method: 'dialog', class: 'embed-form' },
+  fill(dlg, el('form', { method: 'dialog', class: 'embed-form' },
     el('header', {}, el('h2', { id: 'embed-title', text: L('embedTitle') }), el('button', { class: 'icon-btn close', value: 'close', 'aria-label': L('close'), text: '×' })),
     field(L('embedMapTitle'), 'e-title', title),
     el('label', { class: 'check', for: 'e-legend' }, legend, L('embedLegend')),

@@ -492,3 +492,31 @@ test('/embed draws the same zones as items, the stats and the static SVG for a f
     assert.deepEqual(ids, api, 'static SVG draws the same zones');
   }
 });
+
+// Found by a new user: the card of a zone without a comparable figure, and
+// the statistics panel, printed the text "null" where an optional line was
+// left out; the cluster-count rule came in both languages at once.
+test('cards and panels never print null or undefined; the counting rule speaks the UI language', async () => {
+  const items = (await apiZones(server.base, {})).features;
+  const noFigure = items.filter((f) => f.properties.revenue_yi == null).slice(0, 3).map((f) => String(f.id));
+  assert.ok(noFigure.includes('X-jiyuan-etdz') || noFigure.length === 3, 'zones without a comparable figure exist');
+  for (const lang of ['zh', 'en']) {
+    for (const id of [...new Set([...noFigure, 'X-jiyuan-etdz', 'G411031'])]) {
+      const r = await open(`${server.base}/?zone=${encodeURIComponent(id)}&panel=stats${lang === 'en' ? '&lang=en' : ''}`);
+      try {
+        clean(r);
+        const { page } = r;
+        await page.waitForSelector('#card-title');
+        for (const sel of ['#card', '#stats']) {
+          const text = await page.textContent(sel);
+          assert.ok(!/\bnull\b|\bundefined\b|NaN/.test(text), `${lang} ${id} ${sel}: ${text.match(/.{0,40}(null|undefined|NaN).{0,40}/)?.[0]}`);
+        }
+        const rule = await page.textContent('#cluster-rule');
+        if (lang === 'zh') assert.ok(/\p{Script=Han}/u.test(rule) && !/[A-Za-z]{4,}/.test(rule), `zh rule: ${rule}`);
+        else assert.ok(!/\p{Script=Han}/u.test(rule) && rule.length > 20, `en rule: ${rule}`);
+      } finally {
+        await r.context.close();
+      }
+    }
+  }
+});
