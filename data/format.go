@@ -144,8 +144,10 @@ func (r RevenueRecord) Revenue() geo.Revenue {
 
 // Source is one entry of the dataset's source list (sources.json): the
 // S-id rows cite, its citation as the source list gives it (title,
-// publisher, date), the title and publisher when they could be told apart,
-// the first date it names, and its addresses (none for some).
+// publisher, date: the text to show readers), the title, the first date it
+// names, and its addresses (none for some). Publisher is set only by a
+// curated list; the bundled dataset has none, because the source list's
+// entries do not separate it reliably.
 type Source struct {
 	ID        string   `json:"id"`
 	Title     string   `json:"title"`

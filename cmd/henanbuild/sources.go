@@ -70,19 +70,11 @@ func sources(shared string) ([]data.Source, error) {
 			title = m
 		}
 		cur.Title = strings.TrimSuffix(title, ".")
-		switch {
-		case strings.HasPrefix(rest, "("):
-			if j := strings.Index(rest, ")"); j > 0 {
-				cur.Publisher = rest[1:j]
-			}
-		case strings.HasPrefix(rest, ","):
-			for _, seg := range strings.Split(strings.TrimPrefix(rest, ","), ", ") {
-				if seg = strings.TrimSpace(seg); seg != "" && !reDate.MatchString(seg) && !strings.HasPrefix(seg, "豫") {
-					cur.Publisher = seg
-					break
-				}
-			}
-		}
+		// No publisher is split off: the entries do not follow one pattern
+		// (authors, issuing bodies, notes and quotes stand where a publisher
+		// would), and a wrong publisher on a zone card is a wrong fact.
+		// Readers get the citation whole.
+		_ = rest
 		out = append(out, *cur)
 		cur, text = nil, nil
 	}

@@ -888,9 +888,10 @@ function linkText(l) {
 function sourceItem(id, quotes) {
   const s = data.sources.get(id);
   if (!s) return null;
-  const meta = [s.publisher, s.date].filter(Boolean).join(', ');
+  // Title and date only: the source list gives no publisher field, and
+  // guessing one from its wording named authors and quotes as publishers.
   return el('li', { 'data-source': id },
-    el('span', { class: 'src-title', text: s.title }), meta ? el('span', { class: 'muted', text: ` (${meta})` }) : null,
+    el('span', { class: 'src-title', text: s.title }), s.date ? el('span', { class: 'muted', text: ` (${s.date})` }) : null,
     ...(s.urls ?? []).slice(0, 2).map((u) => el('a', { href: u, target: '_blank', rel: 'noopener noreferrer', class: 'src-link', text: new URL(u).host })),
     ...[...new Set(quotes)].map((q) => el('blockquote', { text: q })));
 }
