@@ -70,14 +70,14 @@ func EncodeDataset(ds *Dataset, name string) (map[string][]byte, error) {
 	if revs == nil {
 		revs = []RevenueRecord{}
 	}
-	if files["revenue.json"], err = marshalIndent(revs); err != nil {
+	if files["revenue.json"], err = MarshalIndent(revs); err != nil {
 		return nil, err
 	}
 	tax := TaxonomyFile{Clusters: records(ds.Taxonomy.Clusters), Chains: records(ds.Taxonomy.Chains), Recognised: records(ds.Taxonomy.Recognised)}
 	for _, k := range ds.Taxonomy.Keywords {
 		tax.Keywords = append(tax.Keywords, KeywordRecord{Keyword: k.Keyword, ClusterID: k.ClusterID})
 	}
-	if files["taxonomy.json"], err = marshalIndent(tax); err != nil {
+	if files["taxonomy.json"], err = MarshalIndent(tax); err != nil {
 		return nil, err
 	}
 	meta := Meta{FormatVersion: FormatVersion, Name: name, Vintage: ds.Vintage, Attribution: ds.Attribution,
@@ -85,7 +85,7 @@ func EncodeDataset(ds *Dataset, name string) (map[string][]byte, error) {
 		Counts: map[string]int{"admin": len(ds.Admin), "zones": len(ds.Zones), "revenue": len(revs),
 			"clusters": len(ds.Taxonomy.Clusters), "chains": len(ds.Taxonomy.Chains),
 			"recognised": len(ds.Taxonomy.Recognised), "regions": len(ds.Regions)}}
-	if files["meta.json"], err = marshalIndent(meta); err != nil {
+	if files["meta.json"], err = MarshalIndent(meta); err != nil {
 		return nil, err
 	}
 	man := Manifest{FormatVersion: FormatVersion, Files: map[string]ManifestItem{}}
@@ -93,7 +93,7 @@ func EncodeDataset(ds *Dataset, name string) (map[string][]byte, error) {
 		sum := sha256.Sum256(b)
 		man.Files[n] = ManifestItem{Bytes: len(b), SHA256: hex.EncodeToString(sum[:])}
 	}
-	if files[ManifestFile], err = marshalIndent(man); err != nil {
+	if files[ManifestFile], err = MarshalIndent(man); err != nil {
 		return nil, err
 	}
 	return files, nil
@@ -251,7 +251,9 @@ func FeatureLines(feats []*geojson.Feature) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func marshalIndent(v any) ([]byte, error) {
+// MarshalIndent is the JSON layout of the dataset's .json files: one-space
+// indent, no HTML escaping, a final newline.
+func MarshalIndent(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -11,7 +11,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"layoutmap/data"
 	"layoutmap/data/postgis/pgtest"
 )
 
@@ -110,15 +110,6 @@ func writeIfChanged(path string, data []byte) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
-// marshal is json.MarshalIndent with a trailing newline; encoding/json sorts
-// map keys, so output is deterministic given sorted slices.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+// marshal is the dataset files' JSON layout (data.MarshalIndent); encoding/json
+// sorts map keys, so output is deterministic given sorted slices.
+func marshal(v any) ([]byte, error) { return data.MarshalIndent(v) }

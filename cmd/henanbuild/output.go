@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -66,28 +65,6 @@ func (b *builder) validate(ctx context.Context, conn *pgx.Conn) error {
 	return nil
 }
 
-// featureLines writes a FeatureCollection with one feature per line, so the
-// files diff well and stay compact.
-func featureLines(feats []*geojson.Feature) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("{\"type\":\"FeatureCollection\",\"features\":[\n")
-	for i, f := range feats {
-		var line bytes.Buffer
-		enc := json.NewEncoder(&line)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(f); err != nil {
-			return nil, err
-		}
-		buf.Write(bytes.TrimRight(line.Bytes(), "\n"))
-		if i < len(feats)-1 {
-			buf.WriteByte(',')
-		}
-		buf.WriteByte('\n')
-	}
-	buf.WriteString("]}\n")
-	return buf.Bytes(), nil
-}
-
 // props turns a struct into GeoJSON properties through its JSON tags.
 func props(v any) (geojson.Properties, error) {
 	b, err := json.Marshal(v)
@@ -116,7 +93,7 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 		feats = append(feats, f)
 	}
 	var err error
-	if files["admin.geojson"], err = featureLines(feats); err != nil {
+	if files["admin.geojson"], err = data.FeatureLines(feats); err != nil {
 		return nil, err
 	}
 	feats = nil
@@ -131,7 +108,7 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 		}
 		feats = append(feats, f)
 	}
-	if files["zones.geojson"], err = featureLines(feats); err != nil {
+	if files["zones.geojson"], err = data.FeatureLines(feats); err != nil {
 		return nil, err
 	}
 	feats = nil
@@ -143,7 +120,7 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 		}
 		feats = append(feats, f)
 	}
-	if files["regions.geojson"], err = featureLines(feats); err != nil {
+	if files["regions.geojson"], err = data.FeatureLines(feats); err != nil {
 		return nil, err
 	}
 	if files["revenue.json"], err = marshal(b.revOut); err != nil {
