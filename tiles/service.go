@@ -276,32 +276,32 @@ func filterClass(f geo.Filter) string {
 // add caches e unless an import has moved the version on; a newer version
 // drops every older tile.
 func (s *Service) add(v int64, key, class string, e *Encoded) {
-	s.verMu.Lock()
-	switch {
-	case v < s.cacheVer:
-		s.verMu.Unlock()
-		return
-	case v > s.cacheVer:
-		s.cacheVer = v
-		s.clear()
+	if s.current(v) {
+		s.cache.Set(key, class, e)
 	}
-	s.verMu.Unlock()
-	s.cache.Set(key, class, e)
 }
 
 // addPart caches a boundary part as add caches a tile.
 func (s *Service) addPart(v int64, key string, e *Encoded) {
+	if s.current(v) {
+		s.parts.Set(key, "", e)
+	}
+}
+
+// current reports whether something rendered under dataset version v may
+// be cached: false when an import has moved the version on; a newer v
+// becomes the cache's version and drops every older tile and part.
+func (s *Service) current(v int64) bool {
 	s.verMu.Lock()
+	defer s.verMu.Unlock()
 	switch {
 	case v < s.cacheVer:
-		s.verMu.Unlock()
-		return
+		return false
 	case v > s.cacheVer:
 		s.cacheVer = v
 		s.clear()
 	}
-	s.verMu.Unlock()
-	s.parts.Set(key, "", e)
+	return true
 }
 
 // clear drops every cached tile and part (a newer dataset version).
