@@ -112,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runTemplate(args, stdout, stderr))
 	case "tiles":
 		return helpIsNoError(runTiles(ctx, args, getenv, stdout, stderr))
+	case "synth":
+		return helpIsNoError(runSynth(args, getenv, stdout, stderr))
 	case "help":
 		_, err := fmt.Fprint(stdout, usage)
 		return err
@@ -132,6 +134,7 @@ commands:
   admin     admin set-password --file F: store the /admin password's bcrypt hash (password read from stdin)
   export    write the whole dataset (--database-url, else embedded) to --out DIR in the import format
   template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
+  synth enterprises  write a clearly synthetic enterprise list (--n N --seed S --out FILE) for benchmarks and demos
   tiles export  write the tileset as a PMTiles v3 archive (--out FILE.pmtiles, --minzoom, --maxzoom, --filter)
 
 run "layoutmap serve -h" for the serve flags.

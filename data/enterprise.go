@@ -1,0 +1,334 @@
+package data
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	tgeo "github.com/tidwall/geojson/geometry"
+	"github.com/tidwall/rtree"
+
+	"layoutmap/geo"
+)
+
+// This file is the one place that says what a valid enterprise is and how
+// its derived fields (city, county, zone, clusters) are found. The
+// importer, the embedded store's loader and the PostGIS writer all go
+// through ResolveEnterprises.
+
+// EnterpriseIn is one enterprise as read from a list, coordinates already
+// converted to WGS84. Where names it for problems ("file row 12").
+type EnterpriseIn struct {
+	Where           string
+	ID              string // the list's own id; used when no credit code
+	CreditCode      string
+	Name            string
+	NameEN          string
+	Point           orb.Point
+	LocationQuality string   // "" reads as geo.LocUnstated
+	Chains          []string // chain ids
+	Clusters        []string // cluster ids; empty: derived from the chains
+	Classes         []string // class ids or Chinese names
+	ZoneID          string   // stated zone, or "" to find it by point-in-zone
+	Source          string
+	Year            int // 0: not stated
+}
+
+// Placer finds the admin areas and zone a point lies in. Build it once per
+// dataset (NewPlacer); it is safe for concurrent use.
+type Placer struct {
+	cities, counties, zones placeIndex
+}
+
+type placed struct {
+	poly []*tgeo.Poly
+	code string
+	aux  string // county: parent city code; zone: geom quality
+}
+
+type placeIndex struct {
+	tr    rtree.RTreeG[int]
+	items []placed
+}
+
+func (ix *placeIndex) add(mp orb.MultiPolygon, code, aux string) {
+	if len(mp) == 0 {
+		return
+	}
+	p := placed{code: code, aux: aux}
+	for _, pg := range mp {
+		if len(pg) == 0 {
+			continue
+		}
+		ring := func(r orb.Ring) []tgeo.Point {
+			out := make([]tgeo.Point, len(r))
+			for i, q := range r {
+				out[i] = tgeo.Point{X: q[0], Y: q[1]}
+			}
+			return out
+		}
+		var holes [][]tgeo.Point
+		for _, h := range pg[1:] {
+			holes = append(holes, ring(h))
+		}
+		p.poly = append(p.poly, tgeo.NewPoly(ring(pg[0]), holes, tgeo.DefaultIndexOptions))
+	}
+	b := mp.Bound()
+	ix.tr.Insert([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, len(ix.items))
+	ix.items = append(ix.items, p)
+}
+
+// find returns the first area containing pt (by insertion order among the
+// candidates, so the answer does not depend on the tree's layout).
+func (ix *placeIndex) find(pt orb.Point) *placed {
+	best := -1
+	q := [2]float64{pt[0], pt[1]}
+	tp := tgeo.Point{X: pt[0], Y: pt[1]}
+	ix.tr.Search(q, q, func(_, _ [2]float64, i int) bool {
+		if best >= 0 && i > best {
+			return true
+		}
+		for _, p := range ix.items[i].poly {
+			if p.ContainsPoint(tp) {
+				best = i
+				break
+			}
+		}
+		return true
+	})
+	if best < 0 {
+		return nil
+	}
+	return &ix.items[best]
+}
+
+// NewPlacer indexes the cities, counties and zone outlines of ds.
+func NewPlacer(ds *Dataset) *Placer {
+	pl := &Placer{}
+	for _, a := range ds.Admin {
+		switch a.Level {
+		case geo.LevelCity:
+			pl.cities.add(a.Geom, a.Code, "")
+		case geo.LevelCounty:
+			pl.counties.add(a.Geom, a.Code, a.ParentCode)
+		}
+	}
+	for _, z := range ds.Zones {
+		if len(z.Geom) > 0 {
+			pl.zones.add(z.Geom, z.ID, z.GeomQuality)
+		}
+	}
+	return pl
+}
+
+// Admin returns the city and county codes of pt ("" county when it falls
+// between county outlines but inside a city); ok is false outside every
+// city of the dataset.
+func (pl *Placer) Admin(pt orb.Point) (city, county string, ok bool) {
+	if c := pl.counties.find(pt); c != nil {
+		return c.aux, c.code, true
+	}
+	if c := pl.cities.find(pt); c != nil {
+		return c.code, "", true
+	}
+	return "", "", false
+}
+
+// Zone returns the zone whose outline holds pt and its geom quality, or "".
+func (pl *Placer) Zone(pt orb.Point) (id, quality string) {
+	if z := pl.zones.find(pt); z != nil {
+		return z.code, z.aux
+	}
+	return "", ""
+}
+
+// EnterpriseID is the id of an enterprise without a credit code or list
+// id: a hash of its name and point to 1e-6°, stable across imports of the
+// same list.
+func EnterpriseID(name string, pt orb.Point) string {
+	h := sha256.Sum256([]byte(name + "|" + strconv.FormatFloat(pt[0], 'f', 6, 64) + "|" + strconv.FormatFloat(pt[1], 'f', 6, 64)))
+	return "e" + hex.EncodeToString(h[:8])
+}
+
+// ResolveEnterprises checks rows against ds and fills the derived fields.
+// It returns the enterprises sorted by id and every problem, each naming
+// its row; callers import nothing when there is any problem. Rules: a
+// point must lie in one of the dataset's cities (outside Henan is
+// refused); chains and stated clusters and zones must exist; a credit code
+// must pass GB 32100-2015's check and appear once; ids must be unique;
+// classes come from geo.EnterpriseClasses; name and source are required.
+func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Enterprise, []Problem) {
+	kinds := map[string]string{}
+	parents := map[string]string{}
+	for _, c := range ds.Taxonomy.Clusters {
+		kinds[c.ID] = geo.KindCluster
+	}
+	for _, c := range ds.Taxonomy.Chains {
+		kinds[c.ID] = geo.KindChain
+		parents[c.ID] = c.Parent
+	}
+	zones := map[string]string{}
+	for _, z := range ds.Zones {
+		zones[z.ID] = z.GeomQuality
+	}
+	var probs []Problem
+	seen := make(map[string]string, len(rows))
+	out := make([]geo.Enterprise, 0, len(rows))
+	intern := map[string]string{}
+	in := func(s string) string {
+		if v, ok := intern[s]; ok {
+			return v
+		}
+		intern[s] = s
+		return s
+	}
+	for i := range rows {
+		r := &rows[i]
+		e, why := resolveOne(r, pl, kinds, parents, zones, in)
+		if why != "" {
+			probs = append(probs, Problem{Where: r.Where, Reason: why})
+			continue
+		}
+		if first, dup := seen[e.ID]; dup {
+			what := "id"
+			if e.CreditCode != "" {
+				what = "credit code"
+			}
+			probs = append(probs, Problem{Where: r.Where, Reason: fmt.Sprintf("duplicate %s %s (first at %s)", what, e.ID, first)})
+			continue
+		}
+		seen[e.ID] = r.Where
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b geo.Enterprise) int { return strings.Compare(a.ID, b.ID) })
+	return out, probs
+}
+
+func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]string, in func(string) string) (geo.Enterprise, string) {
+	e := geo.Enterprise{
+		CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode)), Name: strings.TrimSpace(r.Name), NameEN: strings.TrimSpace(r.NameEN),
+		Point: r.Point, LocationQuality: in(r.LocationQuality), Source: in(strings.TrimSpace(r.Source)), Year: r.Year,
+	}
+	if e.LocationQuality == "" {
+		e.LocationQuality = geo.LocUnstated
+	}
+	switch {
+	case !TextOK(r.ID, r.CreditCode, r.Name, r.NameEN, r.LocationQuality, r.ZoneID, r.Source) || !TextOK(r.Chains...) || !TextOK(r.Clusters...) || !TextOK(r.Classes...):
+		return e, "text is not valid UTF-8 (save the file as UTF-8 or pick its encoding)"
+	case e.Name == "":
+		return e, "name (名称) is empty"
+	case e.Source == "":
+		return e, "source (来源) is empty: every enterprise needs one"
+	case !finitePoint(e.Point[0], e.Point[1]) || e.Point == (orb.Point{}):
+		return e, fmt.Sprintf("point %v is not a lon/lat in degrees", e.Point)
+	case !slices.Contains(geo.LocationQualities, e.LocationQuality):
+		return e, fmt.Sprintf("location_quality %q is not one of %s", geo.Clip(e.LocationQuality), strings.Join(geo.LocationQualities, ", "))
+	case e.Year != 0 && (e.Year < MinRevenueYear || e.Year > MaxRevenueYear):
+		return e, fmt.Sprintf("year %d is outside %d–%d", e.Year, MinRevenueYear, MaxRevenueYear)
+	}
+	if e.CreditCode != "" {
+		if why := geo.CheckCreditCode(e.CreditCode); why != "" {
+			return e, why
+		}
+		e.ID = e.CreditCode
+	} else if e.ID = strings.TrimSpace(r.ID); e.ID == "" {
+		e.ID = EnterpriseID(e.Name, e.Point)
+	} else if len(e.ID) > 64 {
+		return e, fmt.Sprintf("id %q is longer than 64 bytes", geo.Clip(e.ID))
+	}
+	var ok bool
+	if e.CityCode, e.CountyCode, ok = pl.Admin(e.Point); !ok {
+		return e, fmt.Sprintf("point %.6f,%.6f is outside Henan (in no city of the dataset): check the coordinates and --crs", e.Point[0], e.Point[1])
+	}
+	e.CityCode, e.CountyCode = in(e.CityCode), in(e.CountyCode)
+	for _, c := range r.Chains {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if kinds[c] != geo.KindChain {
+			return e, fmt.Sprintf("unknown chain %q (see /api/v1/chains for the ids)", geo.Clip(c))
+		}
+		if !slices.Contains(e.Chains, c) {
+			e.Chains = append(e.Chains, in(c))
+		}
+	}
+	for _, c := range r.Clusters {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if kinds[c] != geo.KindCluster {
+			return e, fmt.Sprintf("unknown cluster %q (see /api/v1/clusters for the ids)", geo.Clip(c))
+		}
+		if !slices.Contains(e.Clusters, c) {
+			e.Clusters = append(e.Clusters, in(c))
+		}
+	}
+	if len(e.Clusters) == 0 {
+		// A chain's cluster is known only where a source ties them
+		// (taxonomy parent); other chains leave the cluster unknown.
+		for _, c := range e.Chains {
+			if p := parents[c]; p != "" && !slices.Contains(e.Clusters, p) {
+				e.Clusters = append(e.Clusters, in(p))
+				e.ClustersDerived = true
+			}
+		}
+	}
+	for _, c := range r.Classes {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		b, ok := geo.ParseEnterpriseClass(c)
+		if !ok {
+			return e, fmt.Sprintf("unknown class %q (规上, 专精特新, 小巨人, 单项冠军, 头雁 or 链主)", geo.Clip(c))
+		}
+		e.Classes |= b
+	}
+	if z := strings.TrimSpace(r.ZoneID); z != "" {
+		q, ok := zones[z]
+		if !ok {
+			return e, fmt.Sprintf("unknown zone %q", geo.Clip(z))
+		}
+		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = in(z), geo.ZoneLinkStated, in(q)
+	} else if id, q := pl.Zone(e.Point); id != "" {
+		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = in(id), geo.ZoneLinkPointInZone, in(q)
+	}
+	return e, ""
+}
+
+// EnterpriseColumns are the columns of an enterprise list in the import
+// format (CSV/XLSX; GeoJSON features carry the same properties with the
+// point as geometry). Lists (chains, clusters, classes) separate values
+// with ";" (also accepted: "；", "、", "|", ","). Only name, lon, lat and
+// source are required.
+var EnterpriseColumns = []string{"id", "credit_code", "name", "name_en", "lon", "lat", "location_quality", "chains", "clusters", "classes", "zone_id", "source", "year"}
+
+// EnterpriseColumnAliases maps the Chinese headers planners' lists use to
+// the columns.
+var EnterpriseColumnAliases = map[string]string{
+	"统一社会信用代码": "credit_code", "信用代码": "credit_code", "名称": "name", "企业名称": "name", "英文名称": "name_en",
+	"经度": "lon", "纬度": "lat", "位置质量": "location_quality", "产业链": "chains", "链": "chains", "产业集群": "clusters",
+	"类别": "classes", "企业类别": "classes", "园区": "zone_id", "开发区": "zone_id", "来源": "source", "年份": "year", "编号": "id",
+}
+
+// EnterpriseColumn is the index of a column in EnterpriseColumns (-1 if none).
+func EnterpriseColumn(name string) int { return slices.Index(EnterpriseColumns, name) }
+
+// SplitList splits a list cell on ";", "；", "、", "|" or ",", trimming
+// and dropping empty values.
+func SplitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == '、' || r == '|' || r == ',' || r == '，' })
+	out := f[:0]
+	for _, v := range f {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

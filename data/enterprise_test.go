@@ -1,0 +1,93 @@
+package data_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/data"
+	"layoutmap/data/henan"
+	"layoutmap/geo"
+)
+
+func TestResolveEnterprises(t *testing.T) {
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zone *geo.Zone
+	for i := range ds.Zones {
+		if z := &ds.Zones[i]; z.ID == "G411031" {
+			zone = z
+		}
+	}
+	if zone == nil || len(zone.Geom) == 0 {
+		t.Fatal("the test needs 郑州经济技术开发区 (G411031) with an outline")
+	}
+	pl := data.NewPlacer(ds)
+	row := func(where string, mod func(*data.EnterpriseIn)) data.EnterpriseIn {
+		e := data.EnterpriseIn{Where: where, Name: "测试企业", Point: zone.Point, Source: "test list", Chains: []string{"nev_chain"}, Classes: []string{"专精特新", "小巨人"}}
+		mod(&e)
+		return e
+	}
+	rows := []data.EnterpriseIn{
+		row("row 2", func(e *data.EnterpriseIn) { e.CreditCode = "914403001922038216" }),
+		row("row 3", func(e *data.EnterpriseIn) { e.CreditCode = "914403001922038216"; e.Name = "另一家" }),
+		row("row 4", func(e *data.EnterpriseIn) { e.Point = orb.Point{116.40, 39.90} }),
+		row("row 5", func(e *data.EnterpriseIn) { e.Chains = []string{"semiconductors_xyz"} }),
+		row("row 6", func(e *data.EnterpriseIn) { e.CreditCode = "914403001922038217" }),
+		row("row 7", func(e *data.EnterpriseIn) { e.ZoneID = "NOPE" }),
+		row("row 8", func(e *data.EnterpriseIn) { e.Classes = []string{"独角兽"} }),
+		row("row 9", func(e *data.EnterpriseIn) { e.Source = "" }),
+		row("row 10", func(e *data.EnterpriseIn) { e.ID = "list-10"; e.Point = orb.Point{113.30, 33.75} }),
+	}
+	got, probs := data.ResolveEnterprises(ds, pl, rows)
+	want := map[string]string{
+		"row 3": "duplicate credit code 914403001922038216 (first at row 2)",
+		"row 4": "outside Henan", "row 5": "unknown chain", "row 6": "check character",
+		"row 7": "unknown zone", "row 8": "unknown class", "row 9": "source",
+	}
+	if len(probs) != len(want) {
+		t.Errorf("problems %v, want one for each of %v", probs, want)
+	}
+	for _, p := range probs {
+		if !strings.Contains(p.Reason, want[p.Where]) || want[p.Where] == "" {
+			t.Errorf("%s: %q, want it to say %q", p.Where, p.Reason, want[p.Where])
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("resolved %d, want 2", len(got))
+	}
+	e := got[0] // sorted by id: the credit code sorts before list-10
+	if e.ID != "914403001922038216" || e.CityCode != zone.CityCode || e.ZoneID != zone.ID || e.ZoneLink != geo.ZoneLinkPointInZone ||
+		e.ZoneGeomQuality != zone.GeomQuality || !slices.Equal(e.Clusters, []string{"nev"}) || !e.ClustersDerived ||
+		!slices.Equal(e.Classes.IDs(), []string{"srdi", "little_giant"}) || e.LocationQuality != geo.LocUnstated {
+		t.Errorf("resolved %+v", e)
+	}
+	f := got[1]
+	if f.ID != "list-10" || f.ZoneID != "" || f.CityCode == "" || f.CountyCode == "" {
+		t.Errorf("a point outside every zone outline: %+v", f)
+	}
+	// The county is the one whose outline holds the point.
+	for _, a := range ds.Admin {
+		if a.Code == f.CountyCode && (a.ParentCode != f.CityCode || !a.Geom.Bound().Contains(f.Point)) {
+			t.Errorf("county %s (%s) does not hold %v or is not in %s", a.Code, a.Name, f.Point, f.CityCode)
+		}
+	}
+}
+
+// An id is stable: the same name and point give the same id.
+func TestEnterpriseIDStable(t *testing.T) {
+	a := data.EnterpriseID("某公司", orb.Point{113.1, 34.2})
+	if a != data.EnterpriseID("某公司", orb.Point{113.1, 34.2}) || a == data.EnterpriseID("某公司", orb.Point{113.1, 34.200001}) {
+		t.Fatal("EnterpriseID is not a function of name and point to 1e-6°")
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	if got := data.SplitList(" 专精特新、小巨人;链主 | ,"); !slices.Equal(got, []string{"专精特新", "小巨人", "链主"}) {
+		t.Errorf("SplitList = %q", got)
+	}
+}

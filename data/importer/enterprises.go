@@ -1,0 +1,258 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// Limits of an enterprise list: a province's lists hold tens of
+// thousands of firms, a country's millions.
+const (
+	MaxEnterpriseBytes = 2 << 30
+	MaxEnterpriseRows  = 5_000_000
+)
+
+// ReadEnterprises reads an enterprise list: CSV (UTF-8 or GB18030, see
+// encoding), .xlsx (first sheet) or a GeoJSON FeatureCollection of points,
+// with the columns of data.EnterpriseColumns (Chinese headers of
+// data.EnterpriseColumnAliases accepted). conv converts the coordinates to
+// WGS84 (nil: none). Rows that cannot be read are problems naming file and
+// row; the error is for a file that cannot be read at all. Resolution
+// (admin codes, zones, duplicates) is data.ResolveEnterprises's job.
+func ReadEnterprises(r io.Reader, file, encoding string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, _ := br.Peek(4096)
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, bomUTF8), " \t\r\n")
+	switch {
+	case bytes.HasPrefix(t, []byte("{")):
+		return readEnterpriseGeoJSON(br, file, conv)
+	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicOLE):
+		tab, err := ReadTable(br, file, encoding)
+		if err != nil {
+			return nil, nil, err
+		}
+		er := newEnterpriseRows(file, conv)
+		if err := er.header(tab.Header); err != nil {
+			return nil, nil, err
+		}
+		for i, rec := range tab.Rows {
+			er.row(rec, tab.Lines[i])
+		}
+		return er.out, er.probs, nil
+	}
+	return readEnterpriseCSV(br, file, encoding, conv)
+}
+
+func readEnterpriseCSV(br *bufio.Reader, file, encoding string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
+	head, _ := br.Peek(1 << 16)
+	var src io.Reader = br
+	switch strings.ToLower(encoding) {
+	case "", EncodingAuto:
+		// Judge by the first 64 KB, ignoring a rune cut at its end.
+		h := head
+		for i := 0; i < 4 && len(h) > 0 && !utf8.Valid(h); i++ {
+			h = h[:len(h)-1]
+		}
+		if !utf8.Valid(h) && !bytes.HasPrefix(head, bomUTF8) {
+			src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		}
+	case EncodingUTF8, "utf8":
+	case EncodingGB18030, "gbk", "gb2312":
+		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+	default:
+		return nil, nil, &TableError{File: file, Reason: fmt.Sprintf("unknown encoding %q", encoding), Fix: "use --encoding auto, utf-8 or gb18030"}
+	}
+	cr := csv.NewReader(io.LimitReader(src, MaxEnterpriseBytes))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	er := newEnterpriseRows(file, conv)
+	haveHeader := false
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, nil, &TableError{File: file, Row: pe.StartLine, Column: ColumnName(max(pe.Column-1, 0)),
+					Reason: pe.Err.Error(), Fix: "a cell with a comma, quote or line break must be in double quotes, and a quote inside it doubled (\"\")"}
+			}
+			return nil, nil, &TableError{File: file, Reason: err.Error()}
+		}
+		line, _ := cr.FieldPos(0)
+		if !haveHeader {
+			if blank(rec) {
+				continue
+			}
+			if err := er.header(rec); err != nil {
+				return nil, nil, err
+			}
+			haveHeader = true
+			continue
+		}
+		if len(er.out)+len(er.probs) >= MaxEnterpriseRows {
+			return nil, nil, &TableError{File: file, Row: line, Reason: fmt.Sprintf("has more than %d rows", MaxEnterpriseRows), Fix: "split the file"}
+		}
+		er.row(rec, line)
+	}
+	if !haveHeader {
+		return nil, nil, &TableError{File: file, Reason: "is empty", Fix: "the first row names the columns: " + strings.Join(data.EnterpriseColumns, ", ")}
+	}
+	return er.out, er.probs, nil
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// enterpriseRows turns table rows into EnterpriseIn.
+type enterpriseRows struct {
+	file  string
+	conv  Converter
+	col   [16]int // index in the row of each EnterpriseColumns entry, -1 absent
+	out   []data.EnterpriseIn
+	probs []data.Problem
+	where []byte
+}
+
+func newEnterpriseRows(file string, conv Converter) *enterpriseRows {
+	return &enterpriseRows{file: file, conv: conv}
+}
+
+func (er *enterpriseRows) header(h []string) error {
+	for i := range er.col {
+		er.col[i] = -1
+	}
+	for i, name := range h {
+		name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\uFEFF")))
+		if a, ok := data.EnterpriseColumnAliases[name]; ok {
+			name = a
+		}
+		if j := data.EnterpriseColumn(name); j >= 0 {
+			if er.col[j] >= 0 {
+				return &TableError{File: er.file, Row: 1, Column: ColumnName(i), Reason: fmt.Sprintf("column %s is given twice", name)}
+			}
+			er.col[j] = i
+		}
+	}
+	for _, need := range []string{"name", "lon", "lat", "source"} {
+		if er.col[data.EnterpriseColumn(need)] < 0 {
+			return &TableError{File: er.file, Row: 1, Reason: fmt.Sprintf("has no %s column", need),
+				Fix: "the first row names the columns: " + strings.Join(data.EnterpriseColumns, ", ") + " (name, lon, lat and source are required)"}
+		}
+	}
+	return nil
+}
+
+func (er *enterpriseRows) row(rec []string, line int) {
+	if blank(rec) {
+		return
+	}
+	get := func(name string) string {
+		if i := er.col[data.EnterpriseColumn(name)]; i >= 0 && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	er.where = er.where[:0]
+	er.where = append(er.where, er.file...)
+	er.where = append(er.where, " row "...)
+	er.where = strconv.AppendInt(er.where, int64(line), 10)
+	where := string(er.where)
+	bad := func(format string, args ...any) {
+		er.probs = append(er.probs, data.Problem{Where: where, Reason: fmt.Sprintf(format, args...)})
+	}
+	lon, err1 := strconv.ParseFloat(get("lon"), 64)
+	lat, err2 := strconv.ParseFloat(get("lat"), 64)
+	if err1 != nil || err2 != nil || math.IsNaN(lon) || math.IsNaN(lat) {
+		bad("lon %q, lat %q are not numbers in degrees", geo.Clip(get("lon")), geo.Clip(get("lat")))
+		return
+	}
+	e := data.EnterpriseIn{
+		Where: where, ID: get("id"), CreditCode: get("credit_code"), Name: get("name"), NameEN: get("name_en"),
+		Point: convert(orb.Point{lon, lat}, er.conv), LocationQuality: get("location_quality"),
+		Chains: data.SplitList(get("chains")), Clusters: data.SplitList(get("clusters")), Classes: data.SplitList(get("classes")),
+		ZoneID: get("zone_id"), Source: get("source"),
+	}
+	if y := get("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			bad("year %q is not a whole number", geo.Clip(y))
+			return
+		}
+		e.Year = n
+	}
+	er.out = append(er.out, e)
+}
+
+// readEnterpriseGeoJSON reads a FeatureCollection of Point features whose
+// properties are the columns (lists as JSON arrays or ";"-separated text).
+func readEnterpriseGeoJSON(r io.Reader, file string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxEnterpriseBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("importer: reading %s: %w", file, err)
+	}
+	if len(b) > MaxEnterpriseBytes {
+		return nil, nil, fmt.Errorf("importer: %s is larger than %d bytes", file, MaxEnterpriseBytes)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(bytes.TrimPrefix(b, bomUTF8))
+	if err != nil {
+		return nil, nil, fmt.Errorf("importer: %s is not a GeoJSON FeatureCollection: %w", file, err)
+	}
+	er := newEnterpriseRows(file, conv)
+	for i, f := range fc.Features {
+		where := fmt.Sprintf("%s feature %d", file, i+1)
+		pt, ok := f.Geometry.(orb.Point)
+		if !ok || !finite(pt) {
+			er.probs = append(er.probs, data.Problem{Where: where, Reason: "geometry is not a Point in lon/lat degrees"})
+			continue
+		}
+		s := func(k string) string { return strings.TrimSpace(str(f.Properties, k)) }
+		list := func(k string) []string {
+			if v, ok := strList(f.Properties[k]); ok && v != nil {
+				return v
+			}
+			return data.SplitList(s(k))
+		}
+		e := data.EnterpriseIn{
+			Where: where, ID: s("id"), CreditCode: s("credit_code"), Name: s("name"), NameEN: s("name_en"),
+			Point: convert(pt, conv), LocationQuality: s("location_quality"),
+			Chains: list("chains"), Clusters: list("clusters"), Classes: list("classes"), ZoneID: s("zone_id"), Source: s("source"),
+		}
+		if e.ID == "" {
+			if id, ok := f.ID.(string); ok {
+				e.ID = id
+			}
+		}
+		switch y := f.Properties["year"].(type) {
+		case float64:
+			e.Year = int(y)
+		case string:
+			e.Year, _ = strconv.Atoi(y)
+		}
+		er.out = append(er.out, e)
+	}
+	return er.out, er.probs, nil
+}
