@@ -96,4 +96,3 @@ func TestReadEnterprisesGB18030(t *testing.T) {
 		t.Fatalf("%v %v %+v", err, probs, rows)
 	}
 }
-
