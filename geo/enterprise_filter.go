@@ -2,119 +2,110 @@ package geo
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 )
 
-// EnterpriseParams are the parameters the enterprises collection takes on
-// top of the filter contract: class (any of the listed classes) and zone
-// (any of the listed zone ids).
-var EnterpriseParams = []string{"class", "zone"}
+// The filter contract on the enterprises collection: bbox, city, cluster,
+// chain, region as for zones, year is the list's year, plus class (any of
+// the listed classes) and zone (any of the listed zones). Within a list any
+// value matches; across parameters all must. Revenue parameters do not
+// apply: enterprises carry no revenue.
 
-// EnterpriseQuery is the filter of enterprise items, tiles and statistics:
-// the filter contract (bbox, city, cluster, chain, region; year is the
-// list's year) plus classes and zones. Within a list any value matches;
-// across parameters all must.
-type EnterpriseQuery struct {
-	Filter  Filter
-	Classes EnterpriseClassMask // 0: any
-	Zones   []string
+// parseClasses reads class values (ids or Chinese names) as ids.
+func parseClasses(vs []string, bad func(field, format string, args ...any)) []string {
+	var out []string
+	for _, v := range vs {
+		b, ok := ParseEnterpriseClass(v)
+		if !ok {
+			ids := make([]string, len(EnterpriseClasses))
+			for i, ec := range EnterpriseClasses {
+				ids[i] = ec.ID + " (" + ec.Name + ")"
+			}
+			bad("class", "unknown class %q; classes: %s", Clip(v), strings.Join(ids, ", "))
+			continue
+		}
+		if id := b.IDs()[0]; !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
-// ParseEnterpriseQuery reads an enterprise query from query values (with
-// paging for items). extra names further parameters the caller reads. The
-// zone-only revenue parameters (tier, measure, min_revenue, max_revenue)
-// and revenue/area sorting are field errors: enterprises have no revenue.
-func ParseEnterpriseQuery(q url.Values, paging bool, extra ...string) (EnterpriseQuery, error) {
-	f, err := ParseFilter(q, paging, slices.Concat(EnterpriseParams, extra)...)
-	errs, _ := AsFieldErrors(err)
-	if err != nil && errs == nil {
-		return EnterpriseQuery{}, err
-	}
-	eq := EnterpriseQuery{Filter: f}
-	for _, v := range q["class"] {
-		for _, c := range strings.Split(v, ",") {
-			if c = strings.TrimSpace(c); c == "" {
-				continue
-			}
-			b, ok := ParseEnterpriseClass(c)
-			if !ok {
-				ids := make([]string, len(EnterpriseClasses))
-				for i, ec := range EnterpriseClasses {
-					ids[i] = ec.ID + " (" + ec.Name + ")"
-				}
-				errs = append(errs, &FieldError{Field: "class", Reason: fmt.Sprintf("unknown class %q; classes: %s", Clip(c), strings.Join(ids, ", "))})
-				continue
-			}
-			eq.Classes |= b
-		}
-	}
-	for _, v := range q["zone"] {
-		for _, z := range strings.Split(v, ",") {
-			if z = strings.TrimSpace(z); z == "" {
-				continue
-			}
-			if !idPattern.MatchString(z) {
-				errs = append(errs, &FieldError{Field: "zone", Reason: fmt.Sprintf("%q is not a valid identifier", Clip(z))})
-				continue
-			}
-			if !slices.Contains(eq.Zones, z) {
-				eq.Zones = append(eq.Zones, z)
-			}
-			if len(eq.Zones) > MaxListValues {
-				errs = append(errs, &FieldError{Field: "zone", Reason: fmt.Sprintf("more than %d values", MaxListValues)})
-				eq.Zones = nil
-			}
-		}
-	}
-	for k, given := range map[string]bool{"tier": len(f.Tier) > 0, "measure": f.Measure != "", "min_revenue": f.MinRevenue != nil, "max_revenue": f.MaxRevenue != nil} {
-		if given {
-			errs = append(errs, &FieldError{Field: k, Reason: "applies to zones (revenue); enterprises have none"})
+// enterpriseOnly rejects the parts of f that do not apply to enterprises.
+func (f Filter) enterpriseOnly() FieldErrors {
+	var errs FieldErrors
+	for _, k := range []struct {
+		name  string
+		given bool
+	}{{"tier", len(f.Tier) > 0}, {"measure", f.Measure != ""}, {"min_revenue", f.MinRevenue != nil}, {"max_revenue", f.MaxRevenue != nil}} {
+		if k.given {
+			errs = append(errs, &FieldError{Field: k.name, Reason: "applies to zones (revenue); enterprises carry none"})
 		}
 	}
 	if s := strings.TrimPrefix(f.SortBy, "-"); s == "revenue" || s == "area" || s == "code" {
 		errs = append(errs, &FieldError{Field: "sortby", Reason: "enterprises sort by id or name"})
 	}
-	slices.SortFunc(errs, func(a, b *FieldError) int { return strings.Compare(a.Field, b.Field) })
-	if len(errs) > 0 {
-		return eq, errs
-	}
-	return eq, nil
-}
-
-// Check validates the ids of q against the known vocabulary (kinds city,
-// cluster, chain, region, zone); every store calls it.
-func (q EnterpriseQuery) Check(known func(kind, id string) bool) FieldErrors {
-	var errs FieldErrors
-	check := func(kind string, ids []string) {
-		for _, id := range ids {
-			if !known(kind, id) {
-				errs = append(errs, &FieldError{Field: kind, Reason: fmt.Sprintf("unknown %s %q", kind, Clip(id))})
-			}
-		}
-	}
-	check("city", q.Filter.City)
-	check("cluster", q.Filter.Cluster)
-	check("chain", q.Filter.Chain)
-	check("region", q.Filter.Region)
-	check("zone", q.Zones)
-	if q.Filter.CQL != nil {
-		errs = append(errs, &FieldError{Field: "filter", Reason: "CQL2 filters are not yet supported on enterprises; use the query parameters"})
+	if f.CQL != nil {
+		errs = append(errs, &FieldError{Field: "filter", Reason: "CQL2 filters are not yet supported on enterprises; use the query parameters (bbox, city, cluster, chain, region, class, zone, year)"})
 	}
 	return errs
 }
 
-// Encode returns the query as canonical query values (for links).
-func (q EnterpriseQuery) Encode() url.Values {
-	v := q.Filter.Encode()
-	if ids := q.Classes.IDs(); len(ids) > 0 {
-		v.Set("class", strings.Join(ids, ","))
+// ClassMask is the mask of f.Class (0: any class).
+func (f Filter) ClassMask() EnterpriseClassMask { return MaskOf(f.Class) }
+
+// MatchEnterprise reports whether e passes f, bbox included (bounds are
+// inclusive, as for every collection). It is the reference rule; stores
+// may evaluate it faster but must agree (the differential test holds them
+// to it). regionMembers maps a region id to its member city codes.
+func (f Filter) MatchEnterprise(e *Enterprise, regionMembers func(regionID string) []string) bool {
+	switch {
+	case f.BBox != nil && !f.BBox.Contains(e.Point):
+		return false
+	case len(f.City) > 0 && !slices.Contains(f.City, e.CityCode):
+		return false
+	case len(f.Cluster) > 0 && !slices.ContainsFunc(e.Clusters, func(c string) bool { return slices.Contains(f.Cluster, c) }):
+		return false
+	case len(f.Chain) > 0 && !slices.ContainsFunc(e.Chains, func(c string) bool { return slices.Contains(f.Chain, c) }):
+		return false
+	case len(f.Region) > 0 && !slices.ContainsFunc(f.Region, func(r string) bool { return slices.Contains(regionMembers(r), e.CityCode) }):
+		return false
+	case len(f.Class) > 0 && e.Classes&f.ClassMask() == 0:
+		return false
+	case len(f.Zone) > 0 && !slices.Contains(f.Zone, e.ZoneID):
+		return false
+	case f.Year != 0 && e.Year != f.Year:
+		return false
 	}
-	if len(q.Zones) > 0 {
-		z := slices.Clone(q.Zones)
-		slices.Sort(z)
-		v.Set("zone", strings.Join(z, ","))
-	}
-	return v
+	return true
+}
+
+// EnterpriseCell is one aggregation cell of the enterprises tile layer:
+// the XYZ tile Z/X/Y it covers (zoom = tile zoom + EnterpriseCellBits),
+// how many enterprises match in it, per class (index of
+// EnterpriseClasses) and per chain id, and the mean of their points
+// (where the bubble is drawn; always inside the cell).
+type EnterpriseCell struct {
+	Z, X, Y uint32
+	Count   int
+	Classes [8]int
+	Chains  map[string]int
+	Point   [2]float64
+}
+
+// EnterpriseTile is what a store gives for one tile of the enterprises
+// layer: every matching enterprise (Points) when at most
+// EnterpriseTilePoints match in the tile, else every non-empty cell.
+// Matched is the number of matching enterprises in the tile either way.
+type EnterpriseTile struct {
+	Matched int
+	Points  []Enterprise
+	Cells   []EnterpriseCell
+}
+
+// CellBound is the WGS84 bound of a cell (for items over the same area).
+func (c EnterpriseCell) Bound() string {
+	b := TileBound(c.Z, c.X, c.Y)
+	return fmt.Sprintf("%g,%g,%g,%g", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 }

@@ -83,20 +83,31 @@ func TestMortonRangeHoldsTileExactly(t *testing.T) {
 	}
 }
 
-func TestParseEnterpriseQuery(t *testing.T) {
-	q, err := ParseEnterpriseQuery(url.Values{"class": {"专精特新,chain_leader"}, "zone": {"S410001"}, "chain": {"nev_chain"}, "limit": {"5"}}, true)
+func TestParseFilterEnterprises(t *testing.T) {
+	f, err := ParseFilter(url.Values{"class": {"专精特新,chain_leader"}, "zone": {"S410001"}, "chain": {"nev_chain"}, "limit": {"5"}}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(q.Classes.IDs(), ","); got != "srdi,chain_leader" || q.Zones[0] != "S410001" || q.Filter.Chain[0] != "nev_chain" || q.Filter.Limit != 5 {
-		t.Fatalf("parsed %+v", q)
+	if got := strings.Join(f.Class, ","); got != "srdi,chain_leader" || f.Zone[0] != "S410001" || f.Chain[0] != "nev_chain" || f.Limit != 5 {
+		t.Fatalf("parsed %+v", f)
 	}
-	if got := q.Encode().Get("class"); got != "srdi,chain_leader" {
+	if got := f.Encode().Get("class"); got != "chain_leader,srdi" {
 		t.Errorf("encoded class = %q", got)
 	}
-	_, err = ParseEnterpriseQuery(url.Values{"class": {"独角兽"}, "tier": {"t1"}, "sortby": {"-revenue"}}, true)
-	fes, ok := AsFieldErrors(err)
-	if !ok || len(fes) != 3 || fes[0].Field != "class" || fes[1].Field != "sortby" || fes[2].Field != "tier" {
+	known := func(kind, id string) bool { return true }
+	if errs := f.Check(CollEnterprises, known, true); len(errs) > 0 {
+		t.Errorf("enterprises: %v", errs)
+	}
+	if errs := f.Check(CollZones, known, true); len(errs) != 1 || errs[0].Field != "class" {
+		t.Errorf("class on zones: %v", errs)
+	}
+	_, err = ParseFilter(url.Values{"class": {"独角兽"}}, true)
+	if fes, ok := AsFieldErrors(err); !ok || len(fes) != 1 || fes[0].Field != "class" {
 		t.Fatalf("errors %v", err)
+	}
+	g, _ := ParseFilter(url.Values{"tier": {"t1"}, "sortby": {"-revenue"}}, true)
+	errs := g.Check(CollEnterprises, known, true)
+	if len(errs) != 2 || errs[0].Field != "tier" || errs[1].Field != "sortby" {
+		t.Errorf("revenue parameters on enterprises: %v", errs)
 	}
 }

@@ -59,6 +59,10 @@ type Filter struct {
 	// none; Filter.Check holds its properties to the collection's
 	// queryables.
 	CQL *CQLFilter
+	// Class and Zone filter the enterprises collection (enterprise_filter.go):
+	// class ids (Chinese names are read as ids) and zone ids.
+	Class []string
+	Zone  []string
 }
 
 // CQLFilter is a parsed filter parameter with its text and language, which
@@ -109,7 +113,7 @@ func AsFieldErrors(err error) (FieldErrors, bool) {
 }
 
 // FilterParams are the query parameters ParseFilter understands.
-var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "measure", "min_revenue", "max_revenue"}
+var FilterParams = []string{"bbox", "city", "cluster", "chain", "region", "tier", "year", "measure", "min_revenue", "max_revenue", "class", "zone"}
 
 // PagingParams are the parameters of item lists on top of FilterParams.
 var PagingParams = []string{"limit", "offset", "sortby", "datetime", "filter", "filter-lang", "filter-crs"}
@@ -148,7 +152,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 			bad(Clip(k), "unknown parameter; allowed: %s", strings.Join(allowed, ", "))
 			continue
 		}
-		if len(q[k]) > 1 && k != "cluster" && k != "chain" && k != "city" && k != "region" && k != "tier" {
+		if len(q[k]) > 1 && k != "cluster" && k != "chain" && k != "city" && k != "region" && k != "tier" && k != "class" && k != "zone" {
 			bad(k, "given more than once")
 		}
 	}
@@ -193,6 +197,8 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 	f.Chain = list("chain")
 	f.Region = list("region")
 	f.Tier = list("tier")
+	f.Class = parseClasses(list("class"), bad)
+	f.Zone = list("zone")
 	if v := get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1949 || y > 2100 {
@@ -333,10 +339,16 @@ func (f Filter) validate(coll string, known func(kind, id string) bool) FieldErr
 	check("chain", f.Chain)
 	check("region", f.Region)
 	check("tier", f.Tier)
+	check("zone", f.Zone)
 	if _, ok := LookupFamily(f.Measure); f.Measure != "" && !ok {
 		errs = append(errs, &FieldError{Field: "measure", Reason: fmt.Sprintf("unknown measure family %q; known: %s", Clip(f.Measure), strings.Join(FamilyIDs(), ", "))})
 	}
-	if coll != CollZones && coll != "" {
+	if coll == CollEnterprises {
+		errs = append(errs, f.enterpriseOnly()...)
+	} else if coll != "" && (len(f.Class) > 0 || len(f.Zone) > 0) {
+		errs = append(errs, &FieldError{Field: "class", Reason: "class and zone apply to the enterprises collection only"})
+	}
+	if coll != CollZones && coll != CollEnterprises && coll != "" {
 		zoneOnly := map[string]bool{
 			"cluster": len(f.Cluster) > 0, "chain": len(f.Chain) > 0, "tier": len(f.Tier) > 0,
 			"year": f.Year != 0, "measure": f.Measure != "", "min_revenue": f.MinRevenue != nil, "max_revenue": f.MaxRevenue != nil,
@@ -403,6 +415,8 @@ func (f Filter) Encode() url.Values {
 	set("chain", f.Chain)
 	set("region", f.Region)
 	set("tier", f.Tier)
+	set("class", f.Class)
+	set("zone", f.Zone)
 	if f.Year != 0 {
 		q.Set("year", strconv.Itoa(f.Year))
 	}

@@ -27,6 +27,7 @@ import (
 
 // Store is an in-memory data.Store over one dataset. Create it with New.
 type Store struct {
+	ent     *entIndex // the enterprises collection (enterprises.go); nil: none loaded
 	ts      geo.Tiers
 	tax     geo.Taxonomy
 	regions []geo.Region // sorted by id
@@ -161,6 +162,10 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 	s.known["chain"] = map[string]bool{}
 	for _, c := range s.tax.Chains {
 		s.known["chain"][c.ID] = true
+	}
+	s.known["zone"] = map[string]bool{}
+	for _, z := range s.zones {
+		s.known["zone"][z.ID] = true
 	}
 	s.known["tier"] = map[string]bool{geo.TierNoData: true}
 	for _, t := range ts {

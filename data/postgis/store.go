@@ -258,7 +258,7 @@ func (s *Store) Collections(ctx context.Context) (_ []geo.Collection, err error)
 
 // known checks filter ids against the stored vocabulary in one query.
 func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) bool, error) {
-	if len(f.City)+len(f.Cluster)+len(f.Chain)+len(f.Region) == 0 {
+	if len(f.City)+len(f.Cluster)+len(f.Chain)+len(f.Region)+len(f.Zone) == 0 {
 		// Nothing to look up: no round trip (a tile costs one query).
 		return func(kind, id string) bool {
 			_, ok := s.tiers.Lookup(id)
@@ -269,8 +269,9 @@ func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) 
 		SELECT 'city', code FROM layoutmap.admin_areas WHERE level = 'city' AND code = ANY($1)
 		UNION ALL SELECT 'cluster', id FROM layoutmap.clusters WHERE kind = 'cluster' AND id = ANY($2)
 		UNION ALL SELECT 'chain', id FROM layoutmap.clusters WHERE kind = 'chain' AND id = ANY($3)
-		UNION ALL SELECT 'region', id FROM layoutmap.planning_regions WHERE id = ANY($4)`,
-		f.City, f.Cluster, f.Chain, f.Region)
+		UNION ALL SELECT 'region', id FROM layoutmap.planning_regions WHERE id = ANY($4)
+		UNION ALL SELECT 'zone', id FROM layoutmap.zones WHERE id = ANY($5)`,
+		f.City, f.Cluster, f.Chain, f.Region, f.Zone)
 	if err != nil {
 		return nil, err
 	}

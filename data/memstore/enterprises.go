@@ -1,0 +1,450 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// entIndex holds the enterprises collection in memory, built to stay fast
+// at a million points:
+//   - es sorted by id (the default order of items), with the filter fields
+//     again as small columns (bit masks and indexes) so a scan of every
+//     enterprise tests integers, not strings;
+//   - byKey, the enterprises sorted by their quadkey (geo.MortonKey): the
+//     points of any tile or aggregation cell are one run of it, found by
+//     binary search, so a tile never looks at points outside itself;
+//   - an R-tree (tidwall/rtree) for the items' bbox.
+type entIndex struct {
+	es      []geo.Enterprise
+	chain   []uint64 // bit i: chainIDs[i]
+	cluster []uint32 // bit i: clusterIDs[i]
+	city    []uint8  // index in cityIDs
+	zone    []uint16 // index in zoneIDs + 1; 0: no zone
+	year    []uint16
+
+	byKey  []int32  // indexes of es by quadkey, then id
+	keys   []uint64 // keys[i] is the quadkey of es[byKey[i]]
+	byName []int32  // indexes of es by name, then id
+	tr     rtree.RTreeG[int32]
+	bound  orb.Bound
+
+	chainIDs, clusterIDs, cityIDs, zoneIDs []string
+	chainBit, clusterBit, cityIdx, zoneIdx map[string]int
+}
+
+// SetEnterprises loads the enterprises collection (resolved by
+// data.ResolveEnterprises against this store's dataset, sorted by id). Call
+// it before the store serves: it is not safe concurrently with queries.
+// Without it the collection is empty.
+func (s *Store) SetEnterprises(es []geo.Enterprise) error {
+	ix := &entIndex{chainBit: map[string]int{}, clusterBit: map[string]int{}, cityIdx: map[string]int{}, zoneIdx: map[string]int{}}
+	for _, c := range s.tax.Chains {
+		ix.chainBit[c.ID] = len(ix.chainIDs)
+		ix.chainIDs = append(ix.chainIDs, c.ID)
+	}
+	for _, c := range s.tax.Clusters {
+		ix.clusterBit[c.ID] = len(ix.clusterIDs)
+		ix.clusterIDs = append(ix.clusterIDs, c.ID)
+	}
+	for _, c := range s.cities {
+		ix.cityIdx[c.Code] = len(ix.cityIDs)
+		ix.cityIDs = append(ix.cityIDs, c.Code)
+	}
+	for _, z := range s.zones {
+		ix.zoneIdx[z.ID] = len(ix.zoneIDs)
+		ix.zoneIDs = append(ix.zoneIDs, z.ID)
+	}
+	if len(ix.chainIDs) > 64 || len(ix.clusterIDs) > 32 || len(ix.cityIDs) > 255 || len(ix.zoneIDs) > 65534 {
+		return fmt.Errorf("memstore: enterprises: the taxonomy or admin lists are larger than the index's masks")
+	}
+	n := len(es)
+	ix.es = es
+	ix.chain, ix.cluster = make([]uint64, n), make([]uint32, n)
+	ix.city, ix.zone, ix.year = make([]uint8, n), make([]uint16, n), make([]uint16, n)
+	ix.byKey, ix.keys, ix.byName = make([]int32, n), make([]uint64, n), make([]int32, n)
+	for i := range es {
+		e := &es[i]
+		if i > 0 && es[i-1].ID >= e.ID {
+			return fmt.Errorf("memstore: enterprises not sorted by unique id at %q", e.ID)
+		}
+		for _, c := range e.Chains {
+			b, ok := ix.chainBit[c]
+			if !ok {
+				return fmt.Errorf("memstore: enterprise %s: unknown chain %q", e.ID, c)
+			}
+			ix.chain[i] |= 1 << b
+		}
+		for _, c := range e.Clusters {
+			b, ok := ix.clusterBit[c]
+			if !ok {
+				return fmt.Errorf("memstore: enterprise %s: unknown cluster %q", e.ID, c)
+			}
+			ix.cluster[i] |= 1 << b
+		}
+		c, ok := ix.cityIdx[e.CityCode]
+		if !ok {
+			return fmt.Errorf("memstore: enterprise %s: unknown city %q", e.ID, e.CityCode)
+		}
+		ix.city[i] = uint8(c)
+		if e.ZoneID != "" {
+			z, ok := ix.zoneIdx[e.ZoneID]
+			if !ok {
+				return fmt.Errorf("memstore: enterprise %s: unknown zone %q", e.ID, e.ZoneID)
+			}
+			ix.zone[i] = uint16(z + 1)
+		}
+		ix.year[i] = uint16(e.Year)
+		ix.byKey[i], ix.byName[i] = int32(i), int32(i)
+		ix.tr.Insert(e.Point, e.Point, int32(i))
+		if i == 0 {
+			ix.bound = e.Point.Bound()
+		} else {
+			ix.bound = ix.bound.Extend(e.Point)
+		}
+	}
+	key := make([]uint64, n)
+	for i := range es {
+		key[i] = geo.MortonKey(es[i].Point)
+	}
+	slices.SortFunc(ix.byKey, func(a, b int32) int {
+		if key[a] != key[b] {
+			if key[a] < key[b] {
+				return -1
+			}
+			return 1
+		}
+		return int(a - b)
+	})
+	for i, j := range ix.byKey {
+		ix.keys[i] = key[j]
+	}
+	slices.SortFunc(ix.byName, func(a, b int32) int {
+		if c := strings.Compare(es[a].Name, es[b].Name); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	s.ent = ix
+	return nil
+}
+
+// entMatch is a filter compiled to the index's columns.
+type entMatch struct {
+	bbox    *orb.Bound
+	chain   uint64
+	cluster uint32
+	classes geo.EnterpriseClassMask
+	city    []bool // by city index; nil: any
+	zone    []bool // by zone index + 1; nil: any
+	year    uint16
+	ix      *entIndex
+}
+
+func (ix *entIndex) compile(f *geo.Filter, regionMembers map[string][]string) entMatch {
+	m := entMatch{bbox: f.BBox, classes: f.ClassMask(), year: uint16(f.Year), ix: ix}
+	for _, c := range f.Chain {
+		m.chain |= 1 << ix.chainBit[c]
+	}
+	for _, c := range f.Cluster {
+		m.cluster |= 1 << ix.clusterBit[c]
+	}
+	cities := slices.Clone(f.City)
+	if len(f.Region) > 0 {
+		// A city must be in the city list (when given) and in one of the
+		// regions: intersect.
+		var inRegions []string
+		for _, r := range f.Region {
+			inRegions = append(inRegions, regionMembers[r]...)
+		}
+		if len(cities) == 0 {
+			cities = inRegions
+		} else {
+			cities = slices.DeleteFunc(cities, func(c string) bool { return !slices.Contains(inRegions, c) })
+			if len(cities) == 0 {
+				cities = []string{"\x00none"}
+			}
+		}
+	}
+	if len(cities) > 0 {
+		m.city = make([]bool, len(ix.cityIDs))
+		for _, c := range cities {
+			if i, ok := ix.cityIdx[c]; ok {
+				m.city[i] = true
+			}
+		}
+	}
+	if len(f.Zone) > 0 {
+		m.zone = make([]bool, len(ix.zoneIDs)+1)
+		for _, z := range f.Zone {
+			if i, ok := ix.zoneIdx[z]; ok {
+				m.zone[i+1] = true
+			}
+		}
+	}
+	return m
+}
+
+// all reports whether the filter takes every enterprise (bbox aside).
+func (m *entMatch) all() bool {
+	return m.chain == 0 && m.cluster == 0 && m.classes == 0 && m.city == nil && m.zone == nil && m.year == 0
+}
+
+func (m *entMatch) match(i int32) bool {
+	ix := m.ix
+	switch {
+	case m.chain != 0 && ix.chain[i]&m.chain == 0,
+		m.cluster != 0 && ix.cluster[i]&m.cluster == 0,
+		m.classes != 0 && ix.es[i].Classes&m.classes == 0,
+		m.city != nil && !m.city[ix.city[i]],
+		m.zone != nil && !m.zone[ix.zone[i]],
+		m.year != 0 && ix.year[i] != m.year,
+		m.bbox != nil && !m.bbox.Contains(ix.es[i].Point):
+		return false
+	}
+	return true
+}
+
+func enterpriseFeature(e *geo.Enterprise) geo.Feature {
+	return geo.Feature{ID: e.ID, Geometry: e.Point, Properties: geo.EnterpriseProperties(e)}
+}
+
+// EnterpriseItems is Items of the enterprises collection: one page under
+// f, sorted by id (default) or name, NumberMatched counting every match.
+// Client mistakes in f are geo.FieldErrors.
+func (s *Store) EnterpriseItems(ctx context.Context, f geo.Filter) (geo.Page, error) {
+	if errs := f.Check(geo.CollEnterprises, s.isKnown, true); len(errs) > 0 {
+		return geo.Page{}, errs
+	}
+	return s.enterpriseItems(ctx, &f)
+}
+
+// EnterpriseItem is Item of the enterprises collection.
+func (s *Store) EnterpriseItem(ctx context.Context, id string) (geo.Feature, error) {
+	if f, ok := s.enterpriseItem(id); ok {
+		return f, ctx.Err()
+	}
+	return geo.Feature{}, fmt.Errorf("memstore: enterprise %q: %w", geo.Clip(id), data.ErrNotFound)
+}
+
+// enterpriseItems answers Items for the enterprises collection without
+// building a sort key per match: the orders are precomputed.
+func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, error) {
+	page := geo.Page{Features: []geo.Feature{}}
+	ix := s.ent
+	if ix == nil {
+		return page, nil
+	}
+	m := ix.compile(f, s.regionMembers)
+	desc := strings.HasPrefix(f.SortBy, "-")
+	byName := strings.TrimPrefix(f.SortBy, "-") == "name"
+	var order []int32 // matches in sort order, when collected
+	if f.BBox != nil {
+		b := f.BBox
+		ix.tr.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
+			if m.match(i) {
+				order = append(order, i)
+			}
+			return true
+		})
+		if byName {
+			rank := ix.nameRank()
+			slices.SortFunc(order, func(a, b int32) int { return int(rank[a] - rank[b]) })
+		} else {
+			slices.Sort(order)
+		}
+		if desc {
+			slices.Reverse(order)
+		}
+		page.NumberMatched = len(order)
+		for k := f.Offset; k < len(order) && len(page.Features) < f.Limit; k++ {
+			page.Features = append(page.Features, enterpriseFeature(&ix.es[order[k]]))
+		}
+		return page, ctx.Err()
+	}
+	n := len(ix.es)
+	at := func(k int) int32 { // k-th enterprise in sort order
+		if desc {
+			k = n - 1 - k
+		}
+		if byName {
+			return ix.byName[k]
+		}
+		return int32(k)
+	}
+	all := m.all()
+	for k := 0; k < n; k++ {
+		if k&0xFFFF == 0 && ctx.Err() != nil {
+			return geo.Page{}, ctx.Err()
+		}
+		i := at(k)
+		if !all && !m.match(i) {
+			continue
+		}
+		if page.NumberMatched >= f.Offset && len(page.Features) < f.Limit {
+			page.Features = append(page.Features, enterpriseFeature(&ix.es[i]))
+		}
+		page.NumberMatched++
+		if all && len(page.Features) == f.Limit {
+			page.NumberMatched = n
+			break
+		}
+	}
+	return page, nil
+}
+
+// nameRank is the position of each enterprise in name order.
+func (ix *entIndex) nameRank() []int32 {
+	r := make([]int32, len(ix.byName))
+	for k, i := range ix.byName {
+		r[i] = int32(k)
+	}
+	return r
+}
+
+func (s *Store) enterpriseItem(id string) (geo.Feature, bool) {
+	ix := s.ent
+	if ix == nil {
+		return geo.Feature{}, false
+	}
+	k, ok := slices.BinarySearchFunc(ix.es, id, func(e geo.Enterprise, id string) int { return strings.Compare(e.ID, id) })
+	if !ok {
+		return geo.Feature{}, false
+	}
+	return enterpriseFeature(&ix.es[k]), true
+}
+
+// EnterpriseTile returns the enterprises of tile z/x/y under f: every
+// matching point when at most geo.EnterpriseTilePoints match, else the
+// aggregation cells (geo.EnterpriseCellBits). Client mistakes in f are
+// geo.FieldErrors.
+func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (geo.EnterpriseTile, error) {
+	if err := q.Check(); err != nil {
+		return geo.EnterpriseTile{}, err
+	}
+	f := q.Filter
+	if errs := f.Check(geo.CollEnterprises, s.isKnown, false); len(errs) > 0 {
+		return geo.EnterpriseTile{}, errs
+	}
+	ix := s.ent
+	var t geo.EnterpriseTile
+	if ix == nil {
+		return t, ctx.Err()
+	}
+	f.BBox = nil // a tile is its own box
+	m := ix.compile(&f, s.regionMembers)
+	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
+	a, _ := slices.BinarySearch(ix.keys, lo)
+	b, _ := slices.BinarySearch(ix.keys, hi)
+	run := ix.byKey[a:b]
+	all := m.all()
+	if all {
+		t.Matched = len(run)
+	} else {
+		for k, i := range run {
+			if k&0xFFFF == 0 && ctx.Err() != nil {
+				return geo.EnterpriseTile{}, ctx.Err()
+			}
+			if m.match(i) {
+				t.Matched++
+			}
+		}
+	}
+	if t.Matched <= geo.EnterpriseTilePoints {
+		t.Points = make([]geo.Enterprise, 0, t.Matched)
+		for _, i := range run {
+			if all || m.match(i) {
+				t.Points = append(t.Points, ix.es[i])
+			}
+		}
+		sort.Slice(t.Points, func(i, j int) bool { return t.Points[i].ID < t.Points[j].ID })
+		return t, ctx.Err()
+	}
+	t.Cells = ix.cells(q.Z, run, ix.keys[a:b], &m, all)
+	return t, ctx.Err()
+}
+
+// cells aggregates a tile's run into the cells of zoom z+EnterpriseCellBits.
+func (ix *entIndex) cells(z uint32, run []int32, keys []uint64, m *entMatch, all bool) []geo.EnterpriseCell {
+	cz := z + geo.EnterpriseCellBits
+	shift := 2 * uint(geo.MortonZoom-cz)
+	type acc struct {
+		cell   geo.EnterpriseCell
+		chains [64]int32
+		sx, sy float64
+	}
+	var cur *acc
+	var curKey uint64
+	var out []geo.EnterpriseCell
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		c := cur.cell
+		c.Point = [2]float64{cur.sx / float64(c.Count), cur.sy / float64(c.Count)}
+		c.Chains = map[string]int{}
+		for b, v := range cur.chains {
+			if v > 0 {
+				c.Chains[ix.chainIDs[b]] = int(v)
+			}
+		}
+		out = append(out, c)
+	}
+	// The run is sorted by quadkey, so each cell's points are consecutive.
+	for k, i := range run {
+		if !all && !m.match(i) {
+			continue
+		}
+		ck := keys[k] >> shift
+		if cur == nil || ck != curKey {
+			flush()
+			x, y := deinterleave(ck)
+			cur, curKey = &acc{cell: geo.EnterpriseCell{Z: cz, X: x, Y: y}}, ck
+		}
+		e := &ix.es[i]
+		cur.cell.Count++
+		cur.sx += e.Point[0]
+		cur.sy += e.Point[1]
+		for b := range geo.EnterpriseClasses {
+			if e.Classes&(1<<b) != 0 {
+				cur.cell.Classes[b]++
+			}
+		}
+		for ch := ix.chain[i]; ch != 0; ch &= ch - 1 {
+			cur.chains[bits.TrailingZeros64(ch)]++
+		}
+	}
+	flush()
+	return out
+}
+
+func deinterleave(k uint64) (x, y uint32) {
+	return compact(k), compact(k >> 1)
+}
+
+func compact(v uint64) uint32 {
+	v &= 0x5555555555555555
+	v = (v | v>>1) & 0x3333333333333333
+	v = (v | v>>2) & 0x0F0F0F0F0F0F0F0F
+	v = (v | v>>4) & 0x00FF00FF00FF00FF
+	v = (v | v>>8) & 0x0000FFFF0000FFFF
+	v = (v | v>>16) & 0x00000000FFFFFFFF
+	return uint32(v)
+}
+
+// EnterpriseCount is the number of enterprises loaded (0: none imported).
+func (s *Store) EnterpriseCount() int {
+	if s.ent == nil {
+		return 0
+	}
+	return len(s.ent.es)
+}

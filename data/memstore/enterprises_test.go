@@ -1,0 +1,201 @@
+package memstore_test
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"sync"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/data"
+	"layoutmap/data/henan"
+	"layoutmap/data/importer"
+	"layoutmap/data/memstore"
+	"layoutmap/data/synth"
+	"layoutmap/geo"
+)
+
+var (
+	entOnce  sync.Once
+	entStore *memstore.Store
+	entList  []geo.Enterprise
+	entErr   error
+)
+
+// enterpriseStore is the bundled dataset with n synthetic enterprises,
+// read and resolved the way an import does.
+func enterpriseStore(t testing.TB) (*memstore.Store, []geo.Enterprise) {
+	entOnce.Do(func() {
+		ds, err := henan.Load()
+		if err != nil {
+			entErr = err
+			return
+		}
+		var b bytes.Buffer
+		if entErr = synth.Enterprises(ds, 20000, 3, &b); entErr != nil {
+			return
+		}
+		rows, probs, err := importer.ReadEnterprises(&b, "synth.csv", "", nil)
+		if err != nil || len(probs) > 0 {
+			entErr = err
+			return
+		}
+		es, _ := data.ResolveEnterprises(ds, data.NewPlacer(ds), rows)
+		entList = slices.Clone(es)
+		if entStore, entErr = memstore.New(ds, geo.DefaultTiers); entErr != nil {
+			return
+		}
+		entErr = entStore.SetEnterprises(es)
+	})
+	if entErr != nil {
+		t.Fatal(entErr)
+	}
+	return entStore, entList
+}
+
+func regionMembers(t *testing.T, s *memstore.Store) func(string) []string {
+	rs, err := s.Regions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(id string) []string {
+		for _, r := range rs {
+			if r.ID == id {
+				return r.Members
+			}
+		}
+		return nil
+	}
+}
+
+const regionID = "belt_yellow_river"
+
+func enterpriseFilters() []geo.Filter {
+	b := func(x0, y0, x1, y1 float64) *orb.Bound { return &orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}} }
+	return []geo.Filter{
+		{},
+		{SortBy: "name"},
+		{SortBy: "-id"},
+		{Chain: []string{"nev_chain"}},
+		{Chain: []string{"nev_chain", "biomedicine"}, Class: []string{"srdi"}},
+		{Class: []string{"chain_leader", "single_champion"}},
+		{City: []string{"410100"}, Year: 2025},
+		{Cluster: []string{"nev", "food"}},
+		{Region: []string{regionID}},
+		{Region: []string{regionID}, City: []string{"410100", "410200"}},
+		{Zone: []string{"G411031", "S418084"}},
+		{BBox: b(113.5, 34.6, 113.9, 34.9)},
+		{BBox: b(113.5, 34.6, 113.9, 34.9), Chain: []string{"nev_chain"}, SortBy: "-name"},
+		{BBox: b(111, 32, 117, 37), Offset: 100},
+		{Year: 2024},
+	}
+}
+
+// Items agree with the reference rule (geo.Filter.MatchEnterprise) for
+// every parameter, in id and name order, paged.
+func TestEnterpriseItemsMatchReference(t *testing.T) {
+	s, es := enterpriseStore(t)
+	members := regionMembers(t, s)
+	ctx := context.Background()
+	byName := slices.Clone(es)
+	slices.SortStableFunc(byName, func(a, b geo.Enterprise) int { return strings.Compare(a.Name, b.Name) })
+	for _, f := range enterpriseFilters() {
+		f.Limit = 50
+		list := es
+		if strings.TrimPrefix(f.SortBy, "-") == "name" {
+			list = byName
+		}
+		var want []string
+		for i := range list {
+			if f.MatchEnterprise(&list[i], members) {
+				want = append(want, list[i].ID)
+			}
+		}
+		if strings.HasPrefix(f.SortBy, "-") {
+			slices.Reverse(want)
+		}
+		page, err := s.EnterpriseItems(ctx, f)
+		if err != nil {
+			t.Fatalf("%v: %v", f.Encode(), err)
+		}
+		if page.NumberMatched != len(want) {
+			t.Errorf("%v: matched %d, reference %d", f.Encode(), page.NumberMatched, len(want))
+			continue
+		}
+		var got []string
+		for _, ft := range page.Features {
+			got = append(got, ft.ID)
+		}
+		w := want[min(f.Offset, len(want)):min(f.Offset+50, len(want))]
+		if !slices.Equal(got, w) {
+			t.Errorf("%v: page %v, want %v", f.Encode(), got, w)
+		}
+	}
+	if len(es) < 20000 {
+		t.Fatalf("%d enterprises", len(es))
+	}
+}
+
+// The cells of a tile hold every matching enterprise of the tile once:
+// their counts add up to the tile's, each cell's count equals the items
+// matched in its bound with the same filter, per class too; and the tiles
+// of a zoom add up to the whole.
+func TestEnterpriseTileCountsEqualItems(t *testing.T) {
+	s, _ := enterpriseStore(t)
+	ctx := context.Background()
+	for _, f := range []geo.Filter{{}, {Chain: []string{"nev_chain"}}, {Class: []string{"srdi"}, City: []string{"410100"}}} {
+		total := 0
+		for x := uint32(24); x <= 27; x++ {
+			for y := uint32(12); y <= 14; y++ {
+				tile, err := s.EnterpriseTile(ctx, geo.TileQuery{Z: 5, X: x, Y: y, Filter: f})
+				if err != nil {
+					t.Fatal(err)
+				}
+				total += tile.Matched
+				sum := len(tile.Points)
+				for _, c := range tile.Cells {
+					sum += c.Count
+					g := f
+					bb := geo.TileBound(c.Z, c.X, c.Y)
+					g.BBox, g.Limit = &bb, 1
+					page, err := s.EnterpriseItems(ctx, g)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if page.NumberMatched != c.Count {
+						t.Errorf("%v cell %d/%d/%d: %d in the tile, %d items", f.Encode(), c.Z, c.X, c.Y, c.Count, page.NumberMatched)
+					}
+					g.Class = []string{"srdi"}
+					page, _ = s.EnterpriseItems(ctx, g)
+					if f.Class == nil && page.NumberMatched != c.Classes[1] {
+						t.Errorf("cell %d/%d/%d: %d srdi in the tile, %d items", c.Z, c.X, c.Y, c.Classes[1], page.NumberMatched)
+					}
+					if !bb.Contains(orb.Point(c.Point)) {
+						t.Errorf("cell %d/%d/%d: bubble %v outside the cell", c.Z, c.X, c.Y, c.Point)
+					}
+				}
+				if sum != tile.Matched {
+					t.Errorf("tile 5/%d/%d: cells and points hold %d, matched %d", x, y, sum, tile.Matched)
+				}
+			}
+		}
+		page, _ := s.EnterpriseItems(ctx, geo.Filter{Chain: f.Chain, Class: f.Class, City: f.City, Limit: 1})
+		if total != page.NumberMatched {
+			t.Errorf("%v: z5 tiles over Henan hold %d, items %d", f.Encode(), total, page.NumberMatched)
+		}
+	}
+	// From some zoom on, a tile holds points, and they are the items.
+	x, y := geo.TileXY(orb.Point{113.741036, 34.722424}, 14)
+	tile, err := s.EnterpriseTile(ctx, geo.TileQuery{Z: 14, X: x, Y: y})
+	if err != nil || len(tile.Cells) > 0 || len(tile.Points) == 0 || len(tile.Points) != tile.Matched {
+		t.Fatalf("z14: %v, %d cells, %d points of %d", err, len(tile.Cells), len(tile.Points), tile.Matched)
+	}
+	bb := geo.TileBound(14, x, y)
+	page, _ := s.EnterpriseItems(ctx, geo.Filter{BBox: &bb, Limit: 10000})
+	if page.NumberMatched != len(tile.Points) || page.Features[0].ID != tile.Points[0].ID {
+		t.Errorf("z14 tile: %d points, %d items", len(tile.Points), page.NumberMatched)
+	}
+}
