@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"slices"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -74,7 +74,9 @@ func regionMembers(t *testing.T, s *memstore.Store) func(string) []string {
 const regionID = "belt_yellow_river"
 
 func enterpriseFilters() []geo.Filter {
-	b := func(x0, y0, x1, y1 float64) *orb.Bound { return &orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}} }
+	b := func(x0, y0, x1, y1 float64) *orb.Bound {
+		return &orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}}
+	}
 	return []geo.Filter{
 		{},
 		{SortBy: "name"},
