@@ -332,3 +332,4 @@ func SplitList(s string) []string {
 	}
 	return out
 }
+

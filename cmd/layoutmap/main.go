@@ -170,6 +170,10 @@ type serveConfig struct {
 	// WriteDatabaseURL is the DSN /admin imports through.
 	WriteDatabaseURL string
 	KeepVersions     int
+	// Enterprises is an enterprise list (CSV, XLSX or GeoJSON) the
+	// embedded store loads at start-up; EnterprisesCRS its datum.
+	Enterprises    string
+	EnterprisesCRS string
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -200,6 +204,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
 	keep := keepFlag(fs, getenv)
 	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
+	ents := fs.String("enterprises", env("LAYOUTMAP_ENTERPRISES", ""), "enterprise list (CSV, XLSX or GeoJSON; see docs/enterprises.md) the embedded store serves; every row is checked and any bad row stops the start-up (env LAYOUTMAP_ENTERPRISES)")
+	entsCRS := fs.String("enterprises-crs", env("LAYOUTMAP_ENTERPRISES_CRS", "wgs84"), "datum of the enterprise list's coordinates: wgs84, gcj02 or bd09 (env LAYOUTMAP_ENTERPRISES_CRS)")
 	pmt := fs.String("pmtiles", env("LAYOUTMAP_PMTILES", ""), "PMTiles archive (file or http(s) URL, from `layoutmap tiles export`) to serve tiles from instead of encoding them; the other routes still read the store (env LAYOUTMAP_PMTILES)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
@@ -207,7 +213,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL, PMTiles: *pmt}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL, PMTiles: *pmt, Enterprises: *ents, EnterprisesCRS: *entsCRS}
+	if cfg.Enterprises != "" && cfg.DatabaseURL != "" {
+		return serveConfig{}, errors.New("serve: --enterprises loads a list into the embedded store; with --database-url import it instead (layoutmap import --enterprises FILE)")
+	}
 	if *adminFile != "" {
 		h, err := admin.ReadHashFile(*adminFile)
 		if err != nil {
@@ -363,7 +372,7 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 		return s, "postgis", nil
 	}
 	start := time.Now()
-	s, err := openEmbedded()
+	s, err := openEmbedded(cfg.Enterprises, cfg.EnterprisesCRS, log)
 	if err != nil {
 		return nil, "", fmt.Errorf("serve: loading embedded dataset: %w", err)
 	}
@@ -389,6 +398,9 @@ func extraRoutes(store data.Store, ts *tiles.Service, meta tiles.Meta, st *api.S
 		api.VersionRoutes(store),
 		api.SearchRoutes(store),
 		st.Register,
+	}
+	if r := api.EnterpriseRoutes(store); r != nil {
+		routes = append(routes, r)
 	}
 	if a := admin.Routes(admin.Config{PasswordHash: cfg.AdminHash, WriteURL: cfg.WriteDatabaseURL, KeepVersions: cfg.KeepVersions, Logger: log}); a != nil {
 		routes = append(routes, a)

@@ -38,6 +38,8 @@ type entIndex struct {
 	tr     rtree.RTreeG[int32]
 	bound  orb.Bound
 
+	info data.EnterpriseInfo
+
 	chainIDs, clusterIDs, cityIDs, zoneIDs []string
 	chainBit, clusterBit, cityIdx, zoneIdx map[string]int
 }
@@ -47,6 +49,9 @@ type entIndex struct {
 // it before the store serves: it is not safe concurrently with queries.
 // Without it the collection is empty.
 func (s *Store) SetEnterprises(es []geo.Enterprise) error {
+	if len(es) > 1<<31-1 {
+		return fmt.Errorf("memstore: %d enterprises are more than the index holds", len(es))
+	}
 	ix := &entIndex{chainBit: map[string]int{}, clusterBit: map[string]int{}, cityIdx: map[string]int{}, zoneIdx: map[string]int{}}
 	for _, c := range s.tax.Chains {
 		ix.chainBit[c.ID] = len(ix.chainIDs)
@@ -104,6 +109,12 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 			ix.zone[i] = uint16(z + 1)
 		}
 		ix.year[i] = uint16(e.Year)
+		if e.Synthetic() {
+			ix.info.Synthetic++
+		}
+		if !slices.Contains(ix.info.Sources, e.Source) && len(ix.info.Sources) < 100 {
+			ix.info.Sources = append(ix.info.Sources, e.Source)
+		}
 		ix.byKey[i], ix.byName[i] = int32(i), int32(i)
 		ix.tr.Insert(e.Point, e.Point, int32(i))
 		if i == 0 {
@@ -111,6 +122,10 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 		} else {
 			ix.bound = ix.bound.Extend(e.Point)
 		}
+	}
+	ix.info.Count, ix.info.Bound = n, ix.bound
+	if ix.info.Sources == nil {
+		ix.info.Sources = []string{}
 	}
 	key := make([]uint64, n)
 	for i := range es {
@@ -447,4 +462,13 @@ func (s *Store) EnterpriseCount() int {
 		return 0
 	}
 	return len(s.ent.es)
+}
+
+// EnterpriseInfo describes the loaded list (data.EnterpriseStore).
+func (s *Store) EnterpriseInfo(ctx context.Context) (data.EnterpriseInfo, error) {
+	ix := s.ent
+	if ix == nil {
+		return data.EnterpriseInfo{Sources: []string{}}, ctx.Err()
+	}
+	return ix.info, ctx.Err()
 }

@@ -1,0 +1,35 @@
+package data
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+
+	"layoutmap/geo"
+)
+
+// EnterpriseStore is a Store that holds the enterprises collection
+// (issue 15). The bundled dataset has no enterprises: a store without an
+// imported list answers with empty pages and tiles and Info.Count 0.
+type EnterpriseStore interface {
+	// EnterpriseItems returns one page under f (the filter contract plus
+	// class and zone), sorted by id (default) or name; NumberMatched counts
+	// every match. Client mistakes are geo.FieldErrors.
+	EnterpriseItems(ctx context.Context, f geo.Filter) (geo.Page, error)
+	// EnterpriseItem returns one enterprise or ErrNotFound.
+	EnterpriseItem(ctx context.Context, id string) (geo.Feature, error)
+	// EnterpriseTile returns the matching enterprises of a tile as points,
+	// or as aggregation cells when more than geo.EnterpriseTilePoints match.
+	EnterpriseTile(ctx context.Context, q geo.TileQuery) (geo.EnterpriseTile, error)
+	// EnterpriseInfo describes what is loaded.
+	EnterpriseInfo(ctx context.Context) (EnterpriseInfo, error)
+}
+
+// EnterpriseInfo describes the loaded enterprise list: how many, how many
+// of them synthetic (layoutmap synth), their bound and sources.
+type EnterpriseInfo struct {
+	Count     int       `json:"count"`
+	Synthetic int       `json:"synthetic"`
+	Bound     orb.Bound `json:"-"`
+	Sources   []string  `json:"sources"`
+}

@@ -1,0 +1,109 @@
+package tiles
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+
+	"layoutmap/geo"
+)
+
+// EnterpriseListSep joins multi-valued properties of the enterprises
+// tiles, wrapped in it too ("|srdi|chain_leader|"), so MapLibre tests a
+// value with ["in", "|srdi|", ["get", "classes"]].
+const EnterpriseListSep = "|"
+
+// EncodeEnterprises encodes one tile of the enterprises tileset as MVT
+// 2.1 (extent geo.TileExtent). A tile is either
+//   - layer geo.LayerEnterpriseCells: one point per aggregation cell at the
+//     mean of its enterprises, with count, n_<class> per class of
+//     geo.EnterpriseClasses, chains ("|id:n|id:n|", counts per chain),
+//     the cell's z/x/y and synthetic; or
+//   - layer geo.LayerEnterprisePoints: one point per enterprise with id,
+//     name, name_en, classes and chains ("|a|b|"), zone_id, city_code,
+//     location_quality and synthetic.
+//
+// An empty tile encodes to no bytes. Nothing is dropped: the store chose
+// points or cells so that every match is in the tile (geo.EnterpriseTile).
+func EncodeEnterprises(t geo.EnterpriseTile, z, x, y uint32, synthetic bool) ([]byte, error) {
+	if len(t.Points) == 0 && len(t.Cells) == 0 {
+		return nil, nil
+	}
+	var layer *mvt.Layer
+	if len(t.Cells) > 0 {
+		fc := make([]*geojson.Feature, 0, len(t.Cells))
+		for i := range t.Cells {
+			c := &t.Cells[i]
+			f := geojson.NewFeature(orb.Point(c.Point))
+			f.ID = uint64(c.Z)<<48 | uint64(c.X)<<24 | uint64(c.Y)
+			p := f.Properties
+			p["count"] = c.Count
+			for k, ec := range geo.EnterpriseClasses {
+				if c.Classes[k] > 0 {
+					p["n_"+ec.ID] = c.Classes[k]
+				}
+			}
+			p["chains"] = chainCounts(c.Chains)
+			p["cell"] = fmt.Sprintf("%d/%d/%d", c.Z, c.X, c.Y)
+			p["synthetic"] = synthetic
+			fc = append(fc, f)
+		}
+		layer = &mvt.Layer{Name: geo.LayerEnterpriseCells, Version: 2, Extent: geo.TileExtent, Features: fc}
+	} else {
+		fc := make([]*geojson.Feature, 0, len(t.Points))
+		for i := range t.Points {
+			e := &t.Points[i]
+			f := geojson.NewFeature(e.Point)
+			f.ID = geo.TileFeatureID(e.ID)
+			p := f.Properties
+			p["id"] = e.ID
+			p["name"] = e.Name
+			if e.NameEN != "" {
+				p["name_en"] = e.NameEN
+			}
+			p["classes"] = wrapList(e.Classes.IDs())
+			p["chains"] = wrapList(e.Chains)
+			if e.ZoneID != "" {
+				p["zone_id"] = e.ZoneID
+			}
+			p["city_code"] = e.CityCode
+			p["location_quality"] = e.LocationQuality
+			p["synthetic"] = e.Synthetic()
+			fc = append(fc, f)
+		}
+		layer = &mvt.Layer{Name: geo.LayerEnterprisePoints, Version: 2, Extent: geo.TileExtent, Features: fc}
+	}
+	layer.ProjectToTile(maptile.New(x, y, maptile.Zoom(z)))
+	return mvt.Marshal(mvt.Layers{layer})
+}
+
+func wrapList(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return EnterpriseListSep + strings.Join(v, EnterpriseListSep) + EnterpriseListSep
+}
+
+// chainCounts writes per-chain counts as "|id:n|id:n|", ids sorted.
+func chainCounts(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var b strings.Builder
+	b.WriteString(EnterpriseListSep)
+	for _, id := range ids {
+		fmt.Fprintf(&b, "%s:%d%s", id, m[id], EnterpriseListSep)
+	}
+	return b.String()
+}
+
