@@ -53,6 +53,82 @@ type placed struct {
 type placeIndex struct {
 	tr    rtree.RTreeG[int]
 	items []placed
+	rings [][]orb.Ring // per item, for the raster
+	ras   raster
+}
+
+// raster answers most look-ups without a point-in-polygon test: a grid of
+// rasterCell° cells, each holding the item that covers it entirely, none,
+// or rasterMixed when an outline passes through it (then find tests the
+// polygons). A cell is marked mixed when any outline segment's bound meets
+// it, so a cell not marked holds no boundary and one answer for all its
+// points; neighbouring unmarked cells in a row share it (no boundary
+// between them), so building needs one polygon test per run of cells.
+type raster struct {
+	minX, minY float64
+	nx, ny     int
+	v          []uint16
+}
+
+const (
+	rasterCell  = 0.01 // degrees, ~1 km
+	rasterMixed = 0xFFFF
+	rasterNone  = 0xFFFE
+)
+
+func (ix *placeIndex) build() {
+	if len(ix.items) == 0 || len(ix.items) >= rasterNone {
+		return
+	}
+	var b orb.Bound
+	for i, rs := range ix.rings {
+		for _, r := range rs {
+			if i == 0 && b == (orb.Bound{}) {
+				b = r.Bound()
+			}
+			b = b.Union(r.Bound())
+		}
+	}
+	r := raster{minX: b.Min[0], minY: b.Min[1], nx: int((b.Max[0]-b.Min[0])/rasterCell) + 1, ny: int((b.Max[1]-b.Min[1])/rasterCell) + 1}
+	r.v = make([]uint16, r.nx*r.ny)
+	for _, rs := range ix.rings {
+		for _, ring := range rs {
+			for k := 1; k < len(ring); k++ {
+				x0, y0 := r.cellOf(ring[k-1])
+				x1, y1 := r.cellOf(ring[k])
+				for y := min(y0, y1); y <= max(y0, y1); y++ {
+					for x := min(x0, x1); x <= max(x0, x1); x++ {
+						r.v[y*r.nx+x] = rasterMixed
+					}
+				}
+			}
+		}
+	}
+	for y := 0; y < r.ny; y++ {
+		prev := uint16(rasterMixed)
+		for x := 0; x < r.nx; x++ {
+			c := &r.v[y*r.nx+x]
+			if *c == rasterMixed {
+				prev = rasterMixed
+				continue
+			}
+			if prev == rasterMixed {
+				prev = rasterNone
+				if i := ix.slowFind(orb.Point{r.minX + (float64(x)+0.5)*rasterCell, r.minY + (float64(y)+0.5)*rasterCell}); i >= 0 {
+					prev = uint16(i)
+				}
+			}
+			*c = prev
+		}
+	}
+	ix.ras, ix.rings = r, nil
+}
+
+// cellOf returns the cell of p, clamped to the grid.
+func (r *raster) cellOf(p orb.Point) (int, int) {
+	x := int((p[0] - r.minX) / rasterCell)
+	y := int((p[1] - r.minY) / rasterCell)
+	return max(0, min(r.nx-1, x)), max(0, min(r.ny-1, y))
 }
 
 func (ix *placeIndex) add(mp orb.MultiPolygon, code, aux string) {
@@ -77,6 +153,11 @@ func (ix *placeIndex) add(mp orb.MultiPolygon, code, aux string) {
 		}
 		p.poly = append(p.poly, tgeo.NewPoly(ring(pg[0]), holes, tgeo.DefaultIndexOptions))
 	}
+	var rings []orb.Ring
+	for _, pg := range mp {
+		rings = append(rings, pg...)
+	}
+	ix.rings = append(ix.rings, rings)
 	b := mp.Bound()
 	ix.tr.Insert([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, len(ix.items))
 	ix.items = append(ix.items, p)
@@ -85,6 +166,27 @@ func (ix *placeIndex) add(mp orb.MultiPolygon, code, aux string) {
 // find returns the first area containing pt (by insertion order among the
 // candidates, so the answer does not depend on the tree's layout).
 func (ix *placeIndex) find(pt orb.Point) *placed {
+	if r := &ix.ras; r.v != nil {
+		x, y := (pt[0]-r.minX)/rasterCell, (pt[1]-r.minY)/rasterCell
+		if x >= 0 && y >= 0 && int(x) < r.nx && int(y) < r.ny {
+			switch v := r.v[int(y)*r.nx+int(x)]; v {
+			case rasterNone:
+				return nil
+			case rasterMixed:
+			default:
+				return &ix.items[v]
+			}
+		}
+	}
+	if i := ix.slowFind(pt); i >= 0 {
+		return &ix.items[i]
+	}
+	return nil
+}
+
+// slowFind tests the polygons whose bounds hold pt: the index of the
+// first that contains it, or -1.
+func (ix *placeIndex) slowFind(pt orb.Point) int {
 	best := -1
 	q := [2]float64{pt[0], pt[1]}
 	tp := tgeo.Point{X: pt[0], Y: pt[1]}
@@ -100,10 +202,7 @@ func (ix *placeIndex) find(pt orb.Point) *placed {
 		}
 		return true
 	})
-	if best < 0 {
-		return nil
-	}
-	return &ix.items[best]
+	return best
 }
 
 // NewPlacer indexes the cities, counties and zone outlines of ds.
@@ -122,6 +221,9 @@ func NewPlacer(ds *Dataset) *Placer {
 			pl.zones.add(z.Geom, z.ID, z.GeomQuality)
 		}
 	}
+	pl.cities.build()
+	pl.counties.build()
+	pl.zones.build()
 	return pl
 }
 

@@ -91,3 +91,34 @@ func TestSplitList(t *testing.T) {
 		t.Errorf("SplitList = %q", got)
 	}
 }
+
+// The raster that speeds up look-ups answers like the polygons: a dense
+// sample of points over Henan gets the same city, county and zone from the
+// Placer as from testing every outline.
+func TestPlacerRasterAgreesWithPolygons(t *testing.T) {
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := data.NewPlacer(ds)
+	adminRef, zoneRef := data.PolygonPlacer(ds)
+	n := 0
+	for x := 110.3; x < 116.7; x += 0.033 {
+		for y := 31.3; y < 36.4; y += 0.031 {
+			p := orb.Point{x, y}
+			city, county, ok := pl.Admin(p)
+			wc, wcounty, wok := adminRef(p)
+			if city != wc || county != wcounty || ok != wok {
+				t.Fatalf("%v: placer %s %s %v, polygons %s %s %v", p, city, county, ok, wc, wcounty, wok)
+			}
+			z, _ := pl.Zone(p)
+			if wz := zoneRef(p); z != wz {
+				t.Fatalf("%v: placer zone %q, polygons %q", p, z, wz)
+			}
+			n++
+		}
+	}
+	if n < 25000 {
+		t.Fatalf("only %d points", n)
+	}
+}

@@ -1,0 +1,44 @@
+package data
+
+import (
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"layoutmap/geo"
+)
+
+// PolygonPlacer places a point by testing every outline with orb/planar
+// (bounds first): the reference the Placer is tested against. zone is the
+// first zone (dataset order) whose outline holds p.
+func PolygonPlacer(ds *Dataset) (admin func(orb.Point) (city, county string, ok bool), zone func(orb.Point) string) {
+	ab := make([]orb.Bound, len(ds.Admin))
+	for i := range ds.Admin {
+		ab[i] = ds.Admin[i].Geom.Bound()
+	}
+	zb := make([]orb.Bound, len(ds.Zones))
+	for i := range ds.Zones {
+		zb[i] = ds.Zones[i].Geom.Bound()
+	}
+	admin = func(p orb.Point) (string, string, bool) {
+		for i, a := range ds.Admin {
+			if a.Level == geo.LevelCounty && ab[i].Contains(p) && planar.MultiPolygonContains(a.Geom, p) {
+				return a.ParentCode, a.Code, true
+			}
+		}
+		for i, a := range ds.Admin {
+			if a.Level == geo.LevelCity && ab[i].Contains(p) && planar.MultiPolygonContains(a.Geom, p) {
+				return a.Code, "", true
+			}
+		}
+		return "", "", false
+	}
+	zone = func(p orb.Point) string {
+		for i, z := range ds.Zones {
+			if len(z.Geom) > 0 && zb[i].Contains(p) && planar.MultiPolygonContains(z.Geom, p) {
+				return z.ID
+			}
+		}
+		return ""
+	}
+	return admin, zone
+}
