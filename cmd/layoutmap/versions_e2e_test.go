@@ -69,12 +69,8 @@ func httpGet(t *testing.T, url string) (int, string, string) {
 // rolled back under load (version 3 serves what version 1 served; no
 // request fails and each client sees the tile ETag change once).
 func TestCheckImportRollback(t *testing.T) {
-	c, _, url := ownDatabase(t)
+	c, url := bundledDatabase(t)
 	env := func(string) string { return "" }
-
-	if err := run(t.Context(), []string{"import", "--database-url", url}, env, io.Discard, io.Discard); err != nil {
-		t.Fatalf("import: %v", err)
-	}
 	xlsx := syntheticRevenueXLSX(t)
 	const wantDiff = "diff: zones +0 −0 ~0; figures +1 ~0 −0; admin areas +0 −0 ~0\n  figure added: G411162 2022 营业收入 full_year: none → 800亿 (exact)\n"
 	for _, args := range [][]string{
