@@ -58,17 +58,8 @@ func Start(ctx context.Context) (*Cluster, error) {
 	c := &Cluster{dir: dir, bin: bin}
 	// initdb refuses to run as root: run the server as the postgres user.
 	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return nil, fmt.Errorf("pgtest: running as root needs a postgres user: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chmod(dir, 0o755); err != nil {
+		if err := ownByPostgres(dir); err != nil {
 			return nil, err
-		}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			return nil, fmt.Errorf("pgtest: chown: %w", err)
 		}
 		c.run = []string{"runuser", "-u", "postgres", "--"}
 	}
@@ -101,6 +92,24 @@ func Start(ctx context.Context) (*Cluster, error) {
 		return nil, fmt.Errorf("%w (is postgresql-15-postgis-3 installed?)", err)
 	}
 	return c, nil
+}
+
+// ownByPostgres hands dir to the postgres OS user, for a server run as
+// postgres when the tests run as root.
+func ownByPostgres(dir string) error {
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return fmt.Errorf("pgtest: running as root needs a postgres user: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return fmt.Errorf("pgtest: chmod: %w", err)
+	}
+	if err := os.Chown(dir, uid, gid); err != nil {
+		return fmt.Errorf("pgtest: chown: %w", err)
+	}
+	return nil
 }
 
 func (c *Cluster) cmd(ctx context.Context, name string, args ...string) *exec.Cmd {
@@ -215,17 +224,8 @@ func (c *Cluster) StartStandby(ctx context.Context) (*Cluster, error) {
 	}
 	s := &Cluster{dir: dir, bin: c.bin, run: c.run}
 	if len(c.run) > 0 { // the server runs as postgres, who must own the directory
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return nil, fmt.Errorf("pgtest: standby: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chmod(dir, 0o755); err != nil {
+		if err := ownByPostgres(dir); err != nil {
 			return nil, err
-		}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			return nil, fmt.Errorf("pgtest: chown: %w", err)
 		}
 	}
 	data := filepath.Join(dir, "data")
