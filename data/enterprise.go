@@ -434,4 +434,3 @@ func SplitList(s string) []string {
 	}
 	return out
 }
-

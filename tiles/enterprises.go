@@ -106,4 +106,3 @@ func chainCounts(m map[string]int) string {
 	}
 	return b.String()
 }
-
