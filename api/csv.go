@@ -30,7 +30,7 @@ const utf8BOM = "\uFEFF"
 
 // encodeCSV writes features as CSV with a BOM and a header row. Missing
 // properties are empty cells, never "null" or 0: unknown stays unknown.
-func encodeCSV(fs []geo.Feature) ([]byte, error) {
+func encodeCSV(fs []geo.Feature, csvColumns []string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)
@@ -167,8 +167,12 @@ func rawCell(v any) (string, bool, error) {
 	}
 }
 
-func (s *server) sendCSV(c *fiber.Ctx, name string, fs []geo.Feature) error {
-	body, err := encodeCSV(fs)
+func (s *server) sendCSV(c *fiber.Ctx, coll, name string, fs []geo.Feature) error {
+	cols := csvColumns
+	if d, ok := geo.LookupCollection(coll); ok && d.CSVColumns != nil {
+		cols = d.CSVColumns
+	}
+	body, err := encodeCSV(fs, cols)
 	if err != nil {
 		return fmt.Errorf("api: encoding csv %s: %w", name, err)
 	}

@@ -167,7 +167,12 @@ func (h *entHandler) tileJSON(c *fiber.Ctx) error {
 	if inf.Synthetic > 0 {
 		attribution = "Enterprises: " + SyntheticNotice
 	}
-	classFields := map[string]string{"count": "Number", "chains": "String: |chain_id:count|…|", "cell": "String: z/x/y of the cell", "synthetic": "Boolean"}
+	classFields := map[string]string{"count": "Number: enterprises in the cell (feature id: z<<48 | x<<24 | y of the cell)", "synthetic": "Boolean"}
+	if tax, err := h.store.Taxonomy(c.UserContext()); err == nil {
+		for _, ch := range tax.Chains {
+			classFields["ch_"+ch.ID] = "Number: enterprises of chain " + ch.Name
+		}
+	}
 	for _, ec := range geo.EnterpriseClasses {
 		classFields["n_"+ec.ID] = "Number: enterprises of class " + ec.Name
 	}

@@ -57,6 +57,8 @@ func filterParams() []obj {
 			obj{"type": "number", "minimum": 0, "maximum": 1e9}),
 		param("max_revenue", "query", revenueSemantics+"max_revenue=X&year=Y matches zones whose headline figure for Y is KNOWN to be ≤ X: an exact figure ≤ X or an upper bound ≤ X. Lower bounds, part-year figures and zones without a figure never match. Must not be below min_revenue. Zones collection only.",
 			obj{"type": "number", "minimum": 0, "maximum": 1e9}),
+		param("class", "query", "Enterprises on any of these lists: above_scale (规上), srdi (专精特新), little_giant (小巨人), single_champion (单项冠军), leading_goose (头雁), chain_leader (链主); the Chinese names are accepted. Enterprises collection only; cluster, chain, city, region and year (the list's year) apply to enterprises too.", list(id)),
+		param("zone", "query", "Enterprises linked to any of these zones (stated by the list or by their point in the zone's outline). Enterprises collection only.", list(id)),
 	}
 }
 
@@ -299,7 +301,10 @@ func tileOp(id, note string) obj {
 }
 
 // tileFilterParams is the filter contract without bbox: a tile is its own box.
-func tileFilterParams() []obj { return filterParams()[1:] }
+func tileFilterParams() []obj {
+	ps := filterParams()
+	return ps[1 : len(ps)-2] // no bbox, and class and zone are the enterprise tiles'
+}
 
 func langParam() obj {
 	return param("lang", "query", "Language of labels.", obj{"type": "string", "enum": []string{"zh", "en"}, "default": "zh"})

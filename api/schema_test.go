@@ -16,7 +16,12 @@ import (
 // the JSON Schema (describedby) and queryables never miss a field, and the
 // zones' revenue fields are among them (issue 11 case 1).
 func TestFieldTableCoversProperties(t *testing.T) {
-	store := testStoreFor(t)
+	// The bundled dataset with a synthetic enterprise list (the bundled
+	// dataset has no enterprises).
+	store, err := entStore()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, coll := range geo.CollectionNames {
 		cs, ok := geo.Schemas[coll]
 		if !ok {

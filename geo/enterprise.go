@@ -273,3 +273,42 @@ func TileBound(z, x, y uint32) orb.Bound {
 	lat := func(y float64) float64 { return math.Atan(math.Sinh(math.Pi*(1-2*y/n))) * 180 / math.Pi }
 	return orb.Bound{Min: orb.Point{lon(float64(x)), lat(float64(y + 1))}, Max: orb.Point{lon(float64(x + 1)), lat(float64(y))}}
 }
+
+// enterpriseSchema is the descriptor of the enterprises collection.
+var enterpriseSchema = CollectionSchema{
+	ID: CollEnterprises, TitleZH: "企业", TitleEN: "Enterprises",
+	Description: "Enterprises of the key chains (图谱 + 清单) from imported lists; the bundled dataset has none. " +
+		"Filter with the contract plus class (规上, 专精特新, 小巨人, 单项冠军, 头雁, 链主) and zone. Lists made by `layoutmap synth` are fictitious and say synthetic.",
+	GeometryTypes: []string{"Point"},
+	// The import format's columns first, so an exported page imports again.
+	CSVColumns: []string{"id", "credit_code", "name", "name_en", "lon", "lat", "location_quality", "chains", "clusters", "classes", "zone_id", "source", "year",
+		"city_code", "county_code", "zone_link", "zone_geom_quality", "clusters_derived", "synthetic"},
+	Fields: []Field{
+		{Name: "id", Type: TypeString, TitleZH: "编号", TitleEN: "Id", Description: "The 统一社会信用代码 when the list gives one, else the list's id or a stable hash of name and point."},
+		{Name: "credit_code", Type: TypeString, TitleZH: "统一社会信用代码", TitleEN: "Unified social credit code", Description: "GB 32100-2015 code, check character verified on import."},
+		fName, fNameEN,
+		{Name: "classes", Type: TypeArray, Items: TypeString, TitleZH: "企业类别", TitleEN: "Classes", Enum: enterpriseClassIDs(), Description: "Lists the enterprise is on: above_scale 规上, srdi 专精特新, little_giant 小巨人, single_champion 单项冠军, leading_goose 头雁, chain_leader 链主."},
+		{Name: "chains", Type: TypeArray, Items: TypeString, TitleZH: "产业链", TitleEN: "Chains", Description: "Chain ids (see /api/v1/chains)."},
+		{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Cluster ids as listed, or derived from the chains' clusters where a source ties them (clusters_derived)."},
+		{Name: "clusters_derived", Type: TypeBoolean, TitleZH: "集群为推导", TitleEN: "Clusters derived"},
+		{Name: "city_code", Type: TypeString, TitleZH: "城市代码", TitleEN: "City code", Description: "GB/T 2260 code of the city the point lies in."},
+		{Name: "county_code", Type: TypeString, TitleZH: "县区代码", TitleEN: "County code", Description: "GB/T 2260 code of the county the point lies in (absent between outlines)."},
+		{Name: "zone_id", Type: TypeString, TitleZH: "开发区", TitleEN: "Zone id"},
+		{Name: "zone_link", Type: TypeString, TitleZH: "园区关联方式", TitleEN: "Zone link", Enum: []string{ZoneLinkStated, ZoneLinkPointInZone}, Description: "stated by the list, or found by the point lying in the zone's outline."},
+		{Name: "zone_geom_quality", Type: TypeString, TitleZH: "园区轮廓质量", TitleEN: "Zone outline quality", Enum: []string{GeomOfficial, GeomApproximate}, Description: "The linked zone's geom_quality: a link through an approximate outline is approximate."},
+		{Name: "location_quality", Type: TypeString, TitleZH: "位置质量", TitleEN: "Location quality", Enum: LocationQualities},
+		fSource,
+		{Name: "year", Type: TypeInteger, TitleZH: "名录年份", TitleEN: "List year"},
+		{Name: "synthetic", Type: TypeBoolean, TitleZH: "合成数据", TitleEN: "Synthetic", Description: "true for fictitious enterprises written by `layoutmap synth`."},
+		{Name: "lon", Type: TypeNumber, Unit: "degree", TitleZH: "经度", TitleEN: "Longitude"},
+		{Name: "lat", Type: TypeNumber, Unit: "degree", TitleZH: "纬度", TitleEN: "Latitude"},
+	},
+}
+
+func enterpriseClassIDs() []string {
+	ids := make([]string, len(EnterpriseClasses))
+	for i, c := range EnterpriseClasses {
+		ids[i] = c.ID
+	}
+	return ids
+}

@@ -63,7 +63,10 @@ type CollectionSchema struct {
 	GeomQuality string
 	// GeometryTypes are the GeoJSON types of the features' geometries.
 	GeometryTypes []string
-	Fields        []Field
+	// CSVColumns, when set, are the columns of the collection's CSV (else
+	// the API's shared columns).
+	CSVColumns []string
+	Fields     []Field
 }
 
 // Collection returns the descriptive part of a collection document
@@ -172,6 +175,7 @@ var Registry = []CollectionSchema{
 			}},
 			fSource,
 		}},
+	enterpriseSchema,
 }
 
 // Schemas is Registry keyed by collection id.

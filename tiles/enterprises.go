@@ -1,8 +1,6 @@
 package tiles
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -22,8 +20,9 @@ const EnterpriseListSep = "|"
 // 2.1 (extent geo.TileExtent). A tile is either
 //   - layer geo.LayerEnterpriseCells: one point per aggregation cell at the
 //     mean of its enterprises, with count, n_<class> per class of
-//     geo.EnterpriseClasses, chains ("|id:n|id:n|", counts per chain),
-//     the cell's z/x/y and synthetic; or
+//     geo.EnterpriseClasses and ch_<chain id> per chain (both only when not
+//     0: numbers, which MVT's value table shares between cells) and
+//     synthetic; the feature id is the cell, z<<48 | x<<24 | y; or
 //   - layer geo.LayerEnterprisePoints: one point per enterprise with id,
 //     name, name_en, classes and chains ("|a|b|"), zone_id, city_code,
 //     location_quality and synthetic.
@@ -48,8 +47,9 @@ func EncodeEnterprises(t geo.EnterpriseTile, z, x, y uint32, synthetic bool) ([]
 					p["n_"+ec.ID] = c.Classes[k]
 				}
 			}
-			p["chains"] = chainCounts(c.Chains)
-			p["cell"] = fmt.Sprintf("%d/%d/%d", c.Z, c.X, c.Y)
+			for id, n := range c.Chains {
+				p["ch_"+id] = n
+			}
 			p["synthetic"] = synthetic
 			fc = append(fc, f)
 		}
@@ -87,22 +87,4 @@ func wrapList(v []string) string {
 		return ""
 	}
 	return EnterpriseListSep + strings.Join(v, EnterpriseListSep) + EnterpriseListSep
-}
-
-// chainCounts writes per-chain counts as "|id:n|id:n|", ids sorted.
-func chainCounts(m map[string]int) string {
-	if len(m) == 0 {
-		return ""
-	}
-	ids := make([]string, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	var b strings.Builder
-	b.WriteString(EnterpriseListSep)
-	for _, id := range ids {
-		fmt.Fprintf(&b, "%s:%d%s", id, m[id], EnterpriseListSep)
-	}
-	return b.String()
 }

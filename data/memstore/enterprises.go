@@ -153,6 +153,19 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 	return nil
 }
 
+func init() {
+	collections[geo.CollEnterprises] = collection{
+		page: func(ctx context.Context, s *Store, f *geo.Filter) (geo.Page, error) { return s.enterpriseItems(ctx, f) },
+		item: func(s *Store, id string) (geo.Feature, bool) { return s.enterpriseItem(id) },
+		extent: func(s *Store) (orb.Bound, int) {
+			if s.ent == nil {
+				return orb.Bound{}, 0
+			}
+			return s.ent.bound, len(s.ent.es)
+		},
+	}
+}
+
 // entMatch is a filter compiled to the index's columns.
 type entMatch struct {
 	bbox    *orb.Bound

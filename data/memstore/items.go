@@ -82,6 +82,10 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	if limit == 0 {
 		limit = geo.DefaultLimit
 	}
+	if page := collections[coll].page; page != nil {
+		f.Limit = limit
+		return page(ctx, s, &f)
+	}
 	sortby := f.SortBy
 	if sortby == "" {
 		sortby = geo.DefaultSort(coll)
@@ -130,6 +134,11 @@ type collection struct {
 	items  func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature))
 	item   func(s *Store, id string) (geo.Feature, bool)
 	bounds func(s *Store) []orb.Bound
+	// page and extent, when set, replace items and bounds for a collection
+	// too large for a sort key per match (enterprises: a million points):
+	// page answers Items itself, extent gives bound and count.
+	page   func(ctx context.Context, s *Store, f *geo.Filter) (geo.Page, error)
+	extent func(s *Store) (orb.Bound, int)
 }
 
 // collections are the collections this store holds; one a registry

@@ -316,9 +316,14 @@ func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
 		if !ok {
 			continue
 		}
-		bs := held.bounds(s)
 		c := d.Collection(s.vintage)
-		c.Extent, c.ItemCount, c.DatasetVersion = ext(bs), len(bs), 1
+		if held.extent != nil {
+			c.Extent, c.ItemCount = held.extent(s)
+		} else {
+			bs := held.bounds(s)
+			c.Extent, c.ItemCount = ext(bs), len(bs)
+		}
+		c.DatasetVersion = 1
 		out = append(out, c)
 	}
 	return out, ctx.Err()
