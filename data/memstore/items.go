@@ -185,3 +185,18 @@ func regionFeature(r *geo.Region) geo.Feature {
 func (s *Store) zoneFeature(z *geo.Zone, year int, fam string) geo.Feature {
 	return geo.Feature{ID: z.ID, Geometry: orb.Clone(zoneGeometry(z)), Properties: geo.ZoneProperties(z, s.ts, year, fam)}
 }
+
+// Stats computes the statistics with geo.StatsOf over the matching zones
+// (held in memory: nothing is copied but the zone structs).
+func (s *Store) Stats(ctx context.Context, q geo.StatsQuery) (geo.Stats, error) {
+	if err := s.checkFilter(geo.CollZones, &q.Filter, false); err != nil {
+		return geo.Stats{}, err
+	}
+	zones := func(f geo.Filter) ([]geo.Zone, error) { return s.Zones(ctx, f) }
+	st, err := geo.StatsOf(q, s.tax, s.ts, zones, zones)
+	if err != nil {
+		return geo.Stats{}, err
+	}
+	st.CityNames = geo.NamesOnly(s.cities)
+	return st, ctx.Err()
+}
