@@ -60,7 +60,7 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
 		return nil, err
 	}
 	var out []geo.Zone
-	for i := range s.zones {
+	for _, i := range s.zoneTree.searchBBox(f.BBox, len(s.zones)) {
 		if s.matchZone(&f, i) {
 			out = append(out, s.zones[i])
 		}
@@ -93,11 +93,11 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	var items []item
 	switch coll {
 	case geo.CollCities, geo.CollCounties:
-		list, bounds := s.cities, s.cityBounds
+		list, bounds, tree := s.cities, s.cityBounds, s.cityTree
 		if coll == geo.CollCounties {
-			list, bounds = s.counties, s.countyBounds
+			list, bounds, tree = s.counties, s.countyBounds, s.countyTree
 		}
-		for i := range list {
+		for _, i := range tree.searchBBox(f.BBox, len(list)) {
 			a := &list[i]
 			city := a.Code
 			if a.Level == geo.LevelCounty {
@@ -112,7 +112,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 			items = append(items, item{geo.AdminSortKey(a), func() geo.Feature { return adminFeature(a) }})
 		}
 	case geo.CollZones:
-		for i := range s.zones {
+		for _, i := range s.zoneTree.searchBBox(f.BBox, len(s.zones)) {
 			if !s.matchZone(&f, i) {
 				continue
 			}
@@ -120,7 +120,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 			items = append(items, item{geo.ZoneSortKey(z, f.Year, f.Measure), func() geo.Feature { return s.zoneFeature(z, f.Year, f.Measure) }})
 		}
 	case geo.CollRegions:
-		for i := range s.regions {
+		for _, i := range s.regionTree.searchBBox(f.BBox, len(s.regions)) {
 			r := &s.regions[i]
 			if !inBBox(&f, r.Geom, s.regionBounds[i]) ||
 				(len(f.Region) > 0 && !slices.Contains(f.Region, r.ID)) ||
