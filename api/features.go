@@ -37,6 +37,7 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
@@ -103,17 +104,20 @@ func (s *server) noParams(c *fiber.Ctx) error {
 
 // collectionDoc is one collection as OGC API Features describes it.
 type collectionDoc struct {
-	ID             string   `json:"id"`
-	Title          string   `json:"title"`
-	TitleEN        string   `json:"title_en,omitempty"`
-	Description    string   `json:"description,omitempty"`
-	ItemType       string   `json:"itemType"`
-	Extent         *extent  `json:"extent,omitempty"`
-	CRS            []string `json:"crs"`
-	ItemCount      int      `json:"item_count"`
-	GeomQuality    string   `json:"geom_quality,omitempty"`
-	DatasetVersion int64    `json:"dataset_version"`
-	Links          []Link   `json:"links"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	TitleEN     string   `json:"title_en,omitempty"`
+	Description string   `json:"description,omitempty"`
+	ItemType    string   `json:"itemType"`
+	Extent      *extent  `json:"extent,omitempty"`
+	CRS         []string `json:"crs"`
+	StorageCRS  string   `json:"storageCrs"`
+	// CRSNotes explains each CRS (axis order, CGCS2000) in zh and en.
+	CRSNotes       map[string]map[string]string `json:"crs_notes"`
+	ItemCount      int                          `json:"item_count"`
+	GeomQuality    string                       `json:"geom_quality,omitempty"`
+	DatasetVersion int64                        `json:"dataset_version"`
+	Links          []Link                       `json:"links"`
 }
 
 type extent struct {
@@ -123,13 +127,13 @@ type extent struct {
 	} `json:"spatial"`
 }
 
-const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+const crs84 = CRS84
 
 func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
 	b := base(c) + "/collections/" + url.PathEscape(col.ID)
 	d := collectionDoc{
 		ID: col.ID, Title: col.Title, TitleEN: col.TitleEN, Description: col.Description,
-		ItemType: "feature", CRS: []string{crs84}, ItemCount: col.ItemCount,
+		ItemType: "feature", CRS: crsURIs(), StorageCRS: CRS84, CRSNotes: crsNotes(), ItemCount: col.ItemCount,
 		GeomQuality: col.GeomQuality, DatasetVersion: col.DatasetVersion,
 		Links: []Link{
 			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this collection"},
@@ -221,14 +225,32 @@ func (s *server) collection(c *fiber.Ctx) error {
 type itemsQuery struct {
 	filter geo.Filter
 	format string
+	// crs is the output CRS (crs parameter); linkParams are the crs,
+	// bbox-crs and bbox as given, which links repeat.
+	crs        crsDef
+	linkParams url.Values
 }
 
 // parseItems reads an items query string: the filter contract with paging,
 // plus f. It is the whole of the items parameter parsing, free of Fiber so
 // the fuzz test can drive it directly as well as through the handler.
 func parseItems(q url.Values) (itemsQuery, error) {
+	link := url.Values{}
+	for _, k := range []string{"crs", "bbox-crs"} {
+		if v := q.Get(k); v != "" {
+			link.Set(k, v)
+		}
+	}
+	if link.Has("bbox-crs") && q.Get("bbox") != "" {
+		link.Set("bbox", q.Get("bbox"))
+	}
+	out, bbox, crsErrs := crsParams(q)
 	f, err := geo.ParseFilter(q, true, "f")
 	fes, _ := geo.AsFieldErrors(err)
+	fes = append(crsErrs, fes...)
+	if bbox != nil {
+		f.BBox = bbox
+	}
 	if err != nil && fes == nil {
 		return itemsQuery{}, fmt.Errorf("api: parsing filter: %w", err)
 	}
@@ -240,7 +262,7 @@ func parseItems(q url.Values) (itemsQuery, error) {
 	if len(fes) > 0 {
 		return itemsQuery{}, fes
 	}
-	return itemsQuery{filter: f, format: form}, nil
+	return itemsQuery{filter: f, format: form, crs: out, linkParams: link}, nil
 }
 
 func (s *server) items(c *fiber.Ctx) error {
@@ -264,7 +286,15 @@ func (s *server) items(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
-	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, len(page.Features), page.NumberMatched)
+	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, iq.linkParams, len(page.Features), page.NumberMatched)
+	if ctype == mediaCSV {
+		// CSV has no geometry, only lat/lon columns, which stay WGS 84
+		// degrees whatever crs asks (the header says so).
+		c.Set(HeaderContentCRS, crsList[0].header())
+	} else {
+		c.Set(HeaderContentCRS, iq.crs.header())
+	}
+	features := iq.crs.features(page.Features)
 	// RFC 8288 Link headers carry next/prev for CSV clients, which have
 	// no body member to find them in; JSON clients get them too.
 	var hdr []string
@@ -289,7 +319,7 @@ func (s *server) items(c *fiber.Ctx) error {
 		TimeStamp:      s.cfg.Now().UTC().Format(time.RFC3339),
 		Links:          links,
 	}
-	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, page.Features)
+	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, features)
 	if err != nil {
 		return fmt.Errorf("api: encoding items %s: %w", coll, err)
 	}
@@ -299,10 +329,13 @@ func (s *server) items(c *fiber.Ctx) error {
 
 // itemsLinks builds self, alternate (CSV), next and prev links that repeat
 // the filter in canonical form, so following next pages through exactly the
-// same query.
-func itemsLinks(href string, f geo.Filter, returned, matched int) []Link {
+// same query; params (crs, bbox-crs with its bbox) are repeated as given.
+func itemsLinks(href string, f geo.Filter, params url.Values, returned, matched int) []Link {
 	at := func(offset int, csv bool) string {
 		q := f.Encode()
+		for k, v := range params {
+			q[k] = v
+		}
 		q.Set("limit", strconv.Itoa(f.Limit))
 		if offset > 0 {
 			q.Set("offset", strconv.Itoa(offset))
@@ -338,8 +371,12 @@ func (s *server) item(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := onlyParams(q, "f"); err != nil {
+	if err := onlyParams(q, "f", "crs"); err != nil {
 		return err
+	}
+	out, _, crsErrs := crsParams(q)
+	if len(crsErrs) > 0 {
+		return crsErrs
 	}
 	form, err := format(q)
 	if err != nil {
@@ -357,11 +394,14 @@ func (s *server) item(c *fiber.Ctx) error {
 		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
 	}
 	if ctype == mediaCSV {
+		c.Set(HeaderContentCRS, crsList[0].header()) // lat/lon columns, see items
 		return s.sendCSV(c, coll+"-"+id, []geo.Feature{f})
 	}
+	c.Set(HeaderContentCRS, out.header())
+	f = out.features([]geo.Feature{f})[0]
 	b := base(c) + "/collections/" + coll
 	links := []Link{
-		{Href: b + "/items/" + url.PathEscape(id), Rel: "self", Type: ContentTypeGeoJSON, Title: "this feature"},
+		{Href: b + "/items/" + url.PathEscape(id) + crsQuery(out), Rel: "self", Type: ContentTypeGeoJSON, Title: "this feature"},
 		{Href: b, Rel: "collection", Type: ContentTypeJSON, Title: "the collection"},
 	}
 	body, err := appendFeature(make([]byte, 0, 4096), f, map[string]any{"links": links})

@@ -132,7 +132,7 @@ func openAPIDoc(version string) obj {
 		obj{"type": "string", "enum": geo.CollectionNames})
 	idParam := param("featureId", "path", "Feature id: a GB/T 2260 code for cities and counties, the zone id, or the region id.", str())
 	fOnly := []obj{pagingParams()[3]}
-	itemsParams := append(append([]obj{collParam}, filterParams()...), pagingParams()...)
+	itemsParams := append(append(append([]obj{collParam}, filterParams()...), pagingParams()...), crsParamDocs()...)
 	geojson := obj{"description": "GeoJSON (RFC 7946): WGS84 lon/lat, exterior rings counter-clockwise, at most 6 decimals.",
 		"headers": obj{"Link": obj{"description": "RFC 8288 next/prev links of an items page (also for CSV).", "schema": str()}},
 		"content": obj{
@@ -188,7 +188,7 @@ func openAPIDoc(version string) obj {
 				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
 					"Filters that only make sense for zones (cluster, chain, tier, year, measure, min_revenue, max_revenue) are a 400 on other collections.",
 				itemsParams, geojson, "304", "400", "404", "406"),
-			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0]},
+			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0], crsParamDocs()[0]},
 				geojson, "304", "400", "404", "406"),
 			Prefix + "/clusters": op("clusters", "Industry clusters", "The 7 clusters of \"7+28+N\", recognised local clusters (planned scale class, never reported revenue) and the keyword table deriving zone→cluster links.", nil,
 				jsonResponse("Clusters.", ContentTypeJSON), "304", "400", "406"),
