@@ -36,6 +36,7 @@ const (
 var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
@@ -53,12 +54,14 @@ var conformsTo = []string{
 func base(c *fiber.Ctx) string { return siteBase(c) + Prefix }
 
 func (s *server) landing(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
 	}
 	b := base(c)
 	links := []Link{
 		{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this document"},
+		{Href: withF(b, "html"), Rel: "alternate", Type: ContentTypeHTML, Title: "this document as HTML"},
 		{Href: b + "/openapi.json", Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "the API definition"},
 		{Href: b + "/conformance", Rel: "conformance", Type: ContentTypeJSON, Title: "conformance classes"},
 		{Href: b + "/collections", Rel: "data", Type: ContentTypeJSON, Title: "feature collections"},
@@ -74,17 +77,26 @@ func (s *server) landing(c *fiber.Ctx) error {
 			Link{Href: site + "/styles/layout.json", Rel: "stylesheet", Type: ContentTypeJSON, Title: "MapLibre style of the web map"},
 		)
 	}
+	const title = "layoutmap: Henan industrial layout"
+	const desc = "Development zones, industry clusters (7+28+N) and planning regions of Henan province, China, as OGC API Features."
+	if ctype == ContentTypeHTML {
+		return s.landingHTML(c, title, desc, links)
+	}
 	return c.JSON(fiber.Map{
-		"title":       "layoutmap: Henan industrial layout",
-		"description": "Development zones, industry clusters (7+28+N) and planning regions of Henan province, China, as OGC API Features.",
+		"title":       title,
+		"description": desc,
 		"version":     s.cfg.Version,
 		"links":       links,
 	})
 }
 
 func (s *server) conformance(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
+	}
+	if ctype == ContentTypeHTML {
+		return s.conformanceHTML(c)
 	}
 	return c.JSON(fiber.Map{"conformsTo": conformsTo})
 }
@@ -137,6 +149,7 @@ func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
 		GeomQuality: col.GeomQuality, DatasetVersion: col.DatasetVersion,
 		Links: []Link{
 			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this collection"},
+			{Href: b + "?f=html", Rel: "alternate", Type: ContentTypeHTML, Title: "this collection as HTML"},
 			{Href: b + "/items", Rel: "items", Type: ContentTypeGeoJSON, Title: "items as GeoJSON"},
 			{Href: b + "/items?f=csv", Rel: "items", Type: ContentTypeCSV, Title: "items as CSV"},
 			// Both spellings: link relations compare case-insensitively
@@ -163,7 +176,8 @@ func round6(x float64) float64 {
 }
 
 func (s *server) collections(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
 	}
 	cols, err := s.cfg.Store.Collections(c.UserContext())
@@ -174,10 +188,14 @@ func (s *server) collections(c *fiber.Ctx) error {
 	for _, col := range cols {
 		docs = append(docs, s.collectionDoc(c, col))
 	}
+	if ctype == ContentTypeHTML {
+		return s.collectionsHTML(c, docs)
+	}
 	b := base(c)
 	return c.JSON(fiber.Map{
 		"links": []Link{
 			{Href: b + "/collections", Rel: "self", Type: ContentTypeJSON, Title: "this document"},
+			{Href: b + "/collections?f=html", Rel: "alternate", Type: ContentTypeHTML, Title: "this document as HTML"},
 		},
 		"collections": docs,
 	})
@@ -211,12 +229,16 @@ func (s *server) findCollection(ctx context.Context, name string) (geo.Collectio
 }
 
 func (s *server) collection(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
 	}
 	col, err := s.findCollection(c.UserContext(), c.Params("coll"))
 	if err != nil {
 		return err
+	}
+	if ctype == ContentTypeHTML {
+		return s.collectionHTML(c, s.collectionDoc(c, col))
 	}
 	return c.JSON(s.collectionDoc(c, col))
 }
@@ -313,6 +335,9 @@ func (s *server) items(c *fiber.Ctx) error {
 	if ctype == mediaCSV {
 		return s.sendCSV(c, coll, page.Features)
 	}
+	if ctype == ContentTypeHTML {
+		return s.itemsHTML(c, coll, page.Features, page.NumberMatched, links)
+	}
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,
 		NumberReturned: len(page.Features),
@@ -352,6 +377,7 @@ func itemsLinks(href string, f geo.Filter, params url.Values, returned, matched 
 	links := []Link{
 		{Href: at(f.Offset, false), Rel: "self", Type: ContentTypeGeoJSON, Title: "this page"},
 		{Href: at(f.Offset, true), Rel: "alternate", Type: ContentTypeCSV, Title: "this page as CSV"},
+		{Href: withF(at(f.Offset, false), "html"), Rel: "alternate", Type: ContentTypeHTML, Title: "this page as HTML"},
 	}
 	if f.Offset+returned < matched && returned > 0 {
 		links = append(links, Link{Href: at(f.Offset+returned, false), Rel: "next", Type: ContentTypeGeoJSON, Title: "next page"})
@@ -393,15 +419,21 @@ func (s *server) item(c *fiber.Ctx) error {
 		}
 		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
 	}
-	if ctype == mediaCSV {
+	if ctype == mediaCSV || ctype == ContentTypeHTML {
 		c.Set(HeaderContentCRS, crsList[0].header()) // lat/lon columns, see items
+	}
+	if ctype == mediaCSV {
 		return s.sendCSV(c, coll+"-"+id, []geo.Feature{f})
+	}
+	if ctype == ContentTypeHTML {
+		return s.itemHTML(c, coll, f)
 	}
 	c.Set(HeaderContentCRS, out.header())
 	f = out.features([]geo.Feature{f})[0]
 	b := base(c) + "/collections/" + coll
 	links := []Link{
 		{Href: b + "/items/" + url.PathEscape(id) + crsQuery(out), Rel: "self", Type: ContentTypeGeoJSON, Title: "this feature"},
+		{Href: withF(b+"/items/"+url.PathEscape(id), "html"), Rel: "alternate", Type: ContentTypeHTML, Title: "this feature as HTML"},
 		{Href: b, Rel: "collection", Type: ContentTypeJSON, Title: "the collection"},
 	}
 	body, err := appendFeature(make([]byte, 0, 4096), f, map[string]any{"links": links})

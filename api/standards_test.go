@@ -49,7 +49,9 @@ func TestNegotiation(t *testing.T) {
 		{"collections Accept json", "/api/v1/collections", "application/json", 200, fiber.MIMEApplicationJSON},
 		{"collections Accept csv", "/api/v1/collections", "text/csv", 406, ContentTypeProblem},
 		{"openapi Accept vnd.oai", "/api/v1/openapi.json", "application/vnd.oai.openapi+json;version=3.0", 200, ContentTypeOpenAPI},
-		{"openapi Accept html", "/api/v1/openapi.json", "text/html", 406, ContentTypeProblem},
+		{"openapi Accept html", "/api/v1/openapi.json", "text/html", 200, ContentTypeHTML},
+		{"openapi Accept csv", "/api/v1/openapi.json", "text/csv", 406, ContentTypeProblem},
+		{"landing from a browser", "/api/v1/", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", 200, ContentTypeHTML},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
