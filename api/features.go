@@ -72,6 +72,8 @@ func (s *server) landing(c *fiber.Ctx) error {
 	if s.hasTiles {
 		site := siteBase(c)
 		links = append(links,
+			Link{Href: b + "/tiles", Rel: relTilesetsVector, Type: ContentTypeJSON, Title: "vector tilesets (OGC API – Tiles)"},
+			Link{Href: b + "/tileMatrixSets", Rel: relTileMatrixSets, Type: ContentTypeJSON, Title: "tile matrix sets"},
 			Link{Href: site + "/tiles/layout.json", Rel: "related", Type: ContentTypeJSON, Title: "vector tiles of every collection (TileJSON 3.0)"},
 			Link{Href: site + "/tiles/{z}/{x}/{y}.mvt", Rel: "item", Type: ContentTypeMVT, Title: "vector tile (MVT 2.1, XYZ scheme, zoom 0-16)", Templated: true},
 			Link{Href: site + "/styles/layout.json", Rel: "stylesheet", Type: ContentTypeJSON, Title: "MapLibre style of the web map"},
@@ -98,7 +100,7 @@ func (s *server) conformance(c *fiber.Ctx) error {
 	if ctype == ContentTypeHTML {
 		return s.conformanceHTML(c)
 	}
-	return c.JSON(fiber.Map{"conformsTo": conformsTo})
+	return c.JSON(fiber.Map{"conformsTo": s.conformsTo()})
 }
 
 // noParams rejects any query parameter on routes that take none, and an
@@ -160,6 +162,9 @@ func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
 			{Href: b + "/schema", Rel: "describedBy", Type: ContentTypeSchema, Title: "JSON Schema of the features (the spelling GDAL 3.6 looks for)"},
 			{Href: b + "/queryables", Rel: relQueryables, Type: ContentTypeSchema, Title: "queryable properties"},
 		},
+	}
+	if s.hasTiles && slices.Contains(tileCollections, col.ID) {
+		d.Links = append(d.Links, Link{Href: b + "/tiles", Rel: relTilesetsVector, Type: ContentTypeJSON, Title: "vector tilesets of this collection (OGC API – Tiles)"})
 	}
 	if col.Extent != (orb.Bound{}) {
 		e := &extent{}
@@ -445,3 +450,12 @@ func (s *server) item(c *fiber.Ctx) error {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }
+
+// conformsTo is the conformance declaration: conformsTo, and OGC API –
+// Tiles when the tile routes are mounted.
+func (s *server) conformsTo() []string {
+	if !s.hasTiles {
+		return conformsTo
+	}
+	return slices.Concat(conformsTo, tilesConformance)
+}

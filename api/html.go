@@ -127,7 +127,7 @@ func (s *server) conformanceHTML(c *fiber.Ctx) error {
 		Title: "符合性声明", TitleEN: "Conformance",
 		Crumbs:     crumbs(c),
 		Alternates: alternates(base(c)+"/conformance", ContentTypeJSON)[:1],
-		Body:       conformsTo,
+		Body:       s.conformsTo(),
 	})
 }
 

@@ -140,7 +140,7 @@ func openAPIDoc(version string) obj {
 			"text/csv":         obj{"schema": obj{"type": "string"}},
 			ContentTypeHTML:    obj{"schema": obj{"type": "string"}},
 		}}
-	return obj{
+	doc := obj{
 		"openapi": "3.0.3",
 		"info": obj{
 			"title":   "layoutmap features API",
@@ -237,6 +237,10 @@ func openAPIDoc(version string) obj {
 			},
 		}}},
 	}
+	for k, v := range ogcTilesPaths(collParam) {
+		doc["paths"].(obj)[k] = v
+	}
+	return doc
 }
 
 func (s *server) openapi(c *fiber.Ctx) error {
