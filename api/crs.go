@@ -284,8 +284,8 @@ func crsParamDocs() []obj {
 	enum := crsURIs()
 	return []obj{
 		param("crs", "query", "CRS of the response's coordinates (OGC API Features Part 2), named in the Content-Crs header: CRS84 (default, lon/lat), EPSG:4326 (lat/lon: latitude first), EPSG:4490 (CGCS2000, lat/lon; numerically the WGS 84 values at 6 decimals) or EPSG:3857 (Web Mercator metres, 2 decimals). CSV's lat/lon columns stay WGS 84 degrees (Content-Crs says CRS84). Another CRS is a 400.",
-			obj{"type": "string", "format": "uri", "enum": enum, "default": CRS84}),
+			obj{"type": "string", "enum": enum, "default": CRS84}),
 		param("bbox-crs", "query", "CRS of bbox (OGC API Features Part 2), in that CRS's axis order: EPSG:4326 and EPSG:4490 boxes are minLat,minLon,maxLat,maxLon; EPSG:3857 minX,minY,maxX,maxY in metres. Another CRS is a 400.",
-			obj{"type": "string", "format": "uri", "enum": enum, "default": CRS84}),
+			obj{"type": "string", "enum": enum, "default": CRS84}),
 	}
 }

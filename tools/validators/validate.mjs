@@ -92,6 +92,32 @@ try {
   record('TileJSON 3.0.0 (ajv)', validate(tj) ? [] : validate.errors);
 }
 
+// OGC API – Tiles: tilesets lists, tileset metadata and the tile matrix
+// sets against the schemas of the standard's own OpenAPI bundle
+// (ogcapi-tiles-1.schemas.json, from opengeospatial/ogcapi-tiles), which
+// carry OGC 2D TMS 2.0's tileset and tile matrix set models. Those are
+// OpenAPI 3.0 schema objects (example, format uri), hence strict off and
+// formats not checked; every structural keyword applies.
+{
+  const bundle = JSON.parse(readFileSync(new URL('./ogcapi-tiles-1.schemas.json', import.meta.url)));
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ $id: 'https://ogcapi-tiles.local/bundle.json', components: bundle.components });
+  const ref = (p) => ajv.compile({ $ref: `https://ogcapi-tiles.local/bundle.json#/components/${p}` });
+  const checks = [
+    ['responses/TileSetsList/content/application~1json/schema', ['/api/v1/tiles', '/api/v1/tiles?year=2023', '/api/v1/collections/zones/tiles', '/api/v1/collections/cities/tiles']],
+    ['schemas/tileSet', ['/api/v1/tiles/WebMercatorQuad', '/api/v1/tiles/WebMercatorQuad?year=2023&tier=t1000', '/api/v1/collections/zones/tiles/WebMercatorQuad', '/api/v1/collections/counties/tiles/WebMercatorQuad']],
+    ['responses/TileMatrixSetsList/content/application~1json/schema', ['/api/v1/tileMatrixSets']],
+    ['schemas/tileMatrixSet', ['/api/v1/tileMatrixSets/WebMercatorQuad']],
+  ];
+  for (const [schema, paths] of checks) {
+    const validate = ref(schema);
+    for (const path of paths) {
+      const doc = (await get(path)).json();
+      record(`OGC API Tiles ${schema.split('/')[1]}: ${path}`, validate(doc) ? [] : validate.errors);
+    }
+  }
+}
+
 // GeoJSON and every served JSON Schema.
 // strictTypes off: OGC's queryables put "format": "geometry-…" on a
 // geometry without a type (Part 3/5), which is valid JSON Schema that ajv's
