@@ -98,7 +98,7 @@ func TestHTMLPages(t *testing.T) {
 			continue
 		}
 		body := string(r.body)
-		if !strings.HasPrefix(body, "<!doctype html>") || !strings.Contains(body, `<html lang="zh-Hans">`) || !strings.HasSuffix(strings.TrimSpace(body), "</html>") {
+		if !strings.HasPrefix(body, "<!DOCTYPE html>") || !strings.Contains(body, `<html lang="zh-Hans">`) || !strings.HasSuffix(strings.TrimSpace(body), "</html>") {
 			t.Errorf("%s: not a whole page", p)
 		}
 		for _, m := range hrefPattern.FindAllStringSubmatch(body, -1) {

@@ -3,7 +3,8 @@
 // MapLibre style spec (current and 20.x) on the style, swagger-parser on
 // the OpenAPI document (and every pattern as ECMA-262), check-geojson on
 // every collection's items and one item, ajv on TileJSON (TileJSON 3.0.0
-// schema) and on every JSON Schema the server serves (compiled, then every
+// schema), ajv on the OGC API – Tiles documents, html-validate on the HTML
+// pages, and on every JSON Schema the server serves (compiled, then every
 // feature validated against its collection's schema). Prints one line per
 // check and a JSON summary; exits 1 when any check fails.
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { validateStyleMin as validate20 } from 'style-spec-20';
 import { check as checkGeoJSON } from '@placemarkio/check-geojson';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { HtmlValidate } from 'html-validate';
 
 const base = process.argv[2];
 if (!base) {
@@ -115,6 +117,24 @@ try {
       const doc = (await get(path)).json();
       record(`OGC API Tiles ${schema.split('/')[1]}: ${path}`, validate(doc) ? [] : validate.errors);
     }
+  }
+}
+
+// HTML pages (OGC API Features conf/html) with html-validate's
+// recommended rules.
+{
+  const hv = new HtmlValidate({ extends: ['html-validate:recommended'] });
+  const pages = ['/api/v1/', '/api/v1/conformance', '/api/v1/openapi.json', '/api/v1/collections'];
+  for (const c of ['cities', 'counties', 'zones', 'regions']) {
+    pages.push(`/api/v1/collections/${c}`, `/api/v1/collections/${c}/items?limit=50`, `/api/v1/collections/${c}/queryables`, `/api/v1/collections/${c}/schema`);
+  }
+  pages.push('/api/v1/collections/zones/items?year=2023&sortby=-revenue', '/api/v1/collections/zones/items/G411031', '/api/v1/collections/cities/items/410100');
+  for (const path of pages) {
+    const page = await get(path, 'text/html');
+    const errs = page.type.startsWith('text/html') ? [] : [`Content-Type ${page.type}`];
+    const report = await hv.validateString(page.text, path);
+    for (const r of report.results) for (const m of r.messages) errs.push(`${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+    record(`html-validate ${path}`, errs.slice(0, 10));
   }
 }
 
