@@ -286,7 +286,9 @@ var enterpriseSchema = CollectionSchema{
 	Fields: []Field{
 		{Name: "id", Type: TypeString, TitleZH: "编号", TitleEN: "Id", Description: "The 统一社会信用代码 when the list gives one, else the list's id or a stable hash of name and point."},
 		{Name: "credit_code", Type: TypeString, TitleZH: "统一社会信用代码", TitleEN: "Unified social credit code", Description: "GB 32100-2015 code, check character verified on import."},
-		fName, fNameEN,
+		// Not queryable: CQL2 filters are not offered on enterprises yet.
+		{Name: fName.Name, Type: fName.Type, TitleZH: fName.TitleZH, TitleEN: fName.TitleEN, Description: fName.Description},
+		{Name: fNameEN.Name, Type: fNameEN.Type, TitleZH: fNameEN.TitleZH, TitleEN: fNameEN.TitleEN, Description: fNameEN.Description},
 		{Name: "classes", Type: TypeArray, Items: TypeString, TitleZH: "企业类别", TitleEN: "Classes", Enum: enterpriseClassIDs(), Description: "Lists the enterprise is on: above_scale 规上, srdi 专精特新, little_giant 小巨人, single_champion 单项冠军, leading_goose 头雁, chain_leader 链主."},
 		{Name: "chains", Type: TypeArray, Items: TypeString, TitleZH: "产业链", TitleEN: "Chains", Description: "Chain ids (see /api/v1/chains)."},
 		{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Cluster ids as listed, or derived from the chains' clusters where a source ties them (clusters_derived)."},

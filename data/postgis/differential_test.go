@@ -138,8 +138,14 @@ func TestDifferential(t *testing.T) {
 			t.Errorf("Stats(%v):\n%s\nmemstore\n%s", zf.Encode(), a, b)
 		}
 	}
-	// Every item of every collection, and ids that do not exist.
+	// Every item of every collection, and ids that do not exist. The
+	// PostGIS store does not hold enterprises yet (issue 15: embedded store
+	// only), so that collection is left out here; its memstore queries are
+	// held to geo.Filter.MatchEnterprise in data/memstore.
 	for _, coll := range geo.CollectionNames {
+		if coll == geo.CollEnterprises {
+			continue
+		}
 		all, err := mem.Items(ctx, coll, geo.Filter{Limit: geo.MaxLimit})
 		if err != nil {
 			t.Fatal(err)
@@ -166,6 +172,10 @@ func TestDifferential(t *testing.T) {
 	pc, err := pg.Collections(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	mc = slices.DeleteFunc(mc, func(c geo.Collection) bool { return c.ID == geo.CollEnterprises })
+	if len(pc) != len(mc) {
+		t.Fatalf("collections: postgis %d, memstore %d", len(pc), len(mc))
 	}
 	for i := range mc {
 		g, w := pc[i], mc[i]
