@@ -127,7 +127,11 @@ func containsStr(ss []string, s string) bool {
 }
 
 func TestSchemaRoutes(t *testing.T) {
-	app := standardsApp(t, Config{})
+	es, err := entStore() // with enterprises, so every collection is listed
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := standardsApp(t, Config{Store: es})
 	for _, coll := range geo.CollectionNames {
 		var doc collectionDoc
 		decode(t, get(t, app, "/api/v1/collections/"+coll), &doc)

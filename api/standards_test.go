@@ -20,7 +20,10 @@ import (
 
 func standardsApp(t testing.TB, cfg Config) *fiber.App {
 	t.Helper()
-	store := testStoreFor(t)
+	store := cfg.Store
+	if store == nil {
+		store = testStoreFor(t)
+	}
 	cfg.Store = store
 	cfg.Extra = append(cfg.Extra, TileRoutes(TilesConfig{Tiles: tiles.New(store, tiles.Config{}), Meta: tiles.Meta{Tiers: geo.DefaultTiers}}))
 	return newApp(t, cfg)

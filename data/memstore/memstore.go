@@ -329,7 +329,11 @@ func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
 		}
 		c := d.Collection(s.vintage)
 		if held.extent != nil {
-			c.Extent, c.ItemCount = held.extent(s)
+			if c.Extent, c.ItemCount = held.extent(s); c.ItemCount == 0 {
+				// Enterprises before a list is loaded: not listed, as in
+				// a store without them (/api/v1/enterprises/info hints).
+				continue
+			}
 		} else {
 			bs := held.bounds(s)
 			c.Extent, c.ItemCount = ext(bs), len(bs)
