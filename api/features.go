@@ -271,8 +271,11 @@ func (s *server) items(c *fiber.Ctx) error {
 	for _, l := range links {
 		if l.Rel == "next" || l.Rel == "prev" {
 			href := l.Href
-			if ctype == mediaCSV {
+			switch ctype {
+			case mediaCSV:
 				href += "&f=csv"
+			case mediaXLSX:
+				href += "&f=xlsx"
 			}
 			hdr = append(hdr, "<"+href+`>; rel="`+l.Rel+`"`)
 		}
@@ -280,8 +283,11 @@ func (s *server) items(c *fiber.Ctx) error {
 	if len(hdr) > 0 {
 		c.Set(fiber.HeaderLink, strings.Join(hdr, ", "))
 	}
-	if ctype == mediaCSV {
+	switch ctype {
+	case mediaCSV:
 		return s.sendCSV(c, coll, page.Features)
+	case mediaXLSX:
+		return s.sendXLSX(c, coll, iq.filter.Encode().Encode(), page.Features)
 	}
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,
@@ -356,8 +362,11 @@ func (s *server) item(c *fiber.Ctx) error {
 		}
 		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
 	}
-	if ctype == mediaCSV {
+	switch ctype {
+	case mediaCSV:
 		return s.sendCSV(c, coll+"-"+id, []geo.Feature{f})
+	case mediaXLSX:
+		return s.sendXLSX(c, coll+"-"+id, "id="+id, []geo.Feature{f})
 	}
 	b := base(c) + "/collections/" + coll
 	links := []Link{

@@ -75,8 +75,8 @@ func pagingParams() []obj {
 			obj{"type": "integer", "minimum": 0, "default": 0}),
 		param("sortby", "query", "Sort key, '-' for descending; ties break by id ascending. Default: code for admin areas, name for zones. revenue and area apply to zones only (zones without a figure sort last).",
 			obj{"type": "string", "enum": keys}),
-		param("f", "query", "Output format: json (GeoJSON) or csv (UTF-8 with BOM, one row per feature). When absent, the Accept header chooses among application/geo+json (default), application/json and text/csv; anything else is a 406.",
-			obj{"type": "string", "enum": []string{"json", "geojson", "csv"}}),
+		param("f", "query", "Output format: json (GeoJSON), csv (UTF-8 with BOM, one row per feature) or xlsx (the CSV's columns as an Excel workbook, numbers as number cells, plus a notes sheet). When absent, the Accept header chooses among application/geo+json (default), application/json, text/csv and the xlsx media type; anything else is a 406.",
+			obj{"type": "string", "enum": []string{"json", "geojson", "csv", "xlsx"}}),
 		param("filter", "query", "OGC API Features Part 3 filter in CQL2 (OGC 21-065): Basic CQL2 (AND, OR, NOT, = <> < > <= >= between a queryable property and a literal of its type, IS [NOT] NULL, TRUE/FALSE) and S_INTERSECTS(geometry, BBOX(w,s,e,n) or a WKT literal in CRS84). The properties are the collection's queryables (/collections/{c}/queryables); zone revenue properties are the headline figure of year. SQL's three-valued logic: a comparison with a property a feature lacks is unknown and does not select it, nor does its NOT. Mistakes are a 400 naming the position (column, or JSON path).",
 			obj{"type": "string", "maxLength": 4096}),
 		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json.",
@@ -138,6 +138,7 @@ func openAPIDoc(version string) obj {
 		"content": obj{
 			ContentTypeGeoJSON: obj{"schema": obj{"type": "object"}},
 			"text/csv":         obj{"schema": obj{"type": "string"}},
+			mediaXLSX:          obj{"schema": obj{"type": "string", "format": "binary"}},
 		}}
 	return obj{
 		"openapi": "3.0.3",

@@ -18,6 +18,8 @@ import (
 //     Chinese and English, the default first;
 //   - tiers: the store's tiers with their colour (the one palette the web
 //     map, /styles/layout.json and the static images use), no_data last;
+//   - palettes: the cluster, region, distribution and change palettes
+//     (geo.MapPalettes), which the web map and the static images share;
 //   - plans: the 2025 targets of 豫政〔2023〕27号 (headline) and earlier
 //     plans (history: other years, other kinds of zones);
 //   - sources: the shared source list the rows' S-ids refer to (title,
@@ -40,6 +42,7 @@ func (s *server) reference(c *fiber.Ctx) error {
 		"families":                    geo.Families,
 		"default_family":              geo.DefaultFamily,
 		"tiers":                       ts,
+		"palettes":                    geo.MapPalettes(),
 		"lower_bound":                 fiber.Map{"color": geo.LowerBoundColor, "label": "≥ 下限值（至少在此档）", "label_en": "≥ lower bound (at least this tier)"},
 		"plans":                       []geo.Plan{geo.PlanTargets2025, geo.PlanTargets2017},
 		"zones_per_cluster_rule":      ZonesPerClusterRule,

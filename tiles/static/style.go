@@ -8,7 +8,8 @@ import (
 	"layoutmap/geo"
 )
 
-// The palette and line styles follow the web map's MapLibre style
+// The palettes are geo's (geo.ClusterPalette …, which the web map reads
+// from /api/v1/reference); the line styles follow the web map's MapLibre style
 // (web/src/style.js), so an image reads like the map it came from.
 var (
 	// NoDataFill is geo.NoDataColor; tier fills are geo.Tier.Color (the
@@ -16,17 +17,13 @@ var (
 	NoDataFill = rgb(geo.NoDataColor)
 	// ClusterColors in taxonomy order of the 7 clusters; zones without a
 	// cluster take OtherColor.
-	ClusterColors = []color.NRGBA{
-		rgb("#1f77b4"), rgb("#2ca02c"), rgb("#9467bd"), rgb("#d62728"), rgb("#ff7f0e"), rgb("#17becf"), rgb("#8c564b"), rgb("#e377c2"), rgb("#bcbd22"),
-	}
-	OtherColor = rgb("#7f7f7f")
-	// RegionColors by position in the store's region list.
-	RegionColors = []color.NRGBA{
-		rgb("#2b8cbe"), rgb("#e6a100"), rgb("#d7301f"), rgb("#238b45"), rgb("#e7298a"), rgb("#525252"), rgb("#a6761d"), rgb("#1b9e77"),
-	}
-	// DistRamp shades cities by their zone count of one cluster, light to
-	// dark, 4 steps so adjacent counts stay distinguishable.
-	DistRamp = []color.NRGBA{rgb("#e3e1f0"), rgb("#bcbddc"), rgb("#807dba"), rgb("#54278f")}
+	// (geo.ClusterPalette, shared with the web map through /api/v1/reference).
+	ClusterColors = rgbs(geo.ClusterPalette)
+	OtherColor    = rgb(geo.OtherColor)
+	// RegionColors by position in the store's region list (geo.RegionPalette).
+	RegionColors = rgbs(geo.RegionPalette)
+	// DistRamp shades cities by their zone count of one cluster (geo.DistRamp).
+	DistRamp = rgbs(geo.DistRamp)
 
 	colBackground  = rgb("#eef2f5")
 	colProvince    = rgb("#fbfbf8")
@@ -49,6 +46,14 @@ var (
 // FontFamily is the SVG font-family: the CJK face the PNG renderer uses,
 // then the generic fallback.
 const FontFamily = "Noto Sans SC, Noto Sans CJK SC, sans-serif"
+
+func rgbs(ss []string) []color.NRGBA {
+	out := make([]color.NRGBA, len(ss))
+	for i, s := range ss {
+		out[i] = rgb(s)
+	}
+	return out
+}
 
 func rgb(s string) color.NRGBA {
 	var r, g, b uint8

@@ -103,3 +103,38 @@ export function serialize(s, { withPanel = true } = {}) {
 }
 
 export function isList(k) { return LIST_KEYS.has(k); }
+
+// createStore is the app's one explicit store: `state` is the view (the URL
+// state above, changed only through set/select actions), `data` what the
+// server answered for it (taxonomies, the filtered zones, statistics),
+// `actions` the operations panels may call (set by main.js), and a tiny
+// publish/subscribe so panels re-render on the events they care about:
+//   'results'   — a refresh finished (zones, statistics, counts are new);
+//   'selection' — the selected zone changed;
+//   'lang'      — the interface language changed (controls are rebuilt);
+//   'failed'    — a refresh failed (zones empty, controls must still work).
+// Modules never keep their own copies of state or data.
+export function createStore(state) {
+  const subs = new Map();
+  return {
+    state,
+    data: {
+      clusters: [], chains: [], regions: [], cities: [], counties: [], allZones: [], recognised: [],
+      zones: [], matched: 0, years: [], statsClusters: [], statsTiers: [], statsFromAPI: { clusters: false, tiers: false },
+      statsDocs: { clusters: null, tiers: null }, tilejson: null, counts: {}, sources: new Map(),
+      ref: { families: [], tiers: [], plans: [], sources: [], dictionary: {}, palettes: null },
+      compare: null,
+    },
+    // dropped: URL values that were malformed, unknown or stale, named in
+    // the notice until the user closes it.
+    dropped: [...(state.dropped ?? [])],
+    actions: {},
+    on(topic, fn) {
+      if (!subs.has(topic)) subs.set(topic, []);
+      subs.get(topic).push(fn);
+    },
+    emit(topic, detail) {
+      for (const fn of subs.get(topic) ?? []) fn(detail);
+    },
+  };
+}

@@ -6,20 +6,20 @@
 /* global __FONT_FACES__ */
 export const FONT = 'Noto Sans SC';
 
-// TIER_COLORS is filled from /api/v1/reference (setTiers): the one tier
-// palette (geo.Tier.Color) that /styles/layout.json and the static images
-// use too. LOWER_BOUND strokes the "≥" ring of zones known by a lower bound.
+// TIER_COLORS and PALETTE are filled from /api/v1/reference (setReference):
+// the one tier palette (geo.Tier.Color) and the cluster, region,
+// distribution and change palettes (geo.MapPalettes) that
+// /styles/layout.json and the static images use too. There is no client
+// copy of any colour of the data.
 export const TIER_COLORS = {};
-export let LOWER_BOUND = '#222222';
-export function setTiers(tiers, lowerBound) {
+export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '' };
+export function setReference(ref) {
   for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
-  for (const t of tiers) TIER_COLORS[t.id] = t.color;
-  if (lowerBound?.color) LOWER_BOUND = lowerBound.color;
+  for (const t of ref.tiers ?? []) TIER_COLORS[t.id] = t.color;
+  Object.assign(PALETTE, ref.palettes ?? {});
 }
-export const CLUSTER_PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
-// Regions avoid the purples of the distribution ramp so both can be shown.
-export const REGION_PALETTE = ['#2b8cbe', '#e6a100', '#d7301f', '#238b45', '#e7298a', '#525252', '#a6761d', '#1b9e77'];
-export const OTHER = '#7f7f7f';
+export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
+export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];
 
 // hasCluster matches a zone whose tile property `clusters` lists id, whether
 // the list is written "a,b" or "|a|b|".
@@ -42,13 +42,13 @@ export function zoneColor(state, clusters) {
     // clusters gets the colour of the first ticked one, as in the legend.
     const only = state.color === 'auto' ? new Set(state.cluster) : null;
     const expr = ['case'];
-    clusters.forEach((c, i) => { if (!only || only.has(c.id)) expr.push(hasCluster(c.id), CLUSTER_PALETTE[i % CLUSTER_PALETTE.length]); });
-    expr.push(OTHER);
-    return expr.length > 2 ? expr : OTHER;
+    clusters.forEach((c, i) => { if (!only || only.has(c.id)) expr.push(hasCluster(c.id), clusterColor(i)); });
+    expr.push(PALETTE.other);
+    return expr.length > 2 ? expr : PALETTE.other;
   }
   const m = ['match', ['coalesce', ['get', 'tier'], 'no_data']];
   for (const [id, col] of Object.entries(TIER_COLORS)) if (id !== 'no_data') m.push(id, col);
-  m.push(TIER_COLORS.no_data ?? '#c8c8c8');
+  m.push(TIER_COLORS.no_data ?? PALETTE.no_data);
   return m;
 }
 
@@ -68,9 +68,9 @@ export function distColor(counts) {
 }
 
 export function rampColor(f) {
-  // light to dark purple, 4 steps so adjacent counts stay distinguishable
-  const ramp = ['#e3e1f0', '#bcbddc', '#807dba', '#54278f'];
-  return ramp[Math.min(ramp.length - 1, Math.floor(f * ramp.length - 1e-9))];
+  // light to dark, geo.DistRamp (as the static images' distColor)
+  const ramp = PALETTE.dist;
+  return ramp[Math.max(0, Math.min(ramp.length - 1, Math.floor(f * ramp.length - 1e-9)))];
 }
 
 // build returns the style. tileURL is the tile template with the filter
@@ -82,8 +82,8 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
   const show = new Set(state.layers);
   const overlay = regions.filter((r) => state.overlay.includes(r.id)).map((r) => r.id);
   const regionColor = ['match', ['get', 'id']];
-  regions.forEach((r, i) => regionColor.push(r.id, REGION_PALETTE[i % REGION_PALETTE.length]));
-  regionColor.push(OTHER);
+  regions.forEach((r, i) => regionColor.push(r.id, regionColorAt(i)));
+  regionColor.push(PALETTE.other);
   const color = zoneColor(state, clusters);
   const text = labelText(state.lang);
   const src = { type: 'vector', tiles: [tileURL], minzoom, maxzoom };
@@ -129,7 +129,7 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
         filter: ['all', ['==', ['get', 'bound'], 'lower'], ['==', ['get', 'located'], true]],
         // The lower-bound ring ("at least this tier") stays at every zoom, also over outlines.
-        paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': LOWER_BOUND,
+        paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PALETTE.lower_bound,
           'circle-stroke-width': 1.2 } },
       // Location unknown: a hollow marker with "?" at the county or city
       // point, at every zoom, never sized by revenue and never a circle of
