@@ -21,6 +21,7 @@ import { mountLayers } from './panels/layers.js';
 import { mountCard } from './panels/card.js';
 import { mountLegend } from './panels/legend.js';
 import { mountSearch } from './panels/search.js';
+import { mountPrint } from './panels/print.js';
 import { openEmbed } from './embed-dialog.js';
 
 /* global __WORKER_FILE__ */
@@ -265,6 +266,7 @@ function mountChrome() {
   mountCard(store);
   mountLegend(store, { mode, embedQ });
   mountSearch(store);
+  mountPrint(store, view);
   $('#lang-toggle').addEventListener('click', () => {
     state.lang = state.lang === 'zh' ? 'en' : 'zh';
     applyLang();

@@ -36,7 +36,7 @@ export function createMapView(store, { mode }) {
   // zoomToResults fits the map to the filtered zones (the province when the
   // filter is empty or matches nothing). onlyIfOutside: only when some result
   // lies outside the current view.
-  function zoomToResults({ onlyIfOutside = false, duration = 600 } = {}) {
+  function zoomToResults({ onlyIfOutside = false, duration = 600, padding: pad } = {}) {
     if (!map) return;
     const empty = !urlstate.filterParams(state).toString();
     const b = !empty && resultsBounds();
@@ -45,7 +45,7 @@ export function createMapView(store, { mode }) {
       const v = map.getBounds();
       if (v.contains([b[0], b[1]]) && v.contains([b[2], b[3]])) return;
     } else if (onlyIfOutside) return;
-    map.fitBounds(box, { padding: padding(), maxZoom: 10, duration: motion(duration) });
+    map.fitBounds(box, { padding: pad ?? padding(), maxZoom: 10, duration: motion(duration) });
   }
 
   // initialBox is what a view without a camera in the URL shows: the
@@ -237,6 +237,6 @@ export function createMapView(store, { mode }) {
 
   return {
     get map() { return map; },
-    create, update, zoomToResults, settle, findZone, fitZone, flyTo,
+    create, update, zoomToResults: (o) => zoomToResults(o), settle, findZone, fitZone, flyTo,
   };
 }
