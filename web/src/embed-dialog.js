@@ -11,6 +11,9 @@ import { formatters } from './format.js';
 function embedQuery(state, extra, { keepView = false } = {}) {
   const q = new URLSearchParams(urlstate.serialize(state, { withPanel: false }));
   q.delete('zone');
+  // /static and /embed draw one year's figures; the comparison mode is the
+  // map's own (its change colours are not in the images).
+  q.delete('compare');
   if (!keepView) { q.delete('center'); q.delete('zoom'); }
   for (const [k, v] of Object.entries(extra)) if (v !== '' && v != null) q.set(k, v);
   return q;

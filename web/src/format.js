@@ -32,11 +32,15 @@ export function formatters(store) {
   };
   // otherFigure is the latest figure of another measure family for a zone
   // without a comparable one, labelled with its measure: shown, never ranked.
+  // With a year selected, a figure of the zone's own family from another
+  // year is labelled as such ("其他年份"), not as another measure.
+  const familyOf = (m) => (data.ref.families ?? []).find((f) => (f.measures ?? []).some((x) => x.name === m))?.id ?? '';
   const otherFigure = (p) => {
     const recs = (p.revenue ?? []).filter((r) => recordBound(r));
     if (!recs.length) return '';
     const r = recs.reduce((a, b) => (b.year > a.year ? b : a));
-    return figureText(r.revenue_yi, { bound: recordBound(r), year: r.year, period: r.period, measure: r.measure });
+    const label = familyOf(r.measure) === (state.measure || 'revenue') ? L('otherYears') : L('otherFamilies');
+    return `${label}: ${figureText(r.revenue_yi, { bound: recordBound(r), year: r.year, period: r.period, measure: r.measure })}`;
   };
   const tierName = (id) => { const x = TIERS.find((y) => y.id === id); return x ? x[state.lang] : id; };
   const cityName = (code) => nameOf(data.cities.find((c) => c.code === code)) || code || '';
@@ -56,7 +60,25 @@ export function formatters(store) {
     if (state.compare) parts.push(L('compareDesc', { a: state.compare, b: state.year }));
     return parts.join(en() ? ', ' : '，');
   };
+  // changeText: a zone's change between the compared years as the server
+  // classed it (GET /api/v1/stats/change), with both figures; a pair that
+  // cannot be compared says why and never shows a percentage.
+  const reasonKey = {
+    'no comparable figure in the from year': 'reasonFrom', 'no comparable figure in the to year': 'reasonTo',
+    'the bounds of the two figures fix no change': 'reasonBounds', 'the from figure is 0': 'reasonZero',
+  };
+  const fig = (x) => (x ? `${x.year} ${boundMark(x.bound)}${fmtYi(x.revenue_yi)}` : '');
+  const changeText = (ch) => {
+    const pair = [fig(ch.from), fig(ch.to)].filter(Boolean).join(' → ');
+    if (!ch.comparable) return `${L('notComparable')}: ${L(reasonKey[ch.reason] ?? 'reasonBounds')}${pair ? ` (${pair})` : ''}`;
+    const sign = (x) => (x > 0 ? '+' : x < 0 ? '−' : '±');
+    const at = ch.change_bound === 'lower' ? L('atLeast2') : ch.change_bound === 'upper' ? L('atMost2') : '';
+    const pct = `${sign(ch.change_pct)}${Math.abs(ch.change_pct).toLocaleString(en() ? 'en-US' : 'zh-CN', { maximumFractionDigits: 1 })}%`;
+    const yi = `${sign(ch.change_yi)}${fmtYi(Math.abs(ch.change_yi))}`;
+    const measures = ch.same_measure ? '' : ` · ${L('measuresDiffer', { a: measureName(ch.from.measure), b: measureName(ch.to.measure) })}`;
+    return `${at}${pct}${en() ? ` (${yi})` : `（${yi}）`} · ${pair}${measures}`;
+  };
   const emptyMessage = () => L('noMatch', { f: filterDescription() });
   const planLabel = (plan) => `${en() ? plan.title_en : plan.title} ${plan.document}`;
-  return { L, nameOf, fmtYi, measureName, periodName, boundMark, figureText, headlineText, recordBound, otherFigure, tierName, cityName, countyName, filterDescription, emptyMessage, planLabel };
+  return { L, changeText, nameOf, fmtYi, measureName, periodName, boundMark, figureText, headlineText, recordBound, otherFigure, tierName, cityName, countyName, filterDescription, emptyMessage, planLabel };
 }

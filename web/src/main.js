@@ -128,7 +128,7 @@ async function refresh({ first = false } = {}) {
       data.zones = items.features;
       data.matched = items.numberMatched;
     }
-    await loadStats(fq, my, signal);
+    await Promise.all([loadStats(fq, my, signal), loadChange(fq, my, signal)]);
     if (my !== store.seq) return;
   } catch (err) {
     if (err?.name === 'AbortError' || my !== store.seq) return;
@@ -138,6 +138,7 @@ async function refresh({ first = false } = {}) {
     data.matched = 0;
     showError(err);
     if (!view.map) view.create();
+    data.compare = null;
     if (mode === 'app') store.emit('failed');
     return;
   }
@@ -172,6 +173,7 @@ function dropUnknown(s) {
   const one = { region: data.regions.map((r) => r.id), city: data.cities.map((c) => c.code), dist: data.clusters.map((c) => c.id),
     zone: data.allZones.map((z) => String(z.id)), year: data.years.map(String), compare: data.years.map(String) };
   for (const [k, ids] of Object.entries(one)) if (s[k] && !ids.includes(s[k])) { out.push(`${k}=${s[k]}`); s[k] = ''; }
+  if (s.compare && !s.year) { out.push(`compare=${s.compare}`); s.compare = ''; }
   return out;
 }
 
@@ -193,6 +195,17 @@ async function loadStats(fq, my, signal) {
   data.statsClusters = c.ok ? listOf(c.b, 'clusters', 'stats').map(normClusterStat) : [];
   data.statsTiers = tr.ok ? listOf(tr.b, 'tiers', 'stats').map(normTierStat) : [];
   data.statsDocs = { clusters: c.ok ? c.b : null, tiers: tr.ok ? tr.b : null };
+}
+
+// loadChange fetches the comparison (GET /api/v1/stats/change: the one
+// change rule, geo.ZoneChange) when the view compares two years.
+async function loadChange(fq, my, signal) {
+  if (!(state.compare && state.year)) { data.compare = null; return; }
+  const q = new URLSearchParams(fq);
+  q.set('from', state.compare);
+  const doc = await getJSON('/api/v1/stats/change?' + q, { signal });
+  if (my !== store.seq) return;
+  data.compare = { from: doc.from, to: doc.to, rows: doc.rows, classes: doc.classes, counts: doc.counts, comparable: doc.comparable, zones: doc.zones, rule: doc.rule };
 }
 
 // normClusterStat accepts by_city as a {code: n} map or a list of
@@ -226,7 +239,7 @@ function setFilter(patch) {
 function resetFilters() {
   store.dropped = [];
   const d = urlstate.DEFAULTS;
-  setFilter(Object.fromEntries(urlstate.FILTER_KEYS.map((k) => [k, Array.isArray(d[k]) ? [] : d[k]])));
+  setFilter({ ...Object.fromEntries(urlstate.FILTER_KEYS.map((k) => [k, Array.isArray(d[k]) ? [] : d[k]])), compare: '' });
   store.emit('rebuild-filters');
 }
 

@@ -20,6 +20,10 @@ export const DEFAULTS = Object.freeze({
   cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '', max_revenue: '',
   zone: '',
   panel: 'filters',
+  // compare: the earlier year of the comparison mode (change from compare
+  // to year, GET /api/v1/stats/change); needs a year. Not a filter key:
+  // items, tiles and statistics take the year, the change route both.
+  compare: '',
 });
 
 const round = (x, n) => Number(x.toFixed(n));
@@ -60,6 +64,9 @@ export function parse(search) {
   for (const k of ['dist', 'region', 'city', 'zone']) if (q.get(k)) s[k] = q.get(k);
   if (/^\d{4}$/.test(q.get('year') ?? '')) s.year = q.get('year');
   else if (q.get('year')) drop('year');
+  // A comparison needs a later year to compare with.
+  if (/^\d{4}$/.test(q.get('compare') ?? '') && s.year && Number(q.get('compare')) < Number(s.year)) s.compare = q.get('compare');
+  else if (q.get('compare')) drop('compare');
   // measure: the family whose figures set tiers and thresholds; revenue is the default and stays out of URLs.
   if (q.get('measure') === 'output') s.measure = 'output';
   else if (q.get('measure') && q.get('measure') !== 'revenue') drop('measure');
@@ -97,6 +104,7 @@ export function serialize(s, { withPanel = true } = {}) {
   if (s.overlay.length) q.set('overlay', s.overlay.join(','));
   if (s.dist) q.set('dist', s.dist);
   for (const [k, v] of filterParams(s)) q.set(k, v);
+  if (s.compare && s.year) q.set('compare', s.compare);
   if (s.zone) q.set('zone', s.zone);
   if (withPanel && s.panel !== DEFAULTS.panel) q.set('panel', s.panel);
   return q.toString();

@@ -77,14 +77,28 @@ export function rampColor(f) {
 // query already appended; zonePoints is a GeoJSON FeatureCollection of the
 // filtered zones' points (from the items API) so zones stay visible at
 // province zoom where their outlines are a pixel wide.
-export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts }) {
+// changeColor colours a zone point by the class of its change (the
+// server's classes and colours, GET /api/v1/stats/change); a zone whose
+// figures cannot be compared is white with a grey ring.
+export function changeColor(classes) {
+  const m = ['match', ['get', 'change_class']];
+  for (const c of classes) m.push(c.id, c.color);
+  m.push('#ffffff');
+  return m;
+}
+export const NOT_COMPARABLE_RING = '#6b6b6b';
+
+export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null }) {
   const vis = (on) => (on ? 'visible' : 'none');
   const show = new Set(state.layers);
   const overlay = regions.filter((r) => state.overlay.includes(r.id)).map((r) => r.id);
   const regionColor = ['match', ['get', 'id']];
   regions.forEach((r, i) => regionColor.push(r.id, regionColorAt(i)));
   regionColor.push(PALETTE.other);
-  const color = zoneColor(state, clusters);
+  // In comparison mode the points show the change, the outlines stay neutral.
+  const color = compare ? changeColor(compare) : zoneColor(state, clusters);
+  const fillColor = compare ? PALETTE.no_data : color;
+  const ring = compare ? ['case', ['==', ['get', 'change_class'], 'not_comparable'], NOT_COMPARABLE_RING, '#ffffff'] : '#ffffff';
   const text = labelText(state.lang);
   const src = { type: 'vector', tiles: [tileURL], minzoom, maxzoom };
   if (bounds) src.bounds = bounds;
@@ -116,7 +130,7 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // Zone outlines: official ones solid, approximate ones (a circle of the
       // approved area) paler and dashed, as the legend says.
       { id: 'zones-fill', type: 'fill', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
-        paint: { 'fill-color': color, 'fill-opacity': ['case', ['==', ['get', 'geom_quality'], 'approximate'], 0.38, 0.75] } },
+        paint: { 'fill-color': fillColor, 'fill-opacity': ['case', ['==', ['get', 'geom_quality'], 'approximate'], 0.38, 0.75] } },
       { id: 'zones-line-official', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
         filter: ['!=', ['get', 'geom_quality'], 'approximate'],
         paint: { 'line-color': '#40240f', 'line-width': 1.2 } },
@@ -126,7 +140,7 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       { id: 'zones-selected', type: 'line', source: 'layout', 'source-layer': 'zones',
         filter: ['==', ['get', 'id'], state.zone || '\u0000'], paint: { 'line-color': '#0050d0', 'line-width': 3 } },
       // Zone points: visible at low zoom, fading out once outlines are large enough.
-      { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
+      { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones') && !compare) },
         filter: ['all', ['==', ['get', 'bound'], 'lower'], ['==', ['get', 'located'], true]],
         // The lower-bound ring ("at least this tier") stays at every zoom, also over outlines.
         paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PALETTE.lower_bound,
@@ -145,8 +159,8 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
         paint: {
           'circle-radius': radius(),
           'circle-color': color,
-          'circle-stroke-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#0050d0', ['==', ['get', 'id'], state.zone || '\u0000'], '#0050d0', '#ffffff'],
-          'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, 1],
+          'circle-stroke-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#0050d0', ['==', ['get', 'id'], state.zone || '\u0000'], '#0050d0', ring],
+          'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, compare ? 1.5 : 1],
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
       // Names of the ten highest-ranked zones at province zoom, the highest

@@ -177,3 +177,130 @@ test('print layout in English', async () => {
     await r.context.close();
   }
 });
+
+test('years: the year control shows each zone\'s figure for that year; list, tiles and statistics use the same year', async () => {
+  const r = await open(`${server.base}/?panel=list`);
+  try {
+    clean(r);
+    const { page } = r;
+    await page.click('#tab-filters');
+    const years = await page.$$eval('#f-year option', (os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(years.includes('2022') && years.includes('2019'), years.join(','));
+    await act(page, () => page.selectOption('#f-year', '2022'));
+    assert.match(page.url(), /year=2022/);
+    const api = await apiZones(server.base, { year: '2022', sortby: '-revenue' });
+    const ranked = api.features.filter((f) => f.properties.revenue_yi != null);
+    await page.click('#tab-list');
+    const rows = await page.$$eval('.zone-row:not(.unranked)', (els) => els.map((e) => [e.dataset.id, e.querySelector('.zrev').textContent]));
+    assert.deepEqual(rows.map(([id]) => id), ranked.map((f) => String(f.id)), 'the ranking of 2022');
+    for (const [, text] of rows) assert.match(text, /\(2022，/, 'every ranked figure is of 2022');
+    // A zone whose figure is of another year is not ranked; its figure is labelled with that year.
+    const other = await page.$$eval('.zone-row.unranked .zrev', (els) => els.map((e) => e.textContent).find((t) => t.startsWith('其他年份')));
+    assert.ok(other && !/\(2022，/.test(other), other);
+    const tiles = await page.evaluate(() => window.__layoutmap.map.getStyle().sources.layout.tiles[0]);
+    assert.match(tiles, /year=2022/, 'the tiles carry the year');
+    await page.click('#tab-stats');
+    const statYears = await page.$$eval('#stats .stat-year strong', (els) => els.map((e) => e.textContent));
+    assert.ok(statYears.length === 2 && statYears.every((t) => t === '2022年'), statYears.join(','));
+    const legend = await page.textContent('#legend');
+    assert.match(legend, /2022年/);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('years: comparison mode shows the server\'s change for every zone and never compares figures of different kinds', async () => {
+  const api = await (await fetch(`${server.base}/api/v1/stats/change?from=2019&year=2022`)).json();
+  assert.equal(api.rows.length, 162);
+  const r = await open(`${server.base}/?year=2022&panel=filters`);
+  try {
+    clean(r);
+    const { page } = r;
+    const earlier = await page.$$eval('#f-compare option', (os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(earlier.length && earlier.every((y) => Number(y) < 2022), earlier.join(','));
+    await act(page, () => page.selectOption('#f-compare', '2019'));
+    assert.match(page.url(), /year=2022/);
+    assert.match(page.url(), /compare=2019/);
+    await page.click('#tab-list');
+    const rows = await page.$$eval('.zone-row', (els) => els.map((e) => ({ id: e.dataset.id, cls: e.querySelector('.zchange')?.className ?? '', text: e.querySelector('.zchange')?.textContent ?? '' })));
+    assert.equal(rows.length, api.rows.length);
+    const byId = new Map(api.rows.map((x) => [x.id, x]));
+    for (const row of rows) {
+      const a = byId.get(row.id);
+      assert.ok(a, row.id);
+      if (a.comparable) {
+        assert.ok(row.cls.includes(`c-${a.class}`), `${row.id}: ${row.cls}`);
+        assert.match(row.text, /%/);
+      } else {
+        assert.ok(row.cls.includes('c-none'), `${row.id}: ${row.cls}`);
+        assert.match(row.text, /^不可比/);
+        assert.doesNotMatch(row.text, /%/, `${row.id}: no percentage for a pair that cannot be compared`);
+      }
+    }
+    // 航空港区: 2019 is a first-quarter figure (a lower bound of the year),
+    // 2022 an exact one: shown side by side, not compared.
+    const hkg = api.rows.find((x) => x.name === '郑州航空港经济综合实验区');
+    assert.equal(hkg.comparable, false);
+    assert.equal(hkg.from.bound, 'lower');
+    const text = rows.find((x) => x.id === hkg.id).text;
+    assert.match(text, /2019 ≥596\.1亿 → 2022 7,755亿/);
+    // Map: every drawn point has the server's class; a pair that cannot be
+    // compared is white with a grey ring.
+    const pts = await page.evaluate(() => window.__layoutmap.map.queryRenderedFeatures({ layers: ['zonepoints'] }).map((f) => {
+      const c = f.layer.paint['circle-color'];
+      return { id: f.properties.id, cls: f.properties.change_class, fill: [c.r, c.g, c.b].map((x) => Math.round(x * 255)) };
+    }));
+    assert.ok(pts.length > 50);
+    for (const p of pts) {
+      const a = byId.get(p.id);
+      assert.equal(p.cls, a.comparable ? a.class : 'not_comparable', p.id);
+      if (!a.comparable) assert.deepEqual(p.fill, [255, 255, 255], p.id);
+      else assert.deepEqual(p.fill, [1, 3, 5].map((i) => parseInt(api.classes.find((c) => c.id === a.class).color.slice(i, i + 2), 16)), p.id);
+    }
+    const legend = await page.$$eval('#legend li[data-class]', (els) => els.map((e) => e.dataset.class));
+    assert.deepEqual(legend, [...api.classes.map((c) => c.id), 'not_comparable']);
+    await page.click('#tab-stats');
+    assert.equal(await page.$eval('.compare-summary', (e) => e.dataset.comparable), String(api.comparable));
+    assert.match(await page.textContent('.compare-summary'), new RegExp(`162 个开发区中 ${api.comparable} 个两年数据可比`));
+    // Choosing a year with no earlier year ends the comparison.
+    await page.click('#tab-filters');
+    await act(page, () => page.selectOption('#f-year', years0(earlier)));
+    assert.doesNotMatch(page.url(), /compare=/);
+    assert.equal(await page.$eval('#f-compare', (s) => s.disabled), true);
+    assert.equal(await page.locator('#legend li[data-class]').count(), 0);
+  } finally {
+    await r.context.close();
+  }
+});
+const years0 = (earlier) => String(Math.min(...earlier.map(Number)));
+
+test('years: comparison on a phone, in English; a comparison without a later year is dropped with a notice', async () => {
+  const r = await open(`${server.base}/?lang=en&year=2022&compare=2019&zone=`, { viewport: PHONE });
+  try {
+    clean(r);
+    const { page } = r;
+    await page.click('#legend summary');
+    const legend = await page.textContent('#legend');
+    assert.match(legend, /Change 2019→2022/);
+    assert.match(legend, /not comparable/);
+    const box = await page.$eval('#legend', (e) => { const b = e.getBoundingClientRect(); return [b.left, b.right, b.bottom]; });
+    assert.ok(box[0] >= 0 && box[1] <= 390 && box[2] <= 844, `legend on screen: ${box}`);
+    await page.click('#panel-toggle');
+    await page.click('#tab-list');
+    const t = await page.textContent('.zone-row .zchange');
+    assert.match(t, /^not comparable: /);
+  } finally {
+    await r.context.close();
+  }
+  for (const bad of ['/?compare=2019', '/?year=2019&compare=2022', '/?year=2022&compare=abc']) {
+    const b = await open(server.base + bad);
+    try {
+      clean(b);
+      assert.match(await b.page.textContent('#notice'), /compare=/, bad);
+      assert.doesNotMatch(b.page.url(), /compare=/, bad);
+      assert.ok(await b.page.evaluate(() => window.__layoutmap.map.queryRenderedFeatures({ layers: ['zonepoints'] }).length) > 50, bad);
+    } finally {
+      await b.context.close();
+    }
+  }
+});

@@ -57,12 +57,27 @@ export function mountFilters(store) {
   }
 
   // yearControl: the year whose figures every surface shows (the API's
-  // year parameter; empty = each zone's latest figure).
+  // year parameter; empty = each zone's latest figure), and the comparison
+  // with an earlier year (change from compare to year; the server decides
+  // which pairs are comparable).
   function yearControl() {
     const yearSel = el('select', { id: 'f-year' }, el('option', { value: '', text: L('latest') }),
       data.years.map((y) => el('option', { value: String(y), text: String(y), selected: state.year === String(y) })));
-    yearSel.addEventListener('change', () => setFilter({ year: yearSel.value }));
-    return field(L('year'), 'f-year', yearSel);
+    const earlier = (y) => data.years.filter((x) => y && x < Number(y));
+    const cmpSel = el('select', { id: 'f-compare', 'aria-describedby': 'f-compare-note' }, el('option', { value: '', text: L('compareNone') }),
+      earlier(state.year).map((y) => el('option', { value: String(y), text: L('compareWith', { y }), selected: state.compare === String(y) })));
+    cmpSel.disabled = !earlier(state.year).length;
+    yearSel.addEventListener('change', () => {
+      const y = yearSel.value;
+      // A comparison keeps its earlier year only while it is before the new year.
+      setFilter({ year: y, compare: state.compare && y && Number(state.compare) < Number(y) ? state.compare : '' });
+      build();
+    });
+    cmpSel.addEventListener('change', () => setFilter({ compare: cmpSel.value }));
+    return el('div', { class: 'field year-field' },
+      el('label', { for: 'f-year', text: L('year') }), yearSel,
+      el('label', { for: 'f-compare', class: 'sub', text: L('compareLabel') }), cmpSel,
+      el('p', { id: 'f-compare-note', class: 'muted small', text: state.year ? L('compareNote') : L('compareNeedsYear') }));
   }
 
   function renderSummary() {

@@ -59,7 +59,7 @@ export function mountList(store) {
         el('span', { class: 'rank', text: rank ? String(rank) : '' }),
         el('i', { class: 'swatch' + (p.bound === 'lower' ? ' lower' : ''), style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }),
         el('span', { class: 'zname', text: f.nameOf(p) }),
-        el('span', { class: 'zrev', text: rank ? f.headlineText(p) : other ? `${L('otherFamilies')}: ${other}` : L('noData') }),
+        el('span', { class: 'zrev', text: rank ? f.headlineText(p) : other || L('noData') }),
         ch ? el('span', { class: 'zchange ' + (ch.comparable ? 'c-' + ch.class : 'c-none'), 'data-change': ch.comparable ? String(ch.change_yi) : '', text: f.changeText(ch) }) : null);
       btn.addEventListener('click', () => actions.select(id));
       btn.addEventListener('mouseenter', () => probe.setHover?.(id));

@@ -65,6 +65,7 @@ export function mountStats(store) {
     const history = (td?.earlier_plans ?? data.ref.plans.slice(1)).map((p) => el('li', {},
       p.targets.map((t) => L('historyRow', { doc: f.planLabel(p), y: p.target_year, x: t.min_yi, s: p.subject, t: t.zones })).join('；')));
     fill(box,
+      compareSummary(),
       el('h2', { text: L('statsClusters') }),
       data.statsFromAPI.clusters ? null : el('p', { class: 'stats-unavailable', text: L('statsUnavailable') }),
       el('p', { class: 'muted', text: f.filterDescription() }),
@@ -78,6 +79,19 @@ export function mountStats(store) {
       targets,
       el('details', { class: 'history' }, el('summary', { text: L('historyPlans') }), el('ul', {}, history), plannedScale()),
     );
+  }
+
+  // compareSummary: the server's counts of the comparison (how many zones
+  // went up, down …, how many could not be compared).
+  function compareSummary() {
+    const c = data.compare;
+    if (!c) return null;
+    const parts = c.classes.map((k) => `${state.lang === 'en' ? k.label_en : k.label} ${c.counts[k.id] ?? 0}`);
+    return el('div', { class: 'compare-summary', 'data-comparable': String(c.comparable) },
+      el('h2', { text: L('compareHead', { a: c.from, b: c.to }) }),
+      el('p', { text: L('compareSummary', { n: c.comparable, z: c.zones, m: c.counts.not_comparable ?? 0 }) }),
+      c.comparable ? el('p', { class: 'muted small', text: parts.join(state.lang === 'en' ? '; ' : '；') }) : null,
+      el('p', { class: 'muted small', text: L('compareRule') }));
   }
 
   // plannedScale lists the plans' scale classes (千亿级, 3000亿级 …) of
