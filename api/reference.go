@@ -10,6 +10,7 @@ import (
 	"layoutmap/data"
 	"layoutmap/data/henan"
 	"layoutmap/geo"
+	"layoutmap/geo/placename"
 )
 
 // reference serves GET /api/v1/reference: what a client needs to show
@@ -20,6 +21,9 @@ import (
 //     map, /styles/layout.json and the static images use), no_data last;
 //   - palettes: the cluster, region, distribution and change palettes
 //     (geo.MapPalettes), which the web map and the static images share;
+//   - abbreviations: the usual short forms of zone names (placename.
+//     Abbreviations, longest first), which search matches and the web
+//     map's province-zoom labels use;
 //   - plans: the 2025 targets of 豫政〔2023〕27号 (headline) and earlier
 //     plans (history: other years, other kinds of zones);
 //   - sources: the shared source list the rows' S-ids refer to (title,
@@ -43,6 +47,7 @@ func (s *server) reference(c *fiber.Ctx) error {
 		"default_family":              geo.DefaultFamily,
 		"tiers":                       ts,
 		"palettes":                    geo.MapPalettes(),
+		"abbreviations":               abbreviations(),
 		"lower_bound":                 fiber.Map{"color": geo.LowerBoundColor, "label": "≥ 下限值（至少在此档）", "label_en": "≥ lower bound (at least this tier)"},
 		"plans":                       []geo.Plan{geo.PlanTargets2025, geo.PlanTargets2017},
 		"zones_per_cluster_rule":      ZonesPerClusterRule,
@@ -51,6 +56,19 @@ func (s *server) reference(c *fiber.Ctx) error {
 		"dictionary":                  ref.Dictionary,
 		"links":                       []Link{{Href: base(c) + "/reference", Rel: "self", Type: ContentTypeJSON}},
 	})
+}
+
+type abbreviation struct {
+	Long  string `json:"long"`
+	Short string `json:"short"`
+}
+
+func abbreviations() []abbreviation {
+	out := make([]abbreviation, len(placename.Abbreviations))
+	for i, a := range placename.Abbreviations {
+		out[i] = abbreviation{a.Long, a.Short}
+	}
+	return out
 }
 
 type referenceData struct {

@@ -75,6 +75,14 @@ export function createMapView(store, { mode }) {
     return location.origin + tpl + (fq ? (tpl.includes('?') ? '&' : '?') + fq : '');
   }
 
+  // shortName is a zone's usual short form (郑州经开区), from the server's
+  // abbreviation table (/api/v1/reference, the one search uses): the
+  // province-zoom labels are then one line and leave room for city names.
+  function shortName(name) {
+    for (const a of data.ref.abbreviations ?? []) if (name?.includes(a.long)) return name.replace(a.long, a.short);
+    return name;
+  }
+
   function zonePoints() {
     // rank: position among zones with a comparable figure (labels of the
     // top-ranked zones at province zoom); 0 for the unranked.
@@ -89,7 +97,7 @@ export function createMapView(store, { mode }) {
           type: 'Feature', id: String(z.id),
           geometry: { type: 'Point', coordinates: centreOf(z.geometry) },
           properties: {
-            id: String(z.id), name: p.name, name_en: p.name_en, tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
+            id: String(z.id), name: p.name, name_en: p.name_en, short: shortName(p.name), tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
             bound: p.bound, clusters: (p.clusters ?? []).join(','), geom_quality: p.geom_quality,
             located: p.point_quality === 'geocoded', rank: rank.get(String(z.id)) ?? 0,
             change_class: c?.comparable ? c.class : 'not_comparable',

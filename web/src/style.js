@@ -163,15 +163,6 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
           'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, compare ? 1.5 : 1],
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
-      // Names of the ten highest-ranked zones at province zoom, the highest
-      // placed first; MapLibre's collision detection drops a label that
-      // would overlap one already placed.
-      { id: 'labels-top', type: 'symbol', source: 'zonepoints', maxzoom: 8,
-        filter: ['all', ['>', ['get', 'rank'], 0], ['<=', ['get', 'rank'], 10]],
-        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
-          'text-max-width': 8, 'text-variable-anchor': ['top', 'bottom', 'left', 'right'], 'text-radial-offset': 0.9,
-          'symbol-sort-key': ['get', 'rank'], 'text-padding': 3 },
-        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 } },
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
         layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
         paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
@@ -179,9 +170,22 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
         layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
           'text-max-width': 9, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
         paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+      // Names of the ten highest-ranked zones at province zoom, the highest
+      // placed first; MapLibre's collision detection drops a label that
+      // would overlap one already placed. City names are placed first but may
+      // move to a free side of their point (variable anchors); a zone label
+      // tries eight sides of its point, one line of the short name, so the
+      // rank-1 zone right beside 郑州市 finds room.
+      { id: 'labels-top', type: 'symbol', source: 'zonepoints', maxzoom: 8,
+        filter: ['all', ['>', ['get', 'rank'], 0], ['<=', ['get', 'rank'], 10]],
+        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': state.lang === 'en' ? text : ['coalesce', ['get', 'short'], ['get', 'name']], 'text-font': [FONT], 'text-size': 11,
+          'text-max-width': 12, 'text-variable-anchor': ['bottom', 'top', 'right', 'left', 'bottom-right', 'bottom-left', 'top-right', 'top-left'], 'text-radial-offset': 1.5,
+          'symbol-sort-key': ['get', 'rank'], 'text-padding': 3 },
+        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 } },
       { id: 'labels-city', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'city'],
         layout: { visibility: vis(show.has('labels')), 'text-field': state.dist ? distLabel(text, counts) : text, 'text-font': [FONT],
-          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8 },
+          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8,
+          'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right', 'top-left', 'top-right', 'bottom-left', 'bottom-right'], 'text-radial-offset': 0.3 },
         paint: { 'text-color': '#1d2a35', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 } },
     ],
   };
