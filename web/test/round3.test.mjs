@@ -304,3 +304,64 @@ test('years: comparison on a phone, in English; a comparison without a later yea
     }
   }
 });
+
+test('side panel: no horizontal scrollbar in any panel (laptop and phone, zh and en, classic scrollbars)', async () => {
+  // Chromium's headless default hides scrollbars; a visible vertical
+  // scrollbar is what takes the width a too-wide child would then overflow.
+  const { chromium } = await import('playwright-core');
+  const { chromiumPath, CHROMIUM_ARGS } = await import('./harness.mjs');
+  const b = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, ignoreDefaultArgs: ['--hide-scrollbars'] });
+  try {
+    for (const viewport of [LAPTOP, PHONE]) {
+      for (const lang of ['zh', 'en']) {
+        const r = await openPage(b, `${server.base}/?lang=${lang}&year=2022&compare=2019&chain=&zone=G412029`, { viewport, statsMissing: server.statsMissing });
+        try {
+          clean(r);
+          const { page } = r;
+          if (viewport === PHONE) await page.click('#panel-toggle');
+          for (const tab of ['filters', 'list', 'stats', 'layers']) {
+            await page.click(`#tab-${tab}`);
+            await page.evaluate(() => { for (const d of document.querySelectorAll('#side details')) d.open = true; });
+            const [sw, cw, vscroll] = await page.$eval(`#panel-${tab}`, (e) => [e.scrollWidth, e.clientWidth, e.offsetWidth - e.clientWidth]);
+            assert.ok(sw <= cw, `${viewport.width} ${lang} ${tab}: scrollWidth ${sw} > clientWidth ${cw}`);
+            if (tab === 'list') assert.ok(vscroll > 0, 'a classic vertical scrollbar is shown (the condition of the bug)');
+            const over = await page.$eval(`#panel-${tab}`, (e) => {
+              const right = e.getBoundingClientRect().left + e.clientWidth;
+              return [...e.querySelectorAll('*')].filter((x) => x.getClientRects().length && x.getBoundingClientRect().right > right + 0.5).map((x) => x.tagName + '.' + x.className).slice(0, 3);
+            });
+            assert.deepEqual(over, [], `${viewport.width} ${lang} ${tab}: children wider than the panel`);
+          }
+        } finally {
+          await r.context.close();
+        }
+      }
+    }
+  } finally {
+    await b.close();
+  }
+});
+
+test('province zoom: the rank-1 zone is labelled and so is 郑州市', async () => {
+  const api = await apiZones(server.base, { sortby: '-revenue' });
+  const first = api.features.find((f) => f.properties.revenue_yi != null);
+  const r = await open(`${server.base}/`);
+  try {
+    clean(r);
+    const got = await r.page.evaluate(() => {
+      const m = window.__layoutmap.map;
+      return {
+        zoom: m.getZoom(),
+        top: m.queryRenderedFeatures({ layers: ['labels-top'] }).map((f) => [f.properties.rank, f.properties.id]),
+        cities: m.queryRenderedFeatures({ layers: ['labels-city'] }).map((f) => f.properties.name),
+      };
+    });
+    assert.ok(got.zoom < 8, `province zoom: ${got.zoom}`);
+    assert.ok(got.top.some(([rank, id]) => rank === 1 && id === String(first.id)), `rank 1 (${first.properties.name}) labelled: ${JSON.stringify(got.top)}`);
+    assert.ok(got.cities.includes('郑州市'), got.cities.join(','));
+    // One line of the server's short form (abbreviation table of /api/v1/reference).
+    const ref = await (await fetch(`${server.base}/api/v1/reference`)).json();
+    assert.ok(ref.abbreviations.some((a) => a.long === '航空港经济综合实验区'));
+  } finally {
+    await r.context.close();
+  }
+});
