@@ -80,7 +80,7 @@ type drawing struct {
 	// WidthMM is the printed width (Options.PrintWidthMM): the SVG's
 	// width and height are given in mm, its viewBox in CSS px.
 	WidthMM float64
-	Groups        []*group
+	Groups  []*group
 	// Title is the accessible name of the image (SVG <title>).
 	Title string
 }

@@ -167,7 +167,9 @@ func (l *layouter) namedZones() []zoneStyle {
 	// Only zones whose point is in the image: one outside has nothing to
 	// point a label or call-out at.
 	named = slices.DeleteFunc(named, func(z zoneStyle) bool { return z.x < 0 || z.y < 0 || z.x > l.w || z.y > l.h })
-	slices.SortStableFunc(named, func(a, b zoneStyle) int { return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.zone.ID, b.zone.ID)) })
+	slices.SortStableFunc(named, func(a, b zoneStyle) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.zone.ID, b.zone.ID))
+	})
 	return named
 }
 

@@ -98,14 +98,14 @@ type Options struct {
 	// Type is set in points for it (see units.go).
 	WidthMM float64
 	BBox    *orb.Bound
-	Center        *orb.Point
-	Zoom          float64
-	Layers        []string // subset of AllLayers, in AllLayers order
-	Lang          string   // LangZH or LangEN
-	Title         string   // "" draws the default title
-	Legend        bool
-	Plain         bool // drop title, legend, scale bar and source line
-	Color         string
+	Center  *orb.Point
+	Zoom    float64
+	Layers  []string // subset of AllLayers, in AllLayers order
+	Lang    string   // LangZH or LangEN
+	Title   string   // "" draws the default title
+	Legend  bool
+	Plain   bool // drop title, legend, scale bar and source line
+	Color   string
 	// Overlay lists planning-region ids drawn over the map (the web map's
 	// overlay); the regions layer adds every region.
 	Overlay []string

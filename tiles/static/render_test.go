@@ -150,7 +150,7 @@ func TestSVGContent(t *testing.T) {
 	svg := buf.String()
 	for _, want := range []string{
 		`width="180mm" height="135mm" viewBox="0 0 800 600"`, // printed at 180 mm
-		`class="north"`,                                      // north arrow
+		`class="north"`, // north arrow
 		`font-family="Noto Sans SC, Noto Sans CJK SC, sans-serif"`,
 		">河南省开发区布局</text>",                // default title
 		">2023年 · ≥ 500亿元 · 2个开发区</text>", // the filter, spelled out

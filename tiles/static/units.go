@@ -23,8 +23,8 @@ const (
 	DefaultPrintWidthMM = 180.0
 	// MinPrintDPI and MaxPrintDPI bound Width / width_mm in CSS px per
 	// inch: beyond them type would be a few pixels high or fill the image.
-	MinPrintDPI = 24
-	MaxPrintDPI = 600
+	MinPrintDPI  = 24
+	MaxPrintDPI  = 600
 	cssPxPerInch = 96.0
 	mmPerInch    = 25.4
 	ptPerInch    = 72.0
