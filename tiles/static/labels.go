@@ -296,7 +296,7 @@ func (l *layouter) layoutKey(calls []zoneStyle, frame box) *keyLayout {
 		}
 		return lines, cols, used, true
 	}
-	for attempt := 0; attempt < 2; attempt++ {
+	for attempt := 0; attempt < 3; attempt++ {
 		rows := max(1, int((bottom-top-2*in)/lineH))
 		var lines []keyLine
 		var cols, used int
@@ -310,8 +310,12 @@ func (l *layouter) layoutKey(calls []zoneStyle, frame box) *keyLayout {
 			return nil // not even one line fits: an image too small for a key
 		}
 		b := box{x1 - float64(cols)*colW - 2*in - float64(cols-1)*gap, top, x1, top + float64(used)*lineH + 2*in}
-		if attempt == 0 && b.overlaps(l.titleBox) {
-			top = math.Max(top, l.titleBox.Y1+gap)
+		if attempt < 2 && b.overlaps(l.titleBox) && top < l.titleBox.Y1+gap {
+			top = l.titleBox.Y1 + gap
+			continue
+		}
+		if attempt < 2 && b.overlaps(l.legendBox) && bottom > l.legendBox.Y0-gap {
+			bottom = l.legendBox.Y0 - gap
 			continue
 		}
 		k := &keyLayout{b: b, lines: lines}
@@ -347,7 +351,8 @@ func (l *layouter) placeCallouts(calls []zoneStyle, frame box) []callout {
 		}
 		c := callout{z: z, n: n}
 		found := false
-		for ring, d := range []float64{r + br + l.u.px(1), r + 3*br + l.u.px(6)} {
+		d1 := r + br + l.u.px(1)
+		for ring, d := range []float64{d1, d1 + 2*br + l.u.px(5), d1 + 4*br + l.u.px(10), d1 + 6*br + l.u.px(15)} {
 			for k := range 8 {
 				a := math.Pi/4 + float64(k)*math.Pi/4 // lower right first, clockwise
 				x, y := z.x+d*math.Cos(a), z.y+d*math.Sin(a)

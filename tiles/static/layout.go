@@ -24,15 +24,15 @@ type layouter struct {
 	clip  box
 	cache *outlineCache
 
-	province, cities, counties   []*geo.AdminArea
-	regions                      []regionStyle
-	dist                         dists
-	zones                        []zoneStyle // every zone of the scene, in drawing order
-	drawn                        []zoneStyle // those drawn (in view), with their pixel
-	furniture                    *group
-	taken                        []box   // furniture and labels so far
-	titleBox, scaleBox, northBox box     // panels the call-out key is placed around
-	bottom                       float64 // top of the source band (the map's bottom edge)
+	province, cities, counties              []*geo.AdminArea
+	regions                                 []regionStyle
+	dist                                    dists
+	zones                                   []zoneStyle // every zone of the scene, in drawing order
+	drawn                                   []zoneStyle // those drawn (in view), with their pixel
+	furniture                               *group
+	taken                                   []box   // furniture and labels so far
+	titleBox, scaleBox, northBox, legendBox box     // panels the call-out key is placed around
+	bottom                                  float64 // top of the source band (the map's bottom edge)
 }
 
 // regionStyle is a planning region drawn, with its colour (by position in

@@ -42,6 +42,7 @@ func (l *layouter) legend() {
 	p, in := u.px(pad), u.px(8)
 	b := box{p, l.bottom - p - height, p + width + 2*in, l.bottom - p}
 	l.panel(b)
+	l.legendBox = b
 	y := b.Y0 + u.px(5)
 	if head != "" {
 		y += lineH
