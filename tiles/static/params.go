@@ -265,6 +265,25 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 	return o, f, nil
 }
 
+// MaxApprovalRunes bounds a map approval number (审图号): real ones such
+// as "GS(2024)1234号" or "豫S（2025）012号" are under 20 characters.
+const MaxApprovalRunes = 64
+
+// CheckApprovalNumber validates a map approval number for the footer: one
+// line of valid UTF-8, at most MaxApprovalRunes characters. "" is valid
+// (no approval line).
+func CheckApprovalNumber(s string) error {
+	switch {
+	case !utf8.ValidString(s):
+		return fmt.Errorf("is not valid UTF-8")
+	case utf8.RuneCountInString(strings.TrimSpace(s)) > MaxApprovalRunes:
+		return fmt.Errorf("longer than %d characters", MaxApprovalRunes)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return fmt.Errorf("contains control characters (one line only)")
+	}
+	return nil
+}
+
 func parseLayers(s string, bad func(field, format string, args ...any)) []string {
 	if len(s) > 200 {
 		bad("layers", "longer than 200 bytes")
