@@ -277,10 +277,25 @@ func dark(img image.Image, r image.Rectangle) int {
 	return n
 }
 
-// BenchmarkRender draws the whole province with every layer, as SVG and as PNG.
-func BenchmarkRender(b *testing.B) {
+// BenchmarkRender draws the whole province with every layer, as SVG and
+// as PNG, as the server does: outlines projected once per dataset version
+// and zoom band (Scene.Version set), so after the first image each render
+// only places them. BenchmarkRenderUncached is the same with Version 0,
+// projecting every outline on every render (what every render did before
+// issue 17); scripts/bench-static.sh runs both against an older commit.
+func BenchmarkRender(b *testing.B) { benchRender(b, 1, "layers=province,cities,counties,zones,regions") }
+
+func BenchmarkRenderUncached(b *testing.B) {
+	benchRender(b, 0, "layers=province,cities,counties,zones,regions")
+}
+
+// BenchmarkRender1600 is issue 17's figure: a 1600×1000 province map.
+func BenchmarkRender1600(b *testing.B) { benchRender(b, 1, "width=1600&height=1000") }
+
+func benchRender(b *testing.B, version int64, query string) {
 	r := mustRenderer(b)
-	s, o := sceneFor(b, "layers=province,cities,counties,zones,regions")
+	s, o := sceneFor(b, query)
+	s.Version = version
 	for _, f := range []struct {
 		name string
 		draw func(io.Writer, *static.Scene, static.Options) error
