@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -245,5 +246,33 @@ func TestStaticApprovalNumber(t *testing.T) {
 	}
 	if a.header.Get("ETag") == b.header.Get("ETag") {
 		t.Errorf("same ETag %s with and without the approval number", a.header.Get("ETag"))
+	}
+}
+
+// TestStaticPalettes: the cluster colours /api/v1/reference gives are the
+// ones a static image paints zones with (geo's one table), so the web map
+// can draw clusters in the same colours as a report image.
+func TestStaticPalettes(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	var ref struct {
+		Palettes struct {
+			Clusters []string `json:"clusters"`
+		} `json:"palettes"`
+	}
+	decode(t, get(t, app, "/api/v1/reference"), &ref)
+	if !slices.Equal(ref.Palettes.Clusters, geo.ClusterPalette) || len(ref.Palettes.Clusters) == 0 {
+		t.Fatalf("reference palettes.clusters = %v, want geo.ClusterPalette %v", ref.Palettes.Clusters, geo.ClusterPalette)
+	}
+	tax, err := testStoreFor(t).Taxonomy(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(tax.Clusters, func(c geo.Cluster) bool { return c.ID == "electronics" })
+	if i < 0 {
+		t.Fatal("no electronics cluster")
+	}
+	svg := get(t, app, "/static/map.svg?cluster=electronics&color=cluster").body
+	if want := `fill="` + ref.Palettes.Clusters[i%len(ref.Palettes.Clusters)] + `" stroke="#ffffff"`; !bytes.Contains(svg, []byte(want)) {
+		t.Errorf("the SVG's electronics zones are not painted %s", want)
 	}
 }

@@ -35,9 +35,16 @@ echo "## go test -bench BenchmarkRender, ${count}× interleaved (ns/op, B/op)"
 for i in $(seq "$count"); do
 	(cd "$tmp/base" && go test -run '^$' -bench '^BenchmarkRender$' -benchtime=10x -benchmem ./tiles/static/ | sed -n 's/^Benchmark/before Benchmark/p')
 	(cd "$root" && go test -run '^$' -bench '^BenchmarkRender' -benchtime=10x -benchmem ./tiles/static/ | sed -n 's/^Benchmark/after  Benchmark/p')
-done | sort | awk '
-	{ key = $1 " " $2; ns[key] = ns[key] " " $4; mem[key] = $6 }
-	END { for (k in ns) { n = split(ns[k], a, " "); asort(a); printf "%-40s median %8.1f ms  (%d runs)  %s B/op\n", k, a[int((n+1)/2)] / 1e6, n, mem[k] } }' | sort
+done >"$tmp/bench.txt"
+# Median ns/op and the last B/op per benchmark (mawk has no asort).
+for k in $(awk '{print $1 "|" $2}' "$tmp/bench.txt" | sort -u); do
+	who=${k%%|*} name=${k#*|}
+	vals=$(awk -v w="$who" -v n="$name" '$1 == w && $2 == n {print $4}' "$tmp/bench.txt" | sort -n)
+	runs=$(echo "$vals" | wc -l)
+	med=$(echo "$vals" | sed -n "$(((runs + 1) / 2))p")
+	mem=$(awk -v w="$who" -v n="$name" '$1 == w && $2 == n {m = $6} END {print m}' "$tmp/bench.txt")
+	printf '%-6s %-34s median %8.1f ms  (%d runs)  %s B/op\n' "$who" "${name#Benchmark}" "$(echo "$med / 1000000" | bc -l)" "$runs" "$mem"
+done | sort -k2,2 -k1,1r
 
 echo
 echo "## RSS after 200 distinct 1600x1000 PNGs (min_revenue=1..200, one at a time)"
