@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -179,11 +178,11 @@ func (s *server) collections(c *fiber.Ctx) error {
 	})
 }
 
-// knownCollection is a 404 naming the collection unless it is one of
-// geo.CollectionNames.
+// knownCollection is a 404 naming the collection and the registry's
+// collections unless name is one of them (geo.Registry).
 func knownCollection(name string) error {
-	if !slices.Contains(geo.CollectionNames, name) {
-		return &notFoundError{fmt.Sprintf("no collection %s; collections: cities, counties, zones, regions", quoteClip(name))}
+	if _, ok := geo.LookupCollection(name); !ok {
+		return &notFoundError{fmt.Sprintf("no collection %s; collections: %s", quoteClip(name), strings.Join(geo.CollectionNames, ", "))}
 	}
 	return nil
 }

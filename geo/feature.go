@@ -2,16 +2,13 @@ package geo
 
 import "github.com/paulmach/orb"
 
-// Collection names served by the features API.
+// Collection ids of the registry (schema.go).
 const (
 	CollCities   = "cities"
 	CollCounties = "counties"
 	CollZones    = "zones"
 	CollRegions  = "regions"
 )
-
-// CollectionNames lists the collections in the order they are presented.
-var CollectionNames = []string{CollCities, CollCounties, CollZones, CollRegions}
 
 // Collection describes one feature collection.
 type Collection struct {

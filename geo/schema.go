@@ -46,14 +46,38 @@ type Field struct {
 	Queryable bool
 }
 
-// CollectionSchema is the field table of one collection and the type of
-// its geometry.
+// CollectionSchema is the descriptor of one collection: its id, titles and
+// description, the type of its geometry and its field table. It is the
+// only place a collection is declared: the registry (Registry) lists the
+// descriptors, and the API, the tiles and both stores read them.
 type CollectionSchema struct {
 	ID               string
 	TitleZH, TitleEN string
+	// Description says what a planner must know about the collection
+	// (English); DescribeOutlines appends that the outlines come from a
+	// third-party package, with the dataset's vintage.
+	Description      string
+	DescribeOutlines bool
+	// GeomQuality is the quality of every outline of the collection
+	// (GeomApproximate for zones), "" when it varies or is unstated.
+	GeomQuality string
 	// GeometryTypes are the GeoJSON types of the features' geometries.
 	GeometryTypes []string
 	Fields        []Field
+}
+
+// Collection returns the descriptive part of a collection document
+// (id, titles, description with vintage, geometry quality); stores add the
+// extent, item count and dataset version.
+func (s CollectionSchema) Collection(vintage string) Collection {
+	d := s.Description
+	if s.DescribeOutlines {
+		d += " Outlines from a third-party boundary package, not an official survey"
+		if vintage != "" {
+			d += "; vintage " + vintage
+		}
+	}
+	return Collection{ID: s.ID, Title: s.TitleZH, TitleEN: s.TitleEN, Description: d, GeomQuality: s.GeomQuality}
 }
 
 // Field returns the field called name, or false.
@@ -74,8 +98,8 @@ var (
 	fSource = Field{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source", Description: "Where the facts of this feature come from (see data/henan/SOURCES.md)."}
 )
 
-func adminSchema(id, zh, en, level string) CollectionSchema {
-	return CollectionSchema{ID: id, TitleZH: zh, TitleEN: en, GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
+func adminSchema(id, zh, en, level, desc string) CollectionSchema {
+	return CollectionSchema{ID: id, TitleZH: zh, TitleEN: en, Description: desc, DescribeOutlines: true, GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
 		{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true},
 		fName, fNameEN,
 		{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true},
@@ -84,11 +108,17 @@ func adminSchema(id, zh, en, level string) CollectionSchema {
 	}}
 }
 
-// Schemas is the field table of every collection, keyed by collection id.
-var Schemas = map[string]CollectionSchema{
-	CollCities:   adminSchema(CollCities, "地级市", "Cities", LevelCity),
-	CollCounties: adminSchema(CollCounties, "县级行政区", "Counties", LevelCounty),
-	CollZones: {ID: CollZones, TitleZH: "开发区", TitleEN: "Development zones",
+// Registry is the descriptor of every collection, in the order the API
+// presents them. A new collection is a descriptor here plus its queries in
+// each store (a store without them answers that it does not hold it).
+var Registry = []CollectionSchema{
+	adminSchema(CollCities, "地级行政区", "City-level divisions", LevelCity,
+		"Henan's city-level divisions (17 cities and 济源), outlines dissolved from counties."),
+	adminSchema(CollCounties, "县级行政区", "County-level divisions", LevelCounty,
+		"Henan's county-level divisions."),
+	{ID: CollZones, TitleZH: "开发区", TitleEN: "Development zones",
+		Description: "Development zones with level, lead industries, clusters and revenue; outlines are approximate",
+		GeomQuality: GeomApproximate,
 		// A zone whose place or area is unknown has no outline and is
 		// served as its point.
 		GeometryTypes: []string{"MultiPolygon", "Point"}, Fields: []Field{
@@ -129,16 +159,41 @@ var Schemas = map[string]CollectionSchema{
 			}},
 			fSource,
 		}},
-	CollRegions: {ID: CollRegions, TitleZH: "规划区域", TitleEN: "Planning regions", GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
-		{Name: "id", Type: TypeString, TitleZH: "区域代码", TitleEN: "Region id", Queryable: true},
-		fName, fNameEN,
-		{Name: "kind", Type: TypeString, TitleZH: "类型", TitleEN: "Kind", Description: "What kind of region of 中心引领、两带支撑、四区协同 this is.", Queryable: true},
-		{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived", Description: "true when membership was derived from geography rather than listed in the plan.", Queryable: true},
-		{Name: "members", Type: TypeArray, Items: TypeString, TitleZH: "成员城市", TitleEN: "Member cities", Description: "GB/T 2260 codes of the member cities."},
-		{Name: "roles", Type: TypeArray, Items: TypeObject, TitleZH: "成员角色", TitleEN: "Member roles", Members: []Field{
-			{Name: "code", Type: TypeString, TitleZH: "城市代码", TitleEN: "City code"},
-			{Name: "role", Type: TypeString, TitleZH: "角色", TitleEN: "Role"},
+	{ID: CollRegions, TitleZH: "规划区域", TitleEN: "Planning regions",
+		Description: "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities", GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
+			{Name: "id", Type: TypeString, TitleZH: "区域代码", TitleEN: "Region id", Queryable: true},
+			fName, fNameEN,
+			{Name: "kind", Type: TypeString, TitleZH: "类型", TitleEN: "Kind", Description: "What kind of region of 中心引领、两带支撑、四区协同 this is.", Queryable: true},
+			{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived", Description: "true when membership was derived from geography rather than listed in the plan.", Queryable: true},
+			{Name: "members", Type: TypeArray, Items: TypeString, TitleZH: "成员城市", TitleEN: "Member cities", Description: "GB/T 2260 codes of the member cities."},
+			{Name: "roles", Type: TypeArray, Items: TypeObject, TitleZH: "成员角色", TitleEN: "Member roles", Members: []Field{
+				{Name: "code", Type: TypeString, TitleZH: "城市代码", TitleEN: "City code"},
+				{Name: "role", Type: TypeString, TitleZH: "角色", TitleEN: "Role"},
+			}},
+			fSource,
 		}},
-		fSource,
-	}},
+}
+
+// Schemas is Registry keyed by collection id.
+var Schemas = func() map[string]CollectionSchema {
+	m := make(map[string]CollectionSchema, len(Registry))
+	for _, s := range Registry {
+		m[s.ID] = s
+	}
+	return m
+}()
+
+// CollectionNames lists the ids of Registry in order.
+var CollectionNames = func() []string {
+	ids := make([]string, len(Registry))
+	for i, s := range Registry {
+		ids[i] = s.ID
+	}
+	return ids
+}()
+
+// LookupCollection returns the descriptor of collection id, or false.
+func LookupCollection(id string) (CollectionSchema, bool) {
+	s, ok := Schemas[id]
+	return s, ok
 }

@@ -19,8 +19,8 @@ import (
 // checkFilter validates f for coll against the store's vocabulary and the
 // paging bounds, returning geo.FieldErrors for client mistakes.
 func (s *Store) checkFilter(coll string, f *geo.Filter, paging bool) error {
-	if !slices.Contains(geo.CollectionNames, coll) {
-		return fmt.Errorf("memstore: %q: %w", coll, data.ErrUnknownCollection)
+	if _, ok := collections[coll]; !ok {
+		return fmt.Errorf("memstore: %q: %w", geo.Clip(coll), data.ErrUnknownCollection)
 	}
 	if errs := f.Check(coll, s.isKnown, paging); len(errs) > 0 {
 		return errs
@@ -86,51 +86,8 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	if sortby == "" {
 		sortby = geo.DefaultSort(coll)
 	}
-	type item struct {
-		key  geo.SortKey
-		feat func() geo.Feature
-	}
 	var items []item
-	switch coll {
-	case geo.CollCities, geo.CollCounties:
-		list, bounds := s.cities, s.cityBounds
-		if coll == geo.CollCounties {
-			list, bounds = s.counties, s.countyBounds
-		}
-		for i := range list {
-			a := &list[i]
-			city := a.Code
-			if a.Level == geo.LevelCounty {
-				city = a.ParentCode
-			}
-			if !inBBox(&f, a.Geom, bounds[i]) ||
-				(len(f.City) > 0 && !slices.Contains(f.City, city)) ||
-				(len(f.Region) > 0 && !s.inRegions(f.Region, city)) ||
-				!inCQL(&f, func() geo.Properties { return geo.AdminProperties(a) }, a.Geom, bounds[i]) {
-				continue
-			}
-			items = append(items, item{geo.AdminSortKey(a), func() geo.Feature { return adminFeature(a) }})
-		}
-	case geo.CollZones:
-		for i := range s.zones {
-			if !s.matchZone(&f, i) {
-				continue
-			}
-			z := &s.zones[i]
-			items = append(items, item{geo.ZoneSortKey(z, f.Year, f.Measure), func() geo.Feature { return s.zoneFeature(z, f.Year, f.Measure) }})
-		}
-	case geo.CollRegions:
-		for i := range s.regions {
-			r := &s.regions[i]
-			if !inBBox(&f, r.Geom, s.regionBounds[i]) ||
-				(len(f.Region) > 0 && !slices.Contains(f.Region, r.ID)) ||
-				(len(f.City) > 0 && !slices.ContainsFunc(f.City, func(c string) bool { return slices.Contains(r.Members, c) })) ||
-				!inCQL(&f, func() geo.Properties { return geo.RegionProperties(r) }, r.Geom, s.regionBounds[i]) {
-				continue
-			}
-			items = append(items, item{geo.RegionSortKey(r), func() geo.Feature { return regionFeature(r) }})
-		}
-	}
+	collections[coll].items(s, &f, func(key geo.SortKey, feat func() geo.Feature) { items = append(items, item{key, feat}) })
 	slices.SortFunc(items, func(a, b item) int { return geo.CompareSortKeys(a.key, b.key, sortby) })
 	page := geo.Page{NumberMatched: len(items), Features: []geo.Feature{}}
 	if f.Offset < len(items) {
@@ -149,29 +106,113 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 	if err := ctx.Err(); err != nil {
 		return geo.Feature{}, err
 	}
-	notFound := fmt.Errorf("memstore: %s %q: %w", coll, id, data.ErrNotFound)
-	switch coll {
-	case geo.CollCities, geo.CollCounties:
-		want := geo.LevelCity
-		if coll == geo.CollCounties {
-			want = geo.LevelCounty
-		}
-		if a := s.admin[id]; a != nil && a.Level == want {
-			return adminFeature(a), nil
-		}
-		return geo.Feature{}, notFound
-	case geo.CollZones:
-		if i, ok := s.zoneIdx[id]; ok {
-			return s.zoneFeature(&s.zones[i], 0, ""), nil
-		}
-		return geo.Feature{}, notFound
-	case geo.CollRegions:
-		if i, ok := s.regionIdx[id]; ok {
-			return regionFeature(&s.regions[i]), nil
-		}
-		return geo.Feature{}, notFound
+	c, ok := collections[coll]
+	if !ok {
+		return geo.Feature{}, fmt.Errorf("memstore: %q: %w", geo.Clip(coll), data.ErrUnknownCollection)
 	}
-	return geo.Feature{}, fmt.Errorf("memstore: %q: %w", coll, data.ErrUnknownCollection)
+	if f, ok := c.item(s, id); ok {
+		return f, nil
+	}
+	return geo.Feature{}, fmt.Errorf("memstore: %s %q: %w", coll, geo.Clip(id), data.ErrNotFound)
+}
+
+// item is one match of Items: its sort key and how to build its feature
+// (only the features of the page are built).
+type item struct {
+	key  geo.SortKey
+	feat func() geo.Feature
+}
+
+// collection is this store's queries of one collection of geo.Registry:
+// items passes every item matching f (paging aside) to add; item finds one
+// by id; bounds are the bounds of every item (for Collections).
+type collection struct {
+	items  func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature))
+	item   func(s *Store, id string) (geo.Feature, bool)
+	bounds func(s *Store) []orb.Bound
+}
+
+// collections are the collections this store holds; one a registry
+// descriptor does not name here is unknown to it.
+var collections = map[string]collection{
+	geo.CollCities:   adminCollection(geo.LevelCity),
+	geo.CollCounties: adminCollection(geo.LevelCounty),
+	geo.CollZones: {
+		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
+			for i := range s.zones {
+				if s.matchZone(f, i) {
+					z := &s.zones[i]
+					add(geo.ZoneSortKey(z, f.Year, f.Measure), func() geo.Feature { return s.zoneFeature(z, f.Year, f.Measure) })
+				}
+			}
+		},
+		item: func(s *Store, id string) (geo.Feature, bool) {
+			i, ok := s.zoneIdx[id]
+			if !ok {
+				return geo.Feature{}, false
+			}
+			return s.zoneFeature(&s.zones[i], 0, ""), true
+		},
+		bounds: func(s *Store) []orb.Bound { return s.zoneBounds },
+	},
+	geo.CollRegions: {
+		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
+			for i := range s.regions {
+				r := &s.regions[i]
+				if !inBBox(f, r.Geom, s.regionBounds[i]) ||
+					(len(f.Region) > 0 && !slices.Contains(f.Region, r.ID)) ||
+					(len(f.City) > 0 && !slices.ContainsFunc(f.City, func(c string) bool { return slices.Contains(r.Members, c) })) ||
+					!inCQL(f, func() geo.Properties { return geo.RegionProperties(r) }, r.Geom, s.regionBounds[i]) {
+					continue
+				}
+				add(geo.RegionSortKey(r), func() geo.Feature { return regionFeature(r) })
+			}
+		},
+		item: func(s *Store, id string) (geo.Feature, bool) {
+			i, ok := s.regionIdx[id]
+			if !ok {
+				return geo.Feature{}, false
+			}
+			return regionFeature(&s.regions[i]), true
+		},
+		bounds: func(s *Store) []orb.Bound { return s.regionBounds },
+	},
+}
+
+// adminCollection is the cities or counties collection (level).
+func adminCollection(level string) collection {
+	list := func(s *Store) ([]geo.AdminArea, []orb.Bound) {
+		if level == geo.LevelCounty {
+			return s.counties, s.countyBounds
+		}
+		return s.cities, s.cityBounds
+	}
+	return collection{
+		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
+			as, bounds := list(s)
+			for i := range as {
+				a := &as[i]
+				city := a.Code
+				if a.Level == geo.LevelCounty {
+					city = a.ParentCode
+				}
+				if !inBBox(f, a.Geom, bounds[i]) ||
+					(len(f.City) > 0 && !slices.Contains(f.City, city)) ||
+					(len(f.Region) > 0 && !s.inRegions(f.Region, city)) ||
+					!inCQL(f, func() geo.Properties { return geo.AdminProperties(a) }, a.Geom, bounds[i]) {
+					continue
+				}
+				add(geo.AdminSortKey(a), func() geo.Feature { return adminFeature(a) })
+			}
+		},
+		item: func(s *Store, id string) (geo.Feature, bool) {
+			if a := s.admin[id]; a != nil && a.Level == level {
+				return adminFeature(a), true
+			}
+			return geo.Feature{}, false
+		},
+		bounds: func(s *Store) []orb.Bound { _, b := list(s); return b },
+	}
 }
 
 func adminFeature(a *geo.AdminArea) geo.Feature {

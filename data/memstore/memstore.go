@@ -292,13 +292,9 @@ func (s *Store) AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, 
 	return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", level)}}
 }
 
-// Collections lists cities, counties, zones and regions with their extent
-// and item counts.
+// Collections lists the collections of geo.Registry this store holds,
+// with their extent and item counts.
 func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
-	admin := "Outlines from a third-party boundary package, not an official survey"
-	if s.vintage != "" {
-		admin += "; vintage " + s.vintage
-	}
 	ext := func(bs []orb.Bound) orb.Bound {
 		if len(bs) == 0 {
 			return orb.Bound{}
@@ -309,22 +305,16 @@ func (s *Store) Collections(ctx context.Context) ([]geo.Collection, error) {
 		}
 		return b
 	}
-	out := []geo.Collection{
-		{ID: geo.CollCities, Title: "地级行政区", TitleEN: "City-level divisions",
-			Description: "Henan's city-level divisions (17 cities and 济源), outlines dissolved from counties. " + admin,
-			Extent:      ext(s.cityBounds), ItemCount: len(s.cities)},
-		{ID: geo.CollCounties, Title: "县级行政区", TitleEN: "County-level divisions",
-			Description: "Henan's county-level divisions. " + admin,
-			Extent:      ext(s.countyBounds), ItemCount: len(s.counties)},
-		{ID: geo.CollZones, Title: "开发区", TitleEN: "Development zones",
-			Description: "Development zones with level, lead industries, clusters and revenue; outlines are approximate",
-			Extent:      ext(s.zoneBounds), ItemCount: len(s.zones), GeomQuality: geo.GeomApproximate},
-		{ID: geo.CollRegions, Title: "规划区域", TitleEN: "Planning regions",
-			Description: "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities",
-			Extent:      ext(s.regionBounds), ItemCount: len(s.regions)},
-	}
-	for i := range out {
-		out[i].DatasetVersion = 1
+	out := make([]geo.Collection, 0, len(geo.Registry))
+	for _, d := range geo.Registry {
+		held, ok := collections[d.ID]
+		if !ok {
+			continue
+		}
+		bs := held.bounds(s)
+		c := d.Collection(s.vintage)
+		c.Extent, c.ItemCount, c.DatasetVersion = ext(bs), len(bs), 1
+		out = append(out, c)
 	}
 	return out, ctx.Err()
 }

@@ -192,9 +192,9 @@ var collections = map[string]struct{ table, level string }{
 	geo.CollRegions:  {"planning_regions", ""},
 }
 
-// Collections lists the collections with extent, item count and the
-// dataset version; titles and descriptions are memstore's, word for word,
-// so both stores describe the data alike.
+// Collections lists the collections of geo.Registry this store holds, with
+// extent, item count and the dataset version; titles and descriptions come
+// from the registry, so both stores describe the data alike.
 func (s *Store) Collections(ctx context.Context) (_ []geo.Collection, err error) {
 	if err := s.br.allow("collections"); err != nil {
 		return nil, err
@@ -233,24 +233,14 @@ func (s *Store) Collections(ctx context.Context) (_ []geo.Collection, err error)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("postgis: collections: %w", err)
 	}
-	admin := "Outlines from a third-party boundary package, not an official survey"
-	if vintage != "" {
-		admin += "; vintage " + vintage
-	}
-	text := map[string][3]string{
-		geo.CollCities:   {"地级行政区", "City-level divisions", "Henan's city-level divisions (17 cities and 济源), outlines dissolved from counties. " + admin},
-		geo.CollCounties: {"县级行政区", "County-level divisions", "Henan's county-level divisions. " + admin},
-		geo.CollZones:    {"开发区", "Development zones", "Development zones with level, lead industries, clusters and revenue; outlines are approximate"},
-		geo.CollRegions:  {"规划区域", "Planning regions", "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities"},
-	}
-	out := make([]geo.Collection, 0, len(geo.CollectionNames))
-	for _, n := range geo.CollectionNames {
-		c := byName[n]
-		c.Title, c.TitleEN, c.Description = text[n][0], text[n][1], text[n][2]
-		if n == geo.CollZones {
-			c.GeomQuality = geo.GeomApproximate
+	out := make([]geo.Collection, 0, len(geo.Registry))
+	for _, d := range geo.Registry {
+		held, ok := byName[d.ID]
+		if !ok {
+			continue
 		}
-		c.DatasetVersion = v
+		c := d.Collection(vintage)
+		c.Extent, c.ItemCount, c.DatasetVersion = held.Extent, held.ItemCount, v
 		out = append(out, c)
 	}
 	return out, nil
