@@ -273,7 +273,7 @@ func staticOp(id, ctype string) obj {
 		param("width", "query", "Width in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultWidth}),
 		param("height", "query", "Height in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultHeight}),
 		param("width_mm", "query", fmt.Sprintf("Width the image is printed at, in mm. Type is set in points for it: title %g pt, labels %g pt, source line %g pt, where px per pt = width / width_mm × 25.4 / 72; line widths and markers scale alike. Default: the natural size at 96 px per inch, at most %g mm (an A4 text block), so an 800 px image is laid out for 180 mm. width / width_mm × 25.4 must lie between %d and %d px per inch. The SVG gives its width and height in mm, the PNG its density in a pHYs chunk (pixels per metre = width·scale / width_mm × 1000).",
-			static.TitlePt, static.LabelPt, static.SourcePt, static.DefaultPrintWidthMM, static.MinPrintDPI, static.MaxPrintDPI), obj{"type": "number", "exclusiveMinimum": 0}),
+			static.TitlePt, static.LabelPt, static.SourcePt, static.DefaultPrintWidthMM, static.MinPrintDPI, static.MaxPrintDPI), obj{"type": "number", "minimum": 1}),
 		param("scale", "query", "Pixel ratio of a PNG (SVG ignores it): the same layout at scale× the pixels, for a sharper print.", obj{"type": "integer", "minimum": 1, "maximum": static.MaxScale, "default": 1}),
 		param("layers", "query", "Layers to draw, comma-separated.", obj{"type": "array", "items": obj{"type": "string", "enum": static.AllLayers}}),
 		param("lang", "query", "Language of labels, legend and title.", obj{"type": "string", "enum": []string{static.LangZH, static.LangEN}, "default": static.LangZH}),
