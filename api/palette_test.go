@@ -19,7 +19,7 @@ func TestReferencePalettes(t *testing.T) {
 	if !reflect.DeepEqual(ref.Palettes, geo.MapPalettes()) {
 		t.Errorf("reference palettes %+v, want %+v", ref.Palettes, geo.MapPalettes())
 	}
-	if len(ref.Palettes.Cluster) < 7 || len(ref.Palettes.Change) != 5 || ref.Palettes.Other == "" {
+	if len(ref.Palettes.Clusters) < 7 || len(ref.Palettes.Change) != 5 || ref.Palettes.Other == "" {
 		t.Errorf("palettes incomplete: %+v", ref.Palettes)
 	}
 }

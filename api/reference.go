@@ -19,8 +19,10 @@ import (
 //     Chinese and English, the default first;
 //   - tiers: the store's tiers with their colour (the one palette the web
 //     map, /styles/layout.json and the static images use), no_data last;
-//   - palettes: the cluster, region, distribution and change palettes
-//     (geo.MapPalettes), which the web map and the static images share;
+//   - palettes: the categorical colours (geo.MapPalettes: geo.ClusterPalette
+//     by taxonomy position, geo.RegionPalette by region position,
+//     geo.OtherColor, geo.DistRamp, geo.ChangeRamp) the static images draw
+//     with and the web map reads, so no client keeps a copy;
 //   - abbreviations: the usual short forms of zone names (placename.
 //     Abbreviations, longest first), which search matches and the web
 //     map's province-zoom labels use;

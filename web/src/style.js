@@ -16,7 +16,9 @@ export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '
 export function setReference(ref) {
   for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
   for (const t of ref.tiers ?? []) TIER_COLORS[t.id] = t.color;
-  Object.assign(PALETTE, ref.palettes ?? {});
+  const p = ref.palettes ?? {};
+  Object.assign(PALETTE, { cluster: p.clusters ?? [], region: p.regions ?? [], dist: p.dist_ramp ?? [], change: p.change ?? [],
+    other: p.other, no_data: p.no_data, lower_bound: p.lower_bound });
 }
 export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
 export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];

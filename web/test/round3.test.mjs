@@ -59,18 +59,18 @@ test('structure: cluster and region swatches are the server palettes of /api/v1/
   try {
     clean(r);
     const { page } = r;
-    assert.equal(ref.palettes.cluster.length >= 7, true);
+    assert.equal(ref.palettes.clusters.length >= 7, true);
     const rgb = (h) => `rgb(${[1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)).join(', ')})`;
     const list = (clusters.clusters ?? clusters).filter((c) => !c.kind || c.kind === 'cluster');
     const swatches = await page.$$eval('#panel-filters .checklist[aria-label=cluster] .swatch', (els) => els.map((e) => getComputedStyle(e).backgroundColor));
     assert.equal(swatches.length, list.length);
-    swatches.forEach((s, i) => assert.equal(s, rgb(ref.palettes.cluster[i % ref.palettes.cluster.length]), `cluster ${i}`));
+    swatches.forEach((s, i) => assert.equal(s, rgb(ref.palettes.clusters[i % ref.palettes.clusters.length]), `cluster ${i}`));
     const regions = await page.$$eval('#panel-layers .checklist[aria-label=overlay] .swatch', (els) => els.map((e) => getComputedStyle(e).backgroundColor));
-    regions.forEach((s, i) => assert.equal(s, rgb(ref.palettes.region[i % ref.palettes.region.length]), `region ${i}`));
+    regions.forEach((s, i) => assert.equal(s, rgb(ref.palettes.regions[i % ref.palettes.regions.length]), `region ${i}`));
     // The map's zone colour for the ticked cluster is the same palette entry.
     const i = list.findIndex((c) => c.id === 'electronics');
     const paint = await page.evaluate(() => JSON.stringify(window.__layoutmap.map.getPaintProperty('zonepoints', 'circle-color')));
-    assert.ok(paint.includes(ref.palettes.cluster[i]), paint);
+    assert.ok(paint.includes(ref.palettes.clusters[i]), paint);
   } finally {
     await r.context.close();
   }
