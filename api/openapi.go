@@ -77,8 +77,8 @@ func pagingParams() []obj {
 			obj{"type": "integer", "minimum": 0, "default": 0}),
 		param("sortby", "query", "Sort key, '-' for descending; ties break by id ascending. Default: code for admin areas, name for zones. revenue and area apply to zones only (zones without a figure sort last).",
 			obj{"type": "string", "enum": keys}),
-		param("f", "query", "Output format: json (GeoJSON), csv (UTF-8 with BOM, one row per feature) or html (a page with a table and links to the map). When absent, the Accept header chooses among application/geo+json (default), application/json, text/csv and text/html (what browsers prefer); anything else is a 406.",
-			obj{"type": "string", "enum": []string{"json", "geojson", "csv", "html"}}),
+		param("f", "query", "Output format: json (GeoJSON), csv (UTF-8 with BOM, one row per feature), html (a page with a table and links to the map) or xlsx (the CSV's columns as an Excel workbook, numbers as number cells, plus a notes sheet). When absent, the Accept header chooses among application/geo+json (default), application/json, text/csv, text/html (what browsers prefer) and the xlsx media type; anything else is a 406.",
+			obj{"type": "string", "enum": []string{"json", "geojson", "csv", "html", "xlsx"}}),
 		param("filter", "query", "OGC API Features Part 3 filter in CQL2 (OGC 21-065): Basic CQL2 (AND, OR, NOT, = <> < > <= >= between a queryable property and a literal of its type, IS [NOT] NULL, TRUE/FALSE), the advanced comparison operators ([NOT] LIKE with % _ and \\ as escape, case-sensitive; [NOT] BETWEEN numbers; [NOT] IN (literals)) and S_INTERSECTS(geometry, BBOX(w,s,e,n) or a WKT literal in CRS84). The properties are the collection's queryables (/collections/{c}/queryables); zone revenue properties are the headline figure of year. SQL's three-valued logic: a comparison with a property a feature lacks is unknown and does not select it, nor does its NOT. Mistakes are a 400 naming the position (column, or JSON path).",
 			obj{"type": "string", "maxLength": 4096}),
 		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json.",
@@ -141,6 +141,7 @@ func openAPIDoc(version string) obj {
 			ContentTypeGeoJSON: obj{"schema": obj{"type": "object"}},
 			"text/csv":         obj{"schema": obj{"type": "string"}},
 			ContentTypeHTML:    obj{"schema": obj{"type": "string"}},
+			mediaXLSX:          obj{"schema": obj{"type": "string", "format": "binary"}},
 		}}
 	doc := obj{
 		"openapi": "3.0.3",
@@ -209,6 +210,10 @@ func openAPIDoc(version string) obj {
 			Prefix + "/stats/tiers": op("statsTiers", "Zones per revenue tier",
 				"Zones per revenue tier for one year (the year parameter, else the latest year with any comparable figure), with coverage (N of M zones have a comparable figure for the year) and target_check against 豫政〔2023〕27号 (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025) for that year only; earlier plans under earlier_plans.",
 				filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "304", "400"),
+			Prefix + "/stats/change": op("statsChange", "Change between two years",
+				"For the zones the filter contract selects (their figures those of year), each zone's headline figure in from and in year, the change in 亿元 and percent with its bound (exact, lower = at least, upper = at most), and a class (classes, with colours) under the one change rule (rule): same measure family only, bounds that fix a change, zones without a figure in either year not compared (reason). counts gives zones per class and not_comparable.",
+				append([]obj{param("from", "query", "The earlier year of the comparison (required, before year).", obj{"type": "integer", "minimum": 1949, "maximum": 2100})}, filterParams()...),
+				jsonResponse("Change statistics.", ContentTypeJSON), "304", "400"),
 			Prefix + "/versions": op("versions", "Dataset history",
 				"Read-only: the serving version (current) and, on PostGIS, every import and rollback newest first (version, created_at, role, kind, note, files, counts, diff, restorable, current). The embedded store has no history (history=false, versions=[]).",
 				nil, jsonResponse("Dataset versions.", ContentTypeJSON), "304", "400"),
@@ -287,7 +292,9 @@ func staticOp(id, ctype string) obj {
 		param("zoom", "query", "Web Mercator zoom of the view, with center.", obj{"type": "number"}),
 		param("width", "query", "Width in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultWidth}),
 		param("height", "query", "Height in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultHeight}),
-		param("scale", "query", "Pixel ratio of a PNG (SVG ignores it).", obj{"type": "integer", "minimum": 1, "maximum": static.MaxScale, "default": 1}),
+		param("width_mm", "query", fmt.Sprintf("Width the image is printed at, in mm. Type is set in points for it: title %g pt, labels %g pt, source line %g pt, where px per pt = width / width_mm × 25.4 / 72; line widths and markers scale alike. Default: the natural size at 96 px per inch, at most %g mm (an A4 text block), so an 800 px image is laid out for 180 mm. width / width_mm × 25.4 must lie between %d and %d px per inch. The SVG gives its width and height in mm, the PNG its density in a pHYs chunk (pixels per metre = width·scale / width_mm × 1000).",
+			static.TitlePt, static.LabelPt, static.SourcePt, static.DefaultPrintWidthMM, static.MinPrintDPI, static.MaxPrintDPI), obj{"type": "number", "minimum": 1}),
+		param("scale", "query", "Pixel ratio of a PNG (SVG ignores it): the same layout at scale× the pixels, for a sharper print.", obj{"type": "integer", "minimum": 1, "maximum": static.MaxScale, "default": 1}),
 		param("layers", "query", "Layers to draw, comma-separated.", obj{"type": "array", "items": obj{"type": "string", "enum": static.AllLayers}}),
 		param("lang", "query", "Language of labels, legend and title.", obj{"type": "string", "enum": []string{static.LangZH, static.LangEN}, "default": static.LangZH}),
 		param("title", "query", "Title drawn on the image.", obj{"type": "string", "maxLength": static.MaxTitleRunes}),
@@ -297,7 +304,7 @@ func staticOp(id, ctype string) obj {
 		param("overlay", "query", "Planning-region ids to outline.", list(`^[A-Za-z0-9_\-]{1,64}$`)),
 		param("dist", "query", "One cluster id: its zones counted per city as a choropleth.", str()),
 	)
-	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title and attribution. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
+	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title, north arrow, scale bar and attribution (and the deployment's map approval number, 审图号, when it has one). Zones the image names whose label does not fit get a numbered call-out and a key entry. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
 		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400")
 	return o
 }
