@@ -21,21 +21,6 @@ func BenchmarkItemsZones(b *testing.B) {
 	}
 }
 
-func BenchmarkTileFeatures(b *testing.B) {
-	_, s, _ := bundled(b)
-	ctx := b.Context()
-	for _, q := range []geo.TileQuery{{Z: 5, X: 26, Y: 12}, {Z: 8, X: 208, Y: 102}, {Z: 11, X: 1671, Y: 818}} {
-		b.Run(fmtZ(q.Z), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.TileFeatures(ctx, q); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
 func fmtZ(z uint32) string { return "z" + string(rune('0'+z/10)) + string(rune('0'+z%10)) }
 
 // BenchmarkMVT is the composite tile as served (one SQL round trip).

@@ -39,7 +39,7 @@ func (s *Store) MVTLayers(ctx context.Context, q geo.TileQuery, layers []string)
 		return nil, err
 	}
 	defer s.done("tile", &err)
-	if err := checkTile(q); err != nil {
+	if err := q.Check(); err != nil {
 		return nil, err
 	}
 	f := q.Filter

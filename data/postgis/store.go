@@ -617,7 +617,7 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) (_ []geo.Zone, err erro
 		return nil, err
 	}
 	defer s.done("zones", &err)
-	ids, err := s.zoneIDs(ctx, f, nil)
+	ids, err := s.zoneIDs(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -628,23 +628,11 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) (_ []geo.Zone, err erro
 	return zs, nil
 }
 
-// zoneIDs returns the ids of zones matching f (and whose 3857 geometry
-// meets env, when given), sorted by id.
-func (s *Store) zoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
+// zoneIDs returns the ids of zones matching f, sorted by id.
+func (s *Store) zoneIDs(ctx context.Context, f geo.Filter) ([]string, error) {
 	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
 		return nil, err
 	}
-	return s.matchingZoneIDs(ctx, f, tile)
-}
-
-// tileSel restricts zones to a tile: by outline, or by point for labels.
-type tileSel struct {
-	q       geo.TileQuery
-	byPoint bool
-}
-
-// matchingZoneIDs is zoneIDs for a filter already validated.
-func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
 	w := &where{}
 	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
 	s.zoneWhere(w, f)
@@ -654,13 +642,6 @@ func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel
 			return nil, err
 		}
 		w.add(cond)
-	}
-	switch {
-	case tile != nil && tile.byPoint:
-		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))
-	case tile != nil:
-		env := tileEnvelope(w, tile.q)
-		w.add("(z.geom_3857 && " + env + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + env + "))")
 	}
 	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` WHERE `+w.sql()+` ORDER BY z.id COLLATE "C"`, w.args...)
 	if err != nil {
@@ -674,11 +655,4 @@ func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel
 		ids = []string{}
 	}
 	return ids, nil
-}
-
-// tileEnvelope is the tile's Web-Mercator envelope widened by the tile
-// buffer, for index-backed && tests.
-func tileEnvelope(w *where, q geo.TileQuery) string {
-	margin := float64(geo.TileBuffer) / float64(geo.TileExtent)
-	return fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s)", w.arg(int(q.Z)), w.arg(int(q.X)), w.arg(int(q.Y)), w.arg(margin))
 }
