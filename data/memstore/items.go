@@ -72,8 +72,9 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
 // (see geo.CompareSortKeys; "" = geo.DefaultSort(coll)), then f.Offset
 // skipped and at most f.Limit returned (0 means geo.DefaultLimit).
 // NumberMatched counts all matches. Unknown collections give
-// data.ErrUnknownCollection; bad filter values geo.FieldErrors. Features
-// are fresh copies, geometry included.
+// data.ErrUnknownCollection; bad filter values geo.FieldErrors. The features'
+// geometry is the store's own, shared (callers must not modify it), with
+// its GeoJSON encoding made once (geo.Feature.GeometryJSON).
 func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
 	if err := s.checkFilter(coll, &f, true); err != nil {
 		return geo.Page{}, err
@@ -109,7 +110,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 				!inCQL(&f, func() geo.Properties { return geo.AdminProperties(a) }, a.Geom, bounds[i]) {
 				continue
 			}
-			items = append(items, item{geo.AdminSortKey(a), func() geo.Feature { return adminFeature(a) }})
+			items = append(items, item{geo.AdminSortKey(a), func() geo.Feature { return s.adminFeature(a) }})
 		}
 	case geo.CollZones:
 		for _, i := range s.zoneTree.searchBBox(f.BBox, len(s.zones)) {
@@ -128,7 +129,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 				!inCQL(&f, func() geo.Properties { return geo.RegionProperties(r) }, r.Geom, s.regionBounds[i]) {
 				continue
 			}
-			items = append(items, item{geo.RegionSortKey(r), func() geo.Feature { return regionFeature(r) }})
+			items = append(items, item{geo.RegionSortKey(r), func() geo.Feature { return s.regionFeature(r) }})
 		}
 	}
 	slices.SortFunc(items, func(a, b item) int { return geo.CompareSortKeys(a.key, b.key, sortby) })
@@ -157,7 +158,7 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 			want = geo.LevelCounty
 		}
 		if a := s.admin[id]; a != nil && a.Level == want {
-			return adminFeature(a), nil
+			return s.adminFeature(a), nil
 		}
 		return geo.Feature{}, notFound
 	case geo.CollZones:
@@ -167,23 +168,38 @@ func (s *Store) Item(ctx context.Context, coll, id string) (geo.Feature, error) 
 		return geo.Feature{}, notFound
 	case geo.CollRegions:
 		if i, ok := s.regionIdx[id]; ok {
-			return regionFeature(&s.regions[i]), nil
+			return s.regionFeature(&s.regions[i]), nil
 		}
 		return geo.Feature{}, notFound
 	}
 	return geo.Feature{}, fmt.Errorf("memstore: %q: %w", coll, data.ErrUnknownCollection)
 }
 
-func adminFeature(a *geo.AdminArea) geo.Feature {
-	return geo.Feature{ID: a.Code, Geometry: a.Geom.Clone(), Properties: geo.AdminProperties(a)}
+// feature builds a served feature. Its geometry is the store's own
+// (shared: callers must not modify it) with its GeoJSON encoding, made on
+// first use and kept (data.GeometryMemo; an embedded store is version 1).
+func (s *Store) feature(coll, id string, g orb.Geometry, p geo.Properties) geo.Feature {
+	f, err := s.geoms.Feature(1, coll+"/"+id, id, func() orb.Geometry { return g }, p)
+	if err != nil { // a geometry type GeoJSON cannot hold: encoded per request
+		return geo.Feature{ID: id, Geometry: g, Properties: p}
+	}
+	return f
 }
 
-func regionFeature(r *geo.Region) geo.Feature {
-	return geo.Feature{ID: r.ID, Geometry: r.Geom.Clone(), Properties: geo.RegionProperties(r)}
+func (s *Store) adminFeature(a *geo.AdminArea) geo.Feature {
+	coll := geo.CollCities
+	if a.Level == geo.LevelCounty {
+		coll = geo.CollCounties
+	}
+	return s.feature(coll, a.Code, a.Geom, geo.AdminProperties(a))
+}
+
+func (s *Store) regionFeature(r *geo.Region) geo.Feature {
+	return s.feature(geo.CollRegions, r.ID, r.Geom, geo.RegionProperties(r))
 }
 
 func (s *Store) zoneFeature(z *geo.Zone, year int, fam string) geo.Feature {
-	return geo.Feature{ID: z.ID, Geometry: orb.Clone(zoneGeometry(z)), Properties: geo.ZoneProperties(z, s.ts, year, fam)}
+	return s.feature(geo.CollZones, z.ID, zoneGeometry(z), geo.ZoneProperties(z, s.ts, year, fam))
 }
 
 // Stats computes the statistics with geo.StatsOf over the matching zones
