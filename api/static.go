@@ -94,7 +94,7 @@ type Static struct {
 	renderer *static.Renderer
 	cache    *bytecache.Cache[[]byte]
 	gate     *gate
-	pixels   *rate.Limiter // nil: no pixel rate limit
+	pixels   *rate.Limiter    // nil: no pixel rate limit
 	now      func() time.Time // the pixel budget's clock; tests set it
 }
 
