@@ -280,7 +280,7 @@ func (s *server) items(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderLink, strings.Join(hdr, ", "))
 	}
 	if ctype == mediaCSV {
-		return s.sendCSV(c, coll, page.Features)
+		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
 	}
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,
@@ -356,7 +356,7 @@ func (s *server) item(c *fiber.Ctx) error {
 		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
 	}
 	if ctype == mediaCSV {
-		return s.sendCSV(c, coll+"-"+id, []geo.Feature{f})
+		return s.sendCSV(c, geo.Schemas[coll], coll+"-"+id, []geo.Feature{f})
 	}
 	b := base(c) + "/collections/" + coll
 	links := []Link{

@@ -314,7 +314,7 @@ function zonePoints() {
         geometry: { type: 'Point', coordinates: centreOf(f.geometry) },
         properties: {
           id: String(f.id), name: p.name, name_en: p.name_en, tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
-          bound: p.bound, clusters: (p.clusters ?? []).join(','), geom_quality: p.geom_quality,
+          bound: p.bound, clusters: styles.flatList(p.clusters), geom_quality: p.geom_quality,
           located: p.point_quality === 'geocoded', rank: rank.get(String(f.id)) ?? 0,
         },
       };

@@ -21,11 +21,18 @@ export const CLUSTER_PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#ff
 export const REGION_PALETTE = ['#2b8cbe', '#e6a100', '#d7301f', '#238b45', '#e7298a', '#525252', '#a6761d', '#1b9e77'];
 export const OTHER = '#7f7f7f';
 
-// hasCluster matches a zone whose tile property `clusters` lists id, whether
-// the list is written "a,b" or "|a|b|".
+// hasCluster matches a zone whose tile property `clusters` lists id. Lists
+// in tiles (and CSV) have one format, geo.FlatList's "|a|b|": the
+// delimiter on both ends makes the substring test exact (no id matches a
+// prefix of another).
 export function hasCluster(id) {
-  const list = ['coalesce', ['get', 'clusters'], ''];
-  return ['any', ['in', `|${id}|`, list], ['in', `,${id},`, ['concat', ',', list, ',']]];
+  return ['in', `|${id}|`, ['coalesce', ['get', 'clusters'], '']];
+}
+
+// flatList writes a list as the tiles do ("|a|b|", '' for none), for
+// GeoJSON sources built in the browser.
+export function flatList(ids) {
+  return ids?.length ? `|${ids.join('|')}|` : '';
 }
 
 // colorMode is the colouring in effect: 'auto' colours by cluster while
