@@ -4,5 +4,5 @@
 -- migration plus a change to every reader and writer. Queryables and tile
 -- columns read them with attrs->>'name' (geo.Field.SQL).
 
-ALTER TABLE layoutmap.zones ADD COLUMN attrs jsonb NOT NULL DEFAULT '{}'::jsonb
+ALTER TABLE layoutmap.zones ADD COLUMN IF NOT EXISTS attrs jsonb NOT NULL DEFAULT '{}'::jsonb
     CHECK (jsonb_typeof(attrs) = 'object');
