@@ -2,7 +2,8 @@
 # Installs what the tests need on a fresh Debian machine of the project's kind:
 # PostgreSQL 15 + PostGIS 3 (store tests), Chromium (web map tests),
 # fonts-noto-cjk (static PNG labels; a backstop for the web map), gdal-bin
-# (ogr2ogr/ogrinfo over OAPIF and MVT in cmd/layoutmap's tests), the web
+# (ogr2ogr/ogrinfo over OAPIF and MVT in cmd/layoutmap's tests), nginx-light
+# (the reverse-proxy cache of docs/nginx/layoutmap.conf in TestNginxCacheInFront), the web
 # build's npm packages and the validators of tools/validators (style spec,
 # swagger-parser, check-geojson, ajv). Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -14,6 +15,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
 command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -20,11 +20,7 @@ import (
 // and serve --database-url answer every features route exactly as the
 // embedded store does.
 func TestPostGISServesLikeEmbedded(t *testing.T) {
-	c, _, url := ownDatabase(t)
-	env := func(string) string { return "" }
-	if err := run(t.Context(), []string{"import", "--database-url", url}, env, io.Discard, io.Discard); err != nil {
-		t.Fatalf("import: %v", err)
-	}
+	c, url := bundledDatabase(t)
 	servesLikeEmbedded(t, c, url)
 }
 
@@ -32,29 +28,13 @@ func TestPostGISServesLikeEmbedded(t *testing.T) {
 // and the embedded dataset side by side and requires byte-identical answers.
 func servesLikeEmbedded(t *testing.T, c *pgtest.Cluster, url string) {
 	t.Helper()
-	start := func(dbURL string) string {
-		ctx, cancel := context.WithCancel(t.Context())
-		ready := make(chan string, 1)
-		done := make(chan error, 1)
-		go func() {
-			done <- serve(ctx, serveConfig{Addr: "127.0.0.1:0", DatabaseURL: dbURL, RequestTimeout: 10 * time.Second}, io.Discard, ready)
-		}()
-		t.Cleanup(func() { cancel(); <-done })
-		select {
-		case addr := <-ready:
-			return "http://" + addr
-		case err := <-done:
-			t.Fatalf("serve: %v", err)
-		}
-		return ""
-	}
 	// Serve through a role with only the grants docs/postgis.md lists for
 	// serving (CONNECT, USAGE, SELECT): serving must never need more.
 	reader, err := c.ReaderURL(t.Context(), url, postgis.Schema)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, mem := start(reader), start("")
+	pg, mem := serveFor(t, reader), serveFor(t, "")
 	reqID := regexp.MustCompile(`"request_id":"[0-9a-f]+"`)
 	stamp := regexp.MustCompile(`"timeStamp":"[^"]*"`)
 	// get returns status, content type and body with what legitimately

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -42,9 +44,27 @@ func TestMigrateAndImportCommands(t *testing.T) {
 	}
 }
 
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// bundledDatabase returns the shared cluster and a fresh database holding
+// the bundled dataset as `layoutmap import` writes it (dataset version 1):
+// a copy of a template imported once per test run, since the import takes
+// seconds and a copy a fraction of one.
+func bundledDatabase(t *testing.T) (*pgtest.Cluster, string) {
+	t.Helper()
+	url := pgtest.NewDBFrom(t, "bundled", func(ctx context.Context, url string) error {
+		return run(ctx, []string{"import", "--database-url", url}, func(string) string { return "" }, io.Discard, io.Discard)
+	})
+	c, err := pgtest.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, url
+}
+
 // ownDatabase starts a cluster of its own, stopped at the end of the test,
-// and returns it with a fresh database: this package's TestMain belongs to
-// the serve tests, so the shared cluster would outlive the run.
+// and returns it with a fresh database, for tests that stop, freeze or
+// replicate the whole cluster.
 func ownDatabase(t *testing.T) (c *pgtest.Cluster, name, url string) {
 	t.Helper()
 	c, err := pgtest.Start(t.Context())

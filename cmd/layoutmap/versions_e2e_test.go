@@ -36,6 +36,21 @@ func serveFor(t *testing.T, dbURL string) string {
 	return ""
 }
 
+// syntheticRevenueXLSX writes a revenue sheet in the template's layout
+// with one synthetic figure (said so in its source): G411162, 2022,
+// 800亿 营业收入, exact. It returns the file's path.
+func syntheticRevenueXLSX(t *testing.T) string {
+	t.Helper()
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"开发区", "年份", "营业收入（亿元）", "口径", "界限", "来源"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"G411162", 2022, 800, "营业收入", "精确", "synthetic test figure, not a published statistic"})
+	xlsx := filepath.Join(t.TempDir(), "revenue_2022.xlsx")
+	if err := f.SaveAs(xlsx); err != nil {
+		t.Fatal(err)
+	}
+	return xlsx
+}
+
 func httpGet(t *testing.T, url string) (int, string, string) {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -54,20 +69,9 @@ func httpGet(t *testing.T, url string) (int, string, string) {
 // rolled back under load (version 3 serves what version 1 served; no
 // request fails and each client sees the tile ETag change once).
 func TestCheckImportRollback(t *testing.T) {
-	c, _, url := ownDatabase(t)
+	c, url := bundledDatabase(t)
 	env := func(string) string { return "" }
-
-	if err := run(t.Context(), []string{"import", "--database-url", url}, env, io.Discard, io.Discard); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	// A synthetic figure (said so in its source) on the template's sheet.
-	f := excelize.NewFile()
-	f.SetSheetRow("Sheet1", "A1", &[]any{"开发区", "年份", "营业收入（亿元）", "口径", "界限", "来源"})
-	f.SetSheetRow("Sheet1", "A2", &[]any{"G411162", 2022, 800, "营业收入", "精确", "synthetic test figure, not a published statistic"})
-	xlsx := filepath.Join(t.TempDir(), "revenue_2022.xlsx")
-	if err := f.SaveAs(xlsx); err != nil {
-		t.Fatal(err)
-	}
+	xlsx := syntheticRevenueXLSX(t)
 	const wantDiff = "diff: zones +0 −0 ~0; figures +1 ~0 −0; admin areas +0 −0 ~0\n  figure added: G411162 2022 营业收入 full_year: none → 800亿 (exact)\n"
 	for _, args := range [][]string{
 		{"import", "--check", "--revenue", xlsx},

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -65,6 +66,10 @@ const migrationLock = 7_336_001
 // stored headline (zone_headline) with the current geo.Headline.
 const recomputeHeadlines = "layoutmap:recompute-headlines"
 
+// ErrStandby is returned by Migrate (and so by every import) when the
+// database is a read-only streaming replica: writes go to the primary.
+var ErrStandby = errors.New("postgis: the database is a read-only standby (a streaming replica): migrate and import on the primary (serve takes it as --write-database-url)")
+
 // Migrate brings the schema at url up to the newest embedded migration in
 // one transaction: either every pending step applies or none. It returns the
 // versions applied (none when already current, so running it twice is a
@@ -82,6 +87,15 @@ func migrateConn(ctx context.Context, conn *pgx.Conn) ([]int, error) {
 	ms, err := Migrations()
 	if err != nil {
 		return nil, err
+	}
+	// A hot standby would fail on the first write with SQLSTATE 25006;
+	// say what the operator has to change instead.
+	var standby bool
+	if err := conn.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&standby); err != nil {
+		return nil, fmt.Errorf("postgis: migrate: checking for a standby: %w", err)
+	}
+	if standby {
+		return nil, ErrStandby
 	}
 	var applied []int
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {

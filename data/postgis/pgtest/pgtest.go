@@ -58,17 +58,8 @@ func Start(ctx context.Context) (*Cluster, error) {
 	c := &Cluster{dir: dir, bin: bin}
 	// initdb refuses to run as root: run the server as the postgres user.
 	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return nil, fmt.Errorf("pgtest: running as root needs a postgres user: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chmod(dir, 0o755); err != nil {
+		if err := ownByPostgres(dir); err != nil {
 			return nil, err
-		}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			return nil, fmt.Errorf("pgtest: chown: %w", err)
 		}
 		c.run = []string{"runuser", "-u", "postgres", "--"}
 	}
@@ -101,6 +92,24 @@ func Start(ctx context.Context) (*Cluster, error) {
 		return nil, fmt.Errorf("%w (is postgresql-15-postgis-3 installed?)", err)
 	}
 	return c, nil
+}
+
+// ownByPostgres hands dir to the postgres OS user, for a server run as
+// postgres when the tests run as root.
+func ownByPostgres(dir string) error {
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return fmt.Errorf("pgtest: running as root needs a postgres user: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return fmt.Errorf("pgtest: chmod: %w", err)
+	}
+	if err := os.Chown(dir, uid, gid); err != nil {
+		return fmt.Errorf("pgtest: chown: %w", err)
+	}
+	return nil
 }
 
 func (c *Cluster) cmd(ctx context.Context, name string, args ...string) *exec.Cmd {
@@ -201,6 +210,40 @@ func (c *Cluster) signalAll(sig syscall.Signal) error {
 		}
 	}
 	return nil
+}
+
+// StartStandby makes a streaming replica of c, the way an operator
+// would: pg_basebackup -R (which writes standby.signal and
+// primary_conninfo) into a new directory, then a hot standby on its own
+// free loopback port. The standby is read-only; what c commits reaches it
+// by WAL streaming after a short lag. Call Stop on it when done.
+func (c *Cluster) StartStandby(ctx context.Context) (*Cluster, error) {
+	dir, err := os.MkdirTemp("", "layoutmap-pg-standby-")
+	if err != nil {
+		return nil, fmt.Errorf("pgtest: temp dir: %w", err)
+	}
+	s := &Cluster{dir: dir, bin: c.bin, run: c.run}
+	if len(c.run) > 0 { // the server runs as postgres, who must own the directory
+		if err := ownByPostgres(dir); err != nil {
+			return nil, err
+		}
+	}
+	data := filepath.Join(dir, "data")
+	if out, err := s.cmd(ctx, "pg_basebackup", "-D", data, "-R", "-X", "stream", "-c", "fast",
+		"-h", "127.0.0.1", "-p", strconv.Itoa(c.port), "-U", "postgres").CombinedOutput(); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("pgtest: pg_basebackup: %w: %s", err, out)
+	}
+	if s.port, err = freePort(); err != nil {
+		return nil, err
+	}
+	s.opts = fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c hot_standby=on -c max_connections=200 -c shared_buffers=128MB", s.port, dir)
+	if err := s.Restart(ctx); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+		s.Stop()
+		return nil, fmt.Errorf("%w %s", err, log)
+	}
+	return s, nil
 }
 
 // Stop stops the cluster and removes its directory.
