@@ -217,9 +217,6 @@ func (s CollectionSchema) properties(x any, on Surface, flat bool) Properties {
 // zones.attrs (jsonb) and that every surface reads through the zone field
 // table (Attr rows). "" is unknown.
 type ZoneAttrs struct {
-	// ApprovalDate is the month the zone was approved, "YYYY-MM", from the
-	// 2018 catalogue's 批准 date quoted in the zone's source.
-	ApprovalDate string `json:"approval_date,omitempty"`
 }
 
 // ZoneView is a zone as served for a filter year and measure family: the
