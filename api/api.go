@@ -149,6 +149,7 @@ func New(cfg Config) *fiber.App {
 	}
 	for _, r := range app.GetRoutes() {
 		s.hasTiles = s.hasTiles || r.Path == "/tiles/layout.json"
+		s.hasWeb = s.hasWeb || r.Path == "/embed"
 	}
 	return app
 }
@@ -159,4 +160,6 @@ type server struct {
 	// hasTiles: the tile routes are mounted (Config.Extra), so the landing
 	// page links them.
 	hasTiles bool
+	// hasWeb: the web map is mounted, so HTML pages link features to it.
+	hasWeb bool
 }

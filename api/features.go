@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,13 +36,16 @@ const (
 var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
 	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
 	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
 	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
 	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
 	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
 }
@@ -51,12 +55,14 @@ var conformsTo = []string{
 func base(c *fiber.Ctx) string { return siteBase(c) + Prefix }
 
 func (s *server) landing(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
 	}
 	b := base(c)
 	links := []Link{
 		{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this document"},
+		{Href: withF(b, "html"), Rel: "alternate", Type: ContentTypeHTML, Title: "this document as HTML"},
 		{Href: b + "/openapi.json", Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "the API definition"},
 		{Href: b + "/conformance", Rel: "conformance", Type: ContentTypeJSON, Title: "conformance classes"},
 		{Href: b + "/collections", Rel: "data", Type: ContentTypeJSON, Title: "feature collections"},
@@ -67,24 +73,35 @@ func (s *server) landing(c *fiber.Ctx) error {
 	if s.hasTiles {
 		site := siteBase(c)
 		links = append(links,
+			Link{Href: b + "/tiles", Rel: relTilesetsVector, Type: ContentTypeJSON, Title: "vector tilesets (OGC API – Tiles)"},
+			Link{Href: b + "/tileMatrixSets", Rel: relTileMatrixSets, Type: ContentTypeJSON, Title: "tile matrix sets"},
 			Link{Href: site + "/tiles/layout.json", Rel: "related", Type: ContentTypeJSON, Title: "vector tiles of every collection (TileJSON 3.0)"},
 			Link{Href: site + "/tiles/{z}/{x}/{y}.mvt", Rel: "item", Type: ContentTypeMVT, Title: "vector tile (MVT 2.1, XYZ scheme, zoom 0-16)", Templated: true},
 			Link{Href: site + "/styles/layout.json", Rel: "stylesheet", Type: ContentTypeJSON, Title: "MapLibre style of the web map"},
 		)
 	}
+	const title = "layoutmap: Henan industrial layout"
+	const desc = "Development zones, industry clusters (7+28+N) and planning regions of Henan province, China, as OGC API Features."
+	if ctype == ContentTypeHTML {
+		return s.landingHTML(c, title, desc, links)
+	}
 	return c.JSON(fiber.Map{
-		"title":       "layoutmap: Henan industrial layout",
-		"description": "Development zones, industry clusters (7+28+N) and planning regions of Henan province, China, as OGC API Features.",
+		"title":       title,
+		"description": desc,
 		"version":     s.cfg.Version,
 		"links":       links,
 	})
 }
 
 func (s *server) conformance(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"conformsTo": conformsTo})
+	if ctype == ContentTypeHTML {
+		return s.conformanceHTML(c)
+	}
+	return c.JSON(fiber.Map{"conformsTo": s.conformsTo()})
 }
 
 // noParams rejects any query parameter on routes that take none, and an
@@ -102,17 +119,20 @@ func (s *server) noParams(c *fiber.Ctx) error {
 
 // collectionDoc is one collection as OGC API Features describes it.
 type collectionDoc struct {
-	ID             string   `json:"id"`
-	Title          string   `json:"title"`
-	TitleEN        string   `json:"title_en,omitempty"`
-	Description    string   `json:"description,omitempty"`
-	ItemType       string   `json:"itemType"`
-	Extent         *extent  `json:"extent,omitempty"`
-	CRS            []string `json:"crs"`
-	ItemCount      int      `json:"item_count"`
-	GeomQuality    string   `json:"geom_quality,omitempty"`
-	DatasetVersion int64    `json:"dataset_version"`
-	Links          []Link   `json:"links"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	TitleEN     string   `json:"title_en,omitempty"`
+	Description string   `json:"description,omitempty"`
+	ItemType    string   `json:"itemType"`
+	Extent      *extent  `json:"extent,omitempty"`
+	CRS         []string `json:"crs"`
+	StorageCRS  string   `json:"storageCrs"`
+	// CRSNotes explains each CRS (axis order, CGCS2000) in zh and en.
+	CRSNotes       map[string]map[string]string `json:"crs_notes"`
+	ItemCount      int                          `json:"item_count"`
+	GeomQuality    string                       `json:"geom_quality,omitempty"`
+	DatasetVersion int64                        `json:"dataset_version"`
+	Links          []Link                       `json:"links"`
 }
 
 type extent struct {
@@ -122,16 +142,17 @@ type extent struct {
 	} `json:"spatial"`
 }
 
-const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+const crs84 = CRS84
 
 func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
 	b := base(c) + "/collections/" + url.PathEscape(col.ID)
 	d := collectionDoc{
 		ID: col.ID, Title: col.Title, TitleEN: col.TitleEN, Description: col.Description,
-		ItemType: "feature", CRS: []string{crs84}, ItemCount: col.ItemCount,
+		ItemType: "feature", CRS: crsURIs(), StorageCRS: CRS84, CRSNotes: crsNotes(), ItemCount: col.ItemCount,
 		GeomQuality: col.GeomQuality, DatasetVersion: col.DatasetVersion,
 		Links: []Link{
 			{Href: b, Rel: "self", Type: ContentTypeJSON, Title: "this collection"},
+			{Href: b + "?f=html", Rel: "alternate", Type: ContentTypeHTML, Title: "this collection as HTML"},
 			{Href: b + "/items", Rel: "items", Type: ContentTypeGeoJSON, Title: "items as GeoJSON"},
 			{Href: b + "/items?f=csv", Rel: "items", Type: ContentTypeCSV, Title: "items as CSV"},
 			// Both spellings: link relations compare case-insensitively
@@ -142,6 +163,9 @@ func (s *server) collectionDoc(c *fiber.Ctx, col geo.Collection) collectionDoc {
 			{Href: b + "/schema", Rel: "describedBy", Type: ContentTypeSchema, Title: "JSON Schema of the features (the spelling GDAL 3.6 looks for)"},
 			{Href: b + "/queryables", Rel: relQueryables, Type: ContentTypeSchema, Title: "queryable properties"},
 		},
+	}
+	if s.hasTiles && slices.Contains(tileCollections, col.ID) {
+		d.Links = append(d.Links, Link{Href: b + "/tiles", Rel: relTilesetsVector, Type: ContentTypeJSON, Title: "vector tilesets of this collection (OGC API – Tiles)"})
 	}
 	if col.Extent != (orb.Bound{}) {
 		e := &extent{}
@@ -158,7 +182,8 @@ func round6(x float64) float64 {
 }
 
 func (s *server) collections(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
 	}
 	cols, err := s.cfg.Store.Collections(c.UserContext())
@@ -169,10 +194,14 @@ func (s *server) collections(c *fiber.Ctx) error {
 	for _, col := range cols {
 		docs = append(docs, s.collectionDoc(c, col))
 	}
+	if ctype == ContentTypeHTML {
+		return s.collectionsHTML(c, docs)
+	}
 	b := base(c)
 	return c.JSON(fiber.Map{
 		"links": []Link{
 			{Href: b + "/collections", Rel: "self", Type: ContentTypeJSON, Title: "this document"},
+			{Href: b + "/collections?f=html", Rel: "alternate", Type: ContentTypeHTML, Title: "this document as HTML"},
 		},
 		"collections": docs,
 	})
@@ -206,12 +235,16 @@ func (s *server) findCollection(ctx context.Context, name string) (geo.Collectio
 }
 
 func (s *server) collection(c *fiber.Ctx) error {
-	if err := s.noParams(c); err != nil {
+	ctype, err := docType(c, ContentTypeJSON)
+	if err != nil {
 		return err
 	}
 	col, err := s.findCollection(c.UserContext(), c.Params("coll"))
 	if err != nil {
 		return err
+	}
+	if ctype == ContentTypeHTML {
+		return s.collectionHTML(c, s.collectionDoc(c, col))
 	}
 	return c.JSON(s.collectionDoc(c, col))
 }
@@ -220,14 +253,32 @@ func (s *server) collection(c *fiber.Ctx) error {
 type itemsQuery struct {
 	filter geo.Filter
 	format string
+	// crs is the output CRS (crs parameter); linkParams are the crs,
+	// bbox-crs and bbox as given, which links repeat.
+	crs        crsDef
+	linkParams url.Values
 }
 
 // parseItems reads an items query string: the filter contract with paging,
 // plus f. It is the whole of the items parameter parsing, free of Fiber so
 // the fuzz test can drive it directly as well as through the handler.
 func parseItems(q url.Values) (itemsQuery, error) {
+	link := url.Values{}
+	for _, k := range []string{"crs", "bbox-crs"} {
+		if v := q.Get(k); v != "" {
+			link.Set(k, v)
+		}
+	}
+	if link.Has("bbox-crs") && q.Get("bbox") != "" {
+		link.Set("bbox", q.Get("bbox"))
+	}
+	out, bbox, crsErrs := crsParams(q)
 	f, err := geo.ParseFilter(q, true, "f")
 	fes, _ := geo.AsFieldErrors(err)
+	fes = append(crsErrs, fes...)
+	if bbox != nil {
+		f.BBox = bbox
+	}
 	if err != nil && fes == nil {
 		return itemsQuery{}, fmt.Errorf("api: parsing filter: %w", err)
 	}
@@ -239,7 +290,7 @@ func parseItems(q url.Values) (itemsQuery, error) {
 	if len(fes) > 0 {
 		return itemsQuery{}, fes
 	}
-	return itemsQuery{filter: f, format: form}, nil
+	return itemsQuery{filter: f, format: form, crs: out, linkParams: link}, nil
 }
 
 func (s *server) items(c *fiber.Ctx) error {
@@ -263,7 +314,15 @@ func (s *server) items(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
-	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, len(page.Features), page.NumberMatched)
+	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, iq.linkParams, len(page.Features), page.NumberMatched)
+	if ctype == mediaCSV {
+		// CSV has no geometry, only lat/lon columns, which stay WGS 84
+		// degrees whatever crs asks (the header says so).
+		c.Set(HeaderContentCRS, crsList[0].header())
+	} else {
+		c.Set(HeaderContentCRS, iq.crs.header())
+	}
+	features := iq.crs.features(page.Features)
 	// RFC 8288 Link headers carry next/prev for CSV clients, which have
 	// no body member to find them in; JSON clients get them too.
 	var hdr []string
@@ -282,13 +341,16 @@ func (s *server) items(c *fiber.Ctx) error {
 	if ctype == mediaCSV {
 		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
 	}
+	if ctype == ContentTypeHTML {
+		return s.itemsHTML(c, coll, page.Features, page.NumberMatched, links)
+	}
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,
 		NumberReturned: len(page.Features),
 		TimeStamp:      s.cfg.Now().UTC().Format(time.RFC3339),
 		Links:          links,
 	}
-	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, page.Features)
+	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, features)
 	if err != nil {
 		return fmt.Errorf("api: encoding items %s: %w", coll, err)
 	}
@@ -298,10 +360,13 @@ func (s *server) items(c *fiber.Ctx) error {
 
 // itemsLinks builds self, alternate (CSV), next and prev links that repeat
 // the filter in canonical form, so following next pages through exactly the
-// same query.
-func itemsLinks(href string, f geo.Filter, returned, matched int) []Link {
+// same query; params (crs, bbox-crs with its bbox) are repeated as given.
+func itemsLinks(href string, f geo.Filter, params url.Values, returned, matched int) []Link {
 	at := func(offset int, csv bool) string {
 		q := f.Encode()
+		for k, v := range params {
+			q[k] = v
+		}
 		q.Set("limit", strconv.Itoa(f.Limit))
 		if offset > 0 {
 			q.Set("offset", strconv.Itoa(offset))
@@ -318,6 +383,7 @@ func itemsLinks(href string, f geo.Filter, returned, matched int) []Link {
 	links := []Link{
 		{Href: at(f.Offset, false), Rel: "self", Type: ContentTypeGeoJSON, Title: "this page"},
 		{Href: at(f.Offset, true), Rel: "alternate", Type: ContentTypeCSV, Title: "this page as CSV"},
+		{Href: withF(at(f.Offset, false), "html"), Rel: "alternate", Type: ContentTypeHTML, Title: "this page as HTML"},
 	}
 	if f.Offset+returned < matched && returned > 0 {
 		links = append(links, Link{Href: at(f.Offset+returned, false), Rel: "next", Type: ContentTypeGeoJSON, Title: "next page"})
@@ -337,8 +403,12 @@ func (s *server) item(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := onlyParams(q, "f"); err != nil {
+	if err := onlyParams(q, "f", "crs"); err != nil {
 		return err
+	}
+	out, _, crsErrs := crsParams(q)
+	if len(crsErrs) > 0 {
+		return crsErrs
 	}
 	form, err := format(q)
 	if err != nil {
@@ -355,12 +425,21 @@ func (s *server) item(c *fiber.Ctx) error {
 		}
 		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
 	}
+	if ctype == mediaCSV || ctype == ContentTypeHTML {
+		c.Set(HeaderContentCRS, crsList[0].header()) // lat/lon columns, see items
+	}
 	if ctype == mediaCSV {
 		return s.sendCSV(c, geo.Schemas[coll], coll+"-"+id, []geo.Feature{f})
 	}
+	if ctype == ContentTypeHTML {
+		return s.itemHTML(c, coll, f)
+	}
+	c.Set(HeaderContentCRS, out.header())
+	f = out.features([]geo.Feature{f})[0]
 	b := base(c) + "/collections/" + coll
 	links := []Link{
-		{Href: b + "/items/" + url.PathEscape(id), Rel: "self", Type: ContentTypeGeoJSON, Title: "this feature"},
+		{Href: b + "/items/" + url.PathEscape(id) + crsQuery(out), Rel: "self", Type: ContentTypeGeoJSON, Title: "this feature"},
+		{Href: withF(b+"/items/"+url.PathEscape(id), "html"), Rel: "alternate", Type: ContentTypeHTML, Title: "this feature as HTML"},
 		{Href: b, Rel: "collection", Type: ContentTypeJSON, Title: "the collection"},
 	}
 	body, err := appendFeature(make([]byte, 0, 4096), f, map[string]any{"links": links})
@@ -372,3 +451,12 @@ func (s *server) item(c *fiber.Ctx) error {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }
+
+// conformsTo is the conformance declaration: conformsTo, and OGC API –
+// Tiles when the tile routes are mounted.
+func (s *server) conformsTo() []string {
+	if !s.hasTiles {
+		return conformsTo
+	}
+	return slices.Concat(conformsTo, tilesConformance)
+}

@@ -76,9 +76,9 @@ func pagingParams() []obj {
 			obj{"type": "integer", "minimum": 0, "default": 0}),
 		param("sortby", "query", "Sort key, '-' for descending; ties break by id ascending. Default: code for admin areas, name for zones. revenue and area apply to zones only (zones without a figure sort last).",
 			obj{"type": "string", "enum": keys}),
-		param("f", "query", "Output format: json (GeoJSON) or csv (UTF-8 with BOM, one row per feature). When absent, the Accept header chooses among application/geo+json (default), application/json and text/csv; anything else is a 406.",
-			obj{"type": "string", "enum": []string{"json", "geojson", "csv"}}),
-		param("filter", "query", "OGC API Features Part 3 filter in CQL2 (OGC 21-065): Basic CQL2 (AND, OR, NOT, = <> < > <= >= between a queryable property and a literal of its type, IS [NOT] NULL, TRUE/FALSE) and S_INTERSECTS(geometry, BBOX(w,s,e,n) or a WKT literal in CRS84). The properties are the collection's queryables (/collections/{c}/queryables); zone revenue properties are the headline figure of year. SQL's three-valued logic: a comparison with a property a feature lacks is unknown and does not select it, nor does its NOT. Mistakes are a 400 naming the position (column, or JSON path).",
+		param("f", "query", "Output format: json (GeoJSON), csv (UTF-8 with BOM, one row per feature) or html (a page with a table and links to the map). When absent, the Accept header chooses among application/geo+json (default), application/json, text/csv and text/html (what browsers prefer); anything else is a 406.",
+			obj{"type": "string", "enum": []string{"json", "geojson", "csv", "html"}}),
+		param("filter", "query", "OGC API Features Part 3 filter in CQL2 (OGC 21-065): Basic CQL2 (AND, OR, NOT, = <> < > <= >= between a queryable property and a literal of its type, IS [NOT] NULL, TRUE/FALSE), the advanced comparison operators ([NOT] LIKE with % _ and \\ as escape, case-sensitive; [NOT] BETWEEN numbers; [NOT] IN (literals)) and S_INTERSECTS(geometry, BBOX(w,s,e,n) or a WKT literal in CRS84). The properties are the collection's queryables (/collections/{c}/queryables); zone revenue properties are the headline figure of year. SQL's three-valued logic: a comparison with a property a feature lacks is unknown and does not select it, nor does its NOT. Mistakes are a 400 naming the position (column, or JSON path).",
 			obj{"type": "string", "maxLength": 4096}),
 		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json.",
 			obj{"type": "string", "enum": []string{geo.FilterLangText, geo.FilterLangJSON}, "default": geo.FilterLangText}),
@@ -133,14 +133,15 @@ func openAPIDoc(version string) obj {
 		obj{"type": "string", "enum": geo.CollectionNames})
 	idParam := param("featureId", "path", "Feature id: a GB/T 2260 code for cities and counties, the zone id, or the region id.", str())
 	fOnly := []obj{pagingParams()[3]}
-	itemsParams := append(append([]obj{collParam}, filterParams()...), pagingParams()...)
+	itemsParams := append(append(append([]obj{collParam}, filterParams()...), pagingParams()...), crsParamDocs()...)
 	geojson := obj{"description": "GeoJSON (RFC 7946): WGS84 lon/lat, exterior rings counter-clockwise, at most 6 decimals.",
 		"headers": obj{"Link": obj{"description": "RFC 8288 next/prev links of an items page (also for CSV).", "schema": str()}},
 		"content": obj{
 			ContentTypeGeoJSON: obj{"schema": obj{"type": "object"}},
 			"text/csv":         obj{"schema": obj{"type": "string"}},
+			ContentTypeHTML:    obj{"schema": obj{"type": "string"}},
 		}}
-	return obj{
+	doc := obj{
 		"openapi": "3.0.3",
 		"info": obj{
 			"title":   "layoutmap features API",
@@ -170,26 +171,26 @@ func openAPIDoc(version string) obj {
 			"/embed.js": op("embedScript", "Iframe resize script",
 				"Sets the height of each layoutmap iframe on the page from the height its /embed page posts.",
 				nil, textResponse("The script.", "text/javascript"), "304", "404"),
-			Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", nil,
-				jsonResponse("Landing page.", ContentTypeJSON), "304", "400", "406"),
-			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1: core, geojson, oas30.", nil,
-				jsonResponse("Conformance declaration.", ContentTypeJSON), "304", "400", "406"),
-			Prefix + "/openapi.json": op("openapi", "This document", "", nil, jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI), "304", "400", "406"),
-			Prefix + "/collections": op("collections", "Feature collections", strings.Join(geo.CollectionNames, ", ")+" with extent, item count and geometry quality.", nil,
-				jsonResponse("Collections.", ContentTypeJSON), "304", "400", "406"),
-			Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam},
-				jsonResponse("Collection.", ContentTypeJSON), "304", "400", "404", "406"),
+			Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", []obj{docF()},
+				withHTML(jsonResponse("Landing page.", ContentTypeJSON)), "304", "400", "406"),
+			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1 (core, geojson, html, oas30), Part 2 (crs), Part 3 (queryables, filter) and CQL2.", []obj{docF()},
+				withHTML(jsonResponse("Conformance declaration.", ContentTypeJSON)), "304", "400", "406"),
+			Prefix + "/openapi.json": op("openapi", "This document", "As HTML (f=html or a browser's Accept): a table of the paths.", []obj{docF()}, withHTML(jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI)), "304", "400", "406"),
+			Prefix + "/collections": op("collections", "Feature collections", strings.Join(geo.CollectionNames, ", ")+" with extent, item count, geometry quality and CRSs.", []obj{docF()},
+				withHTML(jsonResponse("Collections.", ContentTypeJSON)), "304", "400", "406"),
+			Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam, docF()},
+				withHTML(jsonResponse("Collection.", ContentTypeJSON)), "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/schema": op("schema", "JSON Schema of a collection's features",
 				"JSON Schema 2020-12 of one GeoJSON feature of the collection (its describedby link), generated from the collection's field table: every property with type, title (中文 / English), description and unit (x-ogc-unit). GDAL and QGIS read it to learn every field before the first page.",
-				[]obj{collParam}, jsonResponse("The schema.", ContentTypeSchema), "304", "400", "404", "406"),
+				[]obj{collParam, docF()}, withHTML(jsonResponse("The schema.", ContentTypeSchema)), "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/queryables": op("queryables", "Queryables of a collection",
 				"OGC API Features Part 3 queryables (JSON Schema 2020-12): the geometry and the properties a filter may name, from the same field table.",
-				[]obj{collParam}, jsonResponse("The queryables.", ContentTypeSchema), "304", "400", "404", "406"),
+				[]obj{collParam, docF()}, withHTML(jsonResponse("The queryables.", ContentTypeSchema)), "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
 				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
 					"Filters that only make sense for zones (cluster, chain, tier, year, measure, min_revenue, max_revenue) are a 400 on other collections.",
 				itemsParams, geojson, "304", "400", "404", "406"),
-			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0]},
+			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0], crsParamDocs()[0]},
 				geojson, "304", "400", "404", "406"),
 			Prefix + "/clusters": op("clusters", "Industry clusters", "The 7 clusters of \"7+28+N\", recognised local clusters (planned scale class, never reported revenue) and the keyword table deriving zone→cluster links.", nil,
 				jsonResponse("Clusters.", ContentTypeJSON), "304", "400", "406"),
@@ -230,6 +231,10 @@ func openAPIDoc(version string) obj {
 		},
 		"components": obj{"schemas": componentSchemas()},
 	}
+	for k, v := range ogcTilesPaths(collParam) {
+		doc["paths"].(obj)[k] = v
+	}
+	return doc
 }
 
 // componentSchemas are the Problem object and, for each collection of the
@@ -259,11 +264,19 @@ func (s *server) openapi(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := onlyParams(q); err != nil {
+	if err := onlyParams(q, "f"); err != nil {
 		return err
 	}
-	if _, err := negotiate(c, "", nil, ContentTypeOpenAPI, "application/vnd.oai.openapi+json", "application/openapi+json;version=3.0", "application/openapi+json", ContentTypeJSON); err != nil {
+	f := q.Get("f")
+	if f != "" && f != "json" && f != "html" {
+		return geo.FieldErrors{{Field: "f", Reason: "must be json or html, got " + quoteClip(f)}}
+	}
+	ctype, err := negotiate(c, f, docFormats, ContentTypeOpenAPI, "application/vnd.oai.openapi+json", "application/openapi+json;version=3.0", "application/openapi+json", ContentTypeJSON, ContentTypeHTML)
+	if err != nil {
 		return err
+	}
+	if ctype == ContentTypeHTML {
+		return s.openapiHTML(c, openAPIDoc(s.cfg.Version))
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -319,4 +332,16 @@ func tileFilterParams() []obj { return filterParams()[1:] }
 
 func langParam() obj {
 	return param("lang", "query", "Language of labels.", obj{"type": "string", "enum": []string{"zh", "en"}, "default": "zh"})
+}
+
+// docF documents f on the documents offered as JSON and HTML (docType).
+func docF() obj {
+	return param("f", "query", "json (default) or html. When absent, the Accept header chooses; browsers, which prefer text/html, get the page.",
+		obj{"type": "string", "enum": []string{"json", "html"}})
+}
+
+// withHTML adds the text/html page to a response's content.
+func withHTML(r obj) obj {
+	r["content"].(obj)[ContentTypeHTML] = obj{"schema": obj{"type": "string"}}
+	return r
 }

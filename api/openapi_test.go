@@ -50,7 +50,8 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Errorf("openapi %q, want 3.0.x", doc.OpenAPI)
 	}
 	param := regexp.MustCompile(`:(\w+)`)
-	names := map[string]string{"coll": "collectionId", "id": "featureId", "z": "z", "x": "x", "y": "y", "stack": "fontstack", "range": "range"}
+	names := map[string]string{"coll": "collectionId", "id": "featureId", "z": "z", "x": "x", "y": "y", "stack": "fontstack", "range": "range",
+		"tileMatrixSetId": "tileMatrixSetId", "tileMatrix": "tileMatrix", "tileRow": "tileRow", "tileCol": "tileCol"}
 	var routes []string
 	for _, r := range app.GetRoutes(true) {
 		if r.Method != "GET" || notAPI(r.Path) {

@@ -75,8 +75,8 @@ func onlyParams(q url.Values, allowed ...string) error {
 // featureOffers lists what Accept may choose (the first is the default).
 // GeoJSON answers application/json too: it is JSON.
 var (
-	featureFormats = map[string]string{"json": ContentTypeGeoJSON, "geojson": ContentTypeGeoJSON, "csv": mediaCSV}
-	featureOffers  = []string{ContentTypeGeoJSON, ContentTypeJSON, mediaCSV}
+	featureFormats = map[string]string{"json": ContentTypeGeoJSON, "geojson": ContentTypeGeoJSON, "csv": mediaCSV, "html": ContentTypeHTML}
+	featureOffers  = []string{ContentTypeGeoJSON, ContentTypeJSON, mediaCSV, ContentTypeHTML}
 )
 
 // mediaCSV is CSV's media type without parameters, as Accept names it.
@@ -90,10 +90,10 @@ func format(q url.Values) (string, error) {
 		return "", nil
 	case "json", "geojson":
 		return "json", nil
-	case "csv":
-		return "csv", nil
+	case "csv", "html":
+		return v, nil
 	default:
-		return "", geo.FieldErrors{{Field: "f", Reason: "must be json or csv, got " + quoteClip(v)}}
+		return "", geo.FieldErrors{{Field: "f", Reason: "must be json, csv or html, got " + quoteClip(v)}}
 	}
 }
 

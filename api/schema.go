@@ -107,13 +107,9 @@ func queryablesSchema(cs geo.CollectionSchema, id string) obj {
 	}
 }
 
-// sendSchema negotiates (application/schema+json, or application/json)
-// and writes doc.
-func sendSchema(c *fiber.Ctx, doc obj) error {
-	ctype, err := negotiate(c, "", nil, ContentTypeSchema, ContentTypeJSON)
-	if err != nil {
-		return err
-	}
+// sendSchema writes doc as ctype (application/schema+json, or
+// application/json; docType negotiates).
+func sendSchema(c *fiber.Ctx, ctype string, doc obj) error {
 	body, err := marshalJSON(doc)
 	if err != nil {
 		return fmt.Errorf("api: encoding schema: %w", err)
@@ -129,7 +125,7 @@ func (s *server) schemaOf(c *fiber.Ctx) (geo.CollectionSchema, error) {
 	if err != nil {
 		return geo.CollectionSchema{}, err
 	}
-	if err := onlyParams(q); err != nil {
+	if err := onlyParams(q, "f"); err != nil {
 		return geo.CollectionSchema{}, err
 	}
 	coll := c.Params("coll")
@@ -144,7 +140,14 @@ func (s *server) schema(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendSchema(c, featureSchema(cs, base(c)+"/collections/"+url.PathEscape(cs.ID)+"/schema"))
+	ctype, err := docType(c, ContentTypeSchema)
+	if err != nil {
+		return err
+	}
+	if ctype == ContentTypeHTML {
+		return s.fieldsHTML(c, cs, "schema", false)
+	}
+	return sendSchema(c, ctype, featureSchema(cs, base(c)+"/collections/"+url.PathEscape(cs.ID)+"/schema"))
 }
 
 func (s *server) queryables(c *fiber.Ctx) error {
@@ -152,7 +155,14 @@ func (s *server) queryables(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendSchema(c, queryablesSchema(cs, base(c)+"/collections/"+url.PathEscape(cs.ID)+"/queryables"))
+	ctype, err := docType(c, ContentTypeSchema)
+	if err != nil {
+		return err
+	}
+	if ctype == ContentTypeHTML {
+		return s.fieldsHTML(c, cs, "queryables", true)
+	}
+	return sendSchema(c, ctype, queryablesSchema(cs, base(c)+"/collections/"+url.PathEscape(cs.ID)+"/queryables"))
 }
 
 // orderedObj is a JSON object whose members keep their order: the field

@@ -49,7 +49,9 @@ func TestNegotiation(t *testing.T) {
 		{"collections Accept json", "/api/v1/collections", "application/json", 200, fiber.MIMEApplicationJSON},
 		{"collections Accept csv", "/api/v1/collections", "text/csv", 406, ContentTypeProblem},
 		{"openapi Accept vnd.oai", "/api/v1/openapi.json", "application/vnd.oai.openapi+json;version=3.0", 200, ContentTypeOpenAPI},
-		{"openapi Accept html", "/api/v1/openapi.json", "text/html", 406, ContentTypeProblem},
+		{"openapi Accept html", "/api/v1/openapi.json", "text/html", 200, ContentTypeHTML},
+		{"openapi Accept csv", "/api/v1/openapi.json", "text/csv", 406, ContentTypeProblem},
+		{"landing from a browser", "/api/v1/", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", 200, ContentTypeHTML},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,6 +234,20 @@ func TestCQL2Filter(t *testing.T) {
 	if want == 0 || text.NumberMatched != want || js.NumberMatched != want {
 		t.Errorf("revenue_yi > 1000 AND tier <> 't5000': text %d, json %d, by hand %d", text.NumberMatched, js.NumberMatched, want)
 	}
+	// Advanced comparison operators, text and JSON, agree with a count by hand.
+	adv, _ := items("filter=" + url.QueryEscape("name LIKE '%开发区' AND tier IN ('t1000', 't500', 't100') AND NOT (revenue_yi BETWEEN 0 AND 300)"))
+	advJSON, _ := items("filter-lang=cql2-json&filter=" + url.QueryEscape(`{"op":"and","args":[{"op":"like","args":[{"property":"name"},"%开发区"]},{"op":"in","args":[{"property":"tier"},["t1000","t500","t100"]]},{"op":"not","args":[{"op":"between","args":[{"property":"revenue_yi"},0,300]}]}]}`))
+	want = 0
+	for _, f := range all.Features {
+		name, _ := f.Properties["name"].(string)
+		v, ok := f.Properties["revenue_yi"].(float64)
+		if tier := f.Properties["tier"]; strings.HasSuffix(name, "开发区") && (tier == "t1000" || tier == "t500" || tier == "t100") && ok && v > 300 {
+			want++
+		}
+	}
+	if want == 0 || adv.NumberMatched != want || advJSON.NumberMatched != want {
+		t.Errorf("LIKE/IN/BETWEEN: text %d, json %d, by hand %d", adv.NumberMatched, advJSON.NumberMatched, want)
+	}
 	// The next link repeats the filter.
 	var first page
 	decode(t, get(t, app, "/api/v1/collections/zones/items?limit=1&filter="+url.QueryEscape("revenue_yi > 100")), &first)
@@ -253,7 +269,7 @@ func TestCQL2Filter(t *testing.T) {
 	}
 	var conf struct{ ConformsTo []string }
 	decode(t, get(t, app, "/api/v1/conformance"), &conf)
-	for _, c := range []string{"ogcapi-features-3/1.0/conf/filter", "ogcapi-features-3/1.0/conf/features-filter", "cql2/1.0/conf/basic-cql2", "cql2/1.0/conf/cql2-text", "cql2/1.0/conf/cql2-json", "cql2/1.0/conf/basic-spatial-functions"} {
+	for _, c := range []string{"ogcapi-features-3/1.0/conf/filter", "ogcapi-features-3/1.0/conf/features-filter", "cql2/1.0/conf/basic-cql2", "cql2/1.0/conf/cql2-text", "cql2/1.0/conf/cql2-json", "cql2/1.0/conf/basic-spatial-functions", "cql2/1.0/conf/advanced-comparison-operators"} {
 		if !slices.Contains(conf.ConformsTo, "http://www.opengis.net/spec/"+c) {
 			t.Errorf("conformsTo lacks %s", c)
 		}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
 
@@ -15,9 +14,10 @@ import (
 // Statistics routes: GET /api/v1/stats/clusters and /api/v1/stats/tiers.
 // Both take exactly the filter contract of the items endpoint (bbox, city,
 // cluster, chain, region, tier, year, measure, min_revenue, max_revenue)
-// and count the zones store.Zones returns for it, through the pure
-// functions geo.ClusterStats, geo.TierStats and geo.CheckTargets, so a chart
-// and the ranked list built from the same URL always agree. Every response
+// and show what data.Store.Stats computes for the zones it selects (the
+// rules of geo.ClusterStats, geo.TierStats and geo.CheckTargets; on PostGIS
+// SQL GROUP BY without geometry), so a chart and the ranked list built from
+// the same URL always agree. Every response
 // is about one year (the filter's, else the latest year with any comparable
 // figure of the measure family) and names it, with the coverage
 // "N of M zones have a comparable figure for Y".
@@ -167,65 +167,42 @@ const tierRule = "A zone's tier is set by its headline figure of the measure fam
 // converted).
 const TargetSource = "S03: 河南省建设制造强省三年行动计划(2023—2025年), 豫政〔2023〕27号, 三(五)1: 到2025年, 力争全省主营业务收入超过5000亿元、1000亿元、500亿元的开发区分别达到2个、10个和30个"
 
-// resolveYear states the year (already resolved in f), basis and coverage
-// of a statistic over zs.
-func resolveYear(f geo.Filter, basis string, zs []geo.Zone) yearDoc {
+// resolveYear states the year, basis and coverage of st.
+func resolveYear(f geo.Filter, st geo.Stats) yearDoc {
 	fam, _ := geo.LookupFamily(f.Family())
-	d := yearDoc{Year: f.Year, YearBasis: basis, Measure: fam.ID, MeasureZh: fam.Label, MeasureEN: fam.LabelEN}
-	ids := geo.ComparableZones(zs, d.Year, f.Measure)
-	d.Coverage = coverageDoc{Comparable: len(ids), Zones: len(zs), ZoneIDs: ids}
+	d := yearDoc{Year: st.Year, YearBasis: st.YearBasis, Measure: fam.ID, MeasureZh: fam.Label, MeasureEN: fam.LabelEN}
+	ids, n := st.Comparable, st.Zones
+	d.Coverage = coverageDoc{Comparable: len(ids), Zones: n, ZoneIDs: ids}
 	if d.Year != 0 {
-		d.Coverage.Text = fmt.Sprintf("%d 个开发区（共 %d 个）有 %d 年可比的%s数据", len(ids), len(zs), d.Year, fam.Label)
-		d.Coverage.TextEN = fmt.Sprintf("%d of %d zones have a comparable %s figure for %d", len(ids), len(zs), fam.LabelEN, d.Year)
+		d.Coverage.Text = fmt.Sprintf("%d 个开发区（共 %d 个）有 %d 年可比的%s数据", len(ids), n, d.Year, fam.Label)
+		d.Coverage.TextEN = fmt.Sprintf("%d of %d zones have a comparable %s figure for %d", len(ids), n, fam.LabelEN, d.Year)
 	} else {
-		d.Coverage.Text = fmt.Sprintf("%d 个开发区均无可比的%s数据", len(zs), fam.Label)
-		d.Coverage.TextEN = fmt.Sprintf("none of %d zones has a comparable %s figure", len(zs), fam.LabelEN)
+		d.Coverage.Text = fmt.Sprintf("%d 个开发区均无可比的%s数据", n, fam.Label)
+		d.Coverage.TextEN = fmt.Sprintf("none of %d zones has a comparable %s figure", n, fam.LabelEN)
 	}
 	return d
 }
 
-// zones parses the filter and returns the zones it selects for the one
-// year of the statistic: the filter's, else the latest year in which any
-// zone selected by the year-independent criteria has a comparable figure
-// (then tier, min_revenue and max_revenue apply to that year, exactly as
-// items?year=Y would). req is the filter as requested, f with the year
-// resolved, basis "filter", "latest comparable" or "none".
-func (h *statsHandler) zones(c *fiber.Ctx) (req, f geo.Filter, zs []geo.Zone, basis string, version int64, err error) {
+// stats parses the filter and asks the store for the statistics of the
+// zones it selects (data.Store.Stats: one year, the filter's or the latest
+// comparable one, with tier, min_revenue and max_revenue applied to it
+// exactly as items?year=Y would). req is the filter as requested.
+func (h *statsHandler) stats(c *fiber.Ctx) (req geo.Filter, st geo.Stats, version int64, err error) {
 	q, err := queryValues(c)
 	if err != nil {
-		return req, f, nil, "", 0, err
+		return req, st, 0, err
 	}
-	req, err = geo.ParseFilter(q, false)
-	if err != nil {
-		return req, req, nil, "", 0, err
+	if req, err = geo.ParseFilter(q, false); err != nil {
+		return req, st, 0, err
 	}
 	ctx := c.UserContext()
-	f, basis = req, "filter"
-	if f.Year == 0 {
-		base := f
-		base.Tier, base.MinRevenue, base.MaxRevenue = nil, nil, nil
-		all, err := h.store.Zones(ctx, base)
-		if err != nil {
-			return req, f, nil, "", 0, err
-		}
-		f.Year, basis = geo.LatestComparableYear(all, f.Measure), "latest comparable"
-		if f.Year == 0 {
-			basis = "none"
-		}
-		if len(req.Tier) == 0 && req.MinRevenue == nil && req.MaxRevenue == nil {
-			zs = all
-		}
+	if st, err = h.store.Stats(ctx, geo.StatsQuery{Filter: req}); err != nil {
+		return req, st, 0, err
 	}
-	if zs == nil {
-		if zs, err = h.store.Zones(ctx, f); err != nil {
-			return req, f, nil, "", 0, err
-		}
+	if version, err = h.store.Version(ctx); err != nil {
+		return req, st, 0, err
 	}
-	v, err := h.store.Version(ctx)
-	if err != nil {
-		return req, f, nil, "", 0, err
-	}
-	return req, f, zs, basis, v, nil
+	return req, st, version, nil
 }
 
 func encodedFilter(f geo.Filter) map[string]string {
@@ -237,31 +214,22 @@ func encodedFilter(f geo.Filter) map[string]string {
 }
 
 func (h *statsHandler) clusters(c *fiber.Ctx) error {
-	req, f, zs, basis, version, err := h.zones(c)
+	req, st, version, err := h.stats(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	tax, err := h.store.Taxonomy(ctx)
-	if err != nil {
-		return err
-	}
-	names, err := cityNames(ctx, h.store)
-	if err != nil {
-		return err
-	}
-	doc := clusterStatsDoc{yearDoc: resolveYear(f, basis, zs), NumberZones: len(zs), Filter: encodedFilter(req),
+	doc := clusterStatsDoc{yearDoc: resolveYear(req, st), NumberZones: st.Zones, Filter: encodedFilter(req),
 		DatasetVersion: version, RevenueRule: revenueRule, ZonesPerCluster: ZonesPerClusterRule, Clusters: []clusterStatDoc{}}
-	for _, st := range geo.ClusterStats(zs, tax, doc.Year, f.Measure) {
-		d := clusterStatDoc{ClusterID: st.ClusterID, Name: st.Name, NameEN: st.NameEN, Zones: st.Zones, ZoneIDs: st.ZoneIDs,
-			ByCity: []cityCount{}, RevenueYi: st.RevenueYi, RevenueN: st.RevenueN, Measure: st.Measure,
-			MeasureEN: geo.MeasureEN(st.Measure), RevenueBound: st.RevenueBound}
+	for _, cs := range st.Clusters {
+		d := clusterStatDoc{ClusterID: cs.ClusterID, Name: cs.Name, NameEN: cs.NameEN, Zones: cs.Zones, ZoneIDs: cs.ZoneIDs,
+			ByCity: []cityCount{}, RevenueYi: cs.RevenueYi, RevenueN: cs.RevenueN, Measure: cs.Measure,
+			MeasureEN: geo.MeasureEN(cs.Measure), RevenueBound: cs.RevenueBound}
 		if d.ZoneIDs == nil {
 			d.ZoneIDs = []string{}
 		}
-		for code, n := range st.ByCity {
+		for code, n := range cs.ByCity {
 			cc := cityCount{CityCode: code, Zones: n}
-			if a, ok := names[code]; ok {
+			if a, ok := st.CityNames[code]; ok {
 				cc.Name, cc.NameEN = a.Name, a.NameEN
 			}
 			d.ByCity = append(d.ByCity, cc)
@@ -269,7 +237,7 @@ func (h *statsHandler) clusters(c *fiber.Ctx) error {
 		slices.SortFunc(d.ByCity, func(a, b cityCount) int {
 			return cmp.Or(cmp.Compare(b.Zones, a.Zones), cmp.Compare(a.CityCode, b.CityCode))
 		})
-		if st.RevenueN > 0 {
+		if cs.RevenueN > 0 {
 			d.RevenueYear = doc.Year
 		}
 		doc.Clusters = append(doc.Clusters, d)
@@ -277,33 +245,19 @@ func (h *statsHandler) clusters(c *fiber.Ctx) error {
 	return c.JSON(doc)
 }
 
-func cityNames(ctx context.Context, store data.Store) (map[string]geo.AdminArea, error) {
-	cities, err := store.AdminAreas(ctx, geo.LevelCity)
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[string]geo.AdminArea, len(cities))
-	for _, a := range cities {
-		a.Geom = nil
-		m[a.Code] = a
-	}
-	return m, nil
-}
-
 func (h *statsHandler) tiers(c *fiber.Ctx) error {
-	req, f, zs, basis, version, err := h.zones(c)
+	req, st, version, err := h.stats(c)
 	if err != nil {
 		return err
 	}
-	doc := tierStatsDoc{yearDoc: resolveYear(f, basis, zs), NumberZones: len(zs), Filter: encodedFilter(req),
+	doc := tierStatsDoc{yearDoc: resolveYear(req, st), NumberZones: st.Zones, Filter: encodedFilter(req),
 		DatasetVersion: version, TierRule: tierRule, TargetSource: TargetSource, TargetYear: geo.PlanTargets2025.TargetYear,
 		Tiers: []tierStatDoc{}, EarlierPlans: []geo.Plan{geo.PlanTargets2017}}
-	revenue := f.Family() == geo.FamilyRevenue
+	revenue := req.Family() == geo.FamilyRevenue
 	if revenue && doc.Year != 0 {
-		tc := geo.CheckTargets(zs, geo.PlanTargets2025, doc.Year, f.Measure)
-		doc.TargetCheck = &tc
+		doc.TargetCheck = st.Targets
 	}
-	for _, st := range geo.TierStats(zs, h.store.Tiers(), doc.Year, f.Measure) {
+	for _, st := range st.Tiers {
 		t := st.Tier
 		d := tierStatDoc{ID: t.ID, Label: t.Label, LabelEN: t.LabelEN, Color: t.Color, Zones: st.Zones, ZoneIDs: st.ZoneIDs, Lower: st.Lower}
 		if d.ZoneIDs == nil {

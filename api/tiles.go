@@ -67,6 +67,7 @@ func TileRoutes(cfg TilesConfig) func(app *fiber.App) {
 		// Mapbox tools) use for the same MVT tile.
 		app.Get("/tiles/:z/:x/:y.pbf", h.tile)
 		app.Get("/styles/layout.json", h.style)
+		ogcTiles{h}.register(app)
 		if cfg.Glyphs != nil {
 			// Before the web map's /fonts/* files: only names ending in
 			// .pbf come here.

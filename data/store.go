@@ -33,6 +33,11 @@ type Store interface {
 	Regions(ctx context.Context) ([]geo.Region, error)
 	// Zones returns every zone matching the filter (no paging), sorted by id.
 	Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error)
+	// Stats returns the statistics of the zones q selects (geo.Stats: one
+	// year, coverage, per-cluster, per-tier and plan-target figures, city
+	// names), computed by the store without loading geometry; the answers
+	// are those of geo.StatsOf over Zones. Bad filters give geo.FieldErrors.
+	Stats(ctx context.Context, q geo.StatsQuery) (geo.Stats, error)
 	// AdminAreas returns the admin areas of a level, sorted by code.
 	AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error)
 	// TileFeatures returns, per layer shown at q.Z, the features whose

@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"cmp"
 	"slices"
 )
 
@@ -100,19 +99,7 @@ func ClusterStats(zones []Zone, tax Taxonomy, year int, fam string) []ClusterSta
 			}
 		}
 		slices.Sort(st.ZoneIDs)
-		st.Measure = majorityMeasure(heads)
-		for _, h := range heads {
-			if h.Measure == st.Measure {
-				st.RevenueYi += h.RevenueYi
-				st.RevenueN++
-				if st.RevenueBound == "" {
-					st.RevenueBound = BoundExact
-				}
-				if h.Bound == BoundLower {
-					st.RevenueBound = BoundLower
-				}
-			}
-		}
+		st.Measure, st.RevenueYi, st.RevenueN, st.RevenueBound = ClusterRevenue(groupByMeasure(heads))
 		out = append(out, st)
 	}
 	return out
@@ -121,23 +108,6 @@ func ClusterStats(zones []Zone, tax Taxonomy, year int, fam string) []ClusterSta
 // comparable reports whether a headline record may enter a cluster sum.
 func comparable(h Revenue) bool {
 	return (h.Period == PeriodFullYear || h.Period == "") && (h.Bound == BoundExact || h.Bound == BoundLower)
-}
-
-// majorityMeasure returns the measure with the most records ("" for none);
-// ties go to the measure Headline ranks first, then to the smaller name.
-func majorityMeasure(recs []Revenue) string {
-	n := map[string]int{}
-	for _, r := range recs {
-		n[r.Measure]++
-	}
-	best := ""
-	for m, c := range n {
-		if best == "" || c > n[best] ||
-			(c == n[best] && cmp.Or(cmp.Compare(measureRank(m), measureRank(best)), cmp.Compare(m, best)) < 0) {
-			best = m
-		}
-	}
-	return best
 }
 
 // TierStats returns the number of zones in each tier of ts for year (0:

@@ -69,9 +69,16 @@ func TestClusterStats(t *testing.T) {
 }
 
 func TestMajorityMeasureTie(t *testing.T) {
-	recs := []Revenue{{Measure: "营业收入"}, {Measure: "主营业务收入"}}
-	if m := majorityMeasure(recs); m != "主营业务收入" {
-		t.Errorf("tie went to %q, want 主营业务收入 (ranked first)", m)
+	groups := []MeasureFigures{{Measure: "营业收入", Figures: []float64{1}}, {Measure: "主营业务收入", Figures: []float64{2}, Lower: true}}
+	if m, sum, n, b := ClusterRevenue(groups); m != "主营业务收入" || sum != 2 || n != 1 || b != BoundLower {
+		t.Errorf("tie went to %q (sum %g of %d, %s), want 主营业务收入 (ranked first), 2 of 1, lower", m, sum, n, b)
+	}
+	groups[0].Figures = append(groups[0].Figures, 4)
+	if m, sum, n, b := ClusterRevenue(groups); m != "营业收入" || sum != 5 || n != 2 || b != BoundExact {
+		t.Errorf("majority went to %q (sum %g of %d, %s), want 营业收入, 5 of 2, exact", m, sum, n, b)
+	}
+	if m, _, n, b := ClusterRevenue(nil); m != "" || n != 0 || b != "" {
+		t.Errorf("no figures: %q %d %q", m, n, b)
 	}
 }
 

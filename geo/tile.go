@@ -55,11 +55,6 @@ type LayerFeatures struct {
 
 // Stats types: per-cluster distribution and tiers against targets.
 
-// StatsQuery is the filter of a statistics request.
-type StatsQuery struct {
-	Filter Filter
-}
-
 // ClusterStat is one cluster's zones and comparable revenue under a filter.
 type ClusterStat struct {
 	ClusterID string         `json:"cluster_id"`

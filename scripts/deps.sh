@@ -26,7 +26,10 @@ if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
   echo "deps: npm ci in web/"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
-if [ -f tools/validators/package-lock.json ] && [ ! -d tools/validators/node_modules ]; then
+# Again when the lock file is newer than the installed tree (a validator
+# was added or pinned anew since the last npm ci).
+if [ -f tools/validators/package-lock.json ] && { [ ! -d tools/validators/node_modules ] ||
+  [ tools/validators/package-lock.json -nt tools/validators/node_modules/.package-lock.json ]; }; then
   echo "deps: npm ci in tools/validators"
   (cd tools/validators && npm ci --no-audit --no-fund --loglevel=error)
 fi

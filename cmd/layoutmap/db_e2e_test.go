@@ -68,6 +68,10 @@ func servesLikeEmbedded(t *testing.T, c *pgtest.Cluster, url string) {
 		"/api/v1/collections/regions/items/centre",
 		"/api/v1/collections/zones/items?city=%27%3B--",
 		"/api/v1/collections/zones/items?limit=10001",
+		// OGC API Features Part 2: reprojection and bbox-crs (latitude first).
+		"/api/v1/collections/cities/items?crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F3857",
+		"/api/v1/collections/zones/items?crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F4326&bbox=34.5,113.5,35,114&bbox-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F4490",
+		"/api/v1/collections/zones/items/G411031?crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F4490",
 		"/api/v1/clusters", "/api/v1/chains", "/api/v1/regions",
 		"/api/v1/stats/tiers?year=2023", "/api/v1/stats/clusters?region=centre",
 	} {

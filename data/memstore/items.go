@@ -60,7 +60,7 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
 		return nil, err
 	}
 	var out []geo.Zone
-	for i := range s.zones {
+	for _, i := range s.zoneTree.searchBBox(f.BBox, len(s.zones)) {
 		if s.matchZone(&f, i) {
 			out = append(out, s.zones[i])
 		}
@@ -139,7 +139,7 @@ var collections = map[string]collection{
 	geo.CollCounties: adminCollection(geo.LevelCounty),
 	geo.CollZones: {
 		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
-			for i := range s.zones {
+			for _, i := range s.zoneTree.searchBBox(f.BBox, len(s.zones)) {
 				if s.matchZone(f, i) {
 					z := &s.zones[i]
 					add(geo.ZoneSortKey(z, f.Year, f.Measure), func() geo.Feature { return s.zoneFeature(z, f.Year, f.Measure) })
@@ -157,7 +157,7 @@ var collections = map[string]collection{
 	},
 	geo.CollRegions: {
 		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
-			for i := range s.regions {
+			for _, i := range s.regionTree.searchBBox(f.BBox, len(s.regions)) {
 				r := &s.regions[i]
 				if !inBBox(f, r.Geom, s.regionBounds[i]) ||
 					(len(f.Region) > 0 && !slices.Contains(f.Region, r.ID)) ||
@@ -187,10 +187,16 @@ func adminCollection(level string) collection {
 		}
 		return s.cities, s.cityBounds
 	}
+	tree := func(s *Store) *index {
+		if level == geo.LevelCounty {
+			return s.countyTree
+		}
+		return s.cityTree
+	}
 	return collection{
 		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
 			as, bounds := list(s)
-			for i := range as {
+			for _, i := range tree(s).searchBBox(f.BBox, len(as)) {
 				a := &as[i]
 				city := a.Code
 				if a.Level == geo.LevelCounty {
@@ -225,4 +231,19 @@ func regionFeature(r *geo.Region) geo.Feature {
 
 func (s *Store) zoneFeature(z *geo.Zone, year int, fam string) geo.Feature {
 	return geo.Feature{ID: z.ID, Geometry: orb.Clone(zoneGeometry(z)), Properties: geo.ZoneProperties(z, s.ts, year, fam)}
+}
+
+// Stats computes the statistics with geo.StatsOf over the matching zones
+// (held in memory: nothing is copied but the zone structs).
+func (s *Store) Stats(ctx context.Context, q geo.StatsQuery) (geo.Stats, error) {
+	if err := s.checkFilter(geo.CollZones, &q.Filter, false); err != nil {
+		return geo.Stats{}, err
+	}
+	zones := func(f geo.Filter) ([]geo.Zone, error) { return s.Zones(ctx, f) }
+	st, err := geo.StatsOf(q, s.tax, s.ts, zones, zones)
+	if err != nil {
+		return geo.Stats{}, err
+	}
+	st.CityNames = geo.NamesOnly(s.cities)
+	return st, ctx.Err()
 }

@@ -66,25 +66,25 @@ func (s *Store) TileLayers(ctx context.Context, q geo.TileQuery, layers []string
 				add(s.province.Code, o.province, geo.AdminTileProperties(s.province))
 			}
 		case geo.LayerCities:
-			for i := range s.cities {
+			for _, i := range s.cityTree.search(bound) {
 				if o.cities[i] != nil && bound.Intersects(s.cityBounds[i]) {
 					add(s.cities[i].Code, o.cities[i], geo.AdminTileProperties(&s.cities[i]))
 				}
 			}
 		case geo.LayerCounties:
-			for i := range s.counties {
+			for _, i := range s.countyTree.search(bound) {
 				if o.counties[i] != nil && bound.Intersects(s.countyBounds[i]) {
 					add(s.counties[i].Code, o.counties[i], geo.AdminTileProperties(&s.counties[i]))
 				}
 			}
 		case geo.LayerRegions:
-			for i := range s.regions {
+			for _, i := range s.regionTree.search(bound) {
 				if o.regions[i] != nil && bound.Intersects(s.regionBounds[i]) {
 					add(s.regions[i].ID, o.regions[i], geo.RegionTileProperties(&s.regions[i]))
 				}
 			}
 		case geo.LayerZones:
-			for i := range s.zones {
+			for _, i := range s.zoneTree.search(bound) {
 				if bound.Intersects(s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members) {
 					z := &s.zones[i]
 					add(z.ID, zoneGeometry(z), geo.ZoneTileProperties(z, s.ts, f.Year, f.Measure))
@@ -116,7 +116,7 @@ func (s *Store) labels(z uint32, bound orb.Bound, f *geo.Filter, add func(string
 		}
 	}
 	if z >= geo.LabelMinZoom[geo.LabelZone] {
-		for i := range s.zones {
+		for _, i := range s.zonePointTree.search(bound) {
 			if zn := &s.zones[i]; bound.Contains(zn.Point) && f.MatchZone(zn, s.ts, s.members) {
 				add(zn.ID, zn.Point, geo.ZoneLabelProperties(zn, s.ts, f.Year, f.Measure))
 			}

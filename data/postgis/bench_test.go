@@ -53,3 +53,36 @@ func BenchmarkMVT(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStats compares Store.Stats (SQL GROUP BY, no geometry) with
+// the path it replaced (Zones with geometry, then geo.StatsOf), in one run.
+func BenchmarkStats(b *testing.B) {
+	_, s, _ := bundled(b)
+	ctx := b.Context()
+	tax, err := s.Taxonomy(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	zones := func(f geo.Filter) ([]geo.Zone, error) { return s.Zones(ctx, f) }
+	for _, c := range []struct {
+		name string
+		f    geo.Filter
+	}{{"all", geo.Filter{}}, {"year_min", geo.Filter{Year: 2023, MinRevenue: new(100.0)}}} {
+		b.Run(c.name+"/sql", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Stats(ctx, geo.StatsQuery{Filter: c.f}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/zones", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := geo.StatsOf(geo.StatsQuery{Filter: c.f}, tax, s.Tiers(), zones, zones); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

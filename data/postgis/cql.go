@@ -103,6 +103,42 @@ func (s *Store) cqlWhere(w *where, coll string, e cql2.Expr) (string, error) {
 			return "", fmt.Errorf("postgis: cql2 literal of kind %s", x.Value.Kind)
 		}
 		return "(" + col + " " + x.Op + " " + val + ")", nil
+	case *cql2.Like:
+		col, err := s.queryableColumn(w, coll, x.Property)
+		if err != nil {
+			return "", err
+		}
+		// PostgreSQL's LIKE: % and _ by character, \ the default escape,
+		// case-sensitive; byte order irrelevant, COLLATE "C" as everywhere.
+		return "(" + col + ` COLLATE "C"` + notSQL(x.Not) + " LIKE " + w.arg(x.Pattern) + "::text)", nil
+	case *cql2.Between:
+		col, err := s.queryableColumn(w, coll, x.Property)
+		if err != nil {
+			return "", err
+		}
+		return "(" + col + notSQL(x.Not) + " BETWEEN " + w.arg(x.Low.Num) + "::float8 AND " + w.arg(x.High.Num) + "::float8)", nil
+	case *cql2.In:
+		col, err := s.queryableColumn(w, coll, x.Property)
+		if err != nil {
+			return "", err
+		}
+		vals := make([]string, len(x.Values))
+		for i, v := range x.Values {
+			switch v.Kind {
+			case cql2.KindString:
+				vals[i] = w.arg(v.Str) + "::text"
+			case cql2.KindNumber:
+				vals[i] = w.arg(v.Num) + "::float8"
+			case cql2.KindBool:
+				vals[i] = w.arg(v.Bool) + "::boolean"
+			default:
+				return "", fmt.Errorf("postgis: cql2 IN literal of kind %s", v.Kind)
+			}
+		}
+		if x.Values[0].Kind == cql2.KindString {
+			col += ` COLLATE "C"`
+		}
+		return "(" + col + notSQL(x.Not) + " IN (" + strings.Join(vals, ", ") + "))", nil
 	case *cql2.Intersects:
 		test := func(g string) string {
 			if x.Box != nil {
@@ -131,4 +167,11 @@ func (s *Store) queryableColumn(w *where, coll, prop string) (string, error) {
 		col = "(" + col + ")::float8"
 	}
 	return col, nil
+}
+
+func notSQL(not bool) string {
+	if not {
+		return " NOT"
+	}
+	return ""
 }

@@ -33,22 +33,32 @@ func TestCQL2Differential(t *testing.T) {
 			"S_INTERSECTS(geometry, POLYGON((113 34, 114 34, 114 35, 113 34)))",
 			"S_INTERSECTS(geometry, LINESTRING(112 34, 115 35)) AND revenue_yi > 100",
 			"NOT (S_INTERSECTS(geometry, BBOX(112,33,115,36)))",
+			// Advanced comparison operators.
+			"name LIKE '郑州%'", "name LIKE '%高新%'", "name NOT LIKE '%开发区'", "name LIKE '___产业集聚区'", "name_en LIKE '%Zone'",
+			"name_en NOT LIKE '%zone%'", "level LIKE '国家级%' AND revenue_yi > 100", "name LIKE '%\\%%'",
+			"revenue_yi BETWEEN 100 AND 1000", "revenue_yi NOT BETWEEN 100 AND 1000", "approved_area_ha BETWEEN 0 AND 800",
+			"revenue_year BETWEEN 2022 AND 2023 AND NOT (tier IN ('t5000'))",
+			"tier IN ('t1000', 't500')", "tier NOT IN ('no_data', 't0')", "city_code IN ('410100', '410300', '419001')",
+			"revenue_year IN (2021, 2023)", "county_code NOT IN ('410122')", "id IN ('G411031', 'nope')",
 		},
 		geo.CollCities: {
-			"code = '410100'", "name < '洛阳市'", "parent_code = '410000'", "level = 'city'", "name_en IS NULL",
+			"code = '410100'", "name < '洛阳市'", "name LIKE '_阳市'", "code IN ('410100', '410300')", "name_en NOT LIKE 'Zh%'", "parent_code = '410000'", "level = 'city'", "name_en IS NULL",
 			"S_INTERSECTS(geometry, BBOX(112.7882,34.2989,112.7902,34.3009))", "S_INTERSECTS(geometry, POINT(113.6 34.7)) OR code = '411700'",
 		},
 		geo.CollCounties: {
 			"parent_code = '410300'", "NOT (parent_code = '410300') AND name > '新'", "code >= '411500'",
 			"S_INTERSECTS(geometry, MULTIPOINT((113.6 34.7),(112.4 34.6)))",
 		},
-		geo.CollRegions: {"derived = true", "derived <> true", "kind = 'belt'", "id = 'centre' OR kind = 'demo'", "S_INTERSECTS(geometry, POINT(114.3 35.7))"},
+		geo.CollRegions: {"kind IN ('belt', 'demo')", "derived = true", "derived <> true", "kind = 'belt'", "id = 'centre' OR kind = 'demo'", "S_INTERSECTS(geometry, POINT(114.3 35.7))"},
 	}
 	jsonGrid := map[string][]string{
 		geo.CollZones: {
 			`{"op":"and","args":[{"op":">","args":[{"property":"revenue_yi"},100]},{"op":"not","args":[{"op":"=","args":[{"property":"tier"},"t5000"]}]}]}`,
 			`{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Polygon","coordinates":[[[113,34],[114,34],[114,35],[113,34]]]}]}`,
 			`{"op":"isNull","args":[{"property":"county_code"}]}`,
+			`{"op":"like","args":[{"property":"name"},"%经济技术%"]}`,
+			`{"op":"not","args":[{"op":"between","args":[{"property":"revenue_yi"},50,2000]}]}`,
+			`{"op":"in","args":[{"property":"tier"},["t100","t500"]]}`,
 		},
 		geo.CollRegions: {`{"op":"=","args":[{"property":"derived"},true]}`},
 	}

@@ -120,6 +120,24 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
+	// Statistics: the PostGIS GROUP BY against geo.StatsOf over memstore's
+	// zones, for every zone filter, in both measure families.
+	statsFilters := slices.Clone(zoneFilters)
+	for _, zf := range []geo.Filter{{Measure: geo.FamilyOutput}, {Measure: geo.FamilyOutput, Year: 2022}, {Measure: geo.FamilyOutput, MinRevenue: f(100)},
+		{Tier: []string{"t500"}, Cluster: clusters[:1]}, {MinRevenue: f(100), Region: regions[:1]}, {Year: 2030, Tier: []string{geo.TierNoData}}} {
+		statsFilters = append(statsFilters, zf)
+	}
+	for _, zf := range statsFilters {
+		want, werr := mem.Stats(ctx, geo.StatsQuery{Filter: zf})
+		got, gerr := pg.Stats(ctx, geo.StatsQuery{Filter: zf})
+		if werr != nil || gerr != nil {
+			t.Errorf("Stats(%v): memstore %v, postgis %v", zf.Encode(), werr, gerr)
+			continue
+		}
+		if a, b := mustJSON(got), mustJSON(want); a != b {
+			t.Errorf("Stats(%v):\n%s\nmemstore\n%s", zf.Encode(), a, b)
+		}
+	}
 	// Every item of every collection, and ids that do not exist.
 	for _, coll := range geo.CollectionNames {
 		all, err := mem.Items(ctx, coll, geo.Filter{Limit: geo.MaxLimit})

@@ -891,6 +891,58 @@ func (st *suite) misc(t *testing.T) {
 			t.Errorf("ClusterStats %s = %d zones, cluster filter %d", cs.ClusterID, cs.Zones, p.NumberMatched)
 		}
 	}
+	st.stats(t)
+}
+
+// stats checks Store.Stats against geo.StatsOf over the store's own Zones
+// (the rules written once in geo) and against the items filters, for
+// filters with and without a year, in both measure families.
+func (st *suite) stats(t *testing.T) {
+	zones := func(f geo.Filter) ([]geo.Zone, error) { return st.s.Zones(st.ctx, f) }
+	minRev := 100.0
+	filters := []geo.Filter{{}, {Year: 2023}, {Year: 2021}, {Year: 1990}, {Measure: geo.FamilyOutput}, {City: []string{ZhengzhouCode}},
+		{MinRevenue: &minRev}, {Tier: []string{"t1000", geo.TierNoData}}, {Cluster: []string{st.tax.Clusters[0].ID}, Year: 2022},
+		{BBox: &orb.Bound{Min: orb.Point{112, 34}, Max: orb.Point{115, 36}}}}
+	for _, f := range filters {
+		got, err := st.s.Stats(st.ctx, geo.StatsQuery{Filter: f})
+		if err != nil {
+			t.Errorf("Stats(%v): %v", f.Encode(), err)
+			continue
+		}
+		want, err := geo.StatsOf(geo.StatsQuery{Filter: f}, st.tax, st.ts, zones, zones)
+		if err != nil {
+			t.Fatalf("StatsOf(%v): %v", f.Encode(), err)
+		}
+		got.CityNames = nil
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Stats(%v) = %+v\ngeo.StatsOf over Zones = %+v", f.Encode(), got, want)
+		}
+		if f.Year == 0 && f.Measure == "" && got.Year == 0 {
+			t.Errorf("Stats(%v): no latest comparable year; the bundled dataset has figures", f.Encode())
+		}
+		for _, ts := range got.Tiers {
+			g := f
+			g.Tier, g.Year = []string{ts.Tier.ID}, got.Year
+			if got.Year == 0 {
+				continue
+			}
+			if p := st.page(t, geo.CollZones, g); p.NumberMatched != ts.Zones && len(f.Tier) == 0 {
+				t.Errorf("Stats(%v) tier %s = %d zones, items?tier= %d", f.Encode(), ts.Tier.ID, ts.Zones, p.NumberMatched)
+			}
+		}
+	}
+	s, err := st.s.Stats(st.ctx, geo.StatsQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range st.cities {
+		if s.CityNames[c.Code].Name != c.Name || s.CityNames[c.Code].NameEN != c.NameEN {
+			t.Errorf("Stats city name %s = %+v, AdminAreas %s/%s", c.Code, s.CityNames[c.Code], c.Name, c.NameEN)
+		}
+	}
+	if _, err := st.s.Stats(st.ctx, geo.StatsQuery{Filter: geo.Filter{Cluster: []string{"no-such-cluster"}}}); !errors.As(err, new(geo.FieldErrors)) {
+		t.Errorf("Stats with an unknown cluster: error %v, want geo.FieldErrors", err)
+	}
 }
 
 // schema checks that items carry exactly the properties geo builds, so

@@ -32,7 +32,17 @@ func TestParseText(t *testing.T) {
 		{"name = name_en", "error: column 8"},
 		{"1 = 2", "error: column 1"},
 		{"and = 1", "error: column 1"},
-		{"name LIKE 'x%'", "error: column 6"},
+		{"name LIKE 'x%'", `"name" LIKE 'x%'`},
+		{"name not like '%开发区'", `"name" NOT LIKE '%开发区'`},
+		{"revenue_yi BETWEEN 100 AND 500 AND tier = 't100'", `("revenue_yi" BETWEEN 100 AND 500) AND ("tier" = 't100')`},
+		{"revenue_yi NOT BETWEEN 100 AND 500", `"revenue_yi" NOT BETWEEN 100 AND 500`},
+		{"tier IN ('t5000', 't1000')", `"tier" IN ('t5000', 't1000')`},
+		{"revenue_year not in (2022,2023)", `"revenue_year" NOT IN (2022, 2023)`},
+		{"name LIKE 'x\\'", "error: column 11"},
+		{"name LIKE name_en", "error: column 11"},
+		{"'x' LIKE name", "error: column 1"},
+		{"tier IN ()", "error: column 10"},
+		{"revenue_yi BETWEEN 1", "error: column 21"},
 		{"S_INTERSECTS(geometry, BBOX(1,2,3))", "error: column 24"},
 		{"S_INTERSECTS(geometry, POLYGON((1 2, 3 4)))", "error: column 24"},
 		{"S_INTERSECTS(geometry, POINT(200 10))", "error: column 24"},
@@ -71,7 +81,13 @@ func TestParseJSON(t *testing.T) {
 		{`{"op":"not","args":[{"op":"<=","args":[100,{"property":"revenue_yi"}]}]}`, `NOT ("revenue_yi" >= 100)`},
 		{`{"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[113,34,114,35]}]}`, `S_INTERSECTS("geometry",BBOX(113,34,114,35))`},
 		{`{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Point","coordinates":[113.6,34.7]}]}`, `S_INTERSECTS("geometry",POINT(113.6 34.7))`},
-		{`{"op":"like","args":[{"property":"name"},"x"]}`, "error: $.op"},
+		{`{"op":"like","args":[{"property":"name"},"x%"]}`, `"name" LIKE 'x%'`},
+		{`{"op":"not","args":[{"op":"between","args":[{"property":"revenue_yi"},100,500]}]}`, `NOT ("revenue_yi" BETWEEN 100 AND 500)`},
+		{`{"op":"in","args":[{"property":"tier"},["t5000","t1000"]]}`, `"tier" IN ('t5000', 't1000')`},
+		{`{"op":"in","args":[{"property":"tier"},[]]}`, "error: $.args[1]"},
+		{`{"op":"like","args":[{"property":"name"},5]}`, "error: $.args[1]"},
+		{`{"op":"between","args":[{"property":"x"},1]}`, "error: $"},
+		{`{"op":"casei","args":[{"property":"name"}]}`, "error: $.op"},
 		{`{"op":"and","args":[{"op":"=","args":[{"property":"a"},1]},{"op":"=","args":[{"property":"a"}]}]}`, "error: $.args[1]"},
 		{`{"op":"=","args":[{"property":"a"},{"property":"b"}]}`, "error: $.args[1]"},
 		{`{"op":"=","args":[{"property":"a"},[1]]}`, "error: $.args[1]"},
@@ -114,6 +130,18 @@ func TestCheckAndMatch(t *testing.T) {
 		{"S_INTERSECTS(geometry, BBOX(170,34.5,113.6,34.6))", true, true},
 		{"S_INTERSECTS(geometry, POINT(115 35))", false, false},
 		{"S_INTERSECTS(geometry, POINT(114 35))", true, true},
+		{"name LIKE '郑%'", true, false},
+		{"name LIKE '_州'", true, false},
+		{"name LIKE '%阳'", false, true},
+		{"name NOT LIKE '%阳'", true, false},
+		{"name LIKE '郑'", false, false},
+		{"name LIKE '%'", true, true},
+		{"name LIKE '郑\\%'", false, false}, // \% is a literal %
+		{"revenue_yi BETWEEN 1200.5 AND 2000", true, false},
+		{"revenue_yi NOT BETWEEN 0 AND 1000", true, false}, // absent: unknown
+		{"revenue_year IN (2022, 2023)", true, false},
+		{"name NOT IN ('洛阳', '开封')", true, false},
+		{"name IN ('洛阳') OR revenue_year IN (1999)", false, true},
 	}
 	for _, tt := range tests {
 		e, err := ParseText(tt.expr)
@@ -136,6 +164,10 @@ func TestCheckAndMatch(t *testing.T) {
 		"x = 1 AND name = 3":             "column 1",
 		"derived > true":                 "column 1",
 		"S_INTERSECTS(geom, POINT(1 2))": "column 1",
+		"revenue_yi LIKE '1%'":           "column 1",
+		"name BETWEEN 'a' AND 'b'":       "column 1",
+		"name IN ('a', 1)":               "column 1",
+		"colour IN ('red')":              "column 1",
 	} {
 		e, err := ParseText(expr)
 		if err != nil {
@@ -144,6 +176,22 @@ func TestCheckAndMatch(t *testing.T) {
 		err = Check(e, typeOf)
 		if ce, ok := err.(*Error); !ok || ce.Pos != pos {
 			t.Errorf("Check(%s) = %v, want an error at %s", expr, err, pos)
+		}
+	}
+}
+
+func TestLikeMatch(t *testing.T) {
+	for _, tt := range []struct {
+		s, p string
+		want bool
+	}{
+		{"abc", "abc", true}, {"abc", "a%", true}, {"abc", "%c", true}, {"abc", "%b%", true}, {"abc", "a_c", true},
+		{"abc", "a_", false}, {"abc", "", false}, {"", "", true}, {"", "%", true}, {"a%c", "a\\%c", true}, {"abc", "a\\%c", false},
+		{"a_c", "a\\_c", true}, {"abc", "a\\_c", false}, {"a\\c", "a\\\\c", true}, {"郑州市", "郑_市", true}, {"郑州市", "%州%", true},
+		{"aaab", "%a%b", true}, {"ab", "%a%a%", false}, {"Abc", "abc", false},
+	} {
+		if got := likeMatch(tt.s, tt.p); got != tt.want {
+			t.Errorf("likeMatch(%q, %q) = %v", tt.s, tt.p, got)
 		}
 	}
 }

@@ -37,6 +37,8 @@ func Check(e Expr, typeOf func(property string) (Kind, bool)) error {
 			if c.Property != GeometryProperty {
 				err = errorf(c.Pos, "S_INTERSECTS applies to the property %q, not %q", GeometryProperty, c.Property)
 			}
+		case *Like, *Between, *In:
+			err = checkAdvanced(c, typeOf)
 		}
 	})
 	return err
@@ -125,6 +127,9 @@ func eval(e Expr, f *Feature) truth {
 			return yes
 		}
 		return no
+	}
+	if t, ok := evalAdvanced(e, f); ok {
+		return t
 	}
 	return unknown
 }

@@ -112,6 +112,8 @@ func jsonExpr(v any, path string, depth int) (Expr, error) {
 			return nil, errorf(argPath(0), "isNull needs a property")
 		}
 		return &IsNull{Property: p, Pos: path}, nil
+	case "like", "between", "in":
+		return jsonAdvanced(strings.ToLower(op), args, path, argPath)
 	case "s_intersects":
 		if len(args) != 2 {
 			return nil, errorf(path, "s_intersects takes 2 arguments, got %d", len(args))
@@ -127,7 +129,7 @@ func jsonExpr(v any, path string, depth int) (Expr, error) {
 		}
 		return jsonSpatial(p, lit, argPath(li), path)
 	}
-	return nil, errorf(path+".op", "operator %q is not supported; supported: and, or, not, =, <>, <, >, <=, >=, isNull, s_intersects", op)
+	return nil, errorf(path+".op", "operator %q is not supported; supported: and, or, not, =, <>, <, >, <=, >=, isNull, like, between, in, s_intersects", op)
 }
 
 func property(v any) (string, bool) {
@@ -198,5 +200,52 @@ func jsonSpatial(prop string, lit any, litPath, path string) (Expr, error) {
 		return nil, err
 	}
 	out.Geometry = g
+	return out, nil
+}
+
+// jsonAdvanced reads like ([property, pattern]), between ([property, low,
+// high]) and in ([property, [values…]]).
+func jsonAdvanced(op string, args []any, path string, argPath func(int) string) (Expr, error) {
+	want := map[string]int{"like": 2, "between": 3, "in": 2}[op]
+	if len(args) != want {
+		return nil, errorf(path, "%s takes %d arguments, got %d", op, want, len(args))
+	}
+	p, ok := property(args[0])
+	if !ok {
+		return nil, errorf(argPath(0), "%s needs a property as its first argument", op)
+	}
+	switch op {
+	case "like":
+		pat, ok := args[1].(string)
+		if !ok {
+			return nil, errorf(argPath(1), "a like pattern is a string")
+		}
+		if err := checkPattern(argPath(1), pat); err != nil {
+			return nil, err
+		}
+		return &Like{Property: p, Pattern: pat, Pos: path}, nil
+	case "between":
+		lo, err := jsonLiteral(args[1], argPath(1))
+		if err != nil {
+			return nil, err
+		}
+		hi, err := jsonLiteral(args[2], argPath(2))
+		if err != nil {
+			return nil, err
+		}
+		return &Between{Property: p, Low: lo, High: hi, Pos: path}, nil
+	}
+	list, ok := args[1].([]any)
+	if !ok || len(list) == 0 {
+		return nil, errorf(argPath(1), "in needs a non-empty array of literals")
+	}
+	out := &In{Property: p, Pos: path}
+	for i, v := range list {
+		l, err := jsonLiteral(v, fmt.Sprintf("%s[%d]", argPath(1), i))
+		if err != nil {
+			return nil, err
+		}
+		out.Values = append(out.Values, l)
+	}
 	return out, nil
 }

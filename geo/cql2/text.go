@@ -49,7 +49,18 @@ type tPred struct {
 	Left    *tScalar  `parser:"| @@ ("`
 	Op      string    `parser:"    @Op"`
 	Right   *tScalar  `parser:"    @@"`
-	Null    *tNull    `parser:"  | @@ ) )"`
+	Null    *tNull    `parser:"  | @@"`
+	Adv     *tAdv     `parser:"  | @@ ) )"`
+}
+
+// tAdv is the rest of an advanced comparison: [NOT] LIKE pattern,
+// [NOT] BETWEEN low AND high, [NOT] IN (list).
+type tAdv struct {
+	Not  bool       `parser:"@'NOT'?"`
+	Like *tScalar   `parser:"(  'LIKE' @@"`
+	Low  *tScalar   `parser:" | 'BETWEEN' @@"`
+	High *tScalar   `parser:"   'AND' @@"`
+	In   []*tScalar `parser:" | 'IN' '(' @@ ( ',' @@ )* ')' )"`
 }
 
 type tNull struct {
@@ -121,7 +132,7 @@ var reserved = map[string]bool{
 var grammarNames = strings.NewReplacer("TScalar", "a property or literal", "TPred", "a predicate", "TNot", "a condition",
 	"TAnd", "a condition", "TOr", "a condition", "TGeom", "a geometry (BBOX(…), WKT or the geometry property)",
 	"TWKTSeq", "WKT coordinates", "TWKTItem", "WKT coordinates", "TWKT", "a WKT geometry", "TProp", "a property",
-	"TSpatial", "S_INTERSECTS(…)", "TNull", "IS [NOT] NULL", "TTime", "TIMESTAMP(…) or DATE(…)", "<EOF>", "end of the filter")
+	"TSpatial", "S_INTERSECTS(…)", "TNull", "IS [NOT] NULL", "TAdv", "LIKE, BETWEEN or IN", "TTime", "TIMESTAMP(…) or DATE(…)", "<EOF>", "end of the filter")
 
 // MaxLength bounds an expression (text bytes or JSON bytes).
 const MaxLength = 4096
@@ -239,6 +250,9 @@ func convertPred(s string, t *tPred) (Expr, error) {
 			return nil, err
 		}
 		return &IsNull{Property: name, Not: t.Null.Not, Pos: pos}, nil
+	}
+	if t.Adv != nil {
+		return convertAdv(s, pos, t.Left, t.Adv)
 	}
 	left, right, op := t.Left, t.Right, t.Op
 	if left.Prop == nil && right.Prop != nil {
@@ -391,4 +405,56 @@ func writeSeq(b *strings.Builder, s *tWKTSeq) {
 		}
 	}
 	b.WriteByte(')')
+}
+
+// convertAdv builds LIKE, BETWEEN and IN, each with a property on the left
+// and literals elsewhere (as Basic CQL2's comparisons).
+func convertAdv(s, pos string, left *tScalar, t *tAdv) (Expr, error) {
+	if left.Prop == nil {
+		return nil, errorf(pos, "LIKE, BETWEEN and IN need a property on their left")
+	}
+	name, err := propName(s, left.Prop)
+	if err != nil {
+		return nil, err
+	}
+	lit := func(x *tScalar) (Literal, error) {
+		if x.Prop != nil {
+			return Literal{}, errorf(column(s, x.Pos), "comparing two properties is not supported (a property is compared with literals)")
+		}
+		return literal(s, x)
+	}
+	switch {
+	case t.Like != nil:
+		p, err := lit(t.Like)
+		if err != nil {
+			return nil, err
+		}
+		if p.Kind != KindString {
+			return nil, errorf(column(s, t.Like.Pos), "a LIKE pattern is a string literal")
+		}
+		if err := checkPattern(column(s, t.Like.Pos), p.Str); err != nil {
+			return nil, err
+		}
+		return &Like{Property: name, Pattern: p.Str, Not: t.Not, Pos: pos}, nil
+	case t.Low != nil:
+		lo, err := lit(t.Low)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := lit(t.High)
+		if err != nil {
+			return nil, err
+		}
+		return &Between{Property: name, Low: lo, High: hi, Not: t.Not, Pos: pos}, nil
+	default:
+		out := &In{Property: name, Not: t.Not, Pos: pos}
+		for _, x := range t.In {
+			v, err := lit(x)
+			if err != nil {
+				return nil, err
+			}
+			out.Values = append(out.Values, v)
+		}
+		return out, nil
+	}
 }

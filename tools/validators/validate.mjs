@@ -3,7 +3,8 @@
 // MapLibre style spec (current and 20.x) on the style, swagger-parser on
 // the OpenAPI document (and every pattern as ECMA-262), check-geojson on
 // every collection's items and one item, ajv on TileJSON (TileJSON 3.0.0
-// schema) and on every JSON Schema the server serves (compiled, then every
+// schema), ajv on the OGC API – Tiles documents, html-validate on the HTML
+// pages, and on every JSON Schema the server serves (compiled, then every
 // feature validated against its collection's schema). Prints one line per
 // check and a JSON summary; exits 1 when any check fails.
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { validateStyleMin as validate20 } from 'style-spec-20';
 import { check as checkGeoJSON } from '@placemarkio/check-geojson';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { HtmlValidate } from 'html-validate';
 
 const base = process.argv[2];
 if (!base) {
@@ -90,6 +92,50 @@ try {
   const validate = ajv.compile(schema);
   const tj = (await get('/tiles/layout.json?year=2023&cluster=equipment')).json();
   record('TileJSON 3.0.0 (ajv)', validate(tj) ? [] : validate.errors);
+}
+
+// OGC API – Tiles: tilesets lists, tileset metadata and the tile matrix
+// sets against the schemas of the standard's own OpenAPI bundle
+// (ogcapi-tiles-1.schemas.json, from opengeospatial/ogcapi-tiles), which
+// carry OGC 2D TMS 2.0's tileset and tile matrix set models. Those are
+// OpenAPI 3.0 schema objects (example, format uri), hence strict off and
+// formats not checked; every structural keyword applies.
+{
+  const bundle = JSON.parse(readFileSync(new URL('./ogcapi-tiles-1.schemas.json', import.meta.url)));
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ $id: 'https://ogcapi-tiles.local/bundle.json', components: bundle.components });
+  const ref = (p) => ajv.compile({ $ref: `https://ogcapi-tiles.local/bundle.json#/components/${p}` });
+  const checks = [
+    ['responses/TileSetsList/content/application~1json/schema', ['/api/v1/tiles', '/api/v1/tiles?year=2023', '/api/v1/collections/zones/tiles', '/api/v1/collections/cities/tiles']],
+    ['schemas/tileSet', ['/api/v1/tiles/WebMercatorQuad', '/api/v1/tiles/WebMercatorQuad?year=2023&tier=t1000', '/api/v1/collections/zones/tiles/WebMercatorQuad', '/api/v1/collections/counties/tiles/WebMercatorQuad']],
+    ['responses/TileMatrixSetsList/content/application~1json/schema', ['/api/v1/tileMatrixSets']],
+    ['schemas/tileMatrixSet', ['/api/v1/tileMatrixSets/WebMercatorQuad']],
+  ];
+  for (const [schema, paths] of checks) {
+    const validate = ref(schema);
+    for (const path of paths) {
+      const doc = (await get(path)).json();
+      record(`OGC API Tiles ${schema.split('/')[1]}: ${path}`, validate(doc) ? [] : validate.errors);
+    }
+  }
+}
+
+// HTML pages (OGC API Features conf/html) with html-validate's
+// recommended rules.
+{
+  const hv = new HtmlValidate({ extends: ['html-validate:recommended'] });
+  const pages = ['/api/v1/', '/api/v1/conformance', '/api/v1/openapi.json', '/api/v1/collections'];
+  for (const c of ['cities', 'counties', 'zones', 'regions']) {
+    pages.push(`/api/v1/collections/${c}`, `/api/v1/collections/${c}/items?limit=50`, `/api/v1/collections/${c}/queryables`, `/api/v1/collections/${c}/schema`);
+  }
+  pages.push('/api/v1/collections/zones/items?year=2023&sortby=-revenue', '/api/v1/collections/zones/items/G411031', '/api/v1/collections/cities/items/410100');
+  for (const path of pages) {
+    const page = await get(path, 'text/html');
+    const errs = page.type.startsWith('text/html') ? [] : [`Content-Type ${page.type}`];
+    const report = await hv.validateString(page.text, path);
+    for (const r of report.results) for (const m of r.messages) errs.push(`${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+    record(`html-validate ${path}`, errs.slice(0, 10));
+  }
 }
 
 // GeoJSON and every served JSON Schema.
