@@ -193,6 +193,12 @@ func TestFeatureIDsAndProperties(t *testing.T) {
 func TestTileJSONFieldsAreCarried(t *testing.T) {
 	svc := tiles.New(henanStore(t), tiles.Config{})
 	seen := map[string]map[string]bool{}
+	minZoom := map[string]uint32{}
+	for _, l := range geo.Layers {
+		for _, f := range tiles.TileFields[l.Name] {
+			minZoom[l.Name+"."+f.Name] = f.MinZoom
+		}
+	}
 	for _, z := range []uint32{7, 9} {
 		for _, q := range henanTiles(z) {
 			body, _, err := svc.Tile(context.Background(), q)
@@ -206,6 +212,9 @@ func TestTileJSONFieldsAreCarried(t *testing.T) {
 				for _, f := range l.Features {
 					for k := range f.Properties {
 						seen[l.Name][k] = true
+						if z < minZoom[l.Name+"."+k] {
+							t.Errorf("%s.%s carried at z%d, below its zoom %d", l.Name, k, z, minZoom[l.Name+"."+k])
+						}
 					}
 				}
 			}
