@@ -217,6 +217,9 @@ func (s CollectionSchema) properties(x any, on Surface, flat bool) Properties {
 // zones.attrs (jsonb) and that every surface reads through the zone field
 // table (Attr rows). "" is unknown.
 type ZoneAttrs struct {
+	// ApprovalDate is the month the zone was approved, "YYYY-MM", from the
+	// 2018 catalogue's 批准 date quoted in the zone's source.
+	ApprovalDate string `json:"approval_date,omitempty"`
 }
 
 // ZoneView is a zone as served for a filter year and measure family: the
@@ -315,6 +318,10 @@ var zoneFields = []Field{
 		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.city_code, '')", Get: zoneStr(func(z *Zone) string { return z.CityCode })},
 	{Name: "county_code", Type: TypeString, TitleZH: "所在县代码", TitleEN: "County code", Description: "GB/T 2260 code of the county, when known.", Queryable: true,
 		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.county_code, '')", Get: zoneStr(func(z *Zone) string { return z.CountyCode })},
+	{Name: "approval_date", Type: TypeString, TitleZH: "批准时间", TitleEN: "Approval date",
+		Description: "Month the zone was approved (YYYY-MM), from the 2018 catalogue's 批准 date quoted in source (\"批准2000.02\" is 2000-02). Absent for zones outside the catalogue.",
+		Pattern:     `^[0-9]{4}-(0[1-9]|1[0-2])$`, Queryable: true, Attr: true, On: OnJSON | OnCSV | OnTile, TileMinZoom: 9,
+		SQL: "NULLIF(z.attrs->>'approval_date', '')", Get: zoneStr(func(z *Zone) string { return z.ApprovalDate })},
 	{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Ids of the clusters of \"7+28+N\" the zone is linked to (/api/v1/clusters). CSV and tiles: \"|id|id|\" (geo.FlatList).",
 		On: OnJSON | OnCSV | OnTile, SQL: "ARRAY(SELECT zc.cluster_id FROM layoutmap.zone_clusters zc WHERE zc.zone_id = z.id AND zc.cluster_id <> '' ORDER BY zc.ord)",
 		Get: zoneGet(func(v *ZoneView) any {
