@@ -301,7 +301,9 @@ func staticOp(id, ctype string) obj {
 		param("zoom", "query", "Web Mercator zoom of the view, with center.", obj{"type": "number"}),
 		param("width", "query", "Width in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultWidth}),
 		param("height", "query", "Height in CSS pixels.", obj{"type": "integer", "minimum": static.MinSide, "maximum": static.MaxSide, "default": static.DefaultHeight}),
-		param("scale", "query", "Pixel ratio of a PNG (SVG ignores it).", obj{"type": "integer", "minimum": 1, "maximum": static.MaxScale, "default": 1}),
+		param("width_mm", "query", fmt.Sprintf("Width the image is printed at, in mm. Type is set in points for it: title %g pt, labels %g pt, source line %g pt, where px per pt = width / width_mm × 25.4 / 72; line widths and markers scale alike. Default: the natural size at 96 px per inch, at most %g mm (an A4 text block), so an 800 px image is laid out for 180 mm. width / width_mm × 25.4 must lie between %d and %d px per inch. The SVG gives its width and height in mm, the PNG its density in a pHYs chunk (pixels per metre = width·scale / width_mm × 1000).",
+			static.TitlePt, static.LabelPt, static.SourcePt, static.DefaultPrintWidthMM, static.MinPrintDPI, static.MaxPrintDPI), obj{"type": "number", "minimum": 1}),
+		param("scale", "query", "Pixel ratio of a PNG (SVG ignores it): the same layout at scale× the pixels, for a sharper print.", obj{"type": "integer", "minimum": 1, "maximum": static.MaxScale, "default": 1}),
 		param("layers", "query", "Layers to draw, comma-separated.", obj{"type": "array", "items": obj{"type": "string", "enum": static.AllLayers}}),
 		param("lang", "query", "Language of labels, legend and title.", obj{"type": "string", "enum": []string{static.LangZH, static.LangEN}, "default": static.LangZH}),
 		param("title", "query", "Title drawn on the image.", obj{"type": "string", "maxLength": static.MaxTitleRunes}),
@@ -311,7 +313,7 @@ func staticOp(id, ctype string) obj {
 		param("overlay", "query", "Planning-region ids to outline.", list(`^[A-Za-z0-9_\-]{1,64}$`)),
 		param("dist", "query", "One cluster id: its zones counted per city as a choropleth.", str()),
 	)
-	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title and attribution. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
+	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title, north arrow, scale bar and attribution (and the deployment's map approval number, 审图号, when it has one). Zones the image names whose label does not fit get a numbered call-out and a key entry. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
 		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400")
 	return o
 }

@@ -48,6 +48,11 @@ type StaticConfig struct {
 	FontPath string
 	// Attribution replaces the default source line (static.DefaultAttribution).
 	Attribution string
+	// ApprovalNumber is the deployment's map approval number (审图号, the
+	// --map-approval-number flag), drawn as a footer line; "" (the
+	// default) draws none. The source line's "not officially reviewed"
+	// note stays either way.
+	ApprovalNumber string
 	// CacheBytes bounds the in-memory image cache; 0 is
 	// DefaultStaticCacheBytes, negative disables caching.
 	CacheBytes int64
@@ -166,7 +171,11 @@ func (s *Static) serve(c *fiber.Ctx, format string) error {
 		return geo.FieldErrors{{Field: "scale", Reason: fmt.Sprintf("width·scale × height·scale must be at most %d pixels on this server, got %d", s.cfg.MaxPixels, px)}}
 	}
 	ctx := c.UserContext()
-	keyOf := func(v int64) string { return static.Key(format, v, o, f, s.cfg.Attribution) }
+	// The footer's texts name the image too: a new approval number or
+	// source line must not be answered from the cache.
+	keyOf := func(v int64) string {
+		return static.Key(format, v, o, f, s.cfg.Attribution+"\x00"+s.cfg.ApprovalNumber)
+	}
 	var version int64
 	var stale error
 	if s.cfg.Versions != nil {
@@ -193,7 +202,7 @@ func (s *Static) serve(c *fiber.Ctx, format string) error {
 	}
 	b, ok := s.cache.Get(key)
 	if !ok {
-		if b, err = s.render(c, format, o, f); err != nil {
+		if b, err = s.render(c, format, o, f, version); err != nil {
 			if static.IsNoFont(err) {
 				return noFontProblem(c)
 			}
@@ -225,11 +234,13 @@ func setImageHeaders(c *fiber.Ctx, format, etag string) {
 
 // render draws one image; at most MaxConcurrent at once, since drawing is
 // CPU-bound and a burst of large PNGs must not starve tile requests.
-func (s *Static) render(c *fiber.Ctx, format string, o static.Options, f geo.Filter) ([]byte, error) {
+func (s *Static) render(c *fiber.Ctx, format string, o static.Options, f geo.Filter, version int64) ([]byte, error) {
 	scene, err := s.scene(c, o, f)
 	if err != nil {
 		return nil, err
 	}
+	// The outlines are projected once per dataset version and zoom band.
+	scene.Version = version
 	ctx := c.UserContext()
 	if format == static.FormatPNG {
 		if err := s.waitPixels(ctx, o.Width*o.Scale*o.Height*o.Scale); err != nil {
@@ -282,7 +293,7 @@ func (s *Static) waitPixels(ctx context.Context, n int) error {
 func (s *Static) scene(c *fiber.Ctx, o static.Options, f geo.Filter) (*static.Scene, error) {
 	ctx := c.UserContext()
 	st := s.cfg.Store
-	sc := &static.Scene{Filter: f, Tiers: st.Tiers(), Attribution: s.cfg.Attribution}
+	sc := &static.Scene{Filter: f, Tiers: st.Tiers(), Attribution: s.cfg.Attribution, ApprovalNumber: s.cfg.ApprovalNumber}
 	var err error
 	if sc.Zones, err = st.Zones(ctx, f); err != nil {
 		return nil, err

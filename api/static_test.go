@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func TestStaticImages(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("status %d: %s", r.status, r.body)
 		}
-		for _, want := range []string{`width="1200" height="800"`, `<g id="dist">`, `<g id="regions">`, "各市先进装备开发区数"} {
+		for _, want := range []string{`width="180mm" height="120mm" viewBox="0 0 1200 800"`, `<g id="dist">`, `<g id="regions">`, "各市先进装备开发区数"} {
 			if !bytes.Contains(r.body, []byte(want)) {
 				t.Errorf("SVG lacks %q", want)
 			}
@@ -212,5 +213,66 @@ func TestEmbeddingDocExamples(t *testing.T) {
 	}
 	if found < 5 {
 		t.Errorf("found %d example URLs in docs/embedding.md, want at least 5", found)
+	}
+}
+
+// TestStaticApprovalNumber: --map-approval-number reaches the footer of
+// both formats' SVG (and so the cache key: a server with a number never
+// answers with an image cached without it); without it no 审图号 line.
+// The "not officially reviewed" note stays either way.
+func TestStaticApprovalNumber(t *testing.T) {
+	st := testStoreFor(t)
+	plain, _ := staticApp(t, nil)
+	s, err := NewStatic(StaticConfig{Store: st, ApprovalNumber: "豫S（2025）012号"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withNumber := newApp(t, Config{Store: st, Extra: []func(*fiber.App){s.Register}})
+	const q = "/static/map.svg?min_revenue=1000"
+	a, b := get(t, plain, q), get(t, withNumber, q)
+	if a.status != http.StatusOK || b.status != http.StatusOK {
+		t.Fatalf("status %d, %d", a.status, b.status)
+	}
+	if bytes.Contains(a.body, []byte("审图号")) {
+		t.Error("no approval number configured, yet the SVG has a 审图号 line")
+	}
+	if !bytes.Contains(b.body, []byte(">审图号：豫S（2025）012号</text>")) {
+		t.Error("the SVG lacks the configured 审图号 line")
+	}
+	for _, r := range []response{a, b} {
+		if !bytes.Contains(r.body, []byte("非官方审定边界")) {
+			t.Error("the footer no longer says the boundaries are not officially reviewed")
+		}
+	}
+	if a.header.Get("ETag") == b.header.Get("ETag") {
+		t.Errorf("same ETag %s with and without the approval number", a.header.Get("ETag"))
+	}
+}
+
+// TestStaticPalettes: the cluster colours /api/v1/reference gives are the
+// ones a static image paints zones with (geo's one table), so the web map
+// can draw clusters in the same colours as a report image.
+func TestStaticPalettes(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	var ref struct {
+		Palettes struct {
+			Clusters []string `json:"clusters"`
+		} `json:"palettes"`
+	}
+	decode(t, get(t, app, "/api/v1/reference"), &ref)
+	if !slices.Equal(ref.Palettes.Clusters, geo.ClusterPalette) || len(ref.Palettes.Clusters) == 0 {
+		t.Fatalf("reference palettes.clusters = %v, want geo.ClusterPalette %v", ref.Palettes.Clusters, geo.ClusterPalette)
+	}
+	tax, err := testStoreFor(t).Taxonomy(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(tax.Clusters, func(c geo.Cluster) bool { return c.ID == "electronics" })
+	if i < 0 {
+		t.Fatal("no electronics cluster")
+	}
+	svg := get(t, app, "/static/map.svg?cluster=electronics&color=cluster").body
+	if want := `fill="` + ref.Palettes.Clusters[i%len(ref.Palettes.Clusters)] + `" stroke="#ffffff"`; !bytes.Contains(svg, []byte(want)) {
+		t.Errorf("the SVG's electronics zones are not painted %s", want)
 	}
 }

@@ -148,6 +148,9 @@ type serveConfig struct {
 	PublicURL      string
 	TrustedProxies []string
 	FontPath       string
+	// ApprovalNumber is the map approval number (审图号) drawn in the
+	// footer of static images (--map-approval-number); "" draws none.
+	ApprovalNumber string
 	TileCacheMB    int
 	// MaxRender bounds images drawn at once (--max-render-concurrency).
 	MaxRender int
@@ -187,6 +190,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
 	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
 	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
+	approval := fs.String("map-approval-number", env("LAYOUTMAP_MAP_APPROVAL_NUMBER", ""), "map approval number (审图号) this deployment holds, drawn as a footer line of /static/map.png and .svg; empty draws none (the source line says the boundaries are not officially reviewed either way) (env LAYOUTMAP_MAP_APPROVAL_NUMBER)")
 	publicURL := fs.String("public-url", env("LAYOUTMAP_PUBLIC_URL", ""), "scheme://host[/prefix] clients reach this server at; when set it is the base of every link (features, TileJSON, style) and forwarding headers are ignored (env LAYOUTMAP_PUBLIC_URL)")
 	proxies := fs.String("trusted-proxies", env("LAYOUTMAP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers build links when --public-url is empty; from other peers those headers are ignored (env LAYOUTMAP_TRUSTED_PROXIES)")
 	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
@@ -231,6 +235,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg.CORSOrigins = splitList(*cors)
 	cfg.EmbedOrigins = splitList(*embed)
 	cfg.FontPath = *font
+	if err := static.CheckApprovalNumber(*approval); err != nil {
+		return serveConfig{}, fmt.Errorf("serve: --map-approval-number: %w", err)
+	}
+	cfg.ApprovalNumber = strings.TrimSpace(*approval)
 	if *publicURL != "" {
 		u, err := url.Parse(*publicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
@@ -301,7 +309,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		h := ar.Header()
 		meta.MinZoom, meta.MaxZoom = uint32(h.MinZoom), uint32(h.MaxZoom)
 	}
-	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, Logger: log, Versions: ts,
+	st, err := api.NewStatic(api.StaticConfig{Store: store, FontPath: cfg.FontPath, ApprovalNumber: cfg.ApprovalNumber, Logger: log, Versions: ts,
 		MaxConcurrent: cfg.MaxRender, MaxPixels: cfg.MaxImagePixels, MaxPixelsPerSecond: cfg.MaxPixelsPerSecond})
 	if err != nil {
 		return fmt.Errorf("serve: static images: %w", err)

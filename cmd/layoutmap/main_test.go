@@ -43,6 +43,10 @@ func TestParseServe(t *testing.T) {
 		{"bad render concurrency", nil, env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "many"), serveConfig{}, "--max-render-concurrency"},
 		{"image pixels beyond the renderer's", []string{"--max-image-pixels", "999999999"}, env(), serveConfig{}, "--max-image-pixels"},
 		{"zero image pixels", []string{"--max-image-pixels", "0"}, env(), serveConfig{}, "--max-image-pixels"},
+		{"approval number", []string{"--map-approval-number", " 豫S（2025）012号 "}, env(), serveConfig{Addr: "127.0.0.1:8080", LogLevel: slog.LevelInfo, RequestTimeout: 10 * time.Second, TileCacheMB: 256, ApprovalNumber: "豫S（2025）012号"}, ""},
+		{"approval number from env", nil, env("LAYOUTMAP_MAP_APPROVAL_NUMBER", "GS(2024)1234号"), serveConfig{Addr: "127.0.0.1:8080", LogLevel: slog.LevelInfo, RequestTimeout: 10 * time.Second, TileCacheMB: 256, ApprovalNumber: "GS(2024)1234号"}, ""},
+		{"approval number on two lines", []string{"--map-approval-number", "GS(2024)\n1234号"}, env(), serveConfig{}, "--map-approval-number"},
+		{"approval number too long", []string{"--map-approval-number", strings.Repeat("号", 65)}, env(), serveConfig{}, "--map-approval-number"},
 		{"stray argument", []string{"extra"}, env(), serveConfig{}, "unexpected"},
 		{"unknown flag", []string{"--colour"}, env(), serveConfig{}, "colour"},
 	}
@@ -59,7 +63,7 @@ func TestParseServe(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Addr != tc.want.Addr || got.DatabaseURL != tc.want.DatabaseURL || got.LogLevel != tc.want.LogLevel ||
-				got.RequestTimeout != tc.want.RequestTimeout || got.TileCacheMB != tc.want.TileCacheMB || strings.Join(got.CORSOrigins, "|") != strings.Join(tc.want.CORSOrigins, "|") {
+				got.RequestTimeout != tc.want.RequestTimeout || got.TileCacheMB != tc.want.TileCacheMB || got.ApprovalNumber != tc.want.ApprovalNumber || strings.Join(got.CORSOrigins, "|") != strings.Join(tc.want.CORSOrigins, "|") {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})

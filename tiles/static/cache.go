@@ -11,7 +11,7 @@ import (
 
 // RenderVersion changes whenever the drawing changes, so cached images and
 // ETags of an older renderer do not survive an upgrade.
-const RenderVersion = "2"
+const RenderVersion = "3"
 
 // Key names one image: format, dataset version, renderer version, the
 // options and the filter, canonically encoded. It is the cache key and,

@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/simplify"
 )
 
 // The display list both backends draw. Coordinates are CSS pixels of the
@@ -46,7 +45,22 @@ type label struct {
 	Fill   color.NRGBA
 	Halo   float64 // width of the white halo; 0 none
 	Anchor anchor
+	// Zone is the id of the zone the text names (SVG data-zone): its
+	// label, its call-out number or its key entry; "" for other text.
+	Zone string
+	// Role is the text's part of the furniture (SVG class), so a check can
+	// hold each part to its minimum size; "" for map labels.
+	Role string
 }
+
+// Roles of text (SVG class attribute).
+const (
+	roleTitle   = "title"
+	roleSource  = "source"
+	roleNorth   = "north"
+	roleKey     = "key"
+	roleCallout = "callout"
+)
 
 // item is a shape or a label.
 type item struct {
@@ -63,7 +77,10 @@ type group struct {
 // drawing is the display list of one image.
 type drawing struct {
 	Width, Height int
-	Groups        []*group
+	// WidthMM is the printed width (Options.PrintWidthMM): the SVG's
+	// width and height are given in mm, its viewBox in CSS px.
+	WidthMM float64
+	Groups  []*group
 	// Title is the accessible name of the image (SVG <title>).
 	Title string
 }
@@ -208,53 +225,6 @@ func trimSpace(rs []rune) string {
 		rs = rs[1:]
 	}
 	return string(rs)
-}
-
-// project turns WGS84 rings into pixel rings simplified with Douglas–
-// Peucker at tol px (below what a viewer sees, but it drops most of the
-// 1/1024° boundary vertices on a province map) and clipped to clip. Rings
-// that vanish are left out.
-func project(v View, rings []orb.Ring, clip box, tol float64) [][]pt {
-	var out [][]pt
-	dp := simplify.DouglasPeucker(tol)
-	// The rings' lon/lat bounds are tested against the view's (with the
-	// clip margin) before any projection, so a zoomed-in map skips the
-	// rest of the province cheaply.
-	view := v.Bound().Pad(float64(clipMargin) * 360 / v.world)
-	for _, r := range rings {
-		if len(r) < 4 {
-			continue
-		}
-		if !r.Bound().Intersects(view) {
-			continue
-		}
-		// Points within tol of the last kept one go first: on a province
-		// map that leaves Douglas–Peucker a fraction of the vertices.
-		pr := make(orb.Ring, 0, len(r))
-		for i, p := range r {
-			x, y := v.Pixel(p)
-			if n := len(pr); n > 0 && i < len(r)-1 && math.Abs(x-pr[n-1][0]) < tol && math.Abs(y-pr[n-1][1]) < tol {
-				continue
-			}
-			pr = append(pr, orb.Point{x, y})
-		}
-		if len(pr) < 4 {
-			continue // a speck, smaller than the tolerance
-		}
-		pr = dp.Ring(pr)
-		ring := make([]pt, 0, len(pr))
-		for _, p := range pr {
-			ring = append(ring, pt{p[0], p[1]})
-		}
-		if n := len(ring); n > 1 && ring[0] == ring[n-1] {
-			ring = ring[:n-1]
-		}
-		ring = clipRing(ring, clip)
-		if len(ring) >= 3 {
-			out = append(out, ring)
-		}
-	}
-	return out
 }
 
 func ringsOf(mp orb.MultiPolygon) []orb.Ring {

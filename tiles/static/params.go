@@ -84,7 +84,7 @@ const (
 // overlay (planning-region ids to draw) and dist (a cluster id whose zones
 // are counted per city, as a choropleth) are the web map's; the regions
 // layer draws every region.
-var Params = []string{"center", "zoom", "width", "height", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist"}
+var Params = []string{"center", "zoom", "width", "height", "width_mm", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist"}
 
 // Options say what one image shows. Width and Height are CSS pixels; a PNG
 // has Width·Scale × Height·Scale pixels, an SVG ignores Scale (it is vector).
@@ -93,15 +93,19 @@ var Params = []string{"center", "zoom", "width", "height", "scale", "layers", "l
 type Options struct {
 	Width, Height int
 	Scale         int
-	BBox          *orb.Bound
-	Center        *orb.Point
-	Zoom          float64
-	Layers        []string // subset of AllLayers, in AllLayers order
-	Lang          string   // LangZH or LangEN
-	Title         string   // "" draws the default title
-	Legend        bool
-	Plain         bool // drop title, legend, scale bar and source line
-	Color         string
+	// WidthMM is the width the image is printed at, in mm; 0 is the
+	// default (PrintWidthMM: the natural size at 96 dpi, at most 180 mm).
+	// Type is set in points for it (see units.go).
+	WidthMM float64
+	BBox    *orb.Bound
+	Center  *orb.Point
+	Zoom    float64
+	Layers  []string // subset of AllLayers, in AllLayers order
+	Lang    string   // LangZH or LangEN
+	Title   string   // "" draws the default title
+	Legend  bool
+	Plain   bool // drop title, legend, scale bar and source line
+	Color   string
 	// Overlay lists planning-region ids drawn over the map (the web map's
 	// overlay); the regions layer adds every region.
 	Overlay []string
@@ -160,6 +164,18 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 	o.Width = integer("width", MinSide, MaxSide, DefaultWidth)
 	o.Height = integer("height", MinSide, MaxSide, DefaultHeight)
 	o.Scale = integer("scale", 1, MaxScale, 1)
+	if v := q.Get("width_mm"); v != "" {
+		mm, err := strconv.ParseFloat(v, 64)
+		switch {
+		case err != nil || math.IsNaN(mm) || math.IsInf(mm, 0) || mm <= 0:
+			bad("width_mm", "must be a positive number of millimetres, got %q", geo.Clip(v))
+		case float64(o.Width)/mm*mmPerInch < MinPrintDPI || float64(o.Width)/mm*mmPerInch > MaxPrintDPI:
+			bad("width_mm", "gives %.0f px per inch for width %d; allowed %d to %d (width_mm %.0f to %.0f)", float64(o.Width)/mm*mmPerInch, o.Width,
+				MinPrintDPI, MaxPrintDPI, float64(o.Width)/MaxPrintDPI*mmPerInch, float64(o.Width)/MinPrintDPI*mmPerInch)
+		default:
+			o.WidthMM = mm
+		}
+	}
 	if o.Width*o.Scale*o.Height*o.Scale > MaxPixels {
 		bad("scale", "width·scale × height·scale must be at most %d pixels, got %d×%d", MaxPixels, o.Width*o.Scale, o.Height*o.Scale)
 	}
@@ -249,6 +265,25 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 	return o, f, nil
 }
 
+// MaxApprovalRunes bounds a map approval number (审图号): real ones such
+// as "GS(2024)1234号" or "豫S（2025）012号" are under 20 characters.
+const MaxApprovalRunes = 64
+
+// CheckApprovalNumber validates a map approval number for the footer: one
+// line of valid UTF-8, at most MaxApprovalRunes characters. "" is valid
+// (no approval line).
+func CheckApprovalNumber(s string) error {
+	switch {
+	case !utf8.ValidString(s):
+		return fmt.Errorf("is not valid UTF-8")
+	case utf8.RuneCountInString(strings.TrimSpace(s)) > MaxApprovalRunes:
+		return fmt.Errorf("longer than %d characters", MaxApprovalRunes)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return fmt.Errorf("contains control characters (one line only)")
+	}
+	return nil
+}
+
 func parseLayers(s string, bad func(field, format string, args ...any)) []string {
 	if len(s) > 200 {
 		bad("layers", "longer than 200 bytes")
@@ -336,6 +371,9 @@ func (o Options) Encode() url.Values {
 	}
 	if o.Scale != d.Scale {
 		q.Set("scale", strconv.Itoa(o.Scale))
+	}
+	if o.WidthMM > 0 {
+		q.Set("width_mm", strconv.FormatFloat(o.WidthMM, 'g', -1, 64))
 	}
 	if !slices.Equal(o.Layers, d.Layers) {
 		q.Set("layers", cmp.Or(strings.Join(o.Layers, ","), "none"))

@@ -55,6 +55,23 @@ func TestParseRequest(t *testing.T) {
 				t.Errorf("overlay %v dist %q", o.Overlay, o.Dist)
 			}
 		}},
+		{"print width", "width=1600&width_mm=160", func(t *testing.T, o Options, f geo.Filter) {
+			if o.WidthMM != 160 || o.PrintWidthMM() != 160 || math.Abs(o.PrintDPI()-254) > 1e-9 {
+				t.Errorf("width_mm %v print %v mm at %v dpi, want 160 mm at 254 dpi", o.WidthMM, o.PrintWidthMM(), o.PrintDPI())
+			}
+			if got := o.Encode().Get("width_mm"); got != "160" {
+				t.Errorf("Encode width_mm = %q", got)
+			}
+		}},
+		{"print width by default: natural at 96 dpi, at most 180 mm", "width=600", func(t *testing.T, o Options, f geo.Filter) {
+			if o.WidthMM != 0 || math.Abs(o.PrintWidthMM()-158.75) > 1e-9 {
+				t.Errorf("600 px prints at %v mm, want 158.75", o.PrintWidthMM())
+			}
+			o.Width = 1600
+			if o.PrintWidthMM() != DefaultPrintWidthMM {
+				t.Errorf("1600 px prints at %v mm, want %v", o.PrintWidthMM(), DefaultPrintWidthMM)
+			}
+		}},
 		{"no layers", "layers=none", func(t *testing.T, o Options, f geo.Filter) {
 			if len(o.Layers) != 0 {
 				t.Errorf("layers = %v, want none", o.Layers)
@@ -123,6 +140,12 @@ func TestParseRequestErrors(t *testing.T) {
 		{"limit=5", "limit"},
 		{"widht=800", "widht"},
 		{"width=800&width=900", "width"},
+		{"width_mm=0", "width_mm"},
+		{"width_mm=-180", "width_mm"},
+		{"width_mm=NaN", "width_mm"},
+		{"width_mm=abc", "width_mm"},
+		{"width=4096&width_mm=100", "width_mm"}, // 1040 px per inch
+		{"width=64&width_mm=180", "width_mm"},   // 9 px per inch
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {

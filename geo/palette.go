@@ -1,0 +1,46 @@
+package geo
+
+// The categorical palettes of the map, beside the tier palette
+// (TierPalette, Tier.Color): the web map (through /api/v1/reference) and
+// the static images read these, so a cluster, a planning region or a
+// distribution step has one colour on every surface.
+var (
+	// ClusterPalette colours the clusters of the taxonomy by position
+	// (a zone takes its first cluster's colour; repeats past its length).
+	ClusterPalette = []string{"#1f77b4", "#2ca02c", "#9467bd", "#d62728", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22"}
+	// OtherColor fills zones without a cluster and anything unnamed.
+	OtherColor = "#7f7f7f"
+	// RegionPalette colours planning regions by position in the store's
+	// list; it avoids the purples of DistRamp so both can be shown.
+	RegionPalette = []string{"#2b8cbe", "#e6a100", "#d7301f", "#238b45", "#e7298a", "#525252", "#a6761d", "#1b9e77"}
+	// DistRamp shades cities by their zone count of one cluster, light to
+	// dark: 4 steps so adjacent counts stay distinguishable.
+	DistRamp = []string{"#e3e1f0", "#bcbddc", "#807dba", "#54278f"}
+)
+
+// ClusterColor is the colour of the i-th cluster of the taxonomy;
+// OtherColor for i < 0 (no cluster).
+func ClusterColor(i int) string {
+	if i < 0 {
+		return OtherColor
+	}
+	return ClusterPalette[i%len(ClusterPalette)]
+}
+
+// RegionColor is the colour of the i-th planning region.
+func RegionColor(i int) string { return RegionPalette[i%len(RegionPalette)] }
+
+// DistStep is the DistRamp step of a city with n of max zones (max > 0):
+// the ramp split into equal parts of the largest count.
+func DistStep(n, max int) int {
+	f := float64(n) / float64(max)
+	i := int(f*float64(len(DistRamp)) - 1e-9)
+	return min(len(DistRamp)-1, max0(i))
+}
+
+func max0(i int) int {
+	if i < 0 {
+		return 0
+	}
+	return i
+}

@@ -1,0 +1,414 @@
+package static
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+
+	"layoutmap/geo"
+)
+
+// Labels. City names first, then zone names, then county names, each
+// placed where it overlaps neither the furniture nor an earlier label. A
+// zone the image names whose label fits nowhere gets a numbered call-out
+// beside it instead, and a key (top right) gives the number's name: every
+// named zone is named, none shares a label with a neighbour.
+
+// placedLabel is a label kept by the layout with the box it takes.
+type placedLabel struct {
+	l    label
+	b    box
+	city bool
+}
+
+// callout is a zone named through the key: its number and badge.
+type callout struct {
+	z      zoneStyle
+	n      int
+	x, y   float64 // badge centre
+	leader bool    // badge away from the zone: a line joins them
+}
+
+// keyLayout is the call-out key's panel and its lines.
+type keyLayout struct {
+	b     box
+	lines []keyLine
+	shown int // call-outs 1..shown are in the key
+}
+
+type keyLine struct {
+	n      int // 0: a continuation or the "more" line
+	zone   string
+	text   string
+	x, y   float64 // text baseline start
+	bx, by float64 // badge centre when n > 0
+}
+
+func (l *layouter) layoutLabels() {
+	if !l.o.Has(LayerLabels) {
+		return
+	}
+	frame := box{2, 2, l.w - 2, l.h - 2}
+	named := l.namedZones()
+	// Named zones' points (or centres, once outlines replace points) stay
+	// visible: no label may cover them.
+	for _, z := range named {
+		r := l.u.px(3)
+		if l.v.Zoom < pointsUntil {
+			r = z.radius
+		}
+		l.taken = append(l.taken, box{z.x - r, z.y - r, z.x + r, z.y + r})
+	}
+	var kept []placedLabel
+	try := func(lb label, at [][2]float64) bool {
+		for _, c := range at {
+			lb.X, lb.Y = c[0], c[1]
+			b := labelBox(lb).pad(l.u.px(2))
+			if !b.inside(frame) || slices.ContainsFunc(l.taken, b.overlaps) {
+				continue
+			}
+			l.taken = append(l.taken, b)
+			kept = append(kept, placedLabel{l: lb, b: b})
+			return true
+		}
+		return false
+	}
+	for _, c := range l.cities {
+		if try(l.cityLabel(c)) {
+			kept[len(kept)-1].city = true
+		}
+	}
+
+	// Zone names, reserving the key's box and redoing the placement while
+	// the key grows (a larger key can push more labels into the key).
+	base, baseKept := slices.Clone(l.taken), len(kept)
+	var key *keyLayout
+	var calls []zoneStyle
+	for range 4 {
+		l.taken, kept = slices.Clone(base), kept[:baseKept]
+		if key != nil {
+			l.taken = append(l.taken, key.b)
+		}
+		calls = calls[:0]
+		for _, z := range named {
+			if !l.zoneLabel(z, try) {
+				calls = append(calls, z)
+			}
+		}
+		k := l.layoutKey(calls, frame)
+		if k == nil || key != nil && k.b == key.b {
+			key = k
+			break
+		}
+		key = k
+	}
+	// Still growing after the passes: labels under the final key become
+	// call-outs too, until none is left under it.
+	for key != nil {
+		under := false
+		kept = slices.DeleteFunc(kept, func(p placedLabel) bool {
+			if p.l.Zone == "" || !p.b.overlaps(key.b) {
+				return false
+			}
+			z := slices.IndexFunc(named, func(z zoneStyle) bool { return z.zone.ID == p.l.Zone })
+			calls = append(calls, named[z])
+			under = true
+			return true
+		})
+		if !under {
+			break
+		}
+		slices.SortStableFunc(calls, func(a, b zoneStyle) int { return cmp.Compare(a.rank, b.rank) })
+		key = l.layoutKey(calls, frame)
+	}
+	if key != nil {
+		// City names under the key give way to it.
+		kept = slices.DeleteFunc(kept, func(p placedLabel) bool { return p.city && p.b.overlaps(key.b) })
+		l.taken = append(l.taken, key.b)
+	}
+	shown := 0
+	if key != nil {
+		shown = key.shown
+	}
+	cos := l.placeCallouts(calls[:shown], frame)
+
+	if l.o.Has(LayerCounties) && l.v.TileZoom() >= geo.LabelMinZoom[geo.LevelCounty] {
+		for _, c := range l.counties {
+			x, y := l.v.Pixel(c.LabelPoint)
+			try(label{S: l.name(c.Name, c.NameEN), Size: l.u.pt(LabelPt), Fill: colCountyText, Halo: l.u.px(2.4), Anchor: anchorMiddle},
+				[][2]float64{{x, y + l.u.pt(LabelPt)*0.32}})
+		}
+	}
+
+	g := l.d.group("labels")
+	for _, p := range kept {
+		g.label(p.l)
+	}
+	l.drawCallouts(cos, key)
+}
+
+// namedZones are the zones the image names: all from zoneLabelZoom (the
+// web map's zone labels) or when the filter leaves few; else those with a
+// figure when they are few (on a province map, the handful of zones that
+// have a tier). Highest tier first: they get the first places and numbers.
+func (l *layouter) namedZones() []zoneStyle {
+	if !l.o.Has(LayerZones) {
+		return nil
+	}
+	var named []zoneStyle
+	withData := slices.DeleteFunc(slices.Clone(l.drawn), func(z zoneStyle) bool { return z.tier == geo.TierNoData })
+	switch {
+	case l.v.Zoom >= zoneLabelZoom || len(l.drawn) <= fewZones:
+		named = slices.Clone(l.drawn)
+	case len(withData) <= fewZones:
+		named = withData
+	}
+	// Only zones whose point is in the image: one outside has nothing to
+	// point a label or call-out at.
+	named = slices.DeleteFunc(named, func(z zoneStyle) bool { return z.x < 0 || z.y < 0 || z.x > l.w || z.y > l.h })
+	slices.SortStableFunc(named, func(a, b zoneStyle) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.zone.ID, b.zone.ID))
+	})
+	return named
+}
+
+// cityLabel is a city's name (with dist, its count) and the places to try:
+// on the point, else above, below, left, right.
+func (l *layouter) cityLabel(c *geo.AdminArea) (label, [][2]float64) {
+	x, y := l.v.Pixel(c.LabelPoint)
+	n := l.name(c.Name, c.NameEN)
+	if k := l.dist.byCity[c.Code]; l.o.Dist != "" && k > 0 {
+		n += " " + strconv.Itoa(k)
+	}
+	t := math.Max(0, math.Min(1, (l.v.Zoom-5)/5))
+	sz := l.u.pt(CityPtMin + t*(CityPtMax-CityPtMin))
+	tw := textWidth(n, sz)
+	lb := label{S: n, Size: sz, Fill: colCityText, Halo: l.u.px(3.2), Anchor: anchorMiddle, Bold: true}
+	return lb, [][2]float64{{x, y + sz*0.35}, {x, y - sz*0.7}, {x, y + sz*1.4}, {x, y - sz*1.7}, {x, y + sz*2.4},
+		{x - tw/2 - sz*1.1, y + sz*0.35}, {x + tw/2 + sz*1.1, y + sz*0.35}}
+}
+
+// zoneLabel tries a zone's name below it (as on the web map), else right,
+// left, above.
+func (l *layouter) zoneLabel(z zoneStyle, try func(label, [][2]float64) bool) bool {
+	sz := l.u.pt(LabelPt)
+	off := l.u.px(3)
+	if l.v.Zoom < pointsUntil {
+		off += z.radius
+	}
+	lb := label{S: shortName(l.name(z.zone.Name, z.zone.NameEN)), Size: sz, Fill: colText, Halo: l.u.px(2.4), Zone: z.zone.ID}
+	return try(withAnchor(lb, anchorMiddle), [][2]float64{{z.x, z.y + off + sz*0.85}}) ||
+		try(withAnchor(lb, anchorStart), [][2]float64{{z.x + off, z.y + sz*0.38}}) ||
+		try(withAnchor(lb, anchorEnd), [][2]float64{{z.x - off, z.y + sz*0.38}}) ||
+		try(withAnchor(lb, anchorMiddle), [][2]float64{{z.x, z.y - off - l.u.px(1)}})
+}
+
+// labelBox is the box a label's text takes (textWidth's estimate).
+func labelBox(lb label) box {
+	tw := textWidth(lb.S, lb.Size)
+	x0 := lb.X
+	switch lb.Anchor {
+	case anchorMiddle:
+		x0 -= tw / 2
+	case anchorEnd:
+		x0 -= tw
+	}
+	return box{x0, lb.Y - lb.Size*0.88, x0 + tw, lb.Y + lb.Size*0.12}
+}
+
+// badgeRadius is the radius of the numbered badge of n.
+func (l *layouter) badgeRadius(n int) float64 {
+	sz := l.u.pt(LabelPt)
+	return math.Max(sz*0.62, textWidth(strconv.Itoa(n), sz)/2+l.u.px(2.5))
+}
+
+// layoutKey lays the key of zones out top right, below the north arrow
+// and above the scale bar, in as many columns (up to three) as its height
+// needs, moving below the title panel when the two would meet; nil
+// without call-outs. Long names wrap. When not every entry fits, the
+// last line says how many zones are left unnamed (and those get no
+// number on the map either).
+func (l *layouter) layoutKey(calls []zoneStyle, frame box) *keyLayout {
+	if len(calls) == 0 {
+		return nil
+	}
+	u := l.u
+	sz := u.pt(LabelPt)
+	lineH := sz * 1.45
+	in, gap := u.px(6), u.px(6)
+	br := l.badgeRadius(len(calls))
+	colW := math.Max(l.w*0.4, u.px(120))
+	type entry struct {
+		n     int
+		zone  string
+		lines []string
+	}
+	var entries []entry
+	widest := textWidth(txtKeyMore.format(l.o.Lang, len(calls)), sz)
+	for i, z := range calls {
+		ls := wrap(shortName(l.name(z.zone.Name, z.zone.NameEN)), sz, colW-2*br-u.px(4))
+		for _, s := range ls {
+			widest = math.Max(widest, textWidth(s, sz)+2*br+u.px(4))
+		}
+		entries = append(entries, entry{i + 1, z.zone.ID, ls})
+	}
+	colW = math.Min(colW, widest)
+	x1 := frame.X1 - u.px(pad) + 2
+	top := frame.Y0 + u.px(pad) - 2
+	if l.northBox != (box{}) {
+		top = l.northBox.Y1 + gap
+	}
+	bottom := l.bottom - u.px(pad)
+	if l.scaleBox != (box{}) {
+		bottom = l.scaleBox.Y0 - gap
+	}
+	// grid puts entries in columns of rows lines, a "more" line after
+	// them when more > 0; ok is false when that needs a fourth column.
+	grid := func(es []entry, more, rows int) (lines []keyLine, cols, used int, ok bool) {
+		col, row := 0, 0
+		add := func(kl keyLine, h int) bool {
+			if row+h > rows && row > 0 {
+				col, row = col+1, 0
+			}
+			if col >= 3 || row+h > rows {
+				return false
+			}
+			kl.x, kl.y = float64(col), float64(row)
+			lines = append(lines, kl)
+			row++
+			cols, used = max(cols, col+1), max(used, row)
+			return true
+		}
+		for _, e := range es {
+			for j, s := range e.lines {
+				kl := keyLine{zone: e.zone, text: s}
+				if j == 0 {
+					kl.n = e.n
+				}
+				if !add(kl, len(e.lines)-j) {
+					return nil, 0, 0, false
+				}
+			}
+		}
+		if more > 0 && !add(keyLine{text: txtKeyMore.format(l.o.Lang, more)}, 1) {
+			return nil, 0, 0, false
+		}
+		return lines, cols, used, true
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		rows := max(1, int((bottom-top-2*in)/lineH))
+		var lines []keyLine
+		var cols, used int
+		for k := len(entries); k >= 0; k-- {
+			var ok bool
+			if lines, cols, used, ok = grid(entries[:k], len(entries)-k, rows); ok {
+				break
+			}
+		}
+		if len(lines) == 0 {
+			return nil // not even one line fits: an image too small for a key
+		}
+		b := box{x1 - float64(cols)*colW - 2*in - float64(cols-1)*gap, top, x1, top + float64(used)*lineH + 2*in}
+		if attempt < 2 && b.overlaps(l.titleBox) && top < l.titleBox.Y1+gap {
+			top = l.titleBox.Y1 + gap
+			continue
+		}
+		if attempt < 2 && b.overlaps(l.legendBox) && bottom > l.legendBox.Y0-gap {
+			bottom = l.legendBox.Y0 - gap
+			continue
+		}
+		k := &keyLayout{b: b, lines: lines}
+		for i := range k.lines {
+			kl := &k.lines[i]
+			cx := b.X0 + in + kl.x*(colW+gap)
+			base := b.Y0 + in + (kl.y+1)*lineH - lineH*0.3
+			kl.bx, kl.by = cx+br, base-sz*0.35
+			kl.x, kl.y = cx+2*br+u.px(4), base
+			if kl.zone == "" {
+				kl.x = cx
+			}
+			if kl.n > 0 {
+				k.shown = kl.n
+			}
+		}
+		return k
+	}
+	return nil
+}
+
+// placeCallouts puts each call-out's badge beside its zone: around the
+// point at one badge's distance, else two with a leader line, else on the
+// first place regardless (a number is always drawn).
+func (l *layouter) placeCallouts(calls []zoneStyle, frame box) []callout {
+	var out []callout
+	for i, z := range calls {
+		n := i + 1
+		br := l.badgeRadius(n)
+		r := l.u.px(3)
+		if l.v.Zoom < pointsUntil || !geo.LocationKnown(z.zone) {
+			r = math.Max(z.radius, l.u.pt(LabelPt)*0.7)
+		}
+		c := callout{z: z, n: n}
+		found := false
+		d1 := r + br + l.u.px(1)
+		for ring, d := range []float64{d1, d1 + 2*br + l.u.px(5), d1 + 4*br + l.u.px(10), d1 + 6*br + l.u.px(15)} {
+			for k := range 8 {
+				a := math.Pi/4 + float64(k)*math.Pi/4 // lower right first, clockwise
+				x, y := z.x+d*math.Cos(a), z.y+d*math.Sin(a)
+				b := box{x - br, y - br, x + br, y + br}.pad(l.u.px(1))
+				if !b.inside(frame) || slices.ContainsFunc(l.taken, b.overlaps) {
+					continue
+				}
+				c.x, c.y, c.leader, found = x, y, ring > 0, true
+				l.taken = append(l.taken, b)
+				break
+			}
+			if found {
+				break
+			}
+		}
+		if !found {
+			d := r + br + l.u.px(1)
+			c.x, c.y = z.x+d*math.Cos(math.Pi/4), z.y+d*math.Sin(math.Pi/4)
+			c.x = math.Max(frame.X0+br, math.Min(frame.X1-br, c.x))
+			c.y = math.Max(frame.Y0+br, math.Min(frame.Y1-br, c.y))
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// drawCallouts draws the badges on the map and the key.
+func (l *layouter) drawCallouts(cos []callout, key *keyLayout) {
+	if len(cos) == 0 {
+		return
+	}
+	u := l.u
+	g := l.d.group("callouts")
+	for _, c := range cos {
+		if c.leader {
+			g.shape(shape{Rings: [][]pt{{{c.z.x, c.z.y}, {c.x, c.y}}}, Stroke: colCallout, Width: u.px(1)})
+		}
+		l.badge(g, c.x, c.y, c.n, c.z.zone.ID)
+	}
+	if key == nil {
+		return
+	}
+	kg := l.d.group("callout-key")
+	kg.shape(shape{Rings: [][]pt{rectRing(key.b)}, Closed: true, Fill: colPanel, Stroke: colPanelLn, Width: u.px(0.8)})
+	for _, kl := range key.lines {
+		if kl.n > 0 {
+			l.badge(kg, kl.bx, kl.by, kl.n, "")
+		}
+		kg.label(label{X: kl.x, Y: kl.y, S: kl.text, Size: u.pt(LabelPt), Fill: colText, Zone: kl.zone, Role: roleKey})
+	}
+}
+
+// badge is a numbered disc; zone, when set, marks the number as the
+// call-out of that zone (SVG data-zone on the text).
+func (l *layouter) badge(g *group, x, y float64, n int, zone string) {
+	sz := l.u.pt(LabelPt)
+	g.shape(shape{Rings: [][]pt{circleRing(x, y, l.badgeRadius(n), 20)}, Closed: true, Fill: colCallout, Stroke: colHalo, Width: l.u.px(1)})
+	g.label(label{X: x, Y: y + sz*0.35, S: strconv.Itoa(n), Size: sz, Bold: true, Fill: colHalo, Anchor: anchorMiddle, Zone: zone, Role: roleCallout})
+}
