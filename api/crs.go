@@ -160,6 +160,7 @@ func (d crsDef) features(fs []geo.Feature) []geo.Feature {
 	out := make([]geo.Feature, len(fs))
 	for i, f := range fs {
 		f.Geometry = d.geometry(f.Geometry)
+		f.GeometryJSON = nil // the store's encoding is in CRS84
 		out[i] = f
 	}
 	return out

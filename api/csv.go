@@ -162,3 +162,33 @@ func safeFilename(s string) string {
 	}
 	return geo.Clip(b.String())
 }
+
+// csvColumns are the zone CSV's columns (id and the zone table's CSV
+// fields), which the XLSX export writes.
+var csvColumns = func() []string {
+	cols := []string{"id"}
+	for _, f := range csvFields(geo.Schemas[geo.CollZones]) {
+		cols = append(cols, f.Name)
+	}
+	return cols
+}()
+
+// rawCell is a property value as XLSX text and whether it is text; lists
+// are geo.FlatList.
+func rawCell(v any) (string, bool, error) {
+	switch v := v.(type) {
+	case nil:
+		return "", false, nil
+	case string:
+		return v, true, nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), false, nil
+	case int:
+		return strconv.Itoa(v), false, nil
+	case bool:
+		return strconv.FormatBool(v), false, nil
+	case []string:
+		return geo.FlatList(v), true, nil
+	}
+	return "", false, fmt.Errorf("no cell for %T", v)
+}

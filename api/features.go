@@ -315,9 +315,9 @@ func (s *server) items(c *fiber.Ctx) error {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
 	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, iq.linkParams, len(page.Features), page.NumberMatched)
-	if ctype == mediaCSV {
-		// CSV has no geometry, only lat/lon columns, which stay WGS 84
-		// degrees whatever crs asks (the header says so).
+	if ctype == mediaCSV || ctype == mediaXLSX {
+		// CSV and XLSX have no geometry, only lat/lon columns, which stay
+		// WGS 84 degrees whatever crs asks (the header says so).
 		c.Set(HeaderContentCRS, crsList[0].header())
 	} else {
 		c.Set(HeaderContentCRS, iq.crs.header())
@@ -329,8 +329,11 @@ func (s *server) items(c *fiber.Ctx) error {
 	for _, l := range links {
 		if l.Rel == "next" || l.Rel == "prev" {
 			href := l.Href
-			if ctype == mediaCSV {
+			switch ctype {
+			case mediaCSV:
 				href += "&f=csv"
+			case mediaXLSX:
+				href += "&f=xlsx"
 			}
 			hdr = append(hdr, "<"+href+`>; rel="`+l.Rel+`"`)
 		}
@@ -338,8 +341,11 @@ func (s *server) items(c *fiber.Ctx) error {
 	if len(hdr) > 0 {
 		c.Set(fiber.HeaderLink, strings.Join(hdr, ", "))
 	}
-	if ctype == mediaCSV {
+	switch ctype {
+	case mediaCSV:
 		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
+	case mediaXLSX:
+		return s.sendXLSX(c, coll, iq.filter.Encode().Encode(), page.Features)
 	}
 	if ctype == ContentTypeHTML {
 		return s.itemsHTML(c, coll, page.Features, page.NumberMatched, links)
@@ -425,11 +431,14 @@ func (s *server) item(c *fiber.Ctx) error {
 		}
 		return fmt.Errorf("api: item %s/%s: %w", coll, id, err)
 	}
-	if ctype == mediaCSV || ctype == ContentTypeHTML {
+	if ctype == mediaCSV || ctype == ContentTypeHTML || ctype == mediaXLSX {
 		c.Set(HeaderContentCRS, crsList[0].header()) // lat/lon columns, see items
 	}
-	if ctype == mediaCSV {
+	switch ctype {
+	case mediaCSV:
 		return s.sendCSV(c, geo.Schemas[coll], coll+"-"+id, []geo.Feature{f})
+	case mediaXLSX:
+		return s.sendXLSX(c, coll+"-"+id, "id="+id, []geo.Feature{f})
 	}
 	if ctype == ContentTypeHTML {
 		return s.itemHTML(c, coll, f)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -15,122 +14,16 @@ import (
 // ContentTypeGeoJSON is the media type of RFC 7946 GeoJSON.
 const ContentTypeGeoJSON = "application/geo+json"
 
-// coordDecimals is the precision of written coordinates: 6 decimals are
-// about 0.1 m, finer than any source layoutmap serves (RFC 7946 §11.2).
-const coordDecimals = 6
+// The geometry encoder is geo's (geo.AppendGeoJSONGeometry): stores
+// encode each feature's geometry once per dataset version with it
+// (geo.Feature.GeometryJSON), and features without one are encoded here
+// per request with the same code.
 
-var coordScale = math.Pow10(coordDecimals)
-
-// appendCoord writes x rounded to coordDecimals with no trailing zeros.
-func appendCoord(b []byte, x float64) []byte {
-	r := math.Round(x*coordScale) / coordScale
-	if r == 0 {
-		r = 0 // no "-0"
-	}
-	return strconv.AppendFloat(b, r, 'f', -1, 64)
-}
-
-func appendPoint(b []byte, p orb.Point) []byte {
-	b = append(b, '[')
-	b = appendCoord(b, p[0])
-	b = append(b, ',')
-	b = appendCoord(b, p[1])
-	return append(b, ']')
-}
-
-func appendPoints(b []byte, ps []orb.Point, reverse bool) []byte {
-	b = append(b, '[')
-	for i := range ps {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		j := i
-		if reverse {
-			j = len(ps) - 1 - i
-		}
-		b = appendPoint(b, ps[j])
-	}
-	return append(b, ']')
-}
-
-// appendPolygon writes rings with the RFC 7946 §3.1.6 winding: exterior
-// counter-clockwise, holes clockwise. Rings are written reversed rather than
-// reversed in place, because the polygon belongs to the store.
-func appendPolygon(b []byte, p orb.Polygon) []byte {
-	b = append(b, '[')
-	for i, r := range p {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		want := orb.CCW
-		if i > 0 {
-			want = orb.CW
-		}
-		o := r.Orientation()
-		b = appendPoints(b, r, o != 0 && o != want)
-	}
-	return append(b, ']')
-}
+// appendCoord writes x rounded to geo.CoordDecimals with no trailing zeros.
+func appendCoord(b []byte, x float64) []byte { return geo.AppendCoord(b, x) }
 
 // appendGeometry writes g as a GeoJSON geometry object; nil is null.
-func appendGeometry(b []byte, g orb.Geometry) ([]byte, error) {
-	switch g := g.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case orb.Point:
-		b = append(b, `{"type":"Point","coordinates":`...)
-		b = appendPoint(b, g)
-	case orb.MultiPoint:
-		b = append(b, `{"type":"MultiPoint","coordinates":`...)
-		b = appendPoints(b, g, false)
-	case orb.LineString:
-		b = append(b, `{"type":"LineString","coordinates":`...)
-		b = appendPoints(b, g, false)
-	case orb.MultiLineString:
-		b = append(b, `{"type":"MultiLineString","coordinates":[`...)
-		for i, l := range g {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendPoints(b, l, false)
-		}
-		b = append(b, ']')
-	case orb.Ring:
-		b = append(b, `{"type":"Polygon","coordinates":`...)
-		b = appendPolygon(b, orb.Polygon{g})
-	case orb.Bound:
-		b = append(b, `{"type":"Polygon","coordinates":`...)
-		b = appendPolygon(b, g.ToPolygon())
-	case orb.Polygon:
-		b = append(b, `{"type":"Polygon","coordinates":`...)
-		b = appendPolygon(b, g)
-	case orb.MultiPolygon:
-		b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
-		for i, p := range g {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendPolygon(b, p)
-		}
-		b = append(b, ']')
-	case orb.Collection:
-		b = append(b, `{"type":"GeometryCollection","geometries":[`...)
-		for i, m := range g {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendGeometry(b, m); err != nil {
-				return b, err
-			}
-		}
-		b = append(b, "]}"...)
-		return b, nil
-	default:
-		return b, fmt.Errorf("api: encoding geometry: unsupported type %T", g)
-	}
-	return append(b, '}'), nil
-}
+func appendGeometry(b []byte, g orb.Geometry) ([]byte, error) { return geo.AppendGeoJSONGeometry(b, g) }
 
 // cleanProperties drops nil values (GeoJSON clients show "null" as data)
 // and rounds the lon/lat properties like the coordinates.
@@ -156,7 +49,9 @@ func appendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error
 	b = append(b, `{"type":"Feature","id":`...)
 	b = append(b, id...)
 	b = append(b, `,"geometry":`...)
-	if b, err = appendGeometry(b, f.Geometry); err != nil {
+	if f.GeometryJSON != nil {
+		b = append(b, f.GeometryJSON...)
+	} else if b, err = appendGeometry(b, f.Geometry); err != nil {
 		return b, fmt.Errorf("api: feature %s: %w", f.ID, err)
 	}
 	props, err := marshalJSON(cleanProperties(f.Properties)) // map keys sorted: stable output

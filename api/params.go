@@ -75,25 +75,25 @@ func onlyParams(q url.Values, allowed ...string) error {
 // featureOffers lists what Accept may choose (the first is the default).
 // GeoJSON answers application/json too: it is JSON.
 var (
-	featureFormats = map[string]string{"json": ContentTypeGeoJSON, "geojson": ContentTypeGeoJSON, "csv": mediaCSV, "html": ContentTypeHTML}
-	featureOffers  = []string{ContentTypeGeoJSON, ContentTypeJSON, mediaCSV, ContentTypeHTML}
+	featureFormats = map[string]string{"json": ContentTypeGeoJSON, "geojson": ContentTypeGeoJSON, "csv": mediaCSV, "html": ContentTypeHTML, "xlsx": mediaXLSX}
+	featureOffers  = []string{ContentTypeGeoJSON, ContentTypeJSON, mediaCSV, ContentTypeHTML, mediaXLSX}
 )
 
 // mediaCSV is CSV's media type without parameters, as Accept names it.
 const mediaCSV = "text/csv"
 
 // format reads the f parameter: "" (absent: Accept decides), "json" (also
-// "geojson") or "csv".
+// "geojson"), "csv" or "xlsx" (the CSV's columns as a workbook).
 func format(q url.Values) (string, error) {
 	switch v := q.Get("f"); v {
 	case "":
 		return "", nil
 	case "json", "geojson":
 		return "json", nil
-	case "csv", "html":
+	case "csv", "html", "xlsx":
 		return v, nil
 	default:
-		return "", geo.FieldErrors{{Field: "f", Reason: "must be json, csv or html, got " + quoteClip(v)}}
+		return "", geo.FieldErrors{{Field: "f", Reason: "must be json, csv, html or xlsx, got " + quoteClip(v)}}
 	}
 }
 

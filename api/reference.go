@@ -10,6 +10,7 @@ import (
 	"layoutmap/data"
 	"layoutmap/data/henan"
 	"layoutmap/geo"
+	"layoutmap/geo/placename"
 )
 
 // reference serves GET /api/v1/reference: what a client needs to show
@@ -18,9 +19,13 @@ import (
 //     Chinese and English, the default first;
 //   - tiers: the store's tiers with their colour (the one palette the web
 //     map, /styles/layout.json and the static images use), no_data last;
-//   - palettes: the categorical colours (geo.ClusterPalette by taxonomy
-//     position, geo.RegionPalette by region position, geo.OtherColor,
-//     geo.DistRamp) the static images draw with, for clients to match;
+//   - palettes: the categorical colours (geo.MapPalettes: geo.ClusterPalette
+//     by taxonomy position, geo.RegionPalette by region position,
+//     geo.OtherColor, geo.DistRamp, geo.ChangeRamp) the static images draw
+//     with and the web map reads, so no client keeps a copy;
+//   - abbreviations: the usual short forms of zone names (placename.
+//     Abbreviations, longest first), which search matches and the web
+//     map's province-zoom labels use;
 //   - plans: the 2025 targets of 豫政〔2023〕27号 (headline) and earlier
 //     plans (history: other years, other kinds of zones);
 //   - sources: the shared source list the rows' S-ids refer to (title,
@@ -40,11 +45,11 @@ func (s *server) reference(c *fiber.Ctx) error {
 	}
 	ts := append(append(geo.Tiers{}, s.cfg.Store.Tiers()...), geo.NoDataTier)
 	return c.JSON(fiber.Map{
-		"families":       geo.Families,
-		"default_family": geo.DefaultFamily,
-		"tiers":          ts,
-		"palettes": fiber.Map{"clusters": geo.ClusterPalette, "regions": geo.RegionPalette, "other": geo.OtherColor, "dist_ramp": geo.DistRamp,
-			"note": "clusters and regions are coloured by their position in /api/v1/collections/clusters and /regions order, repeating past the palette's length"},
+		"families":                    geo.Families,
+		"default_family":              geo.DefaultFamily,
+		"tiers":                       ts,
+		"palettes":                    geo.MapPalettes(),
+		"abbreviations":               abbreviations(),
 		"lower_bound":                 fiber.Map{"color": geo.LowerBoundColor, "label": "≥ 下限值（至少在此档）", "label_en": "≥ lower bound (at least this tier)"},
 		"plans":                       []geo.Plan{geo.PlanTargets2025, geo.PlanTargets2017},
 		"zones_per_cluster_rule":      ZonesPerClusterRule,
@@ -53,6 +58,19 @@ func (s *server) reference(c *fiber.Ctx) error {
 		"dictionary":                  ref.Dictionary,
 		"links":                       []Link{{Href: base(c) + "/reference", Rel: "self", Type: ContentTypeJSON}},
 	})
+}
+
+type abbreviation struct {
+	Long  string `json:"long"`
+	Short string `json:"short"`
+}
+
+func abbreviations() []abbreviation {
+	out := make([]abbreviation, len(placename.Abbreviations))
+	for i, a := range placename.Abbreviations {
+		out[i] = abbreviation{a.Long, a.Short}
+	}
+	return out
 }
 
 type referenceData struct {

@@ -94,7 +94,8 @@ type Static struct {
 	renderer *static.Renderer
 	cache    *bytecache.Cache[[]byte]
 	gate     *gate
-	pixels   *rate.Limiter // nil: no pixel rate limit
+	pixels   *rate.Limiter    // nil: no pixel rate limit
+	now      func() time.Time // the pixel budget's clock; tests set it
 }
 
 // NewStatic builds the static image routes. A FontPath that does not load
@@ -268,11 +269,15 @@ func (s *Static) waitPixels(ctx context.Context, n int) error {
 	if s.pixels == nil {
 		return nil
 	}
-	r := s.pixels.ReserveN(time.Now(), n)
+	now := time.Now()
+	if s.now != nil {
+		now = s.now()
+	}
+	r := s.pixels.ReserveN(now, n)
 	if !r.OK() {
 		return &busyError{what: "the image renderer", detail: fmt.Sprintf("%d pixels exceed the per-second budget", n), retryAfter: time.Second}
 	}
-	d := r.Delay()
+	d := r.DelayFrom(now)
 	if d > s.cfg.MaxWait {
 		r.Cancel()
 		return &busyError{what: "the image renderer", detail: fmt.Sprintf("its budget of %d pixels per second is spent", s.cfg.MaxPixelsPerSecond), retryAfter: d}

@@ -30,6 +30,7 @@ func StatsRoutes(store data.Store) func(app *fiber.App) {
 		v1 := app.Group(Prefix)
 		v1.Get("/stats/clusters", h.clusters)
 		v1.Get("/stats/tiers", h.tiers)
+		v1.Get("/stats/change", h.change) // change.go
 	}
 }
 

@@ -19,6 +19,11 @@ var ErrUnknownCollection = errors.New("data: unknown collection")
 // Store answers every question layoutmap asks of its data. Implementations
 // are safe for concurrent use. Filters are validated by the store against
 // its vocabulary; client mistakes come back as geo.FieldErrors.
+//
+// Vector tiles are optional interfaces of package tiles, each store
+// implementing the one that suits it: the embedded store gives features
+// (tiles.FeatureSource, tiles.LayerSource) for the tile encoder, PostGIS
+// encodes tiles itself (tiles.MVTSource, tiles.LayerMVTSource).
 type Store interface {
 	// Collections lists the feature collections with extent and counts.
 	Collections(ctx context.Context) ([]geo.Collection, error)
@@ -40,9 +45,6 @@ type Store interface {
 	Stats(ctx context.Context, q geo.StatsQuery) (geo.Stats, error)
 	// AdminAreas returns the admin areas of a level, sorted by code.
 	AdminAreas(ctx context.Context, level string) ([]geo.AdminArea, error)
-	// TileFeatures returns, per layer shown at q.Z, the features whose
-	// bounds meet the tile (with buffer), in WGS84.
-	TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error)
 	// Version is the dataset version; it changes with every import.
 	Version(ctx context.Context) (int64, error)
 	// Tiers returns the revenue tiers in force.

@@ -32,6 +32,10 @@ type Feature struct {
 	ID         string       `json:"id"`
 	Geometry   orb.Geometry `json:"-"`
 	Properties Properties   `json:"properties"`
+	// GeometryJSON, when not nil, is Geometry encoded with
+	// AppendGeoJSONGeometry, kept by the store for the dataset version so
+	// coordinates are formatted once, not per request. Shared: read only.
+	GeometryJSON []byte `json:"-"`
 }
 
 // Page is one page of a collection's items. NumberMatched counts every item

@@ -44,3 +44,28 @@ func max0(i int) int {
 	}
 	return i
 }
+
+// ChangeRamp colours a change between two years (the web map's comparison
+// mode, geo.ChangeClasses): clear decrease, decrease, about the same,
+// increase, clear increase (ColorBrewer RdBu, diverging, colour-blind safe).
+var ChangeRamp = []string{"#b2182b", "#ef8a62", "#f0f0f0", "#67a9cf", "#2166ac"}
+
+// Palettes is the palettes member of /api/v1/reference: every categorical
+// colour of the map, for clients to draw as the static images do.
+type Palettes struct {
+	Clusters []string `json:"clusters"`
+	Regions  []string `json:"regions"`
+	Other    string   `json:"other"`
+	DistRamp []string `json:"dist_ramp"`
+	Change   []string `json:"change"`
+	NoData   string   `json:"no_data"`
+	Lower    string   `json:"lower_bound"`
+	Note     string   `json:"note"`
+}
+
+// MapPalettes returns every palette of the map for clients.
+func MapPalettes() Palettes {
+	return Palettes{Clusters: ClusterPalette, Regions: RegionPalette, Other: OtherColor, DistRamp: DistRamp, Change: ChangeRamp,
+		NoData: NoDataColor, Lower: LowerBoundColor,
+		Note: "clusters and regions are coloured by their position in /api/v1/collections/clusters and /regions order, repeating past the palette's length"}
+}

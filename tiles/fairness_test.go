@@ -82,7 +82,12 @@ func mustQuery(t *testing.T, raw string) url.Values {
 
 // slowTiles is the real store answering tiles 300 ms late, so that
 // concurrent requests for one tile overlap.
-type slowTiles struct{ src tiles.Source }
+type slowTiles struct {
+	src interface {
+		tiles.Source
+		tiles.FeatureSource
+	}
+}
 
 func (s slowTiles) Version(ctx context.Context) (int64, error) { return s.src.Version(ctx) }
 func (s slowTiles) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {

@@ -44,7 +44,10 @@ func TestTilePartsShareBoundaries(t *testing.T) {
 	ctx := t.Context()
 	log := &layerLog{Source: st, ls: st}
 	parts := tiles.New(log, tiles.Config{})
-	whole := tiles.New(struct{ tiles.Source }{st}, tiles.Config{CacheBytes: -1})
+	whole := tiles.New(struct {
+		tiles.Source
+		tiles.FeatureSource
+	}{st, st}, tiles.Config{CacheBytes: -1})
 	rev := 50.0
 	filters := []geo.Filter{{}, {MinRevenue: &rev}, {Year: 2022}, {Cluster: []string{"equipment"}}}
 	for _, z := range []uint32{3, 5, 8, 11, 14} {

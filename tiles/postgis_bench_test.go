@@ -8,10 +8,6 @@ import (
 	"layoutmap/tiles"
 )
 
-// featuresOnly hides the PostGIS store's MVT method, so the Service encodes
-// its TileFeatures with orb: the path every tile took before ST_AsMVT.
-type featuresOnly struct{ tiles.Source }
-
 // BenchmarkPostGISTileCold encodes uncached tiles over 郑州 from the PostGIS
 // store, per zoom: "mvt" is one ST_AsMVT query per tile (outlines
 // pre-simplified per zoom band at import), "orb" is TileFeatures (a query
@@ -26,7 +22,6 @@ func BenchmarkPostGISTileCold(b *testing.B) {
 		svc  *tiles.Service
 	}{
 		{"mvt", tiles.New(pg, cfg)},
-		{"orb", tiles.New(featuresOnly{pg}, cfg)},
 	} {
 		for _, z := range []uint32{5, 8, 11, 14} {
 			q := tileAt(etdz, z)

@@ -109,6 +109,7 @@ type Service struct {
 	// filter.
 	lsrc   LayerSource
 	lmvt   LayerMVTSource
+	fsrc   FeatureSource // features for the orb encoder, when no other path applies
 	cfg    Config
 	cache  *bytecache.Cache[*Encoded]
 	parts  *bytecache.Cache[*Encoded] // boundary parts (geo.TileParts), nil without a cache
@@ -137,6 +138,14 @@ var ErrVersionSlow = errors.New("tiles: the data store did not confirm the datas
 // are passed through; otherwise features are encoded with orb.
 func New(src Source, cfg Config) *Service {
 	s := &Service{src: src, cfg: cfg, now: time.Now}
+	s.fsrc, _ = src.(FeatureSource)
+	if _, gz := src.(GzipSource); !gz && s.fsrc == nil {
+		_, isMVT := src.(MVTSource)
+		_, isLayers := src.(LayerSource)
+		if !isMVT && !isLayers {
+			panic(fmt.Sprintf("tiles: New: %T makes no tiles (implement FeatureSource, LayerSource, MVTSource or GzipSource)", src))
+		}
+	}
 	if m, ok := src.(MVTSource); ok {
 		s.mvt = m
 		s.lmvt, _ = src.(LayerMVTSource)
@@ -399,7 +408,7 @@ func (s *Service) render(ctx context.Context, q geo.TileQuery, version int64, ke
 		}
 		body = b
 	} else {
-		feats, err := s.src.TileFeatures(ctx, q)
+		feats, err := s.fsrc.TileFeatures(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("tiles: features of %d/%d/%d: %w", q.Z, q.X, q.Y, err)
 		}

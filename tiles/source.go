@@ -6,16 +6,26 @@ import (
 	"layoutmap/geo"
 )
 
-// Source gives the features of a tile. A data.Store satisfies it without
-// importing this package (cmd holds the compile-time assertion).
+// Source is what the Service needs of every tile source: the dataset
+// version, which keys its cache. A data.Store satisfies it without
+// importing this package (cmd holds the compile-time assertion). A Source
+// also implements at least one of the optional interfaces below, which
+// say how its tiles are made: features for the Service's encoder
+// (FeatureSource, LayerSource) or encoded tiles (MVTSource,
+// LayerMVTSource, GzipSource). New panics on a Source with none.
 type Source interface {
+	// Version is the dataset version; every import changes it.
+	Version(ctx context.Context) (int64, error)
+}
+
+// FeatureSource is a Source that gives the features of a tile for the
+// Service's encoder (the embedded store).
+type FeatureSource interface {
 	// TileFeatures returns, per layer of geo.LayersAt(q.Z), the features
 	// whose bounds meet the buffered tile, in WGS84. The zone criteria of
 	// q.Filter apply to the zones layer and zone labels. Client mistakes
 	// in the filter come back as geo.FieldErrors.
 	TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error)
-	// Version is the dataset version; every import changes it.
-	Version(ctx context.Context) (int64, error)
 }
 
 // MVTSource is a Source that encodes tiles itself (PostGIS ST_AsMVT). The

@@ -42,6 +42,8 @@ import (
 	"layoutmap/admin"
 	"layoutmap/api"
 	"layoutmap/data"
+	"layoutmap/data/memstore"
+	"layoutmap/data/postgis"
 	"layoutmap/tiles"
 	"layoutmap/tiles/glyphs"
 	"layoutmap/tiles/static"
@@ -437,5 +439,13 @@ func splitList(s string) []string {
 }
 
 // Every data.Store can feed the tile service: tiles declares what it needs
-// in geo types, so it does not import data.
-var _ tiles.Source = data.Store(nil)
+// in geo types, so it does not import data. How a store makes tiles is an
+// optional interface: features for the encoder (embedded), or ST_AsMVT
+// tiles (PostGIS).
+var (
+	_ tiles.Source         = data.Store(nil)
+	_ tiles.LayerSource    = (*memstore.Store)(nil)
+	_ tiles.FeatureSource  = (*memstore.Store)(nil)
+	_ tiles.LayerMVTSource = (*postgis.Store)(nil)
+	_ tiles.MVTSource      = (*postgis.Store)(nil)
+)

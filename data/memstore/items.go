@@ -72,8 +72,9 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
 // (see geo.CompareSortKeys; "" = geo.DefaultSort(coll)), then f.Offset
 // skipped and at most f.Limit returned (0 means geo.DefaultLimit).
 // NumberMatched counts all matches. Unknown collections give
-// data.ErrUnknownCollection; bad filter values geo.FieldErrors. Features
-// are fresh copies, geometry included.
+// data.ErrUnknownCollection; bad filter values geo.FieldErrors. The features'
+// geometry is the store's own, shared (callers must not modify it), with
+// its GeoJSON encoding made once (geo.Feature.GeometryJSON).
 func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
 	if err := s.checkFilter(coll, &f, true); err != nil {
 		return geo.Page{}, err
@@ -165,7 +166,7 @@ var collections = map[string]collection{
 					!inCQL(f, func() geo.Properties { return geo.RegionProperties(r) }, r.Geom, s.regionBounds[i]) {
 					continue
 				}
-				add(geo.RegionSortKey(r), func() geo.Feature { return regionFeature(r) })
+				add(geo.RegionSortKey(r), func() geo.Feature { return s.regionFeature(r) })
 			}
 		},
 		item: func(s *Store, id string) (geo.Feature, bool) {
@@ -173,7 +174,7 @@ var collections = map[string]collection{
 			if !ok {
 				return geo.Feature{}, false
 			}
-			return regionFeature(&s.regions[i]), true
+			return s.regionFeature(&s.regions[i]), true
 		},
 		bounds: func(s *Store) []orb.Bound { return s.regionBounds },
 	},
@@ -208,12 +209,12 @@ func adminCollection(level string) collection {
 					!inCQL(f, func() geo.Properties { return geo.AdminProperties(a) }, a.Geom, bounds[i]) {
 					continue
 				}
-				add(geo.AdminSortKey(a), func() geo.Feature { return adminFeature(a) })
+				add(geo.AdminSortKey(a), func() geo.Feature { return s.adminFeature(a) })
 			}
 		},
 		item: func(s *Store, id string) (geo.Feature, bool) {
 			if a := s.admin[id]; a != nil && a.Level == level {
-				return adminFeature(a), true
+				return s.adminFeature(a), true
 			}
 			return geo.Feature{}, false
 		},
@@ -221,16 +222,31 @@ func adminCollection(level string) collection {
 	}
 }
 
-func adminFeature(a *geo.AdminArea) geo.Feature {
-	return geo.Feature{ID: a.Code, Geometry: a.Geom.Clone(), Properties: geo.AdminProperties(a)}
+// feature builds a served feature. Its geometry is the store's own
+// (shared: callers must not modify it) with its GeoJSON encoding, made on
+// first use and kept (data.GeometryMemo; an embedded store is version 1).
+func (s *Store) feature(coll, id string, g orb.Geometry, p geo.Properties) geo.Feature {
+	f, err := s.geoms.Feature(1, coll+"/"+id, id, func() orb.Geometry { return g }, p)
+	if err != nil { // a geometry type GeoJSON cannot hold: encoded per request
+		return geo.Feature{ID: id, Geometry: g, Properties: p}
+	}
+	return f
 }
 
-func regionFeature(r *geo.Region) geo.Feature {
-	return geo.Feature{ID: r.ID, Geometry: r.Geom.Clone(), Properties: geo.RegionProperties(r)}
+func (s *Store) adminFeature(a *geo.AdminArea) geo.Feature {
+	coll := geo.CollCities
+	if a.Level == geo.LevelCounty {
+		coll = geo.CollCounties
+	}
+	return s.feature(coll, a.Code, a.Geom, geo.AdminProperties(a))
+}
+
+func (s *Store) regionFeature(r *geo.Region) geo.Feature {
+	return s.feature(geo.CollRegions, r.ID, r.Geom, geo.RegionProperties(r))
 }
 
 func (s *Store) zoneFeature(z *geo.Zone, year int, fam string) geo.Feature {
-	return geo.Feature{ID: z.ID, Geometry: orb.Clone(zoneGeometry(z)), Properties: geo.ZoneProperties(z, s.ts, year, fam)}
+	return s.feature(geo.CollZones, z.ID, zoneGeometry(z), geo.ZoneProperties(z, s.ts, year, fam))
 }
 
 // Stats computes the statistics with geo.StatsOf over the matching zones

@@ -56,6 +56,8 @@ type Store struct {
 
 	known map[string]map[string]bool // kind ("city", "cluster" …) -> ids
 
+	geoms data.GeometryMemo // served geometry and its GeoJSON, per feature
+
 	vintage string
 }
 

@@ -102,13 +102,25 @@ func TestResultsAreCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Features[0].Geometry.(orb.MultiPolygon)[0][0][0] = orb.Point{0, 0}
+	// Items and Item share the store's geometry (read only, as documented)
+	// with its GeoJSON encoded once: the same bytes on every call.
 	f, err := s.Item(ctx, geo.CollCities, p.Features[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Geometry.(orb.MultiPolygon)[0][0][0] == (orb.Point{0, 0}) {
-		t.Errorf("Items geometry shared with the store")
+	want, err := geo.AppendGeoJSONGeometry(nil, f.Geometry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Features[0].GeometryJSON
+	if string(g) != string(want) || string(f.GeometryJSON) != string(want) {
+		t.Errorf("GeometryJSON is not the encoding of the geometry")
+	} else if &g[0] != &f.GeometryJSON[0] {
+		t.Errorf("GeometryJSON encoded again for a second request")
+	}
+	p.Features[0].Properties["name"] = "x"
+	if f.Properties["name"] == "x" {
+		t.Errorf("Items properties shared with the store")
 	}
 }
 

@@ -9,6 +9,26 @@ import (
 // Benchmarks of the hot paths against a real PostGIS holding the bundled
 // dataset, named like memstore's so the two can be compared side by side.
 
+// BenchmarkItemsPages is the store's part of the items pages issue 17
+// compares with pg_featureserv (ids, count, features with geometry).
+func BenchmarkItemsPages(b *testing.B) {
+	_, s, _ := bundled(b)
+	ctx := b.Context()
+	for _, c := range []struct {
+		name, coll string
+		limit      int
+	}{{"zones_limit100", geo.CollZones, 100}, {"zones_limit1000", geo.CollZones, 1000}, {"counties_limit200", geo.CollCounties, 200}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Items(ctx, c.coll, geo.Filter{Limit: c.limit}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkItemsZones(b *testing.B) {
 	_, s, _ := bundled(b)
 	ctx := b.Context()
@@ -18,21 +38,6 @@ func BenchmarkItemsZones(b *testing.B) {
 		if _, err := s.Items(ctx, geo.CollZones, f); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-func BenchmarkTileFeatures(b *testing.B) {
-	_, s, _ := bundled(b)
-	ctx := b.Context()
-	for _, q := range []geo.TileQuery{{Z: 5, X: 26, Y: 12}, {Z: 8, X: 208, Y: 102}, {Z: 11, X: 1671, Y: 818}} {
-		b.Run(fmtZ(q.Z), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.TileFeatures(ctx, q); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	}
 }
 

@@ -40,7 +40,7 @@ func (s *Store) MVTLayers(ctx context.Context, q geo.TileQuery, layers []string)
 		return nil, err
 	}
 	defer s.done("tile", &err)
-	if err := checkTile(q); err != nil {
+	if err := q.Check(); err != nil {
 		return nil, err
 	}
 	f := q.Filter
@@ -199,11 +199,11 @@ func (s *Store) zoneFrom(c *where, f geo.Filter) string {
 // with the same simplified shape share one row. It runs inside the import
 // (or migration) transaction, after the geometry is final.
 func writeTileData(ctx context.Context, tx pgx.Tx) error {
-	as, err := readAdmin(ctx, tx, "true", 0)
+	as, err := readAdmin(ctx, tx, "true", nil)
 	if err != nil {
 		return fmt.Errorf("tile data: reading admin areas: %w", err)
 	}
-	rs, err := readRegions(ctx, tx, nil, 0)
+	rs, err := readRegions(ctx, tx, nil, nil)
 	if err != nil {
 		return fmt.Errorf("tile data: reading regions: %w", err)
 	}

@@ -23,14 +23,11 @@ type querier interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// geomExpr is the geometry column as selected: EWKB, optionally simplified
-// (Douglas–Peucker, tolerance in degrees; 0 keeps every vertex). Shapes
-// that collapse come back empty; callers leave them out of tiles.
-func geomExpr(col string, tolArg string) string {
-	if tolArg == "" {
-		return "ST_AsEWKB(" + col + ")"
-	}
-	return "ST_AsEWKB(CASE WHEN " + tolArg + "::float8 > 0 THEN ST_Multi(ST_Simplify(" + col + ", " + tolArg + "::float8)) ELSE " + col + " END)"
+// geomExpr is the geometry column as selected: EWKB, or NULL for the rows
+// whose id (idCol) is in the text[] skipArg, whose geometry the caller
+// already holds (Store.geoms, data.GeometryMemo).
+func geomExpr(col, idCol, skipArg string) string {
+	return "(CASE WHEN " + idCol + " = ANY(coalesce(" + skipArg + "::text[], '{}')) THEN NULL ELSE ST_AsEWKB(" + col + ") END)"
 }
 
 const adminCols = `a.code, a.name, a.name_en, a.level, coalesce(a.parent_code, ''), ST_AsEWKB(a.label_point), %s, a.source`
@@ -57,11 +54,11 @@ func scanAdmin(rows pgx.Rows) ([]geo.AdminArea, error) {
 }
 
 // readAdmin returns admin areas matching where (a SQL condition on alias a
-// using args), sorted by code; tol simplifies geometry (0: none).
-func readAdmin(ctx context.Context, q querier, where string, tol float64, args ...any) ([]geo.AdminArea, error) {
-	args = append(args, tol)
+// using args), sorted by code, without the geometry of the codes in skip.
+func readAdmin(ctx context.Context, q querier, where string, skip []string, args ...any) ([]geo.AdminArea, error) {
+	args = append(args, skip)
 	sql := fmt.Sprintf(`SELECT `+adminCols+` FROM layoutmap.admin_areas a WHERE %s ORDER BY a.code COLLATE "C"`,
-		geomExpr("a.geom", fmt.Sprintf("$%d", len(args))), where)
+		geomExpr("a.geom", "a.code", fmt.Sprintf("$%d", len(args))), where)
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -70,12 +67,13 @@ func readAdmin(ctx context.Context, q querier, where string, tol float64, args .
 }
 
 // readZones returns fully built zones (clusters, chains, regions, revenue)
-// with the given ids (nil: all), sorted by id; tol simplifies geometry.
-func readZones(ctx context.Context, q querier, ids []string, tol float64) ([]geo.Zone, error) {
+// with the given ids (nil: all), sorted by id, without the outline of the
+// ids in skip.
+func readZones(ctx context.Context, q querier, ids []string, skip []string) ([]geo.Zone, error) {
 	all := ids == nil
 	rows, err := q.Query(ctx, `SELECT z.id, z.name, z.name_en, z.level, z.level_en, z.city_code, coalesce(z.county_code, ''),
-			z.lead_industries, z.approved_area_ha, ST_AsEWKB(z.point), z.point_quality, `+geomExpr("z.geom", "$3")+`, coalesce(z.geom_quality, ''), z.source, z.attrs
-		FROM layoutmap.zones z WHERE $1 OR z.id = ANY($2) ORDER BY z.id COLLATE "C"`, all, ids, tol)
+			z.lead_industries, z.approved_area_ha, ST_AsEWKB(z.point), z.point_quality, `+geomExpr("z.geom", "z.id", "$3")+`, coalesce(z.geom_quality, ''), z.source, z.attrs
+		FROM layoutmap.zones z WHERE $1 OR z.id = ANY($2) ORDER BY z.id COLLATE "C"`, all, ids, skip)
 	if err != nil {
 		return nil, err
 	}
@@ -191,13 +189,14 @@ func eachRow(br pgx.BatchResults, fn func(pgx.Rows) error) error {
 	return rows.Err()
 }
 
-// readRegions returns the planning regions sorted by id (ids nil: all).
-func readRegions(ctx context.Context, q querier, ids []string, tol float64) ([]geo.Region, error) {
-	rows, err := q.Query(ctx, `SELECT r.id, r.name, r.name_en, r.kind, r.derived, `+geomExpr("r.geom", "$3")+`, r.source,
+// readRegions returns the planning regions sorted by id (ids nil: all),
+// without the geometry of the ids in skip.
+func readRegions(ctx context.Context, q querier, ids []string, skip []string) ([]geo.Region, error) {
+	rows, err := q.Query(ctx, `SELECT r.id, r.name, r.name_en, r.kind, r.derived, `+geomExpr("r.geom", "r.id", "$3")+`, r.source,
 			coalesce(array_agg(m.member_code ORDER BY m.ord) FILTER (WHERE m.member_code IS NOT NULL), '{}'),
 			coalesce(array_agg(m.role ORDER BY m.ord) FILTER (WHERE m.member_code IS NOT NULL), '{}')
 		FROM layoutmap.planning_regions r LEFT JOIN layoutmap.planning_region_members m ON m.region_id = r.id
-		WHERE $1 OR r.id = ANY($2) GROUP BY r.id ORDER BY r.id COLLATE "C"`, ids == nil, ids, tol)
+		WHERE $1 OR r.id = ANY($2) GROUP BY r.id ORDER BY r.id COLLATE "C"`, ids == nil, ids, skip)
 	if err != nil {
 		return nil, err
 	}
@@ -273,16 +272,16 @@ func readTaxonomy(ctx context.Context, q querier) (geo.Taxonomy, error) {
 func readDataset(ctx context.Context, q querier) (*data.Dataset, error) {
 	ds := &data.Dataset{}
 	var err error
-	if ds.Admin, err = readAdmin(ctx, q, "true", 0); err != nil {
+	if ds.Admin, err = readAdmin(ctx, q, "true", nil); err != nil {
 		return nil, fmt.Errorf("admin areas: %w", err)
 	}
-	if ds.Zones, err = readZones(ctx, q, nil, 0); err != nil {
+	if ds.Zones, err = readZones(ctx, q, nil, nil); err != nil {
 		return nil, fmt.Errorf("zones: %w", err)
 	}
 	if ds.Taxonomy, err = readTaxonomy(ctx, q); err != nil {
 		return nil, fmt.Errorf("taxonomy: %w", err)
 	}
-	if ds.Regions, err = readRegions(ctx, q, nil, 0); err != nil {
+	if ds.Regions, err = readRegions(ctx, q, nil, nil); err != nil {
 		return nil, fmt.Errorf("regions: %w", err)
 	}
 	// readRegions answers in id order; a dataset keeps the stored order

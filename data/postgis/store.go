@@ -43,6 +43,9 @@ type Store struct {
 	log   *slog.Logger
 	br    *breaker
 	dials atomic.Uint64 // connection attempts, for /metrics
+	// geoms holds the served geometry of features and its GeoJSON per
+	// dataset version, so items encode coordinates once per version.
+	geoms data.GeometryMemo
 }
 
 var _ data.Store = (*Store)(nil)
@@ -150,7 +153,7 @@ func (s *Store) AdminAreas(ctx context.Context, level string) (_ []geo.AdminArea
 	if level != geo.LevelProvince && level != geo.LevelCity && level != geo.LevelCounty {
 		return nil, geo.FieldErrors{{Field: "level", Reason: fmt.Sprintf("unknown level %q", geo.Clip(level))}}
 	}
-	as, err := readAdmin(ctx, s.pool, "a.level = $1", 0, level)
+	as, err := readAdmin(ctx, s.pool, "a.level = $1", nil, level)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: admin areas: %w", err)
 	}
@@ -163,7 +166,7 @@ func (s *Store) Regions(ctx context.Context) (_ []geo.Region, err error) {
 		return nil, err
 	}
 	defer s.done("regions", &err)
-	rs, err := readRegions(ctx, s.pool, nil, 0)
+	rs, err := readRegions(ctx, s.pool, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: regions: %w", err)
 	}
@@ -502,7 +505,9 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 	if idCol == "" {
 		idCol = "a.code"
 	}
-	sql := fmt.Sprintf(`SELECT %s, count(*) OVER () FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s`,
+	// The dataset version in the same statement (snapshot) as the ids and
+	// the count: the key of the features' encoded geometry.
+	sql := fmt.Sprintf(`SELECT %s, count(*) OVER (), (SELECT version FROM layoutmap.dataset_meta) FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s`,
 		idCol, from, w.sql(), orderBy(coll, f.SortBy), w.arg(f.Limit), w.arg(f.Offset))
 	s.log.DebugContext(ctx, "items", "sql", sql)
 	rows, err := s.pool.Query(ctx, sql, w.args...)
@@ -510,8 +515,9 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
 	}
 	type idCount struct {
-		ID    string
-		Count int
+		ID      string
+		Count   int
+		Version int64
 	}
 	hits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[idCount])
 	if err != nil {
@@ -533,7 +539,7 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	fs, err := s.features(ctx, coll, ids, f.Year, f.Measure, 0)
+	fs, err := s.features(ctx, coll, ids, f.Year, f.Measure, hits[0].Version)
 	if err != nil {
 		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
 	}
@@ -541,33 +547,67 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 	return page, nil
 }
 
-// features builds the features with the ids, in the order given.
-func (s *Store) features(ctx context.Context, coll string, ids []string, year int, fam string, tol float64) ([]geo.Feature, error) {
+// features builds the features with the ids, in the order given. With a
+// dataset version (> 0), geometry comes from the store's memo of that
+// version (encoded once, data.GeometryMemo) and only the features it lacks
+// read theirs from the database; version 0 reads every geometry and keeps
+// none.
+func (s *Store) features(ctx context.Context, coll string, ids []string, year int, fam string, version int64) ([]geo.Feature, error) {
+	key := func(id string) string { return coll + "/" + id }
+	held := map[string]data.EncodedGeometry{}
+	skip := []string{}
+	if version > 0 {
+		for _, id := range ids {
+			if e, ok := s.geoms.Get(version, key(id)); ok {
+				held[id] = e
+				skip = append(skip, id)
+			}
+		}
+	}
 	byID := map[string]geo.Feature{}
+	add := func(id string, g func() orb.Geometry, p geo.Properties) error {
+		if e, ok := held[id]; ok {
+			byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p}
+			return nil
+		}
+		if version <= 0 {
+			byID[id] = geo.Feature{ID: id, Geometry: g(), Properties: p}
+			return nil
+		}
+		e, err := s.geoms.Put(version, key(id), g())
+		byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p}
+		return err
+	}
 	switch coll {
 	case geo.CollZones:
-		zs, err := readZones(ctx, s.pool, ids, tol)
+		zs, err := readZones(ctx, s.pool, ids, skip)
 		if err != nil {
 			return nil, err
 		}
 		for _, z := range zs {
-			byID[z.ID] = geo.Feature{ID: z.ID, Geometry: geo.ZoneGeometry(&z), Properties: zoneProperties(z, s.tiers, year, fam)}
+			if err := add(z.ID, func() orb.Geometry { return geo.ZoneGeometry(&z) }, zoneProperties(z, s.tiers, year, fam)); err != nil {
+				return nil, err
+			}
 		}
 	case geo.CollRegions:
-		rs, err := readRegions(ctx, s.pool, ids, tol)
+		rs, err := readRegions(ctx, s.pool, ids, skip)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rs {
-			byID[r.ID] = geo.Feature{ID: r.ID, Geometry: r.Geom, Properties: regionProperties(r)}
+			if err := add(r.ID, func() orb.Geometry { return r.Geom }, regionProperties(r)); err != nil {
+				return nil, err
+			}
 		}
 	default:
-		as, err := readAdmin(ctx, s.pool, "a.code = ANY($1) AND a.level = $2", tol, ids, collections[coll].level)
+		as, err := readAdmin(ctx, s.pool, "a.code = ANY($1) AND a.level = $2", skip, ids, collections[coll].level)
 		if err != nil {
 			return nil, err
 		}
 		for _, a := range as {
-			byID[a.Code] = geo.Feature{ID: a.Code, Geometry: a.Geom, Properties: adminProperties(a)}
+			if err := add(a.Code, func() orb.Geometry { return a.Geom }, adminProperties(a)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out := make([]geo.Feature, 0, len(ids))
@@ -579,7 +619,7 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 	return out, nil
 }
 
-// Item returns one feature or data.ErrNotFound.
+// Item returns one feature or data.ErrNotFound (geometry read each time).
 func (s *Store) Item(ctx context.Context, coll, id string) (_ geo.Feature, err error) {
 	if err := s.br.allow("item"); err != nil {
 		return geo.Feature{}, err
@@ -607,34 +647,22 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) (_ []geo.Zone, err erro
 		return nil, err
 	}
 	defer s.done("zones", &err)
-	ids, err := s.zoneIDs(ctx, f, nil)
+	ids, err := s.zoneIDs(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	zs, err := readZones(ctx, s.pool, ids, 0)
+	zs, err := readZones(ctx, s.pool, ids, nil)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: zones: %w", err)
 	}
 	return zs, nil
 }
 
-// zoneIDs returns the ids of zones matching f (and whose 3857 geometry
-// meets env, when given), sorted by id.
-func (s *Store) zoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
+// zoneIDs returns the ids of zones matching f, sorted by id.
+func (s *Store) zoneIDs(ctx context.Context, f geo.Filter) ([]string, error) {
 	if err := s.validate(ctx, geo.CollZones, f, false); err != nil {
 		return nil, err
 	}
-	return s.matchingZoneIDs(ctx, f, tile)
-}
-
-// tileSel restricts zones to a tile: by outline, or by point for labels.
-type tileSel struct {
-	q       geo.TileQuery
-	byPoint bool
-}
-
-// matchingZoneIDs is zoneIDs for a filter already validated.
-func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel) ([]string, error) {
 	w := &where{}
 	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
 	s.zoneWhere(w, f)
@@ -644,13 +672,6 @@ func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel
 			return nil, err
 		}
 		w.add(cond)
-	}
-	switch {
-	case tile != nil && tile.byPoint:
-		w.add("ST_Transform(z.point, 3857) && " + tileEnvelope(w, tile.q))
-	case tile != nil:
-		env := tileEnvelope(w, tile.q)
-		w.add("(z.geom_3857 && " + env + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + env + "))")
 	}
 	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` WHERE `+w.sql()+` ORDER BY z.id COLLATE "C"`, w.args...)
 	if err != nil {
@@ -664,11 +685,4 @@ func (s *Store) matchingZoneIDs(ctx context.Context, f geo.Filter, tile *tileSel
 		ids = []string{}
 	}
 	return ids, nil
-}
-
-// tileEnvelope is the tile's Web-Mercator envelope widened by the tile
-// buffer, for index-backed && tests.
-func tileEnvelope(w *where, q geo.TileQuery) string {
-	margin := float64(geo.TileBuffer) / float64(geo.TileExtent)
-	return fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s)", w.arg(int(q.Z)), w.arg(int(q.X)), w.arg(int(q.Y)), w.arg(margin))
 }

@@ -209,11 +209,6 @@ func (r *Reader) check(q geo.TileQuery) error {
 	return nil
 }
 
-// TileFeatures is never used: the tiles come encoded (tiles.MVTSource).
-func (r *Reader) TileFeatures(context.Context, geo.TileQuery) ([]geo.LayerFeatures, error) {
-	return nil, errors.New("archive: a tile archive holds encoded tiles, not features")
-}
-
 // Version is the archive's dataset version (tiles.Source).
 func (r *Reader) Version(context.Context) (int64, error) { return r.version, nil }
 

@@ -283,7 +283,9 @@ func dark(img image.Image, r image.Rectangle) int {
 // only places them. BenchmarkRenderUncached is the same with Version 0,
 // projecting every outline on every render (what every render did before
 // issue 17); scripts/bench-static.sh runs both against an older commit.
-func BenchmarkRender(b *testing.B) { benchRender(b, 1, "layers=province,cities,counties,zones,regions") }
+func BenchmarkRender(b *testing.B) {
+	benchRender(b, 1, "layers=province,cities,counties,zones,regions")
+}
 
 func BenchmarkRenderUncached(b *testing.B) {
 	benchRender(b, 0, "layers=province,cities,counties,zones,regions")

@@ -20,6 +20,10 @@ export const DEFAULTS = Object.freeze({
   cluster: [], chain: [], region: '', city: '', tier: [], year: '', measure: '', min_revenue: '', max_revenue: '',
   zone: '',
   panel: 'filters',
+  // compare: the earlier year of the comparison mode (change from compare
+  // to year, GET /api/v1/stats/change); needs a year. Not a filter key:
+  // items, tiles and statistics take the year, the change route both.
+  compare: '',
 });
 
 const round = (x, n) => Number(x.toFixed(n));
@@ -60,6 +64,9 @@ export function parse(search) {
   for (const k of ['dist', 'region', 'city', 'zone']) if (q.get(k)) s[k] = q.get(k);
   if (/^\d{4}$/.test(q.get('year') ?? '')) s.year = q.get('year');
   else if (q.get('year')) drop('year');
+  // A comparison needs a later year to compare with.
+  if (/^\d{4}$/.test(q.get('compare') ?? '') && s.year && Number(q.get('compare')) < Number(s.year)) s.compare = q.get('compare');
+  else if (q.get('compare')) drop('compare');
   // measure: the family whose figures set tiers and thresholds; revenue is the default and stays out of URLs.
   if (q.get('measure') === 'output') s.measure = 'output';
   else if (q.get('measure') && q.get('measure') !== 'revenue') drop('measure');
@@ -97,9 +104,45 @@ export function serialize(s, { withPanel = true } = {}) {
   if (s.overlay.length) q.set('overlay', s.overlay.join(','));
   if (s.dist) q.set('dist', s.dist);
   for (const [k, v] of filterParams(s)) q.set(k, v);
+  if (s.compare && s.year) q.set('compare', s.compare);
   if (s.zone) q.set('zone', s.zone);
   if (withPanel && s.panel !== DEFAULTS.panel) q.set('panel', s.panel);
   return q.toString();
 }
 
 export function isList(k) { return LIST_KEYS.has(k); }
+
+// createStore is the app's one explicit store: `state` is the view (the URL
+// state above, changed only through set/select actions), `data` what the
+// server answered for it (taxonomies, the filtered zones, statistics),
+// `actions` the operations panels may call (set by main.js), and a tiny
+// publish/subscribe so panels re-render on the events they care about:
+//   'results'   — a refresh finished (zones, statistics, counts are new);
+//   'selection' — the selected zone changed;
+//   'lang'      — the interface language changed (controls are rebuilt);
+//   'failed'    — a refresh failed (zones empty, controls must still work).
+// Modules never keep their own copies of state or data.
+export function createStore(state) {
+  const subs = new Map();
+  return {
+    state,
+    data: {
+      clusters: [], chains: [], regions: [], cities: [], counties: [], allZones: [], recognised: [],
+      zones: [], matched: 0, years: [], statsClusters: [], statsTiers: [], statsFromAPI: { clusters: false, tiers: false },
+      statsDocs: { clusters: null, tiers: null }, tilejson: null, counts: {}, sources: new Map(),
+      ref: { families: [], tiers: [], plans: [], sources: [], dictionary: {}, palettes: null },
+      compare: null,
+    },
+    // dropped: URL values that were malformed, unknown or stale, named in
+    // the notice until the user closes it.
+    dropped: [...(state.dropped ?? [])],
+    actions: {},
+    on(topic, fn) {
+      if (!subs.has(topic)) subs.set(topic, []);
+      subs.get(topic).push(fn);
+    },
+    emit(topic, detail) {
+      for (const fn of subs.get(topic) ?? []) fn(detail);
+    },
+  };
+}

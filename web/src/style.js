@@ -6,20 +6,22 @@
 /* global __FONT_FACES__ */
 export const FONT = 'Noto Sans SC';
 
-// TIER_COLORS is filled from /api/v1/reference (setTiers): the one tier
-// palette (geo.Tier.Color) that /styles/layout.json and the static images
-// use too. LOWER_BOUND strokes the "≥" ring of zones known by a lower bound.
+// TIER_COLORS and PALETTE are filled from /api/v1/reference (setReference):
+// the one tier palette (geo.Tier.Color) and the cluster, region,
+// distribution and change palettes (geo.MapPalettes) that
+// /styles/layout.json and the static images use too. There is no client
+// copy of any colour of the data.
 export const TIER_COLORS = {};
-export let LOWER_BOUND = '#222222';
-export function setTiers(tiers, lowerBound) {
+export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '' };
+export function setReference(ref) {
   for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
-  for (const t of tiers) TIER_COLORS[t.id] = t.color;
-  if (lowerBound?.color) LOWER_BOUND = lowerBound.color;
+  for (const t of ref.tiers ?? []) TIER_COLORS[t.id] = t.color;
+  const p = ref.palettes ?? {};
+  Object.assign(PALETTE, { cluster: p.clusters ?? [], region: p.regions ?? [], dist: p.dist_ramp ?? [], change: p.change ?? [],
+    other: p.other, no_data: p.no_data, lower_bound: p.lower_bound });
 }
-export const CLUSTER_PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
-// Regions avoid the purples of the distribution ramp so both can be shown.
-export const REGION_PALETTE = ['#2b8cbe', '#e6a100', '#d7301f', '#238b45', '#e7298a', '#525252', '#a6761d', '#1b9e77'];
-export const OTHER = '#7f7f7f';
+export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
+export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];
 
 // hasCluster matches a zone whose tile property `clusters` lists id. Lists
 // in tiles (and CSV) have one format, geo.FlatList's "|a|b|": the
@@ -49,13 +51,13 @@ export function zoneColor(state, clusters) {
     // clusters gets the colour of the first ticked one, as in the legend.
     const only = state.color === 'auto' ? new Set(state.cluster) : null;
     const expr = ['case'];
-    clusters.forEach((c, i) => { if (!only || only.has(c.id)) expr.push(hasCluster(c.id), CLUSTER_PALETTE[i % CLUSTER_PALETTE.length]); });
-    expr.push(OTHER);
-    return expr.length > 2 ? expr : OTHER;
+    clusters.forEach((c, i) => { if (!only || only.has(c.id)) expr.push(hasCluster(c.id), clusterColor(i)); });
+    expr.push(PALETTE.other);
+    return expr.length > 2 ? expr : PALETTE.other;
   }
   const m = ['match', ['coalesce', ['get', 'tier'], 'no_data']];
   for (const [id, col] of Object.entries(TIER_COLORS)) if (id !== 'no_data') m.push(id, col);
-  m.push(TIER_COLORS.no_data ?? '#c8c8c8');
+  m.push(TIER_COLORS.no_data ?? PALETTE.no_data);
   return m;
 }
 
@@ -75,23 +77,37 @@ export function distColor(counts) {
 }
 
 export function rampColor(f) {
-  // light to dark purple, 4 steps so adjacent counts stay distinguishable
-  const ramp = ['#e3e1f0', '#bcbddc', '#807dba', '#54278f'];
-  return ramp[Math.min(ramp.length - 1, Math.floor(f * ramp.length - 1e-9))];
+  // light to dark, geo.DistRamp (as the static images' distColor)
+  const ramp = PALETTE.dist;
+  return ramp[Math.max(0, Math.min(ramp.length - 1, Math.floor(f * ramp.length - 1e-9)))];
 }
 
 // build returns the style. tileURL is the tile template with the filter
 // query already appended; zonePoints is a GeoJSON FeatureCollection of the
 // filtered zones' points (from the items API) so zones stay visible at
 // province zoom where their outlines are a pixel wide.
-export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts }) {
+// changeColor colours a zone point by the class of its change (the
+// server's classes and colours, GET /api/v1/stats/change); a zone whose
+// figures cannot be compared is white with a grey ring.
+export function changeColor(classes) {
+  const m = ['match', ['get', 'change_class']];
+  for (const c of classes) m.push(c.id, c.color);
+  m.push('#ffffff');
+  return m;
+}
+export const NOT_COMPARABLE_RING = '#6b6b6b';
+
+export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null }) {
   const vis = (on) => (on ? 'visible' : 'none');
   const show = new Set(state.layers);
   const overlay = regions.filter((r) => state.overlay.includes(r.id)).map((r) => r.id);
   const regionColor = ['match', ['get', 'id']];
-  regions.forEach((r, i) => regionColor.push(r.id, REGION_PALETTE[i % REGION_PALETTE.length]));
-  regionColor.push(OTHER);
-  const color = zoneColor(state, clusters);
+  regions.forEach((r, i) => regionColor.push(r.id, regionColorAt(i)));
+  regionColor.push(PALETTE.other);
+  // In comparison mode the points show the change, the outlines stay neutral.
+  const color = compare ? changeColor(compare) : zoneColor(state, clusters);
+  const fillColor = compare ? PALETTE.no_data : color;
+  const ring = compare ? ['case', ['==', ['get', 'change_class'], 'not_comparable'], NOT_COMPARABLE_RING, '#ffffff'] : '#ffffff';
   const text = labelText(state.lang);
   const src = { type: 'vector', tiles: [tileURL], minzoom, maxzoom };
   if (bounds) src.bounds = bounds;
@@ -123,7 +139,7 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // Zone outlines: official ones solid, approximate ones (a circle of the
       // approved area) paler and dashed, as the legend says.
       { id: 'zones-fill', type: 'fill', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
-        paint: { 'fill-color': color, 'fill-opacity': ['case', ['==', ['get', 'geom_quality'], 'approximate'], 0.38, 0.75] } },
+        paint: { 'fill-color': fillColor, 'fill-opacity': ['case', ['==', ['get', 'geom_quality'], 'approximate'], 0.38, 0.75] } },
       { id: 'zones-line-official', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
         filter: ['!=', ['get', 'geom_quality'], 'approximate'],
         paint: { 'line-color': '#40240f', 'line-width': 1.2 } },
@@ -133,10 +149,10 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       { id: 'zones-selected', type: 'line', source: 'layout', 'source-layer': 'zones',
         filter: ['==', ['get', 'id'], state.zone || '\u0000'], paint: { 'line-color': '#0050d0', 'line-width': 3 } },
       // Zone points: visible at low zoom, fading out once outlines are large enough.
-      { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
+      { id: 'zonepoints-lower', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones') && !compare) },
         filter: ['all', ['==', ['get', 'bound'], 'lower'], ['==', ['get', 'located'], true]],
         // The lower-bound ring ("at least this tier") stays at every zoom, also over outlines.
-        paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': LOWER_BOUND,
+        paint: { 'circle-radius': ['+', 4, radius()], 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PALETTE.lower_bound,
           'circle-stroke-width': 1.2 } },
       // Location unknown: a hollow marker with "?" at the county or city
       // point, at every zoom, never sized by revenue and never a circle of
@@ -152,19 +168,10 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
         paint: {
           'circle-radius': radius(),
           'circle-color': color,
-          'circle-stroke-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#0050d0', ['==', ['get', 'id'], state.zone || '\u0000'], '#0050d0', '#ffffff'],
-          'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, 1],
+          'circle-stroke-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#0050d0', ['==', ['get', 'id'], state.zone || '\u0000'], '#0050d0', ring],
+          'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, compare ? 1.5 : 1],
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
-      // Names of the ten highest-ranked zones at province zoom, the highest
-      // placed first; MapLibre's collision detection drops a label that
-      // would overlap one already placed.
-      { id: 'labels-top', type: 'symbol', source: 'zonepoints', maxzoom: 8,
-        filter: ['all', ['>', ['get', 'rank'], 0], ['<=', ['get', 'rank'], 10]],
-        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
-          'text-max-width': 8, 'text-variable-anchor': ['top', 'bottom', 'left', 'right'], 'text-radial-offset': 0.9,
-          'symbol-sort-key': ['get', 'rank'], 'text-padding': 3 },
-        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 } },
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
         layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
         paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
@@ -172,9 +179,22 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
         layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
           'text-max-width': 9, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
         paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+      // Names of the ten highest-ranked zones at province zoom, the highest
+      // placed first; MapLibre's collision detection drops a label that
+      // would overlap one already placed. City names are placed first but may
+      // move to a free side of their point (variable anchors); a zone label
+      // tries eight sides of its point, one line of the short name, so the
+      // rank-1 zone right beside 郑州市 finds room.
+      { id: 'labels-top', type: 'symbol', source: 'zonepoints', maxzoom: 8,
+        filter: ['all', ['>', ['get', 'rank'], 0], ['<=', ['get', 'rank'], 10]],
+        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': state.lang === 'en' ? text : ['coalesce', ['get', 'short'], ['get', 'name']], 'text-font': [FONT], 'text-size': 11,
+          'text-max-width': 12, 'text-variable-anchor': ['bottom', 'top', 'right', 'left', 'bottom-right', 'bottom-left', 'top-right', 'top-left'], 'text-radial-offset': 1.5,
+          'symbol-sort-key': ['get', 'rank'], 'text-padding': 3 },
+        paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 } },
       { id: 'labels-city', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'city'],
         layout: { visibility: vis(show.has('labels')), 'text-field': state.dist ? distLabel(text, counts) : text, 'text-font': [FONT],
-          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8 },
+          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8,
+          'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right', 'top-left', 'top-right', 'bottom-left', 'bottom-right'], 'text-radial-offset': 0.3 },
         paint: { 'text-color': '#1d2a35', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 } },
     ],
   };

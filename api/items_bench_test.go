@@ -1,0 +1,30 @@
+package api
+
+import (
+	"testing"
+)
+
+// BenchmarkItemsPages is a whole items request through the app on the
+// embedded store (filter, page, GeoJSON encoding, compression off): the
+// pages issue 17 compares with pg_featureserv.
+func BenchmarkItemsPages(b *testing.B) {
+	app := newApp(b, Config{})
+	for _, c := range []struct{ name, path string }{
+		{"zones_limit100", "/api/v1/collections/zones/items?limit=100"},
+		{"zones_limit1000", "/api/v1/collections/zones/items?limit=1000"},
+		{"counties_limit200", "/api/v1/collections/counties/items?limit=200"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			b.ReportAllocs()
+			for b.Loop() {
+				r := get(b, app, c.path)
+				if r.status != 200 {
+					b.Fatalf("status %d", r.status)
+				}
+				n = len(r.body)
+			}
+			b.SetBytes(int64(n))
+		})
+	}
+}

@@ -1,0 +1,73 @@
+// The legend: only what the map shows (tier or cluster colours, the
+// lower-bound ring, outline kinds, overlays, the distribution ramp, the
+// change classes in comparison mode); and the notice naming dropped URL
+// values.
+import { TIERS } from '../i18n.js';
+import * as styles from '../style.js';
+import { $, el, fill } from '../dom.js';
+import { formatters } from '../format.js';
+
+export function mountLegend(store, { mode, embedQ }) {
+  const { state, data } = store;
+  const f = formatters(store);
+  const L = f.L;
+
+  function render() {
+    const box = $('#legend');
+    if (!box) return;
+    if (mode === 'embed' && (embedQ.get('legend') === '0' || embedQ.get('plain') === '1')) { box.hidden = true; return; }
+    const items = [];
+    const sw = (color, label, cls = '') => el('li', {}, el('i', { class: 'swatch ' + cls, style: `background:${color}` }), ` ${label}`);
+    if (state.layers.includes('zones')) {
+      const ps = data.zones.map((z) => z.properties);
+      if (data.compare) {
+        items.push(el('li', { class: 'legend-head', text: L('compareLegend', { a: data.compare.from, b: data.compare.to }) }));
+        for (const c of data.compare.classes) items.push(el('li', { 'data-class': c.id }, el('i', { class: 'swatch', style: `background:${c.color}` }), ` ${state.lang === 'en' ? c.label_en : c.label}`));
+        items.push(el('li', { 'data-class': 'not_comparable' }, el('i', { class: 'swatch hollow', style: `border-color:${styles.NOT_COMPARABLE_RING}` }), ` ${L('notComparable')}`));
+      } else if (styles.colorMode(state) === 'cluster') {
+        const only = state.color === 'auto' ? state.cluster : null;
+        data.clusters.forEach((c, i) => { if (!only || only.includes(c.id)) items.push(sw(styles.clusterColor(i), f.nameOf(c))); });
+        if (!only) items.push(sw(styles.PALETTE.other, L('otherCluster')));
+      } else {
+        items.push(el('li', { class: 'legend-head', text: state.year ? L('yearOf', { y: state.year }) : L('mixedYears') }));
+        for (const x of TIERS) items.push(sw(styles.TIER_COLORS[x.id], x.id === 'no_data' ? L('noData') : x[state.lang]));
+      }
+      // Only what the map shows: a lower-bound ring and the geometry
+      // qualities present among the filtered zones.
+      if (ps.some((p) => p.bound === 'lower' && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'ring' }), ` ${L('lowerBound')}`));
+      if (ps.some((p) => p.geom_quality === 'official')) items.push(el('li', {}, el('i', { class: 'outline official' }), ` ${L('officialOutline')}`));
+      if (ps.some((p) => p.geom_quality === 'approximate')) items.push(el('li', {}, el('i', { class: 'outline approx' }), ` ${L('approxOutline')}`));
+      if (ps.some((p) => !p.geom_quality && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'dot' }), ` ${L('pointOnly')}`));
+      if (ps.some((p) => p.point_quality && p.point_quality !== 'geocoded')) items.push(el('li', { 'data-legend': 'unknown-location' }, el('i', { class: 'unknown', text: '?' }), ` ${L('unknownLocation')}`));
+    }
+    data.regions.forEach((r, i) => { if (state.overlay.includes(r.id)) items.push(sw(styles.regionColorAt(i), f.nameOf(r), 'region')); });
+    if (state.dist) {
+      const c = data.clusters.find((x) => x.id === state.dist);
+      const max = Math.max(0, ...Object.values(data.counts));
+      items.push(el('li', { class: 'legend-head', text: L('distLegend', { c: f.nameOf(c) || state.dist }) }));
+      if (max > 0) {
+        const steps = [...new Set([1, Math.ceil(max / 4), Math.ceil(max / 2), Math.ceil((3 * max) / 4), max])].filter((n) => n > 0);
+        for (const n of steps) items.push(sw(styles.rampColor(n / max), String(n)));
+      } else items.push(el('li', { text: '0' }));
+    }
+    box.hidden = false;
+    if (mode === 'embed') { fill(box, el('h2', { text: L('legend') }), el('ul', {}, items)); return; }
+    // Collapsible so it never hides the map on a phone; starts closed there.
+    const wasOpen = box.querySelector('details')?.open ?? window.innerWidth > 760;
+    fill(box, el('details', { open: wasOpen }, el('summary', { text: L('legend') }), el('ul', {}, items)));
+  }
+
+  // renderNotice names the dropped URL values until the user closes it.
+  function renderNotice() {
+    const box = $('#notice');
+    if (!box) return;
+    if (!store.dropped.length) { box.hidden = true; fill(box); return; }
+    fill(box, el('span', { text: L('droppedValues', { v: store.dropped.join('; ') }) }),
+      el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => { store.dropped = []; renderNotice(); } }));
+    box.hidden = false;
+  }
+
+  store.on('results', () => { render(); renderNotice(); });
+  store.on('notice', renderNotice);
+  return { render, renderNotice };
+}
