@@ -42,7 +42,7 @@ for k in $(awk '{print $1 "|" $2}' "$tmp/bench.txt" | sort -u); do
 	vals=$(awk -v w="$who" -v n="$name" '$1 == w && $2 == n {print $4}' "$tmp/bench.txt" | sort -n)
 	runs=$(echo "$vals" | wc -l)
 	med=$(echo "$vals" | sed -n "$(((runs + 1) / 2))p")
-	mem=$(awk -v w="$who" -v n="$name" '$1 == w && $2 == n {m = $6} END {print m}' "$tmp/bench.txt")
+	mem=$(awk -v w="$who" -v n="$name" '$1 == w && $2 == n {m = $8} END {print m}' "$tmp/bench.txt")
 	printf '%-6s %-34s median %8.1f ms  (%d runs)  %s B/op\n' "$who" "${name#Benchmark}" "$(echo "$med / 1000000" | bc -l)" "$runs" "$mem"
 done | sort -k2,2 -k1,1r
 
