@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,48 +16,54 @@ import (
 // ContentTypeCSV is the media type of CSV item lists.
 const ContentTypeCSV = "text/csv; charset=utf-8"
 
-// csvColumns are the key properties written per feature, in order. lat and
-// lon are the feature's point (zones: their location; areas: label point).
-var csvColumns = []string{
-	"id", "name", "name_en", "level", "city_code", "county_code", "clusters", "tier",
-	"revenue_yi", "revenue_year", "measure", "bound", "period", "revenue_source",
-	"lat", "lon", "geom_quality", "source",
-}
-
 // utf8BOM makes Excel read the file as UTF-8, so Chinese names survive.
 const utf8BOM = "\uFEFF"
 
-// encodeCSV writes features as CSV with a BOM and a header row. Missing
-// properties are empty cells, never "null" or 0: unknown stays unknown.
-func encodeCSV(fs []geo.Feature, csvColumns []string) ([]byte, error) {
+// csvFields are the columns of a collection's CSV after the id: its OnCSV
+// fields in table order (a field named id is the id column itself).
+func csvFields(cs geo.CollectionSchema) []geo.Field {
+	var out []geo.Field
+	for _, f := range cs.On(geo.OnCSV) {
+		if f.Name != "id" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// encodeCSV writes features of collection cs as CSV with a BOM and a
+// header row: id, then the collection's CSV fields. Missing properties are
+// empty cells, never "null" or 0: unknown stays unknown.
+func encodeCSV(cs geo.CollectionSchema, fs []geo.Feature) ([]byte, error) {
+	fields := csvFields(cs)
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)
-	if err := w.Write(csvColumns); err != nil {
+	header := make([]string, 1, 1+len(fields))
+	header[0] = "id"
+	for _, f := range fields {
+		header = append(header, f.Name)
+	}
+	if err := w.Write(header); err != nil {
 		return nil, err
 	}
-	row := make([]string, len(csvColumns))
-	for _, f := range fs {
-		lon, lat, hasPoint := featurePoint(f)
-		for i, col := range csvColumns {
-			switch col {
-			case "id":
-				row[i] = neutralise(f.ID)
-			case "lat", "lon":
-				row[i] = ""
+	row := make([]string, len(header))
+	for _, ft := range fs {
+		row[0] = neutralise(ft.ID)
+		lon, lat, hasPoint := featurePoint(ft)
+		for i, f := range fields {
+			switch {
+			case f.Name == "lon" || f.Name == "lat":
+				row[i+1] = ""
 				if hasPoint {
 					v := lat
-					if col == "lon" {
+					if f.Name == "lon" {
 						v = lon
 					}
-					row[i] = string(appendCoord(nil, v))
+					row[i+1] = string(appendCoord(nil, v))
 				}
 			default:
-				cell, err := csvCell(f.Properties[col])
-				if err != nil {
-					return nil, fmt.Errorf("api: csv feature %s %s: %w", f.ID, col, err)
-				}
-				row[i] = cell
+				row[i+1] = csvCell(f, ft.Properties[f.Name])
 			}
 		}
 		if err := w.Write(row); err != nil {
@@ -104,75 +109,38 @@ func neutralise(s string) string {
 	return s
 }
 
-// csvCell formats one property value; lists join with ";" and cluster links
-// are written as their cluster ids. Text is neutralised (see neutralise);
-// numbers and booleans are not text.
-func csvCell(v any) (string, error) {
-	cell, text, err := rawCell(v)
-	if text {
-		cell = neutralise(cell)
+// csvCell formats the value v of field f by the field's type: text
+// neutralised (see neutralise), numbers and booleans as Go writes them,
+// lists of text as geo.FlatList ("|a|b|", inert: it starts with "|"). A value
+// of another type than the table says (a bug of the store) or an unknown
+// value is an empty cell.
+func csvCell(f geo.Field, v any) string {
+	switch f.Type {
+	case geo.TypeString:
+		s, _ := v.(string)
+		return neutralise(s)
+	case geo.TypeNumber:
+		if x, ok := v.(float64); ok {
+			return strconv.FormatFloat(x, 'f', -1, 64)
+		}
+	case geo.TypeInteger:
+		if n, ok := v.(int); ok {
+			return strconv.Itoa(n)
+		}
+	case geo.TypeBoolean:
+		if b, ok := v.(bool); ok {
+			return strconv.FormatBool(b)
+		}
+	case geo.TypeArray:
+		if ss, ok := v.([]string); ok {
+			return geo.FlatList(ss)
+		}
 	}
-	return cell, err
+	return ""
 }
 
-// rawCell is csvCell before neutralising: the cell and whether it is text.
-func rawCell(v any) (string, bool, error) {
-	switch v := v.(type) {
-	case nil:
-		return "", false, nil
-	case string:
-		return v, true, nil
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64), false, nil
-	case *float64:
-		if v == nil {
-			return "", false, nil
-		}
-		return strconv.FormatFloat(*v, 'f', -1, 64), false, nil
-	case float32:
-		return strconv.FormatFloat(float64(v), 'f', -1, 32), false, nil
-	case int:
-		return strconv.Itoa(v), false, nil
-	case int64:
-		return strconv.FormatInt(v, 10), false, nil
-	case bool:
-		return strconv.FormatBool(v), false, nil
-	case []string:
-		return strings.Join(v, ";"), true, nil
-	case []geo.ZoneCluster:
-		ids := make([]string, len(v))
-		for i, z := range v {
-			ids[i] = z.ClusterID
-		}
-		return strings.Join(ids, ";"), true, nil
-	case []any:
-		parts := make([]string, 0, len(v))
-		for _, e := range v {
-			if m, ok := e.(map[string]any); ok {
-				if id, ok := m["cluster_id"].(string); ok {
-					parts = append(parts, id)
-					continue
-				}
-			}
-			s, _, err := rawCell(e)
-			if err != nil {
-				return "", true, err
-			}
-			parts = append(parts, s)
-		}
-		return strings.Join(parts, ";"), true, nil
-	default:
-		b, err := json.Marshal(v)
-		return string(b), true, err
-	}
-}
-
-func (s *server) sendCSV(c *fiber.Ctx, coll, name string, fs []geo.Feature) error {
-	cols := csvColumns
-	if d, ok := geo.LookupCollection(coll); ok && d.CSVColumns != nil {
-		cols = d.CSVColumns
-	}
-	body, err := encodeCSV(fs, cols)
+func (s *server) sendCSV(c *fiber.Ctx, cs geo.CollectionSchema, name string, fs []geo.Feature) error {
+	body, err := encodeCSV(cs, fs)
 	if err != nil {
 		return fmt.Errorf("api: encoding csv %s: %w", name, err)
 	}
@@ -193,4 +161,34 @@ func safeFilename(s string) string {
 		}
 	}
 	return geo.Clip(b.String())
+}
+
+// csvColumns are the zone CSV's columns (id and the zone table's CSV
+// fields), which the XLSX export writes.
+var csvColumns = func() []string {
+	cols := []string{"id"}
+	for _, f := range csvFields(geo.Schemas[geo.CollZones]) {
+		cols = append(cols, f.Name)
+	}
+	return cols
+}()
+
+// rawCell is a property value as XLSX text and whether it is text; lists
+// are geo.FlatList.
+func rawCell(v any) (string, bool, error) {
+	switch v := v.(type) {
+	case nil:
+		return "", false, nil
+	case string:
+		return v, true, nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), false, nil
+	case int:
+		return strconv.Itoa(v), false, nil
+	case bool:
+		return strconv.FormatBool(v), false, nil
+	case []string:
+		return geo.FlatList(v), true, nil
+	}
+	return "", false, fmt.Errorf("no cell for %T", v)
 }

@@ -343,7 +343,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	}
 	switch ctype {
 	case mediaCSV:
-		return s.sendCSV(c, coll, coll, page.Features)
+		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
 	case mediaXLSX:
 		return s.sendXLSX(c, coll, iq.filter.Encode().Encode(), page.Features)
 	}
@@ -436,7 +436,7 @@ func (s *server) item(c *fiber.Ctx) error {
 	}
 	switch ctype {
 	case mediaCSV:
-		return s.sendCSV(c, coll, coll+"-"+id, []geo.Feature{f})
+		return s.sendCSV(c, geo.Schemas[coll], coll+"-"+id, []geo.Feature{f})
 	case mediaXLSX:
 		return s.sendXLSX(c, coll+"-"+id, "id="+id, []geo.Feature{f})
 	}

@@ -68,26 +68,31 @@ func TestAppendFeatureDropsNil(t *testing.T) {
 }
 
 func TestCSVCell(t *testing.T) {
-	x := 2.5
+	str := geo.Field{Type: geo.TypeString}
+	num := geo.Field{Type: geo.TypeNumber}
+	integer := geo.Field{Type: geo.TypeInteger}
+	boolean := geo.Field{Type: geo.TypeBoolean}
+	list := geo.Field{Type: geo.TypeArray, Items: geo.TypeString}
 	cases := []struct {
+		f    geo.Field
 		v    any
 		want string
 	}{
-		{nil, ""}, {"甲", "甲"}, {1.25, "1.25"}, {&x, "2.5"}, {(*float64)(nil), ""}, {2023, "2023"}, {true, "true"},
-		{[]string{"a", "b"}, "a;b"},
-		{[]map[string]any{{"cluster_id": "a"}}, `[{"cluster_id":"a"}]`},
-		{[]any{map[string]any{"cluster_id": "a"}, "b"}, "a;b"},
-		{1e21, "1000000000000000000000"},
+		{str, nil, ""}, {str, "甲", "甲"}, {num, 1.25, "1.25"}, {num, nil, ""}, {integer, 2023, "2023"}, {boolean, true, "true"},
+		{boolean, false, "false"}, {list, []string{"a", "b"}, "|a|b|"}, {list, []string{}, ""}, {list, nil, ""},
+		{num, 1e21, "1000000000000000000000"},
+		// A value of another type than the table says is no value.
+		{num, "1", ""}, {str, 1.5, ""},
 		// Issue 13 case 5 (OWASP CSV injection): text starting with = + - @
-		// tab or CR gets a leading quote; numbers stay numbers.
-		{`=HYPERLINK("http://x","y")`, `'=HYPERLINK("http://x","y")`}, {"+86 371", "'+86 371"}, {"-甲", "'-甲"},
-		{"@SUM(A1)", "'@SUM(A1)"}, {"\tx", "'\tx"}, {"\rx", "'\rx"}, {"a=b", "a=b"}, {"'quoted", "'quoted"},
-		{-3.5, "-3.5"}, {-7, "-7"}, {[]string{"=a", "b"}, "'=a;b"}, {[]any{"-a", "b"}, "'-a;b"}, {[]any{"a", "=b"}, "a;=b"},
+		// tab or CR gets a leading quote; numbers stay numbers; a list
+		// starts with "|" and is inert.
+		{str, `=HYPERLINK("http://x","y")`, `'=HYPERLINK("http://x","y")`}, {str, "+86 371", "'+86 371"}, {str, "-甲", "'-甲"},
+		{str, "@SUM(A1)", "'@SUM(A1)"}, {str, "\tx", "'\tx"}, {str, "\rx", "'\rx"}, {str, "a=b", "a=b"}, {str, "'quoted", "'quoted"},
+		{num, -3.5, "-3.5"}, {integer, -7, "-7"}, {list, []string{"=a", "b"}, "|=a|b|"},
 	}
 	for _, tc := range cases {
-		got, err := csvCell(tc.v)
-		if err != nil || got != tc.want {
-			t.Errorf("csvCell(%#v) = %q, %v; want %q", tc.v, got, err, tc.want)
+		if got := csvCell(tc.f, tc.v); got != tc.want {
+			t.Errorf("csvCell(%s, %#v) = %q; want %q", tc.f.Type, tc.v, got, tc.want)
 		}
 	}
 }

@@ -208,18 +208,16 @@ func cellOf(v any) htmlCell {
 	return htmlCell{Text: s}
 }
 
-// htmlColumns are the columns of an items table: the CSV's key columns
-// that the collection's field table has, with its titles and units.
+// htmlColumns are the columns of an items table: the collection's CSV
+// fields (csvFields, from its field table) less the point and the source,
+// with their titles and units.
 func htmlColumns(coll string) []geo.Field {
-	cs := geo.Schemas[coll]
 	var out []geo.Field
-	for _, name := range csvColumns {
-		if name == "id" || name == "lat" || name == "lon" || name == "source" {
+	for _, f := range csvFields(geo.Schemas[coll]) {
+		if f.Name == "lat" || f.Name == "lon" || f.Name == "source" {
 			continue
 		}
-		if f, ok := cs.Field(name); ok {
-			out = append(out, f)
-		}
+		out = append(out, f)
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -130,7 +131,7 @@ func op(id, summary, desc string, params []obj, ok obj, errs ...string) obj {
 // openAPIDoc describes the routes of this package. Route groups added
 // through Config.Extra describe themselves elsewhere.
 func openAPIDoc(version string) obj {
-	collParam := param("collectionId", "path", "Collection: cities, counties, zones or regions.",
+	collParam := param("collectionId", "path", "Collection: "+strings.Join(geo.CollectionNames, ", ")+" (components/schemas/{collection}Feature describes its features).",
 		obj{"type": "string", "enum": geo.CollectionNames})
 	idParam := param("featureId", "path", "Feature id: a GB/T 2260 code for cities and counties, the zone id, or the region id.", str())
 	fOnly := []obj{pagingParams()[3]}
@@ -178,7 +179,7 @@ func openAPIDoc(version string) obj {
 			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1 (core, geojson, html, oas30), Part 2 (crs), Part 3 (queryables, filter) and CQL2.", []obj{docF()},
 				withHTML(jsonResponse("Conformance declaration.", ContentTypeJSON)), "304", "400", "406"),
 			Prefix + "/openapi.json": op("openapi", "This document", "As HTML (f=html or a browser's Accept): a table of the paths.", []obj{docF()}, withHTML(jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI)), "304", "400", "406"),
-			Prefix + "/collections": op("collections", "Feature collections", "cities, counties, zones and regions with extent, item count, geometry quality and CRSs.", []obj{docF()},
+			Prefix + "/collections": op("collections", "Feature collections", strings.Join(geo.CollectionNames, ", ")+" with extent, item count, geometry quality and CRSs.", []obj{docF()},
 				withHTML(jsonResponse("Collections.", ContentTypeJSON)), "304", "400", "406"),
 			Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam, docF()},
 				withHTML(jsonResponse("Collection.", ContentTypeJSON)), "304", "400", "404", "406"),
@@ -235,19 +236,34 @@ func openAPIDoc(version string) obj {
 			"/static/map.svg": staticOp("staticSVG", "image/svg+xml"),
 			"/static/map.png": staticOp("staticPNG", "image/png"),
 		},
-		"components": obj{"schemas": obj{"Problem": obj{
-			"type":     "object",
-			"required": []string{"type", "title", "status"},
-			"properties": obj{
-				"type": str(), "title": str(), "status": obj{"type": "integer"}, "detail": str(), "instance": str(), "request_id": str(),
-				"invalid-params": obj{"type": "array", "items": obj{"type": "object", "properties": obj{"name": str(), "reason": str()}}},
-			},
-		}}},
+		"components": obj{"schemas": componentSchemas()},
 	}
 	for k, v := range ogcTilesPaths(collParam) {
 		doc["paths"].(obj)[k] = v
 	}
 	return doc
+}
+
+// componentSchemas are the Problem object and, for each collection of the
+// registry, the schema of its GeoJSON features ("{id}Feature"), generated
+// from its field table like /collections/{id}/schema (less the JSON Schema
+// 2020-12 keywords $schema and $id, which OpenAPI 3.0 does not have).
+func componentSchemas() obj {
+	out := obj{"Problem": obj{
+		"type":     "object",
+		"required": []string{"type", "title", "status"},
+		"properties": obj{
+			"type": str(), "title": str(), "status": obj{"type": "integer"}, "detail": str(), "instance": str(), "request_id": str(),
+			"invalid-params": obj{"type": "array", "items": obj{"type": "object", "properties": obj{"name": str(), "reason": str()}}},
+		},
+	}}
+	for _, cs := range geo.Registry {
+		fs := featureSchema(cs, "")
+		delete(fs, "$schema")
+		delete(fs, "$id")
+		out[cs.ID+"Feature"] = fs
+	}
+	return out
 }
 
 func (s *server) openapi(c *fiber.Ctx) error {

@@ -36,6 +36,9 @@ func fieldSchema(f geo.Field) obj {
 	if len(f.Enum) > 0 {
 		s["enum"] = f.Enum
 	}
+	if f.Pattern != "" {
+		s["pattern"] = f.Pattern
+	}
 	if f.Type == geo.TypeArray {
 		item := obj{"type": string(f.Items)}
 		if f.Items == geo.TypeObject {

@@ -189,6 +189,11 @@ func zoneFieldsChanged(a, b geo.Zone) []string {
 	chk("clusters", nilIfEmpty(a.Clusters), nilIfEmpty(b.Clusters))
 	chk("chains", nilIfEmpty(a.Chains), nilIfEmpty(b.Chains))
 	chk("source", a.Source, b.Source)
+	for _, fd := range geo.Schemas[geo.CollZones].Fields {
+		if fd.Attr {
+			chk(fd.Name, fd.Get(&geo.ZoneView{Zone: &a}), fd.Get(&geo.ZoneView{Zone: &b}))
+		}
+	}
 	return f
 }
 

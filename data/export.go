@@ -182,7 +182,7 @@ func encodeZones(ds *Dataset) ([]byte, error) {
 		p := ZoneProps{ID: z.ID, Name: z.Name, NameEN: z.NameEN, Level: z.Level, LevelEN: z.LevelEN,
 			CityCode: z.CityCode, CountyCode: z.CountyCode, LeadIndustries: z.LeadIndustries, AreaHa: z.AreaHa,
 			Point: &pt, PointQuality: z.PointQuality, GeomQuality: z.GeomQuality, Regions: z.Regions, Source: z.Source,
-			Clusters: []ZoneLink{}, Chains: []ZoneLink{}}
+			ZoneAttrs: z.ZoneAttrs, Clusters: []ZoneLink{}, Chains: []ZoneLink{}}
 		for _, c := range z.Clusters {
 			p.Clusters = append(p.Clusters, ZoneLink{ClusterID: c.ClusterID, Derived: c.Derived, Source: c.Source})
 		}

@@ -70,6 +70,9 @@ type ZoneProps struct {
 	Chains         []ZoneLink  `json:"chains"`
 	Regions        []string    `json:"regions"`
 	Source         string      `json:"source"`
+	// The plain attributes of the zone field table (geo.ZoneAttrs), under
+	// their field names.
+	geo.ZoneAttrs
 }
 
 // RegionProps are the properties of a regions.geojson feature.

@@ -188,7 +188,7 @@ func loadZones(fsys fs.FS) ([]geo.Zone, error) {
 		z := geo.Zone{ID: p.ID, Name: p.Name, NameEN: p.NameEN, Level: p.Level, LevelEN: p.LevelEN,
 			CityCode: p.CityCode, CountyCode: p.CountyCode, LeadIndustries: p.LeadIndustries,
 			AreaHa: p.AreaHa, Point: orb.Point(*p.Point), PointQuality: p.PointQuality,
-			Geom: mp, GeomQuality: p.GeomQuality, Regions: p.Regions, Source: p.Source,
+			Geom: mp, GeomQuality: p.GeomQuality, Regions: p.Regions, Source: p.Source, ZoneAttrs: p.ZoneAttrs,
 			Clusters: []geo.ZoneCluster{}, Chains: []string{}, Revenue: []geo.Revenue{}}
 		if z.LeadIndustries == nil {
 			z.LeadIndustries = []string{}

@@ -273,6 +273,40 @@ func zoneProblem(v *validator, z *geo.Zone) string {
 	case z.AreaHa != nil && !(*z.AreaHa >= 0 && *z.AreaHa < MaxValue):
 		return fmt.Sprintf("approved_area_ha %v is not a non-negative number", *z.AreaHa)
 	}
+	return attrProblem(z)
+}
+
+// attrPatterns are the compiled Patterns of the zone field table's
+// attributes (geo.Field.Attr).
+var attrPatterns = func() map[string]*regexp.Regexp {
+	m := map[string]*regexp.Regexp{}
+	for _, f := range geo.Schemas[geo.CollZones].Fields {
+		if f.Attr && f.Pattern != "" {
+			m[f.Name] = regexp.MustCompile(f.Pattern)
+		}
+	}
+	return m
+}()
+
+// attrProblem checks the zone's plain attributes against the field table:
+// text valid UTF-8 and matching the field's Pattern; "" is unknown and
+// always allowed.
+func attrProblem(z *geo.Zone) string {
+	for _, f := range geo.Schemas[geo.CollZones].Fields {
+		if !f.Attr {
+			continue
+		}
+		s, ok := f.Get(&geo.ZoneView{Zone: z}).(string)
+		if !ok || s == "" {
+			continue
+		}
+		if !TextOK(s) {
+			return "text is not valid UTF-8"
+		}
+		if re := attrPatterns[f.Name]; re != nil && !re.MatchString(s) {
+			return fmt.Sprintf("%s %q does not match %s", f.Name, geo.Clip(s), f.Pattern)
+		}
+	}
 	return ""
 }
 

@@ -138,7 +138,7 @@ func EnterpriseProperties(e *Enterprise) Properties {
 	if e.Year != 0 {
 		p["year"] = e.Year
 	}
-	putPoint(p, e.Point)
+	p["lon"], p["lat"] = e.Point[0], e.Point[1]
 	return p
 }
 
@@ -283,7 +283,7 @@ var enterpriseSchema = CollectionSchema{
 	// The import format's columns first, so an exported page imports again.
 	CSVColumns: []string{"id", "credit_code", "name", "name_en", "lon", "lat", "location_quality", "chains", "clusters", "classes", "zone_id", "source", "year",
 		"city_code", "county_code", "zone_link", "zone_geom_quality", "clusters_derived", "synthetic"},
-	Fields: []Field{
+	Fields: onJSONCSV([]Field{
 		{Name: "id", Type: TypeString, TitleZH: "编号", TitleEN: "Id", Description: "The 统一社会信用代码 when the list gives one, else the list's id or a stable hash of name and point."},
 		{Name: "credit_code", Type: TypeString, TitleZH: "统一社会信用代码", TitleEN: "Unified social credit code", Description: "GB 32100-2015 code, check character verified on import."},
 		// Not queryable: CQL2 filters are not offered on enterprises yet.
@@ -304,7 +304,15 @@ var enterpriseSchema = CollectionSchema{
 		{Name: "synthetic", Type: TypeBoolean, TitleZH: "合成数据", TitleEN: "Synthetic", Description: "true for fictitious enterprises written by `layoutmap synth`."},
 		{Name: "lon", Type: TypeNumber, Unit: "degree", TitleZH: "经度", TitleEN: "Longitude"},
 		{Name: "lat", Type: TypeNumber, Unit: "degree", TitleZH: "纬度", TitleEN: "Latitude"},
-	},
+	}),
+}
+
+// onJSONCSV puts every field on GeoJSON and CSV.
+func onJSONCSV(fs []Field) []Field {
+	for i := range fs {
+		fs[i].On |= OnJSON | OnCSV
+	}
+	return fs
 }
 
 func enterpriseClassIDs() []string {

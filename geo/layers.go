@@ -16,21 +16,25 @@ const (
 	TileBuffer = 64
 )
 
-// LayerSpec says from which zoom a layer appears.
+// LayerSpec says from which zoom a layer appears and which collection's
+// field table gives its properties (LayerFields), less the fields in
+// Without, which its features never have.
 type LayerSpec struct {
-	Name    string
-	MinZoom uint32
-	MaxZoom uint32
+	Name       string
+	MinZoom    uint32
+	MaxZoom    uint32
+	Collection string
+	Without    []string
 }
 
 // Layers is the catalogue in tile order.
 var Layers = []LayerSpec{
-	{LayerProvince, 0, MaxZoom},
-	{LayerCities, 0, MaxZoom},
-	{LayerCounties, 7, MaxZoom},
-	{LayerRegions, 0, MaxZoom},
-	{LayerZones, 5, MaxZoom},
-	{LayerLabels, 0, MaxZoom},
+	{LayerProvince, 0, MaxZoom, CollCities, []string{"parent_code"}}, // the province has no parent
+	{LayerCities, 0, MaxZoom, CollCities, nil},
+	{LayerCounties, 7, MaxZoom, CollCounties, nil},
+	{LayerRegions, 0, MaxZoom, CollRegions, nil},
+	{LayerZones, 5, MaxZoom, CollZones, nil},
+	{LayerLabels, 0, MaxZoom, "", nil},
 }
 
 // LayersAt returns the layer names present at zoom z, in tile order.

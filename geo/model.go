@@ -62,6 +62,8 @@ type Zone struct {
 	Regions        []string         `json:"regions"` // planning-region ids the zone's city belongs to
 	Revenue        []Revenue        `json:"revenue"` // sorted by year, then measure
 	Source         string           `json:"source"`
+	// ZoneAttrs are the plain attributes the field table declares (Attr).
+	ZoneAttrs
 }
 
 // ZoneCluster links a zone to one of the 7 clusters. Derived is true when the

@@ -4,21 +4,20 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-
-	"github.com/paulmach/orb"
 )
 
-// This file is the one property schema of features. Both stores build
-// feature properties here, so the items API, CSV export, tiles and the
-// PostGIS store agree on names, types and the rule "unknown is left out".
+// This file builds feature properties from the field tables of schema.go.
+// Both stores build feature properties here, so the items API, CSV export,
+// tiles and the PostGIS store agree on names, types and the rule "unknown
+// is left out".
 //
 // Two shapes exist:
 //   - the feature properties (ZoneProperties, AdminProperties,
-//     RegionProperties) for GeoJSON and CSV: scalars, []string and, for
-//     cluster_links and revenue, []map[string]any;
-//   - the tile properties (ZoneTileProperties …, LabelProperties), flat
-//     scalars only, because an MVT value is a string, number or bool. Lists
-//     are joined with "," there.
+//     RegionProperties, the OnJSON fields) for GeoJSON and CSV: scalars,
+//     []string and, for cluster_links, revenue and roles, []map[string]any;
+//   - the tile properties (ZoneTileProperties …, the OnTile fields, and
+//     the label properties), flat scalars only, because an MVT value is a
+//     string, number or bool. Lists are FlatList strings ("|a|b|") there.
 //
 // Property values are string, int, float64, bool, []string or
 // []map[string]any. A nil, empty or unknown value is never stored (orb writes
@@ -82,89 +81,7 @@ const (
 // record: {year, revenue_yi, measure, family, bound, period, source}, bound
 // as published) and source.
 func ZoneProperties(z *Zone, ts Tiers, year int, fam string) Properties {
-	p := zoneBase(z)
-	putStr(p, "level_en", z.LevelEN)
-	putList(p, "lead_industries", z.LeadIndustries)
-	if z.AreaHa != nil {
-		p["approved_area_ha"] = *z.AreaHa
-	}
-	putPoint(p, z.Point)
-	putStr(p, "point_quality", z.PointQuality)
-	putStr(p, "geom_quality", z.GeomQuality)
-	if len(z.Clusters) > 0 {
-		ids := make([]string, len(z.Clusters))
-		links := make([]map[string]any, len(z.Clusters))
-		for i, c := range z.Clusters {
-			ids[i] = c.ClusterID
-			l := map[string]any{"cluster_id": c.ClusterID, "derived": c.Derived}
-			putStr(l, "source", c.Source)
-			links[i] = l
-		}
-		p["clusters"] = ids
-		p["cluster_links"] = links
-	}
-	putList(p, "chains", z.Chains)
-	putList(p, "regions", z.Regions)
-	putHeadline(p, z, ts, year, fam)
-	if len(z.Revenue) > 0 {
-		recs := make([]map[string]any, len(z.Revenue))
-		for i, r := range z.Revenue {
-			m := map[string]any{"year": r.Year, "revenue_yi": r.RevenueYi}
-			putStr(m, "measure", r.Measure)
-			putStr(m, "family", FamilyOf(r.Measure))
-			putStr(m, "bound", r.Bound)
-			putStr(m, "period", r.Period)
-			putStr(m, "source", r.Source)
-			recs[i] = m
-		}
-		p["revenue"] = recs
-	}
-	putStr(p, "source", z.Source)
-	return p
-}
-
-// zoneBase is what every zone feature and tile carries: id, name,
-// name_en, level, city_code, county_code.
-func zoneBase(z *Zone) Properties {
-	p := Properties{"id": z.ID}
-	putStr(p, "name", z.Name)
-	putStr(p, "name_en", z.NameEN)
-	putStr(p, "level", z.Level)
-	putStr(p, "city_code", z.CityCode)
-	putStr(p, "county_code", z.CountyCode)
-	return p
-}
-
-// putTier sets tier and, with a headline figure for year, revenue_yi and
-// bound (the headline's EffectiveBound: "lower" makes the tier "at least");
-// it returns the headline record.
-func putTier(p Properties, z *Zone, ts Tiers, year int, fam string) (Revenue, bool) {
-	tier, h, ok := ZoneTier(ts, z.Revenue, year, fam)
-	p["tier"] = tier
-	if ok {
-		p["revenue_yi"] = h.RevenueYi
-		putStr(p, "bound", EffectiveBound(h))
-	}
-	return h, ok
-}
-
-// putTileHeadline adds revenue_year, measure and period to putTier (the
-// tile's share of the headline).
-func putTileHeadline(p Properties, z *Zone, ts Tiers, year int, fam string) (Revenue, bool) {
-	h, ok := putTier(p, z, ts, year, fam)
-	if ok {
-		p["revenue_year"] = h.Year
-		putStr(p, "measure", h.Measure)
-		putStr(p, "period", periodOrFull(h.Period))
-	}
-	return h, ok
-}
-
-// putHeadline sets tier and the headline record's keys of z for year.
-func putHeadline(p Properties, z *Zone, ts Tiers, year int, fam string) {
-	if h, ok := putTileHeadline(p, z, ts, year, fam); ok {
-		putStr(p, "revenue_source", h.Source)
-	}
+	return Schemas[CollZones].properties(NewZoneView(z, ts, year, fam), OnJSON, false)
 }
 
 func periodOrFull(p string) string {
@@ -175,85 +92,36 @@ func periodOrFull(p string) string {
 }
 
 // AdminProperties returns the feature properties of an admin area: code,
-// name, name_en, level, parent_code, lon and lat (the label point), source.
+// name, name_en, level, parent_code, lat and lon (the label point), source.
 // a is not modified.
 func AdminProperties(a *AdminArea) Properties {
-	p := AdminTileProperties(a)
-	putPoint(p, a.LabelPoint)
-	putStr(p, "source", a.Source)
-	return p
+	return Schemas[CollCities].properties(a, OnJSON, false)
 }
 
 // RegionProperties returns the feature properties of a planning region: id,
 // name, name_en, kind, members (city codes), roles ({code, role}, sorted by
 // code), derived, source. r is not modified.
 func RegionProperties(r *Region) Properties {
-	p := regionBase(r)
-	putList(p, "members", r.Members)
-	if len(r.Roles) > 0 {
-		codes := make([]string, 0, len(r.Roles))
-		for c := range r.Roles {
-			codes = append(codes, c)
-		}
-		slices.Sort(codes)
-		roles := make([]map[string]any, len(codes))
-		for i, c := range codes {
-			roles[i] = map[string]any{"code": c, "role": r.Roles[c]}
-		}
-		p["roles"] = roles
-	}
-	putStr(p, "source", r.Source)
-	return p
+	return Schemas[CollRegions].properties(r, OnJSON, false)
 }
 
-// ZoneTileProperties returns the flat tile properties of z for year: id,
-// name, name_en, level, city_code, county_code, clusters (ids joined by ","),
-// geom_quality, point_quality, tier and, with a headline figure of family
-// fam, revenue_yi, revenue_year, measure, bound (effective), period.
+// ZoneTileProperties returns the flat tile properties of z for year: the
+// OnTile fields of the zone table (lists as FlatList), at every zoom (the
+// encoder applies TileMinZoom).
 func ZoneTileProperties(z *Zone, ts Tiers, year int, fam string) Properties {
-	p := zoneBase(z)
-	if len(z.Clusters) > 0 {
-		ids := make([]string, len(z.Clusters))
-		for i, c := range z.Clusters {
-			ids[i] = c.ClusterID
-		}
-		p["clusters"] = strings.Join(ids, ",")
-	}
-	putStr(p, "geom_quality", z.GeomQuality)
-	putStr(p, "point_quality", z.PointQuality)
-	putTileHeadline(p, z, ts, year, fam)
-	return p
+	return Schemas[CollZones].properties(NewZoneView(z, ts, year, fam), OnTile, true)
 }
 
 // AdminTileProperties returns the flat tile properties of an admin area:
 // code, name, name_en, level, parent_code.
 func AdminTileProperties(a *AdminArea) Properties {
-	p := Properties{"code": a.Code}
-	putStr(p, "name", a.Name)
-	putStr(p, "name_en", a.NameEN)
-	putStr(p, "level", a.Level)
-	putStr(p, "parent_code", a.ParentCode)
-	return p
+	return Schemas[CollCities].properties(a, OnTile, true)
 }
 
 // RegionTileProperties returns the flat tile properties of a region: id,
-// name, name_en, kind, members (codes joined by ","), derived.
+// name, name_en, kind, members (FlatList), derived.
 func RegionTileProperties(r *Region) Properties {
-	p := regionBase(r)
-	if len(r.Members) > 0 {
-		p["members"] = strings.Join(r.Members, ",")
-	}
-	return p
-}
-
-// regionBase is what every region feature and tile carries: id, name,
-// name_en, kind, derived.
-func regionBase(r *Region) Properties {
-	p := Properties{"id": r.ID, "derived": r.Derived}
-	putStr(p, "name", r.Name)
-	putStr(p, "name_en", r.NameEN)
-	putStr(p, "kind", r.Kind)
-	return p
+	return Schemas[CollRegions].properties(r, OnTile, true)
 }
 
 // AdminLabelProperties returns the labels-layer properties of a city or
@@ -275,26 +143,18 @@ func ZoneLabelProperties(z *Zone, ts Tiers, year int, fam string) Properties {
 	putStr(p, "name", z.Name)
 	putStr(p, "name_en", z.NameEN)
 	putStr(p, "point_quality", z.PointQuality)
-	putTier(p, z, ts, year, fam)
+	tier, h, ok := ZoneTier(ts, z.Revenue, year, fam)
+	p["tier"] = tier
+	if ok {
+		p["revenue_yi"] = h.RevenueYi
+		putStr(p, "bound", EffectiveBound(h))
+	}
 	return p
 }
 
 func putStr(p map[string]any, k, v string) {
 	if v != "" {
 		p[k] = v
-	}
-}
-
-// putPoint sets lon and lat unless pt is the zero point (unknown).
-func putPoint(p map[string]any, pt orb.Point) {
-	if pt != (orb.Point{}) {
-		p["lon"], p["lat"] = pt[0], pt[1]
-	}
-}
-
-func putList(p map[string]any, k string, v []string) {
-	if len(v) > 0 {
-		p[k] = slices.Clone(v)
 	}
 }
 

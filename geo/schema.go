@@ -1,13 +1,31 @@
 package geo
 
-// This file is the start of the collection descriptor of issue 10: one
-// field table per collection, naming each feature property once with its
-// JSON type, unit and Chinese/English titles. The JSON Schema of features
-// (OGC API Features "describedby") and the queryables (Part 3) are
-// generated from it; TestFieldTableCoversProperties holds it to what
-// ZoneProperties, AdminProperties and RegionProperties emit, so a property
-// added there without a row here fails the tests. GeoJSON, CSV and tiles are
-// still built by properties.go; issue 10 moves them onto this table.
+import (
+	"slices"
+	"strings"
+)
+
+// This file is the collection descriptor and registry of issue 10: for
+// each collection one descriptor (CollectionSchema) with one field table,
+// naming each feature property once with its JSON type, unit,
+// Chinese/English titles, the surfaces that carry it, its PostGIS
+// expression and how to read it from the typed feature (Zone through
+// ZoneView, AdminArea, Region). Every surface is generated from it:
+//
+//   - GeoJSON properties: FeatureProperties (ZoneProperties …), OnJSON;
+//   - CSV columns (api/csv.go), OnCSV, in table order;
+//   - MVT properties (TileProperties, tiles.TileFields, the PostGIS
+//     ST_AsMVT column lists) and TileJSON vector_layers, OnTile from
+//     TileMinZoom;
+//   - the JSON Schema of features and the queryables (api/schema.go),
+//     Queryable, and the OpenAPI components;
+//   - the PostGIS SQL of queryables (CQL2) and tile columns, SQL;
+//   - for plain attributes (Attr, the members of ZoneAttrs): the bundled
+//     format, import, export, the PostGIS attrs column, the dataset diff
+//     and the validator (Pattern).
+//
+// Adding a zone attribute is a member of ZoneAttrs and a row here, plus
+// whatever derives its values.
 
 // FieldType is a JSON Schema type.
 type FieldType string
@@ -22,9 +40,36 @@ const (
 	TypeObject  FieldType = "object"
 )
 
+// Surface is a set of surfaces that carry a field.
+type Surface uint8
+
+// Surfaces of a field. Every field is in the JSON Schema; OnJSON fields are
+// GeoJSON properties.
+const (
+	OnJSON Surface = 1 << iota // GeoJSON feature properties
+	OnCSV                      // a CSV column (lists flattened by FlatList)
+	OnTile                     // an MVT property of the collection's tile layer (lists by FlatList)
+)
+
+// ListSep delimits the values of a list flattened into one string (MVT
+// values and CSV cells cannot be lists): FlatList writes "|a|b|", with the
+// delimiter at both ends, so that a MapLibre expression tests membership
+// of id with ["in", "|id|", ["coalesce", ["get", "clusters"], ""]]
+// without matching a prefix of another id. Ids never hold "|" (the
+// validator allows letters, digits, "_" and "-").
+const ListSep = "|"
+
+// FlatList is the one flat encoding of a list: "|a|b|", "" for none.
+func FlatList(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return ListSep + strings.Join(vs, ListSep) + ListSep
+}
+
 // Field is one feature property of a collection.
 type Field struct {
-	// Name is the property key in GeoJSON and the CSV column.
+	// Name is the property key in GeoJSON and tiles and the CSV column.
 	Name string
 	// Type is its JSON type; arrays give their element type in Items and,
 	// for arrays of objects, the members in Members.
@@ -38,12 +83,30 @@ type Field struct {
 	// says what a planner must know to read it (English).
 	TitleZH, TitleEN string
 	Description      string
-	// Enum lists the allowed values of a string, when the set is fixed.
-	Enum []string
+	// Enum lists the allowed values of a string, when the set is fixed;
+	// Pattern is the regular expression (JSON Schema "pattern") every value
+	// of a string attribute matches, checked by data.Validate.
+	Enum    []string
+	Pattern string
 	// Queryable fields are offered in /collections/{c}/queryables: the
-	// properties a CQL2 filter may name (each store maps every one; the
-	// PostGIS store's queryableSQL is held to this by a test).
+	// properties a CQL2 filter may name (SQL gives their PostGIS value).
 	Queryable bool
+	// On says which surfaces carry the field; tiles carry it from zoom
+	// TileMinZoom on (the layer's own zooms apply too).
+	On          Surface
+	TileMinZoom uint32
+	// SQL is the PostGIS expression of the value, for queryables and tile
+	// columns (aliases: z zones, h the zone's headline of the filter year,
+	// a admin areas, r planning regions; "{tier}" is the tier expression).
+	// A list is a text[] expression the store flattens with FlatList.
+	SQL string
+	// Attr marks a plain attribute of ZoneAttrs: loaded, exported,
+	// imported, stored (PostGIS zones.attrs) and compared generically.
+	Attr bool
+	// Get reads the value from the typed feature (*ZoneView, *AdminArea,
+	// *Region): nil, "" or an empty list when unknown, which every surface
+	// leaves out.
+	Get func(feature any) any
 }
 
 // CollectionSchema is the descriptor of one collection: its id, titles and
@@ -93,22 +156,252 @@ func (s CollectionSchema) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
+// On returns the fields carried by surface on, in table order.
+func (s CollectionSchema) On(on Surface) []Field {
+	var out []Field
+	for _, f := range s.Fields {
+		if f.On&on != 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TileFieldsAt returns the fields a tile of zoom z carries.
+func (s CollectionSchema) TileFieldsAt(z uint32) []Field {
+	var out []Field
+	for _, f := range s.Fields {
+		if f.On&OnTile != 0 && z >= f.TileMinZoom {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// properties builds the properties of feature x on surface on: every
+// field's Get, unknown values left out; with flat, lists are FlatList
+// strings (tiles).
+func (s CollectionSchema) properties(x any, on Surface, flat bool) Properties {
+	p := make(Properties, len(s.Fields))
+	for i := range s.Fields {
+		f := &s.Fields[i]
+		if f.On&on == 0 || f.Get == nil {
+			continue
+		}
+		v := f.Get(x)
+		switch t := v.(type) {
+		case nil:
+			continue
+		case string:
+			if t == "" {
+				continue
+			}
+		case []string:
+			if len(t) == 0 {
+				continue
+			}
+			if flat {
+				v = FlatList(t)
+			} else {
+				v = slices.Clone(t)
+			}
+		case []map[string]any:
+			if len(t) == 0 {
+				continue
+			}
+		}
+		p[f.Name] = v
+	}
+	return p
+}
+
+// ZoneAttrs are a zone's plain attributes: values the bundled format,
+// imports and exports carry under their field names, that PostGIS keeps in
+// zones.attrs (jsonb) and that every surface reads through the zone field
+// table (Attr rows). "" is unknown.
+type ZoneAttrs struct {
+	// ApprovalDate is the month the zone was approved, "YYYY-MM", from the
+	// 2018 catalogue's 批准 date quoted in the zone's source.
+	ApprovalDate string `json:"approval_date,omitempty"`
+}
+
+// ZoneView is a zone as served for a filter year and measure family: the
+// zone with its tier and, when it has one, the headline record (see
+// ZoneTier).
+type ZoneView struct {
+	Zone        *Zone
+	Tier        string
+	Headline    Revenue
+	HasHeadline bool
+}
+
+// NewZoneView returns the view of z for year and family fam under ts.
+func NewZoneView(z *Zone, ts Tiers, year int, fam string) *ZoneView {
+	tier, h, ok := ZoneTier(ts, z.Revenue, year, fam)
+	return &ZoneView{Zone: z, Tier: tier, Headline: h, HasHeadline: ok}
+}
+
+func zoneGet(f func(v *ZoneView) any) func(any) any {
+	return func(x any) any { return f(x.(*ZoneView)) }
+}
+func zoneStr(f func(z *Zone) string) func(any) any {
+	return func(x any) any { return f(x.(*ZoneView).Zone) }
+}
+func headline(f func(h *Revenue) any) func(any) any {
+	return func(x any) any {
+		if v := x.(*ZoneView); v.HasHeadline {
+			return f(&v.Headline)
+		}
+		return nil
+	}
+}
+func adminGet(f func(a *AdminArea) any) func(any) any {
+	return func(x any) any { return f(x.(*AdminArea)) }
+}
+func regionGet(f func(r *Region) any) func(any) any {
+	return func(x any) any { return f(x.(*Region)) }
+}
+
+// pointGet reads lon (i = 0) or lat (i = 1) of a point, nil for the zero
+// point (unknown).
+func pointGet(pt func(x any) [2]float64, i int) func(any) any {
+	return func(x any) any {
+		p := pt(x)
+		if p == ([2]float64{}) {
+			return nil
+		}
+		return p[i]
+	}
+}
+
 var (
 	fName   = Field{Name: "name", Type: TypeString, TitleZH: "名称", TitleEN: "Name", Description: "Official Chinese name.", Queryable: true}
 	fNameEN = Field{Name: "name_en", Type: TypeString, TitleZH: "英文名称", TitleEN: "English name", Queryable: true}
-	fLon    = Field{Name: "lon", Type: TypeNumber, Unit: "degree", TitleZH: "经度", TitleEN: "Longitude", Description: "Longitude of the label or representative point, WGS84 (CRS84)."}
-	fLat    = Field{Name: "lat", Type: TypeNumber, Unit: "degree", TitleZH: "纬度", TitleEN: "Latitude", Description: "Latitude of the label or representative point, WGS84 (CRS84)."}
-	fSource = Field{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source", Description: "Where the facts of this feature come from (see data/henan/SOURCES.md)."}
+	fLon    = Field{Name: "lon", Type: TypeNumber, Unit: "degree", TitleZH: "经度", TitleEN: "Longitude", Description: "Longitude of the label or representative point, WGS84 (CRS84).", On: OnJSON | OnCSV}
+	fLat    = Field{Name: "lat", Type: TypeNumber, Unit: "degree", TitleZH: "纬度", TitleEN: "Latitude", Description: "Latitude of the label or representative point, WGS84 (CRS84).", On: OnJSON | OnCSV}
+	fSource = Field{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source", Description: "Where the facts of this feature come from (see data/henan/SOURCES.md).", On: OnJSON | OnCSV}
 )
 
+// with returns f with the surfaces, SQL and getter of one collection.
+func with(f Field, on Surface, sql string, get func(any) any) Field {
+	f.On, f.SQL, f.Get = on, sql, get
+	return f
+}
+
 func adminSchema(id, zh, en, level, desc string) CollectionSchema {
+	pt := func(x any) [2]float64 { return [2]float64(x.(*AdminArea).LabelPoint) }
 	return CollectionSchema{ID: id, TitleZH: zh, TitleEN: en, Description: desc, DescribeOutlines: true, GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
-		{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true},
-		fName, fNameEN,
-		{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true},
-		{Name: "parent_code", Type: TypeString, TitleZH: "上级区划代码", TitleEN: "Parent code", Description: "GB/T 2260 code of the division it belongs to.", Queryable: true},
-		fLon, fLat, fSource,
+		// The code is the feature id: the CSV writes it as the id column.
+		{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true,
+			On: OnJSON | OnTile, SQL: "a.code", Get: adminGet(func(a *AdminArea) any { return a.Code })},
+		with(fName, OnJSON|OnCSV|OnTile, "NULLIF(a.name, '')", adminGet(func(a *AdminArea) any { return a.Name })),
+		with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(a.name_en, '')", adminGet(func(a *AdminArea) any { return a.NameEN })),
+		{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true,
+			On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.level, '')", Get: adminGet(func(a *AdminArea) any { return a.Level })},
+		{Name: "parent_code", Type: TypeString, TitleZH: "上级区划代码", TitleEN: "Parent code", Description: "GB/T 2260 code of the division it belongs to.", Queryable: true,
+			On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.parent_code, '')", Get: adminGet(func(a *AdminArea) any { return a.ParentCode })},
+		with(fLat, fLat.On, "", pointGet(pt, 1)),
+		with(fLon, fLon.On, "", pointGet(pt, 0)),
+		with(fSource, fSource.On, "", adminGet(func(a *AdminArea) any { return a.Source })),
 	}}
+}
+
+// zoneFields is the field table of zones. Its order is the CSV's column
+// order and the order GDAL and QGIS show.
+var zoneFields = []Field{
+	{Name: "id", Type: TypeString, TitleZH: "开发区代码", TitleEN: "Zone id", Description: "The 2018 catalogue's code (G…/S…), or X-… for zones outside it.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "z.id", Get: zoneStr(func(z *Zone) string { return z.ID })},
+	with(fName, OnJSON|OnCSV|OnTile, "NULLIF(z.name, '')", zoneStr(func(z *Zone) string { return z.Name })),
+	with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(z.name_en, '')", zoneStr(func(z *Zone) string { return z.NameEN })),
+	{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Description: "Zone level as the catalogue states it (国家级…, 省级…).", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.level, '')", Get: zoneStr(func(z *Zone) string { return z.Level })},
+	{Name: "level_en", Type: TypeString, TitleZH: "级别(英文)", TitleEN: "Level (English)",
+		On: OnJSON, Get: zoneStr(func(z *Zone) string { return z.LevelEN })},
+	{Name: "city_code", Type: TypeString, TitleZH: "所在市代码", TitleEN: "City code", Description: "GB/T 2260 code of the city the zone lies in.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.city_code, '')", Get: zoneStr(func(z *Zone) string { return z.CityCode })},
+	{Name: "county_code", Type: TypeString, TitleZH: "所在县代码", TitleEN: "County code", Description: "GB/T 2260 code of the county, when known.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.county_code, '')", Get: zoneStr(func(z *Zone) string { return z.CountyCode })},
+	{Name: "approval_date", Type: TypeString, TitleZH: "批准时间", TitleEN: "Approval date",
+		Description: "Month the zone was approved (YYYY-MM), from the 2018 catalogue's 批准 date quoted in source (\"批准2000.02\" is 2000-02). Absent for zones outside the catalogue.",
+		Pattern:     `^[0-9]{4}-(0[1-9]|1[0-2])$`, Queryable: true, Attr: true, On: OnJSON | OnCSV | OnTile, TileMinZoom: 9,
+		SQL: "NULLIF(z.attrs->>'approval_date', '')", Get: zoneStr(func(z *Zone) string { return z.ApprovalDate })},
+	{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Ids of the clusters of \"7+28+N\" the zone is linked to (/api/v1/clusters). CSV and tiles: \"|id|id|\" (geo.FlatList).",
+		On: OnJSON | OnCSV | OnTile, SQL: "ARRAY(SELECT zc.cluster_id FROM layoutmap.zone_clusters zc WHERE zc.zone_id = z.id AND zc.cluster_id <> '' ORDER BY zc.ord)",
+		Get: zoneGet(func(v *ZoneView) any {
+			ids := make([]string, len(v.Zone.Clusters))
+			for i, c := range v.Zone.Clusters {
+				ids[i] = c.ClusterID
+			}
+			return ids
+		})},
+	{Name: "tier", Type: TypeString, TitleZH: "营收档次", TitleEN: "Revenue tier", Description: "Tier of the headline figure (t5000 ≥5000亿, t1000, t500, t100, t0 <100亿), or no_data when the zone has no usable figure for the year; with bound lower: at least this tier.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "{tier}", Get: zoneGet(func(v *ZoneView) any { return v.Tier })},
+	{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue", Description: "The headline figure in 亿元 (100 million yuan); read it only with measure, bound, period and revenue_year. Absent when unknown.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "h.revenue_yi", Get: headline(func(h *Revenue) any { return h.RevenueYi })},
+	{Name: "revenue_year", Type: TypeInteger, TitleZH: "营收年份", TitleEN: "Revenue year", Description: "Year of the headline figure.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "h.revenue_year", Get: headline(func(h *Revenue) any { return h.Year })},
+	{Name: "measure", Type: TypeString, TitleZH: "统计口径", TitleEN: "Measure", Description: "What the headline figure measures (主营业务收入, 营业收入, 四上企业营业收入, 规上企业营业收入, 工业总产值): figures of different measures are not comparable.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(h.measure, '')", Get: headline(func(h *Revenue) any { return h.Measure })},
+	{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Description: "What the headline figure says about the full year: exact, lower (突破/超过, or a part-year figure: at least the figure) or upper (at most the figure).", Enum: []string{BoundExact, BoundLower, BoundUpper}, Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(h.eff_bound, '')", Get: headline(func(h *Revenue) any { return EffectiveBound(*h) })},
+	{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period", Description: "full_year, or the part of the year the figure covers (a part-year figure is a lower bound of the year).",
+		On: OnJSON | OnCSV | OnTile, SQL: "h.period", Get: headline(func(h *Revenue) any { return periodOrFull(h.Period) })},
+	{Name: "revenue_source", Type: TypeString, TitleZH: "营收来源", TitleEN: "Revenue source", Description: "Source of the headline figure.",
+		On: OnJSON | OnCSV, Get: headline(func(h *Revenue) any { return h.Source })},
+	with(fLat, fLat.On, "", pointGet(func(x any) [2]float64 { return [2]float64(x.(*ZoneView).Zone.Point) }, 1)),
+	with(fLon, fLon.On, "", pointGet(func(x any) [2]float64 { return [2]float64(x.(*ZoneView).Zone.Point) }, 0)),
+	{Name: "geom_quality", Type: TypeString, TitleZH: "边界精度", TitleEN: "Outline quality", Description: "approximate: the outline is a circle of the approved area around the point, not an official boundary.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.geom_quality, '')", Get: zoneStr(func(z *Zone) string { return z.GeomQuality })},
+	{Name: "point_quality", Type: TypeString, TitleZH: "点位精度", TitleEN: "Point quality", Description: "Where lon/lat come from: geocoded (a POI), county_centroid or city_centroid (only a representative point).", Queryable: true,
+		On: OnJSON | OnTile, SQL: "NULLIF(z.point_quality, '')", Get: zoneStr(func(z *Zone) string { return z.PointQuality })},
+	{Name: "lead_industries", Type: TypeArray, Items: TypeString, TitleZH: "主导产业", TitleEN: "Lead industries",
+		On: OnJSON, Get: zoneGet(func(v *ZoneView) any { return v.Zone.LeadIndustries })},
+	{Name: "approved_area_ha", Type: TypeNumber, Unit: "ha", TitleZH: "核准面积", TitleEN: "Approved area", Description: "Area approved in the 2018 catalogue, hectares.", Queryable: true,
+		On: OnJSON, SQL: "z.approved_area_ha::float8", Get: zoneGet(func(v *ZoneView) any {
+			if v.Zone.AreaHa == nil {
+				return nil
+			}
+			return *v.Zone.AreaHa
+		})},
+	{Name: "cluster_links", Type: TypeArray, Items: TypeObject, TitleZH: "集群关联", TitleEN: "Cluster links", Description: "Each link with whether it was derived from lead industries and its source.", Members: []Field{
+		{Name: "cluster_id", Type: TypeString, TitleZH: "集群", TitleEN: "Cluster id"},
+		{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived"},
+		{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source"},
+	}, On: OnJSON, Get: zoneGet(func(v *ZoneView) any {
+		links := make([]map[string]any, len(v.Zone.Clusters))
+		for i, c := range v.Zone.Clusters {
+			l := map[string]any{"cluster_id": c.ClusterID, "derived": c.Derived}
+			putStr(l, "source", c.Source)
+			links[i] = l
+		}
+		return links
+	})},
+	{Name: "chains", Type: TypeArray, Items: TypeString, TitleZH: "重点产业链", TitleEN: "Key chains", Description: "Ids of key industrial chains (/api/v1/chains).",
+		On: OnJSON, Get: zoneGet(func(v *ZoneView) any { return v.Zone.Chains })},
+	{Name: "regions", Type: TypeArray, Items: TypeString, TitleZH: "规划区域", TitleEN: "Planning regions", Description: "Ids of the planning regions whose member cities hold the zone.",
+		On: OnJSON, Get: zoneGet(func(v *ZoneView) any { return v.Zone.Regions })},
+	{Name: "revenue", Type: TypeArray, Items: TypeObject, TitleZH: "历年营收", TitleEN: "Revenue records", Description: "Every revenue record of the zone, each with its own measure, bound, period and source.", Members: []Field{
+		{Name: "year", Type: TypeInteger, TitleZH: "年份", TitleEN: "Year"},
+		{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue"},
+		{Name: "measure", Type: TypeString, TitleZH: "统计口径", TitleEN: "Measure"},
+		{Name: "family", Type: TypeString, TitleZH: "指标类别", TitleEN: "Measure family", Description: "revenue (营业收入 and its scopes) or output (工业总产值): figures of different families are never compared.", Enum: []string{FamilyRevenue, FamilyOutput}},
+		{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Enum: []string{BoundExact, BoundLower, BoundUpper}},
+		{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period"},
+		{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source"},
+	}, On: OnJSON, Get: zoneGet(func(v *ZoneView) any {
+		recs := make([]map[string]any, len(v.Zone.Revenue))
+		for i, r := range v.Zone.Revenue {
+			m := map[string]any{"year": r.Year, "revenue_yi": r.RevenueYi}
+			putStr(m, "measure", r.Measure)
+			putStr(m, "family", FamilyOf(r.Measure))
+			putStr(m, "bound", r.Bound)
+			putStr(m, "period", r.Period)
+			putStr(m, "source", r.Source)
+			recs[i] = m
+		}
+		return recs
+	})},
+	with(fSource, fSource.On, "", zoneStr(func(z *Zone) string { return z.Source })),
 }
 
 // Registry is the descriptor of every collection, in the order the API
@@ -124,58 +417,52 @@ var Registry = []CollectionSchema{
 		GeomQuality: GeomApproximate,
 		// A zone whose place or area is unknown has no outline and is
 		// served as its point.
-		GeometryTypes: []string{"MultiPolygon", "Point"}, Fields: []Field{
-			{Name: "id", Type: TypeString, TitleZH: "开发区代码", TitleEN: "Zone id", Description: "The 2018 catalogue's code (G…/S…), or X-… for zones outside it.", Queryable: true},
-			fName, fNameEN,
-			{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Description: "Zone level as the catalogue states it (国家级…, 省级…).", Queryable: true},
-			{Name: "level_en", Type: TypeString, TitleZH: "级别(英文)", TitleEN: "Level (English)"},
-			{Name: "city_code", Type: TypeString, TitleZH: "所在市代码", TitleEN: "City code", Description: "GB/T 2260 code of the city the zone lies in.", Queryable: true},
-			{Name: "county_code", Type: TypeString, TitleZH: "所在县代码", TitleEN: "County code", Description: "GB/T 2260 code of the county, when known.", Queryable: true},
-			{Name: "lead_industries", Type: TypeArray, Items: TypeString, TitleZH: "主导产业", TitleEN: "Lead industries"},
-			{Name: "approved_area_ha", Type: TypeNumber, Unit: "ha", TitleZH: "核准面积", TitleEN: "Approved area", Description: "Area approved in the 2018 catalogue, hectares.", Queryable: true},
-			fLon, fLat,
-			{Name: "point_quality", Type: TypeString, TitleZH: "点位精度", TitleEN: "Point quality", Description: "Where lon/lat come from: geocoded (a POI), county_centroid or city_centroid (only a representative point).", Queryable: true},
-			{Name: "geom_quality", Type: TypeString, TitleZH: "边界精度", TitleEN: "Outline quality", Description: "approximate: the outline is a circle of the approved area around the point, not an official boundary.", Queryable: true},
-			{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Ids of the clusters of \"7+28+N\" the zone is linked to (/api/v1/clusters)."},
-			{Name: "cluster_links", Type: TypeArray, Items: TypeObject, TitleZH: "集群关联", TitleEN: "Cluster links", Description: "Each link with whether it was derived from lead industries and its source.", Members: []Field{
-				{Name: "cluster_id", Type: TypeString, TitleZH: "集群", TitleEN: "Cluster id"},
-				{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived"},
-				{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source"},
-			}},
-			{Name: "chains", Type: TypeArray, Items: TypeString, TitleZH: "重点产业链", TitleEN: "Key chains", Description: "Ids of key industrial chains (/api/v1/chains)."},
-			{Name: "regions", Type: TypeArray, Items: TypeString, TitleZH: "规划区域", TitleEN: "Planning regions", Description: "Ids of the planning regions whose member cities hold the zone."},
-			{Name: "tier", Type: TypeString, TitleZH: "营收档次", TitleEN: "Revenue tier", Description: "Tier of the headline figure (t5000 ≥5000亿, t1000, t500, t100, t0 <100亿), or no_data when the zone has no usable figure for the year.", Queryable: true},
-			{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue", Description: "The headline figure in 亿元 (100 million yuan); read it only with measure, bound, period and revenue_year. Absent when unknown.", Queryable: true},
-			{Name: "revenue_year", Type: TypeInteger, TitleZH: "营收年份", TitleEN: "Revenue year", Description: "Year of the headline figure.", Queryable: true},
-			{Name: "measure", Type: TypeString, TitleZH: "统计口径", TitleEN: "Measure", Description: "What the headline figure measures (主营业务收入, 营业收入, 四上企业营业收入, 规上企业营业收入, 工业总产值): figures of different measures are not comparable.", Queryable: true},
-			{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Description: "What the headline figure says about the full year: exact, lower (突破/超过, or a part-year figure: at least the figure) or upper (at most the figure).", Enum: []string{BoundExact, BoundLower, BoundUpper}, Queryable: true},
-			{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period", Description: "full_year, or the part of the year the figure covers (a part-year figure is a lower bound of the year)."},
-			{Name: "revenue_source", Type: TypeString, TitleZH: "营收来源", TitleEN: "Revenue source", Description: "Source of the headline figure."},
-			{Name: "revenue", Type: TypeArray, Items: TypeObject, TitleZH: "历年营收", TitleEN: "Revenue records", Description: "Every revenue record of the zone, each with its own measure, bound, period and source.", Members: []Field{
-				{Name: "year", Type: TypeInteger, TitleZH: "年份", TitleEN: "Year"},
-				{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue"},
-				{Name: "measure", Type: TypeString, TitleZH: "统计口径", TitleEN: "Measure"},
-				{Name: "family", Type: TypeString, TitleZH: "指标类别", TitleEN: "Measure family", Description: "revenue (营业收入 and its scopes) or output (工业总产值): figures of different families are never compared.", Enum: []string{FamilyRevenue, FamilyOutput}},
-				{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Enum: []string{BoundExact, BoundLower, BoundUpper}},
-				{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period"},
-				{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source"},
-			}},
-			fSource,
-		}},
+		GeometryTypes: []string{"MultiPolygon", "Point"}, Fields: zoneFields},
 	{ID: CollRegions, TitleZH: "规划区域", TitleEN: "Planning regions",
 		Description: "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities", GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
-			{Name: "id", Type: TypeString, TitleZH: "区域代码", TitleEN: "Region id", Queryable: true},
-			fName, fNameEN,
-			{Name: "kind", Type: TypeString, TitleZH: "类型", TitleEN: "Kind", Description: "What kind of region of 中心引领、两带支撑、四区协同 this is.", Queryable: true},
-			{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived", Description: "true when membership was derived from geography rather than listed in the plan.", Queryable: true},
-			{Name: "members", Type: TypeArray, Items: TypeString, TitleZH: "成员城市", TitleEN: "Member cities", Description: "GB/T 2260 codes of the member cities."},
+			{Name: "id", Type: TypeString, TitleZH: "区域代码", TitleEN: "Region id", Queryable: true,
+				On: OnJSON | OnCSV | OnTile, SQL: "r.id", Get: regionGet(func(r *Region) any { return r.ID })},
+			with(fName, OnJSON|OnCSV|OnTile, "NULLIF(r.name, '')", regionGet(func(r *Region) any { return r.Name })),
+			with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(r.name_en, '')", regionGet(func(r *Region) any { return r.NameEN })),
+			{Name: "kind", Type: TypeString, TitleZH: "类型", TitleEN: "Kind", Description: "What kind of region of 中心引领、两带支撑、四区协同 this is.", Queryable: true,
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(r.kind, '')", Get: regionGet(func(r *Region) any { return r.Kind })},
+			{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived", Description: "true when membership was derived from geography rather than listed in the plan.", Queryable: true,
+				On: OnJSON | OnCSV | OnTile, SQL: "r.derived", Get: regionGet(func(r *Region) any { return r.Derived })},
+			{Name: "members", Type: TypeArray, Items: TypeString, TitleZH: "成员城市", TitleEN: "Member cities", Description: "GB/T 2260 codes of the member cities. CSV and tiles: \"|code|code|\" (geo.FlatList).",
+				On: OnJSON | OnCSV | OnTile, SQL: "ARRAY(SELECT m.member_code FROM layoutmap.planning_region_members m WHERE m.region_id = r.id AND m.member_code <> '' ORDER BY m.ord)",
+				Get: regionGet(func(r *Region) any { return r.Members })},
 			{Name: "roles", Type: TypeArray, Items: TypeObject, TitleZH: "成员角色", TitleEN: "Member roles", Members: []Field{
 				{Name: "code", Type: TypeString, TitleZH: "城市代码", TitleEN: "City code"},
 				{Name: "role", Type: TypeString, TitleZH: "角色", TitleEN: "Role"},
-			}},
-			fSource,
+			}, On: OnJSON, Get: regionGet(func(r *Region) any {
+				codes := make([]string, 0, len(r.Roles))
+				for c := range r.Roles {
+					codes = append(codes, c)
+				}
+				slices.Sort(codes)
+				roles := make([]map[string]any, len(codes))
+				for i, c := range codes {
+					roles[i] = map[string]any{"code": c, "role": r.Roles[c]}
+				}
+				return roles
+			})},
+			with(fSource, fSource.On, "", regionGet(func(r *Region) any { return r.Source })),
 		}},
 	enterpriseSchema,
+}
+
+// LabelFields are the properties of the labels tile layer (not a
+// collection): city and county labels carry kind, id, name and name_en;
+// zone labels add point_quality and their tier and headline.
+var LabelFields = []Field{
+	{Name: "kind", Type: TypeString, TitleZH: "标注类型", TitleEN: "Label kind", Description: "city, county or zone", On: OnTile},
+	{Name: "id", Type: TypeString, TitleZH: "代码", TitleEN: "Id", Description: "code of the division or zone id", On: OnTile},
+	{Name: "name", Type: TypeString, TitleZH: "名称", TitleEN: "Name", On: OnTile},
+	{Name: "name_en", Type: TypeString, TitleZH: "英文名称", TitleEN: "English name", On: OnTile},
+	{Name: "tier", Type: TypeString, TitleZH: "营收档次", TitleEN: "Revenue tier", Description: "zone labels: revenue tier id", On: OnTile},
+	{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue", Description: "zone labels: headline revenue in 亿元", On: OnTile},
+	{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Description: "zone labels: exact, lower (≥) or upper (≤)", On: OnTile},
+	{Name: "point_quality", Type: TypeString, TitleZH: "点位精度", TitleEN: "Point quality", Description: "zone labels: geocoded, or county_centroid/city_centroid when the zone's place is unknown", On: OnTile},
 }
 
 // Schemas is Registry keyed by collection id.
@@ -200,4 +487,31 @@ var CollectionNames = func() []string {
 func LookupCollection(id string) (CollectionSchema, bool) {
 	s, ok := Schemas[id]
 	return s, ok
+}
+
+// LayerFields returns the fields the tile layer carries (at any zoom):
+// the OnTile fields of its collection (the province layer is an admin
+// layer), LabelFields for labels.
+func LayerFields(layer string) []Field {
+	if layer == LayerLabels {
+		return LabelFields
+	}
+	for _, l := range Layers {
+		if l.Name == layer {
+			fs := Schemas[l.Collection].On(OnTile)
+			return slices.DeleteFunc(fs, func(f Field) bool { return slices.Contains(l.Without, f.Name) })
+		}
+	}
+	return nil
+}
+
+// LayerCollection is the collection whose field table a tile layer uses
+// ("" for labels).
+func LayerCollection(layer string) string {
+	for _, l := range Layers {
+		if l.Name == layer {
+			return l.Collection
+		}
+	}
+	return ""
 }

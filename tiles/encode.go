@@ -326,7 +326,7 @@ func encodeLayers(q geo.TileQuery, src []geo.LayerFeatures, opt encodeOptions) (
 				l.Features = append(l.Features, &geojson.Feature{
 					ID:         geo.TileFeatureID(f.ID),
 					Geometry:   tg,
-					Properties: tileProperties(name, f.Properties),
+					Properties: tileProperties(name, q.Z, f.Properties),
 				})
 			}
 		}

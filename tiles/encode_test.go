@@ -104,13 +104,15 @@ func TestTileFeatureID(t *testing.T) {
 
 func TestTileProperties(t *testing.T) {
 	props := geo.Properties{
-		"id": "z1", "name": "郑州经济技术开发区", "name_en": "", "clusters": "equipment,auto",
-		"chains": []string{"c1", "c2"}, "revenue_yi": 5000.0, "revenue_year": 2023, "tier": "t5000",
+		"id": "z1", "name": "郑州经济技术开发区", "name_en": "", "clusters": geo.FlatList([]string{"equipment", "auto"}),
+		"chains": "|c1|c2|", "revenue_yi": 5000.0, "revenue_year": 2023, "tier": "t5000",
 		"revenue": []map[string]any{{"year": 2023}}, "source": "S10", "measure": nil,
 	}
-	got := tileProperties(geo.LayerZones, props)
+	got := tileProperties(geo.LayerZones, 12, props)
+	// chains, revenue and source are no tile fields; empty and nil
+	// values are left out.
 	want := map[string]any{
-		"id": "z1", "name": "郑州经济技术开发区", "clusters": "|equipment|auto|", "chains": "|c1|c2|",
+		"id": "z1", "name": "郑州经济技术开发区", "clusters": "|equipment|auto|",
 		"revenue_yi": 5000.0, "revenue_year": int64(2023), "tier": "t5000",
 	}
 	if len(got) != len(want) {

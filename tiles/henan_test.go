@@ -186,6 +186,49 @@ func TestFeatureIDsAndProperties(t *testing.T) {
 	}
 }
 
+// TestTileJSONFieldsAreCarried: every field TileJSON advertises (TileFields)
+// is carried by some tile over Henan at some zoom from the field's zoom on,
+// and every property a tile carries is advertised. (TileJSON advertised
+// chains and approved_area_ha, which no tile carried: issue 10.)
+func TestTileJSONFieldsAreCarried(t *testing.T) {
+	svc := tiles.New(henanStore(t), tiles.Config{})
+	seen := map[string]map[string]bool{}
+	minZoom := map[string]uint32{}
+	for _, l := range geo.Layers {
+		for _, f := range tiles.TileFields[l.Name] {
+			minZoom[l.Name+"."+f.Name] = f.MinZoom
+		}
+	}
+	for _, z := range []uint32{7, 9} {
+		for _, q := range henanTiles(z) {
+			body, _, err := svc.Tile(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range decode(t, body) {
+				if seen[l.Name] == nil {
+					seen[l.Name] = map[string]bool{}
+				}
+				for _, f := range l.Features {
+					for k := range f.Properties {
+						seen[l.Name][k] = true
+						if z < minZoom[l.Name+"."+k] {
+							t.Errorf("%s.%s carried at z%d, below its zoom %d", l.Name, k, z, minZoom[l.Name+"."+k])
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, l := range geo.Layers {
+		for _, f := range tiles.TileFields[l.Name] {
+			if !seen[l.Name][f.Name] {
+				t.Errorf("TileJSON advertises %s.%s, which no tile at z7 or z9 carries", l.Name, f.Name)
+			}
+		}
+	}
+}
+
 // henanTiles lists the tiles over Henan's bound at z.
 func henanTiles(z uint32) []geo.TileQuery {
 	var out []geo.TileQuery

@@ -299,6 +299,10 @@ func (b *builder) zoneNameEN(name string) string {
 
 var reCode = regexp.MustCompile(`代码([GS]\d{6})`)
 
+// reApproval is the 2018 catalogue's approval month as the zones' sources
+// quote it ("批准2000.02"); approval_date is "2000-02". No quote, no date.
+var reApproval = regexp.MustCompile(`批准(\d{4})\.(\d{2})`)
+
 func splitIndustries(s string) []string {
 	// "化工新材料(甲醇钠、苯酐等精细化工)": keep parenthesised detail with
 	// its item instead of splitting inside the parentheses.
@@ -365,6 +369,9 @@ func (b *builder) zones() error {
 		}
 		if seen[z.ID] {
 			return fmt.Errorf("henanbuild: duplicate zone id %s", z.ID)
+		}
+		if m := reApproval.FindStringSubmatch(z.Source); m != nil {
+			z.ApprovalDate = m[1] + "-" + m[2]
 		}
 		seen[z.ID] = true
 		var ok bool

@@ -326,6 +326,10 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 			}
 			z.AreaHa = &x
 		}
+		if z.ZoneAttrs, err = zoneAttrs(p); err != nil {
+			bad("%s", err)
+			continue
+		}
 		if outline {
 			if z.Geom, err = multiPolygon(f.Geometry, conv); err != nil {
 				bad("%s %s", z.ID, err)
@@ -388,6 +392,28 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 		out = []ZoneFeature{}
 	}
 	return out, probs, nil
+}
+
+// zoneAttrs reads a zone's plain attributes (geo.ZoneAttrs, the Attr
+// fields of the zone table) from a feature's properties by field name; a
+// missing or null value is unknown. What the values must look like is
+// data.Validate's job.
+func zoneAttrs(p map[string]any) (geo.ZoneAttrs, error) {
+	var a geo.ZoneAttrs
+	for _, f := range geo.Schemas[geo.CollZones].Fields {
+		v, has := p[f.Name]
+		if !f.Attr || !has || v == nil {
+			continue
+		}
+		b, err := json.Marshal(map[string]any{f.Name: v})
+		if err == nil {
+			err = json.Unmarshal(b, &a)
+		}
+		if err != nil {
+			return a, fmt.Errorf("%s must be a %s", f.Name, f.Type)
+		}
+	}
+	return a, nil
 }
 
 func containsStr(s, sub string) bool { return strings.Contains(s, sub) }

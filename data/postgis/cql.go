@@ -4,33 +4,40 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"layoutmap/geo"
 	"layoutmap/geo/cql2"
 )
 
-// queryableSQL maps each queryable property of each collection
-// (geo.Schemas, Queryable) to the SQL expression whose value equals the
-// property as memstore serves it: strings NULLIF'd, since a property is
-// absent, never "", when unknown; zone headline fields from the year's
-// headline join (alias h). "{tier}" stands for Store.tierExpr. A test holds
-// this map to the queryables.
-var queryableSQL = map[string]map[string]string{
-	geo.CollZones: {
-		"id": "z.id", "name": "NULLIF(z.name, '')", "name_en": "NULLIF(z.name_en, '')", "level": "NULLIF(z.level, '')",
-		"city_code": "NULLIF(z.city_code, '')", "county_code": "NULLIF(z.county_code, '')",
-		"approved_area_ha": "z.approved_area_ha::float8", "point_quality": "NULLIF(z.point_quality, '')",
-		"geom_quality": "NULLIF(z.geom_quality, '')", "tier": "{tier}", "revenue_yi": "h.revenue_yi",
-		"revenue_year": "h.revenue_year::float8", "measure": "NULLIF(h.measure, '')", "bound": "NULLIF(h.eff_bound, '')",
-	},
-	geo.CollCities:   adminQueryables,
-	geo.CollCounties: adminQueryables,
-	geo.CollRegions: {
-		"id": "r.id", "name": "NULLIF(r.name, '')", "name_en": "NULLIF(r.name_en, '')", "kind": "NULLIF(r.kind, '')", "derived": "r.derived",
-	},
+// fieldSQL is the SQL value of field f of the field table (geo.Field.SQL):
+// "{tier}" becomes the tier expression (built by tier, which adds its
+// parameters to the query), a list is flattened as geo.FlatList does
+// ("|a|b|", NULL for none). Its value equals the property as memstore
+// serves it (strings NULLIF'd: a property is absent, never "", when
+// unknown).
+func fieldSQL(f geo.Field, tier func() string) string {
+	e := f.SQL
+	if strings.Contains(e, "{tier}") {
+		e = strings.ReplaceAll(e, "{tier}", tier())
+	}
+	if f.Type == geo.TypeArray {
+		sep := "'" + geo.ListSep + "'"
+		e = "NULLIF(" + sep + " || array_to_string(" + e + ", " + sep + ") || " + sep + ", " + sep + " || " + sep + ")"
+	}
+	return e
 }
 
-var adminQueryables = map[string]string{
-	"code": "a.code", "name": "NULLIF(a.name, '')", "name_en": "NULLIF(a.name_en, '')", "level": "a.level", "parent_code": "NULLIF(a.parent_code, '')",
+// tileColumns is the property columns of an ST_AsMVT row query of
+// collection coll at zoom z: every field its tiles carry at z
+// (geo.CollectionSchema.TileFieldsAt), as its name.
+func (s *Store) tileColumns(w *where, coll string, z uint32) string {
+	fields := geo.Schemas[coll].TileFieldsAt(z)
+	cols := make([]string, len(fields))
+	for i, f := range fields {
+		cols[i] = fieldSQL(f, func() string { return s.tierExpr(w) }) + " AS " + pgx.Identifier{f.Name}.Sanitize()
+	}
+	return strings.Join(cols, ", ")
 }
 
 // geomColumn is the geometry S_INTERSECTS tests, per collection alias.
@@ -149,13 +156,15 @@ func (s *Store) cqlWhere(w *where, coll string, e cql2.Expr) (string, error) {
 }
 
 func (s *Store) queryableColumn(w *where, coll, prop string) (string, error) {
-	col, ok := queryableSQL[coll][prop]
-	if !ok {
+	f, ok := geo.Schemas[coll].Field(prop)
+	if !ok || !f.Queryable || f.SQL == "" {
 		// Filter.Check rejects these before; reaching here is a bug.
 		return "", fmt.Errorf("postgis: no SQL for queryable %s.%s", coll, prop)
 	}
-	if col == "{tier}" {
-		return s.tierExpr(w), nil
+	col := fieldSQL(f, func() string { return s.tierExpr(w) })
+	if f.Type == geo.TypeNumber || f.Type == geo.TypeInteger {
+		// CQL2 numbers are compared as float8 parameters.
+		col = "(" + col + ")::float8"
 	}
 	return col, nil
 }

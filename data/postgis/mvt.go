@@ -19,8 +19,9 @@ import (
 // the GiST indexes answer, while ST_AsMVTGeom gets the plain envelope with
 // geo.TileExtent and geo.TileBuffer (PostGIS docs: no margin there).
 // Outlines come pre-simplified per zoom from tile_outlines; feature ids
-// are geo.TileFeatureID; properties are the orb encoder's (tiles.TileFields:
-// absent values are NULL, which ST_AsMVT leaves out; lists |a|b|). The
+// are geo.TileFeatureID; properties are the orb encoder's, their columns
+// generated from the field tables (tileColumns: absent values are NULL,
+// which ST_AsMVT leaves out; lists geo.FlatList's "|a|b|"). The
 // zone criteria of q.Filter apply to zones and zone labels exactly as in
 // TileFeatures. An empty result is an empty tile. A filter without ids
 // (city, cluster, chain, region) costs no extra query; with ids, one more
@@ -128,19 +129,14 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter, layers []string) (sql string, arg
 		switch layer {
 		case geo.LayerProvince, geo.LayerCities, geo.LayerCounties:
 			parts = append(parts, asMVT(layer, sub(func(c *where) string {
-				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, a.code, NULLIF(a.name, '') AS name,
-					NULLIF(a.name_en, '') AS name_en, NULLIF(a.level, '') AS level, NULLIF(a.parent_code, '') AS parent_code
+				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, ` + s.tileColumns(c, geo.LayerCollection(layer), z) + `
 				FROM layoutmap.tile_outlines o JOIN layoutmap.admin_areas a ON a.code = o.id
 				WHERE o.layer = ` + c.arg(layer) + ` AND ` + cell + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
 				ORDER BY o.id COLLATE "C"`
 			})))
 		case geo.LayerRegions:
 			parts = append(parts, asMVT(layer, sub(func(c *where) string {
-				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, r.id, NULLIF(r.name, '') AS name,
-					NULLIF(r.name_en, '') AS name_en, NULLIF(r.kind, '') AS kind,
-					(SELECT '|' || string_agg(m.member_code, '|' ORDER BY m.ord) || '|' FROM layoutmap.planning_region_members m
-						WHERE m.region_id = r.id AND m.member_code <> '') AS members,
-					r.derived
+				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, ` + s.tileColumns(c, geo.CollRegions, z) + `
 				FROM layoutmap.tile_outlines o JOIN layoutmap.planning_regions r ON r.id = o.id
 				WHERE o.layer = ` + c.arg(layer) + ` AND ` + cell + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
 				ORDER BY o.id COLLATE "C"`
@@ -149,14 +145,7 @@ func (s *Store) mvtSQL(z uint32, f geo.Filter, layers []string) (sql string, arg
 			parts = append(parts, asMVT(layer, sub(func(c *where) string {
 				from := s.zoneFrom(c, f)
 				c.add("(z.geom_3857 && " + benv + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + benv + "))")
-				return `SELECT z.tile_fid AS fid, ` + mvtGeom("coalesce(z.geom_3857, z.point_3857)") + ` AS geom, z.id, z.name,
-					NULLIF(z.name_en, '') AS name_en, NULLIF(z.level, '') AS level, NULLIF(z.city_code, '') AS city_code,
-					NULLIF(z.county_code, '') AS county_code,
-					(SELECT '|' || string_agg(zc.cluster_id, '|' ORDER BY zc.ord) || '|' FROM layoutmap.zone_clusters zc
-						WHERE zc.zone_id = z.id AND zc.cluster_id <> '') AS clusters,
-					` + s.tierExpr(c) + ` AS tier, h.revenue_yi, h.revenue_year,
-					NULLIF(h.measure, '') AS measure, h.eff_bound AS bound, h.period,
-					NULLIF(z.geom_quality, '') AS geom_quality, NULLIF(z.point_quality, '') AS point_quality
+				return `SELECT z.tile_fid AS fid, ` + mvtGeom("coalesce(z.geom_3857, z.point_3857)") + ` AS geom, ` + s.tileColumns(c, geo.CollZones, z) + `
 				FROM ` + from + ` WHERE ` + c.sql() + ` ORDER BY z.id COLLATE "C"`
 			})))
 		case geo.LayerLabels:

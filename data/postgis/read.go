@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,7 +72,7 @@ func readAdmin(ctx context.Context, q querier, where string, skip []string, args
 func readZones(ctx context.Context, q querier, ids []string, skip []string) ([]geo.Zone, error) {
 	all := ids == nil
 	rows, err := q.Query(ctx, `SELECT z.id, z.name, z.name_en, z.level, z.level_en, z.city_code, coalesce(z.county_code, ''),
-			z.lead_industries, z.approved_area_ha, ST_AsEWKB(z.point), z.point_quality, `+geomExpr("z.geom", "z.id", "$3")+`, coalesce(z.geom_quality, ''), z.source
+			z.lead_industries, z.approved_area_ha, ST_AsEWKB(z.point), z.point_quality, `+geomExpr("z.geom", "z.id", "$3")+`, coalesce(z.geom_quality, ''), z.source, z.attrs
 		FROM layoutmap.zones z WHERE $1 OR z.id = ANY($2) ORDER BY z.id COLLATE "C"`, all, ids, skip)
 	if err != nil {
 		return nil, err
@@ -82,10 +83,13 @@ func readZones(ctx context.Context, q querier, ids []string, skip []string) ([]g
 		defer rows.Close()
 		for rows.Next() {
 			var z geo.Zone
-			var pt, g []byte
+			var pt, g, attrs []byte
 			if err := rows.Scan(&z.ID, &z.Name, &z.NameEN, &z.Level, &z.LevelEN, &z.CityCode, &z.CountyCode,
-				&z.LeadIndustries, &z.AreaHa, &pt, &z.PointQuality, &g, &z.GeomQuality, &z.Source); err != nil {
+				&z.LeadIndustries, &z.AreaHa, &pt, &z.PointQuality, &g, &z.GeomQuality, &z.Source, &attrs); err != nil {
 				return err
+			}
+			if err := json.Unmarshal(attrs, &z.ZoneAttrs); err != nil {
+				return fmt.Errorf("zone %s attributes: %w", z.ID, err)
 			}
 			var err error
 			if z.Point, err = decodePoint(pt); err != nil {

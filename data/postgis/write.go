@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -193,7 +194,7 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 	if _, err := tx.Exec(ctx, `
 		CREATE TEMP TABLE s_admin (code text, name text, name_en text, level text, parent_code text, label_point bytea, geom bytea, source text) ON COMMIT DROP;
 		CREATE TEMP TABLE s_zones (id text, name text, name_en text, level text, level_en text, city_code text, county_code text,
-			lead_industries text[], approved_area_ha float8, point bytea, point_quality text, geom bytea, geom_quality text, source text) ON COMMIT DROP;
+			lead_industries text[], approved_area_ha float8, point bytea, point_quality text, geom bytea, geom_quality text, source text, attrs jsonb) ON COMMIT DROP;
 		CREATE TEMP TABLE s_regions (id text, name text, name_en text, kind text, derived bool, geom bytea, source text, ord int) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("creating staging tables: %w", err)
 	}
@@ -228,9 +229,14 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		if lead == nil {
 			lead = []string{}
 		}
-		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, nullIfEmpty(z.GeomQuality), z.Source}
+		// The plain attributes as one object (migration 0005).
+		attrs, err := json.Marshal(z.ZoneAttrs)
+		if err != nil {
+			return fmt.Errorf("zone %s attributes: %w", z.ID, err)
+		}
+		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, nullIfEmpty(z.GeomQuality), z.Source, string(attrs)}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_zones"}, []string{"id", "name", "name_en", "level", "level_en", "city_code", "county_code", "lead_industries", "approved_area_ha", "point", "point_quality", "geom", "geom_quality", "source"}, pgx.CopyFromRows(zoneRows)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_zones"}, []string{"id", "name", "name_en", "level", "level_en", "city_code", "county_code", "lead_industries", "approved_area_ha", "point", "point_quality", "geom", "geom_quality", "source", "attrs"}, pgx.CopyFromRows(zoneRows)); err != nil {
 		return fmt.Errorf("copying zones: %w", err)
 	}
 	regRows := make([][]any, len(ds.Regions))
@@ -293,8 +299,8 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		`DELETE FROM layoutmap.clusters`, `DELETE FROM layoutmap.admin_areas`,
 		`INSERT INTO layoutmap.admin_areas (code, name, name_en, level, parent_code, label_point, geom, source)
 			SELECT code, name, name_en, level, parent_code, label_point, ST_Multi(geom), source FROM s_admin`,
-		`INSERT INTO layoutmap.zones (id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, geom, geom_quality, source)
-			SELECT id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, ST_Multi(geom), geom_quality, source FROM s_zones`,
+		`INSERT INTO layoutmap.zones (id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, geom, geom_quality, source, attrs)
+			SELECT id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, ST_Multi(geom), geom_quality, source, attrs FROM s_zones`,
 		`INSERT INTO layoutmap.planning_regions (id, name, name_en, kind, derived, geom, source, ord)
 			SELECT id, name, name_en, kind, derived, ST_Multi(geom), source, ord FROM s_regions`,
 	} {

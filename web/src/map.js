@@ -98,7 +98,7 @@ export function createMapView(store, { mode }) {
           geometry: { type: 'Point', coordinates: centreOf(z.geometry) },
           properties: {
             id: String(z.id), name: p.name, name_en: p.name_en, short: shortName(p.name), tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
-            bound: p.bound, clusters: (p.clusters ?? []).join(','), geom_quality: p.geom_quality,
+            bound: p.bound, clusters: styles.flatList(p.clusters), geom_quality: p.geom_quality,
             located: p.point_quality === 'geocoded', rank: rank.get(String(z.id)) ?? 0,
             change_class: c?.comparable ? c.class : 'not_comparable',
           },

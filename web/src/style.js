@@ -23,11 +23,18 @@ export function setReference(ref) {
 export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
 export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];
 
-// hasCluster matches a zone whose tile property `clusters` lists id, whether
-// the list is written "a,b" or "|a|b|".
+// hasCluster matches a zone whose tile property `clusters` lists id. Lists
+// in tiles (and CSV) have one format, geo.FlatList's "|a|b|": the
+// delimiter on both ends makes the substring test exact (no id matches a
+// prefix of another).
 export function hasCluster(id) {
-  const list = ['coalesce', ['get', 'clusters'], ''];
-  return ['any', ['in', `|${id}|`, list], ['in', `,${id},`, ['concat', ',', list, ',']]];
+  return ['in', `|${id}|`, ['coalesce', ['get', 'clusters'], '']];
+}
+
+// flatList writes a list as the tiles do ("|a|b|", '' for none), for
+// GeoJSON sources built in the browser.
+export function flatList(ids) {
+  return ids?.length ? `|${ids.join('|')}|` : '';
 }
 
 // colorMode is the colouring in effect: 'auto' colours by cluster while

@@ -128,6 +128,8 @@ test('clicking a list row opens its card, selection and state survive a reload',
     assert.equal(await page.getAttribute(`.zone-row[data-id="${id}"]`, 'aria-current'), 'true');
     const cardText = await page.textContent('#card');
     for (const s of [zone.properties.level, ...(zone.properties.lead_industries ?? [])]) assert.ok(cardText.includes(s), `card shows ${s}`);
+    // approval_date (issue 10): the catalogue's month, or "unknown".
+    assert.ok(cardText.includes('批准时间') && cardText.includes(zone.properties.approval_date ?? '未知'), `card shows approval_date ${zone.properties.approval_date}`);
     assert.ok(cardText.includes('来源'), 'card lists sources');
     const url = new URL(page.url());
     assert.equal(url.searchParams.get('zone'), id);

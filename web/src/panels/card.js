@@ -60,6 +60,7 @@ export function mountCard(store) {
       return el('li', {}, `${f.nameOf(c) || l.cluster_id} `, el('span', { class: 'muted small', text: `(${linkText(l)})` }));
     })) : L('none'));
     row('area', p.approved_area_ha != null ? `${p.approved_area_ha.toLocaleString()} ${L('ha')}` : L('unknown'));
+    row('approvalDate', p.approval_date ?? L('unknown'));
     row('geomQuality', p.geom_quality ? L(p.geom_quality === 'approximate' ? 'approximate' : 'official') + (p.geom_quality === 'approximate' ? ` — ${L('approxOutline')}` : '')
       : L(p.point_quality === 'geocoded' ? 'geomNoneArea' : 'geomNoneUnknown'));
     if (p.point_quality) row('pointQuality', locationText(p));
