@@ -122,8 +122,11 @@ func TestDifferential(t *testing.T) {
 	}
 	// Geometry JSON is encoded once per dataset version: a second request
 	// reads no geometry and gives the same bytes, which are the encoding
-	// of memstore's geometry.
+	// of memstore's geometry. (Enterprises: embedded store only, below.)
 	for _, coll := range geo.CollectionNames {
+		if coll == geo.CollEnterprises {
+			continue
+		}
 		pf := geo.Filter{Limit: 20}
 		first, err1 := pg.Items(ctx, coll, pf)
 		again, err2 := pg.Items(ctx, coll, pf)
