@@ -24,6 +24,19 @@ var Abbreviations = []struct{ Long, Short string }{
 	{"工业园区", "工业园"},
 }
 
+// AbbreviationsEN are the usual short forms of the English zone names, longest
+// first, for labels where the full name does not fit (the web map at
+// province zoom): ETDZ is the Ministry of Commerce's own abbreviation for
+// national economic and technological development zones.
+var AbbreviationsEN = []struct{ Long, Short string }{
+	{"Economic and Technological Development Zone", "ETDZ"},
+	{"High-tech Industrial Development Zone", "High-tech Zone"},
+	{"Industrial Agglomeration Zone", "Industrial Zone"},
+	{"Economic Development Zone", "EDZ"},
+	{"Comprehensive Bonded Zone", "Bonded Zone"},
+	{"Airport Economy Zone", "Airport Zone"},
+}
+
 // Kinds of search entries, in the order results of equal score are listed.
 const (
 	KindCity   = "city"

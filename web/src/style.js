@@ -185,15 +185,23 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // move to a free side of their point (variable anchors); a zone label
       // tries eight sides of its point, one line of the short name, so the
       // rank-1 zone right beside 郑州市 finds room.
+      // The phone fits the province at zoom ≈ 5.2, where the top zones (all
+      // around 郑州, 开封 and 漯河) lie within ~60 px: with the default
+      // collision padding (2 px for cities, 3 px here) and 12 px city names
+      // the city labels, moved aside by their variable anchors, left no free
+      // place for any zone label. Labels carry a white halo, so they need no
+      // padding to stay apart, and city names start a size smaller at zoom 5.
       { id: 'labels-top', type: 'symbol', source: 'zonepoints', maxzoom: 8,
         filter: ['all', ['>', ['get', 'rank'], 0], ['<=', ['get', 'rank'], 10]],
-        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': state.lang === 'en' ? text : ['coalesce', ['get', 'short'], ['get', 'name']], 'text-font': [FONT], 'text-size': 11,
+        layout: { visibility: vis(show.has('labels') && show.has('zones')),
+          'text-field': state.lang === 'en' ? ['coalesce', ['get', 'short_en'], ['get', 'name_en'], ['get', 'name']] : ['coalesce', ['get', 'short'], ['get', 'name']],
+          'text-font': [FONT], 'text-size': ['interpolate', ['linear'], ['zoom'], 5, 10, 7, 11],
           'text-max-width': 12, 'text-variable-anchor': ['bottom', 'top', 'right', 'left', 'bottom-right', 'bottom-left', 'top-right', 'top-left'], 'text-radial-offset': 1.5,
-          'symbol-sort-key': ['get', 'rank'], 'text-padding': 3 },
+          'symbol-sort-key': ['get', 'rank'], 'text-padding': 0 },
         paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 } },
       { id: 'labels-city', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'city'],
         layout: { visibility: vis(show.has('labels')), 'text-field': state.dist ? distLabel(text, counts) : text, 'text-font': [FONT],
-          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8,
+          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 11, 7, 13, 10, 16], 'text-max-width': 8, 'text-padding': 0,
           'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right', 'top-left', 'top-right', 'bottom-left', 'bottom-right'], 'text-radial-offset': 0.3 },
         paint: { 'text-color': '#1d2a35', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 } },
     ],
