@@ -46,7 +46,8 @@ func TestCompareImage(t *testing.T) {
 			add(plain[1], geo.Revenue{Year: 2030, RevenueYi: 200, Bound: geo.BoundExact}, geo.Revenue{Year: 2031, RevenueYi: 190, Bound: geo.BoundExact}) // −5 %
 			add(plain[2], geo.Revenue{Year: 2030, RevenueYi: 50, Bound: geo.BoundLower}, geo.Revenue{Year: 2031, RevenueYi: 80, Bound: geo.BoundLower})   // fixes no change
 			add(plain[3], geo.Revenue{Year: 2031, RevenueYi: 80, Bound: geo.BoundExact})                                                                  // no earlier year
-			want := map[string]string{}                                                                                                                   // zone → expected fill of its point
+			// want: zone → the expected fill of its point.
+			want := map[string]string{}
 			counts := map[string]int{}
 			notCompared := 0
 			for _, z := range s.Zones {
