@@ -67,6 +67,9 @@ export const STRINGS = {
     compareRule: '规则：只比较同一口径族、两年各自的代表数值；部分月份数据为全年的下限；下限与确数之间只给出“至少/至多”的变化，方向不确定的不分类。',
     openSvg: '打开 SVG', preview: '嵌入预览', sizePreset: '尺寸', pngScale: 'PNG 分辨率：',
     preset_narrow: '手机 320', preset_column: '栏宽 600', preset_wide: '宽屏 1000', preset_full: '自适应宽度',
+    printWidth: '打印宽度（图片）', printWidthDefault: '默认（≤180 mm）', printPreview: '图片预览（按打印宽度显示）',
+    printSize: '打印尺寸 {w} × {h} mm；PNG 1× 约 {d1} dpi，2× {d2} dpi，3× {d3} dpi；字号按此宽度排（标题 14 pt，标注 8 pt）。',
+    printWidthBad: '{mm} mm 宽时为 {dpi} 像素/英寸，超出 {min}–{max} 的范围：请调整宽度（像素）或打印宽度。',
     embedKeepView: '保持当前视图（否则自动缩放到全省或筛选结果）', embedFitNote: '默认：嵌入地图在任何尺寸下都完整显示全省或全部筛选结果。',
   },
   en: {
@@ -134,6 +137,9 @@ export const STRINGS = {
     compareRule: 'Rule: only each year\'s headline figure of one measure family is compared; part-year figures are lower bounds of their year; between a bound and an exact figure only "at least/at most" is known, and a change whose direction is not fixed is not classed.',
     openSvg: 'Open SVG', preview: 'Embed preview', sizePreset: 'Size', pngScale: 'PNG resolution: ',
     preset_narrow: 'Phone 320', preset_column: 'Column 600', preset_wide: 'Wide 1000', preset_full: 'Full width',
+    printWidth: 'Print width (images)', printWidthDefault: 'Default (≤180 mm)', printPreview: 'Image preview (at its print width)',
+    printSize: 'Printed {w} × {h} mm; PNG 1× about {d1} dpi, 2× {d2} dpi, 3× {d3} dpi; type is set for this width (title 14 pt, labels 8 pt).',
+    printWidthBad: 'At {mm} mm the image has {dpi} px per inch, outside {min}–{max}: change the width (px) or the print width.',
     embedKeepView: 'Keep my current view (otherwise fit the province or the results)', embedFitNote: 'By default the embedded map shows the whole province or all filtered zones at any size.',
   },
 };

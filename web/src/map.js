@@ -112,7 +112,7 @@ export function createMapView(store, { mode }) {
     return styles.build({
       tileURL: tileURL(), minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14, bounds: tj.bounds,
       state, clusters: data.clusters, regions: data.regions, zonePoints: zonePoints(), counts: data.counts,
-      compare: data.compare?.classes ?? null,
+      compare: data.compare ?? null,
     });
   }
 
