@@ -58,6 +58,11 @@ const (
 	NotComparableRing = "#6b6b6b"
 )
 
+// EnterpriseColor draws enterprises (points and aggregated cells) on the
+// web map: one colour apart from the tier, cluster and change palettes,
+// so a firm is never read as a zone.
+const EnterpriseColor = "#0f766e"
+
 // Palettes is the palettes member of /api/v1/reference: every categorical
 // colour of the map, for clients to draw as the static images do.
 type Palettes struct {
@@ -70,6 +75,7 @@ type Palettes struct {
 	// cannot be compared in comparison mode.
 	NotComparable     string `json:"not_comparable"`
 	NotComparableRing string `json:"not_comparable_ring"`
+	Enterprise        string `json:"enterprise"`
 	NoData            string `json:"no_data"`
 	Lower             string `json:"lower_bound"`
 	Note              string `json:"note"`
@@ -78,6 +84,6 @@ type Palettes struct {
 // MapPalettes returns every palette of the map for clients.
 func MapPalettes() Palettes {
 	return Palettes{Clusters: ClusterPalette, Regions: RegionPalette, Other: OtherColor, DistRamp: DistRamp, Change: ChangeRamp,
-		NotComparable: NotComparableFill, NotComparableRing: NotComparableRing, NoData: NoDataColor, Lower: LowerBoundColor,
+		NotComparable: NotComparableFill, NotComparableRing: NotComparableRing, Enterprise: EnterpriseColor, NoData: NoDataColor, Lower: LowerBoundColor,
 		Note: "clusters and regions are coloured by their position in /api/v1/collections/clusters and /regions order, repeating past the palette's length"}
 }

@@ -182,7 +182,9 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // an area (no outline is served for these zones).
       { id: 'zonepoints-unknown', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
         filter: ['==', ['get', 'located'], false],
-        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-color': color, 'circle-stroke-width': 2.5 } },
+        // In comparison mode a not-comparable zone's ring is the grey edge (its class colour is white).
+        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-width': 2.5,
+          'circle-stroke-color': compare ? ['case', ['==', ['get', 'change_class'], 'not_comparable'], PALETTE.not_comparable_ring, color] : color } },
       { id: 'zonepoints-unknown-mark', type: 'symbol', source: 'zonepoints', layout: { visibility: vis(show.has('zones')),
         'text-field': '?', 'text-font': [FONT], 'text-size': 10, 'text-allow-overlap': true, 'text-ignore-placement': true },
         filter: ['==', ['get', 'located'], false], paint: { 'text-color': '#40240f' } },
