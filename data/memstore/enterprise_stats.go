@@ -35,9 +35,8 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 		city     = make([]int, len(ix.cityIDs))
 		chain    [64]int
 		cluster  [32]int
-		classes  [256]int // by class mask: at most 2^6 masks occur
-		total    int
-		synthetc int
+		classes [256]int // by class column: class mask | classSynthetic
+		total   int
 	)
 	add := func(i int32) {
 		total++
@@ -49,11 +48,7 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 		for c := ix.cluster[i]; c != 0; c &= c - 1 {
 			cluster[bits.TrailingZeros32(c)]++
 		}
-		e := &ix.es[i]
-		classes[e.Classes]++
-		if e.Synthetic() {
-			synthetc++
-		}
+		classes[ix.class[i]]++
 	}
 	if f.BBox != nil {
 		ix.tr.Search(f.BBox.Min, f.BBox.Max, func(_, _ [2]float64, i int32) bool {
@@ -73,7 +68,7 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 			}
 		}
 	}
-	st.Total, st.Synthetic, st.NoZone = total, synthetc, zone[0]
+	st.Total, st.NoZone = total, zone[0]
 	for k, n := range zone[1:] {
 		if n > 0 {
 			id := ix.zoneIDs[k]
@@ -101,7 +96,10 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 		if n == 0 {
 			continue
 		}
-		for _, id := range geo.EnterpriseClassMask(mask).IDs() {
+		if mask&classSynthetic != 0 {
+			st.Synthetic += n
+		}
+		for _, id := range geo.EnterpriseClassMask(mask &^ classSynthetic).IDs() {
 			st.ByClass[id] += n
 		}
 	}
