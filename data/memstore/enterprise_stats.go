@@ -31,10 +31,10 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 	}
 	m := ix.compile(&f, s.regionMembers)
 	var (
-		zone     = make([]int, len(ix.zoneIDs)+1)
-		city     = make([]int, len(ix.cityIDs))
-		chain    [64]int
-		cluster  [32]int
+		zone    = make([]int, len(ix.zoneIDs)+1)
+		city    = make([]int, len(ix.cityIDs))
+		chain   [64]int
+		cluster [32]int
 		classes [256]int // by class column: class mask | classSynthetic
 		total   int
 	)
