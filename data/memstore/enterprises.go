@@ -34,9 +34,10 @@ type entIndex struct {
 	// made by layoutmap synth: a scan never touches es.
 	class []uint8
 
-	byKey  []int32  // indexes of es by quadkey, then id
-	keys   []uint64 // keys[i] is the quadkey of es[byKey[i]]
-	byName []int32  // indexes of es by name, then id
+	byKey  []int32     // indexes of es by quadkey, then id
+	keys   []uint64    // keys[i] is the quadkey of es[byKey[i]]
+	kpts   []orb.Point // kpts[i] is the point of es[byKey[i]]: bbox tests read memory in order
+	byName []int32     // indexes of es by name, then id
 	bound  orb.Bound
 
 	info data.EnterpriseInfo
@@ -170,8 +171,10 @@ func (ix *entIndex) sortByKey() {
 		return int(a - b)
 	})
 	sorted := make([]uint64, len(key))
+	ix.kpts = make([]orb.Point, len(key))
 	for i, j := range ix.byKey {
 		sorted[i] = key[j]
+		ix.kpts[i] = ix.es[j].Point
 	}
 	ix.keys = sorted
 }
@@ -202,9 +205,8 @@ func (ix *entIndex) searchBBox(b orb.Bound, fn func(i int32)) {
 			lo, hi := geo.MortonRange(z, x, y)
 			a, _ := slices.BinarySearch(ix.keys, lo)
 			for k := a; k < len(ix.keys) && ix.keys[k] < hi; k++ {
-				i := ix.byKey[k]
-				if b.Contains(ix.es[i].Point) {
-					fn(i)
+				if b.Contains(ix.kpts[k]) {
+					fn(ix.byKey[k])
 				}
 			}
 		}
