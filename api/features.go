@@ -259,10 +259,14 @@ type itemsQuery struct {
 	linkParams url.Values
 }
 
+// itemsOwnParams are the items parameters beyond the filter contract and
+// paging (crs and bbox-crs are taken out by crsParams first).
+var itemsOwnParams = []string{"f", "crs", "bbox-crs"}
+
 // parseItems reads an items query string: the filter contract with paging,
 // plus f. It is the whole of the items parameter parsing, free of Fiber so
 // the fuzz test can drive it directly as well as through the handler.
-func parseItems(q url.Values) (itemsQuery, error) {
+func parseItems(coll string, q url.Values) (itemsQuery, error) {
 	link := url.Values{}
 	for _, k := range []string{"crs", "bbox-crs"} {
 		if v := q.Get(k); v != "" {
@@ -273,9 +277,12 @@ func parseItems(q url.Values) (itemsQuery, error) {
 		link.Set("bbox", q.Get("bbox"))
 	}
 	out, bbox, crsErrs := crsParams(q)
-	f, err := geo.ParseFilter(q, true, "f")
+	propExpr, props, q, propErrs := geo.PropertyFilter(coll, q, itemsOwnParams...)
+	f, err := geo.ParseFilterCRS(q, true, filterCoords, itemsOwnParams...)
 	fes, _ := geo.AsFieldErrors(err)
-	fes = append(crsErrs, fes...)
+	fes = append(append(crsErrs, propErrs...), fes...)
+	geo.DraftCompat(coll, f.CQL)
+	f.WithProperties(propExpr, props)
 	if bbox != nil {
 		f.BBox = bbox
 	}
@@ -302,7 +309,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	iq, err := parseItems(q)
+	iq, err := parseItems(coll, q)
 	if err != nil {
 		return err
 	}
