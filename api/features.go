@@ -322,11 +322,16 @@ func (s *server) items(c *fiber.Ctx) error {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
 	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, iq.linkParams, len(page.Features), page.NumberMatched)
-	if ctype == mediaCSV || ctype == mediaXLSX {
-		// CSV and XLSX have no geometry, only lat/lon columns, which stay
-		// WGS 84 degrees whatever crs asks (the header says so).
+	// Content-Crs names the CRS of the coordinates a response carries
+	// (OGC API Features Part 2 /req/crs/ogc-crs-header): GeoJSON's are in
+	// crs; CSV and XLSX have no geometry, only lat/lon columns, which stay
+	// WGS 84 degrees whatever crs asks; the HTML table shows no coordinates,
+	// so it has no Content-Crs.
+	switch ctype {
+	case mediaCSV, mediaXLSX:
 		c.Set(HeaderContentCRS, crsList[0].header())
-	} else {
+	case ContentTypeHTML:
+	default:
 		c.Set(HeaderContentCRS, iq.crs.header())
 	}
 	features := iq.crs.features(page.Features)
