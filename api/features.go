@@ -357,7 +357,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	case mediaCSV:
 		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
 	case mediaXLSX:
-		return s.sendXLSX(c, coll, iq.filter.Encode().Encode(), page.Features)
+		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features)
 	}
 	if ctype == ContentTypeHTML {
 		return s.itemsHTML(c, coll, page.Features, page.NumberMatched, links)
@@ -450,7 +450,7 @@ func (s *server) item(c *fiber.Ctx) error {
 	case mediaCSV:
 		return s.sendCSV(c, geo.Schemas[coll], coll+"-"+id, []geo.Feature{f})
 	case mediaXLSX:
-		return s.sendXLSX(c, coll+"-"+id, "id="+id, []geo.Feature{f})
+		return s.sendXLSX(c, geo.Schemas[coll], coll+"-"+id, "id="+id, []geo.Feature{f})
 	}
 	if ctype == ContentTypeHTML {
 		return s.itemHTML(c, coll, f)

@@ -87,7 +87,7 @@ func pagingParams() []obj {
 		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json. cql-text, the name the drafts of OGC API Features Part 3 gave the text encoding, is read as cql2-text: GDAL's OAPIF driver up to 3.6 sends its -where clauses to the server only under that name (comparisons with literals, LIKE, IS NULL, AND/OR/NOT, which are CQL2 text too).",
 			obj{"type": "string", "enum": []string{geo.FilterLangText, geo.FilterLangJSON, geo.FilterLangDraftText}, "default": geo.FilterLangText}),
 		param("filter-crs", "query", "CRS of the filter's geometry literals (OGC API Features Part 3 /req/filter/filter-crs-param), one of the collection's crs list: "+CRS84+" (default), "+CRSEPSG4326+" and "+CRSEPSG4490+" (latitude first: BBOX(minLat,minLon,maxLat,maxLon), WKT POINT(lat lon)), "+CRSEPSG3857+" (metres). Safe CURIEs such as [EPSG:4326] are accepted. A BBOX converts exactly; a WKT or GeoJSON literal converts vertex by vertex, its edges then straight in CRS84 (exact for meridians and parallels, so for a rectangle in any of these CRSs). Another CRS, or filter-crs without filter, is a 400.",
-			obj{"type": "string", "format": "uri-reference", "default": CRS84}),
+			obj{"type": "string", "default": CRS84}), // a URI; Part 3 writes format uri-reference, left out because the strict ajv of the validators rejects formats it does not know
 		param("datetime", "query", "OGC API Features datetime: an RFC 3339 date-time or date, or an interval start/end with .. (or nothing) for an open end. No feature of this dataset has a temporal geometry (revenue years are attributes: use year), so by /req/core/fc-time-response C a valid datetime matches every feature; a malformed one is a 400.",
 			obj{"type": "string"}),
 	}
