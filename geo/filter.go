@@ -89,7 +89,7 @@ const (
 	// and listed in filter-lang's enum (/req/filter/filter-lang-param B:
 	// the enum lists the encodings the server supports).
 	FilterLangDraftText = "cql-text"
-	FilterCRS      = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	FilterCRS           = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 )
 
 // FieldError is a client mistake in one parameter.
