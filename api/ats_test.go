@@ -43,33 +43,11 @@ func TestOGCFeaturesCoreATS(t *testing.T) {
 	getDoc(t, "/api/v1/", &landing)
 	var conf doc
 	var openapi struct {
-		Paths map[string]struct {
-			Servers []struct{ URL string }
-			Get     struct {
-				Parameters []struct {
-					Name, In, Style string
-					Explode         *bool
-					Required        bool
-					Schema          map[string]any
-				}
-				Responses map[string]any
-			}
-		}
+		Paths map[string]atsPathItem
 	}
 	// itemsOp is the items operation, keyed relative to its path-level
 	// server as OGC API documents (and GDAL's OAPIF driver) expect.
-	itemsOp := func() (op struct {
-		Servers []struct{ URL string }
-		Get     struct {
-			Parameters []struct {
-				Name, In, Style string
-				Explode         *bool
-				Required        bool
-				Schema          map[string]any
-			}
-			Responses map[string]any
-		}
-	}) {
+	itemsOp := func() (op atsPathItem) {
 		op = openapi.Paths["/collections/{collectionId}/items"]
 		if len(op.Servers) != 1 || op.Servers[0].URL != "/api/v1" {
 			t.Errorf("items operation servers %+v, want /api/v1", op.Servers)
@@ -285,5 +263,20 @@ func TestOGCFeaturesCoreATS(t *testing.T) {
 				t.FailNow()
 			}
 		}
+	}
+}
+
+// atsPathItem is what the ATS reads of an OpenAPI path item: its
+// path-level servers and its GET operation.
+type atsPathItem struct {
+	Servers []struct{ URL string }
+	Get     struct {
+		Parameters []struct {
+			Name, In, Style string
+			Explode         *bool
+			Required        bool
+			Schema          map[string]any
+		}
+		Responses map[string]any
 	}
 }
