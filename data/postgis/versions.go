@@ -83,8 +83,10 @@ func recordVersion(ctx context.Context, tx pgx.Tx, after *data.Dataset, rep *Imp
 	if rep.Diff != nil {
 		diff = rep.Diff.Summary()
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.dataset_versions (version, kind, note, files, counts, diff, snapshot)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, rep.Version, kind, o.Note, files, rep.Counts, diff, snap); err != nil {
+	// enterprise_list: the enterprise list in force at this version, so a
+	// rollback restores it with the dataset.
+	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.dataset_versions (version, kind, note, files, counts, diff, snapshot, enterprise_list)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT list_version FROM layoutmap.enterprise_meta))`, rep.Version, kind, o.Note, files, rep.Counts, diff, snap); err != nil {
 		return fmt.Errorf("recording version: %w", err)
 	}
 	keep := o.KeepVersions
@@ -96,7 +98,7 @@ func recordVersion(ctx context.Context, tx pgx.Tx, after *data.Dataset, rep *Imp
 			SELECT version FROM layoutmap.dataset_versions WHERE snapshot IS NOT NULL ORDER BY version DESC LIMIT $1)`, keep); err != nil {
 		return fmt.Errorf("pruning snapshots: %w", err)
 	}
-	return nil
+	return pruneEnterpriseLists(ctx, tx)
 }
 
 // listVersions reads the history, newest first.
@@ -161,6 +163,14 @@ func Rollback(ctx context.Context, url string, v int64, opts ImportOptions) (Imp
 			return nil, fmt.Errorf("version %d: %w", v, ErrNoSnapshot)
 		}
 		if err != nil {
+			return nil, err
+		}
+		// The enterprise list in force at v comes back with the dataset.
+		list, err := enterpriseListAt(ctx, tx, v)
+		if err != nil {
+			return nil, err
+		}
+		if err := restoreEnterpriseList(ctx, tx, list, opts); err != nil {
 			return nil, err
 		}
 		return restore(snap)
