@@ -324,19 +324,19 @@ func adminSchema(id, zh, en, level, desc string) CollectionSchema {
 	return CollectionSchema{ID: id, TitleZH: zh, TitleEN: en, Description: desc, DescribeOutlines: true, GeometryTypes: []string{"MultiPolygon"},
 		Table: "layoutmap.admin_areas a", Where: "a.level = '" + level + "'", IDSQL: "a.code", DefaultSort: "code",
 		Sorts: []SortSpec{{"name", "a.name", true}, {"id", "a.code", true}, {"code", "a.code", true}}, Fields: []Field{
-		// The code is the feature id: the CSV writes it as the id column.
-		{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true,
-			On: OnJSON | OnTile, SQL: "a.code", Get: adminGet(func(a *AdminArea) any { return a.Code })},
-		with(fName, OnJSON|OnCSV|OnTile, "NULLIF(a.name, '')", adminGet(func(a *AdminArea) any { return a.Name })),
-		with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(a.name_en, '')", adminGet(func(a *AdminArea) any { return a.NameEN })),
-		{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true,
-			On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.level, '')", Get: adminGet(func(a *AdminArea) any { return a.Level })},
-		{Name: "parent_code", Type: TypeString, TitleZH: "上级区划代码", TitleEN: "Parent code", Description: "GB/T 2260 code of the division it belongs to.", Queryable: true,
-			On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.parent_code, '')", Get: adminGet(func(a *AdminArea) any { return a.ParentCode })},
-		with(fLat, fLat.On, "", pointGet(pt, 1)),
-		with(fLon, fLon.On, "", pointGet(pt, 0)),
-		with(fSource, fSource.On, "", adminGet(func(a *AdminArea) any { return a.Source })),
-	}}
+			// The code is the feature id: the CSV writes it as the id column.
+			{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true,
+				On: OnJSON | OnTile, SQL: "a.code", Get: adminGet(func(a *AdminArea) any { return a.Code })},
+			with(fName, OnJSON|OnCSV|OnTile, "NULLIF(a.name, '')", adminGet(func(a *AdminArea) any { return a.Name })),
+			with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(a.name_en, '')", adminGet(func(a *AdminArea) any { return a.NameEN })),
+			{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true,
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.level, '')", Get: adminGet(func(a *AdminArea) any { return a.Level })},
+			{Name: "parent_code", Type: TypeString, TitleZH: "上级区划代码", TitleEN: "Parent code", Description: "GB/T 2260 code of the division it belongs to.", Queryable: true,
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.parent_code, '')", Get: adminGet(func(a *AdminArea) any { return a.ParentCode })},
+			with(fLat, fLat.On, "", pointGet(pt, 1)),
+			with(fLon, fLon.On, "", pointGet(pt, 0)),
+			with(fSource, fSource.On, "", adminGet(func(a *AdminArea) any { return a.Source })),
+		}}
 }
 
 // zoneFields is the field table of zones. Its order is the CSV's column
