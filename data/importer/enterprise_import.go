@@ -68,4 +68,3 @@ func checkEnterprisesOffline(o Options, cur *data.Dataset) (postgis.ImportReport
 	rep.Counts["enterprises"] = len(es)
 	return rep, nil
 }
-
