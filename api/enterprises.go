@@ -22,6 +22,7 @@ import (
 //	GET /tiles/enterprises.json          TileJSON 3.0 of the tileset (filter in its tile URL)
 //	GET /tiles/enterprises/{z}/{x}/{y}.mvt  one tile: aggregation cells or points (tiles.EncodeEnterprises)
 //	GET /api/v1/enterprises/info         how many enterprises are loaded, how many synthetic, and a hint when none
+//	GET /api/v1/stats/enterprises        enterprises per city, zone, cluster, chain and class (enterprise_stats.go), when the store counts them
 //
 // Tiles take the filter contract plus class and zone (no bbox: a tile is
 // its own box). An empty tile is 204; a bad z/x/y or filter a 400.
@@ -35,6 +36,9 @@ func EnterpriseRoutes(store data.Store) func(*fiber.App) {
 		app.Get("/tiles/enterprises.json", h.tileJSON)
 		app.Get("/tiles/enterprises/:z/:x/:y.mvt", h.tile)
 		app.Get(Prefix+"/enterprises/info", h.info)
+		if st, ok := store.(data.EnterpriseStatsStore); ok {
+			app.Get(Prefix+"/stats/enterprises", (&entStatsHandler{store: store, st: st}).stats)
+		}
 	}
 }
 

@@ -30,7 +30,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	}
 	tileRoutes := TileRoutes(TilesConfig{Tiles: tiles.New(testStoreFor(t), tiles.Config{}), Meta: tiles.Meta{Tiers: geo.DefaultTiers, Glyphs: true}, Glyphs: glyphs.New(fonts.Regular)})
 	webFS := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}, "embed.html": {Data: []byte("<!doctype html>")}, "embed.js": {Data: []byte("//")}}
-	app := newApp(t, Config{Extra: []func(*fiber.App){StatsRoutes(testStoreFor(t)), VersionRoutes(testStoreFor(t)), st.Register, tileRoutes, Web(WebConfig{FS: webFS})}})
+	app := newApp(t, Config{Extra: []func(*fiber.App){StatsRoutes(testStoreFor(t)), VersionRoutes(testStoreFor(t)), st.Register, tileRoutes, EnterpriseRoutes(testStoreFor(t)), Web(WebConfig{FS: webFS})}})
 	// Files of the web map's build (content-hashed bundles, font subsets)
 	// and the /index.html redirect are not API operations.
 	notAPI := func(path string) bool {

@@ -57,3 +57,17 @@ func EnterpriseInfoOf(es []geo.Enterprise) EnterpriseInfo {
 	}
 	return inf
 }
+
+// EnterpriseStatsStore is an EnterpriseStore that also counts (issue 15:
+// enterprises per zone, chain, cluster, city and class). It is a separate
+// interface so each store can add it on its own; the API offers
+// /api/v1/stats/enterprises only for stores that implement it.
+type EnterpriseStatsStore interface {
+	// EnterpriseStats returns the counts of the enterprises f selects
+	// (the filter contract plus class and zone, bbox included; paging and
+	// sortby ignored): exactly geo.EnterpriseStatsOf over the store's
+	// enterprises, with ZoneNames (the zones of ByZone) and CityNames
+	// (every city) filled. Client mistakes are geo.FieldErrors. A store
+	// with no list loaded answers zero counts.
+	EnterpriseStats(ctx context.Context, f geo.Filter) (geo.EnterpriseStats, error)
+}

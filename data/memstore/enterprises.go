@@ -31,6 +31,9 @@ type entIndex struct {
 	city    []uint8  // index in cityIDs
 	zone    []uint16 // index in zoneIDs + 1; 0: no zone
 	year    []uint16
+	// class is the class mask, with classSynthetic set for an enterprise
+	// made by layoutmap synth: a scan never touches es.
+	class []uint8
 
 	byKey  []int32  // indexes of es by quadkey, then id
 	keys   []uint64 // keys[i] is the quadkey of es[byKey[i]]
@@ -75,7 +78,7 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 	n := len(es)
 	ix.es = es
 	ix.chain, ix.cluster = make([]uint64, n), make([]uint32, n)
-	ix.city, ix.zone, ix.year = make([]uint8, n), make([]uint16, n), make([]uint16, n)
+	ix.city, ix.zone, ix.year, ix.class = make([]uint8, n), make([]uint16, n), make([]uint16, n), make([]uint8, n)
 	ix.byKey, ix.keys, ix.byName = make([]int32, n), make([]uint64, n), make([]int32, n)
 	for i := range es {
 		e := &es[i]
@@ -109,8 +112,10 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 			ix.zone[i] = uint16(z + 1)
 		}
 		ix.year[i] = uint16(e.Year)
+		ix.class[i] = uint8(e.Classes)
 		if e.Synthetic() {
 			ix.info.Synthetic++
+			ix.class[i] |= classSynthetic
 		}
 		if !slices.Contains(ix.info.Sources, e.Source) && len(ix.info.Sources) < 100 {
 			ix.info.Sources = append(ix.info.Sources, e.Source)
@@ -152,6 +157,10 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 	s.ent = ix
 	return nil
 }
+
+// classSynthetic marks a synthetic enterprise in entIndex.class (the six
+// classes use bits 0–5).
+const classSynthetic = 0x80
 
 func init() {
 	collections[geo.CollEnterprises] = collection{
@@ -232,7 +241,7 @@ func (m *entMatch) match(i int32) bool {
 	switch {
 	case m.chain != 0 && ix.chain[i]&m.chain == 0,
 		m.cluster != 0 && ix.cluster[i]&m.cluster == 0,
-		m.classes != 0 && ix.es[i].Classes&m.classes == 0,
+		m.classes != 0 && geo.EnterpriseClassMask(ix.class[i])&m.classes == 0,
 		m.city != nil && !m.city[ix.city[i]],
 		m.zone != nil && !m.zone[ix.zone[i]],
 		m.year != 0 && ix.year[i] != m.year,

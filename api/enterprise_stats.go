@@ -1,0 +1,209 @@
+package api
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// GET /api/v1/stats/enterprises (issue 15): how many of the enterprises the
+// filter contract selects (bbox, city, cluster, chain, region, year, class,
+// zone) lie in each city, zone, cluster, chain and class, counted by the
+// store (data.EnterpriseStatsStore) under the one rule geo.EnterpriseStatsOf.
+// Each count equals the items endpoint's numberMatched for the same filter
+// with that group added (zone=Z, chain=C …). JSON (default) or CSV (f=csv:
+// group,id,name,name_en,count). Mounted with the enterprise routes when
+// the store counts enterprises.
+
+// enterpriseGroupTitles names each group in both languages.
+var enterpriseGroupTitles = map[string]geo.Named{
+	geo.EntGroupCity:    {Name: "城市", NameEN: "City"},
+	geo.EntGroupZone:    {Name: "开发区", NameEN: "Development zone"},
+	geo.EntGroupCluster: {Name: "产业集群", NameEN: "Cluster"},
+	geo.EntGroupChain:   {Name: "产业链", NameEN: "Chain"},
+	geo.EntGroupClass:   {Name: "企业类别", NameEN: "Class"},
+}
+
+type entGroupCount struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en,omitempty"`
+	Count  int    `json:"count"`
+}
+
+type entGroupDoc struct {
+	Group   string          `json:"group"`
+	Title   string          `json:"title"`
+	TitleEN string          `json:"title_en"`
+	Items   []entGroupCount `json:"items"`
+}
+
+type entStatsDoc struct {
+	Filter         map[string]string `json:"filter"`
+	DatasetVersion int64             `json:"dataset_version"`
+	// Total counts the selected enterprises; NoZone those linked to no zone.
+	Total  int `json:"total"`
+	NoZone int `json:"no_zone"`
+	// Synthetic counts those made by `layoutmap synth`; Note then says so.
+	Synthetic int           `json:"synthetic"`
+	Note      string        `json:"note,omitempty"`
+	Hint      string        `json:"hint,omitempty"`
+	Rule      string        `json:"rule"`
+	RuleZH    string        `json:"rule_zh"`
+	Groups    []entGroupDoc `json:"groups"`
+}
+
+type entStatsHandler struct {
+	store data.Store
+	st    data.EnterpriseStatsStore
+}
+
+func (h *entStatsHandler) stats(c *fiber.Ctx) error {
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	fmtName, err := format(q)
+	if err != nil {
+		return err
+	}
+	if fmtName != "" && fmtName != "json" && fmtName != "csv" {
+		return geo.FieldErrors{{Field: "f", Reason: "must be json or csv, got " + quoteClip(fmtName)}}
+	}
+	groups, err := parseEntGroups(q["group"])
+	if err != nil {
+		return err
+	}
+	f, err := geo.ParseFilter(q, false, "f", "group")
+	if err != nil {
+		return err
+	}
+	ctype, err := negotiate(c, fmtName, map[string]string{"json": ContentTypeJSON, "csv": mediaCSV}, ContentTypeJSON, mediaCSV)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	st, err := h.st.EnterpriseStats(ctx, f)
+	if err != nil {
+		return err
+	}
+	ver, err := h.store.Version(ctx)
+	if err != nil {
+		return fmt.Errorf("api: enterprise statistics: %w", err)
+	}
+	tax, err := h.store.Taxonomy(ctx)
+	if err != nil {
+		return fmt.Errorf("api: enterprise statistics: %w", err)
+	}
+	doc := entStatsDoc{Filter: encodedFilter(f), DatasetVersion: ver, Total: st.Total, NoZone: st.NoZone, Synthetic: st.Synthetic,
+		Rule: geo.EnterpriseGroupRuleEN, RuleZH: geo.EnterpriseGroupRuleZH, Groups: []entGroupDoc{}}
+	if st.Synthetic > 0 {
+		doc.Note = SyntheticNotice
+	}
+	if inf, err := h.store.(data.EnterpriseStore).EnterpriseInfo(ctx); err == nil && inf.Count == 0 {
+		doc.Hint = EnterpriseHint
+	}
+	for _, g := range groups {
+		doc.Groups = append(doc.Groups, entGroup(g, &st, tax))
+	}
+	if ctype == mediaCSV {
+		return sendEntStatsCSV(c, doc)
+	}
+	return c.JSON(doc)
+}
+
+// parseEntGroups reads the group parameter (comma-separated; default all).
+func parseEntGroups(vs []string) ([]string, error) {
+	var out []string
+	for _, v := range vs {
+		for _, g := range strings.Split(v, ",") {
+			g = strings.TrimSpace(g)
+			if g == "" {
+				continue
+			}
+			if !slices.Contains(geo.EnterpriseGroups, g) {
+				return nil, geo.FieldErrors{{Field: "group", Reason: fmt.Sprintf("unknown group %s; groups: %s", quoteClip(g), strings.Join(geo.EnterpriseGroups, ", "))}}
+			}
+			if !slices.Contains(out, g) {
+				out = append(out, g)
+			}
+		}
+	}
+	if out == nil {
+		return geo.EnterpriseGroups, nil
+	}
+	return out, nil
+}
+
+// entGroup lists one group's counts, named. Cities, clusters, chains and
+// classes are listed in full (a 0 is a finding); zones only with at least
+// one enterprise, most first (a province may have thousands).
+func entGroup(g string, st *geo.EnterpriseStats, tax geo.Taxonomy) entGroupDoc {
+	t := enterpriseGroupTitles[g]
+	d := entGroupDoc{Group: g, Title: t.Name, TitleEN: t.NameEN, Items: []entGroupCount{}}
+	counts := st.Group(g)
+	add := func(id, name, nameEN string) {
+		d.Items = append(d.Items, entGroupCount{ID: id, Name: name, NameEN: nameEN, Count: counts[id]})
+	}
+	switch g {
+	case geo.EntGroupCity:
+		for _, code := range sortedKeys(st.CityNames) {
+			n := st.CityNames[code]
+			add(code, n.Name, n.NameEN)
+		}
+	case geo.EntGroupZone:
+		for id := range counts {
+			n := st.ZoneNames[id]
+			add(id, n.Name, n.NameEN)
+		}
+		slices.SortFunc(d.Items, func(a, b entGroupCount) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.ID, b.ID)) })
+	case geo.EntGroupCluster:
+		for _, c := range tax.Clusters {
+			add(c.ID, c.Name, c.NameEN)
+		}
+	case geo.EntGroupChain:
+		for _, c := range tax.Chains {
+			add(c.ID, c.Name, c.NameEN)
+		}
+	case geo.EntGroupClass:
+		for _, c := range geo.EnterpriseClasses {
+			add(c.ID, c.Name, c.NameEN)
+		}
+	}
+	return d
+}
+
+// sendEntStatsCSV writes one row per group item, with the totals and the
+// synthetic note as rows of group "total" / "note" so a spreadsheet of
+// synthetic counts still says so.
+func sendEntStatsCSV(c *fiber.Ctx, doc entStatsDoc) error {
+	var b bytes.Buffer
+	b.WriteString("\uFEFF") // Excel reads UTF-8 only with a BOM
+	w := csv.NewWriter(&b)
+	rows := [][]string{{"group", "id", "name", "name_en", "count"},
+		{"total", "", "企业总数", "enterprises", strconv.Itoa(doc.Total)},
+		{"no_zone", "", "不在开发区", "in no zone", strconv.Itoa(doc.NoZone)}}
+	if doc.Synthetic > 0 {
+		rows = append(rows, []string{"synthetic", "", neutralise(doc.Note), "synthetic enterprises", strconv.Itoa(doc.Synthetic)})
+	}
+	for _, g := range doc.Groups {
+		for _, it := range g.Items {
+			rows = append(rows, []string{g.Group, neutralise(it.ID), neutralise(it.Name), neutralise(it.NameEN), strconv.Itoa(it.Count)})
+		}
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return fmt.Errorf("api: enterprise statistics csv: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, ContentTypeCSV)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="layoutmap-enterprise-stats.csv"`)
+	return c.Send(b.Bytes())
+}

@@ -1,0 +1,141 @@
+package api
+
+import (
+	"encoding/csv"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"layoutmap/geo"
+)
+
+type entStatsResp struct {
+	Total, Synthetic int
+	NoZone           int `json:"no_zone"`
+	Note, Hint       string
+	Filter           map[string]string
+	Groups           []struct {
+		Group string
+		Items []struct {
+			ID, Name string
+			NameEN   string `json:"name_en"`
+			Count    int
+		}
+	}
+}
+
+// Over HTTP, every count of /stats/enterprises is the items endpoint's
+// numberMatched for the same filter with the group added, and the totals
+// are the filter's numberMatched.
+func TestEnterpriseStatsMatchItems(t *testing.T) {
+	s, err := entStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := entApp(t, s)
+	for _, query := range []string{
+		"",
+		"chain=nev_chain",
+		"class=srdi&city=410100",
+		"bbox=112.5,34.2,114.2,35.0&cluster=nev",
+		"region=belt_yellow_river&class=专精特新",
+		"zone=G411031,S418084",
+	} {
+		r := get(t, app, "/api/v1/stats/enterprises?"+query)
+		if r.status != 200 {
+			t.Fatalf("stats?%s: %d %s", query, r.status, r.body)
+		}
+		var d entStatsResp
+		decode(t, r, &d)
+		if n := matched(t, app, query); d.Total != n {
+			t.Errorf("stats?%s: total %d, items %d", query, d.Total, n)
+		}
+		// All but the one test row are synthetic, and the note says so.
+		if d.Synthetic < d.Total-1 || d.Synthetic > d.Total || !strings.Contains(d.Note, "synthetic") && d.Total > 0 {
+			t.Errorf("stats?%s: synthetic %d of %d, note %q", query, d.Synthetic, d.Total, d.Note)
+		}
+		q, _ := url.ParseQuery(query)
+		f, err := geo.ParseFilter(q, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, g := range d.Groups {
+			sum := 0
+			for k, it := range g.Items {
+				sum += it.Count
+				if it.Name == "" {
+					t.Errorf("stats?%s: %s %s has no name", query, g.Group, it.ID)
+				}
+				// Every count of small groups, the first ten zones.
+				if it.Count == 0 || g.Group == geo.EntGroupZone && k >= 10 {
+					continue
+				}
+				nf, ok := f.WithGroup(g.Group, it.ID)
+				if !ok {
+					continue
+				}
+				if n := matched(t, app, nf.Encode().Encode()); n != it.Count {
+					t.Errorf("stats?%s: %s %s counts %d, items?%s match %d", query, g.Group, it.ID, it.Count, nf.Encode().Encode(), n)
+				}
+				checked++
+			}
+			if (g.Group == geo.EntGroupCity || g.Group == geo.EntGroupZone) && sum+map[bool]int{true: d.NoZone}[g.Group == geo.EntGroupZone] != d.Total {
+				t.Errorf("stats?%s: %s counts add up to %d, total %d (no zone %d)", query, g.Group, sum, d.Total, d.NoZone)
+			}
+		}
+		if d.Total > 0 && checked < 5 {
+			t.Errorf("stats?%s: only %d counts checked", query, checked)
+		}
+	}
+}
+
+func TestEnterpriseStatsCSVAndErrors(t *testing.T) {
+	s, err := entStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := entApp(t, s)
+	r := get(t, app, "/api/v1/stats/enterprises?f=csv&group=class,chain")
+	if r.status != 200 || !strings.HasPrefix(r.ctype(), "text/csv") {
+		t.Fatalf("csv: %d %s", r.status, r.ctype())
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.body), "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j entStatsResp
+	decode(t, get(t, app, "/api/v1/stats/enterprises?group=class,chain"), &j)
+	want := map[string]string{"total": strconv.Itoa(j.Total), "synthetic": strconv.Itoa(j.Synthetic)}
+	for _, g := range j.Groups {
+		for _, it := range g.Items {
+			want[g.Group+" "+it.ID] = strconv.Itoa(it.Count)
+		}
+	}
+	if len(j.Groups) != 2 || j.Groups[0].Group != "class" || len(j.Groups[0].Items) != len(geo.EnterpriseClasses) {
+		t.Errorf("groups %+v", j.Groups)
+	}
+	got := map[string]string{}
+	for _, row := range rows[1:] {
+		got[strings.TrimSpace(row[0]+" "+row[1])] = row[4]
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("csv %s = %q, json %s", k, got[k], v)
+		}
+	}
+	for _, bad := range []string{"group=sector", "min_revenue=5", "chain=no_such_chain", "colour=red", "f=xlsx", "sortby=revenue"} {
+		r := get(t, app, "/api/v1/stats/enterprises?"+bad)
+		if r.status != 400 || r.ctype() != ContentTypeProblem {
+			t.Errorf("%s: %d %s %s", bad, r.status, r.ctype(), r.body)
+		}
+	}
+	// The bundled dataset alone: zero counts, every city and chain listed, and the hint.
+	empty := entApp(t, testStoreFor(t))
+	var e entStatsResp
+	decode(t, get(t, empty, "/api/v1/stats/enterprises"), &e)
+	if e.Total != 0 || e.Hint == "" || len(e.Groups) != len(geo.EnterpriseGroups) || len(e.Groups[0].Items) != 18 {
+		t.Errorf("empty store: %+v", e)
+	}
+}

@@ -1,0 +1,107 @@
+package memstore
+
+import (
+	"context"
+	"math/bits"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+var _ data.EnterpriseStatsStore = (*Store)(nil)
+
+// EnterpriseStats counts the enterprises f selects per zone, chain,
+// cluster, city and class (data.EnterpriseStatsStore): the answers of
+// geo.EnterpriseStatsOf, computed over the index's integer columns (the
+// R-tree first when f has a bbox), so the whole province at a million
+// enterprises is one pass over small arrays (BenchmarkEnterpriseStats).
+func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.EnterpriseStats, error) {
+	if errs := f.Check(geo.CollEnterprises, s.isKnown, false); len(errs) > 0 {
+		return geo.EnterpriseStats{}, errs
+	}
+	st := geo.NewEnterpriseStats()
+	st.CityNames = make(map[string]geo.Named, len(s.cities))
+	for _, c := range s.cities {
+		st.CityNames[c.Code] = geo.Named{Name: c.Name, NameEN: c.NameEN}
+	}
+	st.ZoneNames = map[string]geo.Named{}
+	ix := s.ent
+	if ix == nil {
+		return st, ctx.Err()
+	}
+	m := ix.compile(&f, s.regionMembers)
+	var (
+		zone    = make([]int, len(ix.zoneIDs)+1)
+		city    = make([]int, len(ix.cityIDs))
+		chain   [64]int
+		cluster [32]int
+		classes [256]int // by class column: class mask | classSynthetic
+		total   int
+	)
+	add := func(i int32) {
+		total++
+		zone[ix.zone[i]]++
+		city[ix.city[i]]++
+		for c := ix.chain[i]; c != 0; c &= c - 1 {
+			chain[bits.TrailingZeros64(c)]++
+		}
+		for c := ix.cluster[i]; c != 0; c &= c - 1 {
+			cluster[bits.TrailingZeros32(c)]++
+		}
+		classes[ix.class[i]]++
+	}
+	if f.BBox != nil {
+		ix.tr.Search(f.BBox.Min, f.BBox.Max, func(_, _ [2]float64, i int32) bool {
+			if m.match(i) {
+				add(i)
+			}
+			return true
+		})
+	} else {
+		all := m.all()
+		for i := range int32(len(ix.es)) {
+			if i&0xFFFF == 0 && ctx.Err() != nil {
+				return geo.EnterpriseStats{}, ctx.Err()
+			}
+			if all || m.match(i) {
+				add(i)
+			}
+		}
+	}
+	st.Total, st.NoZone = total, zone[0]
+	for k, n := range zone[1:] {
+		if n > 0 {
+			id := ix.zoneIDs[k]
+			st.ByZone[id] = n
+			z := &s.zones[s.zoneIdx[id]]
+			st.ZoneNames[id] = geo.Named{Name: z.Name, NameEN: z.NameEN}
+		}
+	}
+	for k, n := range city {
+		if n > 0 {
+			st.ByCity[ix.cityIDs[k]] = n
+		}
+	}
+	for b, n := range chain {
+		if n > 0 {
+			st.ByChain[ix.chainIDs[b]] = n
+		}
+	}
+	for b, n := range cluster {
+		if n > 0 {
+			st.ByCluster[ix.clusterIDs[b]] = n
+		}
+	}
+	for mask, n := range classes {
+		if n == 0 {
+			continue
+		}
+		if mask&classSynthetic != 0 {
+			st.Synthetic += n
+		}
+		for _, id := range geo.EnterpriseClassMask(mask &^ classSynthetic).IDs() {
+			st.ByClass[id] += n
+		}
+	}
+	return st, ctx.Err()
+}
