@@ -15,7 +15,7 @@ import (
 // into a database holding the bundled dataset, then a PostGIS server (a
 // SELECT-only role) and an embedded server loading the same file answer
 // the enterprise routes byte for byte alike (items with the filter
-// contract plus class and zone, CSV, item, info, TileJSON, point tiles;
+// contract plus class and zone, CSV, item, info, statistics, TileJSON, point tiles;
 // cell tiles by status, aggregation means may differ in the last bit).
 func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 	c, url := bundledDatabase(t)
@@ -70,6 +70,9 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 		"/api/v1/collections/enterprises/items?min_revenue=5",
 		"/api/v1/collections/enterprises/items/synthetic-0042",
 		"/api/v1/collections/enterprises/items/nope",
+		"/api/v1/stats/enterprises",
+		"/api/v1/stats/enterprises?class=srdi&region=centre",
+		"/api/v1/stats/enterprises?chain=nev_chain&f=csv",
 		"/tiles/enterprises.json?class=srdi",
 		"/tiles/enterprises/12/3341/1625.mvt",
 		"/tiles/enterprises/9/417/203.mvt?class=srdi",

@@ -145,6 +145,20 @@ func TestEnterpriseDifferential(t *testing.T) {
 			}
 		}
 	}
+	// Statistics per zone, city, chain, cluster and class (with names).
+	for _, f := range filters {
+		want, werr := mem.EnterpriseStats(ctx, f)
+		got, gerr := pg.EnterpriseStats(ctx, f)
+		if werr != nil || gerr != nil {
+			t.Fatalf("EnterpriseStats(%v): memstore %v, postgis %v", f.Encode(), werr, gerr)
+		}
+		if a, b := mustJSON(got), mustJSON(want); a != b {
+			t.Errorf("EnterpriseStats(%v):\n%s\nmemstore\n%s", f.Encode(), a, b)
+		}
+	}
+	if st, _ := pg.EnterpriseStats(ctx, geo.Filter{}); st.Total != 6002 || len(st.ByZone) == 0 || len(st.ByClass) == 0 {
+		t.Errorf("statistics of the whole list: %+v", st)
+	}
 	// Item, including the hand-made rows, and ids that do not exist.
 	all, _ := mem.Items(ctx, geo.CollEnterprises, geo.Filter{Limit: 50, SortBy: "id"})
 	for _, w := range all.Features {
