@@ -67,7 +67,7 @@ func ImportEnterprises(ctx context.Context, url string, resolve func(ds *data.Da
 			rep.DryRun = true
 			return errDryRun
 		}
-		if err := recordVersion(ctx, tx, ds, &rep, opts); err != nil {
+		if err := recordUnchanged(ctx, tx, ds, &rep, opts); err != nil {
 			return err
 		}
 		return keepEnterpriseList(ctx, tx, es, rep.Version, opts)
@@ -88,17 +88,75 @@ func ImportEnterprises(ctx context.Context, url string, resolve func(ds *data.Da
 	return rep, nil
 }
 
-// writeEnterprises replaces the stored list with es (DELETE and COPY in
-// the caller's transaction: readers see the old list until commit and are
-// never blocked) and records what is loaded in enterprise_meta under list
-// version list.
+// enterpriseIndexes are the secondary indexes of an enterprise slot
+// (%[1]s: enterprises_a or enterprises_b), built after the COPY: GiST on
+// the point (bbox), B-trees on the quadkey (tiles), name (items by name)
+// and city, a partial one on zone, GIN on chains and classes (filters).
+var enterpriseIndexes = []string{
+	`CREATE INDEX %[1]s_point_idx ON layoutmap.%[1]s USING gist (point)`,
+	`CREATE INDEX %[1]s_qk_idx ON layoutmap.%[1]s (qk)`,
+	`CREATE INDEX %[1]s_name_idx ON layoutmap.%[1]s (name, id)`,
+	`CREATE INDEX %[1]s_city_idx ON layoutmap.%[1]s (city_code)`,
+	`CREATE INDEX %[1]s_zone_idx ON layoutmap.%[1]s (zone_id) WHERE zone_id IS NOT NULL`,
+	`CREATE INDEX %[1]s_chains_idx ON layoutmap.%[1]s USING gin (chains)`,
+	`CREATE INDEX %[1]s_classes_idx ON layoutmap.%[1]s USING gin (classes)`,
+}
+
+// writeEnterprises makes es the served list in the caller's transaction:
+// it fills the slot not being served (TRUNCATE; COPY with only the primary
+// and credit-code keys; the secondary indexes built afterwards, sorted;
+// ANALYZE) and points the view layoutmap.enterprises at it. Readers see
+// the old list until commit. What is loaded goes to enterprise_meta under
+// list version list.
 func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list int64, opts ImportOptions) error {
-	opts.progress("replacing the enterprise list (%d enterprises)", len(es))
-	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.enterprises`); err != nil {
-		return fmt.Errorf("clearing enterprises: %w", err)
+	var cur string
+	if err := tx.QueryRow(ctx, `SELECT slot FROM layoutmap.enterprise_meta`).Scan(&cur); err != nil {
+		return fmt.Errorf("reading the served slot: %w", err)
 	}
+	slot := map[string]string{"a": "b", "b": "a"}[cur]
+	table := "enterprises_" + slot // a or b: never input
+	opts.progress("loading %d enterprises into %s", len(es), table)
+	if _, err := tx.Exec(ctx, `TRUNCATE layoutmap.`+table); err != nil {
+		return fmt.Errorf("clearing %s: %w", table, err)
+	}
+	for _, ix := range []string{"point", "qk", "name", "city", "zone", "chains", "classes"} {
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`DROP INDEX IF EXISTS layoutmap.%s_%s_idx`, table, ix)); err != nil {
+			return fmt.Errorf("dropping the indexes of %s: %w", table, err)
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, table}, enterpriseCols, enterpriseRows(es)); err != nil {
+		return fmt.Errorf("copying enterprises: %w", err)
+	}
+	opts.progress("indexing %s", table)
+	for _, ix := range enterpriseIndexes {
+		if _, err := tx.Exec(ctx, fmt.Sprintf(ix, table)); err != nil {
+			return fmt.Errorf("indexing %s: %w", table, err)
+		}
+	}
+	for _, q := range []string{`ANALYZE layoutmap.` + table, `CREATE OR REPLACE VIEW layoutmap.enterprises AS SELECT * FROM layoutmap.` + table} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("serving %s: %w", table, err)
+		}
+	}
+	inf := data.EnterpriseInfoOf(es)
+	bbox := []float64{}
+	if inf.Count > 0 {
+		bbox = []float64{inf.Bound.Min[0], inf.Bound.Min[1], inf.Bound.Max[0], inf.Bound.Max[1]}
+	} else {
+		list = 0
+	}
+	if _, err := tx.Exec(ctx, `UPDATE layoutmap.enterprise_meta SET list_version = $1, slot = $2, count = $3, synthetic = $4, bbox = $5, sources = $6`,
+		list, slot, inf.Count, inf.Synthetic, bbox, inf.Sources); err != nil {
+		return fmt.Errorf("recording the list: %w", err)
+	}
+	return nil
+}
+
+// enterpriseRows are the COPY rows of es (one reused row slice: a
+// million enterprises are not boxed twice).
+func enterpriseRows(es []geo.Enterprise) pgx.CopyFromSource {
 	row := make([]any, len(enterpriseCols))
-	src := pgx.CopyFromSlice(len(es), func(i int) ([]any, error) {
+	return pgx.CopyFromSlice(len(es), func(i int) ([]any, error) {
 		e := &es[i]
 		var year any
 		if e.Year != 0 {
@@ -115,21 +173,6 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 		row[16], row[17], row[18] = nullIfEmpty(e.ZoneGeomQuality), e.Source, year
 		return row, nil
 	})
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "enterprises"}, enterpriseCols, src); err != nil {
-		return fmt.Errorf("copying enterprises: %w", err)
-	}
-	inf := data.EnterpriseInfoOf(es)
-	var bbox []float64
-	if inf.Count > 0 {
-		bbox = []float64{inf.Bound.Min[0], inf.Bound.Min[1], inf.Bound.Max[0], inf.Bound.Max[1]}
-	} else {
-		bbox, list = []float64{}, 0
-	}
-	if _, err := tx.Exec(ctx, `UPDATE layoutmap.enterprise_meta SET list_version = $1, count = $2, synthetic = $3, bbox = $4, sources = $5`,
-		list, inf.Count, inf.Synthetic, bbox, inf.Sources); err != nil {
-		return fmt.Errorf("recording the list: %w", err)
-	}
-	return nil
 }
 
 func nonNilList(s []string) []string {

@@ -115,7 +115,8 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 // undo0006 drops the enterprises tables (0006_enterprises.sql), so that
 // an earlier migration can be replayed.
 const undo0006 = `
-		DROP TABLE layoutmap.enterprises, layoutmap.enterprise_meta, layoutmap.enterprise_lists;
+		DROP VIEW layoutmap.enterprises;
+		DROP TABLE layoutmap.enterprises_a, layoutmap.enterprises_b, layoutmap.enterprise_meta, layoutmap.enterprise_lists;
 		DELETE FROM layoutmap.schema_migrations WHERE version = 6;`
 
 // undo0005 forgets that 0005 (zones.attrs) was applied but keeps the

@@ -67,7 +67,28 @@ func restore(b []byte) (*data.Dataset, error) {
 // written, and drops the snapshots beyond the newest keep.
 func recordVersion(ctx context.Context, tx pgx.Tx, after *data.Dataset, rep *ImportReport, o ImportOptions) error {
 	o.progress("keeping a snapshot of version %d", rep.Version)
-	snap, err := snapshot(after)
+	return recordSnapshot(ctx, tx, func() ([]byte, error) { return snapshot(after) }, rep, o)
+}
+
+// recordUnchanged records a version whose import left the dataset as it
+// was (an enterprise list): its snapshot is the previous version's, copied
+// in the database, or encoded from ds when that one was not kept.
+func recordUnchanged(ctx context.Context, tx pgx.Tx, ds *data.Dataset, rep *ImportReport, o ImportOptions) error {
+	var prev []byte
+	err := tx.QueryRow(ctx, `SELECT snapshot FROM layoutmap.dataset_versions WHERE version = $1`, rep.Version-1).Scan(&prev)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("reading the previous snapshot: %w", err)
+	}
+	if prev == nil {
+		return recordVersion(ctx, tx, ds, rep, o)
+	}
+	return recordSnapshot(ctx, tx, func() ([]byte, error) { return prev, nil }, rep, o)
+}
+
+// recordSnapshot stores the history row of rep.Version with the snapshot
+// snap gives and prunes the snapshots beyond the newest o.KeepVersions.
+func recordSnapshot(ctx context.Context, tx pgx.Tx, snapOf func() ([]byte, error), rep *ImportReport, o ImportOptions) error {
+	snap, err := snapOf()
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
