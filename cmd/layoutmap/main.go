@@ -179,6 +179,11 @@ type serveConfig struct {
 	// embedded store loads at start-up; EnterprisesCRS its datum.
 	Enterprises    string
 	EnterprisesCRS string
+	// DataDir is a data directory the embedded store serves instead of
+	// the bundled dataset (package load); DataCRS the datum of its
+	// importer-format files.
+	DataDir string
+	DataCRS string
 }
 
 // parseServe reads serve's flags, each falling back to its environment
@@ -212,6 +217,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
 	ents := fs.String("enterprises", env("LAYOUTMAP_ENTERPRISES", ""), "enterprise list (CSV, XLSX or GeoJSON; see docs/enterprises.md) the embedded store serves; every row is checked and any bad row stops the start-up (env LAYOUTMAP_ENTERPRISES)")
 	entsCRS := fs.String("enterprises-crs", env("LAYOUTMAP_ENTERPRISES_CRS", "wgs84"), "datum of the enterprise list's coordinates: wgs84, gcj02 or bd09 (env LAYOUTMAP_ENTERPRISES_CRS)")
+	dataDir := fs.String("data", env("LAYOUTMAP_DATA", ""), "data directory the embedded store serves instead of the bundled dataset: a `layoutmap export` directory, or any of admin.geojson, zones.geojson, revenue.csv/.xlsx (composed onto the bundled dataset as an import would), plus enterprises.csv/.xlsx/.geojson when present; every file is checked and any bad row stops the start-up (env LAYOUTMAP_DATA)")
+	dataCRS := fs.String("data-crs", env("LAYOUTMAP_DATA_CRS", "wgs84"), "datum of the coordinates of --data's admin.geojson and zones.geojson when the directory is not in the bundled format: wgs84, gcj02 or bd09 (env LAYOUTMAP_DATA_CRS)")
 	pmt := fs.String("pmtiles", env("LAYOUTMAP_PMTILES", ""), "PMTiles archive (file or http(s) URL, from `layoutmap tiles export`) to serve tiles from instead of encoding them; the other routes still read the store (env LAYOUTMAP_PMTILES)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
@@ -219,9 +226,13 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL, PMTiles: *pmt, Enterprises: *ents, EnterprisesCRS: *entsCRS}
+	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL, PMTiles: *pmt, Enterprises: *ents, EnterprisesCRS: *entsCRS,
+		DataDir: *dataDir, DataCRS: *dataCRS}
 	if cfg.Enterprises != "" && cfg.DatabaseURL != "" {
 		return serveConfig{}, errors.New("serve: --enterprises loads a list into the embedded store; with --database-url import it once with `layoutmap import --enterprises FILE` instead")
+	}
+	if cfg.DataDir != "" && cfg.DatabaseURL != "" {
+		return serveConfig{}, errors.New("serve: --data loads a directory into the embedded store; with --database-url the data comes from PostGIS (load the directory with `layoutmap import --dir`)")
 	}
 	if *adminFile != "" {
 		h, err := admin.ReadHashFile(*adminFile)
@@ -382,7 +393,7 @@ func openStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Sto
 		return s, "postgis", nil
 	}
 	start := time.Now()
-	s, err := openEmbedded(cfg.Enterprises, cfg.EnterprisesCRS, log)
+	s, err := openEmbedded(cfg, log)
 	if err != nil {
 		return nil, "", fmt.Errorf("serve: loading embedded dataset: %w", err)
 	}

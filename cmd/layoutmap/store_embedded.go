@@ -3,68 +3,33 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"runtime/debug"
-	"time"
 
 	"layoutmap/data"
 	"layoutmap/data/henan"
-	"layoutmap/data/importer"
+	"layoutmap/data/load"
 	"layoutmap/data/memstore"
 	"layoutmap/geo"
 )
 
-// openEmbedded loads the bundled dataset (compiled into the binary) into
-// the in-memory store with the default revenue tiers, and the enterprise
-// list at entFile when given (its coordinates in datum crs).
-func openEmbedded(entFile, crs string, log *slog.Logger) (data.Store, error) {
-	ds, err := henan.Load()
+// openEmbedded loads the embedded store: the bundled dataset (compiled
+// into the binary) or the data directory cfg.DataDir, with the default
+// revenue tiers, and the enterprise list of --enterprises or of the
+// directory (package load: everything checked first, all-or-nothing).
+func openEmbedded(cfg serveConfig, log *slog.Logger) (data.Store, error) {
+	r, err := load.Load(load.Options{Dir: cfg.DataDir, CRS: cfg.DataCRS, Enterprises: cfg.Enterprises, EnterprisesCRS: cfg.EnterprisesCRS,
+		Bundled: henan.Load, Log: log})
 	if err != nil {
-		return nil, fmt.Errorf("loading data/henan: %w", err)
+		return nil, err
 	}
-	s, err := memstore.New(ds, geo.DefaultTiers)
+	s, err := memstore.New(r.Dataset, geo.DefaultTiers)
 	if err != nil {
 		return nil, fmt.Errorf("indexing: %w", err)
 	}
-	if entFile == "" {
-		return s, nil
+	if r.Enterprises != nil {
+		if err := s.SetEnterprises(r.Enterprises); err != nil {
+			return nil, fmt.Errorf("indexing enterprises: %w", err)
+		}
 	}
-	start := time.Now()
-	es, err := loadEnterprises(ds, entFile, crs)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.SetEnterprises(es); err != nil {
-		return nil, fmt.Errorf("indexing enterprises: %w", err)
-	}
-	// The rows read from the file are garbage now (hundreds of MB for a
-	// million rows): hand them back to the system instead of keeping
-	// them in the process's footprint.
-	debug.FreeOSMemory()
-	log.Info("enterprises loaded", "file", entFile, "count", len(es), "dur_ms", time.Since(start).Milliseconds())
+	log.Info("embedded store ready", "source", r.Source, "enterprises", len(r.Enterprises))
 	return s, nil
-}
-
-// loadEnterprises reads and resolves an enterprise list against ds; any
-// bad row is an error listing the first rows found (all-or-nothing).
-func loadEnterprises(ds *data.Dataset, file, crs string) ([]geo.Enterprise, error) {
-	conv, err := importer.ConverterFor(crs)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fmt.Errorf("enterprises: %w", err)
-	}
-	defer f.Close()
-	rows, probs, err := importer.ReadEnterprises(f, filepath.Base(file), "", conv)
-	if err != nil {
-		return nil, fmt.Errorf("enterprises: %w", err)
-	}
-	es, more := data.ResolveEnterprises(ds, data.NewPlacer(ds), rows)
-	if probs = append(probs, more...); len(probs) > 0 {
-		return nil, fmt.Errorf("enterprise list %s refused, nothing loaded: %w", filepath.Base(file), &data.ProblemsError{Problems: probs})
-	}
-	return es, nil
 }

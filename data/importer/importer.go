@@ -208,32 +208,13 @@ func CheckOffline(o Options, cur *data.Dataset) (postgis.ImportReport, error) {
 	if o.EnterprisesFile != "" {
 		return checkEnterprisesOffline(o, cur)
 	}
-	in, err := readInputs(o)
+	ds, in, err := composeOffline(o, cur)
 	if err != nil {
+		var rej *postgis.RejectedError
+		if errors.As(err, &rej) {
+			rep.Rejected = rej.Rejected
+		}
 		return rep, err
-	}
-	if len(in.rejected) > 0 {
-		rep.Rejected = in.rejected
-		return rep, &postgis.RejectedError{Rejected: in.rejected}
-	}
-	ds := in.whole
-	if ds == nil {
-		if ds, err = compose(cur, in.admin, in.zones, in.revenue); err != nil {
-			var rej *postgis.RejectedError
-			if errors.As(err, &rej) {
-				rep.Rejected = rej.Rejected
-			}
-			return rep, err
-		}
-	}
-	rep.Rejected = append(rep.Rejected, data.Validate(ds, func(kind, id string) string {
-		if w := in.origins[kind+" "+id]; w != "" {
-			return w
-		}
-		return data.DefaultWhere(kind, id)
-	})...)
-	if len(rep.Rejected) > 0 {
-		return rep, &postgis.RejectedError{Rejected: rep.Rejected}
 	}
 	d := data.DiffDatasets(cur, ds)
 	rep.Diff = &d
@@ -250,6 +231,43 @@ func CheckOffline(o Options, cur *data.Dataset) (postgis.ImportReport, error) {
 		rep.Counts["skipped_rows"] = in.skipped
 	}
 	return rep, nil
+}
+
+// ComposeFiles is what an import of o's files onto cur would serve,
+// without a database: the files are read and checked by row, composed
+// onto cur (admin and zones replace cur's, revenue is added to the zones)
+// and the result validated (data.Validate). Any rejected item is a
+// *postgis.RejectedError naming file and row or feature; cur is not
+// modified. The embedded store serves the result (`serve --data DIR`).
+func ComposeFiles(o Options, cur *data.Dataset) (*data.Dataset, error) {
+	ds, _, err := composeOffline(o, cur)
+	return ds, err
+}
+
+func composeOffline(o Options, cur *data.Dataset) (*data.Dataset, *inputs, error) {
+	in, err := readInputs(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(in.rejected) > 0 {
+		return nil, nil, &postgis.RejectedError{Rejected: in.rejected}
+	}
+	ds := in.whole
+	if ds == nil {
+		if ds, err = compose(cur, in.admin, in.zones, in.revenue); err != nil {
+			return nil, nil, err
+		}
+	}
+	rejected := data.Validate(ds, func(kind, id string) string {
+		if w := in.origins[kind+" "+id]; w != "" {
+			return w
+		}
+		return data.DefaultWhere(kind, id)
+	})
+	if len(rejected) > 0 {
+		return nil, nil, &postgis.RejectedError{Rejected: rejected}
+	}
+	return ds, in, nil
 }
 
 // LoadDir reads a directory in the bundled format after checking its

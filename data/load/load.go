@@ -1,0 +1,211 @@
+// Package load reads what the embedded store serves: the bundled dataset,
+// or a planner's data directory (`layoutmap serve --data DIR`), plus an
+// enterprise list. Everything is read and checked before anything is
+// served: one bad row anywhere refuses the whole directory, with the file
+// and row (or feature) named.
+//
+// A data directory holds either
+//   - the bundled format (meta.json, admin.geojson, zones.geojson,
+//     regions.geojson, revenue.json, taxonomy.json; what `layoutmap export`
+//     writes, checked against its manifest.json when there is one), or
+//   - the importer's files (any of admin.geojson, zones.geojson,
+//     revenue.csv or revenue.xlsx; `layoutmap import --admin/--zones/
+//     --revenue`), composed onto the bundled dataset as an import would,
+//
+// and, in either case, optionally an enterprise list (enterprises.csv,
+// .xlsx or .geojson; docs/enterprises.md).
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"layoutmap/data"
+	"layoutmap/data/importer"
+	"layoutmap/geo"
+)
+
+// Options say what to load.
+type Options struct {
+	// Dir is the data directory; "" loads the bundled dataset.
+	Dir string
+	// CRS is the datum of the importer-format files in Dir (wgs84, gcj02
+	// or bd09; the bundled format is always WGS84).
+	CRS string
+	// Enterprises is an enterprise list outside Dir; "" uses Dir's
+	// enterprises file when it has one. Giving both is an error.
+	Enterprises string
+	// EnterprisesCRS is the datum of the enterprise list.
+	EnterprisesCRS string
+	// Bundled returns the bundled dataset (cmd passes henan.Load).
+	Bundled func() (*data.Dataset, error)
+	// Log receives what was read and how long it took; nil discards.
+	Log *slog.Logger
+}
+
+// Result is what was loaded.
+type Result struct {
+	Dataset *data.Dataset
+	// Enterprises are resolved against Dataset and sorted by id (nil: no
+	// list). EnterpriseFile is the list's path.
+	Enterprises    []geo.Enterprise
+	EnterpriseFile string
+	// Source says where the dataset came from, for the start-up log.
+	Source string
+}
+
+// Files of a data directory.
+const (
+	FileMeta    = "meta.json"
+	FileAdmin   = "admin.geojson"
+	FileZones   = "zones.geojson"
+	FileRevCSV  = "revenue.csv"
+	FileRevXLSX = "revenue.xlsx"
+)
+
+// EnterpriseFiles are the names an enterprise list may have in a data
+// directory.
+var EnterpriseFiles = []string{"enterprises.csv", "enterprises.xlsx", "enterprises.geojson"}
+
+// Load reads o's dataset and enterprise list. Errors name the directory,
+// file and row; nothing partial is returned.
+func Load(o Options) (*Result, error) {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.Bundled == nil {
+		return nil, errors.New("load: no bundled dataset")
+	}
+	start := time.Now()
+	r := &Result{}
+	entFile := o.Enterprises
+	var err error
+	if o.Dir == "" {
+		r.Dataset, err = o.Bundled()
+		r.Source = "bundled dataset"
+	} else {
+		var dirEnt string
+		r.Dataset, dirEnt, r.Source, err = readDir(o)
+		if err == nil && dirEnt != "" {
+			if entFile != "" {
+				return nil, fmt.Errorf("load: %s has an enterprise list (%s) and --enterprises names %s: give one", o.Dir, filepath.Base(dirEnt), entFile)
+			}
+			entFile = dirEnt
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	log.Info("dataset read", "source", r.Source, "zones", len(r.Dataset.Zones), "admin_areas", len(r.Dataset.Admin), "dur_ms", time.Since(start).Milliseconds())
+	if entFile == "" {
+		return r, nil
+	}
+	start = time.Now()
+	if r.Enterprises, err = Enterprises(r.Dataset, entFile, o.EnterprisesCRS); err != nil {
+		return nil, err
+	}
+	r.EnterpriseFile = entFile
+	// The rows read from the file are garbage now (hundreds of MB for a
+	// million rows): hand them back to the system instead of keeping them
+	// in the process's footprint.
+	debug.FreeOSMemory()
+	log.Info("enterprises read", "file", entFile, "count", len(r.Enterprises), "dur_ms", time.Since(start).Milliseconds())
+	return r, nil
+}
+
+// readDir reads the dataset of a data directory and finds its enterprise
+// list.
+func readDir(o Options) (ds *data.Dataset, entFile, source string, err error) {
+	st, err := os.Stat(o.Dir)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("load: data directory: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, "", "", fmt.Errorf("load: data directory %s is a file; give the directory holding it", o.Dir)
+	}
+	has := func(name string) bool {
+		_, err := fs.Stat(os.DirFS(o.Dir), name)
+		return err == nil
+	}
+	for _, n := range EnterpriseFiles {
+		if has(n) {
+			if entFile != "" {
+				return nil, "", "", fmt.Errorf("load: %s has two enterprise lists, %s and %s: keep one", o.Dir, filepath.Base(entFile), n)
+			}
+			entFile = filepath.Join(o.Dir, n)
+		}
+	}
+	if has(FileMeta) {
+		if ds, err = importer.LoadDir(o.Dir); err != nil {
+			return nil, "", "", fmt.Errorf("load: %w", err)
+		}
+		return ds, entFile, o.Dir + " (bundled format)", nil
+	}
+	imp := importer.Options{CRS: o.CRS}
+	var read []string
+	if has(FileAdmin) {
+		imp.AdminFile = filepath.Join(o.Dir, FileAdmin)
+		read = append(read, FileAdmin)
+	}
+	if has(FileZones) {
+		imp.ZonesFile = filepath.Join(o.Dir, FileZones)
+		read = append(read, FileZones)
+	}
+	switch {
+	case has(FileRevCSV) && has(FileRevXLSX):
+		return nil, "", "", fmt.Errorf("load: %s has both %s and %s: keep one", o.Dir, FileRevCSV, FileRevXLSX)
+	case has(FileRevCSV):
+		imp.RevenueFile = filepath.Join(o.Dir, FileRevCSV)
+		read = append(read, FileRevCSV)
+	case has(FileRevXLSX):
+		imp.RevenueFile = filepath.Join(o.Dir, FileRevXLSX)
+		read = append(read, FileRevXLSX)
+	}
+	bundled, err := o.Bundled()
+	if err != nil {
+		return nil, "", "", fmt.Errorf("load: bundled dataset: %w", err)
+	}
+	if len(read) == 0 {
+		if entFile == "" {
+			return nil, "", "", fmt.Errorf("load: %s holds no data: expected %s (a `layoutmap export` directory), or any of %s, %s, %s/%s, or an enterprise list (%s)",
+				o.Dir, FileMeta, FileAdmin, FileZones, FileRevCSV, FileRevXLSX, strings.Join(EnterpriseFiles, ", "))
+		}
+		return bundled, entFile, "bundled dataset", nil
+	}
+	if ds, err = importer.ComposeFiles(imp, bundled); err != nil {
+		return nil, "", "", fmt.Errorf("load: %s refused, nothing loaded: %w", o.Dir, err)
+	}
+	return ds, entFile, o.Dir + " (" + strings.Join(read, ", ") + " over the bundled dataset)", nil
+}
+
+// Enterprises reads and resolves the enterprise list file (coordinates in
+// datum crs) against ds; any bad row is an error naming the first rows
+// found (all-or-nothing).
+func Enterprises(ds *data.Dataset, file, crs string) ([]geo.Enterprise, error) {
+	conv, err := importer.ConverterFor(crs)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("enterprises: %w", err)
+	}
+	defer f.Close()
+	rows, probs, err := importer.ReadEnterprises(f, filepath.Base(file), "", conv)
+	if err != nil {
+		return nil, fmt.Errorf("enterprises: %w", err)
+	}
+	es, more := data.ResolveEnterprises(ds, data.NewPlacer(ds), rows)
+	if probs = append(probs, more...); len(probs) > 0 {
+		return nil, fmt.Errorf("enterprise list %s refused, nothing loaded: %w", filepath.Base(file), &data.ProblemsError{Problems: probs})
+	}
+	return es, nil
+}
