@@ -43,15 +43,16 @@ func TestOGCFeaturesCoreATS(t *testing.T) {
 	getDoc(t, "/api/v1/", &landing)
 	var conf doc
 	var openapi struct {
-		Paths map[string]map[string]struct {
-			Parameters []struct {
-				Name, In, Style string
-				Explode         *bool
-				Required        bool
-				Schema          map[string]any
-			}
-			Responses map[string]any
+		Paths map[string]atsPathItem
+	}
+	// itemsOp is the items operation, keyed relative to its path-level
+	// server as OGC API documents (and GDAL's OAPIF driver) expect.
+	itemsOp := func() (op atsPathItem) {
+		op = openapi.Paths["/collections/{collectionId}/items"]
+		if len(op.Servers) != 1 || op.Servers[0].URL != "/api/v1" {
+			t.Errorf("items operation servers %+v, want /api/v1", op.Servers)
 		}
+		return op
 	}
 	var colls doc
 	tests := []struct {
@@ -114,7 +115,7 @@ func TestOGCFeaturesCoreATS(t *testing.T) {
 			}
 		}},
 		{"/ats/core/fc-limit-definition, fc-bbox-definition, fc-time-definition", func(t *testing.T) {
-			ps := openapi.Paths["/api/v1/collections/{collectionId}/items"]["get"].Parameters
+			ps := itemsOp().Get.Parameters
 			want := map[string]bool{"limit": false, "bbox": false, "datetime": false}
 			for _, p := range ps {
 				if _, ok := want[p.Name]; !ok {
@@ -247,7 +248,7 @@ func TestOGCFeaturesCoreATS(t *testing.T) {
 			}
 		}},
 		{"/ats/oas30/completeness: every status the items route sends is documented", func(t *testing.T) {
-			rs := openapi.Paths["/api/v1/collections/{collectionId}/items"]["get"].Responses
+			rs := itemsOp().Get.Responses
 			for _, code := range []string{"200", "304", "400", "404", "406", "500", "503"} {
 				if _, ok := rs[code]; !ok {
 					t.Errorf("items responses lack %s", code)
@@ -262,5 +263,20 @@ func TestOGCFeaturesCoreATS(t *testing.T) {
 				t.FailNow()
 			}
 		}
+	}
+}
+
+// atsPathItem is what the ATS reads of an OpenAPI path item: its
+// path-level servers and its GET operation.
+type atsPathItem struct {
+	Servers []struct{ URL string }
+	Get     struct {
+		Parameters []struct {
+			Name, In, Style string
+			Explode         *bool
+			Required        bool
+			Schema          map[string]any
+		}
+		Responses map[string]any
 	}
 }

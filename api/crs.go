@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/project"
 
 	"layoutmap/geo"
+	"layoutmap/geo/cql2"
 )
 
 // Coordinate reference systems, OGC API Features Part 2 (OGC 18-058r1).
@@ -225,6 +226,31 @@ func (d crsDef) parseBBox(s string) (orb.Bound, error) {
 // the Mercator edges.
 func clampDeg(x, limit float64) string {
 	return fmt.Sprint(math.Max(-limit, math.Min(limit, x)))
+}
+
+// filterCoords is the filter-crs rule (OGC API Features Part 3
+// /req/filter/filter-crs-param): the CRSs offered for output may name a
+// filter's geometry literals too, which are converted to CRS84 before the
+// stores see them. Latitude-first CRSs take BBOX(minLat,minLon,maxLat,
+// maxLon) and lat/lon WKT; a Web Mercator BBOX is exactly a lon/lat box.
+func filterCoords(uri string) (cql2.Coords, bool) {
+	d, ok := lookupCRS(uri)
+	if !ok {
+		return nil, false
+	}
+	switch {
+	case d.mercator:
+		return func(x, y float64) (float64, float64) {
+			if math.Abs(x) > mercatorMax*(1+1e-12) || math.Abs(y) > mercatorMax*(1+1e-12) {
+				return math.NaN(), math.NaN() // outside Web Mercator: an error, not a clamp
+			}
+			p := project.Mercator.ToWGS84(orb.Point{x, y})
+			return p[0], p[1]
+		}, true
+	case d.latFirst:
+		return func(x, y float64) (float64, float64) { return y, x }, true
+	}
+	return nil, true
 }
 
 // crsParams reads crs and bbox-crs from q (and removes them and a

@@ -117,6 +117,22 @@ func TestCRS(t *testing.T) {
 			t.Errorf("CSV crs=3857: %d Content-Crs %q", r.status, r.header.Get("Content-Crs"))
 		}
 	})
+	// Part 2 /req/crs/ogc-crs-header: Content-Crs where coordinates are
+	// returned. The HTML items table has none (whatever crs says); the
+	// HTML item page lists WGS 84 lat/lon, so it says CRS84.
+	t.Run("HTML says the CRS only of coordinates it shows", func(t *testing.T) {
+		r := get(t, app, items+"&f=html&crs="+url.QueryEscape(CRSEPSG3857))
+		if r.status != 200 || r.header.Values("Content-Crs") != nil {
+			t.Errorf("HTML items crs=3857: %d Content-Crs %q", r.status, r.header.Values("Content-Crs"))
+		}
+		if strings.Contains(string(r.body), "纬度") || strings.Contains(string(r.body), "Latitude") {
+			t.Error("the HTML items table shows coordinates; it must then name their CRS")
+		}
+		r = get(t, app, "/api/v1/collections/zones/items/G411031?f=html&crs="+url.QueryEscape(CRSEPSG3857))
+		if r.status != 200 || r.header.Get("Content-Crs") != "<"+CRS84+">" || !strings.Contains(string(r.body), "Latitude") {
+			t.Errorf("HTML item crs=3857: %d Content-Crs %q", r.status, r.header.Get("Content-Crs"))
+		}
+	})
 	t.Run("unsupported", func(t *testing.T) {
 		for _, q := range []string{
 			"crs=" + url.QueryEscape("http://www.opengis.net/def/crs/EPSG/0/4979"),

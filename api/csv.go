@@ -32,39 +32,24 @@ func csvFields(cs geo.CollectionSchema) []geo.Field {
 }
 
 // encodeCSV writes features of collection cs as CSV with a BOM and a
-// header row: id, then the collection's CSV fields. Missing properties are
-// empty cells, never "null" or 0: unknown stays unknown.
+// header row: the collection's table columns (tableColumns, which the XLSX
+// export writes too). Missing properties are empty cells, never "null" or
+// 0: unknown stays unknown.
 func encodeCSV(cs geo.CollectionSchema, fs []geo.Feature) ([]byte, error) {
-	fields := csvFields(cs)
+	cols := tableColumns(cs)
 	var buf bytes.Buffer
 	buf.WriteString(utf8BOM)
 	w := csv.NewWriter(&buf)
-	header := make([]string, 1, 1+len(fields))
-	header[0] = "id"
-	for _, f := range fields {
-		header = append(header, f.Name)
+	row := make([]string, len(cols))
+	for i, f := range cols {
+		row[i] = f.Name
 	}
-	if err := w.Write(header); err != nil {
+	if err := w.Write(row); err != nil {
 		return nil, err
 	}
-	row := make([]string, len(header))
 	for _, ft := range fs {
-		row[0] = neutralise(ft.ID)
-		lon, lat, hasPoint := featurePoint(ft)
-		for i, f := range fields {
-			switch {
-			case f.Name == "lon" || f.Name == "lat":
-				row[i+1] = ""
-				if hasPoint {
-					v := lat
-					if f.Name == "lon" {
-						v = lon
-					}
-					row[i+1] = string(appendCoord(nil, v))
-				}
-			default:
-				row[i+1] = csvCell(f, ft.Properties[f.Name])
-			}
+		for i, v := range tableRow(cols, ft) {
+			row[i] = csvText(v)
 		}
 		if err := w.Write(row); err != nil {
 			return nil, err
@@ -72,6 +57,82 @@ func encodeCSV(cs geo.CollectionSchema, fs []geo.Feature) ([]byte, error) {
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// tableColumns are the columns of a collection's CSV and XLSX, one list
+// for both: id, then the collection's CSV fields in field-table order.
+func tableColumns(cs geo.CollectionSchema) []geo.Field {
+	return append([]geo.Field{{Name: "id", Type: geo.TypeString}}, csvFields(cs)...)
+}
+
+// tableRow is a feature's values for cols, typed by the field table: text
+// as string (a list as geo.FlatList), numbers as float64 (lat/lon rounded
+// to the 6 decimals written everywhere), integers as int, booleans as
+// bool; nil for an unknown value, or one of another type than the table
+// says (a bug of the store), so it is an empty cell, never a guess.
+func tableRow(cols []geo.Field, ft geo.Feature) []any {
+	out := make([]any, len(cols))
+	lon, lat, hasPoint := featurePoint(ft)
+	for i, f := range cols {
+		switch f.Name {
+		case "id":
+			out[i] = ft.ID
+		case "lon", "lat":
+			if hasPoint {
+				v := lat
+				if f.Name == "lon" {
+					v = lon
+				}
+				out[i] = round6(v)
+			}
+		default:
+			out[i] = typedValue(f, ft.Properties[f.Name])
+		}
+	}
+	return out
+}
+
+func typedValue(f geo.Field, v any) any {
+	switch f.Type {
+	case geo.TypeString:
+		if s, ok := v.(string); ok {
+			return s
+		}
+	case geo.TypeNumber:
+		if x, ok := v.(float64); ok {
+			return x
+		}
+	case geo.TypeInteger:
+		if n, ok := v.(int); ok {
+			return n
+		}
+	case geo.TypeBoolean:
+		if b, ok := v.(bool); ok {
+			return b
+		}
+	case geo.TypeArray:
+		if ss, ok := v.([]string); ok && len(ss) > 0 {
+			return geo.FlatList(ss)
+		}
+	}
+	return nil
+}
+
+// csvText writes a tableRow value as CSV text: text neutralised (see
+// neutralise; a FlatList starts with "|", inert), numbers as Go writes
+// them (coordinates already rounded as in GeoJSON), nil as an empty cell.
+func csvText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return neutralise(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(v)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return ""
 }
 
 // featurePoint is the point written to lat/lon: explicit lon/lat
@@ -109,36 +170,6 @@ func neutralise(s string) string {
 	return s
 }
 
-// csvCell formats the value v of field f by the field's type: text
-// neutralised (see neutralise), numbers and booleans as Go writes them,
-// lists of text as geo.FlatList ("|a|b|", inert: it starts with "|"). A value
-// of another type than the table says (a bug of the store) or an unknown
-// value is an empty cell.
-func csvCell(f geo.Field, v any) string {
-	switch f.Type {
-	case geo.TypeString:
-		s, _ := v.(string)
-		return neutralise(s)
-	case geo.TypeNumber:
-		if x, ok := v.(float64); ok {
-			return strconv.FormatFloat(x, 'f', -1, 64)
-		}
-	case geo.TypeInteger:
-		if n, ok := v.(int); ok {
-			return strconv.Itoa(n)
-		}
-	case geo.TypeBoolean:
-		if b, ok := v.(bool); ok {
-			return strconv.FormatBool(b)
-		}
-	case geo.TypeArray:
-		if ss, ok := v.([]string); ok {
-			return geo.FlatList(ss)
-		}
-	}
-	return ""
-}
-
 func (s *server) sendCSV(c *fiber.Ctx, cs geo.CollectionSchema, name string, fs []geo.Feature) error {
 	body, err := encodeCSV(cs, fs)
 	if err != nil {
@@ -161,34 +192,4 @@ func safeFilename(s string) string {
 		}
 	}
 	return geo.Clip(b.String())
-}
-
-// csvColumns are the zone CSV's columns (id and the zone table's CSV
-// fields), which the XLSX export writes.
-var csvColumns = func() []string {
-	cols := []string{"id"}
-	for _, f := range csvFields(geo.Schemas[geo.CollZones]) {
-		cols = append(cols, f.Name)
-	}
-	return cols
-}()
-
-// rawCell is a property value as XLSX text and whether it is text; lists
-// are geo.FlatList.
-func rawCell(v any) (string, bool, error) {
-	switch v := v.(type) {
-	case nil:
-		return "", false, nil
-	case string:
-		return v, true, nil
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64), false, nil
-	case int:
-		return strconv.Itoa(v), false, nil
-	case bool:
-		return strconv.FormatBool(v), false, nil
-	case []string:
-		return geo.FlatList(v), true, nil
-	}
-	return "", false, fmt.Errorf("no cell for %T", v)
 }

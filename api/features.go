@@ -259,10 +259,14 @@ type itemsQuery struct {
 	linkParams url.Values
 }
 
+// itemsOwnParams are the items parameters beyond the filter contract and
+// paging (crs and bbox-crs are taken out by crsParams first).
+var itemsOwnParams = []string{"f", "crs", "bbox-crs"}
+
 // parseItems reads an items query string: the filter contract with paging,
 // plus f. It is the whole of the items parameter parsing, free of Fiber so
 // the fuzz test can drive it directly as well as through the handler.
-func parseItems(q url.Values) (itemsQuery, error) {
+func parseItems(coll string, q url.Values) (itemsQuery, error) {
 	link := url.Values{}
 	for _, k := range []string{"crs", "bbox-crs"} {
 		if v := q.Get(k); v != "" {
@@ -273,9 +277,12 @@ func parseItems(q url.Values) (itemsQuery, error) {
 		link.Set("bbox", q.Get("bbox"))
 	}
 	out, bbox, crsErrs := crsParams(q)
-	f, err := geo.ParseFilter(q, true, "f")
+	propExpr, props, q, propErrs := geo.PropertyFilter(coll, q, itemsOwnParams...)
+	f, err := geo.ParseFilterCRS(q, true, filterCoords, itemsOwnParams...)
 	fes, _ := geo.AsFieldErrors(err)
-	fes = append(crsErrs, fes...)
+	fes = append(append(crsErrs, propErrs...), fes...)
+	geo.DraftCompat(coll, f.CQL)
+	f.WithProperties(propExpr, props)
 	if bbox != nil {
 		f.BBox = bbox
 	}
@@ -302,7 +309,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	iq, err := parseItems(q)
+	iq, err := parseItems(coll, q)
 	if err != nil {
 		return err
 	}
@@ -315,11 +322,16 @@ func (s *server) items(c *fiber.Ctx) error {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
 	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, iq.linkParams, len(page.Features), page.NumberMatched)
-	if ctype == mediaCSV || ctype == mediaXLSX {
-		// CSV and XLSX have no geometry, only lat/lon columns, which stay
-		// WGS 84 degrees whatever crs asks (the header says so).
+	// Content-Crs names the CRS of the coordinates a response carries
+	// (OGC API Features Part 2 /req/crs/ogc-crs-header): GeoJSON's are in
+	// crs; CSV and XLSX have no geometry, only lat/lon columns, which stay
+	// WGS 84 degrees whatever crs asks; the HTML table shows no coordinates,
+	// so it has no Content-Crs.
+	switch ctype {
+	case mediaCSV, mediaXLSX:
 		c.Set(HeaderContentCRS, crsList[0].header())
-	} else {
+	case ContentTypeHTML:
+	default:
 		c.Set(HeaderContentCRS, iq.crs.header())
 	}
 	features := iq.crs.features(page.Features)
@@ -345,7 +357,7 @@ func (s *server) items(c *fiber.Ctx) error {
 	case mediaCSV:
 		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
 	case mediaXLSX:
-		return s.sendXLSX(c, coll, iq.filter.Encode().Encode(), page.Features)
+		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features)
 	}
 	if ctype == ContentTypeHTML {
 		return s.itemsHTML(c, coll, page.Features, page.NumberMatched, links)
@@ -438,7 +450,7 @@ func (s *server) item(c *fiber.Ctx) error {
 	case mediaCSV:
 		return s.sendCSV(c, geo.Schemas[coll], coll+"-"+id, []geo.Feature{f})
 	case mediaXLSX:
-		return s.sendXLSX(c, coll+"-"+id, "id="+id, []geo.Feature{f})
+		return s.sendXLSX(c, geo.Schemas[coll], coll+"-"+id, "id="+id, []geo.Feature{f})
 	}
 	if ctype == ContentTypeHTML {
 		return s.itemHTML(c, coll, f)

@@ -59,7 +59,7 @@ func FuzzParseItems(f *testing.F) {
 		if err != nil {
 			return
 		}
-		iq, err := parseItems(q)
+		iq, err := parseItems("zones", q)
 		if err != nil {
 			if _, ok := geo.AsFieldErrors(err); !ok {
 				t.Fatalf("parseItems(%q): %v is not a field error", raw, err)

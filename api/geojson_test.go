@@ -91,8 +91,8 @@ func TestCSVCell(t *testing.T) {
 		{num, -3.5, "-3.5"}, {integer, -7, "-7"}, {list, []string{"=a", "b"}, "|=a|b|"},
 	}
 	for _, tc := range cases {
-		if got := csvCell(tc.f, tc.v); got != tc.want {
-			t.Errorf("csvCell(%s, %#v) = %q; want %q", tc.f.Type, tc.v, got, tc.want)
+		if got := csvText(typedValue(tc.f, tc.v)); got != tc.want {
+			t.Errorf("csvText(typedValue(%s, %#v)) = %q; want %q", tc.f.Type, tc.v, got, tc.want)
 		}
 	}
 }

@@ -390,8 +390,12 @@ func (s *server) openapiHTML(c *fiber.Ctx, doc obj) error {
 	var paths []openAPIPath
 	ps, _ := doc["paths"].(obj)
 	for _, p := range sortedKeys(ps) {
-		get, _ := ps[p].(obj)["get"].(obj)
+		item, _ := ps[p].(obj)
+		get, _ := item["get"].(obj)
 		row := openAPIPath{Path: p}
+		if srv, ok := item["servers"].([]obj); ok && len(srv) > 0 {
+			row.Path = fmt.Sprint(srv[0]["url"]) + p
+		}
 		row.Summary, _ = get["summary"].(string)
 		row.Description, _ = get["description"].(string)
 		params, _ := get["parameters"].([]obj)
@@ -403,6 +407,7 @@ func (s *server) openapiHTML(c *fiber.Ctx, doc obj) error {
 		slices.Sort(row.Codes)
 		paths = append(paths, row)
 	}
+	slices.SortFunc(paths, func(a, b openAPIPath) int { return strings.Compare(a.Path, b.Path) })
 	info, _ := doc["info"].(obj)
 	desc, _ := info["description"].(string)
 	return s.sendHTML(c, "openapi", htmlPage{

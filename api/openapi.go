@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -82,13 +84,50 @@ func pagingParams() []obj {
 			obj{"type": "string", "enum": []string{"json", "geojson", "csv", "html", "xlsx"}}),
 		param("filter", "query", "OGC API Features Part 3 filter in CQL2 (OGC 21-065): Basic CQL2 (AND, OR, NOT, = <> < > <= >= between a queryable property and a literal of its type, IS [NOT] NULL, TRUE/FALSE), the advanced comparison operators ([NOT] LIKE with % _ and \\ as escape, case-sensitive; [NOT] BETWEEN numbers; [NOT] IN (literals)) and S_INTERSECTS(geometry, BBOX(w,s,e,n) or a WKT literal in CRS84). The properties are the collection's queryables (/collections/{c}/queryables); zone revenue properties are the headline figure of year. SQL's three-valued logic: a comparison with a property a feature lacks is unknown and does not select it, nor does its NOT. Mistakes are a 400 naming the position (column, or JSON path).",
 			obj{"type": "string", "maxLength": 4096}),
-		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json.",
-			obj{"type": "string", "enum": []string{geo.FilterLangText, geo.FilterLangJSON}, "default": geo.FilterLangText}),
-		param("filter-crs", "query", "CRS of the filter's geometry literals: CRS84 only.",
-			obj{"type": "string", "enum": []string{geo.FilterCRS}, "default": geo.FilterCRS}),
+		param("filter-lang", "query", "Language of filter: cql2-text (default) or cql2-json. cql-text, the name the drafts of OGC API Features Part 3 gave the text encoding, is read as cql2-text: GDAL's OAPIF driver up to 3.6 sends its -where clauses to the server only under that name (comparisons with literals, LIKE, IS NULL, AND/OR/NOT, which are CQL2 text too).",
+			obj{"type": "string", "enum": []string{geo.FilterLangText, geo.FilterLangJSON, geo.FilterLangDraftText}, "default": geo.FilterLangText}),
+		param("filter-crs", "query", "CRS of the filter's geometry literals (OGC API Features Part 3 /req/filter/filter-crs-param), one of the collection's crs list: "+CRS84+" (default), "+CRSEPSG4326+" and "+CRSEPSG4490+" (latitude first: BBOX(minLat,minLon,maxLat,maxLon), WKT POINT(lat lon)), "+CRSEPSG3857+" (metres). Safe CURIEs such as [EPSG:4326] are accepted. A BBOX converts exactly; a WKT or GeoJSON literal converts vertex by vertex, its edges then straight in CRS84 (exact for meridians and parallels, so for a rectangle in any of these CRSs). Another CRS, or filter-crs without filter, is a 400.",
+			obj{"type": "string", "default": CRS84}), // a URI; Part 3 writes format uri-reference, left out because the strict ajv of the validators rejects formats it does not know
 		param("datetime", "query", "OGC API Features datetime: an RFC 3339 date-time or date, or an interval start/end with .. (or nothing) for an open end. No feature of this dataset has a temporal geometry (revenue years are attributes: use year), so by /req/core/fc-time-response C a valid datetime matches every feature; a malformed one is a 400.",
 			obj{"type": "string"}),
 	}
+}
+
+// propertyParamDocs describes the property parameters (geo.PropertyParams)
+// of every collection: one per name, its schema the queryable's, saying
+// which collections have it.
+func propertyParamDocs() []obj {
+	type prop struct {
+		fd    geo.Field
+		colls []string
+	}
+	var names []string
+	byName := map[string]*prop{}
+	for _, cs := range geo.Registry {
+		for _, fd := range geo.PropertyParams(cs.ID, itemsOwnParams...) {
+			p, ok := byName[fd.Name]
+			if !ok {
+				p = &prop{fd: fd}
+				byName[fd.Name] = p
+				names = append(names, fd.Name)
+			}
+			p.colls = append(p.colls, cs.ID)
+		}
+	}
+	out := make([]obj, 0, len(names))
+	for _, n := range names {
+		p := byName[n]
+		schema := obj{"type": string(p.fd.Type)}
+		if len(p.fd.Enum) > 0 {
+			schema["enum"] = p.fd.Enum
+		}
+		desc := fmt.Sprintf("Only features whose queryable %s (%s / %s) equals this value, as filter=%s = value would select (OGC API Features Part 3 queryables as query parameters). Collections: %s.",
+			n, p.fd.TitleZH, p.fd.TitleEN, n, strings.Join(p.colls, ", "))
+		pr := param(n, "query", desc, schema)
+		pr["style"], pr["explode"] = "form", true
+		out = append(out, pr)
+	}
+	return out
 }
 
 func problemResponse(desc string) obj {
@@ -135,7 +174,7 @@ func openAPIDoc(version string) obj {
 		obj{"type": "string", "enum": geo.CollectionNames})
 	idParam := param("featureId", "path", "Feature id: a GB/T 2260 code for cities and counties, the zone id, or the region id.", str())
 	fOnly := []obj{pagingParams()[3]}
-	itemsParams := append(append(append([]obj{collParam}, filterParams()...), pagingParams()...), crsParamDocs()...)
+	itemsParams := slices.Concat([]obj{collParam}, filterParams(), pagingParams(), crsParamDocs(), propertyParamDocs())
 	geojson := obj{"description": "GeoJSON (RFC 7946): WGS84 lon/lat, exterior rings counter-clockwise, at most 6 decimals.",
 		"headers": obj{"Link": obj{"description": "RFC 8288 next/prev links of an items page (also for CSV).", "schema": str()}},
 		"content": obj{
@@ -264,7 +303,31 @@ func openAPIDoc(version string) obj {
 	for k, v := range ogcTilesPaths(collParam) {
 		doc["paths"].(obj)[k] = v
 	}
+	doc["paths"] = apiServerPaths(doc["paths"].(obj))
 	return doc
+}
+
+// apiServerPaths keys the OGC API routes under Prefix relative to a
+// path-level server at Prefix (/collections/{collectionId}/items with
+// servers [{url: /api/v1}]), as OGC API documents spell them; the landing
+// page, whose relative path "/" the web map has, and the routes outside
+// the API keep their full paths under the document's server "/".
+// GDAL's OAPIF driver (3.6 included) looks the items operation up by the
+// relative path to learn its parameters: the filter languages it can push
+// a -where clause in and the property parameters naming the fields.
+func apiServerPaths(paths obj) obj {
+	out := make(obj, len(paths))
+	for k, v := range paths {
+		rel, ok := strings.CutPrefix(k, Prefix)
+		if !ok || rel == "/" || !strings.HasPrefix(rel, "/") {
+			out[k] = v
+			continue
+		}
+		item := maps.Clone(v.(obj))
+		item["servers"] = []obj{{"url": Prefix, "description": "the OGC API (relative to this document's host)"}}
+		out[rel] = item
+	}
+	return out
 }
 
 // componentSchemas are the Problem object and, for each collection of the

@@ -2,11 +2,9 @@ package api
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"image/color"
 	"image/png"
-	"io"
 	"maps"
 	"math"
 	"net/http"
@@ -18,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"layoutmap/geo"
+	"layoutmap/internal/svgtest"
 	"layoutmap/tiles/static"
 )
 
@@ -36,55 +35,41 @@ type svgItem struct {
 // found clear of them is clear in the PNG too.
 func svgItems(t *testing.T, svg []byte) []svgItem {
 	t.Helper()
+	els, err := svgtest.Parse(svg)
+	if err != nil {
+		t.Fatalf("SVG: %v", err)
+	}
 	var out []svgItem
-	dec := xml.NewDecoder(bytes.NewReader(svg))
-	var text *svgItem
-	var size, halo float64
-	var anchor string
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return out
-		} else if err != nil {
-			t.Fatalf("SVG: %v", err)
-		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			attr := map[string]string{}
-			for _, a := range e.Attr {
-				attr[a.Name.Local] = a.Value
+	for _, e := range els {
+		num := func(k string) float64 { f, _ := strconv.ParseFloat(e.Attr[k], 64); return f }
+		switch e.Name {
+		case "path":
+			it := svgItem{zone: e.Attr["data-zone"], x0: math.Inf(1), y0: math.Inf(1), x1: math.Inf(-1), y1: math.Inf(-1)}
+			fs := strings.FieldsFunc(e.Attr["d"], func(r rune) bool { return r == 'M' || r == 'L' || r == 'Z' || r == ' ' })
+			for i := 0; i+1 < len(fs); i += 2 {
+				x, _ := strconv.ParseFloat(fs[i], 64)
+				y, _ := strconv.ParseFloat(fs[i+1], 64)
+				it.x0, it.y0, it.x1, it.y1 = min(it.x0, x), min(it.y0, y), max(it.x1, x), max(it.y1, y)
 			}
-			num := func(k string) float64 { f, _ := strconv.ParseFloat(attr[k], 64); return f }
-			switch e.Name.Local {
-			case "path":
-				it := svgItem{zone: attr["data-zone"], x0: math.Inf(1), y0: math.Inf(1), x1: math.Inf(-1), y1: math.Inf(-1)}
-				fs := strings.FieldsFunc(attr["d"], func(r rune) bool { return r == 'M' || r == 'L' || r == 'Z' || r == ' ' })
-				for i := 0; i+1 < len(fs); i += 2 {
-					x, _ := strconv.ParseFloat(fs[i], 64)
-					y, _ := strconv.ParseFloat(fs[i+1], 64)
-					it.x0, it.y0, it.x1, it.y1 = min(it.x0, x), min(it.y0, y), max(it.x1, x), max(it.y1, y)
-				}
-				w := num("stroke-width") / 2
-				out = append(out, svgItem{it.zone, it.x0 - w, it.y0 - w, it.x1 + w, it.y1 + w})
-			case "text":
-				text = &svgItem{x0: num("x"), y0: num("y")}
-				size, halo, anchor = num("font-size"), num("stroke-width"), attr["text-anchor"]
+			w := num("stroke-width") / 2
+			out = append(out, svgItem{it.zone, it.x0 - w, it.y0 - w, it.x1 + w, it.y1 + w})
+		case "text":
+			if e.Text == "" {
+				continue
 			}
-		case xml.CharData:
-			if text != nil {
-				w := float64(utf8.RuneCount(e)) * size
-				x, y := text.x0, text.y0
-				switch anchor {
-				case "middle":
-					x -= w / 2
-				case "end":
-					x -= w
-				}
-				out = append(out, svgItem{"", x - halo, y - size - halo, x + w + halo, y + size*0.3 + halo})
-				text = nil
+			size, halo := num("font-size"), num("stroke-width")
+			w := float64(utf8.RuneCountInString(e.Text)) * size
+			x, y := num("x"), num("y")
+			switch e.Attr["text-anchor"] {
+			case "middle":
+				x -= w / 2
+			case "end":
+				x -= w
 			}
+			out = append(out, svgItem{"", x - halo, y - size - halo, x + w + halo, y + size*0.3 + halo})
 		}
 	}
+	return out
 }
 
 // svgZoneIDs returns the distinct data-zone ids of items in order of their

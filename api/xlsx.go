@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -14,29 +13,25 @@ import (
 // mediaXLSX is the media type of Office Open XML workbooks (f=xlsx).
 const mediaXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// xlsxNote is the second sheet: what the columns mean, so a workbook sent
-// on without the map still says how to read its figures.
-var xlsxNote = [][2]string{
+// xlsxNoteHead opens the notes sheet; a row per column follows, from the
+// field table, so a workbook sent on without the map still says how to
+// read its figures.
+var xlsxNoteHead = [][2]string{
 	{"列 / column", "说明 / meaning"},
-	{"revenue_yi", "亿元；空 = 无可比数据（不是 0）/ 100 million yuan; empty = no comparable figure (not 0)"},
-	{"revenue_year, measure, period", "该数字的年份、口径、期间 / year, measure and period of that figure"},
-	{"bound", "exact 确数；lower 下限（“突破/超过”或部分月份，至少此数）；upper 上限 / exact, lower bound (at least), upper bound"},
-	{"tier", "营收档次（按 bound：下限值为“至少此档”）/ revenue tier (a lower bound means at least this tier)"},
-	{"geom_quality", "official 官方边界；approximate 按批准面积画圆（非官方）；空 = 无范围 / official outline, approximate circle, empty = none"},
-	{"lat, lon", "WGS 84 / CRS84 度；开发区为其定位点 / degrees; a zone's location point"},
-	{"source, revenue_source", "来源编号（S..）见 /api/v1/reference 的 sources / source ids, see sources in /api/v1/reference"},
+	{"(空 / empty)", "未知或无可比数据（不是 0）/ unknown or no comparable figure (not 0)"},
 }
 
-// encodeXLSX writes features as one worksheet with the same columns, in
-// the same order and with the same values as encodeCSV (csvColumns, one
-// list for both): numbers are number cells, text is text (a text cell is
-// never read as a formula, so it needs no neutralising quote), and an
-// unknown value is an empty cell. query is the request's filter, repeated
-// on the notes sheet.
-func encodeXLSX(fs []geo.Feature, query string) ([]byte, error) {
+// encodeXLSX writes features of collection cs as one worksheet named after
+// the collection, with the CSV's columns (tableColumns) and values
+// (tableRow) as typed cells: numbers are number cells, booleans boolean
+// cells, text is text (a text cell is never read as a formula, so it needs
+// no neutralising quote), and an unknown value is an empty cell. query is
+// the request's filter, repeated on the notes sheet with the meaning of
+// every column.
+func encodeXLSX(cs geo.CollectionSchema, fs []geo.Feature, query string) ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
-	const sheet = "zones"
+	sheet := cs.ID
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
@@ -52,40 +47,17 @@ func encodeXLSX(fs []geo.Feature, query string) ([]byte, error) {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
-	head := make([]any, len(csvColumns))
-	for i, c := range csvColumns {
-		head[i] = excelize.Cell{StyleID: bold, Value: c}
+	cols := tableColumns(cs)
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = excelize.Cell{StyleID: bold, Value: c.Name}
 	}
 	if err := sw.SetRow("A1", head, excelize.RowOpts{}); err != nil {
 		return nil, err
 	}
-	row := make([]any, len(csvColumns))
 	for n, f := range fs {
-		lon, lat, hasPoint := featurePoint(f)
-		for i, col := range csvColumns {
-			switch col {
-			case "id":
-				row[i] = f.ID
-			case "lat", "lon":
-				row[i] = nil
-				if hasPoint {
-					v := lat
-					if col == "lon" {
-						v = lon
-					}
-					// The CSV's rounding, as a number.
-					row[i], _ = strconv.ParseFloat(string(appendCoord(nil, v)), 64)
-				}
-			default:
-				cell, text, err := rawCell(f.Properties[col])
-				if err != nil {
-					return nil, fmt.Errorf("api: xlsx feature %s %s: %w", f.ID, col, err)
-				}
-				row[i] = xlsxValue(cell, text)
-			}
-		}
 		axis, _ := excelize.CoordinatesToCellName(1, n+2)
-		if err := sw.SetRow(axis, row); err != nil {
+		if err := sw.SetRow(axis, tableRow(cols, f)); err != nil {
 			return nil, err
 		}
 	}
@@ -95,7 +67,17 @@ func encodeXLSX(fs []geo.Feature, query string) ([]byte, error) {
 	if _, err := x.NewSheet("notes"); err != nil {
 		return nil, err
 	}
-	notes := append([][2]string{{"filter / 筛选", query}}, xlsxNote...)
+	notes := append([][2]string{{"filter / 筛选", query}}, xlsxNoteHead...)
+	for _, c := range cols[1:] {
+		meaning := c.TitleZH + " / " + c.TitleEN
+		if c.Unit != "" {
+			meaning += " (" + c.Unit + ")"
+		}
+		if c.Description != "" {
+			meaning += ": " + c.Description
+		}
+		notes = append(notes, [2]string{c.Name, meaning})
+	}
 	for i, r := range notes {
 		for j, v := range r {
 			axis, _ := excelize.CoordinatesToCellName(j+1, i+1)
@@ -111,26 +93,8 @@ func encodeXLSX(fs []geo.Feature, query string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// xlsxValue is a CSV cell as a typed cell: "" stays empty, non-text
-// numbers and booleans become numbers and booleans.
-func xlsxValue(cell string, text bool) any {
-	if cell == "" {
-		return nil
-	}
-	if text {
-		return cell
-	}
-	if b, err := strconv.ParseBool(cell); err == nil {
-		return b
-	}
-	if v, err := strconv.ParseFloat(cell, 64); err == nil {
-		return v
-	}
-	return cell
-}
-
-func (s *server) sendXLSX(c *fiber.Ctx, name, query string, fs []geo.Feature) error {
-	body, err := encodeXLSX(fs, query)
+func (s *server) sendXLSX(c *fiber.Ctx, cs geo.CollectionSchema, name, query string, fs []geo.Feature) error {
+	body, err := encodeXLSX(cs, fs, query)
 	if err != nil {
 		return fmt.Errorf("api: encoding xlsx %s: %w", name, err)
 	}

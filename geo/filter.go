@@ -63,21 +63,33 @@ type Filter struct {
 	// class ids (Chinese names are read as ids) and zone ids.
 	Class []string
 	Zone  []string
+	// Props are the property parameters as given (propparams.go), which
+	// Encode repeats; their comparisons are part of CQL.Expr.
+	Props url.Values
 }
 
 // CQLFilter is a parsed filter parameter with its text and language, which
 // links repeat as given.
 type CQLFilter struct {
 	Expr cql2.Expr
-	Text string // the filter parameter as given
-	Lang string // FilterLangText or FilterLangJSON
+	Text string // the filter parameter as given ("" when only property parameters filter)
+	Lang string // FilterLangText, FilterLangDraftText or FilterLangJSON, as given
+	CRS  string // filter-crs as given ("" for CRS84)
 }
 
 // Languages of the filter parameter, and the one CRS of its geometries.
 const (
 	FilterLangText = "cql2-text"
 	FilterLangJSON = "cql2-json"
-	FilterCRS      = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	// FilterLangDraftText is the name the drafts of OGC API Features Part
+	// 3 gave the text encoding before it became CQL2 ("cql-text"). GDAL's
+	// OAPIF driver up to 3.6 sends -where clauses to the server only under
+	// that name, in a syntax that is also CQL2 text (comparisons with
+	// literals, LIKE, IS NULL, AND/OR/NOT), so it is accepted as CQL2 text
+	// and listed in filter-lang's enum (/req/filter/filter-lang-param B:
+	// the enum lists the encodings the server supports).
+	FilterLangDraftText = "cql-text"
+	FilterCRS           = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 )
 
 // FieldError is a client mistake in one parameter.
@@ -133,6 +145,13 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_\-\x{3400}-\x{4dbf}\x{4e00}-\x{9
 // extra are errors, so typos do not silently widen a query. It returns every
 // problem as FieldErrors; it never panics and bounds what it allocates.
 func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
+	return ParseFilterCRS(q, paging, nil, extra...)
+}
+
+// ParseFilterCRS is ParseFilter with the CRSs filter-crs may name besides
+// CRS84: filterCRS returns the conversion of a CRS's coordinates to CRS84
+// (false: not offered). nil offers CRS84 only.
+func ParseFilterCRS(q url.Values, paging bool, filterCRS func(uri string) (cql2.Coords, bool), extra ...string) (Filter, error) {
 	f := Filter{Limit: DefaultLimit}
 	var errs FieldErrors
 	bad := func(field, format string, args ...any) {
@@ -260,7 +279,7 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 				f.Datetime = v
 			}
 		}
-		f.CQL = parseCQL(q, bad)
+		f.CQL = parseCQL(q, bad, filterCRS)
 		if v := get("sortby"); v != "" {
 			key := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
 			if !slices.Contains(SortKeys, key) {
@@ -432,9 +451,15 @@ func (f Filter) Encode() url.Values {
 	if f.Datetime != "" {
 		q.Set("datetime", f.Datetime)
 	}
-	if f.CQL != nil {
+	if f.CQL != nil && f.CQL.Text != "" {
 		q.Set("filter", f.CQL.Text)
 		q.Set("filter-lang", f.CQL.Lang)
+		if f.CQL.CRS != "" {
+			q.Set("filter-crs", f.CQL.CRS)
+		}
+	}
+	for k, v := range f.Props {
+		q[k] = v
 	}
 	return q
 }
@@ -471,34 +496,47 @@ func Clip(s string) string {
 // parseCQL reads filter, filter-lang (cql2-text, the default, or
 // cql2-json) and filter-crs (CRS84 only). Mistakes go to bad, naming the
 // position in the expression.
-func parseCQL(q url.Values, bad func(field, format string, args ...any)) *CQLFilter {
+func parseCQL(q url.Values, bad func(field, format string, args ...any), filterCRS func(string) (cql2.Coords, bool)) *CQLFilter {
 	text, lang, crs := q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs")
+	var to cql2.Coords
 	if crs != "" && crs != FilterCRS {
-		bad("filter-crs", "only %s is supported", FilterCRS)
+		var ok bool
+		if filterCRS != nil {
+			to, ok = filterCRS(crs)
+		}
+		if !ok {
+			bad("filter-crs", "CRS %q is not offered for filters here", Clip(crs))
+			return nil
+		}
 	}
 	if text == "" {
 		if lang != "" {
 			bad("filter-lang", "given without filter")
+		}
+		if crs != "" {
+			bad("filter-crs", "given without filter")
 		}
 		return nil
 	}
 	var e cql2.Expr
 	var err error
 	switch lang {
-	case "", FilterLangText:
-		lang = FilterLangText
-		e, err = cql2.ParseText(text)
+	case "", FilterLangText, FilterLangDraftText:
+		if lang == "" {
+			lang = FilterLangText
+		}
+		e, err = cql2.ParseTextIn(text, to)
 	case FilterLangJSON:
-		e, err = cql2.ParseJSON(text)
+		e, err = cql2.ParseJSONIn(text, to)
 	default:
-		bad("filter-lang", "must be %s or %s, got %q", FilterLangText, FilterLangJSON, Clip(lang))
+		bad("filter-lang", "must be %s or %s (or %s, the draft name of %s), got %q", FilterLangText, FilterLangJSON, FilterLangDraftText, FilterLangText, Clip(lang))
 		return nil
 	}
 	if err != nil {
 		bad("filter", "%s", err)
 		return nil
 	}
-	return &CQLFilter{Expr: e, Text: text, Lang: lang}
+	return &CQLFilter{Expr: e, Text: text, Lang: lang, CRS: crs}
 }
 
 // QueryableKind reports the CQL2 literal kind of a queryable property of

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -230,22 +233,37 @@ func TestGDALReadsATile(t *testing.T) {
 	}
 }
 
-// TestGDALWhereEqualsFilter: ogr2ogr -where over OAPIF gives the features
-// the server's CQL2 filter selects. GDAL 3.6 (Debian 12) evaluates -where
-// on the client: it pushes filters only for the pre-CQL2 draft "cql-text"
-// it finds in the OpenAPI document, which this server does not offer; newer
-// GDAL sends CQL2 once it sees the filter conformance classes.
+// TestGDALWhereEqualsFilter: ogr2ogr -where over OAPIF is sent to the
+// server as a filter and gives exactly the features the server's CQL2
+// filter selects. GDAL 3.6 (Debian 12) pushes -where only in the draft
+// language name "cql-text" it finds in the items operation's filter-lang
+// enum, and only for fields it finds as query parameters of that operation
+// (ogr/ogrsf_frmts/wfs/ogroapifdriver.cpp, GetQueryableAttributes and
+// SetAttributeFilter): the server offers both (property parameters,
+// cql-text read as CQL2 text). A recording proxy in front of the server
+// proves where the filtering happened: the filtered requests alone return
+// every feature GDAL wrote, and GDAL never pages through the collection.
 func TestGDALWhereEqualsFilter(t *testing.T) {
 	addr := startServer(t)
-	api := "http://" + addr + "/api/v1"
+	direct := "http://" + addr + "/api/v1"
+	proxy := recordingProxy(t, addr)
+	api := "http://" + proxy.addr + "/api/v1"
 	dir := t.TempDir()
-	for i, c := range []struct{ coll, where string }{
-		{"zones", "revenue_yi > 1000"},
-		{"zones", "tier = 't500' OR (revenue_yi >= 100 AND measure = '营业收入')"},
-		{"zones", "county_code IS NULL AND approved_area_ha > 500"},
-		{"counties", "parent_code = '410300'"},
-		{"regions", "kind = 'demo'"},
+	// ref is the CQL2 the test asks the server for, when it differs from
+	// the -where clause.
+	for i, c := range []struct{ coll, where, sent, ref string }{
+		{"zones", "revenue_yi > 1000", "revenue_yi > 1000", ""},
+		{"zones", "tier = 't500' OR (revenue_yi >= 100 AND measure = '营业收入')", "(tier = 't500') OR ((revenue_yi >= 100) AND (measure = '营业收入'))", ""},
+		{"zones", "county_code IS NULL AND approved_area_ha > 500", "((county_code IS NULL)) AND (approved_area_ha > 500)", ""},
+		{"zones", "name LIKE '%高新%' AND NOT (city_code = '410100')", "(name LIKE '%高新%') AND (NOT (city_code = '410100'))", ""},
+		{"zones", "revenue_year BETWEEN 2021 AND 2023", "(revenue_year >= 2021) AND (revenue_year <= 2023)", ""},
+		{"counties", "parent_code = '410300'", "parent_code = '410300'", ""},
+		{"cities", "code <> '410100' AND name_en >= 'P'", "(code <> '410100') AND (name_en >= 'P')", ""},
+		{"regions", "kind = 'demo'", "kind = 'demo'", ""},
+		{"regions", "derived = 1", "derived = 1", "derived = TRUE"}, // OGR's booleans are 0/1
 	} {
+		name := fmt.Sprintf("%s -where %q", c.coll, c.where)
+		proxy.reset()
 		out := filepath.Join(dir, fmt.Sprintf("where-%d.geojson", i))
 		gdal(t, "ogr2ogr", "-f", "GeoJSON", "-where", c.where, out, "OAPIF:"+api, c.coll)
 		got := geojsonIDs(t, out, idKey[c.coll])
@@ -253,14 +271,88 @@ func TestGDALWhereEqualsFilter(t *testing.T) {
 			NumberMatched int
 			Features      []struct{ Properties map[string]any }
 		}
-		getJSON(t, api+"/collections/"+c.coll+"/items?limit=10000&filter="+url.QueryEscape(c.where), &page)
+		ref := c.where
+		if c.ref != "" {
+			ref = c.ref
+		}
+		getJSON(t, direct+"/collections/"+c.coll+"/items?limit=10000&filter="+url.QueryEscape(ref), &page)
 		want := []string{}
 		for _, f := range page.Features {
 			want = append(want, fmt.Sprint(f.Properties[idKey[c.coll]]))
 		}
 		slices.Sort(want)
 		if !slices.Equal(got, want) || len(want) == 0 {
-			t.Errorf("%s -where %q: GDAL %v, server filter %v", c.coll, c.where, got, want)
+			t.Errorf("%s: GDAL %v, server filter %v", name, got, want)
+		}
+		// Where the filtering happened: the requests GDAL sent with a
+		// filter return, together, every feature it wrote; without a
+		// filter it asked for one page only (to learn the layer).
+		var filtered, plain []url.Values
+		for _, u := range proxy.requests() {
+			if u.Path != "/api/v1/collections/"+c.coll+"/items" {
+				continue
+			}
+			if u.Query().Has("filter") {
+				filtered = append(filtered, u.Query())
+			} else {
+				plain = append(plain, u.Query())
+			}
+		}
+		if len(filtered) == 0 {
+			t.Errorf("%s: GDAL sent no filter to the server (requests %v)", name, proxy.requests())
+			continue
+		}
+		returned := 0
+		for _, q := range filtered {
+			if q.Get("filter-lang") != "cql-text" || q.Get("filter") != c.sent {
+				t.Errorf("%s: GDAL sent filter=%q filter-lang=%q, want %q cql-text", name, q.Get("filter"), q.Get("filter-lang"), c.sent)
+			}
+			var p struct{ NumberReturned int }
+			getJSON(t, direct+"/collections/"+c.coll+"/items?"+q.Encode(), &p)
+			returned += p.NumberReturned
+		}
+		if returned != len(want) {
+			t.Errorf("%s: the filtered requests return %d features, GDAL wrote %d", name, returned, len(want))
+		}
+		if len(plain) > 1 {
+			t.Errorf("%s: GDAL read %d unfiltered pages %v: it filtered on the client", name, len(plain), plain)
 		}
 	}
+}
+
+// recorder is a reverse proxy in front of the server that records the
+// URL of every request. The Host header passes through, so the server's
+// links (next pages) point back at the proxy.
+type recorder struct {
+	addr string
+	mu   sync.Mutex
+	urls []*url.URL
+}
+
+func recordingProxy(t *testing.T, target string) *recorder {
+	t.Helper()
+	r := &recorder{}
+	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: target})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		u := *req.URL
+		r.urls = append(r.urls, &u)
+		r.mu.Unlock()
+		rp.ServeHTTP(w, req)
+	}))
+	t.Cleanup(srv.Close)
+	r.addr = srv.Listener.Addr().String()
+	return r
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.urls = nil
+}
+
+func (r *recorder) requests() []*url.URL {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.urls)
 }

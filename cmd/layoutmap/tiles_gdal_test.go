@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -31,6 +32,8 @@ import (
 //     GoogleMapsCompatible.
 //   - The tile the tileset's item template names is read by GDAL's MVT
 //     driver: the zones collection's tile has the zones layer only.
+//   - The OGCAPI driver reads the features with -oo API=ITEMS (with API
+//     AUTO it prefers the tilesets, which this GDAL build cannot read).
 func TestGDALDiscoversOGCTiles(t *testing.T) {
 	addr := startServer(t)
 	api := "http://" + addr + "/api/v1"
@@ -61,6 +64,21 @@ func TestGDALDiscoversOGCTiles(t *testing.T) {
 		}
 	} else {
 		t.Logf("GDAL's OGCAPI driver discovered the tileset but has no vector-tiles path in this build (%v)", err)
+	}
+
+	// The OGCAPI driver reads the collection's features through its items
+	// (API=ITEMS hands them to the OAPIF driver): every zone, all fields,
+	// and a -where pushed to the server like OAPIF's.
+	var page struct{ NumberMatched int }
+	getJSON(t, api+"/collections/zones/items?limit=1", &page)
+	info := gdal(t, "ogrinfo", "-ro", "-so", "-al", "-oo", "API=ITEMS", "OGCAPI:"+api+"/collections/zones")
+	if want := fmt.Sprintf("Feature Count: %d\n", page.NumberMatched); page.NumberMatched == 0 || !strings.Contains(info, want) || !strings.Contains(info, "\nrevenue_yi: Real") {
+		t.Errorf("OGCAPI API=ITEMS on zones: want %q and revenue_yi in\n%s", want, info)
+	}
+	getJSON(t, api+"/collections/zones/items?limit=1&filter=revenue_yi%20%3E%201000", &page)
+	info = gdal(t, "ogrinfo", "-ro", "-so", "-al", "-oo", "API=ITEMS", "-where", "revenue_yi > 1000", "OGCAPI:"+api+"/collections/zones")
+	if want := fmt.Sprintf("Feature Count: %d\n", page.NumberMatched); page.NumberMatched == 0 || !strings.Contains(info, want) {
+		t.Errorf("OGCAPI API=ITEMS -where on zones: want %q in\n%s", want, info)
 	}
 
 	// The tile matrix set as GDAL's own tiling.
@@ -117,7 +135,7 @@ func TestGDALDiscoversOGCTiles(t *testing.T) {
 	if err := os.WriteFile(tile, body, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	info := gdal(t, "ogrinfo", "-ro", "-so", "-al", "-oo", "Z=8", "-oo", "X=208", "-oo", "Y=101", "MVT:"+tile)
+	info = gdal(t, "ogrinfo", "-ro", "-so", "-al", "-oo", "Z=8", "-oo", "X=208", "-oo", "Y=101", "MVT:"+tile)
 	if strings.Count(info, "Layer name:") != 1 || !strings.Contains(info, "Layer name: zones\n") || strings.Contains(info, "Feature Count: 0\n") {
 		t.Errorf("MVT driver on the zones collection's tile:\n%s", info)
 	}

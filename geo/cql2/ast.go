@@ -75,6 +75,7 @@ type Intersects struct {
 	Box      *orb.Bound
 	Geometry sf.Geometry
 	Pos      string
+	litPos   string // where the literal starts, for errors
 }
 
 // Literal is a string, number or boolean value; Kind says which.

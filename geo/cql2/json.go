@@ -16,7 +16,19 @@ import (
 // {"property": "name"}, literals as JSON strings, numbers, booleans,
 // {"timestamp": …} or {"date": …}, {"bbox": [w,s,e,n]} and GeoJSON
 // geometry objects. Errors are *Error naming the JSON path.
-func ParseJSON(s string) (Expr, error) {
+func ParseJSON(s string) (Expr, error) { return ParseJSONIn(s, nil) }
+
+// ParseJSONIn parses a cql2-json expression whose geometry literals are in
+// the CRS to converts from (filter-crs); nil is CRS84.
+func ParseJSONIn(s string, to Coords) (Expr, error) {
+	e, err := parseJSON(s)
+	if err != nil {
+		return nil, err
+	}
+	return e, finishSpatial(e, to)
+}
+
+func parseJSON(s string) (Expr, error) {
 	if len(s) > MaxLength {
 		return nil, errorf("$", "longer than %d bytes", MaxLength)
 	}
@@ -167,7 +179,7 @@ func jsonLiteral(v any, path string) (Literal, error) {
 }
 
 func jsonSpatial(prop string, lit any, litPath, path string) (Expr, error) {
-	out := &Intersects{Property: prop, Pos: path}
+	out := &Intersects{Property: prop, Pos: path, litPos: litPath}
 	m, ok := lit.(map[string]any)
 	if !ok {
 		return nil, errorf(litPath, "expected {\"bbox\": […]} or a GeoJSON geometry")
@@ -195,9 +207,6 @@ func jsonSpatial(prop string, lit any, litPath, path string) (Expr, error) {
 	g, err := sf.UnmarshalGeoJSON(buf.Bytes())
 	if err != nil {
 		return nil, errorf(litPath, "invalid GeoJSON geometry: %v", err)
-	}
-	if err := checkLonLat(litPath, g); err != nil {
-		return nil, err
 	}
 	out.Geometry = g
 	return out, nil

@@ -142,7 +142,19 @@ const maxDepth = 32
 
 // ParseText parses a cql2-text expression. Errors are *Error naming the
 // column.
-func ParseText(s string) (Expr, error) {
+func ParseText(s string) (Expr, error) { return ParseTextIn(s, nil) }
+
+// ParseTextIn parses a cql2-text expression whose geometry literals are in
+// the CRS to converts from (filter-crs); nil is CRS84.
+func ParseTextIn(s string, to Coords) (Expr, error) {
+	e, err := parseText(s)
+	if err != nil {
+		return nil, err
+	}
+	return e, finishSpatial(e, to)
+}
+
+func parseText(s string) (Expr, error) {
 	if len(s) > MaxLength {
 		return nil, errorf("column 1", "longer than %d bytes", MaxLength)
 	}
@@ -323,8 +335,8 @@ func convertSpatial(s string, t *tSpatial) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Intersects{Property: name, Pos: pos}
 	gpos := column(s, b.Pos)
+	out := &Intersects{Property: name, Pos: pos, litPos: gpos}
 	if b.BBox != nil {
 		box, err := bboxOf(gpos, b.BBox)
 		if err != nil {
@@ -336,9 +348,6 @@ func convertSpatial(s string, t *tSpatial) (Expr, error) {
 	g, err := sf.UnmarshalWKT(wktString(b.WKT))
 	if err != nil {
 		return nil, errorf(gpos, "invalid WKT literal: %v", err)
-	}
-	if err := checkLonLat(gpos, g); err != nil {
-		return nil, err
 	}
 	out.Geometry = g
 	return out, nil
@@ -362,22 +371,8 @@ func bboxOf(pos string, nums []string) (orb.Bound, error) {
 	default:
 		return orb.Bound{}, errorf(pos, "BBOX takes 4 or 6 numbers, got %d", len(v))
 	}
-	if v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180 || v[1] < -90 || v[1] > 90 || v[3] < -90 || v[3] > 90 || v[1] > v[3] {
-		return orb.Bound{}, errorf(pos, "BBOX(%s) is not west,south,east,north within -180,-90,180,90 with south ≤ north", strings.Join(nums, ","))
-	}
+	// Ranges are checked by finishSpatial, once in CRS84.
 	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
-}
-
-func checkLonLat(pos string, g sf.Geometry) error {
-	env := g.Envelope()
-	if env.IsEmpty() {
-		return errorf(pos, "the geometry literal is empty")
-	}
-	lo, hi, _ := env.MinMaxXYs()
-	if lo.X < -180 || hi.X > 180 || lo.Y < -90 || hi.Y > 90 {
-		return errorf(pos, "the geometry literal leaves -180,-90,180,90 (coordinates are CRS84 longitude, latitude)")
-	}
-	return nil
 }
 
 // wktString writes the parsed WKT back as text for simplefeatures, which

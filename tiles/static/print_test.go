@@ -3,9 +3,7 @@ package static_test
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"strconv"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"layoutmap/internal/svgtest"
 	"layoutmap/tiles/static"
 )
 
@@ -36,57 +35,35 @@ var mmAttr = regexp.MustCompile(`^([0-9.]+)mm$`)
 
 func parseSVG(t *testing.T, b []byte) svgDoc {
 	t.Helper()
+	els, err := svgtest.Parse(b)
+	if err != nil {
+		t.Fatalf("SVG: %v", err)
+	}
 	var doc svgDoc
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	var cur *svgText
-	var group string
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return doc
-		} else if err != nil {
-			t.Fatalf("SVG: %v", err)
-		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			attr := map[string]string{}
-			for _, a := range e.Attr {
-				attr[a.Name.Local] = a.Value
+	for _, e := range els {
+		switch e.Name {
+		case "svg":
+			mw, mh := mmAttr.FindStringSubmatch(e.Attr["width"]), mmAttr.FindStringSubmatch(e.Attr["height"])
+			if mw == nil || mh == nil {
+				t.Fatalf("svg width %q height %q: want lengths in mm", e.Attr["width"], e.Attr["height"])
 			}
-			switch e.Name.Local {
-			case "svg":
-				mw, mh := mmAttr.FindStringSubmatch(attr["width"]), mmAttr.FindStringSubmatch(attr["height"])
-				if mw == nil || mh == nil {
-					t.Fatalf("svg width %q height %q: want lengths in mm", attr["width"], attr["height"])
-				}
-				doc.widthMM, _ = strconv.ParseFloat(mw[1], 64)
-				doc.heightMM, _ = strconv.ParseFloat(mh[1], 64)
-				vb := strings.Fields(attr["viewBox"])
-				if len(vb) != 4 {
-					t.Fatalf("viewBox %q", attr["viewBox"])
-				}
-				doc.viewW, _ = strconv.ParseFloat(vb[2], 64)
-				doc.viewH, _ = strconv.ParseFloat(vb[3], 64)
-			case "g":
-				group = attr["id"]
-			case "text":
-				size, err := strconv.ParseFloat(attr["font-size"], 64)
-				if err != nil {
-					t.Fatalf("text font-size %q", attr["font-size"])
-				}
-				cur = &svgText{class: attr["class"], zone: attr["data-zone"], size: size, group: group}
+			doc.widthMM, _ = strconv.ParseFloat(mw[1], 64)
+			doc.heightMM, _ = strconv.ParseFloat(mh[1], 64)
+			vb := strings.Fields(e.Attr["viewBox"])
+			if len(vb) != 4 {
+				t.Fatalf("viewBox %q", e.Attr["viewBox"])
 			}
-		case xml.CharData:
-			if cur != nil {
-				cur.s += string(e)
+			doc.viewW, _ = strconv.ParseFloat(vb[2], 64)
+			doc.viewH, _ = strconv.ParseFloat(vb[3], 64)
+		case "text":
+			size, err := strconv.ParseFloat(e.Attr["font-size"], 64)
+			if err != nil {
+				t.Fatalf("text font-size %q", e.Attr["font-size"])
 			}
-		case xml.EndElement:
-			if e.Name.Local == "text" && cur != nil {
-				doc.texts = append(doc.texts, *cur)
-				cur = nil
-			}
+			doc.texts = append(doc.texts, svgText{class: e.Attr["class"], zone: e.Attr["data-zone"], size: size, s: e.Text, group: e.Group})
 		}
 	}
+	return doc
 }
 
 // pt is a font size of the SVG in points as printed at its declared width:

@@ -1,0 +1,87 @@
+package cql2
+
+import (
+	"math"
+	"strings"
+
+	"github.com/paulmach/orb"
+	sf "github.com/peterstace/simplefeatures/geom"
+)
+
+// Coords converts a geometry literal's coordinate from the filter's CRS
+// (OGC API Features Part 3 filter-crs) to CRS84: x and y in that CRS's
+// axis order in, longitude and latitude out. nil means the literal is
+// CRS84 already.
+//
+// A BBOX converts corner by corner, which is exact for every CRS whose
+// axes map to meridians and parallels (lat/lon, Web Mercator). A WKT or
+// GeoJSON literal converts vertex by vertex; its edges are then straight
+// in CRS84, so an edge that is neither a meridian nor a parallel follows a
+// slightly different line than it would in a projected CRS.
+type Coords func(x, y float64) (lon, lat float64)
+
+// finishSpatial converts every geometry literal of e to CRS84 with to and
+// checks it lies within -180,-90,180,90 (a box: south ≤ north; west >
+// east crosses the antimeridian).
+func finishSpatial(e Expr, to Coords) error {
+	var err error
+	Walk(e, func(x Expr) {
+		in, ok := x.(*Intersects)
+		if !ok || err != nil {
+			return
+		}
+		if in.Box != nil {
+			b := *in.Box
+			if to != nil {
+				w, s := to(b.Min[0], b.Min[1])
+				e, n := to(b.Max[0], b.Max[1])
+				b = orb.Bound{Min: orb.Point{w, s}, Max: orb.Point{e, n}}
+				in.Box = &b
+			}
+			if !lonLat(b.Min) || !lonLat(b.Max) || b.Min[1] > b.Max[1] {
+				err = errorf(in.litPos, "BBOX(%s) is not west,south,east,north within -180,-90,180,90 with south ≤ north%s", boxText(b), inCRS84(to))
+			}
+			return
+		}
+		if to != nil {
+			in.Geometry = in.Geometry.TransformXY(func(p sf.XY) sf.XY {
+				lon, lat := to(p.X, p.Y)
+				return sf.XY{X: lon, Y: lat}
+			})
+		}
+		env := in.Geometry.Envelope()
+		if env.IsEmpty() {
+			err = errorf(in.litPos, "the geometry literal is empty")
+			return
+		}
+		lo, hi, _ := env.MinMaxXYs()
+		if lo.X < -180 || hi.X > 180 || lo.Y < -90 || hi.Y > 90 || !finite(lo.X, lo.Y, hi.X, hi.Y) {
+			err = errorf(in.litPos, "the geometry literal leaves -180,-90,180,90 (coordinates are CRS84 longitude, latitude%s)", strings.TrimPrefix(inCRS84(to), ","))
+		}
+	})
+	return err
+}
+
+func lonLat(p orb.Point) bool {
+	return finite(p[0], p[1]) && p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
+}
+
+func finite(v ...float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func boxText(b orb.Bound) string {
+	return strings.Join([]string{num(b.Min[0]), num(b.Min[1]), num(b.Max[0]), num(b.Max[1])}, ",")
+}
+
+func inCRS84(to Coords) string {
+	if to == nil {
+		return ""
+	}
+	return ", after conversion from filter-crs to CRS84"
+}
