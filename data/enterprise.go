@@ -2,8 +2,10 @@ package data
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -433,4 +435,67 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// ResolverVersion names the rules of ResolveEnterprises; change it with
+// them, so a resolved list cached under the old rules (package load) is
+// resolved again.
+const ResolverVersion = 1
+
+// ResolveFingerprint is a SHA-256 (hex) of everything in ds that
+// ResolveEnterprises reads: the taxonomy's cluster and chain ids and
+// chains' clusters, the zones' ids, outline qualities and outlines, and
+// the admin areas' codes, levels, parents and outlines. Two datasets with
+// the same fingerprint resolve every list alike.
+func ResolveFingerprint(ds *Dataset) string {
+	h := sha256.New()
+	var b [8]byte
+	str := func(s string) {
+		binary.LittleEndian.PutUint64(b[:], uint64(len(s)))
+		h.Write(b[:])
+		h.Write([]byte(s))
+	}
+	num := func(n int) {
+		binary.LittleEndian.PutUint64(b[:], uint64(n))
+		h.Write(b[:])
+	}
+	geom := func(mp orb.MultiPolygon) {
+		num(len(mp))
+		for _, pg := range mp {
+			num(len(pg))
+			for _, r := range pg {
+				num(len(r))
+				for _, p := range r {
+					binary.LittleEndian.PutUint64(b[:], math.Float64bits(p[0]))
+					h.Write(b[:])
+					binary.LittleEndian.PutUint64(b[:], math.Float64bits(p[1]))
+					h.Write(b[:])
+				}
+			}
+		}
+	}
+	str(strconv.Itoa(ResolverVersion))
+	num(len(ds.Taxonomy.Clusters))
+	for _, c := range ds.Taxonomy.Clusters {
+		str(c.ID)
+	}
+	num(len(ds.Taxonomy.Chains))
+	for _, c := range ds.Taxonomy.Chains {
+		str(c.ID)
+		str(c.Parent)
+	}
+	num(len(ds.Zones))
+	for _, z := range ds.Zones {
+		str(z.ID)
+		str(z.GeomQuality)
+		geom(z.Geom)
+	}
+	num(len(ds.Admin))
+	for _, a := range ds.Admin {
+		str(a.Code)
+		str(a.Level)
+		str(a.ParentCode)
+		geom(a.Geom)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -51,11 +51,10 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 		classes[ix.class[i]]++
 	}
 	if f.BBox != nil {
-		ix.tr.Search(f.BBox.Min, f.BBox.Max, func(_, _ [2]float64, i int32) bool {
+		ix.searchBBox(*f.BBox, func(i int32) {
 			if m.match(i) {
 				add(i)
 			}
-			return true
 		})
 	} else {
 		all := m.all()

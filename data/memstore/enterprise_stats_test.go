@@ -3,7 +3,10 @@ package memstore_test
 import (
 	"context"
 	"maps"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"layoutmap/geo"
 )
@@ -64,5 +67,41 @@ func TestEnterpriseStatsMatchReference(t *testing.T) {
 	}
 	if _, err := s.EnterpriseStats(ctx, geo.Filter{Chain: []string{"no_such_chain"}}); err == nil {
 		t.Error("an unknown chain was accepted")
+	}
+}
+
+// Boxes of every size, with edges exactly on enterprises' points (bounds
+// are inclusive), select what the reference rule selects: the quadkey
+// search of bbox queries misses nothing and adds nothing.
+func TestEnterpriseBBoxSearch(t *testing.T) {
+	s, es := enterpriseStore(t)
+	members := regionMembers(t, s)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for k := range 300 {
+		a, b := es[rng.IntN(len(es))].Point, es[rng.IntN(len(es))].Point
+		if k%3 == 0 { // small boxes around one point
+			d := 0.0001 * float64(rng.IntN(1000))
+			b = orb.Point{a[0] + d, a[1] + d}
+		}
+		box := orb.Bound{Min: orb.Point{min(a[0], b[0]), min(a[1], b[1])}, Max: orb.Point{max(a[0], b[0]), max(a[1], b[1])}}
+		f := geo.Filter{BBox: &box, Limit: 1}
+		want := 0
+		for i := range es {
+			if f.MatchEnterprise(&es[i], members) {
+				want++
+			}
+		}
+		p, err := s.EnterpriseItems(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.EnterpriseStats(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.NumberMatched != want || st.Total != want {
+			t.Fatalf("box %v: items %d, stats %d, reference %d", box, p.NumberMatched, st.Total, want)
+		}
 	}
 }

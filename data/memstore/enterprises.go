@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 
 	"layoutmap/data"
 	"layoutmap/geo"
@@ -23,7 +22,7 @@ import (
 //   - byKey, the enterprises sorted by their quadkey (geo.MortonKey): the
 //     points of any tile or aggregation cell are one run of it, found by
 //     binary search, so a tile never looks at points outside itself;
-//   - an R-tree (tidwall/rtree) for the items' bbox.
+//   - the same order answers the items' bbox (searchBBox).
 type entIndex struct {
 	es      []geo.Enterprise
 	chain   []uint64 // bit i: chainIDs[i]
@@ -35,10 +34,10 @@ type entIndex struct {
 	// made by layoutmap synth: a scan never touches es.
 	class []uint8
 
-	byKey  []int32  // indexes of es by quadkey, then id
-	keys   []uint64 // keys[i] is the quadkey of es[byKey[i]]
-	byName []int32  // indexes of es by name, then id
-	tr     rtree.RTreeG[int32]
+	byKey  []int32     // indexes of es by quadkey, then id
+	keys   []uint64    // keys[i] is the quadkey of es[byKey[i]]
+	kpts   []orb.Point // kpts[i] is the point of es[byKey[i]]: bbox tests read memory in order
+	byName []int32     // indexes of es by name, then id
 	bound  orb.Bound
 
 	info data.EnterpriseInfo
@@ -55,6 +54,22 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 	if len(es) > 1<<31-1 {
 		return fmt.Errorf("memstore: %d enterprises are more than the index holds", len(es))
 	}
+	ix, err := s.newEntIndex()
+	if err != nil {
+		return err
+	}
+	if err := ix.fillColumns(es); err != nil {
+		return err
+	}
+	ix.sortByKey()
+	ix.sortByName()
+	s.ent = ix
+	return nil
+}
+
+// newEntIndex numbers the taxonomy's chains and clusters, the cities and
+// the zones: the bits and indexes of the index's columns.
+func (s *Store) newEntIndex() (*entIndex, error) {
 	ix := &entIndex{chainBit: map[string]int{}, clusterBit: map[string]int{}, cityIdx: map[string]int{}, zoneIdx: map[string]int{}}
 	for _, c := range s.tax.Chains {
 		ix.chainBit[c.ID] = len(ix.chainIDs)
@@ -73,13 +88,20 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 		ix.zoneIDs = append(ix.zoneIDs, z.ID)
 	}
 	if len(ix.chainIDs) > 64 || len(ix.clusterIDs) > 32 || len(ix.cityIDs) > 255 || len(ix.zoneIDs) > 65534 {
-		return fmt.Errorf("memstore: enterprises: the taxonomy or admin lists are larger than the index's masks")
+		return nil, fmt.Errorf("memstore: enterprises: the taxonomy or admin lists are larger than the index's masks")
 	}
+	return ix, nil
+}
+
+// fillColumns checks es (sorted by unique id, every chain, cluster, city
+// and zone known) and fills the filter columns, the quadkeys, the info
+// and the bound.
+func (ix *entIndex) fillColumns(es []geo.Enterprise) error {
 	n := len(es)
 	ix.es = es
 	ix.chain, ix.cluster = make([]uint64, n), make([]uint32, n)
 	ix.city, ix.zone, ix.year, ix.class = make([]uint8, n), make([]uint16, n), make([]uint16, n), make([]uint8, n)
-	ix.byKey, ix.keys, ix.byName = make([]int32, n), make([]uint64, n), make([]int32, n)
+	ix.byKey, ix.keys = make([]int32, n), make([]uint64, n)
 	for i := range es {
 		e := &es[i]
 		if i > 0 && es[i-1].ID >= e.ID {
@@ -117,11 +139,11 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 			ix.info.Synthetic++
 			ix.class[i] |= classSynthetic
 		}
-		if !slices.Contains(ix.info.Sources, e.Source) && len(ix.info.Sources) < 100 {
+		if len(ix.info.Sources) < 100 && !slices.Contains(ix.info.Sources, e.Source) {
 			ix.info.Sources = append(ix.info.Sources, e.Source)
 		}
-		ix.byKey[i], ix.byName[i] = int32(i), int32(i)
-		ix.tr.Insert(e.Point, e.Point, int32(i))
+		ix.byKey[i] = int32(i)
+		ix.keys[i] = geo.MortonKey(e.Point)
 		if i == 0 {
 			ix.bound = e.Point.Bound()
 		} else {
@@ -132,10 +154,13 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 	if ix.info.Sources == nil {
 		ix.info.Sources = []string{}
 	}
-	key := make([]uint64, n)
-	for i := range es {
-		key[i] = geo.MortonKey(es[i].Point)
-	}
+	return nil
+}
+
+// sortByKey orders byKey by quadkey, then id (keys[i] holds the quadkey
+// of enterprise i until then, of byKey[i] after).
+func (ix *entIndex) sortByKey() {
+	key := ix.keys
 	slices.SortFunc(ix.byKey, func(a, b int32) int {
 		if key[a] != key[b] {
 			if key[a] < key[b] {
@@ -145,8 +170,54 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 		}
 		return int(a - b)
 	})
+	sorted := make([]uint64, len(key))
+	ix.kpts = make([]orb.Point, len(key))
 	for i, j := range ix.byKey {
-		ix.keys[i] = key[j]
+		sorted[i] = key[j]
+		ix.kpts[i] = ix.es[j].Point
+	}
+	ix.keys = sorted
+}
+
+// searchBBox calls fn for every enterprise whose point lies in b, bounds
+// included (orb.Bound.Contains, the reference rule's test; a box with
+// Min above Max holds nothing), in quadkey order. The quadkey order is the
+// spatial index: the box is covered by at most 8×8 tiles of one zoom,
+// each tile's points are one run of byKey found by binary search, so the
+// points looked at are those of the box and a thin margin around it. (An
+// R-tree over a million points took longer to build than everything else
+// of start-up together, and ~60 MB; this needs nothing beyond the order
+// the tiles already use.)
+func (ix *entIndex) searchBBox(b orb.Bound, fn func(i int32)) {
+	if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] || len(ix.keys) == 0 {
+		return
+	}
+	// Tiles at MortonZoom of the corners (y grows southwards).
+	x0, y0 := geo.TileXY(orb.Point{b.Min[0], b.Max[1]}, geo.MortonZoom)
+	x1, y1 := geo.TileXY(orb.Point{b.Max[0], b.Min[1]}, geo.MortonZoom)
+	shift := uint(0)
+	for shift < geo.MortonZoom && ((x1>>shift)-(x0>>shift) >= 8 || (y1>>shift)-(y0>>shift) >= 8) {
+		shift++
+	}
+	z := uint32(geo.MortonZoom - shift)
+	for y := y0 >> shift; y <= y1>>shift; y++ {
+		for x := x0 >> shift; x <= x1>>shift; x++ {
+			lo, hi := geo.MortonRange(z, x, y)
+			a, _ := slices.BinarySearch(ix.keys, lo)
+			for k := a; k < len(ix.keys) && ix.keys[k] < hi; k++ {
+				if b.Contains(ix.kpts[k]) {
+					fn(ix.byKey[k])
+				}
+			}
+		}
+	}
+}
+
+func (ix *entIndex) sortByName() {
+	es := ix.es
+	ix.byName = make([]int32, len(es))
+	for i := range ix.byName {
+		ix.byName[i] = int32(i)
 	}
 	slices.SortFunc(ix.byName, func(a, b int32) int {
 		if c := strings.Compare(es[a].Name, es[b].Name); c != 0 {
@@ -154,8 +225,6 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 		}
 		return int(a - b)
 	})
-	s.ent = ix
-	return nil
 }
 
 // classSynthetic marks a synthetic enterprise in entIndex.class (the six
@@ -287,11 +356,10 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	var order []int32 // matches in sort order, when collected
 	if f.BBox != nil {
 		b := f.BBox
-		ix.tr.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
+		ix.searchBBox(*b, func(i int32) {
 			if m.match(i) {
 				order = append(order, i)
 			}
-			return true
 		})
 		if byName {
 			rank := ix.nameRank()

@@ -85,21 +85,32 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 	if len(ts) == 0 {
 		return nil, errors.New("memstore: new: no revenue tiers")
 	}
-	s := &Store{
-		ts:            ts,
-		tax:           ds.Taxonomy,
-		vintage:       ds.Vintage,
-		admin:         make(map[string]*geo.AdminArea, len(ds.Admin)),
-		zoneIdx:       make(map[string]int, len(ds.Zones)),
-		regionIdx:     make(map[string]int, len(ds.Regions)),
-		regionMembers: make(map[string][]string, len(ds.Regions)),
-		known:         map[string]map[string]bool{},
+	s := &Store{ts: ts, tax: ds.Taxonomy, vintage: ds.Vintage}
+	if err := s.indexAdmin(ds.Admin); err != nil {
+		return nil, err
 	}
-	for _, a := range ds.Admin {
+	if err := s.indexZones(ds.Zones); err != nil {
+		return nil, err
+	}
+	if err := s.indexRegions(ds.Regions); err != nil {
+		return nil, err
+	}
+	s.buildVocabulary()
+	s.buildSpatialIndex()
+	s.simplifyOutlines()
+	return s, nil
+}
+
+// indexAdmin sorts the admin areas into the province, cities and counties
+// (by code) and checks that codes are unique and every county's parent is
+// a city.
+func (s *Store) indexAdmin(areas []geo.AdminArea) error {
+	s.admin = make(map[string]*geo.AdminArea, len(areas))
+	for _, a := range areas {
 		switch a.Level {
 		case geo.LevelProvince:
 			if s.province != nil {
-				return nil, fmt.Errorf("memstore: new: two provinces %s and %s", s.province.Code, a.Code)
+				return fmt.Errorf("memstore: new: two provinces %s and %s", s.province.Code, a.Code)
 			}
 			p := a
 			s.province = &p
@@ -108,11 +119,11 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 		case geo.LevelCounty:
 			s.counties = append(s.counties, a)
 		default:
-			return nil, fmt.Errorf("memstore: new: admin area %s: unknown level %q", a.Code, a.Level)
+			return fmt.Errorf("memstore: new: admin area %s: unknown level %q", a.Code, a.Level)
 		}
 	}
 	if s.province == nil {
-		return nil, errors.New("memstore: new: dataset has no province")
+		return errors.New("memstore: new: dataset has no province")
 	}
 	geo.SortAdminAreas(s.cities, "code")
 	geo.SortAdminAreas(s.counties, "code")
@@ -120,70 +131,88 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 	for _, list := range [][]geo.AdminArea{s.cities, s.counties} {
 		for i := range list {
 			if _, dup := s.admin[list[i].Code]; dup {
-				return nil, fmt.Errorf("memstore: new: duplicate admin code %s", list[i].Code)
+				return fmt.Errorf("memstore: new: duplicate admin code %s", list[i].Code)
 			}
 			s.admin[list[i].Code] = &list[i]
 		}
 	}
 	for _, c := range s.counties {
 		if p := s.admin[c.ParentCode]; p == nil || p.Level != geo.LevelCity {
-			return nil, fmt.Errorf("memstore: new: county %s: parent %q is not a city", c.Code, c.ParentCode)
+			return fmt.Errorf("memstore: new: county %s: parent %q is not a city", c.Code, c.ParentCode)
 		}
 	}
+	return nil
+}
 
-	s.zones = slices.Clone(ds.Zones)
+// indexZones keeps the zones sorted by id and checks that ids are unique
+// and every zone's city exists (indexAdmin first).
+func (s *Store) indexZones(zones []geo.Zone) error {
+	s.zones = slices.Clone(zones)
 	geo.SortZones(s.zones, "id", 0, "")
+	s.zoneIdx = make(map[string]int, len(s.zones))
 	for i, z := range s.zones {
 		if _, dup := s.zoneIdx[z.ID]; dup {
-			return nil, fmt.Errorf("memstore: new: duplicate zone id %s", z.ID)
+			return fmt.Errorf("memstore: new: duplicate zone id %s", z.ID)
 		}
 		if c := s.admin[z.CityCode]; c == nil || c.Level != geo.LevelCity {
-			return nil, fmt.Errorf("memstore: new: zone %s: unknown city %q", z.ID, z.CityCode)
+			return fmt.Errorf("memstore: new: zone %s: unknown city %q", z.ID, z.CityCode)
 		}
 		s.zoneIdx[z.ID] = i
 	}
+	return nil
+}
 
-	s.regions = slices.Clone(ds.Regions)
+// indexRegions keeps the planning regions sorted by id with their member
+// cities, and checks that ids are unique.
+func (s *Store) indexRegions(regions []geo.Region) error {
+	s.regions = slices.Clone(regions)
 	geo.SortRegions(s.regions, "id")
+	s.regionIdx = make(map[string]int, len(s.regions))
+	s.regionMembers = make(map[string][]string, len(s.regions))
 	for i, r := range s.regions {
 		if _, dup := s.regionIdx[r.ID]; dup {
-			return nil, fmt.Errorf("memstore: new: duplicate region id %s", r.ID)
+			return fmt.Errorf("memstore: new: duplicate region id %s", r.ID)
 		}
 		s.regionIdx[r.ID] = i
 		s.regionMembers[r.ID] = r.Members
 	}
+	return nil
+}
 
-	s.known["city"] = map[string]bool{}
-	for _, c := range s.cities {
-		s.known["city"][c.Code] = true
+// buildVocabulary records the ids a filter may name, by kind (city,
+// region, cluster, chain, zone, tier), for Filter.Check.
+func (s *Store) buildVocabulary() {
+	tiers := idSet(s.ts, func(t *geo.Tier) string { return t.ID })
+	tiers[geo.TierNoData] = true
+	s.known = map[string]map[string]bool{
+		"city":    idSet(s.cities, func(a *geo.AdminArea) string { return a.Code }),
+		"region":  idSet(s.regions, func(r *geo.Region) string { return r.ID }),
+		"cluster": idSet(s.tax.Clusters, func(c *geo.Cluster) string { return c.ID }),
+		"chain":   idSet(s.tax.Chains, func(c *geo.Cluster) string { return c.ID }),
+		"zone":    idSet(s.zones, func(z *geo.Zone) string { return z.ID }),
+		"tier":    tiers,
 	}
-	s.known["region"] = map[string]bool{}
-	for _, r := range s.regions {
-		s.known["region"][r.ID] = true
-	}
-	s.known["cluster"] = map[string]bool{}
-	for _, c := range s.tax.Clusters {
-		s.known["cluster"][c.ID] = true
-	}
-	s.known["chain"] = map[string]bool{}
-	for _, c := range s.tax.Chains {
-		s.known["chain"][c.ID] = true
-	}
-	s.known["zone"] = map[string]bool{}
-	for _, z := range s.zones {
-		s.known["zone"][z.ID] = true
-	}
-	s.known["tier"] = map[string]bool{geo.TierNoData: true}
-	for _, t := range ts {
-		s.known["tier"][t.ID] = true
-	}
+}
 
+func idSet[T any](xs []T, id func(*T) string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for i := range xs {
+		m[id(&xs[i])] = true
+	}
+	return m
+}
+
+// buildSpatialIndex computes the bound of every feature's served geometry
+// and the R-trees over them (and over the zones' points, for labels).
+func (s *Store) buildSpatialIndex() {
 	s.provinceBound = s.province.Geom.Bound()
 	s.cityBounds = adminBounds(s.cities)
 	s.countyBounds = adminBounds(s.counties)
 	s.zoneBounds = make([]orb.Bound, len(s.zones))
+	points := make([]orb.Bound, len(s.zones))
 	for i := range s.zones {
 		s.zoneBounds[i] = zoneGeometry(&s.zones[i]).Bound()
+		points[i] = s.zones[i].Point.Bound()
 	}
 	s.regionBounds = make([]orb.Bound, len(s.regions))
 	for i := range s.regions {
@@ -191,13 +220,7 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 	}
 	s.cityTree, s.countyTree = newIndex(s.cityBounds), newIndex(s.countyBounds)
 	s.zoneTree, s.regionTree = newIndex(s.zoneBounds), newIndex(s.regionBounds)
-	points := make([]orb.Bound, len(s.zones))
-	for i := range s.zones {
-		points[i] = s.zones[i].Point.Bound()
-	}
 	s.zonePointTree = newIndex(points)
-	s.simplifyOutlines()
-	return s, nil
 }
 
 func adminBounds(as []geo.AdminArea) []orb.Bound {
