@@ -186,6 +186,16 @@ func TestDraftCQLText(t *testing.T) {
 	if r := get(t, app, "/api/v1/collections/regions/items?filter="+url.QueryEscape("derived = 1")); r.status != http.StatusBadRequest {
 		t.Errorf("cql2-text derived = 1: %d, want 400 (CQL2 is typed)", r.status)
 	}
+	// ILIKE (the draft's, which GDAL sends for OGR SQL's ILIKE): ASCII
+	// letters in either case; not CQL2, so a 400 naming it elsewhere.
+	ilike, _ := idsOf(t, app, "/api/v1/collections/zones/items?limit=10000&filter-lang=cql-text&filter="+url.QueryEscape("name_en ILIKE '%zhengZHOU%'"))
+	like, _ := idsOf(t, app, "/api/v1/collections/zones/items?limit=10000&filter="+url.QueryEscape("name_en LIKE '%Zhengzhou%'"))
+	if !slices.Equal(ilike, like) || len(like) == 0 {
+		t.Errorf("cql-text ILIKE: %v, LIKE with the data's case %v", ilike, like)
+	}
+	if r := get(t, app, "/api/v1/collections/zones/items?filter="+url.QueryEscape("name_en ILIKE '%zhengzhou%'")); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "ILIKE is not CQL2") {
+		t.Errorf("cql2-text ILIKE: %d %s, want a 400 saying ILIKE is not CQL2", r.status, geo.Clip(string(r.body)))
+	}
 	r := get(t, app, "/api/v1/collections/zones/items?limit=1&filter-lang=cql-text&filter="+url.QueryEscape("revenue_yi > 0"))
 	var p struct{ Links []Link }
 	decode(t, r, &p)

@@ -54,6 +54,10 @@ func FuzzItemsQuery(f *testing.F) {
 func FuzzParseItems(f *testing.F) {
 	f.Add("limit=5&bbox=113,34,114,35&f=csv")
 	f.Add("year=2023&min_revenue=500&max_revenue=1000&sortby=-revenue")
+	f.Add("city_code=410100&revenue_year=2023&approved_area_ha=1e3")
+	f.Add("filter-lang=cql-text&filter=derived%20%3D%201")
+	f.Add("filter=S_INTERSECTS(geometry,BBOX(34,113,35,114))&filter-crs=%5BEPSG%3A4326%5D")
+	f.Add("filter=S_INTERSECTS(geometry,POLYGON((1.2e7%204e6,1.3e7%204e6,1.3e7%204.2e6,1.2e7%204e6)))&filter-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F3857")
 	f.Fuzz(func(t *testing.T, raw string) {
 		q, err := url.ParseQuery(raw)
 		if err != nil {

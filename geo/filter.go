@@ -536,6 +536,18 @@ func parseCQL(q url.Values, bad func(field, format string, args ...any), filterC
 		bad("filter", "%s", err)
 		return nil
 	}
+	if lang != FilterLangDraftText {
+		var ilike *cql2.Like
+		cql2.Walk(e, func(x cql2.Expr) {
+			if l, ok := x.(*cql2.Like); ok && l.ASCIIFold && ilike == nil {
+				ilike = l
+			}
+		})
+		if ilike != nil {
+			bad("filter", "at %s: ILIKE is not CQL2 (the draft filter-lang=%s has it; CQL2's CASEI is not offered): use LIKE", ilike.Pos, FilterLangDraftText)
+			return nil
+		}
+	}
 	return &CQLFilter{Expr: e, Text: text, Lang: lang, CRS: crs}
 }
 

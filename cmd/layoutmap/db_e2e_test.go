@@ -76,6 +76,7 @@ func servesLikeEmbedded(t *testing.T, c *pgtest.Cluster, url string) {
 		// sends, filter-crs (latitude first, Web Mercator).
 		"/api/v1/collections/zones/items?city_code=410100&revenue_year=2023",
 		"/api/v1/collections/regions/items?derived=true",
+		"/api/v1/collections/zones/items?filter-lang=cql-text&filter=name_en%20ILIKE%20%27%25zhengZHOU%25%27",
 		"/api/v1/collections/zones/items?filter-lang=cql-text&filter=%28revenue_yi%20%3E%20100%29%20AND%20%28NOT%20%28city_code%20%3D%20%27410100%27%29%29",
 		"/api/v1/collections/cities/items?filter=S_INTERSECTS%28geometry%2C%20BBOX%2834.2989%2C112.7882%2C34.3009%2C112.7902%29%29&filter-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F4490",
 		"/api/v1/collections/zones/items?filter=S_INTERSECTS%28geometry%2C%20BBOX%2812636284%2C4104838%2C12680812%2C4145935%29%29&filter-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F3857",

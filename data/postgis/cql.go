@@ -110,6 +110,11 @@ func (s *Store) cqlWhere(w *where, coll string, e cql2.Expr) (string, error) {
 		}
 		// PostgreSQL's LIKE: % and _ by character, \ the default escape,
 		// case-sensitive; byte order irrelevant, COLLATE "C" as everywhere.
+		if x.ASCIIFold {
+			// The draft cql-text's ILIKE: lower() under COLLATE "C"
+			// folds ASCII letters only, as memstore does.
+			return "(lower(" + col + ` COLLATE "C")` + notSQL(x.Not) + " LIKE lower(" + w.arg(x.Pattern) + `::text COLLATE "C"))`, nil
+		}
 		return "(" + col + ` COLLATE "C"` + notSQL(x.Not) + " LIKE " + w.arg(x.Pattern) + "::text)", nil
 	case *cql2.Between:
 		col, err := s.queryableColumn(w, coll, x.Property)

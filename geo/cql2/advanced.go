@@ -19,6 +19,11 @@ type Like struct {
 	Pattern  string
 	Not      bool
 	Pos      string
+	// ASCIIFold is the draft cql-text's ILIKE, which CQL2 replaced with
+	// CASEI: ASCII letters match either case (as OGR SQL's ILIKE, which
+	// GDAL sends). ParseText reads ILIKE; geo accepts it only under
+	// filter-lang=cql-text.
+	ASCIIFold bool
 }
 
 // Between is Property [NOT] BETWEEN Low AND High (inclusive), numbers.
@@ -45,7 +50,11 @@ func notWord(not bool) string {
 }
 
 func (e *Like) String() string {
-	return quoteIdent(e.Property) + notWord(e.Not) + " LIKE " + Literal{Kind: KindString, Str: e.Pattern}.String()
+	op := " LIKE "
+	if e.ASCIIFold {
+		op = " ILIKE "
+	}
+	return quoteIdent(e.Property) + notWord(e.Not) + op + Literal{Kind: KindString, Str: e.Pattern}.String()
 }
 
 func (e *Between) String() string {
@@ -128,6 +137,9 @@ func evalAdvanced(e Expr, f *Feature) (t truth, ok bool) {
 			s, isStr := v.(string)
 			if !isStr || !utf8.ValidString(s) {
 				return unknown
+			}
+			if x.ASCIIFold {
+				return truthOf(likeMatch(asciiLower(s), asciiLower(x.Pattern)))
 			}
 			return truthOf(likeMatch(s, x.Pattern))
 		}
@@ -217,4 +229,16 @@ func checkAdvanced(x Expr, typeOf func(string) (Kind, bool)) error {
 		}
 	}
 	return nil
+}
+
+// asciiLower lowers ASCII letters only, as PostgreSQL's lower() under
+// COLLATE "C" and OGR SQL's ILIKE do.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

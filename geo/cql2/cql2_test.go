@@ -34,6 +34,7 @@ func TestParseText(t *testing.T) {
 		{"and = 1", "error: column 1"},
 		{"name LIKE 'x%'", `"name" LIKE 'x%'`},
 		{"name not like '%开发区'", `"name" NOT LIKE '%开发区'`},
+		{"name ILIKE 'a%'", `"name" ILIKE 'a%'`}, // the draft's; geo accepts it under cql-text only
 		{"revenue_yi BETWEEN 100 AND 500 AND tier = 't100'", `("revenue_yi" BETWEEN 100 AND 500) AND ("tier" = 't100')`},
 		{"revenue_yi NOT BETWEEN 100 AND 500", `"revenue_yi" NOT BETWEEN 100 AND 500`},
 		{"tier IN ('t5000', 't1000')", `"tier" IN ('t5000', 't1000')`},
@@ -114,6 +115,8 @@ func TestCheckAndMatch(t *testing.T) {
 	sq := orb.MultiPolygon{{{{113, 34}, {114, 34}, {114, 35}, {113, 35}, {113, 34}}}}
 	with := Feature{Properties: map[string]any{"revenue_yi": 1200.5, "revenue_year": 2023, "name": "郑州", "derived": false}, Geometry: sq, Bound: sq.Bound()}
 	without := Feature{Properties: map[string]any{"name": "洛阳"}, Geometry: sq, Bound: sq.Bound()}
+	with.Properties["name_en"], without.Properties["name_en"] = "Zhengzhou ÄB", "Luoyang"
+	kinds["name_en"] = KindString
 	tests := []struct {
 		expr          string
 		with, without bool
@@ -142,6 +145,13 @@ func TestCheckAndMatch(t *testing.T) {
 		{"revenue_year IN (2022, 2023)", true, false},
 		{"name NOT IN ('洛阳', '开封')", true, false},
 		{"name IN ('洛阳') OR revenue_year IN (1999)", false, true},
+		// ILIKE (draft cql-text): ASCII letters in either case, others as written.
+		{"name_en ILIKE 'zhengZHOU%'", true, false},
+		{"name_en LIKE 'zhengzhou%'", false, false},
+		{"name_en ILIKE '%äb'", false, false}, // Ä is not ASCII: not folded
+		{"name_en ILIKE '%Äb'", true, false},
+		{"name_en NOT ILIKE 'LUO%'", true, false},
+		{"name ILIKE '郑%'", true, false},
 	}
 	for _, tt := range tests {
 		e, err := ParseText(tt.expr)

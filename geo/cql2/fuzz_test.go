@@ -55,3 +55,31 @@ func FuzzParseJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseTextIn: with a latitude-first filter CRS the parser never
+// panics, errors are *Error with a column, and what parses is CRS84 that
+// parses again (without a conversion) to the same text.
+func FuzzParseTextIn(f *testing.F) {
+	for _, s := range []string{
+		"S_INTERSECTS(geometry, BBOX(34,113,35,114))", "S_INTERSECTS(geometry, POINT(34.7 113.6))",
+		"S_INTERSECTS(geometry, BBOX(113,34,114,35))", "S_INTERSECTS(geometry, POLYGON((34 113,34 114,35 114,34 113))) AND a = 1",
+	} {
+		f.Add(s)
+	}
+	latFirst := func(x, y float64) (float64, float64) { return y, x }
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := ParseTextIn(s, latFirst)
+		if err != nil {
+			ce, ok := err.(*Error)
+			if !ok || !strings.HasPrefix(ce.Pos, "column ") || ce.Reason == "" {
+				t.Fatalf("ParseTextIn(%q): %#v", s, err)
+			}
+			return
+		}
+		text := e.String()
+		again, err := ParseText(text)
+		if err != nil || again.String() != text {
+			t.Fatalf("ParseTextIn(%q) wrote %q, which parses to %v, %v", s, text, again, err)
+		}
+	})
+}

@@ -56,8 +56,9 @@ type tPred struct {
 // tAdv is the rest of an advanced comparison: [NOT] LIKE pattern,
 // [NOT] BETWEEN low AND high, [NOT] IN (list).
 type tAdv struct {
-	Not  bool       `parser:"@'NOT'?"`
-	Like *tScalar   `parser:"(  'LIKE' @@"`
+	Not   bool       `parser:"@'NOT'?"`
+	Like  *tScalar   `parser:"(  'LIKE' @@"`
+	ILike *tScalar   `parser:" | 'ILIKE' @@"`
 	Low  *tScalar   `parser:" | 'BETWEEN' @@"`
 	High *tScalar   `parser:"   'AND' @@"`
 	In   []*tScalar `parser:" | 'IN' '(' @@ ( ',' @@ )* ')' )"`
@@ -126,6 +127,7 @@ var textParser = participle.MustBuild[tOr](
 var reserved = map[string]bool{
 	"AND": true, "OR": true, "NOT": true, "IS": true, "NULL": true, "TRUE": true, "FALSE": true,
 	"BBOX": true, "S_INTERSECTS": true, "TIMESTAMP": true, "DATE": true, "LIKE": true, "BETWEEN": true, "IN": true,
+	"ILIKE": true,
 }
 
 // grammarNames turns the parser's names of grammar rules into words.
@@ -419,18 +421,22 @@ func convertAdv(s, pos string, left *tScalar, t *tAdv) (Expr, error) {
 		return literal(s, x)
 	}
 	switch {
-	case t.Like != nil:
-		p, err := lit(t.Like)
+	case t.Like != nil || t.ILike != nil:
+		pat := t.Like
+		if pat == nil {
+			pat = t.ILike
+		}
+		p, err := lit(pat)
 		if err != nil {
 			return nil, err
 		}
 		if p.Kind != KindString {
-			return nil, errorf(column(s, t.Like.Pos), "a LIKE pattern is a string literal")
+			return nil, errorf(column(s, pat.Pos), "a LIKE pattern is a string literal")
 		}
-		if err := checkPattern(column(s, t.Like.Pos), p.Str); err != nil {
+		if err := checkPattern(column(s, pat.Pos), p.Str); err != nil {
 			return nil, err
 		}
-		return &Like{Property: name, Pattern: p.Str, Not: t.Not, Pos: pos}, nil
+		return &Like{Property: name, Pattern: p.Str, Not: t.Not, Pos: pos, ASCIIFold: t.ILike != nil}, nil
 	case t.Low != nil:
 		lo, err := lit(t.Low)
 		if err != nil {
