@@ -83,16 +83,22 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	if limit == 0 {
 		limit = geo.DefaultLimit
 	}
+	f.Limit = limit
 	if page := collections[coll].page; page != nil {
-		f.Limit = limit
 		return page(ctx, s, &f)
 	}
+	return s.sortedPage(ctx, coll, &f)
+}
+
+// sortedPage is Items by sorting every match of f (f.Limit set).
+func (s *Store) sortedPage(ctx context.Context, coll string, f *geo.Filter) (geo.Page, error) {
+	limit := f.Limit
 	sortby := f.SortBy
 	if sortby == "" {
 		sortby = geo.DefaultSort(coll)
 	}
 	var items []item
-	collections[coll].items(s, &f, func(key geo.SortKey, feat func() geo.Feature) { items = append(items, item{key, feat}) })
+	collections[coll].items(s, f, func(key geo.SortKey, feat func() geo.Feature) { items = append(items, item{key, feat}) })
 	slices.SortFunc(items, func(a, b item) int { return geo.CompareSortKeys(a.key, b.key, sortby) })
 	page := geo.Page{NumberMatched: len(items), Features: []geo.Feature{}}
 	if f.Offset < len(items) {

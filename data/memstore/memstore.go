@@ -59,6 +59,8 @@ type Store struct {
 
 	geoms data.GeometryMemo // served geometry and its GeoJSON, per feature
 
+	orders zoneOrders // zone orders of items without a bbox (zoneorder.go)
+
 	vintage string
 }
 
