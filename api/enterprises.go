@@ -49,7 +49,7 @@ type entHandler struct {
 
 // EnterpriseHint is what a planner reads when no enterprise list is
 // loaded: no public list with coordinates exists to bundle.
-const EnterpriseHint = "No enterprise list is loaded. Load one with `layoutmap serve --enterprises FILE` (embedded store; the PostGIS store cannot hold enterprises yet); CSV, XLSX or GeoJSON with name, lon, lat, source (see docs/enterprises.md). 未导入企业名录：请用 layoutmap serve --enterprises 文件 加载 CSV/XLSX/GeoJSON 名录（暂不支持 PostGIS）。"
+const EnterpriseHint = "No enterprise list is loaded. Load one with `layoutmap serve --enterprises FILE` (embedded store) or `layoutmap import --enterprises FILE` (PostGIS); CSV, XLSX or GeoJSON with name, lon, lat, source (see docs/enterprises.md). 未导入企业名录：内置数据请用 layoutmap serve --enterprises 文件，PostGIS 请用 layoutmap import --enterprises 文件，导入 CSV/XLSX/GeoJSON 名录。"
 
 // SyntheticNotice is shown wherever synthetic enterprises are drawn.
 const SyntheticNotice = "synthetic enterprises (layoutmap synth): fictitious, for demos and benchmarks only · 合成数据（虚构企业）"

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -32,6 +33,29 @@ type EnterpriseInfo struct {
 	Synthetic int       `json:"synthetic"`
 	Bound     orb.Bound `json:"-"`
 	Sources   []string  `json:"sources"`
+}
+
+// EnterpriseInfoOf describes the list es (sorted by id, as
+// ResolveEnterprises returns it): count, synthetic count, bound of the
+// points and the first 100 distinct sources in id order. Both stores
+// answer EnterpriseInfo with it.
+func EnterpriseInfoOf(es []geo.Enterprise) EnterpriseInfo {
+	inf := EnterpriseInfo{Count: len(es), Sources: []string{}}
+	for i := range es {
+		e := &es[i]
+		if e.Synthetic() {
+			inf.Synthetic++
+		}
+		if len(inf.Sources) < 100 && !slices.Contains(inf.Sources, e.Source) {
+			inf.Sources = append(inf.Sources, e.Source)
+		}
+		if i == 0 {
+			inf.Bound = e.Point.Bound()
+		} else {
+			inf.Bound = inf.Bound.Extend(e.Point)
+		}
+	}
+	return inf
 }
 
 // EnterpriseStatsStore is an EnterpriseStore that also counts (issue 15:

@@ -283,27 +283,33 @@ var enterpriseSchema = CollectionSchema{
 	// The import format's columns first, so an exported page imports again.
 	CSVColumns: []string{"id", "credit_code", "name", "name_en", "lon", "lat", "location_quality", "chains", "clusters", "classes", "zone_id", "source", "year",
 		"city_code", "county_code", "zone_link", "zone_geom_quality", "clusters_derived", "synthetic"},
+	// The PostGIS table (migration 0006); ids and names are C-collated so
+	// their indexes serve the byte-wise orders of items.
+	Table: "layoutmap.enterprises e", IDSQL: "e.id", DefaultSort: "id",
+	Sorts: []SortSpec{{"id", "e.id", true}, {"name", "e.name", true}},
+	// SQL: the PostGIS value of each property; NULL leaves it out, as
+	// EnterpriseProperties does for an unknown value (lists stay, empty).
 	Fields: onJSONCSV([]Field{
-		{Name: "id", Type: TypeString, TitleZH: "编号", TitleEN: "Id", Description: "The 统一社会信用代码 when the list gives one, else the list's id or a stable hash of name and point."},
-		{Name: "credit_code", Type: TypeString, TitleZH: "统一社会信用代码", TitleEN: "Unified social credit code", Description: "GB 32100-2015 code, check character verified on import."},
+		{Name: "id", Type: TypeString, TitleZH: "编号", TitleEN: "Id", Description: "The 统一社会信用代码 when the list gives one, else the list's id or a stable hash of name and point.", SQL: "e.id"},
+		{Name: "credit_code", Type: TypeString, TitleZH: "统一社会信用代码", TitleEN: "Unified social credit code", Description: "GB 32100-2015 code, check character verified on import.", SQL: "e.credit_code"},
 		// Not queryable: CQL2 filters are not offered on enterprises yet.
-		{Name: fName.Name, Type: fName.Type, TitleZH: fName.TitleZH, TitleEN: fName.TitleEN, Description: fName.Description},
-		{Name: fNameEN.Name, Type: fNameEN.Type, TitleZH: fNameEN.TitleZH, TitleEN: fNameEN.TitleEN, Description: fNameEN.Description},
-		{Name: "classes", Type: TypeArray, Items: TypeString, TitleZH: "企业类别", TitleEN: "Classes", Enum: enterpriseClassIDs(), Description: "Lists the enterprise is on: above_scale 规上, srdi 专精特新, little_giant 小巨人, single_champion 单项冠军, leading_goose 头雁, chain_leader 链主."},
-		{Name: "chains", Type: TypeArray, Items: TypeString, TitleZH: "产业链", TitleEN: "Chains", Description: "Chain ids (see /api/v1/chains)."},
-		{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Cluster ids as listed, or derived from the chains' clusters where a source ties them (clusters_derived)."},
-		{Name: "clusters_derived", Type: TypeBoolean, TitleZH: "集群为推导", TitleEN: "Clusters derived"},
-		{Name: "city_code", Type: TypeString, TitleZH: "城市代码", TitleEN: "City code", Description: "GB/T 2260 code of the city the point lies in."},
-		{Name: "county_code", Type: TypeString, TitleZH: "县区代码", TitleEN: "County code", Description: "GB/T 2260 code of the county the point lies in (absent between outlines)."},
-		{Name: "zone_id", Type: TypeString, TitleZH: "开发区", TitleEN: "Zone id"},
-		{Name: "zone_link", Type: TypeString, TitleZH: "园区关联方式", TitleEN: "Zone link", Enum: []string{ZoneLinkStated, ZoneLinkPointInZone}, Description: "stated by the list, or found by the point lying in the zone's outline."},
-		{Name: "zone_geom_quality", Type: TypeString, TitleZH: "园区轮廓质量", TitleEN: "Zone outline quality", Enum: []string{GeomOfficial, GeomApproximate}, Description: "The linked zone's geom_quality: a link through an approximate outline is approximate."},
-		{Name: "location_quality", Type: TypeString, TitleZH: "位置质量", TitleEN: "Location quality", Enum: LocationQualities},
-		fSource,
-		{Name: "year", Type: TypeInteger, TitleZH: "名录年份", TitleEN: "List year"},
-		{Name: "synthetic", Type: TypeBoolean, TitleZH: "合成数据", TitleEN: "Synthetic", Description: "true for fictitious enterprises written by `layoutmap synth`."},
-		{Name: "lon", Type: TypeNumber, Unit: "degree", TitleZH: "经度", TitleEN: "Longitude"},
-		{Name: "lat", Type: TypeNumber, Unit: "degree", TitleZH: "纬度", TitleEN: "Latitude"},
+		{Name: fName.Name, Type: fName.Type, TitleZH: fName.TitleZH, TitleEN: fName.TitleEN, Description: fName.Description, SQL: "e.name"},
+		{Name: fNameEN.Name, Type: fNameEN.Type, TitleZH: fNameEN.TitleZH, TitleEN: fNameEN.TitleEN, Description: fNameEN.Description, SQL: "NULLIF(e.name_en, '')"},
+		{Name: "classes", Type: TypeArray, Items: TypeString, TitleZH: "企业类别", TitleEN: "Classes", Enum: enterpriseClassIDs(), Description: "Lists the enterprise is on: above_scale 规上, srdi 专精特新, little_giant 小巨人, single_champion 单项冠军, leading_goose 头雁, chain_leader 链主.", SQL: "e.classes"},
+		{Name: "chains", Type: TypeArray, Items: TypeString, TitleZH: "产业链", TitleEN: "Chains", Description: "Chain ids (see /api/v1/chains).", SQL: "e.chains"},
+		{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Cluster ids as listed, or derived from the chains' clusters where a source ties them (clusters_derived).", SQL: "e.clusters"},
+		{Name: "clusters_derived", Type: TypeBoolean, TitleZH: "集群为推导", TitleEN: "Clusters derived", SQL: "e.clusters_derived"},
+		{Name: "city_code", Type: TypeString, TitleZH: "城市代码", TitleEN: "City code", Description: "GB/T 2260 code of the city the point lies in.", SQL: "e.city_code"},
+		{Name: "county_code", Type: TypeString, TitleZH: "县区代码", TitleEN: "County code", Description: "GB/T 2260 code of the county the point lies in (absent between outlines).", SQL: "e.county_code"},
+		{Name: "zone_id", Type: TypeString, TitleZH: "开发区", TitleEN: "Zone id", SQL: "e.zone_id"},
+		{Name: "zone_link", Type: TypeString, TitleZH: "园区关联方式", TitleEN: "Zone link", Enum: []string{ZoneLinkStated, ZoneLinkPointInZone}, Description: "stated by the list, or found by the point lying in the zone's outline.", SQL: "e.zone_link"},
+		{Name: "zone_geom_quality", Type: TypeString, TitleZH: "园区轮廓质量", TitleEN: "Zone outline quality", Enum: []string{GeomOfficial, GeomApproximate}, Description: "The linked zone's geom_quality: a link through an approximate outline is approximate.", SQL: "e.zone_geom_quality"},
+		{Name: "location_quality", Type: TypeString, TitleZH: "位置质量", TitleEN: "Location quality", Enum: LocationQualities, SQL: "e.location_quality"},
+		with(fSource, 0, "e.source", nil),
+		{Name: "year", Type: TypeInteger, TitleZH: "名录年份", TitleEN: "List year", SQL: "e.year"},
+		{Name: "synthetic", Type: TypeBoolean, TitleZH: "合成数据", TitleEN: "Synthetic", Description: "true for fictitious enterprises written by `layoutmap synth`.", SQL: "(e.location_quality = '" + LocSynthetic + "')"},
+		{Name: "lon", Type: TypeNumber, Unit: "degree", TitleZH: "经度", TitleEN: "Longitude", SQL: "ST_X(e.point)"},
+		{Name: "lat", Type: TypeNumber, Unit: "degree", TitleZH: "纬度", TitleEN: "Latitude", SQL: "ST_Y(e.point)"},
 	}),
 }
 
@@ -321,4 +327,18 @@ func enterpriseClassIDs() []string {
 		ids[i] = c.ID
 	}
 	return ids
+}
+
+// MortonXY returns the tile x and y of a quadkey (the inverse of the
+// interleaving of MortonKey and MortonRange, at the key's own zoom).
+func MortonXY(k uint64) (x, y uint32) { return compact(k), compact(k >> 1) }
+
+func compact(v uint64) uint32 {
+	v &= 0x5555555555555555
+	v = (v | v>>1) & 0x3333333333333333
+	v = (v | v>>2) & 0x0F0F0F0F0F0F0F0F
+	v = (v | v>>4) & 0x00FF00FF00FF00FF
+	v = (v | v>>8) & 0x0000FFFF0000FFFF
+	v = (v | v>>16) & 0x00000000FFFFFFFF
+	return uint32(v)
 }

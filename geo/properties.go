@@ -253,10 +253,11 @@ func compareNullsLast(a, b *float64, desc bool) int {
 }
 
 // DefaultSort returns the sortby used when a request gives none for coll:
-// "name" for zones, "code" otherwise.
+// the descriptor's DefaultSort ("name" for zones, "code" for admin areas
+// and regions, "id" for enterprises).
 func DefaultSort(coll string) string {
-	if coll == CollZones {
-		return "name"
+	if s, ok := Schemas[coll]; ok && s.DefaultSort != "" {
+		return s.DefaultSort
 	}
 	return "code"
 }

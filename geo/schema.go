@@ -130,6 +130,37 @@ type CollectionSchema struct {
 	// the API's shared columns).
 	CSVColumns []string
 	Fields     []Field
+	// Table is the PostGIS relation of the collection with its alias (the
+	// alias of the Field.SQL expressions: "layoutmap.zones z"), Where a
+	// condition every row of the collection meets ("" for none; cities and
+	// counties share a table) and IDSQL the expression of the feature id.
+	Table, Where, IDSQL string
+	// Sorts are the keys items sort by (sortby=key or -key) with their
+	// PostGIS expressions; a key the collection lacks orders by id alone.
+	// DefaultSort is the key used when a request gives none. Every order
+	// ends with the id ascending.
+	Sorts       []SortSpec
+	DefaultSort string
+}
+
+// SortSpec is one sort key of a collection: its sortby name and PostGIS
+// expression. Text keys compare byte-wise (COLLATE "C", Go's string
+// order); numbers put unknown values last in both directions, as
+// CompareSortKeys does.
+type SortSpec struct {
+	Key  string
+	SQL  string
+	Text bool
+}
+
+// Sort returns the sort key called key, or false.
+func (s CollectionSchema) Sort(key string) (SortSpec, bool) {
+	for _, k := range s.Sorts {
+		if k.Key == key {
+			return k, true
+		}
+	}
+	return SortSpec{}, false
 }
 
 // Collection returns the descriptive part of a collection document
@@ -290,20 +321,22 @@ func with(f Field, on Surface, sql string, get func(any) any) Field {
 
 func adminSchema(id, zh, en, level, desc string) CollectionSchema {
 	pt := func(x any) [2]float64 { return [2]float64(x.(*AdminArea).LabelPoint) }
-	return CollectionSchema{ID: id, TitleZH: zh, TitleEN: en, Description: desc, DescribeOutlines: true, GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
-		// The code is the feature id: the CSV writes it as the id column.
-		{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true,
-			On: OnJSON | OnTile, SQL: "a.code", Get: adminGet(func(a *AdminArea) any { return a.Code })},
-		with(fName, OnJSON|OnCSV|OnTile, "NULLIF(a.name, '')", adminGet(func(a *AdminArea) any { return a.Name })),
-		with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(a.name_en, '')", adminGet(func(a *AdminArea) any { return a.NameEN })),
-		{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true,
-			On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.level, '')", Get: adminGet(func(a *AdminArea) any { return a.Level })},
-		{Name: "parent_code", Type: TypeString, TitleZH: "上级区划代码", TitleEN: "Parent code", Description: "GB/T 2260 code of the division it belongs to.", Queryable: true,
-			On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.parent_code, '')", Get: adminGet(func(a *AdminArea) any { return a.ParentCode })},
-		with(fLat, fLat.On, "", pointGet(pt, 1)),
-		with(fLon, fLon.On, "", pointGet(pt, 0)),
-		with(fSource, fSource.On, "", adminGet(func(a *AdminArea) any { return a.Source })),
-	}}
+	return CollectionSchema{ID: id, TitleZH: zh, TitleEN: en, Description: desc, DescribeOutlines: true, GeometryTypes: []string{"MultiPolygon"},
+		Table: "layoutmap.admin_areas a", Where: "a.level = '" + level + "'", IDSQL: "a.code", DefaultSort: "code",
+		Sorts: []SortSpec{{"name", "a.name", true}, {"id", "a.code", true}, {"code", "a.code", true}}, Fields: []Field{
+			// The code is the feature id: the CSV writes it as the id column.
+			{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true,
+				On: OnJSON | OnTile, SQL: "a.code", Get: adminGet(func(a *AdminArea) any { return a.Code })},
+			with(fName, OnJSON|OnCSV|OnTile, "NULLIF(a.name, '')", adminGet(func(a *AdminArea) any { return a.Name })),
+			with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(a.name_en, '')", adminGet(func(a *AdminArea) any { return a.NameEN })),
+			{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true,
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.level, '')", Get: adminGet(func(a *AdminArea) any { return a.Level })},
+			{Name: "parent_code", Type: TypeString, TitleZH: "上级区划代码", TitleEN: "Parent code", Description: "GB/T 2260 code of the division it belongs to.", Queryable: true,
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.parent_code, '')", Get: adminGet(func(a *AdminArea) any { return a.ParentCode })},
+			with(fLat, fLat.On, "", pointGet(pt, 1)),
+			with(fLon, fLon.On, "", pointGet(pt, 0)),
+			with(fSource, fSource.On, "", adminGet(func(a *AdminArea) any { return a.Source })),
+		}}
 }
 
 // zoneFields is the field table of zones. Its order is the CSV's column
@@ -417,9 +450,15 @@ var Registry = []CollectionSchema{
 		GeomQuality: GeomApproximate,
 		// A zone whose place or area is unknown has no outline and is
 		// served as its point.
-		GeometryTypes: []string{"MultiPolygon", "Point"}, Fields: zoneFields},
+		GeometryTypes: []string{"MultiPolygon", "Point"}, Fields: zoneFields,
+		// h is the zone's headline of the filter's year and family.
+		Table: "layoutmap.zones z", IDSQL: "z.id", DefaultSort: "name",
+		Sorts: []SortSpec{{"name", "z.name", true}, {"id", "z.id", true}, {"code", "coalesce(z.county_code, z.city_code)", true},
+			{"revenue", "h.revenue_yi", false}, {"area", "z.approved_area_ha", false}}},
 	{ID: CollRegions, TitleZH: "规划区域", TitleEN: "Planning regions",
-		Description: "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities", GeometryTypes: []string{"MultiPolygon"}, Fields: []Field{
+		Description: "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities", GeometryTypes: []string{"MultiPolygon"},
+		Table: "layoutmap.planning_regions r", IDSQL: "r.id", DefaultSort: "code",
+		Sorts: []SortSpec{{"name", "r.name", true}, {"id", "r.id", true}, {"code", "r.id", true}}, Fields: []Field{
 			{Name: "id", Type: TypeString, TitleZH: "区域代码", TitleEN: "Region id", Queryable: true,
 				On: OnJSON | OnCSV | OnTile, SQL: "r.id", Get: regionGet(func(r *Region) any { return r.ID })},
 			with(fName, OnJSON|OnCSV|OnTile, "NULLIF(r.name, '')", regionGet(func(r *Region) any { return r.Name })),

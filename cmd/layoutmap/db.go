@@ -68,10 +68,12 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	fs.StringVar(&o.AdminFile, "admin", "", "GeoJSON of admin areas in the bundled format (replaces the stored ones)")
 	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format or saved from the API (replaces the stored ones)")
 	fs.StringVar(&o.RevenueFile, "revenue", "", "revenue table, .csv or .xlsx, columns "+strings.Join(importer.RevenueColumns, ",")+" or their Chinese names (alone: geometry is not touched)")
-	fs.StringVar(&o.Encoding, "encoding", importer.EncodingAuto, "encoding of a CSV revenue file: auto (UTF-8, else GB18030), utf-8 or gb18030")
+	fs.StringVar(&o.EnterprisesFile, "enterprises", "", "enterprise list, .csv, .xlsx or GeoJSON (docs/enterprises.md): replaces the stored list, all or nothing (alone; with --crs)")
+	fs.StringVar(&o.Encoding, "encoding", importer.EncodingAuto, "encoding of a CSV revenue or enterprise file: auto (UTF-8, else GB18030), utf-8 or gb18030")
 	fs.IntVar(&o.ExpectRows, "expect-rows", 0, "number of figures the revenue file must hold (catches a truncated file); 0: not checked")
 	fs.StringVar(&o.CRS, "crs", importer.CRSWGS84, "coordinates of the input files: wgs84, gcj02 or bd09")
 	fs.BoolVar(&o.DryRun, "check", false, "dry run: check the files and print the report and the diff against the current dataset; change nothing (without --database-url: against the embedded dataset)")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "the same as --check")
 	keep := keepFlag(fs, getenv)
 	migrate := fs.Bool("migrate", true, "apply pending migrations first (not with --check)")
 	if err := fs.Parse(args); err != nil {
@@ -128,6 +130,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if rep.Diff != nil {
 		printDiff(stdout, *rep.Diff)
 	}
+	if o.EnterprisesFile != "" {
+		return printEnterpriseImport(stdout, rep, o.DryRun, time.Since(start))
+	}
 	if o.DryRun {
 		_, err = fmt.Fprintf(stdout, "check passed: %d admin areas, %d zones, %d revenue records, %d rows skipped (no figure), %d repaired; nothing was changed\n",
 			rep.Counts["admin_areas"], rep.Counts["zones"], rep.Counts["revenue"], rep.Counts["skipped_rows"], len(rep.Repaired))
@@ -135,6 +140,18 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	_, err = fmt.Fprintf(stdout, "imported dataset version %d (%d admin areas, %d zones, %d revenue records, %d repaired) in %s\n",
 		rep.Version, rep.Counts["admin_areas"], rep.Counts["zones"], rep.Counts["revenue"], len(rep.Repaired), time.Since(start).Round(time.Millisecond))
+	return err
+}
+
+// printEnterpriseImport says what an enterprise import did (or, dry run,
+// would do).
+func printEnterpriseImport(w io.Writer, rep postgis.ImportReport, dry bool, took time.Duration) error {
+	if dry {
+		_, err := fmt.Fprintf(w, "check passed: %d enterprises; nothing was changed\n", rep.Counts["enterprises"])
+		return err
+	}
+	_, err := fmt.Fprintf(w, "imported enterprise list as dataset version %d: %d enterprises (before: %d) in %s\n",
+		rep.Version, rep.Counts["enterprises"], rep.Counts["enterprises_before"], took.Round(time.Millisecond))
 	return err
 }
 

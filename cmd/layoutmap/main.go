@@ -229,7 +229,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL, PMTiles: *pmt, Enterprises: *ents, EnterprisesCRS: *entsCRS,
 		DataDir: *dataDir, DataCRS: *dataCRS}
 	if cfg.Enterprises != "" && cfg.DatabaseURL != "" {
-		return serveConfig{}, errors.New("serve: --enterprises loads a list into the embedded store; the PostGIS store cannot hold enterprises yet, so leave out --database-url to serve one")
+		return serveConfig{}, errors.New("serve: --enterprises loads a list into the embedded store; with --database-url import it once with `layoutmap import --enterprises FILE` instead")
 	}
 	if cfg.DataDir != "" && cfg.DatabaseURL != "" {
 		return serveConfig{}, errors.New("serve: --data loads a directory into the embedded store; with --database-url the data comes from PostGIS (load the directory with `layoutmap import --dir`)")

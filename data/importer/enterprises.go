@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -89,12 +88,7 @@ func readEnterpriseCSV(br *bufio.Reader, file, encoding string, conv Converter) 
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, nil, &TableError{File: file, Row: pe.StartLine, Column: ColumnName(max(pe.Column-1, 0)),
-					Reason: pe.Err.Error(), Fix: "a cell with a comma, quote or line break must be in double quotes, and a quote inside it doubled (\"\")"}
-			}
-			return nil, nil, &TableError{File: file, Reason: err.Error()}
+			return nil, nil, csvError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if !haveHeader {

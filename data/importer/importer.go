@@ -37,6 +37,10 @@ type Options struct {
 	AdminFile   string // GeoJSON FeatureCollection of admin areas
 	ZonesFile   string // GeoJSON FeatureCollection of zones
 	RevenueFile string // CSV or .xlsx table, see ReadRevenueTable and docs/postgis.md
+	// EnterprisesFile is an enterprise list (CSV, .xlsx or GeoJSON, see
+	// ReadEnterprises and docs/enterprises.md); it replaces the stored list
+	// and is given alone (CRS applies to it).
+	EnterprisesFile string
 	// Encoding of a CSV revenue file: auto (default), utf-8 or gb18030.
 	Encoding string
 	// DryRun checks everything and reports, changing nothing.
@@ -164,6 +168,9 @@ func readInputs(o Options) (*inputs, error) {
 // inside its transaction and is rolled back: the report (repairs, diff) is
 // exactly what the import would do, and nothing changes.
 func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, error) {
+	if o.EnterprisesFile != "" {
+		return runEnterprises(ctx, url, o)
+	}
 	in, err := readInputs(o)
 	if err != nil {
 		return postgis.ImportReport{}, err
@@ -198,6 +205,9 @@ func Run(ctx context.Context, url string, o Options) (postgis.ImportReport, erro
 // cur. Geometry repairs need PostGIS (ST_MakeValid) and are not checked.
 func CheckOffline(o Options, cur *data.Dataset) (postgis.ImportReport, error) {
 	rep := postgis.ImportReport{Counts: map[string]int{}, DryRun: true}
+	if o.EnterprisesFile != "" {
+		return checkEnterprisesOffline(o, cur)
+	}
 	ds, in, err := composeOffline(o, cur)
 	if err != nil {
 		var rej *postgis.RejectedError

@@ -159,12 +159,7 @@ func readCSV(b []byte, file, encoding string) (*Table, error) {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &TableError{File: file, Row: pe.StartLine, Column: ColumnName(max(pe.Column-1, 0)),
-					Reason: pe.Err.Error(), Fix: "a cell with a comma, quote or line break must be in double quotes, and a quote inside it doubled (\"\")"}
-			}
-			return nil, &TableError{File: file, Reason: err.Error()}
+			return nil, csvError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if err := t.add(rec, line); err != nil {
@@ -172,6 +167,17 @@ func readCSV(b []byte, file, encoding string) (*Table, error) {
 		}
 	}
 	return t.done()
+}
+
+// csvError is the TableError of an error of encoding/csv's reader: a
+// parse error names its row and column and says how to quote.
+func csvError(file string, err error) *TableError {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &TableError{File: file, Row: pe.StartLine, Column: ColumnName(max(pe.Column-1, 0)),
+			Reason: pe.Err.Error(), Fix: "a cell with a comma, quote or line break must be in double quotes, and a quote inside it doubled (\"\")"}
+	}
+	return &TableError{File: file, Reason: err.Error()}
 }
 
 func firstInvalidUTF8(b []byte) int {

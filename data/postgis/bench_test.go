@@ -1,8 +1,17 @@
 package postgis_test
 
 import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
+	"layoutmap/data/importer"
+	"layoutmap/data/synth"
 	"layoutmap/geo"
 )
 
@@ -90,4 +99,53 @@ func BenchmarkStats(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkImportEnterprisesPostGIS is `layoutmap import --enterprises` of a
+// synthetic list of LAYOUTMAP_BENCH_ENTERPRISES rows (default 20000;
+// docs/performance.md reports 1000000) into a database holding the bundled
+// dataset: read the CSV, resolve every row, DELETE the old list and COPY
+// the new one (pgx CopyFrom) with its indexes, record the version and the
+// list's snapshot, commit. Each iteration replaces the list the previous
+// one loaded. The time of each step of the last run is logged.
+func BenchmarkImportEnterprisesPostGIS(b *testing.B) {
+	n := 20000
+	if v := os.Getenv("LAYOUTMAP_BENCH_ENTERPRISES"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	url, _, ds := bundled(b)
+	var buf bytes.Buffer
+	if err := synth.Enterprises(ds, n, 1, &buf); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "enterprises.csv")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	buf = bytes.Buffer{}
+	var steps *stepClock
+	b.ResetTimer()
+	for b.Loop() {
+		steps = &stepClock{start: time.Now(), last: time.Now()}
+		rep, err := importer.Run(b.Context(), url, importer.Options{EnterprisesFile: path, Progress: steps})
+		if err != nil || rep.Counts["enterprises"] != n {
+			b.Fatal(rep.Counts, err)
+		}
+	}
+	b.ReportMetric(float64(n)/(float64(b.Elapsed().Seconds())/float64(b.N)), "rows/s")
+	b.Logf("%d rows, steps of the last run:\n%s", n, steps.b.String())
+}
+
+// stepClock logs each progress line with the time since the previous one.
+type stepClock struct {
+	start, last time.Time
+	b           strings.Builder
+}
+
+func (c *stepClock) Write(p []byte) (int, error) {
+	now := time.Now()
+	fmt.Fprintf(&c.b, "  %7.2fs (+%6.2fs) %s", now.Sub(c.start).Seconds(), now.Sub(c.last).Seconds(), p)
+	c.last = now
+	return len(p), nil
 }

@@ -96,90 +96,120 @@ func cellZoomOf(z uint32) int {
 // filter fields are set, never on their values.
 func (s *Store) mvtSQL(z uint32, f geo.Filter, layers []string) (sql string, args []any, cells bool) {
 	w := &where{}
-	pz, px, py := w.arg(0), w.arg(0), w.arg(0)
+	t := &tileSQL{s: s, w: w, z: z, f: f}
+	t.pz, t.px, t.py = w.arg(0), w.arg(0), w.arg(0)
 	// The cell placeholders exist only when a layer reads tile_outlines:
 	// PostgreSQL cannot type a parameter the statement never uses.
-	cell := ""
 	if cells = slices.ContainsFunc(layers, func(l string) bool { return !geo.LayerFiltered(l) }); cells {
-		cell = fmt.Sprintf("o.cx = %s AND o.cy = %s", w.arg(0), w.arg(0))
+		t.cell = fmt.Sprintf("o.cx = %s AND o.cy = %s", w.arg(0), w.arg(0))
 	}
-	env := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s)", pz, px, py)
-	benv := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s::float8)", pz, px, py, w.arg(float64(geo.TileBuffer)/geo.TileExtent))
-	mvtGeom := func(col string) string {
-		return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", col, env, geo.TileExtent, geo.TileBuffer)
-	}
-	// asMVT wraps a row query whose first two columns are fid and geom;
-	// every other column is a property. OFFSET 0 keeps the row query a
-	// subquery: flattened, the planner pushes `geom IS NOT NULL` into the
-	// scan and computes ST_AsMVTGeom twice per row (once for the test, once
-	// for the output), its dearest step.
-	asMVT := func(layer, rows string) string {
-		return fmt.Sprintf(`coalesce((SELECT ST_AsMVT(t, '%s', %d, 'geom', 'fid') FROM (%s OFFSET 0) t WHERE t.geom IS NOT NULL), ''::bytea)`,
-			layer, geo.TileExtent, rows)
-	}
-	// sub gives a layer its own clauses over the shared argument list.
-	sub := func(build func(c *where) string) string {
-		c := &where{args: w.args}
-		s := build(c)
-		w.args = c.args
-		return s
-	}
+	t.env = fmt.Sprintf("ST_TileEnvelope(%s, %s, %s)", t.pz, t.px, t.py)
+	t.benv = fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s::float8)", t.pz, t.px, t.py, w.arg(float64(geo.TileBuffer)/geo.TileExtent))
 	var parts []string
 	for _, layer := range layers {
 		switch layer {
-		case geo.LayerProvince, geo.LayerCities, geo.LayerCounties:
-			parts = append(parts, asMVT(layer, sub(func(c *where) string {
-				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, ` + s.tileColumns(c, geo.LayerCollection(layer), z) + `
-				FROM layoutmap.tile_outlines o JOIN layoutmap.admin_areas a ON a.code = o.id
-				WHERE o.layer = ` + c.arg(layer) + ` AND ` + cell + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
-				ORDER BY o.id COLLATE "C"`
-			})))
-		case geo.LayerRegions:
-			parts = append(parts, asMVT(layer, sub(func(c *where) string {
-				return `SELECT o.fid, ` + mvtGeom("o.geom_3857") + ` AS geom, ` + s.tileColumns(c, geo.CollRegions, z) + `
-				FROM layoutmap.tile_outlines o JOIN layoutmap.planning_regions r ON r.id = o.id
-				WHERE o.layer = ` + c.arg(layer) + ` AND ` + cell + ` AND o.zmin <= ` + pz + ` AND o.zmax >= ` + pz + ` AND o.geom_3857 && ` + benv + `
-				ORDER BY o.id COLLATE "C"`
-			})))
 		case geo.LayerZones:
-			parts = append(parts, asMVT(layer, sub(func(c *where) string {
-				from := s.zoneFrom(c, f)
-				c.add("(z.geom_3857 && " + benv + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + benv + "))")
-				return `SELECT z.tile_fid AS fid, ` + mvtGeom("coalesce(z.geom_3857, z.point_3857)") + ` AS geom, ` + s.tileColumns(c, geo.CollZones, z) + `
-				FROM ` + from + ` WHERE ` + c.sql() + ` ORDER BY z.id COLLATE "C"`
-			})))
+			parts = append(parts, asMVT(layer, t.zones()))
 		case geo.LayerLabels:
-			var levels []string
-			for _, lv := range []string{geo.LabelCity, geo.LabelCounty} {
-				if z >= geo.LabelMinZoom[lv] {
-					levels = append(levels, lv)
-				}
+			parts = append(parts, asMVT(layer, t.labels()))
+		default:
+			if coll := geo.LayerCollection(layer); coll != "" {
+				parts = append(parts, asMVT(layer, t.outlines(layer, coll)))
 			}
-			rows := sub(func(c *where) string {
-				return `SELECT a.tile_fid AS fid, ` + mvtGeom("a.label_3857") + ` AS geom, a.level AS kind, a.code AS id,
-					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi, NULL::text AS bound, NULL::text AS point_quality,
-					CASE a.level WHEN 'city' THEN 0 ELSE 1 END AS ord, a.code AS k
-				FROM layoutmap.admin_areas a WHERE a.level = ANY(` + c.arg(levels) + `::text[]) AND a.label_3857 && ` + benv
-			})
-			if z >= geo.LabelMinZoom[geo.LabelZone] {
-				rows += ` UNION ALL ` + sub(func(c *where) string {
-					from := s.zoneFrom(c, f)
-					c.add("z.point_3857 && " + benv)
-					return `SELECT z.tile_fid, ` + mvtGeom("z.point_3857") + `, 'zone', z.id, z.name, NULLIF(z.name_en, ''),
-						` + s.tierExpr(c) + `, h.revenue_yi, h.eff_bound, NULLIF(z.point_quality, ''), 2, z.id
-					FROM ` + from + ` WHERE ` + c.sql()
-				})
-			}
-			// ord and k order the rows (cities, counties, zones, each by
-			// id, as memstore does) and are dropped before ST_AsMVT.
-			parts = append(parts, asMVT(layer, `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi, bound, point_quality
-				FROM (`+rows+`) l ORDER BY ord, k COLLATE "C"`))
 		}
 	}
 	if len(parts) == 0 {
 		return `SELECT ''::bytea`, w.args, cells
 	}
 	return `SELECT ` + strings.Join(parts, "\n || "), w.args, cells
+}
+
+// tileSQL builds the row queries of one tile's layers over one argument
+// list: pz, px, py the tile's placeholders, cell the tile_outlines cell
+// condition, env and benv the tile envelope without and with the buffer.
+type tileSQL struct {
+	s                           *Store
+	w                           *where
+	z                           uint32
+	f                           geo.Filter
+	pz, px, py, cell, env, benv string
+}
+
+func (t *tileSQL) mvtGeom(col string) string {
+	return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", col, t.env, geo.TileExtent, geo.TileBuffer)
+}
+
+// sub gives a layer its own clauses over the shared argument list.
+func (t *tileSQL) sub(build func(c *where) string) string {
+	c := &where{args: t.w.args}
+	s := build(c)
+	t.w.args = c.args
+	return s
+}
+
+// asMVT wraps a row query whose first two columns are fid and geom; every
+// other column is a property. OFFSET 0 keeps the row query a subquery:
+// flattened, the planner pushes `geom IS NOT NULL` into the scan and
+// computes ST_AsMVTGeom twice per row (once for the test, once for the
+// output), its dearest step.
+func asMVT(layer, rows string) string {
+	return fmt.Sprintf(`coalesce((SELECT ST_AsMVT(t, '%s', %d, 'geom', 'fid') FROM (%s OFFSET 0) t WHERE t.geom IS NOT NULL), ''::bytea)`,
+		layer, geo.TileExtent, rows)
+}
+
+// outlines is the row query of an outline layer (province, cities,
+// counties, regions): the cut, simplified outlines of tile_outlines joined
+// to the collection's table by its id (the descriptor's Table and IDSQL),
+// with the collection's tile columns.
+func (t *tileSQL) outlines(layer, coll string) string {
+	d := geo.Schemas[coll]
+	return t.sub(func(c *where) string {
+		return `SELECT o.fid, ` + t.mvtGeom("o.geom_3857") + ` AS geom, ` + t.s.tileColumns(c, coll, t.z) + `
+				FROM layoutmap.tile_outlines o JOIN ` + d.Table + ` ON ` + d.IDSQL + ` = o.id
+				WHERE o.layer = ` + c.arg(layer) + ` AND ` + t.cell + ` AND o.zmin <= ` + t.pz + ` AND o.zmax >= ` + t.pz + ` AND o.geom_3857 && ` + t.benv + `
+				ORDER BY o.id COLLATE "C"`
+	})
+}
+
+// zones is the row query of the zones layer under the filter: outlines,
+// or the point of a zone without one.
+func (t *tileSQL) zones() string {
+	return t.sub(func(c *where) string {
+		from := t.s.zoneFrom(c, t.f)
+		c.add("(z.geom_3857 && " + t.benv + " OR (z.geom_3857 IS NULL AND z.point_3857 && " + t.benv + "))")
+		return `SELECT z.tile_fid AS fid, ` + t.mvtGeom("coalesce(z.geom_3857, z.point_3857)") + ` AS geom, ` + t.s.tileColumns(c, geo.CollZones, t.z) + `
+				FROM ` + from + ` WHERE ` + c.sql() + ` ORDER BY z.id COLLATE "C"`
+	})
+}
+
+// labels is the row query of the labels layer (geo.LabelFields): city and
+// county labels from their zooms, zone labels under the filter.
+func (t *tileSQL) labels() string {
+	var levels []string
+	for _, lv := range []string{geo.LabelCity, geo.LabelCounty} {
+		if t.z >= geo.LabelMinZoom[lv] {
+			levels = append(levels, lv)
+		}
+	}
+	rows := t.sub(func(c *where) string {
+		return `SELECT a.tile_fid AS fid, ` + t.mvtGeom("a.label_3857") + ` AS geom, a.level AS kind, a.code AS id,
+					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi, NULL::text AS bound, NULL::text AS point_quality,
+					CASE a.level WHEN 'city' THEN 0 ELSE 1 END AS ord, a.code AS k
+				FROM layoutmap.admin_areas a WHERE a.level = ANY(` + c.arg(levels) + `::text[]) AND a.label_3857 && ` + t.benv
+	})
+	if t.z >= geo.LabelMinZoom[geo.LabelZone] {
+		rows += ` UNION ALL ` + t.sub(func(c *where) string {
+			from := t.s.zoneFrom(c, t.f)
+			c.add("z.point_3857 && " + t.benv)
+			return `SELECT z.tile_fid, ` + t.mvtGeom("z.point_3857") + `, 'zone', z.id, z.name, NULLIF(z.name_en, ''),
+						` + t.s.tierExpr(c) + `, h.revenue_yi, h.eff_bound, NULLIF(z.point_quality, ''), 2, z.id
+					FROM ` + from + ` WHERE ` + c.sql()
+		})
+	}
+	// ord and k order the rows (cities, counties, zones, each by id, as
+	// memstore does) and are dropped before ST_AsMVT.
+	return `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi, bound, point_quality
+				FROM (` + rows + `) l ORDER BY ord, k COLLATE "C"`
 }
 
 // zoneFrom is the zones table joined with the headline of the filter year,
@@ -232,22 +262,38 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, `UPDATE layoutmap.zones z SET tile_fid = k.fid FROM unnest($1::text[], $2::int8[]) k(id, fid) WHERE z.id = k.id`, zoneIDs, fids(zoneIDs)); err != nil {
 		return fmt.Errorf("tile data: zone feature ids: %w", err)
 	}
+	b, err := outlineBands(as, rs)
+	if err != nil {
+		return err
+	}
+	return b.write(ctx, tx)
+}
 
-	var layers, ids []string
-	var fidCol []int64
-	var zmins, zmaxs []int16
-	var cz []int32
-	var geoms [][]byte
+// bands are the rows of tile_outlines before cutting: per feature, each
+// zoom band over which its simplified outline and the cell zoom stay the
+// same, as parallel columns for one unnest.
+type bands struct {
+	layers, ids []string
+	fidCol      []int64
+	zmins, zmax []int16
+	cz          []int32
+	geoms       [][]byte
+}
+
+// outlineBands simplifies every admin and region outline per zoom
+// (geo.SimplifyZooms) into bands.
+func outlineBands(as []geo.AdminArea, rs []geo.Region) (*bands, error) {
+	bs := &bands{}
 	add := func(layer, id string, mp orb.MultiPolygon) error {
-		var bands [geo.MaxZoom + 1]orb.MultiPolygon
-		geo.SimplifyZooms(mp, &bands)
+		var zs [geo.MaxZoom + 1]orb.MultiPolygon
+		geo.SimplifyZooms(mp, &zs)
 		fid := int64(geo.TileFeatureID(id))
 		for z := geo.MinZoom; z <= geo.MaxZoom; {
-			g := bands[z]
+			g := zs[z]
 			hi := z
 			// A band ends where the shape changes, and where the cell
 			// zoom changes.
-			for hi < geo.MaxZoom && cellZoomOf(uint32(hi+1)) == cellZoomOf(uint32(z)) && sameShape(bands[hi+1], g) {
+			for hi < geo.MaxZoom && cellZoomOf(uint32(hi+1)) == cellZoomOf(uint32(z)) && sameShape(zs[hi+1], g) {
 				hi++
 			}
 			if len(g) > 0 {
@@ -255,9 +301,9 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 				if err != nil {
 					return err
 				}
-				layers, ids, fidCol = append(layers, layer), append(ids, id), append(fidCol, fid)
-				zmins, zmaxs, geoms = append(zmins, int16(z)), append(zmaxs, int16(hi)), append(geoms, b)
-				cz = append(cz, int32(cellZoomOf(uint32(z))))
+				bs.layers, bs.ids, bs.fidCol = append(bs.layers, layer), append(bs.ids, id), append(bs.fidCol, fid)
+				bs.zmins, bs.zmax, bs.geoms = append(bs.zmins, int16(z)), append(bs.zmax, int16(hi)), append(bs.geoms, b)
+				bs.cz = append(bs.cz, int32(cellZoomOf(uint32(z))))
 			}
 			z = hi + 1
 		}
@@ -266,14 +312,19 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	for _, a := range as {
 		layer := map[string]string{geo.LevelProvince: geo.LayerProvince, geo.LevelCity: geo.LayerCities, geo.LevelCounty: geo.LayerCounties}[a.Level]
 		if err := add(layer, a.Code, a.Geom); err != nil {
-			return fmt.Errorf("tile data: admin %s: %w", a.Code, err)
+			return nil, fmt.Errorf("tile data: admin %s: %w", a.Code, err)
 		}
 	}
 	for _, r := range rs {
 		if err := add(geo.LayerRegions, r.ID, r.Geom); err != nil {
-			return fmt.Errorf("tile data: region %s: %w", r.ID, err)
+			return nil, fmt.Errorf("tile data: region %s: %w", r.ID, err)
 		}
 	}
+	return bs, nil
+}
+
+// write replaces tile_outlines with the bands, cut into cells.
+func (bs *bands) write(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.tile_outlines`); err != nil {
 		return fmt.Errorf("tile data: clearing outlines: %w", err)
 	}
@@ -300,7 +351,7 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 		CROSS JOIN LATERAL (
 			SELECT ST_Multi(ST_CollectionExtract(ST_ClipByBox2D(k.valid, ST_TileEnvelope(k.cz, c.x, c.y, margin => $9)), 3)) AS geom) p
 		WHERE k.cz >= 0 AND NOT ST_IsEmpty(p.geom)`,
-		layers, ids, fidCol, zmins, zmaxs, cz, geoms, half, float64(geo.TileBuffer)/geo.TileExtent); err != nil {
+		bs.layers, bs.ids, bs.fidCol, bs.zmins, bs.zmax, bs.cz, bs.geoms, half, float64(geo.TileBuffer)/geo.TileExtent); err != nil {
 		return fmt.Errorf("tile data: writing outlines: %w", err)
 	}
 	return nil

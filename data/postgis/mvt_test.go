@@ -81,7 +81,7 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, undo0005+undo0004+undo0003+`
+	if _, err := conn.Exec(ctx, undo0006+undo0005+undo0004+undo0003+`
 		DROP TABLE layoutmap.tile_outlines;
 		ALTER TABLE layoutmap.zone_headline DROP COLUMN revenue_year, DROP COLUMN measure, DROP COLUMN bound;
 		ALTER TABLE layoutmap.admin_areas DROP COLUMN label_3857, DROP COLUMN tile_fid;
@@ -93,8 +93,8 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(applied, []int{2, 3, 4, 5}) {
-		t.Fatalf("Migrate applied %v, want [2 3 4 5]", applied)
+	if !slices.Equal(applied, []int{2, 3, 4, 5, 6}) {
+		t.Fatalf("Migrate applied %v, want [2 3 4 5 6]", applied)
 	}
 	s2, err := postgis.Open(ctx, postgis.Config{URL: url}) // fresh pool: no cached statement plans of the old schema
 	if err != nil {
@@ -111,6 +111,13 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		}
 	}
 }
+
+// undo0006 drops the enterprises tables (0006_enterprises.sql), so that
+// an earlier migration can be replayed.
+const undo0006 = `
+		DROP VIEW layoutmap.enterprises;
+		DROP TABLE layoutmap.enterprises_a, layoutmap.enterprises_b, layoutmap.enterprise_meta, layoutmap.enterprise_lists;
+		DELETE FROM layoutmap.schema_migrations WHERE version = 6;`
 
 // undo0005 forgets that 0005 (zones.attrs) was applied but keeps the
 // column and its values: 0005 adds the column only if it is missing, and
@@ -147,7 +154,7 @@ func TestMigrate0003RecomputesHeadlines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, undo0005+undo0004+undo0003+`
+	if _, err := conn.Exec(ctx, undo0006+undo0005+undo0004+undo0003+`
 		INSERT INTO layoutmap.zone_headline (zone_id, year, revenue_yi, eff_bound, revenue_year, measure, bound)
 		VALUES ('X-jiyuan-etdz', 2024, 978.54, 'lower', 2024, '工业总产值', 'exact'),
 		       ('X-jiyuan-etdz', 0, 978.54, 'lower', 2024, '工业总产值', 'exact')`); err != nil {
@@ -157,8 +164,8 @@ func TestMigrate0003RecomputesHeadlines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(applied, []int{3, 4, 5}) {
-		t.Fatalf("Migrate applied %v, want [3 4 5]", applied)
+	if !slices.Equal(applied, []int{3, 4, 5, 6}) {
+		t.Fatalf("Migrate applied %v, want [3 4 5 6]", applied)
 	}
 	s, err := postgis.Open(ctx, postgis.Config{URL: url})
 	if err != nil {

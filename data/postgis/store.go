@@ -186,15 +186,6 @@ func (s *Store) Taxonomy(ctx context.Context) (_ geo.Taxonomy, err error) {
 	return t, nil
 }
 
-// collections maps a collection name to its table and level; the allow-list
-// every collection name passes through before it shapes SQL.
-var collections = map[string]struct{ table, level string }{
-	geo.CollCities:   {"admin_areas", geo.LevelCity},
-	geo.CollCounties: {"admin_areas", geo.LevelCounty},
-	geo.CollZones:    {"zones", ""},
-	geo.CollRegions:  {"planning_regions", ""},
-}
-
 // Collections lists the collections of geo.Registry this store holds, with
 // extent, item count and the dataset version; titles and descriptions come
 // from the registry, so both stores describe the data alike.
@@ -208,11 +199,16 @@ func (s *Store) Collections(ctx context.Context) (_ []geo.Collection, err error)
 	if err := s.pool.QueryRow(ctx, `SELECT version, vintage FROM layoutmap.dataset_meta`).Scan(&v, &vintage); err != nil {
 		return nil, fmt.Errorf("postgis: collections: %w", err)
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT 'cities', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'city'
-		UNION ALL SELECT 'counties', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.admin_areas WHERE level = 'county'
-		UNION ALL SELECT 'zones', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(coalesce(geom, point))::geometry)) FROM layoutmap.zones
-		UNION ALL SELECT 'regions', count(*), ST_AsEWKB(ST_Envelope(ST_Extent(geom)::geometry)) FROM layoutmap.planning_regions`)
+	// One row per collection held: id, item count and extent.
+	var parts []string
+	var args []any
+	for _, d := range geo.Registry {
+		if c, ok := pgCollections[d.ID]; ok {
+			args = append(args, d.ID)
+			parts = append(parts, fmt.Sprintf("SELECT $%d::text, n::bigint, ext FROM (%s) x(n, ext)", len(args), c.extent))
+		}
+	}
+	rows, err := s.pool.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: collections: %w", err)
 	}
@@ -285,7 +281,7 @@ func (s *Store) known(ctx context.Context, f geo.Filter) (func(kind, id string) 
 // validate checks coll and f (and, with paging, limit, offset and sortby)
 // like memstore does, returning every client mistake as geo.FieldErrors.
 func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging bool) error {
-	if _, ok := collections[coll]; !ok {
+	if _, ok := pgCollections[coll]; !ok {
 		return fmt.Errorf("postgis: %q: %w", geo.Clip(coll), data.ErrUnknownCollection)
 	}
 	// PostgreSQL text cannot hold NUL or invalid UTF-8: such ids cannot
@@ -294,7 +290,7 @@ func (s *Store) validate(ctx context.Context, coll string, f geo.Filter, paging 
 	for _, l := range []struct {
 		name string
 		ids  []string
-	}{{"city", f.City}, {"cluster", f.Cluster}, {"chain", f.Chain}, {"region", f.Region}, {"tier", f.Tier}} {
+	}{{"city", f.City}, {"cluster", f.Cluster}, {"chain", f.Chain}, {"region", f.Region}, {"tier", f.Tier}, {"zone", f.Zone}, {"class", f.Class}} {
 		for _, id := range l.ids {
 			if !storable(id) {
 				errs = append(errs, &geo.FieldError{Field: l.name, Reason: "not valid UTF-8 text"})
@@ -418,36 +414,6 @@ func (s *Store) tierExpr(w *where) string {
 		%[4]s) END)`, w.arg(geo.TierNoData), w.arg(ids), w.arg(mins), last, w.arg(upperMax))
 }
 
-// orderBy maps an allow-listed sort key to SQL, replicating
-// geo.CompareSortKeys: unknown revenue/area last in both directions, id
-// ascending always last. C collation makes text order Go's string order.
-func orderBy(coll, sortBy string) string {
-	desc := strings.HasPrefix(sortBy, "-")
-	key := sortKey(sortBy)
-	var col string
-	switch coll {
-	case geo.CollZones:
-		col = map[string]string{"": `z.name COLLATE "C"`, "name": `z.name COLLATE "C"`, "id": `z.id COLLATE "C"`, "code": `coalesce(z.county_code, z.city_code) COLLATE "C"`,
-			"revenue": "h.revenue_yi", "area": "z.approved_area_ha"}[key]
-	case geo.CollRegions:
-		col = map[string]string{"": `r.id COLLATE "C"`, "name": `r.name COLLATE "C"`, "id": `r.id COLLATE "C"`, "code": `r.id COLLATE "C"`}[key]
-	default:
-		col = map[string]string{"": `a.code COLLATE "C"`, "name": `a.name COLLATE "C"`, "id": `a.code COLLATE "C"`, "code": `a.code COLLATE "C"`}[key]
-	}
-	if col == "" {
-		col = "1" // unreachable: keys were validated against geo.SortKeys
-	}
-	dir := " ASC NULLS LAST"
-	if desc {
-		dir = " DESC NULLS LAST"
-	}
-	tie := map[string]string{geo.CollZones: `z.id COLLATE "C"`, geo.CollRegions: `r.id COLLATE "C"`}[coll]
-	if tie == "" {
-		tie = `a.code COLLATE "C"`
-	}
-	return col + dir + ", " + tie + " ASC"
-}
-
 // Items returns one page of a collection; NumberMatched comes from the same
 // query (count(*) OVER ()).
 func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Page, err error) {
@@ -461,99 +427,57 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 	if f.Limit == 0 {
 		f.Limit = geo.DefaultLimit
 	}
+	page, err := s.items(ctx, coll, f)
+	if err != nil {
+		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
+	}
+	return page, nil
+}
+
+// items answers Items for a validated filter: the page's ids, count and
+// dataset version in one statement, then the page's features.
+func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
+	d := geo.Schemas[coll]
 	w := &where{}
-	var from string
-	switch coll {
-	case geo.CollZones:
-		from = "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
-		s.zoneWhere(w, f)
-	case geo.CollRegions:
-		from = "layoutmap.planning_regions r"
-		if f.BBox != nil {
-			w.add(w.bbox("r.geom", f.BBox))
-		}
-		if len(f.Region) > 0 {
-			w.add("r.id = ANY(" + w.arg(f.Region) + ")")
-		}
-		if len(f.City) > 0 {
-			w.add("EXISTS (SELECT 1 FROM layoutmap.planning_region_members m WHERE m.region_id = r.id AND m.member_code = ANY(" + w.arg(f.City) + "))")
-		}
-	default:
-		from = "layoutmap.admin_areas a"
-		w.add("a.level = " + w.arg(collections[coll].level))
-		if f.BBox != nil {
-			w.add(w.bbox("a.geom", f.BBox))
-		}
-		codeCol := "a.code"
-		if coll == geo.CollCounties {
-			codeCol = "a.parent_code"
-		}
-		if len(f.City) > 0 {
-			w.add(codeCol + " = ANY(" + w.arg(f.City) + ")")
-		}
-		if len(f.Region) > 0 {
-			w.add(codeCol + " IN (SELECT member_code FROM layoutmap.planning_region_members WHERE region_id = ANY(" + w.arg(f.Region) + "))")
-		}
-	}
-	if f.CQL != nil {
-		cond, err := s.cqlWhere(w, coll, f.CQL.Expr)
-		if err != nil {
-			return geo.Page{}, err
-		}
-		w.add(cond)
-	}
-	idCol := map[string]string{geo.CollZones: "z.id", geo.CollRegions: "r.id"}[coll]
-	if idCol == "" {
-		idCol = "a.code"
+	from, err := s.selectFrom(coll, w, f)
+	if err != nil {
+		return geo.Page{}, err
 	}
 	// The dataset version in the same statement (snapshot) as the ids and
 	// the count: the key of the features' encoded geometry.
-	sql := fmt.Sprintf(`SELECT %s, count(*) OVER (), (SELECT version FROM layoutmap.dataset_meta) FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s`,
-		idCol, from, w.sql(), orderBy(coll, f.SortBy), w.arg(f.Limit), w.arg(f.Offset))
+	sql := fmt.Sprintf(`SELECT %s, count(*) OVER (), (SELECT version FROM layoutmap.dataset_meta) FROM %s ORDER BY %s LIMIT %s OFFSET %s`,
+		d.IDSQL, from, orderBy(d, f.SortBy), w.arg(f.Limit), w.arg(f.Offset))
 	s.log.DebugContext(ctx, "items", "sql", sql)
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	ids, matched, version, err := s.pageIDs(ctx, sql, w.args)
 	if err != nil {
-		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
+		return geo.Page{}, err
 	}
-	type idCount struct {
-		ID      string
-		Count   int
-		Version int64
-	}
-	hits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[idCount])
-	if err != nil {
-		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
-	}
-	page := geo.Page{Features: []geo.Feature{}}
-	if len(hits) == 0 {
+	page := geo.Page{Features: []geo.Feature{}, NumberMatched: matched}
+	if len(ids) == 0 {
 		if f.Offset > 0 {
 			// Past the last page the window has no row to carry the count.
-			csql := fmt.Sprintf(`SELECT count(*) FROM %s WHERE %s`, from, w.sql())
-			if err := s.pool.QueryRow(ctx, csql, w.args[:len(w.args)-2]...).Scan(&page.NumberMatched); err != nil {
-				return geo.Page{}, fmt.Errorf("postgis: items %s: counting: %w", coll, err)
+			if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM `+from, w.args[:len(w.args)-2]...).Scan(&page.NumberMatched); err != nil {
+				return geo.Page{}, fmt.Errorf("counting: %w", err)
 			}
 		}
 		return page, nil
 	}
-	page.NumberMatched = hits[0].Count
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+	if page.Features, err = s.features(ctx, coll, ids, f.Year, f.Measure, version); err != nil {
+		return geo.Page{}, err
 	}
-	fs, err := s.features(ctx, coll, ids, f.Year, f.Measure, hits[0].Version)
-	if err != nil {
-		return geo.Page{}, fmt.Errorf("postgis: items %s: %w", coll, err)
-	}
-	page.Features = fs
 	return page, nil
 }
 
 // features builds the features with the ids, in the order given. With a
 // dataset version (> 0), geometry comes from the store's memo of that
 // version (encoded once, data.GeometryMemo) and only the features it lacks
-// read theirs from the database; version 0 reads every geometry and keeps
-// none.
+// read theirs from the database; version 0 (and a collection without the
+// memo) reads every geometry and keeps none.
 func (s *Store) features(ctx context.Context, coll string, ids []string, year int, fam string, version int64) ([]geo.Feature, error) {
+	c := pgCollections[coll]
+	if !c.memo {
+		version = 0
+	}
 	key := func(id string) string { return coll + "/" + id }
 	held := map[string]data.EncodedGeometry{}
 	skip := []string{}
@@ -579,37 +503,8 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 		byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p}
 		return err
 	}
-	switch coll {
-	case geo.CollZones:
-		zs, err := readZones(ctx, s.pool, ids, skip)
-		if err != nil {
-			return nil, err
-		}
-		for _, z := range zs {
-			if err := add(z.ID, func() orb.Geometry { return geo.ZoneGeometry(&z) }, zoneProperties(z, s.tiers, year, fam)); err != nil {
-				return nil, err
-			}
-		}
-	case geo.CollRegions:
-		rs, err := readRegions(ctx, s.pool, ids, skip)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if err := add(r.ID, func() orb.Geometry { return r.Geom }, regionProperties(r)); err != nil {
-				return nil, err
-			}
-		}
-	default:
-		as, err := readAdmin(ctx, s.pool, "a.code = ANY($1) AND a.level = $2", skip, ids, collections[coll].level)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			if err := add(a.Code, func() orb.Geometry { return a.Geom }, adminProperties(a)); err != nil {
-				return nil, err
-			}
-		}
+	if err := c.read(ctx, s, ids, skip, year, fam, add); err != nil {
+		return nil, err
 	}
 	out := make([]geo.Feature, 0, len(ids))
 	for _, id := range ids {
@@ -626,7 +521,7 @@ func (s *Store) Item(ctx context.Context, coll, id string) (_ geo.Feature, err e
 		return geo.Feature{}, err
 	}
 	defer s.done("item", &err)
-	if _, ok := collections[coll]; !ok {
+	if _, ok := pgCollections[coll]; !ok {
 		return geo.Feature{}, fmt.Errorf("%w: %q", data.ErrUnknownCollection, geo.Clip(coll))
 	}
 	if !storable(id) {
@@ -665,16 +560,11 @@ func (s *Store) zoneIDs(ctx context.Context, f geo.Filter) ([]string, error) {
 		return nil, err
 	}
 	w := &where{}
-	from := "layoutmap.zones z LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = " + w.arg(f.Year) + " AND h.family = " + w.arg(f.Family())
-	s.zoneWhere(w, f)
-	if f.CQL != nil {
-		cond, err := s.cqlWhere(w, geo.CollZones, f.CQL.Expr)
-		if err != nil {
-			return nil, err
-		}
-		w.add(cond)
+	from, err := s.selectFrom(geo.CollZones, w, f)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` WHERE `+w.sql()+` ORDER BY z.id COLLATE "C"`, w.args...)
+	rows, err := s.pool.Query(ctx, `SELECT z.id FROM `+from+` ORDER BY z.id COLLATE "C"`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: zones: %w", err)
 	}

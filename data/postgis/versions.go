@@ -67,7 +67,28 @@ func restore(b []byte) (*data.Dataset, error) {
 // written, and drops the snapshots beyond the newest keep.
 func recordVersion(ctx context.Context, tx pgx.Tx, after *data.Dataset, rep *ImportReport, o ImportOptions) error {
 	o.progress("keeping a snapshot of version %d", rep.Version)
-	snap, err := snapshot(after)
+	return recordSnapshot(ctx, tx, func() ([]byte, error) { return snapshot(after) }, rep, o)
+}
+
+// recordUnchanged records a version whose import left the dataset as it
+// was (an enterprise list): its snapshot is the previous version's, copied
+// in the database, or encoded from ds when that one was not kept.
+func recordUnchanged(ctx context.Context, tx pgx.Tx, ds *data.Dataset, rep *ImportReport, o ImportOptions) error {
+	var prev []byte
+	err := tx.QueryRow(ctx, `SELECT snapshot FROM layoutmap.dataset_versions WHERE version = $1`, rep.Version-1).Scan(&prev)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("reading the previous snapshot: %w", err)
+	}
+	if prev == nil {
+		return recordVersion(ctx, tx, ds, rep, o)
+	}
+	return recordSnapshot(ctx, tx, func() ([]byte, error) { return prev, nil }, rep, o)
+}
+
+// recordSnapshot stores the history row of rep.Version with the snapshot
+// snap gives and prunes the snapshots beyond the newest o.KeepVersions.
+func recordSnapshot(ctx context.Context, tx pgx.Tx, snapOf func() ([]byte, error), rep *ImportReport, o ImportOptions) error {
+	snap, err := snapOf()
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
@@ -83,8 +104,10 @@ func recordVersion(ctx context.Context, tx pgx.Tx, after *data.Dataset, rep *Imp
 	if rep.Diff != nil {
 		diff = rep.Diff.Summary()
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.dataset_versions (version, kind, note, files, counts, diff, snapshot)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, rep.Version, kind, o.Note, files, rep.Counts, diff, snap); err != nil {
+	// enterprise_list: the enterprise list in force at this version, so a
+	// rollback restores it with the dataset.
+	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.dataset_versions (version, kind, note, files, counts, diff, snapshot, enterprise_list)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT list_version FROM layoutmap.enterprise_meta))`, rep.Version, kind, o.Note, files, rep.Counts, diff, snap); err != nil {
 		return fmt.Errorf("recording version: %w", err)
 	}
 	keep := o.KeepVersions
@@ -96,7 +119,7 @@ func recordVersion(ctx context.Context, tx pgx.Tx, after *data.Dataset, rep *Imp
 			SELECT version FROM layoutmap.dataset_versions WHERE snapshot IS NOT NULL ORDER BY version DESC LIMIT $1)`, keep); err != nil {
 		return fmt.Errorf("pruning snapshots: %w", err)
 	}
-	return nil
+	return pruneEnterpriseLists(ctx, tx)
 }
 
 // listVersions reads the history, newest first.
@@ -161,6 +184,14 @@ func Rollback(ctx context.Context, url string, v int64, opts ImportOptions) (Imp
 			return nil, fmt.Errorf("version %d: %w", v, ErrNoSnapshot)
 		}
 		if err != nil {
+			return nil, err
+		}
+		// The enterprise list in force at v comes back with the dataset.
+		list, err := enterpriseListAt(ctx, tx, v)
+		if err != nil {
+			return nil, err
+		}
+		if err := restoreEnterpriseList(ctx, tx, list, opts); err != nil {
 			return nil, err
 		}
 		return restore(snap)

@@ -190,6 +190,51 @@ func checkDataset(ds *data.Dataset, o ImportOptions) []Problem {
 // swaps the staged rows in (DELETE + INSERT in the caller's transaction, so
 // readers see the old dataset until commit and are never blocked).
 func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOptions, rep *ImportReport) error {
+	if err := stageDataset(ctx, tx, ds, o); err != nil {
+		return err
+	}
+	if err := repairStaged(ctx, tx, o, rep); err != nil {
+		return err
+	}
+	if err := swapInStaged(ctx, tx, o); err != nil {
+		return err
+	}
+	nrev, nclusters, err := copyRelated(ctx, tx, ds)
+	if err != nil {
+		return err
+	}
+	if err := writeHeadlines(ctx, tx, nil); err != nil {
+		return err
+	}
+	if o.RecomputeRegions {
+		o.progress("recomputing planning-region outlines")
+		if _, err := tx.Exec(ctx, `UPDATE layoutmap.planning_regions r SET geom = u.geom
+			FROM (SELECT m.region_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(a.geom)), 3)) AS geom
+				FROM layoutmap.planning_region_members m JOIN layoutmap.admin_areas a ON a.code = m.member_code
+				GROUP BY m.region_id) u
+			WHERE u.region_id = r.id`); err != nil {
+			return fmt.Errorf("recomputing region outlines: %w", err)
+		}
+	}
+	// Surface deferred foreign-key failures here, with context, not at COMMIT.
+	if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
+		return fmt.Errorf("checking references: %w", err)
+	}
+	o.progress("simplifying outlines per zoom for tiles")
+	if err := writeTileData(ctx, tx); err != nil {
+		return err
+	}
+	rep.Counts["admin_areas"] = len(ds.Admin)
+	rep.Counts["zones"] = len(ds.Zones)
+	rep.Counts["revenue"] = nrev
+	rep.Counts["regions"] = len(ds.Regions)
+	rep.Counts["clusters"] = nclusters
+	return nil
+}
+
+// stageDataset COPYs admin areas, zones and regions into temporary
+// staging tables (geometry as EWKB, decoded by repairStaged).
+func stageDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOptions) error {
 	o.progress("staging %d admin areas, %d zones, %d regions", len(ds.Admin), len(ds.Zones), len(ds.Regions))
 	if _, err := tx.Exec(ctx, `
 		CREATE TEMP TABLE s_admin (code text, name text, name_en text, level text, parent_code text, label_point bytea, geom bytea, source text) ON COMMIT DROP;
@@ -251,6 +296,13 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		return fmt.Errorf("copying regions: %w", err)
 	}
 
+	return nil
+}
+
+// repairStaged decodes the staged geometry and repairs what ST_IsValid
+// rejects with ST_MakeValid (reported in rep.Repaired); a geometry with no
+// area left is rejected.
+func repairStaged(ctx context.Context, tx pgx.Tx, o ImportOptions, rep *ImportReport) error {
 	o.progress("validating geometry")
 	// Decode once into geometry columns, then repair what ST_IsValid rejects.
 	for _, q := range []string{
@@ -290,6 +342,12 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		return &RejectedError{Rejected: rejected}
 	}
 
+	return nil
+}
+
+// swapInStaged replaces the stored rows with the staged ones (related
+// tables are emptied here and filled by copyRelated).
+func swapInStaged(ctx context.Context, tx pgx.Tx, o ImportOptions) error {
 	o.progress("swapping in the new dataset")
 	for _, q := range []string{
 		`SET CONSTRAINTS ALL DEFERRED`,
@@ -308,6 +366,13 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 			return fmt.Errorf("swapping: %w", err)
 		}
 	}
+	return nil
+}
+
+// copyRelated COPYs the small related tables (taxonomy, zone links,
+// revenue, region members) straight into place; it returns the number of
+// revenue records and of taxonomy entries.
+func copyRelated(ctx context.Context, tx pgx.Tx, ds *data.Dataset) (nrev, nclusters int, err error) {
 	// Small related tables: COPY straight into place.
 	var clusterRows, cityRows, kwRows, zcRows, chainRows, revRows, memberRows [][]any
 	for i, c := range slices.Concat(ds.Taxonomy.Clusters, ds.Taxonomy.Chains, ds.Taxonomy.Recognised) {
@@ -351,36 +416,10 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		{"planning_region_members", []string{"region_id", "member_code", "role", "ord"}, memberRows},
 	} {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
-			return fmt.Errorf("copying %s: %w", c.table, err)
+			return 0, 0, fmt.Errorf("copying %s: %w", c.table, err)
 		}
 	}
-	if err := writeHeadlines(ctx, tx, nil); err != nil {
-		return err
-	}
-	if o.RecomputeRegions {
-		o.progress("recomputing planning-region outlines")
-		if _, err := tx.Exec(ctx, `UPDATE layoutmap.planning_regions r SET geom = u.geom
-			FROM (SELECT m.region_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(a.geom)), 3)) AS geom
-				FROM layoutmap.planning_region_members m JOIN layoutmap.admin_areas a ON a.code = m.member_code
-				GROUP BY m.region_id) u
-			WHERE u.region_id = r.id`); err != nil {
-			return fmt.Errorf("recomputing region outlines: %w", err)
-		}
-	}
-	// Surface deferred foreign-key failures here, with context, not at COMMIT.
-	if _, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`); err != nil {
-		return fmt.Errorf("checking references: %w", err)
-	}
-	o.progress("simplifying outlines per zoom for tiles")
-	if err := writeTileData(ctx, tx); err != nil {
-		return err
-	}
-	rep.Counts["admin_areas"] = len(ds.Admin)
-	rep.Counts["zones"] = len(ds.Zones)
-	rep.Counts["revenue"] = len(revRows)
-	rep.Counts["regions"] = len(ds.Regions)
-	rep.Counts["clusters"] = len(clusterRows)
-	return nil
+	return len(revRows), len(clusterRows), nil
 }
 
 // periodOrFull stores an unstated period as a full year, which is how

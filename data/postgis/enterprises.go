@@ -1,0 +1,298 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// The enterprises collection (issue 15) in PostGIS: table
+// layoutmap.enterprises (migration 0006), items through the descriptor
+// path (collections.go), tiles cut by quadkey ranges exactly like the
+// embedded store, and what is loaded in enterprise_meta.
+
+var _ data.EnterpriseStore = (*Store)(nil)
+
+// enterpriseWhere adds the enterprise criteria of f to w: the filter
+// contract plus class and zone, as geo.Filter.MatchEnterprise (bbox
+// inclusive; any listed value matches within a parameter).
+func enterpriseWhere(w *where, f geo.Filter) {
+	if f.BBox != nil {
+		w.add(w.bbox("e.point", f.BBox))
+	}
+	if len(f.City) > 0 {
+		w.add("e.city_code = ANY(" + w.arg(f.City) + ")")
+	}
+	if len(f.Cluster) > 0 {
+		w.add("e.clusters && " + w.arg(f.Cluster) + "::text[]")
+	}
+	if len(f.Chain) > 0 {
+		w.add("e.chains && " + w.arg(f.Chain) + "::text[]")
+	}
+	if len(f.Region) > 0 {
+		w.add("e.city_code IN (SELECT member_code FROM layoutmap.planning_region_members WHERE region_id = ANY(" + w.arg(f.Region) + "))")
+	}
+	if len(f.Class) > 0 {
+		w.add("e.classes && " + w.arg(f.ClassMask().IDs()) + "::text[]")
+	}
+	if len(f.Zone) > 0 {
+		w.add("e.zone_id = ANY(" + w.arg(f.Zone) + ")")
+	}
+	if f.Year != 0 {
+		w.add("e.year = " + w.arg(f.Year))
+	}
+}
+
+// EnterpriseItems is Items of the enterprises collection (data.EnterpriseStore).
+func (s *Store) EnterpriseItems(ctx context.Context, f geo.Filter) (geo.Page, error) {
+	return s.Items(ctx, geo.CollEnterprises, f)
+}
+
+// EnterpriseItem is Item of the enterprises collection.
+func (s *Store) EnterpriseItem(ctx context.Context, id string) (geo.Feature, error) {
+	return s.Item(ctx, geo.CollEnterprises, id)
+}
+
+// EnterpriseInfo describes the loaded list from enterprise_meta (no scan of
+// the table).
+func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err error) {
+	if err := s.br.allow("enterprise info"); err != nil {
+		return data.EnterpriseInfo{}, err
+	}
+	defer s.done("enterprise info", &err)
+	var inf data.EnterpriseInfo
+	var bbox []float64
+	if err := s.pool.QueryRow(ctx, `SELECT count, synthetic, bbox, sources FROM layoutmap.enterprise_meta`).Scan(&inf.Count, &inf.Synthetic, &bbox, &inf.Sources); err != nil {
+		return data.EnterpriseInfo{}, fmt.Errorf("postgis: enterprise info: %w", err)
+	}
+	if len(bbox) == 4 {
+		inf.Bound = orb.Bound{Min: orb.Point{bbox[0], bbox[1]}, Max: orb.Point{bbox[2], bbox[3]}}
+	}
+	if inf.Sources == nil {
+		inf.Sources = []string{}
+	}
+	return inf, nil
+}
+
+// EnterpriseTile returns the enterprises of tile z/x/y under the filter:
+// every matching point when at most geo.EnterpriseTilePoints match, else
+// the aggregation cells of zoom z+geo.EnterpriseCellBits with counts per
+// class and chain. The tile and its cells are ranges of the quadkey column
+// (geo.MortonKey, as the embedded store), so both stores cut alike.
+func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.EnterpriseTile, err error) {
+	if err := q.Check(); err != nil {
+		return geo.EnterpriseTile{}, err
+	}
+	if err := s.br.allow("enterprise tile"); err != nil {
+		return geo.EnterpriseTile{}, err
+	}
+	defer s.done("enterprise tile", &err)
+	f := q.Filter
+	f.BBox = nil // a tile is its own box
+	if err := s.validate(ctx, geo.CollEnterprises, f, false); err != nil {
+		return geo.EnterpriseTile{}, err
+	}
+	w := &where{}
+	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
+	w.add("e.qk >= " + w.arg(int64(lo)) + " AND e.qk < " + w.arg(int64(hi)))
+	enterpriseWhere(w, f)
+	cond := w.sql()
+	var t geo.EnterpriseTile
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprises e WHERE `+cond, w.args...).Scan(&t.Matched); err != nil {
+		return t, fmt.Errorf("postgis: enterprise tile: %w", err)
+	}
+	if t.Matched <= geo.EnterpriseTilePoints {
+		t.Points, err = s.tilePoints(ctx, cond, w.args)
+	} else {
+		t.Cells, err = s.tileCells(ctx, q.Z, cond, w.args)
+	}
+	if err != nil {
+		return geo.EnterpriseTile{}, fmt.Errorf("postgis: enterprise tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+	}
+	return t, nil
+}
+
+// tilePoints reads the enterprises meeting cond, by id, through the field
+// table (readFields).
+func (s *Store) tilePoints(ctx context.Context, cond string, args []any) ([]geo.Enterprise, error) {
+	rows, err := s.pool.Query(ctx, `SELECT e.id FROM layoutmap.enterprises e WHERE `+cond+` ORDER BY e.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	pos := make(map[string]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
+	out := make([]geo.Enterprise, len(ids))
+	err = readFields(ctx, s.pool, geo.Schemas[geo.CollEnterprises], "e.point", ids, func(id string, g func() orb.Geometry, p geo.Properties) error {
+		out[pos[id]] = enterpriseOf(id, g().(orb.Point), p)
+		return nil
+	})
+	return out, err
+}
+
+// enterpriseOf is the enterprise whose served properties are p.
+func enterpriseOf(id string, pt orb.Point, p geo.Properties) geo.Enterprise {
+	str := func(k string) string { v, _ := p[k].(string); return v }
+	list := func(k string) []string {
+		if v, _ := p[k].([]string); len(v) > 0 {
+			return v
+		}
+		return nil
+	}
+	derived, _ := p["clusters_derived"].(bool)
+	year, _ := p["year"].(int)
+	return geo.Enterprise{ID: id, CreditCode: str("credit_code"), Name: str("name"), NameEN: str("name_en"), Point: pt,
+		LocationQuality: str("location_quality"), Chains: list("chains"), Clusters: list("clusters"), ClustersDerived: derived,
+		Classes: geo.MaskOf(list("classes")), CityCode: str("city_code"), CountyCode: str("county_code"), ZoneID: str("zone_id"),
+		ZoneLink: str("zone_link"), ZoneGeomQuality: str("zone_geom_quality"), Source: str("source"), Year: year}
+}
+
+// tileCells aggregates the enterprises meeting cond into the cells of zoom
+// z+EnterpriseCellBits (the quadkey shifted), in quadkey order: count,
+// mean point and count per class in one query, counts per chain in a
+// second, both in one round trip.
+func (s *Store) tileCells(ctx context.Context, z uint32, cond string, args []any) ([]geo.EnterpriseCell, error) {
+	cz := z + geo.EnterpriseCellBits
+	shift := 2 * (geo.MortonZoom - int(cz))
+	cell := fmt.Sprintf("(e.qk >> %d)", shift) // an integer computed here, not input
+	classes := ""
+	for _, c := range geo.EnterpriseClasses {
+		classes += fmt.Sprintf(", count(*) FILTER (WHERE '%s' = ANY(e.classes))", c.ID) // ids of geo, not input
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+cell+`, count(*), avg(e.lon), avg(e.lat)`+classes+` FROM layoutmap.enterprises e WHERE `+cond+` GROUP BY 1 ORDER BY 1`, args...)
+	b.Queue(`SELECT `+cell+`, ch, count(*) FROM layoutmap.enterprises e, unnest(e.chains) ch WHERE `+cond+` GROUP BY 1, 2`, args...)
+	br := s.pool.SendBatch(ctx, b)
+	defer br.Close()
+	var out []geo.EnterpriseCell
+	idx := map[int64]int{}
+	err := eachRow(br, func(r pgx.Rows) error {
+		var k int64
+		var c geo.EnterpriseCell
+		dest := []any{&k, &c.Count, &c.Point[0], &c.Point[1]}
+		for i := range geo.EnterpriseClasses {
+			dest = append(dest, &c.Classes[i])
+		}
+		if err := r.Scan(dest...); err != nil {
+			return err
+		}
+		c.Z = cz
+		c.X, c.Y = geo.MortonXY(uint64(k))
+		c.Chains = map[string]int{}
+		idx[k] = len(out)
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(br, func(r pgx.Rows) error {
+		var k int64
+		var ch string
+		var n int
+		if err := r.Scan(&k, &ch, &n); err != nil {
+			return err
+		}
+		if i, ok := idx[k]; ok {
+			out[i].Chains[ch] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, br.Close()
+}
+
+var _ data.EnterpriseStatsStore = (*Store)(nil)
+
+// EnterpriseStats counts the enterprises f selects per zone, city, chain,
+// cluster and class (data.EnterpriseStatsStore): geo.EnterpriseStatsOf in
+// SQL, the matching rows read once (a materialised CTE) and grouped seven
+// ways in one statement, the names of the zones counted and of every city
+// in a second.
+func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (_ geo.EnterpriseStats, err error) {
+	if err := s.br.allow("enterprise stats"); err != nil {
+		return geo.EnterpriseStats{}, err
+	}
+	defer s.done("enterprise stats", &err)
+	if err := s.validate(ctx, geo.CollEnterprises, f, false); err != nil {
+		return geo.EnterpriseStats{}, err
+	}
+	w := &where{}
+	enterpriseWhere(w, f)
+	rows, err := s.pool.Query(ctx, `WITH m AS MATERIALIZED (
+			SELECT e.zone_id, e.city_code, e.chains, e.clusters, e.classes, e.location_quality FROM layoutmap.enterprises e WHERE `+w.sql()+`)
+		SELECT 'total', '', count(*) FROM m
+		UNION ALL SELECT 'synthetic', '', count(*) FROM m WHERE location_quality = '`+geo.LocSynthetic+`'
+		UNION ALL SELECT 'zone', coalesce(zone_id, ''), count(*) FROM m GROUP BY zone_id
+		UNION ALL SELECT 'city', city_code, count(*) FROM m GROUP BY city_code
+		UNION ALL SELECT 'chain', c, count(*) FROM m, unnest(m.chains) c GROUP BY c
+		UNION ALL SELECT 'cluster', c, count(*) FROM m, unnest(m.clusters) c GROUP BY c
+		UNION ALL SELECT 'class', c, count(*) FROM m, unnest(m.classes) c GROUP BY c`, w.args...)
+	if err != nil {
+		return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: %w", err)
+	}
+	st := geo.NewEnterpriseStats()
+	var kind, id string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&kind, &id, &n}, func() error {
+		switch kind {
+		case "total":
+			st.Total = n
+		case "synthetic":
+			st.Synthetic = n
+		case "zone":
+			if id == "" {
+				st.NoZone = n
+			} else {
+				st.ByZone[id] = n
+			}
+		default:
+			st.Group(kind)[id] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: %w", err)
+	}
+	if err := s.statsNames(ctx, &st); err != nil {
+		return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: names: %w", err)
+	}
+	return st, nil
+}
+
+// statsNames fills the names of the zones counted and of every city.
+func (s *Store) statsNames(ctx context.Context, st *geo.EnterpriseStats) error {
+	zones := make([]string, 0, len(st.ByZone))
+	for id := range st.ByZone {
+		zones = append(zones, id)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT 'zone', id, name, name_en FROM layoutmap.zones WHERE id = ANY($1)
+		UNION ALL SELECT 'city', code, name, name_en FROM layoutmap.admin_areas WHERE level = 'city'`, zones)
+	if err != nil {
+		return err
+	}
+	st.ZoneNames, st.CityNames = map[string]geo.Named{}, map[string]geo.Named{}
+	var kind, id string
+	var nm geo.Named
+	_, err = pgx.ForEachRow(rows, []any{&kind, &id, &nm.Name, &nm.NameEN}, func() error {
+		if kind == "zone" {
+			st.ZoneNames[id] = nm
+		} else {
+			st.CityNames[id] = nm
+		}
+		return nil
+	})
+	return err
+}
