@@ -260,7 +260,7 @@ func TestGDALWhereEqualsFilter(t *testing.T) {
 		{"counties", "parent_code = '410300'", "parent_code = '410300'", ""},
 		{"cities", "code <> '410100' AND name_en >= 'P'", "(code <> '410100') AND (name_en >= 'P')", ""},
 		{"regions", "kind = 'demo'", "kind = 'demo'", ""},
-		{"regions", "derived = 1", "derived = 1", "derived = TRUE"}, // OGR's booleans are 0/1
+		{"regions", "derived = 1", "derived = 1", "derived = TRUE"},                                           // OGR's booleans are 0/1
 		{"zones", "name_en ILIKE '%zhengZHOU%'", "name_en ILIKE '%zhengZHOU%'", "name_en LIKE '%Zhengzhou%'"}, // the draft's ILIKE
 	} {
 		name := fmt.Sprintf("%s -where %q", c.coll, c.where)

@@ -59,9 +59,9 @@ type tAdv struct {
 	Not   bool       `parser:"@'NOT'?"`
 	Like  *tScalar   `parser:"(  'LIKE' @@"`
 	ILike *tScalar   `parser:" | 'ILIKE' @@"`
-	Low  *tScalar   `parser:" | 'BETWEEN' @@"`
-	High *tScalar   `parser:"   'AND' @@"`
-	In   []*tScalar `parser:" | 'IN' '(' @@ ( ',' @@ )* ')' )"`
+	Low   *tScalar   `parser:" | 'BETWEEN' @@"`
+	High  *tScalar   `parser:"   'AND' @@"`
+	In    []*tScalar `parser:" | 'IN' '(' @@ ( ',' @@ )* ')' )"`
 }
 
 type tNull struct {
