@@ -405,6 +405,8 @@ func staticOp(id, ctype string) obj {
 		param("color", "query", "Colour zones by revenue tier or by cluster.", obj{"type": "string", "enum": []string{static.ColorTier, static.ColorCluster}, "default": static.ColorTier}),
 		param("overlay", "query", "Planning-region ids to outline.", list(`^[A-Za-z0-9_\-]{1,64}$`)),
 		param("dist", "query", "One cluster id: its zones counted per city as a choropleth.", str()),
+		param("compare", "query", "An earlier year (before year, which it needs): the web map's comparison mode. Zones are coloured by the class of their change from compare to year under the one change rule of /api/v1/stats/change (geo.ZoneChange: same measure family, bounds that fix a change); a zone whose figures cannot be compared is drawn hollow as not compared; the legend lists the change classes with their counts.",
+			obj{"type": "integer", "minimum": 1949, "maximum": 2100}),
 	)
 	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title, north arrow, scale bar and attribution (and the deployment's map approval number, 审图号, when it has one). Zones the image names whose label does not fit get a numbered call-out and a key entry. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
 		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400")

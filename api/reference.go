@@ -25,7 +25,10 @@ import (
 //     with and the web map reads, so no client keeps a copy;
 //   - abbreviations: the usual short forms of zone names (placename.
 //     Abbreviations, longest first), which search matches and the web
-//     map's province-zoom labels use;
+//     map's province-zoom labels use; abbreviations_en the same for the
+//     English names (placename.AbbreviationsEN: ETDZ, High-tech Zone …);
+//   - enterprise_classes: the enterprise classes (geo.EnterpriseClasses:
+//     id, Chinese and English name) in their order of presentation;
 //   - plans: the 2025 targets of 豫政〔2023〕27号 (headline) and earlier
 //     plans (history: other years, other kinds of zones);
 //   - sources: the shared source list the rows' S-ids refer to (title,
@@ -49,7 +52,9 @@ func (s *server) reference(c *fiber.Ctx) error {
 		"default_family":              geo.DefaultFamily,
 		"tiers":                       ts,
 		"palettes":                    geo.MapPalettes(),
-		"abbreviations":               abbreviations(),
+		"abbreviations":               abbreviations(placename.Abbreviations),
+		"abbreviations_en":            abbreviations(placename.AbbreviationsEN),
+		"enterprise_classes":          enterpriseClasses(),
 		"lower_bound":                 fiber.Map{"color": geo.LowerBoundColor, "label": "≥ 下限值（至少在此档）", "label_en": "≥ lower bound (at least this tier)"},
 		"plans":                       []geo.Plan{geo.PlanTargets2025, geo.PlanTargets2017},
 		"zones_per_cluster_rule":      ZonesPerClusterRule,
@@ -65,10 +70,26 @@ type abbreviation struct {
 	Short string `json:"short"`
 }
 
-func abbreviations() []abbreviation {
-	out := make([]abbreviation, len(placename.Abbreviations))
-	for i, a := range placename.Abbreviations {
+func abbreviations(table []struct{ Long, Short string }) []abbreviation {
+	out := make([]abbreviation, len(table))
+	for i, a := range table {
 		out[i] = abbreviation{a.Long, a.Short}
+	}
+	return out
+}
+
+type enterpriseClass struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+}
+
+// enterpriseClasses lists geo.EnterpriseClasses (规上 … 链主) in their order
+// of presentation, for the web map's class filter, card and legend.
+func enterpriseClasses() []enterpriseClass {
+	out := make([]enterpriseClass, len(geo.EnterpriseClasses))
+	for i, c := range geo.EnterpriseClasses {
+		out[i] = enterpriseClass{c.ID, c.Name, c.NameEN}
 	}
 	return out
 }

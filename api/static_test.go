@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -81,6 +82,37 @@ func TestStaticImages(t *testing.T) {
 			t.Errorf("PNG %v, want 800×600 (400×300 at scale 2)", b.Size())
 		}
 	})
+}
+
+// TestStaticCompare: /static honours the web map's compare (the
+// comparison mode's URL state). On the bundled data no zone has comparable
+// figures in two years, so every zone is drawn as not compared and the
+// legend says so (162 of 162); the coloured classes are proven on
+// synthetic figures in tiles/static's TestCompareImage. compare without
+// year, or not before it, is a 400 naming compare.
+func TestStaticCompare(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	r := get(t, app, "/static/map.svg?year=2022&compare=2019")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	items := get(t, app, "/api/v1/collections/zones/items?limit=1000&year=2022")
+	var fc featureColl
+	decode(t, items, &fc)
+	for _, want := range []string{"与2019年比较", "2019→2022年变化（营业收入）", "明显增长（≥ 10%） (0)", fmt.Sprintf("不可比（未比较：缺一年数据或数值性质不能确定变化） (%d)", len(fc.Features))} {
+		if !bytes.Contains(r.body, []byte(want)) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	if bytes.Contains(r.body, []byte("营收分档")) {
+		t.Error("tier legend drawn in comparison mode")
+	}
+	for _, bad := range []string{"compare=2019", "year=2022&compare=2022", "year=2022&compare=x"} {
+		r := get(t, app, "/static/map.svg?"+bad)
+		if r.status != http.StatusBadRequest || !bytes.Contains(r.body, []byte(`"name":"compare"`)) {
+			t.Errorf("%s: %d %s, want a 400 naming compare", bad, r.status, r.body)
+		}
+	}
 }
 
 func TestStaticETag(t *testing.T) {

@@ -50,6 +50,19 @@ func max0(i int) int {
 // increase, clear increase (ColorBrewer RdBu, diverging, colour-blind safe).
 var ChangeRamp = []string{"#b2182b", "#ef8a62", "#f0f0f0", "#67a9cf", "#2166ac"}
 
+// A zone whose two figures cannot be compared (geo.ZoneChange not
+// Comparable) is drawn hollow in comparison mode: white fill, grey edge,
+// on the web map and in the static images alike.
+const (
+	NotComparableFill = "#ffffff"
+	NotComparableRing = "#6b6b6b"
+)
+
+// EnterpriseColor draws enterprises (points and aggregated cells) on the
+// web map: one colour apart from the tier, cluster and change palettes,
+// so a firm is never read as a zone.
+const EnterpriseColor = "#0f766e"
+
 // Palettes is the palettes member of /api/v1/reference: every categorical
 // colour of the map, for clients to draw as the static images do.
 type Palettes struct {
@@ -58,14 +71,19 @@ type Palettes struct {
 	Other    string   `json:"other"`
 	DistRamp []string `json:"dist_ramp"`
 	Change   []string `json:"change"`
-	NoData   string   `json:"no_data"`
-	Lower    string   `json:"lower_bound"`
-	Note     string   `json:"note"`
+	// NotComparable and NotComparableRing draw a zone whose figures
+	// cannot be compared in comparison mode.
+	NotComparable     string `json:"not_comparable"`
+	NotComparableRing string `json:"not_comparable_ring"`
+	Enterprise        string `json:"enterprise"`
+	NoData            string `json:"no_data"`
+	Lower             string `json:"lower_bound"`
+	Note              string `json:"note"`
 }
 
 // MapPalettes returns every palette of the map for clients.
 func MapPalettes() Palettes {
 	return Palettes{Clusters: ClusterPalette, Regions: RegionPalette, Other: OtherColor, DistRamp: DistRamp, Change: ChangeRamp,
-		NoData: NoDataColor, Lower: LowerBoundColor,
+		NotComparable: NotComparableFill, NotComparableRing: NotComparableRing, Enterprise: EnterpriseColor, NoData: NoDataColor, Lower: LowerBoundColor,
 		Note: "clusters and regions are coloured by their position in /api/v1/collections/clusters and /regions order, repeating past the palette's length"}
 }

@@ -24,6 +24,30 @@ var Abbreviations = []struct{ Long, Short string }{
 	{"工业园区", "工业园"},
 }
 
+// AbbreviationsEN are the usual short forms of the generic part of English
+// zone names, longest first, for maps where the full name does not fit
+// beside a marker (the web map at province zoom, the static images'
+// labels and key); the data keep the full names. ETDZ is the Ministry of
+// Commerce's own abbreviation for economic and technological development
+// zones.
+var AbbreviationsEN = []struct{ Long, Short string }{
+	{"Economic and Technological Development Zone", "ETDZ"},
+	{"High-tech Industrial Development Zone", "High-tech Zone"},
+	{"Advanced Manufacturing Development Zone", "Adv. Mfg. Zone"},
+	{"Industrial Agglomeration Zone", "Ind. Agglom. Zone"},
+	{"Economic Development Zone", "Econ. Dev. Zone"},
+	{"Comprehensive Bonded Zone", "Bonded Zone"},
+	{"Airport Economy Zone", "Airport Zone"},
+}
+
+// ShortEN applies AbbreviationsEN to an English name.
+func ShortEN(name string) string {
+	for _, a := range AbbreviationsEN {
+		name = strings.Replace(name, a.Long, a.Short, 1)
+	}
+	return name
+}
+
 // Kinds of search entries, in the order results of equal score are listed.
 const (
 	KindCity   = "city"

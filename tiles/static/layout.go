@@ -181,7 +181,11 @@ func (l *layouter) drawZones() {
 		if !geo.LocationKnown(z.zone) {
 			// Location unknown: a hollow marker with "?" at the county or
 			// city point, at every zoom, never a sized dot or a circle.
-			unknownMarker(pg, z.x, z.y, z.fill, l.u, z.zone.ID, zoneTitle(z, name))
+			col := z.fill
+			if z.hollow {
+				col = NotComparableRing
+			}
+			unknownMarker(pg, z.x, z.y, col, l.u, z.zone.ID, zoneTitle(z, name))
 		}
 	}
 	if l.v.Zoom < pointsUntil {
@@ -189,8 +193,14 @@ func (l *layouter) drawZones() {
 			if !geo.LocationKnown(z.zone) {
 				continue
 			}
-			if z.lower {
+			// The lower-bound ring says "at least this tier": no tier is
+			// drawn in comparison mode (the change carries its own bound).
+			if z.lower && l.o.Compare == 0 {
 				lowerBoundRing(pg, z.x, z.y, z.radius, l.u, z.zone.ID)
+			}
+			if z.hollow {
+				notComparedDot(pg, z.x, z.y, z.radius, l.u, z.zone.ID, zoneTitle(z, name))
+				continue
 			}
 			pointDot(pg, z.x, z.y, z.radius, z.fill, l.u, z.zone.ID, zoneTitle(z, name))
 		}
@@ -237,6 +247,12 @@ func lowerBoundRing(g *group, x, y, r float64, u units, zone string) {
 // pointDot is a zone's point, sized by revenue, with a white edge.
 func pointDot(g *group, x, y, r float64, col color.NRGBA, u units, zone, title string) {
 	g.shape(shape{Rings: [][]pt{circleRing(x, y, r, 20)}, Closed: true, Fill: col, Stroke: colHalo, Width: u.px(1), Zone: zone, Title: title})
+}
+
+// notComparedDot is a zone whose figures cannot be compared (comparison
+// mode): hollow, white with a grey edge, as on the web map.
+func notComparedDot(g *group, x, y, r float64, u units, zone, title string) {
+	g.shape(shape{Rings: [][]pt{circleRing(x, y, r, 20)}, Closed: true, Fill: NotComparableFill, Stroke: NotComparableRing, Width: u.px(1.5), Zone: zone, Title: title})
 }
 
 // dash scales a dash pattern designed in CSS px at 96 dpi.

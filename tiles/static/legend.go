@@ -77,7 +77,15 @@ func (l *layouter) legendEntries() (head string, entries []legendEntry) {
 	}
 	if o.Has(LayerZones) {
 		c := l.legendCounts()
-		if o.Color == ColorCluster {
+		if o.Compare != 0 {
+			head = changeHead(s, o, lang)
+			for _, cl := range geo.ChangeClasses {
+				col := rgb(cl.Color)
+				entries = append(entries, legendEntry{fillSwatch(col, darker(col, 0.8)), fmt.Sprintf("%s (%d)", l.name(cl.Label, cl.LabelEN), c.byClass[cl.ID])})
+			}
+			entries = append(entries, legendEntry{func(g *group, x, y float64) { notComparedDot(g, x+sw/2, y+sh/2, u.px(4), u, "", "") },
+				fmt.Sprintf("%s (%d)", txtNotCompared.in(lang), c.notCompared)})
+		} else if o.Color == ColorCluster {
 			head = txtClusterHead.in(lang)
 			for i, cl := range s.Taxonomy.Clusters {
 				if n := c.byCluster[i]; n > 0 {
@@ -108,7 +116,7 @@ func (l *layouter) legendEntries() (head string, entries []legendEntry) {
 		if c.unknown {
 			entries = append(entries, legendEntry{func(g *group, x, y float64) { unknownMarker(g, x+sw/2, y+sh/2, colZoneOutline, u, "", "") }, txtUnknownLoc.in(lang)})
 		}
-		if c.lower && l.v.Zoom < pointsUntil {
+		if c.lower && l.v.Zoom < pointsUntil && o.Compare == 0 {
 			entries = append(entries, legendEntry{func(g *group, x, y float64) { lowerBoundRing(g, x+sw/2, y+sh/2, u.px(1), u, "") }, txtLower.in(lang)})
 		}
 	}
@@ -161,11 +169,27 @@ func tierHead(s *Scene, lang string) string {
 	return fmt.Sprintf("%s（%s）", th.zh, yr)
 }
 
-// legendCounts are the drawn zones per tier or per cluster, and which
-// geometry qualities and markers the image shows.
+// changeHead is the comparison legend's heading: the two years and the
+// measure family compared.
+func changeHead(s *Scene, o Options, lang string) string {
+	fam, _ := geo.LookupFamily(s.Filter.Family())
+	return fmt.Sprintf(txtChangeHead.in(lang), o.Compare, s.Filter.Year, l10n(lang, fam.Label, fam.LabelEN))
+}
+
+func l10n(lang, zh, en string) string {
+	if lang == LangEN && en != "" {
+		return en
+	}
+	return zh
+}
+
+// legendCounts are the drawn zones per tier, per cluster or per change
+// class, and which geometry qualities and markers the image shows.
 type legendCounts struct {
 	byTier                                      map[string]int
-	byCluster                                   map[int]int // taxonomy index, -1 no cluster
+	byCluster                                   map[int]int    // taxonomy index, -1 no cluster
+	byClass                                     map[string]int // comparison mode
+	notCompared                                 int
 	official, approx, pointOnly, unknown, lower bool
 }
 
@@ -173,9 +197,14 @@ type legendCounts struct {
 // (geo.InCluster: a zone in two clusters counts in both, as in the
 // statistics), though each zone is drawn in its first cluster's colour.
 func (l *layouter) legendCounts() legendCounts {
-	c := legendCounts{byTier: map[string]int{}, byCluster: map[int]int{}}
+	c := legendCounts{byTier: map[string]int{}, byCluster: map[int]int{}, byClass: map[string]int{}}
 	for _, z := range l.drawn {
 		c.byTier[z.tier]++
+		if z.hollow {
+			c.notCompared++
+		} else if z.change.Comparable {
+			c.byClass[z.change.Class]++
+		}
 		in := false
 		for i, cl := range l.s.Taxonomy.Clusters {
 			if geo.InCluster(z.zone, cl.ID) {

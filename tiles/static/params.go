@@ -84,7 +84,7 @@ const (
 // overlay (planning-region ids to draw) and dist (a cluster id whose zones
 // are counted per city, as a choropleth) are the web map's; the regions
 // layer draws every region.
-var Params = []string{"center", "zoom", "width", "height", "width_mm", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist"}
+var Params = []string{"center", "zoom", "width", "height", "width_mm", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist", "compare"}
 
 // Options say what one image shows. Width and Height are CSS pixels; a PNG
 // has Width·Scale × Height·Scale pixels, an SVG ignores Scale (it is vector).
@@ -112,6 +112,12 @@ type Options struct {
 	// Dist is a cluster id: cities are shaded by how many of the drawn
 	// zones belong to it (the web map's distribution view); "" none.
 	Dist string
+	// Compare is the earlier year of the web map's comparison mode: zones
+	// are coloured by the class of their change from Compare to the
+	// filter's year (geo.ZoneChange, geo.ChangeClasses colours), a zone
+	// whose figures cannot be compared is drawn hollow (not compared), and
+	// the legend lists the change classes. 0: no comparison. Needs year.
+	Compare int
 }
 
 // Has reports whether the options draw layer.
@@ -215,6 +221,19 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 		bad("dist", "takes one cluster id")
 	} else if len(ds) == 1 {
 		o.Dist = ds[0]
+	}
+	if v := q.Get("compare"); v != "" {
+		y, err := strconv.Atoi(v)
+		switch {
+		case err != nil || y < 1949 || y > 2100:
+			bad("compare", "must be a year between 1949 and 2100, got %q", geo.Clip(v))
+		case f.Year == 0:
+			bad("compare", "needs year: the later year of the comparison")
+		case y >= f.Year:
+			bad("compare", "must be before year (%d)", f.Year)
+		default:
+			o.Compare = y
+		}
 	}
 	if v := q.Get("title"); v != "" {
 		switch {
@@ -400,6 +419,9 @@ func (o Options) Encode() url.Values {
 	}
 	if o.Dist != "" {
 		q.Set("dist", o.Dist)
+	}
+	if o.Compare != 0 {
+		q.Set("compare", strconv.Itoa(o.Compare))
 	}
 	return q
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"layoutmap/geo/placename"
 	"layoutmap/internal/svgtest"
 	"layoutmap/tiles/static"
 )
@@ -289,16 +290,9 @@ func sameName(drawn, name string) bool {
 	return drawn == name || drawn == abbrev(name)
 }
 
-func abbrev(s string) string {
-	return strings.NewReplacer(
-		"Economic and Technological Development Zone", "ETDZ",
-		"High-tech Industrial Development Zone", "High-tech Zone",
-		"Industrial Agglomeration Zone", "Ind. Agglom. Zone",
-		"Economic Development Zone", "Econ. Dev. Zone",
-		"Advanced Manufacturing Development Zone", "Adv. Mfg. Zone",
-		"Comprehensive Bonded Zone", "Bonded Zone",
-	).Replace(s)
-}
+// abbrev is the short form the images may draw: the shared table of
+// English short forms (placename.AbbreviationsEN), which the web map uses too.
+func abbrev(s string) string { return placename.ShortEN(s) }
 
 func containsZone(s *static.Scene, id string) bool {
 	for _, z := range s.Zones {

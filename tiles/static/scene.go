@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"layoutmap/geo"
+	"layoutmap/geo/placename"
 )
 
 // Scene is what an image shows: the caller's data for one request. Admin
@@ -57,19 +58,11 @@ const (
 	pad = 10.0
 )
 
-// enAbbrev shortens the generic part of English zone names on the map
+// shortName shortens the generic part of English zone names on the map
 // only ("Zhengzhou Economic and Technological Development Zone" does not
-// fit beside a marker); the data and the web map keep the full names.
-var enAbbrev = strings.NewReplacer(
-	"Economic and Technological Development Zone", "ETDZ",
-	"High-tech Industrial Development Zone", "High-tech Zone",
-	"Industrial Agglomeration Zone", "Ind. Agglom. Zone",
-	"Economic Development Zone", "Econ. Dev. Zone",
-	"Advanced Manufacturing Development Zone", "Adv. Mfg. Zone",
-	"Comprehensive Bonded Zone", "Bonded Zone",
-)
-
-func shortName(s string) string { return enAbbrev.Replace(s) }
+// fit beside a marker), with the one table the web map uses too
+// (placename.AbbreviationsEN); the data keep the full names.
+func shortName(s string) string { return placename.ShortEN(s) }
 
 func withAnchor(l label, a anchor) label { l.Anchor = a; return l }
 
@@ -108,6 +101,22 @@ type zoneStyle struct {
 	figure   string  // the headline as text, zh and en: "≥217.4亿 (2019, 一季度 四上企业营业收入)"
 	figureEN string
 	x, y     float64
+	// change is the zone's change from Options.Compare to the filter's
+	// year (comparison mode only); hollow: its figures cannot be compared,
+	// so it is drawn white with a grey edge.
+	change geo.Change
+	hollow bool
+}
+
+// changeColor is the colour of a change class (geo.ChangeClasses), the
+// web map's and /api/v1/stats/change's; ok false for no class.
+func changeColor(class string) (color.NRGBA, bool) {
+	for _, c := range geo.ChangeClasses {
+		if c.ID == class {
+			return rgb(c.Color), true
+		}
+	}
+	return NotComparableFill, false
 }
 
 // zoneStyles colours every zone of the scene and orders them for drawing:
@@ -135,7 +144,17 @@ func zoneStyles(s *Scene, o Options, u units) []zoneStyle {
 			zs.figure, zs.figureEN = figureText(h, LangZH), figureText(h, LangEN)
 		}
 		zs.rank = tierRank[zs.tier]
-		if o.Color == ColorCluster {
+		if o.Compare != 0 {
+			// Comparison mode: the one change rule decides the colour; a
+			// zone it cannot compare is drawn as not compared, never in a
+			// class colour (and below the compared ones).
+			zs.change = geo.ZoneChange(z.Revenue, o.Compare, s.Filter.Year, s.Filter.Measure)
+			zs.fill, _ = changeColor(zs.change.Class)
+			zs.hollow = !zs.change.Comparable
+			if zs.hollow {
+				zs.fill = NotComparableFill
+			}
+		} else if o.Color == ColorCluster {
 			zs.fill = ClusterColor(zs.cluster)
 		} else {
 			zs.fill = TierColor(s.Tiers, zs.tier)
@@ -143,8 +162,14 @@ func zoneStyles(s *Scene, o Options, u units) []zoneStyle {
 		out = append(out, zs)
 	}
 	slices.SortStableFunc(out, func(a, b zoneStyle) int {
-		if o.Color == ColorCluster {
+		if o.Color == ColorCluster && o.Compare == 0 {
 			return cmp.Or(cmp.Compare(b.cluster, a.cluster), cmp.Compare(a.zone.ID, b.zone.ID))
+		}
+		if o.Compare != 0 && a.hollow != b.hollow {
+			if a.hollow {
+				return -1
+			}
+			return 1
 		}
 		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(a.zone.ID, b.zone.ID))
 	})
@@ -188,6 +213,9 @@ func caption(s *Scene, o Options, n int) string {
 	var parts []string
 	if f.Year != 0 {
 		parts = append(parts, yearText(lang, f.Year))
+	}
+	if o.Compare != 0 {
+		parts = append(parts, fmt.Sprintf(txtCompareWith.in(lang), o.Compare))
 	}
 	if fam, ok := geo.LookupFamily(f.Family()); ok && f.Family() != geo.DefaultFamily {
 		parts = append(parts, map[bool]string{true: fam.LabelEN, false: fam.Label}[lang == LangEN])
@@ -267,10 +295,37 @@ func caption(s *Scene, o Options, n int) string {
 // headline figure, the figure with its bound, year, period and measure.
 func zoneTitle(z zoneStyle, name func(zh, en string) string) string {
 	f := name(z.figure, z.figureEN)
-	if f == "" {
-		return name(z.zone.Name, z.zone.NameEN)
+	t := name(z.zone.Name, z.zone.NameEN)
+	if f != "" {
+		t += " — " + f
 	}
-	return name(z.zone.Name, z.zone.NameEN) + " — " + f
+	if z.change.HasFrom || z.change.HasTo || z.hollow {
+		t += " · " + name(changeText(z.change, LangZH), changeText(z.change, LangEN))
+	}
+	return t
+}
+
+// changeText is a zone's change in comparison mode: its percentage with
+// the bound (at least / at most), or why it was not compared.
+func changeText(c geo.Change, lang string) string {
+	if !c.Comparable {
+		why := map[string][2]string{
+			geo.NoChangeFrom:   {"较早年份无可比数据", "no comparable figure in the earlier year"},
+			geo.NoChangeTo:     {"所选年份无可比数据", "no comparable figure in the selected year"},
+			geo.NoChangeBounds: {"两年数值的性质不能确定变化", "the bounds of the two figures fix no change"},
+			geo.NoChangeZero:   {"较早年份数值为 0", "the earlier figure is 0"},
+		}[c.Reason]
+		if lang == LangEN {
+			return "not compared: " + why[1]
+		}
+		return "不可比：" + why[0]
+	}
+	mark := map[string][2]string{geo.BoundLower: {"至少 ", "at least "}, geo.BoundUpper: {"至多 ", "at most "}}[c.ChangeBound]
+	m := mark[0]
+	if lang == LangEN {
+		m = mark[1]
+	}
+	return fmt.Sprintf("%s%+.1f%%", m, c.ChangePct)
 }
 
 // figureText writes a headline figure as every surface does: bound mark,

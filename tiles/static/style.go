@@ -16,6 +16,10 @@ import (
 var (
 	// NoDataFill is geo.NoDataColor; tier fills are geo.Tier.Color.
 	NoDataFill = rgb(geo.NoDataColor)
+	// NotComparableFill and NotComparableRing draw a zone whose figures
+	// cannot be compared (comparison mode): geo's, as on the web map.
+	NotComparableFill = rgb(geo.NotComparableFill)
+	NotComparableRing = rgb(geo.NotComparableRing)
 	// OtherColor fills zones without a cluster (geo.OtherColor).
 	OtherColor = rgb(geo.OtherColor)
 
@@ -126,6 +130,9 @@ var (
 	txtNorth       = text{"北", "N"}
 	txtApproval    = text{"审图号：", "Map approval No. (审图号): "}
 	txtKeyMore     = text{"另有%d个开发区未标注", "%d more zones not named"}
+	txtChangeHead  = text{"%d→%d年变化（%s）", "Change %d→%d (%s)"}
+	txtNotCompared = text{"不可比（未比较：缺一年数据或数值性质不能确定变化）", "not compared (a year missing, or bounds that fix no change)"}
+	txtCompareWith = text{"与%d年比较", "compared with %d"}
 )
 
 // format is the text in lang with args (fmt verbs).

@@ -11,9 +11,8 @@ import { formatters } from './format.js';
 function embedQuery(state, extra, { keepView = false } = {}) {
   const q = new URLSearchParams(urlstate.serialize(state, { withPanel: false }));
   q.delete('zone');
-  // /static and /embed draw one year's figures; the comparison mode is the
-  // map's own (its change colours are not in the images).
-  q.delete('compare');
+  // compare stays: /embed and /static draw the comparison mode too (the
+  // change classes of /api/v1/stats/change, geo.ZoneChange).
   if (!keepView) { q.delete('center'); q.delete('zoom'); }
   for (const [k, v] of Object.entries(extra)) if (v !== '' && v != null) q.set(k, v);
   return q;
@@ -22,6 +21,14 @@ function embedQuery(state, extra, { keepView = false } = {}) {
 // Size presets of the embed (iframe width; its height follows the content)
 // and of the images (a Word page is about 16 cm wide: 1200 px at 2× is
 // 300 dpi at 10 cm).
+// Print widths of the images (width_mm: type is set in points for that
+// width, see docs/embedding.md "Print units"): a column, half a page and
+// the A4 text block; '' is the server's default (the natural size at 96
+// px/in, at most 180 mm). The server accepts 24–600 px per inch.
+const PRINT_MM = ['', '80', '120', '180'];
+const MIN_DPI = 24;
+const MAX_DPI = 600;
+
 const PRESETS = [
   { id: 'narrow', w: 320, h: 360 },
   { id: 'column', w: 600, h: 560 },
@@ -57,6 +64,19 @@ export function openEmbed(store) {
       update();
     },
   })));
+  let mm = '';
+  const mmBtns = el('div', { class: 'presets mm-presets', role: 'group', 'aria-label': L('printWidth') }, PRINT_MM.map((v) => el('button', {
+    type: 'button', 'data-mm': v, 'aria-pressed': String(v === mm), text: v ? `${v} mm` : L('printWidthDefault'),
+    onclick: () => {
+      mm = v;
+      for (const b of mmBtns.children) b.setAttribute('aria-pressed', String(b.dataset.mm === mm));
+      update();
+    },
+  })));
+  const mmNote = el('p', { id: 'e-mm-note', class: 'muted small', 'aria-live': 'polite' });
+  const imgPreview = el('img', { id: 'e-img-preview', alt: L('printPreview') });
+  const imgBox = el('figure', { class: 'img-preview' }, imgPreview, el('figcaption', { class: 'muted small', text: L('printPreview') }));
+  let imgSrc = '';
   let previewSrc = '';
   const update = () => {
     const common = { title: plain.checked ? '' : title.value, legend: legend.checked && !plain.checked ? '1' : '0', plain: plain.checked ? '1' : '', lang: state.lang };
@@ -65,7 +85,7 @@ export function openEmbed(store) {
     const p = PRESETS.find((x) => x.id === preset);
     const width = p.w ? `width:${p.w}px;max-width:100%` : 'width:100%';
     snippet.value = `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title.value)}" style="${width};border:0" height="${p.h || 520}" loading="lazy"></iframe>\n<script src="${location.origin}/embed.js" async></script>`;
-    const sq = embedQuery(state, { ...common, width: w.value, height: h.value });
+    const sq = embedQuery(state, { ...common, width: w.value, height: h.value, width_mm: mm });
     if (!state.layers.length) sq.delete('layers');
     png.value = `${location.origin}/static/map.png?${sq}`;
     svg.value = `${location.origin}/static/map.svg?${sq}`;
@@ -76,6 +96,18 @@ export function openEmbed(store) {
       return el('a', { href: `${location.origin}/static/map.png?${q}`, target: '_blank', rel: 'noopener', 'data-scale': String(k),
         text: `${k}× (${Number(w.value) * k}×${Number(h.value) * k})` });
     }));
+    // The print size: width_mm and the density it gives (the server refuses
+    // less than 24 or more than 600 px per inch, so say it here first).
+    const pxW = Number(w.value), pxH = Number(h.value);
+    const wmm = mm ? Number(mm) : Math.min(180, (pxW / 96) * 25.4);
+    const dpi = (pxW / wmm) * 25.4;
+    const bad = dpi < MIN_DPI || dpi > MAX_DPI;
+    mmNote.textContent = bad ? L('printWidthBad', { mm: mm || Math.round(wmm), dpi: Math.round(dpi), min: MIN_DPI, max: MAX_DPI })
+      : L('printSize', { w: Math.round(wmm), h: Math.round((wmm * pxH) / pxW), d1: Math.round(dpi), d2: Math.round(dpi * 2), d3: Math.round(dpi * 3) });
+    mmNote.classList.toggle('warn', bad);
+    // The image itself at its print width (CSS mm): what the report shows.
+    imgPreview.style.width = `${wmm}mm`;
+    if (svg.value !== imgSrc && !bad) { imgSrc = svg.value; imgPreview.src = svg.value; }
     // Live preview: the real /embed at the chosen width, scaled to fit.
     const pw = p.w || 600;
     preview.style.width = `${pw}px`;
@@ -106,6 +138,8 @@ export function openEmbed(store) {
     previewBox,
     field(L('iframeSnippet'), 'e-snippet', snippet, copyBtn(snippet)),
     el('div', { class: 'row' }, field(L('widthPx'), 'e-w', w), field(L('heightPx'), 'e-h', h)),
+    el('div', { class: 'field' }, el('span', { class: 'field-label', text: L('printWidth') }), mmBtns, mmNote),
+    imgBox,
     field(L('staticPng'), 'e-png', png, copyBtn(png), pngLinks),
     field(L('staticSvg'), 'e-svg', svg, copyBtn(svg), svgLink),
   ));

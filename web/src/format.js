@@ -57,7 +57,7 @@ export function formatters(store) {
     if (state.tier.length) parts.push(state.tier.map(tierName).join('、'));
     if (state.measure === 'output') parts.push(L('famOutput'));
     parts.push(state.year ? L('filterYear', { y: state.year }) : L('filterLatest'));
-    if (state.compare) parts.push(L('compareDesc', { a: state.compare, b: state.year }));
+    if (state.compare) parts.push(L('compareWith', { y: state.compare }));
     return parts.join(en() ? ', ' : '，');
   };
   // changeText: a zone's change between the compared years as the server

@@ -182,6 +182,17 @@ function dropUnknown(s) {
 probe.zoomToResults = () => view.zoomToResults();
 probe.zones = () => data.zones;
 probe.setFilterForTest = (patch) => setFilter(patch);
+// Test hook: replace the comparison the server gave with a document of the
+// same shape (the bundled data has no comparable pair, so the Chromium
+// tests draw the change classes from SYNTHETIC rows), as refresh would.
+probe.setCompareForTest = (doc) => {
+  data.compare = doc;
+  view.update();
+  store.emit('results');
+  const my = ++store.seq;
+  probe.idle = false;
+  view.settle(my);
+};
 
 async function loadStats(fq, my, signal) {
   const q = fq.toString();

@@ -78,8 +78,8 @@ export function createMapView(store, { mode }) {
   // shortName is a zone's usual short form (郑州经开区), from the server's
   // abbreviation table (/api/v1/reference, the one search uses): the
   // province-zoom labels are then one line and leave room for city names.
-  function shortName(name) {
-    for (const a of data.ref.abbreviations ?? []) if (name?.includes(a.long)) return name.replace(a.long, a.short);
+  function shortName(name, table = data.ref.abbreviations) {
+    for (const a of table ?? []) if (name?.includes(a.long)) return name.replace(a.long, a.short);
     return name;
   }
 
@@ -97,7 +97,7 @@ export function createMapView(store, { mode }) {
           type: 'Feature', id: String(z.id),
           geometry: { type: 'Point', coordinates: centreOf(z.geometry) },
           properties: {
-            id: String(z.id), name: p.name, name_en: p.name_en, short: shortName(p.name), tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
+            id: String(z.id), name: p.name, name_en: p.name_en, short: shortName(p.name), short_en: shortName(p.name_en, data.ref.abbreviations_en), tier: p.tier ?? 'no_data', revenue_yi: p.revenue_yi,
             bound: p.bound, clusters: styles.flatList(p.clusters), geom_quality: p.geom_quality,
             located: p.point_quality === 'geocoded', rank: rank.get(String(z.id)) ?? 0,
             change_class: c?.comparable ? c.class : 'not_comparable',
@@ -112,7 +112,7 @@ export function createMapView(store, { mode }) {
     return styles.build({
       tileURL: tileURL(), minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14, bounds: tj.bounds,
       state, clusters: data.clusters, regions: data.regions, zonePoints: zonePoints(), counts: data.counts,
-      compare: data.compare?.classes ?? null,
+      compare: data.compare ?? null,
     });
   }
 
@@ -126,7 +126,7 @@ export function createMapView(store, { mode }) {
       el('strong', { text: f.nameOf(p) }),
       el('div', { class: 'tip-fig' }, el('i', { class: 'swatch' + (p.bound === 'lower' ? ' lower' : ''), style: `background:${styles.TIER_COLORS[p.tier ?? 'no_data']}` }),
         ` ${p.revenue_yi != null ? f.headlineText(p) : f.L('noData')}`),
-      tierLabel ? el('div', { class: 'muted small', text: `${f.L('tierLabel')}: ${p.bound === 'lower' ? f.L('atLeastTier', { t: tierLabel }) : tierLabel}` }) : null,
+      tierLabel ? el('div', { class: 'muted small', text: `${f.L('tiers')}: ${p.bound === 'lower' ? f.L('atLeastTier', { t: tierLabel }) : tierLabel}` }) : null,
       ch ? el('div', { class: 'small tip-change', text: f.changeText(ch) }) : null,
       p.point_quality && p.point_quality !== 'geocoded' ? el('div', { class: 'muted small', text: f.L('unknownLocation') }) : null);
   }

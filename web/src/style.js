@@ -12,13 +12,13 @@ export const FONT = 'Noto Sans SC';
 // /styles/layout.json and the static images use too. There is no client
 // copy of any colour of the data.
 export const TIER_COLORS = {};
-export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '' };
+export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '', not_comparable: '', not_comparable_ring: '' };
 export function setReference(ref) {
   for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
   for (const t of ref.tiers ?? []) TIER_COLORS[t.id] = t.color;
   const p = ref.palettes ?? {};
   Object.assign(PALETTE, { cluster: p.clusters ?? [], region: p.regions ?? [], dist: p.dist_ramp ?? [], change: p.change ?? [],
-    other: p.other, no_data: p.no_data, lower_bound: p.lower_bound });
+    other: p.other, no_data: p.no_data, lower_bound: p.lower_bound, not_comparable: p.not_comparable, not_comparable_ring: p.not_comparable_ring });
 }
 export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
 export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];
@@ -88,26 +88,49 @@ export function rampColor(f) {
 // province zoom where their outlines are a pixel wide.
 // changeColor colours a zone point by the class of its change (the
 // server's classes and colours, GET /api/v1/stats/change); a zone whose
-// figures cannot be compared is white with a grey ring.
+// figures cannot be compared is hollow: white with a grey ring
+// (geo.NotComparableFill/Ring through /api/v1/reference, as in the static
+// images).
 export function changeColor(classes) {
   const m = ['match', ['get', 'change_class']];
   for (const c of classes) m.push(c.id, c.color);
-  m.push('#ffffff');
+  m.push(PALETTE.not_comparable);
   return m;
 }
-export const NOT_COMPARABLE_RING = '#6b6b6b';
+
+// changeFill colours a zone outline of the vector tiles (which carry no
+// change) by its id: the class colour of its row in the server's change
+// rows, else not comparable. The outline and the point of a zone then say
+// the same, as the legend promises.
+export function changeFill(compare) {
+  const colour = new Map(compare.classes.map((c) => [c.id, c.color]));
+  const byColour = new Map();
+  for (const r of compare.rows ?? []) {
+    if (!r.comparable || !colour.has(r.class)) continue;
+    const c = colour.get(r.class);
+    if (!byColour.has(c)) byColour.set(c, []);
+    byColour.get(c).push(r.id);
+  }
+  if (!byColour.size) return PALETTE.not_comparable;
+  const m = ['match', ['get', 'id']];
+  for (const [c, ids] of byColour) m.push(ids, c);
+  m.push(PALETTE.not_comparable);
+  return m;
+}
 
 export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null }) {
+  // compare: the server's change document (classes and rows) in comparison mode.
   const vis = (on) => (on ? 'visible' : 'none');
   const show = new Set(state.layers);
   const overlay = regions.filter((r) => state.overlay.includes(r.id)).map((r) => r.id);
   const regionColor = ['match', ['get', 'id']];
   regions.forEach((r, i) => regionColor.push(r.id, regionColorAt(i)));
   regionColor.push(PALETTE.other);
-  // In comparison mode the points show the change, the outlines stay neutral.
-  const color = compare ? changeColor(compare) : zoneColor(state, clusters);
-  const fillColor = compare ? PALETTE.no_data : color;
-  const ring = compare ? ['case', ['==', ['get', 'change_class'], 'not_comparable'], NOT_COMPARABLE_RING, '#ffffff'] : '#ffffff';
+  // In comparison mode points and outlines show the change class (the
+  // outlines by zone id, since tiles carry no change).
+  const color = compare ? changeColor(compare.classes) : zoneColor(state, clusters);
+  const fillColor = compare ? changeFill(compare) : color;
+  const ring = compare ? ['case', ['==', ['get', 'change_class'], 'not_comparable'], PALETTE.not_comparable_ring, '#ffffff'] : '#ffffff';
   const text = labelText(state.lang);
   const src = { type: 'vector', tiles: [tileURL], minzoom, maxzoom };
   if (bounds) src.bounds = bounds;
@@ -159,7 +182,9 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // an area (no outline is served for these zones).
       { id: 'zonepoints-unknown', type: 'circle', source: 'zonepoints', layout: { visibility: vis(show.has('zones')) },
         filter: ['==', ['get', 'located'], false],
-        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-color': color, 'circle-stroke-width': 2.5 } },
+        // In comparison mode a not-comparable zone's ring is the grey edge (its class colour is white).
+        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-width': 2.5,
+          'circle-stroke-color': compare ? ['case', ['==', ['get', 'change_class'], 'not_comparable'], PALETTE.not_comparable_ring, color] : color } },
       { id: 'zonepoints-unknown-mark', type: 'symbol', source: 'zonepoints', layout: { visibility: vis(show.has('zones')),
         'text-field': '?', 'text-font': [FONT], 'text-size': 10, 'text-allow-overlap': true, 'text-ignore-placement': true },
         filter: ['==', ['get', 'located'], false], paint: { 'text-color': '#40240f' } },
@@ -185,15 +210,23 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // move to a free side of their point (variable anchors); a zone label
       // tries eight sides of its point, one line of the short name, so the
       // rank-1 zone right beside 郑州市 finds room.
+      // The phone fits the province at zoom ≈ 5.2, where the top zones (all
+      // around 郑州, 开封 and 漯河) lie within ~60 px: with the default
+      // collision padding (2 px for cities, 3 px here) and 12 px city names
+      // the city labels, moved aside by their variable anchors, left no free
+      // place for any zone label. Labels carry a white halo, so they need no
+      // padding to stay apart, and city names start a size smaller at zoom 5.
       { id: 'labels-top', type: 'symbol', source: 'zonepoints', maxzoom: 8,
         filter: ['all', ['>', ['get', 'rank'], 0], ['<=', ['get', 'rank'], 10]],
-        layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': state.lang === 'en' ? text : ['coalesce', ['get', 'short'], ['get', 'name']], 'text-font': [FONT], 'text-size': 11,
+        layout: { visibility: vis(show.has('labels') && show.has('zones')),
+          'text-field': state.lang === 'en' ? ['coalesce', ['get', 'short_en'], ['get', 'name_en'], ['get', 'name']] : ['coalesce', ['get', 'short'], ['get', 'name']],
+          'text-font': [FONT], 'text-size': ['interpolate', ['linear'], ['zoom'], 5, 10, 7, 11],
           'text-max-width': 12, 'text-variable-anchor': ['bottom', 'top', 'right', 'left', 'bottom-right', 'bottom-left', 'top-right', 'top-left'], 'text-radial-offset': 1.5,
-          'symbol-sort-key': ['get', 'rank'], 'text-padding': 3 },
+          'symbol-sort-key': ['get', 'rank'], 'text-padding': 0 },
         paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 } },
       { id: 'labels-city', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'city'],
         layout: { visibility: vis(show.has('labels')), 'text-field': state.dist ? distLabel(text, counts) : text, 'text-font': [FONT],
-          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 12, 10, 16], 'text-max-width': 8,
+          'text-size': ['interpolate', ['linear'], ['zoom'], 5, 11, 7, 13, 10, 16], 'text-max-width': 8, 'text-padding': 0,
           'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right', 'top-left', 'top-right', 'bottom-left', 'bottom-right'], 'text-radial-offset': 0.3 },
         paint: { 'text-color': '#1d2a35', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 } },
     ],

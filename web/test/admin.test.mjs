@@ -5,54 +5,37 @@
 // see the new figure in the map's zone card, roll back from the page and
 // see it gone. Serving reads through a SELECT-only role; the page writes
 // through --write-database-url.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { startServer, launch, openPage, repo, ensureArtifacts } from './harness.mjs';
+import { useServer, startDaemon, openPage, repo, ensureArtifacts } from './harness.mjs';
 
 const password = 'correct horse battery staple';
 const fixture = join(repo, 'web', 'test', 'fixtures', 'revenue_synthetic.xlsx');
 
+// The database: pgtestd starts a throwaway cluster, imports the bundled
+// dataset and prints its URLs. If it dies, the before hook (or the running
+// test, which races db.died) fails at once naming it, and stop() does not
+// wait for an exit that already happened.
 let db;
-let server;
-let browser;
-
-// startDatabase runs pgtestd and resolves with its URLs once it has
-// imported the bundled dataset.
-function startDatabase() {
-  return new Promise((ok, fail) => {
-    const proc = spawn('go', ['run', './data/postgis/pgtest/pgtestd'], { cwd: repo, stdio: ['pipe', 'pipe', 'inherit'] });
-    proc.on('exit', (code) => fail(new Error(`pgtestd exited with ${code}`)));
-    createInterface({ input: proc.stdout }).once('line', (line) => {
-      const urls = JSON.parse(line);
-      ok({ ...urls, stop: () => new Promise((r) => { proc.removeAllListeners('exit'); proc.once('exit', r); proc.stdin.end(); }) });
-    });
-  });
-}
-
-before(async () => {
-  db = await startDatabase();
-  server = await startServer(
-    ['--database-url', db.reader_url, '--write-database-url', db.url],
-    (bin, dir) => {
-      const file = join(dir, 'admin.hash');
-      execFileSync(bin, ['admin', 'set-password', '--file', file], { input: password + '\n' });
-      return ['--admin-password-file', file];
-    },
-  );
-  browser = await launch();
-}, { timeout: 300000 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.stop();
+const t = useServer({
+  timeout: 300000,
+  serverArgs: async () => {
+    db = await startDaemon('go', ['run', './data/postgis/pgtest/pgtestd'], { name: 'pgtestd (the PostGIS test cluster)' });
+    return ['--database-url', db.reader_url, '--write-database-url', db.url];
+  },
+  beforeServe: (bin, dir) => {
+    const file = join(dir, 'admin.hash');
+    execFileSync(bin, ['admin', 'set-password', '--file', file], { input: password + '\n' });
+    return ['--admin-password-file', file];
+  },
 });
+// Registered after useServer's hook, so it runs once server and browser are closed.
+after(async () => { await db?.stop(); });
 
 async function cardText(base, zone) {
-  const r = await openPage(browser, `${base}/?zone=${zone}`);
+  const r = await openPage(t.browser, `${base}/?zone=${zone}`);
   try {
     assert.deepEqual(r.errors, [], 'console errors');
     return await r.page.textContent('#card');
@@ -61,7 +44,10 @@ async function cardText(base, zone) {
   }
 }
 
-test('admin: log in, upload an xlsx, read the report, confirm, see the figure, roll back', { timeout: 300000 }, async () => {
+test('admin: log in, upload an xlsx, read the report, confirm, see the figure, roll back', { timeout: 300000 }, () => Promise.race([db.died, adminFlow()]));
+
+async function adminFlow() {
+  const { server, browser } = t;
   const before = await cardText(server.base, 'G411162');
   assert.ok(!before.includes('812.5'), 'the figure is not there before the upload');
 
@@ -114,4 +100,4 @@ test('admin: log in, upload an xlsx, read the report, confirm, see the figure, r
   } finally {
     await context.close();
   }
-});
+}

@@ -3,6 +3,9 @@
 // through playwright-core (flags from the project's webmap-offline notes).
 // Nothing here is mocked: the page talks to the real server.
 import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { mkdtempSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -139,4 +142,93 @@ export async function apiZones(base, params) {
   const r = await fetch(`${base}/api/v1/collections/zones/items?${q}`);
   if (!r.ok) throw new Error(`items ${q}: HTTP ${r.status}`);
   return r.json();
+}
+
+// The two screen sizes of issue 14's tests.
+export const LAPTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+// clean asserts that a page opened with openPage logged no errors and
+// asked nothing of another origin.
+export function clean(r) {
+  assert.deepEqual(r.errors, [], 'console errors');
+  assert.deepEqual(r.outside, [], 'requests leaving the server origin');
+}
+
+// useServer is the set-up every Chromium test file shares: it registers
+// before/after hooks on the calling file that start the real server (with
+// serverArgs, and beforeServe as in startServer) and one Chromium, and
+// stop both. The returned object's server and browser are set once the
+// before hook ran; open(url, opts) opens a page (openPage) at viewport
+// (LAPTOP unless given) with the server's tolerance for missing stats.
+export function useServer({ viewport = LAPTOP, serverArgs = [], beforeServe = null, timeout } = {}) {
+  const t = {
+    server: null,
+    browser: null,
+    open: (url, opts = {}) => openPage(t.browser, url, { statsMissing: t.server.statsMissing, viewport, ...opts }),
+  };
+  before(async () => {
+    t.server = await startServer(typeof serverArgs === 'function' ? await serverArgs() : serverArgs, beforeServe);
+    t.browser = await launch();
+  }, timeout ? { timeout } : undefined);
+  after(async () => {
+    await t.browser?.close();
+    await t.server?.stop();
+  });
+  return t;
+}
+
+// startDaemon runs cmd (a process that prints one JSON line once it is
+// ready and runs until its stdin closes, like pgtestd) and resolves with
+// that line's fields plus:
+//   died  — a promise that rejects, with the command and its exit code,
+//           if the process exits before stop() was called (race a test's
+//           body against it to fail at once instead of waiting on a dead
+//           database);
+//   stop() — closes stdin and waits for the exit; resolves at once if the
+//           process has already exited, and kills it after graceMs.
+// It rejects with a clear message if the process exits before its line.
+export function startDaemon(cmd, args, { cwd = repo, name = cmd, graceMs = 20000 } = {}) {
+  return new Promise((ok, fail) => {
+    // Own process group: `go run` starts the daemon as its child, and a kill
+    // must reach both.
+    const proc = spawn(cmd, args, { cwd, stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    let exit = null;
+    let stopping = false;
+    let ready = false;
+    let onDeath = null;
+    const kill = () => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } };
+    const died = new Promise((_, rej) => { onDeath = rej; });
+    died.catch(() => {}); // observed only by those who race against it
+    const exited = new Promise((res) => proc.once('exit', (code, signal) => {
+      exit = { code, signal };
+      res();
+      const what = `${name} exited (code ${code}${signal ? `, signal ${signal}` : ''})`;
+      if (!ready) fail(new Error(`${what} before it was ready`));
+      else if (!stopping) {
+        console.error(`${what} while the tests were running`);
+        onDeath(new Error(`${what} while the tests were running`));
+      }
+    }));
+    proc.on('error', (e) => fail(new Error(`${name}: ${e.message}`)));
+    createInterface({ input: proc.stdout }).once('line', (line) => {
+      let fields;
+      try { fields = JSON.parse(line); } catch { fail(new Error(`${name}: first line is not JSON: ${line}`)); kill(); return; }
+      ready = true;
+      ok({
+        ...fields,
+        died,
+        get exited() { return exit; },
+        async stop() {
+          stopping = true;
+          if (exit) return exit;
+          proc.stdin.end();
+          const timer = setTimeout(kill, graceMs);
+          await exited;
+          clearTimeout(timer);
+          return exit;
+        },
+      });
+    });
+  });
 }

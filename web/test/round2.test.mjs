@@ -1,33 +1,15 @@
 // Chromium tests of issue 14 (the web map, second round): cluster colours
 // without a second control, zoom to results, tooltips, top labels, broken
 // links, URL state, aborted fetches and reduced motion. Real server, real
-// dataset, real browser.
-import { test, before, after } from 'node:test';
+// dataset, real t.browser.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { startServer, launch, openPage, waitIdle, act, apiZones, freePort, ensureArtifacts } from './harness.mjs';
+import { PHONE, LAPTOP, clean, useServer, waitIdle, act, apiZones, freePort, ensureArtifacts } from './harness.mjs';
 
-let server;
-let browser;
-const LAPTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const open = (url, opts = {}) => openPage(browser, url, { statsMissing: server.statsMissing, viewport: LAPTOP, ...opts });
-const clean = (r) => {
-  assert.deepEqual(r.errors, [], 'console errors');
-  assert.deepEqual(r.outside, [], 'requests leaving the server origin');
-};
+const t = useServer();
+const open = t.open;
 
 // pointPixels returns, for every drawn located zone point, its id and the
 // canvas colour at its centre.
@@ -71,7 +53,7 @@ async function resultsInView(page, ids) {
 }
 
 test('case 1: ticking 电子信息 colours its zones in its swatch colour; ≥1000亿 is one more click; tooltip and labels', async () => {
-  const r = await open(`${server.base}/`);
+  const r = await open(`${t.server.base}/`);
   try {
     const { page } = r;
     const box = page.locator('label[for="cluster-electronics"]');
@@ -79,7 +61,7 @@ test('case 1: ticking 电子信息 colours its zones in its swatch colour; ≥10
     const want = swatch.match(/\d+/g).slice(0, 3).map(Number);
     // Interaction 1: tick the cluster. No second control.
     await act(page, () => page.check('#cluster-electronics'));
-    const api = await apiZones(server.base, { cluster: 'electronics' });
+    const api = await apiZones(t.server.base, { cluster: 'electronics' });
     const pix = await pointPixels(page);
     assert.ok(pix.length >= 10, `zone points drawn: ${pix.length}`);
     const badPaint = pix.filter(([, c]) => !near(c.paint, want, 2));
@@ -92,7 +74,7 @@ test('case 1: ticking 电子信息 colours its zones in its swatch colour; ≥10
     assert.doesNotMatch(legend, /新材料/, 'legend lists only the ticked cluster');
     // Interaction 2: the ≥1000亿 chip.
     await act(page, () => page.click('.quick .chip:has-text("≥1000亿")'));
-    const api2 = await apiZones(server.base, { cluster: 'electronics', min_revenue: '1000' });
+    const api2 = await apiZones(t.server.base, { cluster: 'electronics', min_revenue: '1000' });
     assert.ok(api2.features.length > 0 && api2.features.length < api.features.length);
     await page.click('#tab-list');
     const rows = (await page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id))).sort();
@@ -109,13 +91,13 @@ test('case 1: ticking 电子信息 colours its zones in its swatch colour; ≥10
 });
 
 test('case 1: choosing a city zooms to its zones; "zoom to results" brings them back', async () => {
-  const r = await open(`${server.base}/`);
+  const r = await open(`${t.server.base}/`);
   try {
     const { page } = r;
     const z0 = await page.evaluate(() => window.__layoutmap.map.getZoom());
     await act(page, () => page.selectOption('#f-city', '410300'));
     await page.waitForFunction(() => !window.__layoutmap.map.isMoving());
-    const api = await apiZones(server.base, { city: '410300' });
+    const api = await apiZones(t.server.base, { city: '410300' });
     const ids = api.features.map((f) => String(f.id));
     assert.ok(ids.length > 3);
     const z1 = await page.evaluate(() => window.__layoutmap.map.getZoom());
@@ -139,7 +121,7 @@ test('case 1: choosing a city zooms to its zones; "zoom to results" brings them 
 });
 
 test('case 1: hover tooltip names the zone with its figure, year and measure; top-ranked zones are labelled at province zoom', async () => {
-  const r = await open(`${server.base}/`);
+  const r = await open(`${t.server.base}/`);
   try {
     const { page } = r;
     const top = await page.evaluate(() => window.__layoutmap.map.queryRenderedFeatures({ layers: ['labels-top'] }).map((f) => [f.properties.name, f.properties.rank]));
@@ -164,7 +146,7 @@ test('case 1: hover tooltip names the zone with its figure, year and measure; to
     }, at);
     const tip = await page.textContent('.zone-tip');
     // The tooltip names one of the zones under the pointer (points may overlap).
-    const zone = (await apiZones(server.base, {})).features.find((f) => under.includes(String(f.id)) && tip.includes(f.properties.name));
+    const zone = (await apiZones(t.server.base, {})).features.find((f) => under.includes(String(f.id)) && tip.includes(f.properties.name));
     assert.ok(zone, `tooltip ${tip} names a zone under the pointer (${under})`);
     assert.ok(tip.includes(zone.properties.name), tip);
     if (zone.properties.revenue_year) assert.ok(tip.includes(String(zone.properties.revenue_year)), 'tooltip names the year');
@@ -179,12 +161,12 @@ test('case 1: hover tooltip names the zone with its figure, year and measure; to
 });
 
 test('case 1: a tap on a zone on a phone shows its tooltip and card', async () => {
-  const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+  const context = await t.browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
   try {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.base}/?min_revenue=1000`);
+    await page.goto(`${t.server.base}/?min_revenue=1000`);
     await waitIdle(page);
     const at = await page.evaluate(() => {
       const map = window.__layoutmap.map;
@@ -225,10 +207,10 @@ const BROKEN = [
 ];
 
 test('case 3: malformed or stale links open a working map, name what was dropped, and 清除筛选 returns to the default', async () => {
-  const all = await apiZones(server.base, {});
+  const all = await apiZones(t.server.base, {});
   const located = all.features.filter((f) => f.properties.point_quality === 'geocoded').length;
   for (const [path, named] of BROKEN) {
-    const r = await open(server.base + path);
+    const r = await open(t.server.base + path);
     try {
       clean(r);
       const { page } = r;
@@ -255,7 +237,7 @@ test('case 3: malformed or stale links open a working map, name what was dropped
 });
 
 test('case 3: a server error still leaves a working map and 清除筛选 recovers', async () => {
-  const r = await open(`${server.base}/`);
+  const r = await open(`${t.server.base}/`);
   try {
     const { page } = r;
     // The server refuses the next items request (a real 400 from the API:
@@ -272,11 +254,11 @@ test('case 3: a server error still leaves a working map and 清除筛选 recover
 });
 
 test('case 7: max_revenue round-trips through the URL and equals the API', async () => {
-  const r = await open(`${server.base}/?min_revenue=100&max_revenue=1000&panel=list`);
+  const r = await open(`${t.server.base}/?min_revenue=100&max_revenue=1000&panel=list`);
   try {
     clean(r);
     const { page } = r;
-    const api = await apiZones(server.base, { min_revenue: '100', max_revenue: '1000' });
+    const api = await apiZones(t.server.base, { min_revenue: '100', max_revenue: '1000' });
     const rows = (await page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id))).sort();
     assert.deepEqual(rows, api.features.map((f) => String(f.id)).sort());
     assert.equal(new URL(page.url()).searchParams.get('max_revenue'), '1000');
@@ -288,7 +270,7 @@ test('case 7: max_revenue round-trips through the URL and equals the API', async
 
 test('case 7: start-up fetches the full zone list once', async () => {
   for (const [path, unfiltered, filtered] of [['/', 1, 0], ['/?min_revenue=500', 1, 1]]) {
-    const r = await open(server.base + path);
+    const r = await open(t.server.base + path);
     try {
       clean(r);
       const items = r.requests.filter((u) => u.includes('/collections/zones/items'));
@@ -302,7 +284,7 @@ test('case 7: start-up fetches the full zone list once', async () => {
 });
 
 test('case 7: a newer filter aborts the fetches of an older one', async () => {
-  const r = await open(`${server.base}/?panel=filters`);
+  const r = await open(`${t.server.base}/?panel=filters`);
   try {
     const { page } = r;
     const failed = [];
@@ -317,7 +299,7 @@ test('case 7: a newer filter aborts the fetches of an older one', async () => {
     await page.waitForTimeout(1700);
     assert.ok(failed.some((u) => /min_revenue=500(&|$)/.test(u)), `aborted: ${failed.join(' ')}`);
     assert.equal(new URL(page.url()).searchParams.get('min_revenue'), '5000');
-    const api = await apiZones(server.base, { min_revenue: '5000' });
+    const api = await apiZones(t.server.base, { min_revenue: '5000' });
     assert.equal(await page.evaluate(() => window.__layoutmap.zones().length), api.features.length);
   } finally {
     await r.context.close();
@@ -326,10 +308,10 @@ test('case 7: a newer filter aborts the fetches of an older one', async () => {
 
 test('case 7: prefers-reduced-motion makes camera changes jump', async () => {
   const moves = async (reducedMotion) => {
-    const context = await browser.newContext({ viewport: LAPTOP, reducedMotion });
+    const context = await t.browser.newContext({ viewport: LAPTOP, reducedMotion });
     try {
       const page = await context.newPage();
-      await page.goto(server.base + '/');
+      await page.goto(t.server.base + '/');
       await waitIdle(page);
       await page.evaluate(() => {
         const map = window.__layoutmap.map;
@@ -364,16 +346,16 @@ test('case 2: an embed pasted on another origin shows the whole province or all 
   let current = '';
   const parent = createServer((req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(current); });
   await new Promise((ok) => parent.listen(port, '127.0.0.1', ok));
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const context = await t.browser.newContext({ viewport: { width: 1100, height: 900 } });
   try {
     const p = await context.newPage();
     const errors = [];
     p.on('pageerror', (e) => errors.push(String(e)));
     for (const f of filters) {
-      const api = await apiZones(server.base, f);
+      const api = await apiZones(t.server.base, f);
       const want = api.features.filter((x) => x.properties.point_quality === 'geocoded').map((x) => String(x.id)).sort();
       for (const w of widths) {
-        const src = `${server.base}/embed?${new URLSearchParams({ ...f, legend: '1', title: 'report' })}`;
+        const src = `${t.server.base}/embed?${new URLSearchParams({ ...f, legend: '1', title: 'report' })}`;
         current = page(src, w);
         await p.goto(`${parentOrigin}/?${w}-${Object.values(f).join('-')}`);
         const frame = await (await p.waitForSelector('#f')).contentFrame();
@@ -416,7 +398,7 @@ test('case 2: an embed pasted on another origin shows the whole province or all 
 });
 
 test('case 2: the embed dialog fits by default, keeps the view on request, previews, and links PNG 1×/2×/3× and SVG', async () => {
-  const r = await open(`${server.base}/?cluster=electronics&min_revenue=500&center=113.7,34.7&zoom=9`);
+  const r = await open(`${t.server.base}/?cluster=electronics&min_revenue=500&center=113.7,34.7&zoom=9`);
   try {
     const { page } = r;
     await page.click('#embed-open');
@@ -436,7 +418,7 @@ test('case 2: the embed dialog fits by default, keeps the view on request, previ
     const frame = await (await page.waitForSelector('#e-preview')).contentFrame();
     await waitIdle(page, frame);
     const ids = await frame.evaluate(() => [...new Set(window.__layoutmap.map.queryRenderedFeatures({ layers: ['zonepoints'] }).map((x) => String(x.properties.id)))].sort());
-    const api = await apiZones(server.base, { cluster: 'electronics', min_revenue: '500' });
+    const api = await apiZones(t.server.base, { cluster: 'electronics', min_revenue: '500' });
     assert.deepEqual(ids, api.features.filter((x) => x.properties.point_quality === 'geocoded').map((x) => String(x.id)).sort());
     // PNG at 1×, 2×, 3× and the SVG: each link answers with its image.
     const links = await page.$$eval('#e-png-links a', (as) => as.map((a) => a.href));
@@ -456,7 +438,7 @@ test('case 2: the embed dialog fits by default, keeps the view on request, previ
 });
 
 test('case 4: phone 390×844: legend reachable, card not under the panel, active filter shown with the panel closed', async () => {
-  const r = await open(`${server.base}/?min_revenue=1000`, { viewport: PHONE });
+  const r = await open(`${t.server.base}/?min_revenue=1000`, { viewport: PHONE });
   try {
     clean(r);
     const { page } = r;
@@ -469,7 +451,7 @@ test('case 4: phone 390×844: legend reachable, card not under the panel, active
     }, sel);
     // Active filter indicator while the panel is closed.
     assert.ok(await page.isVisible('#filter-badge'), 'filter badge shown');
-    const api = await apiZones(server.base, { min_revenue: '1000' });
+    const api = await apiZones(t.server.base, { min_revenue: '1000' });
     assert.match(await page.textContent('#filter-badge'), new RegExp(`${api.features.length}`));
     // Legend: not covered by the source line, opens on a tap.
     assert.ok(await onTop('#legend summary'), 'legend summary is not covered');
@@ -503,7 +485,7 @@ test('case 4: phone 390×844: legend reachable, card not under the panel, active
 });
 
 test('list export: the CSV link gives the server CSV of the current ranking; copy link copies the view', async () => {
-  const r = await open(`${server.base}/?cluster=electronics&min_revenue=100&panel=list`);
+  const r = await open(`${t.server.base}/?cluster=electronics&min_revenue=100&panel=list`);
   try {
     clean(r);
     const { page } = r;
@@ -519,7 +501,7 @@ test('list export: the CSV link gives the server CSV of the current ranking; cop
     const ids = lines.slice(1).map((l) => l.split(',')[idCol]);
     assert.deepEqual([...ids].sort(), [...rows].sort(), 'same zones as the list');
     assert.equal(ids[0], rows[0], 'same first-ranked zone');
-    await r.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+    await r.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.server.base });
     await page.click('#copy-link');
     await page.waitForFunction(() => document.querySelector('#copy-link').textContent !== '复制链接');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
@@ -529,11 +511,11 @@ test('list export: the CSV link gives the server CSV of the current ranking; cop
 });
 
 test('structure: statistics come from the server only; when it does not answer, the panel says so and computes nothing', async () => {
-  const context = await browser.newContext({ viewport: LAPTOP });
+  const context = await t.browser.newContext({ viewport: LAPTOP });
   try {
     const page = await context.newPage();
     await page.route(/\/api\/v1\/stats\//, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Service Unavailable","status":503}' }));
-    await page.goto(`${server.base}/?panel=stats`);
+    await page.goto(`${t.server.base}/?panel=stats`);
     await waitIdle(page);
     assert.equal(await page.locator('#stats .stats-unavailable').count(), 2);
     assert.equal(await page.locator('#stats .bar-row').count(), 0, 'no cluster bars computed in the browser');
@@ -546,10 +528,10 @@ test('structure: statistics come from the server only; when it does not answer, 
 });
 
 test('case 7: English mode translates lead industries with the dictionary of /api/v1/reference', async () => {
-  const ref = await (await fetch(`${server.base}/api/v1/reference`)).json();
-  const all = await apiZones(server.base, {});
+  const ref = await (await fetch(`${t.server.base}/api/v1/reference`)).json();
+  const all = await apiZones(t.server.base, {});
   const zone = all.features.find((f) => (f.properties.lead_industries ?? []).length >= 2);
-  const r = await open(`${server.base}/?lang=en&zone=${encodeURIComponent(zone.id)}`);
+  const r = await open(`${t.server.base}/?lang=en&zone=${encodeURIComponent(zone.id)}`);
   try {
     clean(r);
     const lead = await r.page.evaluate(() => {

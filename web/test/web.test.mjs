@@ -1,31 +1,14 @@
 // End-to-end tests of the web map in real headless Chromium against the
 // real layoutmap binary and its embedded dataset.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, openPage, tolerated, waitIdle, act, apiZones, ensureArtifacts, freePort, repo } from './harness.mjs';
+import { clean, useServer, tolerated, waitIdle, act, apiZones, ensureArtifacts, freePort, repo } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const open = (url, opts = {}) => openPage(browser, url, { statsMissing: server.statsMissing, ...opts });
-
-const clean = (r) => {
-  assert.deepEqual(r.errors, [], 'console errors');
-  assert.deepEqual(r.outside, [], 'requests leaving the server origin');
-};
+const t = useServer({ viewport: { width: 1280, height: 800 } });
+const open = t.open;
 
 // renderedZoneIDs asks MapLibre which zones it drew, from the vector tiles
 // (zones-fill) and from the list-driven points (zonepoints).
@@ -38,13 +21,13 @@ async function renderedZoneIDs(page, layer) {
 }
 
 test('default view renders Henan with zones, offline, without errors', async () => {
-  const r = await open(server.base + '/');
+  const r = await open(t.server.base + '/');
   try {
     clean(r);
     const { page } = r;
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     // Every request went to the server itself (tiles, fonts, worker, API).
-    for (const u of r.requests) assert.ok(u.startsWith(server.base) || u.startsWith('data:') || u.startsWith('blob:'), u);
+    for (const u of r.requests) assert.ok(u.startsWith(t.server.base) || u.startsWith('data:') || u.startsWith('blob:'), u);
     assert.ok(r.requests.some((u) => u.includes('/tiles/')), 'tiles were fetched');
     assert.ok(r.requests.some((u) => u.includes('/fonts/') && u.endsWith('.woff2')), 'CJK font subsets came from the server');
     // Canvas not blank: many distinct colours in the WebGL canvas.
@@ -61,7 +44,7 @@ test('default view renders Henan with zones, offline, without errors', async () 
     });
     assert.ok(colours > 20, `canvas has only ${colours} colour buckets`);
     const zones = await renderedZoneIDs(page, 'zones-fill');
-    const all = await apiZones(server.base, {});
+    const all = await apiZones(t.server.base, {});
     const withGeom = all.features.filter((f) => f.geometry).map((f) => String(f.id)).sort();
     assert.deepEqual(zones, withGeom, 'every zone with an outline is drawn by default');
     const labels = await page.evaluate(() => window.__layoutmap.map.queryRenderedFeatures({ layers: ['labels-city'] }).map((f) => f.properties.name));
@@ -80,10 +63,10 @@ test('default view renders Henan with zones, offline, without errors', async () 
 for (const [year, min] of [['2023', '1000'], ['2023', '5000'], ['', '500']]) {
   test(`threshold ≥ ${min}亿 ${year || 'latest'}: map, list and API agree`, async () => {
     const params = { min_revenue: min, ...(year ? { year } : {}) };
-    const api = await apiZones(server.base, params);
+    const api = await apiZones(t.server.base, params);
     const want = api.features.filter((f) => f.geometry).map((f) => String(f.id)).sort();
     assert.ok(want.length > 0, 'the dataset has zones over the threshold');
-    const r = await open(`${server.base}/?${new URLSearchParams(params)}&panel=list`);
+    const r = await open(`${t.server.base}/?${new URLSearchParams(params)}&panel=list`);
     try {
       clean(r);
       assert.deepEqual(await renderedZoneIDs(r.page, 'zones-fill'), want, 'zones drawn from tiles');
@@ -104,7 +87,7 @@ for (const [year, min] of [['2023', '1000'], ['2023', '5000'], ['', '500']]) {
 }
 
 test('empty filter says so', async () => {
-  const r = await open(`${server.base}/?year=2021&min_revenue=5000`);
+  const r = await open(`${t.server.base}/?year=2021&min_revenue=5000`);
   try {
     clean(r);
     const status = await r.page.textContent('#status');
@@ -116,13 +99,13 @@ test('empty filter says so', async () => {
 });
 
 test('clicking a list row opens its card, selection and state survive a reload', async () => {
-  const r = await open(`${server.base}/?min_revenue=500&panel=list`);
+  const r = await open(`${t.server.base}/?min_revenue=500&panel=list`);
   try {
     clean(r);
     const { page } = r;
     const row = page.locator('.zone-row').nth(1);
     const id = await row.getAttribute('data-id');
-    const zone = (await (await fetch(`${server.base}/api/v1/collections/zones/items/${encodeURIComponent(id)}`)).json());
+    const zone = (await (await fetch(`${t.server.base}/api/v1/collections/zones/items/${encodeURIComponent(id)}`)).json());
     await act(page, () => row.click());
     assert.equal(await page.textContent('#card-title'), zone.properties.name);
     assert.equal(await page.getAttribute(`.zone-row[data-id="${id}"]`, 'aria-current'), 'true');
@@ -159,7 +142,7 @@ test('clicking a list row opens its card, selection and state survive a reload',
 });
 
 test('zh/en switch changes interface text and map labels', async () => {
-  const r = await open(`${server.base}/`);
+  const r = await open(`${t.server.base}/`);
   try {
     const { page } = r;
     assert.equal(await page.textContent('#app-title'), '河南省开发区与产业集群布局图');
@@ -179,7 +162,7 @@ test('zh/en switch changes interface text and map labels', async () => {
 });
 
 test('search finds zones by pinyin, initials and abbreviations, and counties, and flies there', async () => {
-  const r = await open(`${server.base}/`);
+  const r = await open(`${t.server.base}/`);
   try {
     const { page } = r;
     // results for q, once the list shows that query's answer (typing aborts older ones)
@@ -215,7 +198,7 @@ test('search finds zones by pinyin, initials and abbreviations, and counties, an
 });
 
 test('phone width: map and panels usable, keyboard reaches the controls', async () => {
-  const r = await open(`${server.base}/`, { viewport: { width: 390, height: 780 } });
+  const r = await open(`${t.server.base}/`, { viewport: { width: 390, height: 780 } });
   try {
     clean(r);
     const { page } = r;
@@ -240,27 +223,27 @@ test('phone width: map and panels usable, keyboard reaches the controls', async 
 test('embed page inside an iframe on another origin renders, resizes and stays on its origin', async () => {
   const port = await freePort();
   const parentOrigin = `http://localhost:${port}`;
-  const src = `${server.base}/embed?year=2023&min_revenue=1000&title=${encodeURIComponent('≥1000亿开发区')}&legend=1`;
+  const src = `${t.server.base}/embed?year=2023&min_revenue=1000&title=${encodeURIComponent('≥1000亿开发区')}&legend=1`;
   const parent = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html><body><p>report</p>
 <iframe id="f" src="${src}" style="width:800px;border:0" height="150"></iframe>
-<script src="${server.base}/embed.js"></script></body></html>`);
+<script src="${t.server.base}/embed.js"></script></body></html>`);
   });
   await new Promise((ok) => parent.listen(port, '127.0.0.1', ok));
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const context = await t.browser.newContext({ viewport: { width: 1000, height: 900 } });
   const outside = [];
   const errors = [];
   const frameRequests = [];
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());
-    if (u.origin !== parentOrigin && u.origin !== server.base) { outside.push(u.href); return route.abort(); }
+    if (u.origin !== parentOrigin && u.origin !== t.server.base) { outside.push(u.href); return route.abort(); }
     if (route.request().frame()?.parentFrame()) frameRequests.push(u.href);
     return route.continue();
   });
   try {
     const page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error' && !tolerated(m, server.statsMissing)) errors.push(m.text()); });
+    page.on('console', (m) => { if (m.type() === 'error' && !tolerated(m, t.server.statsMissing)) errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(parentOrigin + '/');
     const frame = await (await page.waitForSelector('#f')).contentFrame();
@@ -268,13 +251,13 @@ test('embed page inside an iframe on another origin renders, resizes and stays o
     assert.equal(await frame.textContent('#embed-title'), '≥1000亿开发区');
     assert.ok(await frame.isVisible('#legend'));
     const zones = await frame.evaluate(() => [...new Set(window.__layoutmap.map.queryRenderedFeatures({ layers: ['zonepoints'] }).map((f) => f.properties.id))].sort());
-    const api = await apiZones(server.base, { year: '2023', min_revenue: '1000' });
+    const api = await apiZones(t.server.base, { year: '2023', min_revenue: '1000' });
     assert.deepEqual(zones, api.features.filter((f) => f.geometry).map((f) => String(f.id)).sort());
     await page.waitForFunction(() => document.getElementById('f').getBoundingClientRect().height > 300, null, { timeout: 10000 });
     const [frameH, contentH] = [await page.evaluate(() => document.getElementById('f').getBoundingClientRect().height),
       await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height))];
     assert.ok(Math.abs(frameH - contentH) <= 2, `iframe ${frameH}px vs content ${contentH}px`);
-    assert.ok(frameRequests.length > 0 && frameRequests.every((u) => u.startsWith(server.base)), frameRequests.join('\n'));
+    assert.ok(frameRequests.length > 0 && frameRequests.every((u) => u.startsWith(t.server.base)), frameRequests.join('\n'));
     assert.deepEqual(outside, []);
     assert.deepEqual(errors, []);
     await page.screenshot({ path: join(ensureArtifacts(), 'embed.png') });
@@ -287,12 +270,12 @@ test('embed page inside an iframe on another origin renders, resizes and stays o
 test('statistics panel and cluster distribution follow the filter and the stats API', async () => {
   const params = { min_revenue: '100', year: '2019' };
   const q = new URLSearchParams(params);
-  const r = await open(`${server.base}/?${q}&panel=stats&dist=electronics`);
+  const r = await open(`${t.server.base}/?${q}&panel=stats&dist=electronics`);
   try {
     clean(r);
     const { page } = r;
-    const stats = await (await fetch(`${server.base}/api/v1/stats/clusters?${q}`)).json();
-    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers?${q}`)).json();
+    const stats = await (await fetch(`${t.server.base}/api/v1/stats/clusters?${q}`)).json();
+    const tiers = await (await fetch(`${t.server.base}/api/v1/stats/tiers?${q}`)).json();
     const text = await page.textContent('#stats');
     assert.ok(!text.includes('由列表计算'), 'statistics come from the stats endpoints');
     for (const c of stats.clusters) assert.ok(text.includes(`${c.name}`) && text.includes(`${c.zones} 开发区`), `cluster ${c.name}: ${c.zones}`);
@@ -317,7 +300,7 @@ test('statistics panel and cluster distribution follow the filter and the stats 
 
 test('embed dialog gives an iframe snippet and static image URLs for the current view', async () => {
   const params = { year: '2023', min_revenue: '1000' };
-  const r = await open(`${server.base}/?${new URLSearchParams(params)}&color=cluster&panel=list`);
+  const r = await open(`${t.server.base}/?${new URLSearchParams(params)}&color=cluster&panel=list`);
   try {
     const { page } = r;
     const rows = (await page.$$eval('.zone-row', (els) => els.map((e) => e.dataset.id))).sort();
@@ -325,7 +308,7 @@ test('embed dialog gives an iframe snippet and static image URLs for the current
     await page.waitForSelector('#embed-dialog[open]');
     const snippet = await page.inputValue('#e-snippet');
     const src = new URL(/src="([^"]+)"/.exec(snippet)[1].replaceAll('&amp;', '&'));
-    assert.equal(src.origin + src.pathname, server.base + '/embed');
+    assert.equal(src.origin + src.pathname, t.server.base + '/embed');
     for (const [k, v] of [['year', '2023'], ['min_revenue', '1000'], ['color', 'cluster'], ['legend', '1']]) assert.equal(src.searchParams.get(k), v, k);
     assert.ok(src.searchParams.get('title'), 'title');
     assert.match(snippet, /<script src="[^"]+\/embed\.js" async><\/script>/);
@@ -354,7 +337,7 @@ test('embed dialog gives an iframe snippet and static image URLs for the current
     assert.equal(svg.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
     const body = await svg.text();
     const drawn = [...new Set([...body.matchAll(/<path data-zone="([^"]+)"/g)].map((m) => m[1]))].sort();
-    const api = (await apiZones(server.base, params)).features.map((f) => String(f.id)).sort();
+    const api = (await apiZones(t.server.base, params)).features.map((f) => String(f.id)).sort();
     assert.ok(api.length > 0, 'the filter selects zones');
     assert.deepEqual(drawn, api, 'zones in the static SVG = API zones');
     assert.deepEqual(rows, api, 'list rows = API zones');
@@ -370,12 +353,12 @@ test('embed dialog gives an iframe snippet and static image URLs for the current
 });
 
 test('ticking a cluster and a region filters map, list and URL like the API', async () => {
-  const r = await open(`${server.base}/?panel=filters`);
+  const r = await open(`${t.server.base}/?panel=filters`);
   try {
     const { page } = r;
     await act(page, () => page.check('#cluster-electronics'));
     await act(page, () => page.selectOption('#f-region', 'centre'));
-    const api = await apiZones(server.base, { cluster: 'electronics', region: 'centre' });
+    const api = await apiZones(t.server.base, { cluster: 'electronics', region: 'centre' });
     assert.ok(api.numberMatched > 0);
     const url = new URL(page.url());
     assert.equal(url.searchParams.get('cluster'), 'electronics');
@@ -403,7 +386,7 @@ test('ticking a cluster and a region filters map, list and URL like the API', as
 const INTERNAL = /(?:^|[^A-Za-z0-9])S\d{2}(?![0-9])|\.csv|\brc\d+|derived:|\bgeocoded\b|city_centroid|county_centroid|cluster_keywords/;
 test('zone card: readable provenance, no internal codes, English measures', async () => {
   for (const lang of ['zh', 'en']) {
-    const r = await open(`${server.base}/?zone=G411031&panel=list${lang === 'en' ? '&lang=en' : ''}`);
+    const r = await open(`${t.server.base}/?zone=G411031&panel=list${lang === 'en' ? '&lang=en' : ''}`);
     try {
       clean(r);
       const { page } = r;
@@ -430,14 +413,14 @@ test('zone card: readable provenance, no internal codes, English measures', asyn
 });
 
 test('ranking numbers only zones with a comparable figure; figures show bound, year and measure', async () => {
-  const r = await open(`${server.base}/?panel=list`);
+  const r = await open(`${t.server.base}/?panel=list`);
   try {
     clean(r);
     const { page } = r;
     const rows = await page.$$eval('#zone-list li', (lis) => lis.map((li) => ({
       head: li.classList.contains('group-head'), id: li.querySelector('.zone-row')?.dataset.id,
       rank: li.querySelector('.rank')?.textContent ?? '', rev: li.querySelector('.zrev')?.textContent ?? '' })));
-    const items = (await apiZones(server.base, {})).features;
+    const items = (await apiZones(t.server.base, {})).features;
     const withFigure = new Set(items.filter((f) => f.properties.revenue_yi != null).map((f) => String(f.id)));
     const headAt = rows.findIndex((x) => x.head);
     assert.ok(headAt > 0, 'a 无可比数据 group follows the ranked zones');
@@ -455,17 +438,17 @@ test('ranking numbers only zones with a comparable figure; figures show bound, y
 });
 
 test('statistics name their year and coverage; targets come from 豫政〔2023〕27号; legend lists what is drawn', async () => {
-  const r = await open(`${server.base}/?panel=stats`);
+  const r = await open(`${t.server.base}/?panel=stats`);
   try {
     clean(r);
     const { page } = r;
-    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers`)).json();
+    const tiers = await (await fetch(`${t.server.base}/api/v1/stats/tiers`)).json();
     const text = await page.textContent('#stats');
     assert.ok(text.includes(`${tiers.year}年`) && text.includes(tiers.coverage.text), `year ${tiers.year} and coverage "${tiers.coverage.text}"`);
     assert.ok(text.includes('豫政〔2023〕27号'), 'plan named');
     const rows = await page.$$eval('.targets li', (lis) => lis.map((li) => [Number(li.dataset.min), Number(li.dataset.atOrAbove)]));
     assert.deepEqual(rows, tiers.target_check.rows.map((x) => [x.min_yi, x.at_or_above]));
-    const clusters = await (await fetch(`${server.base}/api/v1/stats/clusters`)).json();
+    const clusters = await (await fetch(`${t.server.base}/api/v1/stats/clusters`)).json();
     const bars = await page.$$eval('.bar-row', (rs) => rs.map((x) => [x.dataset.cluster, Number(x.dataset.zones)]));
     assert.deepEqual(bars, clusters.clusters.map((c) => [c.cluster_id, c.zones]), 'zones per cluster as the API');
     assert.equal(await page.locator('#legend .outline.official').count(), 0, 'no official outline in the data, none in the legend');
@@ -478,8 +461,8 @@ test('statistics name their year and coverage; targets come from 豫政〔2023�
 test('/embed draws the same zones as items, the stats and the static SVG for a filter', async () => {
   for (const params of [{ year: '2023', cluster: 'equipment' }, { year: '2019', city: '410100' }]) {
     const q = new URLSearchParams(params);
-    const api = (await apiZones(server.base, params)).features.map((f) => String(f.id)).sort();
-    const r = await open(`${server.base}/embed?${q}`);
+    const api = (await apiZones(t.server.base, params)).features.map((f) => String(f.id)).sort();
+    const r = await open(`${t.server.base}/embed?${q}`);
     try {
       clean(r);
       const drawn = [...await renderedZoneIDs(r.page, 'zonepoints'), ...await renderedZoneIDs(r.page, 'zonepoints-unknown')].sort();
@@ -487,9 +470,9 @@ test('/embed draws the same zones as items, the stats and the static SVG for a f
     } finally {
       await r.context.close();
     }
-    const tiers = await (await fetch(`${server.base}/api/v1/stats/tiers?${q}`)).json();
+    const tiers = await (await fetch(`${t.server.base}/api/v1/stats/tiers?${q}`)).json();
     assert.equal(tiers.number_zones, api.length, 'stats count the same zones');
-    const svg = await (await fetch(`${server.base}/static/map.svg?bbox=110.3,31.3,116.7,36.4&${q}`)).text();
+    const svg = await (await fetch(`${t.server.base}/static/map.svg?bbox=110.3,31.3,116.7,36.4&${q}`)).text();
     const ids = [...new Set([...svg.matchAll(/data-zone="([^"]+)"/g)].map((m) => m[1]))].sort();
     assert.deepEqual(ids, api, 'static SVG draws the same zones');
   }
@@ -499,12 +482,12 @@ test('/embed draws the same zones as items, the stats and the static SVG for a f
 // the statistics panel, printed the text "null" where an optional line was
 // left out; the cluster-count rule came in both languages at once.
 test('cards and panels never print null or undefined; the counting rule speaks the UI language', async () => {
-  const items = (await apiZones(server.base, {})).features;
+  const items = (await apiZones(t.server.base, {})).features;
   const noFigure = items.filter((f) => f.properties.revenue_yi == null).slice(0, 3).map((f) => String(f.id));
   assert.ok(noFigure.includes('X-jiyuan-etdz') || noFigure.length === 3, 'zones without a comparable figure exist');
   for (const lang of ['zh', 'en']) {
     for (const id of [...new Set([...noFigure, 'X-jiyuan-etdz', 'G411031'])]) {
-      const r = await open(`${server.base}/?zone=${encodeURIComponent(id)}&panel=stats${lang === 'en' ? '&lang=en' : ''}`);
+      const r = await open(`${t.server.base}/?zone=${encodeURIComponent(id)}&panel=stats${lang === 'en' ? '&lang=en' : ''}`);
       try {
         clean(r);
         const { page } = r;

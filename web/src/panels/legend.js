@@ -21,9 +21,9 @@ export function mountLegend(store, { mode, embedQ }) {
     if (state.layers.includes('zones')) {
       const ps = data.zones.map((z) => z.properties);
       if (data.compare) {
-        items.push(el('li', { class: 'legend-head', text: L('compareLegend', { a: data.compare.from, b: data.compare.to }) }));
+        items.push(el('li', { class: 'legend-head', text: L('compareHead', { a: data.compare.from, b: data.compare.to }) }));
         for (const c of data.compare.classes) items.push(el('li', { 'data-class': c.id }, el('i', { class: 'swatch', style: `background:${c.color}` }), ` ${state.lang === 'en' ? c.label_en : c.label}`));
-        items.push(el('li', { 'data-class': 'not_comparable' }, el('i', { class: 'swatch hollow', style: `border-color:${styles.NOT_COMPARABLE_RING}` }), ` ${L('notComparable')}`));
+        items.push(el('li', { 'data-class': 'not_comparable' }, el('i', { class: 'swatch hollow', style: `border-color:${styles.PALETTE.not_comparable_ring};background:${styles.PALETTE.not_comparable}` }), ` ${L('notComparable')}`));
       } else if (styles.colorMode(state) === 'cluster') {
         const only = state.color === 'auto' ? state.cluster : null;
         data.clusters.forEach((c, i) => { if (!only || only.includes(c.id)) items.push(sw(styles.clusterColor(i), f.nameOf(c))); });

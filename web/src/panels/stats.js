@@ -24,9 +24,9 @@ export function mountStats(store) {
   // yearLine names the one year a statistic uses and its coverage.
   function yearLine(doc) {
     if (!doc) return null;
-    const basis = L({ filter: 'basisFilter', 'latest comparable': 'basisLatest', none: 'basisNone' }[doc.year_basis] ?? 'basisNone');
+    const basis = L({ filter: 'basisFilter', 'latest comparable': 'basisLatest', none: 'noData' }[doc.year_basis] ?? 'noData');
     const cov = state.lang === 'en' ? doc.coverage?.text_en : doc.coverage?.text;
-    return el('p', { class: 'stat-year' }, el('strong', { text: doc.year ? L('yearOf', { y: doc.year }) : L('basisNone') }), ` (${basis}) · ${cov ?? ''}`);
+    return el('p', { class: 'stat-year' }, el('strong', { text: doc.year ? L('yearOf', { y: doc.year }) : L('noData') }), ` (${basis}) · ${cov ?? ''}`);
   }
 
   function render() {
