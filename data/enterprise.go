@@ -346,7 +346,7 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 	}
 	var ok bool
 	if e.CityCode, e.CountyCode, ok = pl.Admin(e.Point); !ok {
-		return e, fmt.Sprintf("point %.6f,%.6f is outside Henan (in no city of the dataset): check the coordinates and --crs", e.Point[0], e.Point[1])
+		return e, fmt.Sprintf("point %.6f,%.6f is outside Henan (in no city of the dataset): check the coordinates and their datum (--crs on import, --enterprises-crs on serve)", e.Point[0], e.Point[1])
 	}
 	e.CityCode, e.CountyCode = in(e.CityCode), in(e.CountyCode)
 	for _, c := range r.Chains {

@@ -1,6 +1,8 @@
 package cql2
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -203,5 +205,40 @@ func TestLikeMatch(t *testing.T) {
 		if got := likeMatch(tt.s, tt.p); got != tt.want {
 			t.Errorf("likeMatch(%q, %q) = %v", tt.s, tt.p, got)
 		}
+	}
+}
+
+// TestFilterCRSEdges: a slanted edge of a Web Mercator literal is a
+// straight line in Web Mercator, not in CRS84. A point just inside the
+// Mercator triangle, on the side where the two lines part, is inside.
+func TestFilterCRSEdges(t *testing.T) {
+	const r = 6378137.0
+	merc := func(lon, lat float64) (float64, float64) {
+		return r * lon * math.Pi / 180, r * math.Log(math.Tan(math.Pi/4+lat*math.Pi/360))
+	}
+	inv := func(x, y float64) (float64, float64) {
+		return x / r * 180 / math.Pi, (2*math.Atan(math.Exp(y/r)) - math.Pi/2) * 180 / math.Pi
+	}
+	// Triangle (113,30) (114,40) (114,30): the slanted edge spans 10° of
+	// latitude; the inside is east of it.
+	ax, ay := merc(113, 30)
+	bx, by := merc(114, 40)
+	cx, cy := merc(114, 30)
+	// The Mercator midpoint of the slanted edge, moved 200 m towards the inside (east).
+	px, py := (ax+bx)/2+200, (ay+by)/2
+	lon, lat := inv(px, py)
+	// Where CRS84's straight edge passes at that latitude: the point is
+	// west of it, outside, so only a Mercator edge keeps it in.
+	if edge := 113 + (lat-30)/10; lon > edge {
+		t.Fatalf("test geometry: the point (%v, %v) is inside the CRS84 triangle too (edge at %v)", lon, lat, edge)
+	}
+	wkt := fmt.Sprintf("S_INTERSECTS(geometry, POLYGON((%f %f, %f %f, %f %f, %f %f)))", ax, ay, bx, by, cx, cy, ax, ay)
+	e, err := ParseTextIn(wkt, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := orb.Point{lon, lat}
+	if !Match(e, Feature{Geometry: pt, Bound: pt.Bound()}) {
+		t.Errorf("the point inside the Web Mercator triangle (%v, %v) does not intersect it", lon, lat)
 	}
 }

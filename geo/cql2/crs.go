@@ -15,9 +15,10 @@ import (
 //
 // A BBOX converts corner by corner, which is exact for every CRS whose
 // axes map to meridians and parallels (lat/lon, Web Mercator). A WKT or
-// GeoJSON literal converts vertex by vertex; its edges are then straight
-// in CRS84, so an edge that is neither a meridian nor a parallel follows a
-// slightly different line than it would in a projected CRS.
+// GeoJSON literal is densified in the filter CRS (each edge cut into
+// pieces of at most 1/256 of the literal's extent) and converted vertex by
+// vertex, so a slanted edge follows the filter CRS's straight line, not
+// CRS84's, to within that.
 type Coords func(x, y float64) (lon, lat float64)
 
 // finishSpatial converts every geometry literal of e to CRS84 with to and
@@ -44,6 +45,16 @@ func finishSpatial(e Expr, to Coords) error {
 			return
 		}
 		if to != nil {
+			// Densify first, so the edges follow the filter CRS's straight
+			// lines (a Web Mercator edge is a curve in CRS84) to within
+			// 1/256 of the literal's extent, at most a few thousand points.
+			// A conversion that maps straight lines to straight lines (the
+			// latitude-first swap) needs none.
+			if lo, hi, ok := in.Geometry.Envelope().MinMaxXYs(); ok && !linear(to, lo, hi) {
+				if d := math.Hypot(hi.X-lo.X, hi.Y-lo.Y) / 256; d > 0 && finite(d) {
+					in.Geometry = in.Geometry.Densify(d)
+				}
+			}
 			in.Geometry = in.Geometry.TransformXY(func(p sf.XY) sf.XY {
 				lon, lat := to(p.X, p.Y)
 				return sf.XY{X: lon, Y: lat}
@@ -84,4 +95,13 @@ func inCRS84(to Coords) string {
 		return ""
 	}
 	return ", after conversion from filter-crs to CRS84"
+}
+
+// linear reports whether to maps the midpoint of lo–hi to the midpoint of
+// their images, as an affine conversion (an axis swap) does.
+func linear(to Coords, lo, hi sf.XY) bool {
+	ax, ay := to(lo.X, lo.Y)
+	bx, by := to(hi.X, hi.Y)
+	mx, my := to((lo.X+hi.X)/2, (lo.Y+hi.Y)/2)
+	return math.Abs(mx-(ax+bx)/2) <= 1e-12*(1+math.Abs(mx)) && math.Abs(my-(ay+by)/2) <= 1e-12*(1+math.Abs(my))
 }
