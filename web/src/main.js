@@ -22,6 +22,7 @@ import { mountCard } from './panels/card.js';
 import { mountLegend } from './panels/legend.js';
 import { mountSearch } from './panels/search.js';
 import { mountPrint } from './panels/print.js';
+import { mountEnterprises } from './panels/enterprises.js';
 import { openEmbed } from './embed-dialog.js';
 
 /* global __WORKER_FILE__ */
@@ -45,7 +46,7 @@ let lastFilter = null;
 let ctl = null;
 
 Object.assign(actions, {
-  refresh, setFilter, select, resetFilters, writeURL,
+  refresh, setFilter, select, resetFilters, writeURL, setEnt, selectEnterprise,
   zoomToResults: () => view.zoomToResults(),
   findZone: (id) => view.findZone(id),
   flyTo: (p, z) => view.flyTo(p, z),
@@ -58,14 +59,22 @@ init().catch((err) => showError(err));
 async function init() {
   applyLang();
   setStatus(L('loading'));
-  const [ref, tilejson, clusters, chains, regions, cities] = await Promise.all([
+  const [ref, tilejson, clusters, chains, regions, cities, entInfo] = await Promise.all([
     getJSON('/api/v1/reference'),
     getJSON('/tiles/layout.json'),
     getJSON('/api/v1/clusters').catch(() => []),
     getJSON('/api/v1/chains').catch(() => []),
     getJSON('/api/v1/regions').catch(() => []),
     csvItems('cities').catch(() => []),
+    // A store without enterprise routes (PostGIS) answers 404: no layer.
+    getJSON('/api/v1/enterprises/info').catch(() => null),
   ]);
+  data.ent.info = entInfo;
+  if (entInfo?.count > 0) {
+    data.ent.tilejson = await getJSON('/tiles/enterprises.json').catch(() => null);
+    data.ent.available = !!data.ent.tilejson;
+    data.ent.synthetic = entInfo.synthetic > 0;
+  }
   data.ref = ref;
   data.sources = new Map((ref.sources ?? []).map((s) => [s.id, s]));
   styles.setReference(ref);
@@ -174,6 +183,12 @@ function dropUnknown(s) {
     zone: data.allZones.map((z) => String(z.id)), year: data.years.map(String), compare: data.years.map(String) };
   for (const [k, ids] of Object.entries(one)) if (s[k] && !ids.includes(s[k])) { out.push(`${k}=${s[k]}`); s[k] = ''; }
   if (s.compare && !s.year) { out.push(`compare=${s.compare}`); s.compare = ''; }
+  // The enterprise layer: only with enterprises loaded; its classes and chain by id.
+  if (s.ent && !data.ent.available) { out.push('ent=1'); s.ent = false; }
+  const entClasses = new Set((data.ref.enterprise_classes ?? []).map((c) => c.id));
+  const badClass = s.ent_class.filter((v) => !entClasses.has(v));
+  if (badClass.length) { out.push(`ent_class=${badClass.join(',')}`); s.ent_class = s.ent_class.filter((v) => entClasses.has(v)); }
+  if (s.ent_chain && !known.chain.has(s.ent_chain)) { out.push(`ent_chain=${s.ent_chain}`); s.ent_chain = ''; }
   return out;
 }
 
@@ -240,6 +255,31 @@ function distCounts() {
   return st?.by_city ?? {};
 }
 
+// setEnt changes the enterprise layer (shown, class, chain): only the
+// style's enterprise source and layers change (the zones stay as fetched).
+function setEnt(patch) {
+  Object.assign(state, patch);
+  if (!view.map) return;
+  view.update();
+  store.emit('ent');
+  writeURL();
+  const my = ++store.seq;
+  probe.idle = false;
+  view.settle(my);
+}
+
+// selectEnterprise opens (or with '' closes) the enterprise card; fly: a
+// point to centre on.
+function selectEnterprise(id, { fly = null } = {}) {
+  state.ent_sel = id || '';
+  if (id && mode === 'app' && narrow()) setPanelOpen(false);
+  if (fly && view.map) view.flyTo(fly, Math.max(view.map.getZoom(), 13));
+  store.emit('ent');
+  const my = ++store.seq;
+  probe.idle = false;
+  view.settle(my);
+}
+
 function setFilter(patch) {
   Object.assign(state, patch);
   return refresh();
@@ -287,6 +327,8 @@ function mountChrome() {
   const list = mountList(store);
   const stats = mountStats(store);
   const layers = mountLayers(store);
+  const ents = mountEnterprises(store);
+  store.ents = ents;
   mountCard(store);
   mountLegend(store, { mode, embedQ });
   mountSearch(store);
@@ -309,6 +351,7 @@ function mountChrome() {
     switchPanel(n.dataset.panel); n.focus();
   });
   document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('#ent-card').hidden && !$('#embed-dialog').open) { selectEnterprise(''); return; }
     if (e.key === 'Escape' && !$('#card').hidden && !$('#embed-dialog').open) { select(''); $('#map').focus(); }
   });
   filters.build();

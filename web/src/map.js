@@ -75,6 +75,17 @@ export function createMapView(store, { mode }) {
     return location.origin + tpl + (fq ? (tpl.includes('?') ? '&' : '?') + fq : '');
   }
 
+  // entTileURL is the enterprise tile template with the layer's class and
+  // chain filter (same origin, as tileURL).
+  function entTileURL() {
+    let tpl = data.ent.tilejson.tiles[0];
+    const m = /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(tpl);
+    if (m) tpl = m[1];
+    tpl = tpl.split('?')[0];
+    const q = urlstate.entParams(state).toString();
+    return location.origin + tpl + (q ? '?' + q : '');
+  }
+
   // shortName is a zone's usual short form (郑州经开区), from the server's
   // abbreviation table (/api/v1/reference, the one search uses): the
   // province-zoom labels are then one line and leave room for city names.
@@ -113,6 +124,7 @@ export function createMapView(store, { mode }) {
       tileURL: tileURL(), minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14, bounds: tj.bounds,
       state, clusters: data.clusters, regions: data.regions, zonePoints: zonePoints(), counts: data.counts,
       compare: data.compare ?? null,
+      enterprises: data.ent.available ? { tileURL: entTileURL(), minzoom: data.ent.tilejson.minzoom, maxzoom: data.ent.tilejson.maxzoom, bounds: data.ent.tilejson.bounds } : null,
     });
   }
 
@@ -132,9 +144,12 @@ export function createMapView(store, { mode }) {
   }
 
   function setAttribution() {
-    if (mode === 'embed' || attributionLang === state.lang) return;
+    // Synthetic enterprises on the map say so in the source line too.
+    const ent = state.ent && data.ent.synthetic;
+    const key = `${state.lang}|${ent}`;
+    if (mode === 'embed' || attributionLang === key) return;
     if (attributionControl) map.removeControl(attributionControl);
-    attributionControl = new AttributionControl({ compact: true, customAttribution: f.L('attribution') });
+    attributionControl = new AttributionControl({ compact: true, customAttribution: ent ? [f.L('attribution'), f.L('entSyntheticAttribution')] : f.L('attribution') });
     map.addControl(attributionControl, 'bottom-right');
     // On a phone the expanded source line would cover the legend and the
     // scale bar: it starts folded (the ⓘ button opens it).
@@ -143,7 +158,7 @@ export function createMapView(store, { mode }) {
       c?.classList.remove('maplibregl-compact-show');
       c?.removeAttribute('open');
     }
-    attributionLang = state.lang;
+    attributionLang = key;
   }
 
   function findZone(id) {
@@ -208,6 +223,8 @@ export function createMapView(store, { mode }) {
       });
       map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(null); tip.remove(); });
       map.on('click', layer, (e) => {
+        // A click on an enterprise drawn over the zone is the enterprise's.
+        if (state.ent && data.ent.available && map.queryRenderedFeatures(e.point, { layers: ['ent-points', 'ent-cells'] }).length) return;
         const id = String(e.features[0].properties.id);
         showTip(id, e.lngLat);
         if (mode === 'app') store.actions.select(id, { fly: false });
@@ -216,6 +233,27 @@ export function createMapView(store, { mode }) {
     map.on('click', (e) => {
       if (!map.queryRenderedFeatures(e.point, { layers: hoverable.filter((l) => map.getLayer(l)) }).length) tip.remove();
     });
+    // Enterprises: a point opens its card; a bubble (a cell's count) zooms
+    // in on it, where it splits into smaller cells or points.
+    // (Only with a tileset: the layers do not exist otherwise.)
+    if (data.ent.available) {
+      for (const layer of ['ent-points', 'ent-cells']) {
+        map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+        map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+      }
+      map.on('click', 'ent-points', (e) => {
+        tip.remove();
+        if (mode === 'app') store.actions.selectEnterprise(String(e.features[0].properties.id));
+      });
+      map.on('click', 'ent-cells', (e) => {
+        if (map.queryRenderedFeatures(e.point, { layers: ['ent-points'] }).length) return;
+        tip.remove();
+        const my = ++store.seq;
+        probe.idle = false;
+        map.easeTo({ center: e.features[0].geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 16), duration: motion(500) });
+        map.once('moveend', () => settle(my));
+      });
+    }
     // An embed that fits its content keeps fitting when its frame is
     // resized, until the reader moves the map.
     let userMoved = false;

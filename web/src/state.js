@@ -5,7 +5,7 @@
 // /tiles, /embed and /static.
 
 export const FILTER_KEYS = ['cluster', 'chain', 'region', 'city', 'tier', 'year', 'measure', 'min_revenue', 'max_revenue'];
-const LIST_KEYS = new Set(['cluster', 'chain', 'tier', 'layers', 'overlay']);
+const LIST_KEYS = new Set(['cluster', 'chain', 'tier', 'layers', 'overlay', 'ent_class']);
 export const ALL_LAYERS = ['boundaries', 'counties', 'zones', 'labels'];
 
 export const DEFAULTS = Object.freeze({
@@ -24,6 +24,14 @@ export const DEFAULTS = Object.freeze({
   // to year, GET /api/v1/stats/change); needs a year. Not a filter key:
   // items, tiles and statistics take the year, the change route both.
   compare: '',
+  // The enterprise layer (issue 15): ent shows it; ent_class and ent_chain
+  // filter it (the enterprises' own filter: class and chain of the items,
+  // tiles and statistics of /api/v1 enterprises, not the zones' filter).
+  ent: false,
+  ent_class: [],
+  ent_chain: '',
+  // ent_sel: the enterprise whose card is open (not kept in the URL).
+  ent_sel: '',
 });
 
 const round = (x, n) => Number(x.toFixed(n));
@@ -76,10 +84,23 @@ export function parse(search) {
     else if (v) drop(k);
   }
   if (s.min_revenue && s.max_revenue && Number(s.max_revenue) < Number(s.min_revenue)) { dropped.push(`max_revenue=${s.max_revenue}`); s.max_revenue = ''; }
+  if (q.get('ent') === '1') s.ent = true;
+  else if (q.get('ent') && q.get('ent') !== '0') drop('ent');
+  if (q.has('ent_class')) s.ent_class = list('ent_class');
+  if (q.get('ent_chain')) s.ent_chain = q.get('ent_chain');
   if (['filters', 'list', 'stats', 'layers'].includes(q.get('panel'))) s.panel = q.get('panel');
   else if (q.has('panel')) drop('panel');
   s.dropped = dropped;
   return s;
+}
+
+// entParams returns the enterprise layer's filter as the API's class and
+// chain parameters (items, tiles, statistics of enterprises).
+export function entParams(s) {
+  const q = new URLSearchParams();
+  if (s.ent_class?.length) q.set('class', [...s.ent_class].sort().join(','));
+  if (s.ent_chain) q.set('chain', s.ent_chain);
+  return q;
 }
 
 // filterParams returns the filter contract part of s as URLSearchParams.
@@ -106,6 +127,9 @@ export function serialize(s, { withPanel = true } = {}) {
   for (const [k, v] of filterParams(s)) q.set(k, v);
   if (s.compare && s.year) q.set('compare', s.compare);
   if (s.zone) q.set('zone', s.zone);
+  if (s.ent) q.set('ent', '1');
+  if (s.ent_class?.length) q.set('ent_class', [...s.ent_class].sort().join(','));
+  if (s.ent_chain) q.set('ent_chain', s.ent_chain);
   if (withPanel && s.panel !== DEFAULTS.panel) q.set('panel', s.panel);
   return q.toString();
 }
@@ -132,6 +156,9 @@ export function createStore(state) {
       statsDocs: { clusters: null, tiers: null }, tilejson: null, counts: {}, sources: new Map(),
       ref: { families: [], tiers: [], plans: [], sources: [], dictionary: {}, palettes: null },
       compare: null,
+      // ent: the enterprise store (/api/v1/enterprises/info, TileJSON);
+      // available false when it holds none (the layer then shows the hint).
+      ent: { info: null, tilejson: null, available: false, synthetic: false },
     },
     // dropped: URL values that were malformed, unknown or stale, named in
     // the notice until the user closes it.

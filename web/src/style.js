@@ -12,13 +12,14 @@ export const FONT = 'Noto Sans SC';
 // /styles/layout.json and the static images use too. There is no client
 // copy of any colour of the data.
 export const TIER_COLORS = {};
-export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '', not_comparable: '', not_comparable_ring: '' };
+export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '', not_comparable: '', not_comparable_ring: '', enterprise: '' };
 export function setReference(ref) {
   for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
   for (const t of ref.tiers ?? []) TIER_COLORS[t.id] = t.color;
   const p = ref.palettes ?? {};
   Object.assign(PALETTE, { cluster: p.clusters ?? [], region: p.regions ?? [], dist: p.dist_ramp ?? [], change: p.change ?? [],
-    other: p.other, no_data: p.no_data, lower_bound: p.lower_bound, not_comparable: p.not_comparable, not_comparable_ring: p.not_comparable_ring });
+    other: p.other, no_data: p.no_data, lower_bound: p.lower_bound, not_comparable: p.not_comparable, not_comparable_ring: p.not_comparable_ring,
+    enterprise: p.enterprise });
 }
 export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
 export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];
@@ -118,7 +119,32 @@ export function changeFill(compare) {
   return m;
 }
 
-export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null }) {
+// entLayers are the enterprise layer (issue 15) from the enterprise
+// tileset: where a tile holds more than the server's point budget it
+// carries one point per grid cell with its count (enterprise_cells), drawn
+// as a bubble sized by the count with the count on it; elsewhere every
+// enterprise as a point (enterprises), 链主 larger. Which of the two a tile
+// holds is the server's choice, so bubbles split into points on zooming in
+// and nothing is ever left out.
+export const ENT_LAYERS = ['ent-cells', 'ent-cells-count', 'ent-points'];
+function entLayers(show) {
+  const vis = show ? 'visible' : 'none';
+  const col = PALETTE.enterprise;
+  return [
+    { id: 'ent-cells', type: 'circle', source: 'enterprises', 'source-layer': 'enterprise_cells', layout: { visibility: vis },
+      paint: { 'circle-color': col, 'circle-opacity': 0.72, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.2,
+        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 7, 10, 14, 40, 26, 120, 38] } },
+    { id: 'ent-cells-count', type: 'symbol', source: 'enterprises', 'source-layer': 'enterprise_cells',
+      layout: { visibility: vis, 'text-field': ['to-string', ['get', 'count']], 'text-font': [FONT], 'text-size': 10,
+        'text-allow-overlap': true, 'text-ignore-placement': true },
+      paint: { 'text-color': '#ffffff', 'text-halo-color': col, 'text-halo-width': 0.8 } },
+    { id: 'ent-points', type: 'circle', source: 'enterprises', 'source-layer': 'enterprises', layout: { visibility: vis },
+      paint: { 'circle-color': col, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1,
+        'circle-radius': ['case', ['in', '|chain_leader|', ['coalesce', ['get', 'classes'], '']], 6.5, 4] } },
+  ];
+}
+
+export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null, enterprises = null }) {
   // compare: the server's change document (classes and rows) in comparison mode.
   const vis = (on) => (on ? 'visible' : 'none');
   const show = new Set(state.layers);
@@ -141,6 +167,10 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
     sources: {
       layout: src,
       zonepoints: { type: 'geojson', data: zonePoints, promoteId: 'id' },
+      // enterprises: {tileURL, minzoom, maxzoom, bounds} of the enterprise
+      // tileset; absent when the store holds none.
+      ...(enterprises ? { enterprises: { type: 'vector', tiles: [enterprises.tileURL], minzoom: enterprises.minzoom ?? 0, maxzoom: enterprises.maxzoom ?? 16,
+        ...(enterprises.bounds ? { bounds: enterprises.bounds } : {}) } } : {}),
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#eef2f5' } },
@@ -197,6 +227,7 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
           'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, compare ? 1.5 : 1],
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
+      ...(enterprises ? entLayers(state.ent) : []),
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
         layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
         paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },

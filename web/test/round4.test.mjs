@@ -154,3 +154,23 @@ test('embed dialog: compare goes into the snippet and image links; print width p
     await r.context.close();
   }
 });
+
+test('enterprise layer without a list: the toggle is off and disabled with the import hint; ent=1 in a link is dropped with a notice', async () => {
+  const info = await (await fetch(`${t.server.base}/api/v1/enterprises/info`)).json();
+  assert.equal(info.count, 0);
+  const r = await open(`${t.server.base}/?panel=layers&ent=1`);
+  try {
+    const { page } = r;
+    assert.equal(await page.isChecked('#ent-toggle'), false);
+    assert.equal(await page.isDisabled('#ent-toggle'), true);
+    const hint = await page.textContent('#ent-hint');
+    assert.equal(hint, info.hint);
+    assert.match(hint, /layoutmap serve --enterprises/);
+    assert.match(await page.textContent('#notice'), /ent=1/);
+    assert.equal(new URL(page.url()).searchParams.get('ent'), null);
+    assert.equal(await page.evaluate(() => window.__layoutmap.map.getSource('enterprises') ?? null), null, 'no enterprise source');
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});

@@ -89,6 +89,7 @@ export function mountCard(store) {
       dl,
       el('h3', { text: L('revenueByYear') }), rev,
       el('h3', { text: L('sources') }), el('ul', { class: 'sources' }, [...quotes].map(([id, qs]) => sourceItem(id, qs))),
+      store.ents?.zoneSection(String(z.id)),
     );
     card.hidden = false;
   }

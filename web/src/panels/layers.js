@@ -26,7 +26,9 @@ export function mountLayers(store) {
       fieldset(L('colorBy'), color),
       fieldset(L('overlay'), checkList('overlay', regionItems, state.overlay, (v) => set({ overlay: v }))),
       field(L('distribution'), 'l-dist', distSel),
+      store.ents?.section(),
     );
+    store.ents?.count();
   }
 
   store.on('lang', build);

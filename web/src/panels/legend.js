@@ -40,6 +40,15 @@ export function mountLegend(store, { mode, embedQ }) {
       if (ps.some((p) => !p.geom_quality && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'dot' }), ` ${L('pointOnly')}`));
       if (ps.some((p) => p.point_quality && p.point_quality !== 'geocoded')) items.push(el('li', { 'data-legend': 'unknown-location' }, el('i', { class: 'unknown', text: '?' }), ` ${L('unknownLocation')}`));
     }
+    if (state.ent && data.ent.available) {
+      // The enterprise layer: points, bubbles with counts, and (for a
+      // synthetic list) that it is synthetic.
+      const c = styles.PALETTE.enterprise;
+      items.push(el('li', { class: 'legend-head', text: L('entLayer') }));
+      items.push(el('li', { 'data-legend': 'ent-point' }, el('i', { class: 'ent-dot', style: `background:${c}` }), ` ${L('entPointLegend')}`));
+      items.push(el('li', { 'data-legend': 'ent-cell' }, el('i', { class: 'ent-bubble', style: `background:${c}`, text: '12' }), ` ${L('entCellLegend')}`));
+      if (data.ent.synthetic) items.push(el('li', { 'data-legend': 'ent-synthetic', class: 'synthetic-note', text: L('entSyntheticNote') }));
+    }
     data.regions.forEach((r, i) => { if (state.overlay.includes(r.id)) items.push(sw(styles.regionColorAt(i), f.nameOf(r), 'region')); });
     if (state.dist) {
       const c = data.clusters.find((x) => x.id === state.dist);
@@ -68,6 +77,7 @@ export function mountLegend(store, { mode, embedQ }) {
   }
 
   store.on('results', () => { render(); renderNotice(); });
+  store.on('ent', render);
   store.on('notice', renderNotice);
   return { render, renderNotice };
 }

@@ -1,0 +1,199 @@
+// Chromium tests of issue 15's web part: the enterprise layer over a
+// SYNTHETIC list (`layoutmap synth enterprises`, loaded with `serve
+// --enterprises`): toggling the layer, filtering a chain, zooming from the
+// aggregated bubbles to points, the enterprise card, the zone card's
+// enterprises by class, and "synthetic" in the legend and source line.
+// Real server, real browser; no enterprise list is bundled, so the list is
+// made by the server's own synth command.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { useServer, clean, act, ensureArtifacts } from './harness.mjs';
+
+const N = 60000;
+const t = useServer({
+  timeout: 300000,
+  beforeServe: (bin, dir) => {
+    const file = join(dir, 'enterprises-synthetic.csv');
+    execFileSync(bin, ['synth', 'enterprises', '--n', String(N), '--seed', '3', '--out', file], { stdio: 'ignore' });
+    return ['--enterprises', file];
+  },
+});
+const open = t.open;
+const api = async (path) => {
+  const r = await fetch(t.server.base + path);
+  assert.equal(r.status, 200, path);
+  return r.json();
+};
+
+// drawn sums what the map shows of the enterprise layer: the counts of the
+// aggregated cells and the individual points (each feature once).
+async function drawn(page) {
+  return page.evaluate(() => {
+    const map = window.__layoutmap.map;
+    const cells = new Map();
+    for (const f of map.queryRenderedFeatures({ layers: ['ent-cells'] })) cells.set(String(f.id), f.properties.count);
+    const points = new Map();
+    for (const f of map.queryRenderedFeatures({ layers: ['ent-points'] })) points.set(String(f.properties.id), f.properties);
+    return { cells: cells.size, cellSum: [...cells.values()].reduce((a, b) => a + b, 0), points: [...points.values()], zoom: map.getZoom() };
+  });
+}
+const total = (d) => d.cellSum + d.points.length;
+
+test('enterprise layer: toggle, filter a chain, bubbles split into points on zoom, enterprise and zone cards, synthetic said (zh)', { timeout: 240000 }, async () => {
+  const info = await api('/api/v1/enterprises/info');
+  assert.equal(info.count, N);
+  assert.equal(info.synthetic, N);
+  const r = await open(`${t.server.base}/?panel=layers`);
+  try {
+    const { page } = r;
+    // Off by default; the toggle is offered.
+    assert.equal(await page.isChecked('#ent-toggle'), false);
+    assert.equal(await page.evaluate(() => window.__layoutmap.map.getLayoutProperty('ent-cells', 'visibility')), 'none');
+    assert.doesNotMatch(await page.textContent('#legend'), /合成数据/);
+    // Toggle it on: at province zoom the dense tiles are aggregated bubbles.
+    await act(page, () => page.check('#ent-toggle'));
+    await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded());
+    let d = await drawn(page);
+    assert.ok(d.cells > 0, `bubbles at province zoom ${d.zoom}`);
+    assert.equal(total(d), N, 'every enterprise is in a bubble or a point, none left out');
+    assert.equal(new URL(page.url()).searchParams.get('ent'), '1');
+    // Synthetic: in the legend, the panel and the source line.
+    assert.match(await page.textContent('#legend'), /合成数据/);
+    assert.match(await page.textContent('#panel-layers'), /合成数据/);
+    const attrib = await page.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib-inner')?.textContent ?? '');
+    assert.match(attrib, /合成数据/);
+    // Filter a chain: the bubbles count only its enterprises, as items do.
+    const st = await api('/api/v1/stats/enterprises');
+    const chains = st.groups.find((g) => g.group === 'chain').items.filter((c) => c.count > 0).sort((a, b) => b.count - a.count);
+    const chain = chains[Math.floor(chains.length / 2)];
+    await act(page, () => page.selectOption('#ent-chain', chain.id));
+    await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded());
+    const items = await api(`/api/v1/collections/enterprises/items?chain=${chain.id}&limit=1`);
+    assert.equal(items.numberMatched, chain.count);
+    d = await drawn(page);
+    assert.equal(total(d), chain.count, `chain ${chain.id}: drawn ${JSON.stringify({ cells: d.cells, sum: d.cellSum, points: d.points.length })}`);
+    assert.equal(new URL(page.url()).searchParams.get('ent_chain'), chain.id);
+    await page.waitForFunction((n) => document.querySelector('#ent-count')?.textContent.includes(n), chain.count.toLocaleString());
+    // All chains again: bubbles.
+    await act(page, () => page.selectOption('#ent-chain', ''));
+    await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded());
+    d = await drawn(page);
+    assert.equal(total(d), N);
+    assert.ok(d.cells > 0);
+    // Zoom from bubbles to points: click the largest bubble until points show.
+    const z0 = d.zoom;
+    for (let i = 0; i < 6 && !(d.points.length && !d.cells); i++) {
+      const at = await page.evaluate(() => {
+        const map = window.__layoutmap.map;
+        const fs = map.queryRenderedFeatures({ layers: ['ent-cells'] }).sort((a, b) => b.properties.count - a.properties.count);
+        if (!fs.length) return null;
+        const p = map.project(fs[0].geometry.coordinates);
+        const r = map.getCanvas().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      });
+      if (!at) break;
+      await act(page, () => page.mouse.click(at.x, at.y));
+      await page.waitForFunction(() => !window.__layoutmap.map.isMoving() && window.__layoutmap.map.areTilesLoaded());
+      await page.waitForTimeout(200);
+      d = await drawn(page);
+    }
+    assert.ok(d.zoom > z0 + 1, `zoomed in: ${z0} → ${d.zoom}`);
+    assert.ok(d.points.length > 0, `points after zooming in (zoom ${d.zoom}, cells ${d.cells})`);
+    // Where the view shows only points, they are exactly the items in its box.
+    const view = await page.evaluate(() => {
+      const map = window.__layoutmap.map;
+      const b = map.getBounds();
+      const ids = new Set(map.queryRenderedFeatures({ layers: ['ent-points'] }).filter((f) => b.contains(f.geometry.coordinates)).map((f) => String(f.properties.id)));
+      return { bbox: b.toArray().flat().join(','), n: ids.size };
+    });
+    const boxItems = await api(`/api/v1/collections/enterprises/items?bbox=${view.bbox}&limit=1`);
+    if (!d.cells) assert.equal(view.n, boxItems.numberMatched, 'every enterprise in view is drawn');
+    else assert.ok(view.n > 0 && view.n <= boxItems.numberMatched, `${view.n} points, ${boxItems.numberMatched} items in view`);
+    await page.screenshot({ path: join(ensureArtifacts(), 'enterprises-points.png') });
+    // Open an enterprise card.
+    const pt = await page.evaluate(() => {
+      const map = window.__layoutmap.map;
+      // One in a zone (55% of the synthetic list), so its zone card follows.
+      const fs = map.queryRenderedFeatures({ layers: ['ent-points'] }).filter((x) => map.getBounds().contains(x.geometry.coordinates));
+      const f = fs.find((x) => x.properties.zone_id) ?? fs[0];
+      const p = map.project(f.geometry.coordinates);
+      const r = map.getCanvas().getBoundingClientRect();
+      return { id: String(f.properties.id), x: r.left + p.x, y: r.top + p.y };
+    });
+    await act(page, () => page.mouse.click(pt.x, pt.y));
+    await page.waitForSelector('#ent-card:not([hidden]) #ent-card-title');
+    const card = await page.textContent('#ent-card');
+    const ent = await api(`/api/v1/collections/enterprises/items/${encodeURIComponent(pt.id)}`);
+    const ref = await api('/api/v1/reference');
+    const chainsRef = await api('/api/v1/chains');
+    assert.ok(card.includes(ent.properties.name), `card names ${ent.properties.name}: ${card}`);
+    for (const c of ent.properties.classes) assert.ok(card.includes(ref.enterprise_classes.find((x) => x.id === c).name), `class ${c}`);
+    const chainList = Array.isArray(chainsRef) ? chainsRef : (chainsRef.chains ?? chainsRef.features?.map((x) => ({ id: x.id, ...x.properties })));
+    for (const c of ent.properties.chains) assert.ok(card.includes(chainList.find((x) => x.id === c).name), `chain ${c}`);
+    assert.match(card, /合成（虚构坐标）/, 'location quality');
+    assert.match(card, /合成数据/);
+    assert.ok(card.includes(ent.properties.source), 'source');
+    await page.screenshot({ path: join(ensureArtifacts(), 'enterprise-card.png') });
+    // Its zone: the zone card lists the zone's enterprises by class, paged.
+    assert.ok(ent.properties.zone_id, 'an enterprise in a zone was drawn');
+    {
+      await act(page, () => page.click('#ent-card .ent-zone'));
+      await page.click('#ent-card .close');
+      await page.waitForSelector('#card:not([hidden]) .zone-ents .ent-classes');
+      const zst = await api(`/api/v1/stats/enterprises?zone=${ent.properties.zone_id}`);
+      const buttons = await page.$$eval('#card .ent-classes button', (bs) => bs.map((b) => [b.dataset.class, b.textContent]));
+      assert.equal(buttons[0][0], '');
+      assert.match(buttons[0][1], new RegExp(`${zst.total}$`));
+      for (const [cls, text] of buttons.slice(1)) {
+        const n = zst.groups.find((g) => g.group === 'class').items.find((x) => x.id === cls).count;
+        assert.ok(text.endsWith(String(n)), `${cls}: ${text} vs ${n}`);
+      }
+      const page1 = await page.$$eval('#card .ent-list li', (ls) => ls.map((l) => l.dataset.id));
+      const want = await api(`/api/v1/collections/enterprises/items?zone=${ent.properties.zone_id}&limit=10`);
+      assert.deepEqual(page1, want.features.map((x) => String(x.id)));
+      if (zst.total > 10) {
+        await page.click('#card .ent-next');
+        await page.waitForFunction((first) => document.querySelector('#card .ent-list li')?.dataset.id !== first, page1[0]);
+        const page2 = await page.$$eval('#card .ent-list li', (ls) => ls.map((l) => l.dataset.id));
+        const want2 = await api(`/api/v1/collections/enterprises/items?zone=${ent.properties.zone_id}&limit=10&offset=10`);
+        assert.deepEqual(page2, want2.features.map((x) => String(x.id)));
+      }
+      // One class: only its enterprises.
+      const [cls] = buttons.slice(1).map(([c]) => c);
+      if (cls) {
+        await page.click(`#card .ent-classes button[data-class="${cls}"]`);
+        await page.waitForSelector(`#card .ent-classes button[data-class="${cls}"][aria-pressed=true]`);
+        const ids = await page.$$eval('#card .ent-list li', (ls) => ls.map((l) => l.dataset.id));
+        const w = await api(`/api/v1/collections/enterprises/items?zone=${ent.properties.zone_id}&class=${cls}&limit=10`);
+        assert.deepEqual(ids, w.features.map((x) => String(x.id)));
+      }
+      assert.match(await page.textContent('#card .zone-ents'), /合成数据/);
+      await page.screenshot({ path: join(ensureArtifacts(), 'zone-enterprises.png') });
+    }
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
+
+test('enterprise layer in English: legend, source line and card say synthetic; a class filter', async () => {
+  const r = await open(`${t.server.base}/?lang=en&ent=1&ent_class=chain_leader&panel=layers`);
+  try {
+    const { page } = r;
+    await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded());
+    assert.equal(await page.isChecked('#ent-toggle'), true);
+    assert.equal(await page.isChecked('#ent-class-chain_leader'), true);
+    const items = await api('/api/v1/collections/enterprises/items?class=chain_leader&limit=1');
+    const d = await drawn(page);
+    assert.equal(total(d), items.numberMatched, 'only the chain leaders are drawn');
+    for (const p of d.points) assert.ok(p.classes.includes('|chain_leader|'));
+    assert.match(await page.textContent('#legend'), /Synthetic data/);
+    const attrib = await page.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib-inner')?.textContent ?? '');
+    assert.match(attrib, /synthetic/);
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
