@@ -70,11 +70,19 @@ func DiffDatasets(before, after *Dataset) Diff {
 	d := Diff{ZonesAdded: []string{}, ZonesRemoved: []string{}, ZonesChanged: []ZoneChange{}, AdminAdded: []string{},
 		AdminRemoved: []string{}, AdminChanged: []string{}, FiguresAdded: []FigureChange{}, FiguresChanged: []FigureChange{},
 		FiguresRemoved: []FigureChange{}}
+	d.diffAdmin(before.Admin, after.Admin)
+	d.diffZones(before.Zones, after.Zones)
+	d.sort()
+	return d
+}
+
+// diffAdmin lists the admin areas added, removed and changed (any field).
+func (d *Diff) diffAdmin(before, after []geo.AdminArea) {
 	oldA := map[string]geo.AdminArea{}
-	for _, a := range before.Admin {
+	for _, a := range before {
 		oldA[a.Code] = a
 	}
-	for _, a := range after.Admin {
+	for _, a := range after {
 		o, ok := oldA[a.Code]
 		switch {
 		case !ok:
@@ -87,61 +95,76 @@ func DiffDatasets(before, after *Dataset) Diff {
 	for c := range oldA {
 		d.AdminRemoved = append(d.AdminRemoved, c)
 	}
+}
+
+// diffZones lists the zones added, removed and changed (which fields) and
+// their revenue figures added, changed and removed.
+func (d *Diff) diffZones(before, after []geo.Zone) {
 	oldZ := map[string]geo.Zone{}
-	for _, z := range before.Zones {
+	for _, z := range before {
 		oldZ[z.ID] = z
 	}
-	type key struct {
-		zone, measure, period string
-		year                  int
-	}
-	figs := func(z geo.Zone) map[key]geo.Revenue {
-		m := map[key]geo.Revenue{}
-		for _, r := range z.Revenue {
-			p := r.Period
-			if p == "" {
-				p = geo.PeriodFullYear
-			}
-			m[key{z.ID, r.Measure, p, r.Year}] = r
-		}
-		return m
-	}
-	add := func(list *[]FigureChange, k key, o, n *geo.Revenue) {
-		*list = append(*list, FigureChange{Zone: k.zone, Year: k.year, Measure: k.measure, Period: k.period, Old: o, New: n})
-	}
-	diffFigures := func(o, n map[key]geo.Revenue) {
-		for k, r := range n {
-			r := r
-			if or, ok := o[k]; !ok {
-				add(&d.FiguresAdded, k, nil, &r)
-			} else if or.RevenueYi != r.RevenueYi || or.Bound != r.Bound || or.Source != r.Source {
-				add(&d.FiguresChanged, k, &or, &r)
-			}
-		}
-		for k, r := range o {
-			r := r
-			if _, ok := n[k]; !ok {
-				add(&d.FiguresRemoved, k, &r, nil)
-			}
-		}
-	}
-	for _, z := range after.Zones {
+	for _, z := range after {
 		o, ok := oldZ[z.ID]
 		if !ok {
 			d.ZonesAdded = append(d.ZonesAdded, z.ID)
-			diffFigures(nil, figs(z))
+			d.diffFigures(nil, figuresOf(z))
 			continue
 		}
 		delete(oldZ, z.ID)
 		if f := zoneFieldsChanged(o, z); len(f) > 0 {
 			d.ZonesChanged = append(d.ZonesChanged, ZoneChange{ID: z.ID, Fields: f})
 		}
-		diffFigures(figs(o), figs(z))
+		d.diffFigures(figuresOf(o), figuresOf(z))
 	}
 	for id, z := range oldZ {
 		d.ZonesRemoved = append(d.ZonesRemoved, id)
-		diffFigures(figs(z), nil)
+		d.diffFigures(figuresOf(z), nil)
 	}
+}
+
+// figureKey identifies a figure: zone, measure, period (unstated is a full
+// year) and year.
+type figureKey struct {
+	zone, measure, period string
+	year                  int
+}
+
+func figuresOf(z geo.Zone) map[figureKey]geo.Revenue {
+	m := map[figureKey]geo.Revenue{}
+	for _, r := range z.Revenue {
+		p := r.Period
+		if p == "" {
+			p = geo.PeriodFullYear
+		}
+		m[figureKey{z.ID, r.Measure, p, r.Year}] = r
+	}
+	return m
+}
+
+// diffFigures adds the figures of n not in o, those whose value, bound or
+// source changed, and those of o not in n.
+func (d *Diff) diffFigures(o, n map[figureKey]geo.Revenue) {
+	add := func(list *[]FigureChange, k figureKey, o, n *geo.Revenue) {
+		*list = append(*list, FigureChange{Zone: k.zone, Year: k.year, Measure: k.measure, Period: k.period, Old: o, New: n})
+	}
+	for k, r := range n {
+		if or, ok := o[k]; !ok {
+			add(&d.FiguresAdded, k, nil, &r)
+		} else if or.RevenueYi != r.RevenueYi || or.Bound != r.Bound || or.Source != r.Source {
+			add(&d.FiguresChanged, k, &or, &r)
+		}
+	}
+	for k, r := range o {
+		if _, ok := n[k]; !ok {
+			add(&d.FiguresRemoved, k, &r, nil)
+		}
+	}
+}
+
+// sort orders every list of d by id (figures by zone, year, measure,
+// period), so a diff reads the same every time.
+func (d *Diff) sort() {
 	slices.Sort(d.AdminAdded)
 	slices.Sort(d.AdminRemoved)
 	slices.Sort(d.AdminChanged)
@@ -162,7 +185,6 @@ func DiffDatasets(before, after *Dataset) Diff {
 			return strings.Compare(a.Period, b.Period)
 		})
 	}
-	return d
 }
 
 // zoneFieldsChanged lists the fields of a zone that differ, revenue aside

@@ -271,127 +271,151 @@ func ReadZones(r io.Reader, file string, conv Converter, origins map[string]stri
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []ZoneFeature
+	out := []ZoneFeature{}
 	var probs []postgis.Problem
 	for i, f := range fc.Features {
 		n := i + 1
-		p := f.Properties
-		z := geo.Zone{ID: str(p, "id"), Name: str(p, "name"), NameEN: str(p, "name_en"), Level: str(p, "level"), LevelEN: str(p, "level_en"),
-			CityCode: str(p, "city_code"), CountyCode: str(p, "county_code"), PointQuality: str(p, "point_quality"),
-			GeomQuality: str(p, "geom_quality"), Source: str(p, "source")}
-		if z.ID == "" {
-			if id, ok := f.ID.(string); ok {
-				z.ID = id
-			}
-		}
-		bad := func(format string, args ...any) { probs = append(probs, problem(file, n, "feature", format, args...)) }
-		if !textOK(z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, z.CountyCode, z.PointQuality, z.GeomQuality, z.Source) {
-			bad("text is not valid UTF-8")
+		zf, why := readZoneFeature(f, file, n, conv)
+		if why != "" {
+			probs = append(probs, problem(file, n, "feature", "%s", why))
 			continue
 		}
-		if z.ID == "" || z.Name == "" || z.Source == "" {
-			bad("id, name and source are required")
-			continue
-		}
-		// No geometry, or a Point (how the API serves a zone without an
-		// outline): the zone has no outline and no geom_quality, and is
-		// served as its point. An outline without geom_quality is official.
-		_, isPoint := f.Geometry.(orb.Point)
-		outline := f.Geometry != nil && !isPoint
-		if outline && z.GeomQuality == "" {
-			z.GeomQuality = geo.GeomOfficial
-		}
-		if !outline {
-			z.GeomQuality = ""
-		}
-		var ok bool
-		if z.LeadIndustries, ok = strList(p["lead_industries"]); !ok {
-			bad("lead_industries must be a list of strings")
-			continue
-		}
-		chains, ok := links(p["chains"], "chain_id")
-		if !ok {
-			bad("chains must be a list of chain ids or of {chain_id, source}")
-			continue
-		}
-		z.Chains = []string{}
-		for _, c := range chains {
-			z.Chains = append(z.Chains, c.ClusterID)
-		}
-		if v, has := p["approved_area_ha"]; has && v != nil {
-			x, ok := v.(float64)
-			if !ok || x < 0 || math.IsInf(x, 0) {
-				bad("approved_area_ha must be a non-negative number")
-				continue
-			}
-			z.AreaHa = &x
-		}
-		if z.ZoneAttrs, err = zoneAttrs(p); err != nil {
-			bad("%s", err)
-			continue
-		}
-		if outline {
-			if z.Geom, err = multiPolygon(f.Geometry, conv); err != nil {
-				bad("%s %s", z.ID, err)
-				continue
-			}
-		}
-		var has bool
-		if z.Point, has, err = lonLat(p, "point", conv); err != nil {
-			bad("point %s", err)
-			continue
-		} else if !has && isPoint {
-			g := f.Geometry.(orb.Point)
-			if z.Point, err = point([]any{g[0], g[1]}, conv); err != nil {
-				bad("point %s", err)
-				continue
-			}
-		} else if !has && outline {
-			z.Point = z.Geom.Bound().Center()
-		} else if !has {
-			bad("has neither an outline nor a point")
-			continue
-		}
-		if z.PointQuality == "" {
-			z.PointQuality = geo.PointGeocoded
-		}
-		zf := ZoneFeature{Zone: z}
-		// The API writes cluster ids (clusters) and the links with their
-		// sources (cluster_links); the bundled format writes the links as
-		// clusters. A bare id states the link in this file.
-		key := "clusters"
-		if _, has := p["cluster_links"]; has {
-			key = "cluster_links"
-		}
-		if v, has := p[key]; has {
-			zf.HasClusters = true
-			ls, ok := links(v, "cluster_id")
-			if !ok {
-				bad("%s must be a list of cluster ids or of {cluster_id, derived, source}", key)
-				continue
-			}
-			zf.Clusters = []geo.ZoneCluster{}
-			for _, l := range ls {
-				if l.Source == "" {
-					l.Source = fmt.Sprintf("stated in %s feature %d", file, n)
-				}
-				zf.Clusters = append(zf.Clusters, geo.ZoneCluster{ClusterID: l.ClusterID, Derived: l.Derived, Source: l.Source})
-			}
-		}
-		if v, has := p["revenue"]; has && v != nil {
-			if zf.Revenue, err = revenueRecords(v, z.ID); err != nil {
-				bad("%s", err)
-				continue
-			}
-			zf.HasRevenue = true
-		}
-		origins["zone "+z.ID] = fmt.Sprintf("%s feature %d (%s)", file, n, z.ID)
+		origins["zone "+zf.ID] = fmt.Sprintf("%s feature %d (%s)", file, n, zf.ID)
 		out = append(out, zf)
 	}
-	if out == nil {
-		out = []ZoneFeature{}
-	}
 	return out, probs, nil
+}
+
+// readZoneFeature reads feature n of file as a zone, or says why it cannot.
+func readZoneFeature(f *geojson.Feature, file string, n int, conv Converter) (ZoneFeature, string) {
+	p := f.Properties
+	z := geo.Zone{ID: str(p, "id"), Name: str(p, "name"), NameEN: str(p, "name_en"), Level: str(p, "level"), LevelEN: str(p, "level_en"),
+		CityCode: str(p, "city_code"), CountyCode: str(p, "county_code"), PointQuality: str(p, "point_quality"),
+		GeomQuality: str(p, "geom_quality"), Source: str(p, "source")}
+	if z.ID == "" {
+		if id, ok := f.ID.(string); ok {
+			z.ID = id
+		}
+	}
+	if !textOK(z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, z.CountyCode, z.PointQuality, z.GeomQuality, z.Source) {
+		return ZoneFeature{}, "text is not valid UTF-8"
+	}
+	if z.ID == "" || z.Name == "" || z.Source == "" {
+		return ZoneFeature{}, "id, name and source are required"
+	}
+	if why := zoneAttributes(&z, p); why != "" {
+		return ZoneFeature{}, why
+	}
+	if why := placeZone(&z, f, conv); why != "" {
+		return ZoneFeature{}, why
+	}
+	zf := ZoneFeature{Zone: z}
+	if why := zoneLinks(&zf, p, file, n); why != "" {
+		return ZoneFeature{}, why
+	}
+	return zf, ""
+}
+
+// zoneAttributes reads lead industries, chains, the approved area and the
+// plain attributes (geo.ZoneAttrs) into z.
+func zoneAttributes(z *geo.Zone, p geojson.Properties) string {
+	var ok bool
+	if z.LeadIndustries, ok = strList(p["lead_industries"]); !ok {
+		return "lead_industries must be a list of strings"
+	}
+	chains, ok := links(p["chains"], "chain_id")
+	if !ok {
+		return "chains must be a list of chain ids or of {chain_id, source}"
+	}
+	z.Chains = []string{}
+	for _, c := range chains {
+		z.Chains = append(z.Chains, c.ClusterID)
+	}
+	if v, has := p["approved_area_ha"]; has && v != nil {
+		x, ok := v.(float64)
+		if !ok || x < 0 || math.IsInf(x, 0) {
+			return "approved_area_ha must be a non-negative number"
+		}
+		z.AreaHa = &x
+	}
+	var err error
+	if z.ZoneAttrs, err = zoneAttrs(p); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// placeZone reads the outline and point of z (converted by conv). No
+// geometry, or a Point (how the API serves a zone without an outline):
+// the zone has no outline and no geom_quality, and is served as its point.
+// An outline without geom_quality is official; without a point, its
+// point is the centre of the outline's bounds.
+func placeZone(z *geo.Zone, f *geojson.Feature, conv Converter) string {
+	p := f.Properties
+	_, isPoint := f.Geometry.(orb.Point)
+	outline := f.Geometry != nil && !isPoint
+	if outline && z.GeomQuality == "" {
+		z.GeomQuality = geo.GeomOfficial
+	}
+	if !outline {
+		z.GeomQuality = ""
+	}
+	var err error
+	if outline {
+		if z.Geom, err = multiPolygon(f.Geometry, conv); err != nil {
+			return fmt.Sprintf("%s %s", z.ID, err)
+		}
+	}
+	var has bool
+	if z.Point, has, err = lonLat(p, "point", conv); err != nil {
+		return fmt.Sprintf("point %s", err)
+	} else if !has && isPoint {
+		g := f.Geometry.(orb.Point)
+		if z.Point, err = point([]any{g[0], g[1]}, conv); err != nil {
+			return fmt.Sprintf("point %s", err)
+		}
+	} else if !has && outline {
+		z.Point = z.Geom.Bound().Center()
+	} else if !has {
+		return "has neither an outline nor a point"
+	}
+	if z.PointQuality == "" {
+		z.PointQuality = geo.PointGeocoded
+	}
+	return ""
+}
+
+// zoneLinks reads the cluster links and revenue records of feature n into
+// zf. The API writes cluster ids (clusters) and the links with their
+// sources (cluster_links); the bundled format writes the links as
+// clusters. A bare id states the link in this file.
+func zoneLinks(zf *ZoneFeature, p geojson.Properties, file string, n int) string {
+	key := "clusters"
+	if _, has := p["cluster_links"]; has {
+		key = "cluster_links"
+	}
+	if v, has := p[key]; has {
+		zf.HasClusters = true
+		ls, ok := links(v, "cluster_id")
+		if !ok {
+			return fmt.Sprintf("%s must be a list of cluster ids or of {cluster_id, derived, source}", key)
+		}
+		zf.Clusters = []geo.ZoneCluster{}
+		for _, l := range ls {
+			if l.Source == "" {
+				l.Source = fmt.Sprintf("stated in %s feature %d", file, n)
+			}
+			zf.Clusters = append(zf.Clusters, geo.ZoneCluster{ClusterID: l.ClusterID, Derived: l.Derived, Source: l.Source})
+		}
+	}
+	if v, has := p["revenue"]; has && v != nil {
+		var err error
+		if zf.Revenue, err = revenueRecords(v, zf.ID); err != nil {
+			return err.Error()
+		}
+		zf.HasRevenue = true
+	}
+	return ""
 }
 
 // zoneAttrs reads a zone's plain attributes (geo.ZoneAttrs, the Attr

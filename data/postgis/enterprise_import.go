@@ -56,7 +56,19 @@ func ImportEnterprises(ctx context.Context, url string, resolve func(ds *data.Da
 		if err := bumpVersion(ctx, tx, nil, &rep); err != nil {
 			return err
 		}
+		// The list's snapshot is encoded while the database loads it.
+		type encoded struct {
+			b   []byte
+			err error
+		}
+		snap := make(chan encoded, 1)
+		if !opts.DryRun {
+			go func() { b, err := encodeEnterpriseList(es); snap <- encoded{b, err} }()
+		}
 		if err := writeEnterprises(ctx, tx, es, rep.Version, opts); err != nil {
+			if !opts.DryRun {
+				<-snap
+			}
 			return err
 		}
 		rep.Counts["enterprises"] = len(es)
@@ -67,10 +79,14 @@ func ImportEnterprises(ctx context.Context, url string, resolve func(ds *data.Da
 			rep.DryRun = true
 			return errDryRun
 		}
+		enc := <-snap
+		if enc.err != nil {
+			return fmt.Errorf("enterprise snapshot: %w", enc.err)
+		}
 		if err := recordUnchanged(ctx, tx, ds, &rep, opts); err != nil {
 			return err
 		}
-		return keepEnterpriseList(ctx, tx, es, rep.Version, opts)
+		return keepEnterpriseList(ctx, tx, enc.b, len(es), rep.Version, opts)
 	})
 	if errors.Is(err, errDryRun) {
 		opts.progress("dry run: rolled back, nothing changed")
@@ -119,8 +135,15 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 	if _, err := tx.Exec(ctx, `TRUNCATE layoutmap.`+table); err != nil {
 		return fmt.Errorf("clearing %s: %w", table, err)
 	}
+	// The keys go too (the list's ids and credit codes are unique, checked
+	// by ResolveEnterprises): they come back below, checked again, from
+	// one sorted build each.
+	drop := []string{fmt.Sprintf(`ALTER TABLE layoutmap.%[1]s DROP CONSTRAINT IF EXISTS %[1]s_pkey, DROP CONSTRAINT IF EXISTS %[1]s_credit_code_key`, table)}
 	for _, ix := range []string{"point", "qk", "name", "city", "zone", "chains", "classes"} {
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`DROP INDEX IF EXISTS layoutmap.%s_%s_idx`, table, ix)); err != nil {
+		drop = append(drop, fmt.Sprintf(`DROP INDEX IF EXISTS layoutmap.%s_%s_idx`, table, ix))
+	}
+	for _, q := range drop {
+		if _, err := tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("dropping the indexes of %s: %w", table, err)
 		}
 	}
@@ -128,8 +151,14 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 		return fmt.Errorf("copying enterprises: %w", err)
 	}
 	opts.progress("indexing %s", table)
+	// Sorts of a million keys in memory rather than on disk.
+	build := []string{`SET LOCAL maintenance_work_mem = '256MB'`,
+		fmt.Sprintf(`ALTER TABLE layoutmap.%[1]s ADD CONSTRAINT %[1]s_pkey PRIMARY KEY (id), ADD CONSTRAINT %[1]s_credit_code_key UNIQUE (credit_code)`, table)}
 	for _, ix := range enterpriseIndexes {
-		if _, err := tx.Exec(ctx, fmt.Sprintf(ix, table)); err != nil {
+		build = append(build, fmt.Sprintf(ix, table))
+	}
+	for _, q := range build {
+		if _, err := tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("indexing %s: %w", table, err)
 		}
 	}
@@ -182,19 +211,24 @@ func nonNilList(s []string) []string {
 	return s
 }
 
-// keepEnterpriseList stores the snapshot of list version (gob, gzip) and
-// drops the lists no history row with a snapshot names any more.
-func keepEnterpriseList(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, version int64, opts ImportOptions) error {
-	opts.progress("keeping a snapshot of the enterprise list")
+// encodeEnterpriseList is the snapshot of a list: gob, gzip.
+func encodeEnterpriseList(es []geo.Enterprise) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	if err := gob.NewEncoder(zw).Encode(es); err != nil {
-		return fmt.Errorf("enterprise snapshot: %w", err)
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("enterprise snapshot: %w", err)
+		return nil, err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.enterprise_lists (version, count, snapshot) VALUES ($1, $2, $3)`, version, len(es), buf.Bytes()); err != nil {
+	return buf.Bytes(), nil
+}
+
+// keepEnterpriseList stores the snapshot of list version (n enterprises)
+// and drops the lists no history row with a snapshot names any more.
+func keepEnterpriseList(ctx context.Context, tx pgx.Tx, snap []byte, n int, version int64, opts ImportOptions) error {
+	opts.progress("keeping a snapshot of the enterprise list")
+	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.enterprise_lists (version, count, snapshot) VALUES ($1, $2, $3)`, version, n, snap); err != nil {
 		return fmt.Errorf("enterprise snapshot: %w", err)
 	}
 	return pruneEnterpriseLists(ctx, tx)

@@ -110,12 +110,20 @@ func readZones(ctx context.Context, q querier, ids []string, skip []string) ([]g
 	if err != nil || len(zs) == 0 {
 		return zs, err
 	}
-	ids = make([]string, len(zs))
+	if err := readZoneRelated(ctx, q, zs, idx); err != nil {
+		return nil, err
+	}
+	return zs, nil
+}
+
+// readZoneRelated fills the clusters, chains, regions and revenue of zs
+// (idx: position of each id) from the related tables, in one round trip:
+// a batch of four queries bound to the same id list.
+func readZoneRelated(ctx context.Context, q querier, zs []geo.Zone, idx map[string]int) error {
+	ids := make([]string, len(zs))
 	for i, z := range zs {
 		ids[i] = z.ID
 	}
-	// The related tables in one round trip: a batch of four queries bound
-	// to the same id list.
 	related := []struct {
 		sql  string
 		scan func(pgx.Rows) error
@@ -165,13 +173,10 @@ func readZones(ctx context.Context, q querier, ids []string, skip []string) ([]g
 	for _, r := range related {
 		if err := eachRow(br, r.scan); err != nil {
 			br.Close()
-			return nil, err
+			return err
 		}
 	}
-	if err := br.Close(); err != nil {
-		return nil, err
-	}
-	return zs, nil
+	return br.Close()
 }
 
 // eachRow reads the next result of a batch row by row.
