@@ -98,8 +98,13 @@ func TestParseFilterEnterprises(t *testing.T) {
 	if errs := f.Check(CollEnterprises, known, true); len(errs) > 0 {
 		t.Errorf("enterprises: %v", errs)
 	}
-	if errs := f.Check(CollZones, known, true); len(errs) != 1 || errs[0].Field != "class" {
-		t.Errorf("class on zones: %v", errs)
+	if errs := f.Check(CollZones, known, true); len(errs) != 2 || errs[0].Field != "class" || errs[1].Field != "zone" {
+		t.Errorf("class and zone on zones: %v", errs)
+	}
+	// zone= alone on zones names zone, not class.
+	z, _ := ParseFilter(url.Values{"zone": {"S410001"}}, true)
+	if errs := z.Check(CollZones, known, true); len(errs) != 1 || errs[0].Field != "zone" {
+		t.Errorf("zone on zones: %v", errs)
 	}
 	_, err = ParseFilter(url.Values{"class": {"独角兽"}}, true)
 	if fes, ok := AsFieldErrors(err); !ok || len(fes) != 1 || fes[0].Field != "class" {

@@ -364,8 +364,17 @@ func (f Filter) validate(coll string, known func(kind, id string) bool) FieldErr
 	}
 	if coll == CollEnterprises {
 		errs = append(errs, f.enterpriseOnly()...)
-	} else if coll != "" && (len(f.Class) > 0 || len(f.Zone) > 0) {
-		errs = append(errs, &FieldError{Field: "class", Reason: "class and zone apply to the enterprises collection only"})
+	} else if coll != "" {
+		// Name the parameter the caller sent: a zone= on zones must not be
+		// reported as a bad class.
+		for _, p := range []struct {
+			name string
+			set  bool
+		}{{"class", len(f.Class) > 0}, {"zone", len(f.Zone) > 0}} {
+			if p.set {
+				errs = append(errs, &FieldError{Field: p.name, Reason: p.name + " applies to the enterprises collection only"})
+			}
+		}
 	}
 	if coll != CollZones && coll != CollEnterprises && coll != "" {
 		zoneOnly := map[string]bool{
