@@ -512,7 +512,7 @@ func (ix *entIndex) cells(z uint32, run []int32, keys []uint64, m *entMatch, all
 		ck := keys[k] >> shift
 		if cur == nil || ck != curKey {
 			flush()
-			x, y := deinterleave(ck)
+			x, y := geo.MortonXY(ck)
 			cur, curKey = &acc{cell: geo.EnterpriseCell{Z: cz, X: x, Y: y}}, ck
 		}
 		e := &ix.es[i]
@@ -530,20 +530,6 @@ func (ix *entIndex) cells(z uint32, run []int32, keys []uint64, m *entMatch, all
 	}
 	flush()
 	return out
-}
-
-func deinterleave(k uint64) (x, y uint32) {
-	return compact(k), compact(k >> 1)
-}
-
-func compact(v uint64) uint32 {
-	v &= 0x5555555555555555
-	v = (v | v>>1) & 0x3333333333333333
-	v = (v | v>>2) & 0x0F0F0F0F0F0F0F0F
-	v = (v | v>>4) & 0x00FF00FF00FF00FF
-	v = (v | v>>8) & 0x0000FFFF0000FFFF
-	v = (v | v>>16) & 0x00000000FFFFFFFF
-	return uint32(v)
 }
 
 // EnterpriseCount is the number of enterprises loaded (0: none imported).

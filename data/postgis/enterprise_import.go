@@ -29,15 +29,7 @@ var enterpriseCols = []string{"id", "credit_code", "name", "name_en", "lon", "la
 // Rollback). With opts.DryRun everything runs and is rolled back.
 func ImportEnterprises(ctx context.Context, url string, resolve func(ds *data.Dataset) ([]geo.Enterprise, []Problem), opts ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Counts: map[string]int{}}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return rep, fmt.Errorf("postgis: enterprise import: connecting: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
-			return err
-		}
+	err := inImportTx(ctx, url, func(tx pgx.Tx) error {
 		opts.progress("reading current dataset")
 		ds, err := readDataset(ctx, tx)
 		if err != nil {

@@ -30,15 +30,7 @@ type RevenueRow struct {
 // increments the dataset version.
 func ImportRevenue(ctx context.Context, url string, rows []RevenueRow, opts ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Counts: map[string]int{}}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return rep, fmt.Errorf("postgis: import revenue: connecting: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
-			return err
-		}
+	err := inImportTx(ctx, url, func(tx pgx.Tx) error {
 		before, err := readDataset(ctx, tx)
 		if err != nil {
 			return fmt.Errorf("reading current dataset: %w", err)

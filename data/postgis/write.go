@@ -88,6 +88,23 @@ func (o ImportOptions) progress(format string, args ...any) {
 	}
 }
 
+// inImportTx runs fn in one transaction on its own connection to url,
+// holding the import lock, so imports of every kind are serialised and
+// all-or-nothing. Callers wrap its error with the import's name.
+func inImportTx(ctx context.Context, url string, fn func(pgx.Tx) error) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connecting: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
 // importLock serialises imports; readers are never blocked (MVCC).
 const importLock = 7_336_002
 
@@ -124,15 +141,7 @@ func finish(ctx context.Context, tx pgx.Tx, before *data.Dataset, rep *ImportRep
 
 func importDataset(ctx context.Context, url string, build func(ctx context.Context, tx pgx.Tx, current *data.Dataset) (*data.Dataset, error), opts ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Counts: map[string]int{}}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return rep, fmt.Errorf("postgis: import: connecting: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
-			return err
-		}
+	err := inImportTx(ctx, url, func(tx pgx.Tx) error {
 		opts.progress("reading current dataset")
 		cur, err := readDataset(ctx, tx)
 		if err != nil {
