@@ -63,7 +63,9 @@ func TestStaticImages(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("status %d: %s", r.status, r.body)
 		}
-		for _, want := range []string{`width="180mm" height="120mm" viewBox="0 0 1200 800"`, `<g id="dist">`, `<g id="regions">`, "各市先进装备开发区数"} {
+		// Its legend (tiers, dist ramp, region) is taller than half the
+		// map even at 180 mm: it goes below the map, the image grows.
+		for _, want := range []string{`width="180mm" height="`, `viewBox="0 0 1200 `, `<g id="dist">`, `<g id="regions">`, "各市先进装备开发区数"} {
 			if !bytes.Contains(r.body, []byte(want)) {
 				t.Errorf("SVG lacks %q", want)
 			}
@@ -78,8 +80,17 @@ func TestStaticImages(t *testing.T) {
 		if err != nil {
 			t.Fatalf("decoding: %v", err)
 		}
-		if b := img.Bounds(); b.Dx() != 800 || b.Dy() != 600 {
-			t.Errorf("PNG %v, want 800×600 (400×300 at scale 2)", b.Size())
+		// 400×300 at 96 px/in: the legend would cover most of the map, so
+		// it goes below it (the report layout) and the image is taller;
+		// the SVG of the same request says by how much.
+		svg := get(t, app, "/static/map.svg?center=113.74,34.72&zoom=9&width=400&height=300&lang=en")
+		m := regexp.MustCompile(`viewBox="0 0 400 ([0-9]+)"`).FindSubmatch(svg.body)
+		if m == nil {
+			t.Fatalf("SVG: %s", geo.Clip(string(svg.body)))
+		}
+		h, _ := strconv.Atoi(string(m[1]))
+		if b := img.Bounds(); b.Dx() != 800 || b.Dy() != 2*h || h < 300 {
+			t.Errorf("PNG %v, want 800×%d (the SVG's 400×%d at scale 2)", b.Size(), 2*h, h)
 		}
 	})
 }
@@ -306,5 +317,37 @@ func TestStaticPalettes(t *testing.T) {
 	svg := get(t, app, "/static/map.svg?cluster=electronics&color=cluster").body
 	if want := `fill="` + ref.Palettes.Clusters[i%len(ref.Palettes.Clusters)] + `" stroke="#ffffff"`; !bytes.Contains(svg, []byte(want)) {
 		t.Errorf("the SVG's electronics zones are not painted %s", want)
+	}
+}
+
+// TestStaticSmallPrint: at the embed dialog's 80 mm preset the image is
+// the requested map with title, legend and source line in bands around it
+// (taller than height, its mm size saying so); an image too small for its
+// furniture is a 400 problem naming width or width_mm, in both formats,
+// and draws with plain=1.
+func TestStaticSmallPrint(t *testing.T) {
+	app, _ := staticApp(t, nil)
+	r := get(t, app, "/static/map.svg?year=2023&compare=2022&width=1200&height=800&width_mm=80")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, geo.Clip(string(r.body)))
+	}
+	m := regexp.MustCompile(`width="80mm" height="([0-9.]+)mm" viewBox="0 0 1200 ([0-9]+)"`).FindSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("SVG header: %s", geo.Clip(string(r.body)))
+	}
+	if h, _ := strconv.Atoi(string(m[2])); h <= 800 {
+		t.Errorf("report layout %d px high, want the 800 px map plus its bands", h)
+	}
+	for _, want := range []string{"(162)", "2022→2023"} {
+		if !bytes.Contains(r.body, []byte(want)) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	for _, f := range []string{"svg", "png"} {
+		expectProblem(t, app, "/static/map."+f+"?width=64&height=64", http.StatusBadRequest, "width")
+		expectProblem(t, app, "/static/map."+f+"?width=800&height=120&width_mm=60", http.StatusBadRequest, "width_mm")
+	}
+	if r := get(t, app, "/static/map.svg?width=64&height=64&plain=1"); r.status != http.StatusOK {
+		t.Errorf("plain=1: status %d", r.status)
 	}
 }

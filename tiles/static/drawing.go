@@ -83,6 +83,13 @@ type drawing struct {
 	Groups  []*group
 	// Title is the accessible name of the image (SVG <title>).
 	Title string
+	// boxes are the furniture's boxes and mapBox the map's part of the
+	// image (all of it but the report layout's bands), for the tests.
+	boxes  []namedBox
+	mapBox box
+	// fitErr is set when the furniture cannot fit (checkFit): the
+	// renderer answers it instead of an image.
+	fitErr error
 }
 
 func (d *drawing) group(id string) *group {

@@ -96,6 +96,9 @@ func (l *layouter) layoutLabels() {
 				calls = append(calls, z)
 			}
 		}
+		if l.report {
+			break // the key goes in a band below the map (bands)
+		}
 		k := l.layoutKey(calls, frame)
 		if k == nil || key != nil && k.b == key.b {
 			key = k
@@ -130,6 +133,9 @@ func (l *layouter) layoutLabels() {
 	shown := 0
 	if key != nil {
 		shown = key.shown
+	}
+	if l.report {
+		shown = l.bands(calls)
 	}
 	cos := l.placeCallouts(calls[:shown], frame)
 
@@ -391,12 +397,15 @@ func (l *layouter) drawCallouts(cos []callout, key *keyLayout) {
 			g.shape(shape{Rings: [][]pt{{{c.z.x, c.z.y}, {c.x, c.y}}}, Stroke: colCallout, Width: u.px(1)})
 		}
 		l.badge(g, c.x, c.y, c.n, c.z.zone.ID)
+		r := l.badgeRadius(c.n)
+		l.mapBoxes = append(l.mapBoxes, namedBox{"callout " + strconv.Itoa(c.n), box{c.x - r, c.y - r, c.x + r, c.y + r}})
 	}
 	if key == nil {
 		return
 	}
 	kg := l.d.group("callout-key")
 	kg.shape(shape{Rings: [][]pt{rectRing(key.b)}, Closed: true, Fill: colPanel, Stroke: colPanelLn, Width: u.px(0.8)})
+	l.mapBoxes = append(l.mapBoxes, namedBox{"key", key.b})
 	for _, kl := range key.lines {
 		if kl.n > 0 {
 			l.badge(kg, kl.bx, kl.by, kl.n, "")

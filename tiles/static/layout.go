@@ -2,6 +2,7 @@ package static
 
 import (
 	"cmp"
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -33,6 +34,23 @@ type layouter struct {
 	taken                                   []box   // furniture and labels so far
 	titleBox, scaleBox, northBox, legendBox box     // panels the call-out key is placed around
 	bottom                                  float64 // top of the source band (the map's bottom edge)
+	// report: the report layout (see layoutFurniture): the map is
+	// drawn header px down, below the frame's title band, and frame holds
+	// the bands around it (image coordinates).
+	report     bool
+	header     float64
+	frame      *group
+	bandLegend legendBlock // the legend of the band below the map
+	bandKey    *group      // the call-out key of the band below the map
+	bandsDone  bool
+	mapBoxes   []namedBox  // furniture boxes on the map (map coordinates)
+}
+
+// namedBox is a furniture box (title, legend, source, scale, north, key,
+// callout) in image coordinates, kept for the layout tests.
+type namedBox struct {
+	name string
+	b    box
 }
 
 // regionStyle is a planning region drawn, with its colour (by position in
@@ -52,18 +70,67 @@ func layout(s *Scene, o Options, cache *outlineCache) *drawing {
 	l.clip = box{-m, -m, l.w + m, l.h + m}
 	l.bottom = l.h
 	l.sortScene()
-	l.d.group("background").shape(shape{Rings: [][]pt{rectRing(box{0, 0, l.w, l.h})}, Closed: true, Fill: colBackground})
+	bg := l.d.group("background")
+	bg.shape(shape{Rings: [][]pt{rectRing(box{0, 0, l.w, l.h})}, Closed: true, Fill: colBackground})
 	l.boundaries()
 	l.drawZones()
 	l.furniture = l.d.group("furniture")
+	l.frame = &group{ID: "frame"}
 	if !o.Plain {
 		l.layoutFurniture()
 	}
 	l.layoutLabels()
+	if l.report && !l.bandsDone {
+		l.bands(nil) // no labels layer: no key
+	}
 	// Furniture is drawn above the labels.
 	l.d.Groups = append(slices.DeleteFunc(l.d.Groups, func(g *group) bool { return g == l.furniture }), l.furniture)
+	if l.report {
+		// The map and what sits on it move below the header band; the
+		// background covers the grown image; the bands go on top (they
+		// also hide the few px outlines are drawn beyond the map's edge).
+		for _, g := range l.d.Groups {
+			if g != bg {
+				shiftGroup(g, l.header)
+			}
+		}
+		bg.Items = nil
+		bg.shape(shape{Rings: [][]pt{rectRing(box{0, 0, l.w, float64(l.d.Height)})}, Closed: true, Fill: colBackground})
+		l.d.Groups = append(l.d.Groups, l.frame)
+		if l.bandKey != nil {
+			l.d.Groups = append(l.d.Groups, l.bandKey)
+		}
+	}
+	for _, nb := range l.mapBoxes {
+		nb.b.Y0 += l.header
+		nb.b.Y1 += l.header
+		l.d.boxes = append(l.d.boxes, nb)
+	}
+	l.d.mapBox = box{0, l.header, l.w, l.header + l.h}
+	if l.report {
+		l.checkFit()
+	}
 	l.d.Title = title(s, o)
 	return l.d
+}
+
+// shiftGroup moves a group's shapes and labels dy px down (new rings:
+// a ring may be shared by two shapes).
+func shiftGroup(g *group, dy float64) {
+	for _, it := range g.Items {
+		if it.label != nil {
+			it.label.Y += dy
+			continue
+		}
+		rings := make([][]pt, len(it.shape.Rings))
+		for i, r := range it.shape.Rings {
+			rings[i] = make([]pt, len(r))
+			for j, p := range r {
+				rings[i][j] = pt{p.X, p.Y + dy}
+			}
+		}
+		it.shape.Rings = rings
+	}
 }
 
 // sortScene splits the admin areas by level (in code order), picks the
@@ -257,3 +324,30 @@ func notComparedDot(g *group, x, y, r float64, u units, zone, title string) {
 
 // dash scales a dash pattern designed in CSS px at 96 dpi.
 func (u units) dash(on, off float64) []float64 { return []float64{u.px(on), u.px(off)} }
+
+// maxBands bounds the report layout's bands (title, legend, source) as a
+// multiple of the map's height: beyond it the image is mostly furniture
+// and is refused (a larger image, a wider width_mm, legend=0 or plain=1
+// fit), never drawn with its furniture over the map or cut.
+const maxBands = 2.0
+
+// checkFit refuses a report layout whose bands exceed maxBands map
+// heights or whose grown PNG would exceed MaxPixels.
+func (l *layouter) checkFit() {
+	o := l.o
+	bands := float64(l.d.Height) - l.h
+	field := "width"
+	if o.WidthMM > 0 {
+		field = "width_mm"
+	}
+	switch {
+	case bands > maxBands*l.h || l.d.Height > MaxSide:
+		l.d.fitErr = geo.FieldErrors{{Field: field, Reason: fmt.Sprintf(
+			"printed %.0f mm wide, the title, legend and source line need %.0f px above and below a %d×%d px map (at most %g times its height, and %d px in all); ask for a larger image, a larger width_mm (smaller type), legend=0 or plain=1",
+			o.PrintWidthMM(), bands, o.Width, o.Height, maxBands, MaxSide)}}
+	case o.Width*o.Scale*l.d.Height*o.Scale > MaxPixels:
+		l.d.fitErr = geo.FieldErrors{{Field: "scale", Reason: fmt.Sprintf(
+			"with the title, legend and source line below the map the image is %d×%d px; width·scale × height·scale must be at most %d pixels",
+			o.Width*o.Scale, l.d.Height*o.Scale, MaxPixels)}}
+	}
+}

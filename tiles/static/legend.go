@@ -17,45 +17,161 @@ type legendEntry struct {
 	text   string
 }
 
-// legend draws the legend panel at the bottom left, above the footer.
-func (l *layouter) legend() {
+// legendLine is one line of the legend: a bold heading (or sub-heading)
+// line, or an entry's text with its swatch on the entry's first line and
+// the text after the swatch column; col and row place it in the block.
+type legendLine struct {
+	swatch     func(g *group, x, y float64)
+	text       string
+	bold       bool
+	indent     bool
+	col, row   int
+	zone, role string
+}
+
+// legendBlock is the legend laid out: its lines, the column width and
+// the size of its panel (insets included).
+type legendBlock struct {
+	lines     []legendLine
+	colW, gap float64
+	w, h      float64
+}
+
+// legendBlock lays the legend out in a panel at most maxW wide: one
+// column when maxW is infinite (the inset legend over the map), else as
+// many columns as fit, entries kept whole within a column, a text longer
+// than a column wrapped (never cut). The heading spans the columns.
+func (l *layouter) legendBlock(maxW float64) legendBlock {
 	head, entries := l.legendEntries()
+	return l.blockOf(head, entries, nil, maxW)
+}
+
+// blockOf lays out a heading and entries as legendBlock describes; keyOf,
+// when set, gives entry i's zone: the entries are the call-out key's (SVG
+// data-zone and class key on their text).
+func (l *layouter) blockOf(head string, entries []legendEntry, keyOf []string, maxW float64) legendBlock {
 	if head == "" && len(entries) == 0 {
-		return
+		return legendBlock{}
 	}
-	u, g := l.u, l.furniture
+	u := l.u
 	size := u.pt(LabelPt)
 	lineH := size * 1.45
 	sw := u.px(20) // swatch column
-	width := textWidth(head, size)
-	for _, e := range entries {
-		tw := textWidth(e.text, size)
-		if e.swatch != nil {
-			tw += sw
-		}
-		width = math.Max(width, tw)
-	}
-	height := float64(len(entries))*lineH + u.px(10)
+	in := u.px(8)
+	b := legendBlock{gap: u.px(14)}
+	inner := maxW - 2*in
+	width := 0.0
+	headRows := 0
 	if head != "" {
-		height += lineH
-	}
-	p, in := u.px(pad), u.px(8)
-	b := box{p, l.bottom - p - height, p + width + 2*in, l.bottom - p}
-	l.panel(b)
-	l.legendBox = b
-	y := b.Y0 + u.px(5)
-	if head != "" {
-		y += lineH
-		g.label(label{X: b.X0 + in, Y: y - lineH*0.28, S: head, Size: size, Bold: true, Fill: colText})
-	}
-	for _, e := range entries {
-		y += lineH
-		if e.swatch == nil {
-			g.label(label{X: b.X0 + in, Y: y - lineH*0.28, S: e.text, Size: size, Bold: true, Fill: colText})
-			continue
+		for _, s := range wrap(head, size, inner) {
+			b.lines = append(b.lines, legendLine{text: s, bold: true, row: headRows})
+			width = math.Max(width, textWidth(s, size))
+			headRows++
 		}
-		e.swatch(g, b.X0+in, y-lineH*0.28-size*0.8)
-		g.label(label{X: b.X0 + in + sw, Y: y - lineH*0.28, S: e.text, Size: size, Fill: colText})
+	}
+	// wrapEntries wraps every entry to colMax: the lines of each, the
+	// widest line and the total.
+	wrapEntries := func(colMax float64) (groups [][]legendLine, colW float64, total int) {
+		for i, e := range entries {
+			avail := colMax
+			if e.swatch != nil {
+				avail -= sw
+			}
+			var g []legendLine
+			for j, s := range wrap(e.text, size, avail) {
+				ln := legendLine{text: s, bold: e.swatch == nil, indent: e.swatch != nil}
+				if keyOf != nil {
+					ln.zone, ln.role = keyOf[i], roleKey
+				}
+				if j == 0 {
+					ln.swatch = e.swatch
+				}
+				w := textWidth(s, size)
+				if ln.indent {
+					w += sw
+				}
+				colW = math.Max(colW, w)
+				g = append(g, ln)
+			}
+			groups = append(groups, g)
+			total += len(g)
+		}
+		return groups, colW, total
+	}
+	// rowsFor is the fewest rows that hold every entry whole in cols
+	// columns.
+	rowsFor := func(groups [][]legendLine, total, cols int) int {
+		rows := max(1, (total+cols-1)/cols)
+		for ; ; rows++ {
+			col, r, ok := 0, 0, true
+			for _, g := range groups {
+				if r > 0 && r+len(g) > rows {
+					col, r = col+1, 0
+				}
+				if col >= cols {
+					ok = false
+					break
+				}
+				r += len(g)
+			}
+			if ok {
+				return rows
+			}
+		}
+	}
+	groups, colW, total := wrapEntries(inner)
+	rows := total
+	if !math.IsInf(maxW, 1) {
+		// As many columns as make the legend shortest: 1 to 4, each at
+		// least six characters beside its swatch, entries wrapped to it.
+		bestRows := rowsFor(groups, total, 1)
+		for cols := 2; cols <= 4; cols++ {
+			colMax := (inner - float64(cols-1)*b.gap) / float64(cols)
+			if colMax < sw+6*size {
+				break
+			}
+			gs, cw, tot := wrapEntries(colMax)
+			if r := rowsFor(gs, tot, cols); r < bestRows {
+				groups, colW, total, bestRows = gs, cw, tot, r
+			}
+		}
+		rows = bestRows
+	}
+	b.colW = colW
+	col, r, used, usedCols := 0, 0, 0, 0
+	for _, g := range groups {
+		if r > 0 && r+len(g) > rows {
+			col, r = col+1, 0
+		}
+		for _, ln := range g {
+			ln.col, ln.row = col, headRows+r
+			b.lines = append(b.lines, ln)
+			r++
+		}
+		used, usedCols = max(used, r), max(usedCols, col+1)
+	}
+	width = math.Max(width, float64(usedCols)*b.colW+float64(usedCols-1)*b.gap)
+	b.w = width + 2*in
+	b.h = float64(headRows+used)*lineH + u.px(10)
+	return b
+}
+
+// drawLegend draws b's lines with its panel's top-left corner at (x, y).
+func (l *layouter) drawLegend(g *group, b legendBlock, x, y float64) {
+	u := l.u
+	size := u.pt(LabelPt)
+	lineH := size * 1.45
+	sw, in := u.px(20), u.px(8)
+	for _, ln := range b.lines {
+		lx := x + in + float64(ln.col)*(b.colW+b.gap)
+		base := y + u.px(5) + float64(ln.row+1)*lineH - lineH*0.28
+		if ln.swatch != nil {
+			ln.swatch(g, lx, base-size*0.8)
+		}
+		if ln.indent {
+			lx += sw
+		}
+		g.label(label{X: lx, Y: base, S: ln.text, Size: size, Bold: ln.bold, Fill: colText, Zone: ln.zone, Role: ln.role})
 	}
 }
 

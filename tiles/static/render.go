@@ -94,7 +94,11 @@ func (r *Renderer) RenderContext(ctx context.Context, w io.Writer, format string
 
 // SVG writes the image as SVG. It needs no font.
 func (r *Renderer) SVG(w io.Writer, s *Scene, o Options) error {
-	return writeSVG(w, layout(s, o, r.outlines))
+	d := layout(s, o, r.outlines)
+	if d.fitErr != nil {
+		return d.fitErr
+	}
+	return writeSVG(w, d)
 }
 
 // PNG writes the image as PNG of Width·Scale × Height·Scale pixels. It
@@ -110,7 +114,11 @@ func (r *Renderer) png(ctx context.Context, w io.Writer, s *Scene, o Options) er
 		}
 		return r.fontErr
 	}
-	img, err := rasterize(ctx, layout(s, o, r.outlines), o.Scale, r.fonts)
+	d := layout(s, o, r.outlines)
+	if d.fitErr != nil {
+		return d.fitErr
+	}
+	img, err := rasterize(ctx, d, o.Scale, r.fonts)
 	if err != nil {
 		return fmt.Errorf("static: drawing png: %w", err)
 	}

@@ -91,13 +91,18 @@ func zoneByName(t testing.TB, s *static.Scene, name string) geo.Zone {
 	return geo.Zone{}
 }
 
-// Two filtered views pinned as golden SVG: a province map of the zones over
-// 500亿 in 2023 (Chinese), and 郑州 with the equipment cluster by cluster
-// colour and the planning regions (English).
+// Filtered views pinned as golden SVG: a province map of the zones over
+// 500亿 in 2023 (Chinese), 郑州 with the equipment cluster by cluster
+// colour and the planning regions (English; its legend goes below the
+// map, where it no longer hides the zones), and the dialog's 80 mm
+// comparison image.
 var goldenViews = []struct{ name, query string }{
 	{"henan_2023_min500_zh", "year=2023&min_revenue=500&layers=province,cities,zones,labels"},
 	{"zhengzhou_equipment_en", "bbox=113.3,34.5,114.2,35&width=900&height=600&lang=en&cluster=equipment&color=cluster" +
 		"&layers=province,cities,counties,zones,regions&title=Equipment+manufacturing+zones+around+Zhengzhou"},
+	// The embed dialog's 80 mm preset with two years compared: the report
+	// layout (title above, legend and source line below the map).
+	{"henan_compare_80mm_zh", "width=1200&height=800&year=2023&compare=2022&width_mm=80"},
 }
 
 func TestGoldenSVG(t *testing.T) {
@@ -347,23 +352,36 @@ func TestConcurrentRender(t *testing.T) {
 }
 
 // TestExtremeSizes draws the smallest and most elongated images with all
-// furniture: no panic, the requested size, and still a valid PNG.
+// furniture: no panic, and a valid PNG of the layout's size (the
+// requested width; the requested height, or more when title, legend and
+// source line go in bands around the map), or, when even that cannot hold
+// them, a field error; without furniture (plain=1) exactly the requested
+// size.
 func TestExtremeSizes(t *testing.T) {
 	r := mustRenderer(t)
 	for _, q := range []string{"width=64&height=64", "width=4096&height=64", "width=64&height=4096&lang=en",
-		"center=113.7,34.75&zoom=18&width=200&height=200", "center=0,0&zoom=0&width=300&height=300", "layers=none"} {
+		"center=113.7,34.75&zoom=18&width=200&height=200", "center=0,0&zoom=0&width=300&height=300", "layers=none",
+		"width=64&height=64&plain=1", "width=4096&height=64&plain=1", "width=64&height=4096&plain=1"} {
 		t.Run(q, func(t *testing.T) {
 			s, o := sceneFor(t, q)
+			lo := static.LayoutForTest(s, o)
 			var buf bytes.Buffer
-			if err := r.PNG(&buf, s, o); err != nil {
+			err := r.PNG(&buf, s, o)
+			if lo.Err != nil {
+				if _, ok := geo.AsFieldErrors(err); !ok || o.Plain {
+					t.Fatalf("layout refused (%v), PNG answered %v", lo.Err, err)
+				}
+				return
+			}
+			if err != nil {
 				t.Fatal(err)
 			}
 			img, err := png.Decode(&buf)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b := img.Bounds(); b.Dx() != o.Width || b.Dy() != o.Height {
-				t.Errorf("PNG %v, want %dx%d", b.Size(), o.Width, o.Height)
+			if b := img.Bounds(); b.Dx() != o.Width || b.Dy() != lo.Height || lo.Height < o.Height || o.Plain && lo.Height != o.Height {
+				t.Errorf("PNG %v, layout %dx%d, requested %dx%d", b.Size(), lo.Width, lo.Height, o.Width, o.Height)
 			}
 			buf.Reset()
 			if err := r.SVG(&buf, s, o); err != nil || buf.Len() == 0 {

@@ -75,6 +75,30 @@ export function openEmbed(store) {
   })));
   const mmNote = el('p', { id: 'e-mm-note', class: 'muted small', 'aria-live': 'polite' });
   const imgPreview = el('img', { id: 'e-img-preview', alt: L('printPreview') });
+  const bandNote = el('p', { id: 'e-bands-note', class: 'muted small', 'aria-live': 'polite' });
+  // A small print width puts title, legend and sources in bands around the
+  // map (the image grows): say so with the image's real height; an image
+  // too small for them is refused by the server: show its reason.
+  imgPreview.addEventListener('load', () => {
+    const wmm = parseFloat(imgPreview.style.width);
+    const pxW = Number(w.value), pxH = Number(h.value);
+    if (!imgPreview.naturalWidth || !wmm) return;
+    const hmm = (wmm * imgPreview.naturalHeight) / imgPreview.naturalWidth;
+    const mh = (wmm * pxH) / pxW;
+    bandNote.classList.remove('warn');
+    bandNote.textContent = hmm > mh + 1 ? L('printBands', { h: Math.round(hmm), mh: Math.round(mh) }) : '';
+  });
+  imgPreview.addEventListener('error', async () => {
+    const src = imgPreview.src;
+    let detail = '';
+    try {
+      const r = await fetch(src);
+      if (!r.ok) detail = (await r.json()).detail || `HTTP ${r.status}`;
+    } catch { /* offline: say nothing we do not know */ }
+    if (src !== imgPreview.src || !detail) return;
+    bandNote.classList.add('warn');
+    bandNote.textContent = L('printRefused', { detail });
+  });
   const imgBox = el('figure', { class: 'img-preview' }, imgPreview, el('figcaption', { class: 'muted small', text: L('printPreview') }));
   let imgSrc = '';
   let previewSrc = '';
@@ -107,7 +131,7 @@ export function openEmbed(store) {
     mmNote.classList.toggle('warn', bad);
     // The image itself at its print width (CSS mm): what the report shows.
     imgPreview.style.width = `${wmm}mm`;
-    if (svg.value !== imgSrc && !bad) { imgSrc = svg.value; imgPreview.src = svg.value; }
+    if (svg.value !== imgSrc && !bad) { imgSrc = svg.value; bandNote.textContent = ''; imgPreview.src = svg.value; }
     // Live preview: the real /embed at the chosen width, scaled to fit.
     const pw = p.w || 600;
     preview.style.width = `${pw}px`;
@@ -138,7 +162,7 @@ export function openEmbed(store) {
     previewBox,
     field(L('iframeSnippet'), 'e-snippet', snippet, copyBtn(snippet)),
     el('div', { class: 'row' }, field(L('widthPx'), 'e-w', w), field(L('heightPx'), 'e-h', h)),
-    el('div', { class: 'field' }, el('span', { class: 'field-label', text: L('printWidth') }), mmBtns, mmNote),
+    el('div', { class: 'field' }, el('span', { class: 'field-label', text: L('printWidth') }), mmBtns, mmNote, bandNote),
     imgBox,
     field(L('staticPng'), 'e-png', png, copyBtn(png), pngLinks),
     field(L('staticSvg'), 'e-svg', svg, copyBtn(svg), svgLink),

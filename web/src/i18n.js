@@ -77,6 +77,8 @@ export const STRINGS = {
     printWidth: '打印宽度（图片）', printWidthDefault: '默认（≤180 mm）', printPreview: '图片预览（按打印宽度显示）',
     printSize: '打印尺寸 {w} × {h} mm；PNG 1× 约 {d1} dpi，2× {d2} dpi，3× {d3} dpi；字号按此宽度排（标题 14 pt，标注 8 pt）。',
     printWidthBad: '{mm} mm 宽时为 {dpi} 像素/英寸，超出 {min}–{max} 的范围：请调整宽度（像素）或打印宽度。',
+    printBands: '此打印宽度下标题置于地图上方、图例和来源置于下方，图片高 {h} mm（地图 {mh} mm）。',
+    printRefused: '无法生成：{detail}',
     embedKeepView: '保持当前视图（否则自动缩放到全省或筛选结果）', embedFitNote: '默认：嵌入地图在任何尺寸下都完整显示全省或全部筛选结果。',
   },
   en: {
@@ -154,6 +156,8 @@ export const STRINGS = {
     printWidth: 'Print width (images)', printWidthDefault: 'Default (≤180 mm)', printPreview: 'Image preview (at its print width)',
     printSize: 'Printed {w} × {h} mm; PNG 1× about {d1} dpi, 2× {d2} dpi, 3× {d3} dpi; type is set for this width (title 14 pt, labels 8 pt).',
     printWidthBad: 'At {mm} mm the image has {dpi} px per inch, outside {min}–{max}: change the width (px) or the print width.',
+    printBands: 'At this print width the title goes above the map, legend and sources below it: the image is {h} mm high (map {mh} mm).',
+    printRefused: 'Not drawn: {detail}',
     embedKeepView: 'Keep my current view (otherwise fit the province or the results)', embedFitNote: 'By default the embedded map shows the whole province or all filtered zones at any size.',
   },
 };

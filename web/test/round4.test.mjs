@@ -137,6 +137,43 @@ test('embed dialog: compare goes into the snippet and image links; print width p
     const note = await page.textContent('#e-mm-note');
     assert.match(note, /120 × 80 mm/);
     assert.match(note, new RegExp(`${Math.round((w / 120) * 25.4)} dpi`));
+    // Issue 14: at 80 and 120 mm the legend would cover the map, so title,
+    // legend and sources go in bands around it and the image grows; the
+    // dialog says so with the real height (the preview's own size), and
+    // says nothing of the kind at the default and 180 mm.
+    const previewMM = async (mm) => {
+      await page.click(`.mm-presets [data-mm="${mm}"]`);
+      const src = await page.inputValue('#e-svg');
+      await page.waitForFunction((s) => { const i = document.querySelector('#e-img-preview'); return i.src === s && i.complete && i.naturalWidth > 0; }, src);
+      const text = await (await fetch(src)).text();
+      const [, wmm, hmm] = /<svg [^>]*width="([0-9.]+)mm" height="([0-9.]+)mm"/.exec(text);
+      const ratio = await page.$eval('#e-img-preview', (i) => i.naturalHeight / i.naturalWidth);
+      assert.ok(Math.abs(ratio - Number(hmm) / Number(wmm)) < 0.01, `${mm} mm: preview ${ratio}, SVG ${wmm}×${hmm} mm`);
+      await page.waitForTimeout(100);
+      return { hmm: Number(hmm), note: await page.textContent('#e-bands-note') };
+    };
+    for (const mm of ['80', '120']) {
+      const { hmm, note: bands } = await previewMM(mm);
+      const mapH = (Number(mm) * 800) / 1200;
+      assert.ok(hmm > mapH + 5, `${mm} mm: image ${hmm} mm high for a ${mapH} mm map`);
+      assert.match(bands, new RegExp(`图片高 ${Math.round(hmm)} mm（地图 ${Math.round(mapH)} mm）`));
+    }
+    for (const mm of ['', '180']) {
+      const { hmm, note: bands } = await previewMM(mm);
+      assert.equal(bands, '', `${mm || 'default'}: no band note`);
+      assert.ok(Math.abs(hmm - 120) < 0.1, `${mm || 'default'}: 180 × 120 mm, got ${hmm}`);
+    }
+    // An image too small for its furniture: the server's reason in the
+    // dialog (the refused preview logs its 400s: those and only those).
+    const before = r.errors.length;
+    await page.fill('#e-h', '200');
+    await page.click('.mm-presets [data-mm="80"]');
+    await page.waitForFunction(() => /无法生成/.test(document.querySelector('#e-bands-note').textContent));
+    assert.match(await page.textContent('#e-bands-note'), /width_mm.*plain=1/);
+    const refused = r.errors.splice(before);
+    assert.ok(refused.length > 0 && refused.every((e) => /status of 400/.test(e)), `errors: ${refused}`);
+    await page.fill('#e-h', '800');
+    await page.click('.mm-presets [data-mm="120"]');
     // Too many pixels for 80 mm: the dialog says so before the server would refuse.
     await page.fill('#e-w', '4000');
     await page.click('.mm-presets [data-mm="80"]');
