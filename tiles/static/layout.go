@@ -43,7 +43,7 @@ type layouter struct {
 	bandLegend legendBlock // the legend of the band below the map
 	bandKey    *group      // the call-out key of the band below the map
 	bandsDone  bool
-	mapBoxes   []namedBox  // furniture boxes on the map (map coordinates)
+	mapBoxes   []namedBox // furniture boxes on the map (map coordinates)
 }
 
 // namedBox is a furniture box (title, legend, source, scale, north, key,

@@ -14,7 +14,7 @@ import (
 
 // The embed dialog's image presets (web/src/embed-dialog.js): its pixel
 // sizes (the default 1200×800 and the iframe presets at 2×) and its print
-// widths ('' is the server's default).
+// widths (” is the server's default).
 var (
 	dialogSizes = []string{"width=1200&height=800", "width=640&height=720", "width=1200&height=1120", "width=2000&height=1600"}
 	dialogMM    = []string{"", "80", "120", "180"}
