@@ -334,6 +334,11 @@ func (s *Static) scene(c *fiber.Ctx, o static.Options, f geo.Filter) (*static.Sc
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	if o.Ent {
+		if sc.Enterprises, err = staticEnterprises(ctx, st, o, sc.Taxonomy); err != nil {
+			return nil, err
+		}
+	}
 	return sc, nil
 }
 

@@ -60,6 +60,8 @@ const (
 	roleNorth   = "north"
 	roleKey     = "key"
 	roleCallout = "callout"
+	// roleEnterprise: the count on an enterprise bubble.
+	roleEnterprise = "enterprise"
 )
 
 // item is a shape or a label.

@@ -207,6 +207,9 @@ func (l *layouter) footerLines() footBlock {
 			f.lines = append(f.lines, footLine{s, as, true})
 		}
 	}
+	if es := l.enterpriseSource(); es != "" {
+		attr += " " + es
+	}
 	for _, s := range wrap(attr, size, l.w-2*margin) {
 		f.lines = append(f.lines, footLine{s, size, false})
 	}

@@ -74,6 +74,7 @@ func layout(s *Scene, o Options, cache *outlineCache) *drawing {
 	bg.shape(shape{Rings: [][]pt{rectRing(box{0, 0, l.w, l.h})}, Closed: true, Fill: colBackground})
 	l.boundaries()
 	l.drawZones()
+	l.drawEnterprises()
 	l.furniture = l.d.group("furniture")
 	l.frame = &group{ID: "frame"}
 	if !o.Plain {

@@ -259,6 +259,7 @@ func (l *layouter) legendEntries() (head string, entries []legendEntry) {
 			}
 		}
 	}
+	entries = append(entries, l.enterpriseLegend()...)
 	if len(l.regions) > 0 {
 		entries = append(entries, legendEntry{nil, txtRegionHead.in(lang)})
 	}

@@ -84,7 +84,12 @@ const (
 // overlay (planning-region ids to draw) and dist (a cluster id whose zones
 // are counted per city, as a choropleth) are the web map's; the regions
 // layer draws every region.
-var Params = []string{"center", "zoom", "width", "height", "width_mm", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist", "compare"}
+//
+// ent, ent_class and ent_chain are the web map's enterprise layer (issue
+// 15) under its URL names: ent=1 draws it, ent_class and ent_chain filter
+// it as the API's class and chain do (Options.EnterpriseFilter).
+var Params = []string{"center", "zoom", "width", "height", "width_mm", "scale", "layers", "lang", "title", "legend", "plain", "color", "overlay", "dist", "compare",
+	"ent", "ent_class", "ent_chain"}
 
 // Options say what one image shows. Width and Height are CSS pixels; a PNG
 // has Width·Scale × Height·Scale pixels, an SVG ignores Scale (it is vector).
@@ -118,6 +123,25 @@ type Options struct {
 	// whose figures cannot be compared is drawn hollow (not compared), and
 	// the legend lists the change classes. 0: no comparison. Needs year.
 	Compare int
+	// Ent draws the enterprise layer: aggregated counts where many
+	// enterprises share a tile, points where few (the tiles' rule,
+	// geo.EnterpriseTile), filtered by EntClass (class ids) and EntChain
+	// (one chain id), the web map's ent, ent_class and ent_chain.
+	Ent      bool
+	EntClass []string
+	EntChain string
+}
+
+// EnterpriseFilter is the filter of the enterprise layer: the web map's
+// entParams (ent_class → class, ent_chain → chain), the same filter its
+// tiles and /api/v1/stats/enterprises get. The zones' filter does not
+// apply to enterprises.
+func (o Options) EnterpriseFilter() geo.Filter {
+	f := geo.Filter{Class: slices.Clone(o.EntClass)}
+	if o.EntChain != "" {
+		f.Chain = []string{o.EntChain}
+	}
+	return f
 }
 
 // Has reports whether the options draw layer.
@@ -196,6 +220,26 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 		default:
 			bad(k, "must be 0 or 1, got %q", geo.Clip(v))
 			return def
+		}
+	}
+	o.Ent = flag("ent", false)
+	if cs, ch := q["ent_class"], q.Get("ent_chain"); len(cs) > 0 || ch != "" {
+		// The enterprises' own parser of class and chain, under the web
+		// map's names.
+		ef, err := geo.ParseFilter(url.Values{"class": cs, "chain": {ch}}, false)
+		if fes, ok := geo.AsFieldErrors(err); ok {
+			for _, fe := range fes {
+				bad("ent_"+fe.Field, "%s", fe.Reason)
+			}
+		} else if err != nil {
+			return o, f, fmt.Errorf("static: parsing ent_class, ent_chain: %w", err)
+		}
+		if len(ef.Chain) > 1 {
+			bad("ent_chain", "takes one chain id")
+		}
+		o.EntClass = ef.Class
+		if len(ef.Chain) == 1 {
+			o.EntChain = ef.Chain[0]
 		}
 	}
 	o.Legend = flag("legend", true)
@@ -422,6 +466,17 @@ func (o Options) Encode() url.Values {
 	}
 	if o.Compare != 0 {
 		q.Set("compare", strconv.Itoa(o.Compare))
+	}
+	if o.Ent {
+		q.Set("ent", "1")
+	}
+	if len(o.EntClass) > 0 {
+		cs := slices.Clone(o.EntClass)
+		slices.Sort(cs)
+		q.Set("ent_class", strings.Join(cs, ","))
+	}
+	if o.EntChain != "" {
+		q.Set("ent_chain", o.EntChain)
 	}
 	return q
 }

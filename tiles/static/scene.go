@@ -33,6 +33,9 @@ type Scene struct {
 	// drawn as a footer line above the source line; "" draws none. The
 	// source line's "not officially reviewed" note stays either way.
 	ApprovalNumber string
+	// Enterprises is the enterprise layer when Options.Ent asks for it
+	// (nil: none gathered).
+	Enterprises *EnterpriseLayer
 	// Version is the dataset version the geometries come from: outlines
 	// are projected once per version and zoom band and reused by later
 	// renders (0: not reused, projected for this render only).

@@ -133,6 +133,14 @@ var (
 	txtChangeHead  = text{"%d→%d年变化（%s）", "Change %d→%d (%s)"}
 	txtNotCompared = text{"不可比（未比较：缺一年数据或数值性质不能确定变化）", "not compared (a year missing, or bounds that fix no change)"}
 	txtCompareWith = text{"与%d年比较", "compared with %d"}
+	// The enterprise layer (issue 15).
+	txtEntHead      = text{"企业", "Enterprises"}
+	txtEntSynthetic = text{"合成数据（虚构企业）", "synthetic data (fictitious enterprises)"}
+	txtEntCount     = text{"企业 %d 家（本图范围）", "%d enterprises in view"}
+	txtEntCells     = text{"聚合：圆内数字为格内企业数", "grouped: the number is the enterprises in the cell"}
+	txtEntLeader    = text{"链主（大点）", "chain leader (larger dot)"}
+	txtEntNone      = text{"未导入企业名录：layoutmap serve --enterprises 文件", "no enterprise list loaded: layoutmap serve --enterprises FILE"}
+	txtEntSource    = text{"企业：合成数据（layoutmap synth 生成的虚构企业，非真实名录）。", "Enterprises: synthetic data (fictitious enterprises made by layoutmap synth, not a real list)."}
 )
 
 // format is the text in lang with args (fmt verbs).
