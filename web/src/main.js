@@ -4,7 +4,8 @@
 // change it — refresh, setFilter, select, resetFilters — and mounts one
 // module per panel (panels/*), the map (map.js), search and the embed
 // dialog. Panels render from the store on its events; none keeps state.
-import { setWorkerUrl } from 'maplibre-gl';
+import { setWorkerUrl, addProtocol } from 'maplibre-gl';
+import { Protocol as PMTilesProtocol } from 'pmtiles';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 import { setTiers as setTierLabels } from './i18n.js';
@@ -24,9 +25,14 @@ import { mountSearch } from './panels/search.js';
 import { mountPrint } from './panels/print.js';
 import { mountEnterprises } from './panels/enterprises.js';
 import { openEmbed } from './embed-dialog.js';
+import * as site from './site.js';
 
 /* global __WORKER_FILE__ */
 setWorkerUrl(new URL(__WORKER_FILE__, import.meta.url).href);
+
+// The static site reads its tiles from PMTiles archives (HTTP range
+// requests), through the pmtiles package's MapLibre protocol.
+if (site.STATIC) addProtocol('pmtiles', new PMTilesProtocol().tile);
 
 const mode = document.body.dataset.mode === 'embed' ? 'embed' : 'app';
 const embedQ = new URLSearchParams(location.search);
@@ -69,6 +75,7 @@ async function init() {
     // A store without enterprise routes (PostGIS) answers 404: no layer.
     getJSON('/api/v1/enterprises/info').catch(() => null),
   ]);
+  if (site.STATIC) await showSiteInfo(entInfo);
   data.ent.info = entInfo;
   if (entInfo?.count > 0) {
     data.ent.tilejson = await getJSON('/tiles/enterprises.json').catch(() => null);
@@ -103,6 +110,22 @@ async function init() {
     data.counties = rows.map(adminRow);
     store.emit('counties');
   }).catch(() => {});
+}
+
+// showSiteInfo states, on the static site, what the page shows: the
+// dataset version and its date, the export date, and synthetic data.
+async function showSiteInfo(entInfo) {
+  const si = await site.siteInfo();
+  data.site = si;
+  probe.site = si;
+  const date = si.dataset_date || '';
+  const exported = (si.exported_at || '').slice(0, 10);
+  const synthetic = si.synthetic || entInfo?.synthetic > 0;
+  const text = () => L('siteInfo', { v: si.dataset_version, date: date ? L('siteDate', { d: date }) : '', exported }) +
+    (synthetic ? ' · ' + L('siteSynthetic') : '');
+  const p = el('p', { id: 'site-info', class: 'site-info', role: 'note', text: text() });
+  (document.querySelector('header.top') ?? document.body).append(p);
+  store.on('lang', () => { p.textContent = text(); });
 }
 
 // adminRow turns a CSV row of cities/counties into {code, name, name_en, point}.
