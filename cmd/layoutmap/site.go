@@ -43,6 +43,9 @@ const (
 	// SiteDataDir holds the dataset in the bundled format, which the
 	// site's WebAssembly engine (cmd/sitewasm) loads.
 	SiteDataDir = "data"
+	// SiteEnterpriseFile is the resolved enterprise list in SiteDataDir
+	// (cmd/sitewasm's EnterpriseFile).
+	SiteEnterpriseFile = "enterprises.json"
 	// SiteEngine is the engine built by scripts/web.sh into web/dist.
 	SiteEngine = "site/site.wasm"
 )
@@ -85,7 +88,7 @@ func runExportSite(ctx context.Context, args []string, getenv func(string) strin
 	fl := flag.NewFlagSet("export-site", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dbURL := fl.String("database-url", getenv("DATABASE_URL"), "PostgreSQL/PostGIS URL to read (a replica will do); empty exports the embedded dataset (env DATABASE_URL)")
-	ents := fl.String("enterprises", getenv("LAYOUTMAP_ENTERPRISES"), "enterprise list the embedded store loads (as serve --enterprises); its layer goes into the site")
+	entFile := fl.String("enterprises", getenv("LAYOUTMAP_ENTERPRISES"), "enterprise list the embedded store loads (as serve --enterprises); its layer goes into the site")
 	minZ := fl.Int("minzoom", 0, "shallowest zoom of the tile archive")
 	maxZ := fl.Int("maxzoom", DefaultArchiveMaxZoom, "deepest zoom of the tile archive (at most 16; the map overzooms beyond it)")
 	quiet := fl.Bool("quiet", false, "no progress output")
@@ -117,8 +120,8 @@ func runExportSite(ctx context.Context, args []string, getenv func(string) strin
 	}
 	start := time.Now()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg := serveConfig{DatabaseURL: *dbURL, Enterprises: *ents, TileCacheMB: 0}
-	store, ds, err := openSiteStore(ctx, cfg, log)
+	cfg := serveConfig{DatabaseURL: *dbURL, Enterprises: *entFile, TileCacheMB: 0}
+	store, ds, ents, err := openSiteStore(ctx, cfg, log)
 	if err != nil {
 		return fmt.Errorf("export-site: %w", err)
 	}
@@ -129,7 +132,7 @@ func runExportSite(ctx context.Context, args []string, getenv func(string) strin
 		return fmt.Errorf("export-site: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	info, err := writeSite(ctx, tmp, store, ds, webFS, uint8(*minZ), uint8(*maxZ), progress(stderr, *quiet), log)
+	info, err := writeSite(ctx, tmp, store, ds, ents, webFS, uint8(*minZ), uint8(*maxZ), progress(stderr, *quiet), log)
 	if err != nil {
 		return fmt.Errorf("export-site: %w", err)
 	}
@@ -168,28 +171,30 @@ func checkSiteDir(dir string) error {
 }
 
 // openSiteStore opens the store as serve would and reads its whole dataset.
-func openSiteStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Store, *data.Dataset, error) {
+// The enterprise list comes with the embedded store only (PostGIS has no
+// reader of the whole resolved list): nil otherwise.
+func openSiteStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Store, *data.Dataset, []geo.Enterprise, error) {
 	if cfg.DatabaseURL == "" {
-		s, ds, err := loadEmbedded(cfg, log)
+		s, r, err := loadEmbedded(cfg, log)
 		if err != nil {
-			return nil, nil, fmt.Errorf("loading embedded dataset: %w", err)
+			return nil, nil, nil, fmt.Errorf("loading embedded dataset: %w", err)
 		}
-		return s, ds, nil
+		return s, r.Dataset, r.Enterprises, nil
 	}
 	s, _, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ds, err := postgis.ReadDataset(ctx, cfg.DatabaseURL)
 	if err != nil {
 		s.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return s, ds, nil
+	return s, ds, nil, nil
 }
 
 // writeSite writes the whole site into dir (which it creates).
-func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Dataset, webFS fs.FS, minZ, maxZ uint8, prog func(done, total int), log *slog.Logger) (siteInfo, error) {
+func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Dataset, ents []geo.Enterprise, webFS fs.FS, minZ, maxZ uint8, prog func(done, total int), log *slog.Logger) (siteInfo, error) {
 	var info siteInfo
 	v0, err := store.Version(ctx)
 	if err != nil {
@@ -266,6 +271,13 @@ func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Datas
 	files, err := data.EncodeDataset(ds, "layoutmap static site dataset")
 	if err != nil {
 		return info, err
+	}
+	if ents != nil {
+		// The resolved list, so the engine answers the enterprise panel's
+		// items as the server does (its stats need the server).
+		if files[SiteEnterpriseFile], err = json.Marshal(ents); err != nil {
+			return info, fmt.Errorf("enterprise list: %w", err)
+		}
 	}
 	for name, b := range files {
 		if err := writeFile(dir, path.Join(SiteDataDir, name), b); err != nil {

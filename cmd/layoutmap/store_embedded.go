@@ -23,9 +23,9 @@ func openEmbedded(cfg serveConfig, log *slog.Logger) (data.Store, error) {
 	return s, nil
 }
 
-// loadEmbedded is openEmbedded returning the dataset it indexed too
-// (export-site writes it for the static site's engine).
-func loadEmbedded(cfg serveConfig, log *slog.Logger) (*memstore.Store, *data.Dataset, error) {
+// loadEmbedded is openEmbedded returning what it indexed too (export-site
+// writes the dataset and the enterprise list for the static site's engine).
+func loadEmbedded(cfg serveConfig, log *slog.Logger) (*memstore.Store, *load.Result, error) {
 	r, err := load.Load(load.Options{Dir: cfg.DataDir, CRS: cfg.DataCRS, Enterprises: cfg.Enterprises, EnterprisesCRS: cfg.EnterprisesCRS,
 		Bundled: henan.Load, Log: log})
 	if err != nil {
@@ -41,5 +41,5 @@ func loadEmbedded(cfg serveConfig, log *slog.Logger) (*memstore.Store, *data.Dat
 		}
 	}
 	log.Info("embedded store ready", "source", r.Source, "enterprises", len(r.Enterprises))
-	return s, r.Dataset, nil
+	return s, r, nil
 }

@@ -15,7 +15,8 @@
 //	    files: {"admin.geojson": Uint8Array, …} (the bundled dataset format,
 //	    data.EncodeDataset); site: site.json's text (dataset_version, tiers)
 //	get(pathAndQuery) → {status, type, body}
-//	    /api/v1/collections/zones/items, /api/v1/stats/clusters,
+//	    /api/v1/collections/zones/items, /api/v1/collections/enterprises/items
+//	    (and items/{id}), /api/v1/stats/clusters,
 //	    /api/v1/stats/tiers, /api/v1/stats/change; anything else is a 404
 //	    problem (the static files answer the rest).
 package main
@@ -45,9 +46,14 @@ type site struct {
 }
 
 var (
-	store   *memstore.Store
-	version int64
+	store       *memstore.Store
+	version     int64
+	enterprises bool // an enterprise list was loaded
 )
+
+// EnterpriseFile is the resolved enterprise list ([]geo.Enterprise as
+// JSON) among the dataset files, when the site has one.
+const EnterpriseFile = "enterprises.json"
 
 func main() {
 	obj := js.Global().Get("Object").New()
@@ -81,6 +87,13 @@ func load(files js.Value, siteJSON string) error {
 		js.CopyBytesToGo(b, arr)
 		fsys[name] = &fstest.MapFile{Data: b}
 	}
+	var ents []geo.Enterprise
+	if f, ok := fsys[EnterpriseFile]; ok {
+		if err := json.Unmarshal(f.Data, &ents); err != nil {
+			return fmt.Errorf("%s: %w", EnterpriseFile, err)
+		}
+		delete(fsys, EnterpriseFile)
+	}
 	ds, err := data.LoadDataset(fsys)
 	if err != nil {
 		return fmt.Errorf("loading the dataset: %w", err)
@@ -93,7 +106,12 @@ func load(files js.Value, siteJSON string) error {
 	if err != nil {
 		return fmt.Errorf("indexing the dataset: %w", err)
 	}
-	store, version = st, s.DatasetVersion
+	if ents != nil {
+		if err := st.SetEnterprises(ents); err != nil {
+			return fmt.Errorf("indexing the enterprises: %w", err)
+		}
+	}
+	store, version, enterprises = st, s.DatasetVersion, ents != nil
 	return nil
 }
 
@@ -124,8 +142,12 @@ func answer(target string) (status int, typ, body string) {
 	ctx := context.Background()
 	var doc any
 	switch u.Path {
-	case "/api/v1/collections/zones/items":
-		b, err := items(ctx, u.Path, q)
+	case "/api/v1/collections/zones/items", "/api/v1/collections/enterprises/items":
+		coll := strings.Split(u.Path, "/")[4]
+		if coll == geo.CollEnterprises && !enterprises {
+			return problem(404, "the static site holds no enterprise list (export-site writes it from the embedded store only)")
+		}
+		b, err := items(ctx, coll, u.Path, q)
 		if err != nil {
 			return fail(err)
 		}
@@ -155,6 +177,17 @@ func answer(target string) (status int, typ, body string) {
 		}
 		doc = apidoc.ChangeOf(f, from, zs, version)
 	default:
+		if id, ok := strings.CutPrefix(u.Path, "/api/v1/collections/enterprises/items/"); ok && enterprises {
+			f, err := store.Item(ctx, geo.CollEnterprises, id)
+			if err != nil {
+				return fail(err)
+			}
+			b, err := apidoc.AppendFeature(nil, f, nil)
+			if err != nil {
+				return fail(err)
+			}
+			return 200, "application/geo+json", string(b)
+		}
 		return problem(404, "not available on the static site: "+u.Path+" (it needs the live server)")
 	}
 	b, err := apidoc.MarshalJSON(doc)
@@ -166,12 +199,12 @@ func answer(target string) (status int, typ, body string) {
 
 // items is the zones items response: the store's page under the filter
 // contract with paging, encoded by apidoc as the server encodes it.
-func items(ctx context.Context, path string, q url.Values) ([]byte, error) {
+func items(ctx context.Context, coll, path string, q url.Values) ([]byte, error) {
 	f, err := geo.ParseFilter(q, true, "f")
 	if err != nil {
 		return nil, err
 	}
-	page, err := store.Items(ctx, "zones", f)
+	page, err := store.Items(ctx, coll, f)
 	if err != nil {
 		return nil, err
 	}

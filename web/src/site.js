@@ -14,7 +14,7 @@
 
 export const STATIC = typeof document !== 'undefined' && document.body?.dataset.site === 'static';
 
-const ENGINE_PATHS = new Set(['/api/v1/collections/zones/items', '/api/v1/stats/clusters', '/api/v1/stats/tiers', '/api/v1/stats/change']);
+const ENGINE_PATHS = new Set(['/api/v1/collections/zones/items', '/api/v1/collections/enterprises/items', '/api/v1/stats/clusters', '/api/v1/stats/tiers', '/api/v1/stats/change']);
 const base = STATIC ? new URL('.', location.href).href : '';
 
 // fileURL is the site file holding the answer of a root-relative API path.
@@ -75,7 +75,7 @@ function loadEngine() {
 // server's status codes and problem bodies.
 export async function getJSON(path, { signal, APIError }) {
   const p = path.split('?')[0];
-  if (ENGINE_PATHS.has(p)) {
+  if (ENGINE_PATHS.has(p) || p.startsWith('/api/v1/collections/enterprises/items/') || p === '/api/v1/stats/enterprises') {
     const e = await loadEngine();
     signal?.throwIfAborted();
     const res = e.get(path);
