@@ -314,15 +314,21 @@ func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Datas
 	return info, writeFile(dir, SiteFile, append(b, '\n'))
 }
 
+// localHost is the host of localGet's requests; the links the API writes
+// with it become root-relative paths (the API's, as on a live server).
+const localHost = "layoutmap.invalid"
+
 // localGet answers target with the in-process app (no network).
 func localGet(app *fiber.App, target string) ([]byte, int, error) {
-	resp, err := app.Test(httptest.NewRequest(http.MethodGet, target, nil), -1)
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Host = localHost
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("GET %s: %w", target, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return b, resp.StatusCode, err
+	return bytes.ReplaceAll(b, []byte(`"http://`+localHost+`/`), []byte(`"/`)), resp.StatusCode, err
 }
 
 // writeTileJSON stores the server's TileJSON at file with its tile URL
