@@ -22,8 +22,6 @@ func appendCoord(b []byte, x float64) []byte { return geo.AppendCoord(b, x) }
 func appendGeometry(b []byte, g orb.Geometry) ([]byte, error) { return geo.AppendGeoJSONGeometry(b, g) }
 
 // The feature encoding is apidoc's (shared with the static site).
-func cleanProperties(p geo.Properties) geo.Properties { return apidoc.CleanProperties(p) }
-
 func appendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error) {
 	return apidoc.AppendFeature(b, f, extra)
 }

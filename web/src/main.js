@@ -212,6 +212,12 @@ function dropUnknown(s) {
   const badClass = s.ent_class.filter((v) => !entClasses.has(v));
   if (badClass.length) { out.push(`ent_class=${badClass.join(',')}`); s.ent_class = s.ent_class.filter((v) => entClasses.has(v)); }
   if (s.ent_chain && !known.chain.has(s.ent_chain)) { out.push(`ent_chain=${s.ent_chain}`); s.ent_chain = ''; }
+  // The static site's enterprise archive is unfiltered: no class or chain filter there.
+  if (site.STATIC && (s.ent_class.length || s.ent_chain)) {
+    if (s.ent_class.length) out.push(`ent_class=${s.ent_class.join(',')}`);
+    if (s.ent_chain) out.push(`ent_chain=${s.ent_chain}`);
+    s.ent_class = []; s.ent_chain = '';
+  }
   return out;
 }
 
