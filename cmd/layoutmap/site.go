@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/paulmach/orb"
 
 	"layoutmap/api"
 	"layoutmap/data"
@@ -268,11 +269,11 @@ func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Datas
 		info.EntArchive = SiteEntArchive
 	}
 	// 5. The dataset for the engine.
-	files, err := data.EncodeDataset(ds, "layoutmap static site dataset")
+	files, err := data.EncodeDataset(engineDataset(ds), "layoutmap static site dataset (admin and region outlines as bounding boxes)")
 	if err != nil {
 		return info, err
 	}
-	if ents != nil {
+	if ents != nil && len(ents) <= SiteEngineMaxEnterprises {
 		// The resolved list, so the engine answers the enterprise panel's
 		// items as the server does (its stats need the server).
 		if files[SiteEnterpriseFile], err = json.Marshal(ents); err != nil {
@@ -313,6 +314,38 @@ func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Datas
 	}
 	return info, writeFile(dir, SiteFile, append(b, '\n'))
 }
+
+// engineDataset is ds with every admin and region outline replaced by its
+// bounding box. The engine never returns or draws them (its filters use
+// codes and members, its routes return zones and enterprises; the map's
+// outlines come from the archive at full detail), and parsing the full
+// boundaries in WebAssembly dominated the page's start: 6.6 MiB of GeoJSON,
+// seconds on a loaded machine.
+func engineDataset(ds *data.Dataset) *data.Dataset {
+	out := *ds
+	out.Admin = slices.Clone(ds.Admin)
+	for i := range out.Admin {
+		out.Admin[i].Geom = boxOf(out.Admin[i].Geom)
+	}
+	out.Regions = slices.Clone(ds.Regions)
+	for i := range out.Regions {
+		out.Regions[i].Geom = boxOf(out.Regions[i].Geom)
+	}
+	return &out
+}
+
+func boxOf(mp orb.MultiPolygon) orb.MultiPolygon {
+	if len(mp) == 0 {
+		return mp
+	}
+	return orb.MultiPolygon{mp.Bound().ToPolygon()}
+}
+
+// SiteEngineMaxEnterprises bounds the enterprise list the engine loads:
+// a larger list (about 500 bytes of JSON each) would make every visit
+// download and parse it before the first answer. Above it the site still
+// has the enterprise layer's archive; its panel counts need the server.
+const SiteEngineMaxEnterprises = 20000
 
 // localHost is the host of localGet's requests; the links the API writes
 // with it become root-relative paths (the API's, as on a live server).

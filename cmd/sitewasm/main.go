@@ -49,6 +49,8 @@ var (
 	store       *memstore.Store
 	version     int64
 	enterprises bool // an enterprise list was loaded
+
+	loadMS, indexMS int64
 )
 
 // EnterpriseFile is the resolved enterprise list ([]geo.Enterprise as
@@ -59,6 +61,11 @@ func main() {
 	obj := js.Global().Get("Object").New()
 	obj.Set("init", js.FuncOf(initFn))
 	obj.Set("get", js.FuncOf(getFn))
+	// timing: milliseconds spent reading the dataset and indexing it (the
+	// page's start-up cost, for docs/performance.md).
+	obj.Set("timing", js.FuncOf(func(js.Value, []js.Value) any {
+		return map[string]any{"load_ms": loadMS, "index_ms": indexMS}
+	}))
 	js.Global().Set("layoutmapSite", obj)
 	select {} // keep the functions alive
 }
@@ -94,10 +101,12 @@ func load(files js.Value, siteJSON string) error {
 		}
 		delete(fsys, EnterpriseFile)
 	}
+	t0 := time.Now()
 	ds, err := data.LoadDataset(fsys)
 	if err != nil {
 		return fmt.Errorf("loading the dataset: %w", err)
 	}
+	t1 := time.Now()
 	ts := s.Tiers
 	if len(ts) == 0 {
 		ts = geo.DefaultTiers
@@ -106,6 +115,7 @@ func load(files js.Value, siteJSON string) error {
 	if err != nil {
 		return fmt.Errorf("indexing the dataset: %w", err)
 	}
+	loadMS, indexMS = t1.Sub(t0).Milliseconds(), time.Since(t1).Milliseconds()
 	if ents != nil {
 		if err := st.SetEnterprises(ents); err != nil {
 			return fmt.Errorf("indexing the enterprises: %w", err)
