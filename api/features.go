@@ -367,7 +367,7 @@ func (s *server) items(c *fiber.Ctx) error {
 		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features)
 	}
 	if ctype == ContentTypeHTML {
-		return s.itemsHTML(c, coll, page.Features, page.NumberMatched, links)
+		return s.itemsHTML(c, coll, iq.filter, page.Features, page.NumberMatched, links)
 	}
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,
