@@ -40,9 +40,6 @@ func (s *Store) tileColumns(w *where, coll string, z uint32) string {
 	return strings.Join(cols, ", ")
 }
 
-// geomColumn is the geometry S_INTERSECTS tests, per collection alias.
-var geomColumn = map[string]string{geo.CollZones: "z.geom", geo.CollCities: "a.geom", geo.CollCounties: "a.geom", geo.CollRegions: "r.geom"}
-
 // cqlWhere compiles a checked CQL2 expression to SQL with bind parameters:
 // AND, OR, NOT and comparisons keep SQL's three-valued logic, which is
 // cql2.Match's; text compares byte-wise (COLLATE "C"), as Go does.
@@ -152,10 +149,11 @@ func (s *Store) cqlWhere(w *where, coll string, e cql2.Expr) (string, error) {
 			lit := "ST_GeomFromText(" + w.arg(x.Geometry.AsText()) + "::text, 4326)"
 			return "(" + g + " && " + lit + " AND ST_Intersects(" + g + ", " + lit + "))"
 		}
-		if coll == geo.CollZones {
-			return zoneGeomMatch(test("z.geom"), test("z.point")), nil
+		d := geo.Schemas[coll]
+		if coll == geo.CollZones { // a zone without an outline is its point
+			return zoneGeomMatch(test(d.Geom), test(d.Point)), nil
 		}
-		return test(geomColumn[coll]), nil
+		return test(d.Geom), nil
 	}
 	return "", fmt.Errorf("postgis: cql2 expression %T", e)
 }
