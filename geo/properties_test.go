@@ -195,3 +195,24 @@ func sign(x int) int {
 	}
 	return 0
 }
+
+// TestSortKeysAreTheDescriptors: the sortby values the API accepts are
+// exactly the keys some descriptor sorts by, each with a Value memstore
+// compares.
+func TestSortKeysAreTheDescriptors(t *testing.T) {
+	var union []string
+	for _, d := range Registry {
+		for _, k := range d.Sorts {
+			if k.Value == nil || k.SQL == "" {
+				t.Errorf("%s sort key %s lacks its Value or SQL", d.ID, k.Key)
+			}
+			if !slices.Contains(union, k.Key) {
+				union = append(union, k.Key)
+			}
+		}
+	}
+	slices.Sort(union)
+	if got := slices.Sorted(slices.Values(SortKeys)); !slices.Equal(got, union) {
+		t.Errorf("SortKeys = %v, the descriptors sort by %v", got, union)
+	}
+}
