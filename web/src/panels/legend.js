@@ -40,6 +40,13 @@ export function mountLegend(store, { mode, embedQ }) {
       if (ps.some((p) => !p.geom_quality && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'dot' }), ` ${L('pointOnly')}`));
       if (ps.some((p) => p.point_quality && p.point_quality !== 'geocoded')) items.push(el('li', { 'data-legend': 'unknown-location' }, el('i', { class: 'unknown', text: '?' }), ` ${L('unknownLocation')}`));
     }
+    const cv = data.chainView;
+    if (state.chain_view && cv?.id === state.chain_view) {
+      // The chain view's highlight: the chain's zones ringed.
+      const chain = data.chains.find((c) => c.id === cv.id);
+      items.push(el('li', { 'data-legend': 'chain-zones' }, el('i', { class: 'chain-ring', style: `border-color:${styles.PALETTE.highlight}` }),
+        ` ${L('chainLegend', { c: f.nameOf(chain) || cv.id, n: cv.zones.length })}`));
+    }
     if (state.ent && data.ent.available) {
       // The enterprise layer: points, bubbles with counts, and (for a
       // synthetic list) that it is synthetic.
