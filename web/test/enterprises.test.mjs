@@ -323,3 +323,70 @@ test('chain view: pick a chain; its zones ringed and listed with figures, its �
     await r2.context.close();
   }
 });
+
+// statsTables reads the 统计 panel's enterprise tables: {group: {id: count}}.
+async function statsTables(page, root) {
+  return page.$$eval(`${root} table.ent-stats`, (ts) => Object.fromEntries(ts.map((t) => [t.dataset.group,
+    Object.fromEntries([...t.querySelectorAll('tr')].map((r) => [r.dataset.id, Number(r.dataset.count)]))])));
+}
+const groupsOf = (doc, nonZero = false) => Object.fromEntries(doc.groups.filter((g) => ['city', 'class', 'chain'].includes(g.group))
+  .map((g) => [g.group, Object.fromEntries(g.items.filter((it) => !nonZero || it.count > 0).map((it) => [it.id, it.count]))]));
+
+test('统计 panel: enterprises per city, class and chain under the layer\'s filter, and the selected zone\'s, equal /api/v1/stats/enterprises', { timeout: 240000 }, async () => {
+  const cls = 'chain_leader,srdi';
+  const st = await api(`/api/v1/stats/enterprises?class=${cls}`);
+  assert.ok(st.total > 0);
+  // A zone with enterprises of these classes.
+  const zoneId = st.groups.find((g) => g.group === 'zone').items[0].id;
+  const zst = await api(`/api/v1/stats/enterprises?class=${cls}&zone=${zoneId}`);
+  const r = await open(`${t.server.base}/?panel=stats&ent=1&ent_class=${cls}&zone=${zoneId}`);
+  try {
+    const { page } = r;
+    await page.click('#tab-stats');
+    await page.waitForSelector('#ent-stats-total');
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-total'), String(st.total));
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-no-zone'), String(st.no_zone));
+    const items = await api(`/api/v1/collections/enterprises/items?class=${cls}&limit=1`);
+    assert.equal(st.total, items.numberMatched);
+    const all = await statsTables(page, '#ent-stats > .ent-group');
+    assert.deepEqual(all, groupsOf(st));
+    assert.equal(Object.keys(all.city).length, 18, 'every city, zeros included');
+    // The selected zone, same filter.
+    await page.waitForSelector(`#ent-stats-zone[data-zone="${zoneId}"]`);
+    assert.equal(await page.getAttribute('#ent-stats-zone', 'data-total'), String(zst.total));
+    const zone = await statsTables(page, '#ent-stats-zone');
+    const want = groupsOf(zst, true);
+    assert.deepEqual(zone, { class: want.class, chain: want.chain });
+    const text = await page.textContent('#ent-stats');
+    assert.match(text, /合成数据/);
+    assert.match(text, /与地图企业图层同一筛选：专精特新、链主|与地图企业图层同一筛选：链主、专精特新/);
+    // The layer's chain filter changes the statistics with it.
+    const chain = st.groups.find((g) => g.group === 'chain').items.find((c) => c.count > 0).id;
+    await page.click('#tab-layers');
+    await act(page, () => page.selectOption('#ent-chain', chain));
+    await page.click('#tab-stats');
+    const st2 = await api(`/api/v1/stats/enterprises?class=${cls}&chain=${chain}`);
+    await page.waitForFunction((n) => document.querySelector('#ent-stats-total')?.dataset.total === n, String(st2.total));
+    assert.deepEqual(await statsTables(page, '#ent-stats > .ent-group'), groupsOf(st2));
+    await page.screenshot({ path: join(ensureArtifacts(), 'stats-enterprises.png') });
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+  // English, no filter: the whole list.
+  const r2 = await open(`${t.server.base}/?lang=en&panel=stats`);
+  try {
+    const { page } = r2;
+    await page.waitForSelector('#ent-stats-total');
+    const st0 = await api('/api/v1/stats/enterprises');
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-total'), String(N));
+    assert.deepEqual(await statsTables(page, '#ent-stats > .ent-group'), groupsOf(st0));
+    const text = await page.textContent('#ent-stats');
+    assert.match(text, /Enterprise statistics/);
+    assert.match(text, /Synthetic data/);
+    assert.match(text, /all enterprises/);
+    clean(r2);
+  } finally {
+    await r2.context.close();
+  }
+});
