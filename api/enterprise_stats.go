@@ -59,7 +59,15 @@ type entStatsDoc struct {
 	Hint      string        `json:"hint,omitempty"`
 	Rule      string        `json:"rule"`
 	RuleZH    string        `json:"rule_zh"`
-	Groups    []entGroupDoc `json:"groups"`
+	// ListYears: the years the list in force describes (geo's year rule:
+	// year selects no enterprise); YearNote(ZH) says when the filter's
+	// year is not one of them ("no list for 2023, nearest list 2025").
+	ListYears  []geo.YearCount `json:"list_years"`
+	YearNote   string          `json:"year_note,omitempty"`
+	YearNoteZH string          `json:"year_note_zh,omitempty"`
+	YearRule   string          `json:"year_rule"`
+	YearRuleZH string          `json:"year_rule_zh"`
+	Groups     []entGroupDoc   `json:"groups"`
 }
 
 type entStatsHandler struct {
@@ -105,13 +113,22 @@ func (h *entStatsHandler) stats(c *fiber.Ctx) error {
 		return fmt.Errorf("api: enterprise statistics: %w", err)
 	}
 	doc := entStatsDoc{Filter: encodedFilter(f), DatasetVersion: ver, Total: st.Total, NoZone: st.NoZone, Synthetic: st.Synthetic,
-		Rule: geo.EnterpriseGroupRuleEN, RuleZH: geo.EnterpriseGroupRuleZH, Groups: []entGroupDoc{}}
+		Rule: geo.EnterpriseGroupRuleEN, RuleZH: geo.EnterpriseGroupRuleZH, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH,
+		ListYears: []geo.YearCount{}, Groups: []entGroupDoc{}}
 	if st.Synthetic > 0 {
 		doc.Note = SyntheticNotice
 	}
-	if inf, err := h.store.(data.EnterpriseStore).EnterpriseInfo(ctx); err == nil && inf.Count == 0 {
+	inf, err := h.store.(data.EnterpriseStore).EnterpriseInfo(ctx)
+	if err != nil {
+		return fmt.Errorf("api: enterprise statistics: %w", err)
+	}
+	if inf.Count == 0 {
 		doc.Hint = EnterpriseHint
 	}
+	if inf.Years != nil {
+		doc.ListYears = inf.Years
+	}
+	doc.YearNote, doc.YearNoteZH = geo.EnterpriseYearNote(f.Year, inf.Years)
 	for _, g := range groups {
 		doc.Groups = append(doc.Groups, entGroup(g, &st, tax))
 	}
@@ -194,6 +211,12 @@ func sendEntStatsCSV(c *fiber.Ctx, doc entStatsDoc) error {
 		{"no_zone", "", "不在开发区", "in no zone", strconv.Itoa(doc.NoZone)}}
 	if doc.Synthetic > 0 {
 		rows = append(rows, []string{"synthetic", "", neutralise(doc.Note), "synthetic enterprises", strconv.Itoa(doc.Synthetic)})
+	}
+	for _, y := range doc.ListYears {
+		rows = append(rows, []string{"list_year", strconv.Itoa(y.Year), "名录年份（0：未注明）", "year the list describes (0: not stated)", strconv.Itoa(y.Count)})
+	}
+	if doc.YearNote != "" {
+		rows = append(rows, []string{"year_note", doc.Filter["year"], neutralise(doc.YearNoteZH), neutralise(doc.YearNote), ""})
 	}
 	for _, g := range doc.Groups {
 		for _, it := range g.Items {

@@ -43,9 +43,7 @@ func enterpriseWhere(w *where, f geo.Filter) {
 	if len(f.Zone) > 0 {
 		w.add("e.zone_id = ANY(" + w.arg(f.Zone) + ")")
 	}
-	if f.Year != 0 {
-		w.add("e.year = " + w.arg(f.Year))
-	}
+	// f.Year selects nothing (geo's year rule, geo/enterprise_year.go).
 }
 
 // EnterpriseItems is Items of the enterprises collection (data.EnterpriseStore).
@@ -67,8 +65,12 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 	defer s.done("enterprise info", &err)
 	var inf data.EnterpriseInfo
 	var bbox []float64
-	if err := s.pool.QueryRow(ctx, `SELECT count, synthetic, bbox, sources FROM layoutmap.enterprise_meta`).Scan(&inf.Count, &inf.Synthetic, &bbox, &inf.Sources); err != nil {
+	var list int64
+	if err := s.pool.QueryRow(ctx, `SELECT list_version, count, synthetic, bbox, sources FROM layoutmap.enterprise_meta`).Scan(&list, &inf.Count, &inf.Synthetic, &bbox, &inf.Sources); err != nil {
 		return data.EnterpriseInfo{}, fmt.Errorf("postgis: enterprise info: %w", err)
+	}
+	if inf.Years, err = s.enterpriseYears(ctx, list); err != nil {
+		return data.EnterpriseInfo{}, err
 	}
 	if len(bbox) == 4 {
 		inf.Bound = orb.Bound{Min: orb.Point{bbox[0], bbox[1]}, Max: orb.Point{bbox[2], bbox[3]}}
@@ -77,6 +79,30 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 		inf.Sources = []string{}
 	}
 	return inf, nil
+}
+
+// enterpriseYears counts the served list by year (data.EnterpriseInfo.Years),
+// once per list version: a list never changes under its version, and the
+// count is a scan of the table.
+func (s *Store) enterpriseYears(ctx context.Context, list int64) ([]geo.YearCount, error) {
+	s.entYearsMu.Lock()
+	defer s.entYearsMu.Unlock()
+	if s.entYears != nil && s.entYearsList == list {
+		return s.entYears, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT coalesce(year, 0), count(*) FROM layoutmap.enterprises GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: enterprise years: %w", err)
+	}
+	ys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (geo.YearCount, error) {
+		var y geo.YearCount
+		return y, r.Scan(&y.Year, &y.Count)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: enterprise years: %w", err)
+	}
+	s.entYears, s.entYearsList = ys, list
+	return ys, nil
 }
 
 // EnterpriseTile returns the enterprises of tile z/x/y under the filter:

@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -46,6 +47,11 @@ type Store struct {
 	// geoms holds the served geometry of features and its GeoJSON per
 	// dataset version, so items encode coordinates once per version.
 	geoms data.GeometryMemo
+	// entYears: the served enterprise list's counts by year, for list
+	// version entYearsList (enterpriseYears).
+	entYearsMu   sync.Mutex
+	entYears     []geo.YearCount
+	entYearsList int64
 }
 
 var _ data.Store = (*Store)(nil)

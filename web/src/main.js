@@ -138,7 +138,7 @@ async function refresh({ first = false } = {}) {
       data.zones = items.features;
       data.matched = items.numberMatched;
     }
-    await Promise.all([loadStats(fq, my, signal), loadChange(fq, my, signal), loadChainView(my, signal)]);
+    await Promise.all([loadStats(fq, my, signal), loadChange(fq, my, signal), loadChainView(my, signal), loadEntYear(my, signal)]);
     if (my !== store.seq) return;
   } catch (err) {
     if (err?.name === 'AbortError' || my !== store.seq) return;
@@ -257,6 +257,18 @@ async function loadChainView(my, signal) {
   ]);
   if (my !== store.seq) return;
   data.chainView = { id, key, zones: zones.features, stats, leaders: leaders?.features ?? null };
+}
+
+// loadEntYear asks the server whether the enterprise list describes the
+// map's year (geo's year rule: year selects no enterprise, the list in
+// force is drawn; /api/v1/stats/enterprises says "no list for 2023,
+// nearest list 2025"), for the legend and the panels.
+async function loadEntYear(my, signal) {
+  if (!data.ent.available || !state.year) { data.ent.yearNote = null; return; }
+  if (data.ent.yearNote?.year === state.year) return;
+  const doc = await getJSON('/api/v1/stats/enterprises?' + new URLSearchParams({ year: state.year, group: 'class' }), { signal });
+  if (my !== store.seq) return;
+  data.ent.yearNote = { year: state.year, zh: doc.year_note_zh ?? '', en: doc.year_note ?? '' };
 }
 
 // setChainView shows the chain view of chain id ('' closes it): the map

@@ -166,7 +166,7 @@ export function createStore(state) {
       compare: null,
       // ent: the enterprise store (/api/v1/enterprises/info, TileJSON);
       // available false when it holds none (the layer then shows the hint).
-      ent: { info: null, tilejson: null, available: false, synthetic: false },
+      ent: { info: null, tilejson: null, available: false, synthetic: false, yearNote: null },
       // chainView: what the chain view shows of state.chain_view (main.js
       // loadChainView): {id, key, zones, stats, leaders}; null when closed.
       chainView: null,

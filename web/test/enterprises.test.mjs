@@ -390,3 +390,37 @@ test('统计 panel: enterprises per city, class and chain under the layer\'s fil
     await r2.context.close();
   }
 });
+
+test('year rule: with the map at a year the list does not describe, every enterprise is still drawn and the legend and 统计 say "no list for that year"', { timeout: 240000 }, async () => {
+  const info = await api('/api/v1/enterprises/info');
+  const listYears = info.years.filter((y) => y.year).map((y) => y.year);
+  assert.deepEqual(listYears, [2025], 'synth writes lists of 2025');
+  const st = await api('/api/v1/stats/enterprises?year=2023');
+  assert.equal(st.total, N, 'year selects no enterprise');
+  assert.match(st.year_note_zh, /无2023年企业名录，最近的名录为2025年/);
+  const r = await open(`${t.server.base}/?ent=1&year=2023&panel=stats`);
+  try {
+    const { page } = r;
+    await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded());
+    const d = await drawn(page);
+    assert.equal(total(d), N, 'the map at 2023 draws the whole list');
+    assert.equal(await page.textContent('#legend [data-legend=ent-year-note]'), st.year_note_zh);
+    assert.match(await page.textContent('#legend [data-legend=ent-years]'), /名录年份：2025/);
+    await page.waitForSelector('#ent-stats-year-note');
+    assert.equal(await page.textContent('#ent-stats-year-note'), st.year_note_zh);
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-total'), String(N));
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+  // The list's own year: no note; English.
+  const r2 = await open(`${t.server.base}/?ent=1&year=2025&lang=en`);
+  try {
+    const { page } = r2;
+    assert.equal(await page.$('#legend [data-legend=ent-year-note]'), null);
+    assert.match(await page.textContent('#legend [data-legend=ent-years]'), /List of 2025/);
+    clean(r2);
+  } finally {
+    await r2.context.close();
+  }
+});

@@ -55,6 +55,12 @@ export function mountLegend(store, { mode, embedQ }) {
       items.push(el('li', { 'data-legend': 'ent-point' }, el('i', { class: 'ent-dot', style: `background:${c}` }), ` ${L('entPointLegend')}`));
       items.push(el('li', { 'data-legend': 'ent-cell' }, el('i', { class: 'ent-bubble', style: `background:${c}`, text: '12' }), ` ${L('entCellLegend')}`));
       if (data.ent.synthetic) items.push(el('li', { 'data-legend': 'ent-synthetic', class: 'synthetic-note', text: L('entSyntheticNote') }));
+      // Which year the list describes, and (the server's year rule) that it
+      // is drawn whatever the map's year.
+      const years = (data.ent.info?.years ?? []).filter((y) => y.year).map((y) => y.year);
+      if (years.length) items.push(el('li', { 'data-legend': 'ent-years', class: 'muted small', text: L('entListYears', { y: years.join(state.lang === 'en' ? ', ' : '、') }) }));
+      const note = data.ent.yearNote?.year === state.year ? data.ent.yearNote[state.lang === 'en' ? 'en' : 'zh'] : '';
+      if (note) items.push(el('li', { 'data-legend': 'ent-year-note', class: 'year-note', text: note }));
     }
     data.regions.forEach((r, i) => { if (state.overlay.includes(r.id)) items.push(sw(styles.regionColorAt(i), f.nameOf(r), 'region')); });
     if (state.dist) {

@@ -97,6 +97,9 @@ export function mountStats(store) {
   async function loadEnt() {
     if (!data.ent.available) return;
     const q = urlstate.entParams(state);
+    // The map's year selects no enterprise (geo's year rule); the server
+    // then says whether the list describes it.
+    if (state.year) q.set('year', state.year);
     const key = `${q}|${state.zone}`;
     if (key === entKey) return;
     const my = ++entSeq;
@@ -143,6 +146,7 @@ export function mountStats(store) {
     fill(box, head,
       el('p', { class: 'muted', text: entFilterText() }),
       doc.synthetic ? el('p', { class: 'synthetic-note small', text: L('entSyntheticNote') }) : null,
+      doc.year_note ? el('p', { id: 'ent-stats-year-note', class: 'year-note', text: state.lang === 'en' ? doc.year_note : doc.year_note_zh }) : null,
       el('p', { id: 'ent-stats-total', 'data-total': String(doc.total), 'data-no-zone': String(doc.no_zone ?? 0), text: L('entStatsTotal', { n: doc.total.toLocaleString(), z: (doc.no_zone ?? 0).toLocaleString() }) }),
       el('p', { class: 'muted small', text: rule ?? '' }),
       zdoc ? el('div', { id: 'ent-stats-zone', 'data-zone': state.zone, 'data-total': String(zdoc.total) },
