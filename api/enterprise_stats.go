@@ -54,11 +54,11 @@ type entStatsDoc struct {
 	Total  int `json:"total"`
 	NoZone int `json:"no_zone"`
 	// Synthetic counts those made by `layoutmap synth`; Note then says so.
-	Synthetic int           `json:"synthetic"`
-	Note      string        `json:"note,omitempty"`
-	Hint      string        `json:"hint,omitempty"`
-	Rule      string        `json:"rule"`
-	RuleZH    string        `json:"rule_zh"`
+	Synthetic int    `json:"synthetic"`
+	Note      string `json:"note,omitempty"`
+	Hint      string `json:"hint,omitempty"`
+	Rule      string `json:"rule"`
+	RuleZH    string `json:"rule_zh"`
 	// ListYears: the years the list in force describes (geo's year rule:
 	// year selects no enterprise); YearNote(ZH) says when the filter's
 	// year is not one of them ("no list for 2023, nearest list 2025").
