@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"layoutmap/geo"
 )
 
@@ -127,7 +129,7 @@ func TestEnterpriseStatsCSVAndErrors(t *testing.T) {
 			t.Errorf("csv %s = %q, json %s", k, got[k], v)
 		}
 	}
-	for _, bad := range []string{"group=sector", "min_revenue=5", "chain=no_such_chain", "colour=red", "f=xlsx", "sortby=revenue"} {
+	for _, bad := range []string{"group=sector", "min_revenue=5", "chain=no_such_chain", "colour=red", "f=pdf", "sortby=revenue"} {
 		r := get(t, app, "/api/v1/stats/enterprises?"+bad)
 		if r.status != 400 || r.ctype() != ContentTypeProblem {
 			t.Errorf("%s: %d %s %s", bad, r.status, r.ctype(), r.body)
@@ -212,5 +214,60 @@ func TestEnterpriseYearRule(t *testing.T) {
 	decode(t, get(t, app, "/api/v1/enterprises/info"), &inf)
 	if fmt.Sprint(inf.Years) != fmt.Sprint(all.ListYears) || inf.YearRule == "" {
 		t.Errorf("info: years %v, rule %q", inf.Years, inf.YearRule)
+	}
+}
+
+// f=xlsx (as items offer it) holds the CSV's rows, counts as number cells,
+// and a notes sheet with the rules and the synthetic note.
+func TestEnterpriseStatsXLSXMatchesCSV(t *testing.T) {
+	s, err := entStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := entApp(t, s)
+	for _, q := range []string{"", "chain=nev_chain&year=2023"} {
+		cr := get(t, app, "/api/v1/stats/enterprises?f=csv&"+q)
+		want, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(cr.body), "\uFEFF"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		xr := get(t, app, "/api/v1/stats/enterprises?f=xlsx&"+q)
+		if xr.status != 200 || xr.ctype() != mediaXLSX || !strings.Contains(xr.header.Get("Content-Disposition"), "layoutmap-enterprise-stats.xlsx") {
+			t.Fatalf("xlsx?%s: %d %s %s", q, xr.status, xr.ctype(), xr.header.Get("Content-Disposition"))
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(xr.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := x.GetRows("enterprise_stats")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("xlsx?%s: %d rows, csv %d", q, len(got), len(want))
+		}
+		for i := range want {
+			for j := range want[i] {
+				g := ""
+				if j < len(got[i]) {
+					g = got[i][j]
+				}
+				if w := strings.TrimPrefix(want[i][j], "'"); g != w {
+					t.Errorf("xlsx?%s row %d col %d: %q, csv %q", q, i, j, g, w)
+				}
+			}
+			if i > 0 && want[i][4] != "" {
+				axis, _ := excelize.CoordinatesToCellName(5, i+1)
+				if typ, _ := x.GetCellType("enterprise_stats", axis); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+					t.Errorf("xlsx?%s %s: cell type %v, want a number", q, axis, typ)
+				}
+			}
+		}
+		notes, _ := x.GetRows("notes")
+		flat := fmt.Sprint(notes)
+		if !strings.Contains(flat, geo.EnterpriseGroupRuleEN) || !strings.Contains(flat, geo.EnterpriseYearRuleZH) || !strings.Contains(flat, "synthetic") {
+			t.Errorf("xlsx?%s notes: %s", q, flat)
+		}
+		x.Close()
 	}
 }
