@@ -37,7 +37,10 @@ type entIndex struct {
 	keys   []uint64    // keys[i] is the quadkey of es[byKey[i]]
 	kpts   []orb.Point // kpts[i] is the point of es[byKey[i]]: bbox tests read memory in order
 	byName []int32     // indexes of es by name, then id
-	bound  orb.Bound
+	// byNameDesc: by name descending, then id ascending (sortby=-name:
+	// the id stays the ascending tie-breaker, as in PostGIS).
+	byNameDesc []int32
+	bound      orb.Bound
 
 	info data.EnterpriseInfo
 
@@ -224,6 +227,23 @@ func (ix *entIndex) sortByName() {
 		}
 		return int(a - b)
 	})
+	ix.byNameDesc = descByName(es, ix.byName)
+}
+
+// descByName is the order asc (by name, then id) with the names reversed
+// and each run of equal names kept in ascending id.
+func descByName(es []geo.Enterprise, asc []int32) []int32 {
+	out := slices.Clone(asc)
+	slices.Reverse(out)
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && es[out[j]].Name == es[out[i]].Name {
+			j++
+		}
+		slices.Reverse(out[i:j])
+		i = j
+	}
+	return out
 }
 
 // classSynthetic marks a synthetic enterprise in entIndex.class (the six
@@ -358,14 +378,18 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 				order = append(order, i)
 			}
 		})
-		if byName {
-			rank := ix.nameRank()
+		switch {
+		case byName && desc:
+			rank := ix.nameRank(ix.byNameDesc)
 			slices.SortFunc(order, func(a, b int32) int { return int(rank[a] - rank[b]) })
-		} else {
+		case byName:
+			rank := ix.nameRank(ix.byName)
+			slices.SortFunc(order, func(a, b int32) int { return int(rank[a] - rank[b]) })
+		default:
 			slices.Sort(order)
-		}
-		if desc {
-			slices.Reverse(order)
+			if desc {
+				slices.Reverse(order)
+			}
 		}
 		page.NumberMatched = len(order)
 		for k := f.Offset; k < len(order) && len(page.Features) < f.Limit; k++ {
@@ -375,11 +399,13 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	}
 	n := len(ix.es)
 	at := func(k int) int32 { // k-th enterprise in sort order
-		if desc {
-			k = n - 1 - k
-		}
-		if byName {
+		switch {
+		case byName && desc:
+			return ix.byNameDesc[k]
+		case byName:
 			return ix.byName[k]
+		case desc:
+			return int32(n - 1 - k)
 		}
 		return int32(k)
 	}
@@ -404,10 +430,11 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	return page, nil
 }
 
-// nameRank is the position of each enterprise in name order.
-func (ix *entIndex) nameRank() []int32 {
-	r := make([]int32, len(ix.byName))
-	for k, i := range ix.byName {
+// nameRank is the position of each enterprise in order (byName or
+// byNameDesc).
+func (ix *entIndex) nameRank(order []int32) []int32 {
+	r := make([]int32, len(order))
+	for k, i := range order {
 		r[i] = int32(k)
 	}
 	return r

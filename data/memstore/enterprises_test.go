@@ -201,3 +201,43 @@ func TestEnterpriseTileCountsEqualItems(t *testing.T) {
 		t.Errorf("z14 tile: %d points, %d items", len(tile.Points), page.NumberMatched)
 	}
 }
+
+// TestEnterpriseNameOrderTies: sortby=name and -name order equal names by
+// id ascending (the tie-breaker PostGIS uses), with and without a bbox.
+func TestEnterpriseNameOrderTies(t *testing.T) {
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list := enterpriseStore(t)
+	es := slices.Clone(list[:40])
+	for i := range es {
+		es[i].Name = []string{"乙企业", "甲企业", "丙企业"}[i%3] // ten or more firms per name
+	}
+	s, err := memstore.New(ds, geo.DefaultTiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetEnterprises(es); err != nil {
+		t.Fatal(err)
+	}
+	for _, sortby := range []string{"name", "-name"} {
+		for _, bbox := range []*orb.Bound{nil, {Min: orb.Point{110, 31}, Max: orb.Point{117, 37}}} {
+			p, err := s.Items(context.Background(), geo.CollEnterprises, geo.Filter{SortBy: sortby, Limit: 100, BBox: bbox})
+			if err != nil || len(p.Features) != len(es) {
+				t.Fatalf("%s: %d features, %v", sortby, len(p.Features), err)
+			}
+			for k := 1; k < len(p.Features); k++ {
+				a, b := p.Features[k-1], p.Features[k]
+				na, nb := a.Properties["name"].(string), b.Properties["name"].(string)
+				c := strings.Compare(na, nb)
+				if sortby == "-name" {
+					c = -c
+				}
+				if c > 0 || c == 0 && a.ID >= b.ID {
+					t.Fatalf("sortby=%s bbox %v: %s %q before %s %q", sortby, bbox != nil, a.ID, na, b.ID, nb)
+				}
+			}
+		}
+	}
+}

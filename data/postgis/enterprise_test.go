@@ -33,8 +33,10 @@ func enterpriseList(t testing.TB, ds *data.Dataset, n int, seed uint64) string {
 		t.Fatal(err)
 	}
 	for i, row := range []string{
-		"%s,郑州测试企业甲,Test firm A,113.70,34.75,geocoded,,,chain_leader;srdi,,test list (not a real firm),2024",
-		"%s,洛阳测试企业乙,,112.45,34.62,surveyed,,,above_scale,,test list (not a real firm),2023",
+		// Two firms of one name: sortby=-name keeps the id ascending among
+		// them in both stores.
+		"%s,同名测试企业,Test firm A,113.70,34.75,geocoded,,,chain_leader;srdi,,test list (not a real firm),2024",
+		"%s,同名测试企业,,112.45,34.62,surveyed,,,above_scale,,test list (not a real firm),2023",
 	} {
 		first17 := fmt.Sprintf("91410100MA%07d", 4400+i)
 		c, err := geo.CreditCodeCheck(first17)
