@@ -64,6 +64,7 @@ func ImportEnterprises(ctx context.Context, url string, resolve func(ds *data.Da
 			return err
 		}
 		rep.Counts["enterprises"] = len(es)
+		rep.Counts["enterprises_synthetic"] = data.EnterpriseInfoOf(es).Synthetic
 		if opts.Note == "" {
 			opts.Note = fmt.Sprintf("enterprise list: %d enterprises (was %d)", len(es), rep.Counts["enterprises_before"])
 		}
@@ -238,36 +239,36 @@ func pruneEnterpriseLists(ctx context.Context, tx pgx.Tx) error {
 // restoreEnterpriseList makes list version the loaded enterprise list (0:
 // none) inside a rollback's transaction; nothing is written when it is
 // already loaded. A list whose snapshot was dropped is ErrNoSnapshot.
-func restoreEnterpriseList(ctx context.Context, tx pgx.Tx, list int64, opts ImportOptions) error {
+func restoreEnterpriseList(ctx context.Context, tx pgx.Tx, list int64, opts ImportOptions) (before, after int, err error) {
 	var cur int64
-	if err := tx.QueryRow(ctx, `SELECT list_version FROM layoutmap.enterprise_meta`).Scan(&cur); err != nil {
-		return err
+	if err := tx.QueryRow(ctx, `SELECT list_version, count FROM layoutmap.enterprise_meta`).Scan(&cur, &before); err != nil {
+		return 0, 0, err
 	}
 	if cur == list {
-		return nil
+		return before, before, nil
 	}
 	var es []geo.Enterprise
 	if list != 0 {
 		var snap []byte
 		err := tx.QueryRow(ctx, `SELECT snapshot FROM layoutmap.enterprise_lists WHERE version = $1`, list).Scan(&snap)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("enterprise list of version %d: %w", list, ErrNoSnapshot)
+			return 0, 0, fmt.Errorf("enterprise list of version %d: %w", list, ErrNoSnapshot)
 		}
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(snap))
 		if err != nil {
-			return fmt.Errorf("enterprise snapshot %d: %w", list, err)
+			return 0, 0, fmt.Errorf("enterprise snapshot %d: %w", list, err)
 		}
 		if err := gob.NewDecoder(zr).Decode(&es); err != nil {
-			return fmt.Errorf("enterprise snapshot %d: %w", list, err)
+			return 0, 0, fmt.Errorf("enterprise snapshot %d: %w", list, err)
 		}
 	}
 	if err := writeEnterprises(ctx, tx, es, list, opts); err != nil {
-		return err
+		return 0, 0, err
 	}
-	return nil
+	return before, len(es), nil
 }
 
 // enterpriseListAt is the enterprise list in force at dataset version v.
