@@ -37,8 +37,8 @@ type entIndex struct {
 	keys   []uint64    // keys[i] is the quadkey of es[byKey[i]]
 	kpts   []orb.Point // kpts[i] is the point of es[byKey[i]]: bbox tests read memory in order
 	byName []int32     // indexes of es by name, then id
-	// byNameDesc: by name descending, then id ascending (sortby=-name:
-	// the id stays the ascending tie-breaker, as in PostGIS).
+	// byNameDesc: by name descending, equal names by id ascending (the
+	// tie rule of geo.Order, as PostGIS's ORDER BY … DESC, id ASC).
 	byNameDesc []int32
 	bound      orb.Bound
 
@@ -227,23 +227,16 @@ func (ix *entIndex) sortByName() {
 		}
 		return int(a - b)
 	})
-	ix.byNameDesc = descByName(es, ix.byName)
-}
-
-// descByName is the order asc (by name, then id) with the names reversed
-// and each run of equal names kept in ascending id.
-func descByName(es []geo.Enterprise, asc []int32) []int32 {
-	out := slices.Clone(asc)
-	slices.Reverse(out)
-	for i := 0; i < len(out); {
-		j := i + 1
-		for j < len(out) && es[out[j]].Name == es[out[i]].Name {
-			j++
+	// Runs of equal names, last run first, each run in id order.
+	ix.byNameDesc = make([]int32, 0, len(es))
+	for hi := len(ix.byName); hi > 0; {
+		lo := hi - 1
+		for lo > 0 && es[ix.byName[lo-1]].Name == es[ix.byName[hi-1]].Name {
+			lo--
 		}
-		slices.Reverse(out[i:j])
-		i = j
+		ix.byNameDesc = append(ix.byNameDesc, ix.byName[lo:hi]...)
+		hi = lo
 	}
-	return out
 }
 
 // classSynthetic marks a synthetic enterprise in entIndex.class (the six
@@ -378,14 +371,14 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 				order = append(order, i)
 			}
 		})
-		switch {
-		case byName && desc:
-			rank := ix.nameRank(ix.byNameDesc)
+		if byName {
+			names := ix.byName
+			if desc {
+				names = ix.byNameDesc
+			}
+			rank := rankOf(names)
 			slices.SortFunc(order, func(a, b int32) int { return int(rank[a] - rank[b]) })
-		case byName:
-			rank := ix.nameRank(ix.byName)
-			slices.SortFunc(order, func(a, b int32) int { return int(rank[a] - rank[b]) })
-		default:
+		} else {
 			slices.Sort(order)
 			if desc {
 				slices.Reverse(order)
@@ -430,9 +423,8 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	return page, nil
 }
 
-// nameRank is the position of each enterprise in order (byName or
-// byNameDesc).
-func (ix *entIndex) nameRank(order []int32) []int32 {
+// rankOf is the position of each enterprise in order.
+func rankOf(order []int32) []int32 {
 	r := make([]int32, len(order))
 	for k, i := range order {
 		r[i] = int32(k)

@@ -202,17 +202,20 @@ func TestEnterpriseTileCountsEqualItems(t *testing.T) {
 	}
 }
 
-// TestEnterpriseNameOrderTies: sortby=name and -name order equal names by
-// id ascending (the tie-breaker PostGIS uses), with and without a bbox.
-func TestEnterpriseNameOrderTies(t *testing.T) {
+// TestEnterpriseNameTiesByID: equal names come by id ascending under
+// sortby=name and -name alike (geo.Order's rule, PostGIS's ORDER BY
+// name DESC, id ASC), with and without a bbox.
+func TestEnterpriseNameTiesByID(t *testing.T) {
+	_, all := enterpriseStore(t)
+	es := slices.Clone(all[:300])
+	for i := range es {
+		if i%3 != 0 {
+			es[i].Name = []string{"同名甲", "同名乙"}[i%2]
+		}
+	}
 	ds, err := henan.Load()
 	if err != nil {
 		t.Fatal(err)
-	}
-	_, list := enterpriseStore(t)
-	es := slices.Clone(list[:40])
-	for i := range es {
-		es[i].Name = []string{"乙企业", "甲企业", "丙企业"}[i%3] // ten or more firms per name
 	}
 	s, err := memstore.New(ds, geo.DefaultTiers)
 	if err != nil {
@@ -221,21 +224,22 @@ func TestEnterpriseNameOrderTies(t *testing.T) {
 	if err := s.SetEnterprises(es); err != nil {
 		t.Fatal(err)
 	}
-	for _, sortby := range []string{"name", "-name"} {
-		for _, bbox := range []*orb.Bound{nil, {Min: orb.Point{110, 31}, Max: orb.Point{117, 37}}} {
-			p, err := s.Items(context.Background(), geo.CollEnterprises, geo.Filter{SortBy: sortby, Limit: 100, BBox: bbox})
-			if err != nil || len(p.Features) != len(es) {
-				t.Fatalf("%s: %d features, %v", sortby, len(p.Features), err)
+	henanBox := orb.Bound{Min: orb.Point{110, 31}, Max: orb.Point{117, 37}}
+	for _, sortby := range []string{"name", "-name", "id", "-id"} {
+		o := geo.Schemas[geo.CollEnterprises].Order(sortby)
+		want := slices.Clone(es)
+		slices.SortFunc(want, func(a, b geo.Enterprise) int { return o.Compare(o.Key(&a, a.ID), o.Key(&b, b.ID)) })
+		for _, bbox := range []*orb.Bound{nil, &henanBox} {
+			p, err := s.Items(t.Context(), geo.CollEnterprises, geo.Filter{SortBy: sortby, BBox: bbox, Limit: geo.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
 			}
-			for k := 1; k < len(p.Features); k++ {
-				a, b := p.Features[k-1], p.Features[k]
-				na, nb := a.Properties["name"].(string), b.Properties["name"].(string)
-				c := strings.Compare(na, nb)
-				if sortby == "-name" {
-					c = -c
-				}
-				if c > 0 || c == 0 && a.ID >= b.ID {
-					t.Fatalf("sortby=%s bbox %v: %s %q before %s %q", sortby, bbox != nil, a.ID, na, b.ID, nb)
+			if len(p.Features) != len(want) {
+				t.Fatalf("sortby %s bbox %v: %d features, want %d", sortby, bbox, len(p.Features), len(want))
+			}
+			for i, f := range p.Features {
+				if f.ID != want[i].ID {
+					t.Fatalf("sortby %s bbox %v: item %d is %s (%v), want %s (%s)", sortby, bbox, i, f.ID, f.Properties["name"], want[i].ID, want[i].Name)
 				}
 			}
 		}
