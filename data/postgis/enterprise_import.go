@@ -154,6 +154,10 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 			return fmt.Errorf("indexing %s: %w", table, err)
 		}
 	}
+	opts.progress("aggregating the tile cells of %s", table)
+	if _, err := writeEnterpriseCells(ctx, tx, es); err != nil {
+		return err
+	}
 	for _, q := range []string{`ANALYZE layoutmap.` + table, `CREATE OR REPLACE VIEW layoutmap.enterprises AS SELECT * FROM layoutmap.` + table} {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("serving %s: %w", table, err)

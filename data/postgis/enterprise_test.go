@@ -179,6 +179,18 @@ func TestEnterpriseDifferential(t *testing.T) {
 		}
 	}
 	compareEnterpriseTiles(t, mem, pg, []geo.Filter{{}, {Chain: chains[:1]}, {Class: []string{"srdi"}, City: []string{"410100"}}})
+	// The unfiltered tiles of more than EnterpriseTilePoints firms came
+	// from the cells the import stored (migration 0007), not from the
+	// rows: the comparison above held them to the embedded store.
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var stored, storedLow int
+	if err := conn.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE z BETWEEN 5 AND 9) FROM layoutmap.enterprise_cells`).Scan(&stored, &storedLow); err != nil || storedLow == 0 {
+		t.Errorf("%d stored enterprise cells, %d of tiles z5–z9 (%v): the stored path was not compared", stored, storedLow, err)
+	}
 }
 
 // compareEnterpriseTiles requires equal enterprise tiles from both stores
@@ -353,6 +365,10 @@ func TestEnterpriseImportVersions(t *testing.T) {
 	if n := count(); n != 0 {
 		t.Errorf("rollback to the version before any list: %d enterprises, want none", n)
 	}
+	tile, err := pg.EnterpriseTile(ctx, geo.TileQuery{Z: 0})
+	if err != nil || tile.Matched != 0 || len(tile.Cells)+len(tile.Points) != 0 {
+		t.Errorf("tile 0/0/0 after rolling back to no list: %+v %v", tile, err)
+	}
 	cs, _ := pg.Collections(ctx)
 	if slices.ContainsFunc(cs, func(c geo.Collection) bool { return c.ID == geo.CollEnterprises }) {
 		t.Errorf("an empty list is still listed as a collection")
@@ -366,4 +382,52 @@ func TestEnterpriseImportVersions(t *testing.T) {
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprise_lists`).Scan(&lists); err != nil || lists != 2 {
 		t.Errorf("%d list snapshots kept (%v), want 2", lists, err)
 	}
+}
+
+// TestEnterpriseCellsFollowTheList: the stored cells of unfiltered tiles
+// (migration 0007) are rewritten by every import and by a rollback that
+// restores a list, so tile 0/0/0 (every firm) is always the cells of the
+// list in force, never those of an earlier one.
+func TestEnterpriseCellsFollowTheList(t *testing.T) {
+	url, pg, ds := bundled(t)
+	ctx := t.Context()
+	v0, _ := pg.Version(ctx)
+	big, small := enterpriseList(t, ds, geo.EnterpriseTilePoints+200, 5), enterpriseList(t, ds, 100, 6)
+	top := geo.TileQuery{Z: 0}
+	check := func(step, list string) {
+		t.Helper()
+		got, err := pg.EnterpriseTile(ctx, top)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		want := geo.EnterpriseTile{}
+		if list != "" {
+			if want, err = memWithList(t, ds, list).EnterpriseTile(ctx, top); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if msg := diffEnterpriseTile(got, want); msg != "" {
+			t.Errorf("%s: tile 0/0/0: %s", step, msg)
+		}
+	}
+	ra, err := importer.Run(ctx, url, importer.Options{EnterprisesFile: big})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("import of the big list", big)
+	if tile, _ := pg.EnterpriseTile(ctx, top); len(tile.Cells) == 0 {
+		t.Fatalf("tile 0/0/0 of %d firms has no cells", tile.Matched)
+	}
+	if _, err := importer.Run(ctx, url, importer.Options{EnterprisesFile: small}); err != nil {
+		t.Fatal(err)
+	}
+	check("import of the small list", small)
+	if _, err := postgis.Rollback(ctx, url, ra.Version, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("rollback to the big list", big)
+	if _, err := postgis.Rollback(ctx, url, v0, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("rollback to no list", "")
 }

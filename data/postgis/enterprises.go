@@ -101,6 +101,15 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
 	w.add("e.qk >= " + w.arg(int64(lo)) + " AND e.qk < " + w.arg(int64(hi)))
 	enterpriseWhere(w, f)
+	if len(w.clauses) == 1 { // no criterion but the tile: the stored cells may hold it
+		t, ok, err := s.storedTile(ctx, q.Z, q.X, q.Y)
+		if err != nil {
+			return geo.EnterpriseTile{}, fmt.Errorf("postgis: enterprise tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+		}
+		if ok {
+			return t, nil
+		}
+	}
 	cond := w.sql()
 	var t geo.EnterpriseTile
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprises e WHERE `+cond, w.args...).Scan(&t.Matched); err != nil {

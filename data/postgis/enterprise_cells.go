@@ -1,0 +1,193 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"layoutmap/geo"
+)
+
+// Pre-aggregated enterprise cells (migration 0007): the cells of every
+// unfiltered enterprise tile that holds more than geo.EnterpriseTilePoints
+// firms, written by each import from the rows it loads, so that a cold
+// unfiltered tile at low zoom is a range read of a few hundred rows
+// instead of a GROUP BY over up to the whole list. Filtered tiles and
+// point tiles are still cut from layoutmap.enterprises per request. The
+// cells follow the embedded store's rule (memstore entIndex.cells): runs
+// of the quadkey order, count, mean point, counts per class and chain;
+// TestEnterpriseDifferential holds both stores to the same tiles.
+
+// storedCell is one row of layoutmap.enterprise_cells: the cell (zoom
+// z+EnterpriseCellBits, quadkey k at that zoom) of a tile of zoom z.
+type storedCell struct {
+	z    uint32
+	k    uint64
+	cell geo.EnterpriseCell
+}
+
+// aggregateCells computes the stored cells of es: for every zoom from 0
+// to geo.MaxZoom, the cells of each tile with more than
+// EnterpriseTilePoints enterprises. The points of a tile, and of a cell,
+// are one run of the quadkey order, so each zoom is one pass over it.
+func aggregateCells(es []geo.Enterprise) []storedCell {
+	n := len(es)
+	keys := make([]uint64, n)
+	order := make([]int32, n)
+	for i := range es {
+		keys[i], order[i] = geo.MortonKey(es[i].Point), int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if keys[a] != keys[b] {
+			if keys[a] < keys[b] {
+				return -1
+			}
+			return 1
+		}
+		return int(a - b)
+	})
+	sorted := make([]uint64, n)
+	for j, i := range order {
+		sorted[j] = keys[i]
+	}
+	// Chains as small integers: one counter array per cell, not a map.
+	var chainIDs []string
+	chainIx := map[string]int32{}
+	chainOf := make([][]int32, n)
+	for i := range es {
+		for _, c := range es[i].Chains {
+			ix, ok := chainIx[c]
+			if !ok {
+				ix = int32(len(chainIDs))
+				chainIx[c] = ix
+				chainIDs = append(chainIDs, c)
+			}
+			chainOf[i] = append(chainOf[i], ix)
+		}
+	}
+	counts := make([]int, len(chainIDs))
+	var out []storedCell
+	for z := uint32(0); z <= geo.MaxZoom; z++ {
+		tshift := 2 * uint(geo.MortonZoom-z)
+		cshift := 2 * uint(geo.MortonZoom-z-geo.EnterpriseCellBits)
+		for a := 0; a < n; {
+			b := a
+			for b < n && sorted[b]>>tshift == sorted[a]>>tshift {
+				b++
+			}
+			if b-a <= geo.EnterpriseTilePoints {
+				a = b
+				continue
+			}
+			for c := a; c < b; {
+				d := c
+				var sc storedCell
+				sc.z, sc.k = z, sorted[c]>>cshift
+				var sx, sy float64
+				for ; d < b && sorted[d]>>cshift == sc.k; d++ {
+					e := &es[order[d]]
+					sc.cell.Count++
+					sx += e.Point[0]
+					sy += e.Point[1]
+					for bit := range geo.EnterpriseClasses {
+						if e.Classes&(1<<bit) != 0 {
+							sc.cell.Classes[bit]++
+						}
+					}
+					for _, ix := range chainOf[order[d]] {
+						counts[ix]++
+					}
+				}
+				sc.cell.Z = z + geo.EnterpriseCellBits
+				sc.cell.X, sc.cell.Y = geo.MortonXY(sc.k)
+				sc.cell.Point = [2]float64{sx / float64(sc.cell.Count), sy / float64(sc.cell.Count)}
+				sc.cell.Chains = map[string]int{}
+				for ix, v := range counts {
+					if v > 0 {
+						sc.cell.Chains[chainIDs[ix]] = v
+						counts[ix] = 0
+					}
+				}
+				out = append(out, sc)
+				c = d
+			}
+			a = b
+		}
+	}
+	return out
+}
+
+// writeEnterpriseCells replaces the stored cells with those of es, in the
+// import's transaction.
+func writeEnterpriseCells(ctx context.Context, tx pgx.Tx, es []geo.Enterprise) (int, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.enterprise_cells`); err != nil {
+		return 0, fmt.Errorf("clearing the enterprise cells: %w", err)
+	}
+	cells := aggregateCells(es)
+	nc := len(geo.EnterpriseClasses)
+	row := make([]any, 8)
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "enterprise_cells"},
+		[]string{"z", "k", "count", "lon", "lat", "classes", "chains", "chain_counts"},
+		pgx.CopyFromSlice(len(cells), func(i int) ([]any, error) {
+			c := &cells[i]
+			chains := make([]string, 0, len(c.cell.Chains))
+			for id := range c.cell.Chains {
+				chains = append(chains, id)
+			}
+			slices.Sort(chains)
+			cc := make([]int32, len(chains))
+			for j, id := range chains {
+				cc[j] = int32(c.cell.Chains[id])
+			}
+			classes := make([]int32, nc)
+			for j := range classes {
+				classes[j] = int32(c.cell.Classes[j])
+			}
+			row[0], row[1], row[2], row[3], row[4] = int16(c.z), int64(c.k), int32(c.cell.Count), c.cell.Point[0], c.cell.Point[1]
+			row[5], row[6], row[7] = classes, chains, cc
+			return row, nil
+		}))
+	if err != nil {
+		return 0, fmt.Errorf("copying the enterprise cells: %w", err)
+	}
+	return int(n), nil
+}
+
+// storedTile is the unfiltered tile z/x/y from the stored cells; ok is
+// false when none is stored for it (a tile of at most
+// EnterpriseTilePoints enterprises, or a list loaded before migration
+// 0007): then the tile is cut from the rows.
+func (s *Store) storedTile(ctx context.Context, z, x, y uint32) (t geo.EnterpriseTile, ok bool, err error) {
+	lo, hi := geo.MortonRange(z, x, y)
+	shift := 2 * uint(geo.MortonZoom-z-geo.EnterpriseCellBits)
+	rows, err := s.pool.Query(ctx, `SELECT k, count, lon, lat, classes, chains, chain_counts FROM layoutmap.enterprise_cells
+		WHERE z = $1 AND k >= $2 AND k < $3 ORDER BY k`, int16(z), int64(lo>>shift), int64(hi>>shift))
+	if err != nil {
+		return t, false, err
+	}
+	var k int64
+	var c geo.EnterpriseCell
+	var classes, counts []int32
+	var chains []string
+	_, err = pgx.ForEachRow(rows, []any{&k, &c.Count, &c.Point[0], &c.Point[1], &classes, &chains, &counts}, func() error {
+		cell := geo.EnterpriseCell{Z: z + geo.EnterpriseCellBits, Count: c.Count, Point: c.Point, Chains: make(map[string]int, len(chains))}
+		cell.X, cell.Y = geo.MortonXY(uint64(k))
+		for i, v := range classes {
+			if i < len(cell.Classes) {
+				cell.Classes[i] = int(v)
+			}
+		}
+		for i, id := range chains {
+			cell.Chains[id] = int(counts[i])
+		}
+		t.Matched += cell.Count
+		t.Cells = append(t.Cells, cell)
+		return nil
+	})
+	if err != nil {
+		return geo.EnterpriseTile{}, false, err
+	}
+	return t, len(t.Cells) > 0, nil
+}
