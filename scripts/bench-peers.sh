@@ -86,7 +86,7 @@ PIDS+=($!); LMPG=$!
 "$WORK/layoutmap" serve --addr 127.0.0.1:$P_LMEM --database-url= --log-level warn >>"$LOG" 2>&1 &
 PIDS+=($!); LMEM=$!
 mkdir -p "$WORK/peers"
-(cd "$WORK/peers" && DATABASE_URL="$PEER_URL" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=$P_TS TS_HTTPSPORT=$((P_TS + 1)) "$BENCH/peers/pg_tileserv" >>"$LOG" 2>&1) &
+(cd "$WORK/peers" && DATABASE_URL="$PEER_URL" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=$P_TS TS_HTTPSPORT=$((P_TS + 1)) exec "$BENCH/peers/pg_tileserv" >>"$LOG" 2>&1) &
 PIDS+=($!); TS=$!
 cat >"$WORK/peers/pgfs.toml" <<TOML
 [Server]
@@ -96,9 +96,20 @@ HttpsPort = $((P_FS + 1))
 [Paging]
 LimitDefault = 10
 LimitMax = 10000
+# pg_featureserv 1.3.1 hangs for good once requests are cancelled while its
+# pool (default 4 connections) is busy, which wrk does at the end of every
+# run; a larger pool and a restart when it stops answering keep the peer
+# measurable (both noted in the log).
+[Database]
+DbPoolMaxConns = 64
 TOML
-(cd "$WORK/peers" && DATABASE_URL="$PEER_URL" "$BENCH/peers/pg_featureserv" --config "$WORK/peers/pgfs.toml" >>"$LOG" 2>&1) &
-PIDS+=($!); FS=$!
+FS=""
+start_fs() {
+  if [[ -n $FS ]]; then kill "$FS" 2>/dev/null || true; wait "$FS" 2>/dev/null || true; fi
+  (cd "$WORK/peers" && DATABASE_URL="$PEER_URL" exec "$BENCH/peers/pg_featureserv" --config "$WORK/peers/pgfs.toml" >>"$LOG" 2>&1) &
+  FS=$!; PIDS+=("$FS")
+}
+start_fs
 wait_http "http://127.0.0.1:$P_LMPG/readyz"
 wait_http "http://127.0.0.1:$P_LMEM/readyz"
 wait_http "http://127.0.0.1:$P_TS/index.json"
@@ -129,9 +140,18 @@ NGPID=$(cat "$WORK/nginx/nginx.pid")
 
 RES="$WORK/results.txt"; : >"$RES"
 # run CELL SERVER PORT LIST CONC CPU_PID
+FS_RESTARTS=0
 run() {
-  local line
-  line=$("$BENCH/wrk_bench.sh" -d "$DUR" -w 1 -c "$5" -L "$1|$2" -C "srv=$6" -C "pg=$PGPID" "http://127.0.0.1:$3" "$4" 2>>"$LOG" || true)
+  local line srv=$6
+  if [[ $3 == "$P_FS" ]]; then
+    if ! curl -fsS -m 3 -o /dev/null "http://127.0.0.1:$P_FS/collections/pfs.zones/items.json?limit=1" 2>/dev/null; then
+      echo "bench-peers: pg_featureserv stopped answering; restarting it before \"$1\"" >>"$LOG"
+      start_fs; wait_http "http://127.0.0.1:$P_FS/collections.json"
+      FS_RESTARTS=$((FS_RESTARTS + 1))
+    fi
+    srv=$FS
+  fi
+  line=$("$BENCH/wrk_bench.sh" -d "$DUR" -w 1 -c "$5" -L "$1|$2" -C "srv=$srv" -C "pg=$PGPID" "http://127.0.0.1:$3" "$4" 2>>"$LOG" || true)
   echo "$line" >>"$RES"
   say "$line"
 }
@@ -148,9 +168,9 @@ for rep in $(seq 1 "$REPS"); do
   for q in zones100 zones1000 bbox counties200; do
     c=16; [[ $q == counties200 ]] && c=1
     run "pg items $q c=$c" layoutmap $P_LMPG "$L/lm_$q.txt" $c $LMPG
-    run "pg items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c $FS
+    run "pg items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c fs
     run "embedded items $q c=$c" layoutmap $P_LMEM "$L/lm_$q.txt" $c $LMEM
-    run "embedded items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c $FS
+    run "embedded items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c fs
   done
   run "cached tiles all zooms c=16" layoutmap $P_LMEM "$L/lm_all.txt" 16 $LMEM
   run "cached tiles all zooms c=16" peer $P_NGINX "$L/lm_all.txt" 16 $NGPID
@@ -189,4 +209,5 @@ awk -v before="$LOAD_BEFORE" -v after="$LOAD_AFTER" -v reps="$REPS" -v dur="$DUR
       printf "| %s | %.0f | %s | %.0f | %.2f%s |\n", c, a, peer[name], b, (b > 0 ? a / b : 0), note
     }
   }' "$RES" | tee "$WORK/table.md"
+say "pg_featureserv restarted $FS_RESTARTS times (it hangs after cancelled requests; see the log)"
 say "raw lines: $RES; table: $WORK/table.md; log: $LOG"
