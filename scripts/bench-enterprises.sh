@@ -45,9 +45,12 @@ PORT=${BENCH_ENTERPRISES_PORT:-18591}
 say() { echo "bench-enterprises: $*" >&2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-PIDS=()
+PIDS=() PGTESTD=""
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # pgtestd removes its cluster when its stdin closes (not on a signal).
+  exec 9>&- 2>/dev/null || true
+  [[ -n $PGTESTD ]] && for _ in $(seq 30); do kill -0 "$PGTESTD" 2>/dev/null || break; sleep 1; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -65,18 +68,37 @@ fi
 # pgtestd runs until its stdin closes: a fifo held open by this script.
 mkfifo "$WORK/pgtestd.in"
 "$WORK/bin/pgtestd" <"$WORK/pgtestd.in" >"$WORK/pgtestd.json" 2>"$WORK/pgtestd.err" &
-PIDS+=($!)
+PGTESTD=$!
 exec 9>"$WORK/pgtestd.in"
 for _ in $(seq 120); do [[ -s $WORK/pgtestd.json ]] && break; sleep 1; done
 URL=$(jq -r .url "$WORK/pgtestd.json")
 [[ $URL == postgres* ]] || { cat "$WORK/pgtestd.err" >&2; exit 1; }
 
 echo "# bench-enterprises $(date -u +%FT%TZ) rows=$N commit=$(git -C "$ROOT" rev-parse --short HEAD)"
+# CPU seconds of the cluster: the postmaster and its children, reaped
+# backends included (as sql_bench.sh counts them).
+PGPORT=$(echo "$URL" | sed -E 's|.*:([0-9]+)/.*|\1|')
+PGPID=$(pgrep -f -- "postgres -D .* -p $PGPORT " | head -n1)
+pg_cpu() {
+  local total=0 f s pid
+  local -a a
+  for f in /proc/[0-9]*/stat; do
+    s=$(cat "$f" 2>/dev/null) || continue
+    pid=${s%% *}
+    read -r -a a <<<"${s##*) }"
+    if [[ $pid == "$PGPID" || ${a[1]:-} == "$PGPID" ]]; then total=$((total + a[11] + a[12] + a[13] + a[14])); fi
+  done
+  echo "scale=2; $total / $(getconf CLK_TCK)" | bc
+}
+
 echo "## import (load before: $(load))"
-start=$(date +%s.%N)
-"$WORK/bin/layoutmap" import --database-url "$URL" --enterprises "$CSV" 2>&1 | while IFS= read -r line; do
+start=$(date +%s.%N) pg0=$(pg_cpu)
+/usr/bin/time -f "import process CPU: user %U s, system %S s, max RSS %M KB" -o "$WORK/import.time" \
+  "$WORK/bin/layoutmap" import --database-url "$URL" --enterprises "$CSV" 2>&1 | while IFS= read -r line; do
   printf '%7.2fs  %s\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$line"
 done
+cat "$WORK/import.time"
+echo "PostgreSQL CPU during the import: $(echo "$(pg_cpu) - $pg0" | bc) s"
 echo "load after: $(load)"
 
 echo "## serving (entbench, cold, concurrency 1; load before: $(load))"

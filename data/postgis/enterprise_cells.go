@@ -53,9 +53,11 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 		sorted[j] = keys[i]
 	}
 	// Chains as small integers: one counter array per cell, not a map.
+	// chainOf(i) is chainIxs[chainAt[i]:chainAt[i+1]]: one flat array.
 	var chainIDs []string
 	chainIx := map[string]int32{}
-	chainOf := make([][]int32, n)
+	chainAt := make([]int32, n+1)
+	chainIxs := make([]int32, 0, n+n/2)
 	for i := range es {
 		for _, c := range es[i].Chains {
 			ix, ok := chainIx[c]
@@ -64,8 +66,9 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 				chainIx[c] = ix
 				chainIDs = append(chainIDs, c)
 			}
-			chainOf[i] = append(chainOf[i], ix)
+			chainIxs = append(chainIxs, ix)
 		}
+		chainAt[i+1] = int32(len(chainIxs))
 	}
 	counts := make([]int, len(chainIDs))
 	var out []storedCell
@@ -96,7 +99,7 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 							sc.cell.Classes[bit]++
 						}
 					}
-					for _, ix := range chainOf[order[d]] {
+					for _, ix := range chainIxs[chainAt[order[d]]:chainAt[order[d]+1]] {
 						counts[ix]++
 					}
 				}
@@ -119,13 +122,12 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 	return out
 }
 
-// writeEnterpriseCells replaces the stored cells with those of es, in the
-// import's transaction.
-func writeEnterpriseCells(ctx context.Context, tx pgx.Tx, es []geo.Enterprise) (int, error) {
+// writeEnterpriseCells replaces the stored cells with cells (aggregateCells
+// of the list), in the import's transaction.
+func writeEnterpriseCells(ctx context.Context, tx pgx.Tx, cells []storedCell) (int, error) {
 	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.enterprise_cells`); err != nil {
 		return 0, fmt.Errorf("clearing the enterprise cells: %w", err)
 	}
-	cells := aggregateCells(es)
 	nc := len(geo.EnterpriseClasses)
 	row := make([]any, 8)
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "enterprise_cells"},
@@ -190,4 +192,45 @@ func (s *Store) storedTile(ctx context.Context, z, x, y uint32) (t geo.Enterpris
 		return geo.EnterpriseTile{}, false, err
 	}
 	return t, len(t.Cells) > 0, nil
+}
+
+// storedStats is the JSON of enterprise_meta.stats: the statistics of
+// the whole list, without names.
+type storedStats struct {
+	Total     int            `json:"total"`
+	Synthetic int            `json:"synthetic"`
+	NoZone    int            `json:"no_zone"`
+	Zone      map[string]int `json:"zone"`
+	Chain     map[string]int `json:"chain"`
+	Cluster   map[string]int `json:"cluster"`
+	City      map[string]int `json:"city"`
+	Class     map[string]int `json:"class"`
+}
+
+// listStats is the statistics of every enterprise of es by the reference
+// rule (what EnterpriseStats answers without a filter).
+func listStats(es []geo.Enterprise) storedStats {
+	st := geo.NewEnterpriseStats()
+	for i := range es {
+		st.Add(&es[i])
+	}
+	return storedStats{Total: st.Total, Synthetic: st.Synthetic, NoZone: st.NoZone, Zone: st.ByZone, Chain: st.ByChain,
+		Cluster: st.ByCluster, City: st.ByCity, Class: st.ByClass}
+}
+
+// storedListStats reads the statistics of the whole list; ok is false
+// when none are stored (a list loaded before migration 0007).
+func (s *Store) storedListStats(ctx context.Context) (st geo.EnterpriseStats, ok bool, err error) {
+	var ss *storedStats
+	if err := s.pool.QueryRow(ctx, `SELECT stats FROM layoutmap.enterprise_meta`).Scan(&ss); err != nil || ss == nil {
+		return st, false, err
+	}
+	st = geo.NewEnterpriseStats()
+	st.Total, st.Synthetic, st.NoZone = ss.Total, ss.Synthetic, ss.NoZone
+	for dst, src := range map[*map[string]int]map[string]int{&st.ByZone: ss.Zone, &st.ByChain: ss.Chain, &st.ByCluster: ss.Cluster, &st.ByCity: ss.City, &st.ByClass: ss.Class} {
+		if src != nil {
+			*dst = src
+		}
+	}
+	return st, true, nil
 }

@@ -240,6 +240,18 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (_ geo.Enterp
 	}
 	w := &where{}
 	enterpriseWhere(w, f)
+	if len(w.clauses) == 0 { // the whole list: counted by the import
+		st, ok, err := s.storedListStats(ctx)
+		if err != nil {
+			return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: %w", err)
+		}
+		if ok {
+			if err := s.statsNames(ctx, &st); err != nil {
+				return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: names: %w", err)
+			}
+			return st, nil
+		}
+	}
 	rows, err := s.pool.Query(ctx, `WITH m AS MATERIALIZED (
 			SELECT e.zone_id, e.city_code, e.chains, e.clusters, e.classes, e.location_quality FROM layoutmap.enterprises e WHERE `+w.sql()+`)
 		SELECT 'total', '', count(*) FROM m

@@ -25,3 +25,17 @@ CREATE TABLE layoutmap.enterprise_cells (
     chain_counts integer[] NOT NULL CHECK (cardinality(chain_counts) = cardinality(chains)),
     PRIMARY KEY (z, k)
 );
+
+-- The import now writes point itself (EWKB in a binary COPY, from the
+-- same value as lon and lat: postgis.copyEnterprise) instead of having the
+-- server build it per row; the values already stored stay.
+ALTER TABLE layoutmap.enterprises_a ALTER COLUMN point DROP EXPRESSION;
+ALTER TABLE layoutmap.enterprises_b ALTER COLUMN point DROP EXPRESSION;
+
+-- The statistics of the whole list (no filter: per zone, city, chain,
+-- cluster and class, geo.EnterpriseStats), computed by the import from the
+-- rows it loads with the reference rule (geo.EnterpriseStats.Add) and
+-- read by /api/v1/stats/enterprises without a filter instead of grouping a
+-- million rows per request. NULL: not computed (a list loaded before
+-- 0007), the statistics are then counted from the rows.
+ALTER TABLE layoutmap.enterprise_meta ADD COLUMN stats jsonb;
