@@ -186,3 +186,44 @@ func TestImportRevenueOnly(t *testing.T) {
 		t.Fatalf("version %d after a rejected import, want 2", v)
 	}
 }
+
+// TestItemsPropertiesFollowVersion: items keep the properties they built per
+// dataset version, year and family (Store.features); a caller's change to
+// a page does not reach the next page, and an import is seen at once.
+func TestItemsPropertiesFollowVersion(t *testing.T) {
+	url, s := loaded(t, smallDataset())
+	z2 := func() geo.Properties {
+		t.Helper()
+		p, err := s.Items(t.Context(), geo.CollZones, geo.Filter{Limit: 10, Year: 2024})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range p.Features {
+			if f.ID == "z2" {
+				return f.Properties
+			}
+		}
+		t.Fatalf("z2 not in %v", ids(p))
+		return nil
+	}
+	p := z2()
+	if p["revenue_yi"] != nil {
+		t.Fatalf("z2 has revenue_yi %v for 2024 before any figure", p["revenue_yi"])
+	}
+	p["name"] = "changed by the caller"
+	if got := z2()["name"]; got != "安阳高新技术产业开发区" {
+		t.Fatalf("second page: name %v; the memo is shared with callers", got)
+	}
+	rows := []postgis.RevenueRow{
+		{Where: "rev.csv row 2", Zone: "安阳高新技术产业开发区", Revenue: geo.Revenue{Year: 2024, RevenueYi: 600, Measure: "营业收入", Bound: geo.BoundExact, Source: "test source"}},
+	}
+	if _, err := postgis.ImportRevenue(t.Context(), url, rows, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := z2()["revenue_yi"]; got != 600.0 {
+		t.Fatalf("after the revenue import z2 revenue_yi = %v (%T), want 600", got, got)
+	}
+	if got := z2()["revenue_yi"]; got != 600.0 {
+		t.Fatalf("from the memo z2 revenue_yi = %v, want 600", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net"
 	"slices"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/maypok86/otter/v2"
 	"github.com/paulmach/orb"
 
 	"layoutmap/data"
@@ -46,7 +48,24 @@ type Store struct {
 	// geoms holds the served geometry of features and its GeoJSON per
 	// dataset version, so items encode coordinates once per version.
 	geoms data.GeometryMemo
+	// props holds the properties items built per dataset version, headline
+	// year and family, so a page of known features costs one query (its
+	// ids) instead of five (issue 17: items against pg_featureserv).
+	props *otter.Cache[propsKey, geo.Properties]
 }
+
+// propsKey names the properties of one feature as built for a dataset
+// version and the headline year and measure family of a request.
+type propsKey struct {
+	version  int64
+	coll, id string
+	year     int
+	family   string
+}
+
+// propsMemoSize bounds the properties memo in features: every zone and
+// region for ~30 year × family pairs at 16,200 zones, about 100 MB at most.
+const propsMemoSize = 500_000
 
 var _ data.Store = (*Store)(nil)
 
@@ -91,6 +110,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s.pool, s.tiers, s.log = pool, ts, log
+	s.props = otter.Must(&otter.Options[propsKey, geo.Properties]{MaximumSize: propsMemoSize})
 	s.br = newBreaker(s.ping, log)
 	return s, nil
 }
@@ -470,27 +490,46 @@ func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 
 // features builds the features with the ids, in the order given. With a
 // dataset version (> 0), geometry comes from the store's memo of that
-// version (encoded once, data.GeometryMemo) and only the features it lacks
-// read theirs from the database; version 0 (and a collection without the
-// memo) reads every geometry and keeps none.
+// version (encoded once, data.GeometryMemo) and properties from the memo of
+// that version, year and family; only the features they lack are read from
+// the database. Version 0 (and a collection without the memo) reads every
+// feature and keeps nothing. The properties returned are the caller's
+// (a shallow copy of the memo's).
 func (s *Store) features(ctx context.Context, coll string, ids []string, year int, fam string, version int64) ([]geo.Feature, error) {
 	c := pgCollections[coll]
 	if !c.memo {
 		version = 0
 	}
 	key := func(id string) string { return coll + "/" + id }
+	pkey := func(id string) propsKey {
+		return propsKey{version: version, coll: coll, id: id, year: year, family: fam}
+	}
 	held := map[string]data.EncodedGeometry{}
-	skip := []string{}
+	byID := map[string]geo.Feature{}
+	skip, missing := []string{}, []string{}
 	if version > 0 {
 		for _, id := range ids {
-			if e, ok := s.geoms.Get(version, key(id)); ok {
-				held[id] = e
-				skip = append(skip, id)
+			e, ok := s.geoms.Get(version, key(id))
+			if !ok {
+				missing = append(missing, id)
+				continue
 			}
+			if p, ok := s.props.GetIfPresent(pkey(id)); ok {
+				byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: maps.Clone(p)}
+				continue
+			}
+			held[id] = e
+			skip = append(skip, id)
+			missing = append(missing, id)
 		}
+	} else {
+		missing = ids
 	}
-	byID := map[string]geo.Feature{}
 	add := func(id string, g func() orb.Geometry, p geo.Properties) error {
+		if version > 0 {
+			s.props.Set(pkey(id), p)
+			p = maps.Clone(p)
+		}
 		if e, ok := held[id]; ok {
 			byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p}
 			return nil
@@ -503,8 +542,10 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 		byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p}
 		return err
 	}
-	if err := c.read(ctx, s, ids, skip, year, fam, add); err != nil {
-		return nil, err
+	if len(missing) > 0 {
+		if err := c.read(ctx, s, missing, skip, year, fam, add); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]geo.Feature, 0, len(ids))
 	for _, id := range ids {
