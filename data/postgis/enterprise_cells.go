@@ -23,19 +23,19 @@ import (
 // storedCell is one row of layoutmap.enterprise_cells: the cell (zoom
 // z+EnterpriseCellBits, quadkey k at that zoom) of a tile of zoom z.
 type storedCell struct {
-	z    uint32
+	chain string // the chain filter, "" for none
+	z     uint32
 	k    uint64
 	cell geo.EnterpriseCell
 }
 
-// aggregateCells computes the stored cells of es: for every zoom from 0
-// to geo.MaxZoom, the cells of each tile with more than
-// EnterpriseTilePoints enterprises. The points of a tile, and of a cell,
-// are one run of the quadkey order, so each zoom is one pass over it.
-func aggregateCells(es []geo.Enterprise) []storedCell {
-	n := len(es)
-	keys := make([]uint64, n)
-	order := make([]int32, n)
+// mortonOrder returns the indexes of es in quadkey order (ties by index)
+// and the sorted quadkeys: the order the import writes the rows in (so
+// that the firms of a tile or a box share heap pages) and aggregates the
+// cells in.
+func mortonOrder(es []geo.Enterprise) (order []int32, sorted []uint64) {
+	keys := make([]uint64, len(es))
+	order = make([]int32, len(es))
 	for i := range es {
 		keys[i], order[i] = geo.MortonKey(es[i].Point), int32(i)
 	}
@@ -48,17 +48,49 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 		}
 		return int(a - b)
 	})
-	sorted := make([]uint64, n)
+	sorted = make([]uint64, len(es))
 	for j, i := range order {
 		sorted[j] = keys[i]
 	}
+	return order, sorted
+}
+
+// aggregateCells computes the stored cells of es (in quadkey order:
+// mortonOrder): for every zoom from 0
+// to geo.MaxZoom, the cells of each tile with more than
+// EnterpriseTilePoints enterprises. The points of a tile, and of a cell,
+// are one run of the quadkey order, so each zoom is one pass over it.
+func aggregateCells(es []geo.Enterprise, order []int32, sorted []uint64) []storedCell {
+	out := aggregateRun(es, order, sorted, "")
+	// Per chain: the firms holding it, still in quadkey order.
+	byChain := map[string][]int32{}
+	keysOf := map[string][]uint64{}
+	for j, i := range order {
+		for _, c := range es[i].Chains {
+			byChain[c] = append(byChain[c], i)
+			keysOf[c] = append(keysOf[c], sorted[j])
+		}
+	}
+	for c, idx := range byChain {
+		if len(idx) > geo.EnterpriseTilePoints {
+			out = append(out, aggregateRun(es, idx, keysOf[c], c)...)
+		}
+	}
+	return out
+}
+
+// aggregateRun computes the cells of the tiles over EnterpriseTilePoints
+// of the firms es[order[…]] (sorted: their quadkeys, ascending), stored
+// under chain.
+func aggregateRun(es []geo.Enterprise, order []int32, sorted []uint64, chain string) []storedCell {
+	n := len(order)
 	// Chains as small integers: one counter array per cell, not a map.
 	// chainOf(i) is chainIxs[chainAt[i]:chainAt[i+1]]: one flat array.
 	var chainIDs []string
 	chainIx := map[string]int32{}
 	chainAt := make([]int32, n+1)
 	chainIxs := make([]int32, 0, n+n/2)
-	for i := range es {
+	for j, i := range order {
 		for _, c := range es[i].Chains {
 			ix, ok := chainIx[c]
 			if !ok {
@@ -68,7 +100,7 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 			}
 			chainIxs = append(chainIxs, ix)
 		}
-		chainAt[i+1] = int32(len(chainIxs))
+		chainAt[j+1] = int32(len(chainIxs))
 	}
 	counts := make([]int, len(chainIDs))
 	var out []storedCell
@@ -87,7 +119,7 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 			for c := a; c < b; {
 				d := c
 				var sc storedCell
-				sc.z, sc.k = z, sorted[c]>>cshift
+				sc.chain, sc.z, sc.k = chain, z, sorted[c]>>cshift
 				var sx, sy float64
 				for ; d < b && sorted[d]>>cshift == sc.k; d++ {
 					e := &es[order[d]]
@@ -99,7 +131,7 @@ func aggregateCells(es []geo.Enterprise) []storedCell {
 							sc.cell.Classes[bit]++
 						}
 					}
-					for _, ix := range chainIxs[chainAt[order[d]]:chainAt[order[d]+1]] {
+					for _, ix := range chainIxs[chainAt[d]:chainAt[d+1]] {
 						counts[ix]++
 					}
 				}
@@ -129,9 +161,9 @@ func writeEnterpriseCells(ctx context.Context, tx pgx.Tx, cells []storedCell) (i
 		return 0, fmt.Errorf("clearing the enterprise cells: %w", err)
 	}
 	nc := len(geo.EnterpriseClasses)
-	row := make([]any, 8)
+	row := make([]any, 9)
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "enterprise_cells"},
-		[]string{"z", "k", "count", "lon", "lat", "classes", "chains", "chain_counts"},
+		[]string{"z", "k", "count", "lon", "lat", "classes", "chains", "chain_counts", "chain"},
 		pgx.CopyFromSlice(len(cells), func(i int) ([]any, error) {
 			c := &cells[i]
 			chains := make([]string, 0, len(c.cell.Chains))
@@ -148,7 +180,7 @@ func writeEnterpriseCells(ctx context.Context, tx pgx.Tx, cells []storedCell) (i
 				classes[j] = int32(c.cell.Classes[j])
 			}
 			row[0], row[1], row[2], row[3], row[4] = int16(c.z), int64(c.k), int32(c.cell.Count), c.cell.Point[0], c.cell.Point[1]
-			row[5], row[6], row[7] = classes, chains, cc
+			row[5], row[6], row[7], row[8] = classes, chains, cc, c.chain
 			return row, nil
 		}))
 	if err != nil {
@@ -157,15 +189,31 @@ func writeEnterpriseCells(ctx context.Context, tx pgx.Tx, cells []storedCell) (i
 	return int(n), nil
 }
 
-// storedTile is the unfiltered tile z/x/y from the stored cells; ok is
-// false when none is stored for it (a tile of at most
-// EnterpriseTilePoints enterprises, or a list loaded before migration
+// storedFilter tells whether what f selects is stored: no criterion at
+// all (chain "") or one chain and nothing else; f's bbox counts as a
+// criterion (a tile clears it first).
+func storedFilter(f geo.Filter) (chain string, ok bool) {
+	if len(f.Chain) > 1 {
+		return "", false
+	}
+	if len(f.Chain) == 1 {
+		chain = f.Chain[0]
+	}
+	f.Chain = nil
+	w := &where{}
+	enterpriseWhere(w, f) // the one list of criteria: any other one rules the stored figures out
+	return chain, len(w.clauses) == 0
+}
+
+// storedTile is tile z/x/y of the firms holding chain ("": all) from the
+// stored cells; ok is false when none is stored for it (a tile of at most
+// EnterpriseTilePoints such firms, or a list loaded before migration
 // 0007): then the tile is cut from the rows.
-func (s *Store) storedTile(ctx context.Context, z, x, y uint32) (t geo.EnterpriseTile, ok bool, err error) {
+func (s *Store) storedTile(ctx context.Context, chain string, z, x, y uint32) (t geo.EnterpriseTile, ok bool, err error) {
 	lo, hi := geo.MortonRange(z, x, y)
 	shift := 2 * uint(geo.MortonZoom-z-geo.EnterpriseCellBits)
 	rows, err := s.pool.Query(ctx, `SELECT k, count, lon, lat, classes, chains, chain_counts FROM layoutmap.enterprise_cells
-		WHERE z = $1 AND k >= $2 AND k < $3 ORDER BY k`, int16(z), int64(lo>>shift), int64(hi>>shift))
+		WHERE chain = $1 AND z = $2 AND k >= $3 AND k < $4 ORDER BY k`, chain, int16(z), int64(lo>>shift), int64(hi>>shift))
 	if err != nil {
 		return t, false, err
 	}
@@ -207,22 +255,41 @@ type storedStats struct {
 	Class     map[string]int `json:"class"`
 }
 
-// listStats is the statistics of every enterprise of es by the reference
-// rule (what EnterpriseStats answers without a filter).
-func listStats(es []geo.Enterprise) storedStats {
-	st := geo.NewEnterpriseStats()
-	for i := range es {
-		st.Add(&es[i])
+// listStats is the statistics of every enterprise of es (key "") and of
+// those holding each chain (key: the chain id) by the reference rule:
+// what EnterpriseStats answers without a filter and with chain=ID.
+func listStats(es []geo.Enterprise) map[string]storedStats {
+	whole := geo.NewEnterpriseStats() // listed even when the list is empty
+	all := map[string]*geo.EnterpriseStats{"": &whole}
+	add := func(k string, e *geo.Enterprise) {
+		st := all[k]
+		if st == nil {
+			n := geo.NewEnterpriseStats()
+			st = &n
+			all[k] = st
+		}
+		st.Add(e)
 	}
-	return storedStats{Total: st.Total, Synthetic: st.Synthetic, NoZone: st.NoZone, Zone: st.ByZone, Chain: st.ByChain,
-		Cluster: st.ByCluster, City: st.ByCity, Class: st.ByClass}
+	for i := range es {
+		add("", &es[i])
+		for _, c := range es[i].Chains {
+			add(c, &es[i])
+		}
+	}
+	out := make(map[string]storedStats, len(all))
+	for k, st := range all {
+		out[k] = storedStats{Total: st.Total, Synthetic: st.Synthetic, NoZone: st.NoZone, Zone: st.ByZone, Chain: st.ByChain,
+			Cluster: st.ByCluster, City: st.ByCity, Class: st.ByClass}
+	}
+	return out
 }
 
-// storedListStats reads the statistics of the whole list; ok is false
-// when none are stored (a list loaded before migration 0007).
-func (s *Store) storedListStats(ctx context.Context) (st geo.EnterpriseStats, ok bool, err error) {
+// storedListStats reads the statistics of the firms holding chain ("":
+// the whole list); ok is false when none are stored (a chain no firm
+// holds, or a list loaded before migration 0007).
+func (s *Store) storedListStats(ctx context.Context, chain string) (st geo.EnterpriseStats, ok bool, err error) {
 	var ss *storedStats
-	if err := s.pool.QueryRow(ctx, `SELECT stats FROM layoutmap.enterprise_meta`).Scan(&ss); err != nil || ss == nil {
+	if err := s.pool.QueryRow(ctx, `SELECT stats -> $1 FROM layoutmap.enterprise_meta`, chain).Scan(&ss); err != nil || ss == nil {
 		return st, false, err
 	}
 	st = geo.NewEnterpriseStats()

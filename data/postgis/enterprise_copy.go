@@ -33,15 +33,18 @@ var enterpriseCols = []string{"id", "credit_code", "name", "name_en", "lon", "la
 
 const oidText = 25
 
-// copyEnterprises COPYs es into table (TRUNCATEd in tx) in binary.
-func copyEnterprises(ctx context.Context, tx pgx.Tx, table string, es []geo.Enterprise) error {
+// copyEnterprises COPYs es into table (TRUNCATEd in tx) in binary, in the
+// given order: quadkey order (mortonOrder), so that the firms of a tile or
+// of a small box lie on a few heap pages rather than one page each (a
+// bbox + chain page read ~2,200 pages for 2,236 rows in id order).
+func copyEnterprises(ctx context.Context, tx pgx.Tx, table string, es []geo.Enterprise, order []int32) error {
 	pr, pw := io.Pipe()
 	go func() {
 		w := bufio.NewWriterSize(pw, 1<<18)
 		var b copyBuf
 		w.WriteString("PGCOPY\n\xff\r\n\x00")
 		w.Write(make([]byte, 8)) // flags, header extension length
-		for i := range es {
+		for _, i := range order {
 			b = copyEnterprise(b[:0], &es[i])
 			if _, err := w.Write(b); err != nil {
 				pw.CloseWithError(err)

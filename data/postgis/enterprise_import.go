@@ -122,10 +122,11 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 	// and indexes the rows.
 	type aggregates struct {
 		cells []storedCell
-		stats storedStats
+		stats map[string]storedStats
 	}
+	order, keys := mortonOrder(es)
 	agg := make(chan aggregates, 1)
-	go func() { agg <- aggregates{aggregateCells(es), listStats(es)} }()
+	go func() { agg <- aggregates{aggregateCells(es, order, keys), listStats(es)} }()
 	opts.progress("loading %d enterprises into %s", len(es), table)
 	if _, err := tx.Exec(ctx, `TRUNCATE layoutmap.`+table); err != nil {
 		return fmt.Errorf("clearing %s: %w", table, err)
@@ -142,7 +143,7 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 			return fmt.Errorf("dropping the indexes of %s: %w", table, err)
 		}
 	}
-	if err := copyEnterprises(ctx, tx, table, es); err != nil {
+	if err := copyEnterprises(ctx, tx, table, es, order); err != nil {
 		return fmt.Errorf("copying enterprises: %w", err)
 	}
 	opts.progress("indexing %s", table)

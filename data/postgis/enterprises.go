@@ -101,8 +101,8 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
 	w.add("e.qk >= " + w.arg(int64(lo)) + " AND e.qk < " + w.arg(int64(hi)))
 	enterpriseWhere(w, f)
-	if len(w.clauses) == 1 { // no criterion but the tile: the stored cells may hold it
-		t, ok, err := s.storedTile(ctx, q.Z, q.X, q.Y)
+	if chain, ok := storedFilter(f); ok { // the stored cells may hold it
+		t, ok, err := s.storedTile(ctx, chain, q.Z, q.X, q.Y)
 		if err != nil {
 			return geo.EnterpriseTile{}, fmt.Errorf("postgis: enterprise tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
 		}
@@ -240,8 +240,8 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (_ geo.Enterp
 	}
 	w := &where{}
 	enterpriseWhere(w, f)
-	if len(w.clauses) == 0 { // the whole list: counted by the import
-		st, ok, err := s.storedListStats(ctx)
+	if chain, ok := storedFilter(f); ok { // the whole list or one chain: counted by the import
+		st, ok, err := s.storedListStats(ctx, chain)
 		if err != nil {
 			return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: %w", err)
 		}
