@@ -25,8 +25,8 @@ import (
 type storedCell struct {
 	chain string // the chain filter, "" for none
 	z     uint32
-	k    uint64
-	cell geo.EnterpriseCell
+	k     uint64
+	cell  geo.EnterpriseCell
 }
 
 // mortonOrder returns the indexes of es in quadkey order (ties by index)
