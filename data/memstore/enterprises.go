@@ -38,7 +38,10 @@ type entIndex struct {
 	keys   []uint64    // keys[i] is the quadkey of es[byKey[i]]
 	kpts   []orb.Point // kpts[i] is the point of es[byKey[i]]: bbox tests read memory in order
 	byName []int32     // indexes of es by name, then id
-	bound  orb.Bound
+	// byNameDesc: by name descending, equal names by id ascending (the
+	// tie rule of geo.Order, as PostGIS's ORDER BY … DESC, id ASC).
+	byNameDesc []int32
+	bound      orb.Bound
 
 	info data.EnterpriseInfo
 
@@ -225,6 +228,16 @@ func (ix *entIndex) sortByName() {
 		}
 		return int(a - b)
 	})
+	// Runs of equal names, last run first, each run in id order.
+	ix.byNameDesc = make([]int32, 0, len(es))
+	for hi := len(ix.byName); hi > 0; {
+		lo := hi - 1
+		for lo > 0 && es[ix.byName[lo-1]].Name == es[ix.byName[hi-1]].Name {
+			lo--
+		}
+		ix.byNameDesc = append(ix.byNameDesc, ix.byName[lo:hi]...)
+		hi = lo
+	}
 }
 
 // classSynthetic marks a synthetic enterprise in entIndex.class (the six
@@ -362,13 +375,17 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 			}
 		})
 		if byName {
-			rank := ix.nameRank()
+			names := ix.byName
+			if desc {
+				names = ix.byNameDesc
+			}
+			rank := rankOf(names)
 			slices.SortFunc(order, func(a, b int32) int { return int(rank[a] - rank[b]) })
 		} else {
 			slices.Sort(order)
-		}
-		if desc {
-			slices.Reverse(order)
+			if desc {
+				slices.Reverse(order)
+			}
 		}
 		page.NumberMatched = len(order)
 		for k := f.Offset; k < len(order) && len(page.Features) < f.Limit; k++ {
@@ -378,11 +395,13 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	}
 	n := len(ix.es)
 	at := func(k int) int32 { // k-th enterprise in sort order
-		if desc {
-			k = n - 1 - k
-		}
-		if byName {
+		switch {
+		case byName && desc:
+			return ix.byNameDesc[k]
+		case byName:
 			return ix.byName[k]
+		case desc:
+			return int32(n - 1 - k)
 		}
 		return int32(k)
 	}
@@ -407,10 +426,10 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	return page, nil
 }
 
-// nameRank is the position of each enterprise in name order.
-func (ix *entIndex) nameRank() []int32 {
-	r := make([]int32, len(ix.byName))
-	for k, i := range ix.byName {
+// rankOf is the position of each enterprise in order.
+func rankOf(order []int32) []int32 {
+	r := make([]int32, len(order))
+	for k, i := range order {
 		r[i] = int32(k)
 	}
 	return r
