@@ -127,6 +127,15 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
 	w.add("e.qk >= " + w.arg(int64(lo)) + " AND e.qk < " + w.arg(int64(hi)))
 	enterpriseWhere(w, f)
+	if chain, ok := storedFilter(f); ok { // the stored cells may hold it
+		t, ok, err := s.storedTile(ctx, chain, q.Z, q.X, q.Y)
+		if err != nil {
+			return geo.EnterpriseTile{}, fmt.Errorf("postgis: enterprise tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+		}
+		if ok {
+			return t, nil
+		}
+	}
 	cond := w.sql()
 	var t geo.EnterpriseTile
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprises e WHERE `+cond, w.args...).Scan(&t.Matched); err != nil {
@@ -257,6 +266,18 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (_ geo.Enterp
 	}
 	w := &where{}
 	enterpriseWhere(w, f)
+	if chain, ok := storedFilter(f); ok { // the whole list or one chain: counted by the import
+		st, ok, err := s.storedListStats(ctx, chain)
+		if err != nil {
+			return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: %w", err)
+		}
+		if ok {
+			if err := s.statsNames(ctx, &st); err != nil {
+				return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: names: %w", err)
+			}
+			return st, nil
+		}
+	}
 	rows, err := s.pool.Query(ctx, `WITH m AS MATERIALIZED (
 			SELECT e.zone_id, e.city_code, e.chains, e.clusters, e.classes, e.location_quality FROM layoutmap.enterprises e WHERE `+w.sql()+`)
 		SELECT 'total', '', count(*) FROM m
