@@ -29,7 +29,6 @@ type entIndex struct {
 	cluster []uint32 // bit i: clusterIDs[i]
 	city    []uint8  // index in cityIDs
 	zone    []uint16 // index in zoneIDs + 1; 0: no zone
-	year    []uint16
 	// class is the class mask, with classSynthetic set for an enterprise
 	// made by layoutmap synth: a scan never touches es.
 	class []uint8
@@ -103,7 +102,7 @@ func (ix *entIndex) fillColumns(es []geo.Enterprise) error {
 	n := len(es)
 	ix.es = es
 	ix.chain, ix.cluster = make([]uint64, n), make([]uint32, n)
-	ix.city, ix.zone, ix.year, ix.class = make([]uint8, n), make([]uint16, n), make([]uint16, n), make([]uint8, n)
+	ix.city, ix.zone, ix.class = make([]uint8, n), make([]uint16, n), make([]uint8, n)
 	ix.byKey, ix.keys = make([]int32, n), make([]uint64, n)
 	for i := range es {
 		e := &es[i]
@@ -136,7 +135,6 @@ func (ix *entIndex) fillColumns(es []geo.Enterprise) error {
 			}
 			ix.zone[i] = uint16(z + 1)
 		}
-		ix.year[i] = uint16(e.Year)
 		ix.class[i] = uint8(e.Classes)
 		if e.Synthetic() {
 			ix.info.Synthetic++
@@ -154,6 +152,7 @@ func (ix *entIndex) fillColumns(es []geo.Enterprise) error {
 		}
 	}
 	ix.info.Count, ix.info.Bound = n, ix.bound
+	ix.info.Years = geo.EnterpriseYearsOf(es)
 	if ix.info.Sources == nil {
 		ix.info.Sources = []string{}
 	}
@@ -265,12 +264,11 @@ type entMatch struct {
 	classes geo.EnterpriseClassMask
 	city    []bool // by city index; nil: any
 	zone    []bool // by zone index + 1; nil: any
-	year    uint16
 	ix      *entIndex
 }
 
 func (ix *entIndex) compile(f *geo.Filter, regionMembers map[string][]string) entMatch {
-	m := entMatch{bbox: f.BBox, classes: f.ClassMask(), year: uint16(f.Year), ix: ix}
+	m := entMatch{bbox: f.BBox, classes: f.ClassMask(), ix: ix} // f.Year selects nothing (geo's year rule)
 	for _, c := range f.Chain {
 		m.chain |= 1 << ix.chainBit[c]
 	}
@@ -315,7 +313,7 @@ func (ix *entIndex) compile(f *geo.Filter, regionMembers map[string][]string) en
 
 // all reports whether the filter takes every enterprise (bbox aside).
 func (m *entMatch) all() bool {
-	return m.chain == 0 && m.cluster == 0 && m.classes == 0 && m.city == nil && m.zone == nil && m.year == 0
+	return m.chain == 0 && m.cluster == 0 && m.classes == 0 && m.city == nil && m.zone == nil
 }
 
 func (m *entMatch) match(i int32) bool {
@@ -326,7 +324,6 @@ func (m *entMatch) match(i int32) bool {
 		m.classes != 0 && geo.EnterpriseClassMask(ix.class[i])&m.classes == 0,
 		m.city != nil && !m.city[ix.city[i]],
 		m.zone != nil && !m.zone[ix.zone[i]],
-		m.year != 0 && ix.year[i] != m.year,
 		m.bbox != nil && !m.bbox.Contains(ix.es[i].Point):
 		return false
 	}
@@ -563,7 +560,7 @@ func (s *Store) EnterpriseCount() int {
 func (s *Store) EnterpriseInfo(ctx context.Context) (data.EnterpriseInfo, error) {
 	ix := s.ent
 	if ix == nil {
-		return data.EnterpriseInfo{Sources: []string{}}, ctx.Err()
+		return data.EnterpriseInfo{Sources: []string{}, Years: []geo.YearCount{}}, ctx.Err()
 	}
 	return ix.info, ctx.Err()
 }

@@ -123,6 +123,23 @@ export function createMapView(store, { mode }) {
     };
   }
 
+  // chainHighlight: the chain view's zones (ids and points) for the style.
+  function chainHighlight() {
+    const cv = data.chainView;
+    if (!state.chain_view || cv?.id !== state.chain_view) return null;
+    const zs = cv.zones.filter((z) => z.geometry);
+    return {
+      ids: cv.zones.map((z) => String(z.id)),
+      points: { type: 'FeatureCollection', features: zs.map((z) => ({ type: 'Feature', id: String(z.id), geometry: { type: 'Point', coordinates: centreOf(z.geometry) }, properties: { id: String(z.id) } })) },
+    };
+  }
+
+  // fitBox moves the camera to a box [w, s, e, n] (clear of the card).
+  function fitBox(b) {
+    if (!map || !b) return;
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: padding(), maxZoom: 10, duration: motion(600) });
+  }
+
   function styleSpec() {
     const tj = data.tilejson;
     return styles.build({
@@ -130,6 +147,7 @@ export function createMapView(store, { mode }) {
       state, clusters: data.clusters, regions: data.regions, zonePoints: zonePoints(), counts: data.counts,
       compare: data.compare ?? null,
       staticZones: SITE ? data.zones : null,
+      chain: chainHighlight(),
       enterprises: data.ent.available ? { tileURL: entTileURL(), minzoom: data.ent.tilejson.minzoom, maxzoom: data.ent.tilejson.maxzoom, bounds: data.ent.tilejson.bounds } : null,
     });
   }
@@ -289,6 +307,6 @@ export function createMapView(store, { mode }) {
 
   return {
     get map() { return map; },
-    create, update, zoomToResults: (o) => zoomToResults(o), settle, findZone, fitZone, flyTo,
+    create, update, zoomToResults: (o) => zoomToResults(o), settle, findZone, fitZone, fitBox, flyTo,
   };
 }

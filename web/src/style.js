@@ -13,14 +13,14 @@ export const FONT = 'Noto Sans SC';
 // /styles/layout.json and the static images use too. There is no client
 // copy of any colour of the data.
 export const TIER_COLORS = {};
-export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '', not_comparable: '', not_comparable_ring: '', enterprise: '' };
+export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '', not_comparable: '', not_comparable_ring: '', enterprise: '', highlight: '' };
 export function setReference(ref) {
   for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
   for (const t of ref.tiers ?? []) TIER_COLORS[t.id] = t.color;
   const p = ref.palettes ?? {};
   Object.assign(PALETTE, { cluster: p.clusters ?? [], region: p.regions ?? [], dist: p.dist_ramp ?? [], change: p.change ?? [],
     other: p.other, no_data: p.no_data, lower_bound: p.lower_bound, not_comparable: p.not_comparable, not_comparable_ring: p.not_comparable_ring,
-    enterprise: p.enterprise });
+    enterprise: p.enterprise, highlight: p.highlight });
 }
 export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
 export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];
@@ -145,10 +145,26 @@ function entLayers(show) {
   ];
 }
 
+// chainLayers highlight the zones of the chain view's chain (issue 15):
+// their outlines in the vector tiles (where the zones' filter draws them)
+// and a ring at every chain zone's point from the chain view's own list,
+// so a chain zone outside the zones' filter is still marked.
+function chainLayers(chain) {
+  const ids = chain?.ids ?? [];
+  const vis = ids.length ? 'visible' : 'none';
+  return [
+    { id: 'chain-zones-line', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis, 'line-join': 'round' },
+      filter: ['in', ['get', 'id'], ['literal', ids]], paint: { 'line-color': PALETTE.highlight, 'line-width': 3 } },
+    { id: 'chain-zones-ring', type: 'circle', source: 'chainzones', layout: { visibility: vis },
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 7, 10, 11], 'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': PALETTE.highlight, 'circle-stroke-width': 2.5 } },
+  ];
+}
+
 // staticZones: on the static site (whose archive holds every zone with its
 // latest figure) the zones the filter selects, as the engine listed them:
 // only these are drawn, tier colours by their figures of the filter's year.
-export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null, enterprises = null, staticZones = null }) {
+export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null, enterprises = null, chain = null, staticZones = null }) {
   // compare: the server's change document (classes and rows) in comparison mode.
   const vis = (on) => (on ? 'visible' : 'none');
   const show = new Set(state.layers);
@@ -178,6 +194,8 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
     sources: {
       layout: src,
       zonepoints: { type: 'geojson', data: zonePoints, promoteId: 'id' },
+      // chainzones: the points of the chain view's zones (chain.points).
+      chainzones: { type: 'geojson', data: chain?.points ?? { type: 'FeatureCollection', features: [] } },
       // enterprises: {tileURL, minzoom, maxzoom, bounds} of the enterprise
       // tileset; absent when the store holds none.
       ...(enterprises ? { enterprises: { type: 'vector', tiles: [enterprises.tileURL], minzoom: enterprises.minzoom ?? 0, maxzoom: enterprises.maxzoom ?? 16,
@@ -240,6 +258,8 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
       ...(enterprises ? entLayers(state.ent) : []),
+      // Over the enterprises, so the chain's zones stay visible among its firms.
+      ...chainLayers(chain),
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
         layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
         paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
