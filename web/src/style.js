@@ -149,12 +149,12 @@ function entLayers(show) {
 // their outlines in the vector tiles (where the zones' filter draws them)
 // and a ring at every chain zone's point from the chain view's own list,
 // so a chain zone outside the zones' filter is still marked.
-function chainLayers(chain) {
+function chainLayers(chain, zf = ['literal', true]) {
   const ids = chain?.ids ?? [];
   const vis = ids.length ? 'visible' : 'none';
   return [
     { id: 'chain-zones-line', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis, 'line-join': 'round' },
-      filter: ['in', ['get', 'id'], ['literal', ids]], paint: { 'line-color': PALETTE.highlight, 'line-width': 3 } },
+      filter: ['all', ['in', ['get', 'id'], ['literal', ids]], zf], paint: { 'line-color': PALETTE.highlight, 'line-width': 3 } },
     { id: 'chain-zones-ring', type: 'circle', source: 'chainzones', layout: { visibility: vis },
       paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 7, 10, 11], 'circle-color': 'rgba(0,0,0,0)',
         'circle-stroke-color': PALETTE.highlight, 'circle-stroke-width': 2.5 } },
@@ -259,7 +259,7 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
         } },
       ...(enterprises ? entLayers(state.ent) : []),
       // Over the enterprises, so the chain's zones stay visible among its firms.
-      ...chainLayers(chain),
+      ...chainLayers(chain, zf),
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
         layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
         paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
