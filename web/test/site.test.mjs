@@ -31,6 +31,8 @@ const t = useServer({
 let nginx = null;
 let siteBase = '';
 before(async () => {
+  // useServer's set-up exports the site first; without it there is nothing to serve.
+  if (!siteDir || !existsSync(join(siteDir, 'site.json'))) throw new Error('export-site did not run: the server set-up failed (see above)');
   const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
   const dir = join(siteDir, '..', 'nginx');
   mkdirSync(join(dir, 'tmp'), { recursive: true });
