@@ -293,7 +293,8 @@ async function loadChainView(my, signal) {
 // force is drawn; /api/v1/stats/enterprises says "no list for 2023,
 // nearest list 2025"), for the legend and the panels.
 async function loadEntYear(my, signal) {
-  if (!data.ent.available || !state.year) { data.ent.yearNote = null; return; }
+  // The static site has no enterprise statistics (they need the server): no year note there.
+  if (!data.ent.available || !state.year || site.STATIC) { data.ent.yearNote = null; return; }
   if (data.ent.yearNote?.year === state.year) return;
   const doc = await getJSON('/api/v1/stats/enterprises?' + new URLSearchParams({ year: state.year, group: 'class' }), { signal });
   if (my !== store.seq) return;
