@@ -117,7 +117,12 @@ func lookupCRS(s string) (crsDef, bool) {
 // crsError is the 400 for a CRS this API does not offer
 // (/req/crs/fc-crs-valid-value, /req/crs/fc-bbox-crs-valid-value).
 func crsError(param, got string) *geo.FieldError {
-	return &geo.FieldError{Field: param, Reason: fmt.Sprintf("CRS %s is not offered; offered: %s", quoteClip(got), strings.Join(crsURIs(), ", "))}
+	hint := ""
+	if auth, code, ok := strings.Cut(strings.TrimSpace(got), ":"); ok && !strings.Contains(code, "/") && auth != "" && code != "" {
+		// A bare CURIE: OGC names a CRS by URI, or by a safe CURIE in brackets.
+		hint = fmt.Sprintf(" (a CRS is named by its URI, or by a safe CURIE in brackets: [%s:%s])", auth, code)
+	}
+	return &geo.FieldError{Field: param, Reason: fmt.Sprintf("CRS %s is not offered%s; offered: %s", quoteClip(got), hint, strings.Join(crsURIs(), ", "))}
 }
 
 // isCRS84 reports whether coordinates pass through unchanged.

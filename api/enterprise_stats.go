@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
 
 	"layoutmap/data"
 	"layoutmap/geo"
@@ -54,12 +55,20 @@ type entStatsDoc struct {
 	Total  int `json:"total"`
 	NoZone int `json:"no_zone"`
 	// Synthetic counts those made by `layoutmap synth`; Note then says so.
-	Synthetic int           `json:"synthetic"`
-	Note      string        `json:"note,omitempty"`
-	Hint      string        `json:"hint,omitempty"`
-	Rule      string        `json:"rule"`
-	RuleZH    string        `json:"rule_zh"`
-	Groups    []entGroupDoc `json:"groups"`
+	Synthetic int    `json:"synthetic"`
+	Note      string `json:"note,omitempty"`
+	Hint      string `json:"hint,omitempty"`
+	Rule      string `json:"rule"`
+	RuleZH    string `json:"rule_zh"`
+	// ListYears: the years the list in force describes (geo's year rule:
+	// year selects no enterprise); YearNote(ZH) says when the filter's
+	// year is not one of them ("no list for 2023, nearest list 2025").
+	ListYears  []geo.YearCount `json:"list_years"`
+	YearNote   string          `json:"year_note,omitempty"`
+	YearNoteZH string          `json:"year_note_zh,omitempty"`
+	YearRule   string          `json:"year_rule"`
+	YearRuleZH string          `json:"year_rule_zh"`
+	Groups     []entGroupDoc   `json:"groups"`
 }
 
 type entStatsHandler struct {
@@ -76,8 +85,8 @@ func (h *entStatsHandler) stats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if fmtName != "" && fmtName != "json" && fmtName != "csv" {
-		return geo.FieldErrors{{Field: "f", Reason: "must be json or csv, got " + quoteClip(fmtName)}}
+	if fmtName != "" && fmtName != "json" && fmtName != "csv" && fmtName != "xlsx" {
+		return geo.FieldErrors{{Field: "f", Reason: "must be json, csv or xlsx, got " + quoteClip(fmtName)}}
 	}
 	groups, err := parseEntGroups(q["group"])
 	if err != nil {
@@ -87,7 +96,7 @@ func (h *entStatsHandler) stats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctype, err := negotiate(c, fmtName, map[string]string{"json": ContentTypeJSON, "csv": mediaCSV}, ContentTypeJSON, mediaCSV)
+	ctype, err := negotiate(c, fmtName, map[string]string{"json": ContentTypeJSON, "csv": mediaCSV, "xlsx": mediaXLSX}, ContentTypeJSON, mediaCSV, mediaXLSX)
 	if err != nil {
 		return err
 	}
@@ -105,18 +114,30 @@ func (h *entStatsHandler) stats(c *fiber.Ctx) error {
 		return fmt.Errorf("api: enterprise statistics: %w", err)
 	}
 	doc := entStatsDoc{Filter: encodedFilter(f), DatasetVersion: ver, Total: st.Total, NoZone: st.NoZone, Synthetic: st.Synthetic,
-		Rule: geo.EnterpriseGroupRuleEN, RuleZH: geo.EnterpriseGroupRuleZH, Groups: []entGroupDoc{}}
+		Rule: geo.EnterpriseGroupRuleEN, RuleZH: geo.EnterpriseGroupRuleZH, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH,
+		ListYears: []geo.YearCount{}, Groups: []entGroupDoc{}}
 	if st.Synthetic > 0 {
 		doc.Note = SyntheticNotice
 	}
-	if inf, err := h.store.(data.EnterpriseStore).EnterpriseInfo(ctx); err == nil && inf.Count == 0 {
+	inf, err := h.store.(data.EnterpriseStore).EnterpriseInfo(ctx)
+	if err != nil {
+		return fmt.Errorf("api: enterprise statistics: %w", err)
+	}
+	if inf.Count == 0 {
 		doc.Hint = EnterpriseHint
 	}
+	if inf.Years != nil {
+		doc.ListYears = inf.Years
+	}
+	doc.YearNote, doc.YearNoteZH = geo.EnterpriseYearNote(f.Year, inf.Years)
 	for _, g := range groups {
 		doc.Groups = append(doc.Groups, entGroup(g, &st, tax))
 	}
-	if ctype == mediaCSV {
+	switch ctype {
+	case mediaCSV:
 		return sendEntStatsCSV(c, doc)
+	case mediaXLSX:
+		return sendEntStatsXLSX(c, doc)
 	}
 	return c.JSON(doc)
 }
@@ -182,28 +203,117 @@ func entGroup(g string, st *geo.EnterpriseStats, tax geo.Taxonomy) entGroupDoc {
 	return d
 }
 
-// sendEntStatsCSV writes one row per group item, with the totals and the
-// synthetic note as rows of group "total" / "note" so a spreadsheet of
-// synthetic counts still says so.
+// entStatsRows is the table of the CSV and XLSX forms: a header, then the
+// totals, the synthetic note and the year rule's rows (group "total",
+// "no_zone", "synthetic", "list_year", "year_note") so a spreadsheet of
+// synthetic counts, or of a year the list does not describe, still says
+// so, then one row per group item. count is -1 where a row has none.
+func entStatsRows(doc entStatsDoc) (head []string, rows []entStatsRow) {
+	head = []string{"group", "id", "name", "name_en", "count"}
+	rows = []entStatsRow{{"total", "", "企业总数", "enterprises", doc.Total}, {"no_zone", "", "不在开发区", "in no zone", doc.NoZone}}
+	if doc.Synthetic > 0 {
+		rows = append(rows, entStatsRow{"synthetic", "", doc.Note, "synthetic enterprises", doc.Synthetic})
+	}
+	for _, y := range doc.ListYears {
+		rows = append(rows, entStatsRow{"list_year", strconv.Itoa(y.Year), "名录年份（0：未注明）", "year the list describes (0: not stated)", y.Count})
+	}
+	if doc.YearNote != "" {
+		rows = append(rows, entStatsRow{"year_note", doc.Filter["year"], doc.YearNoteZH, doc.YearNote, -1})
+	}
+	for _, g := range doc.Groups {
+		for _, it := range g.Items {
+			rows = append(rows, entStatsRow{g.Group, it.ID, it.Name, it.NameEN, it.Count})
+		}
+	}
+	return head, rows
+}
+
+type entStatsRow struct {
+	group, id, name, nameEN string
+	count                   int
+}
+
+// sendEntStatsCSV writes entStatsRows as CSV (text neutralised against
+// formula injection).
 func sendEntStatsCSV(c *fiber.Ctx, doc entStatsDoc) error {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF") // Excel reads UTF-8 only with a BOM
 	w := csv.NewWriter(&b)
-	rows := [][]string{{"group", "id", "name", "name_en", "count"},
-		{"total", "", "企业总数", "enterprises", strconv.Itoa(doc.Total)},
-		{"no_zone", "", "不在开发区", "in no zone", strconv.Itoa(doc.NoZone)}}
-	if doc.Synthetic > 0 {
-		rows = append(rows, []string{"synthetic", "", neutralise(doc.Note), "synthetic enterprises", strconv.Itoa(doc.Synthetic)})
-	}
-	for _, g := range doc.Groups {
-		for _, it := range g.Items {
-			rows = append(rows, []string{g.Group, neutralise(it.ID), neutralise(it.Name), neutralise(it.NameEN), strconv.Itoa(it.Count)})
+	head, rows := entStatsRows(doc)
+	out := [][]string{head}
+	for _, r := range rows {
+		n := ""
+		if r.count >= 0 {
+			n = strconv.Itoa(r.count)
 		}
+		out = append(out, []string{r.group, neutralise(r.id), neutralise(r.name), neutralise(r.nameEN), n})
 	}
-	if err := w.WriteAll(rows); err != nil {
+	if err := w.WriteAll(out); err != nil {
 		return fmt.Errorf("api: enterprise statistics csv: %w", err)
 	}
 	c.Set(fiber.HeaderContentType, ContentTypeCSV)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="layoutmap-enterprise-stats.csv"`)
 	return c.Send(b.Bytes())
+}
+
+// sendEntStatsXLSX writes entStatsRows as a workbook (f=xlsx, as items
+// offer it): sheet enterprise_stats with the CSV's columns, counts as
+// number cells (text cells are never formulas), and a notes sheet with the
+// filter, the counting rule, the year rule and the synthetic note.
+func sendEntStatsXLSX(c *fiber.Ctx, doc entStatsDoc) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	const sheet = "enterprise_stats"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return fmt.Errorf("api: enterprise statistics xlsx: %w", err)
+	}
+	head, rows := entStatsRows(doc)
+	set := func(sh string, col, row int, v any) error {
+		axis, _ := excelize.CoordinatesToCellName(col, row)
+		return x.SetCellValue(sh, axis, v)
+	}
+	for i, h := range head {
+		if err := set(sheet, i+1, 1, h); err != nil {
+			return fmt.Errorf("api: enterprise statistics xlsx: %w", err)
+		}
+	}
+	for n, r := range rows {
+		vals := []any{r.group, r.id, r.name, r.nameEN, r.count}
+		if r.count < 0 {
+			vals[4] = nil
+		}
+		for i, v := range vals {
+			if v == nil {
+				continue
+			}
+			if err := set(sheet, i+1, n+2, v); err != nil {
+				return fmt.Errorf("api: enterprise statistics xlsx: %w", err)
+			}
+		}
+	}
+	if _, err := x.NewSheet("notes"); err != nil {
+		return fmt.Errorf("api: enterprise statistics xlsx: %w", err)
+	}
+	notes := [][2]string{{"filter / 筛选", string(c.Request().URI().QueryString())},
+		{"rule", doc.Rule}, {"规则", doc.RuleZH}, {"year_rule", doc.YearRule}, {"年份规则", doc.YearRuleZH}}
+	if doc.Note != "" {
+		notes = append(notes, [2]string{"note / 说明", doc.Note})
+	}
+	if doc.Hint != "" {
+		notes = append(notes, [2]string{"hint / 提示", doc.Hint})
+	}
+	for i, r := range notes {
+		for j, v := range r {
+			if err := set("notes", j+1, i+1, v); err != nil {
+				return fmt.Errorf("api: enterprise statistics xlsx: %w", err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return fmt.Errorf("api: enterprise statistics xlsx: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, mediaXLSX)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="layoutmap-enterprise-stats.xlsx"`)
+	return c.Send(buf.Bytes())
 }

@@ -59,6 +59,10 @@ type enterpriseInfoDoc struct {
 	Bbox []float64 `json:"bbox,omitempty"`
 	Hint string    `json:"hint,omitempty"`
 	Note string    `json:"note,omitempty"`
+	// YearRule(ZH): geo's year rule (year selects no enterprise; Years
+	// are the years the list describes).
+	YearRule   string `json:"year_rule"`
+	YearRuleZH string `json:"year_rule_zh"`
 }
 
 func (h *entHandler) info(c *fiber.Ctx) error {
@@ -73,7 +77,7 @@ func (h *entHandler) info(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: enterprise info: %w", err)
 	}
-	d := enterpriseInfoDoc{EnterpriseInfo: inf}
+	d := enterpriseInfoDoc{EnterpriseInfo: inf, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH}
 	if inf.Count == 0 {
 		d.Hint = EnterpriseHint
 	} else {

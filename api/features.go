@@ -280,6 +280,13 @@ func parseItems(coll string, q url.Values) (itemsQuery, error) {
 	propExpr, props, q, propErrs := geo.PropertyFilter(coll, q, itemsOwnParams...)
 	f, err := geo.ParseFilterCRS(q, true, filterCoords, itemsOwnParams...)
 	fes, _ := geo.AsFieldErrors(err)
+	for i, fe := range fes {
+		if fe.Field == "filter-crs" {
+			if _, ok := lookupCRS(q.Get("filter-crs")); !ok {
+				fes[i] = crsError("filter-crs", q.Get("filter-crs")) // the same answer as crs and bbox-crs
+			}
+		}
+	}
 	fes = append(append(crsErrs, propErrs...), fes...)
 	geo.DraftCompat(coll, f.CQL)
 	f.WithProperties(propExpr, props)
@@ -360,7 +367,7 @@ func (s *server) items(c *fiber.Ctx) error {
 		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features)
 	}
 	if ctype == ContentTypeHTML {
-		return s.itemsHTML(c, coll, page.Features, page.NumberMatched, links)
+		return s.itemsHTML(c, coll, iq.filter, page.Features, page.NumberMatched, links)
 	}
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,

@@ -99,9 +99,11 @@ func TestFilterCRS(t *testing.T) {
 		t.Errorf("next link %q does not repeat filter-crs", next)
 	}
 	for _, bad := range []struct{ q, says string }{
-		{"filter=" + url.QueryEscape("S_INTERSECTS(geometry, BBOX(112.7882,34.2989,112.7902,34.3009))") + "&filter-crs=" + url.QueryEscape(CRSEPSG4326), "after conversion from filter-crs"},
-		{"filter=" + url.QueryEscape("S_INTERSECTS(geometry, BBOX(0,0,30000000,1))") + "&filter-crs=" + url.QueryEscape(CRSEPSG3857), "after conversion from filter-crs"},
-		{"filter=" + url.QueryEscape("name = 'x'") + "&filter-crs=" + url.QueryEscape("http://www.opengis.net/def/crs/EPSG/0/32650"), "not offered"},
+		{"filter=" + url.QueryEscape("S_INTERSECTS(geometry, BBOX(112.7882,34.2989,112.7902,34.3009))") + "&filter-crs=" + url.QueryEscape(CRSEPSG4326), "BBOX(112.7882,34.2989,112.7902,34.3009) is not south,west,north,east within -90,-180,90,180 with south ≤ north: filter-crs puts latitude first"},
+		{"filter=" + url.QueryEscape("S_INTERSECTS(geometry, BBOX(0,0,30000000,1))") + "&filter-crs=" + url.QueryEscape(CRSEPSG3857), "BBOX(0,0,30000000,1) leaves the area filter-crs covers"},
+		{"filter=" + url.QueryEscape("name = 'x'") + "&filter-crs=" + url.QueryEscape("http://www.opengis.net/def/crs/EPSG/0/32650"), "not offered; offered: " + CRS84},
+		// A bare CURIE gets the same answer as crs= and its bracketed form.
+		{"filter=" + url.QueryEscape("name = 'x'") + "&filter-crs=EPSG:4326", "not offered (a CRS is named by its URI, or by a safe CURIE in brackets: [EPSG:4326]); offered: "},
 		{"filter-crs=" + url.QueryEscape(CRSEPSG4326), "given without filter"},
 	} {
 		r := get(t, app, "/api/v1/collections/zones/items?"+bad.q)

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -262,7 +263,37 @@ type itemRow struct {
 	Cells             []htmlCell
 }
 
-func (s *server) itemsHTML(c *fiber.Ctx, coll string, fs []geo.Feature, matched int, links []Link) error {
+// mixedYearsNote is the items page's warning when zones are ranked by
+// revenue with no year: each zone's latest figure decides its place, so
+// the ranking compares years; it names the years on the page and links the
+// same query for the latest of them. Empty when the page uses one year.
+func mixedYearsNote(coll string, f geo.Filter, fs []geo.Feature, self string) (note, href string) {
+	if coll != geo.CollZones || f.Year != 0 || strings.TrimPrefix(f.SortBy, "-") != "revenue" {
+		return "", ""
+	}
+	years := map[int]bool{}
+	for _, ft := range fs {
+		if y, ok := ft.Properties["revenue_year"].(int); ok {
+			years[y] = true
+		}
+	}
+	if len(years) < 2 {
+		return "", ""
+	}
+	ys := slices.Sorted(maps.Keys(years))
+	lo, hi := ys[0], ys[len(ys)-1]
+	note = fmt.Sprintf("按各园区最新年份的数字排序，本页混合了 %d–%d 年的数字。Ranked by each zone's latest figure: this page mixes figures of %d–%d.", lo, hi, lo, hi)
+	if u, err := url.Parse(self); err == nil {
+		q := u.Query()
+		q.Set("year", strconv.Itoa(hi))
+		q.Del("offset")
+		u.RawQuery = q.Encode()
+		href = withF(u.String(), "html")
+	}
+	return note, href
+}
+
+func (s *server) itemsHTML(c *fiber.Ctx, coll string, f geo.Filter, fs []geo.Feature, matched int, links []Link) error {
 	cols := htmlColumns(coll)
 	b := base(c) + "/collections/" + url.PathEscape(coll)
 	rows := make([]itemRow, len(fs))
@@ -285,6 +316,7 @@ func (s *server) itemsHTML(c *fiber.Ctx, coll string, fs []geo.Feature, matched 
 		}
 	}
 	cs := geo.Schemas[coll]
+	note, noteHref := mixedYearsNote(coll, f, fs, self)
 	return s.sendHTML(c, "items", htmlPage{
 		Title: cs.TitleZH + " · 要素", TitleEN: cs.TitleEN + " · items",
 		Crumbs: crumbs(c, collectionsCrumb(c), Link{Href: withF(b, "html"), Title: cs.TitleZH + " " + cs.TitleEN}),
@@ -296,9 +328,10 @@ func (s *server) itemsHTML(c *fiber.Ctx, coll string, fs []geo.Feature, matched 
 		Body: struct {
 			Matched, Returned int
 			Next, Prev        string
+			Note, NoteHref    string
 			Columns           []geo.Field
 			Rows              []itemRow
-		}{matched, len(fs), next, prev, cols, rows},
+		}{matched, len(fs), next, prev, note, noteHref, cols, rows},
 	})
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -197,5 +198,47 @@ func TestHTMLEscapes(t *testing.T) {
 	}
 	if !strings.Contains(out, "&lt;script&gt;") || !strings.Contains(out, "#ZgotmplZ") {
 		t.Errorf("escaping not as expected:\n%s", geo.Clip(out))
+	}
+}
+
+// TestHTMLMixedYearsNote: zones ranked by revenue with no year say which
+// years the page mixes and link the same ranking for the latest of them,
+// whose page compares one year and carries no note; the years named are
+// those of the page's rows.
+func TestHTMLMixedYearsNote(t *testing.T) {
+	app := htmlApp(t)
+	r := get(t, app, "/api/v1/collections/zones/items?limit=12&sortby=-revenue&f=json")
+	var fc struct {
+		Features []struct{ Properties map[string]any }
+	}
+	decode(t, r, &fc)
+	lo, hi := 0, 0
+	for _, f := range fc.Features {
+		if y, ok := f.Properties["revenue_year"].(float64); ok {
+			if lo == 0 || int(y) < lo {
+				lo = int(y)
+			}
+			hi = max(hi, int(y))
+		}
+	}
+	if lo == hi {
+		t.Fatalf("the bundled top 12 by revenue hold one year (%d): the test needs mixed years", lo)
+	}
+	body := string(get(t, app, "/api/v1/collections/zones/items?limit=12&sortby=-revenue&f=html").body)
+	want := fmt.Sprintf("this page mixes figures of %d–%d", lo, hi)
+	if !strings.Contains(body, want) {
+		t.Fatalf("page lacks %q", want)
+	}
+	m := regexp.MustCompile(`<p class="note">[^<]*<a href="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(m[1], fmt.Sprintf("year=%d", hi)) {
+		t.Fatalf("note link %v, want one with year=%d", m, hi)
+	}
+	u, _ := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
+	one := get(t, app, u.RequestURI())
+	if one.status != 200 || strings.Contains(string(one.body), `class="note"`) {
+		t.Fatalf("latest-year page: %d, note present %v", one.status, strings.Contains(string(one.body), `class="note"`))
+	}
+	if strings.Contains(string(get(t, app, "/api/v1/collections/zones/items?limit=12&sortby=name&f=html").body), `class="note"`) {
+		t.Fatal("a page sorted by name carries the revenue note")
 	}
 }

@@ -60,7 +60,7 @@ func filterParams() []obj {
 			obj{"type": "number", "minimum": 0, "maximum": 1e9}),
 		param("max_revenue", "query", revenueSemantics+"max_revenue=X&year=Y matches zones whose headline figure for Y is KNOWN to be ≤ X: an exact figure ≤ X or an upper bound ≤ X. Lower bounds, part-year figures and zones without a figure never match. Must not be below min_revenue. Zones collection only.",
 			obj{"type": "number", "minimum": 0, "maximum": 1e9}),
-		param("class", "query", "Enterprises on any of these lists: above_scale (规上), srdi (专精特新), little_giant (小巨人), single_champion (单项冠军), leading_goose (头雁), chain_leader (链主); the Chinese names are accepted. Enterprises collection only; cluster, chain, city, region and year (the list's year) apply to enterprises too.", list(id)),
+		param("class", "query", "Enterprises on any of these lists: above_scale (规上), srdi (专精特新), little_giant (小巨人), single_champion (单项冠军), leading_goose (头雁), chain_leader (链主); the Chinese names are accepted. Enterprises collection only; cluster, chain, city and region apply to enterprises too, year selects no enterprise (the list in force is shown whatever the year; the statistics say when the list does not describe that year).", list(id)),
 		param("zone", "query", "Enterprises linked to any of these zones (stated by the list or by their point in the zone's outline). Enterprises collection only.", list(id)),
 	}
 }
@@ -255,15 +255,16 @@ func openAPIDoc(version string) obj {
 				append([]obj{param("from", "query", "The earlier year of the comparison (required, before year).", obj{"type": "integer", "minimum": 1949, "maximum": 2100})}, filterParams()...),
 				jsonResponse("Change statistics.", ContentTypeJSON), "304", "400"),
 			Prefix + "/stats/enterprises": op("statsEnterprises", "Enterprises per city, zone, cluster, chain and class",
-				"Counts of the enterprises the filter contract selects (bbox, city, cluster, chain, region, year = the list's year, class, zone), per group: every city, cluster, chain and class (0 included), zones with at least one enterprise (most first), no_zone and total. "+
+				"Counts of the enterprises the filter contract selects (bbox, city, cluster, chain, region, class, zone; year selects none: the list in force is counted whatever the year), per group: every city, cluster, chain and class (0 included), zones with at least one enterprise (most first), no_zone and total. "+
+					"list_years gives the years the list describes (year 0: rows stating none); when year is given and is not one of them, year_note and year_note_zh say so and name the nearest (\"no enterprise list for 2023, nearest list 2025 …\"); year_rule states the rule. "+
 					"Each count equals the items endpoint's numberMatched for the same filter with that group added (zone=Z, chain=C …). An enterprise counts once in its city and zone and once in each of its chains, clusters and classes (rule, rule_zh). "+
 					"synthetic counts enterprises made by layoutmap synth and note then says the figures are synthetic; hint says how to load a list when none is. Offered when the store holds enterprises.",
 				append(filterParams(),
 					param("group", "query", "Groups to list, comma-separated; default all.", obj{"type": "array", "items": obj{"type": "string", "enum": geo.EnterpriseGroups}}),
-					param("f", "query", "json (default) or csv (group,id,name,name_en,count; rows total, no_zone and synthetic first). When absent, the Accept header chooses.", obj{"type": "string", "enum": []string{"json", "csv"}})),
-				obj{"description": "Enterprise statistics.", "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}, "text/csv": obj{"schema": obj{"type": "string"}}}}, "304", "400", "406"),
+					param("f", "query", "json (default), csv (group,id,name,name_en,count; rows total, no_zone, synthetic, list_year and year_note first) or xlsx (the CSV's rows with counts as number cells, and a notes sheet with the filter, the counting and year rules and the synthetic note). When absent, the Accept header chooses.", obj{"type": "string", "enum": []string{"json", "csv", "xlsx"}})),
+				obj{"description": "Enterprise statistics.", "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}, "text/csv": obj{"schema": obj{"type": "string"}}, mediaXLSX: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400", "406"),
 			Prefix + "/enterprises/info": op("enterprisesInfo", "The loaded enterprise list",
-				"count, synthetic (made by layoutmap synth), sources and bbox of the enterprises collection; when none is loaded, hint says how to load one, and note says when the list is synthetic.",
+				"count, synthetic (made by layoutmap synth), sources, bbox and years (the years the list describes, with counts; year 0: rows stating none) of the enterprises collection, and year_rule (year selects no enterprise); when none is loaded, hint says how to load one, and note says when the list is synthetic.",
 				nil, jsonResponse("Enterprise list info.", ContentTypeJSON), "304", "400"),
 			"/tiles/enterprises.json": op("enterpriseTileJSON", "TileJSON 3.0 of the enterprise tileset",
 				"Tile URL template carrying the filter; layers enterprise_cells (counts per cell, per class n_<class> and per chain ch_<chain>) and enterprises (points); attribution says synthetic when the list is.",

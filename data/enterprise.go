@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	tgeo "github.com/tidwall/geojson/geometry"
@@ -258,6 +261,9 @@ func EnterpriseID(name string, pt orb.Point) string {
 	return "e" + hex.EncodeToString(h[:8])
 }
 
+// resolveChunk is how many rows a ResolveEnterprises worker takes at a time.
+const resolveChunk = 4096
+
 // ResolveEnterprises checks rows against ds and fills the derived fields.
 // It returns the enterprises sorted by id and every problem, each naming
 // its row; callers import nothing when there is any problem. Rules: a
@@ -279,24 +285,50 @@ func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Ent
 	for _, z := range ds.Zones {
 		zones[z.ID] = z.GeomQuality
 	}
+	// Each row is checked and placed on its own (point-in-polygon is most
+	// of the cost), so chunks of rows are resolved in parallel, each worker
+	// with its own interning map; duplicates are then found in row order,
+	// so the problems and the first-seen rows are those of a sequential
+	// pass.
+	res := make([]geo.Enterprise, len(rows))
+	why := make([]string, len(rows))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(rows)/resolveChunk))
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			intern := map[string]string{}
+			in := func(s string) string {
+				if v, ok := intern[s]; ok {
+					return v
+				}
+				intern[s] = s
+				return s
+			}
+			for {
+				lo := int(next.Add(resolveChunk)) - resolveChunk
+				if lo >= len(rows) {
+					return
+				}
+				for i := lo; i < min(lo+resolveChunk, len(rows)); i++ {
+					res[i], why[i] = resolveOne(&rows[i], pl, kinds, parents, zones, in)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	var probs []Problem
 	seen := make(map[string]string, len(rows))
-	out := make([]geo.Enterprise, 0, len(rows))
-	intern := map[string]string{}
-	in := func(s string) string {
-		if v, ok := intern[s]; ok {
-			return v
-		}
-		intern[s] = s
-		return s
-	}
+	out := res[:0]
 	for i := range rows {
 		r := &rows[i]
-		e, why := resolveOne(r, pl, kinds, parents, zones, in)
-		if why != "" {
-			probs = append(probs, Problem{Where: r.Where, Reason: why})
+		if why[i] != "" {
+			probs = append(probs, Problem{Where: r.Where, Reason: why[i]})
 			continue
 		}
+		e := res[i]
 		if first, dup := seen[e.ID]; dup {
 			what := "id"
 			if e.CreditCode != "" {
@@ -308,6 +340,7 @@ func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Ent
 		seen[e.ID] = r.Where
 		out = append(out, e)
 	}
+	clear(res[len(out):]) // no stale copies kept alive behind out
 	slices.SortFunc(out, func(a, b geo.Enterprise) int { return strings.Compare(a.ID, b.ID) })
 	return out, probs
 }

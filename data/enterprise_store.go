@@ -33,6 +33,10 @@ type EnterpriseInfo struct {
 	Synthetic int       `json:"synthetic"`
 	Bound     orb.Bound `json:"-"`
 	Sources   []string  `json:"sources"`
+	// Years: how many enterprises each year the list describes (year 0:
+	// rows stating none), ascending; the year rule (geo.EnterpriseYearNote)
+	// reads it.
+	Years []geo.YearCount `json:"years"`
 }
 
 // EnterpriseInfoOf describes the list es (sorted by id, as
@@ -55,6 +59,7 @@ func EnterpriseInfoOf(es []geo.Enterprise) EnterpriseInfo {
 			inf.Bound = inf.Bound.Extend(e.Point)
 		}
 	}
+	inf.Years = geo.EnterpriseYearsOf(es)
 	return inf
 }
 

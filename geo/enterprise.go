@@ -280,13 +280,13 @@ var enterpriseSchema = CollectionSchema{
 	Description: "Enterprises of the key chains (图谱 + 清单) from imported lists; the bundled dataset has none. " +
 		"Filter with the contract plus class (规上, 专精特新, 小巨人, 单项冠军, 头雁, 链主) and zone. Lists made by `layoutmap synth` are fictitious and say synthetic.",
 	GeometryTypes: []string{"Point"},
-	// The import format's columns first, so an exported page imports again.
-	CSVColumns: []string{"id", "credit_code", "name", "name_en", "lon", "lat", "location_quality", "chains", "clusters", "classes", "zone_id", "source", "year",
-		"city_code", "county_code", "zone_link", "zone_geom_quality", "clusters_derived", "synthetic"},
 	// The PostGIS table (migration 0006); ids and names are C-collated so
 	// their indexes serve the byte-wise orders of items.
 	Table: "layoutmap.enterprises e", IDSQL: "e.id", DefaultSort: "id",
-	Sorts: []SortSpec{{"id", "e.id", true}, {"name", "e.name", true}},
+	Sorts: []SortSpec{
+		textSort("id", "e.id", func(x any) any { return x.(*Enterprise).ID }),
+		textSort("name", "e.name", func(x any) any { return x.(*Enterprise).Name }),
+	},
 	// SQL: the PostGIS value of each property; NULL leaves it out, as
 	// EnterpriseProperties does for an unknown value (lists stay, empty).
 	Fields: onJSONCSV([]Field{

@@ -7,7 +7,8 @@ import (
 )
 
 // The filter contract on the enterprises collection: bbox, city, cluster,
-// chain, region as for zones, year is the list's year, plus class (any of
+// chain, region as for zones, year accepted and selecting nothing (the year
+// rule, enterprise_year.go), plus class (any of
 // the listed classes) and zone (any of the listed zones). Within a list any
 // value matches; across parameters all must. Revenue parameters do not
 // apply: enterprises carry no revenue.
@@ -58,7 +59,8 @@ func (f Filter) ClassMask() EnterpriseClassMask { return MaskOf(f.Class) }
 // MatchEnterprise reports whether e passes f, bbox included (bounds are
 // inclusive, as for every collection). It is the reference rule; stores
 // may evaluate it faster but must agree (the differential test holds them
-// to it). regionMembers maps a region id to its member city codes.
+// to it). regionMembers maps a region id to its member city codes. f.Year
+// selects nothing (the year rule of enterprise_year.go).
 func (f Filter) MatchEnterprise(e *Enterprise, regionMembers func(regionID string) []string) bool {
 	switch {
 	case f.BBox != nil && !f.BBox.Contains(e.Point):
@@ -74,8 +76,6 @@ func (f Filter) MatchEnterprise(e *Enterprise, regionMembers func(regionID strin
 	case len(f.Class) > 0 && e.Classes&f.ClassMask() == 0:
 		return false
 	case len(f.Zone) > 0 && !slices.Contains(f.Zone, e.ZoneID):
-		return false
-	case f.Year != 0 && e.Year != f.Year:
 		return false
 	}
 	return true

@@ -153,94 +153,125 @@ func ParseFilter(q url.Values, paging bool, extra ...string) (Filter, error) {
 // (false: not offered). nil offers CRS84 only.
 func ParseFilterCRS(q url.Values, paging bool, filterCRS func(uri string) (cql2.Coords, bool), extra ...string) (Filter, error) {
 	f := Filter{Limit: DefaultLimit}
-	var errs FieldErrors
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
+	p := &filterParser{q: q}
 	allowed := slices.Concat(FilterParams, extra)
 	if paging {
 		allowed = append(allowed, PagingParams...)
 	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
+	p.checkKeys(allowed)
+	if v := q.Get("bbox"); v != "" {
+		b, err := ParseBBox(v)
+		if err != nil {
+			p.bad("bbox", "%s", err)
+		} else {
+			f.BBox = &b
+		}
+	}
+	f.City = p.list("city")
+	f.Cluster = p.list("cluster")
+	f.Chain = p.list("chain")
+	f.Region = p.list("region")
+	f.Tier = p.list("tier")
+	f.Class = parseClasses(p.list("class"), p.bad)
+	f.Zone = p.list("zone")
+	p.figures(&f)
+	if paging {
+		p.paging(&f)
+		f.CQL = parseCQL(q, p.bad, filterCRS)
+		p.sortBy(&f)
+	}
+	if len(p.errs) > 0 {
+		return f, p.errs
+	}
+	return f, nil
+}
+
+// filterParser reads the parameters q of a filter, collecting one
+// FieldError per bad parameter.
+type filterParser struct {
+	q    url.Values
+	errs FieldErrors
+}
+
+func (p *filterParser) bad(field, format string, args ...any) {
+	p.errs = append(p.errs, &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// checkKeys rejects parameters not in allowed, and single-valued ones
+// given more than once (lists may repeat).
+func (p *filterParser) checkKeys(allowed []string) {
+	keys := make([]string, 0, len(p.q))
+	for k := range p.q {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(allowed, k) {
-			bad(Clip(k), "unknown parameter; allowed: %s", strings.Join(allowed, ", "))
+			p.bad(Clip(k), "unknown parameter; allowed: %s", strings.Join(allowed, ", "))
 			continue
 		}
-		if len(q[k]) > 1 && k != "cluster" && k != "chain" && k != "city" && k != "region" && k != "tier" && k != "class" && k != "zone" {
-			bad(k, "given more than once")
+		if len(p.q[k]) > 1 && k != "cluster" && k != "chain" && k != "city" && k != "region" && k != "tier" && k != "class" && k != "zone" {
+			p.bad(k, "given more than once")
 		}
 	}
-	get := func(k string) string { return q.Get(k) }
-	list := func(k string) []string {
-		var out []string
-		for _, v := range q[k] {
-			if len(v) > maxParamLen {
-				bad(k, "longer than %d bytes", maxParamLen)
+}
+
+// list reads the identifiers of list parameter k: comma-separated, given
+// once or repeated, duplicates dropped.
+func (p *filterParser) list(k string) []string {
+	var out []string
+	for _, v := range p.q[k] {
+		if len(v) > maxParamLen {
+			p.bad(k, "longer than %d bytes", maxParamLen)
+			return nil
+		}
+		for _, id := range strings.Split(v, ",") {
+			id = strings.TrimSpace(id)
+			if id == "" {
+				continue
+			}
+			if !idPattern.MatchString(id) {
+				p.bad(k, "%q is not a valid identifier", Clip(id))
 				return nil
 			}
-			for _, p := range strings.Split(v, ",") {
-				p = strings.TrimSpace(p)
-				if p == "" {
-					continue
-				}
-				if !idPattern.MatchString(p) {
-					bad(k, "%q is not a valid identifier", Clip(p))
-					return nil
-				}
-				if !slices.Contains(out, p) {
-					out = append(out, p)
-				}
-				if len(out) > MaxListValues {
-					bad(k, "more than %d values", MaxListValues)
-					return nil
-				}
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+			if len(out) > MaxListValues {
+				p.bad(k, "more than %d values", MaxListValues)
+				return nil
 			}
 		}
-		return out
 	}
-	if v := get("bbox"); v != "" {
-		b, err := ParseBBox(v)
-		if err != nil {
-			bad("bbox", "%s", err)
-		} else {
-			f.BBox = &b
-		}
-	}
-	f.City = list("city")
-	f.Cluster = list("cluster")
-	f.Chain = list("chain")
-	f.Region = list("region")
-	f.Tier = list("tier")
-	f.Class = parseClasses(list("class"), bad)
-	f.Zone = list("zone")
-	if v := get("year"); v != "" {
+	return out
+}
+
+// figures reads the revenue criteria: year, measure, min_revenue and
+// max_revenue.
+func (p *filterParser) figures(f *Filter) {
+	if v := p.q.Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1949 || y > 2100 {
-			bad("year", "must be a year between 1949 and 2100, got %q", Clip(v))
+			p.bad("year", "must be a year between 1949 and 2100, got %q", Clip(v))
 		} else {
 			f.Year = y
 		}
 	}
-	if v := get("measure"); v != "" {
+	if v := p.q.Get("measure"); v != "" {
 		if _, ok := LookupFamily(v); !ok {
-			bad("measure", "must be one of %s, got %q", strings.Join(FamilyIDs(), ", "), Clip(v))
+			p.bad("measure", "must be one of %s, got %q", strings.Join(FamilyIDs(), ", "), Clip(v))
 		} else {
 			f.Measure = v
 		}
 	}
 	num := func(k string) *float64 {
-		v := get(k)
+		v := p.q.Get(k)
 		if v == "" {
 			return nil
 		}
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 || x > 1e9 {
-			bad(k, "must be a number of 亿元 between 0 and 1e9, got %q", Clip(v))
+			p.bad(k, "must be a number of 亿元 between 0 and 1e9, got %q", Clip(v))
 			return nil
 		}
 		return &x
@@ -248,51 +279,53 @@ func ParseFilterCRS(q url.Values, paging bool, filterCRS func(uri string) (cql2.
 	f.MinRevenue = num("min_revenue")
 	f.MaxRevenue = num("max_revenue")
 	if f.MinRevenue != nil && f.MaxRevenue != nil && *f.MinRevenue > *f.MaxRevenue {
-		bad("max_revenue", "is below min_revenue")
+		p.bad("max_revenue", "is below min_revenue")
 	}
-	if paging {
-		if v := get("limit"); v != "" {
-			n, err := strconv.Atoi(v)
-			switch {
-			case err != nil || n < 1:
-				bad("limit", "must be a whole number from 1 to %d, got %q", MaxLimit, Clip(v))
-			case n > MaxLimit:
-				// OGC API Features /req/core/fc-limit-response-1: a limit
-				// over the maximum is not an error; the maximum applies.
-				f.Limit = MaxLimit
-			default:
-				f.Limit = n
-			}
-		}
-		if v := get("offset"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 1e7 {
-				bad("offset", "must be a whole number ≥ 0, got %q", Clip(v))
-			} else {
-				f.Offset = n
-			}
-		}
-		if v := get("datetime"); v != "" {
-			if err := ParseDatetime(v); err != nil {
-				bad("datetime", "%s", err)
-			} else {
-				f.Datetime = v
-			}
-		}
-		f.CQL = parseCQL(q, bad, filterCRS)
-		if v := get("sortby"); v != "" {
-			key := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
-			if !slices.Contains(SortKeys, key) {
-				bad("sortby", "must be one of %s (prefix - for descending), got %q", strings.Join(SortKeys, ", "), Clip(v))
-			} else {
-				f.SortBy = strings.TrimPrefix(v, "+")
-			}
+}
+
+// paging reads limit, offset and datetime.
+func (p *filterParser) paging(f *Filter) {
+	if v := p.q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 1:
+			p.bad("limit", "must be a whole number from 1 to %d, got %q", MaxLimit, Clip(v))
+		case n > MaxLimit:
+			// OGC API Features /req/core/fc-limit-response-1: a limit
+			// over the maximum is not an error; the maximum applies.
+			f.Limit = MaxLimit
+		default:
+			f.Limit = n
 		}
 	}
-	if len(errs) > 0 {
-		return f, errs
+	if v := p.q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1e7 {
+			p.bad("offset", "must be a whole number ≥ 0, got %q", Clip(v))
+		} else {
+			f.Offset = n
+		}
 	}
-	return f, nil
+	if v := p.q.Get("datetime"); v != "" {
+		if err := ParseDatetime(v); err != nil {
+			p.bad("datetime", "%s", err)
+		} else {
+			f.Datetime = v
+		}
+	}
+}
+
+// sortBy reads sortby: a key some collection sorts by (SortKeys), "-" for
+// descending.
+func (p *filterParser) sortBy(f *Filter) {
+	if v := p.q.Get("sortby"); v != "" {
+		key := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
+		if !slices.Contains(SortKeys, key) {
+			p.bad("sortby", "must be one of %s (prefix - for descending), got %q", strings.Join(SortKeys, ", "), Clip(v))
+		} else {
+			f.SortBy = strings.TrimPrefix(v, "+")
+		}
+	}
 }
 
 // ParseNumbers parses comma-separated finite numbers, as many as shape

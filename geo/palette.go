@@ -63,6 +63,11 @@ const (
 // so a firm is never read as a zone.
 const EnterpriseColor = "#0f766e"
 
+// HighlightColor outlines the zones of the chain a chain view shows (web
+// map): a magenta (ColorBrewer PiYG) apart from the tier, cluster, change
+// and enterprise colours and from the selected zone's blue.
+const HighlightColor = "#c51b7d"
+
 // Palettes is the palettes member of /api/v1/reference: every categorical
 // colour of the map, for clients to draw as the static images do.
 type Palettes struct {
@@ -76,6 +81,7 @@ type Palettes struct {
 	NotComparable     string `json:"not_comparable"`
 	NotComparableRing string `json:"not_comparable_ring"`
 	Enterprise        string `json:"enterprise"`
+	Highlight         string `json:"highlight"`
 	NoData            string `json:"no_data"`
 	Lower             string `json:"lower_bound"`
 	Note              string `json:"note"`
@@ -84,6 +90,6 @@ type Palettes struct {
 // MapPalettes returns every palette of the map for clients.
 func MapPalettes() Palettes {
 	return Palettes{Clusters: ClusterPalette, Regions: RegionPalette, Other: OtherColor, DistRamp: DistRamp, Change: ChangeRamp,
-		NotComparable: NotComparableFill, NotComparableRing: NotComparableRing, Enterprise: EnterpriseColor, NoData: NoDataColor, Lower: LowerBoundColor,
+		NotComparable: NotComparableFill, NotComparableRing: NotComparableRing, Enterprise: EnterpriseColor, Highlight: HighlightColor, NoData: NoDataColor, Lower: LowerBoundColor,
 		Note: "clusters and regions are coloured by their position in /api/v1/collections/clusters and /regions order, repeating past the palette's length"}
 }

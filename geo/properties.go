@@ -128,10 +128,8 @@ func RegionTileProperties(r *Region) Properties {
 // county label: kind (LabelCity/LabelCounty = the level), id (the code),
 // name, name_en.
 func AdminLabelProperties(a *AdminArea) Properties {
-	p := Properties{"kind": a.Level, "id": a.Code}
-	putStr(p, "name", a.Name)
-	putStr(p, "name_en", a.NameEN)
-	return p
+	// Cities and counties copy the same fields; the kind is the level.
+	return cityLabels.properties(a)
 }
 
 // ZoneLabelProperties returns the labels-layer properties of a zone label:
@@ -139,17 +137,7 @@ func AdminLabelProperties(a *AdminArea) Properties {
 // a zone whose place is unknown as such), tier and, with a headline figure
 // for year and family fam, revenue_yi and bound.
 func ZoneLabelProperties(z *Zone, ts Tiers, year int, fam string) Properties {
-	p := Properties{"kind": LabelZone, "id": z.ID}
-	putStr(p, "name", z.Name)
-	putStr(p, "name_en", z.NameEN)
-	putStr(p, "point_quality", z.PointQuality)
-	tier, h, ok := ZoneTier(ts, z.Revenue, year, fam)
-	p["tier"] = tier
-	if ok {
-		p["revenue_yi"] = h.RevenueYi
-		putStr(p, "bound", EffectiveBound(h))
-	}
-	return p
+	return zoneLabels.properties(NewZoneView(z, ts, year, fam))
 }
 
 func putStr(p map[string]any, k, v string) {
@@ -175,61 +163,77 @@ func putStr(p map[string]any, k, v string) {
 // descending keys, so paging is stable. The empty sortby is the default:
 // "code" for admin areas and regions, "name" for zones.
 
-// SortKey is one item's values for the sort keys; nil pointers are unknown.
+// SortKey is one item's value of the key of an Order and its id, the
+// final tie-breaker.
 type SortKey struct {
-	ID      string
-	Name    string
-	Code    string
-	Revenue *float64
-	Area    *float64
+	ID   string
+	Text string
+	Num  *float64 // nil: unknown
 }
 
-// ZoneSortKey returns the sort key of z for the filter year and family.
-func ZoneSortKey(z *Zone, year int, fam string) SortKey {
-	k := SortKey{ID: z.ID, Name: z.Name, Code: z.CountyCode, Area: z.AreaHa}
-	if k.Code == "" {
-		k.Code = z.CityCode
+// Order is a sortby ("name", "-revenue" …; "" the collection's
+// DefaultSort) resolved against a collection's descriptor: the SortSpec of
+// the key (nil when the collection lacks it: id alone) and the direction.
+// It is the rule the PostGIS store writes as ORDER BY: text byte-wise,
+// numbers with unknown values last in both directions, id ascending last.
+type Order struct {
+	Spec *SortSpec
+	Desc bool
+}
+
+// Order resolves sortby on s.
+func (s CollectionSchema) Order(sortby string) Order {
+	key := strings.TrimPrefix(strings.TrimPrefix(sortby, "-"), "+")
+	if key == "" {
+		key = s.DefaultSort
 	}
-	if h, ok := Headline(z.Revenue, year, fam); ok {
-		v := h.RevenueYi
-		k.Revenue = &v
+	o := Order{Desc: strings.HasPrefix(sortby, "-")}
+	for i := range s.Sorts {
+		if s.Sorts[i].Key == key {
+			o.Spec = &s.Sorts[i]
+		}
+	}
+	return o
+}
+
+// Key returns the sort key of feature x (what the key's Value reads) with
+// id.
+func (o Order) Key(x any, id string) SortKey {
+	k := SortKey{ID: id}
+	if o.Spec != nil {
+		switch v := o.Spec.Value(x).(type) {
+		case string:
+			k.Text = v
+		case *float64:
+			k.Num = v
+		}
 	}
 	return k
 }
 
-// AdminSortKey returns the sort key of an admin area (id and code = Code).
-func AdminSortKey(a *AdminArea) SortKey {
-	return SortKey{ID: a.Code, Name: a.Name, Code: a.Code}
-}
-
-// RegionSortKey returns the sort key of a region (code = ID).
-func RegionSortKey(r *Region) SortKey {
-	return SortKey{ID: r.ID, Name: r.Name, Code: r.ID}
-}
-
-// CompareSortKeys orders a and b by sortby ("name", "-revenue" …; "" sorts
-// by id), ending with id ascending. It returns <0, 0 or >0 like cmp.Compare.
-// Unknown sort keys compare by id only; callers validate sortby first.
-func CompareSortKeys(a, b SortKey, sortby string) int {
-	desc := strings.HasPrefix(sortby, "-")
-	key := strings.TrimPrefix(strings.TrimPrefix(sortby, "-"), "+")
-	c := 0
-	switch key {
-	case "name":
-		c = cmp.Compare(a.Name, b.Name)
-	case "code":
-		c = cmp.Compare(a.Code, b.Code)
-	case "id":
-		c = cmp.Compare(a.ID, b.ID)
-	case "revenue":
-		c = compareNullsLast(a.Revenue, b.Revenue, desc)
-		desc = false // direction already applied; nulls stay last
-	case "area":
-		c = compareNullsLast(a.Area, b.Area, desc)
-		desc = false
+// ZoneKey returns the sort key of zone z for the filter year and family
+// (revenue is the headline's).
+func (o Order) ZoneKey(z *Zone, year int, fam string) SortKey {
+	v := &ZoneView{Zone: z}
+	if o.Spec != nil && !o.Spec.Text {
+		v.Headline, v.HasHeadline = Headline(z.Revenue, year, fam)
 	}
-	if desc {
-		c = -c
+	return o.Key(v, z.ID)
+}
+
+// Compare orders a and b: <0, 0 or >0 like cmp.Compare; 0 only for the
+// same id.
+func (o Order) Compare(a, b SortKey) int {
+	c := 0
+	switch {
+	case o.Spec == nil:
+	case o.Spec.Text:
+		c = cmp.Compare(a.Text, b.Text)
+		if o.Desc {
+			c = -c
+		}
+	default:
+		c = compareNullsLast(a.Num, b.Num, o.Desc)
 	}
 	if c != 0 {
 		return c
@@ -265,32 +269,23 @@ func DefaultSort(coll string) string {
 // SortZones sorts zs in place by sortby ("" = DefaultSort(CollZones)) for
 // the filter year and family, with id ascending as the final tie-breaker.
 func SortZones(zs []Zone, sortby string, year int, fam string) {
-	if sortby == "" {
-		sortby = DefaultSort(CollZones)
-	}
+	o := Schemas[CollZones].Order(sortby)
 	keys := make(map[string]SortKey, len(zs))
 	for i := range zs {
-		keys[zs[i].ID] = ZoneSortKey(&zs[i], year, fam)
+		keys[zs[i].ID] = o.ZoneKey(&zs[i], year, fam)
 	}
-	slices.SortStableFunc(zs, func(a, b Zone) int { return CompareSortKeys(keys[a.ID], keys[b.ID], sortby) })
+	slices.SortStableFunc(zs, func(a, b Zone) int { return o.Compare(keys[a.ID], keys[b.ID]) })
 }
 
-// SortAdminAreas sorts as in place by sortby ("" = "code").
+// SortAdminAreas sorts as in place by sortby ("" = "code"); cities and
+// counties sort alike.
 func SortAdminAreas(as []AdminArea, sortby string) {
-	if sortby == "" {
-		sortby = "code"
-	}
-	slices.SortStableFunc(as, func(a, b AdminArea) int {
-		return CompareSortKeys(AdminSortKey(&a), AdminSortKey(&b), sortby)
-	})
+	o := Schemas[CollCities].Order(sortby)
+	slices.SortStableFunc(as, func(a, b AdminArea) int { return o.Compare(o.Key(&a, a.Code), o.Key(&b, b.Code)) })
 }
 
 // SortRegions sorts rs in place by sortby ("" = "code", i.e. id).
 func SortRegions(rs []Region, sortby string) {
-	if sortby == "" {
-		sortby = "code"
-	}
-	slices.SortStableFunc(rs, func(a, b Region) int {
-		return CompareSortKeys(RegionSortKey(&a), RegionSortKey(&b), sortby)
-	})
+	o := Schemas[CollRegions].Order(sortby)
+	slices.SortStableFunc(rs, func(a, b Region) int { return o.Compare(o.Key(&a, a.ID), o.Key(&b, b.ID)) })
 }

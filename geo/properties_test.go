@@ -153,9 +153,9 @@ func TestRegionProperties(t *testing.T) {
 	}
 }
 
-// TestCompareSortKeysIsAnOrder checks every sortby is a strict total order
-// over distinct ids: antisymmetric, zero only for the same id, transitive.
-func TestCompareSortKeysIsAnOrder(t *testing.T) {
+// TestOrderIsAnOrder checks every sortby is a strict total order over
+// distinct ids: antisymmetric, zero only for the same id, transitive.
+func TestOrderIsAnOrder(t *testing.T) {
 	zs := testZones()
 	zs = append(zs, Zone{ID: "z5", Name: "乙区", CityCode: "410100", CountyCode: "410102"})
 	var sorts []string
@@ -164,18 +164,19 @@ func TestCompareSortKeysIsAnOrder(t *testing.T) {
 	}
 	for _, sortby := range sorts {
 		for _, year := range []int{0, 2022, 2023} {
+			o := Schemas[CollZones].Order(sortby)
 			keys := make([]SortKey, len(zs))
 			for i := range zs {
-				keys[i] = ZoneSortKey(&zs[i], year, "")
+				keys[i] = o.ZoneKey(&zs[i], year, "")
 			}
 			for i, a := range keys {
 				for j, b := range keys {
-					ab, ba := CompareSortKeys(a, b, sortby), CompareSortKeys(b, a, sortby)
+					ab, ba := o.Compare(a, b), o.Compare(b, a)
 					if (ab == 0) != (i == j) || sign(ab) != -sign(ba) {
 						t.Errorf("sortby %s year %d: compare(%s,%s)=%d, compare(%s,%s)=%d", sortby, year, a.ID, b.ID, ab, b.ID, a.ID, ba)
 					}
 					for _, c := range keys {
-						if CompareSortKeys(a, b, sortby) < 0 && CompareSortKeys(b, c, sortby) < 0 && CompareSortKeys(a, c, sortby) >= 0 {
+						if o.Compare(a, b) < 0 && o.Compare(b, c) < 0 && o.Compare(a, c) >= 0 {
 							t.Errorf("sortby %s year %d: %s<%s<%s but not %s<%s", sortby, year, a.ID, b.ID, c.ID, a.ID, c.ID)
 						}
 					}
@@ -193,4 +194,25 @@ func sign(x int) int {
 		return 1
 	}
 	return 0
+}
+
+// TestSortKeysAreTheDescriptors: the sortby values the API accepts are
+// exactly the keys some descriptor sorts by, each with a Value memstore
+// compares.
+func TestSortKeysAreTheDescriptors(t *testing.T) {
+	var union []string
+	for _, d := range Registry {
+		for _, k := range d.Sorts {
+			if k.Value == nil || k.SQL == "" {
+				t.Errorf("%s sort key %s lacks its Value or SQL", d.ID, k.Key)
+			}
+			if !slices.Contains(union, k.Key) {
+				union = append(union, k.Key)
+			}
+		}
+	}
+	slices.Sort(union)
+	if got := slices.Sorted(slices.Values(SortKeys)); !slices.Equal(got, union) {
+		t.Errorf("SortKeys = %v, the descriptors sort by %v", got, union)
+	}
 }

@@ -1,8 +1,11 @@
 package geo
 
 import (
+	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/paulmach/orb"
 )
 
 // This file is the collection descriptor and registry of issue 10: for
@@ -103,6 +106,13 @@ type Field struct {
 	// Attr marks a plain attribute of ZoneAttrs: loaded, exported,
 	// imported, stored (PostGIS zones.attrs) and compared generically.
 	Attr bool
+	// Column is the PostGIS expression a store reads back into the typed
+	// feature's member Ref points to (*Zone, *AdminArea, *Region): never
+	// NULL (a nullable column is coalesced to the member's zero value), so
+	// unlike SQL it gives "" rather than NULL for unknown. "" when the
+	// value is not one stored column (headline values, links).
+	Column string
+	Ref    func(feature any) any
 	// Get reads the value from the typed feature (*ZoneView, *AdminArea,
 	// *Region): nil, "" or an empty list when unknown, which every surface
 	// leaves out.
@@ -126,32 +136,41 @@ type CollectionSchema struct {
 	GeomQuality string
 	// GeometryTypes are the GeoJSON types of the features' geometries.
 	GeometryTypes []string
-	// CSVColumns, when set, are the columns of the collection's CSV (else
-	// the API's shared columns).
-	CSVColumns []string
-	Fields     []Field
+	Fields        []Field
 	// Table is the PostGIS relation of the collection with its alias (the
 	// alias of the Field.SQL expressions: "layoutmap.zones z"), Where a
 	// condition every row of the collection meets ("" for none; cities and
 	// counties share a table) and IDSQL the expression of the feature id.
 	Table, Where, IDSQL string
+	// Geom and Point are the PostGIS columns (EPSG:4326) of the outline
+	// and of the representative point (admin areas: the label point), ""
+	// when the collection has none; Shape points to the members of the
+	// typed feature they fill (nil for none).
+	Geom, Point string
+	Shape       func(feature any) (*orb.MultiPolygon, *orb.Point)
 	// Sorts are the keys items sort by (sortby=key or -key) with their
 	// PostGIS expressions; a key the collection lacks orders by id alone.
 	// DefaultSort is the key used when a request gives none. Every order
-	// ends with the id ascending.
+	// ends with the id ascending (see Order).
 	Sorts       []SortSpec
 	DefaultSort string
 }
 
-// SortSpec is one sort key of a collection: its sortby name and PostGIS
-// expression. Text keys compare byte-wise (COLLATE "C", Go's string
-// order); numbers put unknown values last in both directions, as
-// CompareSortKeys does.
+// SortSpec is one sort key of a collection: its sortby name, PostGIS
+// expression and Value, which reads it from the typed feature (as
+// Field.Get): a string for a text key, a *float64 (nil: unknown) for a
+// number. Text keys compare byte-wise (COLLATE "C", Go's string order);
+// numbers put unknown values last in both directions (NULLS LAST). Order
+// is the comparison; the PostGIS store's ORDER BY is the same rule.
 type SortSpec struct {
-	Key  string
-	SQL  string
-	Text bool
+	Key   string
+	SQL   string
+	Text  bool
+	Value func(feature any) any
 }
+
+func textSort(key, sql string, v func(any) any) SortSpec { return SortSpec{key, sql, true, v} }
+func numSort(key, sql string, v func(any) any) SortSpec  { return SortSpec{key, sql, false, v} }
 
 // Sort returns the sort key called key, or false.
 func (s CollectionSchema) Sort(key string) (SortSpec, bool) {
@@ -215,35 +234,39 @@ func (s CollectionSchema) TileFieldsAt(z uint32) []Field {
 func (s CollectionSchema) properties(x any, on Surface, flat bool) Properties {
 	p := make(Properties, len(s.Fields))
 	for i := range s.Fields {
-		f := &s.Fields[i]
-		if f.On&on == 0 || f.Get == nil {
-			continue
-		}
-		v := f.Get(x)
-		switch t := v.(type) {
-		case nil:
-			continue
-		case string:
-			if t == "" {
-				continue
-			}
-		case []string:
-			if len(t) == 0 {
-				continue
-			}
-			if flat {
-				v = FlatList(t)
-			} else {
-				v = slices.Clone(t)
-			}
-		case []map[string]any:
-			if len(t) == 0 {
-				continue
+		if f := &s.Fields[i]; f.On&on != 0 {
+			if v, ok := f.value(x, flat); ok {
+				p[f.Name] = v
 			}
 		}
-		p[f.Name] = v
 	}
 	return p
+}
+
+// value is f's property value of feature x, false when unknown (nil, ""
+// or an empty list); with flat, a list is its FlatList string.
+func (f *Field) value(x any, flat bool) (any, bool) {
+	if f.Get == nil {
+		return nil, false
+	}
+	v := f.Get(x)
+	switch t := v.(type) {
+	case nil:
+		return nil, false
+	case string:
+		return v, t != ""
+	case []string:
+		if len(t) == 0 {
+			return nil, false
+		}
+		if flat {
+			return FlatList(t), true
+		}
+		return slices.Clone(t), true
+	case []map[string]any:
+		return v, len(t) > 0
+	}
+	return v, true
 }
 
 // ZoneAttrs are a zone's plain attributes: values the bundled format,
@@ -319,23 +342,49 @@ func with(f Field, on Surface, sql string, get func(any) any) Field {
 	return f
 }
 
+// stored returns f read back from column into the member ref points to.
+func stored(f Field, column string, ref func(any) any) Field {
+	f.Column, f.Ref = column, ref
+	return f
+}
+
+func adminRef(f func(a *AdminArea) any) func(any) any {
+	return func(x any) any { return f(x.(*AdminArea)) }
+}
+func zoneRef(f func(z *Zone) any) func(any) any     { return func(x any) any { return f(x.(*Zone)) } }
+func regionRef(f func(r *Region) any) func(any) any { return func(x any) any { return f(x.(*Region)) } }
+
 func adminSchema(id, zh, en, level, desc string) CollectionSchema {
 	pt := func(x any) [2]float64 { return [2]float64(x.(*AdminArea).LabelPoint) }
 	return CollectionSchema{ID: id, TitleZH: zh, TitleEN: en, Description: desc, DescribeOutlines: true, GeometryTypes: []string{"MultiPolygon"},
 		Table: "layoutmap.admin_areas a", Where: "a.level = '" + level + "'", IDSQL: "a.code", DefaultSort: "code",
-		Sorts: []SortSpec{{"name", "a.name", true}, {"id", "a.code", true}, {"code", "a.code", true}}, Fields: []Field{
+		Geom: "a.geom", Point: "a.label_point", Shape: func(x any) (*orb.MultiPolygon, *orb.Point) {
+			a := x.(*AdminArea)
+			return &a.Geom, &a.LabelPoint
+		},
+		Sorts: []SortSpec{
+			textSort("name", "a.name", adminGet(func(a *AdminArea) any { return a.Name })),
+			textSort("id", "a.code", adminGet(func(a *AdminArea) any { return a.Code })),
+			textSort("code", "a.code", adminGet(func(a *AdminArea) any { return a.Code })),
+		}, Fields: []Field{
 			// The code is the feature id: the CSV writes it as the id column.
 			{Name: "code", Type: TypeString, TitleZH: "行政区划代码", TitleEN: "Division code", Description: "GB/T 2260 code of the " + level + ".", Queryable: true,
-				On: OnJSON | OnTile, SQL: "a.code", Get: adminGet(func(a *AdminArea) any { return a.Code })},
-			with(fName, OnJSON|OnCSV|OnTile, "NULLIF(a.name, '')", adminGet(func(a *AdminArea) any { return a.Name })),
-			with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(a.name_en, '')", adminGet(func(a *AdminArea) any { return a.NameEN })),
+				On: OnJSON | OnTile, SQL: "a.code", Get: adminGet(func(a *AdminArea) any { return a.Code }),
+				Column: "a.code", Ref: adminRef(func(a *AdminArea) any { return &a.Code })},
+			stored(with(fName, OnJSON|OnCSV|OnTile, "NULLIF(a.name, '')", adminGet(func(a *AdminArea) any { return a.Name })),
+				"a.name", adminRef(func(a *AdminArea) any { return &a.Name })),
+			stored(with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(a.name_en, '')", adminGet(func(a *AdminArea) any { return a.NameEN })),
+				"a.name_en", adminRef(func(a *AdminArea) any { return &a.NameEN })),
 			{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Enum: []string{level}, Queryable: true,
-				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.level, '')", Get: adminGet(func(a *AdminArea) any { return a.Level })},
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.level, '')", Get: adminGet(func(a *AdminArea) any { return a.Level }),
+				Column: "a.level", Ref: adminRef(func(a *AdminArea) any { return &a.Level })},
 			{Name: "parent_code", Type: TypeString, TitleZH: "上级区划代码", TitleEN: "Parent code", Description: "GB/T 2260 code of the division it belongs to.", Queryable: true,
-				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.parent_code, '')", Get: adminGet(func(a *AdminArea) any { return a.ParentCode })},
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(a.parent_code, '')", Get: adminGet(func(a *AdminArea) any { return a.ParentCode }),
+				Column: "coalesce(a.parent_code, '')", Ref: adminRef(func(a *AdminArea) any { return &a.ParentCode })},
 			with(fLat, fLat.On, "", pointGet(pt, 1)),
 			with(fLon, fLon.On, "", pointGet(pt, 0)),
-			with(fSource, fSource.On, "", adminGet(func(a *AdminArea) any { return a.Source })),
+			stored(with(fSource, fSource.On, "", adminGet(func(a *AdminArea) any { return a.Source })),
+				"a.source", adminRef(func(a *AdminArea) any { return &a.Source })),
 		}}
 }
 
@@ -343,21 +392,29 @@ func adminSchema(id, zh, en, level, desc string) CollectionSchema {
 // order and the order GDAL and QGIS show.
 var zoneFields = []Field{
 	{Name: "id", Type: TypeString, TitleZH: "开发区代码", TitleEN: "Zone id", Description: "The 2018 catalogue's code (G…/S…), or X-… for zones outside it.", Queryable: true,
-		On: OnJSON | OnCSV | OnTile, SQL: "z.id", Get: zoneStr(func(z *Zone) string { return z.ID })},
-	with(fName, OnJSON|OnCSV|OnTile, "NULLIF(z.name, '')", zoneStr(func(z *Zone) string { return z.Name })),
-	with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(z.name_en, '')", zoneStr(func(z *Zone) string { return z.NameEN })),
+		On: OnJSON | OnCSV | OnTile, SQL: "z.id", Get: zoneStr(func(z *Zone) string { return z.ID }),
+		Column: "z.id", Ref: zoneRef(func(z *Zone) any { return &z.ID })},
+	stored(with(fName, OnJSON|OnCSV|OnTile, "NULLIF(z.name, '')", zoneStr(func(z *Zone) string { return z.Name })),
+		"z.name", zoneRef(func(z *Zone) any { return &z.Name })),
+	stored(with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(z.name_en, '')", zoneStr(func(z *Zone) string { return z.NameEN })),
+		"z.name_en", zoneRef(func(z *Zone) any { return &z.NameEN })),
 	{Name: "level", Type: TypeString, TitleZH: "级别", TitleEN: "Level", Description: "Zone level as the catalogue states it (国家级…, 省级…).", Queryable: true,
-		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.level, '')", Get: zoneStr(func(z *Zone) string { return z.Level })},
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.level, '')", Get: zoneStr(func(z *Zone) string { return z.Level }),
+		Column: "z.level", Ref: zoneRef(func(z *Zone) any { return &z.Level })},
 	{Name: "level_en", Type: TypeString, TitleZH: "级别(英文)", TitleEN: "Level (English)",
-		On: OnJSON, Get: zoneStr(func(z *Zone) string { return z.LevelEN })},
+		On: OnJSON, Get: zoneStr(func(z *Zone) string { return z.LevelEN }),
+		Column: "z.level_en", Ref: zoneRef(func(z *Zone) any { return &z.LevelEN })},
 	{Name: "city_code", Type: TypeString, TitleZH: "所在市代码", TitleEN: "City code", Description: "GB/T 2260 code of the city the zone lies in.", Queryable: true,
-		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.city_code, '')", Get: zoneStr(func(z *Zone) string { return z.CityCode })},
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.city_code, '')", Get: zoneStr(func(z *Zone) string { return z.CityCode }),
+		Column: "z.city_code", Ref: zoneRef(func(z *Zone) any { return &z.CityCode })},
 	{Name: "county_code", Type: TypeString, TitleZH: "所在县代码", TitleEN: "County code", Description: "GB/T 2260 code of the county, when known.", Queryable: true,
-		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.county_code, '')", Get: zoneStr(func(z *Zone) string { return z.CountyCode })},
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.county_code, '')", Get: zoneStr(func(z *Zone) string { return z.CountyCode }),
+		Column: "coalesce(z.county_code, '')", Ref: zoneRef(func(z *Zone) any { return &z.CountyCode })},
 	{Name: "approval_date", Type: TypeString, TitleZH: "批准时间", TitleEN: "Approval date",
 		Description: "Month the zone was approved (YYYY-MM), from the 2018 catalogue's 批准 date quoted in source (\"批准2000.02\" is 2000-02). Absent for zones outside the catalogue.",
 		Pattern:     `^[0-9]{4}-(0[1-9]|1[0-2])$`, Queryable: true, Attr: true, On: OnJSON | OnCSV | OnTile, TileMinZoom: 9,
-		SQL: "NULLIF(z.attrs->>'approval_date', '')", Get: zoneStr(func(z *Zone) string { return z.ApprovalDate })},
+		SQL: "NULLIF(z.attrs->>'approval_date', '')", Get: zoneStr(func(z *Zone) string { return z.ApprovalDate }),
+		Column: "coalesce(z.attrs->>'approval_date', '')", Ref: zoneRef(func(z *Zone) any { return &z.ApprovalDate })},
 	{Name: "clusters", Type: TypeArray, Items: TypeString, TitleZH: "产业集群", TitleEN: "Clusters", Description: "Ids of the clusters of \"7+28+N\" the zone is linked to (/api/v1/clusters). CSV and tiles: \"|id|id|\" (geo.FlatList).",
 		On: OnJSON | OnCSV | OnTile, SQL: "ARRAY(SELECT zc.cluster_id FROM layoutmap.zone_clusters zc WHERE zc.zone_id = z.id AND zc.cluster_id <> '' ORDER BY zc.ord)",
 		Get: zoneGet(func(v *ZoneView) any {
@@ -384,18 +441,21 @@ var zoneFields = []Field{
 	with(fLat, fLat.On, "", pointGet(func(x any) [2]float64 { return [2]float64(x.(*ZoneView).Zone.Point) }, 1)),
 	with(fLon, fLon.On, "", pointGet(func(x any) [2]float64 { return [2]float64(x.(*ZoneView).Zone.Point) }, 0)),
 	{Name: "geom_quality", Type: TypeString, TitleZH: "边界精度", TitleEN: "Outline quality", Description: "approximate: the outline is a circle of the approved area around the point, not an official boundary.", Queryable: true,
-		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.geom_quality, '')", Get: zoneStr(func(z *Zone) string { return z.GeomQuality })},
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(z.geom_quality, '')", Get: zoneStr(func(z *Zone) string { return z.GeomQuality }),
+		Column: "coalesce(z.geom_quality, '')", Ref: zoneRef(func(z *Zone) any { return &z.GeomQuality })},
 	{Name: "point_quality", Type: TypeString, TitleZH: "点位精度", TitleEN: "Point quality", Description: "Where lon/lat come from: geocoded (a POI), county_centroid or city_centroid (only a representative point).", Queryable: true,
-		On: OnJSON | OnTile, SQL: "NULLIF(z.point_quality, '')", Get: zoneStr(func(z *Zone) string { return z.PointQuality })},
+		On: OnJSON | OnTile, SQL: "NULLIF(z.point_quality, '')", Get: zoneStr(func(z *Zone) string { return z.PointQuality }),
+		Column: "z.point_quality", Ref: zoneRef(func(z *Zone) any { return &z.PointQuality })},
 	{Name: "lead_industries", Type: TypeArray, Items: TypeString, TitleZH: "主导产业", TitleEN: "Lead industries",
-		On: OnJSON, Get: zoneGet(func(v *ZoneView) any { return v.Zone.LeadIndustries })},
+		On: OnJSON, Get: zoneGet(func(v *ZoneView) any { return v.Zone.LeadIndustries }),
+		Column: "z.lead_industries", Ref: zoneRef(func(z *Zone) any { return &z.LeadIndustries })},
 	{Name: "approved_area_ha", Type: TypeNumber, Unit: "ha", TitleZH: "核准面积", TitleEN: "Approved area", Description: "Area approved in the 2018 catalogue, hectares.", Queryable: true,
 		On: OnJSON, SQL: "z.approved_area_ha::float8", Get: zoneGet(func(v *ZoneView) any {
 			if v.Zone.AreaHa == nil {
 				return nil
 			}
 			return *v.Zone.AreaHa
-		})},
+		}), Column: "z.approved_area_ha", Ref: zoneRef(func(z *Zone) any { return &z.AreaHa })},
 	{Name: "cluster_links", Type: TypeArray, Items: TypeObject, TitleZH: "集群关联", TitleEN: "Cluster links", Description: "Each link with whether it was derived from lead industries and its source.", Members: []Field{
 		{Name: "cluster_id", Type: TypeString, TitleZH: "集群", TitleEN: "Cluster id"},
 		{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived"},
@@ -434,7 +494,8 @@ var zoneFields = []Field{
 		}
 		return recs
 	})},
-	with(fSource, fSource.On, "", zoneStr(func(z *Zone) string { return z.Source })),
+	stored(with(fSource, fSource.On, "", zoneStr(func(z *Zone) string { return z.Source })),
+		"z.source", zoneRef(func(z *Zone) any { return &z.Source })),
 }
 
 // Registry is the descriptor of every collection, in the order the API
@@ -453,23 +514,50 @@ var Registry = []CollectionSchema{
 		GeometryTypes: []string{"MultiPolygon", "Point"}, Fields: zoneFields,
 		// h is the zone's headline of the filter's year and family.
 		Table: "layoutmap.zones z", IDSQL: "z.id", DefaultSort: "name",
-		Sorts: []SortSpec{{"name", "z.name", true}, {"id", "z.id", true}, {"code", "coalesce(z.county_code, z.city_code)", true},
-			{"revenue", "h.revenue_yi", false}, {"area", "z.approved_area_ha", false}}},
+		Geom: "z.geom", Point: "z.point", Shape: func(x any) (*orb.MultiPolygon, *orb.Point) {
+			z := x.(*Zone)
+			return &z.Geom, &z.Point
+		},
+		Sorts: []SortSpec{
+			textSort("name", "z.name", zoneStr(func(z *Zone) string { return z.Name })),
+			textSort("id", "z.id", zoneStr(func(z *Zone) string { return z.ID })),
+			// The county, or the city when the county is unknown.
+			textSort("code", "coalesce(z.county_code, z.city_code)", zoneStr(func(z *Zone) string { return cmp.Or(z.CountyCode, z.CityCode) })),
+			numSort("revenue", "h.revenue_yi", zoneGet(func(v *ZoneView) any {
+				if !v.HasHeadline {
+					return (*float64)(nil)
+				}
+				return &v.Headline.RevenueYi
+			})),
+			numSort("area", "z.approved_area_ha", zoneGet(func(v *ZoneView) any { return v.Zone.AreaHa })),
+		}},
 	{ID: CollRegions, TitleZH: "规划区域", TitleEN: "Planning regions",
 		Description: "中心引领、两带支撑、四区协同: the planning regions, geometry the union of member cities", GeometryTypes: []string{"MultiPolygon"},
 		Table: "layoutmap.planning_regions r", IDSQL: "r.id", DefaultSort: "code",
-		Sorts: []SortSpec{{"name", "r.name", true}, {"id", "r.id", true}, {"code", "r.id", true}}, Fields: []Field{
+		Geom: "r.geom", Shape: func(x any) (*orb.MultiPolygon, *orb.Point) { return &x.(*Region).Geom, nil },
+		Sorts: []SortSpec{
+			textSort("name", "r.name", regionGet(func(r *Region) any { return r.Name })),
+			textSort("id", "r.id", regionGet(func(r *Region) any { return r.ID })),
+			textSort("code", "r.id", regionGet(func(r *Region) any { return r.ID })),
+		}, Fields: []Field{
 			{Name: "id", Type: TypeString, TitleZH: "区域代码", TitleEN: "Region id", Queryable: true,
-				On: OnJSON | OnCSV | OnTile, SQL: "r.id", Get: regionGet(func(r *Region) any { return r.ID })},
-			with(fName, OnJSON|OnCSV|OnTile, "NULLIF(r.name, '')", regionGet(func(r *Region) any { return r.Name })),
-			with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(r.name_en, '')", regionGet(func(r *Region) any { return r.NameEN })),
+				On: OnJSON | OnCSV | OnTile, SQL: "r.id", Get: regionGet(func(r *Region) any { return r.ID }),
+				Column: "r.id", Ref: regionRef(func(r *Region) any { return &r.ID })},
+			stored(with(fName, OnJSON|OnCSV|OnTile, "NULLIF(r.name, '')", regionGet(func(r *Region) any { return r.Name })),
+				"r.name", regionRef(func(r *Region) any { return &r.Name })),
+			stored(with(fNameEN, OnJSON|OnCSV|OnTile, "NULLIF(r.name_en, '')", regionGet(func(r *Region) any { return r.NameEN })),
+				"r.name_en", regionRef(func(r *Region) any { return &r.NameEN })),
 			{Name: "kind", Type: TypeString, TitleZH: "类型", TitleEN: "Kind", Description: "What kind of region of 中心引领、两带支撑、四区协同 this is.", Queryable: true,
-				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(r.kind, '')", Get: regionGet(func(r *Region) any { return r.Kind })},
+				On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(r.kind, '')", Get: regionGet(func(r *Region) any { return r.Kind }),
+				Column: "r.kind", Ref: regionRef(func(r *Region) any { return &r.Kind })},
 			{Name: "derived", Type: TypeBoolean, TitleZH: "推导", TitleEN: "Derived", Description: "true when membership was derived from geography rather than listed in the plan.", Queryable: true,
-				On: OnJSON | OnCSV | OnTile, SQL: "r.derived", Get: regionGet(func(r *Region) any { return r.Derived })},
+				On: OnJSON | OnCSV | OnTile, SQL: "r.derived", Get: regionGet(func(r *Region) any { return r.Derived }),
+				Column: "r.derived", Ref: regionRef(func(r *Region) any { return &r.Derived })},
 			{Name: "members", Type: TypeArray, Items: TypeString, TitleZH: "成员城市", TitleEN: "Member cities", Description: "GB/T 2260 codes of the member cities. CSV and tiles: \"|code|code|\" (geo.FlatList).",
 				On: OnJSON | OnCSV | OnTile, SQL: "ARRAY(SELECT m.member_code FROM layoutmap.planning_region_members m WHERE m.region_id = r.id AND m.member_code <> '' ORDER BY m.ord)",
-				Get: regionGet(func(r *Region) any { return r.Members })},
+				Get:    regionGet(func(r *Region) any { return r.Members }),
+				Column: "ARRAY(SELECT m.member_code FROM layoutmap.planning_region_members m WHERE m.region_id = r.id ORDER BY m.ord)",
+				Ref:    regionRef(func(r *Region) any { return &r.Members })},
 			{Name: "roles", Type: TypeArray, Items: TypeObject, TitleZH: "成员角色", TitleEN: "Member roles", Members: []Field{
 				{Name: "code", Type: TypeString, TitleZH: "城市代码", TitleEN: "City code"},
 				{Name: "role", Type: TypeString, TitleZH: "角色", TitleEN: "Role"},
@@ -485,7 +573,8 @@ var Registry = []CollectionSchema{
 				}
 				return roles
 			})},
-			with(fSource, fSource.On, "", regionGet(func(r *Region) any { return r.Source })),
+			stored(with(fSource, fSource.On, "", regionGet(func(r *Region) any { return r.Source })),
+				"r.source", regionRef(func(r *Region) any { return &r.Source })),
 		}},
 	enterpriseSchema,
 }
@@ -502,6 +591,59 @@ var LabelFields = []Field{
 	{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue", Description: "zone labels: headline revenue in 亿元", On: OnTile},
 	{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Description: "zone labels: exact, lower (≥) or upper (≤)", On: OnTile},
 	{Name: "point_quality", Type: TypeString, TitleZH: "点位精度", TitleEN: "Point quality", Description: "zone labels: geocoded, or county_centroid/city_centroid when the zone's place is unknown", On: OnTile},
+}
+
+// LabelSource is where the labels of one kind take their properties: the
+// collection whose features they label, and for each label property
+// (LabelFields) the field of that collection's table it copies; "kind" is
+// the constant Kind or, when Kind is "", copied too. Point and FID are the
+// PostGIS columns of the label point (EPSG:3857) and tile feature id.
+type LabelSource struct {
+	Label, Collection string
+	Kind              string
+	Copy              map[string]string
+	Point, FID        string
+}
+
+// A city or county label is its code, names and level; a zone label adds
+// its tier and headline, and point_quality (a style draws a zone whose
+// place is unknown as such).
+var (
+	adminLabelCopy = map[string]string{"kind": "level", "id": "code", "name": "name", "name_en": "name_en"}
+	cityLabels     = LabelSource{Label: LabelCity, Collection: CollCities, Copy: adminLabelCopy, Point: "a.label_3857", FID: "a.tile_fid"}
+	countyLabels   = LabelSource{Label: LabelCounty, Collection: CollCounties, Copy: adminLabelCopy, Point: "a.label_3857", FID: "a.tile_fid"}
+	zoneLabels     = LabelSource{Label: LabelZone, Collection: CollZones, Kind: LabelZone, Copy: map[string]string{"id": "id", "name": "name", "name_en": "name_en",
+		"tier": "tier", "revenue_yi": "revenue_yi", "bound": "bound", "point_quality": "point_quality"}, Point: "z.point_3857", FID: "z.tile_fid"}
+)
+
+// LabelSources are the kinds of label in the order the labels layer
+// holds them (each kind by id).
+var LabelSources = []LabelSource{cityLabels, countyLabels, zoneLabels}
+
+// Field returns the field of the labelled collection that label property
+// name copies, or false.
+func (l LabelSource) Field(name string) (Field, bool) {
+	if from, ok := l.Copy[name]; ok {
+		return Schemas[l.Collection].Field(from)
+	}
+	return Field{}, false
+}
+
+// properties are the label properties of x (the feature the copied
+// fields' Get reads): unknown values left out, lists flat.
+func (l LabelSource) properties(x any) Properties {
+	p := make(Properties, len(LabelFields))
+	if l.Kind != "" {
+		p["kind"] = l.Kind
+	}
+	for _, lf := range LabelFields {
+		if f, ok := l.Field(lf.Name); ok {
+			if v, ok := f.value(x, true); ok {
+				p[lf.Name] = v
+			}
+		}
+	}
+	return p
 }
 
 // Schemas is Registry keyed by collection id.

@@ -37,7 +37,7 @@ for (const block of css.split('@font-face').slice(1)) {
 // fetches only the subsets a page's characters fall in).
 writeFileSync(join(dist, 'fonts', 'fonts.css'), faces.map((f) =>
   `@font-face{font-family:'Noto Sans SC';font-style:normal;font-weight:400;font-display:swap;` +
-  `src:url(${f.url}) format('woff2');unicode-range:${f['unicode-range'].join(',')}}`).join('\n') + '\n');
+  `src:url(${basename(f.url)}) format('woff2');unicode-range:${f['unicode-range'].join(',')}}`).join('\n') + '\n');
 if (faces.length < 90) throw new Error(`build: only ${faces.length} font subsets found`);
 copyFileSync(join(fontDir, 'LICENSE'), join(dist, 'fonts', 'LICENSE-noto-sans-sc.txt'));
 

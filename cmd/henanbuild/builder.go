@@ -356,24 +356,10 @@ func circle(p orb.Point, radiusM float64) orb.MultiPolygon {
 func (b *builder) zones() error {
 	seen := map[string]bool{}
 	for i, r := range b.zoneRows {
-		z := zoneOut{ZoneProps: data.ZoneProps{Name: r["name"], Level: r["level"], Source: r["source"], GeomQuality: geo.GeomApproximate}}
-		if z.Source == "" {
-			return fmt.Errorf("henanbuild: zones.csv row %d (%s): empty source", i+2, z.Name)
+		z, err := b.zoneIdentity(i, r, seen)
+		if err != nil {
+			return err
 		}
-		if m := reCode.FindStringSubmatch(z.Source); m != nil {
-			z.ID, z.CatalogueCode = m[1], m[1]
-		} else if id, ok := b.zoneIDs[z.Name]; ok {
-			z.ID = id
-		} else {
-			return fmt.Errorf("henanbuild: zone %s has no catalogue code and no id in tables/zone_ids.csv", z.Name)
-		}
-		if seen[z.ID] {
-			return fmt.Errorf("henanbuild: duplicate zone id %s", z.ID)
-		}
-		if m := reApproval.FindStringSubmatch(z.Source); m != nil {
-			z.ApprovalDate = m[1] + "-" + m[2]
-		}
-		seen[z.ID] = true
 		var ok bool
 		if z.LevelEN, ok = levelEN[z.Level]; !ok {
 			return fmt.Errorf("henanbuild: zone %s: unknown level %q", z.Name, z.Level)
@@ -387,100 +373,147 @@ func (b *builder) zones() error {
 			}
 			z.AreaHa = &v
 		}
-		// Admin codes.
-		if c := r["county"]; c != "" {
-			code, ok := b.countyBy[c]
-			if !ok {
-				if cc, ok2 := b.cityByName[c]; ok2 && cc == jiyuan {
-					code = ""
-				} else {
-					return fmt.Errorf("henanbuild: zone %s: unknown county %q", z.Name, c)
-				}
-			}
-			z.CountyCode = code
+		if err := b.zoneAdmin(&z, r); err != nil {
+			return err
 		}
-		if c := r["city"]; c != "" {
-			code, ok := b.cityByName[c]
-			if !ok {
-				return fmt.Errorf("henanbuild: zone %s: unknown city %q", z.Name, c)
-			}
-			z.CityCode = code
-			if z.CountyCode != "" && b.byCode[z.CountyCode].Parent != code {
-				return fmt.Errorf("henanbuild: zone %s: county %s is not in city %s", z.Name, z.CountyCode, code)
-			}
-		} else if z.CountyCode != "" {
-			z.CityCode = b.byCode[z.CountyCode].Parent
-			z.AdminNote = "city filled from the county (zones.csv has the county only)"
-		} else if strings.HasPrefix(z.Name, "宛西") {
-			// 宛 is the classical short name of 南阳; zones.csv says the
-			// place was derived from the name but left both fields empty.
-			z.CityCode = b.cityByName["南阳市"]
-			z.AdminNote = "city inferred from the name: 宛 is the short name of 南阳; county unknown"
-		} else {
-			return fmt.Errorf("henanbuild: zone %s: no city or county", z.Name)
-		}
-		// Location.
-		lonS, latS := r["lon"], r["lat"]
-		var point [2]float64
-		adminPoint := func() {
-			if z.CountyCode != "" {
-				point = pt(b.byCode[z.CountyCode].Label)
-				z.PointQuality = geo.PointCountyCentroid
-			} else {
-				point = pt(b.byCode[z.CityCode].Label)
-				z.PointQuality = geo.PointCityCentroid
-			}
-		}
-		switch {
-		case lonS == "" || latS == "":
-			adminPoint()
-		case strings.Contains(z.Source, "区县级"):
-			adminPoint()
-			if z.CountyCode == "" {
-				point = pt(b.byCode[z.CityCode].Label)
-				z.PointQuality = geo.PointCityCentroid
-			}
-		case strings.Contains(z.Source, "市级"):
-			point = pt(b.byCode[z.CityCode].Label)
-			z.PointQuality = geo.PointCityCentroid
-		default:
-			lon, err1 := strconv.ParseFloat(lonS, 64)
-			lat, err2 := strconv.ParseFloat(latS, 64)
-			if err1 != nil || err2 != nil {
-				return fmt.Errorf("henanbuild: zone %s: bad lon/lat %q %q", z.Name, lonS, latS)
-			}
-			point = [2]float64{round6(lon), round6(lat)}
-			z.PointQuality = geo.PointGeocoded
-			area := b.byCode[z.CityCode]
-			if z.CountyCode != "" {
-				area = b.byCode[z.CountyCode]
-			}
-			if !pointIn(area.Geom, orb.Point(point)) {
-				z.PointOutside = true
-				b.logf("zone %s: geocoded point outside %s %s (flagged)", z.Name, area.Code, area.Name)
-			}
+		point, err := b.zonePoint(&z, r)
+		if err != nil {
+			return err
 		}
 		z.Point = &point
-		// Outline: a circle of the approved area, only where both the
-		// zone's own place and its area are known. Otherwise no outline
-		// (geometry null): the zone is served as its point and drawn as
-		// "location unknown" (county/city point) or as a point (no area).
-		switch {
-		case z.PointQuality != geo.PointGeocoded:
-			z.GeomQuality = ""
-			z.Outline = "none: location unknown, the point is the representative point of its " + map[string]string{geo.PointCountyCentroid: "county", geo.PointCityCentroid: "city"}[z.PointQuality]
-		case z.AreaHa == nil:
-			z.GeomQuality = ""
-			z.Outline = "none: approved area unknown"
-		default:
-			z.geom = circle(orb.Point(point), math.Sqrt(*z.AreaHa*1e4/math.Pi))
-			z.Outline = "circle of the approved area around the point"
-		}
+		zoneOutline(&z, point)
 		b.zonesOut = append(b.zonesOut, z)
 	}
 	sort.Slice(b.zonesOut, func(i, j int) bool { return b.zonesOut[i].ID < b.zonesOut[j].ID })
 	b.logf("%d zones", len(b.zonesOut))
 	return nil
+}
+
+// zoneIdentity is the zone of zones.csv row r (index i): name, level,
+// source, its id (the catalogue code quoted in the source, else
+// tables/zone_ids.csv; unique: seen) and approval date.
+func (b *builder) zoneIdentity(i int, r map[string]string, seen map[string]bool) (zoneOut, error) {
+	z := zoneOut{ZoneProps: data.ZoneProps{Name: r["name"], Level: r["level"], Source: r["source"], GeomQuality: geo.GeomApproximate}}
+	if z.Source == "" {
+		return z, fmt.Errorf("henanbuild: zones.csv row %d (%s): empty source", i+2, z.Name)
+	}
+	if m := reCode.FindStringSubmatch(z.Source); m != nil {
+		z.ID, z.CatalogueCode = m[1], m[1]
+	} else if id, ok := b.zoneIDs[z.Name]; ok {
+		z.ID = id
+	} else {
+		return z, fmt.Errorf("henanbuild: zone %s has no catalogue code and no id in tables/zone_ids.csv", z.Name)
+	}
+	if seen[z.ID] {
+		return z, fmt.Errorf("henanbuild: duplicate zone id %s", z.ID)
+	}
+	if m := reApproval.FindStringSubmatch(z.Source); m != nil {
+		z.ApprovalDate = m[1] + "-" + m[2]
+	}
+	seen[z.ID] = true
+	return z, nil
+}
+
+// zoneAdmin sets the zone's county and city codes from the row's names,
+// checking that the county lies in the city.
+func (b *builder) zoneAdmin(z *zoneOut, r map[string]string) error {
+	if c := r["county"]; c != "" {
+		code, ok := b.countyBy[c]
+		if !ok {
+			if cc, ok2 := b.cityByName[c]; ok2 && cc == jiyuan {
+				code = ""
+			} else {
+				return fmt.Errorf("henanbuild: zone %s: unknown county %q", z.Name, c)
+			}
+		}
+		z.CountyCode = code
+	}
+	if c := r["city"]; c != "" {
+		code, ok := b.cityByName[c]
+		if !ok {
+			return fmt.Errorf("henanbuild: zone %s: unknown city %q", z.Name, c)
+		}
+		z.CityCode = code
+		if z.CountyCode != "" && b.byCode[z.CountyCode].Parent != code {
+			return fmt.Errorf("henanbuild: zone %s: county %s is not in city %s", z.Name, z.CountyCode, code)
+		}
+	} else if z.CountyCode != "" {
+		z.CityCode = b.byCode[z.CountyCode].Parent
+		z.AdminNote = "city filled from the county (zones.csv has the county only)"
+	} else if strings.HasPrefix(z.Name, "宛西") {
+		// 宛 is the classical short name of 南阳; zones.csv says the
+		// place was derived from the name but left both fields empty.
+		z.CityCode = b.cityByName["南阳市"]
+		z.AdminNote = "city inferred from the name: 宛 is the short name of 南阳; county unknown"
+	} else {
+		return fmt.Errorf("henanbuild: zone %s: no city or county", z.Name)
+	}
+	return nil
+}
+
+// zonePoint is the zone's point and its quality: geocoded when the row
+// has one of the zone itself (flagged when outside its county or city),
+// else the representative point of its county or city.
+func (b *builder) zonePoint(z *zoneOut, r map[string]string) ([2]float64, error) {
+	lonS, latS := r["lon"], r["lat"]
+	var point [2]float64
+	adminPoint := func() {
+		if z.CountyCode != "" {
+			point = pt(b.byCode[z.CountyCode].Label)
+			z.PointQuality = geo.PointCountyCentroid
+		} else {
+			point = pt(b.byCode[z.CityCode].Label)
+			z.PointQuality = geo.PointCityCentroid
+		}
+	}
+	switch {
+	case lonS == "" || latS == "":
+		adminPoint()
+	case strings.Contains(z.Source, "区县级"):
+		adminPoint()
+		if z.CountyCode == "" {
+			point = pt(b.byCode[z.CityCode].Label)
+			z.PointQuality = geo.PointCityCentroid
+		}
+	case strings.Contains(z.Source, "市级"):
+		point = pt(b.byCode[z.CityCode].Label)
+		z.PointQuality = geo.PointCityCentroid
+	default:
+		lon, err1 := strconv.ParseFloat(lonS, 64)
+		lat, err2 := strconv.ParseFloat(latS, 64)
+		if err1 != nil || err2 != nil {
+			return point, fmt.Errorf("henanbuild: zone %s: bad lon/lat %q %q", z.Name, lonS, latS)
+		}
+		point = [2]float64{round6(lon), round6(lat)}
+		z.PointQuality = geo.PointGeocoded
+		area := b.byCode[z.CityCode]
+		if z.CountyCode != "" {
+			area = b.byCode[z.CountyCode]
+		}
+		if !pointIn(area.Geom, orb.Point(point)) {
+			z.PointOutside = true
+			b.logf("zone %s: geocoded point outside %s %s (flagged)", z.Name, area.Code, area.Name)
+		}
+	}
+	return point, nil
+}
+
+// zoneOutline gives the zone a circle of the approved area, only where
+// both its own place and its area are known. Otherwise no outline
+// (geometry null): the zone is served as its point and drawn as "location
+// unknown" (county/city point) or as a point (no area).
+func zoneOutline(z *zoneOut, point [2]float64) {
+	switch {
+	case z.PointQuality != geo.PointGeocoded:
+		z.GeomQuality = ""
+		z.Outline = "none: location unknown, the point is the representative point of its " + map[string]string{geo.PointCountyCentroid: "county", geo.PointCityCentroid: "city"}[z.PointQuality]
+	case z.AreaHa == nil:
+		z.GeomQuality = ""
+		z.Outline = "none: approved area unknown"
+	default:
+		z.geom = circle(orb.Point(point), math.Sqrt(*z.AreaHa*1e4/math.Pi))
+		z.Outline = "circle of the approved area around the point"
+	}
 }
 
 func pt(p orb.Point) [2]float64 { return [2]float64{p[0], p[1]} }

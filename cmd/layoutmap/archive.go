@@ -10,11 +10,14 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
+	"layoutmap/api"
 	"layoutmap/data"
 	"layoutmap/geo"
 	"layoutmap/tiles"
@@ -29,7 +32,7 @@ const DefaultArchiveMaxZoom = 12
 // runTiles runs `layoutmap tiles SUBCOMMAND`; export is the only one.
 func runTiles(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "export" {
-		return errors.New("tiles: usage: layoutmap tiles export --out FILE.pmtiles [--minzoom N] [--maxzoom N] [--filter QUERY] [--database-url URL]")
+		return errors.New("tiles: usage: layoutmap tiles export --out FILE.pmtiles [--minzoom N] [--maxzoom N] [--filter QUERY] [--database-url URL] [--enterprises FILE]")
 	}
 	args = args[1:]
 	fs := flag.NewFlagSet("tiles export", flag.ContinueOnError)
@@ -40,6 +43,7 @@ func runTiles(ctx context.Context, args []string, getenv func(string) string, st
 	maxZ := fs.Int("maxzoom", DefaultArchiveMaxZoom, "deepest zoom (at most 16)")
 	filter := fs.String("filter", "", "filter contract of the zones layer as a query, such as \"cluster=…&year=2023\" (the parameters of /tiles); empty exports every zone")
 	quiet := fs.Bool("quiet", false, "no progress output")
+	ents := fs.String("enterprises", getenv("LAYOUTMAP_ENTERPRISES"), "enterprise list the embedded store loads (as serve --enterprises); its layer is written to FILE.enterprises.pmtiles")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,7 +65,7 @@ func runTiles(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("tiles export: --filter: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg := serveConfig{DatabaseURL: *dbURL, TileCacheMB: 0}
+	cfg := serveConfig{DatabaseURL: *dbURL, TileCacheMB: 0, Enterprises: *ents}
 	store, _, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return fmt.Errorf("tiles export: %w", err)
@@ -77,7 +81,40 @@ func runTiles(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	_, err = fmt.Fprintf(stdout, "wrote %s: z%d–z%d, dataset version %d, %d tiles with data of %d visited, %d distinct, %s in %s\n",
 		*out, st.MinZoom, st.MaxZoom, st.Version, st.Addressed, st.Visited, st.Contents, humanBytes(st.Bytes), time.Since(start).Round(time.Millisecond))
+	if err != nil {
+		return err
+	}
+	// The enterprise layer, when a list is loaded: its own tileset (as
+	// /tiles/enterprises.json is on the server), so its own archive.
+	es, ok := store.(data.EnterpriseStore)
+	if !ok {
+		return nil
+	}
+	inf, err := es.EnterpriseInfo(ctx)
+	if err != nil || inf.Count == 0 {
+		return err
+	}
+	app := api.New(api.Config{Store: store, Logger: log, Version: version, Extra: []func(*fiber.App){api.EnterpriseRoutes(store)}})
+	q := f.Encode().Encode()
+	tj, code, err := localGet(app, "/tiles/enterprises.json?"+q)
+	if err != nil || code != 200 {
+		return fmt.Errorf("tiles export: enterprise TileJSON: status %d: %v", code, err)
+	}
+	entOut := EnterpriseArchivePath(*out)
+	start = time.Now()
+	est, err := exportEnterprises(ctx, store, entOut, opt, tj)
+	if err != nil {
+		return fmt.Errorf("tiles export: enterprises: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s: z%d–z%d, %d enterprises, %d tiles with data of %d visited, %d distinct, %s in %s\n",
+		entOut, est.MinZoom, est.MaxZoom, inf.Count, est.Addressed, est.Visited, est.Contents, humanBytes(est.Bytes), time.Since(start).Round(time.Millisecond))
 	return err
+}
+
+// EnterpriseArchivePath is where `tiles export --out F` writes the
+// enterprise layer: F's name with .enterprises before .pmtiles.
+func EnterpriseArchivePath(out string) string {
+	return strings.TrimSuffix(out, ".pmtiles") + ".enterprises.pmtiles"
 }
 
 // progress draws a progress bar on a terminal and logs every tenth

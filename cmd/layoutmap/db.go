@@ -19,6 +19,7 @@ import (
 	"layoutmap/data"
 	"layoutmap/data/henan"
 	"layoutmap/data/importer"
+	"layoutmap/data/load"
 	"layoutmap/data/postgis"
 )
 
@@ -130,8 +131,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if rep.Diff != nil {
 		printDiff(stdout, *rep.Diff)
 	}
+	noteDirEnterprises(stderr, o.Dir, o.DryRun)
 	if o.EnterprisesFile != "" {
-		return printEnterpriseImport(stdout, rep, o.DryRun, time.Since(start))
+		return printEnterpriseImport(stdout, stderr, rep, o.DryRun, time.Since(start))
 	}
 	if o.DryRun {
 		_, err = fmt.Fprintf(stdout, "check passed: %d admin areas, %d zones, %d revenue records, %d rows skipped (no figure), %d repaired; nothing was changed\n",
@@ -143,9 +145,35 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	return err
 }
 
+// noteDirEnterprises says that an enterprise list in an --dir directory
+// was not imported (or, dry run, not checked): --dir replaces the dataset
+// in one transaction and the list is its own import, made after it so its
+// points link to the new zones (serve --data loads both).
+func noteDirEnterprises(w io.Writer, dir string, dry bool) {
+	if dir == "" {
+		return
+	}
+	for _, name := range load.EnterpriseFiles {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		if dry {
+			fmt.Fprintf(w, "note: %s was not checked: --dir checks the dataset only; check the list with `layoutmap import --enterprises %s --check`\n", p, p)
+		} else {
+			fmt.Fprintf(w, "note: %s was not imported: --dir imports the dataset only; import the list now with `layoutmap import --enterprises %s`, so its points link to these zones\n", p, p)
+		}
+	}
+}
+
 // printEnterpriseImport says what an enterprise import did (or, dry run,
-// would do).
-func printEnterpriseImport(w io.Writer, rep postgis.ImportReport, dry bool, took time.Duration) error {
+// would do); a list with synthetic rows (layoutmap synth) gets a warning
+// on stderr, as synth's own.
+func printEnterpriseImport(w, stderr io.Writer, rep postgis.ImportReport, dry bool, took time.Duration) error {
+	if n := rep.Counts["enterprises_synthetic"]; n > 0 {
+		fmt.Fprintf(stderr, "warning: %d of %d enterprises are SYNTHETIC (made by layoutmap synth): fictitious firms for demos and tests, never real data; every map, statistic and image drawn from them says \"synthetic\" · 合成数据（虚构企业）\n",
+			n, rep.Counts["enterprises"])
+	}
 	if dry {
 		_, err := fmt.Fprintf(w, "check passed: %d enterprises; nothing was changed\n", rep.Counts["enterprises"])
 		return err
@@ -252,11 +280,45 @@ func runVersions(ctx context.Context, args []string, getenv func(string) string,
 		if v.Note != "" {
 			what = v.Note
 		}
-		fmt.Fprintf(stdout, "%s %4d  %s  %-10s %-24s files: %s; %d zones, %d revenue; %s; %s\n", mark, v.Version,
+		fmt.Fprintf(stdout, "%s %4d  %s  %-10s %-24s files: %s; %s; %s; %s\n", mark, v.Version,
 			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), v.Role, what, strings.Join(v.Files, ", "),
-			v.Counts["zones"], v.Counts["revenue"], v.Diff, restorable)
+			versionCounts(v.Counts), versionDiff(v.Diff), restorable)
 	}
 	return nil
+}
+
+// versionCounts is what a history row counts: an enterprise import records
+// only its list (zones and figures are unchanged, not zero), a dataset
+// import or a rollback its zones and figures.
+func versionCounts(c map[string]int) string {
+	_, zones := c["zones"]
+	n, ents := c["enterprises"]
+	switch {
+	case ents && !zones:
+		return fmt.Sprintf("%d enterprises (before: %d); zones and revenue unchanged", n, c["enterprises_before"])
+	case ents:
+		return fmt.Sprintf("%d zones, %d revenue, %d enterprises", c["zones"], c["revenue"], n)
+	}
+	return fmt.Sprintf("%d zones, %d revenue", c["zones"], c["revenue"])
+}
+
+// versionDiff is a history row's dataset diff, or says there was none.
+func versionDiff(d string) string {
+	if strings.TrimSpace(d) == "" {
+		return "no change to zones, figures or admin areas"
+	}
+	return d
+}
+
+// rollbackEnterprises says how the enterprise list changed in a rollback
+// (the dataset diff covers zones, figures and admin areas only); "" when
+// the report holds no list counts.
+func rollbackEnterprises(c map[string]int) string {
+	after, ok := c["enterprises"]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("enterprises: %d → %d (the list in force at that version)", c["enterprises_before"], after)
 }
 
 // runRollback restores a kept version as a new version.
@@ -288,6 +350,9 @@ func runRollback(ctx context.Context, args []string, getenv func(string) string,
 	}
 	if rep.Diff != nil {
 		printDiff(stdout, *rep.Diff)
+	}
+	if s := rollbackEnterprises(rep.Counts); s != "" {
+		fmt.Fprintln(stdout, s)
 	}
 	_, err = fmt.Fprintf(stdout, "restored version %d as dataset version %d\n", v, rep.Version)
 	return err

@@ -24,15 +24,24 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 	if err := run(t.Context(), []string{"synth", "enterprises", "--n", "3000", "--seed", "7", "--out", list}, env, io.Discard, io.Discard); err != nil {
 		t.Fatalf("synth: %v", err)
 	}
-	var out strings.Builder
-	if err := run(t.Context(), []string{"import", "--database-url", url, "--enterprises", list, "--dry-run"}, env, &out, io.Discard); err != nil ||
-		!strings.Contains(out.String(), "check passed: 3000 enterprises; nothing was changed") {
-		t.Fatalf("import --enterprises --dry-run: %v, said %q", err, out.String())
+	var out, errOut strings.Builder
+	const warning = "warning: 3000 of 3000 enterprises are SYNTHETIC"
+	if err := run(t.Context(), []string{"import", "--database-url", url, "--enterprises", list, "--dry-run"}, env, &out, &errOut); err != nil ||
+		!strings.Contains(out.String(), "check passed: 3000 enterprises; nothing was changed") || !strings.Contains(errOut.String(), warning) {
+		t.Fatalf("import --enterprises --dry-run: %v, said %q, stderr %q", err, out.String(), errOut.String())
 	}
 	out.Reset()
-	if err := run(t.Context(), []string{"import", "--database-url", url, "--enterprises", list}, env, &out, io.Discard); err != nil ||
-		!strings.Contains(out.String(), ": 3000 enterprises (before: 0)") {
-		t.Fatalf("import --enterprises: %v, said %q", err, out.String())
+	errOut.Reset()
+	if err := run(t.Context(), []string{"import", "--database-url", url, "--enterprises", list}, env, &out, &errOut); err != nil ||
+		!strings.Contains(out.String(), ": 3000 enterprises (before: 0)") || !strings.Contains(errOut.String(), warning) {
+		t.Fatalf("import --enterprises: %v, said %q, stderr %q", err, out.String(), errOut.String())
+	}
+	// The history names the list, not "0 zones, 0 revenue".
+	out.Reset()
+	if err := run(t.Context(), []string{"versions", "--database-url", url}, env, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "3000 enterprises (before: 0); zones and revenue unchanged; no change to zones, figures or admin areas") ||
+		strings.Contains(out.String(), "0 zones, 0 revenue") {
+		t.Fatalf("versions: %v, said %q", err, out.String())
 	}
 	reader, err := c.ReaderURL(t.Context(), url, "layoutmap")
 	if err != nil {
@@ -86,6 +95,12 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 		if ps >= 500 {
 			t.Errorf("%s: %d", path, ps)
 		}
+	}
+	// A rollback before the list says the enterprises go too.
+	out.Reset()
+	if err := run(t.Context(), []string{"rollback", "--database-url", url, "1"}, env, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "enterprises: 3000 → 0 (the list in force at that version)") {
+		t.Fatalf("rollback: %v, said %q", err, out.String())
 	}
 }
 

@@ -114,6 +114,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return helpIsNoError(runTemplate(args, stdout, stderr))
 	case "tiles":
 		return helpIsNoError(runTiles(ctx, args, getenv, stdout, stderr))
+	case "export-site":
+		return helpIsNoError(runExportSite(ctx, args, getenv, stdout, stderr))
 	case "synth":
 		return helpIsNoError(runSynth(args, getenv, stdout, stderr))
 	case "help":
@@ -138,6 +140,8 @@ commands:
   template  write the bilingual revenue templates (.xlsx, .csv) to --out DIR
   synth enterprises  write a clearly synthetic enterprise list (--n N --seed S --out FILE) for benchmarks and demos
   tiles export  write the tileset as a PMTiles v3 archive (--out FILE.pmtiles, --minzoom, --maxzoom, --filter)
+                and, with enterprises loaded, FILE.enterprises.pmtiles
+  export-site DIR  write the web map as a static site (PMTiles, data, WebAssembly filters) for any static host or CDN
 
 run "layoutmap serve -h" for the serve flags.
 `

@@ -66,5 +66,6 @@ func checkEnterprisesOffline(o Options, cur *data.Dataset) (postgis.ImportReport
 		return rep, &postgis.RejectedError{Rejected: probs}
 	}
 	rep.Counts["enterprises"] = len(es)
+	rep.Counts["enterprises_synthetic"] = data.EnterpriseInfoOf(es).Synthetic
 	return rep, nil
 }

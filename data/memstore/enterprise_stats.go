@@ -30,30 +30,11 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 		return st, ctx.Err()
 	}
 	m := ix.compile(&f, s.regionMembers)
-	var (
-		zone    = make([]int, len(ix.zoneIDs)+1)
-		city    = make([]int, len(ix.cityIDs))
-		chain   [64]int
-		cluster [32]int
-		classes [256]int // by class column: class mask | classSynthetic
-		total   int
-	)
-	add := func(i int32) {
-		total++
-		zone[ix.zone[i]]++
-		city[ix.city[i]]++
-		for c := ix.chain[i]; c != 0; c &= c - 1 {
-			chain[bits.TrailingZeros64(c)]++
-		}
-		for c := ix.cluster[i]; c != 0; c &= c - 1 {
-			cluster[bits.TrailingZeros32(c)]++
-		}
-		classes[ix.class[i]]++
-	}
+	c := &entCounts{zone: make([]int, len(ix.zoneIDs)+1), city: make([]int, len(ix.cityIDs))}
 	if f.BBox != nil {
 		ix.searchBBox(*f.BBox, func(i int32) {
 			if m.match(i) {
-				add(i)
+				c.add(ix, i)
 			}
 		})
 	} else {
@@ -63,12 +44,43 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 				return geo.EnterpriseStats{}, ctx.Err()
 			}
 			if all || m.match(i) {
-				add(i)
+				c.add(ix, i)
 			}
 		}
 	}
-	st.Total, st.NoZone = total, zone[0]
-	for k, n := range zone[1:] {
+	c.fill(&st, ix, s)
+	return st, ctx.Err()
+}
+
+// entCounts are the counts of one EnterpriseStats pass, by the index's
+// integer columns: zone (0: none), city, chain and cluster bits, class
+// column (class mask | classSynthetic).
+type entCounts struct {
+	zone, city []int
+	chain      [64]int
+	cluster    [32]int
+	classes    [256]int
+	total      int
+}
+
+// add counts enterprise i.
+func (c *entCounts) add(ix *entIndex, i int32) {
+	c.total++
+	c.zone[ix.zone[i]]++
+	c.city[ix.city[i]]++
+	for b := ix.chain[i]; b != 0; b &= b - 1 {
+		c.chain[bits.TrailingZeros64(b)]++
+	}
+	for b := ix.cluster[i]; b != 0; b &= b - 1 {
+		c.cluster[bits.TrailingZeros32(b)]++
+	}
+	c.classes[ix.class[i]]++
+}
+
+// fill puts the counts into st under their ids (zones with their names).
+func (c *entCounts) fill(st *geo.EnterpriseStats, ix *entIndex, s *Store) {
+	st.Total, st.NoZone = c.total, c.zone[0]
+	for k, n := range c.zone[1:] {
 		if n > 0 {
 			id := ix.zoneIDs[k]
 			st.ByZone[id] = n
@@ -76,22 +88,22 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 			st.ZoneNames[id] = geo.Named{Name: z.Name, NameEN: z.NameEN}
 		}
 	}
-	for k, n := range city {
+	for k, n := range c.city {
 		if n > 0 {
 			st.ByCity[ix.cityIDs[k]] = n
 		}
 	}
-	for b, n := range chain {
+	for b, n := range c.chain {
 		if n > 0 {
 			st.ByChain[ix.chainIDs[b]] = n
 		}
 	}
-	for b, n := range cluster {
+	for b, n := range c.cluster {
 		if n > 0 {
 			st.ByCluster[ix.clusterIDs[b]] = n
 		}
 	}
-	for mask, n := range classes {
+	for mask, n := range c.classes {
 		if n == 0 {
 			continue
 		}
@@ -102,5 +114,4 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (geo.Enterpri
 			st.ByClass[id] += n
 		}
 	}
-	return st, ctx.Err()
 }

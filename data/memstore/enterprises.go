@@ -29,7 +29,6 @@ type entIndex struct {
 	cluster []uint32 // bit i: clusterIDs[i]
 	city    []uint8  // index in cityIDs
 	zone    []uint16 // index in zoneIDs + 1; 0: no zone
-	year    []uint16
 	// class is the class mask, with classSynthetic set for an enterprise
 	// made by layoutmap synth: a scan never touches es.
 	class []uint8
@@ -38,7 +37,10 @@ type entIndex struct {
 	keys   []uint64    // keys[i] is the quadkey of es[byKey[i]]
 	kpts   []orb.Point // kpts[i] is the point of es[byKey[i]]: bbox tests read memory in order
 	byName []int32     // indexes of es by name, then id
-	bound  orb.Bound
+	// byNameDesc: by name descending, equal names by id ascending (the
+	// tie rule of geo.Order, as PostGIS's ORDER BY … DESC, id ASC).
+	byNameDesc []int32
+	bound      orb.Bound
 
 	info data.EnterpriseInfo
 
@@ -100,7 +102,7 @@ func (ix *entIndex) fillColumns(es []geo.Enterprise) error {
 	n := len(es)
 	ix.es = es
 	ix.chain, ix.cluster = make([]uint64, n), make([]uint32, n)
-	ix.city, ix.zone, ix.year, ix.class = make([]uint8, n), make([]uint16, n), make([]uint16, n), make([]uint8, n)
+	ix.city, ix.zone, ix.class = make([]uint8, n), make([]uint16, n), make([]uint8, n)
 	ix.byKey, ix.keys = make([]int32, n), make([]uint64, n)
 	for i := range es {
 		e := &es[i]
@@ -133,7 +135,6 @@ func (ix *entIndex) fillColumns(es []geo.Enterprise) error {
 			}
 			ix.zone[i] = uint16(z + 1)
 		}
-		ix.year[i] = uint16(e.Year)
 		ix.class[i] = uint8(e.Classes)
 		if e.Synthetic() {
 			ix.info.Synthetic++
@@ -151,6 +152,7 @@ func (ix *entIndex) fillColumns(es []geo.Enterprise) error {
 		}
 	}
 	ix.info.Count, ix.info.Bound = n, ix.bound
+	ix.info.Years = geo.EnterpriseYearsOf(es)
 	if ix.info.Sources == nil {
 		ix.info.Sources = []string{}
 	}
@@ -225,6 +227,16 @@ func (ix *entIndex) sortByName() {
 		}
 		return int(a - b)
 	})
+	// Runs of equal names, last run first, each run in id order.
+	ix.byNameDesc = make([]int32, 0, len(es))
+	for hi := len(ix.byName); hi > 0; {
+		lo := hi - 1
+		for lo > 0 && es[ix.byName[lo-1]].Name == es[ix.byName[hi-1]].Name {
+			lo--
+		}
+		ix.byNameDesc = append(ix.byNameDesc, ix.byName[lo:hi]...)
+		hi = lo
+	}
 }
 
 // classSynthetic marks a synthetic enterprise in entIndex.class (the six
@@ -252,12 +264,11 @@ type entMatch struct {
 	classes geo.EnterpriseClassMask
 	city    []bool // by city index; nil: any
 	zone    []bool // by zone index + 1; nil: any
-	year    uint16
 	ix      *entIndex
 }
 
 func (ix *entIndex) compile(f *geo.Filter, regionMembers map[string][]string) entMatch {
-	m := entMatch{bbox: f.BBox, classes: f.ClassMask(), year: uint16(f.Year), ix: ix}
+	m := entMatch{bbox: f.BBox, classes: f.ClassMask(), ix: ix} // f.Year selects nothing (geo's year rule)
 	for _, c := range f.Chain {
 		m.chain |= 1 << ix.chainBit[c]
 	}
@@ -302,7 +313,7 @@ func (ix *entIndex) compile(f *geo.Filter, regionMembers map[string][]string) en
 
 // all reports whether the filter takes every enterprise (bbox aside).
 func (m *entMatch) all() bool {
-	return m.chain == 0 && m.cluster == 0 && m.classes == 0 && m.city == nil && m.zone == nil && m.year == 0
+	return m.chain == 0 && m.cluster == 0 && m.classes == 0 && m.city == nil && m.zone == nil
 }
 
 func (m *entMatch) match(i int32) bool {
@@ -313,7 +324,6 @@ func (m *entMatch) match(i int32) bool {
 		m.classes != 0 && geo.EnterpriseClassMask(ix.class[i])&m.classes == 0,
 		m.city != nil && !m.city[ix.city[i]],
 		m.zone != nil && !m.zone[ix.zone[i]],
-		m.year != 0 && ix.year[i] != m.year,
 		m.bbox != nil && !m.bbox.Contains(ix.es[i].Point):
 		return false
 	}
@@ -362,13 +372,17 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 			}
 		})
 		if byName {
-			rank := ix.nameRank()
+			names := ix.byName
+			if desc {
+				names = ix.byNameDesc
+			}
+			rank := rankOf(names)
 			slices.SortFunc(order, func(a, b int32) int { return int(rank[a] - rank[b]) })
 		} else {
 			slices.Sort(order)
-		}
-		if desc {
-			slices.Reverse(order)
+			if desc {
+				slices.Reverse(order)
+			}
 		}
 		page.NumberMatched = len(order)
 		for k := f.Offset; k < len(order) && len(page.Features) < f.Limit; k++ {
@@ -378,11 +392,13 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	}
 	n := len(ix.es)
 	at := func(k int) int32 { // k-th enterprise in sort order
-		if desc {
-			k = n - 1 - k
-		}
-		if byName {
+		switch {
+		case byName && desc:
+			return ix.byNameDesc[k]
+		case byName:
 			return ix.byName[k]
+		case desc:
+			return int32(n - 1 - k)
 		}
 		return int32(k)
 	}
@@ -407,10 +423,10 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 	return page, nil
 }
 
-// nameRank is the position of each enterprise in name order.
-func (ix *entIndex) nameRank() []int32 {
-	r := make([]int32, len(ix.byName))
-	for k, i := range ix.byName {
+// rankOf is the position of each enterprise in order.
+func rankOf(order []int32) []int32 {
+	r := make([]int32, len(order))
+	for k, i := range order {
 		r[i] = int32(k)
 	}
 	return r
@@ -544,7 +560,7 @@ func (s *Store) EnterpriseCount() int {
 func (s *Store) EnterpriseInfo(ctx context.Context) (data.EnterpriseInfo, error) {
 	ix := s.ent
 	if ix == nil {
-		return data.EnterpriseInfo{Sources: []string{}}, ctx.Err()
+		return data.EnterpriseInfo{Sources: []string{}, Years: []geo.YearCount{}}, ctx.Err()
 	}
 	return ix.info, ctx.Err()
 }

@@ -201,3 +201,47 @@ func TestEnterpriseTileCountsEqualItems(t *testing.T) {
 		t.Errorf("z14 tile: %d points, %d items", len(tile.Points), page.NumberMatched)
 	}
 }
+
+// TestEnterpriseNameTiesByID: equal names come by id ascending under
+// sortby=name and -name alike (geo.Order's rule, PostGIS's ORDER BY
+// name DESC, id ASC), with and without a bbox.
+func TestEnterpriseNameTiesByID(t *testing.T) {
+	_, all := enterpriseStore(t)
+	es := slices.Clone(all[:300])
+	for i := range es {
+		if i%3 != 0 {
+			es[i].Name = []string{"同名甲", "同名乙"}[i%2]
+		}
+	}
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := memstore.New(ds, geo.DefaultTiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetEnterprises(es); err != nil {
+		t.Fatal(err)
+	}
+	henanBox := orb.Bound{Min: orb.Point{110, 31}, Max: orb.Point{117, 37}}
+	for _, sortby := range []string{"name", "-name", "id", "-id"} {
+		o := geo.Schemas[geo.CollEnterprises].Order(sortby)
+		want := slices.Clone(es)
+		slices.SortFunc(want, func(a, b geo.Enterprise) int { return o.Compare(o.Key(&a, a.ID), o.Key(&b, b.ID)) })
+		for _, bbox := range []*orb.Bound{nil, &henanBox} {
+			p, err := s.Items(t.Context(), geo.CollEnterprises, geo.Filter{SortBy: sortby, BBox: bbox, Limit: geo.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Features) != len(want) {
+				t.Fatalf("sortby %s bbox %v: %d features, want %d", sortby, bbox, len(p.Features), len(want))
+			}
+			for i, f := range p.Features {
+				if f.ID != want[i].ID {
+					t.Fatalf("sortby %s bbox %v: item %d is %s (%v), want %s (%s)", sortby, bbox, i, f.ID, f.Properties["name"], want[i].ID, want[i].Name)
+				}
+			}
+		}
+	}
+}

@@ -69,7 +69,7 @@ func (s *Store) Zones(ctx context.Context, f geo.Filter) ([]geo.Zone, error) {
 }
 
 // Items returns one page of coll under f: matching items sorted by f.SortBy
-// (see geo.CompareSortKeys; "" = geo.DefaultSort(coll)), then f.Offset
+// (the descriptor's geo.Order; "" = its DefaultSort), then f.Offset
 // skipped and at most f.Limit returned (0 means geo.DefaultLimit).
 // NumberMatched counts all matches. Unknown collections give
 // data.ErrUnknownCollection; bad filter values geo.FieldErrors. The features'
@@ -93,13 +93,10 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 // sortedPage is Items by sorting every match of f (f.Limit set).
 func (s *Store) sortedPage(ctx context.Context, coll string, f *geo.Filter) (geo.Page, error) {
 	limit := f.Limit
-	sortby := f.SortBy
-	if sortby == "" {
-		sortby = geo.DefaultSort(coll)
-	}
+	o := geo.Schemas[coll].Order(f.SortBy)
 	var items []item
-	collections[coll].items(s, f, func(key geo.SortKey, feat func() geo.Feature) { items = append(items, item{key, feat}) })
-	slices.SortFunc(items, func(a, b item) int { return geo.CompareSortKeys(a.key, b.key, sortby) })
+	collections[coll].items(s, f, o, func(key geo.SortKey, feat func() geo.Feature) { items = append(items, item{key, feat}) })
+	slices.SortFunc(items, func(a, b item) int { return o.Compare(a.key, b.key) })
 	page := geo.Page{NumberMatched: len(items), Features: []geo.Feature{}}
 	if f.Offset < len(items) {
 		items = items[f.Offset:min(len(items), f.Offset+limit)]
@@ -138,7 +135,7 @@ type item struct {
 // items passes every item matching f (paging aside) to add; item finds one
 // by id; bounds are the bounds of every item (for Collections).
 type collection struct {
-	items  func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature))
+	items  func(s *Store, f *geo.Filter, o geo.Order, add func(geo.SortKey, func() geo.Feature))
 	item   func(s *Store, id string) (geo.Feature, bool)
 	bounds func(s *Store) []orb.Bound
 	// page and extent, when set, replace items and bounds for a collection
@@ -154,11 +151,11 @@ var collections = map[string]collection{
 	geo.CollCities:   adminCollection(geo.LevelCity),
 	geo.CollCounties: adminCollection(geo.LevelCounty),
 	geo.CollZones: {
-		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
+		items: func(s *Store, f *geo.Filter, o geo.Order, add func(geo.SortKey, func() geo.Feature)) {
 			for _, i := range s.zoneTree.searchBBox(f.BBox, len(s.zones)) {
 				if s.matchZone(f, i) {
 					z := &s.zones[i]
-					add(geo.ZoneSortKey(z, f.Year, f.Measure), func() geo.Feature { return s.zoneFeature(z, f.Year, f.Measure) })
+					add(o.ZoneKey(z, f.Year, f.Measure), func() geo.Feature { return s.zoneFeature(z, f.Year, f.Measure) })
 				}
 			}
 		},
@@ -172,7 +169,7 @@ var collections = map[string]collection{
 		bounds: func(s *Store) []orb.Bound { return s.zoneBounds },
 	},
 	geo.CollRegions: {
-		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
+		items: func(s *Store, f *geo.Filter, o geo.Order, add func(geo.SortKey, func() geo.Feature)) {
 			for _, i := range s.regionTree.searchBBox(f.BBox, len(s.regions)) {
 				r := &s.regions[i]
 				if !inBBox(f, r.Geom, s.regionBounds[i]) ||
@@ -181,7 +178,7 @@ var collections = map[string]collection{
 					!inCQL(f, func() geo.Properties { return geo.RegionProperties(r) }, r.Geom, s.regionBounds[i]) {
 					continue
 				}
-				add(geo.RegionSortKey(r), func() geo.Feature { return s.regionFeature(r) })
+				add(o.Key(r, r.ID), func() geo.Feature { return s.regionFeature(r) })
 			}
 		},
 		item: func(s *Store, id string) (geo.Feature, bool) {
@@ -210,7 +207,7 @@ func adminCollection(level string) collection {
 		return s.cityTree
 	}
 	return collection{
-		items: func(s *Store, f *geo.Filter, add func(geo.SortKey, func() geo.Feature)) {
+		items: func(s *Store, f *geo.Filter, o geo.Order, add func(geo.SortKey, func() geo.Feature)) {
 			as, bounds := list(s)
 			for _, i := range tree(s).searchBBox(f.BBox, len(as)) {
 				a := &as[i]
@@ -224,7 +221,7 @@ func adminCollection(level string) collection {
 					!inCQL(f, func() geo.Properties { return geo.AdminProperties(a) }, a.Geom, bounds[i]) {
 					continue
 				}
-				add(geo.AdminSortKey(a), func() geo.Feature { return s.adminFeature(a) })
+				add(o.Key(a, a.Code), func() geo.Feature { return s.adminFeature(a) })
 			}
 		},
 		item: func(s *Store, id string) (geo.Feature, bool) {

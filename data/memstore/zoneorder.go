@@ -56,16 +56,17 @@ func (s *Store) zoneOrder(f *geo.Filter) []int32 {
 	if order, ok := o.m[k]; ok {
 		return order
 	}
+	so := geo.Schemas[geo.CollZones].Order(sortby)
 	keys := make([]geo.SortKey, len(s.zones))
 	for i := range s.zones {
-		keys[i] = geo.ZoneSortKey(&s.zones[i], 0, k.measure)
+		keys[i] = so.ZoneKey(&s.zones[i], 0, k.measure)
 	}
 	order := make([]int32, len(s.zones))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	// The same comparison as the sorting path (ties by id: a total order).
-	slices.SortFunc(order, func(a, b int32) int { return geo.CompareSortKeys(keys[a], keys[b], sortby) })
+	slices.SortFunc(order, func(a, b int32) int { return so.Compare(keys[a], keys[b]) })
 	if o.m == nil {
 		o.m = map[zoneOrderKey][]int32{}
 	}

@@ -40,9 +40,6 @@ func (s *Store) tileColumns(w *where, coll string, z uint32) string {
 	return strings.Join(cols, ", ")
 }
 
-// geomColumn is the geometry S_INTERSECTS tests, per collection alias.
-var geomColumn = map[string]string{geo.CollZones: "z.geom", geo.CollCities: "a.geom", geo.CollCounties: "a.geom", geo.CollRegions: "r.geom"}
-
 // cqlWhere compiles a checked CQL2 expression to SQL with bind parameters:
 // AND, OR, NOT and comparisons keep SQL's three-valued logic, which is
 // cql2.Match's; text compares byte-wise (COLLATE "C"), as Go does.
@@ -76,38 +73,49 @@ func (s *Store) cqlWhere(w *where, coll string, e cql2.Expr) (string, error) {
 			return "", err
 		}
 		return "(NOT " + p + ")", nil
+	case *cql2.Intersects:
+		return cqlIntersects(w, coll, x), nil
+	}
+	return s.cqlPredicate(w, coll, e)
+}
+
+// cqlPredicate compiles a predicate on one queryable property.
+func (s *Store) cqlPredicate(w *where, coll string, e cql2.Expr) (string, error) {
+	var prop string
+	switch x := e.(type) {
 	case *cql2.IsNull:
-		col, err := s.queryableColumn(w, coll, x.Property)
-		if err != nil {
-			return "", err
-		}
+		prop = x.Property
+	case *cql2.Compare:
+		prop = x.Property
+	case *cql2.Like:
+		prop = x.Property
+	case *cql2.Between:
+		prop = x.Property
+	case *cql2.In:
+		prop = x.Property
+	default:
+		return "", fmt.Errorf("postgis: cql2 expression %T", e)
+	}
+	col, err := s.queryableColumn(w, coll, prop)
+	if err != nil {
+		return "", err
+	}
+	switch x := e.(type) {
+	case *cql2.IsNull:
 		if x.Not {
 			return "(" + col + " IS NOT NULL)", nil
 		}
 		return "(" + col + " IS NULL)", nil
 	case *cql2.Compare:
-		col, err := s.queryableColumn(w, coll, x.Property)
+		val, err := cqlLiteral(w, x.Value)
 		if err != nil {
 			return "", err
 		}
-		var val string
-		switch x.Value.Kind {
-		case cql2.KindString:
+		if x.Value.Kind == cql2.KindString {
 			col += ` COLLATE "C"`
-			val = w.arg(x.Value.Str) + "::text"
-		case cql2.KindNumber:
-			val = w.arg(x.Value.Num) + "::float8"
-		case cql2.KindBool:
-			val = w.arg(x.Value.Bool) + "::boolean"
-		default:
-			return "", fmt.Errorf("postgis: cql2 literal of kind %s", x.Value.Kind)
 		}
 		return "(" + col + " " + x.Op + " " + val + ")", nil
 	case *cql2.Like:
-		col, err := s.queryableColumn(w, coll, x.Property)
-		if err != nil {
-			return "", err
-		}
 		// PostgreSQL's LIKE: % and _ by character, \ the default escape,
 		// case-sensitive; byte order irrelevant, COLLATE "C" as everywhere.
 		if x.ASCIIFold {
@@ -117,47 +125,49 @@ func (s *Store) cqlWhere(w *where, coll string, e cql2.Expr) (string, error) {
 		}
 		return "(" + col + ` COLLATE "C"` + notSQL(x.Not) + " LIKE " + w.arg(x.Pattern) + "::text)", nil
 	case *cql2.Between:
-		col, err := s.queryableColumn(w, coll, x.Property)
-		if err != nil {
-			return "", err
-		}
 		return "(" + col + notSQL(x.Not) + " BETWEEN " + w.arg(x.Low.Num) + "::float8 AND " + w.arg(x.High.Num) + "::float8)", nil
-	case *cql2.In:
-		col, err := s.queryableColumn(w, coll, x.Property)
-		if err != nil {
+	}
+	x := e.(*cql2.In)
+	vals := make([]string, len(x.Values))
+	for i, v := range x.Values {
+		if vals[i], err = cqlLiteral(w, v); err != nil {
 			return "", err
 		}
-		vals := make([]string, len(x.Values))
-		for i, v := range x.Values {
-			switch v.Kind {
-			case cql2.KindString:
-				vals[i] = w.arg(v.Str) + "::text"
-			case cql2.KindNumber:
-				vals[i] = w.arg(v.Num) + "::float8"
-			case cql2.KindBool:
-				vals[i] = w.arg(v.Bool) + "::boolean"
-			default:
-				return "", fmt.Errorf("postgis: cql2 IN literal of kind %s", v.Kind)
-			}
-		}
-		if x.Values[0].Kind == cql2.KindString {
-			col += ` COLLATE "C"`
-		}
-		return "(" + col + notSQL(x.Not) + " IN (" + strings.Join(vals, ", ") + "))", nil
-	case *cql2.Intersects:
-		test := func(g string) string {
-			if x.Box != nil {
-				return w.bbox(g, x.Box)
-			}
-			lit := "ST_GeomFromText(" + w.arg(x.Geometry.AsText()) + "::text, 4326)"
-			return "(" + g + " && " + lit + " AND ST_Intersects(" + g + ", " + lit + "))"
-		}
-		if coll == geo.CollZones {
-			return zoneGeomMatch(test("z.geom"), test("z.point")), nil
-		}
-		return test(geomColumn[coll]), nil
 	}
-	return "", fmt.Errorf("postgis: cql2 expression %T", e)
+	if x.Values[0].Kind == cql2.KindString {
+		col += ` COLLATE "C"`
+	}
+	return "(" + col + notSQL(x.Not) + " IN (" + strings.Join(vals, ", ") + "))", nil
+}
+
+// cqlLiteral is a literal as a typed bind parameter.
+func cqlLiteral(w *where, v cql2.Literal) (string, error) {
+	switch v.Kind {
+	case cql2.KindString:
+		return w.arg(v.Str) + "::text", nil
+	case cql2.KindNumber:
+		return w.arg(v.Num) + "::float8", nil
+	case cql2.KindBool:
+		return w.arg(v.Bool) + "::boolean", nil
+	}
+	return "", fmt.Errorf("postgis: cql2 literal of kind %s", v.Kind)
+}
+
+// cqlIntersects is S_INTERSECTS on the collection's geometry (the
+// descriptor's Geom; a zone without an outline is its point).
+func cqlIntersects(w *where, coll string, x *cql2.Intersects) string {
+	test := func(g string) string {
+		if x.Box != nil {
+			return w.bbox(g, x.Box)
+		}
+		lit := "ST_GeomFromText(" + w.arg(x.Geometry.AsText()) + "::text, 4326)"
+		return "(" + g + " && " + lit + " AND ST_Intersects(" + g + ", " + lit + "))"
+	}
+	d := geo.Schemas[coll]
+	if coll == geo.CollZones {
+		return zoneGeomMatch(test(d.Geom), test(d.Point))
+	}
+	return test(d.Geom)
 }
 
 func (s *Store) queryableColumn(w *where, coll, prop string) (string, error) {

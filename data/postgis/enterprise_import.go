@@ -14,11 +14,6 @@ import (
 	"layoutmap/geo"
 )
 
-// enterpriseCols are the columns an enterprise import COPYs (point is
-// generated from lon/lat by the table).
-var enterpriseCols = []string{"id", "credit_code", "name", "name_en", "lon", "lat", "qk", "location_quality", "chains", "clusters",
-	"clusters_derived", "classes", "city_code", "county_code", "zone_id", "zone_link", "zone_geom_quality", "source", "year"}
-
 // ImportEnterprises replaces the enterprise list at url in one transaction,
 // like a dataset import: resolve receives the stored dataset (inside the
 // transaction, so it sees a consistent state) and returns the resolved
@@ -64,6 +59,7 @@ func ImportEnterprises(ctx context.Context, url string, resolve func(ds *data.Da
 			return err
 		}
 		rep.Counts["enterprises"] = len(es)
+		rep.Counts["enterprises_synthetic"] = data.EnterpriseInfoOf(es).Synthetic
 		if opts.Note == "" {
 			opts.Note = fmt.Sprintf("enterprise list: %d enterprises (was %d)", len(es), rep.Counts["enterprises_before"])
 		}
@@ -123,6 +119,15 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 	}
 	slot := map[string]string{"a": "b", "b": "a"}[cur]
 	table := "enterprises_" + slot // a or b: never input
+	// The tile cells and statistics are computed while the server loads
+	// and indexes the rows.
+	type aggregates struct {
+		cells []storedCell
+		stats map[string]storedStats
+	}
+	order, keys := mortonOrder(es)
+	agg := make(chan aggregates, 1)
+	go func() { agg <- aggregates{aggregateCells(es, order, keys), listStats(es)} }()
 	opts.progress("loading %d enterprises into %s", len(es), table)
 	if _, err := tx.Exec(ctx, `TRUNCATE layoutmap.`+table); err != nil {
 		return fmt.Errorf("clearing %s: %w", table, err)
@@ -139,7 +144,7 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 			return fmt.Errorf("dropping the indexes of %s: %w", table, err)
 		}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, table}, enterpriseCols, enterpriseRows(es)); err != nil {
+	if err := copyEnterprises(ctx, tx, table, es, order); err != nil {
 		return fmt.Errorf("copying enterprises: %w", err)
 	}
 	opts.progress("indexing %s", table)
@@ -154,6 +159,11 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 			return fmt.Errorf("indexing %s: %w", table, err)
 		}
 	}
+	opts.progress("storing the tile cells and statistics of %s", table)
+	a := <-agg
+	if _, err := writeEnterpriseCells(ctx, tx, a.cells); err != nil {
+		return err
+	}
 	for _, q := range []string{`ANALYZE layoutmap.` + table, `CREATE OR REPLACE VIEW layoutmap.enterprises AS SELECT * FROM layoutmap.` + table} {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("serving %s: %w", table, err)
@@ -166,41 +176,11 @@ func writeEnterprises(ctx context.Context, tx pgx.Tx, es []geo.Enterprise, list 
 	} else {
 		list = 0
 	}
-	if _, err := tx.Exec(ctx, `UPDATE layoutmap.enterprise_meta SET list_version = $1, slot = $2, count = $3, synthetic = $4, bbox = $5, sources = $6`,
-		list, slot, inf.Count, inf.Synthetic, bbox, inf.Sources); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE layoutmap.enterprise_meta SET list_version = $1, slot = $2, count = $3, synthetic = $4, bbox = $5, sources = $6, stats = $7`,
+		list, slot, inf.Count, inf.Synthetic, bbox, inf.Sources, a.stats); err != nil {
 		return fmt.Errorf("recording the list: %w", err)
 	}
 	return nil
-}
-
-// enterpriseRows are the COPY rows of es (one reused row slice: a
-// million enterprises are not boxed twice).
-func enterpriseRows(es []geo.Enterprise) pgx.CopyFromSource {
-	row := make([]any, len(enterpriseCols))
-	return pgx.CopyFromSlice(len(es), func(i int) ([]any, error) {
-		e := &es[i]
-		var year any
-		if e.Year != 0 {
-			year = e.Year
-		}
-		classes := e.Classes.IDs()
-		if classes == nil {
-			classes = []string{}
-		}
-		row[0], row[1], row[2], row[3] = e.ID, nullIfEmpty(e.CreditCode), e.Name, e.NameEN
-		row[4], row[5], row[6], row[7] = e.Point[0], e.Point[1], int64(geo.MortonKey(e.Point)), e.LocationQuality
-		row[8], row[9], row[10], row[11] = nonNilList(e.Chains), nonNilList(e.Clusters), e.ClustersDerived, classes
-		row[12], row[13], row[14], row[15] = e.CityCode, nullIfEmpty(e.CountyCode), nullIfEmpty(e.ZoneID), nullIfEmpty(e.ZoneLink)
-		row[16], row[17], row[18] = nullIfEmpty(e.ZoneGeomQuality), e.Source, year
-		return row, nil
-	})
-}
-
-func nonNilList(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // encodeEnterpriseList is the snapshot of a list: gob, gzip.
@@ -238,36 +218,36 @@ func pruneEnterpriseLists(ctx context.Context, tx pgx.Tx) error {
 // restoreEnterpriseList makes list version the loaded enterprise list (0:
 // none) inside a rollback's transaction; nothing is written when it is
 // already loaded. A list whose snapshot was dropped is ErrNoSnapshot.
-func restoreEnterpriseList(ctx context.Context, tx pgx.Tx, list int64, opts ImportOptions) error {
+func restoreEnterpriseList(ctx context.Context, tx pgx.Tx, list int64, opts ImportOptions) (before, after int, err error) {
 	var cur int64
-	if err := tx.QueryRow(ctx, `SELECT list_version FROM layoutmap.enterprise_meta`).Scan(&cur); err != nil {
-		return err
+	if err := tx.QueryRow(ctx, `SELECT list_version, count FROM layoutmap.enterprise_meta`).Scan(&cur, &before); err != nil {
+		return 0, 0, err
 	}
 	if cur == list {
-		return nil
+		return before, before, nil
 	}
 	var es []geo.Enterprise
 	if list != 0 {
 		var snap []byte
 		err := tx.QueryRow(ctx, `SELECT snapshot FROM layoutmap.enterprise_lists WHERE version = $1`, list).Scan(&snap)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("enterprise list of version %d: %w", list, ErrNoSnapshot)
+			return 0, 0, fmt.Errorf("enterprise list of version %d: %w", list, ErrNoSnapshot)
 		}
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(snap))
 		if err != nil {
-			return fmt.Errorf("enterprise snapshot %d: %w", list, err)
+			return 0, 0, fmt.Errorf("enterprise snapshot %d: %w", list, err)
 		}
 		if err := gob.NewDecoder(zr).Decode(&es); err != nil {
-			return fmt.Errorf("enterprise snapshot %d: %w", list, err)
+			return 0, 0, fmt.Errorf("enterprise snapshot %d: %w", list, err)
 		}
 	}
 	if err := writeEnterprises(ctx, tx, es, list, opts); err != nil {
-		return err
+		return 0, 0, err
 	}
-	return nil
+	return before, len(es), nil
 }
 
 // enterpriseListAt is the enterprise list in force at dataset version v.

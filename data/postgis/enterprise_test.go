@@ -33,8 +33,10 @@ func enterpriseList(t testing.TB, ds *data.Dataset, n int, seed uint64) string {
 		t.Fatal(err)
 	}
 	for i, row := range []string{
-		"%s,郑州测试企业甲,Test firm A,113.70,34.75,geocoded,,,chain_leader;srdi,,test list (not a real firm),2024",
-		"%s,洛阳测试企业乙,,112.45,34.62,surveyed,,,above_scale,,test list (not a real firm),2023",
+		// Two firms of one name: sortby=-name keeps the id ascending among
+		// them in both stores.
+		"%s,同名测试企业,Test firm A,113.70,34.75,geocoded,,,chain_leader;srdi,,test list (not a real firm),2024",
+		"%s,同名测试企业,,112.45,34.62,surveyed,,,above_scale,,test list (not a real firm),2023",
 	} {
 		first17 := fmt.Sprintf("91410100MA%07d", 4400+i)
 		c, err := geo.CreditCodeCheck(first17)
@@ -179,6 +181,18 @@ func TestEnterpriseDifferential(t *testing.T) {
 		}
 	}
 	compareEnterpriseTiles(t, mem, pg, []geo.Filter{{}, {Chain: chains[:1]}, {Class: []string{"srdi"}, City: []string{"410100"}}})
+	// The unfiltered tiles of more than EnterpriseTilePoints firms came
+	// from the cells the import stored (migration 0007), not from the
+	// rows: the comparison above held them to the embedded store.
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var stored, storedLow int
+	if err := conn.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE z BETWEEN 5 AND 9) FROM layoutmap.enterprise_cells`).Scan(&stored, &storedLow); err != nil || storedLow == 0 {
+		t.Errorf("%d stored enterprise cells, %d of tiles z5–z9 (%v): the stored path was not compared", stored, storedLow, err)
+	}
 }
 
 // compareEnterpriseTiles requires equal enterprise tiles from both stores
@@ -353,6 +367,10 @@ func TestEnterpriseImportVersions(t *testing.T) {
 	if n := count(); n != 0 {
 		t.Errorf("rollback to the version before any list: %d enterprises, want none", n)
 	}
+	tile, err := pg.EnterpriseTile(ctx, geo.TileQuery{Z: 0})
+	if err != nil || tile.Matched != 0 || len(tile.Cells)+len(tile.Points) != 0 {
+		t.Errorf("tile 0/0/0 after rolling back to no list: %+v %v", tile, err)
+	}
 	cs, _ := pg.Collections(ctx)
 	if slices.ContainsFunc(cs, func(c geo.Collection) bool { return c.ID == geo.CollEnterprises }) {
 		t.Errorf("an empty list is still listed as a collection")
@@ -365,5 +383,101 @@ func TestEnterpriseImportVersions(t *testing.T) {
 	var lists int
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprise_lists`).Scan(&lists); err != nil || lists != 2 {
 		t.Errorf("%d list snapshots kept (%v), want 2", lists, err)
+	}
+}
+
+// TestEnterpriseCellsFollowTheList: the stored cells and statistics
+// (migration 0007: unfiltered, and per chain) are rewritten by every
+// import and by a rollback that restores a list, and equal the embedded
+// store's answers for the list in force, never those of an earlier one.
+// The big list has 3,200 firms around 郑州 that all hold chain a (half of
+// them also b), so the tiles over them are stored cells without a filter
+// and with chain=a, and cut from the rows with chain=b.
+func TestEnterpriseCellsFollowTheList(t *testing.T) {
+	url, pg, ds := bundled(t)
+	ctx := t.Context()
+	v0, _ := pg.Version(ctx)
+	chainA, chainB := ds.Taxonomy.Chains[0].ID, ds.Taxonomy.Chains[1].ID
+	var b strings.Builder
+	b.WriteString("name,lon,lat,chains,classes,source\n")
+	for i := range geo.EnterpriseTilePoints + 200 {
+		chains, class := chainA, "srdi"
+		if i%2 == 1 {
+			chains, class = chainA+";"+chainB, ""
+		}
+		fmt.Fprintf(&b, "测试企业%d,%.5f,%.5f,%s,%s,test\n", i, 113.6+float64(i%60)*0.001, 34.7+float64(i/60)*0.001, chains, class)
+	}
+	big := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(big, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	small := enterpriseList(t, ds, 100, 6)
+	filters := []geo.Filter{{}, {Chain: []string{chainA}}, {Chain: []string{chainB}}}
+	check := func(step, list string) (stored int) {
+		t.Helper()
+		var mem *memstore.Store
+		if list != "" {
+			mem = memWithList(t, ds, list)
+		}
+		for _, f := range filters {
+			for z := uint32(0); z <= 12; z++ {
+				x, y := geo.TileXY(orb.Point{113.63, 34.72}, z)
+				q := geo.TileQuery{Z: z, X: x, Y: y, Filter: f}
+				got, err := pg.EnterpriseTile(ctx, q)
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				want := geo.EnterpriseTile{}
+				if mem != nil {
+					if want, err = mem.EnterpriseTile(ctx, q); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if msg := diffEnterpriseTile(got, want); msg != "" {
+					t.Errorf("%s: tile %d/%d/%d?%s: %s", step, z, x, y, f.Encode().Encode(), msg)
+				}
+				stored += len(got.Cells)
+			}
+			got, err := pg.EnterpriseStats(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := geo.NewEnterpriseStats()
+			if mem != nil {
+				want, _ = mem.EnterpriseStats(ctx, f)
+			}
+			if a, b := mustJSON(got.Total), mustJSON(want.Total); a != b || mustJSON(got.ByZone) != mustJSON(want.ByZone) || mustJSON(got.ByChain) != mustJSON(want.ByChain) || mustJSON(got.ByClass) != mustJSON(want.ByClass) {
+				t.Errorf("%s: statistics ?%s: %d firms %v, memstore %d %v", step, f.Encode().Encode(), got.Total, got.ByChain, want.Total, want.ByChain)
+			}
+		}
+		return stored
+	}
+	ra, err := importer.Run(ctx, url, importer.Options{EnterprisesFile: big})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if check("import of the big list", big) == 0 {
+		t.Fatal("no tile of the big list has cells: the test would prove nothing")
+	}
+	if _, err := importer.Run(ctx, url, importer.Options{EnterprisesFile: small}); err != nil {
+		t.Fatal(err)
+	}
+	check("import of the small list", small)
+	if _, err := postgis.Rollback(ctx, url, ra.Version, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("rollback to the big list", big)
+	if _, err := postgis.Rollback(ctx, url, v0, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("rollback to no list", "")
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprise_cells`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d cells stored with no list (%v)", n, err)
 	}
 }

@@ -43,9 +43,7 @@ func enterpriseWhere(w *where, f geo.Filter) {
 	if len(f.Zone) > 0 {
 		w.add("e.zone_id = ANY(" + w.arg(f.Zone) + ")")
 	}
-	if f.Year != 0 {
-		w.add("e.year = " + w.arg(f.Year))
-	}
+	// f.Year selects nothing (geo's year rule, geo/enterprise_year.go).
 }
 
 // EnterpriseItems is Items of the enterprises collection (data.EnterpriseStore).
@@ -67,8 +65,12 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 	defer s.done("enterprise info", &err)
 	var inf data.EnterpriseInfo
 	var bbox []float64
-	if err := s.pool.QueryRow(ctx, `SELECT count, synthetic, bbox, sources FROM layoutmap.enterprise_meta`).Scan(&inf.Count, &inf.Synthetic, &bbox, &inf.Sources); err != nil {
+	var list int64
+	if err := s.pool.QueryRow(ctx, `SELECT list_version, count, synthetic, bbox, sources FROM layoutmap.enterprise_meta`).Scan(&list, &inf.Count, &inf.Synthetic, &bbox, &inf.Sources); err != nil {
 		return data.EnterpriseInfo{}, fmt.Errorf("postgis: enterprise info: %w", err)
+	}
+	if inf.Years, err = s.enterpriseYears(ctx, list); err != nil {
+		return data.EnterpriseInfo{}, err
 	}
 	if len(bbox) == 4 {
 		inf.Bound = orb.Bound{Min: orb.Point{bbox[0], bbox[1]}, Max: orb.Point{bbox[2], bbox[3]}}
@@ -77,6 +79,30 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 		inf.Sources = []string{}
 	}
 	return inf, nil
+}
+
+// enterpriseYears counts the served list by year (data.EnterpriseInfo.Years),
+// once per list version: a list never changes under its version, and the
+// count is a scan of the table.
+func (s *Store) enterpriseYears(ctx context.Context, list int64) ([]geo.YearCount, error) {
+	s.entYearsMu.Lock()
+	defer s.entYearsMu.Unlock()
+	if s.entYears != nil && s.entYearsList == list {
+		return s.entYears, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT coalesce(year, 0), count(*) FROM layoutmap.enterprises GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: enterprise years: %w", err)
+	}
+	ys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (geo.YearCount, error) {
+		var y geo.YearCount
+		return y, r.Scan(&y.Year, &y.Count)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: enterprise years: %w", err)
+	}
+	s.entYears, s.entYearsList = ys, list
+	return ys, nil
 }
 
 // EnterpriseTile returns the enterprises of tile z/x/y under the filter:
@@ -101,6 +127,15 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
 	w.add("e.qk >= " + w.arg(int64(lo)) + " AND e.qk < " + w.arg(int64(hi)))
 	enterpriseWhere(w, f)
+	if chain, ok := storedFilter(f); ok { // the stored cells may hold it
+		t, ok, err := s.storedTile(ctx, chain, q.Z, q.X, q.Y)
+		if err != nil {
+			return geo.EnterpriseTile{}, fmt.Errorf("postgis: enterprise tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+		}
+		if ok {
+			return t, nil
+		}
+	}
 	cond := w.sql()
 	var t geo.EnterpriseTile
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprises e WHERE `+cond, w.args...).Scan(&t.Matched); err != nil {
@@ -231,6 +266,18 @@ func (s *Store) EnterpriseStats(ctx context.Context, f geo.Filter) (_ geo.Enterp
 	}
 	w := &where{}
 	enterpriseWhere(w, f)
+	if chain, ok := storedFilter(f); ok { // the whole list or one chain: counted by the import
+		st, ok, err := s.storedListStats(ctx, chain)
+		if err != nil {
+			return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: %w", err)
+		}
+		if ok {
+			if err := s.statsNames(ctx, &st); err != nil {
+				return geo.EnterpriseStats{}, fmt.Errorf("postgis: enterprise stats: names: %w", err)
+			}
+			return st, nil
+		}
+	}
 	rows, err := s.pool.Query(ctx, `WITH m AS MATERIALIZED (
 			SELECT e.zone_id, e.city_code, e.chains, e.clusters, e.classes, e.location_quality FROM layoutmap.enterprises e WHERE `+w.sql()+`)
 		SELECT 'total', '', count(*) FROM m

@@ -99,69 +99,88 @@ func migrateConn(ctx context.Context, conn *pgx.Conn) ([]int, error) {
 	}
 	var applied []int
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
-			return fmt.Errorf("locking: %w", err)
+		current, err := prepareMigrations(ctx, tx)
+		if err != nil {
+			return err
 		}
-		var hasPostGIS bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis')`).Scan(&hasPostGIS); err != nil {
-			return fmt.Errorf("checking postgis: %w", err)
-		}
-		if !hasPostGIS {
-			if _, err := tx.Exec(ctx, `CREATE EXTENSION postgis`); err != nil {
-				return fmt.Errorf("creating extension postgis (a superuser may have to run CREATE EXTENSION postgis first): %w", err)
-			}
-		}
-		for _, q := range []string{
-			`CREATE SCHEMA IF NOT EXISTS ` + Schema,
-			`CREATE TABLE IF NOT EXISTS ` + Schema + `.schema_migrations (
-				version    integer PRIMARY KEY,
-				name       text NOT NULL,
-				applied_at timestamptz NOT NULL DEFAULT now())`,
-		} {
-			if _, err := tx.Exec(ctx, q); err != nil {
-				return fmt.Errorf("preparing version table: %w", err)
-			}
-		}
-		var current int
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+Schema+`.schema_migrations`).Scan(&current); err != nil {
-			return fmt.Errorf("reading schema version: %w", err)
-		}
-		if current > len(ms) {
-			return fmt.Errorf("database schema version %d is newer than this binary's %d", current, len(ms))
-		}
-		for _, m := range ms[current:] {
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
-				return fmt.Errorf("applying %s: %w", m.Name, err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
-				return fmt.Errorf("recording %s: %w", m.Name, err)
-			}
-			applied = append(applied, m.Version)
-		}
-		recompute := current < 2 && len(ms) >= 2
-		for _, m := range ms[current:] {
-			recompute = recompute || strings.Contains(m.SQL, recomputeHeadlines)
-		}
-		if recompute {
-			// zone_headline is derived in Go (geo.Headline) from
-			// zone_revenue: a migration changing the headline rules or
-			// columns carries recomputeHeadlines, and existing data gets
-			// the new answers without a re-import.
-			if err := writeHeadlines(ctx, tx, nil); err != nil {
-				return fmt.Errorf("recomputing headlines: %w", err)
-			}
-		}
-		if current < 2 && len(ms) >= 2 {
-			// 0002 added per-zoom outlines and tile ids derived in Go
-			// from the rows: fill them for data imported before it.
-			if err := writeTileData(ctx, tx); err != nil {
-				return fmt.Errorf("filling 0002 tile data: %w", err)
-			}
-		}
-		return nil
+		applied, err = applyMigrations(ctx, tx, ms, current)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgis: migrate: %w", err)
+	}
+	return applied, nil
+}
+
+// prepareMigrations takes the migration lock, makes sure of the postgis
+// extension, the schema and its version table, and returns the version
+// applied so far.
+func prepareMigrations(ctx context.Context, tx pgx.Tx) (int, error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+		return 0, fmt.Errorf("locking: %w", err)
+	}
+	var hasPostGIS bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis')`).Scan(&hasPostGIS); err != nil {
+		return 0, fmt.Errorf("checking postgis: %w", err)
+	}
+	if !hasPostGIS {
+		if _, err := tx.Exec(ctx, `CREATE EXTENSION postgis`); err != nil {
+			return 0, fmt.Errorf("creating extension postgis (a superuser may have to run CREATE EXTENSION postgis first): %w", err)
+		}
+	}
+	for _, q := range []string{
+		`CREATE SCHEMA IF NOT EXISTS ` + Schema,
+		`CREATE TABLE IF NOT EXISTS ` + Schema + `.schema_migrations (
+			version    integer PRIMARY KEY,
+			name       text NOT NULL,
+			applied_at timestamptz NOT NULL DEFAULT now())`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return 0, fmt.Errorf("preparing version table: %w", err)
+		}
+	}
+	var current int
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM `+Schema+`.schema_migrations`).Scan(&current); err != nil {
+		return 0, fmt.Errorf("reading schema version: %w", err)
+	}
+	return current, nil
+}
+
+// applyMigrations applies ms after version current, recording each, then
+// derives in Go what the applied migrations need (headlines, tile data).
+func applyMigrations(ctx context.Context, tx pgx.Tx, ms []Migration, current int) ([]int, error) {
+	var applied []int
+	if current > len(ms) {
+		return nil, fmt.Errorf("database schema version %d is newer than this binary's %d", current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return nil, fmt.Errorf("applying %s: %w", m.Name, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+			return nil, fmt.Errorf("recording %s: %w", m.Name, err)
+		}
+		applied = append(applied, m.Version)
+	}
+	recompute := current < 2 && len(ms) >= 2
+	for _, m := range ms[current:] {
+		recompute = recompute || strings.Contains(m.SQL, recomputeHeadlines)
+	}
+	if recompute {
+		// zone_headline is derived in Go (geo.Headline) from
+		// zone_revenue: a migration changing the headline rules or
+		// columns carries recomputeHeadlines, and existing data gets
+		// the new answers without a re-import.
+		if err := writeHeadlines(ctx, tx, nil); err != nil {
+			return nil, fmt.Errorf("recomputing headlines: %w", err)
+		}
+	}
+	if current < 2 && len(ms) >= 2 {
+		// 0002 added per-zoom outlines and tile ids derived in Go
+		// from the rows: fill them for data imported before it.
+		if err := writeTileData(ctx, tx); err != nil {
+			return nil, fmt.Errorf("filling 0002 tile data: %w", err)
+		}
 	}
 	return applied, nil
 }

@@ -182,34 +182,57 @@ func (t *tileSQL) zones() string {
 	})
 }
 
-// labels is the row query of the labels layer (geo.LabelFields): city and
-// county labels from their zooms, zone labels under the filter.
+// labels is the row query of the labels layer: for each kind of label of
+// geo.LabelSources present at z, the rows of its collection (the
+// descriptor's Table and Where; zone labels under the filter) with the
+// label properties (geo.LabelFields) copied from the collection's field
+// SQL, NULL where the kind has none. Cities, then counties, then zones,
+// each by id, as memstore.
 func (t *tileSQL) labels() string {
-	var levels []string
-	for _, lv := range []string{geo.LabelCity, geo.LabelCounty} {
-		if t.z >= geo.LabelMinZoom[lv] {
-			levels = append(levels, lv)
+	var parts []string
+	for i, src := range geo.LabelSources {
+		if t.z < geo.LabelMinZoom[src.Label] {
+			continue
 		}
+		d := geo.Schemas[src.Collection]
+		parts = append(parts, t.sub(func(c *where) string {
+			from := d.Table
+			if src.Collection == geo.CollZones {
+				from = t.s.zoneFrom(c, t.f)
+			}
+			if d.Where != "" {
+				c.add(d.Where)
+			}
+			c.add(src.Point + " && " + t.benv)
+			cols := []string{src.FID + " AS fid", t.mvtGeom(src.Point) + " AS geom"}
+			for _, lf := range geo.LabelFields {
+				cols = append(cols, t.labelColumn(c, src, lf)+" AS "+pgx.Identifier{lf.Name}.Sanitize())
+			}
+			// ord and k order the rows and are dropped before ST_AsMVT.
+			cols = append(cols, fmt.Sprintf("%d AS ord", i), d.IDSQL+" AS k")
+			return "SELECT " + strings.Join(cols, ", ") + " FROM " + from + " WHERE " + c.sql()
+		}))
 	}
-	rows := t.sub(func(c *where) string {
-		return `SELECT a.tile_fid AS fid, ` + t.mvtGeom("a.label_3857") + ` AS geom, a.level AS kind, a.code AS id,
-					NULLIF(a.name, '') AS name, NULLIF(a.name_en, '') AS name_en, NULL::text AS tier, NULL::float8 AS revenue_yi, NULL::text AS bound, NULL::text AS point_quality,
-					CASE a.level WHEN 'city' THEN 0 ELSE 1 END AS ord, a.code AS k
-				FROM layoutmap.admin_areas a WHERE a.level = ANY(` + c.arg(levels) + `::text[]) AND a.label_3857 && ` + t.benv
-	})
-	if t.z >= geo.LabelMinZoom[geo.LabelZone] {
-		rows += ` UNION ALL ` + t.sub(func(c *where) string {
-			from := t.s.zoneFrom(c, t.f)
-			c.add("z.point_3857 && " + t.benv)
-			return `SELECT z.tile_fid, ` + t.mvtGeom("z.point_3857") + `, 'zone', z.id, z.name, NULLIF(z.name_en, ''),
-						` + t.s.tierExpr(c) + `, h.revenue_yi, h.eff_bound, NULLIF(z.point_quality, ''), 2, z.id
-					FROM ` + from + ` WHERE ` + c.sql()
-		})
+	names := []string{"fid", "geom"}
+	for _, lf := range geo.LabelFields {
+		names = append(names, pgx.Identifier{lf.Name}.Sanitize())
 	}
-	// ord and k order the rows (cities, counties, zones, each by id, as
-	// memstore does) and are dropped before ST_AsMVT.
-	return `SELECT fid, geom, kind, id, name, name_en, tier, revenue_yi, bound, point_quality
-				FROM (` + rows + `) l ORDER BY ord, k COLLATE "C"`
+	if len(parts) == 0 {
+		return "SELECT NULL::int8 AS fid, NULL::geometry AS geom WHERE false"
+	}
+	return "SELECT " + strings.Join(names, ", ") + " FROM (" + strings.Join(parts, "\n UNION ALL ") + `) l ORDER BY ord, k COLLATE "C"`
+}
+
+// labelColumn is the SQL value of label property lf for labels of src:
+// the kind's constant, the copied field's SQL, or a typed NULL.
+func (t *tileSQL) labelColumn(c *where, src geo.LabelSource, lf geo.Field) string {
+	if lf.Name == "kind" && src.Kind != "" {
+		return c.arg(src.Kind) + "::text"
+	}
+	if f, ok := src.Field(lf.Name); ok {
+		return fieldSQL(f, func() string { return t.s.tierExpr(c) })
+	}
+	return "NULL::" + map[geo.FieldType]string{geo.TypeString: "text", geo.TypeNumber: "float8", geo.TypeInteger: "int8", geo.TypeBoolean: "boolean"}[lf.Type]
 }
 
 // zoneFrom is the zones table joined with the headline of the filter year,

@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,85 +29,101 @@ func geomExpr(col, idCol, skipArg string) string {
 	return "(CASE WHEN " + idCol + " = ANY(coalesce(" + skipArg + "::text[], '{}')) THEN NULL ELSE ST_AsEWKB(" + col + ") END)"
 }
 
-const adminCols = `a.code, a.name, a.name_en, a.level, coalesce(a.parent_code, ''), ST_AsEWKB(a.label_point), %s, a.source`
-
-func scanAdmin(rows pgx.Rows) ([]geo.AdminArea, error) {
-	defer rows.Close()
-	var out []geo.AdminArea
-	for rows.Next() {
-		var a geo.AdminArea
-		var lp, g []byte
-		if err := rows.Scan(&a.Code, &a.Name, &a.NameEN, &a.Level, &a.ParentCode, &lp, &g, &a.Source); err != nil {
-			return nil, err
+// readStored reads the typed features of collection d (new gives a fresh
+// one) meeting cond, a SQL condition over d's alias using args, in id
+// order. The columns come from d: each field's Column into its Ref, then
+// the outline (NULL for the ids in skip, whose geometry the caller holds)
+// and the point, decoded into d.Shape's members; extra are the store's own
+// columns, scanned into extraDest of the feature.
+func readStored[T any](ctx context.Context, q querier, d geo.CollectionSchema, cond string, skip []string, args []any,
+	extra []string, extraDest func(x *T) []any) ([]*T, error) {
+	var cols []string
+	var refs []func(any) any
+	for _, f := range d.Fields {
+		if f.Column != "" {
+			cols, refs = append(cols, f.Column), append(refs, f.Ref)
 		}
-		var err error
-		if a.LabelPoint, err = decodePoint(lp); err != nil {
-			return nil, err
-		}
-		if a.Geom, err = decodeMultiPolygon(g); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
 	}
-	return out, rows.Err()
-}
-
-// readAdmin returns admin areas matching where (a SQL condition on alias a
-// using args), sorted by code, without the geometry of the codes in skip.
-func readAdmin(ctx context.Context, q querier, where string, skip []string, args ...any) ([]geo.AdminArea, error) {
 	args = append(args, skip)
-	sql := fmt.Sprintf(`SELECT `+adminCols+` FROM layoutmap.admin_areas a WHERE %s ORDER BY a.code COLLATE "C"`,
-		geomExpr("a.geom", "a.code", fmt.Sprintf("$%d", len(args))), where)
+	cols = append(cols, geomExpr(d.Geom, d.IDSQL, fmt.Sprintf("$%d", len(args))))
+	if d.Point != "" {
+		cols = append(cols, "ST_AsEWKB("+d.Point+")")
+	}
+	cols = append(cols, extra...)
+	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + d.Table + " WHERE " + cond + " ORDER BY " + d.IDSQL + ` COLLATE "C"`
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
-	return scanAdmin(rows)
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		x := new(T)
+		var g, pt []byte
+		dest := make([]any, 0, len(cols))
+		for _, ref := range refs {
+			dest = append(dest, ref(x))
+		}
+		dest = append(dest, &g)
+		if d.Point != "" {
+			dest = append(dest, &pt)
+		}
+		if extraDest != nil {
+			dest = append(dest, extraDest(x)...)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		geom, point := d.Shape(x)
+		if *geom, err = decodeMultiPolygon(g); err != nil {
+			return nil, err
+		}
+		if point != nil {
+			if *point, err = decodePoint(pt); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// values copies the features read by readStored.
+func values[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}
+
+// readAdmin returns admin areas matching where (a SQL condition on alias a
+// using args), sorted by code, without the geometry of the codes in skip.
+// Cities and counties share the table and columns: the cities descriptor
+// gives them.
+func readAdmin(ctx context.Context, q querier, where string, skip []string, args ...any) ([]geo.AdminArea, error) {
+	as, err := readStored[geo.AdminArea](ctx, q, geo.Schemas[geo.CollCities], where, skip, args, nil, nil)
+	return values(as), err
 }
 
 // readZones returns fully built zones (clusters, chains, regions, revenue)
 // with the given ids (nil: all), sorted by id, without the outline of the
 // ids in skip.
 func readZones(ctx context.Context, q querier, ids []string, skip []string) ([]geo.Zone, error) {
-	all := ids == nil
-	rows, err := q.Query(ctx, `SELECT z.id, z.name, z.name_en, z.level, z.level_en, z.city_code, coalesce(z.county_code, ''),
-			z.lead_industries, z.approved_area_ha, ST_AsEWKB(z.point), z.point_quality, `+geomExpr("z.geom", "z.id", "$3")+`, coalesce(z.geom_quality, ''), z.source, z.attrs
-		FROM layoutmap.zones z WHERE $1 OR z.id = ANY($2) ORDER BY z.id COLLATE "C"`, all, ids, skip)
-	if err != nil {
+	d := geo.Schemas[geo.CollZones]
+	ps, err := readStored[geo.Zone](ctx, q, d, "$1 OR "+d.IDSQL+" = ANY($2)", skip, []any{ids == nil, ids}, nil, nil)
+	if err != nil || len(ps) == 0 {
 		return nil, err
 	}
-	var zs []geo.Zone
-	idx := map[string]int{}
-	err = func() error {
-		defer rows.Close()
-		for rows.Next() {
-			var z geo.Zone
-			var pt, g, attrs []byte
-			if err := rows.Scan(&z.ID, &z.Name, &z.NameEN, &z.Level, &z.LevelEN, &z.CityCode, &z.CountyCode,
-				&z.LeadIndustries, &z.AreaHa, &pt, &z.PointQuality, &g, &z.GeomQuality, &z.Source, &attrs); err != nil {
-				return err
-			}
-			if err := json.Unmarshal(attrs, &z.ZoneAttrs); err != nil {
-				return fmt.Errorf("zone %s attributes: %w", z.ID, err)
-			}
-			var err error
-			if z.Point, err = decodePoint(pt); err != nil {
-				return err
-			}
-			if z.Geom, err = decodeMultiPolygon(g); err != nil {
-				return err
-			}
-			if z.LeadIndustries == nil {
-				z.LeadIndustries = []string{}
-			}
-			z.Clusters, z.Chains, z.Regions, z.Revenue = []geo.ZoneCluster{}, []string{}, []string{}, []geo.Revenue{}
-			idx[z.ID] = len(zs)
-			zs = append(zs, z)
+	zs := values(ps)
+	idx := make(map[string]int, len(zs))
+	for i := range zs {
+		z := &zs[i]
+		if z.LeadIndustries == nil {
+			z.LeadIndustries = []string{}
 		}
-		return rows.Err()
-	}()
-	if err != nil || len(zs) == 0 {
-		return zs, err
+		z.Clusters, z.Chains, z.Regions, z.Revenue = []geo.ZoneCluster{}, []string{}, []string{}, []geo.Revenue{}
+		idx[z.ID] = i
 	}
 	if err := readZoneRelated(ctx, q, zs, idx); err != nil {
 		return nil, err
@@ -195,39 +210,33 @@ func eachRow(br pgx.BatchResults, fn func(pgx.Rows) error) error {
 }
 
 // readRegions returns the planning regions sorted by id (ids nil: all),
-// without the geometry of the ids in skip.
+// without the geometry of the ids in skip. Roles are this store's own
+// column: the role of each member, in the members' order.
 func readRegions(ctx context.Context, q querier, ids []string, skip []string) ([]geo.Region, error) {
-	rows, err := q.Query(ctx, `SELECT r.id, r.name, r.name_en, r.kind, r.derived, `+geomExpr("r.geom", "r.id", "$3")+`, r.source,
-			coalesce(array_agg(m.member_code ORDER BY m.ord) FILTER (WHERE m.member_code IS NOT NULL), '{}'),
-			coalesce(array_agg(m.role ORDER BY m.ord) FILTER (WHERE m.member_code IS NOT NULL), '{}')
-		FROM layoutmap.planning_regions r LEFT JOIN layoutmap.planning_region_members m ON m.region_id = r.id
-		WHERE $1 OR r.id = ANY($2) GROUP BY r.id ORDER BY r.id COLLATE "C"`, ids == nil, ids, skip)
+	d := geo.Schemas[geo.CollRegions]
+	roles := map[*geo.Region]*[]string{}
+	rs, err := readStored(ctx, q, d, "$1 OR "+d.IDSQL+" = ANY($2)", skip, []any{ids == nil, ids},
+		[]string{"ARRAY(SELECT m.role FROM layoutmap.planning_region_members m WHERE m.region_id = r.id ORDER BY m.ord)"},
+		func(r *geo.Region) []any {
+			roles[r] = new([]string)
+			return []any{roles[r]}
+		})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []geo.Region
-	for rows.Next() {
-		var r geo.Region
-		var g []byte
-		var roles []string
-		if err := rows.Scan(&r.ID, &r.Name, &r.NameEN, &r.Kind, &r.Derived, &g, &r.Source, &r.Members, &roles); err != nil {
-			return nil, err
-		}
-		if r.Geom, err = decodeMultiPolygon(g); err != nil {
-			return nil, err
-		}
-		for i, role := range roles {
+	out := make([]geo.Region, len(rs))
+	for i, r := range rs {
+		for j, role := range *roles[r] {
 			if role != "" {
 				if r.Roles == nil {
 					r.Roles = map[string]string{}
 				}
-				r.Roles[r.Members[i]] = role
+				r.Roles[r.Members[j]] = role
 			}
 		}
-		out = append(out, r)
+		out[i] = *r
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // readTaxonomy returns clusters, chains, recognised clusters and keywords in

@@ -86,48 +86,73 @@ func (s *Store) stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	if err != nil {
 		return geo.Stats{}, err
 	}
-	st := geo.Stats{YearBasis: geo.YearBasisFilter, Comparable: []string{}, CityNames: map[string]geo.AdminArea{}}
-	st.Clusters = []geo.ClusterStat{}
-	clusters := map[string]int{}
-	figures := map[string][]geo.MeasureFigures{}
-	type tierRow struct {
-		ids   []string
-		lower int
+	r := &statsRows{
+		st:       geo.Stats{YearBasis: geo.YearBasisFilter, Comparable: []string{}, CityNames: map[string]geo.AdminArea{}, Clusters: []geo.ClusterStat{}},
+		clusters: map[string]int{}, figures: map[string][]geo.MeasureFigures{},
+		tiers: map[string]statsIDs{}, targets: map[float64]statsIDs{},
 	}
-	tiers := map[string]tierRow{}
-	targets := map[float64]tierRow{}
+	if err := readSnapshot(ctx, s.pool, r.queries(with, args)); err != nil {
+		return geo.Stats{}, err
+	}
+	return r.finish(f, s.tiers), nil
+}
+
+// statsQuery is one query of a batch and how to scan each of its rows.
+type statsQuery struct {
+	sql  string
+	args []any
+	scan func(pgx.Rows) error
+}
+
+// statsIDs are the zones of one tier or target, and how many of them count
+// through a lower bound.
+type statsIDs struct {
+	ids   []string
+	lower int
+}
+
+// statsRows collects the rows of the statistics queries: the statistics
+// being built, each cluster's position in them, the comparable figures
+// per cluster, the zones per tier id and per plan target (MinYi).
+type statsRows struct {
+	st       geo.Stats
+	clusters map[string]int
+	figures  map[string][]geo.MeasureFigures
+	tiers    map[string]statsIDs
+	targets  map[float64]statsIDs
+}
+
+// queries are the statistics queries over the zones CTE with (statsSQL,
+// arguments args), scanning into r.
+func (r *statsRows) queries(with string, args []any) []statsQuery {
 	mins := make([]float64, len(geo.PlanTargets2025.Targets))
 	for i, t := range geo.PlanTargets2025.Targets {
 		mins[i] = t.MinYi
 	}
 	minsArg := fmt.Sprintf("$%d", len(args)+1)
-	queries := []struct {
-		sql  string
-		args []any
-		scan func(pgx.Rows) error
-	}{
+	return []statsQuery{
 		// The 7 clusters in taxonomy order (geo.ClusterStats lists every one).
 		{`SELECT id, name, name_en FROM layoutmap.clusters WHERE kind = '` + geo.KindCluster + `' ORDER BY ord`, nil,
-			func(r pgx.Rows) error {
+			func(row pgx.Rows) error {
 				c := geo.ClusterStat{ZoneIDs: []string{}, ByCity: map[string]int{}}
-				if err := r.Scan(&c.ClusterID, &c.Name, &c.NameEN); err != nil {
+				if err := row.Scan(&c.ClusterID, &c.Name, &c.NameEN); err != nil {
 					return err
 				}
-				clusters[c.ClusterID] = len(st.Clusters)
-				st.Clusters = append(st.Clusters, c)
+				r.clusters[c.ClusterID] = len(r.st.Clusters)
+				r.st.Clusters = append(r.st.Clusters, c)
 				return nil
 			}},
 		{with + `SELECT (SELECT year FROM y), count(*), coalesce(array_agg(m.id ORDER BY m.id COLLATE "C") FILTER (WHERE m.head), '{}') FROM m`, args,
-			func(r pgx.Rows) error { return r.Scan(&st.Year, &st.Zones, &st.Comparable) }},
+			func(row pgx.Rows) error { return row.Scan(&r.st.Year, &r.st.Zones, &r.st.Comparable) }},
 		{with + `SELECT c.cluster_id, m.city_code, array_agg(m.id ORDER BY m.id COLLATE "C") FROM m JOIN c ON c.zone_id = m.id GROUP BY 1, 2`, args,
-			func(r pgx.Rows) error {
+			func(row pgx.Rows) error {
 				var id, city string
 				var ids []string
-				if err := r.Scan(&id, &city, &ids); err != nil {
+				if err := row.Scan(&id, &city, &ids); err != nil {
 					return err
 				}
-				if i, ok := clusters[id]; ok {
-					cs := &st.Clusters[i]
+				if i, ok := r.clusters[id]; ok {
+					cs := &r.st.Clusters[i]
 					cs.Zones += len(ids)
 					cs.ZoneIDs = append(cs.ZoneIDs, ids...)
 					if city != "" {
@@ -140,73 +165,82 @@ func (s *Store) stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 		{with + `SELECT c.cluster_id, m.measure, array_agg(m.revenue_yi ORDER BY m.id COLLATE "C"), bool_or(m.bound = 'lower')
 			FROM m JOIN c ON c.zone_id = m.id
 			WHERE m.head AND m.period = 'full_year' AND m.bound IN ('exact', 'lower') GROUP BY 1, 2 ORDER BY 1, 2`, args,
-			func(r pgx.Rows) error {
+			func(row pgx.Rows) error {
 				var id string
 				var g geo.MeasureFigures
-				if err := r.Scan(&id, &g.Measure, &g.Figures, &g.Lower); err != nil {
+				if err := row.Scan(&id, &g.Measure, &g.Figures, &g.Lower); err != nil {
 					return err
 				}
-				figures[id] = append(figures[id], g)
+				r.figures[id] = append(r.figures[id], g)
 				return nil
 			}},
 		{with + `SELECT m.tier, array_agg(m.id ORDER BY m.id COLLATE "C"), count(*) FILTER (WHERE m.head AND m.eff_bound = 'lower' AND m.tier <> ` +
 			fmt.Sprintf("'%s'", geo.TierNoData) + `) FROM m GROUP BY 1`, args,
-			func(r pgx.Rows) error {
+			func(row pgx.Rows) error {
 				var id string
-				var t tierRow
-				if err := r.Scan(&id, &t.ids, &t.lower); err != nil {
+				var t statsIDs
+				if err := row.Scan(&id, &t.ids, &t.lower); err != nil {
 					return err
 				}
-				tiers[id] = t
+				r.tiers[id] = t
 				return nil
 			}},
 		// geo.MeetsMin per target: exact figures and lower bounds at or above it.
 		{with + `SELECT t.min_yi, array_agg(m.id ORDER BY m.id COLLATE "C"), count(*) FILTER (WHERE m.eff_bound = 'lower')
 			FROM unnest(` + minsArg + `::float8[]) AS t(min_yi) JOIN m ON m.head AND m.eff_bound IN ('exact', 'lower') AND m.revenue_yi >= t.min_yi
 			GROUP BY 1`, append(slices.Clip(args), mins),
-			func(r pgx.Rows) error {
+			func(row pgx.Rows) error {
 				var x float64
-				var t tierRow
-				if err := r.Scan(&x, &t.ids, &t.lower); err != nil {
+				var t statsIDs
+				if err := row.Scan(&x, &t.ids, &t.lower); err != nil {
 					return err
 				}
-				targets[x] = t
+				r.targets[x] = t
 				return nil
 			}},
 		{`SELECT code, name, name_en FROM layoutmap.admin_areas WHERE level = 'city'`, nil,
-			func(r pgx.Rows) error {
+			func(row pgx.Rows) error {
 				a := geo.AdminArea{Level: geo.LevelCity}
-				if err := r.Scan(&a.Code, &a.Name, &a.NameEN); err != nil {
+				if err := row.Scan(&a.Code, &a.Name, &a.NameEN); err != nil {
 					return err
 				}
-				st.CityNames[a.Code] = a
+				r.st.CityNames[a.Code] = a
 				return nil
 			}},
 	}
+}
+
+// readSnapshot runs queries as one batch in one read-only repeatable-read
+// transaction, each row to its scan.
+func readSnapshot(ctx context.Context, q querier, queries []statsQuery) error {
 	batch := &pgx.Batch{}
 	batch.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
 	for _, q := range queries {
 		batch.Queue(q.sql, q.args...)
 	}
 	batch.Queue(`COMMIT`)
-	br := s.pool.SendBatch(ctx, batch)
+	br := q.SendBatch(ctx, batch)
 	if _, err := br.Exec(); err != nil {
 		br.Close()
-		return geo.Stats{}, err
+		return err
 	}
 	for _, q := range queries {
 		if err := eachRow(br, q.scan); err != nil {
 			br.Close()
-			return geo.Stats{}, err
+			return err
 		}
 	}
 	if _, err := br.Exec(); err != nil {
 		br.Close()
-		return geo.Stats{}, err
+		return err
 	}
-	if err := br.Close(); err != nil {
-		return geo.Stats{}, err
-	}
+	return br.Close()
+}
+
+// finish completes the statistics of filter f from the rows: year basis,
+// cluster revenue, the tiers of ts (cumulative) and the plan targets.
+func (r *statsRows) finish(f geo.Filter, ts []geo.Tier) geo.Stats {
+	st := r.st
 	if f.Year == 0 {
 		st.YearBasis = geo.YearBasisLatest
 		if st.Year == 0 {
@@ -216,29 +250,31 @@ func (s *Store) stats(ctx context.Context, f geo.Filter) (geo.Stats, error) {
 	for i := range st.Clusters {
 		cs := &st.Clusters[i]
 		slices.Sort(cs.ZoneIDs)
-		cs.Measure, cs.RevenueYi, cs.RevenueN, cs.RevenueBound = geo.ClusterRevenue(figures[cs.ClusterID])
+		cs.Measure, cs.RevenueYi, cs.RevenueN, cs.RevenueBound = geo.ClusterRevenue(r.figures[cs.ClusterID])
 	}
-	st.Tiers = make([]geo.TierStat, 0, len(s.tiers)+1)
+	st.Tiers = make([]geo.TierStat, 0, len(ts)+1)
 	cum := 0
-	for _, t := range append(slices.Clone(s.tiers), geo.NoDataTier) {
-		ts := geo.TierStat{Tier: t, ZoneIDs: append([]string{}, tiers[t.ID].ids...), Lower: tiers[t.ID].lower}
-		ts.Zones = len(ts.ZoneIDs)
+	for _, t := range append(slices.Clone(ts), geo.NoDataTier) {
+		tr := r.tiers[t.ID]
+		stat := geo.TierStat{Tier: t, ZoneIDs: append([]string{}, tr.ids...), Lower: tr.lower}
+		stat.Zones = len(stat.ZoneIDs)
 		if t.ID != geo.TierNoData {
-			cum += ts.Zones
-			ts.AtOrAbove = cum
+			cum += stat.Zones
+			stat.AtOrAbove = cum
 		}
-		st.Tiers = append(st.Tiers, ts)
+		st.Tiers = append(st.Tiers, stat)
 	}
 	if st.Year != 0 {
 		tc := geo.TargetCheck{Plan: geo.PlanTargets2025, Year: st.Year, Family: f.Family(), Zones: st.Zones,
 			Comparable: len(st.Comparable), Rows: []geo.TargetRow{}}
 		for _, t := range geo.PlanTargets2025.Targets {
-			row := geo.TargetRow{PlanTarget: t, ZoneIDs: []string{}, AtOrAbove: len(targets[t.MinYi].ids), Lower: targets[t.MinYi].lower}
-			row.ZoneIDs = append(row.ZoneIDs, targets[t.MinYi].ids...)
+			x := r.targets[t.MinYi]
+			row := geo.TargetRow{PlanTarget: t, ZoneIDs: []string{}, AtOrAbove: len(x.ids), Lower: x.lower}
+			row.ZoneIDs = append(row.ZoneIDs, x.ids...)
 			row.Met = row.AtOrAbove >= t.Zones
 			tc.Rows = append(tc.Rows, row)
 		}
 		st.Targets = &tc
 	}
-	return st, nil
+	return st
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -48,6 +49,11 @@ type Store struct {
 	// geoms holds the served geometry of features and its GeoJSON per
 	// dataset version, so items encode coordinates once per version.
 	geoms data.GeometryMemo
+	// entYears: the served enterprise list's counts by year, for list
+	// version entYearsList (enterpriseYears).
+	entYearsMu   sync.Mutex
+	entYears     []geo.YearCount
+	entYearsList int64
 	// props holds the properties items built per dataset version, headline
 	// year and family, so a page of known features costs one query (its
 	// ids) instead of five (issue 17: items against pg_featureserv).

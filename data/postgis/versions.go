@@ -177,7 +177,8 @@ func Rollback(ctx context.Context, url string, v int64, opts ImportOptions) (Imp
 	opts.Kind = KindRollback
 	opts.Note = fmt.Sprintf("rollback to version %d", v)
 	opts.Files = nil
-	return importDataset(ctx, url, func(ctx context.Context, tx pgx.Tx, _ *data.Dataset) (*data.Dataset, error) {
+	entBefore, entAfter := -1, -1
+	rep, err := importDataset(ctx, url, func(ctx context.Context, tx pgx.Tx, _ *data.Dataset) (*data.Dataset, error) {
 		var snap []byte
 		err := tx.QueryRow(ctx, `SELECT snapshot FROM layoutmap.dataset_versions WHERE version = $1`, v).Scan(&snap)
 		if errors.Is(err, pgx.ErrNoRows) || (err == nil && snap == nil) {
@@ -191,9 +192,16 @@ func Rollback(ctx context.Context, url string, v int64, opts ImportOptions) (Imp
 		if err != nil {
 			return nil, err
 		}
-		if err := restoreEnterpriseList(ctx, tx, list, opts); err != nil {
+		if entBefore, entAfter, err = restoreEnterpriseList(ctx, tx, list, opts); err != nil {
 			return nil, err
 		}
 		return restore(snap)
 	}, opts)
+	// The enterprise list comes back too: the report says how many
+	// enterprises were served before and are now (the dataset diff
+	// covers zones, figures and admin areas only).
+	if err == nil && entBefore >= 0 {
+		rep.Counts["enterprises_before"], rep.Counts["enterprises"] = entBefore, entAfter
+	}
+	return rep, err
 }

@@ -2,6 +2,7 @@ package cql2
 
 import (
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -32,7 +33,8 @@ func finishSpatial(e Expr, to Coords) error {
 			return
 		}
 		if in.Box != nil {
-			b := *in.Box
+			given := *in.Box
+			b := given
 			if to != nil {
 				w, s := to(b.Min[0], b.Min[1])
 				e, n := to(b.Max[0], b.Max[1])
@@ -40,7 +42,17 @@ func finishSpatial(e Expr, to Coords) error {
 				in.Box = &b
 			}
 			if !lonLat(b.Min) || !lonLat(b.Max) || b.Min[1] > b.Max[1] {
-				err = errorf(in.litPos, "BBOX(%s) is not west,south,east,north within -180,-90,180,90 with south ≤ north%s", boxText(b), inCRS84(to))
+				if to == nil {
+					err = errorf(in.litPos, "BBOX(%s) is not west,south,east,north within -180,-90,180,90 with south ≤ north", boxText(b))
+				} else if latFirst(to) {
+					// Quote what the client wrote and the order it owes:
+					// the usual slip is a longitude-first box.
+					err = errorf(in.litPos, "BBOX(%s) is not south,west,north,east within -90,-180,90,180 with south ≤ north: filter-crs puts latitude first", boxText(given))
+				} else if !finite(b.Min[0], b.Min[1], b.Max[0], b.Max[1]) {
+					err = errorf(in.litPos, "BBOX(%s) leaves the area filter-crs covers", boxText(given))
+				} else {
+					err = errorf(in.litPos, "BBOX(%s) in filter-crs is BBOX(%s) in CRS84, not west,south,east,north within -180,-90,180,90 with south ≤ north", boxText(given), boxText(b))
+				}
 			}
 			return
 		}
@@ -86,8 +98,11 @@ func finite(v ...float64) bool {
 	return true
 }
 
+// boxText writes a box for an error message, in plain decimals as a
+// client writes them (30000000, not 3e+07).
 func boxText(b orb.Bound) string {
-	return strings.Join([]string{num(b.Min[0]), num(b.Min[1]), num(b.Max[0]), num(b.Max[1])}, ",")
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	return strings.Join([]string{f(b.Min[0]), f(b.Min[1]), f(b.Max[0]), f(b.Max[1])}, ",")
 }
 
 func inCRS84(to Coords) string {
@@ -95,6 +110,12 @@ func inCRS84(to Coords) string {
 		return ""
 	}
 	return ", after conversion from filter-crs to CRS84"
+}
+
+// latFirst reports whether to only swaps the axes (a latitude-first CRS).
+func latFirst(to Coords) bool {
+	x, y := to(1, 2)
+	return x == 2 && y == 1
 }
 
 // linear reports whether to maps the midpoint of lo–hi to the midpoint of

@@ -85,6 +85,43 @@ var ErrVersionChanged = errors.New("archive: the dataset version changed during 
 // interrupted export leaves no broken archive at out and running it again
 // starts over cleanly.
 func Export(ctx context.Context, svc *tiles.Service, out string, opt Options) (Stats, error) {
+	version := func(ctx context.Context) (int64, error) {
+		v, _, err := svc.DatasetVersion(ctx, nil)
+		return v, err
+	}
+	tile := func(ctx context.Context, q geo.TileQuery) ([]byte, int64, error) {
+		e, err := svc.Encoded(ctx, q)
+		if err != nil || e.Empty() {
+			return nil, versionOf(e), err
+		}
+		gz, err := e.Gzipped()
+		return gz, e.Version, err
+	}
+	meta := func(minZ, maxZ uint8, v int64) (map[string]any, error) { return metadata(opt, minZ, maxZ, v) }
+	return ExportTiles(ctx, out, opt, version, tile, meta)
+}
+
+func versionOf(e *tiles.Encoded) int64 {
+	if e == nil {
+		return 0
+	}
+	return e.Version
+}
+
+// TileFunc returns one tile as gzip-compressed MVT (nil when the tile is
+// empty) and the dataset version it was encoded from.
+type TileFunc func(ctx context.Context, q geo.TileQuery) (gz []byte, version int64, err error)
+
+// MetaFunc returns the archive's metadata (a TileJSON without tile URLs)
+// for the zooms that hold data and the dataset version.
+type MetaFunc func(minZ, maxZ uint8, version int64) (map[string]any, error)
+
+// ExportTiles is Export for any tileset: tile gives each tile of
+// opt.MinZoom..opt.MaxZoom over opt.Meta.Bounds (opt.Filter is passed in
+// every query), version the dataset version before and after (an import in
+// between fails with ErrVersionChanged), meta the metadata. Used for the
+// composite tileset (Export) and the enterprises tileset.
+func ExportTiles(ctx context.Context, out string, opt Options, version func(context.Context) (int64, error), tile TileFunc, meta MetaFunc) (Stats, error) {
 	var st Stats
 	if opt.MinZoom > opt.MaxZoom || opt.MaxZoom > geo.MaxZoom {
 		return st, fmt.Errorf("archive: zoom range %d..%d must lie within %d..%d with min ≤ max", opt.MinZoom, opt.MaxZoom, geo.MinZoom, geo.MaxZoom)
@@ -99,7 +136,7 @@ func Export(ctx context.Context, svc *tiles.Service, out string, opt Options) (S
 	if bound == (orb.Bound{}) {
 		bound = geo.HenanBound
 	}
-	v0, _, err := svc.DatasetVersion(ctx, nil)
+	v0, err := version(ctx)
 	if err != nil {
 		return st, fmt.Errorf("archive: dataset version: %w", err)
 	}
@@ -134,19 +171,15 @@ func Export(ctx context.Context, svc *tiles.Service, out string, opt Options) (S
 		for i, id := range batch {
 			g.Go(func() error {
 				z, x, y := pmtiles.IDToZxy(id)
-				e, err := svc.Encoded(gctx, geo.TileQuery{Z: uint32(z), X: x, Y: y, Filter: opt.Filter})
+				gz, v, err := tile(gctx, geo.TileQuery{Z: uint32(z), X: x, Y: y, Filter: opt.Filter})
 				if err != nil {
 					return fmt.Errorf("archive: tile %d/%d/%d: %w", z, x, y, err)
 				}
-				if e.Version != v0 {
-					return fmt.Errorf("%w (%d → %d)", ErrVersionChanged, v0, e.Version)
+				if v != v0 {
+					return fmt.Errorf("%w (%d → %d)", ErrVersionChanged, v0, v)
 				}
-				if e.Empty() {
+				if len(gz) == 0 {
 					return nil
-				}
-				gz, err := e.Gzipped()
-				if err != nil {
-					return fmt.Errorf("archive: tile %d/%d/%d: %w", z, x, y, err)
 				}
 				bodies[i] = gz
 				return nil
@@ -189,7 +222,7 @@ func Export(ctx context.Context, svc *tiles.Service, out string, opt Options) (S
 	if st.Addressed == 0 {
 		return st, fmt.Errorf("archive: no tile from z%d to z%d holds data", opt.MinZoom, opt.MaxZoom)
 	}
-	v1, _, err := svc.DatasetVersion(ctx, nil)
+	v1, err := version(ctx)
 	if err != nil {
 		return st, fmt.Errorf("archive: dataset version: %w", err)
 	}
@@ -198,11 +231,11 @@ func Export(ctx context.Context, svc *tiles.Service, out string, opt Options) (S
 	}
 	st.Contents, st.TileDataBytes, st.MinZoom, st.MaxZoom = len(seen), int64(offset), minZ, maxZ
 
-	meta, err := metadata(opt, minZ, maxZ, v0)
+	md, err := meta(minZ, maxZ, v0)
 	if err != nil {
 		return st, err
 	}
-	metaBytes, err := pmtiles.SerializeMetadata(meta, pmtiles.Gzip)
+	metaBytes, err := pmtiles.SerializeMetadata(md, pmtiles.Gzip)
 	if err != nil {
 		return st, fmt.Errorf("archive: metadata: %w", err)
 	}

@@ -1,5 +1,13 @@
 // Thin client of layoutmap's HTTP API. Every URL is root-relative: the page,
 // the API, tiles and fonts share one origin and nothing else is contacted.
+//
+// It is also the one data-source switch of the static site (`layoutmap
+// export-site`, <body data-site="static">): there the same requests are
+// answered by the site's files (what the server answers the same for every
+// filter, exported from it) and by its WebAssembly engine (cmd/sitewasm:
+// the server's own Go filter, store and response code) for the filtered
+// ones, so panels never know which source they read.
+import * as site from './site.js';
 
 export class APIError extends Error {
   constructor(status, problem) {
@@ -10,6 +18,7 @@ export class APIError extends Error {
 }
 
 export async function getJSON(path, { signal } = {}) {
+  if (site.STATIC) return site.getJSON(path, { signal, APIError });
   const res = await fetch(path, { signal, headers: { Accept: 'application/json, application/geo+json' } });
   if (!res.ok) {
     let problem = null;
@@ -58,7 +67,8 @@ function sameOrigin(href) {
 // csvItems fetches a collection as CSV (f=csv): names and label points
 // without geometry, a few kB where the GeoJSON of all counties is MBs.
 export async function csvItems(coll, { signal } = {}) {
-  const res = await fetch(`/api/v1/collections/${coll}/items?limit=10000&f=csv`, { signal });
+  const path = `/api/v1/collections/${coll}/items?limit=10000&f=csv`;
+  const res = await fetch(site.STATIC ? site.fileURL(path) : path, { signal });
   if (!res.ok) throw new APIError(res.status, null);
   const rows = parseCSV((await res.text()).replace(/^\uFEFF/, ''));
   const head = rows.shift() ?? [];

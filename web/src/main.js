@@ -4,14 +4,15 @@
 // change it — refresh, setFilter, select, resetFilters — and mounts one
 // module per panel (panels/*), the map (map.js), search and the embed
 // dialog. Panels render from the store on its events; none keeps state.
-import { setWorkerUrl } from 'maplibre-gl';
+import { setWorkerUrl, addProtocol } from 'maplibre-gl';
+import { Protocol as PMTilesProtocol } from 'pmtiles';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './app.css';
 import { setTiers as setTierLabels } from './i18n.js';
 import * as urlstate from './state.js';
 import { getJSON, listOf, allItems, csvItems } from './api.js';
 import * as styles from './style.js';
-import { $, el, narrow } from './dom.js';
+import { $, el, narrow, bboxOf } from './dom.js';
 import { formatters } from './format.js';
 import { createMapView } from './map.js';
 import { mountFilters } from './panels/filters.js';
@@ -23,10 +24,16 @@ import { mountLegend } from './panels/legend.js';
 import { mountSearch } from './panels/search.js';
 import { mountPrint } from './panels/print.js';
 import { mountEnterprises } from './panels/enterprises.js';
+import { mountChains } from './panels/chains.js';
 import { openEmbed } from './embed-dialog.js';
+import * as site from './site.js';
 
 /* global __WORKER_FILE__ */
 setWorkerUrl(new URL(__WORKER_FILE__, import.meta.url).href);
+
+// The static site reads its tiles from PMTiles archives (HTTP range
+// requests), through the pmtiles package's MapLibre protocol.
+if (site.STATIC) addProtocol('pmtiles', new PMTilesProtocol().tile);
 
 const mode = document.body.dataset.mode === 'embed' ? 'embed' : 'app';
 const embedQ = new URLSearchParams(location.search);
@@ -46,7 +53,7 @@ let lastFilter = null;
 let ctl = null;
 
 Object.assign(actions, {
-  refresh, setFilter, select, resetFilters, writeURL, setEnt, selectEnterprise,
+  refresh, setFilter, select, resetFilters, writeURL, setEnt, selectEnterprise, setChainView,
   zoomToResults: () => view.zoomToResults(),
   findZone: (id) => view.findZone(id),
   flyTo: (p, z) => view.flyTo(p, z),
@@ -69,6 +76,7 @@ async function init() {
     // A store without enterprise routes (PostGIS) answers 404: no layer.
     getJSON('/api/v1/enterprises/info').catch(() => null),
   ]);
+  if (site.STATIC) await showSiteInfo(entInfo);
   data.ent.info = entInfo;
   if (entInfo?.count > 0) {
     data.ent.tilejson = await getJSON('/tiles/enterprises.json').catch(() => null);
@@ -105,6 +113,22 @@ async function init() {
   }).catch(() => {});
 }
 
+// showSiteInfo states, on the static site, what the page shows: the
+// dataset version and its date, the export date, and synthetic data.
+async function showSiteInfo(entInfo) {
+  const si = await site.siteInfo();
+  data.site = si;
+  probe.site = si;
+  const date = si.dataset_date || '';
+  const exported = (si.exported_at || '').slice(0, 10);
+  const synthetic = si.synthetic || entInfo?.synthetic > 0;
+  const text = () => L('siteInfo', { v: si.dataset_version, date: date ? L('siteDate', { d: date }) : '', exported }) +
+    (synthetic ? ' · ' + L('siteSynthetic') : '');
+  const p = el('p', { id: 'site-info', class: 'site-info', role: 'note', text: text() });
+  (document.querySelector('header.top') ?? document.body).append(p);
+  store.on('lang', () => { p.textContent = text(); });
+}
+
 // adminRow turns a CSV row of cities/counties into {code, name, name_en, point}.
 function adminRow(r) {
   const lon = Number(r.lon), lat = Number(r.lat);
@@ -137,7 +161,7 @@ async function refresh({ first = false } = {}) {
       data.zones = items.features;
       data.matched = items.numberMatched;
     }
-    await Promise.all([loadStats(fq, my, signal), loadChange(fq, my, signal)]);
+    await Promise.all([loadStats(fq, my, signal), loadChange(fq, my, signal), loadChainView(my, signal), loadEntYear(my, signal)]);
     if (my !== store.seq) return;
   } catch (err) {
     if (err?.name === 'AbortError' || my !== store.seq) return;
@@ -189,6 +213,13 @@ function dropUnknown(s) {
   const badClass = s.ent_class.filter((v) => !entClasses.has(v));
   if (badClass.length) { out.push(`ent_class=${badClass.join(',')}`); s.ent_class = s.ent_class.filter((v) => entClasses.has(v)); }
   if (s.ent_chain && !known.chain.has(s.ent_chain)) { out.push(`ent_chain=${s.ent_chain}`); s.ent_chain = ''; }
+  if (s.chain_view && !known.chain.has(s.chain_view)) { out.push(`chain_view=${s.chain_view}`); s.chain_view = ''; }
+  // The static site's enterprise archive is unfiltered: no class or chain filter there.
+  if (site.STATIC && (s.ent_class.length || s.ent_chain)) {
+    if (s.ent_class.length) out.push(`ent_class=${s.ent_class.join(',')}`);
+    if (s.ent_chain) out.push(`ent_chain=${s.ent_chain}`);
+    s.ent_class = []; s.ent_chain = '';
+  }
   return out;
 }
 
@@ -232,6 +263,64 @@ async function loadChange(fq, my, signal) {
   const doc = await getJSON('/api/v1/stats/change?' + q, { signal });
   if (my !== store.seq) return;
   data.compare = { from: doc.from, to: doc.to, rows: doc.rows, classes: doc.classes, counts: doc.counts, comparable: doc.comparable, zones: doc.zones, rule: doc.rule };
+}
+
+// loadChainView fetches what the chain view shows of state.chain_view:
+// the chain's zones (items?chain=, with the filter's year and measure so
+// each figure is the one the map uses), and with an enterprise list the
+// chain's enterprise statistics and its 链主 (class=chain_leader). Kept
+// while chain, year and measure stay the same.
+async function loadChainView(my, signal) {
+  const id = state.chain_view;
+  if (!id) { data.chainView = null; return; }
+  const zq = { chain: id, sortby: '-revenue' };
+  if (state.year) zq.year = state.year;
+  if (state.measure) zq.measure = state.measure;
+  const key = new URLSearchParams({ ...zq, ent: String(data.ent.available) }).toString();
+  if (data.chainView?.key === key) return;
+  const ent = data.ent.available;
+  const [zones, stats, leaders] = await Promise.all([
+    allItems('zones', zq, { signal }),
+    ent ? getJSON('/api/v1/stats/enterprises?' + new URLSearchParams({ chain: id }), { signal }) : null,
+    ent ? allItems('enterprises', { chain: id, class: 'chain_leader', limit: '500' }, { signal }) : null,
+  ]);
+  if (my !== store.seq) return;
+  data.chainView = { id, key, zones: zones.features, stats, leaders: leaders?.features ?? null };
+}
+
+// loadEntYear asks the server whether the enterprise list describes the
+// map's year (geo's year rule: year selects no enterprise, the list in
+// force is drawn; /api/v1/stats/enterprises says "no list for 2023,
+// nearest list 2025"), for the legend and the panels.
+async function loadEntYear(my, signal) {
+  // The static site has no enterprise statistics (they need the server): no year note there.
+  if (!data.ent.available || !state.year || site.STATIC) { data.ent.yearNote = null; return; }
+  if (data.ent.yearNote?.year === state.year) return;
+  const doc = await getJSON('/api/v1/stats/enterprises?' + new URLSearchParams({ year: state.year, group: 'class' }), { signal });
+  if (my !== store.seq) return;
+  data.ent.yearNote = { year: state.year, zh: doc.year_note_zh ?? '', en: doc.year_note ?? '' };
+}
+
+// setChainView shows the chain view of chain id ('' closes it): the map
+// highlights the chain's zones and, with an enterprise list, shows the
+// layer filtered to the chain; the camera fits the chain's zones.
+async function setChainView(id) {
+  state.chain_view = id || '';
+  if (data.ent.available) Object.assign(state, id ? { ent: true, ent_chain: id } : { ent_chain: '' });
+  store.emit('ent');
+  await refresh();
+  const zs = data.chainView?.zones ?? [];
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const z of zs) {
+    const g = z.geometry && bboxOf(z.geometry);
+    if (g) { b[0] = Math.min(b[0], g[0]); b[1] = Math.min(b[1], g[1]); b[2] = Math.max(b[2], g[2]); b[3] = Math.max(b[3], g[3]); }
+  }
+  if (id && Number.isFinite(b[0])) {
+    const my = ++store.seq;
+    probe.idle = false;
+    view.map.once('moveend', () => view.settle(my));
+    view.fitBox(b);
+  }
 }
 
 // normClusterStat accepts by_city as a {code: n} map or a list of
@@ -329,6 +418,7 @@ function mountChrome() {
   const layers = mountLayers(store);
   const ents = mountEnterprises(store);
   store.ents = ents;
+  const chains = mountChains(store);
   mountCard(store);
   mountLegend(store, { mode, embedQ });
   mountSearch(store);
@@ -358,6 +448,7 @@ function mountChrome() {
   layers.build();
   list.build();
   stats.build();
+  chains.build();
   switchPanel(state.panel, { focus: false });
 }
 

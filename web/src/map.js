@@ -6,6 +6,7 @@ import * as urlstate from './state.js';
 import * as styles from './style.js';
 import { el, narrow, motion, HENAN, bboxOf, centreOf } from './dom.js';
 import { formatters } from './format.js';
+import { STATIC as SITE } from './site.js';
 
 export function createMapView(store, { mode }) {
   const { state, data, probe } = store;
@@ -66,6 +67,9 @@ export function createMapView(store, { mode }) {
 
   function tileURL() {
     let tpl = data.tilejson.tiles[0];
+    // The static site's archive holds every zone: the filter is the
+    // style's (style.js staticZones), not the tile URL's.
+    if (tpl.startsWith('pmtiles://')) return tpl;
     // Keep only the path: the page never contacts another origin, whatever
     // host name the server wrote into its TileJSON. String concatenation,
     // not URL(), which would percent-encode {z}/{x}/{y}.
@@ -79,6 +83,7 @@ export function createMapView(store, { mode }) {
   // chain filter (same origin, as tileURL).
   function entTileURL() {
     let tpl = data.ent.tilejson.tiles[0];
+    if (tpl.startsWith('pmtiles://')) return tpl;
     const m = /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(tpl);
     if (m) tpl = m[1];
     tpl = tpl.split('?')[0];
@@ -118,12 +123,31 @@ export function createMapView(store, { mode }) {
     };
   }
 
+  // chainHighlight: the chain view's zones (ids and points) for the style.
+  function chainHighlight() {
+    const cv = data.chainView;
+    if (!state.chain_view || cv?.id !== state.chain_view) return null;
+    const zs = cv.zones.filter((z) => z.geometry);
+    return {
+      ids: cv.zones.map((z) => String(z.id)),
+      points: { type: 'FeatureCollection', features: zs.map((z) => ({ type: 'Feature', id: String(z.id), geometry: { type: 'Point', coordinates: centreOf(z.geometry) }, properties: { id: String(z.id) } })) },
+    };
+  }
+
+  // fitBox moves the camera to a box [w, s, e, n] (clear of the card).
+  function fitBox(b) {
+    if (!map || !b) return;
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: padding(), maxZoom: 10, duration: motion(600) });
+  }
+
   function styleSpec() {
     const tj = data.tilejson;
     return styles.build({
       tileURL: tileURL(), minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14, bounds: tj.bounds,
       state, clusters: data.clusters, regions: data.regions, zonePoints: zonePoints(), counts: data.counts,
       compare: data.compare ?? null,
+      staticZones: SITE ? data.zones : null,
+      chain: chainHighlight(),
       enterprises: data.ent.available ? { tileURL: entTileURL(), minzoom: data.ent.tilejson.minzoom, maxzoom: data.ent.tilejson.maxzoom, bounds: data.ent.tilejson.bounds } : null,
     });
   }
@@ -283,6 +307,6 @@ export function createMapView(store, { mode }) {
 
   return {
     get map() { return map; },
-    create, update, zoomToResults: (o) => zoomToResults(o), settle, findZone, fitZone, flyTo,
+    create, update, zoomToResults: (o) => zoomToResults(o), settle, findZone, fitZone, fitBox, flyTo,
   };
 }

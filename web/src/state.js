@@ -7,6 +7,7 @@
 export const FILTER_KEYS = ['cluster', 'chain', 'region', 'city', 'tier', 'year', 'measure', 'min_revenue', 'max_revenue'];
 const LIST_KEYS = new Set(['cluster', 'chain', 'tier', 'layers', 'overlay', 'ent_class']);
 export const ALL_LAYERS = ['boundaries', 'counties', 'zones', 'labels'];
+export const PANELS = ['filters', 'list', 'stats', 'chains', 'layers'];
 
 export const DEFAULTS = Object.freeze({
   lang: 'zh',
@@ -32,6 +33,11 @@ export const DEFAULTS = Object.freeze({
   ent_chain: '',
   // ent_sel: the enterprise whose card is open (not kept in the URL).
   ent_sel: '',
+  // chain_view: the chain of the 产业链 panel's chain view (its zones
+  // highlighted, its enterprises, 链主 and figures listed). Not a filter
+  // key: the zones' filter is untouched; picking a chain also sets the
+  // enterprise layer's chain (ent_chain) when a list is loaded.
+  chain_view: '',
 });
 
 const round = (x, n) => Number(x.toFixed(n));
@@ -88,7 +94,8 @@ export function parse(search) {
   else if (q.get('ent') && q.get('ent') !== '0') drop('ent');
   if (q.has('ent_class')) s.ent_class = list('ent_class');
   if (q.get('ent_chain')) s.ent_chain = q.get('ent_chain');
-  if (['filters', 'list', 'stats', 'layers'].includes(q.get('panel'))) s.panel = q.get('panel');
+  if (q.get('chain_view')) s.chain_view = q.get('chain_view');
+  if (PANELS.includes(q.get('panel'))) s.panel = q.get('panel');
   else if (q.has('panel')) drop('panel');
   s.dropped = dropped;
   return s;
@@ -130,6 +137,7 @@ export function serialize(s, { withPanel = true } = {}) {
   if (s.ent) q.set('ent', '1');
   if (s.ent_class?.length) q.set('ent_class', [...s.ent_class].sort().join(','));
   if (s.ent_chain) q.set('ent_chain', s.ent_chain);
+  if (s.chain_view) q.set('chain_view', s.chain_view);
   if (withPanel && s.panel !== DEFAULTS.panel) q.set('panel', s.panel);
   return q.toString();
 }
@@ -158,7 +166,10 @@ export function createStore(state) {
       compare: null,
       // ent: the enterprise store (/api/v1/enterprises/info, TileJSON);
       // available false when it holds none (the layer then shows the hint).
-      ent: { info: null, tilejson: null, available: false, synthetic: false },
+      ent: { info: null, tilejson: null, available: false, synthetic: false, yearNote: null },
+      // chainView: what the chain view shows of state.chain_view (main.js
+      // loadChainView): {id, key, zones, stats, leaders}; null when closed.
+      chainView: null,
     },
     // dropped: URL values that were malformed, unknown or stale, named in
     // the notice until the user closes it.

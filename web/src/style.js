@@ -4,6 +4,7 @@
 // the Noto Sans SC subsets declared in `font-faces`, served by layoutmap.
 
 /* global __FONT_FACES__ */
+import { STATIC as SITE, abs } from './site.js';
 export const FONT = 'Noto Sans SC';
 
 // TIER_COLORS and PALETTE are filled from /api/v1/reference (setReference):
@@ -12,14 +13,14 @@ export const FONT = 'Noto Sans SC';
 // /styles/layout.json and the static images use too. There is no client
 // copy of any colour of the data.
 export const TIER_COLORS = {};
-export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '', not_comparable: '', not_comparable_ring: '', enterprise: '' };
+export const PALETTE = { cluster: [], region: [], dist: [], change: [], other: '', no_data: '', lower_bound: '', not_comparable: '', not_comparable_ring: '', enterprise: '', highlight: '' };
 export function setReference(ref) {
   for (const k of Object.keys(TIER_COLORS)) delete TIER_COLORS[k];
   for (const t of ref.tiers ?? []) TIER_COLORS[t.id] = t.color;
   const p = ref.palettes ?? {};
   Object.assign(PALETTE, { cluster: p.clusters ?? [], region: p.regions ?? [], dist: p.dist_ramp ?? [], change: p.change ?? [],
     other: p.other, no_data: p.no_data, lower_bound: p.lower_bound, not_comparable: p.not_comparable, not_comparable_ring: p.not_comparable_ring,
-    enterprise: p.enterprise });
+    enterprise: p.enterprise, highlight: p.highlight });
 }
 export const clusterColor = (i) => (i < 0 || !PALETTE.cluster.length ? PALETTE.other : PALETTE.cluster[i % PALETTE.cluster.length]);
 export const regionColorAt = (i) => PALETTE.region[i % PALETTE.region.length];
@@ -144,7 +145,26 @@ function entLayers(show) {
   ];
 }
 
-export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null, enterprises = null }) {
+// chainLayers highlight the zones of the chain view's chain (issue 15):
+// their outlines in the vector tiles (where the zones' filter draws them)
+// and a ring at every chain zone's point from the chain view's own list,
+// so a chain zone outside the zones' filter is still marked.
+function chainLayers(chain, zf = ['literal', true]) {
+  const ids = chain?.ids ?? [];
+  const vis = ids.length ? 'visible' : 'none';
+  return [
+    { id: 'chain-zones-line', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis, 'line-join': 'round' },
+      filter: ['all', ['in', ['get', 'id'], ['literal', ids]], zf], paint: { 'line-color': PALETTE.highlight, 'line-width': 3 } },
+    { id: 'chain-zones-ring', type: 'circle', source: 'chainzones', layout: { visibility: vis },
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 7, 10, 11], 'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': PALETTE.highlight, 'circle-stroke-width': 2.5 } },
+  ];
+}
+
+// staticZones: on the static site (whose archive holds every zone with its
+// latest figure) the zones the filter selects, as the engine listed them:
+// only these are drawn, tier colours by their figures of the filter's year.
+export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clusters, regions, zonePoints, counts, compare = null, enterprises = null, chain = null, staticZones = null }) {
   // compare: the server's change document (classes and rows) in comparison mode.
   const vis = (on) => (on ? 'visible' : 'none');
   const show = new Set(state.layers);
@@ -155,7 +175,14 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
   // In comparison mode points and outlines show the change class (the
   // outlines by zone id, since tiles carry no change).
   const color = compare ? changeColor(compare.classes) : zoneColor(state, clusters);
-  const fillColor = compare ? changeFill(compare) : color;
+  let fillColor = compare ? changeFill(compare) : color;
+  // zf keeps a tile's zone features to those the filter selects (always
+  // true live, where the server filtered the tiles).
+  let zf = ['literal', true];
+  if (staticZones) {
+    zf = ['in', ['get', 'id'], ['literal', staticZones.map((z) => String(z.id))]];
+    if (!compare && colorMode(state) !== 'cluster') fillColor = tierById(staticZones);
+  }
   const ring = compare ? ['case', ['==', ['get', 'change_class'], 'not_comparable'], PALETTE.not_comparable_ring, '#ffffff'] : '#ffffff';
   const text = labelText(state.lang);
   const src = { type: 'vector', tiles: [tileURL], minzoom, maxzoom };
@@ -163,10 +190,12 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
   return {
     version: 8,
     name: 'layoutmap web',
-    'font-faces': { [FONT]: __FONT_FACES__ },
+    'font-faces': { [FONT]: SITE ? __FONT_FACES__.map((f) => ({ ...f, url: abs(f.url.replace(/^\//, '')) })) : __FONT_FACES__ },
     sources: {
       layout: src,
       zonepoints: { type: 'geojson', data: zonePoints, promoteId: 'id' },
+      // chainzones: the points of the chain view's zones (chain.points).
+      chainzones: { type: 'geojson', data: chain?.points ?? { type: 'FeatureCollection', features: [] } },
       // enterprises: {tileURL, minzoom, maxzoom, bounds} of the enterprise
       // tileset; absent when the store holds none.
       ...(enterprises ? { enterprises: { type: 'vector', tiles: [enterprises.tileURL], minzoom: enterprises.minzoom ?? 0, maxzoom: enterprises.maxzoom ?? 16,
@@ -192,12 +221,13 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       // Zone outlines: official ones solid, approximate ones (a circle of the
       // approved area) paler and dashed, as the legend says.
       { id: 'zones-fill', type: 'fill', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
+        filter: zf,
         paint: { 'fill-color': fillColor, 'fill-opacity': ['case', ['==', ['get', 'geom_quality'], 'approximate'], 0.38, 0.75] } },
       { id: 'zones-line-official', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
-        filter: ['!=', ['get', 'geom_quality'], 'approximate'],
+        filter: ['all', ['!=', ['get', 'geom_quality'], 'approximate'], zf],
         paint: { 'line-color': '#40240f', 'line-width': 1.2 } },
       { id: 'zones-line-approx', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
-        filter: ['==', ['get', 'geom_quality'], 'approximate'],
+        filter: ['all', ['==', ['get', 'geom_quality'], 'approximate'], zf],
         paint: { 'line-color': '#40240f', 'line-width': 1, 'line-dasharray': [2, 2], 'line-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 9, 0.8] } },
       { id: 'zones-selected', type: 'line', source: 'layout', 'source-layer': 'zones',
         filter: ['==', ['get', 'id'], state.zone || '\u0000'], paint: { 'line-color': '#0050d0', 'line-width': 3 } },
@@ -228,10 +258,12 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
       ...(enterprises ? entLayers(state.ent) : []),
+      // Over the enterprises, so the chain's zones stay visible among its firms.
+      ...chainLayers(chain, zf),
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],
         layout: { visibility: vis(show.has('labels') && show.has('counties')), 'text-field': text, 'text-font': [FONT], 'text-size': 11, 'text-max-width': 7 },
         paint: { 'text-color': '#56616b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
-      { id: 'labels-zone', type: 'symbol', source: 'layout', 'source-layer': 'labels', minzoom: 8, filter: ['==', ['get', 'kind'], 'zone'],
+      { id: 'labels-zone', type: 'symbol', source: 'layout', 'source-layer': 'labels', minzoom: 8, filter: ['all', ['==', ['get', 'kind'], 'zone'], zf],
         layout: { visibility: vis(show.has('labels') && show.has('zones')), 'text-field': text, 'text-font': [FONT], 'text-size': 11,
           'text-max-width': 9, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
         paint: { 'text-color': '#5a2a0c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
@@ -262,6 +294,23 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
         paint: { 'text-color': '#1d2a35', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 } },
     ],
   };
+}
+
+// tierById colours zones by the tier of their figure as the engine gave it
+// (the filter's year and measure), by zone id.
+function tierById(zones) {
+  const byTier = new Map();
+  for (const z of zones) {
+    const t = z.properties?.tier ?? 'no_data';
+    if (!TIER_COLORS[t] || t === 'no_data') continue;
+    if (!byTier.has(t)) byTier.set(t, []);
+    byTier.get(t).push(String(z.id));
+  }
+  if (!byTier.size) return TIER_COLORS.no_data ?? PALETTE.no_data;
+  const m = ['match', ['get', 'id']];
+  for (const [t, ids] of byTier) m.push(ids, TIER_COLORS[t]);
+  m.push(TIER_COLORS.no_data ?? PALETTE.no_data);
+  return m;
 }
 
 function radius() {

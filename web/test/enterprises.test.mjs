@@ -197,3 +197,230 @@ test('enterprise layer in English: legend, source line and card say synthetic; a
     await r.context.close();
   }
 });
+
+// allOf pages through an items route (limit 1000, next links) and returns
+// every feature, as the server orders them.
+async function allOf(path) {
+  const out = [];
+  let url = path + (path.includes('?') ? '&' : '?') + 'limit=1000';
+  for (let i = 0; url && i < 50; i++) {
+    const doc = await api(url);
+    out.push(...doc.features);
+    const next = doc.links?.find((l) => l.rel === 'next')?.href;
+    url = next ? new URL(next).pathname + new URL(next).search : null;
+  }
+  return out;
+}
+
+test('chain view: pick a chain; its zones ringed and listed with figures, its 链主 named, its enterprises by class paged; deep link in English', { timeout: 240000 }, async () => {
+  // A chain with zones in the dataset and 链主 in the synthetic list.
+  const chains = (await api('/api/v1/chains')).chains;
+  let chain = null;
+  for (const c of chains) {
+    const z = await api(`/api/v1/collections/zones/items?chain=${c.id}&limit=1`);
+    const l = await api(`/api/v1/collections/enterprises/items?chain=${c.id}&class=chain_leader&limit=1`);
+    if (z.numberMatched > 1 && l.numberMatched > 0) { chain = c; break; }
+  }
+  assert.ok(chain, 'a chain with zones and chain leaders');
+  const zones = await allOf(`/api/v1/collections/zones/items?chain=${chain.id}&sortby=-revenue`);
+  const leaders = await allOf(`/api/v1/collections/enterprises/items?chain=${chain.id}&class=chain_leader`);
+  const st = await api(`/api/v1/stats/enterprises?chain=${chain.id}`);
+  const zoneCount = new Map(st.groups.find((g) => g.group === 'zone').items.map((x) => [x.id, x.count]));
+  const r = await open(`${t.server.base}/?panel=chains`);
+  let deep;
+  try {
+    const { page } = r;
+    assert.match(await page.textContent('#panel-chains'), new RegExp(`${chains.length} 条`));
+    await act(page, () => page.selectOption('#chain-view', chain.id));
+    await page.waitForSelector('#chain-title');
+    await page.waitForFunction(() => !window.__layoutmap.map.isMoving() && window.__layoutmap.map.areTilesLoaded());
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('chain_view'), chain.id);
+    assert.equal(url.searchParams.get('ent'), '1');
+    assert.equal(url.searchParams.get('ent_chain'), chain.id, 'the enterprise layer shows the chain');
+    assert.equal(await page.textContent('#chain-title'), chain.name);
+    const text = await page.textContent('#panel-chains');
+    assert.match(text, /合成数据/, 'synthetic said in the chain view');
+    assert.equal(await page.getAttribute('#chain-ent-total', 'data-count'), String(st.total));
+    // Its zones: the items of chain=, in the server's order, each figure
+    // with its measure, year and bound, each with the chain's enterprises in it.
+    const rows = await page.$$eval('#chain-zones li', (ls) => ls.map((l) => ({ id: l.dataset.id, text: l.textContent, n: l.querySelector('.chain-zone-ents')?.dataset.count })));
+    assert.deepEqual(rows.map((x) => x.id), zones.map((z) => String(z.id)));
+    for (const [i, z] of zones.entries()) {
+      const p = z.properties;
+      assert.equal(rows[i].n, String(zoneCount.get(String(z.id)) ?? 0), `enterprises of ${z.id}`);
+      if (p.revenue_yi != null) {
+        assert.ok(rows[i].text.includes(String(p.revenue_year)) && rows[i].text.includes(p.measure), `figure of ${z.id} with year and measure: ${rows[i].text}`);
+        if (p.bound === 'lower') assert.match(rows[i].text, /≥/);
+      }
+    }
+    // Its 链主, named.
+    const named = await page.$$eval('#chain-leaders li', (ls) => ls.map((l) => [l.dataset.id, l.querySelector('a').textContent]));
+    assert.deepEqual(named, leaders.map((x) => [String(x.id), x.properties.name]));
+    // Enterprises by class: counts of stats, page 1 and 2 of items.
+    const buttons = await page.$$eval('#panel-chains .ent-classes button', (bs) => bs.map((b) => [b.dataset.class, b.dataset.count]));
+    assert.deepEqual(buttons[0], ['', String(st.total)]);
+    for (const [cls, n] of buttons.slice(1)) assert.equal(n, String(st.groups.find((g) => g.group === 'class').items.find((x) => x.id === cls).count), cls);
+    const page1 = await page.$$eval('#panel-chains .ent-list li', (ls) => ls.map((l) => l.dataset.id));
+    assert.deepEqual(page1, (await api(`/api/v1/collections/enterprises/items?chain=${chain.id}&limit=10`)).features.map((x) => String(x.id)));
+    await page.click('#panel-chains .ent-next');
+    await page.waitForFunction((first) => document.querySelector('#panel-chains .ent-list li')?.dataset.id !== first, page1[0]);
+    const page2 = await page.$$eval('#panel-chains .ent-list li', (ls) => ls.map((l) => l.dataset.id));
+    assert.deepEqual(page2, (await api(`/api/v1/collections/enterprises/items?chain=${chain.id}&limit=10&offset=10`)).features.map((x) => String(x.id)));
+    await page.click('#panel-chains .ent-classes button[data-class="chain_leader"]');
+    await page.waitForSelector('#panel-chains .ent-classes button[data-class="chain_leader"][aria-pressed=true]');
+    assert.deepEqual(await page.$$eval('#panel-chains .ent-list li', (ls) => ls.map((l) => l.dataset.id)), leaders.slice(0, 10).map((x) => String(x.id)));
+    // The map: the chain's zones outlined and ringed (and only them), its
+    // enterprises only; the legend names the highlight.
+    const m = await page.evaluate(() => {
+      const map = window.__layoutmap.map;
+      return {
+        filter: map.getFilter('chain-zones-line'),
+        vis: map.getLayoutProperty('chain-zones-ring', 'visibility'),
+        rings: [...new Set(map.queryRenderedFeatures({ layers: ['chain-zones-ring'] }).map((f) => String(f.properties.id)))],
+        points: map.queryRenderedFeatures({ layers: ['ent-points'] }).map((f) => f.properties.chains),
+        tiles: map.getSource('enterprises').tiles[0],
+      };
+    });
+    const ids = new Set(zones.map((z) => String(z.id)));
+    assert.deepEqual(new Set(m.filter[2][1]), ids);
+    assert.equal(m.vis, 'visible');
+    assert.ok(m.rings.length > 0 && m.rings.every((id) => ids.has(id)), `rings ${m.rings}`);
+    assert.ok(m.points.every((c) => c.includes(`|${chain.id}|`)), 'only the chain\'s enterprises are drawn');
+    assert.match(m.tiles, new RegExp(`chain=${chain.id}`));
+    assert.ok((await page.textContent('#legend')).includes(`产业链视图：${chain.name}的开发区（${zones.length} 个）`));
+    await page.screenshot({ path: join(ensureArtifacts(), 'chain-view.png') });
+    // A 链主 opens its card.
+    await act(page, () => page.click(`#chain-leaders li[data-id="${leaders[0].id}"] a`));
+    await page.waitForSelector('#ent-card:not([hidden]) #ent-card-title');
+    assert.equal(await page.textContent('#ent-card-title'), leaders[0].properties.name);
+    deep = new URL(page.url());
+    // Closing the view drops it from the URL and the enterprise filter.
+    await act(page, () => page.click('#chain-close'));
+    assert.equal(new URL(page.url()).searchParams.get('chain_view'), null);
+    assert.equal(new URL(page.url()).searchParams.get('ent_chain'), null);
+    assert.equal(await page.evaluate(() => window.__layoutmap.map.getLayoutProperty('chain-zones-ring', 'visibility')), 'none');
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+  // The deep link opens the same view, in English.
+  deep.searchParams.set('lang', 'en');
+  const r2 = await open(deep.toString());
+  try {
+    const { page } = r2;
+    await page.waitForSelector('#chain-title');
+    assert.equal(await page.$eval('#chain-view', (s) => s.value), chain.id);
+    assert.equal(await page.textContent('#chain-title'), chain.name_en);
+    const text = await page.textContent('#panel-chains');
+    assert.match(text, /Synthetic data/);
+    assert.ok(text.includes(`Chain leaders (${leaders.length})`), text.slice(0, 400));
+    assert.ok(text.includes(`Zones of this chain (${zones.length})`));
+    assert.deepEqual(await page.$$eval('#chain-zones li', (ls) => ls.map((l) => l.dataset.id)), zones.map((z) => String(z.id)));
+    assert.ok((await page.textContent('#legend')).includes(`Chain view: zones of ${chain.name_en} (${zones.length})`));
+    clean(r2);
+  } finally {
+    await r2.context.close();
+  }
+});
+
+// statsTables reads the 统计 panel's enterprise tables: {group: {id: count}}.
+async function statsTables(page, root) {
+  return page.$$eval(`${root} table.ent-stats`, (ts) => Object.fromEntries(ts.map((t) => [t.dataset.group,
+    Object.fromEntries([...t.querySelectorAll('tr')].map((r) => [r.dataset.id, Number(r.dataset.count)]))])));
+}
+const groupsOf = (doc, nonZero = false) => Object.fromEntries(doc.groups.filter((g) => ['city', 'class', 'chain'].includes(g.group))
+  .map((g) => [g.group, Object.fromEntries(g.items.filter((it) => !nonZero || it.count > 0).map((it) => [it.id, it.count]))]));
+
+test('统计 panel: enterprises per city, class and chain under the layer\'s filter, and the selected zone\'s, equal /api/v1/stats/enterprises', { timeout: 240000 }, async () => {
+  const cls = 'chain_leader,srdi';
+  const st = await api(`/api/v1/stats/enterprises?class=${cls}`);
+  assert.ok(st.total > 0);
+  // A zone with enterprises of these classes.
+  const zoneId = st.groups.find((g) => g.group === 'zone').items[0].id;
+  const zst = await api(`/api/v1/stats/enterprises?class=${cls}&zone=${zoneId}`);
+  const r = await open(`${t.server.base}/?panel=stats&ent=1&ent_class=${cls}&zone=${zoneId}`);
+  try {
+    const { page } = r;
+    await page.click('#tab-stats');
+    await page.waitForSelector('#ent-stats-total');
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-total'), String(st.total));
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-no-zone'), String(st.no_zone));
+    const items = await api(`/api/v1/collections/enterprises/items?class=${cls}&limit=1`);
+    assert.equal(st.total, items.numberMatched);
+    const all = await statsTables(page, '#ent-stats > .ent-group');
+    assert.deepEqual(all, groupsOf(st));
+    assert.equal(Object.keys(all.city).length, 18, 'every city, zeros included');
+    // The selected zone, same filter.
+    await page.waitForSelector(`#ent-stats-zone[data-zone="${zoneId}"]`);
+    assert.equal(await page.getAttribute('#ent-stats-zone', 'data-total'), String(zst.total));
+    const zone = await statsTables(page, '#ent-stats-zone');
+    const want = groupsOf(zst, true);
+    assert.deepEqual(zone, { class: want.class, chain: want.chain });
+    const text = await page.textContent('#ent-stats');
+    assert.match(text, /合成数据/);
+    assert.match(text, /与地图企业图层同一筛选：专精特新、链主|与地图企业图层同一筛选：链主、专精特新/);
+    // The layer's chain filter changes the statistics with it.
+    const chain = st.groups.find((g) => g.group === 'chain').items.find((c) => c.count > 0).id;
+    await page.click('#tab-layers');
+    await act(page, () => page.selectOption('#ent-chain', chain));
+    await page.click('#tab-stats');
+    const st2 = await api(`/api/v1/stats/enterprises?class=${cls}&chain=${chain}`);
+    await page.waitForFunction((n) => document.querySelector('#ent-stats-total')?.dataset.total === n, String(st2.total));
+    assert.deepEqual(await statsTables(page, '#ent-stats > .ent-group'), groupsOf(st2));
+    await page.screenshot({ path: join(ensureArtifacts(), 'stats-enterprises.png') });
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+  // English, no filter: the whole list.
+  const r2 = await open(`${t.server.base}/?lang=en&panel=stats`);
+  try {
+    const { page } = r2;
+    await page.waitForSelector('#ent-stats-total');
+    const st0 = await api('/api/v1/stats/enterprises');
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-total'), String(N));
+    assert.deepEqual(await statsTables(page, '#ent-stats > .ent-group'), groupsOf(st0));
+    const text = await page.textContent('#ent-stats');
+    assert.match(text, /Enterprise statistics/);
+    assert.match(text, /Synthetic data/);
+    assert.match(text, /all enterprises/);
+    clean(r2);
+  } finally {
+    await r2.context.close();
+  }
+});
+
+test('year rule: with the map at a year the list does not describe, every enterprise is still drawn and the legend and 统计 say "no list for that year"', { timeout: 240000 }, async () => {
+  const info = await api('/api/v1/enterprises/info');
+  const listYears = info.years.filter((y) => y.year).map((y) => y.year);
+  assert.deepEqual(listYears, [2025], 'synth writes lists of 2025');
+  const st = await api('/api/v1/stats/enterprises?year=2023');
+  assert.equal(st.total, N, 'year selects no enterprise');
+  assert.match(st.year_note_zh, /无2023年企业名录，最近的名录为2025年/);
+  const r = await open(`${t.server.base}/?ent=1&year=2023&panel=stats`);
+  try {
+    const { page } = r;
+    await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded());
+    const d = await drawn(page);
+    assert.equal(total(d), N, 'the map at 2023 draws the whole list');
+    assert.equal(await page.textContent('#legend [data-legend=ent-year-note]'), st.year_note_zh);
+    assert.match(await page.textContent('#legend [data-legend=ent-years]'), /名录年份：2025/);
+    await page.waitForSelector('#ent-stats-year-note');
+    assert.equal(await page.textContent('#ent-stats-year-note'), st.year_note_zh);
+    assert.equal(await page.getAttribute('#ent-stats-total', 'data-total'), String(N));
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+  // The list's own year: no note; English.
+  const r2 = await open(`${t.server.base}/?ent=1&year=2025&lang=en`);
+  try {
+    const { page } = r2;
+    assert.equal(await page.$('#legend [data-legend=ent-year-note]'), null);
+    assert.match(await page.textContent('#legend [data-legend=ent-years]'), /List of 2025/);
+    clean(r2);
+  } finally {
+    await r2.context.close();
+  }
+});

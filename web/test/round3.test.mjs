@@ -302,7 +302,7 @@ test('side panel: no horizontal scrollbar in any panel (laptop and phone, zh and
           clean(r);
           const { page } = r;
           if (viewport === PHONE) await page.click('#panel-toggle');
-          for (const tab of ['filters', 'list', 'stats', 'layers']) {
+          for (const tab of ['filters', 'list', 'stats', 'chains', 'layers']) {
             await page.click(`#tab-${tab}`);
             await page.evaluate(() => { for (const d of document.querySelectorAll('#side details')) d.open = true; });
             const [sw, cw, vscroll] = await page.$eval(`#panel-${tab}`, (e) => [e.scrollWidth, e.clientWidth, e.offsetWidth - e.clientWidth]);

@@ -96,32 +96,33 @@ export function mountEnterprises(store) {
     card.hidden = false;
   }
 
-  // ---------- the zone card's enterprises ----------
-  // zoneSection returns the zone card's section listing the zone's
-  // enterprises by class: counts per class from /api/v1/stats/enterprises,
-  // one class's page of items?zone=…&class=… with previous/next.
-  function zoneSection(zoneId) {
-    if (!data.ent.available) return null;
-    const box = el('section', { class: 'zone-ents', 'aria-live': 'polite' }, el('h3', { text: L('entOfZone') }), el('p', { class: 'muted small', text: L('loading') }));
-    let cls = '';
+  // ---------- enterprises by class, paged ----------
+  // byClass returns a section listing the enterprises of a query (a zone,
+  // a chain) by class: counts per class from /api/v1/stats/enterprises,
+  // one class's page of items?…&class=… with previous/next. The zone card
+  // and the chain view use it; current() tells whether the section still
+  // belongs to what the page shows (a late answer is dropped).
+  function byClass(title, params, { current = () => true, empty = 'entNoneInZone', cls: cls0 = '' } = {}) {
+    const box = el('section', { class: 'zone-ents', 'aria-live': 'polite' }, el('h3', { text: title }), el('p', { class: 'muted small', text: L('loading') }));
+    let cls = cls0;
     let offset = 0;
     let total = {};
     const load = async () => {
-      const q = new URLSearchParams({ zone: zoneId, limit: String(PAGE), offset: String(offset) });
+      const q = new URLSearchParams({ ...params, limit: String(PAGE), offset: String(offset) });
       if (cls) q.set('class', cls);
       const [st, page] = await Promise.all([
-        Object.keys(total).length ? null : getJSON('/api/v1/stats/enterprises?' + new URLSearchParams({ zone: zoneId })),
+        Object.keys(total).length ? null : getJSON('/api/v1/stats/enterprises?' + new URLSearchParams(params)),
         getJSON('/api/v1/collections/enterprises/items?' + q),
       ]);
       if (st) {
         total = { '': st.total };
         for (const it of st.groups.find((g) => g.group === 'class')?.items ?? []) total[it.id] = it.count;
       }
-      if (state.zone !== zoneId) return;
+      if (!current()) return;
       const n = page.numberMatched ?? 0;
       const tabs = el('div', { class: 'presets ent-classes', role: 'group', 'aria-label': L('entClasses') },
         [['', L('entAll')], ...classes().map((c) => [c.id, f.nameOf(c)])].filter(([id]) => id === '' || total[id] > 0).map(([id, label]) => el('button', {
-          type: 'button', 'data-class': id, 'aria-pressed': String(id === cls), text: `${label} ${total[id] ?? 0}`,
+          type: 'button', 'data-class': id, 'data-count': String(total[id] ?? 0), 'aria-pressed': String(id === cls), text: `${label} ${total[id] ?? 0}`,
           onclick: () => { cls = id; offset = 0; load(); },
         })));
       const rows = el('ol', { class: 'ent-list', start: String(offset + 1) }, page.features.map((x) => el('li', { 'data-id': String(x.id) },
@@ -129,17 +130,23 @@ export function mountEnterprises(store) {
         (x.properties.classes ?? []).length ? el('span', { class: 'muted small', text: ` ${(x.properties.classes ?? []).map(className).join(listSep())}` }) : null)));
       const pager = el('div', { class: 'pager' },
         el('button', { type: 'button', class: 'ent-prev', disabled: offset === 0, text: L('entPrev'), onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }),
-        el('span', { class: 'muted small', text: n ? L('entRange', { a: offset + 1, b: Math.min(offset + PAGE, n), n }) : L('entNoneInZone') }),
+        el('span', { class: 'muted small', text: n ? L('entRange', { a: offset + 1, b: Math.min(offset + PAGE, n), n }) : L(empty) }),
         el('button', { type: 'button', class: 'ent-next', disabled: offset + PAGE >= n, text: L('entNext'), onclick: () => { offset += PAGE; load(); } }));
-      fill(box, el('h3', { text: L('entOfZone') }), data.ent.synthetic ? el('p', { class: 'synthetic-note small', text: L('entSyntheticNote') }) : null,
+      fill(box, el('h3', { text: title }), data.ent.synthetic ? el('p', { class: 'synthetic-note small', text: L('entSyntheticNote') }) : null,
         tabs, rows, pager);
     };
-    load().catch((err) => fill(box, el('h3', { text: L('entOfZone') }), el('p', { text: L('apiError', { e: err.message }) })));
+    load().catch((err) => fill(box, el('h3', { text: title }), el('p', { text: L('apiError', { e: err.message }) })));
     return box;
+  }
+
+  // zoneSection is the zone card's list of the zone's enterprises by class.
+  function zoneSection(zoneId) {
+    if (!data.ent.available) return null;
+    return byClass(L('entOfZone'), { zone: zoneId }, { current: () => state.zone === zoneId });
   }
 
   store.on('ent', () => { count(); renderCard(); });
   store.on('results', () => count());
   store.on('lang', () => renderCard());
-  return { section, zoneSection, renderCard, count };
+  return { section, zoneSection, byClass, renderCard, count };
 }

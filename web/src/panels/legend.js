@@ -40,6 +40,13 @@ export function mountLegend(store, { mode, embedQ }) {
       if (ps.some((p) => !p.geom_quality && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'dot' }), ` ${L('pointOnly')}`));
       if (ps.some((p) => p.point_quality && p.point_quality !== 'geocoded')) items.push(el('li', { 'data-legend': 'unknown-location' }, el('i', { class: 'unknown', text: '?' }), ` ${L('unknownLocation')}`));
     }
+    const cv = data.chainView;
+    if (state.chain_view && cv?.id === state.chain_view) {
+      // The chain view's highlight: the chain's zones ringed.
+      const chain = data.chains.find((c) => c.id === cv.id);
+      items.push(el('li', { 'data-legend': 'chain-zones' }, el('i', { class: 'chain-ring', style: `border-color:${styles.PALETTE.highlight}` }),
+        ` ${L('chainLegend', { c: f.nameOf(chain) || cv.id, n: cv.zones.length })}`));
+    }
     if (state.ent && data.ent.available) {
       // The enterprise layer: points, bubbles with counts, and (for a
       // synthetic list) that it is synthetic.
@@ -48,6 +55,12 @@ export function mountLegend(store, { mode, embedQ }) {
       items.push(el('li', { 'data-legend': 'ent-point' }, el('i', { class: 'ent-dot', style: `background:${c}` }), ` ${L('entPointLegend')}`));
       items.push(el('li', { 'data-legend': 'ent-cell' }, el('i', { class: 'ent-bubble', style: `background:${c}`, text: '12' }), ` ${L('entCellLegend')}`));
       if (data.ent.synthetic) items.push(el('li', { 'data-legend': 'ent-synthetic', class: 'synthetic-note', text: L('entSyntheticNote') }));
+      // Which year the list describes, and (the server's year rule) that it
+      // is drawn whatever the map's year.
+      const years = (data.ent.info?.years ?? []).filter((y) => y.year).map((y) => y.year);
+      if (years.length) items.push(el('li', { 'data-legend': 'ent-years', class: 'muted small', text: L('entListYears', { y: years.join(state.lang === 'en' ? ', ' : '、') }) }));
+      const note = data.ent.yearNote?.year === state.year ? data.ent.yearNote[state.lang === 'en' ? 'en' : 'zh'] : '';
+      if (note) items.push(el('li', { 'data-legend': 'ent-year-note', class: 'year-note', text: note }));
     }
     data.regions.forEach((r, i) => { if (state.overlay.includes(r.id)) items.push(sw(styles.regionColorAt(i), f.nameOf(r), 'region')); });
     if (state.dist) {

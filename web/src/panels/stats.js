@@ -4,6 +4,8 @@
 // statistics service cannot answer the panel says so.
 import { TIERS } from '../i18n.js';
 import * as styles from '../style.js';
+import * as urlstate from '../state.js';
+import { getJSON } from '../api.js';
 import { $, el, fill } from '../dom.js';
 import { formatters } from '../format.js';
 
@@ -78,7 +80,88 @@ export function mountStats(store) {
       el('table', { class: 'tiers' }, el('tbody', {}, tierRows)),
       targets,
       el('details', { class: 'history' }, el('summary', { text: L('historyPlans') }), el('ul', {}, history), plannedScale()),
+      el('div', { id: 'ent-stats' }),
     );
+    renderEnt();
+  }
+
+  // ---------- enterprises (issue 15) ----------
+  // The enterprise statistics of the map's enterprise layer: its filter
+  // (class, chain: urlstate.entParams, the filter of its tiles) counted
+  // per city, class and chain by /api/v1/stats/enterprises, and, when a
+  // zone is selected, that zone's counts under the same filter. Nothing is
+  // counted here.
+  let entSeq = 0;
+  let entKey = '';
+  const ent = { all: null, zone: null, zoneId: '', failed: false };
+  async function loadEnt() {
+    if (!data.ent.available) return;
+    const q = urlstate.entParams(state);
+    // The map's year selects no enterprise (geo's year rule); the server
+    // then says whether the list describes it.
+    if (state.year) q.set('year', state.year);
+    const key = `${q}|${state.zone}`;
+    if (key === entKey) return;
+    const my = ++entSeq;
+    try {
+      const zq = new URLSearchParams(q);
+      zq.set('zone', state.zone);
+      const [all, zone] = await Promise.all([
+        getJSON('/api/v1/stats/enterprises?' + q),
+        state.zone ? getJSON('/api/v1/stats/enterprises?' + zq) : null,
+      ]);
+      if (my !== entSeq) return;
+      Object.assign(ent, { all, zone, zoneId: state.zone, failed: false });
+    } catch {
+      if (my !== entSeq) return;
+      Object.assign(ent, { all: null, zone: null, zoneId: '', failed: true });
+    }
+    entKey = key;
+    renderEnt();
+  }
+
+  // groupTable is one group of a statistics document (city, class, chain)
+  // as a table of name and count, in the server's order.
+  function groupTable(doc, group, { nonZero = false } = {}) {
+    const g = doc.groups.find((x) => x.group === group);
+    if (!g) return null;
+    const items = nonZero ? g.items.filter((it) => it.count > 0) : g.items;
+    return el('div', { class: 'ent-group' },
+      el('h4', { text: state.lang === 'en' ? g.title_en : g.title }),
+      el('table', { class: 'tiers ent-stats', 'data-group': group }, el('tbody', {}, items.map((it) => el('tr', { 'data-id': it.id, 'data-count': String(it.count) },
+        el('td', { text: f.nameOf(it) || it.id }), el('td', { class: 'num', text: it.count.toLocaleString() }))))));
+  }
+
+  function renderEnt() {
+    const box = $('#ent-stats');
+    if (!box) return;
+    if (!data.ent.available) { fill(box); return; }
+    const head = el('h2', { text: L('entStatsHead') });
+    if (ent.failed) { fill(box, head, el('p', { class: 'stats-unavailable', text: L('statsUnavailable') })); return; }
+    const doc = ent.all;
+    if (!doc) { fill(box, head, el('p', { class: 'muted', text: L('loading') })); return; }
+    const rule = state.lang === 'en' ? doc.rule : doc.rule_zh;
+    const zdoc = state.zone && ent.zoneId === state.zone ? ent.zone : null;
+    const zone = zdoc ? store.actions.findZone(state.zone) : null;
+    fill(box, head,
+      el('p', { class: 'muted', text: entFilterText() }),
+      doc.synthetic ? el('p', { class: 'synthetic-note small', text: L('entSyntheticNote') }) : null,
+      doc.year_note ? el('p', { id: 'ent-stats-year-note', class: 'year-note', text: state.lang === 'en' ? doc.year_note : doc.year_note_zh }) : null,
+      el('p', { id: 'ent-stats-total', 'data-total': String(doc.total), 'data-no-zone': String(doc.no_zone ?? 0), text: L('entStatsTotal', { n: doc.total.toLocaleString(), z: (doc.no_zone ?? 0).toLocaleString() }) }),
+      el('p', { class: 'muted small', text: rule ?? '' }),
+      zdoc ? el('div', { id: 'ent-stats-zone', 'data-zone': state.zone, 'data-total': String(zdoc.total) },
+        el('h3', { text: L('entStatsZone', { z: f.nameOf(zone?.properties) || state.zone, n: zdoc.total.toLocaleString() }) }),
+        groupTable(zdoc, 'class', { nonZero: true }), groupTable(zdoc, 'chain', { nonZero: true })) : null,
+      groupTable(doc, 'city'), groupTable(doc, 'class'), groupTable(doc, 'chain'));
+  }
+
+  // entFilterText names the enterprise layer's filter (all, classes, chain).
+  function entFilterText() {
+    const parts = [];
+    const cls = data.ref.enterprise_classes ?? [];
+    if (state.ent_class.length) parts.push(state.ent_class.map((id) => f.nameOf(cls.find((c) => c.id === id)) || id).join('、'));
+    if (state.ent_chain) parts.push(f.nameOf(data.chains.find((c) => c.id === state.ent_chain)) || state.ent_chain);
+    return L('entStatsFilter', { f: parts.length ? parts.join(state.lang === 'en' ? ', ' : '，') : L('entStatsAll') });
   }
 
   // compareSummary: the server's counts of the comparison (how many zones
@@ -115,7 +198,9 @@ export function mountStats(store) {
   }
 
   store.on('lang', () => { build(); render(); });
-  store.on('results', render);
+  store.on('results', () => { render(); loadEnt(); });
   store.on('failed', render);
+  store.on('ent', loadEnt);
+  store.on('selection', () => { renderEnt(); loadEnt(); });
   return { build, render };
 }

@@ -1,0 +1,113 @@
+package apidoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"layoutmap/geo"
+)
+
+// Round6 rounds x as coordinates are written (geo.AppendCoord).
+func Round6(x float64) float64 {
+	v, _ := strconv.ParseFloat(string(geo.AppendCoord(nil, x)), 64)
+	return v
+}
+
+// CleanProperties drops nil values (GeoJSON clients show "null" as data)
+// and rounds the lon/lat properties like the coordinates.
+func CleanProperties(p geo.Properties) geo.Properties {
+	out := make(geo.Properties, len(p))
+	for k, v := range p {
+		if x, ok := v.(float64); ok && (k == "lon" || k == "lat") {
+			v = Round6(x)
+		}
+		if v != nil {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// AppendFeature writes one Feature; extra members (links) follow properties.
+func AppendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error) {
+	id, err := MarshalJSON(f.ID)
+	if err != nil {
+		return b, err
+	}
+	b = append(b, `{"type":"Feature","id":`...)
+	b = append(b, id...)
+	b = append(b, `,"geometry":`...)
+	if f.GeometryJSON != nil {
+		b = append(b, f.GeometryJSON...)
+	} else if b, err = geo.AppendGeoJSONGeometry(b, f.Geometry); err != nil {
+		return b, fmt.Errorf("apidoc: feature %s: %w", f.ID, err)
+	}
+	props, err := MarshalJSON(CleanProperties(f.Properties)) // map keys sorted: stable output
+	if err != nil {
+		return b, fmt.Errorf("apidoc: feature %s properties: %w", f.ID, err)
+	}
+	b = append(b, `,"properties":`...)
+	b = append(b, props...)
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
+		v, err := MarshalJSON(extra[k])
+		if err != nil {
+			return b, err
+		}
+		b = append(b, ',')
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	return append(b, '}'), nil
+}
+
+// FeatureCollection is the non-feature part of an items response.
+type FeatureCollection struct {
+	NumberMatched  int
+	NumberReturned int
+	TimeStamp      string
+	Links          any // marshalled as is
+}
+
+// AppendFeatureCollection writes an OGC API Features items response.
+func AppendFeatureCollection(b []byte, fc FeatureCollection, fs []geo.Feature) ([]byte, error) {
+	b = append(b, `{"type":"FeatureCollection","features":[`...)
+	var err error
+	for i, f := range fs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = AppendFeature(b, f, nil); err != nil {
+			return b, err
+		}
+	}
+	links, err := MarshalJSON(fc.Links)
+	if err != nil {
+		return b, err
+	}
+	b = append(b, `],"numberMatched":`...)
+	b = strconv.AppendInt(b, int64(fc.NumberMatched), 10)
+	b = append(b, `,"numberReturned":`...)
+	b = strconv.AppendInt(b, int64(fc.NumberReturned), 10)
+	b = append(b, `,"timeStamp":`...)
+	b = strconv.AppendQuote(b, fc.TimeStamp)
+	b = append(b, `,"links":`...)
+	b = append(b, links...)
+	return append(b, '}'), nil
+}
+
+// MarshalJSON is json.Marshal without HTML escaping: links keep their "&"
+// and sources their "<" readable; nothing here is embedded in HTML.
+func MarshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
