@@ -408,6 +408,9 @@ func staticOp(id, ctype string) obj {
 		param("dist", "query", "One cluster id: its zones counted per city as a choropleth.", str()),
 		param("compare", "query", "An earlier year (before year, which it needs): the web map's comparison mode. Zones are coloured by the class of their change from compare to year under the one change rule of /api/v1/stats/change (geo.ZoneChange: same measure family, bounds that fix a change); a zone whose figures cannot be compared is drawn hollow as not compared; the legend lists the change classes with their counts.",
 			obj{"type": "integer", "minimum": 1949, "maximum": 2100}),
+		param("ent", "query", "Draw the enterprise layer (1) as the web map's tiles show it: aggregated counts where many enterprises share a tile, points where few; the legend gives the enterprises in view (the count /api/v1/stats/enterprises gives for the same class, chain and the view's bbox) and says when the list is synthetic; with no list loaded, the legend says how to load one.", obj{"type": "integer", "enum": []int{0, 1}, "default": 0}),
+		param("ent_class", "query", "Enterprise classes shown (the class parameter of the enterprise items).", list(`^[a-z_]{1,32}$`)),
+		param("ent_chain", "query", "One chain id: only its enterprises are shown.", str()),
 	)
 	o := op(id, "Static map image", "A map image for reports, with the same filter as the web map, legend, title, north arrow, scale bar and attribution (and the deployment's map approval number, 审图号, when it has one). Zones the image names whose label does not fit get a numbered call-out and a key entry. Carries ETag and Cache-Control; If-None-Match gives 304. 503 when PNG text cannot be drawn (no CJK font).",
 		ps, obj{"description": "The image.", "content": obj{ctype: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400")

@@ -111,6 +111,9 @@ export function openEmbed(store) {
     snippet.value = `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title.value)}" style="${width};border:0" height="${p.h || 520}" loading="lazy"></iframe>\n<script src="${location.origin}/embed.js" async></script>`;
     const sq = embedQuery(state, { ...common, width: w.value, height: h.value, width_mm: mm });
     if (!state.layers.length) sq.delete('layers');
+    // The chain view is a panel of the app: an image shows the chain's
+    // enterprises through ent_chain, which the view sets.
+    sq.delete('chain_view');
     png.value = `${location.origin}/static/map.png?${sq}`;
     svg.value = `${location.origin}/static/map.svg?${sq}`;
     svgLink.href = svg.value;

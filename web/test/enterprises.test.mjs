@@ -424,3 +424,30 @@ test('year rule: with the map at a year the list does not describe, every enterp
     await r2.context.close();
   }
 });
+
+test('embed dialog with the enterprise layer and a chain view: the image links draw the layer, say synthetic and count what /api/v1/stats/enterprises counts', { timeout: 120000 }, async () => {
+  const stats = await api('/api/v1/stats/enterprises');
+  const chain = stats.groups.find((g) => g.group === 'chain').items.find((c) => c.count > 0);
+  const r = await open(`${t.server.base}/?ent=1&ent_chain=${chain.id}&chain_view=${chain.id}`);
+  try {
+    const { page } = r;
+    await page.click('#embed-open');
+    await page.waitForSelector('#embed-dialog[open]');
+    for (const mm of ['', '80']) {
+      await page.click(`.mm-presets [data-mm="${mm}"]`);
+      const png = new URL(await page.inputValue('#e-png'));
+      const svg = new URL(await page.inputValue('#e-svg'));
+      assert.equal(png.searchParams.get('ent'), '1');
+      assert.equal(png.searchParams.get('ent_chain'), chain.id);
+      assert.equal(png.searchParams.get('chain_view'), null, 'the app\'s panel state stays out of the image link');
+      const p = await fetch(png);
+      assert.equal(p.status, 200, `${png}: ${p.status}`);
+      assert.equal(p.headers.get('content-type'), 'image/png');
+      const s = await fetch(svg);
+      assert.equal(s.status, 200, `${svg}: ${s.status}`);
+      const text = (await s.text()).replace(/<[^>]+>/g, '').replace(/\s+/g, '');
+      assert.match(text, /合成数据（虚构企业）/);
+      assert.match(text, new RegExp(`企业${chain.count}家（本图范围）`), 'the whole province: the chain\'s count');
+    }
+  } finally { await clean(r); }
+});
