@@ -476,6 +476,9 @@ func TestEnterpriseCellsFollowTheList(t *testing.T) {
 	if check("import of the big list", big) == 0 {
 		t.Fatal("no tile of the big list has cells: the test would prove nothing")
 	}
+	// A list imported before migration 0007 (no stored statistics nor
+	// cells): the point zoom is counted from the rows, the same.
+	legacyPointZoom(t, url, memWithList(t, ds, big))
 	if _, err := importer.Run(ctx, url, importer.Options{EnterprisesFile: small}); err != nil {
 		t.Fatal(err)
 	}
@@ -567,5 +570,32 @@ func TestZoneImportWarnsOfEnterpriseLinks(t *testing.T) {
 	}, postgis.ImportOptions{DryRun: true})
 	if err != nil || zr.EnterpriseLinks != nil || len(zr.Diff.FiguresAdded) != 1 {
 		t.Errorf("revenue-only import: links %+v, diff %+v, %v", zr.EnterpriseLinks, zr.Diff, err)
+	}
+}
+
+// legacyPointZoom clears the stored cells and statistics of the list in
+// force (as a list imported before migration 0007 has none) and requires a
+// fresh store to count the point zoom from the rows as mem does; it puts
+// nothing back (the next import rewrites both).
+func legacyPointZoom(t *testing.T, url string, mem *memstore.Store) {
+	t.Helper()
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, `UPDATE layoutmap.enterprise_meta SET stats = NULL; DELETE FROM layoutmap.enterprise_cells`); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := postgis.Open(ctx, postgis.Config{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	got, err := fresh.EnterpriseInfo(ctx)
+	want, _ := mem.EnterpriseInfo(ctx)
+	if err != nil || got.PointZoom != want.PointZoom || want.PointZoom == 0 {
+		t.Errorf("point zoom of a list without stored cells: %d (%v), memstore %d", got.PointZoom, err, want.PointZoom)
 	}
 }
