@@ -68,7 +68,7 @@ type Config struct {
 func New(cfg Config) *fiber.App {
 	cfg = cfg.withDefaults()
 	handle := errorHandler(cfg.Logger)
-	app := newApp(cfg, handle)
+	app := newFiberApp(cfg, handle)
 	m := useMiddleware(app, cfg, handle)
 	s := &server{cfg: cfg}
 	s.routes(app, m)
@@ -102,9 +102,9 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-// newApp is the Fiber app with its error handler, timeouts and trusted
+// newFiberApp is the Fiber app with its error handler, timeouts and trusted
 // proxies, before any middleware.
-func newApp(cfg Config, handle fiber.ErrorHandler) *fiber.App {
+func newFiberApp(cfg Config, handle fiber.ErrorHandler) *fiber.App {
 	app := fiber.New(fiber.Config{
 		ErrorHandler: handle,
 		JSONEncoder:  marshalJSON,
