@@ -123,18 +123,9 @@ type MetaFunc func(minZ, maxZ uint8, version int64) (map[string]any, error)
 // composite tileset (Export) and the enterprises tileset.
 func ExportTiles(ctx context.Context, out string, opt Options, version func(context.Context) (int64, error), tile TileFunc, meta MetaFunc) (Stats, error) {
 	var st Stats
-	if opt.MinZoom > opt.MaxZoom || opt.MaxZoom > geo.MaxZoom {
-		return st, fmt.Errorf("archive: zoom range %d..%d must lie within %d..%d with min ≤ max", opt.MinZoom, opt.MaxZoom, geo.MinZoom, geo.MaxZoom)
-	}
-	if opt.Filter.BBox != nil {
-		return st, geo.FieldErrors{{Field: "bbox", Reason: "does not apply to a tile archive"}}
-	}
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.GOMAXPROCS(0)
-	}
-	bound := opt.Meta.Bounds
-	if bound == (orb.Bound{}) {
-		bound = geo.HenanBound
+	opt, bound, err := opt.checked()
+	if err != nil {
+		return st, err
 	}
 	v0, err := version(ctx)
 	if err != nil {
@@ -202,6 +193,25 @@ func ExportTiles(ctx context.Context, out string, opt Options, version func(cont
 	}
 	st.Bytes = int64(h.TileDataOffset) + n
 	return st, nil
+}
+
+// checked checks the zooms and filter of opt and fills its defaults: the
+// workers, and the bound (Henan when unset), returned.
+func (opt Options) checked() (Options, orb.Bound, error) {
+	if opt.MinZoom > opt.MaxZoom || opt.MaxZoom > geo.MaxZoom {
+		return opt, orb.Bound{}, fmt.Errorf("archive: zoom range %d..%d must lie within %d..%d with min ≤ max", opt.MinZoom, opt.MaxZoom, geo.MinZoom, geo.MaxZoom)
+	}
+	if opt.Filter.BBox != nil {
+		return opt, orb.Bound{}, geo.FieldErrors{{Field: "bbox", Reason: "does not apply to a tile archive"}}
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	bound := opt.Meta.Bounds
+	if bound == (orb.Bound{}) {
+		bound = geo.HenanBound
+	}
+	return opt, bound, nil
 }
 
 // fetchBatch returns the gzipped bodies of the tiles of batch (nil for an
