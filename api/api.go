@@ -71,13 +71,16 @@ func New(cfg Config) *fiber.App {
 	app := newFiberApp(cfg, handle)
 	m := useMiddleware(app, cfg, handle)
 	s := &server{cfg: cfg}
-	s.routes(app, m)
+	v1 := s.routes(app, m)
 	for _, register := range cfg.Extra {
 		register(app)
 	}
 	for _, r := range app.GetRoutes() {
 		s.hasTiles = s.hasTiles || r.Path == "/tiles/layout.json"
 		s.hasWeb = s.hasWeb || r.Path == "/embed"
+	}
+	if s.stats = mountedStats(app); len(s.stats) > 0 {
+		v1.Get("/stats", s.statsIndex) // stats_index.go
 	}
 	return app
 }
@@ -159,8 +162,9 @@ func useMiddleware(app *fiber.App, cfg Config, handle fiber.ErrorHandler) *metri
 	return m
 }
 
-// routes mounts the API's own routes (Config.Extra adds the others).
-func (s *server) routes(app *fiber.App, m *metrics) {
+// routes mounts the API's own routes (Config.Extra adds the others) and
+// returns the group under Prefix.
+func (s *server) routes(app *fiber.App, m *metrics) fiber.Router {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", m.handler)
@@ -178,6 +182,7 @@ func (s *server) routes(app *fiber.App, m *metrics) {
 	v1.Get("/chains", s.chains)
 	v1.Get("/regions", s.regions)
 	v1.Get("/reference", s.reference)
+	return v1
 }
 
 // server holds what the handlers share; it is read-only after New.
@@ -188,4 +193,7 @@ type server struct {
 	hasTiles bool
 	// hasWeb: the web map is mounted, so HTML pages link features to it.
 	hasWeb bool
+	// stats: the statistics routes mounted (Config.Extra), which
+	// /api/v1/stats lists and the landing page links.
+	stats []statsRoute
 }
