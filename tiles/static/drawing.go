@@ -241,9 +241,7 @@ func wrap(s string, size, maxW float64) []string {
 		if len(line) == 0 && g.trimW > maxW {
 			// Longer than a line: cut between characters.
 			parts := cutRunes(trimmed, size, maxW)
-			for _, p := range parts[:len(parts)-1] {
-				lines = append(lines, p)
-			}
+			lines = append(lines, parts[:len(parts)-1]...)
 			last := parts[len(parts)-1]
 			g = seg{s: last + text[len(trimmed):], w: textWidth(last+text[len(trimmed):], size), trimW: textWidth(last, size)}
 		}
