@@ -84,8 +84,13 @@ func largeResponses(g *gate) fiber.Handler {
 			release = r
 		}
 		err := c.Next()
+		if err != nil || c.Response().IsBodyStream() {
+			// A stream (streamItems) holds no copy of its body; Body()
+			// would read it into memory.
+			return err
+		}
 		body := c.Response().Body()
-		if err != nil || len(body) < LargeResponseBytes || c.Response().IsBodyStream() {
+		if len(body) < LargeResponseBytes {
 			return err
 		}
 		if release == nil {
