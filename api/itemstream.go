@@ -42,8 +42,9 @@ func streamedPage(c *fiber.Ctx, fs []geo.Feature) bool {
 // status. The ETag is weak, like jsonETag's, over the same bytes (xxhash
 // instead of FNV: 4.6 MB in well under a millisecond); a matching
 // If-None-Match is a 304. The stream holds the page's features (shared
-// with the store) and their small encoded parts, not a copy of the body,
-// so it takes no slot of the large-response gate while it is written.
+// with the store) and their small encoded parts, not a copy of the body;
+// a large one still holds its slot of the large-response gate until it
+// is written (largeSlot), so slow readers stay bounded.
 func (s *server) streamItems(c *fiber.Ctx, ctype string, fc featureCollection, fs []geo.Feature) error {
 	pieces, err := apidoc.FeatureCollectionPieces(fc, fs)
 	if err != nil {
@@ -62,7 +63,25 @@ func (s *server) streamItems(c *fiber.Ctx, ctype string, fc featureCollection, f
 		return nil
 	}
 	c.Set(fiber.HeaderContentType, ctype)
-	body := net.Buffers(pieces)
-	c.Response().SetBodyStream(&body, size)
+	body := &slotReader{Buffers: (*net.Buffers)(&pieces)}
+	if slot, ok := c.Locals(largeSlotKey{}).(*largeSlot); ok {
+		slot.claimed, body.slot = true, slot
+	}
+	c.Response().SetBodyStream(body, size)
+	return nil
+}
+
+// slotReader is a body stream of pieces that frees its large-response
+// slot (if any) when fasthttp closes it.
+type slotReader struct {
+	*net.Buffers
+	slot *largeSlot
+}
+
+func (r *slotReader) Close() error {
+	if r.slot != nil {
+		r.slot.done()
+		r.slot = nil
+	}
 	return nil
 }
