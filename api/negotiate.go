@@ -21,8 +21,10 @@ const localBase = "layoutmap.base"
 // quotes) is ignored so it cannot reach a link in a cached response.
 var hostPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,251}[A-Za-z0-9])?)(:[0-9]{1,5})?$`)
 
-// baseMiddleware computes the scheme://host[/prefix] that links of this
-// request start with and keeps it in the request's locals (see base):
+// baseMiddleware leaves in the request's locals how to compute the
+// scheme://host[/prefix] that links of this request start with (see
+// siteBase); it is computed only when a handler writes a link, so a tile or
+// an image pays nothing for it:
 //   - publicURL, when configured, always wins;
 //   - otherwise, only when the peer is one of the trusted proxies (Fiber's
 //     TrustedProxies, from --trusted-proxies), the first element of an RFC
@@ -32,35 +34,42 @@ var hostPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z
 //
 // A proto other than http or https, or a malformed host, is ignored.
 func baseMiddleware(publicURL string) fiber.Handler {
-	publicURL = strings.TrimSuffix(publicURL, "/")
+	rule := &baseRule{publicURL: strings.TrimSuffix(publicURL, "/")}
 	return func(c *fiber.Ctx) error {
-		if publicURL != "" {
-			c.Locals(localBase, publicURL)
-			return c.Next()
-		}
-		proto, host := "http", string(c.Request().Host())
-		if c.Context().IsTLS() {
-			proto = "https"
-		}
-		if c.IsProxyTrusted() {
-			fp, fh := forwarded(c.Get(fiber.HeaderForwarded))
-			if fp == "" && fh == "" {
-				fp = strings.TrimSpace(strings.Split(c.Get(fiber.HeaderXForwardedProto), ",")[0])
-				fh = strings.TrimSpace(strings.Split(c.Get(fiber.HeaderXForwardedHost), ",")[0])
-			}
-			if fp = strings.ToLower(fp); fp == "http" || fp == "https" {
-				proto = fp
-			}
-			if fh != "" && hostPattern.MatchString(fh) {
-				host = fh
-			}
-		}
-		if !hostPattern.MatchString(host) {
-			host = "localhost"
-		}
-		c.Locals(localBase, proto+"://"+host)
+		c.Locals(localBase, rule)
 		return c.Next()
 	}
+}
+
+// baseRule is the configuration baseMiddleware hands to siteBase.
+type baseRule struct{ publicURL string }
+
+// resolve computes the base of c by the rules of baseMiddleware.
+func (r *baseRule) resolve(c *fiber.Ctx) string {
+	if r.publicURL != "" {
+		return r.publicURL
+	}
+	proto, host := "http", string(c.Request().Host())
+	if c.Context().IsTLS() {
+		proto = "https"
+	}
+	if c.IsProxyTrusted() {
+		fp, fh := forwarded(c.Get(fiber.HeaderForwarded))
+		if fp == "" && fh == "" {
+			fp = strings.TrimSpace(strings.Split(c.Get(fiber.HeaderXForwardedProto), ",")[0])
+			fh = strings.TrimSpace(strings.Split(c.Get(fiber.HeaderXForwardedHost), ",")[0])
+		}
+		if fp = strings.ToLower(fp); fp == "http" || fp == "https" {
+			proto = fp
+		}
+		if fh != "" && hostPattern.MatchString(fh) {
+			host = fh
+		}
+	}
+	if !hostPattern.MatchString(host) {
+		host = "localhost"
+	}
+	return proto + "://" + host
 }
 
 // forwarded reads proto= and host= of the first element of an RFC 7239
@@ -87,9 +96,15 @@ func forwarded(h string) (proto, host string) {
 }
 
 // siteBase is scheme://host[/prefix] of this server as its clients see it.
+// It is computed once per request, on first use.
 func siteBase(c *fiber.Ctx) string {
-	if b, ok := c.Locals(localBase).(string); ok && b != "" {
+	switch b := c.Locals(localBase).(type) {
+	case string:
 		return b
+	case *baseRule:
+		s := b.resolve(c)
+		c.Locals(localBase, s)
+		return s
 	}
 	return c.BaseURL()
 }

@@ -13,7 +13,9 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15 postgresql-15-postgis-3)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+# grep reads all of fc-list's output: with -q it would exit at the first match and,
+# under pipefail, fc-list's SIGPIPE would read as "not installed" now and then.
+fc-list : family 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || need+=(fonts-noto-cjk)
 command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
