@@ -70,6 +70,7 @@ form.inline{display:inline}button{font:inherit;padding:.3rem .9rem}label{display
 {{range .ZonesRemoved}}<tr><td>删除开发区 <span class="en">zone removed</span></td><td>{{.}}</td><td></td><td></td><td></td><td></td></tr>{{end}}
 {{range .ZonesChanged}}<tr><td>修改开发区 <span class="en">zone changed</span></td><td>{{.ID}}</td><td colspan="4">{{range .Fields}}{{.}} {{end}}</td></tr>{{end}}
 </table>{{end}}
+{{with .EnterpriseLinks}}<p class="error" id="enterprise-links">{{.MessageZH}}<br><span class="en">{{.Message}}</span></p>{{end}}
 {{if $.Upload}}<form method="post" action="/admin/confirm" id="confirm"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="upload" value="{{$.Upload}}">
 <button type="submit">确认导入 <span class="en">Confirm and import</span></button></form>{{end}}
 {{end}}

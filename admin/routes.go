@@ -312,10 +312,13 @@ type report struct {
 	Repaired []data.Problem
 	Diff     *data.Diff
 	Counts   map[string]int
+	// EnterpriseLinks: the stored enterprise list's links the import
+	// leaves as they were (import the list again).
+	EnterpriseLinks *postgis.EnterpriseLinks
 }
 
 func reportOf(rep postgis.ImportReport, err error) *report {
-	r := &report{OK: err == nil, Repaired: rep.Repaired, Diff: rep.Diff, Counts: rep.Counts}
+	r := &report{OK: err == nil, Repaired: rep.Repaired, Diff: rep.Diff, Counts: rep.Counts, EnterpriseLinks: rep.EnterpriseLinks}
 	var rej *postgis.RejectedError
 	switch {
 	case errors.As(err, &rej):

@@ -151,6 +151,9 @@ func New(cfg Config) *fiber.App {
 		s.hasTiles = s.hasTiles || r.Path == "/tiles/layout.json"
 		s.hasWeb = s.hasWeb || r.Path == "/embed"
 	}
+	if s.stats = mountedStats(app); len(s.stats) > 0 {
+		v1.Get("/stats", s.statsIndex) // stats_index.go
+	}
 	return app
 }
 
@@ -162,4 +165,7 @@ type server struct {
 	hasTiles bool
 	// hasWeb: the web map is mounted, so HTML pages link features to it.
 	hasWeb bool
+	// stats: the statistics routes mounted (Config.Extra), which
+	// /api/v1/stats lists and the landing page links.
+	stats []statsRoute
 }

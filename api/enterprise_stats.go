@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,9 +49,21 @@ type entGroupDoc struct {
 	Items   []entGroupCount `json:"items"`
 }
 
+// What each count of the answer counts, in words (JSON count_scope, the
+// CSV's and workbook's scope row): everything under the filter but the
+// years of the list, which are the whole list in force (they are what the
+// year note compares the requested year with).
+const (
+	EntCountScopeEN = "total, no_zone, synthetic and every group count only the enterprises matching the filter; list_years counts the whole list in force, not filtered"
+	EntCountScopeZH = "企业总数、不在开发区、合成数据及各分组均只计符合筛选的企业；名录年份（list_years）计整份现行名录，不按筛选"
+)
+
 type entStatsDoc struct {
 	Filter         map[string]string `json:"filter"`
 	DatasetVersion int64             `json:"dataset_version"`
+	// CountScope(ZH): EntCountScopeEN/ZH.
+	CountScope   string `json:"count_scope"`
+	CountScopeZH string `json:"count_scope_zh"`
 	// Total counts the selected enterprises; NoZone those linked to no zone.
 	Total  int `json:"total"`
 	NoZone int `json:"no_zone"`
@@ -63,6 +76,7 @@ type entStatsDoc struct {
 	// ListYears: the years the list in force describes (geo's year rule:
 	// year selects no enterprise); YearNote(ZH) says when the filter's
 	// year is not one of them ("no list for 2023, nearest list 2025").
+	// ListYears count the whole list, not the filter's selection.
 	ListYears  []geo.YearCount `json:"list_years"`
 	YearNote   string          `json:"year_note,omitempty"`
 	YearNoteZH string          `json:"year_note_zh,omitempty"`
@@ -113,7 +127,8 @@ func (h *entStatsHandler) stats(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: enterprise statistics: %w", err)
 	}
-	doc := entStatsDoc{Filter: encodedFilter(f), DatasetVersion: ver, Total: st.Total, NoZone: st.NoZone, Synthetic: st.Synthetic,
+	doc := entStatsDoc{Filter: encodedFilter(f), DatasetVersion: ver, CountScope: EntCountScopeEN, CountScopeZH: EntCountScopeZH,
+		Total: st.Total, NoZone: st.NoZone, Synthetic: st.Synthetic,
 		Rule: geo.EnterpriseGroupRuleEN, RuleZH: geo.EnterpriseGroupRuleZH, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH,
 		ListYears: []geo.YearCount{}, Groups: []entGroupDoc{}}
 	if st.Synthetic > 0 {
@@ -129,7 +144,8 @@ func (h *entStatsHandler) stats(c *fiber.Ctx) error {
 	if inf.Years != nil {
 		doc.ListYears = inf.Years
 	}
-	doc.YearNote, doc.YearNoteZH = geo.EnterpriseYearNote(f.Year, inf.Years)
+	yn := yearNoteOf(f.Year, inf.Years)
+	doc.YearNote, doc.YearNoteZH = yn.EN, yn.ZH
 	for _, g := range groups {
 		doc.Groups = append(doc.Groups, entGroup(g, &st, tax))
 	}
@@ -204,18 +220,29 @@ func entGroup(g string, st *geo.EnterpriseStats, tax geo.Taxonomy) entGroupDoc {
 }
 
 // entStatsRows is the table of the CSV and XLSX forms: a header, then the
-// totals, the synthetic note and the year rule's rows (group "total",
-// "no_zone", "synthetic", "list_year", "year_note") so a spreadsheet of
-// synthetic counts, or of a year the list does not describe, still says
-// so, then one row per group item. count is -1 where a row has none.
+// scope row (group "scope": the filter, and in words which counts follow
+// it), the totals, the synthetic note and the year rule's rows (group
+// "total", "no_zone", "synthetic", "list_year", "year_note"), each named
+// as counted under the filter or over the whole list, so a spreadsheet
+// pasted on never sets a filtered count beside an unfiltered one unsaid,
+// and one of synthetic counts, or of a year the list does not describe,
+// still says so; then one row per group item (under the filter). count is
+// -1 where a row has none.
 func entStatsRows(doc entStatsDoc) (head []string, rows []entStatsRow) {
 	head = []string{"group", "id", "name", "name_en", "count"}
-	rows = []entStatsRow{{"total", "", "企业总数", "enterprises", doc.Total}, {"no_zone", "", "不在开发区", "in no zone", doc.NoZone}}
+	filter := url.Values{}
+	for k, v := range doc.Filter {
+		filter.Set(k, v)
+	}
+	rows = []entStatsRow{{"scope", filter.Encode(), doc.CountScopeZH, doc.CountScope, -1},
+		{"total", "", "企业总数（符合筛选）", "enterprises matching the filter", doc.Total},
+		{"no_zone", "", "不在开发区（符合筛选）", "matching the filter, in no zone", doc.NoZone}}
 	if doc.Synthetic > 0 {
-		rows = append(rows, entStatsRow{"synthetic", "", doc.Note, "synthetic enterprises", doc.Synthetic})
+		rows = append(rows, entStatsRow{"synthetic", "", "合成数据（符合筛选）：" + doc.Note, "synthetic enterprises matching the filter", doc.Synthetic})
 	}
 	for _, y := range doc.ListYears {
-		rows = append(rows, entStatsRow{"list_year", strconv.Itoa(y.Year), "名录年份（0：未注明）", "year the list describes (0: not stated)", y.Count})
+		rows = append(rows, entStatsRow{"list_year", strconv.Itoa(y.Year), "整份现行名录中该年份的企业（不按筛选；0：未注明年份）",
+			"enterprises of the whole list in force describing this year, not filtered (0: year not stated)", y.Count})
 	}
 	if doc.YearNote != "" {
 		rows = append(rows, entStatsRow{"year_note", doc.Filter["year"], doc.YearNoteZH, doc.YearNote, -1})
@@ -295,6 +322,7 @@ func sendEntStatsXLSX(c *fiber.Ctx, doc entStatsDoc) error {
 		return fmt.Errorf("api: enterprise statistics xlsx: %w", err)
 	}
 	notes := [][2]string{{"filter / 筛选", string(c.Request().URI().QueryString())},
+		{"count_scope", doc.CountScope}, {"计数范围", doc.CountScopeZH},
 		{"rule", doc.Rule}, {"规则", doc.RuleZH}, {"year_rule", doc.YearRule}, {"年份规则", doc.YearRuleZH}}
 	if doc.Note != "" {
 		notes = append(notes, [2]string{"note / 说明", doc.Note})

@@ -3,13 +3,16 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"layoutmap/api/apidoc"
 	"layoutmap/data"
 	"layoutmap/geo"
 	"layoutmap/tiles"
@@ -54,6 +57,74 @@ const EnterpriseHint = "No enterprise list is loaded. Load one with `layoutmap s
 // SyntheticNotice is shown wherever synthetic enterprises are drawn.
 const SyntheticNotice = "synthetic enterprises (layoutmap synth): fictitious, for demos and benchmarks only · 合成数据（虚构企业）"
 
+// enterpriseTileRule states the tile rule (geo.EnterpriseTileAsPoints)
+// for a list whose point zoom is pointZoom.
+func enterpriseTileRule(pointZoom uint32) string {
+	return fmt.Sprintf("Enterprises of the key chains. Every matching enterprise is in its tile, nothing is left out: from zoom %d (this list's point zoom: the lowest zoom at which no tile of the whole list holds more than %d) as points, below it as one point per non-empty cell of a %d×%d grid aligned to the global tile grid (counts per class and chain) — the same for every tile of a zoom, whatever the filter. "+
+		"From zoom %d on, a tile of more than %d stacked enterprises stays cells.",
+		pointZoom, geo.EnterpriseTilePoints, 1<<geo.EnterpriseCellBits, 1<<geo.EnterpriseCellBits, geo.EnterprisePointZoomMax, geo.EnterpriseTilePoints)
+}
+
+// yearNote is the year rule's note for a request of one year on the
+// enterprise routes, in both languages; empty when the list in force
+// describes that year, when no year is asked or no list is loaded.
+type yearNote struct {
+	EN, ZH string
+	// members: the note as GeoJSON foreign members (RFC 7946 §6.1),
+	// year_note and year_note_zh.
+	members []apidoc.Member
+}
+
+// enterpriseYearNote is the note every enterprise answer carries for
+// year (geo.EnterpriseYearNote over the years of the list in force): the
+// one function behind the items (a year_note / year_note_zh member of the
+// GeoJSON, the HTML page, the HeaderYearNote headers of every format and
+// the XLSX notes sheet) and the statistics (JSON members, CSV and XLSX
+// rows). A store without enterprises gives none.
+func enterpriseYearNote(ctx context.Context, store data.Store, year int) (yearNote, error) {
+	es, ok := store.(data.EnterpriseStore)
+	if !ok || year == 0 {
+		return yearNote{}, nil
+	}
+	inf, err := es.EnterpriseInfo(ctx)
+	if err != nil {
+		return yearNote{}, fmt.Errorf("api: enterprise year note: %w", err)
+	}
+	return yearNoteOf(year, inf.Years), nil
+}
+
+// yearNoteOf is enterpriseYearNote for a list whose years are known.
+func yearNoteOf(year int, years []geo.YearCount) yearNote {
+	en, zh, members := apidoc.EnterpriseYearNote(year, years)
+	return yearNote{EN: en, ZH: zh, members: members}
+}
+
+// Headers of the year note on enterprise items (every format: CSV has no
+// place for a note without breaking its import round trip). Field values
+// are ASCII (RFC 9110 §5.5), so the Chinese text is percent-encoded UTF-8
+// (RFC 3986 §2.1; decodeURIComponent in a browser).
+const (
+	HeaderYearNote   = "Layoutmap-Year-Note"
+	HeaderYearNoteZH = "Layoutmap-Year-Note-Zh"
+)
+
+// setHeaders puts the note on a response (nothing when empty).
+func (n yearNote) setHeaders(c *fiber.Ctx) {
+	if n.EN == "" {
+		return
+	}
+	c.Set(HeaderYearNote, n.EN)
+	c.Set(HeaderYearNoteZH, url.PathEscape(n.ZH))
+}
+
+// xlsxNotes are the note's rows of a workbook's notes sheet.
+func (n yearNote) xlsxNotes() [][2]string {
+	if n.EN == "" {
+		return nil
+	}
+	return [][2]string{{"year_note / 年份说明", n.ZH + " / " + n.EN}}
+}
+
 type enterpriseInfoDoc struct {
 	data.EnterpriseInfo
 	Bbox []float64 `json:"bbox,omitempty"`
@@ -63,6 +134,12 @@ type enterpriseInfoDoc struct {
 	// are the years the list describes).
 	YearRule   string `json:"year_rule"`
 	YearRuleZH string `json:"year_rule_zh"`
+	// DatasetVersion is the version served; LinksNote(ZH) says when the
+	// list's links were resolved against an earlier one (a zone import
+	// does not re-link a stored list).
+	DatasetVersion int64  `json:"dataset_version"`
+	LinksNote      string `json:"links_note,omitempty"`
+	LinksNoteZH    string `json:"links_note_zh,omitempty"`
 }
 
 func (h *entHandler) info(c *fiber.Ctx) error {
@@ -77,7 +154,16 @@ func (h *entHandler) info(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: enterprise info: %w", err)
 	}
-	d := enterpriseInfoDoc{EnterpriseInfo: inf, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH}
+	ver, err := h.store.Version(c.UserContext())
+	if err != nil {
+		return fmt.Errorf("api: enterprise info: %w", err)
+	}
+	d := enterpriseInfoDoc{EnterpriseInfo: inf, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH, DatasetVersion: ver}
+	if inf.LinksVersion != 0 && inf.LinksVersion != ver {
+		d.LinksNote = fmt.Sprintf("the list's zone links and city/county codes were resolved against dataset version %d; the dataset is now version %d. "+
+			"An import since then that changed zones or admin areas is not reflected in them: import the enterprise list again to re-link it", inf.LinksVersion, ver)
+		d.LinksNoteZH = fmt.Sprintf("企业名录的园区关联和市县代码按数据版本 %d 确定，现为数据版本 %d；其间导入的园区或行政区变化未反映在关联中，请重新导入企业名录。", inf.LinksVersion, ver)
+	}
 	if inf.Count == 0 {
 		d.Hint = EnterpriseHint
 	} else {
@@ -187,13 +273,12 @@ func (h *entHandler) tileJSON(c *fiber.Ctx) error {
 	doc := map[string]any{
 		"tilejson": "3.0.0", "name": "layoutmap enterprises", "scheme": "xyz", "tiles": []string{url},
 		"minzoom": geo.MinZoom, "maxzoom": geo.MaxZoom, "attribution": attribution,
-		"description": fmt.Sprintf("Enterprises of the key chains. A tile holds every matching enterprise as a point when at most %d match in it, else one point per cell of a %d×%d grid aligned to the global tile grid (counts per class and chain); nothing is left out.",
-			geo.EnterpriseTilePoints, 1<<geo.EnterpriseCellBits, 1<<geo.EnterpriseCellBits),
+		"description": enterpriseTileRule(inf.PointZoom),
 		"vector_layers": []map[string]any{
 			{"id": geo.LayerEnterpriseCells, "fields": classFields, "minzoom": geo.MinZoom, "maxzoom": geo.MaxZoom},
 			{"id": geo.LayerEnterprisePoints, "fields": map[string]string{"id": "String", "name": "String", "name_en": "String",
 				"classes": "String: |class|…|", "chains": "String: |chain|…|", "zone_id": "String", "city_code": "String",
-				"location_quality": "String", "synthetic": "Boolean"}, "minzoom": geo.MinZoom, "maxzoom": geo.MaxZoom},
+				"location_quality": "String", "synthetic": "Boolean"}, "minzoom": inf.PointZoom, "maxzoom": geo.MaxZoom},
 		},
 	}
 	if inf.Count > 0 {

@@ -70,6 +70,9 @@ func (s *server) landing(c *fiber.Ctx) error {
 		{Href: b + "/chains", Rel: "related", Type: ContentTypeJSON, Title: "key industrial chains"},
 		{Href: b + "/regions", Rel: "related", Type: ContentTypeJSON, Title: "planning regions"},
 	}
+	if len(s.stats) > 0 {
+		links = append(links, Link{Href: b + "/stats", Rel: "related", Type: ContentTypeJSON, Title: "statistics (index of the statistics routes)"})
+	}
 	if s.hasTiles {
 		site := siteBase(c)
 		links = append(links,
@@ -329,6 +332,15 @@ func (s *server) items(c *fiber.Ctx) error {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
 	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, iq.linkParams, len(page.Features), page.NumberMatched)
+	// Enterprises: year selects none, and every format says so when the
+	// list in force does not describe the year asked (geo's year rule).
+	var note yearNote
+	if coll == geo.CollEnterprises {
+		if note, err = enterpriseYearNote(c.UserContext(), s.cfg.Store, iq.filter.Year); err != nil {
+			return err
+		}
+		note.setHeaders(c)
+	}
 	// Content-Crs names the CRS of the coordinates a response carries
 	// (OGC API Features Part 2 /req/crs/ogc-crs-header): GeoJSON's are in
 	// crs; CSV and XLSX have no geometry, only lat/lon columns, which stay
@@ -364,16 +376,17 @@ func (s *server) items(c *fiber.Ctx) error {
 	case mediaCSV:
 		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
 	case mediaXLSX:
-		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features)
+		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features, note.xlsxNotes()...)
 	}
 	if ctype == ContentTypeHTML {
-		return s.itemsHTML(c, coll, iq.filter, page.Features, page.NumberMatched, links)
+		return s.itemsHTML(c, coll, iq.filter, page.Features, page.NumberMatched, links, note)
 	}
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,
 		NumberReturned: len(page.Features),
 		TimeStamp:      s.cfg.Now().UTC().Format(time.RFC3339),
 		Links:          links,
+		Members:        note.members,
 	}
 	if streamedPage(c, features) {
 		return s.streamItems(c, ctype, fc, features)

@@ -293,7 +293,7 @@ func mixedYearsNote(coll string, f geo.Filter, fs []geo.Feature, self string) (n
 	return note, href
 }
 
-func (s *server) itemsHTML(c *fiber.Ctx, coll string, f geo.Filter, fs []geo.Feature, matched int, links []Link) error {
+func (s *server) itemsHTML(c *fiber.Ctx, coll string, f geo.Filter, fs []geo.Feature, matched int, links []Link, yn yearNote) error {
 	cols := htmlColumns(coll)
 	b := base(c) + "/collections/" + url.PathEscape(coll)
 	rows := make([]itemRow, len(fs))
@@ -329,9 +329,10 @@ func (s *server) itemsHTML(c *fiber.Ctx, coll string, f geo.Filter, fs []geo.Fea
 			Matched, Returned int
 			Next, Prev        string
 			Note, NoteHref    string
+			YearNote          yearNote
 			Columns           []geo.Field
 			Rows              []itemRow
-		}{matched, len(fs), next, prev, note, noteHref, cols, rows},
+		}{matched, len(fs), next, prev, note, noteHref, yn, cols, rows},
 	})
 }
 

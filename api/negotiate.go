@@ -173,5 +173,7 @@ func jsonETag(c *fiber.Ctx) error {
 
 // exposedHeaders are the response headers a browser script on another
 // origin may read (CORS Access-Control-Expose-Headers): paging links,
-// validators, CSV file names, the CRS of a response and the request id.
-var exposedHeaders = []string{fiber.HeaderLink, fiber.HeaderETag, fiber.HeaderContentDisposition, HeaderContentCRS, HeaderRequestID}
+// validators, CSV file names, the CRS of a response, the request id and
+// the enterprise year note.
+var exposedHeaders = []string{fiber.HeaderLink, fiber.HeaderETag, fiber.HeaderContentDisposition, HeaderContentCRS, HeaderRequestID,
+	HeaderYearNote, HeaderYearNoteZH}

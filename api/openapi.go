@@ -176,7 +176,9 @@ func openAPIDoc(version string) obj {
 	fOnly := []obj{pagingParams()[3]}
 	itemsParams := slices.Concat([]obj{collParam}, filterParams(), pagingParams(), crsParamDocs(), propertyParamDocs())
 	geojson := obj{"description": "GeoJSON (RFC 7946): WGS84 lon/lat, exterior rings counter-clockwise, at most 6 decimals.",
-		"headers": obj{"Link": obj{"description": "RFC 8288 next/prev links of an items page (also for CSV).", "schema": str()}},
+		"headers": obj{"Link": obj{"description": "RFC 8288 next/prev links of an items page (also for CSV).", "schema": str()},
+			HeaderYearNote:   obj{"description": "Enterprises only: the year rule's note when the list in force does not describe the year asked (English).", "schema": str()},
+			HeaderYearNoteZH: obj{"description": "The same note in Chinese, percent-encoded UTF-8 (RFC 3986; decodeURIComponent).", "schema": str()}},
 		"content": obj{
 			ContentTypeGeoJSON: obj{"schema": obj{"type": "object"}},
 			"text/csv":         obj{"schema": obj{"type": "string"}},
@@ -230,6 +232,7 @@ func openAPIDoc(version string) obj {
 				[]obj{collParam, docF()}, withHTML(jsonResponse("The queryables.", ContentTypeSchema)), "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
 				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
+					"Enterprises: year selects none; when the list in force does not describe the year asked, the FeatureCollection has the foreign members year_note and year_note_zh, the HTML page shows the note, every format sends the headers Layoutmap-Year-Note (English) and Layoutmap-Year-Note-Zh (percent-encoded UTF-8), and XLSX adds it to the notes sheet. "+
 					"Filters that only make sense for zones (cluster, chain, tier, year, measure, min_revenue, max_revenue) are a 400 on other collections.",
 				itemsParams, geojson, "304", "400", "404", "406"),
 			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0], crsParamDocs()[0]},
@@ -244,6 +247,7 @@ func openAPIDoc(version string) obj {
 				jsonResponse("Reference data.", ContentTypeJSON), "304", "400", "406"),
 			// The statistics and static-image routes are mounted through
 			// Config.Extra (stats.go, static.go) but belong to the same API.
+			Prefix + "/stats": statsIndexOpenAPI(),
 			Prefix + "/stats/clusters": op("statsClusters", "Cluster distribution",
 				"Zones and revenue per cluster and per city for the zones the filter contract selects (the same zones the items endpoint returns for the same parameters and year). One year per response: the year parameter, else the latest year in which any selected zone has a comparable figure (year, year_basis, coverage). A zone with two clusters counts in both (zones_per_cluster_rule).",
 				filterParams(), jsonResponse("Cluster statistics.", ContentTypeJSON), "304", "400"),
@@ -256,22 +260,22 @@ func openAPIDoc(version string) obj {
 				jsonResponse("Change statistics.", ContentTypeJSON), "304", "400"),
 			Prefix + "/stats/enterprises": op("statsEnterprises", "Enterprises per city, zone, cluster, chain and class",
 				"Counts of the enterprises the filter contract selects (bbox, city, cluster, chain, region, class, zone; year selects none: the list in force is counted whatever the year), per group: every city, cluster, chain and class (0 included), zones with at least one enterprise (most first), no_zone and total. "+
-					"list_years gives the years the list describes (year 0: rows stating none); when year is given and is not one of them, year_note and year_note_zh say so and name the nearest (\"no enterprise list for 2023, nearest list 2025 …\"); year_rule states the rule. "+
+					"Every count is under the filter except list_years, the whole list in force (count_scope, count_scope_zh say so). list_years gives the years the list describes (year 0: rows stating none); when year is given and is not one of them, year_note and year_note_zh say so and name the nearest (\"no enterprise list for 2023, nearest list 2025 …\"); year_rule states the rule. "+
 					"Each count equals the items endpoint's numberMatched for the same filter with that group added (zone=Z, chain=C …). An enterprise counts once in its city and zone and once in each of its chains, clusters and classes (rule, rule_zh). "+
 					"synthetic counts enterprises made by layoutmap synth and note then says the figures are synthetic; hint says how to load a list when none is. Offered when the store holds enterprises.",
 				append(filterParams(),
 					param("group", "query", "Groups to list, comma-separated; default all.", obj{"type": "array", "items": obj{"type": "string", "enum": geo.EnterpriseGroups}}),
-					param("f", "query", "json (default), csv (group,id,name,name_en,count; rows total, no_zone, synthetic, list_year and year_note first) or xlsx (the CSV's rows with counts as number cells, and a notes sheet with the filter, the counting and year rules and the synthetic note). When absent, the Accept header chooses.", obj{"type": "string", "enum": []string{"json", "csv", "xlsx"}})),
+					param("f", "query", "json (default), csv (group,id,name,name_en,count; rows scope (the filter, and which counts follow it), total, no_zone, synthetic, list_year and year_note first, each named as counted under the filter or over the whole list) or xlsx (the CSV's rows with counts as number cells, and a notes sheet with the filter, the counting and year rules and the synthetic note). When absent, the Accept header chooses.", obj{"type": "string", "enum": []string{"json", "csv", "xlsx"}})),
 				obj{"description": "Enterprise statistics.", "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}, "text/csv": obj{"schema": obj{"type": "string"}}, mediaXLSX: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400", "406"),
 			Prefix + "/enterprises/info": op("enterprisesInfo", "The loaded enterprise list",
-				"count, synthetic (made by layoutmap synth), sources, bbox and years (the years the list describes, with counts; year 0: rows stating none) of the enterprises collection, and year_rule (year selects no enterprise); when none is loaded, hint says how to load one, and note says when the list is synthetic.",
+				"count, synthetic (made by layoutmap synth), sources, bbox, years (the years the list describes, with counts; year 0: rows stating none) and point_zoom (the zoom from which its tiles carry points, below it cells) of the enterprises collection, and year_rule (year selects no enterprise); when none is loaded, hint says how to load one, and note says when the list is synthetic.",
 				nil, jsonResponse("Enterprise list info.", ContentTypeJSON), "304", "400"),
 			"/tiles/enterprises.json": op("enterpriseTileJSON", "TileJSON 3.0 of the enterprise tileset",
 				"Tile URL template carrying the filter; layers enterprise_cells (counts per cell, per class n_<class> and per chain ch_<chain>) and enterprises (points); attribution says synthetic when the list is.",
 				append(tileFilterParams(), filterParams()[len(filterParams())-2:]...), jsonResponse("TileJSON.", ContentTypeJSON), "304", "400"),
 			"/tiles/enterprises/{z}/{x}/{y}.mvt": op("enterpriseTile", "Enterprise vector tile (MVT 2.1)",
-				fmt.Sprintf("Every matching enterprise of the tile: as points (layer enterprises) when at most %d match, else one point per non-empty cell of a %d×%d grid aligned to the global tile grid (layer enterprise_cells, counts per class and chain). ETag; gzip when accepted; 204 when empty.",
-					geo.EnterpriseTilePoints, 1<<geo.EnterpriseCellBits, 1<<geo.EnterpriseCellBits),
+				fmt.Sprintf("Every matching enterprise of the tile: as points (layer enterprises) from the list's point zoom (point_zoom of /api/v1/enterprises/info: the lowest zoom at which no tile of the whole list holds more than %d, at most %d), below it as one point per non-empty cell of a %d×%d grid aligned to the global tile grid (layer enterprise_cells, counts per class and chain); one choice per zoom whatever the filter (from zoom %d on, a tile of more than %d stacked enterprises stays cells). ETag; gzip when accepted; 204 when empty.",
+					geo.EnterpriseTilePoints, geo.EnterprisePointZoomMax, 1<<geo.EnterpriseCellBits, 1<<geo.EnterpriseCellBits, geo.EnterprisePointZoomMax, geo.EnterpriseTilePoints),
 				append([]obj{
 					param("z", "path", "Zoom 0–16.", obj{"type": "integer", "minimum": geo.MinZoom, "maximum": geo.MaxZoom}),
 					param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),

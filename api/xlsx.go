@@ -27,8 +27,8 @@ var xlsxNoteHead = [][2]string{
 // cells, text is text (a text cell is never read as a formula, so it needs
 // no neutralising quote), and an unknown value is an empty cell. query is
 // the request's filter, repeated on the notes sheet with the meaning of
-// every column.
-func encodeXLSX(cs geo.CollectionSchema, fs []geo.Feature, query string) ([]byte, error) {
+// every column; extra rows (the enterprise year note) follow the filter.
+func encodeXLSX(cs geo.CollectionSchema, fs []geo.Feature, query string, extra ...[2]string) ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := cs.ID
@@ -67,7 +67,7 @@ func encodeXLSX(cs geo.CollectionSchema, fs []geo.Feature, query string) ([]byte
 	if _, err := x.NewSheet("notes"); err != nil {
 		return nil, err
 	}
-	notes := append([][2]string{{"filter / 筛选", query}}, xlsxNoteHead...)
+	notes := append(append([][2]string{{"filter / 筛选", query}}, extra...), xlsxNoteHead...)
 	for _, c := range cols[1:] {
 		meaning := c.TitleZH + " / " + c.TitleEN
 		if c.Unit != "" {
@@ -93,8 +93,8 @@ func encodeXLSX(cs geo.CollectionSchema, fs []geo.Feature, query string) ([]byte
 	return buf.Bytes(), nil
 }
 
-func (s *server) sendXLSX(c *fiber.Ctx, cs geo.CollectionSchema, name, query string, fs []geo.Feature) error {
-	body, err := encodeXLSX(cs, fs, query)
+func (s *server) sendXLSX(c *fiber.Ctx, cs geo.CollectionSchema, name, query string, fs []geo.Feature, notes ...[2]string) error {
+	body, err := encodeXLSX(cs, fs, query, notes...)
 	if err != nil {
 		return fmt.Errorf("api: encoding xlsx %s: %w", name, err)
 	}

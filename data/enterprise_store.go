@@ -20,7 +20,8 @@ type EnterpriseStore interface {
 	// EnterpriseItem returns one enterprise or ErrNotFound.
 	EnterpriseItem(ctx context.Context, id string) (geo.Feature, error)
 	// EnterpriseTile returns the matching enterprises of a tile as points,
-	// or as aggregation cells when more than geo.EnterpriseTilePoints match.
+	// or as aggregation cells, by geo.EnterpriseTileAsPoints with the
+	// list's point zoom (EnterpriseInfo.PointZoom).
 	EnterpriseTile(ctx context.Context, q geo.TileQuery) (geo.EnterpriseTile, error)
 	// EnterpriseInfo describes what is loaded.
 	EnterpriseInfo(ctx context.Context) (EnterpriseInfo, error)
@@ -37,6 +38,16 @@ type EnterpriseInfo struct {
 	// rows stating none), ascending; the year rule (geo.EnterpriseYearNote)
 	// reads it.
 	Years []geo.YearCount `json:"years"`
+	// PointZoom is the zoom from which the list's tiles carry points,
+	// below it cells (geo.EnterprisePointZoom, geo.EnterpriseTileAsPoints):
+	// computed once per list by each store.
+	PointZoom uint32 `json:"point_zoom"`
+	// LinksVersion is the dataset version the list's zone links and
+	// city/county codes were resolved against: PostGIS, the version of the
+	// list's import (a later zone import does not re-link it); the
+	// embedded store resolves at every start-up against its own dataset
+	// (version 1). 0: no list.
+	LinksVersion int64 `json:"links_dataset_version"`
 }
 
 // EnterpriseInfoOf describes the list es (sorted by id, as

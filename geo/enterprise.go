@@ -199,14 +199,70 @@ func CheckCreditCode(s string) string {
 // into 2^EnterpriseCellBits × 2^EnterpriseCellBits cells: the tiles of zoom
 // z+EnterpriseCellBits. Cells are aligned to the global XYZ grid, so a cell
 // never straddles a tile border and the counts of neighbouring tiles add
-// up. A tile carries individual points instead when at most
-// EnterpriseTilePoints enterprises match in it; that bound keeps a point
-// tile near 100 bytes a point under the 500 KB tile budget. Nothing is cut:
-// a tile is either every matching point or every matching cell.
+// up. Whether a tile carries cells or individual points is the same for
+// every tile of a zoom (EnterpriseTileAsPoints): points from the list's
+// point zoom (EnterprisePointZoom), the lowest zoom at which no tile of the
+// whole list holds more than EnterpriseTilePoints enterprises; that bound
+// keeps a point tile near 100 bytes a point under the 500 KB tile budget,
+// and a filter only removes enterprises, so it holds for every filter.
+// Nothing is cut: a tile is either every matching point or every matching
+// cell.
 const (
 	EnterpriseCellBits   = 4
 	EnterpriseTilePoints = 3000
+	// EnterprisePointZoomMax caps the point zoom. A list whose densest
+	// tile still holds more than EnterpriseTilePoints at this zoom has
+	// firms stacked on one spot (a list geocoded to county seats, say);
+	// from this zoom on, only a tile over the budget is cells (the stack),
+	// every other tile points, rather than bubbles of one firm to zoom 16.
+	EnterprisePointZoomMax = 14
 )
+
+// EnterprisePointZoom is the zoom from which the enterprise tiles of a
+// list carry points: the lowest zoom z at which overBudget(z) is false,
+// overBudget(z) telling whether some tile of zoom z holds more than
+// EnterpriseTilePoints enterprises of the whole list (unfiltered), at most
+// EnterprisePointZoomMax. overBudget is monotonic (a tile holds its
+// children's enterprises), so the tiles of every zoom from it on fit the
+// budget, stacks beyond the cap aside. Each store computes it once per
+// list: the embedded store from its quadkey order, PostGIS from the cells
+// its import stores (those of exactly the tiles over the budget).
+func EnterprisePointZoom(overBudget func(z uint32) bool) uint32 {
+	for z := uint32(MinZoom); z < EnterprisePointZoomMax; z++ {
+		if !overBudget(z) {
+			return z
+		}
+	}
+	return EnterprisePointZoomMax
+}
+
+// EnterpriseTileAsPoints is the tile rule of the enterprises layer: a tile
+// of zoom z in which matched enterprises match carries them as points when
+// z is at or above the list's pointZoom (EnterprisePointZoom), else as
+// cells — one choice for every tile of a zoom, whatever each tile holds, so
+// a view never mixes bubbles and points. The one exception is a tile over
+// the budget at or above the point zoom, possible only where the point
+// zoom is capped (EnterprisePointZoomMax): it is cells.
+func EnterpriseTileAsPoints(z, pointZoom uint32, matched int) bool {
+	return z >= pointZoom && matched <= EnterpriseTilePoints
+}
+
+// MaxTileRun is the largest number of sorted quadkeys (MortonKey, in
+// ascending order) that share one tile of zoom z: the densest tile's
+// count, for EnterprisePointZoom.
+func MaxTileRun(sorted []uint64, z uint32) int {
+	shift := 2 * uint(MortonZoom-z)
+	best := 0
+	for a := 0; a < len(sorted); {
+		b := a + 1
+		for b < len(sorted) && sorted[b]>>shift == sorted[a]>>shift {
+			b++
+		}
+		best = max(best, b-a)
+		a = b
+	}
+	return best
+}
 
 // Tile layers of the enterprises tileset.
 const (

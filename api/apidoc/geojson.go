@@ -84,6 +84,30 @@ type FeatureCollection struct {
 	NumberReturned int
 	TimeStamp      string
 	Links          any // marshalled as is
+	// Members are foreign members (RFC 7946 §6.1) written after links, in
+	// order, e.g. the enterprise year rule's year_note and year_note_zh;
+	// a member with a nil Value is left out.
+	Members []Member
+}
+
+// Member is one foreign member of a FeatureCollection.
+type Member struct {
+	Name  string
+	Value any
+}
+
+// EnterpriseYearNote is the year rule's note for enterprise items asked
+// for year, given the years of the list in force (geo.EnterpriseYearNote,
+// the one wording), as the FeatureCollection's foreign members year_note
+// and year_note_zh (named as in /api/v1/stats/enterprises); nil when the
+// list describes that year, no year is asked or no list is loaded. The
+// server and the static site's engine both write it.
+func EnterpriseYearNote(year int, years []geo.YearCount) (en, zh string, members []Member) {
+	en, zh = geo.EnterpriseYearNote(year, years)
+	if en == "" {
+		return "", "", nil
+	}
+	return en, zh, []Member{{Name: "year_note", Value: en}, {Name: "year_note_zh", Value: zh}}
 }
 
 // AppendFeatureCollection writes an OGC API Features items response.
@@ -172,6 +196,19 @@ func appendCollectionTail(b []byte, fc FeatureCollection) ([]byte, error) {
 	b = strconv.AppendQuote(b, fc.TimeStamp)
 	b = append(b, `,"links":`...)
 	b = append(b, links...)
+	for _, m := range fc.Members {
+		if m.Value == nil {
+			continue
+		}
+		v, err := MarshalJSON(m.Value)
+		if err != nil {
+			return b, err
+		}
+		b = append(b, ',')
+		b = strconv.AppendQuote(b, m.Name)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
 	return append(b, '}'), nil
 }
 

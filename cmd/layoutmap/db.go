@@ -131,6 +131,10 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if rep.Diff != nil {
 		printDiff(stdout, *rep.Diff)
 	}
+	if l := rep.EnterpriseLinks; l != nil { // zones changed under a stored enterprise list
+		fmt.Fprintln(stderr, "warning: "+l.Message)
+		fmt.Fprintln(stderr, "注意："+l.MessageZH)
+	}
 	noteDirEnterprises(stderr, o.Dir, o.DryRun)
 	if o.EnterprisesFile != "" {
 		return printEnterpriseImport(stdout, stderr, rep, o.DryRun, time.Since(start))

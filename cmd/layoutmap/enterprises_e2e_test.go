@@ -50,7 +50,7 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 	pg := serveFor(t, reader)
 	mem := serveEmbeddedWith(t, list)
 	reqID := regexp.MustCompile(`"request_id":"[0-9a-f]+"`)
-	version := regexp.MustCompile(`"dataset_version":[0-9]+`)
+	version := regexp.MustCompile(`"(links_)?dataset_version":[0-9]+`)
 	stamp := regexp.MustCompile(`"timeStamp":"[^"]*"`)
 	get := func(base, path string) (int, string) {
 		resp, err := http.Get(base + path)
@@ -65,7 +65,7 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 		// and timeStamp (the two requests may fall in different seconds).
 		body = reqID.ReplaceAllString(body, `"request_id":""`)
 		body = stamp.ReplaceAllString(body, `"timeStamp":""`)
-		body = version.ReplaceAllString(body, `"dataset_version":0`)
+		body = version.ReplaceAllString(body, `"${1}dataset_version":0`)
 		return resp.StatusCode, body
 	}
 	for _, path := range []string{
@@ -78,6 +78,10 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 		"/api/v1/collections/enterprises/items?bbox=113.4,34.5,114,35&chain=nev_chain",
 		"/api/v1/collections/enterprises/items?zone=G411031&f=csv",
 		"/api/v1/collections/enterprises/items?year=2024",
+		"/api/v1/collections/enterprises/items?year=2023&limit=1",
+		"/api/v1/collections/enterprises/items?year=2023&limit=1&f=html",
+		"/api/v1/stats/enterprises?f=csv&year=2023&chain=nev_chain",
+		"/api/v1/stats?year=2023&min_revenue=1000",
 		"/api/v1/collections/enterprises/items?class=nope",
 		"/api/v1/collections/enterprises/items?min_revenue=5",
 		"/api/v1/collections/enterprises/items/synthetic-0042",
@@ -97,6 +101,21 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 		}
 		if ps >= 500 {
 			t.Errorf("%s: %d", path, ps)
+		}
+	}
+	// The year note of items, the count scope of the statistics and the
+	// statistics index, from PostGIS (compared with the embedded store
+	// above).
+	for path, want := range map[string]string{
+		"/api/v1/collections/enterprises/items?year=2023&limit=1":            `"year_note":"no enterprise list for 2023, nearest list 2025`,
+		"/api/v1/collections/enterprises/items?year=2023&limit=1&f=html":     "无2023年企业名录",
+		"/api/v1/stats/enterprises?f=csv&year=2023&chain=nev_chain":          "whole list in force describing this year, not filtered",
+		"/api/v1/stats?year=2023&min_revenue=1000":                           `"href":"http://server/api/v1/stats/enterprises?year=2023"`,
+		"/api/v1/enterprises/info":                                           `"point_zoom":`,
+		"/api/v1/collections/enterprises/items?year=2025&limit=1&chain=nope": "unknown chain",
+	} {
+		if _, body := get(pg, path); !strings.Contains(body, want) {
+			t.Errorf("postgis %s: no %q in %.400q", path, want, body)
 		}
 	}
 	// A rollback before the list says the enterprises go too.

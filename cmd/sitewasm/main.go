@@ -229,6 +229,13 @@ func items(ctx context.Context, coll, path string, q url.Values) ([]byte, error)
 	}
 	fc := apidoc.FeatureCollection{NumberMatched: page.NumberMatched, NumberReturned: len(page.Features),
 		TimeStamp: time.Now().UTC().Format(time.RFC3339), Links: links}
+	if coll == geo.CollEnterprises { // the year rule's note, as the server writes it
+		inf, err := store.EnterpriseInfo(ctx)
+		if err != nil {
+			return nil, err
+		}
+		_, _, fc.Members = apidoc.EnterpriseYearNote(f.Year, inf.Years)
+	}
 	return apidoc.AppendFeatureCollection(make([]byte, 0, 1<<16), fc, page.Features)
 }
 

@@ -65,6 +65,10 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 	}
 	ix.sortByKey()
 	ix.sortByName()
+	ix.info.PointZoom = geo.EnterprisePointZoom(func(z uint32) bool { return geo.MaxTileRun(ix.keys, z) > geo.EnterpriseTilePoints })
+	if len(es) > 0 {
+		ix.info.LinksVersion = 1 // resolved against this store's dataset (Version)
+	}
 	s.ent = ix
 	return nil
 }
@@ -445,9 +449,9 @@ func (s *Store) enterpriseItem(id string) (geo.Feature, bool) {
 }
 
 // EnterpriseTile returns the enterprises of tile z/x/y under f: every
-// matching point when at most geo.EnterpriseTilePoints match, else the
-// aggregation cells (geo.EnterpriseCellBits). Client mistakes in f are
-// geo.FieldErrors.
+// matching point from the list's point zoom on, else the aggregation
+// cells (geo.EnterpriseTileAsPoints, geo.EnterpriseCellBits). Client
+// mistakes in f are geo.FieldErrors.
 func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (geo.EnterpriseTile, error) {
 	if err := q.Check(); err != nil {
 		return geo.EnterpriseTile{}, err
@@ -480,7 +484,7 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (geo.Enterp
 			}
 		}
 	}
-	if t.Matched <= geo.EnterpriseTilePoints {
+	if geo.EnterpriseTileAsPoints(q.Z, ix.info.PointZoom, t.Matched) {
 		t.Points = make([]geo.Enterprise, 0, t.Matched)
 		for _, i := range run {
 			if all || m.match(i) {

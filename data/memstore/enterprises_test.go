@@ -14,6 +14,7 @@ import (
 	"layoutmap/data/henan"
 	"layoutmap/data/importer"
 	"layoutmap/data/memstore"
+	"layoutmap/data/storetest"
 	"layoutmap/data/synth"
 	"layoutmap/geo"
 )
@@ -243,5 +244,29 @@ func TestEnterpriseNameTiesByID(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The tile rule is one choice per zoom (geo.EnterpriseTileAsPoints): below
+// the list's point zoom every tile is cells, from it every tile points,
+// unfiltered and filtered alike. Trial 3 saw the strip of 信阳 south of
+// 31.95°N (its own z5/z6 tile row, under 3000 firms) drawn as hundreds of
+// points between the count bubbles of the tiles north of it.
+func TestEnterpriseTilesUniformPerZoom(t *testing.T) {
+	s, _ := enterpriseStore(t)
+	inf, _ := s.EnterpriseInfo(t.Context())
+	if inf.PointZoom < 6 {
+		t.Fatalf("point zoom %d of 20,000 firms: the province zooms would not be compared", inf.PointZoom)
+	}
+	cells, points := storetest.EnterpriseTilesUniform(t, s, []geo.Filter{{}, {Chain: []string{"nev_chain"}}, {Class: []string{"chain_leader"}}})
+	if cells == 0 || points == 0 {
+		t.Fatalf("%d cell tiles, %d point tiles: the test would prove nothing", cells, points)
+	}
+	// 信阳's southern strip at z5 (tile row 13), now cells like its
+	// neighbours to the north.
+	x, y := geo.TileXY(orb.Point{114.5, 31.7}, 5)
+	tile, err := s.EnterpriseTile(t.Context(), geo.TileQuery{Z: 5, X: x, Y: y})
+	if err != nil || tile.Matched == 0 || len(tile.Points) > 0 {
+		t.Errorf("tile 5/%d/%d (信阳 south of 31.95°N): %d matched, %d points, %d cells (%v)", x, y, tile.Matched, len(tile.Points), len(tile.Cells), err)
 	}
 }

@@ -2,6 +2,7 @@ package postgis_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"layoutmap/data/importer"
 	"layoutmap/data/memstore"
 	"layoutmap/data/postgis"
+	"layoutmap/data/storetest"
 	"layoutmap/data/synth"
 	"layoutmap/geo"
 )
@@ -101,6 +103,12 @@ func TestEnterpriseDifferential(t *testing.T) {
 
 	mi, _ := mem.EnterpriseInfo(ctx)
 	pi, err := pg.EnterpriseInfo(ctx)
+	// The links were resolved against the dataset of the list's import in
+	// PostGIS, at start-up (version 1) in the embedded store.
+	if pi.LinksVersion != rep.Version || mi.LinksVersion != 1 {
+		t.Errorf("links resolved against version %d (postgis, import %d), %d (memstore)", pi.LinksVersion, rep.Version, mi.LinksVersion)
+	}
+	pi.LinksVersion, mi.LinksVersion = 0, 0
 	if err != nil || !reflect.DeepEqual(pi, mi) {
 		t.Errorf("EnterpriseInfo: postgis %+v %v, memstore %+v", pi, err, mi)
 	}
@@ -181,6 +189,15 @@ func TestEnterpriseDifferential(t *testing.T) {
 		}
 	}
 	compareEnterpriseTiles(t, mem, pg, []geo.Filter{{}, {Chain: chains[:1]}, {Class: []string{"srdi"}, City: []string{"410100"}}})
+	// One choice of cells or points per zoom (geo.EnterpriseTileAsPoints),
+	// from the point zoom PostGIS derives from its stored cells (the info
+	// above is the embedded store's, point zoom included).
+	if pi.PointZoom < 5 {
+		t.Errorf("point zoom %d of 6,002 firms: the province zooms would not be compared", pi.PointZoom)
+	}
+	if c, p := storetest.EnterpriseTilesUniform(t, pg, []geo.Filter{{}, {Chain: chains[:1]}, {Class: []string{"chain_leader"}}}); c == 0 || p == 0 {
+		t.Errorf("%d cell tiles, %d point tiles: the uniform rule was not exercised", c, p)
+	}
 	// The unfiltered tiles of more than EnterpriseTilePoints firms came
 	// from the cells the import stored (migration 0007), not from the
 	// rows: the comparison above held them to the embedded store.
@@ -479,5 +496,76 @@ func TestEnterpriseCellsFollowTheList(t *testing.T) {
 	var n int
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprise_cells`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d cells stored with no list (%v)", n, err)
+	}
+}
+
+// TestZoneImportWarnsOfEnterpriseLinks: a zone import does not re-link the
+// stored enterprise list (docs/enterprises.md), so its report says how
+// many enterprises are linked to zones it removes or whose outline quality
+// (or shape) it changes, and tells the planner to import the list again —
+// in a dry run too; the info then names the version the links were
+// resolved against. A revenue-only import says nothing.
+func TestZoneImportWarnsOfEnterpriseLinks(t *testing.T) {
+	url, pg, ds := bundled(t)
+	ctx := t.Context()
+	rep, err := importer.Run(ctx, url, importer.Options{EnterprisesFile: enterpriseList(t, ds, 2000, 4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := pg.EnterpriseStats(ctx, geo.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The two zones holding most enterprises: remove one, make the
+	// other's outline approximate (the link carries its quality).
+	var top []string
+	for id := range st.ByZone {
+		top = append(top, id)
+	}
+	slices.SortFunc(top, func(a, b string) int { return cmp.Or(st.ByZone[b]-st.ByZone[a], strings.Compare(a, b)) })
+	removed, changed := top[0], top[1]
+	edit := func(cur *data.Dataset) (*data.Dataset, error) {
+		next := *cur
+		next.Zones = nil
+		for _, z := range cur.Zones {
+			switch z.ID {
+			case removed:
+				continue
+			case changed:
+				if z.GeomQuality == geo.GeomApproximate {
+					z.GeomQuality = geo.GeomOfficial
+				} else {
+					z.GeomQuality = geo.GeomApproximate
+				}
+			}
+			next.Zones = append(next.Zones, z)
+		}
+		return &next, nil
+	}
+	for _, dry := range []bool{true, false} {
+		zr, err := postgis.ImportDataset(ctx, url, edit, postgis.ImportOptions{DryRun: dry})
+		if err != nil {
+			t.Fatalf("zone import (dry run %v): %v", dry, err)
+		}
+		l := zr.EnterpriseLinks
+		if l == nil || l.ListVersion != rep.Version || l.Count != 2002 || l.ToRemovedZones != st.ByZone[removed] || l.ToChangedZones != st.ByZone[changed] ||
+			!strings.Contains(l.Message, "Import the enterprise list again") || !strings.Contains(l.MessageZH, "请重新导入企业名录") ||
+			!strings.Contains(l.Message, fmt.Sprintf("%d are linked to zones this import removes", st.ByZone[removed])) {
+			t.Errorf("zone import (dry run %v): links %+v; want %d to %s removed, %d to %s changed, list version %d", dry, l, st.ByZone[removed], removed, st.ByZone[changed], changed, rep.Version)
+		}
+	}
+	inf, err := pg.EnterpriseInfo(ctx)
+	if v, _ := pg.Version(ctx); err != nil || inf.LinksVersion != rep.Version || v <= rep.Version {
+		t.Errorf("after the zone import: links resolved against %d (list import %d), dataset version %d (%v)", inf.LinksVersion, rep.Version, v, err)
+	}
+	// Revenue only: no zone an enterprise is linked by changes.
+	zr, err := postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
+		next := *cur
+		next.Zones = slices.Clone(cur.Zones)
+		next.Zones[0].Revenue = append(slices.Clone(next.Zones[0].Revenue), geo.Revenue{ZoneID: next.Zones[0].ID, Year: 2001, RevenueYi: 1, Measure: "营业收入", Bound: geo.BoundExact, Period: geo.PeriodFullYear, Source: "test figure"})
+		return &next, nil
+	}, postgis.ImportOptions{DryRun: true})
+	if err != nil || zr.EnterpriseLinks != nil || len(zr.Diff.FiguresAdded) != 1 {
+		t.Errorf("revenue-only import: links %+v, diff %+v, %v", zr.EnterpriseLinks, zr.Diff, err)
 	}
 }

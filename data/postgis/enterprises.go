@@ -72,8 +72,14 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 	if inf.Years, err = s.enterpriseYears(ctx, list); err != nil {
 		return data.EnterpriseInfo{}, err
 	}
+	if inf.PointZoom, err = s.pointZoomOf(ctx, list); err != nil {
+		return data.EnterpriseInfo{}, err
+	}
 	if len(bbox) == 4 {
 		inf.Bound = orb.Bound{Min: orb.Point{bbox[0], bbox[1]}, Max: orb.Point{bbox[2], bbox[3]}}
+	}
+	if inf.Count > 0 {
+		inf.LinksVersion = list // resolved by the list's own import, against the dataset then stored
 	}
 	if inf.Sources == nil {
 		inf.Sources = []string{}
@@ -105,11 +111,58 @@ func (s *Store) enterpriseYears(ctx context.Context, list int64) ([]geo.YearCoun
 	return ys, nil
 }
 
+// enterprisePointZoom is the served list's point zoom
+// (geo.EnterprisePointZoom), from enterprise_meta's list version.
+func (s *Store) enterprisePointZoom(ctx context.Context) (uint32, error) {
+	var list int64
+	if err := s.pool.QueryRow(ctx, `SELECT list_version FROM layoutmap.enterprise_meta`).Scan(&list); err != nil {
+		return 0, fmt.Errorf("postgis: enterprise point zoom: %w", err)
+	}
+	return s.pointZoomOf(ctx, list)
+}
+
+// pointZoomOf computes the point zoom of list version list once: a zoom
+// is over the budget when the import stored cells for it (it stores those
+// of exactly the tiles over geo.EnterpriseTilePoints, migration 0007); a
+// list loaded before 0007 (no stored statistics) is counted from the rows.
+func (s *Store) pointZoomOf(ctx context.Context, list int64) (uint32, error) {
+	s.entPointZoomMu.Lock()
+	defer s.entPointZoomMu.Unlock()
+	if s.entPointZoomOK && s.entPointZoomList == list {
+		return s.entPointZoom, nil
+	}
+	var stored bool
+	var maxZ *int16
+	if err := s.pool.QueryRow(ctx, `SELECT m.stats IS NOT NULL, (SELECT max(z) FROM layoutmap.enterprise_cells WHERE chain = '')
+		FROM layoutmap.enterprise_meta m`).Scan(&stored, &maxZ); err != nil {
+		return 0, fmt.Errorf("postgis: enterprise point zoom: %w", err)
+	}
+	var qerr error
+	pz := geo.EnterprisePointZoom(func(z uint32) bool {
+		if stored {
+			return maxZ != nil && int(z) <= int(*maxZ)
+		}
+		var over bool
+		if qerr == nil {
+			qerr = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM layoutmap.enterprises e GROUP BY e.qk >> $1 HAVING count(*) > $2)`,
+				2*(geo.MortonZoom-int(z)), geo.EnterpriseTilePoints).Scan(&over)
+		}
+		return over
+	})
+	if qerr != nil {
+		return 0, fmt.Errorf("postgis: enterprise point zoom: %w", qerr)
+	}
+	s.entPointZoom, s.entPointZoomList, s.entPointZoomOK = pz, list, true
+	return pz, nil
+}
+
 // EnterpriseTile returns the enterprises of tile z/x/y under the filter:
-// every matching point when at most geo.EnterpriseTilePoints match, else
-// the aggregation cells of zoom z+geo.EnterpriseCellBits with counts per
-// class and chain. The tile and its cells are ranges of the quadkey column
-// (geo.MortonKey, as the embedded store), so both stores cut alike.
+// every matching point from the list's point zoom on, else the
+// aggregation cells of zoom z+geo.EnterpriseCellBits with counts per
+// class and chain (geo.EnterpriseTileAsPoints). The tile and its cells are
+// ranges of the quadkey column (geo.MortonKey, as the embedded store), so
+// both stores cut alike; the stored cells are those of the tiles over the
+// budget, which are cells at every zoom.
 func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.EnterpriseTile, err error) {
 	if err := q.Check(); err != nil {
 		return geo.EnterpriseTile{}, err
@@ -121,6 +174,10 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	f := q.Filter
 	f.BBox = nil // a tile is its own box
 	if err := s.validate(ctx, geo.CollEnterprises, f, false); err != nil {
+		return geo.EnterpriseTile{}, err
+	}
+	pointZoom, err := s.enterprisePointZoom(ctx)
+	if err != nil {
 		return geo.EnterpriseTile{}, err
 	}
 	w := &where{}
@@ -141,7 +198,7 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprises e WHERE `+cond, w.args...).Scan(&t.Matched); err != nil {
 		return t, fmt.Errorf("postgis: enterprise tile: %w", err)
 	}
-	if t.Matched <= geo.EnterpriseTilePoints {
+	if geo.EnterpriseTileAsPoints(q.Z, pointZoom, t.Matched) {
 		t.Points, err = s.tilePoints(ctx, cond, w.args)
 	} else {
 		t.Cells, err = s.tileCells(ctx, q.Z, cond, w.args)

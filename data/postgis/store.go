@@ -54,6 +54,12 @@ type Store struct {
 	entYearsMu   sync.Mutex
 	entYears     []geo.YearCount
 	entYearsList int64
+	// entPointZoom: the served list's point zoom (enterprisePointZoom),
+	// for list version entPointZoomList (valid when entPointZoomOK).
+	entPointZoomMu   sync.Mutex
+	entPointZoom     uint32
+	entPointZoomList int64
+	entPointZoomOK   bool
 	// props holds the properties items built per dataset version, headline
 	// year and family, so a page of known features costs one query (its
 	// ids) instead of five (issue 17: items against pg_featureserv).

@@ -32,6 +32,10 @@ type ImportReport struct {
 	// DryRun: everything was checked and written inside the transaction,
 	// then rolled back; Version is what the import would have produced.
 	DryRun bool `json:"dry_run,omitempty"`
+	// EnterpriseLinks: the stored enterprise list's links this import
+	// leaves stale (zones or admin areas changed under them), with what to
+	// do; nil when none (enterprise_links.go).
+	EnterpriseLinks *EnterpriseLinks `json:"enterprise_links,omitempty"`
 }
 
 // RejectedError is returned when rows could not be accepted; nothing was
@@ -132,6 +136,9 @@ func finish(ctx context.Context, tx pgx.Tx, before *data.Dataset, rep *ImportRep
 	}
 	d := data.DiffDatasets(before, after)
 	rep.Diff = &d
+	if rep.EnterpriseLinks, err = enterpriseLinks(ctx, tx, d); err != nil {
+		return err
+	}
 	if opts.DryRun {
 		rep.DryRun = true
 		return errDryRun
