@@ -21,8 +21,10 @@ import (
 
 	"layoutmap/data"
 	"layoutmap/data/henan"
+	"layoutmap/data/importer"
 	"layoutmap/data/postgis"
 	"layoutmap/data/postgis/pgtest"
+	"layoutmap/data/synth"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -292,5 +294,50 @@ func TestUploadFlow(t *testing.T) {
 	c.post("/admin/logout", url.Values{"csrf": {csrf}})
 	if s, _ := c.post("/admin/rollback", url.Values{"version": {"2"}, "csrf": {csrf}}); s != http.StatusUnauthorized {
 		t.Fatalf("after logout: %d, want 401", s)
+	}
+}
+
+// A zones upload over a stored enterprise list says, on the check page,
+// how many enterprises are linked to zones it removes or changes and to
+// import the list again (a zone import does not re-link the list).
+func TestZoneUploadWarnsOfEnterpriseLinks(t *testing.T) {
+	ctx := t.Context()
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url0 := pgtest.NewDBFrom(t, "admin-bundled", func(ctx context.Context, url string) error {
+		if _, err := postgis.Migrate(ctx, url); err != nil {
+			return err
+		}
+		_, err = postgis.ImportDataset(ctx, url, func(_ *data.Dataset) (*data.Dataset, error) { return ds, nil }, postgis.ImportOptions{})
+		return err
+	})
+	var list bytes.Buffer
+	if err := synth.Enterprises(ds, 500, 1, &list); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "enterprises.csv")
+	if err := os.WriteFile(path, list.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Run(ctx, url0, importer.Options{EnterprisesFile: path}); err != nil {
+		t.Fatal(err)
+	}
+	c := &client{t: t, app: newApp(t, url0), cookies: map[string]string{}}
+	if s, _ := c.login(testPassword); s != http.StatusSeeOther {
+		t.Fatalf("login: %d", s)
+	}
+	_, page := c.get("/admin/")
+	csrf := reCSRF.FindStringSubmatch(page)[1]
+	zones, err := os.ReadFile("../data/importer/testdata/zones.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, page := c.upload(csrf, "zones.geojson", zones)
+	if s != http.StatusOK || !strings.Contains(page, `id="enterprise-links"`) ||
+		!regexp.MustCompile(`stored enterprise list \(500 enterprises\) keeps the zone links and city/county codes resolved against dataset version 2: [1-9][0-9]* are linked to zones this import removes`).MatchString(page) ||
+		!strings.Contains(page, "请重新导入企业名录") {
+		t.Fatalf("zones check over a stored list: %d\n%s", s, page)
 	}
 }

@@ -80,19 +80,27 @@ func mustQuery(t *testing.T, raw string) url.Values {
 	return q
 }
 
-// slowTiles is the real store answering tiles 300 ms late, so that
-// concurrent requests for one tile overlap.
-type slowTiles struct {
+// heldTiles is the real store answering tiles only once the test lets it
+// (release), so that requests for one tile overlap however loaded the
+// machine is (a fixed delay let the encoding finish before the test's
+// first client hung up). entered is signalled when a request reaches it.
+type heldTiles struct {
 	src interface {
 		tiles.Source
 		tiles.FeatureSource
 	}
+	entered chan struct{}
+	release chan struct{}
 }
 
-func (s slowTiles) Version(ctx context.Context) (int64, error) { return s.src.Version(ctx) }
-func (s slowTiles) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
+func (s heldTiles) Version(ctx context.Context) (int64, error) { return s.src.Version(ctx) }
+func (s heldTiles) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.LayerFeatures, error) {
 	select {
-	case <-time.After(300 * time.Millisecond):
+	case s.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-s.release:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -104,12 +112,13 @@ func (s slowTiles) TileFeatures(ctx context.Context, q geo.TileQuery) ([]geo.Lay
 // same tile still get it (the encoding runs detached from that client but
 // within its deadline).
 func TestFirstCallerHangsUp(t *testing.T) {
-	svc := tiles.New(slowTiles{henanStore(t)}, tiles.Config{})
+	src := heldTiles{src: henanStore(t), entered: make(chan struct{}, 1), release: make(chan struct{})}
+	svc := tiles.New(src, tiles.Config{})
 	q := tileAt(etdz, 8)
 	first, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { _, err := svc.Encoded(first, q); errc <- err }()
-	time.Sleep(50 * time.Millisecond)
+	<-src.entered // the first request's encoding waits in the store
 	got := make(chan error, 1)
 	go func() {
 		e, err := svc.Encoded(context.Background(), q)
@@ -118,11 +127,20 @@ func TestFirstCallerHangsUp(t *testing.T) {
 		}
 		got <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// The second request has joined once it has missed the cache.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, misses := svc.CacheCounts(); misses == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second request never reached the service")
+		}
+	}
 	cancel() // the first client hangs up while the tile is being encoded
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Errorf("the caller that hung up got %v, want context.Canceled", err)
 	}
+	close(src.release)
 	if err := <-got; err != nil {
 		t.Errorf("the other caller of the same tile got %v, want the tile", err)
 	}

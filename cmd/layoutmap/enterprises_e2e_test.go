@@ -118,6 +118,16 @@ func TestEnterprisesPostGISServesLikeEmbedded(t *testing.T) {
 			t.Errorf("postgis %s: no %q in %.400q", path, want, body)
 		}
 	}
+	// A zones import over the stored list (a dry run here) warns that the
+	// list keeps its links and says to import it again.
+	var warn strings.Builder
+	if err := run(t.Context(), []string{"import", "--database-url", url, "--zones", "../../data/importer/testdata/zones.geojson", "--check"}, env, io.Discard, &warn); err != nil {
+		t.Fatalf("zones check: %v\n%s", err, warn.String())
+	}
+	if !regexp.MustCompile(`warning: the stored enterprise list \(3000 enterprises\) keeps the zone links .*: [1-9][0-9]* are linked to zones this import removes`).MatchString(warn.String()) ||
+		!strings.Contains(warn.String(), "Import the enterprise list again") || !strings.Contains(warn.String(), "注意：") {
+		t.Errorf("zones check over a stored list said %q", warn.String())
+	}
 	// A rollback before the list says the enterprises go too.
 	out.Reset()
 	if err := run(t.Context(), []string{"rollback", "--database-url", url, "1"}, env, &out, io.Discard); err != nil ||

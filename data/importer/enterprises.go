@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -50,15 +51,43 @@ func ReadEnterprises(r io.Reader, file, encoding string, conv Converter) ([]data
 		if err := er.header(tab.Header); err != nil {
 			return nil, nil, err
 		}
+		er.out = make([]data.EnterpriseIn, 0, len(tab.Rows))
 		for i, rec := range tab.Rows {
 			er.row(rec, tab.Lines[i])
 		}
 		return er.out, er.probs, nil
 	}
-	return readEnterpriseCSV(br, file, encoding, conv)
+	return readEnterpriseCSV(br, sizeOf(r), file, encoding, conv)
 }
 
-func readEnterpriseCSV(br *bufio.Reader, file, encoding string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
+// sizeOf is the byte size of r when it knows it (a file, bytes.Reader,
+// strings.Reader or a reader with a Size method), or -1.
+func sizeOf(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Size() int64 }:
+		return v.Size()
+	case interface{ Stat() (os.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return -1
+}
+
+// csvRowsHint estimates how many rows a CSV of size bytes holds from the
+// line lengths of its head, so that the rows are allocated once: growing
+// the slice of a million rows by appending copies ~1 GB and holds the old
+// and new arrays together at the peak of a start-up.
+func csvRowsHint(head []byte, size int64) int {
+	lines := bytes.Count(head, []byte{'\n'})
+	if size <= 0 || lines == 0 {
+		return 0
+	}
+	est := size * int64(lines) / int64(len(head))
+	return int(min(est+est/32+16, MaxEnterpriseRows))
+}
+
+func readEnterpriseCSV(br *bufio.Reader, size int64, file, encoding string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
 	head, _ := br.Peek(1 << 16)
 	var src io.Reader = br
 	switch strings.ToLower(encoding) {
@@ -81,6 +110,7 @@ func readEnterpriseCSV(br *bufio.Reader, file, encoding string, conv Converter) 
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	er := newEnterpriseRows(file, conv)
+	er.out = make([]data.EnterpriseIn, 0, csvRowsHint(head, size))
 	haveHeader := false
 	for {
 		rec, err := cr.Read()
@@ -216,6 +246,7 @@ func readEnterpriseGeoJSON(r io.Reader, file string, conv Converter) ([]data.Ent
 		return nil, nil, fmt.Errorf("importer: %s is not a GeoJSON FeatureCollection: %w", file, err)
 	}
 	er := newEnterpriseRows(file, conv)
+	er.out = make([]data.EnterpriseIn, 0, len(fc.Features))
 	for i, f := range fc.Features {
 		where := fmt.Sprintf("%s feature %d", file, i+1)
 		pt, ok := f.Geometry.(orb.Point)

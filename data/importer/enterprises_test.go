@@ -3,6 +3,7 @@ package importer_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -94,5 +95,27 @@ func TestReadEnterprisesGB18030(t *testing.T) {
 	rows, probs, err := importer.ReadEnterprises(&b, "gbk.csv", "", nil)
 	if err != nil || len(probs) > 0 || len(rows) != 1 || rows[0].Name != "A" {
 		t.Fatalf("%v %v %+v", err, probs, rows)
+	}
+}
+
+// A list whose size the reader knows is read into one allocation of rows
+// (a million rows grown by appending copied ~1 GB and held two arrays at
+// the peak of a start-up); a reader of unknown size still reads it all.
+func TestReadEnterprisesAllocatesOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name,lon,lat,source,chains\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "企业%d,%.6f,%.6f,test,%s\n", i, 113.6+float64(i%97)/1000, 34.7+float64(i%89)/1000, strings.Repeat("x", i%40))
+	}
+	rows, probs, err := importer.ReadEnterprises(strings.NewReader(b.String()), "list.csv", "", nil)
+	if err != nil || len(probs) > 0 || len(rows) != 5000 {
+		t.Fatalf("read: %v %v %d rows", err, probs, len(rows))
+	}
+	if c := cap(rows); c < len(rows) || c > len(rows)+len(rows)/16+16 {
+		t.Errorf("cap %d for %d rows: not allocated once from the size", c, len(rows))
+	}
+	plain, _, err := importer.ReadEnterprises(struct{ io.Reader }{strings.NewReader(b.String())}, "list.csv", "", nil)
+	if err != nil || len(plain) != 5000 {
+		t.Fatalf("unsized reader: %v, %d rows", err, len(plain))
 	}
 }

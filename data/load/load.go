@@ -251,7 +251,11 @@ func resolveFile(ds *data.Dataset, file, crs string) (es []geo.Enterprise, sum s
 	}
 	defer f.Close()
 	h := sha256.New()
-	rows, probs, err := importer.ReadEnterprises(io.TeeReader(f, h), filepath.Base(file), "", conv)
+	var in io.Reader = io.TeeReader(f, h)
+	if fi, err := f.Stat(); err == nil {
+		in = sized{in, fi.Size()} // lets the reader allocate the rows once
+	}
+	rows, probs, err := importer.ReadEnterprises(in, filepath.Base(file), "", conv)
 	if err != nil {
 		return nil, "", fmt.Errorf("enterprises: %w", err)
 	}
@@ -264,3 +268,11 @@ func resolveFile(ds *data.Dataset, file, crs string) (es []geo.Enterprise, sum s
 	}
 	return es, hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// sized is a reader that tells its size (see importer.ReadEnterprises).
+type sized struct {
+	io.Reader
+	size int64
+}
+
+func (s sized) Size() int64 { return s.size }

@@ -3,6 +3,8 @@ package memstore_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"layoutmap/data/memstore"
 	"layoutmap/data/synth"
 	"layoutmap/geo"
+	"layoutmap/tiles"
 )
 
 // millionStore is the bundled dataset with 1,000,000 synthetic
@@ -86,5 +89,59 @@ func BenchmarkEnterpriseItemsBBoxChain(b *testing.B) {
 		if err != nil || p.NumberMatched == 0 {
 			b.Fatal(err, p.NumberMatched)
 		}
+	}
+}
+
+// Issue 15's tile budget under the tile rule of one choice per zoom
+// (geo.EnterpriseTileAsPoints): every enterprise tile over Henan from zoom
+// 0 to the list's point zoom + 1 (at most 14), unfiltered and with one
+// chain, encoded as served (tiles.EncodeEnterprises); reports the largest
+// tile (≤ 500 KB raw) and the median z5–z8 tile (≤ 50 KB), and logs the
+// largest per zoom. Run with -benchtime 1x (docs/performance.md).
+func BenchmarkEnterpriseTileSizes(b *testing.B) {
+	s, err := millionStore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	inf, _ := s.EnterpriseInfo(ctx)
+	top := min(inf.PointZoom+1, 14)
+	for b.Loop() {
+		largest, largestAt := 0, ""
+		var low []int
+		for _, f := range []geo.Filter{{}, {Chain: []string{"nev_chain"}}} {
+			for z := uint32(0); z <= top; z++ {
+				x0, y0 := geo.TileXY(orb.Point{geo.HenanBound.Min[0], geo.HenanBound.Max[1]}, z)
+				x1, y1 := geo.TileXY(orb.Point{geo.HenanBound.Max[0], geo.HenanBound.Min[1]}, z)
+				zmax, kind := 0, ""
+				for x := x0; x <= x1; x++ {
+					for y := y0; y <= y1; y++ {
+						t, err := s.EnterpriseTile(ctx, geo.TileQuery{Z: z, X: x, Y: y, Filter: f})
+						if err != nil {
+							b.Fatal(err)
+						}
+						body, err := tiles.EncodeEnterprises(t, z, x, y, true)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(body) > zmax {
+							zmax, kind = len(body), fmt.Sprintf("%d/%d/%d (%d matched, %d points, %d cells)", z, x, y, t.Matched, len(t.Points), len(t.Cells))
+						}
+						if len(body) > largest {
+							largest, largestAt = len(body), kind
+						}
+						if z >= 5 && z <= 8 && len(body) > 0 {
+							low = append(low, len(body))
+						}
+					}
+				}
+				b.Logf("?%s z%d (point zoom %d): largest %.1f KB, %s", f.Encode().Encode(), z, inf.PointZoom, float64(zmax)/1024, kind)
+			}
+		}
+		slices.Sort(low)
+		b.ReportMetric(float64(largest)/1024, "largest_KB")
+		b.ReportMetric(float64(low[len(low)/2])/1024, "median_z5-8_KB")
+		b.ReportMetric(float64(inf.PointZoom), "point_zoom")
+		b.Logf("largest tile %.1f KB: %s", float64(largest)/1024, largestAt)
 	}
 }
