@@ -66,6 +66,27 @@ type Config struct {
 // New builds the Fiber app. It does not listen; call app.Listen or
 // app.Listener, and app.ShutdownWithContext to stop.
 func New(cfg Config) *fiber.App {
+	cfg = cfg.withDefaults()
+	handle := errorHandler(cfg.Logger)
+	app := newFiberApp(cfg, handle)
+	m := useMiddleware(app, cfg, handle)
+	s := &server{cfg: cfg}
+	v1 := s.routes(app, m)
+	for _, register := range cfg.Extra {
+		register(app)
+	}
+	for _, r := range app.GetRoutes() {
+		s.hasTiles = s.hasTiles || r.Path == "/tiles/layout.json"
+		s.hasWeb = s.hasWeb || r.Path == "/embed"
+	}
+	if s.stats = mountedStats(app); len(s.stats) > 0 {
+		v1.Get("/stats", s.statsIndex) // stats_index.go
+	}
+	return app
+}
+
+// withDefaults fills the settings left zero.
+func (cfg Config) withDefaults() Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -78,7 +99,15 @@ func New(cfg Config) *fiber.App {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	handle := errorHandler(cfg.Logger)
+	if cfg.MaxLargeResponses <= 0 {
+		cfg.MaxLargeResponses = DefaultMaxLargeResponses
+	}
+	return cfg
+}
+
+// newFiberApp is the Fiber app with its error handler, timeouts and trusted
+// proxies, before any middleware.
+func newFiberApp(cfg Config, handle fiber.ErrorHandler) *fiber.App {
 	app := fiber.New(fiber.Config{
 		ErrorHandler: handle,
 		JSONEncoder:  marshalJSON,
@@ -101,9 +130,14 @@ func New(cfg Config) *fiber.App {
 		TrustedProxies:          cfg.TrustedProxies,
 	})
 	app.Server().Handler = serverHandler(app.Server().Handler, app.Config().RequestMethods)
-	if cfg.MaxLargeResponses <= 0 {
-		cfg.MaxLargeResponses = DefaultMaxLargeResponses
-	}
+	return app
+}
+
+// useMiddleware adds the middleware every route passes through, in order:
+// metrics, request id, access log, recovery, CORS, the large-response
+// gate, compression, the request deadline and the base URL. It returns
+// the metrics.
+func useMiddleware(app *fiber.App, cfg Config, handle fiber.ErrorHandler) *metrics {
 	large := newGate("the large-response gate", "large_response", cfg.MaxLargeResponses, cfg.MaxLargeResponses, 2*time.Second)
 	m := newMetrics(cfg.TileCache)
 	if hr, ok := cfg.Store.(data.HealthReporter); ok {
@@ -125,8 +159,12 @@ func New(cfg Config) *fiber.App {
 	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	app.Use(deadline(cfg.RequestTimeout))
 	app.Use(baseMiddleware(cfg.PublicURL))
+	return m
+}
 
-	s := &server{cfg: cfg}
+// routes mounts the API's own routes (Config.Extra adds the others) and
+// returns the group under Prefix.
+func (s *server) routes(app *fiber.App, m *metrics) fiber.Router {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", m.handler)
@@ -144,17 +182,7 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/chains", s.chains)
 	v1.Get("/regions", s.regions)
 	v1.Get("/reference", s.reference)
-	for _, register := range cfg.Extra {
-		register(app)
-	}
-	for _, r := range app.GetRoutes() {
-		s.hasTiles = s.hasTiles || r.Path == "/tiles/layout.json"
-		s.hasWeb = s.hasWeb || r.Path == "/embed"
-	}
-	if s.stats = mountedStats(app); len(s.stats) > 0 {
-		v1.Get("/stats", s.statsIndex) // stats_index.go
-	}
-	return app
+	return v1
 }
 
 // server holds what the handlers share; it is read-only after New.

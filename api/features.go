@@ -388,6 +388,9 @@ func (s *server) items(c *fiber.Ctx) error {
 		Links:          links,
 		Members:        note.members,
 	}
+	if streamedPage(c, features) {
+		return s.streamItems(c, ctype, fc, features)
+	}
 	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, features)
 	if err != nil {
 		return fmt.Errorf("api: encoding items %s: %w", coll, err)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,9 +84,32 @@ func largeResponses(g *gate) fiber.Handler {
 			}
 			release = r
 		}
+		slot := &largeSlot{}
+		c.Locals(largeSlotKey{}, slot)
 		err := c.Next()
+		if err == nil && slot.claimed && c.Response().IsBodyStream() {
+			// A stream that frees the slot when closed (streamItems):
+			// large ones hold a slot while written, as bodies do.
+			if release == nil && c.Response().Header.ContentLength() >= LargeResponseBytes {
+				r, err := g.acquire(context.Background())
+				if err != nil {
+					c.Response().ResetBody()
+					return err
+				}
+				release = r
+			}
+			if release != nil {
+				slot.set(release)
+				release = nil
+			}
+			return nil
+		}
+		if err != nil || c.Response().IsBodyStream() {
+			// Body() would read a stream into memory.
+			return err
+		}
 		body := c.Response().Body()
-		if err != nil || len(body) < LargeResponseBytes || c.Response().IsBodyStream() {
+		if len(body) < LargeResponseBytes {
 			return err
 		}
 		if release == nil {
@@ -118,6 +142,42 @@ func largeLimit(raw []byte) bool {
 	q, _ := url.ParseQuery(string(raw)) // a malformed query is the handler's to report
 	n, err := strconv.Atoi(q.Get("limit"))
 	return err == nil && n >= LargeLimit
+}
+
+// largeSlotKey is the Locals key of a request's largeSlot.
+type largeSlotKey struct{}
+
+// largeSlot lets a body stream keep the request's slot of the
+// large-response gate until it is closed (written, or the write failed):
+// the handler claims it and calls done from the stream's Close;
+// largeResponses sets the release once the handler has returned.
+type largeSlot struct {
+	claimed bool
+	mu      sync.Mutex
+	release func()
+	closed  bool
+}
+
+func (s *largeSlot) set(release func()) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		release()
+		return
+	}
+	s.release = release
+	s.mu.Unlock()
+}
+
+func (s *largeSlot) done() {
+	s.mu.Lock()
+	s.closed = true
+	r := s.release
+	s.release = nil
+	s.mu.Unlock()
+	if r != nil {
+		r()
+	}
 }
 
 type releasingReader struct {

@@ -268,7 +268,7 @@ type itemRow struct {
 // the ranking compares years; it names the years on the page and links the
 // same query for the latest of them. Empty when the page uses one year.
 func mixedYearsNote(coll string, f geo.Filter, fs []geo.Feature, self string) (note, href string) {
-	if coll != geo.CollZones || f.Year != 0 || strings.TrimPrefix(f.SortBy, "-") != "revenue" {
+	if coll != geo.CollZones || f.Year != 0 || !geo.Schemas[coll].Order(f.SortBy).ByHeadline() {
 		return "", ""
 	}
 	years := map[int]bool{}

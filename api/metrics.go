@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -132,9 +133,36 @@ func (m *metrics) handler(c *fiber.Ctx) error {
 	return c.Send(m.exposition())
 }
 
+// exposition is the text exposition (0.0.4) of every metric.
 func (m *metrics) exposition() []byte {
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
+	m.writeHTTP(w)
+	m.writeTileCache(w)
+	m.writeStore(w)
+	for _, g := range m.gates {
+		busy, waiting := g.inUse()
+		writeGauge(w, "layoutmap_"+g.metric+"_busy", "Requests using "+g.what+".", busy)
+		writeGauge(w, "layoutmap_"+g.metric+"_waiting", "Requests waiting for "+g.what+".", waiting)
+	}
+	_ = w.Flush() // writes to a bytes.Buffer do not fail
+	return buf.Bytes()
+}
+
+// writeMetric writes one unlabelled metric of type typ with its help line
+// and integer value v.
+func writeMetric(w io.Writer, typ, name, help string, v any) {
+	fmt.Fprintf(w, "# HELP %s %s\n", name, help)
+	fmt.Fprintf(w, "# TYPE %s %s\n", name, typ)
+	fmt.Fprintf(w, "%s %d\n", name, v)
+}
+
+func writeCounter(w io.Writer, name, help string, v any) { writeMetric(w, "counter", name, help, v) }
+func writeGauge(w io.Writer, name, help string, v any)   { writeMetric(w, "gauge", name, help, v) }
+
+// writeHTTP writes the requests per route and status class, the duration
+// histograms per route and the requests in flight.
+func (m *metrics) writeHTTP(w io.Writer) {
 	m.mu.RLock()
 	names := make([]string, 0, len(m.routes))
 	for p := range m.routes {
@@ -172,60 +200,39 @@ func (m *metrics) exposition() []byte {
 		fmt.Fprintf(w, "layoutmap_http_request_duration_seconds_sum{route=%s} %s\n", l, formatFloat(float64(r.sumNs.Load())/1e9))
 		fmt.Fprintf(w, "layoutmap_http_request_duration_seconds_count{route=%s} %d\n", l, count)
 	}
-	fmt.Fprintln(w, "# HELP layoutmap_http_requests_in_flight HTTP requests being served.")
-	fmt.Fprintln(w, "# TYPE layoutmap_http_requests_in_flight gauge")
-	fmt.Fprintf(w, "layoutmap_http_requests_in_flight %d\n", m.inFlight.Load())
+	writeGauge(w, "layoutmap_http_requests_in_flight", "HTTP requests being served.", m.inFlight.Load())
+}
+
+// writeTileCache writes the tile cache's counts and size, and the stale
+// tiles served, when the server has tiles.
+func (m *metrics) writeTileCache(w io.Writer) {
 	if m.tiles != nil {
 		hits, misses := m.tiles.CacheCounts()
 		entries, size := m.tiles.CacheStats()
-		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_hits_total Tile requests answered from the cache.")
-		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_hits_total counter")
-		fmt.Fprintf(w, "layoutmap_tile_cache_hits_total %d\n", hits)
-		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_misses_total Tile requests the cache could not answer (encoded).")
-		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_misses_total counter")
-		fmt.Fprintf(w, "layoutmap_tile_cache_misses_total %d\n", misses)
-		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_entries Tiles in the cache.")
-		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_entries gauge")
-		fmt.Fprintf(w, "layoutmap_tile_cache_entries %d\n", entries)
-		fmt.Fprintln(w, "# HELP layoutmap_tile_cache_bytes Approximate memory of the cached tiles.")
-		fmt.Fprintln(w, "# TYPE layoutmap_tile_cache_bytes gauge")
-		fmt.Fprintf(w, "layoutmap_tile_cache_bytes %d\n", size)
+		writeCounter(w, "layoutmap_tile_cache_hits_total", "Tile requests answered from the cache.", hits)
+		writeCounter(w, "layoutmap_tile_cache_misses_total", "Tile requests the cache could not answer (encoded).", misses)
+		writeGauge(w, "layoutmap_tile_cache_entries", "Tiles in the cache.", entries)
+		writeGauge(w, "layoutmap_tile_cache_bytes", "Approximate memory of the cached tiles.", size)
 	}
 	if st, ok := m.tiles.(interface{ StaleCount() uint64 }); ok {
-		fmt.Fprintln(w, "# HELP layoutmap_tile_stale_total Tiles served from the cache under the last known dataset version while the store could not confirm it.")
-		fmt.Fprintln(w, "# TYPE layoutmap_tile_stale_total counter")
-		fmt.Fprintf(w, "layoutmap_tile_stale_total %d\n", st.StaleCount())
+		writeCounter(w, "layoutmap_tile_stale_total", "Tiles served from the cache under the last known dataset version while the store could not confirm it.", st.StaleCount())
 	}
-	if m.store != nil {
-		h := m.store.Health()
-		up := 0
-		if h.Available {
-			up = 1
-		}
-		fmt.Fprintln(w, "# HELP layoutmap_store_up 1 while the store's circuit breaker lets calls through, 0 while it fails fast.")
-		fmt.Fprintln(w, "# TYPE layoutmap_store_up gauge")
-		fmt.Fprintf(w, "layoutmap_store_up %d\n", up)
-		fmt.Fprintln(w, "# HELP layoutmap_store_connect_attempts_total Connections dialled to the database.")
-		fmt.Fprintln(w, "# TYPE layoutmap_store_connect_attempts_total counter")
-		fmt.Fprintf(w, "layoutmap_store_connect_attempts_total %d\n", h.ConnectAttempts)
-		fmt.Fprintln(w, "# HELP layoutmap_store_failed_fast_total Store calls answered unavailable without trying the database.")
-		fmt.Fprintln(w, "# TYPE layoutmap_store_failed_fast_total counter")
-		fmt.Fprintf(w, "layoutmap_store_failed_fast_total %d\n", h.FailedFast)
-		fmt.Fprintln(w, "# HELP layoutmap_store_outages_total Times the store started failing fast.")
-		fmt.Fprintln(w, "# TYPE layoutmap_store_outages_total counter")
-		fmt.Fprintf(w, "layoutmap_store_outages_total %d\n", h.Outages)
+}
+
+// writeStore writes the store's circuit breaker state and counts.
+func (m *metrics) writeStore(w io.Writer) {
+	if m.store == nil {
+		return
 	}
-	for _, g := range m.gates {
-		busy, waiting := g.inUse()
-		fmt.Fprintf(w, "# HELP layoutmap_%s_busy Requests using %s.\n", g.metric, g.what)
-		fmt.Fprintf(w, "# TYPE layoutmap_%s_busy gauge\n", g.metric)
-		fmt.Fprintf(w, "layoutmap_%s_busy %d\n", g.metric, busy)
-		fmt.Fprintf(w, "# HELP layoutmap_%s_waiting Requests waiting for %s.\n", g.metric, g.what)
-		fmt.Fprintf(w, "# TYPE layoutmap_%s_waiting gauge\n", g.metric)
-		fmt.Fprintf(w, "layoutmap_%s_waiting %d\n", g.metric, waiting)
+	h := m.store.Health()
+	up := 0
+	if h.Available {
+		up = 1
 	}
-	_ = w.Flush() // writes to a bytes.Buffer do not fail
-	return buf.Bytes()
+	writeGauge(w, "layoutmap_store_up", "1 while the store's circuit breaker lets calls through, 0 while it fails fast.", up)
+	writeCounter(w, "layoutmap_store_connect_attempts_total", "Connections dialled to the database.", h.ConnectAttempts)
+	writeCounter(w, "layoutmap_store_failed_fast_total", "Store calls answered unavailable without trying the database.", h.FailedFast)
+	writeCounter(w, "layoutmap_store_outages_total", "Times the store started failing fast.", h.Outages)
 }
 
 // quoteLabel quotes a label value as the text format wants: backslash,

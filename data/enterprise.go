@@ -345,6 +345,11 @@ func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Ent
 	return out, probs
 }
 
+// resolveOne checks row r and resolves it into an enterprise: its id,
+// city and county (pl), chains, clusters (kinds: each taxonomy id's kind;
+// parents: a chain's cluster), classes and zone (zones: each zone id's
+// outline quality). in interns repeated strings. The reason is "" for a
+// good row, else the first problem found.
 func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]string, in func(string) string) (geo.Enterprise, string) {
 	e := geo.Enterprise{
 		CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode)), Name: strings.TrimSpace(r.Name), NameEN: strings.TrimSpace(r.NameEN),
@@ -353,56 +358,23 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 	if e.LocationQuality == "" {
 		e.LocationQuality = geo.LocUnstated
 	}
-	switch {
-	case !TextOK(r.ID, r.CreditCode, r.Name, r.NameEN, r.LocationQuality, r.ZoneID, r.Source) || !TextOK(r.Chains...) || !TextOK(r.Clusters...) || !TextOK(r.Classes...):
-		return e, "text is not valid UTF-8 (save the file as UTF-8 or pick its encoding)"
-	case e.Name == "":
-		return e, "name (名称) is empty"
-	case e.Source == "":
-		return e, "source (来源) is empty: every enterprise needs one"
-	case !finitePoint(e.Point[0], e.Point[1]) || e.Point == (orb.Point{}):
-		return e, fmt.Sprintf("point %v is not a lon/lat in degrees", e.Point)
-	case !slices.Contains(geo.LocationQualities, e.LocationQuality):
-		return e, fmt.Sprintf("location_quality %q is not one of %s", geo.Clip(e.LocationQuality), strings.Join(geo.LocationQualities, ", "))
-	case e.Year != 0 && (e.Year < MinRevenueYear || e.Year > MaxRevenueYear):
-		return e, fmt.Sprintf("year %d is outside %d–%d", e.Year, MinRevenueYear, MaxRevenueYear)
+	if why := checkEnterprise(r, &e); why != "" {
+		return e, why
 	}
-	if e.CreditCode != "" {
-		if why := geo.CheckCreditCode(e.CreditCode); why != "" {
-			return e, why
-		}
-		e.ID = e.CreditCode
-	} else if e.ID = strings.TrimSpace(r.ID); e.ID == "" {
-		e.ID = EnterpriseID(e.Name, e.Point)
-	} else if len(e.ID) > 64 {
-		return e, fmt.Sprintf("id %q is longer than 64 bytes", geo.Clip(e.ID))
+	if why := enterpriseIdentity(r, &e); why != "" {
+		return e, why
 	}
 	var ok bool
 	if e.CityCode, e.CountyCode, ok = pl.Admin(e.Point); !ok {
 		return e, fmt.Sprintf("point %.6f,%.6f is outside Henan (in no city of the dataset): check the coordinates and their datum (--crs on import, --enterprises-crs on serve)", e.Point[0], e.Point[1])
 	}
 	e.CityCode, e.CountyCode = in(e.CityCode), in(e.CountyCode)
-	for _, c := range r.Chains {
-		if c = strings.TrimSpace(c); c == "" {
-			continue
-		}
-		if kinds[c] != geo.KindChain {
-			return e, fmt.Sprintf("unknown chain %q (see /api/v1/chains for the ids)", geo.Clip(c))
-		}
-		if !slices.Contains(e.Chains, c) {
-			e.Chains = append(e.Chains, in(c))
-		}
+	var why string
+	if e.Chains, why = taxonomyIDs(r.Chains, geo.KindChain, "chain", kinds, in); why != "" {
+		return e, why
 	}
-	for _, c := range r.Clusters {
-		if c = strings.TrimSpace(c); c == "" {
-			continue
-		}
-		if kinds[c] != geo.KindCluster {
-			return e, fmt.Sprintf("unknown cluster %q (see /api/v1/clusters for the ids)", geo.Clip(c))
-		}
-		if !slices.Contains(e.Clusters, c) {
-			e.Clusters = append(e.Clusters, in(c))
-		}
+	if e.Clusters, why = taxonomyIDs(r.Clusters, geo.KindCluster, "cluster", kinds, in); why != "" {
+		return e, why
 	}
 	if len(e.Clusters) == 0 {
 		// A chain's cluster is known only where a source ties them
@@ -434,6 +406,62 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = in(id), geo.ZoneLinkPointInZone, in(q)
 	}
 	return e, ""
+}
+
+// checkEnterprise checks the text, name, source, point, location quality
+// and year of row r (e: its trimmed values).
+func checkEnterprise(r *EnterpriseIn, e *geo.Enterprise) string {
+	switch {
+	case !TextOK(r.ID, r.CreditCode, r.Name, r.NameEN, r.LocationQuality, r.ZoneID, r.Source) || !TextOK(r.Chains...) || !TextOK(r.Clusters...) || !TextOK(r.Classes...):
+		return "text is not valid UTF-8 (save the file as UTF-8 or pick its encoding)"
+	case e.Name == "":
+		return "name (名称) is empty"
+	case e.Source == "":
+		return "source (来源) is empty: every enterprise needs one"
+	case !finitePoint(e.Point[0], e.Point[1]) || e.Point == (orb.Point{}):
+		return fmt.Sprintf("point %v is not a lon/lat in degrees", e.Point)
+	case !slices.Contains(geo.LocationQualities, e.LocationQuality):
+		return fmt.Sprintf("location_quality %q is not one of %s", geo.Clip(e.LocationQuality), strings.Join(geo.LocationQualities, ", "))
+	case e.Year != 0 && (e.Year < MinRevenueYear || e.Year > MaxRevenueYear):
+		return fmt.Sprintf("year %d is outside %d–%d", e.Year, MinRevenueYear, MaxRevenueYear)
+	}
+	return ""
+}
+
+// enterpriseIdentity sets e's id: the credit code (checked) when given,
+// else the row's id (at most 64 bytes), else EnterpriseID of name and
+// point.
+func enterpriseIdentity(r *EnterpriseIn, e *geo.Enterprise) string {
+	if e.CreditCode != "" {
+		if why := geo.CheckCreditCode(e.CreditCode); why != "" {
+			return why
+		}
+		e.ID = e.CreditCode
+	} else if e.ID = strings.TrimSpace(r.ID); e.ID == "" {
+		e.ID = EnterpriseID(e.Name, e.Point)
+	} else if len(e.ID) > 64 {
+		return fmt.Sprintf("id %q is longer than 64 bytes", geo.Clip(e.ID))
+	}
+	return ""
+}
+
+// taxonomyIDs returns the distinct ids of vals (blank ones skipped), each
+// of which must be a taxonomy id of kind; what names the kind in the
+// reason ("chain": /api/v1/chains lists the ids).
+func taxonomyIDs(vals []string, kind, what string, kinds map[string]string, in func(string) string) ([]string, string) {
+	var ids []string
+	for _, c := range vals {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if kinds[c] != kind {
+			return ids, fmt.Sprintf("unknown %s %q (see /api/v1/%ss for the ids)", what, geo.Clip(c), what)
+		}
+		if !slices.Contains(ids, c) {
+			ids = append(ids, in(c))
+		}
+	}
+	return ids, ""
 }
 
 // EnterpriseColumns are the columns of an enterprise list in the import

@@ -212,14 +212,18 @@ func (o Order) Key(x any, id string) SortKey {
 }
 
 // ZoneKey returns the sort key of zone z for the filter year and family
-// (revenue is the headline's).
+// (a Headline key reads the headline of that year and family).
 func (o Order) ZoneKey(z *Zone, year int, fam string) SortKey {
 	v := &ZoneView{Zone: z}
-	if o.Spec != nil && !o.Spec.Text {
+	if o.ByHeadline() {
 		v.Headline, v.HasHeadline = Headline(z.Revenue, year, fam)
 	}
 	return o.Key(v, z.ID)
 }
+
+// ByHeadline reports whether the order reads the zone's headline figure,
+// so that it differs by the filter's year and measure family.
+func (o Order) ByHeadline() bool { return o.Spec != nil && o.Spec.Headline }
 
 // Compare orders a and b: <0, 0 or >0 like cmp.Compare; 0 only for the
 // same id.

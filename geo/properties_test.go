@@ -3,6 +3,7 @@ package geo
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -206,6 +207,11 @@ func TestSortKeysAreTheDescriptors(t *testing.T) {
 			if k.Value == nil || k.SQL == "" {
 				t.Errorf("%s sort key %s lacks its Value or SQL", d.ID, k.Key)
 			}
+			// h is the headline's alias: a key reading it is a Headline key
+			// (memstore keeps its orders per year and family).
+			if reads := strings.HasPrefix(k.SQL, "h."); reads != k.Headline || k.Headline && (k.Text || d.ID != CollZones) {
+				t.Errorf("%s sort key %s: SQL %q, Headline %v, Text %v", d.ID, k.Key, k.SQL, k.Headline, k.Text)
+			}
 			if !slices.Contains(union, k.Key) {
 				union = append(union, k.Key)
 			}
@@ -214,5 +220,25 @@ func TestSortKeysAreTheDescriptors(t *testing.T) {
 	slices.Sort(union)
 	if got := slices.Sorted(slices.Values(SortKeys)); !slices.Equal(got, union) {
 		t.Errorf("SortKeys = %v, the descriptors sort by %v", got, union)
+	}
+}
+
+func TestStoredColumn(t *testing.T) {
+	for _, c := range []struct {
+		column, want string
+		nullable, ok bool
+	}{
+		{"z.level", "level", false, true},
+		{"coalesce(z.county_code, '')", "county_code", true, true},
+		{"coalesce(z.attrs->>'approval_date', '')", "", false, false},
+		{"ARRAY(SELECT m.member_code FROM layoutmap.planning_region_members m WHERE m.region_id = r.id ORDER BY m.ord)", "", false, false},
+		{"coalesce(z.a, 0)", "", false, false},
+		{"level", "", false, false},
+		{"", "", false, false},
+	} {
+		got, nullable, ok := Field{Column: c.column}.StoredColumn()
+		if got != c.want || nullable != c.nullable || ok != c.ok {
+			t.Errorf("%q: %q %v %v, want %q %v %v", c.column, got, nullable, ok, c.want, c.nullable, c.ok)
+		}
 	}
 }

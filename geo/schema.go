@@ -110,7 +110,10 @@ type Field struct {
 	// feature's member Ref points to (*Zone, *AdminArea, *Region): never
 	// NULL (a nullable column is coalesced to the member's zero value), so
 	// unlike SQL it gives "" rather than NULL for unknown. "" when the
-	// value is not one stored column (headline values, links).
+	// value is not one stored column (headline values, links). A column
+	// of the collection's table is written "alias.column", or
+	// "coalesce(alias.column, '')" for a nullable text column: the
+	// PostGIS writer stages exactly those (StoredColumn).
 	Column string
 	Ref    func(feature any) any
 	// Get reads the value from the typed feature (*ZoneView, *AdminArea,
@@ -162,15 +165,27 @@ type CollectionSchema struct {
 // number. Text keys compare byte-wise (COLLATE "C", Go's string order);
 // numbers put unknown values last in both directions (NULLS LAST). Order
 // is the comparison; the PostGIS store's ORDER BY is the same rule.
+// Headline keys read the zone's headline figure (SQL alias h), so their
+// order depends on the filter's year and measure family.
 type SortSpec struct {
-	Key   string
-	SQL   string
-	Text  bool
-	Value func(feature any) any
+	Key      string
+	SQL      string
+	Text     bool
+	Headline bool
+	Value    func(feature any) any
 }
 
-func textSort(key, sql string, v func(any) any) SortSpec { return SortSpec{key, sql, true, v} }
-func numSort(key, sql string, v func(any) any) SortSpec  { return SortSpec{key, sql, false, v} }
+func textSort(key, sql string, v func(any) any) SortSpec {
+	return SortSpec{Key: key, SQL: sql, Text: true, Value: v}
+}
+func numSort(key, sql string, v func(any) any) SortSpec {
+	return SortSpec{Key: key, SQL: sql, Value: v}
+}
+
+// headlineSort is a number key read from the zone's headline (ZoneView).
+func headlineSort(key, sql string, v func(any) any) SortSpec {
+	return SortSpec{Key: key, SQL: sql, Headline: true, Value: v}
+}
 
 // Sort returns the sort key called key, or false.
 func (s CollectionSchema) Sort(key string) (SortSpec, bool) {
@@ -204,6 +219,37 @@ func (s CollectionSchema) Field(name string) (Field, bool) {
 		}
 	}
 	return Field{}, false
+}
+
+// StoredColumn returns the column of the collection's table that f's
+// Column reads, without the alias, when Column is one of the two forms of
+// a stored column: "z.level", or "coalesce(z.county_code, ”)" for a
+// nullable text column (nullable: "" is stored as NULL). ok is false for
+// any other expression (an attribute inside z.attrs, an array of related
+// rows), which a store writes its own way.
+func (f Field) StoredColumn() (column string, nullable, ok bool) {
+	expr := f.Column
+	if inner, found := strings.CutPrefix(expr, "coalesce("); found {
+		if expr, found = strings.CutSuffix(inner, ", '')"); !found {
+			return "", false, false
+		}
+		nullable = true
+	}
+	alias, column, found := strings.Cut(expr, ".")
+	if !found || !isSQLName(alias) || !isSQLName(column) {
+		return "", false, false
+	}
+	return column, nullable, true
+}
+
+// isSQLName reports whether s is a plain lower-case SQL identifier.
+func isSQLName(s string) bool {
+	for i, c := range s {
+		if !(c >= 'a' && c <= 'z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // On returns the fields carried by surface on, in table order.
@@ -523,7 +569,7 @@ var Registry = []CollectionSchema{
 			textSort("id", "z.id", zoneStr(func(z *Zone) string { return z.ID })),
 			// The county, or the city when the county is unknown.
 			textSort("code", "coalesce(z.county_code, z.city_code)", zoneStr(func(z *Zone) string { return cmp.Or(z.CountyCode, z.CityCode) })),
-			numSort("revenue", "h.revenue_yi", zoneGet(func(v *ZoneView) any {
+			headlineSort("revenue", "h.revenue_yi", zoneGet(func(v *ZoneView) any {
 				if !v.HasHeadline {
 					return (*float64)(nil)
 				}

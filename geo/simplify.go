@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -123,4 +124,14 @@ func simplifyAll(rm rankedMP, out *[MaxZoom + 1]orb.MultiPolygon) {
 		}
 		out[z] = mp
 	}
+}
+
+// SameShape reports whether two simplifications of one shape (SimplifyZooms
+// at two zooms) are equal: a smaller tolerance keeps a superset of the
+// vertices, so equal ring lengths mean equal rings. Stores use it to share
+// one copy (a row, a set of cell pieces) between zooms.
+func SameShape(a, b orb.MultiPolygon) bool {
+	return slices.EqualFunc(a, b, func(p, q orb.Polygon) bool {
+		return slices.EqualFunc(p, q, func(r, s orb.Ring) bool { return len(r) == len(s) })
+	})
 }

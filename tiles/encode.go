@@ -34,27 +34,22 @@ const minTolerance = 1.0
 type projector struct {
 	world  float64 // extent * 2^z
 	ox, oy float64 // tile origin in world units
-	// wgs is clipBound in WGS84. Web Mercator maps meridians and parallels
+	// wgs is clipBound in WGS84 (geo.BufferedTileBound). Web Mercator maps meridians and parallels
 	// to straight grid lines, so clipping in lon/lat at these edges gives
 	// the same rings as clipping in tile units, while only the part of a
 	// big outline inside the tile is projected and simplified.
 	wgs orb.Bound
 	// clip holds scratch space shared by the rings of one tile.
-	clip *clipper
+	clip *geo.Clipper
 }
 
 func newProjector(z, x, y uint32) projector {
 	w := float64(geo.TileExtent) * math.Exp2(float64(z))
-	p := projector{world: w, ox: float64(x) * geo.TileExtent, oy: float64(y) * geo.TileExtent, clip: &clipper{}}
-	p.wgs = orb.Bound{Min: p.unproject(clipBound.Min[0], clipBound.Max[1]), Max: p.unproject(clipBound.Max[0], clipBound.Min[1])}
+	p := projector{world: w, ox: float64(x) * geo.TileExtent, oy: float64(y) * geo.TileExtent, clip: &geo.Clipper{}}
+	// The bound cells are cut at (geo.CutCells), so a tile of a cell
+	// zoom clips its cell's pieces at exactly their edges.
+	p.wgs = geo.BufferedTileBound(z, x, y)
 	return p
-}
-
-// unproject returns the lon/lat of tile coordinates (tx, ty).
-func (p projector) unproject(tx, ty float64) orb.Point {
-	x, y := (tx+p.ox)/p.world, (ty+p.oy)/p.world
-	lat := math.Atan(math.Sinh(math.Pi*(1-2*y))) * 180 / math.Pi
-	return orb.Point{x*360 - 180, lat}
 }
 
 // maxLat is Web Mercator's latitude limit.
@@ -215,18 +210,20 @@ func tileRing(r orb.Ring, p projector, tol float64) orb.Ring {
 	if !rb.Intersects(p.wgs) {
 		return nil
 	}
-	var ring orb.Ring
+	var pts []orb.Point
 	if p.wgs.Contains(rb.Min) && p.wgs.Contains(rb.Max) {
-		ring = orb.Ring(p.points(r))
-	} else {
-		part := p.clip.ring(p.wgs, r)
-		if part == nil {
+		pts = r
+	} else if pts = p.clip.Ring(p.wgs, r); pts == nil {
+		return nil
+	}
+	if touchesEdge(pts, p.wgs) {
+		if pts = canonicalEdges(pts, p.wgs); len(pts) < 3 {
 			return nil
 		}
-		ring = make(orb.Ring, len(part), len(part)+1)
-		for i, q := range part {
-			ring[i] = p.point(q)
-		}
+	}
+	ring := make(orb.Ring, len(pts), len(pts)+1)
+	for i, q := range pts {
+		ring[i] = p.point(q)
 	}
 	if tol > 0 && len(ring) > 4 && dense(ring, tol) {
 		if len(ring) > 64 {
@@ -245,6 +242,90 @@ func tileRing(r orb.Ring, p projector, tol float64) orb.Ring {
 		return nil
 	}
 	return ring
+}
+
+// touchesEdge reports whether a vertex lies on an edge of box: a ring
+// clipped to it, or a piece a store cut at the same edges (geo.CutCells at
+// a cell zoom).
+func touchesEdge(ps []orb.Point, box orb.Bound) bool {
+	for _, q := range ps {
+		if q[0] == box.Min[0] || q[0] == box.Max[0] || q[1] == box.Min[1] || q[1] == box.Max[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalEdges returns a ring clipped to box in one form whatever the
+// ring was clipped from: a whole outline or the piece of it a store cut
+// into a cell (geo.CutCells) give the same vertices. Sutherland–Hodgman
+// leaves zero-width spikes along the box's edges and starts where its
+// input started; so runs of three vertices on one edge line lose the
+// middle one (the area and the region do not change: the spikes have none,
+// and MVT 2.1 §4.3.4.4 wants valid polygons), repeats are dropped, and the
+// ring starts at its west-most vertex, the northern one of a tie (the
+// tile's top left corner when it holds it, where the clipper usually
+// started). The result is a new,
+// unclosed slice; ps is not modified.
+func canonicalEdges(ps []orb.Point, box orb.Bound) []orb.Point {
+	if len(ps) > 1 && ps[0] == ps[len(ps)-1] {
+		ps = ps[:len(ps)-1]
+	}
+	onLine := func(a, b, c orb.Point) bool {
+		for _, e := range [...]struct {
+			axis int
+			v    float64
+		}{{0, box.Min[0]}, {0, box.Max[0]}, {1, box.Min[1]}, {1, box.Max[1]}} {
+			if a[e.axis] == e.v && b[e.axis] == e.v && c[e.axis] == e.v {
+				return true
+			}
+		}
+		return false
+	}
+	out := make([]orb.Point, 0, len(ps))
+	push := func(q orb.Point) {
+		for {
+			n := len(out)
+			if n > 0 && out[n-1] == q {
+				return
+			}
+			if n >= 2 && onLine(out[n-2], out[n-1], q) {
+				out = out[:n-1]
+				continue
+			}
+			out = append(out, q)
+			return
+		}
+	}
+	for _, q := range ps {
+		push(q)
+	}
+	// The seam: the last vertices against the first, until nothing changes.
+	for changed := true; changed && len(out) >= 3; {
+		changed = false
+		n := len(out)
+		switch {
+		case out[n-1] == out[0]:
+			out = out[:n-1]
+			changed = true
+		case onLine(out[n-2], out[n-1], out[0]):
+			out = out[:n-1]
+			changed = true
+		case onLine(out[n-1], out[0], out[1]):
+			out = out[1:]
+			changed = true
+		}
+	}
+	if len(out) < 3 {
+		return nil
+	}
+	least := 0
+	for i, q := range out {
+		if q[0] < out[least][0] || (q[0] == out[least][0] && q[1] > out[least][1]) {
+			least = i
+		}
+	}
+	return append(out[least:len(out):len(out)], out[:least]...)
 }
 
 // dense reports whether the vertices of a projected ring are close enough

@@ -1,6 +1,8 @@
 package tiles
 
 import (
+	"slices"
+
 	"layoutmap/geo"
 )
 
@@ -138,26 +140,55 @@ func NewStyle(baseURL string, f geo.Filter, m Meta, lang string) Style {
 		name = Expr{"coalesce", Expr{"get", "name_en"}, Expr{"get", "name"}}
 	}
 	colors := TierColors(m.Tiers)
-	tierColor := Expr{"match", Expr{"get", "tier"}}
+	glyphs := ""
+	if m.Glyphs {
+		glyphs = baseURL + GlyphsPath
+	}
+	return Style{
+		Version:  8,
+		Name:     "layoutmap",
+		Glyphs:   glyphs,
+		Metadata: StyleMetadata{Language: lang, TierColor: colors},
+		Center:   [2]float64{tj.Center[0], tj.Center[1]},
+		Zoom:     tj.Center[2],
+		Sources: map[string]StyleSource{SourceID: {
+			Type: "vector", Tiles: tj.Tiles, MinZoom: tj.MinZoom, MaxZoom: tj.MaxZoom,
+			Bounds: tj.Bounds, Attribution: tj.Attribution,
+		}},
+		Layers: slices.Concat(boundaryLayers(), zoneLayers(tierColorExpr(colors)), labelLayers(name)),
+	}
+}
+
+// tierColorExpr is the fill colour of a feature's tier (colors: TierColors,
+// the no-data colour last).
+func tierColorExpr(colors []TierColor) Expr {
+	e := Expr{"match", Expr{"get", "tier"}}
 	for _, c := range colors[:len(colors)-1] {
-		tierColor = append(tierColor, c.Tier, c.Color)
+		e = append(e, c.Tier, c.Color)
 	}
-	tierColor = append(tierColor, NoDataColor)
-	isKind := func(k string) Expr { return Expr{"==", Expr{"get", "kind"}, k} }
-	approximate := Expr{"!=", Expr{"get", "geom_quality"}, geo.GeomOfficial}
-	noData := Expr{"==", Expr{"get", "tier"}, geo.TierNoData}
-	located := Expr{"==", Expr{"get", "point_quality"}, geo.PointGeocoded}
-	zoomLinear := func(stops ...float64) Expr {
-		e := Expr{"interpolate", Expr{"linear"}, Expr{"zoom"}}
-		for _, s := range stops {
-			e = append(e, s)
-		}
-		return e
+	return append(e, NoDataColor)
+}
+
+// zoomLinear interpolates linearly by zoom between stops (zoom, value …).
+func zoomLinear(stops ...float64) Expr {
+	e := Expr{"interpolate", Expr{"linear"}, Expr{"zoom"}}
+	for _, s := range stops {
+		e = append(e, s)
 	}
-	vec := func(id, typ, layer string) StyleLayer {
-		return StyleLayer{ID: id, Type: typ, Source: SourceID, SourceLayer: layer}
-	}
-	layers := []StyleLayer{
+	return e
+}
+
+// vec is a layer of the vector source.
+func vec(id, typ, layer string) StyleLayer {
+	return StyleLayer{ID: id, Type: typ, Source: SourceID, SourceLayer: layer}
+}
+
+func isKind(k string) Expr { return Expr{"==", Expr{"get", "kind"}, k} }
+
+// boundaryLayers are the background, the province, regions, counties and
+// cities, bottom first.
+func boundaryLayers() []StyleLayer {
+	return []StyleLayer{
 		{ID: "background", Type: "background", Paint: &Paint{BackgroundColor: "#eef1f4"}},
 		withPaint(vec("province-fill", "fill", geo.LayerProvince), &Paint{FillColor: "#fbfaf6"}),
 		// Planning regions overlap (a city sits in a belt and a demonstration
@@ -181,6 +212,16 @@ func NewStyle(baseURL string, f geo.Filter, m Meta, lang string) Style {
 		withLayout(withPaint(vec("province-line", "line", geo.LayerProvince), &Paint{
 			LineColor: "#5b5346", LineWidth: zoomLinear(5, 1.5, 12, 3.5),
 		}), &Layout{LineJoin: "round"}),
+	}
+}
+
+// zoneLayers are the zones' fills, outlines and points, coloured by
+// tierColor.
+func zoneLayers(tierColor Expr) []StyleLayer {
+	approximate := Expr{"!=", Expr{"get", "geom_quality"}, geo.GeomOfficial}
+	noData := Expr{"==", Expr{"get", "tier"}, geo.TierNoData}
+	located := Expr{"==", Expr{"get", "point_quality"}, geo.PointGeocoded}
+	return []StyleLayer{
 		withPaint(vec("zones-fill", "fill", geo.LayerZones), &Paint{
 			FillColor:   tierColor,
 			FillOpacity: Expr{"case", noData, 0.45, approximate, 0.6, 0.8},
@@ -205,26 +246,15 @@ func NewStyle(baseURL string, f geo.Filter, m Meta, lang string) Style {
 		withFilter(withPaint(vec("zones-point-unknown", "circle", geo.LayerLabels), &Paint{
 			CircleColor: "#ffffff", CircleRadius: 5, CircleStrokeColor: tierColor, CircleStrokeWidth: 2,
 		}), Expr{"all", isKind(labelKindZone), Expr{"!", located}}),
+	}
+}
+
+// labelLayers are the city, county and zone labels, reading name.
+func labelLayers(name Expr) []StyleLayer {
+	return []StyleLayer{
 		labelLayer(vec("labels-city", "symbol", geo.LayerLabels), isKind(geo.LevelCity), name, zoomLinear(5, 12, 10, 16), 0, "#2f2a24"),
 		labelLayer(vec("labels-county", "symbol", geo.LayerLabels), isKind(geo.LevelCounty), name, zoomLinear(8, 11, 12, 13), float64(geo.LabelMinZoom[geo.LevelCounty]), "#5b5346"),
 		labelLayer(vec("labels-zone", "symbol", geo.LayerLabels), isKind(labelKindZone), name, zoomLinear(9, 10, 14, 13), 9, "#4a1d0a"),
-	}
-	glyphs := ""
-	if m.Glyphs {
-		glyphs = baseURL + GlyphsPath
-	}
-	return Style{
-		Version:  8,
-		Name:     "layoutmap",
-		Glyphs:   glyphs,
-		Metadata: StyleMetadata{Language: lang, TierColor: colors},
-		Center:   [2]float64{tj.Center[0], tj.Center[1]},
-		Zoom:     tj.Center[2],
-		Sources: map[string]StyleSource{SourceID: {
-			Type: "vector", Tiles: tj.Tiles, MinZoom: tj.MinZoom, MaxZoom: tj.MaxZoom,
-			Bounds: tj.Bounds, Attribution: tj.Attribution,
-		}},
-		Layers: layers,
 	}
 }
 

@@ -34,18 +34,31 @@ func CleanProperties(p geo.Properties) geo.Properties {
 
 // AppendFeature writes one Feature; extra members (links) follow properties.
 func AppendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error) {
+	b, err := appendFeatureHead(b, f)
+	if err != nil {
+		return b, err
+	}
+	if f.GeometryJSON != nil {
+		b = append(b, f.GeometryJSON...)
+	} else if b, err = geo.AppendGeoJSONGeometry(b, f.Geometry); err != nil {
+		return b, fmt.Errorf("apidoc: feature %s: %w", f.ID, err)
+	}
+	return appendFeatureTail(b, f, extra)
+}
+
+// appendFeatureHead writes a Feature up to its geometry.
+func appendFeatureHead(b []byte, f geo.Feature) ([]byte, error) {
 	id, err := MarshalJSON(f.ID)
 	if err != nil {
 		return b, err
 	}
 	b = append(b, `{"type":"Feature","id":`...)
 	b = append(b, id...)
-	b = append(b, `,"geometry":`...)
-	if f.GeometryJSON != nil {
-		b = append(b, f.GeometryJSON...)
-	} else if b, err = geo.AppendGeoJSONGeometry(b, f.Geometry); err != nil {
-		return b, fmt.Errorf("apidoc: feature %s: %w", f.ID, err)
-	}
+	return append(b, `,"geometry":`...), nil
+}
+
+// appendFeatureTail writes a Feature from after its geometry.
+func appendFeatureTail(b []byte, f geo.Feature, extra map[string]any) ([]byte, error) {
 	props, err := MarshalJSON(CleanProperties(f.Properties)) // map keys sorted: stable output
 	if err != nil {
 		return b, fmt.Errorf("apidoc: feature %s properties: %w", f.ID, err)
@@ -109,6 +122,68 @@ func AppendFeatureCollection(b []byte, fc FeatureCollection, fs []geo.Feature) (
 			return b, err
 		}
 	}
+	return appendCollectionTail(b, fc)
+}
+
+// FeatureCollectionPieces is AppendFeatureCollection as a list of byte
+// slices that concatenate to the same document: the geometry of a feature
+// that carries its encoding (geo.Feature.GeometryJSON, kept by the store
+// per dataset version) is that slice itself, not a copy, so a page of
+// large outlines is written (net.Buffers) without copying them. The
+// slices must not be modified. Errors are AppendFeatureCollection's, all
+// found before anything is returned.
+func FeatureCollectionPieces(fc FeatureCollection, fs []geo.Feature) ([][]byte, error) {
+	type span struct {
+		lo, hi int    // of the arena
+		ext    []byte // or an outside slice
+	}
+	var spans []span
+	b := make([]byte, 0, 4096)
+	lo := 0
+	cut := func() {
+		if len(b) > lo {
+			spans = append(spans, span{lo: lo, hi: len(b)})
+		}
+		lo = len(b)
+	}
+	b = append(b, `{"type":"FeatureCollection","features":[`...)
+	var err error
+	for i, f := range fs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if f.GeometryJSON == nil {
+			if b, err = AppendFeature(b, f, nil); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if b, err = appendFeatureHead(b, f); err != nil {
+			return nil, err
+		}
+		cut()
+		spans = append(spans, span{ext: f.GeometryJSON})
+		if b, err = appendFeatureTail(b, f, nil); err != nil {
+			return nil, err
+		}
+	}
+	if b, err = appendCollectionTail(b, fc); err != nil {
+		return nil, err
+	}
+	cut()
+	out := make([][]byte, len(spans))
+	for i, s := range spans {
+		if s.ext != nil {
+			out[i] = s.ext
+		} else {
+			out[i] = b[s.lo:s.hi:s.hi]
+		}
+	}
+	return out, nil
+}
+
+// appendCollectionTail writes an items response after its features.
+func appendCollectionTail(b []byte, fc FeatureCollection) ([]byte, error) {
 	links, err := MarshalJSON(fc.Links)
 	if err != nil {
 		return b, err

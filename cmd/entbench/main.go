@@ -71,120 +71,155 @@ func run(base string) error {
 	if err != nil || code != 200 {
 		return fmt.Errorf("zones: %d %v", code, err)
 	}
-	report := func(label string, ss []sample, statuses map[int]int) {
-		var ds []time.Duration
-		var sizes []int
-		for _, s := range ss {
-			ds = append(ds, s.dur)
-			sizes = append(sizes, s.size)
-		}
-		slices.Sort(sizes)
-		med, mx := 0, 0
-		if len(sizes) > 0 {
-			med, mx = sizes[len(sizes)/2], sizes[len(sizes)-1]
-		}
-		fmt.Printf("%-22s n=%-6d status=%v  size median %6.1f KB max %6.1f KB  latency p50 %6.1f ms p99 %6.1f ms max %6.1f ms\n",
-			label, len(ss), statuses, float64(med)/1024, float64(mx)/1024,
-			ms(pct(ds, 0.5)), ms(pct(ds, 0.99)), ms(pct(ds, 1)))
+	points := make([]orb.Point, len(zones.Features))
+	for i, f := range zones.Features {
+		points[i] = orb.Point{f.Properties.Lon, f.Properties.Lat}
 	}
-	tile := func(z, x, y uint32, ss *[]sample, st map[int]int) error {
-		s, code, err := fetch(fmt.Sprintf("%s/tiles/enterprises/%d/%d/%d.mvt", base, z, x, y))
-		if err != nil {
+	for _, step := range []func(string, []orb.Point) error{provinceTiles, zoneTiles, enterpriseItems, enterpriseStats} {
+		if err := step(base, points); err != nil {
 			return err
 		}
-		st[code]++
-		if code == 200 || code == 204 {
-			*ss = append(*ss, s)
-		}
-		return nil
 	}
-	var low []sample
-	lowSt := map[int]int{}
+	return nil
+}
+
+// series is the samples of one line of the report and the count of each
+// status.
+type series struct {
+	ss []sample
+	st map[int]int
+}
+
+func newSeries() *series { return &series{st: map[int]int{}} }
+
+// get fetches url into the series; keep says which statuses' samples
+// count (nil: all).
+func (r *series) get(url string, keep func(code int) bool) error {
+	s, code, err := fetch(url)
+	if err != nil {
+		return err
+	}
+	r.st[code]++
+	if keep == nil || keep(code) {
+		r.ss = append(r.ss, s)
+	}
+	return nil
+}
+
+func (r *series) add(o *series) {
+	r.ss = append(r.ss, o.ss...)
+	for k, v := range o.st {
+		r.st[k] += v
+	}
+}
+
+// report prints the series' sizes and latency percentiles.
+func (r *series) report(label string) {
+	var ds []time.Duration
+	var sizes []int
+	for _, s := range r.ss {
+		ds = append(ds, s.dur)
+		sizes = append(sizes, s.size)
+	}
+	slices.Sort(sizes)
+	med, mx := 0, 0
+	if len(sizes) > 0 {
+		med, mx = sizes[len(sizes)/2], sizes[len(sizes)-1]
+	}
+	fmt.Printf("%-22s n=%-6d status=%v  size median %6.1f KB max %6.1f KB  latency p50 %6.1f ms p99 %6.1f ms max %6.1f ms\n",
+		label, len(r.ss), r.st, float64(med)/1024, float64(mx)/1024,
+		ms(pct(ds, 0.5)), ms(pct(ds, 0.99)), ms(pct(ds, 1)))
+}
+
+// tile fetches one enterprise tile; only tiles (200) and empty tiles (204)
+// count in the figures.
+func (r *series) tile(base string, z, x, y uint32) error {
+	return r.get(fmt.Sprintf("%s/tiles/enterprises/%d/%d/%d.mvt", base, z, x, y), func(code int) bool { return code == 200 || code == 204 })
+}
+
+// provinceTiles fetches every tile of z5–z8 over Henan.
+func provinceTiles(base string, _ []orb.Point) error {
+	low := newSeries()
 	for z := uint32(5); z <= 8; z++ {
 		x0, y1 := geo.TileXY(geo.HenanBound.Min, z)
 		x1, y0 := geo.TileXY(geo.HenanBound.Max, z)
-		var ss []sample
-		st := map[int]int{}
+		r := newSeries()
 		for x := x0; x <= x1; x++ {
 			for y := y0; y <= y1; y++ {
-				if err := tile(z, x, y, &ss, st); err != nil {
+				if err := r.tile(base, z, x, y); err != nil {
 					return err
 				}
 			}
 		}
-		report(fmt.Sprintf("tiles z%d (all)", z), ss, st)
-		low = append(low, ss...)
-		for k, v := range st {
-			lowSt[k] += v
-		}
+		r.report(fmt.Sprintf("tiles z%d (all)", z))
+		low.add(r)
 	}
-	report("tiles z5–z8 (all)", low, lowSt)
-	var all []sample
-	allSt := map[int]int{}
+	low.report("tiles z5–z8 (all)")
+	return nil
+}
+
+// zoneTiles fetches, at z9–z16, the tile over each zone's point once.
+func zoneTiles(base string, points []orb.Point) error {
+	all := newSeries()
 	for z := uint32(9); z <= geo.MaxZoom; z++ {
-		var ss []sample
-		st := map[int]int{}
+		r := newSeries()
 		seen := map[[2]uint32]bool{}
-		for _, f := range zones.Features {
-			x, y := geo.TileXY(orb.Point{f.Properties.Lon, f.Properties.Lat}, z)
+		for _, p := range points {
+			x, y := geo.TileXY(p, z)
 			if seen[[2]uint32{x, y}] {
 				continue
 			}
 			seen[[2]uint32{x, y}] = true
-			if err := tile(z, x, y, &ss, st); err != nil {
+			if err := r.tile(base, z, x, y); err != nil {
 				return err
 			}
 		}
-		report(fmt.Sprintf("tiles z%d (zones)", z), ss, st)
-		all = append(all, ss...)
-		for k, v := range st {
-			allSt[k] += v
-		}
+		r.report(fmt.Sprintf("tiles z%d (zones)", z))
+		all.add(r)
 	}
-	report("tiles z9–z16 (zones)", all, allSt)
-	var items []sample
-	itSt := map[int]int{}
-	chains := []string{"nev_chain", "biomedicine", "superhard_materials", "cold_chain_food"}
-	for i, f := range zones.Features {
-		p := f.Properties
-		url := fmt.Sprintf("%s/api/v1/collections/enterprises/items?bbox=%f,%f,%f,%f&chain=%s&limit=100", base, p.Lon-0.1, p.Lat-0.1, p.Lon+0.1, p.Lat+0.1, chains[i%len(chains)])
-		s, code, err := fetch(url)
-		if err != nil {
+	all.report("tiles z9–z16 (zones)")
+	return nil
+}
+
+var chains = []string{"nev_chain", "biomedicine", "superhard_materials", "cold_chain_food"}
+
+// enterpriseItems fetches items with a bbox of 0.2° around each zone and
+// a chain filter, then items of each chain over the province.
+func enterpriseItems(base string, points []orb.Point) error {
+	items := newSeries()
+	for i, p := range points {
+		url := fmt.Sprintf("%s/api/v1/collections/enterprises/items?bbox=%f,%f,%f,%f&chain=%s&limit=100", base, p[0]-0.1, p[1]-0.1, p[0]+0.1, p[1]+0.1, chains[i%len(chains)])
+		if err := items.get(url, nil); err != nil {
 			return err
 		}
-		itSt[code]++
-		items = append(items, s)
 	}
-	report("items bbox 0.2°+chain", items, itSt)
-	var whole []sample
-	whSt := map[int]int{}
+	items.report("items bbox 0.2°+chain")
+	whole := newSeries()
 	for _, c := range chains {
-		s, code, err := fetch(base + "/api/v1/collections/enterprises/items?limit=100&chain=" + c)
-		if err != nil {
+		if err := whole.get(base+"/api/v1/collections/enterprises/items?limit=100&chain="+c, nil); err != nil {
 			return err
 		}
-		whSt[code]++
-		whole = append(whole, s)
 	}
-	report("items chain (province)", whole, whSt)
-	// Statistics per zone (and city, chain, cluster, class) for the whole
-	// province, then per zone with a chain filter: ten calls each.
+	whole.report("items chain (province)")
+	return nil
+}
+
+// enterpriseStats fetches statistics per zone (and city, chain, cluster,
+// class) for the whole province, then per zone with a chain filter, then
+// every group: ten calls each.
+func enterpriseStats(base string, _ []orb.Point) error {
 	for _, q := range []string{"group=zone", "group=zone&chain=nev_chain", ""} {
-		var ss []sample
-		st := map[int]int{}
+		r := newSeries()
 		for range 10 {
-			s, code, err := fetch(base + "/api/v1/stats/enterprises?" + q)
-			if err != nil {
+			if err := r.get(base+"/api/v1/stats/enterprises?"+q, nil); err != nil {
 				return err
 			}
-			st[code]++
-			ss = append(ss, s)
 		}
 		label := "stats province " + q
 		if q == "" {
 			label = "stats province all"
 		}
-		report(label, ss, st)
+		r.report(label)
 	}
 	return nil
 }

@@ -78,8 +78,26 @@ func props(v any) (geojson.Properties, error) {
 	return p, nil
 }
 
+// files returns the dataset's files by name: the GeoJSON layers, the JSON
+// tables and SOURCES.md (with the package LICENSE from srcDir).
 func (b *builder) files(srcDir string) (map[string][]byte, error) {
 	files := map[string][]byte{}
+	if err := b.geojsonFiles(files); err != nil {
+		return nil, err
+	}
+	if err := b.jsonFiles(files); err != nil {
+		return nil, err
+	}
+	md, err := b.sourcesMD(srcDir)
+	if err != nil {
+		return nil, err
+	}
+	files["SOURCES.md"] = md
+	return files, nil
+}
+
+// geojsonFiles adds admin.geojson, zones.geojson and regions.geojson.
+func (b *builder) geojsonFiles(files map[string][]byte) error {
 	var feats []*geojson.Feature
 	for _, a := range b.admin {
 		f := geojson.NewFeature(a.Geom)
@@ -87,14 +105,14 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 		p, err := props(data.AdminProps{Code: a.Code, Name: a.Name, NameEN: a.NameEN, Level: a.Level,
 			ParentCode: a.Parent, LabelPoint: pt(a.Label), Source: a.Source})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		f.Properties = p
 		feats = append(feats, f)
 	}
 	var err error
 	if files["admin.geojson"], err = data.FeatureLines(feats); err != nil {
-		return nil, err
+		return err
 	}
 	feats = nil
 	for _, z := range b.zonesOut {
@@ -104,44 +122,49 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 		}
 		f.ID = z.ID
 		if f.Properties, err = props(z); err != nil {
-			return nil, err
+			return err
 		}
 		feats = append(feats, f)
 	}
 	if files["zones.geojson"], err = data.FeatureLines(feats); err != nil {
-		return nil, err
+		return err
 	}
 	feats = nil
 	for _, g := range b.regionsOut {
 		f := geojson.NewFeature(g.geom)
 		f.ID = g.ID
 		if f.Properties, err = props(g); err != nil {
-			return nil, err
+			return err
 		}
 		feats = append(feats, f)
 	}
-	if files["regions.geojson"], err = data.FeatureLines(feats); err != nil {
-		return nil, err
-	}
+	files["regions.geojson"], err = data.FeatureLines(feats)
+	return err
+}
+
+// jsonFiles adds revenue.json, taxonomy.json, sources.json,
+// dictionary.json and meta.json.
+func (b *builder) jsonFiles(files map[string][]byte) error {
+	var err error
 	if files["revenue.json"], err = marshal(b.revOut); err != nil {
-		return nil, err
+		return err
 	}
 	if files["taxonomy.json"], err = marshal(b.taxOut); err != nil {
-		return nil, err
+		return err
 	}
 	srcs, err := sources(b.shared)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if files["sources.json"], err = marshal(srcs); err != nil {
-		return nil, err
+		return err
 	}
 	dict, err := b.dictionary()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if files["dictionary.json"], err = marshal(dict); err != nil {
-		return nil, err
+		return err
 	}
 	meta := data.Meta{
 		FormatVersion: data.FormatVersion,
@@ -155,9 +178,13 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 			"recognised": len(b.taxOut.Recognised), "regions": len(b.regionsOut),
 		},
 	}
-	if files["meta.json"], err = marshal(meta); err != nil {
-		return nil, err
-	}
+	files["meta.json"], err = marshal(meta)
+	return err
+}
+
+// sourcesMD is SOURCES.md: the template with the package LICENSE of
+// srcDir, the revenue gaps and the S-ids each file cites.
+func (b *builder) sourcesMD(srcDir string) ([]byte, error) {
 	lic, err := os.ReadFile(filepath.Join(srcDir, "LICENSE"))
 	if err != nil {
 		return nil, fmt.Errorf("henanbuild: reading the package LICENSE: %w", err)
@@ -167,8 +194,7 @@ func (b *builder) files(srcDir string) (map[string][]byte, error) {
 		gaps = "  - " + strings.Join(b.gaps, "\n  - ")
 	}
 	s := strings.NewReplacer("{{LICENSE}}", strings.TrimSpace(string(lic)), "{{REVENUE_GAPS}}", gaps, "{{SIDS}}", b.citedIDs()).Replace(sourcesTmpl)
-	files["SOURCES.md"] = []byte(s)
-	return files, nil
+	return []byte(s), nil
 }
 
 // reSID finds S-ids: not preceded by a letter or digit (WGS84), and not

@@ -52,7 +52,25 @@ var reRecognisedRef = regexp.MustCompile(`(rc\d\d) (\S+)`)
 
 var reParen = regexp.MustCompile(`[(\x{ff08}][^)\x{ff09}]*[)\x{ff09}]`)
 
+// taxonomy builds the clusters, chains, recognised clusters and keyword
+// tables of the taxonomy and links every zone to its clusters and chains.
 func (b *builder) taxonomy() error {
+	chainByName, err := b.clustersAndChains()
+	if err != nil {
+		return err
+	}
+	if err := b.recognisedClusters(); err != nil {
+		return err
+	}
+	if err := b.keywords(chainByName); err != nil {
+		return err
+	}
+	return b.linkZones()
+}
+
+// clustersAndChains adds the seven clusters and the chains of chains.csv
+// (sorted by id), returning each chain's id by name.
+func (b *builder) clustersAndChains() (chainByName map[string]string, err error) {
 	clusterByName := map[string]string{}
 	for _, c := range sevenClusters {
 		c.Kind = geo.KindCluster
@@ -60,27 +78,32 @@ func (b *builder) taxonomy() error {
 		b.taxOut.Clusters = append(b.taxOut.Clusters, c)
 		clusterByName[c.Name] = c.ID
 	}
-	chainByName := map[string]string{}
+	chainByName = map[string]string{}
 	for i, r := range b.chainRows {
 		id, ok := chainIDs[r["chain"]]
 		if !ok {
-			return fmt.Errorf("henanbuild: chains.csv row %d: no id for chain %q (add it to chainIDs)", i+2, r["chain"])
+			return nil, fmt.Errorf("henanbuild: chains.csv row %d: no id for chain %q (add it to chainIDs)", i+2, r["chain"])
 		}
 		c := data.ClusterRecord{ID: id[0], Name: r["chain"], NameEN: id[1], Kind: geo.KindChain, Source: r["source"]}
 		if p := r["cluster"]; p != "" {
 			if c.Parent, ok = clusterByName[p]; !ok {
-				return fmt.Errorf("henanbuild: chains.csv row %d: unknown cluster %q", i+2, p)
+				return nil, fmt.Errorf("henanbuild: chains.csv row %d: unknown cluster %q", i+2, p)
 			}
 		}
 		if c.Source == "" {
-			return fmt.Errorf("henanbuild: chains.csv row %d: empty source", i+2)
+			return nil, fmt.Errorf("henanbuild: chains.csv row %d: empty source", i+2)
 		}
 		chainByName[c.Name] = c.ID
 		b.taxOut.Chains = append(b.taxOut.Chains, c)
 	}
 	sort.Slice(b.taxOut.Chains, func(i, j int) bool { return b.taxOut.Chains[i].ID < b.taxOut.Chains[j].ID })
-	// Recognised clusters: id = "rc" + the row number in clusters.csv
-	// (stable as long as rows are only appended).
+	return chainByName, nil
+}
+
+// recognisedClusters adds the recognised clusters of clusters.csv: id =
+// "rc" + the row number (stable as long as rows are only appended), their
+// cities read from the cities text (a county stands for its city).
+func (b *builder) recognisedClusters() error {
 	for i, r := range b.clusterRows {
 		c := data.ClusterRecord{ID: fmt.Sprintf("rc%02d", i+1), Name: r["name"], Kind: geo.KindRecognised,
 			ScaleClass: r["scale_class"], CitiesText: r["cities"], Source: r["source"]}
@@ -109,6 +132,12 @@ func (b *builder) taxonomy() error {
 		sort.Strings(c.Cities)
 		b.taxOut.Recognised = append(b.taxOut.Recognised, c)
 	}
+	return nil
+}
+
+// keywords adds the cluster and chain keyword tables, checking that each
+// names a known cluster or chain.
+func (b *builder) keywords(chainByName map[string]string) error {
 	for _, r := range b.clusterKW {
 		if _, ok := findCluster(b.taxOut.Clusters, r["cluster_id"]); !ok {
 			return fmt.Errorf("henanbuild: cluster_keywords.csv: unknown cluster %q", r["cluster_id"])
@@ -122,8 +151,13 @@ func (b *builder) taxonomy() error {
 		}
 		b.taxOut.ChainKeywords = append(b.taxOut.ChainKeywords, data.KeywordRecord{Keyword: r["keyword"], ChainID: id, Rationale: r["rationale"]})
 	}
-	// Zone links. Explicit (sourced) links first; keyword links only where
-	// no explicit link to that cluster exists.
+	return nil
+}
+
+// linkZones links every zone to its clusters and chains: explicit (sourced)
+// links of zone_cluster_links.csv first; keyword links only where no
+// explicit link to that cluster exists.
+func (b *builder) linkZones() error {
 	explicit := map[string]map[string]string{}
 	for _, r := range b.zoneLinks {
 		z := b.zoneByName(r["zone"])

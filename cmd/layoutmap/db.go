@@ -61,43 +61,12 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 // database in one transaction and prints the report. Rejected items are
 // listed on stderr and the command fails with nothing changed.
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	url := dbFlag(fs, getenv)
-	var o importer.Options
-	fs.StringVar(&o.Dir, "dir", "", "directory in the bundled format, as written by `layoutmap export` (replaces the whole dataset)")
-	fs.StringVar(&o.AdminFile, "admin", "", "GeoJSON of admin areas in the bundled format (replaces the stored ones)")
-	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format or saved from the API (replaces the stored ones)")
-	fs.StringVar(&o.RevenueFile, "revenue", "", "revenue table, .csv or .xlsx, columns "+strings.Join(importer.RevenueColumns, ",")+" or their Chinese names (alone: geometry is not touched)")
-	fs.StringVar(&o.EnterprisesFile, "enterprises", "", "enterprise list, .csv, .xlsx or GeoJSON (docs/enterprises.md): replaces the stored list, all or nothing (alone; with --crs)")
-	fs.StringVar(&o.Encoding, "encoding", importer.EncodingAuto, "encoding of a CSV revenue or enterprise file: auto (UTF-8, else GB18030), utf-8 or gb18030")
-	fs.IntVar(&o.ExpectRows, "expect-rows", 0, "number of figures the revenue file must hold (catches a truncated file); 0: not checked")
-	fs.StringVar(&o.CRS, "crs", importer.CRSWGS84, "coordinates of the input files: wgs84, gcj02 or bd09")
-	fs.BoolVar(&o.DryRun, "check", false, "dry run: check the files and print the report and the diff against the current dataset; change nothing (without --database-url: against the embedded dataset)")
-	fs.BoolVar(&o.DryRun, "dry-run", false, "the same as --check")
-	keep := keepFlag(fs, getenv)
-	migrate := fs.Bool("migrate", true, "apply pending migrations first (not with --check)")
-	if err := fs.Parse(args); err != nil {
+	o, url, migrate, err := parseImport(args, getenv, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("import: unexpected arguments %q", fs.Args())
-	}
-	if *url == "" && !o.DryRun {
-		return errors.New("import: --database-url (or DATABASE_URL) is required")
-	}
-	if _, err := importer.ConverterFor(o.CRS); err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	if o.ExpectRows < 0 {
-		return errors.New("import: --expect-rows must be ≥ 0")
-	}
-	var err error
-	if o.KeepVersions, err = parseKeep(*keep); err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	if *migrate && !o.DryRun {
-		if _, err := postgis.Migrate(ctx, *url); err != nil {
+	if migrate && !o.DryRun {
+		if _, err := postgis.Migrate(ctx, url); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
@@ -105,7 +74,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	o.Progress = stderr
 	start := time.Now()
 	var rep postgis.ImportReport
-	if *url == "" {
+	if url == "" {
 		cur, lerr := loadBundled()
 		if lerr != nil {
 			return fmt.Errorf("import: %w", lerr)
@@ -113,7 +82,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "checking against the embedded dataset (no --database-url); geometry repairs are checked only with a database")
 		rep, err = importer.CheckOffline(o, cur)
 	} else {
-		rep, err = importer.Run(ctx, *url, o)
+		rep, err = importer.Run(ctx, url, o)
 	}
 	for _, p := range rep.Repaired {
 		fmt.Fprintln(stdout, "repaired:", p)
@@ -128,6 +97,51 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	return printImport(stdout, stderr, rep, o, start)
+}
+
+// parseImport reads import's flags into the importer's options, the
+// database URL and whether to migrate first, and checks them.
+func parseImport(args []string, getenv func(string) string, stderr io.Writer) (o importer.Options, url string, migrate bool, err error) {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	urlFlag := dbFlag(fs, getenv)
+	fs.StringVar(&o.Dir, "dir", "", "directory in the bundled format, as written by `layoutmap export` (replaces the whole dataset)")
+	fs.StringVar(&o.AdminFile, "admin", "", "GeoJSON of admin areas in the bundled format (replaces the stored ones)")
+	fs.StringVar(&o.ZonesFile, "zones", "", "GeoJSON of development zones in the bundled format or saved from the API (replaces the stored ones)")
+	fs.StringVar(&o.RevenueFile, "revenue", "", "revenue table, .csv or .xlsx, columns "+strings.Join(importer.RevenueColumns, ",")+" or their Chinese names (alone: geometry is not touched)")
+	fs.StringVar(&o.EnterprisesFile, "enterprises", "", "enterprise list, .csv, .xlsx or GeoJSON (docs/enterprises.md): replaces the stored list, all or nothing (alone; with --crs)")
+	fs.StringVar(&o.Encoding, "encoding", importer.EncodingAuto, "encoding of a CSV revenue or enterprise file: auto (UTF-8, else GB18030), utf-8 or gb18030")
+	fs.IntVar(&o.ExpectRows, "expect-rows", 0, "number of figures the revenue file must hold (catches a truncated file); 0: not checked")
+	fs.StringVar(&o.CRS, "crs", importer.CRSWGS84, "coordinates of the input files: wgs84, gcj02 or bd09")
+	fs.BoolVar(&o.DryRun, "check", false, "dry run: check the files and print the report and the diff against the current dataset; change nothing (without --database-url: against the embedded dataset)")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "the same as --check")
+	keep := keepFlag(fs, getenv)
+	migrateFlag := fs.Bool("migrate", true, "apply pending migrations first (not with --check)")
+	if err := fs.Parse(args); err != nil {
+		return o, "", false, err
+	}
+	if fs.NArg() > 0 {
+		return o, "", false, fmt.Errorf("import: unexpected arguments %q", fs.Args())
+	}
+	if *urlFlag == "" && !o.DryRun {
+		return o, "", false, errors.New("import: --database-url (or DATABASE_URL) is required")
+	}
+	if _, err := importer.ConverterFor(o.CRS); err != nil {
+		return o, "", false, fmt.Errorf("import: %w", err)
+	}
+	if o.ExpectRows < 0 {
+		return o, "", false, errors.New("import: --expect-rows must be ≥ 0")
+	}
+	if o.KeepVersions, err = parseKeep(*keep); err != nil {
+		return o, "", false, fmt.Errorf("import: %w", err)
+	}
+	return o, *urlFlag, *migrateFlag, nil
+}
+
+// printImport prints the outcome of an import or check that passed: the
+// diff, a note on a directory's enterprise list, and the counts.
+func printImport(stdout, stderr io.Writer, rep postgis.ImportReport, o importer.Options, start time.Time) error {
 	if rep.Diff != nil {
 		printDiff(stdout, *rep.Diff)
 	}
@@ -139,6 +153,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if o.EnterprisesFile != "" {
 		return printEnterpriseImport(stdout, stderr, rep, o.DryRun, time.Since(start))
 	}
+	var err error
 	if o.DryRun {
 		_, err = fmt.Fprintf(stdout, "check passed: %d admin areas, %d zones, %d revenue records, %d rows skipped (no figure), %d repaired; nothing was changed\n",
 			rep.Counts["admin_areas"], rep.Counts["zones"], rep.Counts["revenue"], rep.Counts["skipped_rows"], len(rep.Repaired))

@@ -195,111 +195,151 @@ type serveConfig struct {
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	env := func(k, def string) string {
-		if v := getenv(k); v != "" {
-			return v
-		}
-		return def
-	}
-	addr := fs.String("addr", env("LAYOUTMAP_ADDR", "127.0.0.1:8080"), "listen address (env LAYOUTMAP_ADDR)")
-	dbURL := fs.String("database-url", env("DATABASE_URL", ""), "PostgreSQL/PostGIS URL; empty serves the embedded dataset (env DATABASE_URL)")
-	level := fs.String("log-level", env("LAYOUTMAP_LOG_LEVEL", "info"), "debug, info, warn or error (env LAYOUTMAP_LOG_LEVEL)")
-	timeout := fs.String("request-timeout", env("LAYOUTMAP_REQUEST_TIMEOUT", api.DefaultRequestTimeout.String()), "deadline of one request's store calls (env LAYOUTMAP_REQUEST_TIMEOUT)")
-	cors := fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
-	embed := fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
-	font := fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
-	approval := fs.String("map-approval-number", env("LAYOUTMAP_MAP_APPROVAL_NUMBER", ""), "map approval number (审图号) this deployment holds, drawn as a footer line of /static/map.png and .svg; empty draws none (the source line says the boundaries are not officially reviewed either way) (env LAYOUTMAP_MAP_APPROVAL_NUMBER)")
-	publicURL := fs.String("public-url", env("LAYOUTMAP_PUBLIC_URL", ""), "scheme://host[/prefix] clients reach this server at; when set it is the base of every link (features, TileJSON, style) and forwarding headers are ignored (env LAYOUTMAP_PUBLIC_URL)")
-	proxies := fs.String("trusted-proxies", env("LAYOUTMAP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers build links when --public-url is empty; from other peers those headers are ignored (env LAYOUTMAP_TRUSTED_PROXIES)")
-	tileCache := fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
-	maxRender := fs.String("max-render-concurrency", env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "0"), "static images drawn at once (each 4096² PNG holds ~130 MB while drawn); 0 is the number of CPUs (env LAYOUTMAP_MAX_RENDER_CONCURRENCY)")
-	maxPixels := fs.String("max-image-pixels", env("LAYOUTMAP_MAX_IMAGE_PIXELS", strconv.Itoa(static.MaxPixels)), "largest static image, width·scale × height·scale pixels (4 bytes each while drawn) (env LAYOUTMAP_MAX_IMAGE_PIXELS)")
-	pprofAddr := fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
-	adminFile := fs.String("admin-password-file", env("LAYOUTMAP_ADMIN_PASSWORD_FILE", ""), "file with the bcrypt hash of the /admin password (layoutmap admin set-password); empty keeps /admin off (env LAYOUTMAP_ADMIN_PASSWORD_FILE)")
-	writeURL := fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
-	keep := keepFlag(fs, getenv)
-	pixelRate := fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
-	ents := fs.String("enterprises", env("LAYOUTMAP_ENTERPRISES", ""), "enterprise list (CSV, XLSX or GeoJSON; see docs/enterprises.md) the embedded store serves; every row is checked and any bad row stops the start-up (env LAYOUTMAP_ENTERPRISES)")
-	entsCRS := fs.String("enterprises-crs", env("LAYOUTMAP_ENTERPRISES_CRS", "wgs84"), "datum of the enterprise list's coordinates: wgs84, gcj02 or bd09 (env LAYOUTMAP_ENTERPRISES_CRS)")
-	dataDir := fs.String("data", env("LAYOUTMAP_DATA", ""), "data directory the embedded store serves instead of the bundled dataset: a `layoutmap export` directory, or any of admin.geojson, zones.geojson, revenue.csv/.xlsx (composed onto the bundled dataset as an import would), plus enterprises.csv/.xlsx/.geojson when present; every file is checked and any bad row stops the start-up (env LAYOUTMAP_DATA)")
-	dataCRS := fs.String("data-crs", env("LAYOUTMAP_DATA_CRS", "wgs84"), "datum of the coordinates of --data's admin.geojson and zones.geojson when the directory is not in the bundled format: wgs84, gcj02 or bd09 (env LAYOUTMAP_DATA_CRS)")
-	pmt := fs.String("pmtiles", env("LAYOUTMAP_PMTILES", ""), "PMTiles archive (file or http(s) URL, from `layoutmap tiles export`) to serve tiles from instead of encoding them; the other routes still read the store (env LAYOUTMAP_PMTILES)")
+	f := defineServeFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	cfg := serveConfig{Addr: *addr, DatabaseURL: *dbURL, WriteDatabaseURL: *writeURL, PMTiles: *pmt, Enterprises: *ents, EnterprisesCRS: *entsCRS,
-		DataDir: *dataDir, DataCRS: *dataCRS}
-	if cfg.Enterprises != "" && cfg.DatabaseURL != "" {
-		return serveConfig{}, errors.New("serve: --enterprises loads a list into the embedded store; with --database-url import it once with `layoutmap import --enterprises FILE` instead")
-	}
-	if cfg.DataDir != "" && cfg.DatabaseURL != "" {
-		return serveConfig{}, errors.New("serve: --data loads a directory into the embedded store; with --database-url the data comes from PostGIS (load the directory with `layoutmap import --dir`)")
-	}
-	if *adminFile != "" {
-		h, err := admin.ReadHashFile(*adminFile)
-		if err != nil {
-			return serveConfig{}, fmt.Errorf("serve: --admin-password-file: %w", err)
+	cfg := serveConfig{Addr: *f.addr, DatabaseURL: *f.dbURL, WriteDatabaseURL: *f.writeURL, PMTiles: *f.pmt, Enterprises: *f.ents, EnterprisesCRS: *f.entsCRS,
+		DataDir: *f.dataDir, DataCRS: *f.dataCRS}
+	for _, step := range []func(*serveConfig) error{f.storeSettings, f.httpSettings, f.limitSettings} {
+		if err := step(&cfg); err != nil {
+			return serveConfig{}, err
 		}
-		cfg.AdminHash = h
-	}
-	if cfg.WriteDatabaseURL != "" && cfg.DatabaseURL == "" {
-		return serveConfig{}, errors.New("serve: --write-database-url needs --database-url (the read-only DSN serving uses)")
-	}
-	k, err := parseKeep(*keep)
-	if err != nil {
-		return serveConfig{}, fmt.Errorf("serve: %w", err)
-	}
-	cfg.KeepVersions = k
-	if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
-		return serveConfig{}, fmt.Errorf("serve: --log-level: %w", err)
-	}
-	d, err := time.ParseDuration(*timeout)
-	if err != nil || d <= 0 {
-		return serveConfig{}, fmt.Errorf("serve: --request-timeout must be a positive duration such as 10s, got %q", *timeout)
-	}
-	cfg.RequestTimeout = d
-	cfg.CORSOrigins = splitList(*cors)
-	cfg.EmbedOrigins = splitList(*embed)
-	cfg.FontPath = *font
-	if err := static.CheckApprovalNumber(*approval); err != nil {
-		return serveConfig{}, fmt.Errorf("serve: --map-approval-number: %w", err)
-	}
-	cfg.ApprovalNumber = strings.TrimSpace(*approval)
-	if *publicURL != "" {
-		u, err := url.Parse(*publicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return serveConfig{}, fmt.Errorf("serve: --public-url must be http(s)://host[:port][/prefix], got %q", *publicURL)
-		}
-		cfg.PublicURL = strings.TrimSuffix(*publicURL, "/")
-	}
-	cfg.TrustedProxies = splitList(*proxies)
-	for _, p := range cfg.TrustedProxies {
-		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
-			return serveConfig{}, fmt.Errorf("serve: --trusted-proxies: %q is neither an IP nor a CIDR", p)
-		}
-	}
-	cfg.PprofAddr = *pprofAddr
-	mb, err := strconv.Atoi(strings.TrimSpace(*tileCache))
-	if err != nil || mb < 0 {
-		return serveConfig{}, fmt.Errorf("serve: --tile-cache-mb must be a whole number ≥ 0, got %q", *tileCache)
-	}
-	cfg.TileCacheMB = mb
-	if cfg.MaxRender, err = strconv.Atoi(strings.TrimSpace(*maxRender)); err != nil || cfg.MaxRender < 0 {
-		return serveConfig{}, fmt.Errorf("serve: --max-render-concurrency must be a whole number ≥ 0, got %q", *maxRender)
-	}
-	if cfg.MaxPixelsPerSecond, err = strconv.Atoi(strings.TrimSpace(*pixelRate)); err != nil || cfg.MaxPixelsPerSecond < 0 {
-		return serveConfig{}, fmt.Errorf("serve: --max-image-pixels-per-second must be a whole number ≥ 0, got %q", *pixelRate)
-	}
-	if cfg.MaxImagePixels, err = strconv.Atoi(strings.TrimSpace(*maxPixels)); err != nil || cfg.MaxImagePixels < 1 || cfg.MaxImagePixels > static.MaxPixels {
-		return serveConfig{}, fmt.Errorf("serve: --max-image-pixels must be a whole number from 1 to %d, got %q", static.MaxPixels, *maxPixels)
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return serveConfig{}, fmt.Errorf("serve: --addr: %w", err)
 	}
 	return cfg, nil
+}
+
+// serveFlags are serve's flags as given (text), before validation.
+type serveFlags struct {
+	addr, dbURL, writeURL, adminFile, keep, pmt     *string
+	ents, entsCRS, dataDir, dataCRS                 *string
+	level, timeout, cors, embed, publicURL, proxies *string
+	font, approval, pprofAddr                       *string
+	tileCache, maxRender, maxPixels, pixelRate      *string
+}
+
+// defineServeFlags defines serve's flags on fs, each with its environment
+// variable as the default.
+func defineServeFlags(fs *flag.FlagSet, getenv func(string) string) *serveFlags {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	f := &serveFlags{}
+	f.addr = fs.String("addr", env("LAYOUTMAP_ADDR", "127.0.0.1:8080"), "listen address (env LAYOUTMAP_ADDR)")
+	f.dbURL = fs.String("database-url", env("DATABASE_URL", ""), "PostgreSQL/PostGIS URL; empty serves the embedded dataset (env DATABASE_URL)")
+	f.level = fs.String("log-level", env("LAYOUTMAP_LOG_LEVEL", "info"), "debug, info, warn or error (env LAYOUTMAP_LOG_LEVEL)")
+	f.timeout = fs.String("request-timeout", env("LAYOUTMAP_REQUEST_TIMEOUT", api.DefaultRequestTimeout.String()), "deadline of one request's store calls (env LAYOUTMAP_REQUEST_TIMEOUT)")
+	f.cors = fs.String("cors-origins", env("LAYOUTMAP_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers, * for any; empty disables CORS (env LAYOUTMAP_CORS_ORIGINS)")
+	f.embed = fs.String("embed-origins", env("LAYOUTMAP_EMBED_ORIGINS", ""), "comma-separated origins allowed to frame /embed (CSP frame-ancestors); empty allows any site, since /embed is a read-only view meant for reports (env LAYOUTMAP_EMBED_ORIGINS)")
+	f.font = fs.String("font", env("LAYOUTMAP_FONT", ""), "CJK font file (.ttc/.otf/.ttf) for labels in /static/map.png; empty searches the system (env LAYOUTMAP_FONT)")
+	f.approval = fs.String("map-approval-number", env("LAYOUTMAP_MAP_APPROVAL_NUMBER", ""), "map approval number (审图号) this deployment holds, drawn as a footer line of /static/map.png and .svg; empty draws none (the source line says the boundaries are not officially reviewed either way) (env LAYOUTMAP_MAP_APPROVAL_NUMBER)")
+	f.publicURL = fs.String("public-url", env("LAYOUTMAP_PUBLIC_URL", ""), "scheme://host[/prefix] clients reach this server at; when set it is the base of every link (features, TileJSON, style) and forwarding headers are ignored (env LAYOUTMAP_PUBLIC_URL)")
+	f.proxies = fs.String("trusted-proxies", env("LAYOUTMAP_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose Forwarded (RFC 7239) or X-Forwarded-Host/-Proto headers build links when --public-url is empty; from other peers those headers are ignored (env LAYOUTMAP_TRUSTED_PROXIES)")
+	f.tileCache = fs.String("tile-cache-mb", env("LAYOUTMAP_TILE_CACHE_MB", "256"), "memory for the cache of encoded tiles, MB; 0 disables it (env LAYOUTMAP_TILE_CACHE_MB)")
+	f.maxRender = fs.String("max-render-concurrency", env("LAYOUTMAP_MAX_RENDER_CONCURRENCY", "0"), "static images drawn at once (each 4096² PNG holds ~130 MB while drawn); 0 is the number of CPUs (env LAYOUTMAP_MAX_RENDER_CONCURRENCY)")
+	f.maxPixels = fs.String("max-image-pixels", env("LAYOUTMAP_MAX_IMAGE_PIXELS", strconv.Itoa(static.MaxPixels)), "largest static image, width·scale × height·scale pixels (4 bytes each while drawn) (env LAYOUTMAP_MAX_IMAGE_PIXELS)")
+	f.pprofAddr = fs.String("pprof", env("LAYOUTMAP_PPROF", ""), "loopback address (such as 127.0.0.1:6060) for Go's profiler at /debug/pprof/; empty keeps it off (env LAYOUTMAP_PPROF)")
+	f.adminFile = fs.String("admin-password-file", env("LAYOUTMAP_ADMIN_PASSWORD_FILE", ""), "file with the bcrypt hash of the /admin password (layoutmap admin set-password); empty keeps /admin off (env LAYOUTMAP_ADMIN_PASSWORD_FILE)")
+	f.writeURL = fs.String("write-database-url", env("LAYOUTMAP_WRITE_DATABASE_URL", ""), "PostGIS URL of a role that may import, used only by /admin; serving keeps --database-url (env LAYOUTMAP_WRITE_DATABASE_URL)")
+	f.keep = keepFlag(fs, getenv)
+	f.pixelRate = fs.String("max-image-pixels-per-second", env("LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND", "0"), "PNG pixels drawn per second over all requests; past it requests wait up to 5 s, then 503; 0 is no limit (env LAYOUTMAP_MAX_IMAGE_PIXELS_PER_SECOND)")
+	f.ents = fs.String("enterprises", env("LAYOUTMAP_ENTERPRISES", ""), "enterprise list (CSV, XLSX or GeoJSON; see docs/enterprises.md) the embedded store serves; every row is checked and any bad row stops the start-up (env LAYOUTMAP_ENTERPRISES)")
+	f.entsCRS = fs.String("enterprises-crs", env("LAYOUTMAP_ENTERPRISES_CRS", "wgs84"), "datum of the enterprise list's coordinates: wgs84, gcj02 or bd09 (env LAYOUTMAP_ENTERPRISES_CRS)")
+	f.dataDir = fs.String("data", env("LAYOUTMAP_DATA", ""), "data directory the embedded store serves instead of the bundled dataset: a `layoutmap export` directory, or any of admin.geojson, zones.geojson, revenue.csv/.xlsx (composed onto the bundled dataset as an import would), plus enterprises.csv/.xlsx/.geojson when present; every file is checked and any bad row stops the start-up (env LAYOUTMAP_DATA)")
+	f.dataCRS = fs.String("data-crs", env("LAYOUTMAP_DATA_CRS", "wgs84"), "datum of the coordinates of --data's admin.geojson and zones.geojson when the directory is not in the bundled format: wgs84, gcj02 or bd09 (env LAYOUTMAP_DATA_CRS)")
+	f.pmt = fs.String("pmtiles", env("LAYOUTMAP_PMTILES", ""), "PMTiles archive (file or http(s) URL, from `layoutmap tiles export`) to serve tiles from instead of encoding them; the other routes still read the store (env LAYOUTMAP_PMTILES)")
+	return f
+}
+
+// storeSettings checks the flags choosing the store and what it loads
+// (enterprises, data directory, /admin's password and write DSN, kept
+// versions) against each other.
+func (f *serveFlags) storeSettings(c *serveConfig) error {
+	if c.Enterprises != "" && c.DatabaseURL != "" {
+		return errors.New("serve: --enterprises loads a list into the embedded store; with --database-url import it once with `layoutmap import --enterprises FILE` instead")
+	}
+	if c.DataDir != "" && c.DatabaseURL != "" {
+		return errors.New("serve: --data loads a directory into the embedded store; with --database-url the data comes from PostGIS (load the directory with `layoutmap import --dir`)")
+	}
+	if *f.adminFile != "" {
+		h, err := admin.ReadHashFile(*f.adminFile)
+		if err != nil {
+			return fmt.Errorf("serve: --admin-password-file: %w", err)
+		}
+		c.AdminHash = h
+	}
+	if c.WriteDatabaseURL != "" && c.DatabaseURL == "" {
+		return errors.New("serve: --write-database-url needs --database-url (the read-only DSN serving uses)")
+	}
+	k, err := parseKeep(*f.keep)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	c.KeepVersions = k
+	return nil
+}
+
+// httpSettings reads the flags of logging, request deadlines, origins,
+// links, the static images' font and approval number, and the profiler.
+func (f *serveFlags) httpSettings(c *serveConfig) error {
+	if err := c.LogLevel.UnmarshalText([]byte(*f.level)); err != nil {
+		return fmt.Errorf("serve: --log-level: %w", err)
+	}
+	d, err := time.ParseDuration(*f.timeout)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("serve: --request-timeout must be a positive duration such as 10s, got %q", *f.timeout)
+	}
+	c.RequestTimeout = d
+	c.CORSOrigins = splitList(*f.cors)
+	c.EmbedOrigins = splitList(*f.embed)
+	c.FontPath = *f.font
+	if err := static.CheckApprovalNumber(*f.approval); err != nil {
+		return fmt.Errorf("serve: --map-approval-number: %w", err)
+	}
+	c.ApprovalNumber = strings.TrimSpace(*f.approval)
+	if *f.publicURL != "" {
+		u, err := url.Parse(*f.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("serve: --public-url must be http(s)://host[:port][/prefix], got %q", *f.publicURL)
+		}
+		c.PublicURL = strings.TrimSuffix(*f.publicURL, "/")
+	}
+	c.TrustedProxies = splitList(*f.proxies)
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return fmt.Errorf("serve: --trusted-proxies: %q is neither an IP nor a CIDR", p)
+		}
+	}
+	c.PprofAddr = *f.pprofAddr
+	return nil
+}
+
+// limitSettings reads the memory and drawing limits.
+func (f *serveFlags) limitSettings(c *serveConfig) error {
+	mb, err := strconv.Atoi(strings.TrimSpace(*f.tileCache))
+	if err != nil || mb < 0 {
+		return fmt.Errorf("serve: --tile-cache-mb must be a whole number ≥ 0, got %q", *f.tileCache)
+	}
+	c.TileCacheMB = mb
+	if c.MaxRender, err = strconv.Atoi(strings.TrimSpace(*f.maxRender)); err != nil || c.MaxRender < 0 {
+		return fmt.Errorf("serve: --max-render-concurrency must be a whole number ≥ 0, got %q", *f.maxRender)
+	}
+	if c.MaxPixelsPerSecond, err = strconv.Atoi(strings.TrimSpace(*f.pixelRate)); err != nil || c.MaxPixelsPerSecond < 0 {
+		return fmt.Errorf("serve: --max-image-pixels-per-second must be a whole number ≥ 0, got %q", *f.pixelRate)
+	}
+	if c.MaxImagePixels, err = strconv.Atoi(strings.TrimSpace(*f.maxPixels)); err != nil || c.MaxImagePixels < 1 || c.MaxImagePixels > static.MaxPixels {
+		return fmt.Errorf("serve: --max-image-pixels must be a whole number from 1 to %d, got %q", static.MaxPixels, *f.maxPixels)
+	}
+	return nil
 }
 
 // serve opens the store, listens and serves until ctx is done, then shuts

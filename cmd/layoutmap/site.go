@@ -224,73 +224,115 @@ func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Datas
 		api.TileRoutes(api.TilesConfig{Tiles: ts, Meta: meta}), api.StatsRoutes(store), api.EnterpriseRoutes(store),
 	}})
 	get := func(target string) ([]byte, int, error) { return localGet(app, target) }
-	for _, d := range siteDocs {
-		b, code, err := get(d.req)
-		if err != nil || code != http.StatusOK {
-			return info, fmt.Errorf("reading %s from the API: status %d: %v", d.req, code, err)
-		}
-		if err := writeFile(dir, d.file, b); err != nil {
-			return info, err
-		}
-	}
-	if err := writeTileJSON(get, "/tiles/layout.json", dir, "tiles/layout.json", SiteArchive, st); err != nil {
+	if err := writeSiteDocs(get, dir, st); err != nil {
 		return info, err
 	}
 	// 4. The enterprise layer, when a list is loaded.
-	entInfo, code, err := get("/api/v1/enterprises/info")
+	ei, err := writeSiteEnterprises(ctx, get, store, dir, opt)
 	if err != nil {
 		return info, err
 	}
-	var ei struct {
-		Count     int    `json:"count"`
-		Synthetic int    `json:"synthetic"`
-		Note      string `json:"note"`
-	}
-	if code == http.StatusOK {
-		if err := json.Unmarshal(entInfo, &ei); err != nil {
-			return info, fmt.Errorf("enterprise info: %w", err)
-		}
-	}
 	if ei.Count > 0 {
-		if err := writeFile(dir, "api/v1/enterprises/info.json", entInfo); err != nil {
-			return info, err
-		}
-		tj, _, err := get("/tiles/enterprises.json")
-		if err != nil {
-			return info, err
-		}
-		est, err := exportEnterprises(ctx, store, filepath.Join(dir, SiteEntArchive), opt, tj)
-		if err != nil {
-			return info, err
-		}
-		if err := writeTileJSON(get, "/tiles/enterprises.json", dir, "tiles/enterprises.json", SiteEntArchive, est); err != nil {
-			return info, err
-		}
 		info.EntArchive = SiteEntArchive
 	}
 	// 5. The dataset for the engine.
-	files, err := data.EncodeDataset(engineDataset(ds), "layoutmap static site dataset (admin and region outlines as bounding boxes)")
+	if info.DataFiles, err = writeEngineData(dir, ds, ents); err != nil {
+		return info, err
+	}
+	// 6. site.json, once everything is written from one version.
+	if v1, err := store.Version(ctx); err != nil || v1 != v0 || st.Version != v0 {
+		return info, fmt.Errorf("%w; run the export again", archive.ErrVersionChanged)
+	}
+	info.describe(ctx, store, ds, v0, st, ei)
+	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return info, err
+	}
+	return info, writeFile(dir, SiteFile, append(b, '\n'))
+}
+
+// writeSiteDocs writes the API documents of siteDocs and the composite
+// TileJSON (pointing at the archive of st), read through get.
+func writeSiteDocs(get func(string) ([]byte, int, error), dir string, st archive.Stats) error {
+	for _, d := range siteDocs {
+		b, code, err := get(d.req)
+		if err != nil || code != http.StatusOK {
+			return fmt.Errorf("reading %s from the API: status %d: %v", d.req, code, err)
+		}
+		if err := writeFile(dir, d.file, b); err != nil {
+			return err
+		}
+	}
+	return writeTileJSON(get, "/tiles/layout.json", dir, "tiles/layout.json", SiteArchive, st)
+}
+
+// siteEnterprises is what the site says of the enterprise list (the
+// API's enterprise info); Count 0 when none is loaded.
+type siteEnterprises struct {
+	Count     int    `json:"count"`
+	Synthetic int    `json:"synthetic"`
+	Note      string `json:"note"`
+}
+
+// writeSiteEnterprises writes, when the store holds enterprises, their
+// info document, archive and TileJSON.
+func writeSiteEnterprises(ctx context.Context, get func(string) ([]byte, int, error), store data.Store, dir string, opt archive.Options) (siteEnterprises, error) {
+	var ei siteEnterprises
+	entInfo, code, err := get("/api/v1/enterprises/info")
+	if err != nil {
+		return ei, err
+	}
+	if code == http.StatusOK {
+		if err := json.Unmarshal(entInfo, &ei); err != nil {
+			return ei, fmt.Errorf("enterprise info: %w", err)
+		}
+	}
+	if ei.Count == 0 {
+		return ei, nil
+	}
+	if err := writeFile(dir, "api/v1/enterprises/info.json", entInfo); err != nil {
+		return ei, err
+	}
+	tj, _, err := get("/tiles/enterprises.json")
+	if err != nil {
+		return ei, err
+	}
+	est, err := exportEnterprises(ctx, store, filepath.Join(dir, SiteEntArchive), opt, tj)
+	if err != nil {
+		return ei, err
+	}
+	return ei, writeTileJSON(get, "/tiles/enterprises.json", dir, "tiles/enterprises.json", SiteEntArchive, est)
+}
+
+// writeEngineData writes the engine's dataset (engineDataset) and, when it
+// is small enough, the resolved enterprise list; it returns the file
+// names, sorted.
+func writeEngineData(dir string, ds *data.Dataset, ents []geo.Enterprise) ([]string, error) {
+	files, err := data.EncodeDataset(engineDataset(ds), "layoutmap static site dataset (admin and region outlines as bounding boxes)")
+	if err != nil {
+		return nil, err
 	}
 	if ents != nil && len(ents) <= SiteEngineMaxEnterprises {
 		// The resolved list, so the engine answers the enterprise panel's
 		// items as the server does (its stats need the server).
 		if files[SiteEnterpriseFile], err = json.Marshal(ents); err != nil {
-			return info, fmt.Errorf("enterprise list: %w", err)
+			return nil, fmt.Errorf("enterprise list: %w", err)
 		}
 	}
+	var names []string
 	for name, b := range files {
 		if err := writeFile(dir, path.Join(SiteDataDir, name), b); err != nil {
-			return info, err
+			return nil, err
 		}
-		info.DataFiles = append(info.DataFiles, name)
+		names = append(names, name)
 	}
-	slices.Sort(info.DataFiles)
-	// 6. site.json, once everything is written from one version.
-	if v1, err := store.Version(ctx); err != nil || v1 != v0 || st.Version != v0 {
-		return info, fmt.Errorf("%w; run the export again", archive.ErrVersionChanged)
-	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// describe fills the site's description: dataset version v0 and date,
+// export time, store, synthetic note, tiers, zooms and files.
+func (info *siteInfo) describe(ctx context.Context, store data.Store, ds *data.Dataset, v0 int64, st archive.Stats, ei siteEnterprises) {
 	info.Name = "河南省开发区与产业集群布局图 · layoutmap static site"
 	info.DatasetVersion = v0
 	info.DatasetDate = datasetDate(ctx, store)
@@ -308,11 +350,6 @@ func writeSite(ctx context.Context, dir string, store data.Store, ds *data.Datas
 	info.Engine = SiteEngine
 	info.Attribution = ds.Attribution
 	info.Vintage = ds.Vintage
-	b, err := json.MarshalIndent(info, "", "  ")
-	if err != nil {
-		return info, err
-	}
-	return info, writeFile(dir, SiteFile, append(b, '\n'))
 }
 
 // engineDataset is ds with every admin and region outline replaced by its

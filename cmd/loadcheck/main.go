@@ -44,135 +44,178 @@ func main() {
 }
 
 func run(bin string, serveArgs []string, slow int, hold time.Duration, flood, pngs int) error {
-	port, err := freePort()
+	c, stop, err := startServer(bin, serveArgs)
 	if err != nil {
 		return err
+	}
+	defer stop()
+	fmt.Printf("server %s pid %d, args %s\n", c.base, c.pid, strings.Join(serveArgs, " "))
+	fmt.Printf("%-6s %10s %10s %10s  %s\n", "case", "rss before", "rss after", "peak", "answers")
+	if err := c.slowReaders(slow, hold); err != nil {
+		return err
+	}
+	c.flood(flood)
+	c.largePNGs(pngs)
+	for d := range c.details {
+		fmt.Println("  seen:", d)
+	}
+	return nil
+}
+
+// checker is the server under test, as the cases reach it.
+type checker struct {
+	addr, base string
+	pid        int
+	client     *http.Client
+	mu         sync.Mutex
+	details    map[string]bool // status and first words of each 5xx problem detail seen
+}
+
+// startServer starts bin serve on a free loopback port with serveArgs and
+// waits (up to 60 s) until it is ready; stop interrupts it and waits.
+func startServer(bin string, serveArgs []string) (c *checker, stop func(), err error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, nil, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	args := append([]string{"serve", "--addr", addr, "--log-level", "warn"}, serveArgs...)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting %s: %w", bin, err)
+		cancel()
+		return nil, nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
-	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
-	base := "http://" + addr
-	client := &http.Client{Timeout: 60 * time.Second}
+	stop = func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait(); cancel() }
+	c = &checker{addr: addr, base: "http://" + addr, pid: cmd.Process.Pid,
+		client: &http.Client{Timeout: 60 * time.Second}, details: map[string]bool{}}
 	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
-		if r, err := client.Get(base + "/readyz"); err == nil {
+		if r, err := c.client.Get(c.base + "/readyz"); err == nil {
 			r.Body.Close()
 			if r.StatusCode == 200 {
-				break
+				return c, stop, nil
 			}
 		}
 		if time.Since(start) > 60*time.Second {
-			return fmt.Errorf("server not ready after 60 s")
+			stop()
+			return nil, nil, fmt.Errorf("server not ready after 60 s")
 		}
 	}
-	pid := cmd.Process.Pid
-	fmt.Printf("server %s pid %d, args %s\n", base, pid, strings.Join(serveArgs, " "))
-	fmt.Printf("%-6s %10s %10s %10s  %s\n", "case", "rss before", "rss after", "peak", "answers")
-	report := func(name string, before int, answers string) {
-		fmt.Printf("%-6s %7d MB %7d MB %7d MB  %s\n", name, before>>10, mem(pid, "VmRSS")>>10, mem(pid, "VmHWM")>>10, answers)
-	}
+}
 
-	// slow readers
-	before := mem(pid, "VmRSS")
+// report prints one case's line: memory before, now and at peak, answers.
+func (c *checker) report(name string, before int, answers string) {
+	fmt.Printf("%-6s %7d MB %7d MB %7d MB  %s\n", name, before>>10, mem(c.pid, "VmRSS")>>10, mem(c.pid, "VmHWM")>>10, answers)
+}
+
+// slowReaders opens n connections that ask for the largest items page and
+// do not read for hold, then reads each one's status line.
+func (c *checker) slowReaders(n int, hold time.Duration) error {
+	before := mem(c.pid, "VmRSS")
 	var conns []net.Conn
-	for range slow {
-		c, err := net.Dial("tcp", addr)
+	for range n {
+		conn, err := net.Dial("tcp", c.addr)
 		if err != nil {
 			return err
 		}
-		if tc, ok := c.(*net.TCPConn); ok {
+		if tc, ok := conn.(*net.TCPConn); ok {
 			_ = tc.SetReadBuffer(4096)
 		}
-		_, _ = io.WriteString(c, "GET /api/v1/collections/counties/items?limit=10000 HTTP/1.1\r\nHost: loadcheck\r\n\r\n")
-		conns = append(conns, c)
+		_, _ = io.WriteString(conn, "GET /api/v1/collections/counties/items?limit=10000 HTTP/1.1\r\nHost: loadcheck\r\n\r\n")
+		conns = append(conns, conn)
 	}
 	time.Sleep(hold)
 	statuses := map[string]int{}
-	for _, c := range conns {
-		_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
-		line, _ := bufio.NewReader(c).ReadString('\n')
+	for _, conn := range conns {
+		_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		line, _ := bufio.NewReader(conn).ReadString('\n')
 		f := strings.Fields(line)
 		if len(f) > 1 {
 			statuses[f[1]]++
 		} else {
 			statuses["none"]++
 		}
-		c.Close()
+		conn.Close()
 	}
-	report("slow", before, fmt.Sprint(statuses))
+	c.report("slow", before, fmt.Sprint(statuses))
+	return nil
+}
 
-	// cache-key flood, then the common tiles
-	before = mem(pid, "VmRSS")
-	tiles := []string{"/tiles/8/208/101.mvt", "/tiles/8/209/101.mvt", "/tiles/8/208/102.mvt", "/tiles/7/104/50.mvt", "/tiles/6/52/25.mvt"}
-	details := map[string]bool{} // first words of each problem detail seen
-	var dmu sync.Mutex
-	get := func(p string) int {
-		r, err := client.Get(base + p)
-		if err != nil {
-			return 0
-		}
-		defer r.Body.Close()
-		if r.StatusCode >= 500 {
-			b, _ := io.ReadAll(io.LimitReader(r.Body, 4096))
-			var pr struct{ Detail string }
-			_ = json.Unmarshal(b, &pr)
-			d := pr.Detail
-			if i := strings.Index(d, ":"); i > 0 {
-				d = d[:i]
-			}
-			dmu.Lock()
-			details[fmt.Sprintf("%d %s", r.StatusCode, d)] = true
-			dmu.Unlock()
-		}
-		_, _ = io.Copy(io.Discard, r.Body)
-		return r.StatusCode
+// get fetches path p, noting the detail of a 5xx answer; 0 when the
+// request failed.
+func (c *checker) get(p string) int {
+	r, err := c.client.Get(c.base + p)
+	if err != nil {
+		return 0
 	}
+	defer r.Body.Close()
+	if r.StatusCode >= 500 {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 4096))
+		var pr struct{ Detail string }
+		_ = json.Unmarshal(b, &pr)
+		d := pr.Detail
+		if i := strings.Index(d, ":"); i > 0 {
+			d = d[:i]
+		}
+		c.mu.Lock()
+		c.details[fmt.Sprintf("%d %s", r.StatusCode, d)] = true
+		c.mu.Unlock()
+	}
+	_, _ = io.Copy(io.Discard, r.Body)
+	return r.StatusCode
+}
+
+// flood warms the common tiles, sends n tile requests each with a unique
+// min_revenue (8 at a time), then asks whether the common tiles are
+// still cached.
+func (c *checker) flood(n int) {
+	before := mem(c.pid, "VmRSS")
+	tiles := []string{"/tiles/8/208/101.mvt", "/tiles/8/209/101.mvt", "/tiles/8/208/102.mvt", "/tiles/7/104/50.mvt", "/tiles/6/52/25.mvt"}
 	for range 3 {
 		for _, p := range tiles {
-			get(p)
+			c.get(p)
 		}
 	}
-	statuses = map[string]int{}
+	statuses := map[string]int{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range 8 {
 		wg.Go(func() {
 			for i := range next {
-				s := get(fmt.Sprintf("%s?min_revenue=%d.%d", tiles[i%len(tiles)], i, i%7))
+				s := c.get(fmt.Sprintf("%s?min_revenue=%d.%d", tiles[i%len(tiles)], i, i%7))
 				mu.Lock()
 				statuses[fmt.Sprint(s)]++
 				mu.Unlock()
 			}
 		})
 	}
-	for i := range flood {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	hits0 := metric(client, base, "layoutmap_tile_cache_hits_total")
+	hits0 := metric(c.client, c.base, "layoutmap_tile_cache_hits_total")
 	for _, p := range tiles {
-		get(p)
+		c.get(p)
 	}
-	hits := metric(client, base, "layoutmap_tile_cache_hits_total") - hits0
-	report("flood", before, fmt.Sprintf("%v; common tiles still cached %d/%d; cache %d MB counted",
-		statuses, hits, len(tiles), metric(client, base, "layoutmap_tile_cache_bytes")>>20))
+	hits := metric(c.client, c.base, "layoutmap_tile_cache_hits_total") - hits0
+	c.report("flood", before, fmt.Sprintf("%v; common tiles still cached %d/%d; cache %d MB counted",
+		statuses, hits, len(tiles), metric(c.client, c.base, "layoutmap_tile_cache_bytes")>>20))
+}
 
-	// concurrent large PNGs
-	before = mem(pid, "VmRSS")
-	statuses = map[string]int{}
+// largePNGs asks for n 4096×4096 PNGs at once.
+func (c *checker) largePNGs(n int) {
+	before := mem(c.pid, "VmRSS")
+	statuses := map[string]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	var slowest time.Duration
-	for i := range pngs {
+	for i := range n {
 		wg.Go(func() {
 			start := time.Now()
-			s := get(fmt.Sprintf("/static/map.png?width=4096&height=4096&year=%d", 2018+i%6))
+			s := c.get(fmt.Sprintf("/static/map.png?width=4096&height=4096&year=%d", 2018+i%6))
 			mu.Lock()
 			statuses[fmt.Sprint(s)]++
 			slowest = max(slowest, time.Since(start))
@@ -180,11 +223,7 @@ func run(bin string, serveArgs []string, slow int, hold time.Duration, flood, pn
 		})
 	}
 	wg.Wait()
-	report("png", before, fmt.Sprintf("%v; slowest answer %s", statuses, slowest.Round(100*time.Millisecond)))
-	for d := range details {
-		fmt.Println("  seen:", d)
-	}
-	return nil
+	c.report("png", before, fmt.Sprintf("%v; slowest answer %s", statuses, slowest.Round(100*time.Millisecond)))
 }
 
 // mem reads a kB figure (VmRSS, VmHWM) of a process from /proc.

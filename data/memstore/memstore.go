@@ -72,6 +72,28 @@ type outlines struct {
 	cities   []orb.MultiPolygon
 	counties []orb.MultiPolygon
 	regions  []orb.MultiPolygon
+	// cells[layer] holds, from geo.CellZooms[0] on, the shapes above cut
+	// into the cells of geo.CellZoom(z) (geo.CutCells, the rule PostGIS's
+	// tile_outlines follows), by cell and in list order: a tile clips the
+	// pieces of its cell, not whole outlines. Nil below.
+	cells *[numOutlineLayers]map[geo.Cell][]piece
+}
+
+// The outline layers of outlines.cells.
+const (
+	olProvince = iota
+	olCities
+	olCounties
+	olRegions
+	numOutlineLayers
+)
+
+// piece is one shape's part inside a cell: i its position in its list
+// (0 for the province).
+type piece struct {
+	i     int
+	geom  orb.MultiPolygon
+	bound orb.Bound
 }
 
 var _ data.Store = (*Store)(nil)
@@ -237,11 +259,12 @@ func adminBounds(as []geo.AdminArea) []orb.Bound {
 // point when it has none. Its bounds are what bbox and tile queries test.
 func zoneGeometry(z *geo.Zone) orb.Geometry { return geo.ZoneGeometry(z) }
 
-// simplifyOutlines precomputes the outlines of every zoom (see simplify.go),
-// one shape per job on GOMAXPROCS workers; jobs write disjoint slots.
-// Shapes are simplified one by one, so a border shared by two counties may
-// differ between them by up to the tolerance, a quarter pixel at that zoom:
-// invisible at the zoom it is drawn at.
+// simplifyOutlines precomputes the outlines of every zoom (see simplify.go)
+// and their cell pieces (geo.CutCells), one shape per job on GOMAXPROCS
+// workers; jobs write disjoint slots. Shapes are simplified one by one, so
+// a border shared by two counties may differ between them by up to the
+// tolerance, a quarter pixel at that zoom: invisible at the zoom it is
+// drawn at.
 func (s *Store) simplifyOutlines() {
 	for z := range s.simplified {
 		o := &s.simplified[z]
@@ -250,21 +273,23 @@ func (s *Store) simplifyOutlines() {
 		o.regions = make([]orb.MultiPolygon, len(s.regions))
 	}
 	type job struct {
-		mp  orb.MultiPolygon
-		set func(z int, g orb.MultiPolygon)
+		layer, i int
+		mp       orb.MultiPolygon
+		set      func(z int, g orb.MultiPolygon)
+		cut      [geo.MaxZoom + 1][]geo.CellPiece
 	}
-	var jobs []job
-	jobs = append(jobs, job{s.province.Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].province = g }})
+	var jobs []*job
+	jobs = append(jobs, &job{layer: olProvince, mp: s.province.Geom, set: func(z int, g orb.MultiPolygon) { s.simplified[z].province = g }})
 	for i := range s.cities {
-		jobs = append(jobs, job{s.cities[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].cities[i] = g }})
+		jobs = append(jobs, &job{layer: olCities, i: i, mp: s.cities[i].Geom, set: func(z int, g orb.MultiPolygon) { s.simplified[z].cities[i] = g }})
 	}
 	for i := range s.counties {
-		jobs = append(jobs, job{s.counties[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].counties[i] = g }})
+		jobs = append(jobs, &job{layer: olCounties, i: i, mp: s.counties[i].Geom, set: func(z int, g orb.MultiPolygon) { s.simplified[z].counties[i] = g }})
 	}
 	for i := range s.regions {
-		jobs = append(jobs, job{s.regions[i].Geom, func(z int, g orb.MultiPolygon) { s.simplified[z].regions[i] = g }})
+		jobs = append(jobs, &job{layer: olRegions, i: i, mp: s.regions[i].Geom, set: func(z int, g orb.MultiPolygon) { s.simplified[z].regions[i] = g }})
 	}
-	ch := make(chan job)
+	ch := make(chan *job)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -273,6 +298,14 @@ func (s *Store) simplifyOutlines() {
 				geo.SimplifyZooms(j.mp, &tmp)
 				for z, g := range tmp {
 					j.set(z, g)
+					cz := geo.CellZoom(uint32(z))
+					switch {
+					case cz < 0:
+					case z > 0 && geo.CellZoom(uint32(z-1)) == cz && geo.SameShape(g, tmp[z-1]):
+						j.cut[z] = j.cut[z-1] // same shape, same cells: share the pieces
+					default:
+						j.cut[z] = geo.CutCells(g, uint32(cz))
+					}
 				}
 			}
 		})
@@ -282,6 +315,22 @@ func (s *Store) simplifyOutlines() {
 	}
 	close(ch)
 	wg.Wait()
+	// Jobs are in list order per layer, so each cell's pieces are too.
+	for z := range s.simplified {
+		if geo.CellZoom(uint32(z)) < 0 {
+			continue
+		}
+		cells := new([numOutlineLayers]map[geo.Cell][]piece)
+		for l := range cells {
+			cells[l] = map[geo.Cell][]piece{}
+		}
+		for _, j := range jobs {
+			for _, p := range j.cut[z] {
+				cells[j.layer][p.Cell] = append(cells[j.layer][p.Cell], piece{i: j.i, geom: p.Geom, bound: p.Bound})
+			}
+		}
+		s.simplified[z].cells = cells
+	}
 }
 
 func (s *Store) isKnown(kind, id string) bool { return s.known[kind][id] }

@@ -10,6 +10,7 @@ import (
 	"layoutmap/data"
 	"layoutmap/data/memstore"
 	"layoutmap/geo"
+	"layoutmap/tiles"
 )
 
 // scaledDataset returns the bundled dataset with n-1 SYNTHETIC copies of
@@ -126,6 +127,31 @@ func BenchmarkScale(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if _, err := s.Items(ctx, geo.CollZones, c.f); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkScaleColdTile is a whole cold tile (store, clipping, encoding:
+// the tile service with its caches off) over 郑州经开区 at 162 and 16,200
+// zones: issue 17's target is at most 2× the cost at 100× the zones.
+func BenchmarkScaleColdTile(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1, 100} {
+		s, err := memstore.New(scaledDataset(b, n), geo.DefaultTiers)
+		if err != nil {
+			b.Fatal(err)
+		}
+		svc := tiles.New(s, tiles.Config{CacheBytes: -1})
+		for _, z := range []uint32{5, 8, 11, 14} {
+			q := benchTile(z)
+			b.Run(fmt.Sprintf("zones=%d/z%d", 162*n, z), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := svc.Encoded(ctx, q); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -17,7 +17,9 @@ const tileBuffer = float64(geo.TileBuffer) / geo.TileExtent
 // by geo.TileBuffer/geo.TileExtent of a tile on each side (computed in tile
 // space, so it is exact in Web Mercator). Admin and region outlines come
 // pre-simplified with geo.SimplifyTolerance(q.Z); a shape that vanished at
-// that zoom is left out. Zone criteria of q.Filter (geo.Filter.MatchZone,
+// that zoom is left out. From geo.CellZooms[0] on they are the pieces cut
+// into the tile's cell (geo.CutCells: the shape inside the cell's buffered
+// bound, which holds the tile's), so a tile never clips a whole province. Zone criteria of q.Filter (geo.Filter.MatchZone,
 // not bbox or paging: the tile is the extent) apply to the zones layer and
 // zone labels. The labels layer holds label points of cities, counties
 // (q.Z ≥ geo.LabelMinZoom[county]) and zones (q.Z ≥ geo.LabelMinZoom[zone]).
@@ -54,35 +56,55 @@ func (s *Store) TileLayers(ctx context.Context, q geo.TileQuery, layers []string
 	}
 	bound := q.Tile().Bound(tileBuffer)
 	o := &s.simplified[q.Z]
+	cell, cut := geo.CellOf(q.Z, q.X, q.Y)
 	var out []geo.LayerFeatures
 	for _, layer := range layers {
 		lf := geo.LayerFeatures{Layer: layer, Features: []geo.Feature{}}
 		add := func(id string, g orb.Geometry, p geo.Properties) {
 			lf.Features = append(lf.Features, geo.Feature{ID: id, Geometry: g, Properties: p})
 		}
+		// outline adds the shapes of an outline layer that meet the tile:
+		// from the first cell zoom on, the pieces of the tile's cell.
+		outline := func(l int, whole []orb.MultiPolygon, bounds []orb.Bound, tree *index, feature func(i int) (string, geo.Properties)) {
+			if cut {
+				for _, p := range o.cells[l][cell] {
+					if bound.Intersects(p.bound) {
+						id, props := feature(p.i)
+						add(id, p.geom, props)
+					}
+				}
+				return
+			}
+			var is []int
+			if tree == nil {
+				is = []int{0}
+			} else {
+				is = tree.search(bound)
+			}
+			for _, i := range is {
+				if whole[i] != nil && bound.Intersects(bounds[i]) {
+					id, props := feature(i)
+					add(id, whole[i], props)
+				}
+			}
+		}
 		switch layer {
 		case geo.LayerProvince:
-			if o.province != nil && bound.Intersects(s.provinceBound) {
-				add(s.province.Code, o.province, geo.AdminTileProperties(s.province))
-			}
+			outline(olProvince, []orb.MultiPolygon{o.province}, []orb.Bound{s.provinceBound}, nil, func(int) (string, geo.Properties) {
+				return s.province.Code, geo.AdminTileProperties(s.province)
+			})
 		case geo.LayerCities:
-			for _, i := range s.cityTree.search(bound) {
-				if o.cities[i] != nil && bound.Intersects(s.cityBounds[i]) {
-					add(s.cities[i].Code, o.cities[i], geo.AdminTileProperties(&s.cities[i]))
-				}
-			}
+			outline(olCities, o.cities, s.cityBounds, s.cityTree, func(i int) (string, geo.Properties) {
+				return s.cities[i].Code, geo.AdminTileProperties(&s.cities[i])
+			})
 		case geo.LayerCounties:
-			for _, i := range s.countyTree.search(bound) {
-				if o.counties[i] != nil && bound.Intersects(s.countyBounds[i]) {
-					add(s.counties[i].Code, o.counties[i], geo.AdminTileProperties(&s.counties[i]))
-				}
-			}
+			outline(olCounties, o.counties, s.countyBounds, s.countyTree, func(i int) (string, geo.Properties) {
+				return s.counties[i].Code, geo.AdminTileProperties(&s.counties[i])
+			})
 		case geo.LayerRegions:
-			for _, i := range s.regionTree.search(bound) {
-				if o.regions[i] != nil && bound.Intersects(s.regionBounds[i]) {
-					add(s.regions[i].ID, o.regions[i], geo.RegionTileProperties(&s.regions[i]))
-				}
-			}
+			outline(olRegions, o.regions, s.regionBounds, s.regionTree, func(i int) (string, geo.Properties) {
+				return s.regions[i].ID, geo.RegionTileProperties(&s.regions[i])
+			})
 		case geo.LayerZones:
 			for _, i := range s.zoneTree.search(bound) {
 				if bound.Intersects(s.zoneBounds[i]) && f.MatchZone(&s.zones[i], s.ts, s.members) {

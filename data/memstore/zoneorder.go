@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"slices"
-	"strings"
 	"sync"
 
 	"layoutmap/geo"
@@ -15,10 +14,11 @@ import (
 // computed once, on first use, and a page is a walk along it that tests
 // the filter and keeps the page's slice: no sort per request.
 //
-// An order depends on sortby alone, except for revenue, whose key is the
-// headline figure of the filter's year and measure family: revenue orders
-// are kept for year 0 (each zone's latest figure) per family; a revenue
-// sort for one year takes the sorting path (there are many years).
+// An order depends on sortby alone, except for a key that reads the
+// headline figure of the filter's year and measure family (the
+// descriptor's SortSpec.Headline: revenue): those orders are kept for
+// year 0 (each zone's latest figure) per family; such a sort for one year
+// takes the sorting path (there are many years).
 
 func init() {
 	// Here, not in the collections literal: zonePage falls back to
@@ -44,7 +44,8 @@ func (s *Store) zoneOrder(f *geo.Filter) []int32 {
 		sortby = geo.DefaultSort(geo.CollZones)
 	}
 	k := zoneOrderKey{sortby: sortby}
-	if strings.TrimPrefix(sortby, "-") == "revenue" {
+	so := geo.Schemas[geo.CollZones].Order(sortby)
+	if so.ByHeadline() {
 		if f.Year != 0 {
 			return nil
 		}
@@ -56,7 +57,6 @@ func (s *Store) zoneOrder(f *geo.Filter) []int32 {
 	if order, ok := o.m[k]; ok {
 		return order
 	}
-	so := geo.Schemas[geo.CollZones].Order(sortby)
 	keys := make([]geo.SortKey, len(s.zones))
 	for i := range s.zones {
 		keys[i] = so.ZoneKey(&s.zones[i], 0, k.measure)

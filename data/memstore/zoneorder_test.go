@@ -70,3 +70,46 @@ func ids(fs []geo.Feature) []string {
 	}
 	return out
 }
+
+// The kept orders follow the descriptor: a key that reads the headline
+// (SortSpec.Headline) is kept per measure family for year 0 and not kept
+// for a given year; every other key is kept once, whatever the filter.
+func TestZoneOrderKeyedByDescriptor(t *testing.T) {
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ds, geo.DefaultTiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	headline := 0
+	for _, spec := range geo.Schemas[geo.CollZones].Sorts {
+		for _, sortby := range []string{spec.Key, "-" + spec.Key} {
+			for _, fam := range []string{"", geo.FamilyOutput} {
+				if s.zoneOrder(&geo.Filter{SortBy: sortby, Measure: fam}) == nil {
+					t.Errorf("%s %q year 0: no kept order", sortby, fam)
+				}
+				kept := s.zoneOrder(&geo.Filter{SortBy: sortby, Measure: fam, Year: 2023}) != nil
+				if kept == spec.Headline {
+					t.Errorf("%s %q year 2023: kept %v, headline key %v", sortby, fam, kept, spec.Headline)
+				}
+			}
+			n := 0
+			for k := range s.orders.m {
+				if k.sortby == sortby {
+					n++
+				}
+			}
+			if want := map[bool]int{false: 1, true: 2}[spec.Headline]; n != want {
+				t.Errorf("%s: %d kept orders, want %d (headline key %v)", sortby, n, want, spec.Headline)
+			}
+		}
+		if spec.Headline {
+			headline++
+		}
+	}
+	if headline == 0 {
+		t.Error("no zone sort key reads the headline (revenue should)")
+	}
+}

@@ -55,8 +55,8 @@ func (s *Store) MVTLayers(ctx context.Context, q geo.TileQuery, layers []string)
 	args[0], args[1], args[2] = int(q.Z), int(q.X), int(q.Y)
 	if cells {
 		args[3], args[4] = -1, -1
-		if cz := cellZoomOf(q.Z); cz >= 0 {
-			args[3], args[4] = int(q.X>>(q.Z-uint32(cz))), int(q.Y>>(q.Z-uint32(cz)))
+		if c, ok := geo.CellOf(q.Z, q.X, q.Y); ok {
+			args[3], args[4] = int(c.X), int(c.Y)
 		}
 	}
 	var b []byte
@@ -67,26 +67,6 @@ func (s *Store) MVTLayers(ctx context.Context, q geo.TileQuery, layers []string)
 		return nil, nil
 	}
 	return b, nil
-}
-
-// cellZooms are the zooms whose XYZ tiles cut the shapes of tile_outlines
-// into cells: the rows of zooms z from cellZooms[i] up to the next entry
-// hold pieces cut into the tiles of zoom cellZooms[i], so every tile of
-// such a zoom lies in exactly one cell and clips a piece of its outline,
-// not a province of ten thousand vertices. Below the first: whole shapes.
-// Tiers keep the row count small (a z14 grid over Henan would be 67,000
-// cells per shape).
-var cellZooms = []int{5, 7, 10}
-
-// cellZoomOf returns the cell zoom of tiles of zoom z, -1 for whole shapes.
-func cellZoomOf(z uint32) int {
-	cz := -1
-	for _, c := range cellZooms {
-		if int(z) >= c {
-			cz = c
-		}
-	}
-	return cz
 }
 
 // mvtSQL builds the tile query of the named layers at zoom z: $1…$3 are
@@ -292,19 +272,31 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	return b.write(ctx, tx)
 }
 
-// bands are the rows of tile_outlines before cutting: per feature, each
-// zoom band over which its simplified outline and the cell zoom stay the
-// same, as parallel columns for one unnest.
+// bands are the rows of tile_outlines: per feature, each zoom band over
+// which its simplified outline and the cell zoom stay the same, cut into
+// the cells of that zoom (geo.CutCells: the embedded store's pieces), as
+// parallel columns for one unnest. cx and cy are -1 for whole shapes.
 type bands struct {
 	layers, ids []string
 	fidCol      []int64
 	zmins, zmax []int16
-	cz          []int32
+	cx, cy      []int32
 	geoms       [][]byte
 }
 
+func (bs *bands) add(layer, id string, fid int64, zmin, zmax int, cx, cy int32, g orb.MultiPolygon) error {
+	b, err := encodeMultiPolygon(g)
+	if err != nil {
+		return err
+	}
+	bs.layers, bs.ids, bs.fidCol = append(bs.layers, layer), append(bs.ids, id), append(bs.fidCol, fid)
+	bs.zmins, bs.zmax, bs.geoms = append(bs.zmins, int16(zmin)), append(bs.zmax, int16(zmax)), append(bs.geoms, b)
+	bs.cx, bs.cy = append(bs.cx, cx), append(bs.cy, cy)
+	return nil
+}
+
 // outlineBands simplifies every admin and region outline per zoom
-// (geo.SimplifyZooms) into bands.
+// (geo.SimplifyZooms) into bands and cuts them into cells.
 func outlineBands(as []geo.AdminArea, rs []geo.Region) (*bands, error) {
 	bs := &bands{}
 	add := func(layer, id string, mp orb.MultiPolygon) error {
@@ -314,19 +306,22 @@ func outlineBands(as []geo.AdminArea, rs []geo.Region) (*bands, error) {
 		for z := geo.MinZoom; z <= geo.MaxZoom; {
 			g := zs[z]
 			hi := z
+			cz := geo.CellZoom(uint32(z))
 			// A band ends where the shape changes, and where the cell
 			// zoom changes.
-			for hi < geo.MaxZoom && cellZoomOf(uint32(hi+1)) == cellZoomOf(uint32(z)) && sameShape(zs[hi+1], g) {
+			for hi < geo.MaxZoom && geo.CellZoom(uint32(hi+1)) == cz && geo.SameShape(zs[hi+1], g) {
 				hi++
 			}
-			if len(g) > 0 {
-				b, err := encodeMultiPolygon(g)
-				if err != nil {
+			if len(g) > 0 && cz < 0 {
+				if err := bs.add(layer, id, fid, z, hi, -1, -1, g); err != nil {
 					return err
 				}
-				bs.layers, bs.ids, bs.fidCol = append(bs.layers, layer), append(bs.ids, id), append(bs.fidCol, fid)
-				bs.zmins, bs.zmax, bs.geoms = append(bs.zmins, int16(z)), append(bs.zmax, int16(hi)), append(bs.geoms, b)
-				bs.cz = append(bs.cz, int32(cellZoomOf(uint32(z))))
+			} else if len(g) > 0 {
+				for _, p := range geo.CutCells(g, uint32(cz)) {
+					if err := bs.add(layer, id, fid, z, hi, int32(p.Cell.X), int32(p.Cell.Y), p.Geom); err != nil {
+						return err
+					}
+				}
 			}
 			z = hi + 1
 		}
@@ -346,45 +341,25 @@ func outlineBands(as []geo.AdminArea, rs []geo.Region) (*bands, error) {
 	return bs, nil
 }
 
-// write replaces tile_outlines with the bands, cut into cells.
+// write replaces tile_outlines with the bands.
 func (bs *bands) write(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.tile_outlines`); err != nil {
 		return fmt.Errorf("tile data: clearing outlines: %w", err)
 	}
-	// Cut shapes: one piece per cell their bounds meet, clipped to the
-	// cell grown by the tile buffer, which holds the buffered envelope of
-	// every tile inside the cell from the cell's zoom on.
-	const half = 20037508.342789244 // half the Web-Mercator world, metres
+	// Pieces are made valid: simplification can make a ring cross itself,
+	// and ST_AsMVTGeom's rectangle clipping of an invalid ring can return
+	// the whole tile.
 	if _, err := tx.Exec(ctx, `WITH k AS (
-			SELECT layer, id, fid, zmin, zmax, cz, 2 * $8::float8 / (1 << greatest(cz, 0)) AS size,
-				ST_Multi(ST_Transform(ST_GeomFromEWKB(g), 3857)) AS geom,
-				-- Simplification can make a ring cross itself; rectangle
-				-- clipping of an invalid ring can return the whole cell.
-				CASE WHEN cz >= 0 THEN ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_GeomFromEWKB(g), 3857)), 3) END AS valid
-			FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::int2[], $6::int4[], $7::bytea[]) AS k(layer, id, fid, zmin, zmax, cz, g))
+			SELECT layer, id, fid, zmin, zmax, cx, cy, ST_Transform(ST_GeomFromEWKB(g), 3857) AS geom
+			FROM unnest($1::text[], $2::text[], $3::int8[], $4::int2[], $5::int2[], $6::int4[], $7::int4[], $8::bytea[]) AS k(layer, id, fid, zmin, zmax, cx, cy, g))
 		INSERT INTO layoutmap.tile_outlines (layer, id, fid, zmin, zmax, cx, cy, geom_3857)
-		SELECT layer, id, fid, zmin, zmax, -1, -1, geom FROM k WHERE cz < 0
-		UNION ALL
-		SELECT k.layer, k.id, k.fid, k.zmin, k.zmax, c.x, c.y, p.geom
-		FROM k
-		CROSS JOIN LATERAL (
-			SELECT x, y FROM
-				generate_series(greatest(0, floor((ST_XMin(k.geom) + $8) / k.size - $9)::int), least((1 << k.cz) - 1, floor((ST_XMax(k.geom) + $8) / k.size + $9)::int)) x,
-				generate_series(greatest(0, floor(($8 - ST_YMax(k.geom)) / k.size - $9)::int), least((1 << k.cz) - 1, floor(($8 - ST_YMin(k.geom)) / k.size + $9)::int)) y) c
-		CROSS JOIN LATERAL (
-			SELECT ST_Multi(ST_CollectionExtract(ST_ClipByBox2D(k.valid, ST_TileEnvelope(k.cz, c.x, c.y, margin => $9)), 3)) AS geom) p
-		WHERE k.cz >= 0 AND NOT ST_IsEmpty(p.geom)`,
-		bs.layers, bs.ids, bs.fidCol, bs.zmins, bs.zmax, bs.cz, bs.geoms, half, float64(geo.TileBuffer)/geo.TileExtent); err != nil {
+		SELECT layer, id, fid, zmin, zmax, cx, cy, geom FROM (
+			SELECT layer, id, fid, zmin, zmax, cx, cy,
+				ST_Multi(CASE WHEN cx < 0 THEN geom ELSE ST_CollectionExtract(ST_MakeValid(geom), 3) END) AS geom
+			FROM k) v
+		WHERE NOT ST_IsEmpty(geom)`,
+		bs.layers, bs.ids, bs.fidCol, bs.zmins, bs.zmax, bs.cx, bs.cy, bs.geoms); err != nil {
 		return fmt.Errorf("tile data: writing outlines: %w", err)
 	}
 	return nil
-}
-
-// sameShape reports whether two simplifications of one shape are equal.
-// A smaller tolerance keeps a superset of the vertices, so equal ring
-// lengths mean equal rings.
-func sameShape(a, b orb.MultiPolygon) bool {
-	return slices.EqualFunc(a, b, func(p, q orb.Polygon) bool {
-		return slices.EqualFunc(p, q, func(r, s orb.Ring) bool { return len(r) == len(s) })
-	})
 }

@@ -254,8 +254,7 @@ func stageDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 	o.progress("staging %d admin areas, %d zones, %d regions", len(ds.Admin), len(ds.Zones), len(ds.Regions))
 	if _, err := tx.Exec(ctx, `
 		CREATE TEMP TABLE s_admin (code text, name text, name_en text, level text, parent_code text, label_point bytea, geom bytea, source text) ON COMMIT DROP;
-		CREATE TEMP TABLE s_zones (id text, name text, name_en text, level text, level_en text, city_code text, county_code text,
-			lead_industries text[], approved_area_ha float8, point bytea, point_quality text, geom bytea, geom_quality text, source text, attrs jsonb) ON COMMIT DROP;
+		`+zoneStaging.create()+`;
 		CREATE TEMP TABLE s_regions (id text, name text, name_en text, kind text, derived bool, geom bytea, source text, ord int) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("creating staging tables: %w", err)
 	}
@@ -275,29 +274,14 @@ func stageDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		return fmt.Errorf("copying admin areas: %w", err)
 	}
 	zoneRows := make([][]any, len(ds.Zones))
-	for i, z := range ds.Zones {
-		pt, err := encodePoint(z.Point)
+	for i := range ds.Zones {
+		row, err := zoneStaging.row(&ds.Zones[i])
 		if err != nil {
-			return err
+			return fmt.Errorf("zone %s: %w", ds.Zones[i].ID, err)
 		}
-		var g []byte // no outline: NULL, the zone is served as its point
-		if len(z.Geom) > 0 {
-			if g, err = encodeMultiPolygon(z.Geom); err != nil {
-				return err
-			}
-		}
-		lead := z.LeadIndustries
-		if lead == nil {
-			lead = []string{}
-		}
-		// The plain attributes as one object (migration 0005).
-		attrs, err := json.Marshal(z.ZoneAttrs)
-		if err != nil {
-			return fmt.Errorf("zone %s attributes: %w", z.ID, err)
-		}
-		zoneRows[i] = []any{z.ID, z.Name, z.NameEN, z.Level, z.LevelEN, z.CityCode, nullIfEmpty(z.CountyCode), lead, z.AreaHa, pt, z.PointQuality, g, nullIfEmpty(z.GeomQuality), z.Source, string(attrs)}
+		zoneRows[i] = row
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"s_zones"}, []string{"id", "name", "name_en", "level", "level_en", "city_code", "county_code", "lead_industries", "approved_area_ha", "point", "point_quality", "geom", "geom_quality", "source", "attrs"}, pgx.CopyFromRows(zoneRows)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{zoneStaging.name}, zoneStaging.cols, pgx.CopyFromRows(zoneRows)); err != nil {
 		return fmt.Errorf("copying zones: %w", err)
 	}
 	regRows := make([][]any, len(ds.Regions))
@@ -323,7 +307,7 @@ func repairStaged(ctx context.Context, tx pgx.Tx, o ImportOptions, rep *ImportRe
 	// Decode once into geometry columns, then repair what ST_IsValid rejects.
 	for _, q := range []string{
 		`ALTER TABLE s_admin ALTER COLUMN geom TYPE geometry USING ST_GeomFromEWKB(geom), ALTER COLUMN label_point TYPE geometry USING ST_GeomFromEWKB(label_point)`,
-		`ALTER TABLE s_zones ALTER COLUMN geom TYPE geometry USING ST_GeomFromEWKB(geom), ALTER COLUMN point TYPE geometry USING ST_GeomFromEWKB(point)`,
+		zoneStaging.decode(),
 		`ALTER TABLE s_regions ALTER COLUMN geom TYPE geometry USING ST_GeomFromEWKB(geom)`,
 	} {
 		if _, err := tx.Exec(ctx, q); err != nil {
@@ -331,7 +315,7 @@ func repairStaged(ctx context.Context, tx pgx.Tx, o ImportOptions, rep *ImportRe
 		}
 	}
 	var rejected []Problem
-	for _, t := range []struct{ table, key, kind string }{{"s_admin", "code", "admin"}, {"s_zones", "id", "zone"}, {"s_regions", "id", "region"}} {
+	for _, t := range []struct{ table, key, kind string }{{"s_admin", "code", "admin"}, {zoneStaging.name, "id", "zone"}, {"s_regions", "id", "region"}} {
 		rows, err := tx.Query(ctx, `UPDATE `+t.table+` s SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(s.geom), 3))
 			FROM (SELECT `+t.key+` AS k, ST_IsValidReason(geom) AS why FROM `+t.table+` WHERE NOT ST_IsValid(geom)) bad
 			WHERE s.`+t.key+` = bad.k RETURNING s.`+t.key+`, bad.why, ST_IsEmpty(s.geom)`)
@@ -373,8 +357,7 @@ func swapInStaged(ctx context.Context, tx pgx.Tx, o ImportOptions) error {
 		`DELETE FROM layoutmap.clusters`, `DELETE FROM layoutmap.admin_areas`,
 		`INSERT INTO layoutmap.admin_areas (code, name, name_en, level, parent_code, label_point, geom, source)
 			SELECT code, name, name_en, level, parent_code, label_point, ST_Multi(geom), source FROM s_admin`,
-		`INSERT INTO layoutmap.zones (id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, geom, geom_quality, source, attrs)
-			SELECT id, name, name_en, level, level_en, city_code, county_code, lead_industries, approved_area_ha, point, point_quality, ST_Multi(geom), geom_quality, source, attrs FROM s_zones`,
+		zoneStaging.insert(),
 		`INSERT INTO layoutmap.planning_regions (id, name, name_en, kind, derived, geom, source, ord)
 			SELECT id, name, name_en, kind, derived, ST_Multi(geom), source, ord FROM s_regions`,
 	} {
@@ -443,6 +426,142 @@ func copyRelated(ctx context.Context, tx pgx.Tx, ds *data.Dataset) (nrev, nclust
 func periodOrFull(p string) string {
 	if p == "" {
 		return geo.PeriodFullYear
+	}
+	return p
+}
+
+// zoneStaging stages zones for import; its columns come from the zone
+// descriptor.
+var zoneStaging = stagingOf(geo.Schemas[geo.CollZones], "s_zones", func(x any) any { return x.(*geo.Zone).ZoneAttrs })
+
+// staging is how the rows of a collection are staged for import, derived
+// from its descriptor d: the stored column of every field that reads one
+// back (Field.StoredColumn, valued through its Ref), then the point and the
+// outline as EWKB (decoded by repairStaged), then, when the collection has
+// plain attributes (Attr fields), the attrs jsonb object (migration 0005)
+// that attrs gives. The staging table takes its column types from the
+// stored table.
+type staging struct {
+	d        geo.CollectionSchema
+	name     string   // the temporary table
+	table    string   // the stored table, "layoutmap.zones"
+	alias    string   // its alias in d's SQL, "z"
+	cols     []string // every staged column, in row order
+	refs     []func(any) any
+	nullable []bool          // of the columns read through refs
+	geom, pt string          // columns of the outline and point ("" none)
+	attrs    func(x any) any // the attrs object of x; nil without attributes
+}
+
+func stagingOf(d geo.CollectionSchema, name string, attrs func(any) any) staging {
+	s := staging{d: d, name: name}
+	s.table, s.alias, _ = strings.Cut(d.Table, " ")
+	for _, f := range d.Fields {
+		if col, nullable, ok := f.StoredColumn(); ok {
+			s.cols, s.refs, s.nullable = append(s.cols, col), append(s.refs, f.Ref), append(s.nullable, nullable)
+		}
+		if f.Attr {
+			s.attrs = attrs
+		}
+	}
+	if d.Point != "" {
+		s.pt = strings.TrimPrefix(d.Point, s.alias+".")
+		s.cols = append(s.cols, s.pt)
+	}
+	s.geom = strings.TrimPrefix(d.Geom, s.alias+".")
+	s.cols = append(s.cols, s.geom)
+	if s.attrs != nil {
+		s.cols = append(s.cols, "attrs")
+	}
+	return s
+}
+
+// create is the statement creating the empty staging table, its columns
+// typed as the stored table's (geometry as bytea).
+func (s staging) create() string {
+	sel := make([]string, len(s.cols))
+	for i, c := range s.cols {
+		sel[i] = s.alias + "." + c
+		if c == s.geom || c == s.pt {
+			sel[i] = "ST_AsEWKB(" + sel[i] + ") AS " + c
+		}
+	}
+	return "CREATE TEMP TABLE " + s.name + " ON COMMIT DROP AS SELECT " + strings.Join(sel, ", ") +
+		" FROM " + s.table + " " + s.alias + " WITH NO DATA"
+}
+
+// decode is the statement turning the staged EWKB into geometry columns.
+func (s staging) decode() string {
+	q := "ALTER TABLE " + s.name + " ALTER COLUMN " + s.geom + " TYPE geometry USING ST_GeomFromEWKB(" + s.geom + ")"
+	if s.pt != "" {
+		q += ", ALTER COLUMN " + s.pt + " TYPE geometry USING ST_GeomFromEWKB(" + s.pt + ")"
+	}
+	return q
+}
+
+// insert is the statement copying the staged rows into the stored table
+// (outlines as MultiPolygons).
+func (s staging) insert() string {
+	sel := slices.Clone(s.cols)
+	sel[slices.Index(sel, s.geom)] = "ST_Multi(" + s.geom + ")"
+	return "INSERT INTO " + s.table + " (" + strings.Join(s.cols, ", ") + ") SELECT " + strings.Join(sel, ", ") + " FROM " + s.name
+}
+
+// row returns the staged values of feature x (a pointer to d's typed
+// feature), in the order of cols.
+func (s staging) row(x any) ([]any, error) {
+	row := make([]any, 0, len(s.cols))
+	for i, ref := range s.refs {
+		row = append(row, storedValue(ref(x), s.nullable[i]))
+	}
+	geom, point := s.d.Shape(x)
+	if point != nil {
+		pt, err := encodePoint(*point)
+		if err != nil {
+			return nil, err
+		}
+		row = append(row, pt)
+	}
+	var g []byte // no outline: NULL, the feature is served as its point
+	if len(*geom) > 0 {
+		var err error
+		if g, err = encodeMultiPolygon(*geom); err != nil {
+			return nil, err
+		}
+	}
+	row = append(row, g)
+	if s.attrs != nil {
+		// The plain attributes as one object.
+		attrs, err := json.Marshal(s.attrs(x))
+		if err != nil {
+			return nil, fmt.Errorf("attributes: %w", err)
+		}
+		row = append(row, string(attrs))
+	}
+	return row, nil
+}
+
+// storedValue is the value to store of the member p points to (a Ref):
+// "" as NULL in a nullable column, a nil list as the empty list (list
+// columns are NOT NULL DEFAULT '{}').
+func storedValue(p any, nullable bool) any {
+	switch v := p.(type) {
+	case *string:
+		if nullable {
+			return nullIfEmpty(*v)
+		}
+		return *v
+	case *[]string:
+		if *v == nil {
+			return []string{}
+		}
+		return *v
+	case **float64:
+		return *v
+	case *bool:
+		return *v
+	case *int:
+		return *v
 	}
 	return p
 }

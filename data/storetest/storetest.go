@@ -770,59 +770,74 @@ func layer(t *testing.T, lfs []geo.LayerFeatures, name string) []geo.Feature {
 	return nil
 }
 
+// tiles checks TileFeatures: the layers and the zone of every zoom, the
+// province's z5 tiles, filters and an empty tile.
 func (st *suite) tiles(t *testing.T) {
 	z := st.zoneByName(t, ZhengzhouETDZ)
 	for _, zoom := range []uint32{0, 5, 8, 9, 11, 14} {
-		tile := maptile.At(z.Point, maptile.Zoom(zoom))
-		q := geo.TileQuery{Z: zoom, X: tile.X, Y: tile.Y}
-		lfs, err := st.ft.TileFeatures(st.ctx, q)
-		if err != nil {
-			t.Fatalf("TileFeatures(%d/%d/%d): %v", q.Z, q.X, q.Y, err)
-		}
-		var names []string
-		for _, l := range lfs {
-			names = append(names, l.Layer)
-			for _, f := range l.Features {
-				if f.Geometry == nil || f.ID == "" {
-					t.Errorf("z%d layer %s: feature %q without id or geometry", zoom, l.Layer, f.ID)
-				}
-				for k, v := range f.Properties {
-					switch v.(type) {
-					case string, int, float64, bool:
-					default:
-						t.Errorf("z%d layer %s feature %s: property %s is %T, want a scalar", zoom, l.Layer, f.ID, k, v)
-					}
-				}
+		st.tileAt(t, z, zoom)
+	}
+	st.tilesOverHenan(t)
+	st.tileFilters(t, z)
+	st.farTile(t)
+}
+
+// tileAt checks the tile over zone z at zoom: layers in order, scalar
+// properties, the city and zone present from z5, labels from their zooms.
+func (st *suite) tileAt(t *testing.T, z *geo.Zone, zoom uint32) {
+	tile := maptile.At(z.Point, maptile.Zoom(zoom))
+	q := geo.TileQuery{Z: zoom, X: tile.X, Y: tile.Y}
+	lfs, err := st.ft.TileFeatures(st.ctx, q)
+	if err != nil {
+		t.Fatalf("TileFeatures(%d/%d/%d): %v", q.Z, q.X, q.Y, err)
+	}
+	var names []string
+	for _, l := range lfs {
+		names = append(names, l.Layer)
+		for _, f := range l.Features {
+			if f.Geometry == nil || f.ID == "" {
+				t.Errorf("z%d layer %s: feature %q without id or geometry", zoom, l.Layer, f.ID)
 			}
-		}
-		if want := geo.LayersAt(zoom); !slices.Equal(names, want) {
-			t.Errorf("z%d layers = %v, want %v", zoom, names, want)
-		}
-		if zoom >= 5 && !slices.Contains(featureIDs(layer(t, lfs, geo.LayerCities)), ZhengzhouCode) {
-			t.Errorf("z%d tile %d/%d has no city %s", zoom, tile.X, tile.Y, ZhengzhouCode)
-		}
-		if zoom >= 5 && !slices.Contains(featureIDs(layer(t, lfs, geo.LayerZones)), z.ID) {
-			t.Errorf("z%d tile %d/%d has no zone %s", zoom, tile.X, tile.Y, z.ID)
-		}
-		labels := layer(t, lfs, geo.LayerLabels)
-		var zoneLabel bool
-		for _, l := range labels {
-			if l.Properties["kind"] == geo.LabelZone {
-				zoneLabel = zoneLabel || l.ID == z.ID
-				if zoom < geo.LabelMinZoom[geo.LabelZone] {
-					t.Errorf("z%d: zone label %s below its min zoom", zoom, l.ID)
+			for k, v := range f.Properties {
+				switch v.(type) {
+				case string, int, float64, bool:
+				default:
+					t.Errorf("z%d layer %s feature %s: property %s is %T, want a scalar", zoom, l.Layer, f.ID, k, v)
 				}
 			}
-			if l.Properties["kind"] == geo.LabelCounty && zoom < geo.LabelMinZoom[geo.LabelCounty] {
-				t.Errorf("z%d: county label %s below its min zoom", zoom, l.ID)
-			}
-		}
-		if zoneLabel != (zoom >= geo.LabelMinZoom[geo.LabelZone]) {
-			t.Errorf("z%d: label of %s present = %v", zoom, z.ID, zoneLabel)
 		}
 	}
-	// The z5 tiles over Henan: together they hold the province, every city
-	// and every region (nothing vanishes in simplification at z5).
+	if want := geo.LayersAt(zoom); !slices.Equal(names, want) {
+		t.Errorf("z%d layers = %v, want %v", zoom, names, want)
+	}
+	if zoom >= 5 && !slices.Contains(featureIDs(layer(t, lfs, geo.LayerCities)), ZhengzhouCode) {
+		t.Errorf("z%d tile %d/%d has no city %s", zoom, tile.X, tile.Y, ZhengzhouCode)
+	}
+	if zoom >= 5 && !slices.Contains(featureIDs(layer(t, lfs, geo.LayerZones)), z.ID) {
+		t.Errorf("z%d tile %d/%d has no zone %s", zoom, tile.X, tile.Y, z.ID)
+	}
+	labels := layer(t, lfs, geo.LayerLabels)
+	var zoneLabel bool
+	for _, l := range labels {
+		if l.Properties["kind"] == geo.LabelZone {
+			zoneLabel = zoneLabel || l.ID == z.ID
+			if zoom < geo.LabelMinZoom[geo.LabelZone] {
+				t.Errorf("z%d: zone label %s below its min zoom", zoom, l.ID)
+			}
+		}
+		if l.Properties["kind"] == geo.LabelCounty && zoom < geo.LabelMinZoom[geo.LabelCounty] {
+			t.Errorf("z%d: county label %s below its min zoom", zoom, l.ID)
+		}
+	}
+	if zoneLabel != (zoom >= geo.LabelMinZoom[geo.LabelZone]) {
+		t.Errorf("z%d: label of %s present = %v", zoom, z.ID, zoneLabel)
+	}
+}
+
+// tilesOverHenan checks that the z5 tiles over Henan together hold the
+// province, every city and every region (nothing vanishes in
+// simplification at z5).
+func (st *suite) tilesOverHenan(t *testing.T) {
 	seen := map[string]map[string]bool{}
 	lo, hi := maptile.At(orb.Point{geo.HenanBound.Min[0], geo.HenanBound.Max[1]}, 5), maptile.At(orb.Point{geo.HenanBound.Max[0], geo.HenanBound.Min[1]}, 5)
 	for x := lo.X; x <= hi.X; x++ {
@@ -846,7 +861,11 @@ func (st *suite) tiles(t *testing.T) {
 			t.Errorf("z5 tiles over Henan: layer %s has %d distinct features, want %d", name, len(seen[name]), want)
 		}
 	}
-	// Filters reach the zones layer: min_revenue=5000&year=2023 leaves one zone.
+}
+
+// tileFilters checks that filters reach the zones layer and the zone
+// labels: min_revenue=5000&year=2023 leaves zone z alone.
+func (st *suite) tileFilters(t *testing.T, z *geo.Zone) {
 	tile := maptile.At(z.Point, 8)
 	five := 5000.0
 	lfs, err := st.ft.TileFeatures(st.ctx, geo.TileQuery{Z: 8, X: tile.X, Y: tile.Y, Filter: geo.Filter{Year: 2023, MinRevenue: &five}})
@@ -874,8 +893,11 @@ func (st *suite) tiles(t *testing.T) {
 	if !slices.Equal(zoneLabels, []string{z.ID}) {
 		t.Errorf("z9 zone labels with min_revenue=5000&year=2023 = %v, want [%s]", zoneLabels, z.ID)
 	}
-	// A tile far from Henan is empty but keeps its layers.
-	lfs, err = st.ft.TileFeatures(st.ctx, geo.TileQuery{Z: 6, X: 0, Y: 0})
+}
+
+// farTile checks that a tile far from Henan is empty but keeps its layers.
+func (st *suite) farTile(t *testing.T) {
+	lfs, err := st.ft.TileFeatures(st.ctx, geo.TileQuery{Z: 6, X: 0, Y: 0})
 	if err != nil {
 		t.Fatalf("TileFeatures(6/0/0): %v", err)
 	}
@@ -970,11 +992,26 @@ func (st *suite) stats(t *testing.T) {
 
 // schema checks that items carry exactly the properties geo builds, so
 // every store speaks the one schema of geo/properties.go.
+// schema checks that items, Item and tiles carry the properties the
+// descriptors give (geo.ZoneProperties, AdminProperties …).
 func (st *suite) schema(t *testing.T) {
 	byID := map[string]*geo.Zone{}
 	for i := range st.all {
 		byID[st.all[i].ID] = &st.all[i]
 	}
+	regions := map[string]*geo.Region{}
+	for i := range st.regions {
+		regions[st.regions[i].ID] = &st.regions[i]
+	}
+	st.zoneItemProperties(t, byID)
+	st.adminRegionItemProperties(t, regions)
+	if st.ft != nil {
+		st.tileProperties(t, byID, regions)
+	}
+}
+
+// zoneItemProperties checks the zones' items (year 0 and 2023) and Item.
+func (st *suite) zoneItemProperties(t *testing.T, byID map[string]*geo.Zone) {
 	for _, year := range []int{0, 2023} {
 		for _, f := range st.page(t, geo.CollZones, geo.Filter{Year: year}).Features {
 			z := byID[f.ID]
@@ -991,6 +1028,11 @@ func (st *suite) schema(t *testing.T) {
 	if f, err := st.s.Item(st.ctx, geo.CollZones, z.ID); err != nil || !reflect.DeepEqual(f.Properties, geo.ZoneProperties(z, st.ts, 0, "")) {
 		t.Errorf("Item(zones, %s) properties = %v (err %v), want geo.ZoneProperties for year 0", z.ID, f.Properties, err)
 	}
+}
+
+// adminRegionItemProperties checks the items of cities, counties and
+// regions.
+func (st *suite) adminRegionItemProperties(t *testing.T, regions map[string]*geo.Region) {
 	for _, c := range []struct {
 		coll  string
 		areas []geo.AdminArea
@@ -1006,19 +1048,17 @@ func (st *suite) schema(t *testing.T) {
 			}
 		}
 	}
-	regions := map[string]*geo.Region{}
-	for i := range st.regions {
-		regions[st.regions[i].ID] = &st.regions[i]
-	}
 	for _, f := range st.page(t, geo.CollRegions, geo.Filter{}).Features {
 		if r := regions[f.ID]; r == nil || !reflect.DeepEqual(f.Properties, geo.RegionProperties(r)) {
 			t.Errorf("region item %s properties = %v, want geo.RegionProperties", f.ID, f.Properties)
 		}
 	}
-	// Tile properties at z9 around 郑州经济技术开发区.
-	if st.ft == nil {
-		return
-	}
+}
+
+// tileProperties checks the properties of every layer's features of the
+// z9 tile around 郑州经济技术开发区 for 2023.
+func (st *suite) tileProperties(t *testing.T, byID map[string]*geo.Zone, regions map[string]*geo.Region) {
+	z := st.zoneByName(t, ZhengzhouETDZ)
 	tile := maptile.At(z.Point, 9)
 	lfs, err := st.ft.TileFeatures(st.ctx, geo.TileQuery{Z: 9, X: tile.X, Y: tile.Y, Filter: geo.Filter{Year: 2023}})
 	if err != nil {

@@ -44,6 +44,8 @@ func parseJSON(s string) (Expr, error) {
 	return jsonExpr(v, "$", 0)
 }
 
+// jsonExpr reads the boolean expression v at path (a JSON path for
+// errors), depth levels deep.
 func jsonExpr(v any, path string, depth int) (Expr, error) {
 	if depth > maxDepth {
 		return nil, errorf(path, "nested deeper than %d", maxDepth)
@@ -51,70 +53,16 @@ func jsonExpr(v any, path string, depth int) (Expr, error) {
 	if b, ok := v.(bool); ok {
 		return &Const{Value: b}, nil
 	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, errorf(path, "a boolean expression must be true, false or an object with op and args")
-	}
-	op, _ := m["op"].(string)
-	args, ok := m["args"].([]any)
-	if op == "" || !ok {
-		return nil, errorf(path, "a boolean expression needs \"op\" (a string) and \"args\" (an array)")
-	}
-	for k := range m {
-		if k != "op" && k != "args" {
-			return nil, errorf(path, "unexpected member %q", k)
-		}
+	op, args, err := jsonOp(v, path)
+	if err != nil {
+		return nil, err
 	}
 	argPath := func(i int) string { return fmt.Sprintf("%s.args[%d]", path, i) }
 	switch strings.ToLower(op) {
-	case "and", "or":
-		if len(args) < 2 {
-			return nil, errorf(path, "%s takes at least 2 arguments, got %d", op, len(args))
-		}
-		var es []Expr
-		for i, a := range args {
-			e, err := jsonExpr(a, argPath(i), depth+1)
-			if err != nil {
-				return nil, err
-			}
-			es = append(es, e)
-		}
-		if strings.EqualFold(op, "and") {
-			return &And{Args: es}, nil
-		}
-		return &Or{Args: es}, nil
-	case "not":
-		if len(args) != 1 {
-			return nil, errorf(path, "not takes 1 argument, got %d", len(args))
-		}
-		e, err := jsonExpr(args[0], argPath(0), depth+1)
-		if err != nil {
-			return nil, err
-		}
-		return &Not{Arg: e}, nil
+	case "and", "or", "not":
+		return jsonLogic(op, args, path, argPath, depth)
 	case "=", "<>", "<", ">", "<=", ">=":
-		if len(args) != 2 {
-			return nil, errorf(path, "%s takes 2 arguments, got %d", op, len(args))
-		}
-		p0, ok0 := property(args[0])
-		p1, ok1 := property(args[1])
-		switch {
-		case ok0 && ok1:
-			return nil, errorf(argPath(1), "comparing two properties is not supported (Basic CQL2 compares a property with a literal)")
-		case ok0:
-			lit, err := jsonLiteral(args[1], argPath(1))
-			if err != nil {
-				return nil, err
-			}
-			return &Compare{Property: p0, Op: op, Value: lit, Pos: path}, nil
-		case ok1:
-			lit, err := jsonLiteral(args[0], argPath(0))
-			if err != nil {
-				return nil, err
-			}
-			return &Compare{Property: p1, Op: mirror[op], Value: lit, Pos: path}, nil
-		}
-		return nil, errorf(path, "a comparison needs a property on one side")
+		return jsonCompare(op, args, path, argPath)
 	case "isnull":
 		if len(args) != 1 {
 			return nil, errorf(path, "isNull takes 1 argument, got %d", len(args))
@@ -127,21 +75,103 @@ func jsonExpr(v any, path string, depth int) (Expr, error) {
 	case "like", "between", "in":
 		return jsonAdvanced(strings.ToLower(op), args, path, argPath)
 	case "s_intersects":
-		if len(args) != 2 {
-			return nil, errorf(path, "s_intersects takes 2 arguments, got %d", len(args))
-		}
-		lit, li := args[1], 1
-		p, ok := property(args[0])
-		if !ok {
-			p, ok = property(args[1])
-			lit, li = args[0], 0
-		}
-		if !ok {
-			return nil, errorf(path, "s_intersects needs the geometry property and one geometry literal")
-		}
-		return jsonSpatial(p, lit, argPath(li), path)
+		return jsonIntersects(args, path, argPath)
 	}
 	return nil, errorf(path+".op", "operator %q is not supported; supported: and, or, not, =, <>, <, >, <=, >=, isNull, like, between, in, s_intersects", op)
+}
+
+// jsonOp reads the op and args of an operation object; no other member
+// is allowed.
+func jsonOp(v any, path string) (op string, args []any, err error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "", nil, errorf(path, "a boolean expression must be true, false or an object with op and args")
+	}
+	op, _ = m["op"].(string)
+	args, ok = m["args"].([]any)
+	if op == "" || !ok {
+		return "", nil, errorf(path, "a boolean expression needs \"op\" (a string) and \"args\" (an array)")
+	}
+	for k := range m {
+		if k != "op" && k != "args" {
+			return "", nil, errorf(path, "unexpected member %q", k)
+		}
+	}
+	return op, args, nil
+}
+
+// jsonLogic reads and, or (at least 2 arguments) and not (1).
+func jsonLogic(op string, args []any, path string, argPath func(int) string, depth int) (Expr, error) {
+	if strings.EqualFold(op, "not") {
+		if len(args) != 1 {
+			return nil, errorf(path, "not takes 1 argument, got %d", len(args))
+		}
+		e, err := jsonExpr(args[0], argPath(0), depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return &Not{Arg: e}, nil
+	}
+	if len(args) < 2 {
+		return nil, errorf(path, "%s takes at least 2 arguments, got %d", op, len(args))
+	}
+	var es []Expr
+	for i, a := range args {
+		e, err := jsonExpr(a, argPath(i), depth+1)
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+	}
+	if strings.EqualFold(op, "and") {
+		return &And{Args: es}, nil
+	}
+	return &Or{Args: es}, nil
+}
+
+// jsonCompare reads a comparison of a property with a literal, on either
+// side (the literal first mirrors the operator).
+func jsonCompare(op string, args []any, path string, argPath func(int) string) (Expr, error) {
+	if len(args) != 2 {
+		return nil, errorf(path, "%s takes 2 arguments, got %d", op, len(args))
+	}
+	p0, ok0 := property(args[0])
+	p1, ok1 := property(args[1])
+	switch {
+	case ok0 && ok1:
+		return nil, errorf(argPath(1), "comparing two properties is not supported (Basic CQL2 compares a property with a literal)")
+	case ok0:
+		lit, err := jsonLiteral(args[1], argPath(1))
+		if err != nil {
+			return nil, err
+		}
+		return &Compare{Property: p0, Op: op, Value: lit, Pos: path}, nil
+	case ok1:
+		lit, err := jsonLiteral(args[0], argPath(0))
+		if err != nil {
+			return nil, err
+		}
+		return &Compare{Property: p1, Op: mirror[op], Value: lit, Pos: path}, nil
+	}
+	return nil, errorf(path, "a comparison needs a property on one side")
+}
+
+// jsonIntersects reads s_intersects of the geometry property and a
+// geometry literal, in either order.
+func jsonIntersects(args []any, path string, argPath func(int) string) (Expr, error) {
+	if len(args) != 2 {
+		return nil, errorf(path, "s_intersects takes 2 arguments, got %d", len(args))
+	}
+	lit, li := args[1], 1
+	p, ok := property(args[0])
+	if !ok {
+		p, ok = property(args[1])
+		lit, li = args[0], 0
+	}
+	if !ok {
+		return nil, errorf(path, "s_intersects needs the geometry property and one geometry literal")
+	}
+	return jsonSpatial(p, lit, argPath(li), path)
 }
 
 func property(v any) (string, bool) {

@@ -123,18 +123,9 @@ type MetaFunc func(minZ, maxZ uint8, version int64) (map[string]any, error)
 // composite tileset (Export) and the enterprises tileset.
 func ExportTiles(ctx context.Context, out string, opt Options, version func(context.Context) (int64, error), tile TileFunc, meta MetaFunc) (Stats, error) {
 	var st Stats
-	if opt.MinZoom > opt.MaxZoom || opt.MaxZoom > geo.MaxZoom {
-		return st, fmt.Errorf("archive: zoom range %d..%d must lie within %d..%d with min ≤ max", opt.MinZoom, opt.MaxZoom, geo.MinZoom, geo.MaxZoom)
-	}
-	if opt.Filter.BBox != nil {
-		return st, geo.FieldErrors{{Field: "bbox", Reason: "does not apply to a tile archive"}}
-	}
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.GOMAXPROCS(0)
-	}
-	bound := opt.Meta.Bounds
-	if bound == (orb.Bound{}) {
-		bound = geo.HenanBound
+	opt, bound, err := opt.checked()
+	if err != nil {
+		return st, err
 	}
 	v0, err := version(ctx)
 	if err != nil {
@@ -155,70 +146,24 @@ func ExportTiles(ctx context.Context, out string, opt Options, version func(cont
 	defer os.Remove(tmpTiles)
 	defer tf.Close()
 
-	var (
-		entries  []pmtiles.EntryV3
-		seen     = map[[32]byte]uint64{} // body hash → offset in tile data
-		offset   uint64
-		minZ     = uint8(255)
-		maxZ     uint8
-		batchLen = 64 * opt.Workers
-	)
+	d := &tileData{w: tf, seen: map[[32]byte]uint64{}, minZ: 255}
+	batchLen := 64 * opt.Workers
 	for start := 0; start < len(ids); start += batchLen {
 		batch := ids[start:min(start+batchLen, len(ids))]
-		bodies := make([][]byte, len(batch))
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(opt.Workers)
-		for i, id := range batch {
-			g.Go(func() error {
-				z, x, y := pmtiles.IDToZxy(id)
-				gz, v, err := tile(gctx, geo.TileQuery{Z: uint32(z), X: x, Y: y, Filter: opt.Filter})
-				if err != nil {
-					return fmt.Errorf("archive: tile %d/%d/%d: %w", z, x, y, err)
-				}
-				if v != v0 {
-					return fmt.Errorf("%w (%d → %d)", ErrVersionChanged, v0, v)
-				}
-				if len(gz) == 0 {
-					return nil
-				}
-				bodies[i] = gz
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
+		bodies, err := fetchBatch(ctx, batch, opt, tile, v0)
+		if err != nil {
 			return st, err
 		}
 		for i, id := range batch {
-			b := bodies[i]
-			if b == nil {
-				continue
+			if err := d.add(id, bodies[i]); err != nil {
+				return st, err
 			}
-			z, _, _ := pmtiles.IDToZxy(id)
-			minZ, maxZ = min(minZ, z), max(maxZ, z)
-			st.Addressed++
-			sum := sha256.Sum256(b)
-			off, dup := seen[sum]
-			if !dup {
-				off = offset
-				if _, err := tf.Write(b); err != nil {
-					return st, fmt.Errorf("archive: writing tile data: %w", err)
-				}
-				seen[sum] = off
-				offset += uint64(len(b))
-			}
-			if n := len(entries); n > 0 {
-				last := &entries[n-1]
-				if last.Offset == off && last.TileID+uint64(last.RunLength) == id {
-					last.RunLength++
-					continue
-				}
-			}
-			entries = append(entries, pmtiles.EntryV3{TileID: id, Offset: off, Length: uint32(len(b)), RunLength: 1})
 		}
 		if opt.Progress != nil {
 			opt.Progress(start+len(batch), len(ids))
 		}
 	}
+	st.Addressed = d.addressed
 	if st.Addressed == 0 {
 		return st, fmt.Errorf("archive: no tile from z%d to z%d holds data", opt.MinZoom, opt.MaxZoom)
 	}
@@ -229,9 +174,9 @@ func ExportTiles(ctx context.Context, out string, opt Options, version func(cont
 	if v1 != v0 {
 		return st, fmt.Errorf("%w (%d → %d)", ErrVersionChanged, v0, v1)
 	}
-	st.Contents, st.TileDataBytes, st.MinZoom, st.MaxZoom = len(seen), int64(offset), minZ, maxZ
+	st.Contents, st.TileDataBytes, st.MinZoom, st.MaxZoom = len(d.seen), int64(d.offset), d.minZ, d.maxZ
 
-	md, err := meta(minZ, maxZ, v0)
+	md, err := meta(d.minZ, d.maxZ, v0)
 	if err != nil {
 		return st, err
 	}
@@ -239,67 +184,172 @@ func ExportTiles(ctx context.Context, out string, opt Options, version func(cont
 	if err != nil {
 		return st, fmt.Errorf("archive: metadata: %w", err)
 	}
-	root, leaves, _ := pmtiles.BuildDirectories(entries, 16384-pmtiles.HeaderV3LenBytes, pmtiles.Gzip)
+	root, leaves, _ := pmtiles.BuildDirectories(d.entries, 16384-pmtiles.HeaderV3LenBytes, pmtiles.Gzip)
 	st.MetadataBytes, st.DirectoryBytes = len(metaBytes), len(root)+len(leaves)
+	h := d.header(bound, len(root), len(metaBytes), len(leaves))
+	n, err := writeArchive(out, tmpOut, [][]byte{pmtiles.SerializeHeader(h), root, metaBytes, leaves}, tf)
+	if err != nil {
+		return st, err
+	}
+	st.Bytes = int64(h.TileDataOffset) + n
+	return st, nil
+}
 
+// checked checks the zooms and filter of opt and fills its defaults: the
+// workers, and the bound (Henan when unset), returned.
+func (opt Options) checked() (Options, orb.Bound, error) {
+	if opt.MinZoom > opt.MaxZoom || opt.MaxZoom > geo.MaxZoom {
+		return opt, orb.Bound{}, fmt.Errorf("archive: zoom range %d..%d must lie within %d..%d with min ≤ max", opt.MinZoom, opt.MaxZoom, geo.MinZoom, geo.MaxZoom)
+	}
+	if opt.Filter.BBox != nil {
+		return opt, orb.Bound{}, geo.FieldErrors{{Field: "bbox", Reason: "does not apply to a tile archive"}}
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	bound := opt.Meta.Bounds
+	if bound == (orb.Bound{}) {
+		bound = geo.HenanBound
+	}
+	return opt, bound, nil
+}
+
+// fetchBatch returns the gzipped bodies of the tiles of batch (nil for an
+// empty tile), opt.Workers at a time; a tile of another dataset version
+// than v0 fails with ErrVersionChanged.
+func fetchBatch(ctx context.Context, batch []uint64, opt Options, tile TileFunc, v0 int64) ([][]byte, error) {
+	bodies := make([][]byte, len(batch))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opt.Workers)
+	for i, id := range batch {
+		g.Go(func() error {
+			z, x, y := pmtiles.IDToZxy(id)
+			gz, v, err := tile(gctx, geo.TileQuery{Z: uint32(z), X: x, Y: y, Filter: opt.Filter})
+			if err != nil {
+				return fmt.Errorf("archive: tile %d/%d/%d: %w", z, x, y, err)
+			}
+			if v != v0 {
+				return fmt.Errorf("%w (%d → %d)", ErrVersionChanged, v0, v)
+			}
+			if len(gz) == 0 {
+				return nil
+			}
+			bodies[i] = gz
+			return nil
+		})
+	}
+	return bodies, g.Wait()
+}
+
+// tileData is the archive's tile data as written to w: the directory
+// entries (consecutive identical tiles run-length encoded), each distinct
+// body once (seen: body hash → offset), the zooms that hold data.
+type tileData struct {
+	w          io.Writer
+	entries    []pmtiles.EntryV3
+	seen       map[[32]byte]uint64
+	offset     uint64
+	minZ, maxZ uint8
+	addressed  int
+}
+
+// add adds tile id with gzipped body b (nil: empty, left out). Ids come in
+// ascending order.
+func (d *tileData) add(id uint64, b []byte) error {
+	if b == nil {
+		return nil
+	}
+	z, _, _ := pmtiles.IDToZxy(id)
+	d.minZ, d.maxZ = min(d.minZ, z), max(d.maxZ, z)
+	d.addressed++
+	sum := sha256.Sum256(b)
+	off, dup := d.seen[sum]
+	if !dup {
+		off = d.offset
+		if _, err := d.w.Write(b); err != nil {
+			return fmt.Errorf("archive: writing tile data: %w", err)
+		}
+		d.seen[sum] = off
+		d.offset += uint64(len(b))
+	}
+	if n := len(d.entries); n > 0 {
+		last := &d.entries[n-1]
+		if last.Offset == off && last.TileID+uint64(last.RunLength) == id {
+			last.RunLength++
+			return nil
+		}
+	}
+	d.entries = append(d.entries, pmtiles.EntryV3{TileID: id, Offset: off, Length: uint32(len(b)), RunLength: 1})
+	return nil
+}
+
+// header is the PMTiles v3 header of the archive: root directory,
+// metadata and leaf directories of the given lengths, then the tile data;
+// bounds and centre from bound.
+func (d *tileData) header(bound orb.Bound, rootLen, metaLen, leavesLen int) pmtiles.HeaderV3 {
 	h := pmtiles.HeaderV3{
 		SpecVersion:         3,
 		RootOffset:          pmtiles.HeaderV3LenBytes,
-		RootLength:          uint64(len(root)),
-		MetadataLength:      uint64(len(metaBytes)),
-		LeafDirectoryLength: uint64(len(leaves)),
-		TileDataLength:      offset,
-		AddressedTilesCount: uint64(st.Addressed),
-		TileEntriesCount:    uint64(len(entries)),
-		TileContentsCount:   uint64(len(seen)),
+		RootLength:          uint64(rootLen),
+		MetadataLength:      uint64(metaLen),
+		LeafDirectoryLength: uint64(leavesLen),
+		TileDataLength:      d.offset,
+		AddressedTilesCount: uint64(d.addressed),
+		TileEntriesCount:    uint64(len(d.entries)),
+		TileContentsCount:   uint64(len(d.seen)),
 		Clustered:           true,
 		InternalCompression: pmtiles.Gzip,
 		TileCompression:     pmtiles.Gzip,
 		TileType:            pmtiles.Mvt,
-		MinZoom:             minZ,
-		MaxZoom:             maxZ,
+		MinZoom:             d.minZ,
+		MaxZoom:             d.maxZ,
 		MinLonE7:            e7(bound.Min[0]),
 		MinLatE7:            e7(bound.Min[1]),
 		MaxLonE7:            e7(bound.Max[0]),
 		MaxLatE7:            e7(bound.Max[1]),
-		CenterZoom:          min(max(6, minZ), maxZ),
+		CenterZoom:          min(max(6, d.minZ), d.maxZ),
 		CenterLonE7:         e7(bound.Center()[0]),
 		CenterLatE7:         e7(bound.Center()[1]),
 	}
 	h.MetadataOffset = h.RootOffset + h.RootLength
 	h.LeafDirectoryOffset = h.MetadataOffset + h.MetadataLength
 	h.TileDataOffset = h.LeafDirectoryOffset + h.LeafDirectoryLength
+	return h
+}
 
+// writeArchive writes parts (header, directories, metadata) and then the
+// tile data of tf to tmpOut, syncs it and renames it to out; it returns
+// the bytes of tile data copied.
+func writeArchive(out, tmpOut string, parts [][]byte, tf *os.File) (int64, error) {
 	of, err := os.Create(tmpOut)
 	if err != nil {
-		return st, fmt.Errorf("archive: creating %s: %w", tmpOut, err)
+		return 0, fmt.Errorf("archive: creating %s: %w", tmpOut, err)
 	}
 	defer os.Remove(tmpOut)
 	defer of.Close()
-	for _, part := range [][]byte{pmtiles.SerializeHeader(h), root, metaBytes, leaves} {
+	for _, part := range parts {
 		if _, err := of.Write(part); err != nil {
-			return st, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
+			return 0, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
 		}
 	}
 	if _, err := tf.Seek(0, io.SeekStart); err != nil {
-		return st, fmt.Errorf("archive: rereading tile data: %w", err)
+		return 0, fmt.Errorf("archive: rereading tile data: %w", err)
 	}
 	n, err := io.Copy(of, tf)
 	if err != nil {
-		return st, fmt.Errorf("archive: copying tile data: %w", err)
+		return 0, fmt.Errorf("archive: copying tile data: %w", err)
 	}
-	st.Bytes = int64(h.TileDataOffset) + n
 	if err := of.Sync(); err != nil {
-		return st, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
+		return 0, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
 	}
 	if err := of.Close(); err != nil {
-		return st, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
+		return 0, fmt.Errorf("archive: writing %s: %w", tmpOut, err)
 	}
 	if err := os.Rename(tmpOut, out); err != nil {
-		return st, fmt.Errorf("archive: moving the archive into place: %w", err)
+		return 0, fmt.Errorf("archive: moving the archive into place: %w", err)
 	}
 	_ = syncDir(filepath.Dir(out))
-	return st, nil
+	return n, nil
 }
 
 // TileIDs returns the Hilbert tile IDs (pmtiles.ZxyToID) from minZ to maxZ

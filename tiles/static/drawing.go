@@ -3,7 +3,12 @@ package static
 import (
 	"image/color"
 	"math"
+	"slices"
+	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/paulmach/orb"
 )
@@ -175,65 +180,121 @@ func runeEm(r rune) float64 {
 	}
 }
 
-// wrap breaks s into lines of at most maxW px at size: between words of
-// Latin text, between any two Han characters. A word longer than a line is
-// cut.
+// wrap breaks s into lines of at most maxW px at size, at the line break
+// opportunities of Unicode's line breaking algorithm (UAX #14, which
+// carries the CJK kinsoku rules: no line starts with a closing bracket or
+// a comma, none ends with an opening bracket; Latin breaks between words,
+// Han between characters). Of the opportunities on a full line it prefers
+// the last at a space, after a clause's punctuation (，、：；) or a closing
+// bracket, or before an opening bracket, when that line is
+// still at least a third full, so "≥ 下限值（至少在此档）" breaks before "（"
+// rather than leave "）" or "业）" behind. A segment wider than a line is
+// cut between characters, never before closing punctuation.
 func wrap(s string, size, maxW float64) []string {
+	type seg struct {
+		s         string
+		w, trimW  float64 // advance, and without trailing spaces
+		preferred bool    // the break before it is a preferred one
+	}
 	var lines []string
-	var line []rune
-	lineW := 0.0
-	var word []rune
-	wordW := 0.0
-	flushWord := func() {
-		if len(word) == 0 {
-			return
-		}
-		if lineW+wordW > maxW && len(line) > 0 {
-			lines = append(lines, trimSpace(line))
-			line, lineW = nil, 0
-			// A line does not start with the space that broke it.
-			for len(word) > 0 && word[0] == ' ' {
-				wordW -= runeEm(' ') * size
-				word = word[1:]
+	var line []seg
+	width := func(ss []seg) float64 { // of ss as a line (trailing spaces dropped)
+		w := 0.0
+		for i, g := range ss {
+			if i == len(ss)-1 {
+				w += g.trimW
+			} else {
+				w += g.w
 			}
 		}
-		for _, r := range word {
-			rw := runeEm(r) * size
-			if lineW+rw > maxW && len(line) > 0 {
-				lines = append(lines, trimSpace(line))
-				line, lineW = nil, 0
+		return w
+	}
+	emit := func(ss []seg) {
+		var b strings.Builder
+		for _, g := range ss {
+			b.WriteString(g.s)
+		}
+		lines = append(lines, strings.TrimSpace(b.String()))
+	}
+	prevSpace := false
+	state := -1
+	for rest := s; rest != ""; {
+		var text string
+		var must bool
+		text, rest, must, state = uniseg.FirstLineSegmentInString(rest, state)
+		trimmed := strings.TrimRight(text, " \n\r\t")
+		g := seg{s: text, w: textWidth(text, size), trimW: textWidth(trimmed, size), preferred: prevSpace || startsOpening(text)}
+		prevSpace = trimmed != text || endsClause(trimmed)
+		for len(line) > 0 && width(append(line[:len(line):len(line)], g)) > maxW {
+			// Before g, unless an earlier break is a preferred one that
+			// keeps the line at least a third full.
+			cut := len(line)
+			for j := len(line) - 1; j > 0 && !g.preferred; j-- {
+				if line[j].preferred && width(line[:j]) >= maxW/3 {
+					cut = j
+					break
+				}
 			}
-			line = append(line, r)
-			lineW += rw
+			emit(line[:cut])
+			line = slices.Clone(line[cut:])
 		}
-		word, wordW = word[:0], 0
+		if len(line) == 0 && g.trimW > maxW {
+			// Longer than a line: cut between characters.
+			parts := cutRunes(trimmed, size, maxW)
+			lines = append(lines, parts[:len(parts)-1]...)
+			last := parts[len(parts)-1]
+			g = seg{s: last + text[len(trimmed):], w: textWidth(last+text[len(trimmed):], size), trimW: textWidth(last, size)}
+		}
+		line = append(line, g)
+		if must && rest != "" {
+			emit(line)
+			line = nil
+		}
 	}
-	for _, r := range s {
-		breakBefore := r == ' ' || runeEm(r) == 1
-		if breakBefore {
-			flushWord()
-		}
-		word = append(word, r)
-		wordW += runeEm(r) * size
-		if runeEm(r) == 1 {
-			flushWord()
-		}
-	}
-	flushWord()
 	if len(line) > 0 {
-		lines = append(lines, trimSpace(line))
+		emit(line)
 	}
-	return lines
+	return slices.DeleteFunc(lines, func(s string) bool { return s == "" })
 }
 
-func trimSpace(rs []rune) string {
-	for len(rs) > 0 && rs[len(rs)-1] == ' ' {
-		rs = rs[:len(rs)-1]
+// endsClause reports whether s ends a clause: an ideographic comma,
+// colon or semicolon, or a closing bracket, after which a break reads
+// naturally.
+func endsClause(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("，、：；。！？", r) || unicode.Is(unicode.Pe, r)
+}
+
+// startsOpening reports whether s begins with opening punctuation (a
+// bracket or quote that opens: Unicode Ps or Pi).
+func startsOpening(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.In(r, unicode.Ps, unicode.Pi)
+}
+
+// cutRunes cuts s (wider than maxW) into pieces at most maxW wide between
+// characters, never leaving closing punctuation at the start of a piece.
+func cutRunes(s string, size, maxW float64) []string {
+	var out []string
+	var cur []rune
+	w := 0.0
+	for _, r := range s {
+		rw := runeEm(r) * size
+		if w+rw > maxW && len(cur) > 0 {
+			if unicode.In(r, unicode.Pe, unicode.Pf, unicode.Po) && len(cur) > 1 {
+				// Kinsoku: carry the last character over with it.
+				last := cur[len(cur)-1]
+				out = append(out, string(cur[:len(cur)-1]))
+				cur, w = []rune{last}, runeEm(last)*size
+			} else {
+				out = append(out, string(cur))
+				cur, w = nil, 0
+			}
+		}
+		cur = append(cur, r)
+		w += rw
 	}
-	for len(rs) > 0 && rs[0] == ' ' {
-		rs = rs[1:]
-	}
-	return string(rs)
+	return append(out, string(cur))
 }
 
 func ringsOf(mp orb.MultiPolygon) []orb.Ring {

@@ -1,11 +1,16 @@
 package static
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"layoutmap/geo"
 )
@@ -34,8 +39,103 @@ type EnterpriseLayer struct {
 
 var enterpriseCol = rgb(geo.EnterpriseColor)
 
-// drawEnterprises draws the layer above the zones: cells as bubbles sized
-// by √count with their count, points as small dots (链主 larger).
+// MaxEnterpriseTiles bounds the enterprise tiles one image gathers (a
+// 4096 px image at a fractional zoom covers at most 9×9 tiles of 512 px).
+const MaxEnterpriseTiles = 100
+
+// EnterpriseTileFunc is a store's enterprise tile (data.EnterpriseStore's
+// EnterpriseTile).
+type EnterpriseTileFunc func(ctx context.Context, q geo.TileQuery) (geo.EnterpriseTile, error)
+
+// GatherEnterprises collects the enterprise layer of o's view the way the
+// web map's tiles show it: for every tile of the view at its tile zoom,
+// tile under the layer's filter (Options.EnterpriseFilter), so an image
+// draws the points or aggregation cells the map draws. A view covering
+// more than MaxEnterpriseTiles tiles is a field error naming ent; tile's
+// errors are returned as they are.
+func GatherEnterprises(ctx context.Context, o Options, tile EnterpriseTileFunc) (pts []geo.Enterprise, cells []geo.EnterpriseCell, err error) {
+	v := NewView(o)
+	z := v.TileZoom()
+	tiles := tilesOf(v.Bound(), z)
+	if len(tiles) > MaxEnterpriseTiles {
+		return nil, nil, geo.FieldErrors{{Field: "ent", Reason: fmt.Sprintf("the view covers %d enterprise tiles at zoom %d, more than %d", len(tiles), z, MaxEnterpriseTiles)}}
+	}
+	f := o.EnterpriseFilter()
+	for _, t := range tiles {
+		et, err := tile(ctx, geo.TileQuery{Z: z, X: t.X, Y: t.Y, Filter: f})
+		if err != nil {
+			return nil, nil, err
+		}
+		pts = append(pts, et.Points...)
+		cells = append(cells, et.Cells...)
+	}
+	return pts, cells, nil
+}
+
+// tilesOf lists the XYZ tiles of zoom z that b touches (at most
+// MaxEnterpriseTiles+1: beyond, the caller refuses).
+func tilesOf(b orb.Bound, z uint32) []maptile.Tile {
+	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
+	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
+	var out []maptile.Tile
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			out = append(out, maptile.New(x, y, maptile.Zoom(z)))
+			if len(out) > MaxEnterpriseTiles {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// The enterprise symbols, in CSS px at 96 dpi: the one rule the map and
+// the legend draw them by (entPoint, entBubble), so a legend symbol is the
+// size of what it explains. A 链主 is a larger dot than an ordinary
+// enterprise; a cell's bubble is at least entCellMinR.
+const (
+	entPointR   = 2.5
+	entLeaderR  = 4.5
+	entCellMinR = 3.0
+	// entLegendCellR is the bubble the legend shows for cells: a bubble's
+	// size varies with its count, this one fits the swatch.
+	entLegendCellR = 5.0
+	// entBubbleAlpha and entPointAlpha keep the layer light: it is
+	// context drawn beneath the zones, whose symbols and tier colours stay
+	// readable through and above it.
+	entBubbleAlpha = 77
+	entPointAlpha  = 191
+)
+
+// entPointRadius is the radius of an enterprise's dot: a 链主 larger.
+func entPointRadius(e *geo.Enterprise, u units) float64 {
+	if e.Classes&geo.MaskOf([]string{"chain_leader"}) != 0 {
+		return u.px(entLeaderR)
+	}
+	return u.px(entPointR)
+}
+
+// entPoint is an enterprise's dot of radius r.
+func entPoint(g *group, x, y, r float64, u units) {
+	g.shape(shape{Rings: [][]pt{circleRing(x, y, r, 12)}, Closed: true, Fill: withAlpha(enterpriseCol, entPointAlpha), Stroke: colHalo, Width: u.px(0.6)})
+}
+
+// entBubble is an aggregation cell's bubble of radius r.
+func entBubble(g *group, x, y, r float64, u units) {
+	g.shape(shape{Rings: [][]pt{circleRing(x, y, r, 24)}, Closed: true, Fill: withAlpha(enterpriseCol, entBubbleAlpha),
+		Stroke: withAlpha(enterpriseCol, 191), Width: u.px(0.8)})
+}
+
+// entCount is a bubble's count to place: its label and the bubble's size.
+type entCount struct {
+	lb label
+	r  float64
+}
+
+// drawEnterprises draws the layer beneath the zones (called before
+// drawZones): cells as light bubbles sized by √count, points as small dots
+// (链主 larger). The bubbles' counts are placed later (placeEnterpriseCounts),
+// once the zones' symbols, labels and call-outs have taken their places.
 func (l *layouter) drawEnterprises() {
 	el := l.s.Enterprises
 	if !l.o.Ent || el == nil || !el.Loaded {
@@ -43,7 +143,6 @@ func (l *layouter) drawEnterprises() {
 	}
 	g := l.d.group("enterprises")
 	u := l.u
-	leader := geo.MaskOf([]string{"chain_leader"})
 	most := 1
 	for _, c := range el.Cells {
 		most = max(most, c.Count)
@@ -53,27 +152,53 @@ func (l *layouter) drawEnterprises() {
 		// Area by count: the fullest cell's bubble nearly fills its cell,
 		// so bubbles of neighbouring cells seldom meet.
 		cellPx := l.v.world / math.Exp2(float64(c.Z))
-		r := math.Max(u.px(3), 0.5*cellPx*math.Sqrt(float64(c.Count)/float64(most)))
+		r := math.Max(u.px(entCellMinR), 0.5*cellPx*math.Sqrt(float64(c.Count)/float64(most)))
 		if !(box{x - r, y - r, x + r, y + r}).overlaps(l.clip) {
 			continue
 		}
-		g.shape(shape{Rings: [][]pt{circleRing(x, y, r, 24)}, Closed: true, Fill: withAlpha(enterpriseCol, 153), Stroke: colHalo, Width: u.px(1)})
-		n := strconv.Itoa(c.Count)
-		if sz := u.pt(LabelPt); textWidth(n, sz) < 2*r-u.px(2) {
-			g.label(label{X: x, Y: y + sz*0.35, S: n, Size: sz, Bold: true, Fill: colHalo, Anchor: anchorMiddle, Role: roleEnterprise})
-		}
+		entBubble(g, x, y, r, u)
+		sz := u.pt(LabelPt)
+		l.entCounts = append(l.entCounts, entCount{label{X: x, Y: y + sz*0.35, S: strconv.Itoa(c.Count), Size: sz, Bold: true,
+			Fill: darker(enterpriseCol, 0.8), Halo: u.px(2), Anchor: anchorMiddle, Role: roleEnterprise}, r})
 	}
 	for i := range el.Points {
 		e := &el.Points[i]
 		x, y := l.v.Pixel(e.Point)
-		r := u.px(2.5)
-		if e.Classes&leader != 0 {
-			r = u.px(4)
-		}
+		r := entPointRadius(e, u)
 		if !(box{x - r, y - r, x + r, y + r}).overlaps(l.clip) {
 			continue
 		}
-		g.shape(shape{Rings: [][]pt{circleRing(x, y, r, 12)}, Closed: true, Fill: enterpriseCol, Stroke: colHalo, Width: u.px(0.6)})
+		entPoint(g, x, y, r, u)
+	}
+}
+
+// placeEnterpriseCounts draws the bubbles' counts where they meet nothing
+// the map names: inside the map's frame (never cut at its edge), clear of
+// every zone's symbol, the labels, call-outs and furniture, and of each
+// other; the largest bubbles first. A count that fits nowhere is left
+// out: the bubble's size still tells its weight, and the legend gives the
+// total in view.
+func (l *layouter) placeEnterpriseCounts(frame box) {
+	if len(l.entCounts) == 0 {
+		return
+	}
+	taken := slices.Clone(l.taken)
+	for _, z := range l.drawn {
+		// The point with its lower-bound ring (4 px out) or the marker of
+		// an unknown location.
+		r := math.Max(z.radius, l.u.pt(LabelPt)*0.7) + l.u.px(5)
+		taken = append(taken, box{z.x - r, z.y - r, z.x + r, z.y + r})
+	}
+	cs := slices.Clone(l.entCounts)
+	slices.SortStableFunc(cs, func(a, b entCount) int { return cmp.Compare(b.r, a.r) })
+	g := l.d.group("enterprise-counts")
+	for _, c := range cs {
+		b := labelBox(c.lb).pad(l.u.px(1))
+		if textWidth(c.lb.S, c.lb.Size) > 2*c.r+l.u.px(4) || !b.inside(frame) || slices.ContainsFunc(taken, b.overlaps) {
+			continue
+		}
+		taken = append(taken, b)
+		g.label(c.lb)
 	}
 }
 
@@ -107,18 +232,17 @@ func (l *layouter) enterpriseLegend() []legendEntry {
 		head += " · " + txtEntSynthetic.in(lang)
 	}
 	out := []legendEntry{{nil, head}}
+	// The swatches are the map's symbols at the map's sizes.
 	sw, sh := u.px(14), u.px(10)
 	dot := func(r float64) func(g *group, x, y float64) {
-		return func(g *group, x, y float64) {
-			g.shape(shape{Rings: [][]pt{circleRing(x+sw/2, y+sh/2, r, 16)}, Closed: true, Fill: withAlpha(enterpriseCol, 153), Stroke: colHalo, Width: u.px(0.6)})
-		}
+		return func(g *group, x, y float64) { entPoint(g, x+sw/2, y+sh/2, r, u) }
 	}
-	out = append(out, legendEntry{dot(u.px(5)), fmt.Sprintf(txtEntCount.in(lang), el.Total)})
+	out = append(out, legendEntry{dot(u.px(entPointR)), fmt.Sprintf(txtEntCount.in(lang), el.Total)})
 	if len(el.Cells) > 0 {
-		out = append(out, legendEntry{dot(u.px(6)), txtEntCells.in(lang)})
+		out = append(out, legendEntry{func(g *group, x, y float64) { entBubble(g, x+sw/2, y+sh/2, u.px(entLegendCellR), u) }, txtEntCells.in(lang)})
 	}
 	if slices.ContainsFunc(el.Points, func(e geo.Enterprise) bool { return e.Classes&geo.MaskOf([]string{"chain_leader"}) != 0 }) {
-		out = append(out, legendEntry{dot(u.px(4)), txtEntLeader.in(lang)})
+		out = append(out, legendEntry{dot(u.px(entLeaderR)), txtEntLeader.in(lang)})
 	}
 	return out
 }

@@ -17,7 +17,11 @@ type LaidOut struct {
 	Width, Height int
 	Map           LaidBox
 	Boxes, Texts  []LaidBox
-	Err           error
+	// Leaders are the call-outs' leader lines (x0, y0, x1, y1) and
+	// EntCounts the enterprise bubbles' count labels, in image px.
+	Leaders   [][4]float64
+	EntCounts []LaidBox
+	Err       error
 }
 
 // LayoutForTest lays s out under o as Render does.
@@ -29,6 +33,15 @@ func LayoutForTest(s *Scene, o Options) LaidOut {
 		out.Boxes = append(out.Boxes, lb(nb.name, nb.b))
 	}
 	for _, g := range d.Groups {
+		for _, it := range g.Items {
+			if it.label != nil && it.label.Role == roleEnterprise {
+				out.EntCounts = append(out.EntCounts, lb(it.label.S, labelBox(*it.label)))
+			}
+			if g.ID == "callouts" && it.shape != nil && !it.shape.Closed && len(it.shape.Rings) == 1 && len(it.shape.Rings[0]) == 2 {
+				r := it.shape.Rings[0]
+				out.Leaders = append(out.Leaders, [4]float64{r[0].X, r[0].Y, r[1].X, r[1].Y})
+			}
+		}
 		if g.ID != "furniture" && g.ID != "frame" && g.ID != "callout-key" && g.ID != "callouts" {
 			continue
 		}
@@ -39,4 +52,11 @@ func LayoutForTest(s *Scene, o Options) LaidOut {
 		}
 	}
 	return out
+}
+
+// EntSymbolRadii are the radii (CSS px) of an ordinary enterprise's dot,
+// a 链主's dot and the smallest cell bubble under o: the map's rule.
+func EntSymbolRadii(o Options) (point, leader, cellMin float64) {
+	u := unitsOf(o)
+	return u.px(entPointR), u.px(entLeaderR), u.px(entCellMinR)
 }

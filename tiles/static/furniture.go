@@ -3,6 +3,9 @@ package static
 import (
 	"math"
 	"strconv"
+	"strings"
+
+	"layoutmap/geo"
 )
 
 // layoutFurniture lays out the furniture. Two layouts:
@@ -256,7 +259,11 @@ func (l *layouter) titleBlock(maxW float64) titleLines {
 	u := l.u
 	ts, cs := u.pt(TitlePt), u.pt(CaptionPt)
 	in := u.px(8)
-	t := titleLines{title: wrap(title(l.s, l.o), ts, maxW), caption: wrap(caption(l.s, l.o, len(l.drawn)), cs, maxW)}
+	capt := caption(l.s, l.o, len(l.drawn))
+	if note := l.noneComparedNote(); note != "" {
+		capt += " · " + note
+	}
+	t := titleLines{title: wrap(title(l.s, l.o), ts, maxW), caption: wrap(capt, cs, maxW)}
 	tw := 0.0
 	for _, s := range t.title {
 		tw = math.Max(tw, textWidth(s, ts))
@@ -350,4 +357,29 @@ func scaleText(m float64) string {
 		return strconv.FormatFloat(m/1000, 'g', -1, 64) + " km"
 	}
 	return strconv.FormatFloat(m, 'g', -1, 64) + " m"
+}
+
+// noneComparedNote says in words that a comparison image compares
+// nothing, when no zone drawn can be compared (its map is all grey),
+// with the commonest reason; "" otherwise.
+func (l *layouter) noneComparedNote() string {
+	if l.o.Compare == 0 || len(l.drawn) == 0 {
+		return ""
+	}
+	reasons := map[string]int{}
+	top := ""
+	for _, z := range l.drawn {
+		if !z.hollow {
+			return ""
+		}
+		reasons[z.change.Reason]++
+		if top == "" || reasons[z.change.Reason] > reasons[top] || reasons[z.change.Reason] == reasons[top] && z.change.Reason < top {
+			top = z.change.Reason
+		}
+	}
+	why := changeText(geo.Change{Reason: top}, l.o.Lang)
+	if i := strings.IndexAny(why, "：:"); i >= 0 {
+		why = strings.TrimSpace(strings.TrimLeft(why[i:], "：:"))
+	}
+	return txtNoneCompared.format(l.o.Lang, l.o.Compare, l.s.Filter.Year, why)
 }

@@ -28,6 +28,7 @@ type callout struct {
 	n      int
 	x, y   float64 // badge centre
 	leader bool    // badge away from the zone: a line joins them
+	ar     float64 // the zone symbol's radius: the leader starts at its edge
 }
 
 // keyLayout is the call-out key's panel and its lines.
@@ -343,46 +344,297 @@ func (l *layouter) layoutKey(calls []zoneStyle, frame box) *keyLayout {
 	return nil
 }
 
-// placeCallouts puts each call-out's badge beside its zone: around the
-// point at one badge's distance, else two with a leader line, else on the
-// first place regardless (a number is always drawn).
+// placeCallouts puts each call-out's badge beside its zone so that no two
+// badges meet, no badge covers a label, zone point or furniture, and no
+// two leader lines cross nor run through a badge:
+//
+//  1. next to its zone's point, without a leader, for every call-out;
+//  2. for those left, further out (up to seven badge widths, 16
+//     directions) with a leader line;
+//  3. for those still left, in slots along the nearer side edge of the
+//     map, taken in the order of the zones' heights so that leaders to
+//     one edge run side by side, and swapped while two of them cross;
+//  4. else at the clear place of the map nearest the zone (where every
+//     way out of a crowd runs through a badge or a zone's symbol, through
+//     the fewest).
+//
+// A call-out for which none of these is clear goes next to its zone
+// regardless (a number is always drawn: the key names it).
 func (l *layouter) placeCallouts(calls []zoneStyle, frame box) []callout {
-	var out []callout
-	for i, z := range calls {
-		n := i + 1
-		br := l.badgeRadius(n)
-		r := l.u.px(3)
+	out := make([]callout, len(calls))
+	done := make([]bool, len(calls))
+	var badges []box
+	var leaders [][2]pt
+	anchorR := func(z zoneStyle) float64 {
 		if l.v.Zoom < pointsUntil || !geo.LocationKnown(z.zone) {
-			r = math.Max(z.radius, l.u.pt(LabelPt)*0.7)
+			return math.Max(z.radius, l.u.pt(LabelPt)*0.7)
 		}
-		c := callout{z: z, n: n}
-		found := false
-		d1 := r + br + l.u.px(1)
-		for ring, d := range []float64{d1, d1 + 2*br + l.u.px(5), d1 + 4*br + l.u.px(10), d1 + 6*br + l.u.px(15)} {
-			for k := range 8 {
-				a := math.Pi/4 + float64(k)*math.Pi/4 // lower right first, clockwise
-				x, y := z.x+d*math.Cos(a), z.y+d*math.Sin(a)
-				b := box{x - br, y - br, x + br, y + br}.pad(l.u.px(1))
-				if !b.inside(frame) || slices.ContainsFunc(l.taken, b.overlaps) {
-					continue
+		return l.u.px(3)
+	}
+	// Leaders keep off every zone's symbol but their own.
+	type symbol struct {
+		id string
+		b  box
+	}
+	var symbols []symbol
+	for _, z := range l.drawn {
+		r := anchorR(z)
+		symbols = append(symbols, symbol{z.zone.ID, box{z.x - r, z.y - r, z.x + r, z.y + r}})
+	}
+	// clear: a badge at (x, y), with a leader from the zone when leader,
+	// meets nothing placed so far, nor any zone's symbol; through: a
+	// leader that may run through badges and symbols (the caller counts
+	// them) but crosses no other leader.
+	clear := func(z zoneStyle, n int, x, y float64, leader, through bool) (box, bool) {
+		br := l.badgeRadius(n)
+		b := box{x - br, y - br, x + br, y + br}.pad(l.u.px(1))
+		if !b.inside(frame) || slices.ContainsFunc(l.taken, b.overlaps) {
+			return b, false
+		}
+		for _, s := range leaders {
+			if segmentHitsBox(s[0], s[1], b) {
+				return b, false
+			}
+		}
+		if leader {
+			seg := [2]pt{{z.x, z.y}, {x, y}}
+			for _, s := range leaders {
+				if segmentsCross(seg[0], seg[1], s[0], s[1]) {
+					return b, false
 				}
-				c.x, c.y, c.leader, found = x, y, ring > 0, true
-				l.taken = append(l.taken, b)
-				break
 			}
-			if found {
-				break
+			for _, o := range badges {
+				if segmentHitsBox(seg[0], seg[1], o) {
+					return b, false
+				}
 			}
 		}
-		if !found {
-			d := r + br + l.u.px(1)
-			c.x, c.y = z.x+d*math.Cos(math.Pi/4), z.y+d*math.Sin(math.Pi/4)
-			c.x = math.Max(frame.X0+br, math.Min(frame.X1-br, c.x))
-			c.y = math.Max(frame.Y0+br, math.Min(frame.Y1-br, c.y))
+		if slices.ContainsFunc(symbols, func(sy symbol) bool { return sy.b.overlaps(b) }) {
+			return b, false
 		}
-		out = append(out, c)
+		if d := math.Hypot(x-z.x, y-z.y); leader && d > 0 {
+			// The leader as drawn, from the edge of the zone's symbol; a
+			// symbol overlapping the zone's own cannot be kept clear.
+			a := anchorR(z)
+			from := pt{z.x + a/d*(x-z.x), z.y + a/d*(y-z.y)}
+			for _, sy := range symbols {
+				in := func(p pt) bool { return p.X >= sy.b.X0 && p.X <= sy.b.X1 && p.Y >= sy.b.Y0 && p.Y <= sy.b.Y1 }
+				if sy.id != z.zone.ID && !in(from) && !in(pt{z.x, z.y}) && segmentHitsBox(from, pt{x, y}, sy.b) {
+					return b, false
+				}
+			}
+		}
+		return b, true
+	}
+	place := func(i int, x, y float64, leader bool, b box) {
+		z := calls[i]
+		out[i] = callout{z: z, n: i + 1, x: x, y: y, leader: leader, ar: anchorR(z)}
+		done[i] = true
+		l.taken = append(l.taken, b)
+		badges = append(badges, b)
+		if leader {
+			leaders = append(leaders, [2]pt{{z.x, z.y}, {x, y}})
+		}
+	}
+	try := func(i int, rings []int, dirs int) {
+		z, n := calls[i], i+1
+		br := l.badgeRadius(n)
+		d1 := anchorR(z) + br + l.u.px(1)
+		for _, ring := range rings {
+			d := d1 + float64(ring)*(2*br+l.u.px(5))
+			for k := range dirs {
+				a := math.Pi/4 + float64(k)*2*math.Pi/float64(dirs) // lower right first, clockwise
+				x, y := z.x+d*math.Cos(a), z.y+d*math.Sin(a)
+				if b, ok := clear(z, n, x, y, ring > 0, false); ok {
+					place(i, x, y, ring > 0, b)
+					return
+				}
+			}
+		}
+	}
+	for i := range calls {
+		try(i, []int{0}, 8)
+	}
+	for i := range calls {
+		if !done[i] {
+			try(i, []int{1, 2, 3, 4, 5, 6}, 16)
+		}
+	}
+	for _, side := range l.edgeCallouts(calls, done, frame, clear, place) {
+		uncross(out, side)
+	}
+	// Anywhere on the map: the clear place nearest the zone; where every
+	// way out of a crowd runs through a badge or another zone's symbol,
+	// the place whose leader runs through the fewest.
+	for _, through := range []bool{false, true} {
+		for i, z := range calls {
+			if done[i] {
+				continue
+			}
+			br := l.badgeRadius(i + 1)
+			step := 2*br + l.u.px(2)
+			bestD, bestN, bx, by := math.Inf(1), math.MaxInt, 0.0, 0.0
+			var bb box
+			for y := frame.Y0 + br + l.u.px(2); y <= frame.Y1-br-l.u.px(2); y += step {
+				for x := frame.X0 + br + l.u.px(2); x <= frame.X1-br-l.u.px(2); x += step {
+					d := math.Hypot(x-z.x, y-z.y)
+					if !through && d >= bestD {
+						continue
+					}
+					b, ok := clear(z, i+1, x, y, !through, through)
+					if !ok {
+						continue
+					}
+					n := 0
+					if through {
+						if slices.ContainsFunc(leaders, func(s [2]pt) bool { return segmentsCross(pt{z.x, z.y}, pt{x, y}, s[0], s[1]) }) {
+							continue
+						}
+						for _, o := range badges {
+							if segmentHitsBox(pt{z.x, z.y}, pt{x, y}, o) {
+								n++
+							}
+						}
+						for _, sy := range symbols {
+							if sy.id != z.zone.ID && segmentHitsBox(pt{z.x, z.y}, pt{x, y}, sy.b) {
+								n++
+							}
+						}
+					}
+					if n < bestN || n == bestN && d < bestD {
+						bestD, bestN, bx, by, bb = d, n, x, y, b
+					}
+				}
+			}
+			if !math.IsInf(bestD, 1) {
+				place(i, bx, by, true, bb)
+			}
+		}
+	}
+	for i, z := range calls {
+		if done[i] {
+			continue
+		}
+		br := l.badgeRadius(i + 1)
+		d := anchorR(z) + br + l.u.px(1)
+		c := callout{z: z, n: i + 1, x: z.x + d*math.Cos(math.Pi/4), y: z.y + d*math.Sin(math.Pi/4)}
+		c.x = math.Max(frame.X0+br, math.Min(frame.X1-br, c.x))
+		c.y = math.Max(frame.Y0+br, math.Min(frame.Y1-br, c.y))
+		out[i] = c
 	}
 	return out
+}
+
+// edgeCallouts places the call-outs not yet done in slots down the left
+// and right edges of the map (each on the edge nearer its zone), in the
+// order of their zones' heights; it returns the call-outs placed on each
+// edge.
+func (l *layouter) edgeCallouts(calls []zoneStyle, done []bool, frame box,
+	clear func(z zoneStyle, n int, x, y float64, leader, through bool) (box, bool), place func(i int, x, y float64, leader bool, b box)) [][]int {
+	var left, right []int
+	for i, z := range calls {
+		if done[i] {
+			continue
+		}
+		if z.x < (frame.X0+frame.X1)/2 {
+			left = append(left, i)
+		} else {
+			right = append(right, i)
+		}
+	}
+	br := l.badgeRadius(len(calls))
+	step := 2*br + l.u.px(4)
+	var sides [][]int
+	for side, idx := range [][]int{left, right} {
+		if len(idx) == 0 {
+			continue
+		}
+		x := frame.X0 + l.u.px(pad) + br
+		if side == 1 {
+			x = frame.X1 - l.u.px(pad) - br
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(calls[a].y, calls[b].y) })
+		var mine []int
+		lastY := math.Inf(-1)
+		for _, i := range idx {
+			z := calls[i]
+			// The free slot nearest the zone's height below the last one
+			// taken on this edge, so the order follows the zones'.
+			best, bestY := box{}, math.NaN()
+			for y := frame.Y0 + l.u.px(pad) + br; y <= frame.Y1-l.u.px(pad)-br; y += step {
+				if y <= lastY {
+					continue
+				}
+				if b, ok := clear(z, i+1, x, y, true, false); ok && (math.IsNaN(bestY) || math.Abs(y-z.y) < math.Abs(bestY-z.y)) {
+					best, bestY = b, y
+				}
+			}
+			if math.IsNaN(bestY) {
+				continue
+			}
+			place(i, x, bestY, true, best)
+			mine = append(mine, i)
+			lastY = bestY
+		}
+		sides = append(sides, mine)
+	}
+	return sides
+}
+
+// uncross swaps the badges of two call-outs of one edge (idx) while their
+// leaders cross: both badges end on the same edge, and each swap shortens
+// the two leaders in all, so it ends.
+func uncross(out []callout, idx []int) {
+	for swapped := true; swapped; {
+		swapped = false
+		for a := 0; a < len(idx); a++ {
+			for b := a + 1; b < len(idx); b++ {
+				ca, cb := &out[idx[a]], &out[idx[b]]
+				if segmentsCross(pt{ca.z.x, ca.z.y}, pt{ca.x, ca.y}, pt{cb.z.x, cb.z.y}, pt{cb.x, cb.y}) {
+					ca.x, ca.y, cb.x, cb.y = cb.x, cb.y, ca.x, ca.y
+					swapped = true
+				}
+			}
+		}
+	}
+}
+
+// segmentsCross reports whether segments ab and cd cross or touch (other
+// than at a shared end).
+func segmentsCross(a, b, c, d pt) bool {
+	orient := func(p, q, r pt) float64 { return (q.X-p.X)*(r.Y-p.Y) - (q.Y-p.Y)*(r.X-p.X) }
+	if a == c || a == d || b == c || b == d {
+		return false
+	}
+	d1, d2 := orient(c, d, a), orient(c, d, b)
+	d3, d4 := orient(a, b, c), orient(a, b, d)
+	return (d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0
+}
+
+// segmentHitsBox reports whether segment ab runs through b.
+func segmentHitsBox(a, c pt, b box) bool {
+	// Liang–Barsky: clip the segment's parameter range to the box.
+	t0, t1 := 0.0, 1.0
+	dx, dy := c.X-a.X, c.Y-a.Y
+	for _, e := range [4][2]float64{{-dx, a.X - b.X0}, {dx, b.X1 - a.X}, {-dy, a.Y - b.Y0}, {dy, b.Y1 - a.Y}} {
+		p, q := e[0], e[1]
+		if p == 0 {
+			if q < 0 {
+				return false
+			}
+			continue
+		}
+		r := q / p
+		if p < 0 {
+			t0 = math.Max(t0, r)
+		} else {
+			t1 = math.Min(t1, r)
+		}
+		if t0 > t1 {
+			return false
+		}
+	}
+	return true
 }
 
 // drawCallouts draws the badges on the map and the key.
@@ -393,8 +645,10 @@ func (l *layouter) drawCallouts(cos []callout, key *keyLayout) {
 	u := l.u
 	g := l.d.group("callouts")
 	for _, c := range cos {
-		if c.leader {
-			g.shape(shape{Rings: [][]pt{{{c.z.x, c.z.y}, {c.x, c.y}}}, Stroke: colCallout, Width: u.px(1)})
+		if d := math.Hypot(c.x-c.z.x, c.y-c.z.y); c.leader && d > c.ar {
+			// From the edge of the zone's symbol, which stays whole.
+			f := c.ar / d
+			g.shape(shape{Rings: [][]pt{{{c.z.x + f*(c.x-c.z.x), c.z.y + f*(c.y-c.z.y)}, {c.x, c.y}}}, Stroke: colCallout, Width: u.px(1)})
 		}
 		l.badge(g, c.x, c.y, c.n, c.z.zone.ID)
 		r := l.badgeRadius(c.n)

@@ -44,6 +44,7 @@ type layouter struct {
 	bandKey    *group      // the call-out key of the band below the map
 	bandsDone  bool
 	mapBoxes   []namedBox // furniture boxes on the map (map coordinates)
+	entCounts  []entCount // the enterprise bubbles' counts, placed last
 }
 
 // namedBox is a furniture box (title, legend, source, scale, north, key,
@@ -73,14 +74,17 @@ func layout(s *Scene, o Options, cache *outlineCache) *drawing {
 	bg := l.d.group("background")
 	bg.shape(shape{Rings: [][]pt{rectRing(box{0, 0, l.w, l.h})}, Closed: true, Fill: colBackground})
 	l.boundaries()
-	l.drawZones()
+	// The enterprise layer is context beneath the zones: their symbols
+	// and tier colours stay readable above it.
 	l.drawEnterprises()
+	l.drawZones()
 	l.furniture = l.d.group("furniture")
 	l.frame = &group{ID: "frame"}
 	if !o.Plain {
 		l.layoutFurniture()
 	}
 	l.layoutLabels()
+	l.placeEnterpriseCounts(box{2, 2, l.w - 2, l.h - 2})
 	if l.report && !l.bandsDone {
 		l.bands(nil) // no labels layer: no key
 	}

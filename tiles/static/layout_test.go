@@ -107,6 +107,7 @@ func checkLayout(t *testing.T, q string, s *static.Scene, o static.Options) stat
 			t.Errorf("%s: the legend over the map is %v, more than half the map %v", q, a, lo.Map)
 		}
 	}
+	checkCallouts(t, q, lo)
 	for _, want := range []string{"title", "legend", "source", "scale", "north"} {
 		if !names[want] {
 			t.Errorf("%s: no %s box (have %v)", q, want, names)

@@ -56,7 +56,6 @@ func (l *layouter) blockOf(head string, entries []legendEntry, keyOf []string, m
 	u := l.u
 	size := u.pt(LabelPt)
 	lineH := size * 1.45
-	sw := u.px(20) // swatch column
 	in := u.px(8)
 	b := legendBlock{gap: u.px(14)}
 	inner := maxW - 2*in
@@ -69,74 +68,8 @@ func (l *layouter) blockOf(head string, entries []legendEntry, keyOf []string, m
 			headRows++
 		}
 	}
-	// wrapEntries wraps every entry to colMax: the lines of each, the
-	// widest line and the total.
-	wrapEntries := func(colMax float64) (groups [][]legendLine, colW float64, total int) {
-		for i, e := range entries {
-			avail := colMax
-			if e.swatch != nil {
-				avail -= sw
-			}
-			var g []legendLine
-			for j, s := range wrap(e.text, size, avail) {
-				ln := legendLine{text: s, bold: e.swatch == nil, indent: e.swatch != nil}
-				if keyOf != nil {
-					ln.zone, ln.role = keyOf[i], roleKey
-				}
-				if j == 0 {
-					ln.swatch = e.swatch
-				}
-				w := textWidth(s, size)
-				if ln.indent {
-					w += sw
-				}
-				colW = math.Max(colW, w)
-				g = append(g, ln)
-			}
-			groups = append(groups, g)
-			total += len(g)
-		}
-		return groups, colW, total
-	}
-	// rowsFor is the fewest rows that hold every entry whole in cols
-	// columns.
-	rowsFor := func(groups [][]legendLine, total, cols int) int {
-		rows := max(1, (total+cols-1)/cols)
-		for ; ; rows++ {
-			col, r, ok := 0, 0, true
-			for _, g := range groups {
-				if r > 0 && r+len(g) > rows {
-					col, r = col+1, 0
-				}
-				if col >= cols {
-					ok = false
-					break
-				}
-				r += len(g)
-			}
-			if ok {
-				return rows
-			}
-		}
-	}
-	groups, colW, total := wrapEntries(inner)
-	rows := total
-	if !math.IsInf(maxW, 1) {
-		// As many columns as make the legend shortest: 1 to 4, each at
-		// least six characters beside its swatch, entries wrapped to it.
-		bestRows := rowsFor(groups, total, 1)
-		for cols := 2; cols <= 4; cols++ {
-			colMax := (inner - float64(cols-1)*b.gap) / float64(cols)
-			if colMax < sw+6*size {
-				break
-			}
-			gs, cw, tot := wrapEntries(colMax)
-			if r := rowsFor(gs, tot, cols); r < bestRows {
-				groups, colW, total, bestRows = gs, cw, tot, r
-			}
-		}
-		rows = bestRows
-	}
+	lw := legendWrap{entries: entries, keyOf: keyOf, size: size, sw: u.px(20)}
+	groups, colW, rows := lw.columns(inner, b.gap, !math.IsInf(maxW, 1))
 	b.colW = colW
 	col, r, used, usedCols := 0, 0, 0, 0
 	for _, g := range groups {
@@ -154,6 +87,90 @@ func (l *layouter) blockOf(head string, entries []legendEntry, keyOf []string, m
 	b.w = width + 2*in
 	b.h = float64(headRows+used)*lineH + u.px(10)
 	return b
+}
+
+// legendWrap wraps legend entries (keyOf: as in blockOf) in text of size
+// beside a swatch column sw wide.
+type legendWrap struct {
+	entries  []legendEntry
+	keyOf    []string
+	size, sw float64
+}
+
+// columns wraps the entries into columns within inner (gap between
+// columns): one column, or when multi as many columns as make the legend
+// shortest, 1 to 4, each at least six characters beside its swatch,
+// entries wrapped to it. It returns the lines of each entry, the column
+// width and the rows per column.
+func (lw legendWrap) columns(inner, gap float64, multi bool) (groups [][]legendLine, colW float64, rows int) {
+	groups, colW, total := lw.wrap(inner)
+	if !multi {
+		return groups, colW, total
+	}
+	rows = legendRows(groups, total, 1)
+	for cols := 2; cols <= 4; cols++ {
+		colMax := (inner - float64(cols-1)*gap) / float64(cols)
+		if colMax < lw.sw+6*lw.size {
+			break
+		}
+		gs, cw, tot := lw.wrap(colMax)
+		if r := legendRows(gs, tot, cols); r < rows {
+			groups, colW, rows = gs, cw, r
+		}
+	}
+	return groups, colW, rows
+}
+
+// wrap wraps every entry to colMax: the lines of each, the widest line
+// and the total.
+func (lw legendWrap) wrap(colMax float64) (groups [][]legendLine, colW float64, total int) {
+	for i, e := range lw.entries {
+		avail := colMax
+		if e.swatch != nil {
+			avail -= lw.sw
+		}
+		var g []legendLine
+		for j, s := range wrap(e.text, lw.size, avail) {
+			ln := legendLine{text: s, bold: e.swatch == nil, indent: e.swatch != nil}
+			if lw.keyOf != nil {
+				ln.zone, ln.role = lw.keyOf[i], roleKey
+			}
+			if j == 0 {
+				ln.swatch = e.swatch
+			}
+			w := textWidth(s, lw.size)
+			if ln.indent {
+				w += lw.sw
+			}
+			colW = math.Max(colW, w)
+			g = append(g, ln)
+		}
+		groups = append(groups, g)
+		total += len(g)
+	}
+	return groups, colW, total
+}
+
+// legendRows is the fewest rows that hold every entry (groups, total
+// lines) whole in cols columns.
+func legendRows(groups [][]legendLine, total, cols int) int {
+	rows := max(1, (total+cols-1)/cols)
+	for ; ; rows++ {
+		col, r, ok := 0, 0, true
+		for _, g := range groups {
+			if r > 0 && r+len(g) > rows {
+				col, r = col+1, 0
+			}
+			if col >= cols {
+				ok = false
+				break
+			}
+			r += len(g)
+		}
+		if ok {
+			return rows
+		}
+	}
 }
 
 // drawLegend draws b's lines with its panel's top-left corner at (x, y).
@@ -180,62 +197,90 @@ func (l *layouter) drawLegend(g *group, b legendBlock, x, y float64) {
 // zones drawn, the geometry qualities and markers present, the dist ramp
 // and the regions shown. Swatches use the map's own symbol functions.
 func (l *layouter) legendEntries() (head string, entries []legendEntry) {
+	if l.o.Has(LayerZones) {
+		head, entries = l.zoneLegend()
+	}
+	entries = append(entries, l.distLegend()...)
+	entries = append(entries, l.enterpriseLegend()...)
+	if len(l.regions) > 0 {
+		entries = append(entries, legendEntry{nil, txtRegionHead.in(l.o.Lang)})
+	}
+	for _, r := range l.regions {
+		entries = append(entries, legendEntry{l.fillSwatch(withAlpha(r.col, 41), withAlpha(r.col, 217)), l.name(r.r.Name, r.r.NameEN)})
+	}
+	return head, entries
+}
+
+// rectSwatch is a legend swatch: sh0 drawn as the swatch's rectangle.
+func (l *layouter) rectSwatch(sh0 shape) func(g *group, x, y float64) {
+	sw, sh := l.u.px(14), l.u.px(10)
+	return func(g *group, x, y float64) {
+		sh0.Rings, sh0.Closed = [][]pt{rectRing(box{x, y, x + sw, y + sh})}, true
+		g.shape(sh0)
+	}
+}
+
+// fillSwatch is a legend swatch filled with fill, outlined with stroke.
+func (l *layouter) fillSwatch(fill, stroke color.NRGBA) func(g *group, x, y float64) {
+	return l.rectSwatch(shape{Fill: fill, Stroke: stroke, Width: l.u.px(0.9)})
+}
+
+// zoneLegend is the zones' part of the legend: the heading and colours
+// (change classes, clusters or tiers) with counts, then the geometry
+// qualities and markers present in the image.
+func (l *layouter) zoneLegend() (head string, entries []legendEntry) {
 	s, o, u, lang := l.s, l.o, l.u, l.o.Lang
 	sw, sh := u.px(14), u.px(10)
-	rect := func(sh0 shape) func(g *group, x, y float64) {
-		return func(g *group, x, y float64) {
-			sh0.Rings, sh0.Closed = [][]pt{rectRing(box{x, y, x + sw, y + sh})}, true
-			g.shape(sh0)
+	rect, fillSwatch := l.rectSwatch, l.fillSwatch
+	c := l.legendCounts()
+	if o.Compare != 0 {
+		head = changeHead(s, o, lang)
+		for _, cl := range geo.ChangeClasses {
+			col := rgb(cl.Color)
+			entries = append(entries, legendEntry{fillSwatch(col, darker(col, 0.8)), fmt.Sprintf("%s (%d)", l.name(cl.Label, cl.LabelEN), c.byClass[cl.ID])})
+		}
+		entries = append(entries, legendEntry{func(g *group, x, y float64) { notComparedDot(g, x+sw/2, y+sh/2, u.px(4), u, "", "") },
+			fmt.Sprintf("%s (%d)", txtNotCompared.in(lang), c.notCompared)})
+	} else if o.Color == ColorCluster {
+		head = txtClusterHead.in(lang)
+		for i, cl := range s.Taxonomy.Clusters {
+			if n := c.byCluster[i]; n > 0 {
+				entries = append(entries, legendEntry{fillSwatch(ClusterColor(i), colHalo), fmt.Sprintf("%s (%d)", l.name(cl.Name, cl.NameEN), n)})
+			}
+		}
+		if n := c.byCluster[-1]; n > 0 {
+			entries = append(entries, legendEntry{fillSwatch(OtherColor, colHalo), fmt.Sprintf("%s (%d)", txtNoCluster.in(lang), n)})
+		}
+		entries = append(entries, legendEntry{nil, txtClusterRule.in(lang)})
+	} else {
+		head = tierHead(s, lang)
+		for _, t := range append(slices.Clone(s.Tiers), geo.NoDataTier) {
+			col := TierColor(s.Tiers, t.ID)
+			entries = append(entries, legendEntry{fillSwatch(col, darker(col, 0.8)), fmt.Sprintf("%s (%d)", l.name(t.Label, t.LabelEN), c.byTier[t.ID])})
 		}
 	}
-	fillSwatch := func(fill, stroke color.NRGBA) func(g *group, x, y float64) {
-		return rect(shape{Fill: fill, Stroke: stroke, Width: u.px(0.9)})
+	// Only the geometry qualities and markers present in the image.
+	if c.official {
+		entries = append(entries, legendEntry{rect(outlineShape(NoDataFill, geo.GeomOfficial, 9, u)), txtOfficial.in(lang)})
 	}
-	if o.Has(LayerZones) {
-		c := l.legendCounts()
-		if o.Compare != 0 {
-			head = changeHead(s, o, lang)
-			for _, cl := range geo.ChangeClasses {
-				col := rgb(cl.Color)
-				entries = append(entries, legendEntry{fillSwatch(col, darker(col, 0.8)), fmt.Sprintf("%s (%d)", l.name(cl.Label, cl.LabelEN), c.byClass[cl.ID])})
-			}
-			entries = append(entries, legendEntry{func(g *group, x, y float64) { notComparedDot(g, x+sw/2, y+sh/2, u.px(4), u, "", "") },
-				fmt.Sprintf("%s (%d)", txtNotCompared.in(lang), c.notCompared)})
-		} else if o.Color == ColorCluster {
-			head = txtClusterHead.in(lang)
-			for i, cl := range s.Taxonomy.Clusters {
-				if n := c.byCluster[i]; n > 0 {
-					entries = append(entries, legendEntry{fillSwatch(ClusterColor(i), colHalo), fmt.Sprintf("%s (%d)", l.name(cl.Name, cl.NameEN), n)})
-				}
-			}
-			if n := c.byCluster[-1]; n > 0 {
-				entries = append(entries, legendEntry{fillSwatch(OtherColor, colHalo), fmt.Sprintf("%s (%d)", txtNoCluster.in(lang), n)})
-			}
-			entries = append(entries, legendEntry{nil, txtClusterRule.in(lang)})
-		} else {
-			head = tierHead(s, lang)
-			for _, t := range append(slices.Clone(s.Tiers), geo.NoDataTier) {
-				col := TierColor(s.Tiers, t.ID)
-				entries = append(entries, legendEntry{fillSwatch(col, darker(col, 0.8)), fmt.Sprintf("%s (%d)", l.name(t.Label, t.LabelEN), c.byTier[t.ID])})
-			}
-		}
-		// Only the geometry qualities and markers present in the image.
-		if c.official {
-			entries = append(entries, legendEntry{rect(outlineShape(NoDataFill, geo.GeomOfficial, 9, u)), txtOfficial.in(lang)})
-		}
-		if c.approx {
-			entries = append(entries, legendEntry{rect(outlineShape(NoDataFill, geo.GeomApproximate, 9, u)), txtApprox.in(lang)})
-		}
-		if c.pointOnly {
-			entries = append(entries, legendEntry{func(g *group, x, y float64) { pointDot(g, x+sw/2, y+sh/2, u.px(4), NoDataFill, u, "", "") }, txtNoArea.in(lang)})
-		}
-		if c.unknown {
-			entries = append(entries, legendEntry{func(g *group, x, y float64) { unknownMarker(g, x+sw/2, y+sh/2, colZoneOutline, u, "", "") }, txtUnknownLoc.in(lang)})
-		}
-		if c.lower && l.v.Zoom < pointsUntil && o.Compare == 0 {
-			entries = append(entries, legendEntry{func(g *group, x, y float64) { lowerBoundRing(g, x+sw/2, y+sh/2, u.px(1), u, "") }, txtLower.in(lang)})
-		}
+	if c.approx {
+		entries = append(entries, legendEntry{rect(outlineShape(NoDataFill, geo.GeomApproximate, 9, u)), txtApprox.in(lang)})
 	}
+	if c.pointOnly {
+		entries = append(entries, legendEntry{func(g *group, x, y float64) { pointDot(g, x+sw/2, y+sh/2, u.px(4), NoDataFill, u, "", "") }, txtNoArea.in(lang)})
+	}
+	if c.unknown {
+		entries = append(entries, legendEntry{func(g *group, x, y float64) { unknownMarker(g, x+sw/2, y+sh/2, colZoneOutline, u, "", "") }, txtUnknownLoc.in(lang)})
+	}
+	if c.lower && l.v.Zoom < pointsUntil && o.Compare == 0 {
+		entries = append(entries, legendEntry{func(g *group, x, y float64) { lowerBoundRing(g, x+sw/2, y+sh/2, u.px(1), u, "") }, txtLower.in(lang)})
+	}
+	return head, entries
+}
+
+// distLegend is the dist ramp's part of the legend (none without dist).
+func (l *layouter) distLegend() (entries []legendEntry) {
+	s, o, lang := l.s, l.o, l.o.Lang
 	if o.Dist != "" {
 		cn := o.Dist
 		for _, c := range s.Taxonomy.Clusters {
@@ -255,18 +300,11 @@ func (l *layouter) legendEntries() (head string, entries []legendEntry) {
 				if hi > lo {
 					t += "–" + strconv.Itoa(hi)
 				}
-				entries = append(entries, legendEntry{fillSwatch(withAlpha(distColor(hi, l.dist.max), 191), color.NRGBA{}), t})
+				entries = append(entries, legendEntry{l.fillSwatch(withAlpha(distColor(hi, l.dist.max), 191), color.NRGBA{}), t})
 			}
 		}
 	}
-	entries = append(entries, l.enterpriseLegend()...)
-	if len(l.regions) > 0 {
-		entries = append(entries, legendEntry{nil, txtRegionHead.in(lang)})
-	}
-	for _, r := range l.regions {
-		entries = append(entries, legendEntry{fillSwatch(withAlpha(r.col, 41), withAlpha(r.col, 217)), l.name(r.r.Name, r.r.NameEN)})
-	}
-	return head, entries
+	return entries
 }
 
 // tierHead is the tier legend's heading: the measure family and the year

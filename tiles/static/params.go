@@ -160,41 +160,98 @@ func DefaultOptions() Options {
 // naming the parameter; it never panics and bounds what it allocates.
 func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 	o := DefaultOptions()
-	var errs geo.FieldErrors
+	p := &params{q: q}
 	f, err := geo.ParseFilter(q, false, Params...)
 	if err != nil {
 		fes, ok := geo.AsFieldErrors(err)
 		if !ok {
 			return o, f, fmt.Errorf("static: parsing filter: %w", err)
 		}
-		errs = append(errs, fes...)
-	}
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, &geo.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+		p.errs = append(p.errs, fes...)
 	}
 	o.BBox, f.BBox = f.BBox, nil
+	p.frame(&o)
+	o.Ent = p.flag("ent", false)
+	if err := p.enterpriseFilter(&o); err != nil {
+		return o, f, err
+	}
+	o.Legend = p.flag("legend", true)
+	o.Plain = p.flag("plain", false)
+	p.content(&o, f.Year)
+	p.view(&o)
+	if len(p.errs) > 0 {
+		return o, f, p.errs
+	}
+	return o, f, nil
+}
+
+// params reads the parameters of a static image request, collecting every
+// problem in errs.
+type params struct {
+	q    url.Values
+	errs geo.FieldErrors
+}
+
+func (p *params) bad(field, format string, args ...any) {
+	p.errs = append(p.errs, &geo.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// integer reads k, a whole number from lo to hi; def when absent or bad.
+func (p *params) integer(k string, lo, hi, def int) int {
+	v := p.q.Get(k)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		p.bad(k, "must be a whole number from %d to %d, got %q", lo, hi, geo.Clip(v))
+		return def
+	}
+	return n
+}
+
+// flag reads k, 0/1 or false/true; def when absent or bad.
+func (p *params) flag(k string, def bool) bool {
+	switch v := p.q.Get(k); v {
+	case "":
+		return def
+	case "1", "true":
+		return true
+	case "0", "false":
+		return false
+	default:
+		p.bad(k, "must be 0 or 1, got %q", geo.Clip(v))
+		return def
+	}
+}
+
+// oneOf reads k, one of allowed; def when absent or bad.
+func (p *params) oneOf(k string, allowed []string, def string) string {
+	v := p.q.Get(k)
+	if v == "" {
+		return def
+	}
+	if !slices.Contains(allowed, v) {
+		p.bad(k, "must be one of %s, got %q", strings.Join(allowed, ", "), geo.Clip(v))
+		return def
+	}
+	return v
+}
+
+// frame checks the bbox (an area within Web Mercator's latitudes) and
+// reads the image's size, scale and printed width.
+func (p *params) frame(o *Options) {
+	bad := p.bad
 	if o.BBox != nil && (o.BBox.Max[0]-o.BBox.Min[0] <= 0 || o.BBox.Max[1]-o.BBox.Min[1] <= 0) {
 		bad("bbox", "must have an area (min below max on both axes)")
 	}
 	if o.BBox != nil && (o.BBox.Min[1] < -85 || o.BBox.Max[1] > 85) {
 		bad("bbox", "latitudes must lie within ±85° (Web Mercator)")
 	}
-	integer := func(k string, lo, hi, def int) int {
-		v := q.Get(k)
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < lo || n > hi {
-			bad(k, "must be a whole number from %d to %d, got %q", lo, hi, geo.Clip(v))
-			return def
-		}
-		return n
-	}
-	o.Width = integer("width", MinSide, MaxSide, DefaultWidth)
-	o.Height = integer("height", MinSide, MaxSide, DefaultHeight)
-	o.Scale = integer("scale", 1, MaxScale, 1)
-	if v := q.Get("width_mm"); v != "" {
+	o.Width = p.integer("width", MinSide, MaxSide, DefaultWidth)
+	o.Height = p.integer("height", MinSide, MaxSide, DefaultHeight)
+	o.Scale = p.integer("scale", 1, MaxScale, 1)
+	if v := p.q.Get("width_mm"); v != "" {
 		mm, err := strconv.ParseFloat(v, 64)
 		switch {
 		case err != nil || math.IsNaN(mm) || math.IsInf(mm, 0) || mm <= 0:
@@ -209,77 +266,63 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 	if o.Width*o.Scale*o.Height*o.Scale > MaxPixels {
 		bad("scale", "width·scale × height·scale must be at most %d pixels, got %d×%d", MaxPixels, o.Width*o.Scale, o.Height*o.Scale)
 	}
-	flag := func(k string, def bool) bool {
-		switch v := q.Get(k); v {
-		case "":
-			return def
-		case "1", "true":
-			return true
-		case "0", "false":
-			return false
-		default:
-			bad(k, "must be 0 or 1, got %q", geo.Clip(v))
-			return def
-		}
+}
+
+// enterpriseFilter reads ent_class and ent_chain (one chain) with the
+// enterprises' own parser of class and chain, under the web map's names.
+func (p *params) enterpriseFilter(o *Options) error {
+	cs, ch := p.q["ent_class"], p.q.Get("ent_chain")
+	if len(cs) == 0 && ch == "" {
+		return nil
 	}
-	o.Ent = flag("ent", false)
-	if cs, ch := q["ent_class"], q.Get("ent_chain"); len(cs) > 0 || ch != "" {
-		// The enterprises' own parser of class and chain, under the web
-		// map's names.
-		ef, err := geo.ParseFilter(url.Values{"class": cs, "chain": {ch}}, false)
-		if fes, ok := geo.AsFieldErrors(err); ok {
-			for _, fe := range fes {
-				bad("ent_"+fe.Field, "%s", fe.Reason)
-			}
-		} else if err != nil {
-			return o, f, fmt.Errorf("static: parsing ent_class, ent_chain: %w", err)
+	ef, err := geo.ParseFilter(url.Values{"class": cs, "chain": {ch}}, false)
+	if fes, ok := geo.AsFieldErrors(err); ok {
+		for _, fe := range fes {
+			p.bad("ent_"+fe.Field, "%s", fe.Reason)
 		}
-		if len(ef.Chain) > 1 {
-			bad("ent_chain", "takes one chain id")
-		}
-		o.EntClass = ef.Class
-		if len(ef.Chain) == 1 {
-			o.EntChain = ef.Chain[0]
-		}
+	} else if err != nil {
+		return fmt.Errorf("static: parsing ent_class, ent_chain: %w", err)
 	}
-	o.Legend = flag("legend", true)
-	o.Plain = flag("plain", false)
-	oneOf := func(k string, allowed []string, def string) string {
-		v := q.Get(k)
-		if v == "" {
-			return def
-		}
-		if !slices.Contains(allowed, v) {
-			bad(k, "must be one of %s, got %q", strings.Join(allowed, ", "), geo.Clip(v))
-			return def
-		}
-		return v
+	if len(ef.Chain) > 1 {
+		p.bad("ent_chain", "takes one chain id")
 	}
-	o.Lang = oneOf("lang", []string{LangZH, LangEN}, LangZH)
-	o.Color = oneOf("color", []string{ColorTier, ColorCluster}, ColorTier)
-	if v, ok := q["layers"]; ok {
+	o.EntClass = ef.Class
+	if len(ef.Chain) == 1 {
+		o.EntChain = ef.Chain[0]
+	}
+	return nil
+}
+
+// content reads what the image shows: language, colouring, layers,
+// overlay and distribution clusters, the comparison year (before the
+// filter's year) and the title.
+func (p *params) content(o *Options, year int) {
+	bad := p.bad
+	o.Lang = p.oneOf("lang", []string{LangZH, LangEN}, LangZH)
+	o.Color = p.oneOf("color", []string{ColorTier, ColorCluster}, ColorTier)
+	if v, ok := p.q["layers"]; ok {
 		o.Layers = parseLayers(strings.Join(v, ","), bad)
 	}
-	o.Overlay = idList(q, "overlay", bad)
-	if ds := idList(q, "dist", bad); len(ds) > 1 {
+	o.Overlay = idList(p.q, "overlay", bad)
+	if ds := idList(p.q, "dist", bad); len(ds) > 1 {
 		bad("dist", "takes one cluster id")
 	} else if len(ds) == 1 {
 		o.Dist = ds[0]
 	}
-	if v := q.Get("compare"); v != "" {
+	if v := p.q.Get("compare"); v != "" {
 		y, err := strconv.Atoi(v)
 		switch {
 		case err != nil || y < 1949 || y > 2100:
 			bad("compare", "must be a year between 1949 and 2100, got %q", geo.Clip(v))
-		case f.Year == 0:
+		case year == 0:
 			bad("compare", "needs year: the later year of the comparison")
-		case y >= f.Year:
-			bad("compare", "must be before year (%d)", f.Year)
+		case y >= year:
+			bad("compare", "must be before year (%d)", year)
 		default:
 			o.Compare = y
 		}
 	}
-	if v := q.Get("title"); v != "" {
+	if v := p.q.Get("title"); v != "" {
 		switch {
 		case !utf8.ValidString(v):
 			bad("title", "is not valid UTF-8")
@@ -291,7 +334,13 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 			o.Title = strings.TrimSpace(v)
 		}
 	}
-	cv, zv := q.Get("center"), q.Get("zoom")
+}
+
+// view reads center and zoom (not with a bbox) and, when nothing else is
+// wrong, checks that a bbox does not need a zoom past MaxViewZoom.
+func (p *params) view(o *Options) {
+	bad := p.bad
+	cv, zv := p.q.Get("center"), p.q.Get("zoom")
 	switch {
 	case cv != "" && o.BBox != nil:
 		bad("center", "give either bbox or center and zoom, not both")
@@ -315,17 +364,13 @@ func ParseRequest(q url.Values) (Options, geo.Filter, error) {
 			o.Zoom = z
 		}
 	}
-	if len(errs) == 0 && o.BBox != nil {
+	if len(p.errs) == 0 && o.BBox != nil {
 		// A bbox so small that the fitted zoom passes MaxViewZoom would
 		// draw meaningless magnified boundaries.
-		if v := NewView(o); v.Zoom > MaxViewZoom {
+		if v := NewView(*o); v.Zoom > MaxViewZoom {
 			bad("bbox", "too small for a %d×%d image (zoom %.1f > %d)", o.Width, o.Height, v.Zoom, MaxViewZoom)
 		}
 	}
-	if len(errs) > 0 {
-		return o, f, errs
-	}
-	return o, f, nil
 }
 
 // MaxApprovalRunes bounds a map approval number (审图号): real ones such

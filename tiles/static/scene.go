@@ -231,6 +231,23 @@ func caption(s *Scene, o Options, n int) string {
 	case f.MaxRevenue != nil:
 		parts = append(parts, "≤ "+revenueText(lang, *f.MaxRevenue))
 	}
+	parts = append(parts, captionNames(s, lang)...)
+	if len(parts) == 0 {
+		parts = append(parts, txtAll.in(lang))
+	}
+	if lang == LangEN {
+		parts = append(parts, strconv.Itoa(n)+txtZones.en)
+	} else {
+		parts = append(parts, strconv.Itoa(n)+txtZones.zh)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// captionNames names the clusters, chains, regions, cities and tiers the
+// filter selects, one part per kind ("集群：新材料、…"); an unknown id is
+// given as is.
+func captionNames(s *Scene, lang string) []string {
+	var parts []string
 	names := func(kind text, ids []string, lookup func(id string) (string, string, bool)) {
 		if len(ids) == 0 {
 			return
@@ -261,6 +278,7 @@ func caption(s *Scene, o Options, n int) string {
 			return "", "", false
 		}
 	}
+	f := s.Filter
 	names(txtCluster, f.Cluster, inClusters(s.Taxonomy.Clusters))
 	names(txtChain, f.Chain, inClusters(s.Taxonomy.Chains))
 	names(txtRegion, f.Region, func(id string) (string, string, bool) {
@@ -283,15 +301,7 @@ func caption(s *Scene, o Options, n int) string {
 		t, ok := s.Tiers.Lookup(id)
 		return t.Label, t.LabelEN, ok
 	})
-	if len(parts) == 0 {
-		parts = append(parts, txtAll.in(lang))
-	}
-	if lang == LangEN {
-		parts = append(parts, strconv.Itoa(n)+txtZones.en)
-	} else {
-		parts = append(parts, strconv.Itoa(n)+txtZones.zh)
-	}
-	return strings.Join(parts, " · ")
+	return parts
 }
 
 // zoneTitle is a zone's SVG <title> (its tooltip): the name and, with a

@@ -185,6 +185,52 @@ export function createMapView(store, { mode }) {
     attributionLang = key;
   }
 
+  // keepLegendClear keeps the legend (absolute, bottom left over the map)
+  // clear of the map's controls: its bottom above the highest bottom
+  // control under it (the scale bar; the source line, which wraps to two
+  // lines with a synthetic enterprise list and spans the map when
+  // expanded), its height within what is left below the top controls, so
+  // a long legend (the enterprise layer's entries) scrolls instead of
+  // growing over them. Re-measured whenever a control, the legend or the
+  // map changes size. CSS variables, so the print style's own placement
+  // still wins.
+  function keepLegendClear() {
+    const legend = document.getElementById('legend');
+    const wrap = legend?.parentElement;
+    if (!legend || !wrap || mode === 'embed') return;
+    const container = map.getContainer();
+    const place = () => {
+      if (getComputedStyle(legend).position !== 'absolute' || legend.hidden) return;
+      const w = wrap.getBoundingClientRect();
+      const lg = legend.getBoundingClientRect();
+      const gap = 6;
+      let bottom = 10;
+      let top = 10;
+      for (const c of container.querySelectorAll('.maplibregl-ctrl-bottom-left > *, .maplibregl-ctrl-bottom-right > *, .maplibregl-ctrl-top-left > *, .maplibregl-ctrl-top-right > *')) {
+        const b = c.getBoundingClientRect();
+        if (!b.width || !b.height || b.right <= lg.left || b.left >= lg.right) continue;
+        if (b.top - w.top > w.height / 2) bottom = Math.max(bottom, w.bottom - b.top + gap);
+        else top = Math.max(top, b.bottom - w.top + gap);
+      }
+      legend.style.setProperty('--legend-bottom', `${Math.ceil(bottom)}px`);
+      // max-height is the content's: less the padding and border.
+      const cs = getComputedStyle(legend);
+      const frame = ['paddingTop', 'paddingBottom', 'borderTopWidth', 'borderBottomWidth'].reduce((a, k) => a + parseFloat(cs[k] || 0), 0);
+      legend.style.setProperty('--legend-max-h', `${Math.max(48, Math.floor(w.height - bottom - top - frame))}px`);
+    };
+    const ro = new ResizeObserver(() => requestAnimationFrame(place));
+    ro.observe(legend);
+    ro.observe(wrap);
+    for (const c of container.querySelectorAll('.maplibregl-control-container > *')) ro.observe(c);
+    // Controls added later (the source line is replaced on a language or
+    // layer change) and an expanded source line.
+    new MutationObserver(() => {
+      for (const c of container.querySelectorAll('.maplibregl-control-container > * > *')) ro.observe(c);
+      requestAnimationFrame(place);
+    }).observe(container.querySelector('.maplibregl-control-container'), { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'open'] });
+    place();
+  }
+
   function findZone(id) {
     return data.zones.find((z) => String(z.id) === id) ?? data.allZones.find((z) => String(z.id) === id);
   }
@@ -218,6 +264,7 @@ export function createMapView(store, { mode }) {
     map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
     setAttribution();
+    keepLegendClear();
     map.on('error', (e) => { probe.errors.push(String(e.error?.message ?? e.error ?? e)); console.error('map:', e.error?.message ?? e); });
     const c0 = map.getCenter();
     state.center = [c0.lng, c0.lat];

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { useServer, clean, act, ensureArtifacts } from './harness.mjs';
+import { useServer, clean, act, ensureArtifacts, LAPTOP, PHONE } from './harness.mjs';
 
 const N = 60000;
 const t = useServer({
@@ -453,4 +453,52 @@ test('embed dialog with the enterprise layer and a chain view: the image links d
       assert.match(text, new RegExp(`企业${chain.count}家（本图范围）`), 'the whole province: the chain\'s count');
     }
   } finally { await clean(r); }
+});
+
+// The legend with the enterprise layer on keeps clear of the map's
+// controls (trial 3 and 4: it grew over the scale bar): at the viewports
+// the Chromium tests use (laptop, the harness's default, phone) and a
+// small window, zh and en, the legend's box meets neither the scale bar,
+// the zoom buttons nor the source line, and stays inside the map; when
+// its entries do not fit it scrolls instead of growing.
+test('enterprise layer: the legend keeps clear of the scale bar and the other controls', { timeout: 240000 }, async () => {
+  for (const viewport of [LAPTOP, { width: 1280, height: 800 }, PHONE, { width: 800, height: 480 }]) {
+    for (const lang of ['zh', 'en']) {
+      const r = await open(`${t.server.base}/?lang=${lang}&ent=1&year=2023`, { viewport });
+      try {
+        const { page } = r;
+        await page.waitForSelector('#legend [data-legend="ent-point"]', { state: 'attached' });
+        // Open it where it starts folded (a phone).
+        await page.evaluate(() => { const d = document.querySelector('#legend details'); if (d) d.open = true; });
+        await page.waitForTimeout(100);
+        const boxes = await page.evaluate(() => {
+          const rect = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.offsetParent !== null).map((e) => {
+            const b = e.getBoundingClientRect();
+            return { sel, x0: b.left, y0: b.top, x1: b.right, y1: b.bottom };
+          }).filter((b) => b.x1 > b.x0 && b.y1 > b.y0);
+          const legend = document.querySelector('#legend');
+          return {
+            legend: rect('#legend')[0],
+            map: rect('.map-wrap')[0],
+            controls: [...rect('.maplibregl-ctrl-scale'), ...rect('.maplibregl-ctrl-attrib'), ...rect('.maplibregl-ctrl-group')],
+            scroll: legend.scrollHeight > legend.clientHeight + 1 ? getComputedStyle(legend).overflowY : 'fits',
+          };
+        });
+        const at = `${viewport.width}×${viewport.height} ${lang}`;
+        assert.ok(boxes.legend, `${at}: legend shown`);
+        assert.ok(boxes.controls.some((c) => c.sel === '.maplibregl-ctrl-scale'), `${at}: scale bar shown`);
+        const { legend, map } = boxes;
+        assert.ok(legend.x0 >= map.x0 && legend.y0 >= map.y0 && legend.x1 <= map.x1 && legend.y1 <= map.y1, `${at}: legend ${JSON.stringify(legend)} leaves the map ${JSON.stringify(map)}`);
+        for (const c of boxes.controls) {
+          const meet = legend.x0 < c.x1 && c.x0 < legend.x1 && legend.y0 < c.y1 && c.y0 < legend.y1;
+          assert.ok(!meet, `${at}: legend ${JSON.stringify(legend)} overlaps ${c.sel} ${JSON.stringify(c)}`);
+        }
+        assert.ok(boxes.scroll === 'fits' || boxes.scroll === 'auto' || boxes.scroll === 'scroll', `${at}: the legend overflows without scrolling (${boxes.scroll})`);
+        await page.screenshot({ path: join(ensureArtifacts(), `enterprises-legend-${viewport.width}x${viewport.height}-${lang}.png`) });
+        clean(r);
+      } finally {
+        await r.context.close();
+      }
+    }
+  }
 });

@@ -1,20 +1,23 @@
-package tiles
+package geo
 
 import "github.com/paulmach/orb"
 
-// clipper clips rings to a box (Sutherland–Hodgman, one pass per edge)
+// Clipper clips rings to a box (Sutherland–Hodgman, one pass per edge)
 // through two scratch buffers it reuses, so a big outline crossing many
 // tiles costs no allocation beyond the clipped result, and the input is
-// never written (orb's clip.Ring uses its input as scratch space). Not
-// safe for concurrent use; one per encoding.
-type clipper struct {
+// never written (orb's clip.Ring uses its input as scratch space). It is
+// the one clipping rule of outlines: the tile encoder clips to the
+// buffered tile with it, and CutCells cuts outlines into cells with it,
+// so a tile clipped from a cell's piece has the tile's own edges. The
+// zero value is ready to use. Not safe for concurrent use.
+type Clipper struct {
 	a, b []orb.Point
 }
 
-// ring returns in clipped to box as a slice of the clipper's scratch
-// space, valid until the next call; nil when nothing is left. The result
-// is not closed.
-func (c *clipper) ring(box orb.Bound, in orb.Ring) []orb.Point {
+// Ring returns in clipped to box as a slice of the clipper's scratch
+// space, valid until the next call; nil when fewer than 3 vertices are
+// left. The result is not closed (in may be closed or not).
+func (c *Clipper) Ring(box orb.Bound, in orb.Ring) []orb.Point {
 	if len(in) > 1 && in[0] == in[len(in)-1] {
 		in = in[:len(in)-1]
 	}
@@ -26,11 +29,11 @@ func (c *clipper) ring(box orb.Bound, in orb.Ring) []orb.Point {
 			return nil
 		}
 		prev := src[len(src)-1]
-		prevIn := inside(box, edge, prev)
+		prevIn := clipInside(box, edge, prev)
 		for _, p := range src {
-			pIn := inside(box, edge, p)
+			pIn := clipInside(box, edge, p)
 			if pIn != prevIn {
-				dst = append(dst, intersect(box, edge, prev, p))
+				dst = append(dst, clipIntersect(box, edge, prev, p))
 			}
 			if pIn {
 				dst = append(dst, p)
@@ -52,7 +55,7 @@ func (c *clipper) ring(box orb.Bound, in orb.Ring) []orb.Point {
 	return src
 }
 
-func inside(box orb.Bound, edge int, p orb.Point) bool {
+func clipInside(box orb.Bound, edge int, p orb.Point) bool {
 	switch edge {
 	case 0:
 		return p[0] >= box.Min[0]
@@ -65,9 +68,9 @@ func inside(box orb.Bound, edge int, p orb.Point) bool {
 	}
 }
 
-// intersect is where segment a-b crosses the edge's line; a and b are on
+// clipIntersect is where segment a-b crosses the edge's line; a and b are on
 // different sides, so the denominator is not zero.
-func intersect(box orb.Bound, edge int, a, b orb.Point) orb.Point {
+func clipIntersect(box orb.Bound, edge int, a, b orb.Point) orb.Point {
 	switch edge {
 	case 0, 1:
 		x := box.Min[0]
