@@ -87,7 +87,7 @@ func (l *layouter) layoutFurniture() {
 // the source line; the image's height is their end.
 //
 // The key holds every call-out unless that would take the bands past
-// maxBands map heights: then as many as fit and a last line saying how
+// keyBands map heights: then as many as fit and a last line saying how
 // many zones are left unnamed (those get no number on the map either).
 // It returns the number of call-outs in the key.
 func (l *layouter) bands(calls []zoneStyle) int {
@@ -111,7 +111,7 @@ func (l *layouter) bands(calls []zoneStyle) int {
 		}
 		return l.blockOf("", es, zones, full)
 	}
-	room := maxBands*l.h - l.header - foot.h
+	room := keyBands*l.h - l.header - foot.h
 	if len(l.bandLegend.lines) > 0 {
 		room -= l.bandLegend.h + p/2
 	}

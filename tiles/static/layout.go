@@ -333,8 +333,18 @@ func (u units) dash(on, off float64) []float64 { return []float64{u.px(on), u.px
 // maxBands bounds the report layout's bands (title, legend, source) as a
 // multiple of the map's height: beyond it the image is mostly furniture
 // and is refused (a larger image, a wider width_mm, legend=0 or plain=1
-// fit), never drawn with its furniture over the map or cut.
-const maxBands = 2.0
+// fit), never drawn with its furniture over the map or cut. 2.5 holds
+// the densest report the embed dialog offers as a preset: a 1200×800 px
+// map at 80 mm with a three-line title, a comparison caption with its
+// "nothing comparable" note, the change legend and the source line need
+// about 2.1 map heights.
+const maxBands = 2.5
+
+// keyBands is what the call-out key may fill: the key is trimmed (its
+// last line says how many zones are left unnamed) so that the bands stay
+// within keyBands map heights; only the furniture that cannot be trimmed
+// (title, caption, legend, source) may take them up to maxBands.
+const keyBands = 2.0
 
 // checkFit refuses a report layout whose bands exceed maxBands map
 // heights or whose grown PNG would exceed MaxPixels.
