@@ -361,179 +361,253 @@ func (l *layouter) layoutKey(calls []zoneStyle, frame box) *keyLayout {
 // A call-out for which none of these is clear goes next to its zone
 // regardless (a number is always drawn: the key names it).
 func (l *layouter) placeCallouts(calls []zoneStyle, frame box) []callout {
-	out := make([]callout, len(calls))
-	done := make([]bool, len(calls))
-	var badges []box
-	var leaders [][2]pt
-	anchorR := func(z zoneStyle) float64 {
-		if l.v.Zoom < pointsUntil || !geo.LocationKnown(z.zone) {
-			return math.Max(z.radius, l.u.pt(LabelPt)*0.7)
-		}
-		return l.u.px(3)
-	}
-	// Leaders keep off every zone's symbol but their own.
-	type symbol struct {
-		id string
-		b  box
-	}
-	var symbols []symbol
-	for _, z := range l.drawn {
-		r := anchorR(z)
-		symbols = append(symbols, symbol{z.zone.ID, box{z.x - r, z.y - r, z.x + r, z.y + r}})
-	}
-	// clear: a badge at (x, y), with a leader from the zone when leader,
-	// meets nothing placed so far, nor any zone's symbol; through: a
-	// leader that may run through badges and symbols (the caller counts
-	// them) but crosses no other leader.
-	clear := func(z zoneStyle, n int, x, y float64, leader, through bool) (box, bool) {
-		br := l.badgeRadius(n)
-		b := box{x - br, y - br, x + br, y + br}.pad(l.u.px(1))
-		if !b.inside(frame) || slices.ContainsFunc(l.taken, b.overlaps) {
-			return b, false
-		}
-		for _, s := range leaders {
-			if segmentHitsBox(s[0], s[1], b) {
-				return b, false
-			}
-		}
-		if leader {
-			seg := [2]pt{{z.x, z.y}, {x, y}}
-			for _, s := range leaders {
-				if segmentsCross(seg[0], seg[1], s[0], s[1]) {
-					return b, false
-				}
-			}
-			for _, o := range badges {
-				if segmentHitsBox(seg[0], seg[1], o) {
-					return b, false
-				}
-			}
-		}
-		if slices.ContainsFunc(symbols, func(sy symbol) bool { return sy.b.overlaps(b) }) {
-			return b, false
-		}
-		if d := math.Hypot(x-z.x, y-z.y); leader && d > 0 {
-			// The leader as drawn, from the edge of the zone's symbol; a
-			// symbol overlapping the zone's own cannot be kept clear.
-			a := anchorR(z)
-			from := pt{z.x + a/d*(x-z.x), z.y + a/d*(y-z.y)}
-			for _, sy := range symbols {
-				in := func(p pt) bool { return p.X >= sy.b.X0 && p.X <= sy.b.X1 && p.Y >= sy.b.Y0 && p.Y <= sy.b.Y1 }
-				if sy.id != z.zone.ID && !in(from) && !in(pt{z.x, z.y}) && segmentHitsBox(from, pt{x, y}, sy.b) {
-					return b, false
-				}
-			}
-		}
-		return b, true
-	}
-	place := func(i int, x, y float64, leader bool, b box) {
-		z := calls[i]
-		out[i] = callout{z: z, n: i + 1, x: x, y: y, leader: leader, ar: anchorR(z)}
-		done[i] = true
-		l.taken = append(l.taken, b)
-		badges = append(badges, b)
-		if leader {
-			leaders = append(leaders, [2]pt{{z.x, z.y}, {x, y}})
-		}
-	}
-	try := func(i int, rings []int, dirs int) {
-		z, n := calls[i], i+1
-		br := l.badgeRadius(n)
-		d1 := anchorR(z) + br + l.u.px(1)
-		for _, ring := range rings {
-			d := d1 + float64(ring)*(2*br+l.u.px(5))
-			for k := range dirs {
-				a := math.Pi/4 + float64(k)*2*math.Pi/float64(dirs) // lower right first, clockwise
-				x, y := z.x+d*math.Cos(a), z.y+d*math.Sin(a)
-				if b, ok := clear(z, n, x, y, ring > 0, false); ok {
-					place(i, x, y, ring > 0, b)
-					return
-				}
-			}
-		}
+	p := l.newCalloutPlacer(calls, frame)
+	// Every call-out gets its first choice before any gets a second, so a
+	// crowd's first badges do not take the places beside later zones.
+	for i := range calls {
+		p.around(i, []int{0}, 8)
 	}
 	for i := range calls {
-		try(i, []int{0}, 8)
-	}
-	for i := range calls {
-		if !done[i] {
-			try(i, []int{1, 2, 3, 4, 5, 6}, 16)
+		if !p.done[i] {
+			p.around(i, []int{1, 2, 3, 4, 5, 6}, 16)
 		}
 	}
-	for _, side := range l.edgeCallouts(calls, done, frame, clear, place) {
-		uncross(out, side)
+	for _, side := range p.edges() {
+		uncross(p.out, side)
 	}
-	// Anywhere on the map: the clear place nearest the zone; where every
-	// way out of a crowd runs through a badge or another zone's symbol,
-	// the place whose leader runs through the fewest.
+	// A clear place first for every call-out left; only then one whose
+	// leader runs through badges or symbols, which would otherwise take
+	// the room a clear leader needed.
 	for _, through := range []bool{false, true} {
-		for i, z := range calls {
-			if done[i] {
-				continue
-			}
-			br := l.badgeRadius(i + 1)
-			step := 2*br + l.u.px(2)
-			bestD, bestN, bx, by := math.Inf(1), math.MaxInt, 0.0, 0.0
-			var bb box
-			for y := frame.Y0 + br + l.u.px(2); y <= frame.Y1-br-l.u.px(2); y += step {
-				for x := frame.X0 + br + l.u.px(2); x <= frame.X1-br-l.u.px(2); x += step {
-					d := math.Hypot(x-z.x, y-z.y)
-					if !through && d >= bestD {
-						continue
-					}
-					b, ok := clear(z, i+1, x, y, !through, through)
-					if !ok {
-						continue
-					}
-					n := 0
-					if through {
-						if slices.ContainsFunc(leaders, func(s [2]pt) bool { return segmentsCross(pt{z.x, z.y}, pt{x, y}, s[0], s[1]) }) {
-							continue
-						}
-						for _, o := range badges {
-							if segmentHitsBox(pt{z.x, z.y}, pt{x, y}, o) {
-								n++
-							}
-						}
-						for _, sy := range symbols {
-							if sy.id != z.zone.ID && segmentHitsBox(pt{z.x, z.y}, pt{x, y}, sy.b) {
-								n++
-							}
-						}
-					}
-					if n < bestN || n == bestN && d < bestD {
-						bestD, bestN, bx, by, bb = d, n, x, y, b
-					}
-				}
-			}
-			if !math.IsInf(bestD, 1) {
-				place(i, bx, by, true, bb)
+		for i := range calls {
+			if !p.done[i] {
+				p.nearest(i, through)
 			}
 		}
 	}
-	for i, z := range calls {
-		if done[i] {
-			continue
+	for i := range calls {
+		if !p.done[i] {
+			p.out[i] = p.beside(i)
 		}
-		br := l.badgeRadius(i + 1)
-		d := anchorR(z) + br + l.u.px(1)
-		c := callout{z: z, n: i + 1, x: z.x + d*math.Cos(math.Pi/4), y: z.y + d*math.Sin(math.Pi/4)}
-		c.x = math.Max(frame.X0+br, math.Min(frame.X1-br, c.x))
-		c.y = math.Max(frame.Y0+br, math.Min(frame.Y1-br, c.y))
-		out[i] = c
 	}
-	return out
+	return p.out
 }
 
-// edgeCallouts places the call-outs not yet done in slots down the left
-// and right edges of the map (each on the edge nearer its zone), in the
-// order of their zones' heights; it returns the call-outs placed on each
-// edge.
-func (l *layouter) edgeCallouts(calls []zoneStyle, done []bool, frame box,
-	clear func(z zoneStyle, n int, x, y float64, leader, through bool) (box, bool), place func(i int, x, y float64, leader bool, b box)) [][]int {
+// calloutPlacer is the state of one placeCallouts: the call-outs placed
+// so far (out, done), whose badges and leaders every later one keeps
+// clear of, and the symbols of every drawn zone, which leaders keep off.
+type calloutPlacer struct {
+	l       *layouter
+	calls   []zoneStyle
+	frame   box
+	out     []callout
+	done    []bool
+	badges  []box
+	leaders [][2]pt
+	symbols []zoneSymbol
+}
+
+// zoneSymbol is the box of a drawn zone's symbol (symbolRadius).
+type zoneSymbol struct {
+	id string
+	b  box
+}
+
+func (l *layouter) newCalloutPlacer(calls []zoneStyle, frame box) *calloutPlacer {
+	p := &calloutPlacer{l: l, calls: calls, frame: frame, out: make([]callout, len(calls)), done: make([]bool, len(calls))}
+	for _, z := range l.drawn {
+		r := l.symbolRadius(z)
+		p.symbols = append(p.symbols, zoneSymbol{z.zone.ID, box{z.x - r, z.y - r, z.x + r, z.y + r}})
+	}
+	return p
+}
+
+// symbolRadius is the radius of the symbol a call-out's leader starts
+// from: the zone's disc while points are drawn, or when its location is
+// not known (the disc is all there is to point at); else the small
+// centre mark inside its outline.
+func (l *layouter) symbolRadius(z zoneStyle) float64 {
+	if l.v.Zoom < pointsUntil || !geo.LocationKnown(z.zone) {
+		return math.Max(z.radius, l.u.pt(LabelPt)*0.7)
+	}
+	return l.u.px(3)
+}
+
+// clear reports whether a badge of call-out number n at (x, y), with a
+// leader from zone z when leader, meets nothing placed so far (furniture,
+// labels, badges, leaders) nor any zone's symbol; it returns the badge's
+// box either way. Without leader the caller judges the line itself (the
+// last resort of nearest, which counts what it runs through).
+func (p *calloutPlacer) clear(z zoneStyle, n int, x, y float64, leader bool) (box, bool) {
+	br := p.l.badgeRadius(n)
+	b := box{x - br, y - br, x + br, y + br}.pad(p.l.u.px(1))
+	if !b.inside(p.frame) || slices.ContainsFunc(p.l.taken, b.overlaps) {
+		return b, false
+	}
+	for _, s := range p.leaders {
+		if segmentHitsBox(s[0], s[1], b) {
+			return b, false
+		}
+	}
+	if leader && !p.leaderClear(z, x, y) {
+		return b, false
+	}
+	if slices.ContainsFunc(p.symbols, func(sy zoneSymbol) bool { return sy.b.overlaps(b) }) {
+		return b, false
+	}
+	if d := math.Hypot(x-z.x, y-z.y); leader && d > 0 && !p.leaderOffSymbols(z, x, y, d) {
+		return b, false
+	}
+	return b, true
+}
+
+// leaderClear: a leader from z's point to (x, y) crosses no leader and
+// runs through no badge placed so far.
+func (p *calloutPlacer) leaderClear(z zoneStyle, x, y float64) bool {
+	seg := [2]pt{{z.x, z.y}, {x, y}}
+	for _, s := range p.leaders {
+		if segmentsCross(seg[0], seg[1], s[0], s[1]) {
+			return false
+		}
+	}
+	for _, o := range p.badges {
+		if segmentHitsBox(seg[0], seg[1], o) {
+			return false
+		}
+	}
+	return true
+}
+
+// leaderOffSymbols: the leader as drawn, from the edge of z's symbol to
+// (x, y) at distance d from its point, runs through no other zone's
+// symbol. A symbol overlapping z's own cannot be kept clear, so it does
+// not count.
+func (p *calloutPlacer) leaderOffSymbols(z zoneStyle, x, y, d float64) bool {
+	a := p.l.symbolRadius(z)
+	from := pt{z.x + a/d*(x-z.x), z.y + a/d*(y-z.y)}
+	for _, sy := range p.symbols {
+		in := func(q pt) bool { return q.X >= sy.b.X0 && q.X <= sy.b.X1 && q.Y >= sy.b.Y0 && q.Y <= sy.b.Y1 }
+		if sy.id != z.zone.ID && !in(from) && !in(pt{z.x, z.y}) && segmentHitsBox(from, pt{x, y}, sy.b) {
+			return false
+		}
+	}
+	return true
+}
+
+// place puts call-out i's badge (box b) at (x, y), with a leader when
+// leader, and takes its room from every later label and badge.
+func (p *calloutPlacer) place(i int, x, y float64, leader bool, b box) {
+	z := p.calls[i]
+	p.out[i] = callout{z: z, n: i + 1, x: x, y: y, leader: leader, ar: p.l.symbolRadius(z)}
+	p.done[i] = true
+	p.l.taken = append(p.l.taken, b)
+	p.badges = append(p.badges, b)
+	if leader {
+		p.leaders = append(p.leaders, [2]pt{{z.x, z.y}, {x, y}})
+	}
+}
+
+// around tries call-out i on rings around its zone (ring 0 touches the
+// zone's symbol, each further ring one badge width and a gap out, with a
+// leader) in dirs directions from the lower right, clockwise; it places
+// it at the first clear one.
+func (p *calloutPlacer) around(i int, rings []int, dirs int) {
+	z, n := p.calls[i], i+1
+	br := p.l.badgeRadius(n)
+	d1 := p.l.symbolRadius(z) + br + p.l.u.px(1)
+	for _, ring := range rings {
+		d := d1 + float64(ring)*(2*br+p.l.u.px(5))
+		for k := range dirs {
+			a := math.Pi/4 + float64(k)*2*math.Pi/float64(dirs) // lower right first, clockwise
+			x, y := z.x+d*math.Cos(a), z.y+d*math.Sin(a)
+			if b, ok := p.clear(z, n, x, y, ring > 0); ok {
+				p.place(i, x, y, ring > 0, b)
+				return
+			}
+		}
+	}
+}
+
+// nearest places call-out i anywhere on the map, on a grid of badge
+// steps: at the clear place nearest its zone or, through, where every
+// way out of a crowd runs through a badge or another zone's symbol, at
+// the place whose leader crosses no leader and runs through the fewest
+// (the nearer of equals). It leaves i undone when no place qualifies.
+func (p *calloutPlacer) nearest(i int, through bool) {
+	z, frame := p.calls[i], p.frame
+	br := p.l.badgeRadius(i + 1)
+	step := 2*br + p.l.u.px(2)
+	bestD, bestN, bx, by := math.Inf(1), math.MaxInt, 0.0, 0.0
+	var bb box
+	for y := frame.Y0 + br + p.l.u.px(2); y <= frame.Y1-br-p.l.u.px(2); y += step {
+		for x := frame.X0 + br + p.l.u.px(2); x <= frame.X1-br-p.l.u.px(2); x += step {
+			d := math.Hypot(x-z.x, y-z.y)
+			if !through && d >= bestD {
+				continue
+			}
+			b, ok := p.clear(z, i+1, x, y, !through)
+			if !ok {
+				continue
+			}
+			n := 0
+			if through {
+				if p.crossesLeader(z, x, y) {
+					continue
+				}
+				n = p.runsThrough(z, x, y)
+			}
+			if n < bestN || n == bestN && d < bestD {
+				bestD, bestN, bx, by, bb = d, n, x, y, b
+			}
+		}
+	}
+	if !math.IsInf(bestD, 1) {
+		p.place(i, bx, by, true, bb)
+	}
+}
+
+// crossesLeader: a leader from z's point to (x, y) crosses one placed.
+func (p *calloutPlacer) crossesLeader(z zoneStyle, x, y float64) bool {
+	return slices.ContainsFunc(p.leaders, func(s [2]pt) bool { return segmentsCross(pt{z.x, z.y}, pt{x, y}, s[0], s[1]) })
+}
+
+// runsThrough counts the badges and other zones' symbols a leader from
+// z's point to (x, y) runs through.
+func (p *calloutPlacer) runsThrough(z zoneStyle, x, y float64) int {
+	n := 0
+	for _, o := range p.badges {
+		if segmentHitsBox(pt{z.x, z.y}, pt{x, y}, o) {
+			n++
+		}
+	}
+	for _, sy := range p.symbols {
+		if sy.id != z.zone.ID && segmentHitsBox(pt{z.x, z.y}, pt{x, y}, sy.b) {
+			n++
+		}
+	}
+	return n
+}
+
+// beside is call-out i next to its zone (lower right) kept inside the
+// frame, whatever it meets: the last resort, as the key names the number.
+func (p *calloutPlacer) beside(i int) callout {
+	z, frame := p.calls[i], p.frame
+	br := p.l.badgeRadius(i + 1)
+	d := p.l.symbolRadius(z) + br + p.l.u.px(1)
+	c := callout{z: z, n: i + 1, x: z.x + d*math.Cos(math.Pi/4), y: z.y + d*math.Sin(math.Pi/4)}
+	c.x = math.Max(frame.X0+br, math.Min(frame.X1-br, c.x))
+	c.y = math.Max(frame.Y0+br, math.Min(frame.Y1-br, c.y))
+	return c
+}
+
+// edges places the call-outs not yet done in slots down the left and
+// right edges of the map (each on the edge nearer its zone), in the order
+// of their zones' heights; it returns the call-outs placed on each edge.
+func (p *calloutPlacer) edges() [][]int {
+	calls, frame := p.calls, p.frame
 	var left, right []int
 	for i, z := range calls {
-		if done[i] {
+		if p.done[i] {
 			continue
 		}
 		if z.x < (frame.X0+frame.X1)/2 {
@@ -542,43 +616,51 @@ func (l *layouter) edgeCallouts(calls []zoneStyle, done []bool, frame box,
 			right = append(right, i)
 		}
 	}
-	br := l.badgeRadius(len(calls))
-	step := 2*br + l.u.px(4)
+	br := p.l.badgeRadius(len(calls))
 	var sides [][]int
 	for side, idx := range [][]int{left, right} {
 		if len(idx) == 0 {
 			continue
 		}
-		x := frame.X0 + l.u.px(pad) + br
+		x := frame.X0 + p.l.u.px(pad) + br
 		if side == 1 {
-			x = frame.X1 - l.u.px(pad) - br
+			x = frame.X1 - p.l.u.px(pad) - br
 		}
 		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(calls[a].y, calls[b].y) })
-		var mine []int
-		lastY := math.Inf(-1)
-		for _, i := range idx {
-			z := calls[i]
-			// The free slot nearest the zone's height below the last one
-			// taken on this edge, so the order follows the zones'.
-			best, bestY := box{}, math.NaN()
-			for y := frame.Y0 + l.u.px(pad) + br; y <= frame.Y1-l.u.px(pad)-br; y += step {
-				if y <= lastY {
-					continue
-				}
-				if b, ok := clear(z, i+1, x, y, true, false); ok && (math.IsNaN(bestY) || math.Abs(y-z.y) < math.Abs(bestY-z.y)) {
-					best, bestY = b, y
-				}
-			}
-			if math.IsNaN(bestY) {
-				continue
-			}
-			place(i, x, bestY, true, best)
-			mine = append(mine, i)
-			lastY = bestY
-		}
-		sides = append(sides, mine)
+		sides = append(sides, p.edge(idx, x, br))
 	}
 	return sides
+}
+
+// edge places the call-outs idx (in the order of their zones' heights)
+// in the slots of badge radius br down the edge at x; it returns those
+// placed.
+func (p *calloutPlacer) edge(idx []int, x, br float64) []int {
+	frame := p.frame
+	step := 2*br + p.l.u.px(4)
+	var mine []int
+	lastY := math.Inf(-1)
+	for _, i := range idx {
+		z := p.calls[i]
+		// The free slot nearest the zone's height below the last one
+		// taken on this edge, so the order follows the zones'.
+		best, bestY := box{}, math.NaN()
+		for y := frame.Y0 + p.l.u.px(pad) + br; y <= frame.Y1-p.l.u.px(pad)-br; y += step {
+			if y <= lastY {
+				continue
+			}
+			if b, ok := p.clear(z, i+1, x, y, true); ok && (math.IsNaN(bestY) || math.Abs(y-z.y) < math.Abs(bestY-z.y)) {
+				best, bestY = b, y
+			}
+		}
+		if math.IsNaN(bestY) {
+			continue
+		}
+		p.place(i, x, bestY, true, best)
+		mine = append(mine, i)
+		lastY = bestY
+	}
+	return mine
 }
 
 // uncross swaps the badges of two call-outs of one edge (idx) while their
