@@ -46,14 +46,70 @@ type keyLine struct {
 	bx, by float64 // badge centre when n > 0
 }
 
+// layoutLabels places the labels, then the call-outs of the zones left
+// unlabelled and their key, in the order the comment above gives.
 func (l *layouter) layoutLabels() {
 	if !l.o.Has(LayerLabels) {
 		return
 	}
-	frame := box{2, 2, l.w - 2, l.h - 2}
+	ls := &labelSet{l: l, frame: box{2, 2, l.w - 2, l.h - 2}}
 	named := l.namedZones()
-	// Named zones' points (or centres, once outlines replace points) stay
-	// visible: no label may cover them.
+	l.keepPointsClear(named)
+	for _, c := range l.cities {
+		if ls.try(l.cityLabel(c)) {
+			ls.kept[len(ls.kept)-1].city = true
+		}
+	}
+	key, calls := l.fitKey(ls, named)
+	key, calls = l.clearUnderKey(ls, named, key, calls)
+	shown := 0
+	if key != nil {
+		// City names under the key give way to it.
+		ls.kept = slices.DeleteFunc(ls.kept, func(p placedLabel) bool { return p.city && p.b.overlaps(key.b) })
+		l.taken = append(l.taken, key.b)
+		shown = key.shown
+	}
+	if l.report {
+		shown = l.bands(calls)
+	}
+	cos := l.placeCallouts(calls[:shown], ls.frame)
+	l.countyLabels(ls)
+
+	g := l.d.group("labels")
+	for _, p := range ls.kept {
+		g.label(p.l)
+	}
+	l.drawCallouts(cos, key)
+}
+
+// labelSet is the labels kept so far in one layoutLabels.
+type labelSet struct {
+	l     *layouter
+	frame box
+	kept  []placedLabel
+}
+
+// try keeps lb at the first of the places at whose box (padded) is
+// inside the frame and meets nothing taken, and takes that box; false
+// when none is free.
+func (ls *labelSet) try(lb label, at [][2]float64) bool {
+	for _, c := range at {
+		lb.X, lb.Y = c[0], c[1]
+		b := labelBox(lb).pad(ls.l.u.px(2))
+		if !b.inside(ls.frame) || slices.ContainsFunc(ls.l.taken, b.overlaps) {
+			continue
+		}
+		ls.l.taken = append(ls.l.taken, b)
+		ls.kept = append(ls.kept, placedLabel{l: lb, b: b})
+		return true
+	}
+	return false
+}
+
+// keepPointsClear takes the named zones' points (or their centres, once
+// outlines replace points) from the labels: a label covering the point it
+// names would hide what it names.
+func (l *layouter) keepPointsClear(named []zoneStyle) {
 	for _, z := range named {
 		r := l.u.px(3)
 		if l.v.Zoom < pointsUntil {
@@ -61,57 +117,47 @@ func (l *layouter) layoutLabels() {
 		}
 		l.taken = append(l.taken, box{z.x - r, z.y - r, z.x + r, z.y + r})
 	}
-	var kept []placedLabel
-	try := func(lb label, at [][2]float64) bool {
-		for _, c := range at {
-			lb.X, lb.Y = c[0], c[1]
-			b := labelBox(lb).pad(l.u.px(2))
-			if !b.inside(frame) || slices.ContainsFunc(l.taken, b.overlaps) {
-				continue
-			}
-			l.taken = append(l.taken, b)
-			kept = append(kept, placedLabel{l: lb, b: b})
-			return true
-		}
-		return false
-	}
-	for _, c := range l.cities {
-		if try(l.cityLabel(c)) {
-			kept[len(kept)-1].city = true
-		}
-	}
+}
 
-	// Zone names, reserving the key's box and redoing the placement while
-	// the key grows (a larger key can push more labels into the key).
-	base, baseKept := slices.Clone(l.taken), len(kept)
+// fitKey places the named zones' labels and lays out the key of those
+// that fit nowhere (their call-outs, in named's order). The key's box is
+// reserved and the labels placed again while the key grows: a larger key
+// can push more labels into the key. The report layout's key goes in a
+// band below the map, so it reserves nothing (nil key).
+func (l *layouter) fitKey(ls *labelSet, named []zoneStyle) (*keyLayout, []zoneStyle) {
+	base, baseKept := slices.Clone(l.taken), len(ls.kept)
 	var key *keyLayout
 	var calls []zoneStyle
 	for range 4 {
-		l.taken, kept = slices.Clone(base), kept[:baseKept]
+		l.taken, ls.kept = slices.Clone(base), ls.kept[:baseKept]
 		if key != nil {
 			l.taken = append(l.taken, key.b)
 		}
 		calls = calls[:0]
 		for _, z := range named {
-			if !l.zoneLabel(z, try) {
+			if !l.zoneLabel(z, ls.try) {
 				calls = append(calls, z)
 			}
 		}
 		if l.report {
-			break // the key goes in a band below the map (bands)
-		}
-		k := l.layoutKey(calls, frame)
-		if k == nil || key != nil && k.b == key.b {
-			key = k
 			break
+		}
+		k := l.layoutKey(calls, ls.frame)
+		if k == nil || key != nil && k.b == key.b {
+			return k, calls
 		}
 		key = k
 	}
-	// Still growing after the passes: labels under the final key become
-	// call-outs too, until none is left under it.
+	return key, calls
+}
+
+// clearUnderKey: when the key still grew in fitKey's last pass, the zone
+// labels under it become call-outs too (in rank order), and the key is
+// laid out again, until no zone label is left under it.
+func (l *layouter) clearUnderKey(ls *labelSet, named []zoneStyle, key *keyLayout, calls []zoneStyle) (*keyLayout, []zoneStyle) {
 	for key != nil {
 		under := false
-		kept = slices.DeleteFunc(kept, func(p placedLabel) bool {
+		ls.kept = slices.DeleteFunc(ls.kept, func(p placedLabel) bool {
 			if p.l.Zone == "" || !p.b.overlaps(key.b) {
 				return false
 			}
@@ -124,35 +170,22 @@ func (l *layouter) layoutLabels() {
 			break
 		}
 		slices.SortStableFunc(calls, func(a, b zoneStyle) int { return cmp.Compare(a.rank, b.rank) })
-		key = l.layoutKey(calls, frame)
+		key = l.layoutKey(calls, ls.frame)
 	}
-	if key != nil {
-		// City names under the key give way to it.
-		kept = slices.DeleteFunc(kept, func(p placedLabel) bool { return p.city && p.b.overlaps(key.b) })
-		l.taken = append(l.taken, key.b)
-	}
-	shown := 0
-	if key != nil {
-		shown = key.shown
-	}
-	if l.report {
-		shown = l.bands(calls)
-	}
-	cos := l.placeCallouts(calls[:shown], frame)
+	return key, calls
+}
 
-	if l.o.Has(LayerCounties) && l.v.TileZoom() >= geo.LabelMinZoom[geo.LevelCounty] {
-		for _, c := range l.counties {
-			x, y := l.v.Pixel(c.LabelPoint)
-			try(label{S: l.name(c.Name, c.NameEN), Size: l.u.pt(LabelPt), Fill: colCountyText, Halo: l.u.px(2.4), Anchor: anchorMiddle},
-				[][2]float64{{x, y + l.u.pt(LabelPt)*0.32}})
-		}
+// countyLabels names the counties where the web map does, last: a county
+// name gives way to every city and zone name and to the call-outs.
+func (l *layouter) countyLabels(ls *labelSet) {
+	if !l.o.Has(LayerCounties) || l.v.TileZoom() < geo.LabelMinZoom[geo.LevelCounty] {
+		return
 	}
-
-	g := l.d.group("labels")
-	for _, p := range kept {
-		g.label(p.l)
+	for _, c := range l.counties {
+		x, y := l.v.Pixel(c.LabelPoint)
+		ls.try(label{S: l.name(c.Name, c.NameEN), Size: l.u.pt(LabelPt), Fill: colCountyText, Halo: l.u.px(2.4), Anchor: anchorMiddle},
+			[][2]float64{{x, y + l.u.pt(LabelPt)*0.32}})
 	}
-	l.drawCallouts(cos, key)
 }
 
 // namedZones are the zones the image names: all from zoneLabelZoom (the
