@@ -273,108 +273,150 @@ func (l *layouter) layoutKey(calls []zoneStyle, frame box) *keyLayout {
 	if len(calls) == 0 {
 		return nil
 	}
-	u := l.u
-	sz := u.pt(LabelPt)
-	lineH := sz * 1.45
-	in, gap := u.px(6), u.px(6)
-	br := l.badgeRadius(len(calls))
-	colW := math.Max(l.w*0.4, u.px(120))
-	type entry struct {
-		n     int
-		zone  string
-		lines []string
-	}
-	var entries []entry
-	widest := textWidth(txtKeyMore.format(l.o.Lang, len(calls)), sz)
-	for i, z := range calls {
-		ls := wrap(shortName(l.name(z.zone.Name, z.zone.NameEN)), sz, colW-2*br-u.px(4))
-		for _, s := range ls {
-			widest = math.Max(widest, textWidth(s, sz)+2*br+u.px(4))
-		}
-		entries = append(entries, entry{i + 1, z.zone.ID, ls})
-	}
-	colW = math.Min(colW, widest)
-	x1 := frame.X1 - u.px(pad) + 2
-	top := frame.Y0 + u.px(pad) - 2
-	if l.northBox != (box{}) {
-		top = l.northBox.Y1 + gap
-	}
-	bottom := l.bottom - u.px(pad)
-	if l.scaleBox != (box{}) {
-		bottom = l.scaleBox.Y0 - gap
-	}
-	// grid puts entries in columns of rows lines, a "more" line after
-	// them when more > 0; ok is false when that needs a fourth column.
-	grid := func(es []entry, more, rows int) (lines []keyLine, cols, used int, ok bool) {
-		col, row := 0, 0
-		add := func(kl keyLine, h int) bool {
-			if row+h > rows && row > 0 {
-				col, row = col+1, 0
-			}
-			if col >= 3 || row+h > rows {
-				return false
-			}
-			kl.x, kl.y = float64(col), float64(row)
-			lines = append(lines, kl)
-			row++
-			cols, used = max(cols, col+1), max(used, row)
-			return true
-		}
-		for _, e := range es {
-			for j, s := range e.lines {
-				kl := keyLine{zone: e.zone, text: s}
-				if j == 0 {
-					kl.n = e.n
-				}
-				if !add(kl, len(e.lines)-j) {
-					return nil, 0, 0, false
-				}
-			}
-		}
-		if more > 0 && !add(keyLine{text: txtKeyMore.format(l.o.Lang, more)}, 1) {
-			return nil, 0, 0, false
-		}
-		return lines, cols, used, true
-	}
+	m, entries := l.keyEntries(calls)
+	x1, top, bottom := l.keyRoom(frame, m.gap)
+	// Two moves at most (below the title, above the legend): the third
+	// box is kept wherever it lands.
 	for attempt := 0; attempt < 3; attempt++ {
-		rows := max(1, int((bottom-top-2*in)/lineH))
-		var lines []keyLine
-		var cols, used int
-		for k := len(entries); k >= 0; k-- {
-			var ok bool
-			if lines, cols, used, ok = grid(entries[:k], len(entries)-k, rows); ok {
-				break
-			}
-		}
+		rows := max(1, int((bottom-top-2*m.in)/m.lineH))
+		lines, cols, used := l.keyGridFitting(entries, rows)
 		if len(lines) == 0 {
 			return nil // not even one line fits: an image too small for a key
 		}
-		b := box{x1 - float64(cols)*colW - 2*in - float64(cols-1)*gap, top, x1, top + float64(used)*lineH + 2*in}
-		if attempt < 2 && b.overlaps(l.titleBox) && top < l.titleBox.Y1+gap {
-			top = l.titleBox.Y1 + gap
+		b := box{x1 - float64(cols)*m.colW - 2*m.in - float64(cols-1)*m.gap, top, x1, top + float64(used)*m.lineH + 2*m.in}
+		if attempt < 2 && b.overlaps(l.titleBox) && top < l.titleBox.Y1+m.gap {
+			top = l.titleBox.Y1 + m.gap
 			continue
 		}
-		if attempt < 2 && b.overlaps(l.legendBox) && bottom > l.legendBox.Y0-gap {
-			bottom = l.legendBox.Y0 - gap
+		if attempt < 2 && b.overlaps(l.legendBox) && bottom > l.legendBox.Y0-m.gap {
+			bottom = l.legendBox.Y0 - m.gap
 			continue
 		}
-		k := &keyLayout{b: b, lines: lines}
-		for i := range k.lines {
-			kl := &k.lines[i]
-			cx := b.X0 + in + kl.x*(colW+gap)
-			base := b.Y0 + in + (kl.y+1)*lineH - lineH*0.3
-			kl.bx, kl.by = cx+br, base-sz*0.35
-			kl.x, kl.y = cx+2*br+u.px(4), base
-			if kl.zone == "" {
-				kl.x = cx
-			}
-			if kl.n > 0 {
-				k.shown = kl.n
-			}
-		}
-		return k
+		return l.placeKeyLines(b, lines, m)
 	}
 	return nil
+}
+
+// keyMetrics are the key's sizes in px: text size, line height, inset,
+// gap between columns, badge radius (that of the largest number, so every
+// name starts at the same x) and column width.
+type keyMetrics struct {
+	sz, lineH, in, gap, br, colW float64
+}
+
+// keyEntry is one zone of the key: its number and its name's lines.
+type keyEntry struct {
+	n     int
+	zone  string
+	lines []string
+}
+
+// keyEntries are the key's entries of calls, each name wrapped to a
+// column of 40 % of the map's width (120 px at least); the column is then
+// narrowed to the widest line (or the "more" line).
+func (l *layouter) keyEntries(calls []zoneStyle) (keyMetrics, []keyEntry) {
+	u := l.u
+	sz := u.pt(LabelPt)
+	m := keyMetrics{sz: sz, lineH: sz * 1.45, in: u.px(6), gap: u.px(6), br: l.badgeRadius(len(calls))}
+	colW := math.Max(l.w*0.4, u.px(120))
+	var entries []keyEntry
+	widest := textWidth(txtKeyMore.format(l.o.Lang, len(calls)), sz)
+	for i, z := range calls {
+		ls := wrap(shortName(l.name(z.zone.Name, z.zone.NameEN)), sz, colW-2*m.br-u.px(4))
+		for _, s := range ls {
+			widest = math.Max(widest, textWidth(s, sz)+2*m.br+u.px(4))
+		}
+		entries = append(entries, keyEntry{i + 1, z.zone.ID, ls})
+	}
+	m.colW = math.Min(colW, widest)
+	return m, entries
+}
+
+// keyRoom is where the key may go: its right edge x1, and the band from
+// top (below the north arrow) to bottom (above the scale bar).
+func (l *layouter) keyRoom(frame box, gap float64) (x1, top, bottom float64) {
+	u := l.u
+	x1 = frame.X1 - u.px(pad) + 2
+	top = frame.Y0 + u.px(pad) - 2
+	if l.northBox != (box{}) {
+		top = l.northBox.Y1 + gap
+	}
+	bottom = l.bottom - u.px(pad)
+	if l.scaleBox != (box{}) {
+		bottom = l.scaleBox.Y0 - gap
+	}
+	return x1, top, bottom
+}
+
+// keyGridFitting is keyGrid of as many entries as fit in columns of rows
+// lines, the rest counted on the "more" line: nil when not even that
+// line fits.
+func (l *layouter) keyGridFitting(entries []keyEntry, rows int) (lines []keyLine, cols, used int) {
+	for k := len(entries); k >= 0; k-- {
+		var ok bool
+		if lines, cols, used, ok = l.keyGrid(entries[:k], len(entries)-k, rows); ok {
+			break
+		}
+	}
+	return lines, cols, used
+}
+
+// keyGrid puts entries in columns of rows lines (x, y of each line: its
+// column and row), a "more" line after them when more > 0; ok is false
+// when that needs a fourth column. An entry's wrapped lines stay in one
+// column.
+func (l *layouter) keyGrid(es []keyEntry, more, rows int) (lines []keyLine, cols, used int, ok bool) {
+	col, row := 0, 0
+	// add puts a line with h lines left of its entry (itself included).
+	add := func(kl keyLine, h int) bool {
+		if row+h > rows && row > 0 {
+			col, row = col+1, 0
+		}
+		if col >= 3 || row+h > rows {
+			return false
+		}
+		kl.x, kl.y = float64(col), float64(row)
+		lines = append(lines, kl)
+		row++
+		cols, used = max(cols, col+1), max(used, row)
+		return true
+	}
+	for _, e := range es {
+		for j, s := range e.lines {
+			kl := keyLine{zone: e.zone, text: s}
+			if j == 0 {
+				kl.n = e.n
+			}
+			if !add(kl, len(e.lines)-j) {
+				return nil, 0, 0, false
+			}
+		}
+	}
+	if more > 0 && !add(keyLine{text: txtKeyMore.format(l.o.Lang, more)}, 1) {
+		return nil, 0, 0, false
+	}
+	return lines, cols, used, true
+}
+
+// placeKeyLines turns the grid positions of lines into the key's
+// coordinates inside b: each entry's badge, then its text; the "more"
+// line starts where the badges do.
+func (l *layouter) placeKeyLines(b box, lines []keyLine, m keyMetrics) *keyLayout {
+	k := &keyLayout{b: b, lines: lines}
+	for i := range k.lines {
+		kl := &k.lines[i]
+		cx := b.X0 + m.in + kl.x*(m.colW+m.gap)
+		base := b.Y0 + m.in + (kl.y+1)*m.lineH - m.lineH*0.3
+		kl.bx, kl.by = cx+m.br, base-m.sz*0.35
+		kl.x, kl.y = cx+2*m.br+l.u.px(4), base
+		if kl.zone == "" {
+			kl.x = cx
+		}
+		if kl.n > 0 {
+			k.shown = kl.n
+		}
+	}
+	return k
 }
 
 // placeCallouts puts each call-out's badge beside its zone so that no two
