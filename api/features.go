@@ -424,7 +424,11 @@ func (s *server) sendItemsGeoJSON(c *fiber.Ctx, ctype, coll string, crs crsDef, 
 	if streamedPage(c, features) {
 		return s.streamItems(c, ctype, fc, features)
 	}
-	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, features)
+	size := 4096 // links and members; then the kept encodings, which dominate
+	for i := range features {
+		size += 64 + len(features[i].ID) + len(features[i].GeometryJSON) + len(features[i].PropertiesJSON)
+	}
+	body, err := appendFeatureCollection(make([]byte, 0, size), fc, features)
 	if err != nil {
 		return fmt.Errorf("api: encoding items %s: %w", coll, err)
 	}
