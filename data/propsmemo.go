@@ -73,6 +73,16 @@ func propsWeight(k PropertiesKey, e EncodedProperties) uint32 {
 	return uint32(min(w, math.MaxUint32))
 }
 
+// Bytes is the estimated size of what the memo holds, after any eviction
+// due (otter evicts in the background otherwise).
+func (m *PropertiesMemo) Bytes() uint64 {
+	if m == nil {
+		return 0
+	}
+	m.c.CleanUp()
+	return m.c.WeightedSize()
+}
+
 // Get returns the properties of k (a shallow copy, the caller's: nested
 // lists and maps are shared, read only) and their encoding (shared).
 func (m *PropertiesMemo) Get(k PropertiesKey) (geo.Properties, []byte, bool) {

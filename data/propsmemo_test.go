@@ -3,6 +3,7 @@ package data_test
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"layoutmap/data"
@@ -80,23 +81,25 @@ func TestPropertiesMemo(t *testing.T) {
 }
 
 // TestPropertiesMemoBounded fills a small memo far beyond its bound: it
-// keeps at most its bound (in estimated bytes), keeping recent entries.
+// holds at most its bound (in estimated bytes), and still holds entries.
 func TestPropertiesMemoBounded(t *testing.T) {
 	const bound = 64 << 10
 	m := data.NewPropertiesMemo(bound)
-	big := geo.Properties{"source": string(make([]byte, 1000))}
-	kept := 0
+	big := geo.Properties{"source": strings.Repeat("x", 1000)} // weighs > 3 KB
 	for i := range 1000 {
 		k := data.PropertiesKey{Version: 1, Coll: geo.CollZones, ID: fmt.Sprint(i)}
 		m.Put(k, big)
 		m.Get(k) // asked for again: what W-TinyLFU admits
 	}
+	if b := m.Bytes(); b > bound || b == 0 {
+		t.Errorf("memo of %d bytes holds %d after 1000 entries of ~3 KB", bound, b)
+	}
+	kept := 0
 	for i := range 1000 {
 		if _, _, ok := m.Get(data.PropertiesKey{Version: 1, Coll: geo.CollZones, ID: fmt.Sprint(i)}); ok {
 			kept++
 		}
 	}
-	// Each entry weighs more than 3 KB: at most ~20 fit.
 	if kept == 0 || kept > bound/3000 {
 		t.Errorf("%d of 1000 entries of ~3 KB kept in %d bytes", kept, bound)
 	}
