@@ -21,7 +21,10 @@ type LaidOut struct {
 	// EntCounts the enterprise bubbles' count labels, in image px.
 	Leaders   [][4]float64
 	EntCounts []LaidBox
-	Err       error
+	// Labels are the map's name labels (cities, zones, counties), in
+	// image px.
+	Labels []LaidBox
+	Err    error
 }
 
 // LayoutForTest lays s out under o as Render does.
@@ -40,6 +43,13 @@ func LayoutForTest(s *Scene, o Options) LaidOut {
 			if g.ID == "callouts" && it.shape != nil && !it.shape.Closed && len(it.shape.Rings) == 1 && len(it.shape.Rings[0]) == 2 {
 				r := it.shape.Rings[0]
 				out.Leaders = append(out.Leaders, [4]float64{r[0].X, r[0].Y, r[1].X, r[1].Y})
+			}
+		}
+		if g.ID == "labels" {
+			for _, it := range g.Items {
+				if it.label != nil {
+					out.Labels = append(out.Labels, lb(it.label.S, labelBox(*it.label)))
+				}
 			}
 		}
 		if g.ID != "furniture" && g.ID != "frame" && g.ID != "callout-key" && g.ID != "callouts" {

@@ -2,6 +2,7 @@ package static
 
 import (
 	"cmp"
+	"github.com/paulmach/orb/planar"
 	"math"
 	"slices"
 	"strconv"
@@ -225,8 +226,19 @@ func (l *layouter) cityLabel(c *geo.AdminArea) (label, [][2]float64) {
 	sz := l.u.pt(CityPtMin + t*(CityPtMax-CityPtMin))
 	tw := textWidth(n, sz)
 	lb := label{S: n, Size: sz, Fill: colCityText, Halo: l.u.px(3.2), Anchor: anchorMiddle, Bold: true}
-	return lb, [][2]float64{{x, y + sz*0.35}, {x, y - sz*0.7}, {x, y + sz*1.4}, {x, y - sz*1.7}, {x, y + sz*2.4},
-		{x - tw/2 - sz*1.1, y + sz*0.35}, {x + tw/2 + sz*1.1, y + sz*0.35}}
+	at := [][2]float64{{x, y + sz*0.35}}
+	// The other places move the name off the label point; at a small print
+	// width a city is only a few names wide, and a name moved that far
+	// reads as its neighbour's. So a moved name is kept only where its
+	// middle still lies inside the city's own outline (else the city goes
+	// unnamed rather than misnamed).
+	for _, p := range [][2]float64{{x, y - sz*0.7}, {x, y + sz*1.4}, {x, y - sz*1.7}, {x, y + sz*2.4},
+		{x - tw/2 - sz*1.1, y + sz*0.35}, {x + tw/2 + sz*1.1, y + sz*0.35}} {
+		if planar.MultiPolygonContains(c.Geom, l.v.LonLat(p[0], p[1]-sz*0.38)) {
+			at = append(at, p)
+		}
+	}
+	return lb, at
 }
 
 // zoneLabel tries a zone's name below it (as on the web map), else right,

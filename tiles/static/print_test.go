@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
+	"layoutmap/geo"
 	"layoutmap/geo/placename"
 	"layoutmap/internal/svgtest"
 	"layoutmap/tiles/static"
@@ -427,4 +429,50 @@ func shifted(mp orb.MultiPolygon) orb.MultiPolygon {
 		}
 	}
 	return out
+}
+
+// TestCityNamesInsideTheirCity: a city's name is drawn where the city is.
+// Trial 6 (2026-12-01): on the 80 mm print the names pushed off their
+// label point landed a name-width away, "Shangqiu" on Kaifeng and
+// "Luoyang" over Zhengzhou; a moved name is now kept only with its middle
+// inside the city's own outline.
+func TestCityNamesInsideTheirCity(t *testing.T) {
+	for _, query := range []string{
+		"lang=en&year=2023&min_revenue=1000&legend=1&width=1200&height=800&width_mm=80",
+		"year=2023&min_revenue=1000&legend=1&width=1200&height=800&width_mm=80",
+		"year=2022&compare=2019&cluster=electronics&legend=1&width=1200&height=800&width_mm=80",
+		"lang=en&year=2023&legend=1&width=1200&height=800&width_mm=120",
+		"year=2023&min_revenue=500&width=1200&height=800",
+		"lang=en&width=600&height=450",
+	} {
+		t.Run(query, func(t *testing.T) {
+			s, o := sceneFor(t, query)
+			lo := static.LayoutForTest(s, o)
+			if lo.Err != nil {
+				t.Fatal(lo.Err)
+			}
+			v := static.NewView(o)
+			cities := map[string]orb.MultiPolygon{}
+			for _, a := range s.Admin {
+				if a.Level == geo.LevelCity {
+					cities[a.Name], cities[a.NameEN] = a.Geom, a.Geom
+				}
+			}
+			named := 0
+			for _, lb := range lo.Labels {
+				g, ok := cities[lb.Name]
+				if !ok {
+					continue
+				}
+				named++
+				p := v.LonLat((lb.X0+lb.X1)/2, (lb.Y0+lb.Y1)/2-lo.Map.Y0)
+				if !planar.MultiPolygonContains(g, p) {
+					t.Errorf("%q drawn at %.3f,%.3f, outside its city", lb.Name, p[0], p[1])
+				}
+			}
+			if named < 3 {
+				t.Errorf("%d city names drawn; want at least 3", named)
+			}
+		})
+	}
 }

@@ -76,6 +76,11 @@ func (v View) Pixel(p orb.Point) (x, y float64) {
 	return mx*v.world - v.cx + float64(v.Width)/2, my*v.world - v.cy + float64(v.Height)/2
 }
 
+// LonLat returns the WGS84 point of a CSS pixel (Pixel's inverse).
+func (v View) LonLat(x, y float64) orb.Point {
+	return unmercator((x+v.cx-float64(v.Width)/2)/v.world, (y+v.cy-float64(v.Height)/2)/v.world)
+}
+
 // Bound returns the WGS84 bounds the image covers.
 func (v View) Bound() orb.Bound {
 	w, h := float64(v.Width)/2, float64(v.Height)/2
