@@ -134,9 +134,10 @@ type enterpriseInfoDoc struct {
 	// are the years the list describes).
 	YearRule   string `json:"year_rule"`
 	YearRuleZH string `json:"year_rule_zh"`
-	// DatasetVersion is the version served; LinksNote(ZH) says when the
-	// list's links were resolved against an earlier one (a zone import
-	// does not re-link a stored list).
+	// DatasetVersion is the version served; LinksNote(ZH) says when its
+	// zones, admin areas or chains differ from those of the version the
+	// list's links were resolved against (a zone import does not re-link
+	// a stored list; a revenue-only import changes nothing they depend on).
 	DatasetVersion int64  `json:"dataset_version"`
 	LinksNote      string `json:"links_note,omitempty"`
 	LinksNoteZH    string `json:"links_note_zh,omitempty"`
@@ -159,10 +160,10 @@ func (h *entHandler) info(c *fiber.Ctx) error {
 		return fmt.Errorf("api: enterprise info: %w", err)
 	}
 	d := enterpriseInfoDoc{EnterpriseInfo: inf, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH, DatasetVersion: ver}
-	if inf.LinksVersion != 0 && inf.LinksVersion != ver {
-		d.LinksNote = fmt.Sprintf("the list's zone links and city/county codes were resolved against dataset version %d; the dataset is now version %d. "+
-			"An import since then that changed zones or admin areas is not reflected in them: import the enterprise list again to re-link it", inf.LinksVersion, ver)
-		d.LinksNoteZH = fmt.Sprintf("企业名录的园区关联和市县代码按数据版本 %d 确定，现为数据版本 %d；其间导入的园区或行政区变化未反映在关联中，请重新导入企业名录。", inf.LinksVersion, ver)
+	if inf.LinksStale {
+		d.LinksNote = fmt.Sprintf("the list's zone links and city/county codes were resolved against dataset version %d; the dataset is now version %d, "+
+			"whose zones, admin areas or chains differ from those of version %d and are not reflected in them: import the enterprise list again to re-link it", inf.LinksVersion, ver, inf.LinksVersion)
+		d.LinksNoteZH = fmt.Sprintf("企业名录的园区关联和市县代码按数据版本 %d 确定，现为数据版本 %d，其园区、行政区或产业链与版本 %d 不同，这些变化未反映在关联中，请重新导入企业名录。", inf.LinksVersion, ver, inf.LinksVersion)
 	}
 	if inf.Count == 0 {
 		d.Hint = EnterpriseHint

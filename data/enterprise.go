@@ -6,12 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	tgeo "github.com/tidwall/geojson/geometry"
@@ -271,78 +268,14 @@ const resolveChunk = 4096
 // refused); chains and stated clusters and zones must exist; a credit code
 // must pass GB 32100-2015's check and appear once; ids must be unique;
 // classes come from geo.EnterpriseClasses; name and source are required.
+// It is an EnterpriseStream fed with rows.
 func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Enterprise, []Problem) {
-	kinds := map[string]string{}
-	parents := map[string]string{}
-	for _, c := range ds.Taxonomy.Clusters {
-		kinds[c.ID] = geo.KindCluster
+	st := NewEnterpriseStream(ds, pl)
+	st.Hint(len(rows))
+	for lo := 0; lo < len(rows); lo += resolveChunk {
+		st.Add(rows[lo:min(lo+resolveChunk, len(rows))])
 	}
-	for _, c := range ds.Taxonomy.Chains {
-		kinds[c.ID] = geo.KindChain
-		parents[c.ID] = c.Parent
-	}
-	zones := map[string]string{}
-	for _, z := range ds.Zones {
-		zones[z.ID] = z.GeomQuality
-	}
-	// Each row is checked and placed on its own (point-in-polygon is most
-	// of the cost), so chunks of rows are resolved in parallel, each worker
-	// with its own interning map; duplicates are then found in row order,
-	// so the problems and the first-seen rows are those of a sequential
-	// pass.
-	res := make([]geo.Enterprise, len(rows))
-	why := make([]string, len(rows))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(rows)/resolveChunk))
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			intern := map[string]string{}
-			in := func(s string) string {
-				if v, ok := intern[s]; ok {
-					return v
-				}
-				intern[s] = s
-				return s
-			}
-			for {
-				lo := int(next.Add(resolveChunk)) - resolveChunk
-				if lo >= len(rows) {
-					return
-				}
-				for i := lo; i < min(lo+resolveChunk, len(rows)); i++ {
-					res[i], why[i] = resolveOne(&rows[i], pl, kinds, parents, zones, in)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	var probs []Problem
-	seen := make(map[string]string, len(rows))
-	out := res[:0]
-	for i := range rows {
-		r := &rows[i]
-		if why[i] != "" {
-			probs = append(probs, Problem{Where: r.Where, Reason: why[i]})
-			continue
-		}
-		e := res[i]
-		if first, dup := seen[e.ID]; dup {
-			what := "id"
-			if e.CreditCode != "" {
-				what = "credit code"
-			}
-			probs = append(probs, Problem{Where: r.Where, Reason: fmt.Sprintf("duplicate %s %s (first at %s)", what, e.ID, first)})
-			continue
-		}
-		seen[e.ID] = r.Where
-		out = append(out, e)
-	}
-	clear(res[len(out):]) // no stale copies kept alive behind out
-	slices.SortFunc(out, func(a, b geo.Enterprise) int { return strings.Compare(a.ID, b.ID) })
-	return out, probs
+	return st.Finish()
 }
 
 // resolveOne checks row r and resolves it into an enterprise: its id,
