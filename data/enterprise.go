@@ -278,15 +278,20 @@ func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Ent
 	return st.Finish()
 }
 
+// taxRef is a taxonomy id as the dataset holds it, its kind and (for a
+// chain) its cluster; zoneRef a zone id and its outline quality. Resolved
+// enterprises hold the dataset's strings, never a slice of a row.
+type taxRef struct{ id, kind, parent string }
+type zoneRef struct{ id, quality string }
+
 // resolveOne checks row r and resolves it into an enterprise: its id,
-// city and county (pl), chains, clusters (kinds: each taxonomy id's kind;
-// parents: a chain's cluster), classes and zone (zones: each zone id's
-// outline quality). in interns repeated strings. The reason is "" for a
-// good row, else the first problem found.
-func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]string, in func(string) string) (geo.Enterprise, string) {
+// city and county (pl), chains, clusters (tax: each taxonomy id),
+// classes and zone (zones: each zone). in interns the source. The reason
+// is "" for a good row, else the first problem found.
+func resolveOne(r *EnterpriseIn, pl *Placer, tax map[string]taxRef, zones map[string]zoneRef, in func(string) string) (geo.Enterprise, string) {
 	e := geo.Enterprise{
 		CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode)), Name: strings.TrimSpace(r.Name), NameEN: strings.TrimSpace(r.NameEN),
-		Point: r.Point, LocationQuality: in(r.LocationQuality), Source: in(strings.TrimSpace(r.Source)), Year: r.Year,
+		Point: r.Point, LocationQuality: r.LocationQuality, Source: strings.TrimSpace(r.Source), Year: r.Year,
 	}
 	if e.LocationQuality == "" {
 		e.LocationQuality = geo.LocUnstated
@@ -294,6 +299,8 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 	if why := checkEnterprise(r, &e); why != "" {
 		return e, why
 	}
+	e.LocationQuality = geo.LocationQualities[slices.Index(geo.LocationQualities, e.LocationQuality)]
+	e.Source = in(e.Source)
 	if why := enterpriseIdentity(r, &e); why != "" {
 		return e, why
 	}
@@ -301,20 +308,19 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 	if e.CityCode, e.CountyCode, ok = pl.Admin(e.Point); !ok {
 		return e, fmt.Sprintf("point %.6f,%.6f is outside Henan (in no city of the dataset): check the coordinates and their datum (--crs on import, --enterprises-crs on serve)", e.Point[0], e.Point[1])
 	}
-	e.CityCode, e.CountyCode = in(e.CityCode), in(e.CountyCode)
 	var why string
-	if e.Chains, why = taxonomyIDs(r.Chains, geo.KindChain, "chain", kinds, in); why != "" {
+	if e.Chains, why = taxonomyIDs(r.Chains, geo.KindChain, "chain", tax); why != "" {
 		return e, why
 	}
-	if e.Clusters, why = taxonomyIDs(r.Clusters, geo.KindCluster, "cluster", kinds, in); why != "" {
+	if e.Clusters, why = taxonomyIDs(r.Clusters, geo.KindCluster, "cluster", tax); why != "" {
 		return e, why
 	}
 	if len(e.Clusters) == 0 {
 		// A chain's cluster is known only where a source ties them
 		// (taxonomy parent); other chains leave the cluster unknown.
 		for _, c := range e.Chains {
-			if p := parents[c]; p != "" && !slices.Contains(e.Clusters, p) {
-				e.Clusters = append(e.Clusters, in(p))
+			if p := tax[c].parent; p != "" && !slices.Contains(e.Clusters, p) {
+				e.Clusters = append(e.Clusters, p)
 				e.ClustersDerived = true
 			}
 		}
@@ -330,13 +336,13 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 		e.Classes |= b
 	}
 	if z := strings.TrimSpace(r.ZoneID); z != "" {
-		q, ok := zones[z]
+		ref, ok := zones[z]
 		if !ok {
 			return e, fmt.Sprintf("unknown zone %q", geo.Clip(z))
 		}
-		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = in(z), geo.ZoneLinkStated, in(q)
+		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = ref.id, geo.ZoneLinkStated, ref.quality
 	} else if id, q := pl.Zone(e.Point); id != "" {
-		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = in(id), geo.ZoneLinkPointInZone, in(q)
+		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = id, geo.ZoneLinkPointInZone, q
 	}
 	return e, ""
 }
@@ -379,19 +385,21 @@ func enterpriseIdentity(r *EnterpriseIn, e *geo.Enterprise) string {
 }
 
 // taxonomyIDs returns the distinct ids of vals (blank ones skipped), each
-// of which must be a taxonomy id of kind; what names the kind in the
-// reason ("chain": /api/v1/chains lists the ids).
-func taxonomyIDs(vals []string, kind, what string, kinds map[string]string, in func(string) string) ([]string, string) {
+// of which must be a taxonomy id of kind (the dataset's string is kept);
+// what names the kind in the reason ("chain": /api/v1/chains lists the
+// ids).
+func taxonomyIDs(vals []string, kind, what string, tax map[string]taxRef) ([]string, string) {
 	var ids []string
 	for _, c := range vals {
 		if c = strings.TrimSpace(c); c == "" {
 			continue
 		}
-		if kinds[c] != kind {
+		ref := tax[c]
+		if ref.kind != kind {
 			return ids, fmt.Sprintf("unknown %s %q (see /api/v1/%ss for the ids)", what, geo.Clip(c), what)
 		}
-		if !slices.Contains(ids, c) {
-			ids = append(ids, in(c))
+		if !slices.Contains(ids, ref.id) {
+			ids = append(ids, ref.id)
 		}
 	}
 	return ids, ""

@@ -26,8 +26,9 @@ import (
 // One goroutine calls Hint, Add and Finish; Finish must be called (also
 // after a read error) to stop the workers.
 type EnterpriseStream struct {
-	pl                    *Placer
-	kinds, parents, zones map[string]string
+	pl    *Placer
+	tax   map[string]taxRef
+	zones map[string]zoneRef
 
 	// res and bad are by row number (the order of Add): the resolved
 	// enterprise (zero for a refused row) and whether it was refused.
@@ -68,16 +69,15 @@ type whereBlock struct {
 
 // NewEnterpriseStream starts a stream resolving against ds (pl its placer).
 func NewEnterpriseStream(ds *Dataset, pl *Placer) *EnterpriseStream {
-	st := &EnterpriseStream{pl: pl, kinds: map[string]string{}, parents: map[string]string{}, zones: map[string]string{}}
+	st := &EnterpriseStream{pl: pl, tax: map[string]taxRef{}, zones: map[string]zoneRef{}}
 	for _, c := range ds.Taxonomy.Clusters {
-		st.kinds[c.ID] = geo.KindCluster
+		st.tax[c.ID] = taxRef{id: c.ID, kind: geo.KindCluster}
 	}
 	for _, c := range ds.Taxonomy.Chains {
-		st.kinds[c.ID] = geo.KindChain
-		st.parents[c.ID] = c.Parent
+		st.tax[c.ID] = taxRef{id: c.ID, kind: geo.KindChain, parent: c.Parent}
 	}
 	for _, z := range ds.Zones {
-		st.zones[z.ID] = z.GeomQuality
+		st.zones[z.ID] = zoneRef{z.ID, z.GeomQuality}
 	}
 	workers := runtime.GOMAXPROCS(0)
 	st.jobs = make(chan streamJob, workers)
@@ -122,7 +122,7 @@ func (st *EnterpriseStream) Add(rows []EnterpriseIn) {
 // Rows is how many rows were added.
 func (st *EnterpriseStream) Rows() int { return st.n }
 
-// resolveWorker is one worker's interning state.
+// resolveWorker is one worker's interning state (sources and chain lists).
 type resolveWorker struct {
 	strs  map[string]string
 	lists map[string][]string
@@ -179,7 +179,7 @@ func (st *EnterpriseStream) resolve(w *resolveWorker, j streamJob) {
 		r := &j.rows[i]
 		wb.WriteString(r.Where)
 		ends[i] = uint32(wb.Len())
-		e, why := resolveOne(r, st.pl, st.kinds, st.parents, st.zones, w.in)
+		e, why := resolveOne(r, st.pl, st.tax, st.zones, w.in)
 		if why != "" {
 			j.bad[i] = true
 			probs = append(probs, rowProblem{j.base + i, Problem{Where: r.Where, Reason: why}})

@@ -199,6 +199,32 @@ func blank(rec []string) bool {
 	return true
 }
 
+// The columns of data.EnterpriseColumns by index, so that reading a row
+// looks no name up (checked against the list at start).
+const (
+	colID = iota
+	colCreditCode
+	colName
+	colNameEN
+	colLon
+	colLat
+	colLocationQuality
+	colChains
+	colClusters
+	colClasses
+	colZoneID
+	colSource
+	colYear
+)
+
+func init() {
+	for i, name := range []string{"id", "credit_code", "name", "name_en", "lon", "lat", "location_quality", "chains", "clusters", "classes", "zone_id", "source", "year"} {
+		if data.EnterpriseColumn(name) != i {
+			panic("importer: the enterprise column constants do not follow data.EnterpriseColumns")
+		}
+	}
+}
+
 // enterpriseRows turns table rows into EnterpriseIn and hands them to
 // sink, chunk at a time (0: all at the end).
 type enterpriseRows struct {
@@ -273,8 +299,8 @@ func (er *enterpriseRows) row(rec []string, line int) {
 	if blank(rec) {
 		return
 	}
-	get := func(name string) string {
-		if i := er.col[data.EnterpriseColumn(name)]; i >= 0 && i < len(rec) {
+	get := func(col int) string {
+		if i := er.col[col]; i >= 0 && i < len(rec) {
 			return strings.TrimSpace(rec[i])
 		}
 		return ""
@@ -287,19 +313,19 @@ func (er *enterpriseRows) row(rec []string, line int) {
 	bad := func(format string, args ...any) {
 		er.probs = append(er.probs, data.Problem{Where: where, Reason: fmt.Sprintf(format, args...)})
 	}
-	lon, err1 := strconv.ParseFloat(get("lon"), 64)
-	lat, err2 := strconv.ParseFloat(get("lat"), 64)
+	lon, err1 := strconv.ParseFloat(get(colLon), 64)
+	lat, err2 := strconv.ParseFloat(get(colLat), 64)
 	if err1 != nil || err2 != nil || math.IsNaN(lon) || math.IsNaN(lat) {
-		bad("lon %q, lat %q are not numbers in degrees", geo.Clip(get("lon")), geo.Clip(get("lat")))
+		bad("lon %q, lat %q are not numbers in degrees", geo.Clip(get(colLon)), geo.Clip(get(colLat)))
 		return
 	}
 	e := data.EnterpriseIn{
-		Where: where, ID: get("id"), CreditCode: get("credit_code"), Name: get("name"), NameEN: get("name_en"),
-		Point: convert(orb.Point{lon, lat}, er.conv), LocationQuality: get("location_quality"),
-		Chains: data.SplitList(get("chains")), Clusters: data.SplitList(get("clusters")), Classes: data.SplitList(get("classes")),
-		ZoneID: get("zone_id"), Source: get("source"),
+		Where: where, ID: get(colID), CreditCode: get(colCreditCode), Name: get(colName), NameEN: get(colNameEN),
+		Point: convert(orb.Point{lon, lat}, er.conv), LocationQuality: get(colLocationQuality),
+		Chains: data.SplitList(get(colChains)), Clusters: data.SplitList(get(colClusters)), Classes: data.SplitList(get(colClasses)),
+		ZoneID: get(colZoneID), Source: get(colSource),
 	}
-	if y := get("year"); y != "" {
+	if y := get(colYear); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil {
 			bad("year %q is not a whole number", geo.Clip(y))

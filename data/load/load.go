@@ -54,6 +54,12 @@ type Options struct {
 	// NoCache resolves the enterprise list from its file even when a
 	// cache of it matches (benchmarks, tests).
 	NoCache bool
+	// DatasetRead, when set, receives the dataset as soon as it is read
+	// and checked, before the enterprise list is read (seconds at a
+	// million rows), so the caller can index it meanwhile (cmd builds the
+	// store). Nothing modifies the dataset afterwards; the caller must not
+	// either. Load may still fail after it (a bad enterprise list).
+	DatasetRead func(*data.Dataset)
 }
 
 // Result is what was loaded.
@@ -111,6 +117,9 @@ func Load(o Options) (*Result, error) {
 		return nil, err
 	}
 	log.Info("dataset read", "source", r.Source, "zones", len(r.Dataset.Zones), "admin_areas", len(r.Dataset.Admin), "dur_ms", time.Since(start).Milliseconds())
+	if o.DatasetRead != nil {
+		o.DatasetRead(r.Dataset)
+	}
 	if entFile == "" {
 		return r, nil
 	}
