@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,6 +49,28 @@ func EnterpriseRoutes(store data.Store) func(*fiber.App) {
 type entHandler struct {
 	store data.Store
 	es    data.EnterpriseStore
+	// tileInfo is the list's info as read at a dataset version, for the
+	// tiles (their ETag and synthetic flag): a list changes only with an
+	// import, which changes the version, so a tile costs no info query.
+	tileInfo atomic.Pointer[versionedInfo]
+}
+
+type versionedInfo struct {
+	version int64
+	info    data.EnterpriseInfo
+}
+
+// infoAt is the list's info at dataset version ver, read once per version.
+func (h *entHandler) infoAt(ctx context.Context, ver int64) (data.EnterpriseInfo, error) {
+	if v := h.tileInfo.Load(); v != nil && v.version == ver {
+		return v.info, nil
+	}
+	inf, err := h.es.EnterpriseInfo(ctx)
+	if err != nil {
+		return inf, err
+	}
+	h.tileInfo.Store(&versionedInfo{ver, inf})
+	return inf, nil
 }
 
 // EnterpriseHint is what a planner reads when no enterprise list is
@@ -196,7 +219,7 @@ func (h *entHandler) tile(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: enterprise tile: %w", err)
 	}
-	inf, err := h.es.EnterpriseInfo(ctx)
+	inf, err := h.infoAt(ctx, ver)
 	if err != nil {
 		return fmt.Errorf("api: enterprise tile: %w", err)
 	}

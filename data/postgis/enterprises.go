@@ -67,10 +67,14 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 	var bbox []float64
 	var list, served int64
 	var listPrint, servedPrint *string // the versions' data.ResolveFingerprint (migration 0008)
-	if err := s.pool.QueryRow(ctx, `SELECT m.list_version, m.count, m.synthetic, m.bbox, m.sources, d.version,
+	// Scalar subqueries, not a join: the one-row tables have no
+	// statistics, and a join's estimate (hundreds of thousands of rows)
+	// would make PostgreSQL JIT-compile the query (~0.4 s per call).
+	if err := s.pool.QueryRow(ctx, `SELECT m.list_version, m.count, m.synthetic, m.bbox, m.sources,
+			(SELECT d.version FROM layoutmap.dataset_meta d),
 			(SELECT v.resolve_fingerprint FROM layoutmap.dataset_versions v WHERE v.version = m.list_version),
-			(SELECT v.resolve_fingerprint FROM layoutmap.dataset_versions v WHERE v.version = d.version)
-		FROM layoutmap.enterprise_meta m CROSS JOIN layoutmap.dataset_meta d`).Scan(&list, &inf.Count, &inf.Synthetic, &bbox, &inf.Sources,
+			(SELECT v.resolve_fingerprint FROM layoutmap.dataset_versions v WHERE v.version = (SELECT d.version FROM layoutmap.dataset_meta d))
+		FROM layoutmap.enterprise_meta m`).Scan(&list, &inf.Count, &inf.Synthetic, &bbox, &inf.Sources,
 		&served, &listPrint, &servedPrint); err != nil {
 		return data.EnterpriseInfo{}, fmt.Errorf("postgis: enterprise info: %w", err)
 	}
