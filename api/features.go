@@ -310,20 +310,10 @@ func parseItems(coll string, q url.Values) (itemsQuery, error) {
 	return itemsQuery{filter: f, format: form, crs: out, linkParams: link}, nil
 }
 
+// items answers /collections/{coll}/items in every format: parse and
+// negotiate, one store query, then headers and the body of the format.
 func (s *server) items(c *fiber.Ctx) error {
-	coll := c.Params("coll")
-	if err := knownCollection(coll); err != nil {
-		return err
-	}
-	q, err := queryValues(c)
-	if err != nil {
-		return err
-	}
-	iq, err := parseItems(coll, q)
-	if err != nil {
-		return err
-	}
-	ctype, err := negotiate(c, iq.format, featureFormats, featureOffers...)
+	coll, iq, ctype, err := itemsRequest(c)
 	if err != nil {
 		return err
 	}
@@ -332,30 +322,75 @@ func (s *server) items(c *fiber.Ctx) error {
 		return fmt.Errorf("api: items %s: %w", coll, err)
 	}
 	links := itemsLinks(base(c)+"/collections/"+coll+"/items", iq.filter, iq.linkParams, len(page.Features), page.NumberMatched)
-	// Enterprises: year selects none, and every format says so when the
-	// list in force does not describe the year asked (geo's year rule).
-	var note yearNote
-	if coll == geo.CollEnterprises {
-		if note, err = enterpriseYearNote(c.UserContext(), s.cfg.Store, iq.filter.Year); err != nil {
-			return err
-		}
-		note.setHeaders(c)
+	note, err := s.itemsYearNote(c, coll, iq.filter.Year)
+	if err != nil {
+		return err
 	}
-	// Content-Crs names the CRS of the coordinates a response carries
-	// (OGC API Features Part 2 /req/crs/ogc-crs-header): GeoJSON's are in
-	// crs; CSV and XLSX have no geometry, only lat/lon columns, which stay
-	// WGS 84 degrees whatever crs asks; the HTML table shows no coordinates,
-	// so it has no Content-Crs.
+	setItemsCRS(c, ctype, iq.crs)
+	setPageLinks(c, ctype, links)
+	switch ctype {
+	case mediaCSV:
+		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
+	case mediaXLSX:
+		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features, note.xlsxNotes()...)
+	case ContentTypeHTML:
+		return s.itemsHTML(c, coll, iq.filter, page.Features, page.NumberMatched, links, note)
+	}
+	return s.sendItemsGeoJSON(c, ctype, coll, iq.crs, page, links, note)
+}
+
+// itemsRequest reads an items request: the collection (404 when unknown),
+// the parsed query and the negotiated media type.
+func itemsRequest(c *fiber.Ctx) (coll string, iq itemsQuery, ctype string, err error) {
+	coll = c.Params("coll")
+	if err = knownCollection(coll); err != nil {
+		return
+	}
+	q, err := queryValues(c)
+	if err != nil {
+		return
+	}
+	if iq, err = parseItems(coll, q); err != nil {
+		return
+	}
+	ctype, err = negotiate(c, iq.format, featureFormats, featureOffers...)
+	return
+}
+
+// itemsYearNote is the enterprise year rule's note for the year asked,
+// set as headers (every format says so when the list in force does not
+// describe that year: year selects none); empty for other collections.
+func (s *server) itemsYearNote(c *fiber.Ctx, coll string, year int) (yearNote, error) {
+	if coll != geo.CollEnterprises {
+		return yearNote{}, nil
+	}
+	note, err := enterpriseYearNote(c.UserContext(), s.cfg.Store, year)
+	if err != nil {
+		return yearNote{}, err
+	}
+	note.setHeaders(c)
+	return note, nil
+}
+
+// setItemsCRS sets Content-Crs, the CRS of the coordinates a response
+// carries (OGC API Features Part 2 /req/crs/ogc-crs-header): GeoJSON's are
+// in crs; CSV and XLSX have no geometry, only lat/lon columns, which stay
+// WGS 84 degrees whatever crs asks; the HTML table shows no coordinates,
+// so it has no Content-Crs.
+func setItemsCRS(c *fiber.Ctx, ctype string, crs crsDef) {
 	switch ctype {
 	case mediaCSV, mediaXLSX:
 		c.Set(HeaderContentCRS, crsList[0].header())
 	case ContentTypeHTML:
 	default:
-		c.Set(HeaderContentCRS, iq.crs.header())
+		c.Set(HeaderContentCRS, crs.header())
 	}
-	features := iq.crs.features(page.Features)
-	// RFC 8288 Link headers carry next/prev for CSV clients, which have
-	// no body member to find them in; JSON clients get them too.
+}
+
+// setPageLinks sets the RFC 8288 Link header with next/prev for CSV
+// clients, which have no body member to find them in (JSON clients get
+// them too), each in the response's format.
+func setPageLinks(c *fiber.Ctx, ctype string, links []Link) {
 	var hdr []string
 	for _, l := range links {
 		if l.Rel == "next" || l.Rel == "prev" {
@@ -372,15 +407,13 @@ func (s *server) items(c *fiber.Ctx) error {
 	if len(hdr) > 0 {
 		c.Set(fiber.HeaderLink, strings.Join(hdr, ", "))
 	}
-	switch ctype {
-	case mediaCSV:
-		return s.sendCSV(c, geo.Schemas[coll], coll, page.Features)
-	case mediaXLSX:
-		return s.sendXLSX(c, geo.Schemas[coll], coll, iq.filter.Encode().Encode(), page.Features, note.xlsxNotes()...)
-	}
-	if ctype == ContentTypeHTML {
-		return s.itemsHTML(c, coll, iq.filter, page.Features, page.NumberMatched, links, note)
-	}
+}
+
+// sendItemsGeoJSON writes a GeoJSON items page, its coordinates in crs:
+// streamed from the stores' encodings when large (streamItems), else
+// built in memory.
+func (s *server) sendItemsGeoJSON(c *fiber.Ctx, ctype, coll string, crs crsDef, page geo.Page, links []Link, note yearNote) error {
+	features := crs.features(page.Features)
 	fc := featureCollection{
 		NumberMatched:  page.NumberMatched,
 		NumberReturned: len(page.Features),
@@ -391,7 +424,11 @@ func (s *server) items(c *fiber.Ctx) error {
 	if streamedPage(c, features) {
 		return s.streamItems(c, ctype, fc, features)
 	}
-	body, err := appendFeatureCollection(make([]byte, 0, 4096), fc, features)
+	size := 4096 // links and members; then the kept encodings, which dominate
+	for i := range features {
+		size += 64 + len(features[i].ID) + len(features[i].GeometryJSON) + len(features[i].PropertiesJSON)
+	}
+	body, err := appendFeatureCollection(make([]byte, 0, size), fc, features)
 	if err != nil {
 		return fmt.Errorf("api: encoding items %s: %w", coll, err)
 	}

@@ -10,10 +10,12 @@ import (
 // ContentTypeGeoJSON is the media type of RFC 7946 GeoJSON.
 const ContentTypeGeoJSON = "application/geo+json"
 
-// The geometry encoder is geo's (geo.AppendGeoJSONGeometry): stores
-// encode each feature's geometry once per dataset version with it
-// (geo.Feature.GeometryJSON), and features without one are encoded here
-// per request with the same code.
+// The geometry and properties encoders are geo's
+// (geo.AppendGeoJSONGeometry, geo.PropertiesJSON): stores encode each
+// feature's geometry once per dataset version with them
+// (geo.Feature.GeometryJSON) and its properties once per dataset version,
+// headline year and measure family (geo.Feature.PropertiesJSON); features
+// without them are encoded here per request with the same code.
 
 // appendCoord writes x rounded to geo.CoordDecimals with no trailing zeros.
 func appendCoord(b []byte, x float64) []byte { return geo.AppendCoord(b, x) }

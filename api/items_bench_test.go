@@ -12,6 +12,8 @@ func BenchmarkItemsPages(b *testing.B) {
 	for _, c := range []struct{ name, path string }{
 		{"zones_limit100", "/api/v1/collections/zones/items?limit=100"},
 		{"zones_limit1000", "/api/v1/collections/zones/items?limit=1000"},
+		// scripts/bench-peers.sh's bbox near Zhengzhou.
+		{"zones_bbox", "/api/v1/collections/zones/items?limit=100&bbox=113.5,34.6,113.9,34.9"},
 		{"counties_limit200", "/api/v1/collections/counties/items?limit=200"},
 	} {
 		b.Run(c.name, func(b *testing.B) {

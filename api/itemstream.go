@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 
-	"github.com/cespare/xxhash/v2"
 	"github.com/gofiber/fiber/v2"
 
 	"layoutmap/api/apidoc"
@@ -26,6 +25,12 @@ func streamedPage(c *fiber.Ctx, fs []geo.Feature) bool {
 	if h.HasAcceptEncoding("br") || h.HasAcceptEncoding("gzip") || h.HasAcceptEncoding("deflate") {
 		return false
 	}
+	return streamable(fs)
+}
+
+// streamable reports whether fs carry at least StreamItemsBytes of stored
+// geometry JSON.
+func streamable(fs []geo.Feature) bool {
 	n := 0
 	for i := range fs {
 		n += len(fs[i].GeometryJSON)
@@ -50,13 +55,11 @@ func (s *server) streamItems(c *fiber.Ctx, ctype string, fc featureCollection, f
 	if err != nil {
 		return fmt.Errorf("api: encoding items: %w", err)
 	}
-	h := xxhash.New()
 	size := 0
 	for _, p := range pieces {
-		h.Write(p)
 		size += len(p)
 	}
-	tag := fmt.Sprintf(`W/"x%x"`, h.Sum64())
+	tag := bodyETag(pieces...)
 	c.Set(fiber.HeaderETag, tag)
 	if m := c.Method(); (m == fiber.MethodGet || m == fiber.MethodHead) && etagMatches(c.Get(fiber.HeaderIfNoneMatch), tag) {
 		c.Status(fiber.StatusNotModified)

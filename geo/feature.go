@@ -36,6 +36,12 @@ type Feature struct {
 	// AppendGeoJSONGeometry, kept by the store for the dataset version so
 	// coordinates are formatted once, not per request. Shared: read only.
 	GeometryJSON []byte `json:"-"`
+	// PropertiesJSON, when not nil, is Properties encoded with
+	// PropertiesJSON (the GeoJSON "properties" member), kept by the store
+	// for the dataset version and the request's headline year and measure
+	// family, so property maps are not encoded per request (issue 17).
+	// Shared: read only. Whoever changes Properties must set it to nil.
+	PropertiesJSON []byte `json:"-"`
 }
 
 // Page is one page of a collection's items. NumberMatched counts every item

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # bench-peers.sh — layoutmap against its peers on the same PostGIS, one run.
 #
-#   scripts/bench-peers.sh [-d SECS] [-r REPS] [-o OUT_DIR]
+#   scripts/bench-peers.sh [-d SECS] [-r REPS] [-o OUT_DIR] [-m PARTS] [-b BIN]
+#
+#   -m PARTS  comma-separated parts of the matrix to run: tiles (PostGIS cold
+#             tiles vs pg_tileserv), items (PostGIS and embedded items vs
+#             pg_featureserv), cached (cached tiles vs nginx) [tiles,items,cached]
+#   -b BIN    a layoutmap binary to measure instead of building this checkout
+#             (to compare two commits: run the script once with each)
 #
 # Starts, on 127.0.0.1 only:
 #   - a throwaway PostGIS cluster (../shared/bench/setup_db.sh --start, own
@@ -31,15 +37,18 @@ if [[ ! -d $BENCH ]]; then
   BENCH=$MAIN/../shared/bench
 fi
 BENCH=$(cd "$BENCH" && pwd)
-DUR=5 REPS=3 OUT=""
-while getopts "d:r:o:h" opt; do
+DUR=5 REPS=3 OUT="" PARTS=tiles,items,cached BIN=""
+while getopts "d:r:o:m:b:h" opt; do
   case $opt in
     d) DUR=$OPTARG ;;
     r) REPS=$OPTARG ;;
     o) OUT=$OPTARG ;;
-    *) sed -n '2,25p' "$0" >&2; exit 2 ;;
+    m) PARTS=$OPTARG ;;
+    b) BIN=$(cd "$(dirname "$OPTARG")" && pwd)/$(basename "$OPTARG") ;;
+    *) sed -n '2,32p' "$0" >&2; exit 2 ;;
   esac
 done
+part() { [[ ,$PARTS, == *,$1,* ]]; }
 WORK=${OUT:-$(mktemp -d /tmp/bench-peers.XXXXXX)}
 mkdir -p "$WORK"
 LOG="$WORK/log"
@@ -66,8 +75,13 @@ cleanup() {
 trap cleanup EXIT
 
 say "work dir $WORK"
-say "building layoutmap"
-(cd "$ROOT" && go build -o "$WORK/layoutmap" ./cmd/layoutmap)
+if [[ -n $BIN ]]; then
+  say "measuring $BIN"
+  cp "$BIN" "$WORK/layoutmap"
+else
+  say "building layoutmap"
+  (cd "$ROOT" && go build -o "$WORK/layoutmap" ./cmd/layoutmap)
+fi
 
 say "PostGIS cluster on 127.0.0.1:$PGPORT"
 URL=$(BENCH_PGDATA="$WORK/pgdata" BENCH_PGPORT=$PGPORT BENCH_DB=layoutmap_peers "$BENCH/setup_db.sh" --start 2>>"$LOG" | tail -n1)
@@ -133,10 +147,12 @@ echo "/api/v1/collections/counties/items?limit=200" >"$L/lm_counties200.txt"
 echo "/collections/pfs.counties/items.json?limit=200" >"$L/fs_counties200.txt"
 
 # nginx serves the bytes the embedded server serves (its cache warms too).
-say "fetching the tile list for nginx"
-"$BENCH/fetch_tiles.sh" "http://127.0.0.1:$P_LMEM" "$L/lm_all.txt" "$WORK/static" >>"$LOG" 2>&1
-BENCH_NGINX_DIR="$WORK/nginx" "$BENCH/static_server.sh" start "$WORK/static" $P_NGINX >>"$LOG" 2>&1
-NGPID=$(cat "$WORK/nginx/nginx.pid")
+if part cached; then
+  say "fetching the tile list for nginx"
+  "$BENCH/fetch_tiles.sh" "http://127.0.0.1:$P_LMEM" "$L/lm_all.txt" "$WORK/static" >>"$LOG" 2>&1
+  BENCH_NGINX_DIR="$WORK/nginx" "$BENCH/static_server.sh" start "$WORK/static" $P_NGINX >>"$LOG" 2>&1
+  NGPID=$(cat "$WORK/nginx/nginx.pid")
+fi
 
 RES="$WORK/results.txt"; : >"$RES"
 # run CELL SERVER PORT LIST CONC CPU_PID
@@ -159,21 +175,27 @@ run() {
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "matrix: $REPS repetitions, ${DUR}s per run, load average $LOAD_BEFORE"
 for rep in $(seq 1 "$REPS"); do
-  for c in 1 16; do
-    for z in 5 8 11 14; do
-      run "pg tiles z$z c=$c" layoutmap $P_LMPG "$L/lm_z$z.txt" $c $LMPG
-      run "pg tiles z$z c=$c" peer $P_TS "$L/ts_z$z.txt" $c $TS
+  if part tiles; then
+    for c in 1 16; do
+      for z in 5 8 11 14; do
+        run "pg tiles z$z c=$c" layoutmap $P_LMPG "$L/lm_z$z.txt" $c $LMPG
+        run "pg tiles z$z c=$c" peer $P_TS "$L/ts_z$z.txt" $c $TS
+      done
     done
-  done
-  for q in zones100 zones1000 bbox counties200; do
-    c=16; [[ $q == counties200 ]] && c=1
-    run "pg items $q c=$c" layoutmap $P_LMPG "$L/lm_$q.txt" $c $LMPG
-    run "pg items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c fs
-    run "embedded items $q c=$c" layoutmap $P_LMEM "$L/lm_$q.txt" $c $LMEM
-    run "embedded items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c fs
-  done
-  run "cached tiles all zooms c=16" layoutmap $P_LMEM "$L/lm_all.txt" 16 $LMEM
-  run "cached tiles all zooms c=16" peer $P_NGINX "$L/lm_all.txt" 16 $NGPID
+  fi
+  if part items; then
+    for q in zones100 zones1000 bbox counties200; do
+      c=16; [[ $q == counties200 ]] && c=1
+      run "pg items $q c=$c" layoutmap $P_LMPG "$L/lm_$q.txt" $c $LMPG
+      run "pg items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c fs
+      run "embedded items $q c=$c" layoutmap $P_LMEM "$L/lm_$q.txt" $c $LMEM
+      run "embedded items $q c=$c" peer $P_FS "$L/fs_$q.txt" $c fs
+    done
+  fi
+  if part cached; then
+    run "cached tiles all zooms c=16" layoutmap $P_LMEM "$L/lm_all.txt" 16 $LMEM
+    run "cached tiles all zooms c=16" peer $P_NGINX "$L/lm_all.txt" 16 $NGPID
+  fi
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -17,21 +17,6 @@ func Round6(x float64) float64 {
 	return v
 }
 
-// CleanProperties drops nil values (GeoJSON clients show "null" as data)
-// and rounds the lon/lat properties like the coordinates.
-func CleanProperties(p geo.Properties) geo.Properties {
-	out := make(geo.Properties, len(p))
-	for k, v := range p {
-		if x, ok := v.(float64); ok && (k == "lon" || k == "lat") {
-			v = Round6(x)
-		}
-		if v != nil {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // AppendFeature writes one Feature; extra members (links) follow properties.
 func AppendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error) {
 	b, err := appendFeatureHead(b, f)
@@ -48,20 +33,38 @@ func AppendFeature(b []byte, f geo.Feature, extra map[string]any) ([]byte, error
 
 // appendFeatureHead writes a Feature up to its geometry.
 func appendFeatureHead(b []byte, f geo.Feature) ([]byte, error) {
-	id, err := MarshalJSON(f.ID)
+	b = append(b, `{"type":"Feature","id":`...)
+	b, err := appendJSONString(b, f.ID)
 	if err != nil {
 		return b, err
 	}
-	b = append(b, `{"type":"Feature","id":`...)
-	b = append(b, id...)
 	return append(b, `,"geometry":`...), nil
+}
+
+// appendJSONString writes s as MarshalJSON does. Printable ASCII other
+// than the quote and the backslash is written as it is (what encoding/json writes without
+// HTML escaping), without the reflection and buffer of MarshalJSON; any
+// other string goes through MarshalJSON.
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			v, err := MarshalJSON(s)
+			return append(b, v...), err
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
 }
 
 // appendFeatureTail writes a Feature from after its geometry.
 func appendFeatureTail(b []byte, f geo.Feature, extra map[string]any) ([]byte, error) {
-	props, err := MarshalJSON(CleanProperties(f.Properties)) // map keys sorted: stable output
-	if err != nil {
-		return b, fmt.Errorf("apidoc: feature %s properties: %w", f.ID, err)
+	props := f.PropertiesJSON // kept by the store per dataset version
+	if props == nil {
+		var err error
+		if props, err = geo.PropertiesJSON(f.Properties); err != nil { // map keys sorted: stable output
+			return b, fmt.Errorf("apidoc: feature %s properties: %w", f.ID, err)
+		}
 	}
 	b = append(b, `,"properties":`...)
 	b = append(b, props...)

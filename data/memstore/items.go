@@ -236,12 +236,17 @@ func adminCollection(level string) collection {
 
 // feature builds a served feature. Its geometry is the store's own
 // (shared: callers must not modify it) with its GeoJSON encoding, made on
-// first use and kept (data.GeometryMemo; an embedded store is version 1).
-func (s *Store) feature(coll, id string, g orb.Geometry, p geo.Properties) geo.Feature {
+// first use and kept (data.GeometryMemo; an embedded store is version 1);
+// its properties (built by props for the headline year and family fam)
+// likewise, with their GeoJSON (data.PropertiesMemo: the map is the
+// caller's copy, the encoding shared).
+func (s *Store) feature(coll, id string, g orb.Geometry, year int, fam string, props func() geo.Properties) geo.Feature {
+	p, pj := s.props.Properties(data.PropertiesKey{Version: 1, Coll: coll, ID: id, Year: year, Family: fam}, props)
 	f, err := s.geoms.Feature(1, coll+"/"+id, id, func() orb.Geometry { return g }, p)
 	if err != nil { // a geometry type GeoJSON cannot hold: encoded per request
-		return geo.Feature{ID: id, Geometry: g, Properties: p}
+		f = geo.Feature{ID: id, Geometry: g, Properties: p}
 	}
+	f.PropertiesJSON = pj
 	return f
 }
 
@@ -250,15 +255,15 @@ func (s *Store) adminFeature(a *geo.AdminArea) geo.Feature {
 	if a.Level == geo.LevelCounty {
 		coll = geo.CollCounties
 	}
-	return s.feature(coll, a.Code, a.Geom, geo.AdminProperties(a))
+	return s.feature(coll, a.Code, a.Geom, 0, "", func() geo.Properties { return geo.AdminProperties(a) })
 }
 
 func (s *Store) regionFeature(r *geo.Region) geo.Feature {
-	return s.feature(geo.CollRegions, r.ID, r.Geom, geo.RegionProperties(r))
+	return s.feature(geo.CollRegions, r.ID, r.Geom, 0, "", func() geo.Properties { return geo.RegionProperties(r) })
 }
 
 func (s *Store) zoneFeature(z *geo.Zone, year int, fam string) geo.Feature {
-	return s.feature(geo.CollZones, z.ID, zoneGeometry(z), geo.ZoneProperties(z, s.ts, year, fam))
+	return s.feature(geo.CollZones, z.ID, zoneGeometry(z), year, fam, func() geo.Properties { return geo.ZoneProperties(z, s.ts, year, fam) })
 }
 
 // Stats computes the statistics with geo.StatsOf over the matching zones

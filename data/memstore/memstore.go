@@ -58,6 +58,9 @@ type Store struct {
 	known map[string]map[string]bool // kind ("city", "cluster" …) -> ids
 
 	geoms data.GeometryMemo // served geometry and its GeoJSON, per feature
+	// props: served properties and their GeoJSON, per feature, year and
+	// measure family (version 1: the store is read only).
+	props *data.PropertiesMemo
 
 	orders zoneOrders // zone orders of items without a bbox (zoneorder.go)
 
@@ -109,7 +112,7 @@ func New(ds *data.Dataset, ts geo.Tiers) (*Store, error) {
 	if len(ts) == 0 {
 		return nil, errors.New("memstore: new: no revenue tiers")
 	}
-	s := &Store{ts: ts, tax: ds.Taxonomy, vintage: ds.Vintage}
+	s := &Store{ts: ts, tax: ds.Taxonomy, vintage: ds.Vintage, props: data.NewPropertiesMemo(data.PropertiesMemoBytes)}
 	if err := s.indexAdmin(ds.Admin); err != nil {
 		return nil, err
 	}

@@ -188,3 +188,48 @@ func TestOutlinesPerZoom(t *testing.T) {
 		prev = v / c
 	}
 }
+
+// TestPropertiesJSONKept checks that items carry their properties' GeoJSON
+// (geo.PropertiesJSON of the properties returned), made once per feature,
+// year and family and shared by later requests, and that it differs
+// where the year or family changes the properties.
+func TestPropertiesJSONKept(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for _, f := range []geo.Filter{{Limit: 50}, {Limit: 50, Year: 2022}, {Limit: 50, Measure: geo.FamilyOutput},
+		{Limit: 50, BBox: &orb.Bound{Min: orb.Point{113.5, 34.6}, Max: orb.Point{113.9, 34.9}}}} {
+		for _, coll := range []string{geo.CollZones, geo.CollCounties, geo.CollRegions} {
+			if coll != geo.CollZones && (f.Year != 0 || f.Measure != "") {
+				continue // year and measure apply to zones only
+			}
+			first, err1 := s.Items(ctx, coll, f)
+			again, err2 := s.Items(ctx, coll, f)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("items %s %v: %v %v", coll, f.Encode(), err1, err2)
+			}
+			for i, ft := range first.Features {
+				want, err := geo.PropertiesJSON(ft.Properties)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, b := ft.PropertiesJSON, again.Features[i].PropertiesJSON
+				if string(a) != string(want) {
+					t.Errorf("%s %s %v: PropertiesJSON\n%s\nwant\n%s", coll, ft.ID, f.Encode(), a, want)
+				} else if &a[0] != &b[0] {
+					t.Errorf("%s %s %v: properties encoded again for a second request", coll, ft.ID, f.Encode())
+				}
+			}
+		}
+	}
+	y0, _ := s.Items(ctx, geo.CollZones, geo.Filter{Limit: 200})
+	y22, _ := s.Items(ctx, geo.CollZones, geo.Filter{Limit: 200, Year: 2022})
+	differ := 0
+	for i := range y0.Features {
+		if string(y0.Features[i].PropertiesJSON) != string(y22.Features[i].PropertiesJSON) {
+			differ++
+		}
+	}
+	if differ == 0 {
+		t.Error("year=2022 gives the same properties as the latest year for every zone")
+	}
+}

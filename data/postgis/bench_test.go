@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"layoutmap/data/importer"
 	"layoutmap/data/synth"
 	"layoutmap/geo"
@@ -23,14 +25,16 @@ import (
 func BenchmarkItemsPages(b *testing.B) {
 	_, s, _ := bundled(b)
 	ctx := b.Context()
+	zhengzhou := &orb.Bound{Min: orb.Point{113.5, 34.6}, Max: orb.Point{113.9, 34.9}} // scripts/bench-peers.sh's bbox
 	for _, c := range []struct {
 		name, coll string
-		limit      int
-	}{{"zones_limit100", geo.CollZones, 100}, {"zones_limit1000", geo.CollZones, 1000}, {"counties_limit200", geo.CollCounties, 200}} {
+		f          geo.Filter
+	}{{"zones_limit100", geo.CollZones, geo.Filter{Limit: 100}}, {"zones_limit1000", geo.CollZones, geo.Filter{Limit: 1000}},
+		{"zones_bbox", geo.CollZones, geo.Filter{Limit: 100, BBox: zhengzhou}}, {"counties_limit200", geo.CollCounties, geo.Filter{Limit: 200}}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := s.Items(ctx, c.coll, geo.Filter{Limit: c.limit}); err != nil {
+				if _, err := s.Items(ctx, c.coll, c.f); err != nil {
 					b.Fatal(err)
 				}
 			}

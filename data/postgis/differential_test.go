@@ -124,23 +124,40 @@ func TestDifferential(t *testing.T) {
 	// reads no geometry and gives the same bytes, which are the encoding
 	// of memstore's geometry. (Enterprises keep no geometry memo: a
 	// million points; none is loaded here.)
+	// So is each feature's properties JSON, per version, year and family
+	// (data.PropertiesMemo), equal to memstore's and to the encoding of the
+	// properties returned.
 	for _, coll := range geo.CollectionNames {
 		if coll == geo.CollEnterprises {
 			continue
 		}
-		pf := geo.Filter{Limit: 20}
-		first, err1 := pg.Items(ctx, coll, pf)
-		again, err2 := pg.Items(ctx, coll, pf)
-		want, err3 := mem.Items(ctx, coll, pf)
-		if err1 != nil || err2 != nil || err3 != nil {
-			t.Fatalf("items %s: %v %v %v", coll, err1, err2, err3)
-		}
-		for i := range want.Features {
-			a, b, w := first.Features[i].GeometryJSON, again.Features[i].GeometryJSON, want.Features[i].GeometryJSON
-			if a == nil || string(a) != string(b) || &a[0] != &b[0] {
-				t.Errorf("items %s %s: geometry JSON not kept between requests", coll, want.Features[i].ID)
-			} else if string(a) != string(w) {
-				t.Errorf("items %s %s: geometry JSON differs from memstore's:\n%.200s\n%.200s", coll, want.Features[i].ID, a, w)
+		for _, pf := range []geo.Filter{{Limit: 20}, {Limit: 20, Year: 2022}, {Limit: 20, Measure: geo.FamilyOutput}} {
+			if coll != geo.CollZones && (pf.Year != 0 || pf.Measure != "") {
+				continue
+			}
+			first, err1 := pg.Items(ctx, coll, pf)
+			again, err2 := pg.Items(ctx, coll, pf)
+			want, err3 := mem.Items(ctx, coll, pf)
+			if err1 != nil || err2 != nil || err3 != nil {
+				t.Fatalf("items %s: %v %v %v", coll, err1, err2, err3)
+			}
+			for i := range want.Features {
+				a, b, w := first.Features[i].GeometryJSON, again.Features[i].GeometryJSON, want.Features[i].GeometryJSON
+				if a == nil || string(a) != string(b) || &a[0] != &b[0] {
+					t.Errorf("items %s %s: geometry JSON not kept between requests", coll, want.Features[i].ID)
+				} else if string(a) != string(w) {
+					t.Errorf("items %s %s: geometry JSON differs from memstore's:\n%.200s\n%.200s", coll, want.Features[i].ID, a, w)
+				}
+				a, b, w = first.Features[i].PropertiesJSON, again.Features[i].PropertiesJSON, want.Features[i].PropertiesJSON
+				enc, err := geo.PropertiesJSON(again.Features[i].Properties)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a == nil || string(a) != string(b) || &a[0] != &b[0] {
+					t.Errorf("items %s %s %v: properties JSON not kept between requests", coll, want.Features[i].ID, pf.Encode())
+				} else if string(a) != string(w) || string(a) != string(enc) {
+					t.Errorf("items %s %s %v: properties JSON\n%s\nmemstore\n%s\nproperties\n%s", coll, want.Features[i].ID, pf.Encode(), a, w, enc)
+				}
 			}
 		}
 	}

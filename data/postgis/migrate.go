@@ -178,7 +178,7 @@ func applyMigrations(ctx context.Context, tx pgx.Tx, ms []Migration, current int
 	if current < 2 && len(ms) >= 2 {
 		// 0002 added per-zoom outlines and tile ids derived in Go
 		// from the rows: fill them for data imported before it.
-		if err := writeTileData(ctx, tx); err != nil {
+		if err := writeTileData(ctx, tx, nil); err != nil {
 			return nil, fmt.Errorf("filling 0002 tile data: %w", err)
 		}
 	}

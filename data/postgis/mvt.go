@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
+	"layoutmap/data"
 	"layoutmap/geo"
 )
 
@@ -231,7 +232,18 @@ func (s *Store) zoneFrom(c *where, f geo.Filter) string {
 // a polygon with its exterior; empty shapes left out). Consecutive zooms
 // with the same simplified shape share one row. It runs inside the import
 // (or migration) transaction, after the geometry is final.
-func writeTileData(ctx context.Context, tx pgx.Tx) error {
+//
+// before is the dataset the import replaces (nil: unknown, as in a
+// migration, and every outline is written). The outlines of the admin
+// areas and regions that before holds unchanged (changedOutlines) are
+// kept; only the others are cut and written. Writing every outline
+// (ST_MakeValid on ten thousand cut pieces) is most of a whole-dataset
+// import's time, and a zone import or the rollback of a revenue or
+// enterprise-list version changes none. The outlines kept follow geo's
+// rules (SimplifyZooms, CellZoom, CutCells) as of the import that wrote
+// them: a change to those rules needs a migration that calls
+// writeTileData(…, nil), as 0002's does.
+func writeTileData(ctx context.Context, tx pgx.Tx, before *data.Dataset) error {
 	as, err := readAdmin(ctx, tx, "true", nil)
 	if err != nil {
 		return fmt.Errorf("tile data: reading admin areas: %w", err)
@@ -265,11 +277,56 @@ func writeTileData(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, `UPDATE layoutmap.zones z SET tile_fid = k.fid FROM unnest($1::text[], $2::int8[]) k(id, fid) WHERE z.id = k.id`, zoneIDs, fids(zoneIDs)); err != nil {
 		return fmt.Errorf("tile data: zone feature ids: %w", err)
 	}
+	as, rs, kept := changedOutlines(before, as, rs)
 	b, err := outlineBands(as, rs)
 	if err != nil {
 		return err
 	}
-	return b.write(ctx, tx)
+	return b.write(ctx, tx, kept)
+}
+
+// outlineKey is a feature of tile_outlines: its layer and id.
+type outlineKey struct{ layer, id string }
+
+// adminLayer is the tile layer of an admin area's level.
+func adminLayer(level string) string {
+	return map[string]string{geo.LevelProvince: geo.LayerProvince, geo.LevelCity: geo.LayerCities, geo.LevelCounty: geo.LayerCounties}[level]
+}
+
+// changedOutlines splits the stored admin areas as and regions rs into
+// those whose outlines must be written (new, or changed since before: a
+// different level or geometry, coordinate for coordinate) and the keys of
+// those whose stored outlines stand. Without before, all are written.
+func changedOutlines(before *data.Dataset, as []geo.AdminArea, rs []geo.Region) ([]geo.AdminArea, []geo.Region, []outlineKey) {
+	if before == nil {
+		return as, rs, nil
+	}
+	var kept []outlineKey
+	admin := make(map[string]*geo.AdminArea, len(before.Admin))
+	for i := range before.Admin {
+		admin[before.Admin[i].Code] = &before.Admin[i]
+	}
+	var writeA []geo.AdminArea
+	for _, a := range as {
+		if b, ok := admin[a.Code]; ok && b.Level == a.Level && orb.Equal(b.Geom, a.Geom) {
+			kept = append(kept, outlineKey{adminLayer(a.Level), a.Code})
+		} else {
+			writeA = append(writeA, a)
+		}
+	}
+	regions := make(map[string]*geo.Region, len(before.Regions))
+	for i := range before.Regions {
+		regions[before.Regions[i].ID] = &before.Regions[i]
+	}
+	var writeR []geo.Region
+	for _, r := range rs {
+		if b, ok := regions[r.ID]; ok && orb.Equal(b.Geom, r.Geom) {
+			kept = append(kept, outlineKey{geo.LayerRegions, r.ID})
+		} else {
+			writeR = append(writeR, r)
+		}
+	}
+	return writeA, writeR, kept
 }
 
 // bands are the rows of tile_outlines: per feature, each zoom band over
@@ -328,8 +385,7 @@ func outlineBands(as []geo.AdminArea, rs []geo.Region) (*bands, error) {
 		return nil
 	}
 	for _, a := range as {
-		layer := map[string]string{geo.LevelProvince: geo.LayerProvince, geo.LevelCity: geo.LayerCities, geo.LevelCounty: geo.LayerCounties}[a.Level]
-		if err := add(layer, a.Code, a.Geom); err != nil {
+		if err := add(adminLayer(a.Level), a.Code, a.Geom); err != nil {
 			return nil, fmt.Errorf("tile data: admin %s: %w", a.Code, err)
 		}
 	}
@@ -341,9 +397,15 @@ func outlineBands(as []geo.AdminArea, rs []geo.Region) (*bands, error) {
 	return bs, nil
 }
 
-// write replaces tile_outlines with the bands.
-func (bs *bands) write(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.tile_outlines`); err != nil {
+// write replaces the rows of tile_outlines, but those of the features
+// kept, with the bands.
+func (bs *bands) write(ctx context.Context, tx pgx.Tx, kept []outlineKey) error {
+	layers, ids := make([]string, len(kept)), make([]string, len(kept))
+	for i, k := range kept {
+		layers[i], ids[i] = k.layer, k.id
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM layoutmap.tile_outlines o WHERE NOT EXISTS (
+			SELECT 1 FROM unnest($1::text[], $2::text[]) k(layer, id) WHERE k.layer = o.layer AND k.id = o.id)`, layers, ids); err != nil {
 		return fmt.Errorf("tile data: clearing outlines: %w", err)
 	}
 	// Pieces are made valid: simplification can make a ring cross itself,

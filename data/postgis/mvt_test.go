@@ -2,13 +2,18 @@ package postgis_test
 
 import (
 	"bytes"
+	"context"
+	"maps"
+	"math"
 	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"layoutmap/data"
 	"layoutmap/data/postgis"
 	"layoutmap/geo"
 )
@@ -245,5 +250,145 @@ func TestMVTPartsConcatenate(t *testing.T) {
 	_, filtered := geo.TileParts(bad.Z)
 	if _, err := s.MVTLayers(ctx, bad, filtered); err == nil {
 		t.Error("a filter naming an unknown cluster was accepted")
+	}
+}
+
+// TestTileOutlinesFollowTheOutlines: an import cuts and writes the tile
+// outlines of the admin areas and regions whose outline it changes, and
+// keeps the stored rows of the others. A zone-only import keeps every
+// row; an import moving a county and a region rewrites their rows only,
+// which then lie where the outlines now are; rolling back rewrites those
+// two again, to rows equal to the ones the first (whole) import wrote.
+func TestTileOutlinesFollowTheOutlines(t *testing.T) {
+	url, s, ds := bundled(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	// outlines is, per layer and id, a digest of the feature's rows and
+	// the transactions that wrote them (xmin: a row rewritten by a later
+	// import has that import's).
+	type feature struct{ rows, writers string }
+	outlines := func() map[string]feature {
+		t.Helper()
+		rows, err := conn.Query(ctx, `SELECT layer || ' ' || id,
+				md5(string_agg(concat_ws(',', zmin, zmax, cx, cy, fid, encode(ST_AsEWKB(geom_3857), 'hex')), ';' ORDER BY zmin, cx, cy)),
+				string_agg(DISTINCT xmin::text, ';')
+			FROM layoutmap.tile_outlines GROUP BY layer, id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]feature{}
+		for rows.Next() {
+			var k string
+			var f feature
+			if err := rows.Scan(&k, &f.rows, &f.writers); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = f
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	whole := outlines()
+	if len(whole) < len(ds.Admin)+len(ds.Regions)-1 {
+		t.Fatalf("%d features in tile_outlines for %d admin areas and %d regions", len(whole), len(ds.Admin), len(ds.Regions))
+	}
+	v0, _ := s.Version(ctx)
+
+	if _, err := postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
+		next := *cur
+		next.Zones = slices.Clone(cur.Zones)
+		next.Zones[0].NameEN = "Renamed zone (test)"
+		return &next, nil
+	}, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := outlines(); !maps.Equal(got, whole) {
+		t.Errorf("a zone-only import rewrote tile outlines")
+	}
+
+	var county *geo.AdminArea
+	for i := range ds.Admin {
+		if ds.Admin[i].Level == geo.LevelCounty {
+			county = &ds.Admin[i]
+			break
+		}
+	}
+	region := ds.Regions[0]
+	moved := map[string]bool{geo.LayerCounties + " " + county.Code: true, geo.LayerRegions + " " + region.ID: true}
+	const dx = 0.01
+	shift := func(mp orb.MultiPolygon) orb.MultiPolygon {
+		out := make(orb.MultiPolygon, len(mp))
+		for i, p := range mp {
+			for _, r := range p {
+				nr := make(orb.Ring, len(r))
+				for j, pt := range r {
+					nr[j] = orb.Point{pt[0] + dx, pt[1]}
+				}
+				out[i] = append(out[i], nr)
+			}
+		}
+		return out
+	}
+	if _, err := postgis.ImportDataset(ctx, url, func(cur *data.Dataset) (*data.Dataset, error) {
+		next := *cur
+		next.Admin, next.Regions = slices.Clone(cur.Admin), slices.Clone(cur.Regions)
+		for i := range next.Admin {
+			if next.Admin[i].Code == county.Code {
+				next.Admin[i].Geom = shift(next.Admin[i].Geom)
+			}
+		}
+		for i := range next.Regions {
+			if next.Regions[i].ID == region.ID {
+				next.Regions[i].Geom = shift(next.Regions[i].Geom)
+			}
+		}
+		return &next, nil
+	}, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := outlines()
+	if len(got) != len(whole) {
+		t.Errorf("%d features in tile_outlines after moving two, were %d", len(got), len(whole))
+	}
+	for k, w := range whole {
+		switch g := got[k]; {
+		case moved[k] && (g.rows == w.rows || g.writers == w.writers):
+			t.Errorf("%s was moved; its tile outlines were not rewritten", k)
+		case !moved[k] && g != w:
+			t.Errorf("%s did not change; its tile outlines were rewritten", k)
+		}
+	}
+	// Where the moved outlines are now: the bounds of the finest band's
+	// pieces (cut cells cover the shape, each clipped to it).
+	for _, m := range []struct {
+		layer, id string
+		geom      orb.MultiPolygon
+	}{{geo.LayerCounties, county.Code, county.Geom}, {geo.LayerRegions, region.ID, region.Geom}} {
+		var x0, x1 float64
+		if err := conn.QueryRow(ctx, `SELECT ST_XMin(e), ST_XMax(e) FROM (SELECT ST_Transform(ST_SetSRID(ST_Extent(geom_3857), 3857), 4326) AS e
+				FROM layoutmap.tile_outlines WHERE layer = $1 AND id = $2 AND zmin = (SELECT max(zmin) FROM layoutmap.tile_outlines WHERE layer = $1 AND id = $2)) b`,
+			m.layer, m.id).Scan(&x0, &x1); err != nil {
+			t.Fatal(err)
+		}
+		b := m.geom.Bound()
+		if math.Abs(x0-(b.Min[0]+dx)) > 1e-6 || math.Abs(x1-(b.Max[0]+dx)) > 1e-6 {
+			t.Errorf("%s %s moved %v° east: its finest tile outlines span %.7f–%.7f°, want %.7f–%.7f°", m.layer, m.id, dx, x0, x1, b.Min[0]+dx, b.Max[0]+dx)
+		}
+	}
+
+	if _, err := postgis.Rollback(ctx, url, v0, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got = outlines()
+	for k, w := range whole {
+		if g := got[k]; g.rows != w.rows || !moved[k] && g.writers != w.writers {
+			t.Errorf("%s after the rollback: rows %s written by %s, the whole import's %s by %s", k, g.rows, g.writers, w.rows, w.writers)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
 	"math"
 	"net"
 	"slices"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/maypok86/otter/v2"
 	"github.com/paulmach/orb"
 
 	"layoutmap/data"
@@ -61,23 +59,11 @@ type Store struct {
 	entPointZoomList int64
 	entPointZoomOK   bool
 	// props holds the properties items built per dataset version, headline
-	// year and family, so a page of known features costs one query (its
-	// ids) instead of five (issue 17: items against pg_featureserv).
-	props *otter.Cache[propsKey, geo.Properties]
+	// year and family, with their GeoJSON, so a page of known features
+	// costs one query (its ids) instead of five and no property encoding
+	// (issue 17: items against pg_featureserv).
+	props *data.PropertiesMemo
 }
-
-// propsKey names the properties of one feature as built for a dataset
-// version and the headline year and measure family of a request.
-type propsKey struct {
-	version  int64
-	coll, id string
-	year     int
-	family   string
-}
-
-// propsMemoSize bounds the properties memo in features: every zone and
-// region for ~30 year × family pairs at 16,200 zones, about 100 MB at most.
-const propsMemoSize = 500_000
 
 var _ data.Store = (*Store)(nil)
 
@@ -122,7 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s.pool, s.tiers, s.log = pool, ts, log
-	s.props = otter.Must(&otter.Options[propsKey, geo.Properties]{MaximumSize: propsMemoSize})
+	s.props = data.NewPropertiesMemo(data.PropertiesMemoBytes)
 	s.br = newBreaker(s.ping, log)
 	return s, nil
 }
@@ -502,9 +488,10 @@ func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 
 // features builds the features with the ids, in the order given. With a
 // dataset version (> 0), geometry comes from the store's memo of that
-// version (encoded once, data.GeometryMemo) and properties from the memo of
-// that version, year and family; only the features they lack are read from
-// the database. Version 0 (and a collection without the memo) reads every
+// version (encoded once, data.GeometryMemo) and properties with their
+// GeoJSON from the memo of that version, year and family
+// (data.PropertiesMemo); only the features they lack are read from the
+// database. Version 0 (and a collection without the memo) reads every
 // feature and keeps nothing. The properties returned are the caller's
 // (a shallow copy of the memo's).
 func (s *Store) features(ctx context.Context, coll string, ids []string, year int, fam string, version int64) ([]geo.Feature, error) {
@@ -513,8 +500,8 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 		version = 0
 	}
 	key := func(id string) string { return coll + "/" + id }
-	pkey := func(id string) propsKey {
-		return propsKey{version: version, coll: coll, id: id, year: year, family: fam}
+	pkey := func(id string) data.PropertiesKey {
+		return data.PropertiesKey{Version: version, Coll: coll, ID: id, Year: year, Family: fam}
 	}
 	held := map[string]data.EncodedGeometry{}
 	byID := map[string]geo.Feature{}
@@ -526,8 +513,8 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 				missing = append(missing, id)
 				continue
 			}
-			if p, ok := s.props.GetIfPresent(pkey(id)); ok {
-				byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: maps.Clone(p)}
+			if p, pj, ok := s.props.Get(pkey(id)); ok {
+				byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p, PropertiesJSON: pj}
 				continue
 			}
 			held[id] = e
@@ -538,12 +525,12 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 		missing = ids
 	}
 	add := func(id string, g func() orb.Geometry, p geo.Properties) error {
+		var pj []byte
 		if version > 0 {
-			s.props.Set(pkey(id), p)
-			p = maps.Clone(p)
+			p, pj, _ = s.props.Put(pkey(id), p) // an encoding error: encoded (and reported) per request
 		}
 		if e, ok := held[id]; ok {
-			byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p}
+			byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p, PropertiesJSON: pj}
 			return nil
 		}
 		if version <= 0 {
@@ -551,7 +538,7 @@ func (s *Store) features(ctx context.Context, coll string, ids []string, year in
 			return nil
 		}
 		e, err := s.geoms.Put(version, key(id), g())
-		byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p}
+		byID[id] = geo.Feature{ID: id, Geometry: e.Geometry, GeometryJSON: e.JSON, Properties: p, PropertiesJSON: pj}
 		return err
 	}
 	if len(missing) > 0 {

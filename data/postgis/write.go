@@ -163,7 +163,7 @@ func importDataset(ctx context.Context, url string, build func(ctx context.Conte
 		if rej := checkDataset(ds, opts); len(rej) > 0 {
 			return &RejectedError{Rejected: rej}
 		}
-		if err := writeDataset(ctx, tx, ds, opts, &rep); err != nil {
+		if err := writeDataset(ctx, tx, before, ds, opts, &rep); err != nil {
 			return err
 		}
 		if err := bumpVersion(ctx, tx, ds, &rep); err != nil {
@@ -204,8 +204,10 @@ func checkDataset(ds *data.Dataset, o ImportOptions) []Problem {
 
 // writeDataset stages every table with COPY, repairs invalid geometry, and
 // swaps the staged rows in (DELETE + INSERT in the caller's transaction, so
-// readers see the old dataset until commit and are never blocked).
-func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOptions, rep *ImportReport) error {
+// readers see the old dataset until commit and are never blocked). before
+// is the dataset being replaced (writeTileData keeps its tile outlines
+// when they still hold).
+func writeDataset(ctx context.Context, tx pgx.Tx, before, ds *data.Dataset, o ImportOptions, rep *ImportReport) error {
 	if err := stageDataset(ctx, tx, ds, o); err != nil {
 		return err
 	}
@@ -237,7 +239,7 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *data.Dataset, o ImportOpti
 		return fmt.Errorf("checking references: %w", err)
 	}
 	o.progress("simplifying outlines per zoom for tiles")
-	if err := writeTileData(ctx, tx); err != nil {
+	if err := writeTileData(ctx, tx, before); err != nil {
 		return err
 	}
 	rep.Counts["admin_areas"] = len(ds.Admin)

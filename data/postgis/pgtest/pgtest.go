@@ -149,6 +149,37 @@ func (c *Cluster) NewDatabase(ctx context.Context) (name, url string, err error)
 	return name, c.URL(name), nil
 }
 
+// CopySchema loads schema of the database at srcURL on cluster from into
+// database db of c, as pg_dump -Fc -n schema | pg_restore does: a test
+// that needs a cluster of its own (a replica, an outage) starts from data
+// another cluster already loaded, such as a NewDBFrom template's copy,
+// instead of loading it again. db must have the extensions the schema
+// uses (NewDatabase's template has PostGIS).
+func (c *Cluster) CopySchema(ctx context.Context, from *Cluster, srcURL, db, schema string) error {
+	src := srcURL[strings.LastIndex(srcURL, "/")+1:]
+	src, _, _ = strings.Cut(src, "?")
+	dump := from.cmd(ctx, "pg_dump", "-Fc", "-n", schema, "-h", "127.0.0.1", "-p", strconv.Itoa(from.port), "-U", "postgres", "-d", src)
+	restore := c.cmd(ctx, "pg_restore", "--exit-on-error", "-h", "127.0.0.1", "-p", strconv.Itoa(c.port), "-U", "postgres", "-d", db)
+	var dumpErr, restoreErr strings.Builder
+	dump.Stderr, restore.Stderr = &dumpErr, &restoreErr
+	pipe, err := dump.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("pgtest: pg_dump: %w", err)
+	}
+	restore.Stdin = pipe
+	if err := restore.Start(); err != nil {
+		return fmt.Errorf("pgtest: pg_restore: %w", err)
+	}
+	if err := dump.Run(); err != nil {
+		_ = restore.Wait()
+		return fmt.Errorf("pgtest: pg_dump %s: %w: %s", src, err, dumpErr.String())
+	}
+	if err := restore.Wait(); err != nil {
+		return fmt.Errorf("pgtest: pg_restore into %s: %w: %s", db, err, restoreErr.String())
+	}
+	return nil
+}
+
 // Halt stops the server (fast shutdown: sessions are disconnected) and
 // keeps its data, for tests of a database outage; Restart brings it back.
 func (c *Cluster) Halt(ctx context.Context) error {
