@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,6 +49,28 @@ func EnterpriseRoutes(store data.Store) func(*fiber.App) {
 type entHandler struct {
 	store data.Store
 	es    data.EnterpriseStore
+	// tileInfo is the list's info as read at a dataset version, for the
+	// tiles (their ETag and synthetic flag): a list changes only with an
+	// import, which changes the version, so a tile costs no info query.
+	tileInfo atomic.Pointer[versionedInfo]
+}
+
+type versionedInfo struct {
+	version int64
+	info    data.EnterpriseInfo
+}
+
+// infoAt is the list's info at dataset version ver, read once per version.
+func (h *entHandler) infoAt(ctx context.Context, ver int64) (data.EnterpriseInfo, error) {
+	if v := h.tileInfo.Load(); v != nil && v.version == ver {
+		return v.info, nil
+	}
+	inf, err := h.es.EnterpriseInfo(ctx)
+	if err != nil {
+		return inf, err
+	}
+	h.tileInfo.Store(&versionedInfo{ver, inf})
+	return inf, nil
 }
 
 // EnterpriseHint is what a planner reads when no enterprise list is
@@ -134,9 +157,10 @@ type enterpriseInfoDoc struct {
 	// are the years the list describes).
 	YearRule   string `json:"year_rule"`
 	YearRuleZH string `json:"year_rule_zh"`
-	// DatasetVersion is the version served; LinksNote(ZH) says when the
-	// list's links were resolved against an earlier one (a zone import
-	// does not re-link a stored list).
+	// DatasetVersion is the version served; LinksNote(ZH) says when its
+	// zones, admin areas or chains differ from those of the version the
+	// list's links were resolved against (a zone import does not re-link
+	// a stored list; a revenue-only import changes nothing they depend on).
 	DatasetVersion int64  `json:"dataset_version"`
 	LinksNote      string `json:"links_note,omitempty"`
 	LinksNoteZH    string `json:"links_note_zh,omitempty"`
@@ -159,10 +183,10 @@ func (h *entHandler) info(c *fiber.Ctx) error {
 		return fmt.Errorf("api: enterprise info: %w", err)
 	}
 	d := enterpriseInfoDoc{EnterpriseInfo: inf, YearRule: geo.EnterpriseYearRuleEN, YearRuleZH: geo.EnterpriseYearRuleZH, DatasetVersion: ver}
-	if inf.LinksVersion != 0 && inf.LinksVersion != ver {
-		d.LinksNote = fmt.Sprintf("the list's zone links and city/county codes were resolved against dataset version %d; the dataset is now version %d. "+
-			"An import since then that changed zones or admin areas is not reflected in them: import the enterprise list again to re-link it", inf.LinksVersion, ver)
-		d.LinksNoteZH = fmt.Sprintf("企业名录的园区关联和市县代码按数据版本 %d 确定，现为数据版本 %d；其间导入的园区或行政区变化未反映在关联中，请重新导入企业名录。", inf.LinksVersion, ver)
+	if inf.LinksStale {
+		d.LinksNote = fmt.Sprintf("the list's zone links and city/county codes were resolved against dataset version %d; the dataset is now version %d, "+
+			"whose zones, admin areas or chains differ from those of version %d and are not reflected in them: import the enterprise list again to re-link it", inf.LinksVersion, ver, inf.LinksVersion)
+		d.LinksNoteZH = fmt.Sprintf("企业名录的园区关联和市县代码按数据版本 %d 确定，现为数据版本 %d，其园区、行政区或产业链与版本 %d 不同，这些变化未反映在关联中，请重新导入企业名录。", inf.LinksVersion, ver, inf.LinksVersion)
 	}
 	if inf.Count == 0 {
 		d.Hint = EnterpriseHint
@@ -195,7 +219,7 @@ func (h *entHandler) tile(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("api: enterprise tile: %w", err)
 	}
-	inf, err := h.es.EnterpriseInfo(ctx)
+	inf, err := h.infoAt(ctx, ver)
 	if err != nil {
 		return fmt.Errorf("api: enterprise tile: %w", err)
 	}

@@ -6,12 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	tgeo "github.com/tidwall/geojson/geometry"
@@ -271,89 +268,30 @@ const resolveChunk = 4096
 // refused); chains and stated clusters and zones must exist; a credit code
 // must pass GB 32100-2015's check and appear once; ids must be unique;
 // classes come from geo.EnterpriseClasses; name and source are required.
+// It is an EnterpriseStream fed with rows.
 func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Enterprise, []Problem) {
-	kinds := map[string]string{}
-	parents := map[string]string{}
-	for _, c := range ds.Taxonomy.Clusters {
-		kinds[c.ID] = geo.KindCluster
+	st := NewEnterpriseStream(ds, pl)
+	st.Hint(len(rows))
+	for lo := 0; lo < len(rows); lo += resolveChunk {
+		st.Add(rows[lo:min(lo+resolveChunk, len(rows))])
 	}
-	for _, c := range ds.Taxonomy.Chains {
-		kinds[c.ID] = geo.KindChain
-		parents[c.ID] = c.Parent
-	}
-	zones := map[string]string{}
-	for _, z := range ds.Zones {
-		zones[z.ID] = z.GeomQuality
-	}
-	// Each row is checked and placed on its own (point-in-polygon is most
-	// of the cost), so chunks of rows are resolved in parallel, each worker
-	// with its own interning map; duplicates are then found in row order,
-	// so the problems and the first-seen rows are those of a sequential
-	// pass.
-	res := make([]geo.Enterprise, len(rows))
-	why := make([]string, len(rows))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(rows)/resolveChunk))
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			intern := map[string]string{}
-			in := func(s string) string {
-				if v, ok := intern[s]; ok {
-					return v
-				}
-				intern[s] = s
-				return s
-			}
-			for {
-				lo := int(next.Add(resolveChunk)) - resolveChunk
-				if lo >= len(rows) {
-					return
-				}
-				for i := lo; i < min(lo+resolveChunk, len(rows)); i++ {
-					res[i], why[i] = resolveOne(&rows[i], pl, kinds, parents, zones, in)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	var probs []Problem
-	seen := make(map[string]string, len(rows))
-	out := res[:0]
-	for i := range rows {
-		r := &rows[i]
-		if why[i] != "" {
-			probs = append(probs, Problem{Where: r.Where, Reason: why[i]})
-			continue
-		}
-		e := res[i]
-		if first, dup := seen[e.ID]; dup {
-			what := "id"
-			if e.CreditCode != "" {
-				what = "credit code"
-			}
-			probs = append(probs, Problem{Where: r.Where, Reason: fmt.Sprintf("duplicate %s %s (first at %s)", what, e.ID, first)})
-			continue
-		}
-		seen[e.ID] = r.Where
-		out = append(out, e)
-	}
-	clear(res[len(out):]) // no stale copies kept alive behind out
-	slices.SortFunc(out, func(a, b geo.Enterprise) int { return strings.Compare(a.ID, b.ID) })
-	return out, probs
+	return st.Finish()
 }
 
+// taxRef is a taxonomy id as the dataset holds it, its kind and (for a
+// chain) its cluster; zoneRef a zone id and its outline quality. Resolved
+// enterprises hold the dataset's strings, never a slice of a row.
+type taxRef struct{ id, kind, parent string }
+type zoneRef struct{ id, quality string }
+
 // resolveOne checks row r and resolves it into an enterprise: its id,
-// city and county (pl), chains, clusters (kinds: each taxonomy id's kind;
-// parents: a chain's cluster), classes and zone (zones: each zone id's
-// outline quality). in interns repeated strings. The reason is "" for a
-// good row, else the first problem found.
-func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]string, in func(string) string) (geo.Enterprise, string) {
+// city and county (pl), chains, clusters (tax: each taxonomy id),
+// classes and zone (zones: each zone). in interns the source. The reason
+// is "" for a good row, else the first problem found.
+func resolveOne(r *EnterpriseIn, pl *Placer, tax map[string]taxRef, zones map[string]zoneRef, in func(string) string) (geo.Enterprise, string) {
 	e := geo.Enterprise{
 		CreditCode: strings.ToUpper(strings.TrimSpace(r.CreditCode)), Name: strings.TrimSpace(r.Name), NameEN: strings.TrimSpace(r.NameEN),
-		Point: r.Point, LocationQuality: in(r.LocationQuality), Source: in(strings.TrimSpace(r.Source)), Year: r.Year,
+		Point: r.Point, LocationQuality: r.LocationQuality, Source: strings.TrimSpace(r.Source), Year: r.Year,
 	}
 	if e.LocationQuality == "" {
 		e.LocationQuality = geo.LocUnstated
@@ -361,6 +299,8 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 	if why := checkEnterprise(r, &e); why != "" {
 		return e, why
 	}
+	e.LocationQuality = geo.LocationQualities[slices.Index(geo.LocationQualities, e.LocationQuality)]
+	e.Source = in(e.Source)
 	if why := enterpriseIdentity(r, &e); why != "" {
 		return e, why
 	}
@@ -368,20 +308,19 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 	if e.CityCode, e.CountyCode, ok = pl.Admin(e.Point); !ok {
 		return e, fmt.Sprintf("point %.6f,%.6f is outside Henan (in no city of the dataset): check the coordinates and their datum (--crs on import, --enterprises-crs on serve)", e.Point[0], e.Point[1])
 	}
-	e.CityCode, e.CountyCode = in(e.CityCode), in(e.CountyCode)
 	var why string
-	if e.Chains, why = taxonomyIDs(r.Chains, geo.KindChain, "chain", kinds, in); why != "" {
+	if e.Chains, why = taxonomyIDs(r.Chains, geo.KindChain, "chain", tax); why != "" {
 		return e, why
 	}
-	if e.Clusters, why = taxonomyIDs(r.Clusters, geo.KindCluster, "cluster", kinds, in); why != "" {
+	if e.Clusters, why = taxonomyIDs(r.Clusters, geo.KindCluster, "cluster", tax); why != "" {
 		return e, why
 	}
 	if len(e.Clusters) == 0 {
 		// A chain's cluster is known only where a source ties them
 		// (taxonomy parent); other chains leave the cluster unknown.
 		for _, c := range e.Chains {
-			if p := parents[c]; p != "" && !slices.Contains(e.Clusters, p) {
-				e.Clusters = append(e.Clusters, in(p))
+			if p := tax[c].parent; p != "" && !slices.Contains(e.Clusters, p) {
+				e.Clusters = append(e.Clusters, p)
 				e.ClustersDerived = true
 			}
 		}
@@ -397,13 +336,13 @@ func resolveOne(r *EnterpriseIn, pl *Placer, kinds, parents, zones map[string]st
 		e.Classes |= b
 	}
 	if z := strings.TrimSpace(r.ZoneID); z != "" {
-		q, ok := zones[z]
+		ref, ok := zones[z]
 		if !ok {
 			return e, fmt.Sprintf("unknown zone %q", geo.Clip(z))
 		}
-		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = in(z), geo.ZoneLinkStated, in(q)
+		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = ref.id, geo.ZoneLinkStated, ref.quality
 	} else if id, q := pl.Zone(e.Point); id != "" {
-		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = in(id), geo.ZoneLinkPointInZone, in(q)
+		e.ZoneID, e.ZoneLink, e.ZoneGeomQuality = id, geo.ZoneLinkPointInZone, q
 	}
 	return e, ""
 }
@@ -446,19 +385,21 @@ func enterpriseIdentity(r *EnterpriseIn, e *geo.Enterprise) string {
 }
 
 // taxonomyIDs returns the distinct ids of vals (blank ones skipped), each
-// of which must be a taxonomy id of kind; what names the kind in the
-// reason ("chain": /api/v1/chains lists the ids).
-func taxonomyIDs(vals []string, kind, what string, kinds map[string]string, in func(string) string) ([]string, string) {
+// of which must be a taxonomy id of kind (the dataset's string is kept);
+// what names the kind in the reason ("chain": /api/v1/chains lists the
+// ids).
+func taxonomyIDs(vals []string, kind, what string, tax map[string]taxRef) ([]string, string) {
 	var ids []string
 	for _, c := range vals {
 		if c = strings.TrimSpace(c); c == "" {
 			continue
 		}
-		if kinds[c] != kind {
+		ref := tax[c]
+		if ref.kind != kind {
 			return ids, fmt.Sprintf("unknown %s %q (see /api/v1/%ss for the ids)", what, geo.Clip(c), what)
 		}
-		if !slices.Contains(ids, c) {
-			ids = append(ids, in(c))
+		if !slices.Contains(ids, ref.id) {
+			ids = append(ids, ref.id)
 		}
 	}
 	return ids, ""

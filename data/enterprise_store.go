@@ -48,6 +48,11 @@ type EnterpriseInfo struct {
 	// embedded store resolves at every start-up against its own dataset
 	// (version 1). 0: no list.
 	LinksVersion int64 `json:"links_dataset_version"`
+	// LinksStale: the zones, admin areas or chain taxonomy served differ
+	// from those of LinksVersion (PostGIS: the two versions'
+	// ResolveFingerprint), so the links may be out of date until the list
+	// is imported again. Never in the embedded store.
+	LinksStale bool `json:"-"`
 }
 
 // EnterpriseInfoOf describes the list es (sorted by id, as

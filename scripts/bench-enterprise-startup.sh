@@ -8,8 +8,8 @@
 # machine's load hits them alike): `BINARY serve --data DIR` on a
 # directory holding a synthetic enterprises.csv of ROWS rows [1000000]
 # (seed 1) and no cache, timed from the start of the process to the first
-# answer of /api/v1/enterprises/info; peak (VmHWM) and current (VmRSS)
-# resident memory read from /proc then. Then once more with the cache the
+# answer of /api/v1/enterprises/info; CPU seconds (user + system), peak
+# (VmHWM) and current (VmRSS) resident memory read from /proc then. Then once more with the cache the
 # first start-up wrote. Prints one line per start-up with the load
 # average. Every request goes to 127.0.0.1.
 set -euo pipefail
@@ -42,7 +42,12 @@ one() { # binary label
     sleep 0.1
   done
   t=$(echo "$(date +%s.%N) - $start" | bc)
-  printf '%-40s %-6s start-up %6.1f s  peak RSS %5d MB  RSS %5d MB  load %s\n' "$1" "$2" "$t" \
+  # CPU seconds of the process so far (user + system): what the start-up
+  # cost, whatever the machine's load did to its wall time.
+  local -a st
+  read -r -a st <<<"$(sed 's/^.*) //' /proc/$SRV/stat)"
+  cpu=$(echo "scale=1; (${st[11]} + ${st[12]}) / $(getconf CLK_TCK)" | bc)
+  printf '%-40s %-6s start-up %6.1f s  CPU %5.1f s  peak RSS %5d MB  RSS %5d MB  load %s\n' "$1" "$2" "$t" "$cpu" \
     $(( $(awk '/VmHWM/ {print $2}' /proc/$SRV/status) / 1024 )) $(( $(awk '/VmRSS/ {print $2}' /proc/$SRV/status) / 1024 )) \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
   kill $SRV; wait $SRV 2>/dev/null || true

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-enterprises.sh — issue 15's enterprise figures on PostGIS, in one run:
 #
-#   scripts/bench-enterprises.sh [-n ROWS] [-d SECS] [-r REPS] [-o DIR]
+#   scripts/bench-enterprises.sh [-n ROWS] [-d SECS] [-r REPS] [-o DIR] [-b BINARY]
 #
 # 1. a throwaway PostGIS cluster holding the bundled dataset (pgtestd: a
 #    loopback port, fsync off like the tests' clusters);
@@ -19,6 +19,10 @@
 #    layoutmap.enterprises: pg_tileserv's query shape, every column a
 #    property), SECS each [10], and the ratio per zoom.
 #
+# -b BINARY: another layoutmap binary (e.g. main before a change) served
+# beside this build on the same database; step 4 then runs REPS times,
+# alternating between the two (before/after in the same minutes).
+#
 # Every load goes to 127.0.0.1. The machine is shared: the load average is
 # printed with each step; compare ratios measured in the same run.
 # Needs: Go, PostgreSQL 15 + PostGIS (scripts/deps.sh), wrk, pgbench, jq.
@@ -31,11 +35,11 @@ if [[ ! -d $BENCH ]]; then
   BENCH=$MAIN/../shared/bench
 fi
 BENCH=$(cd "$BENCH" && pwd)
-N=1000000 DUR=10 REPS=2 OUT=""
-while getopts "n:d:r:o:h" opt; do
+N=1000000 DUR=10 REPS=2 OUT="" OTHER=""
+while getopts "n:d:r:o:b:h" opt; do
   case $opt in
-    n) N=$OPTARG ;; d) DUR=$OPTARG ;; r) REPS=$OPTARG ;; o) OUT=$OPTARG ;;
-    *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+    n) N=$OPTARG ;; d) DUR=$OPTARG ;; r) REPS=$OPTARG ;; o) OUT=$OPTARG ;; b) OTHER=$(realpath "$OPTARG") ;;
+    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
   esac
 done
 for c in go wrk pgbench jq curl; do command -v $c >/dev/null || { echo "bench-enterprises: needs $c" >&2; exit 1; }; done
@@ -106,7 +110,20 @@ echo "## serving (entbench, cold, concurrency 1; load before: $(load))"
 SRV=$!
 PIDS+=($SRV)
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/api/v1/enterprises/info" >/dev/null && break; sleep 0.5; done
-"$WORK/bin/entbench" --url "http://127.0.0.1:$PORT"
+if [[ -z $OTHER ]]; then
+  "$WORK/bin/entbench" --url "http://127.0.0.1:$PORT"
+else
+  OPORT=$((PORT + 1))
+  "$OTHER" serve --database-url "$URL" --addr "127.0.0.1:$OPORT" --log-level warn >"$WORK/serve-other.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 60); do curl -sf "http://127.0.0.1:$OPORT/api/v1/enterprises/info" >/dev/null && break; sleep 0.5; done
+  for rep in $(seq "$REPS"); do
+    echo "### rep $rep: this build ($(git -C "$ROOT" rev-parse --short HEAD)), load $(load)"
+    "$WORK/bin/entbench" --url "http://127.0.0.1:$PORT"
+    echo "### rep $rep: $OTHER, load $(load)"
+    "$WORK/bin/entbench" --url "http://127.0.0.1:$OPORT"
+  done
+fi
 echo "load after: $(load)"
 
 echo "## cold tiles/s z5–z8, c=1: layoutmap vs plain ST_AsMVT of the same points"

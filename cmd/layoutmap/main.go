@@ -419,6 +419,11 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	if err := app.ShutdownWithContext(sctx); err != nil {
 		return fmt.Errorf("serve: shutting down: %w", err)
 	}
+	// A stop asked for during start-up (seconds with a large enterprise
+	// list) can come before the listener goroutine has started serving;
+	// Shutdown then finds no server and it would serve on: closing the
+	// listener ends it either way.
+	ln.Close()
 	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}

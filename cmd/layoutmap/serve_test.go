@@ -99,3 +99,28 @@ func TestServe(t *testing.T) {
 		t.Error("server still answers after shutdown")
 	}
 }
+
+// A stop asked for while the store loads (seconds with a large enterprise
+// list) stops the server once it is loaded: Shutdown could come before
+// the listener goroutine served, find no server, and leave it serving.
+func TestServeStopsWhenAskedDuringStartUp(t *testing.T) {
+	for range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var logs syncBuffer
+		cfg, err := parseServe([]string{"--addr", "127.0.0.1:0"}, env(), &logs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- serve(ctx, cfg, &logs, nil) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(2 * time.Minute):
+			t.Fatalf("serve asked to stop during start-up is still running:\n%s", logs.String())
+		}
+	}
+}

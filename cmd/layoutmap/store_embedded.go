@@ -26,12 +26,30 @@ func openEmbedded(cfg serveConfig, log *slog.Logger) (data.Store, error) {
 // loadEmbedded is openEmbedded returning what it indexed too (export-site
 // writes the dataset and the enterprise list for the static site's engine).
 func loadEmbedded(cfg serveConfig, log *slog.Logger) (*memstore.Store, *load.Result, error) {
+	// The store is built from the dataset while the enterprise list is
+	// read and checked (seconds at a million rows).
+	type built struct {
+		s   *memstore.Store
+		err error
+	}
+	store := make(chan built, 1)
+	started := false
 	r, err := load.Load(load.Options{Dir: cfg.DataDir, CRS: cfg.DataCRS, Enterprises: cfg.Enterprises, EnterprisesCRS: cfg.EnterprisesCRS,
-		Bundled: henan.Load, Log: log})
+		Bundled: henan.Load, Log: log, DatasetRead: func(ds *data.Dataset) {
+			started = true
+			go func() {
+				s, err := memstore.New(ds, geo.DefaultTiers)
+				store <- built{s, err}
+			}()
+		}})
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := memstore.New(r.Dataset, geo.DefaultTiers)
+	if !started {
+		return nil, nil, fmt.Errorf("indexing: no dataset was read")
+	}
+	b := <-store
+	s, err := b.s, b.err
 	if err != nil {
 		return nil, nil, fmt.Errorf("indexing: %w", err)
 	}

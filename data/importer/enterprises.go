@@ -36,28 +36,76 @@ const (
 // row; the error is for a file that cannot be read at all. Resolution
 // (admin codes, zones, duplicates) is data.ResolveEnterprises's job.
 func ReadEnterprises(r io.Reader, file, encoding string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
+	var c collectRows
+	probs, err := streamEnterprises(r, file, encoding, conv, &c, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.rows, probs, nil
+}
+
+// EnterpriseSink receives an enterprise list's rows as they are read
+// (data.EnterpriseStream is one): Hint once with the number of rows
+// expected (an estimate for a CSV), then Add with the rows in file order,
+// each slice the sink's to keep.
+type EnterpriseSink interface {
+	Hint(rows int)
+	Add(rows []data.EnterpriseIn)
+}
+
+// StreamChunk is how many rows StreamEnterprises hands on at a time.
+const StreamChunk = 4096
+
+// StreamEnterprises reads like ReadEnterprises but hands the rows to sink
+// StreamChunk at a time while it reads (a CSV is never held whole), and
+// returns the problems of the rows it could not read.
+func StreamEnterprises(r io.Reader, file, encoding string, conv Converter, sink EnterpriseSink) ([]data.Problem, error) {
+	return streamEnterprises(r, file, encoding, conv, sink, StreamChunk)
+}
+
+// collectRows is the sink of ReadEnterprises: every row in one slice.
+type collectRows struct{ rows []data.EnterpriseIn }
+
+func (c *collectRows) Hint(int) {}
+func (c *collectRows) Add(rows []data.EnterpriseIn) {
+	if c.rows == nil {
+		c.rows = rows
+		return
+	}
+	c.rows = append(c.rows, rows...)
+}
+
+// streamEnterprises reads r into sink, chunk rows at a time (0: all at
+// once, in one slice allocated for the rows expected).
+func streamEnterprises(r io.Reader, file, encoding string, conv Converter, sink EnterpriseSink, chunk int) ([]data.Problem, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, _ := br.Peek(4096)
 	t := bytes.TrimLeft(bytes.TrimPrefix(head, bomUTF8), " \t\r\n")
+	er := newEnterpriseRows(file, conv, sink, chunk)
 	switch {
 	case bytes.HasPrefix(t, []byte("{")):
-		return readEnterpriseGeoJSON(br, file, conv)
+		if err := readEnterpriseGeoJSON(br, er); err != nil {
+			return nil, err
+		}
 	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicOLE):
 		tab, err := ReadTable(br, file, encoding)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		er := newEnterpriseRows(file, conv)
 		if err := er.header(tab.Header); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		er.out = make([]data.EnterpriseIn, 0, len(tab.Rows))
+		er.start(len(tab.Rows))
 		for i, rec := range tab.Rows {
 			er.row(rec, tab.Lines[i])
 		}
-		return er.out, er.probs, nil
+	default:
+		if err := readEnterpriseCSV(br, sizeOf(r), encoding, er); err != nil {
+			return nil, err
+		}
 	}
-	return readEnterpriseCSV(br, sizeOf(r), file, encoding, conv)
+	er.flush()
+	return er.probs, nil
 }
 
 // sizeOf is the byte size of r when it knows it (a file, bytes.Reader,
@@ -87,7 +135,8 @@ func csvRowsHint(head []byte, size int64) int {
 	return int(min(est+est/32+16, MaxEnterpriseRows))
 }
 
-func readEnterpriseCSV(br *bufio.Reader, size int64, file, encoding string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
+func readEnterpriseCSV(br *bufio.Reader, size int64, encoding string, er *enterpriseRows) error {
+	file := er.file
 	head, _ := br.Peek(1 << 16)
 	var src io.Reader = br
 	switch strings.ToLower(encoding) {
@@ -104,13 +153,12 @@ func readEnterpriseCSV(br *bufio.Reader, size int64, file, encoding string, conv
 	case EncodingGB18030, "gbk", "gb2312":
 		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 	default:
-		return nil, nil, &TableError{File: file, Reason: fmt.Sprintf("unknown encoding %q", encoding), Fix: "use --encoding auto, utf-8 or gb18030"}
+		return &TableError{File: file, Reason: fmt.Sprintf("unknown encoding %q", encoding), Fix: "use --encoding auto, utf-8 or gb18030"}
 	}
 	cr := csv.NewReader(io.LimitReader(src, MaxEnterpriseBytes))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	er := newEnterpriseRows(file, conv)
-	er.out = make([]data.EnterpriseIn, 0, csvRowsHint(head, size))
+	er.start(csvRowsHint(head, size))
 	haveHeader := false
 	for {
 		rec, err := cr.Read()
@@ -118,7 +166,7 @@ func readEnterpriseCSV(br *bufio.Reader, size int64, file, encoding string, conv
 			break
 		}
 		if err != nil {
-			return nil, nil, csvError(file, err)
+			return csvError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if !haveHeader {
@@ -126,20 +174,20 @@ func readEnterpriseCSV(br *bufio.Reader, size int64, file, encoding string, conv
 				continue
 			}
 			if err := er.header(rec); err != nil {
-				return nil, nil, err
+				return err
 			}
 			haveHeader = true
 			continue
 		}
-		if len(er.out)+len(er.probs) >= MaxEnterpriseRows {
-			return nil, nil, &TableError{File: file, Row: line, Reason: fmt.Sprintf("has more than %d rows", MaxEnterpriseRows), Fix: "split the file"}
+		if er.n+len(er.probs) >= MaxEnterpriseRows {
+			return &TableError{File: file, Row: line, Reason: fmt.Sprintf("has more than %d rows", MaxEnterpriseRows), Fix: "split the file"}
 		}
 		er.row(rec, line)
 	}
 	if !haveHeader {
-		return nil, nil, &TableError{File: file, Reason: "is empty", Fix: "the first row names the columns: " + strings.Join(data.EnterpriseColumns, ", ")}
+		return &TableError{File: file, Reason: "is empty", Fix: "the first row names the columns: " + strings.Join(data.EnterpriseColumns, ", ")}
 	}
-	return er.out, er.probs, nil
+	return nil
 }
 
 func blank(rec []string) bool {
@@ -151,18 +199,75 @@ func blank(rec []string) bool {
 	return true
 }
 
-// enterpriseRows turns table rows into EnterpriseIn.
+// The columns of data.EnterpriseColumns by index, so that reading a row
+// looks no name up (checked against the list at start).
+const (
+	colID = iota
+	colCreditCode
+	colName
+	colNameEN
+	colLon
+	colLat
+	colLocationQuality
+	colChains
+	colClusters
+	colClasses
+	colZoneID
+	colSource
+	colYear
+)
+
+func init() {
+	for i, name := range []string{"id", "credit_code", "name", "name_en", "lon", "lat", "location_quality", "chains", "clusters", "classes", "zone_id", "source", "year"} {
+		if data.EnterpriseColumn(name) != i {
+			panic("importer: the enterprise column constants do not follow data.EnterpriseColumns")
+		}
+	}
+}
+
+// enterpriseRows turns table rows into EnterpriseIn and hands them to
+// sink, chunk at a time (0: all at the end).
 type enterpriseRows struct {
 	file  string
 	conv  Converter
 	col   [16]int // index in the row of each EnterpriseColumns entry, -1 absent
-	out   []data.EnterpriseIn
+	sink  EnterpriseSink
+	chunk int
+	out   []data.EnterpriseIn // rows not handed on yet
+	n     int                 // rows read
 	probs []data.Problem
 	where []byte
 }
 
-func newEnterpriseRows(file string, conv Converter) *enterpriseRows {
-	return &enterpriseRows{file: file, conv: conv}
+func newEnterpriseRows(file string, conv Converter, sink EnterpriseSink, chunk int) *enterpriseRows {
+	return &enterpriseRows{file: file, conv: conv, sink: sink, chunk: chunk}
+}
+
+// start tells the sink how many rows to expect and makes room for them.
+func (er *enterpriseRows) start(expect int) {
+	er.sink.Hint(expect)
+	if er.chunk > 0 {
+		expect = er.chunk
+	}
+	er.out = make([]data.EnterpriseIn, 0, expect)
+}
+
+// add takes one read row, handing a full chunk on.
+func (er *enterpriseRows) add(e data.EnterpriseIn) {
+	er.out = append(er.out, e)
+	er.n++
+	if er.chunk > 0 && len(er.out) >= er.chunk {
+		er.sink.Add(er.out)
+		er.out = make([]data.EnterpriseIn, 0, er.chunk)
+	}
+}
+
+// flush hands on the rows not handed on yet.
+func (er *enterpriseRows) flush() {
+	if len(er.out) > 0 {
+		er.sink.Add(er.out)
+	}
+	er.out = nil
 }
 
 func (er *enterpriseRows) header(h []string) error {
@@ -194,8 +299,8 @@ func (er *enterpriseRows) row(rec []string, line int) {
 	if blank(rec) {
 		return
 	}
-	get := func(name string) string {
-		if i := er.col[data.EnterpriseColumn(name)]; i >= 0 && i < len(rec) {
+	get := func(col int) string {
+		if i := er.col[col]; i >= 0 && i < len(rec) {
 			return strings.TrimSpace(rec[i])
 		}
 		return ""
@@ -208,19 +313,19 @@ func (er *enterpriseRows) row(rec []string, line int) {
 	bad := func(format string, args ...any) {
 		er.probs = append(er.probs, data.Problem{Where: where, Reason: fmt.Sprintf(format, args...)})
 	}
-	lon, err1 := strconv.ParseFloat(get("lon"), 64)
-	lat, err2 := strconv.ParseFloat(get("lat"), 64)
+	lon, err1 := strconv.ParseFloat(get(colLon), 64)
+	lat, err2 := strconv.ParseFloat(get(colLat), 64)
 	if err1 != nil || err2 != nil || math.IsNaN(lon) || math.IsNaN(lat) {
-		bad("lon %q, lat %q are not numbers in degrees", geo.Clip(get("lon")), geo.Clip(get("lat")))
+		bad("lon %q, lat %q are not numbers in degrees", geo.Clip(get(colLon)), geo.Clip(get(colLat)))
 		return
 	}
 	e := data.EnterpriseIn{
-		Where: where, ID: get("id"), CreditCode: get("credit_code"), Name: get("name"), NameEN: get("name_en"),
-		Point: convert(orb.Point{lon, lat}, er.conv), LocationQuality: get("location_quality"),
-		Chains: data.SplitList(get("chains")), Clusters: data.SplitList(get("clusters")), Classes: data.SplitList(get("classes")),
-		ZoneID: get("zone_id"), Source: get("source"),
+		Where: where, ID: get(colID), CreditCode: get(colCreditCode), Name: get(colName), NameEN: get(colNameEN),
+		Point: convert(orb.Point{lon, lat}, er.conv), LocationQuality: get(colLocationQuality),
+		Chains: data.SplitList(get(colChains)), Clusters: data.SplitList(get(colClusters)), Classes: data.SplitList(get(colClasses)),
+		ZoneID: get(colZoneID), Source: get(colSource),
 	}
-	if y := get("year"); y != "" {
+	if y := get(colYear); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil {
 			bad("year %q is not a whole number", geo.Clip(y))
@@ -228,25 +333,25 @@ func (er *enterpriseRows) row(rec []string, line int) {
 		}
 		e.Year = n
 	}
-	er.out = append(er.out, e)
+	er.add(e)
 }
 
 // readEnterpriseGeoJSON reads a FeatureCollection of Point features whose
 // properties are the columns (lists as JSON arrays or ";"-separated text).
-func readEnterpriseGeoJSON(r io.Reader, file string, conv Converter) ([]data.EnterpriseIn, []data.Problem, error) {
+func readEnterpriseGeoJSON(r io.Reader, er *enterpriseRows) error {
+	file, conv := er.file, er.conv
 	b, err := io.ReadAll(io.LimitReader(r, MaxEnterpriseBytes+1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("importer: reading %s: %w", file, err)
+		return fmt.Errorf("importer: reading %s: %w", file, err)
 	}
 	if len(b) > MaxEnterpriseBytes {
-		return nil, nil, fmt.Errorf("importer: %s is larger than %d bytes", file, MaxEnterpriseBytes)
+		return fmt.Errorf("importer: %s is larger than %d bytes", file, MaxEnterpriseBytes)
 	}
 	fc, err := geojson.UnmarshalFeatureCollection(bytes.TrimPrefix(b, bomUTF8))
 	if err != nil {
-		return nil, nil, fmt.Errorf("importer: %s is not a GeoJSON FeatureCollection: %w", file, err)
+		return fmt.Errorf("importer: %s is not a GeoJSON FeatureCollection: %w", file, err)
 	}
-	er := newEnterpriseRows(file, conv)
-	er.out = make([]data.EnterpriseIn, 0, len(fc.Features))
+	er.start(len(fc.Features))
 	for i, f := range fc.Features {
 		where := fmt.Sprintf("%s feature %d", file, i+1)
 		pt, ok := f.Geometry.(orb.Point)
@@ -277,7 +382,7 @@ func readEnterpriseGeoJSON(r io.Reader, file string, conv Converter) ([]data.Ent
 		case string:
 			e.Year, _ = strconv.Atoi(y)
 		}
-		er.out = append(er.out, e)
+		er.add(e)
 	}
-	return er.out, er.probs, nil
+	return nil
 }

@@ -78,6 +78,7 @@ type encoder struct {
 	table []string
 	lset  [][]uint64
 	buf   []byte
+	key   []byte
 }
 
 func (e *encoder) str(s string) uint64 {
@@ -90,20 +91,20 @@ func (e *encoder) str(s string) uint64 {
 }
 
 func (e *encoder) list(l []string) uint64 {
-	k := strings.Join(l, "\x00")
-	if len(l) == 0 {
-		k = "\x01"
+	e.key = append(e.key[:0], 1) // the key of the empty list
+	for _, s := range l {
+		e.key = append(append(e.key, s...), 0)
 	}
-	if i, ok := e.lists[k]; ok {
+	if i, ok := e.lists[string(e.key)]; ok { // no allocation to look up
 		return i
 	}
 	ix := make([]uint64, len(l))
 	for j, s := range l {
 		ix[j] = e.str(s)
 	}
-	e.lists[k] = uint64(len(e.lset))
+	e.lists[string(e.key)] = uint64(len(e.lset))
 	e.lset = append(e.lset, ix)
-	return e.lists[k]
+	return uint64(len(e.lset) - 1)
 }
 
 func (e *encoder) uv(v uint64)     { e.buf = binary.AppendUvarint(e.buf, v) }
@@ -111,7 +112,7 @@ func (e *encoder) inline(s string) { e.uv(uint64(len(s))); e.buf = append(e.buf,
 func (e *encoder) f64(v float64) {
 	e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v))
 }
-func (e *encoder) flags(x geo.Enterprise) byte {
+func (e *encoder) flags(x *geo.Enterprise) byte {
 	b := byte(x.Classes) & 0x3F
 	if x.ClustersDerived {
 		b |= 0x80
@@ -119,31 +120,45 @@ func (e *encoder) flags(x geo.Enterprise) byte {
 	return b
 }
 
+// interned are the fields of x kept in the string table, in the cache's
+// order.
+func interned(x *geo.Enterprise) [7]string {
+	return [7]string{x.LocationQuality, x.CityCode, x.CountyCode, x.ZoneID, x.ZoneLink, x.ZoneGeomQuality, x.Source}
+}
+
+// row appends the encoding of x (its interned strings and lists already
+// in the tables).
+func (e *encoder) row(x *geo.Enterprise) {
+	e.inline(x.ID)
+	e.inline(x.CreditCode)
+	e.inline(x.Name)
+	e.inline(x.NameEN)
+	e.f64(x.Point[0])
+	e.f64(x.Point[1])
+	for _, s := range interned(x) {
+		e.uv(e.str(s))
+	}
+	e.uv(e.list(x.Chains))
+	e.uv(e.list(x.Clusters))
+	e.buf = append(e.buf, e.flags(x))
+	e.uv(uint64(x.Year))
+}
+
 // writeCache writes es under key to path (through a temporary file and a
-// rename, so a reader never sees half a cache).
+// rename, so a reader never sees half a cache). The tables come first in
+// the file, so they are collected in a first pass and the rows are then
+// encoded straight into the file: the cache is never held in memory.
 func writeCache(path string, key cacheKey, es []geo.Enterprise) error {
 	key.Count = len(es)
 	e := &encoder{strs: map[string]uint64{}, lists: map[string]uint64{}}
-	rows := make([]byte, 0, len(es)*64)
 	for i := range es {
 		x := &es[i]
-		e.buf = rows
-		e.inline(x.ID)
-		e.inline(x.CreditCode)
-		e.inline(x.Name)
-		e.inline(x.NameEN)
-		e.f64(x.Point[0])
-		e.f64(x.Point[1])
-		for _, s := range []string{x.LocationQuality, x.CityCode, x.CountyCode, x.ZoneID, x.ZoneLink, x.ZoneGeomQuality, x.Source} {
-			e.uv(e.str(s))
+		for _, s := range interned(x) {
+			e.str(s)
 		}
-		e.uv(e.list(x.Chains))
-		e.uv(e.list(x.Clusters))
-		e.buf = append(e.buf, e.flags(*x))
-		e.uv(uint64(x.Year))
-		rows = e.buf
+		e.list(x.Chains)
+		e.list(x.Clusters)
 	}
-	e.buf = nil
 	e.uv(uint64(len(e.table)))
 	for _, s := range e.table {
 		e.inline(s)
@@ -173,7 +188,14 @@ func writeCache(path string, key cacheKey, es []geo.Enterprise) error {
 	w.Write(binary.AppendUvarint(nil, uint64(len(hk))))
 	w.Write(hk)
 	body.Write(head)
-	body.Write(rows)
+	e.buf = make([]byte, 0, 1<<16)
+	for i := range es {
+		e.row(&es[i])
+		if len(e.buf) >= 1<<16-1<<10 || i == len(es)-1 {
+			body.Write(e.buf)
+			e.buf = e.buf[:0]
+		}
+	}
 	w.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
 	if err := w.Flush(); err != nil {
 		tmp.Close()

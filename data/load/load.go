@@ -54,6 +54,12 @@ type Options struct {
 	// NoCache resolves the enterprise list from its file even when a
 	// cache of it matches (benchmarks, tests).
 	NoCache bool
+	// DatasetRead, when set, receives the dataset as soon as it is read
+	// and checked, before the enterprise list is read (seconds at a
+	// million rows), so the caller can index it meanwhile (cmd builds the
+	// store). Nothing modifies the dataset afterwards; the caller must not
+	// either. Load may still fail after it (a bad enterprise list).
+	DatasetRead func(*data.Dataset)
 }
 
 // Result is what was loaded.
@@ -111,6 +117,9 @@ func Load(o Options) (*Result, error) {
 		return nil, err
 	}
 	log.Info("dataset read", "source", r.Source, "zones", len(r.Dataset.Zones), "admin_areas", len(r.Dataset.Admin), "dur_ms", time.Since(start).Milliseconds())
+	if o.DatasetRead != nil {
+		o.DatasetRead(r.Dataset)
+	}
 	if entFile == "" {
 		return r, nil
 	}
@@ -218,28 +227,19 @@ func Enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Log
 	key.Source = sum
 	if err := writeCache(path, key, es); err != nil {
 		log.Warn("enterprise cache not written: every start-up will check the list again", "cache", path, "err", err)
-		// The rows read from the file are garbage now (hundreds of MB
-		// for a million rows): hand them back to the system.
-		debug.FreeOSMemory()
-		return es, nil
+	} else {
+		log.Info("enterprise cache written", "cache", path, "count", len(es))
 	}
-	// Serve what the next start-up will serve: the table read back from
-	// the cache holds its strings in one block, while the resolved list
-	// keeps every line of the file alive (the names are slices of it):
-	// at a million rows ~600 MB instead of ~1.2 GB resident.
-	es = nil
+	// What the reading left behind (the lines of the file, hundreds of MB
+	// for a million rows) is garbage now: hand it back to the system.
 	debug.FreeOSMemory()
-	if es, err = readCache(path, key); err != nil {
-		log.Warn("enterprise cache written but not readable: resolving the list again", "cache", path)
-		es, _, err = resolveFile(ds, file, crs)
-		return es, err
-	}
-	log.Info("enterprise cache written", "cache", path, "count", len(es))
 	return es, nil
 }
 
-// resolveFile reads and resolves file without a cache; sum is the SHA-256
-// of the bytes read.
+// resolveFile reads and resolves file without a cache, streaming: each
+// chunk of rows is resolved while the next is read and dropped once
+// resolved (data.EnterpriseStream), so the file's rows and the resolved
+// list are never held together. sum is the SHA-256 of the bytes read.
 func resolveFile(ds *data.Dataset, file, crs string) (es []geo.Enterprise, sum string, err error) {
 	conv, err := importer.ConverterFor(crs)
 	if err != nil {
@@ -253,16 +253,17 @@ func resolveFile(ds *data.Dataset, file, crs string) (es []geo.Enterprise, sum s
 	h := sha256.New()
 	var in io.Reader = io.TeeReader(f, h)
 	if fi, err := f.Stat(); err == nil {
-		in = sized{in, fi.Size()} // lets the reader allocate the rows once
+		in = sized{in, fi.Size()} // lets the reader estimate the rows
 	}
-	rows, probs, err := importer.ReadEnterprises(in, filepath.Base(file), "", conv)
+	st := data.NewEnterpriseStream(ds, data.NewPlacer(ds))
+	probs, err := importer.StreamEnterprises(in, filepath.Base(file), "", conv, st)
+	es, more := st.Finish()
 	if err != nil {
 		return nil, "", fmt.Errorf("enterprises: %w", err)
 	}
 	if _, err := io.Copy(h, f); err != nil { // what the reader left unread
 		return nil, "", fmt.Errorf("enterprises: %w", err)
 	}
-	es, more := data.ResolveEnterprises(ds, data.NewPlacer(ds), rows)
 	if probs = append(probs, more...); len(probs) > 0 {
 		return nil, "", fmt.Errorf("enterprise list %s refused, nothing loaded: %w", filepath.Base(file), &data.ProblemsError{Problems: probs})
 	}

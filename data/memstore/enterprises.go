@@ -63,8 +63,11 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 	if err := ix.fillColumns(es); err != nil {
 		return err
 	}
+	// The two orders are independent: sort them on two cores.
+	byName := make(chan struct{})
+	go func() { ix.sortByName(); close(byName) }()
 	ix.sortByKey()
-	ix.sortByName()
+	<-byName
 	ix.info.PointZoom = geo.EnterprisePointZoom(func(z uint32) bool { return geo.MaxTileRun(ix.keys, z) > geo.EnterpriseTilePoints })
 	if len(es) > 0 {
 		ix.info.LinksVersion = 1 // resolved against this store's dataset (Version)

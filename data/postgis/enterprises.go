@@ -65,8 +65,17 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 	defer s.done("enterprise info", &err)
 	var inf data.EnterpriseInfo
 	var bbox []float64
-	var list int64
-	if err := s.pool.QueryRow(ctx, `SELECT list_version, count, synthetic, bbox, sources FROM layoutmap.enterprise_meta`).Scan(&list, &inf.Count, &inf.Synthetic, &bbox, &inf.Sources); err != nil {
+	var list, served int64
+	var listPrint, servedPrint *string // the versions' data.ResolveFingerprint (migration 0008)
+	// Scalar subqueries, not a join: the one-row tables have no
+	// statistics, and a join's estimate (hundreds of thousands of rows)
+	// would make PostgreSQL JIT-compile the query (~0.4 s per call).
+	if err := s.pool.QueryRow(ctx, `SELECT m.list_version, m.count, m.synthetic, m.bbox, m.sources,
+			(SELECT d.version FROM layoutmap.dataset_meta d),
+			(SELECT v.resolve_fingerprint FROM layoutmap.dataset_versions v WHERE v.version = m.list_version),
+			(SELECT v.resolve_fingerprint FROM layoutmap.dataset_versions v WHERE v.version = (SELECT d.version FROM layoutmap.dataset_meta d))
+		FROM layoutmap.enterprise_meta m`).Scan(&list, &inf.Count, &inf.Synthetic, &bbox, &inf.Sources,
+		&served, &listPrint, &servedPrint); err != nil {
 		return data.EnterpriseInfo{}, fmt.Errorf("postgis: enterprise info: %w", err)
 	}
 	if inf.Years, err = s.enterpriseYears(ctx, list); err != nil {
@@ -80,11 +89,24 @@ func (s *Store) EnterpriseInfo(ctx context.Context) (_ data.EnterpriseInfo, err 
 	}
 	if inf.Count > 0 {
 		inf.LinksVersion = list // resolved by the list's own import, against the dataset then stored
+		inf.LinksStale = linksStale(list, served, listPrint, servedPrint)
 	}
 	if inf.Sources == nil {
 		inf.Sources = []string{}
 	}
 	return inf, nil
+}
+
+// linksStale reports whether the dataset served (version served) differs
+// from the one the list's links were resolved against (version list) in
+// anything the resolver reads: their data.ResolveFingerprint differ. A
+// version recorded without one (before migration 0008, or outside the
+// history) cannot be compared: then any later version counts as a change.
+func linksStale(list, served int64, listPrint, servedPrint *string) bool {
+	if listPrint == nil || servedPrint == nil || *listPrint == "" || *servedPrint == "" {
+		return served != list
+	}
+	return *listPrint != *servedPrint
 }
 
 // enterpriseYears counts the served list by year (data.EnterpriseInfo.Years),
@@ -109,16 +131,6 @@ func (s *Store) enterpriseYears(ctx context.Context, list int64) ([]geo.YearCoun
 	}
 	s.entYears, s.entYearsList = ys, list
 	return ys, nil
-}
-
-// enterprisePointZoom is the served list's point zoom
-// (geo.EnterprisePointZoom), from enterprise_meta's list version.
-func (s *Store) enterprisePointZoom(ctx context.Context) (uint32, error) {
-	var list int64
-	if err := s.pool.QueryRow(ctx, `SELECT list_version FROM layoutmap.enterprise_meta`).Scan(&list); err != nil {
-		return 0, fmt.Errorf("postgis: enterprise point zoom: %w", err)
-	}
-	return s.pointZoomOf(ctx, list)
 }
 
 // pointZoomOf computes the point zoom of list version list once: a zoom
@@ -176,10 +188,6 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	if err := s.validate(ctx, geo.CollEnterprises, f, false); err != nil {
 		return geo.EnterpriseTile{}, err
 	}
-	pointZoom, err := s.enterprisePointZoom(ctx)
-	if err != nil {
-		return geo.EnterpriseTile{}, err
-	}
 	w := &where{}
 	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
 	w.add("e.qk >= " + w.arg(int64(lo)) + " AND e.qk < " + w.arg(int64(hi)))
@@ -193,10 +201,20 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 			return t, nil
 		}
 	}
+	// A stored tile is cells at every zoom (it holds more than
+	// geo.EnterpriseTilePoints firms); any other needs the list's point
+	// zoom, whose list version comes with the count, in the same snapshot
+	// and without a query of its own.
 	cond := w.sql()
 	var t geo.EnterpriseTile
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM layoutmap.enterprises e WHERE `+cond, w.args...).Scan(&t.Matched); err != nil {
+	var list int64
+	if err := s.pool.QueryRow(ctx, `SELECT count(*), (SELECT list_version FROM layoutmap.enterprise_meta) FROM layoutmap.enterprises e WHERE `+cond,
+		w.args...).Scan(&t.Matched, &list); err != nil {
 		return t, fmt.Errorf("postgis: enterprise tile: %w", err)
+	}
+	pointZoom, err := s.pointZoomOf(ctx, list)
+	if err != nil {
+		return geo.EnterpriseTile{}, err
 	}
 	if geo.EnterpriseTileAsPoints(q.Z, pointZoom, t.Matched) {
 		t.Points, err = s.tilePoints(ctx, cond, w.args)

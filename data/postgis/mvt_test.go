@@ -86,7 +86,7 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, undo0007+undo0006+undo0005+undo0004+undo0003+`
+	if _, err := conn.Exec(ctx, undo0008+undo0007+undo0006+undo0005+undo0004+undo0003+`
 		DROP TABLE layoutmap.tile_outlines;
 		ALTER TABLE layoutmap.zone_headline DROP COLUMN revenue_year, DROP COLUMN measure, DROP COLUMN bound;
 		ALTER TABLE layoutmap.admin_areas DROP COLUMN label_3857, DROP COLUMN tile_fid;
@@ -98,8 +98,8 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(applied, []int{2, 3, 4, 5, 6, 7}) {
-		t.Fatalf("Migrate applied %v, want [2 3 4 5 6 7]", applied)
+	if !slices.Equal(applied, []int{2, 3, 4, 5, 6, 7, 8}) {
+		t.Fatalf("Migrate applied %v, want [2 3 4 5 6 7 8]", applied)
 	}
 	s2, err := postgis.Open(ctx, postgis.Config{URL: url}) // fresh pool: no cached statement plans of the old schema
 	if err != nil {
@@ -116,6 +116,12 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		}
 	}
 }
+
+// undo0008 drops the versions' resolve fingerprints
+// (0008_resolve_fingerprint.sql).
+const undo0008 = `
+		ALTER TABLE layoutmap.dataset_versions DROP COLUMN resolve_fingerprint;
+		DELETE FROM layoutmap.schema_migrations WHERE version = 8;`
 
 // undo0007 drops the enterprise cells (0007_enterprise_cells.sql).
 const undo0007 = `
@@ -164,7 +170,7 @@ func TestMigrate0003RecomputesHeadlines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, undo0007+undo0006+undo0005+undo0004+undo0003+`
+	if _, err := conn.Exec(ctx, undo0008+undo0007+undo0006+undo0005+undo0004+undo0003+`
 		INSERT INTO layoutmap.zone_headline (zone_id, year, revenue_yi, eff_bound, revenue_year, measure, bound)
 		VALUES ('X-jiyuan-etdz', 2024, 978.54, 'lower', 2024, '工业总产值', 'exact'),
 		       ('X-jiyuan-etdz', 0, 978.54, 'lower', 2024, '工业总产值', 'exact')`); err != nil {
@@ -174,8 +180,8 @@ func TestMigrate0003RecomputesHeadlines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(applied, []int{3, 4, 5, 6, 7}) {
-		t.Fatalf("Migrate applied %v, want [3 4 5 6 7]", applied)
+	if !slices.Equal(applied, []int{3, 4, 5, 6, 7, 8}) {
+		t.Fatalf("Migrate applied %v, want [3 4 5 6 7 8]", applied)
 	}
 	s, err := postgis.Open(ctx, postgis.Config{URL: url})
 	if err != nil {

@@ -52,7 +52,7 @@ type Store struct {
 	entYearsMu   sync.Mutex
 	entYears     []geo.YearCount
 	entYearsList int64
-	// entPointZoom: the served list's point zoom (enterprisePointZoom),
+	// entPointZoom: the served list's point zoom (pointZoomOf),
 	// for list version entPointZoomList (valid when entPointZoomOK).
 	entPointZoomMu   sync.Mutex
 	entPointZoom     uint32

@@ -67,7 +67,7 @@ func restore(b []byte) (*data.Dataset, error) {
 // written, and drops the snapshots beyond the newest keep.
 func recordVersion(ctx context.Context, tx pgx.Tx, after *data.Dataset, rep *ImportReport, o ImportOptions) error {
 	o.progress("keeping a snapshot of version %d", rep.Version)
-	return recordSnapshot(ctx, tx, func() ([]byte, error) { return snapshot(after) }, rep, o)
+	return recordSnapshot(ctx, tx, func() ([]byte, error) { return snapshot(after) }, data.ResolveFingerprint(after), rep, o)
 }
 
 // recordUnchanged records a version whose import left the dataset as it
@@ -82,12 +82,13 @@ func recordUnchanged(ctx context.Context, tx pgx.Tx, ds *data.Dataset, rep *Impo
 	if prev == nil {
 		return recordVersion(ctx, tx, ds, rep, o)
 	}
-	return recordSnapshot(ctx, tx, func() ([]byte, error) { return prev, nil }, rep, o)
+	return recordSnapshot(ctx, tx, func() ([]byte, error) { return prev, nil }, data.ResolveFingerprint(ds), rep, o)
 }
 
 // recordSnapshot stores the history row of rep.Version with the snapshot
-// snap gives and prunes the snapshots beyond the newest o.KeepVersions.
-func recordSnapshot(ctx context.Context, tx pgx.Tx, snapOf func() ([]byte, error), rep *ImportReport, o ImportOptions) error {
+// snap gives and the dataset's data.ResolveFingerprint (migration 0008),
+// and prunes the snapshots beyond the newest o.KeepVersions.
+func recordSnapshot(ctx context.Context, tx pgx.Tx, snapOf func() ([]byte, error), fingerprint string, rep *ImportReport, o ImportOptions) error {
 	snap, err := snapOf()
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
@@ -106,8 +107,8 @@ func recordSnapshot(ctx context.Context, tx pgx.Tx, snapOf func() ([]byte, error
 	}
 	// enterprise_list: the enterprise list in force at this version, so a
 	// rollback restores it with the dataset.
-	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.dataset_versions (version, kind, note, files, counts, diff, snapshot, enterprise_list)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT list_version FROM layoutmap.enterprise_meta))`, rep.Version, kind, o.Note, files, rep.Counts, diff, snap); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO layoutmap.dataset_versions (version, kind, note, files, counts, diff, snapshot, enterprise_list, resolve_fingerprint)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT list_version FROM layoutmap.enterprise_meta), $8)`, rep.Version, kind, o.Note, files, rep.Counts, diff, snap, fingerprint); err != nil {
 		return fmt.Errorf("recording version: %w", err)
 	}
 	keep := o.KeepVersions

@@ -1,0 +1,12 @@
+-- 0008: what an enterprise list's links depend on, per version (issue 15).
+-- An enterprise list's zone links and city/county codes are resolved
+-- against the dataset of its own import and are not re-linked by a later
+-- import. Each version records data.ResolveFingerprint of its dataset (the
+-- zones' ids, outlines and outline qualities, the admin areas and the
+-- chain taxonomy: everything the resolver reads), so
+-- /api/v1/enterprises/info says the links may be stale exactly when the
+-- version served and the list's own version differ in it: a revenue-only
+-- import does not, a rollback to the list's dataset does not. '' for
+-- versions recorded before this migration (then any later version counts
+-- as a change).
+ALTER TABLE layoutmap.dataset_versions ADD COLUMN IF NOT EXISTS resolve_fingerprint text NOT NULL DEFAULT '';
