@@ -299,8 +299,12 @@ func runVersions(ctx context.Context, args []string, getenv func(string) string,
 		if v.Note != "" {
 			what = v.Note
 		}
+		files := strings.Join(v.Files, ", ")
+		if files == "" {
+			files = "none (" + v.Kind + ")" // a rollback or migration reads no file
+		}
 		fmt.Fprintf(stdout, "%s %4d  %s  %-10s %-24s files: %s; %s; %s; %s\n", mark, v.Version,
-			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), v.Role, what, strings.Join(v.Files, ", "),
+			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), v.Role, what, files,
 			versionCounts(v.Counts), versionDiff(v.Diff), restorable)
 	}
 	return nil

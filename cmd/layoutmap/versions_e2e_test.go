@@ -189,6 +189,15 @@ func TestCheckImportRollback(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &vs); err != nil || status != 200 || vs.Current != 3 || !vs.History || len(vs.Versions) != 3 || vs.Versions[0].Kind != "rollback" {
 		t.Fatalf("/api/v1/versions: %d %s", status, body)
 	}
+	// The rollback's history row names no file and says why (trial 6: it
+	// printed an empty "files: ;").
+	out.Reset()
+	if err := run(t.Context(), []string{"versions", "--database-url", url}, env, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(out.String(), "\n"); !strings.HasPrefix(first, "*    3") || !strings.Contains(first, "files: none (rollback);") {
+		t.Fatalf("versions printed:\n%s", out.String())
+	}
 	// The embedded store has no history and says so.
 	status, _, body = httpGet(t, serveFor(t, "")+"/api/v1/versions")
 	if status != 200 || !strings.Contains(body, `"history":false`) || !strings.Contains(body, `"versions":[]`) {

@@ -44,7 +44,9 @@ type RejectedError struct{ Rejected []Problem }
 
 func (e *RejectedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "postgis: import rejected %d item(s), nothing was changed", len(e.Rejected))
+	// No "postgis:" prefix: the same rules refuse a data directory read by
+	// the embedded store (serve --data), where no database is involved.
+	fmt.Fprintf(&b, "import rejected %d item(s), nothing was changed", len(e.Rejected))
 	for i, p := range e.Rejected {
 		if i == 20 {
 			fmt.Fprintf(&b, "; … %d more", len(e.Rejected)-20)
