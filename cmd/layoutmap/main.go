@@ -396,6 +396,12 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 		TileCache:      ts,
 		Static:         st,
 	})
+	return listenAndServe(ctx, app, cfg, storeName, log, ready)
+}
+
+// listenAndServe serves app on cfg.Addr until ctx is done, then shuts it
+// down, giving requests in flight their deadline plus a margin.
+func listenAndServe(ctx context.Context, app *fiber.App, cfg serveConfig, storeName string, log *slog.Logger, ready chan<- string) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listening on %s: %w", cfg.Addr, err)
