@@ -22,7 +22,7 @@ export function mountFilters(store) {
     const citySel = el('select', { id: 'f-city' }, el('option', { value: '', text: L('any') }),
       data.cities.map((c) => el('option', { value: c.code, text: f.nameOf(c), selected: state.city === c.code })));
     citySel.addEventListener('change', () => setFilter({ city: citySel.value }));
-    const minIn = el('input', { id: 'f-min', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.min_revenue, placeholder: '1000' });
+    const minIn = el('input', { id: 'f-min', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.min_revenue, placeholder: L('any') }); // an example figure here read as an active filter (trial 6)
     minIn.addEventListener('change', () => setFilter({ min_revenue: minIn.value && Number(minIn.value) >= 0 ? String(Number(minIn.value)) : '' }));
     const maxIn = el('input', { id: 'f-max', type: 'number', min: '0', step: '100', inputmode: 'numeric', value: state.max_revenue, 'aria-label': L('thresholdMax') });
     maxIn.addEventListener('change', () => {
