@@ -44,12 +44,15 @@ func paletteAt(i int) string {
 type Tiers []Tier
 
 // DefaultTiers mirror 豫政〔2023〕27号: 2 / 10 / 30 zones over 5000 / 1000 / 500亿 by 2025.
+// The English labels give the 亿 figure too: the threshold field, its
+// quick buttons and the API's min_revenue are in 亿 in either language, and
+// "500 bn yuan" beside "≥5000亿" read as two different thresholds (trial 6).
 var DefaultTiers = Tiers{
-	{ID: "t5000", Label: "≥5000亿", LabelEN: "≥500 bn yuan", MinYi: 5000, Target: 2, Color: TierPalette[0]},
-	{ID: "t1000", Label: "1000–5000亿", LabelEN: "100–500 bn yuan", MinYi: 1000, MaxYi: 5000, Target: 10, Color: TierPalette[1]},
-	{ID: "t500", Label: "500–1000亿", LabelEN: "50–100 bn yuan", MinYi: 500, MaxYi: 1000, Target: 30, Color: TierPalette[2]},
-	{ID: "t100", Label: "100–500亿", LabelEN: "10–50 bn yuan", MinYi: 100, MaxYi: 500, Color: TierPalette[3]},
-	{ID: "t0", Label: "<100亿", LabelEN: "<10 bn yuan", MinYi: 0, MaxYi: 100, Color: TierPalette[4]},
+	{ID: "t5000", Label: "≥5000亿", LabelEN: "≥500 bn yuan (≥5000亿)", MinYi: 5000, Target: 2, Color: TierPalette[0]},
+	{ID: "t1000", Label: "1000–5000亿", LabelEN: "100–500 bn yuan (1000–5000亿)", MinYi: 1000, MaxYi: 5000, Target: 10, Color: TierPalette[1]},
+	{ID: "t500", Label: "500–1000亿", LabelEN: "50–100 bn yuan (500–1000亿)", MinYi: 500, MaxYi: 1000, Target: 30, Color: TierPalette[2]},
+	{ID: "t100", Label: "100–500亿", LabelEN: "10–50 bn yuan (100–500亿)", MinYi: 100, MaxYi: 500, Color: TierPalette[3]},
+	{ID: "t0", Label: "<100亿", LabelEN: "<10 bn yuan (<100亿)", MinYi: 0, MaxYi: 100, Color: TierPalette[4]},
 }
 
 // NoDataTier describes zones without a figure.

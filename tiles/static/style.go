@@ -155,7 +155,7 @@ func yearText(lang string, year int) string {
 
 func revenueText(lang string, yi float64) string {
 	if lang == LangEN {
-		return fmt.Sprintf("%g bn yuan", yi/10)
+		return fmt.Sprintf("%g bn yuan (%g亿)", yi/10, yi) // 亿 as the threshold field and API say (see geo.DefaultTiers)
 	}
 	return fmt.Sprintf("%g亿元", yi)
 }
