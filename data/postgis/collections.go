@@ -39,6 +39,11 @@ type pgCollection struct {
 	// extent is a query of one row: the item count and the EWKB of the
 	// extent (a collection with no item is not listed).
 	extent string
+	// matched, when set, is a scalar SQL expression of the number of
+	// items f selects that needs no scan of the rows, adding its
+	// arguments to w, or "" when it has none for f; the expression may
+	// be NULL (not known after all: the rows are counted).
+	matched func(w *where, f geo.Filter) string
 }
 
 // extentOf is the extent query of a geometry expression over a descriptor's
@@ -107,6 +112,18 @@ var pgCollections = map[string]pgCollection{
 		filter: func(s *Store, w *where, f geo.Filter) { enterpriseWhere(w, f) },
 		read: func(ctx context.Context, s *Store, ids, _ []string, _ int, _ string, add addFeature) error {
 			return readFields(ctx, s.pool, geo.Schemas[geo.CollEnterprises], "e.point", ids, add)
+		},
+		// The statistics the import stored hold the number of firms of
+		// the whole list and of each chain (enterprise_cells.go).
+		matched: func(w *where, f geo.Filter) string {
+			if f.CQL != nil {
+				return ""
+			}
+			chain, ok := storedFilter(f)
+			if !ok {
+				return ""
+			}
+			return "(SELECT (m.stats -> " + w.arg(chain) + "::text ->> 'total')::bigint FROM layoutmap.enterprise_meta m)"
 		},
 		// From what the import recorded: no scan of a million rows.
 		extent: `SELECT count, CASE WHEN cardinality(bbox) = 4 THEN ST_AsEWKB(ST_MakeEnvelope(bbox[1], bbox[2], bbox[3], bbox[4], 4326)) END

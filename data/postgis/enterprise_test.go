@@ -136,8 +136,18 @@ func TestEnterpriseDifferential(t *testing.T) {
 		{Cluster: []string{tax.Clusters[0].ID}}, {BBox: &orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}}},
 	}
 	for _, f := range filters {
+		all, err := mem.Items(ctx, geo.CollEnterprises, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Pages at the end of the matches too: the last one partial (the
+		// number matched is then offset + length, PostGIS counts nothing),
+		// one ending exactly at the last match (a full page: counted, or
+		// read from the stored statistics) and one past the end.
+		n := all.NumberMatched
+		pages := [][2]int{{100, 0}, {7, 3}, {10, 5990}, {7, max(n-3, 0)}, {7, max(n-7, 0)}, {5, n}, {5, n + 20}}
 		for _, sortby := range []string{"", "id", "-id", "name", "-name"} {
-			for _, pg2 := range [][2]int{{100, 0}, {7, 3}, {10, 5990}} {
+			for _, pg2 := range pages {
 				q := f
 				q.SortBy, q.Limit, q.Offset = sortby, pg2[0], pg2[1]
 				name := fmt.Sprintf("enterprises?%s&sortby=%s&limit=%d&offset=%d", q.Encode().Encode(), sortby, q.Limit, q.Offset)
@@ -146,8 +156,11 @@ func TestEnterpriseDifferential(t *testing.T) {
 				if werr != nil || gerr != nil {
 					t.Fatalf("%s: memstore %v, postgis %v", name, werr, gerr)
 				}
-				if got.NumberMatched != want.NumberMatched {
-					t.Errorf("%s: numberMatched %d, memstore %d", name, got.NumberMatched, want.NumberMatched)
+				if got.NumberMatched != want.NumberMatched || want.NumberMatched != n {
+					t.Errorf("%s: numberMatched %d, memstore %d, want %d", name, got.NumberMatched, want.NumberMatched, n)
+				}
+				if w := max(0, min(q.Limit, n-q.Offset)); len(got.Features) != w {
+					t.Errorf("%s: %d features, want %d", name, len(got.Features), w)
 				}
 				if msg := diffFeatures(got.Features, want.Features, true); msg != "" {
 					t.Errorf("%s: %s", name, msg)
@@ -209,6 +222,23 @@ func TestEnterpriseDifferential(t *testing.T) {
 	var stored, storedLow int
 	if err := conn.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE z BETWEEN 5 AND 9) FROM layoutmap.enterprise_cells`).Scan(&stored, &storedLow); err != nil || storedLow == 0 {
 		t.Errorf("%d stored enterprise cells, %d of tiles z5–z9 (%v): the stored path was not compared", stored, storedLow, err)
+	}
+	// A full page of the whole list or of one chain takes its number
+	// matched from the stored statistics; a list without them (loaded
+	// before migration 0007) is counted from the rows, with the same answer.
+	if _, err := conn.Exec(ctx, `UPDATE layoutmap.enterprise_meta SET stats = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []geo.Filter{{}, {Chain: chains[:1]}} {
+		for _, off := range []int{0, 30} {
+			f.Limit, f.Offset = 7, off
+			want, _ := mem.Items(ctx, geo.CollEnterprises, f)
+			got, err := pg.Items(ctx, geo.CollEnterprises, f)
+			if err != nil || got.NumberMatched != want.NumberMatched || len(got.Features) != 7 {
+				t.Errorf("without stored statistics, items?%s: numberMatched %d, %d features (%v); memstore %d",
+					f.Encode().Encode(), got.NumberMatched, len(got.Features), err, want.NumberMatched)
+			}
+		}
 	}
 }
 
