@@ -192,6 +192,24 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	lo, hi := geo.MortonRange(q.Z, q.X, q.Y)
 	w.add("e.qk >= " + w.arg(int64(lo)) + " AND e.qk < " + w.arg(int64(hi)))
 	enterpriseWhere(w, f)
+	cond := w.sql()
+	// From the point zoom on a tile is its points, unless it is over the
+	// budget: with the point zoom of the list last seen, read them at
+	// once, with the list version in the same statement, and count them
+	// in Go. That holds if the list is still that one and the tile within
+	// the budget; otherwise the tile is decided below as any other.
+	if pz, list, ok := s.cachedPointZoom(); ok && q.Z >= pz {
+		pts, v, err := s.tilePoints(ctx, cond, w.args)
+		if err != nil {
+			return geo.EnterpriseTile{}, fmt.Errorf("postgis: enterprise tile %d/%d/%d: %w", q.Z, q.X, q.Y, err)
+		}
+		if len(pts) == 0 {
+			return geo.EnterpriseTile{}, nil
+		}
+		if v == list && geo.EnterpriseTileAsPoints(q.Z, pz, len(pts)) {
+			return geo.EnterpriseTile{Matched: len(pts), Points: pts}, nil
+		}
+	}
 	if chain, ok := storedFilter(f); ok { // the stored cells may hold it
 		t, ok, err := s.storedTile(ctx, chain, q.Z, q.X, q.Y)
 		if err != nil {
@@ -205,7 +223,6 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	// geo.EnterpriseTilePoints firms); any other needs the list's point
 	// zoom, whose list version comes with the count, in the same snapshot
 	// and without a query of its own.
-	cond := w.sql()
 	var t geo.EnterpriseTile
 	var list int64
 	if err := s.pool.QueryRow(ctx, `SELECT count(*), (SELECT list_version FROM layoutmap.enterprise_meta) FROM layoutmap.enterprises e WHERE `+cond,
@@ -217,7 +234,7 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 		return geo.EnterpriseTile{}, err
 	}
 	if geo.EnterpriseTileAsPoints(q.Z, pointZoom, t.Matched) {
-		t.Points, err = s.tilePoints(ctx, cond, w.args)
+		t.Points, _, err = s.tilePoints(ctx, cond, w.args)
 	} else {
 		t.Cells, err = s.tileCells(ctx, q.Z, cond, w.args)
 	}
@@ -227,44 +244,55 @@ func (s *Store) EnterpriseTile(ctx context.Context, q geo.TileQuery) (_ geo.Ente
 	return t, nil
 }
 
-// tilePoints reads the enterprises meeting cond, by id, through the field
-// table (readFields).
-func (s *Store) tilePoints(ctx context.Context, cond string, args []any) ([]geo.Enterprise, error) {
-	rows, err := s.pool.Query(ctx, `SELECT e.id FROM layoutmap.enterprises e WHERE `+cond+` ORDER BY e.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	pos := make(map[string]int, len(ids))
-	for i, id := range ids {
-		pos[id] = i
-	}
-	out := make([]geo.Enterprise, len(ids))
-	err = readFields(ctx, s.pool, geo.Schemas[geo.CollEnterprises], "e.point", ids, func(id string, g func() orb.Geometry, p geo.Properties) error {
-		out[pos[id]] = enterpriseOf(id, g().(orb.Point), p)
-		return nil
-	})
-	return out, err
+// cachedPointZoom is the point zoom pointZoomOf last computed and the
+// list version it is of (ok: there is one).
+func (s *Store) cachedPointZoom() (pz uint32, list int64, ok bool) {
+	s.entPointZoomMu.Lock()
+	defer s.entPointZoomMu.Unlock()
+	return s.entPointZoom, s.entPointZoomList, s.entPointZoomOK
 }
 
-// enterpriseOf is the enterprise whose served properties are p.
-func enterpriseOf(id string, pt orb.Point, p geo.Properties) geo.Enterprise {
-	str := func(k string) string { v, _ := p[k].(string); return v }
-	list := func(k string) []string {
-		if v, _ := p[k].([]string); len(v) > 0 {
-			return v
-		}
-		return nil
+// tilePoints reads the enterprises meeting cond in id order (Go's string
+// order: id is C-collated), with the version of the list they belong to
+// (0 when there are none). One statement reads every field of
+// geo.Enterprise from its column, as the field table's SQL (geo's
+// enterprise schema) gives the properties: NULL is the zero value, empty
+// lists are nil; the point from lon and lat, which the import writes from
+// the same values as the geometry (enterprise_copy.go). Building property
+// maps and reading the rows again by id (readFields, as items do) cost
+// more than the query itself on a tile of thousands of firms.
+func (s *Store) tilePoints(ctx context.Context, cond string, args []any) ([]geo.Enterprise, int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT (SELECT list_version FROM layoutmap.enterprise_meta),
+			e.id, coalesce(e.credit_code, ''), e.name, e.name_en, e.lon, e.lat, e.location_quality,
+			e.chains, e.clusters, e.clusters_derived, e.classes, e.city_code, coalesce(e.county_code, ''),
+			coalesce(e.zone_id, ''), coalesce(e.zone_link, ''), coalesce(e.zone_geom_quality, ''), e.source, coalesce(e.year, 0)
+		FROM layoutmap.enterprises e WHERE `+cond+` ORDER BY e.id`, args...)
+	if err != nil {
+		return nil, 0, err
 	}
-	derived, _ := p["clusters_derived"].(bool)
-	year, _ := p["year"].(int)
-	return geo.Enterprise{ID: id, CreditCode: str("credit_code"), Name: str("name"), NameEN: str("name_en"), Point: pt,
-		LocationQuality: str("location_quality"), Chains: list("chains"), Clusters: list("clusters"), ClustersDerived: derived,
-		Classes: geo.MaskOf(list("classes")), CityCode: str("city_code"), CountyCode: str("county_code"), ZoneID: str("zone_id"),
-		ZoneLink: str("zone_link"), ZoneGeomQuality: str("zone_geom_quality"), Source: str("source"), Year: year}
+	defer rows.Close()
+	var out []geo.Enterprise
+	var list int64
+	var e geo.Enterprise
+	var classes []string
+	dest := []any{&list, &e.ID, &e.CreditCode, &e.Name, &e.NameEN, &e.Point[0], &e.Point[1], &e.LocationQuality,
+		&e.Chains, &e.Clusters, &e.ClustersDerived, &classes, &e.CityCode, &e.CountyCode,
+		&e.ZoneID, &e.ZoneLink, &e.ZoneGeomQuality, &e.Source, &e.Year}
+	for rows.Next() {
+		e, classes = geo.Enterprise{}, nil
+		if err := rows.Scan(dest...); err != nil {
+			return nil, 0, err
+		}
+		e.Classes = geo.MaskOf(classes)
+		if len(e.Chains) == 0 {
+			e.Chains = nil
+		}
+		if len(e.Clusters) == 0 {
+			e.Clusters = nil
+		}
+		out = append(out, e)
+	}
+	return out, list, rows.Err()
 }
 
 // tileCells aggregates the enterprises meeting cond into the cells of zoom
