@@ -1,8 +1,9 @@
 // Command entbench measures the enterprises layer of a running layoutmap
 // server (issue 15's targets; figures in docs/performance.md): every tile
 // of z5–z8 over Henan, and at z9–z16 the tiles over every zone's point
-// (where the firms are densest), one request at a time; then items with a
-// bbox around a zone and a chain filter. It prints sizes (raw MVT),
+// (where the firms are densest), one request at a time; then statistics
+// of the whole province; then items with a bbox around a zone and a chain
+// filter, and of each chain over the province. It prints sizes (raw MVT),
 // latency percentiles and status counts. Enterprise tiles are not cached
 // by the server, so every request is a cold tile.
 //
@@ -75,7 +76,10 @@ func run(base string) error {
 	for i, f := range zones.Features {
 		points[i] = orb.Point{f.Properties.Lon, f.Properties.Lat}
 	}
-	for _, step := range []func(string, []orb.Point) error{provinceTiles, zoneTiles, enterpriseItems, enterpriseStats} {
+	// Statistics before items: a slow items query (the province-wide
+	// chain pages once took seconds) must not hide them behind the
+	// store's circuit breaker.
+	for _, step := range []func(string, []orb.Point) error{provinceTiles, zoneTiles, enterpriseStats, enterpriseItems} {
 		if err := step(base, points); err != nil {
 			return err
 		}
