@@ -456,14 +456,15 @@ func (s *Store) Items(ctx context.Context, coll string, f geo.Filter) (_ geo.Pag
 // matched and the dataset version in one statement (one snapshot), then
 // the page's features.
 //
-// The number matched is exact and costs nothing when the page is not
-// full: nothing follows it, so it is offset + the page's length. Only a
-// full page asks for the count (matchedSQL): a scalar subquery in the
-// CASE's other branch, which PostgreSQL evaluates only when a row reaches
-// it. Counting every match with count(*) OVER () instead made PostgreSQL
-// read and sort all of them before the first row (a chain over the
-// province: 64,000 of a million rows, seconds), where the page alone
-// can stop after limit + offset rows in index order.
+// Without a box, the number matched is exact and costs nothing when the
+// page is not full: nothing follows it, so it is offset + the page's
+// length. Only a full page asks for the count (matchedSQL): a scalar
+// subquery in the CASE's other branch, which PostgreSQL evaluates only
+// when a row reaches it. Counting every match with count(*) OVER ()
+// instead made PostgreSQL read and sort all of them before the first row
+// (a chain over the province: 64,000 of a million rows, seconds), where
+// the page alone can stop after limit + offset rows in index order. With
+// a box the matches are read and sorted anyway, and counted in that pass.
 func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page, error) {
 	d := geo.Schemas[coll]
 	w := &where{}
@@ -471,17 +472,35 @@ func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	if err != nil {
 		return geo.Page{}, err
 	}
+	order := orderBy(d, f.SortBy)
+	if f.BBox != nil {
+		// A box is read through the spatial index and every match in it
+		// sorted for the page: counting them in the same pass costs
+		// nothing, where a full page would otherwise read them twice.
+		counted := len(w.args)
+		sql := fmt.Sprintf(`SELECT %s, count(*) OVER (), (SELECT version FROM layoutmap.dataset_meta) FROM %s ORDER BY %s LIMIT %s OFFSET %s`,
+			d.IDSQL, from, order, w.arg(f.Limit), w.arg(f.Offset))
+		return s.itemsPage(ctx, coll, f, sql, "(SELECT count(*) FROM "+from+")", w.args, counted)
+	}
 	matched := s.matchedSQL(coll, w, f, from)
 	counted := len(w.args) // the arguments of from and matched; limit and offset follow
 	lim, off := w.arg(f.Limit), w.arg(f.Offset)
-	// row_number() OVER () numbers the page in the order the inner
-	// query gives it; count(*) OVER () is the page's own length.
+	// row_number() OVER () numbers the page in the order the inner query
+	// gives it; count(*) OVER () is the page's own length.
 	sql := fmt.Sprintf(`SELECT p.id, CASE WHEN p.n < %[4]s THEN %[5]s + p.n ELSE %[6]s END, (SELECT version FROM layoutmap.dataset_meta)
 		FROM (SELECT q.id, row_number() OVER () AS ord, count(*) OVER () AS n
 			FROM (SELECT %[1]s AS id FROM %[2]s ORDER BY %[3]s LIMIT %[4]s OFFSET %[5]s) q) p
-		ORDER BY p.ord`, d.IDSQL, from, orderBy(d, f.SortBy), lim, off, matched)
+		ORDER BY p.ord`, d.IDSQL, from, order, lim, off, matched)
+	return s.itemsPage(ctx, coll, f, sql, matched, w.args, counted)
+}
+
+// itemsPage runs the page statement sql (rows: id, number matched,
+// dataset version) with args and builds the page; matched is the number
+// matched as an SQL expression over args[:counted], for a page past the
+// last, where no row carries it.
+func (s *Store) itemsPage(ctx context.Context, coll string, f geo.Filter, sql, matched string, args []any, counted int) (geo.Page, error) {
 	s.log.DebugContext(ctx, "items", "sql", sql)
-	ids, n, version, err := s.pageIDs(ctx, sql, w.args)
+	ids, n, version, err := s.pageIDs(ctx, sql, args)
 	if err != nil {
 		return geo.Page{}, err
 	}
@@ -489,7 +508,7 @@ func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 	if len(ids) == 0 {
 		if f.Offset > 0 {
 			// Past the last page no row carries the number.
-			if err := s.pool.QueryRow(ctx, `SELECT `+matched, w.args[:counted]...).Scan(&page.NumberMatched); err != nil {
+			if err := s.pool.QueryRow(ctx, `SELECT `+matched, args[:counted]...).Scan(&page.NumberMatched); err != nil {
 				return geo.Page{}, fmt.Errorf("counting: %w", err)
 			}
 		}
