@@ -33,51 +33,28 @@ func EncodeEnterprises(t geo.EnterpriseTile, z, x, y uint32, synthetic bool) ([]
 	if len(t.Points) == 0 && len(t.Cells) == 0 {
 		return nil, nil
 	}
-	var layer *mvt.Layer
-	if len(t.Cells) > 0 {
-		fc := make([]*geojson.Feature, 0, len(t.Cells))
-		for i := range t.Cells {
-			c := &t.Cells[i]
-			f := geojson.NewFeature(orb.Point(c.Point))
-			f.ID = uint64(c.Z)<<48 | uint64(c.X)<<24 | uint64(c.Y)
-			p := f.Properties
-			p["count"] = c.Count
-			for k, ec := range geo.EnterpriseClasses {
-				if c.Classes[k] > 0 {
-					p["n_"+ec.ID] = c.Classes[k]
-				}
-			}
-			for id, n := range c.Chains {
-				p["ch_"+id] = n
-			}
-			p["synthetic"] = synthetic
-			fc = append(fc, f)
-		}
-		layer = &mvt.Layer{Name: geo.LayerEnterpriseCells, Version: 2, Extent: geo.TileExtent, Features: fc}
-	} else {
-		fc := make([]*geojson.Feature, 0, len(t.Points))
-		for i := range t.Points {
-			e := &t.Points[i]
-			f := geojson.NewFeature(e.Point)
-			f.ID = geo.TileFeatureID(e.ID)
-			p := f.Properties
-			p["id"] = e.ID
-			p["name"] = e.Name
-			if e.NameEN != "" {
-				p["name_en"] = e.NameEN
-			}
-			p["classes"] = wrapList(e.Classes.IDs())
-			p["chains"] = wrapList(e.Chains)
-			if e.ZoneID != "" {
-				p["zone_id"] = e.ZoneID
-			}
-			p["city_code"] = e.CityCode
-			p["location_quality"] = e.LocationQuality
-			p["synthetic"] = e.Synthetic()
-			fc = append(fc, f)
-		}
-		layer = &mvt.Layer{Name: geo.LayerEnterprisePoints, Version: 2, Extent: geo.TileExtent, Features: fc}
+	if len(t.Cells) == 0 {
+		return encodeEnterprisePoints(t.Points, z, x, y), nil // enterprise_points.go
 	}
+	fc := make([]*geojson.Feature, 0, len(t.Cells))
+	for i := range t.Cells {
+		c := &t.Cells[i]
+		f := geojson.NewFeature(orb.Point(c.Point))
+		f.ID = uint64(c.Z)<<48 | uint64(c.X)<<24 | uint64(c.Y)
+		p := f.Properties
+		p["count"] = c.Count
+		for k, ec := range geo.EnterpriseClasses {
+			if c.Classes[k] > 0 {
+				p["n_"+ec.ID] = c.Classes[k]
+			}
+		}
+		for id, n := range c.Chains {
+			p["ch_"+id] = n
+		}
+		p["synthetic"] = synthetic
+		fc = append(fc, f)
+	}
+	layer := &mvt.Layer{Name: geo.LayerEnterpriseCells, Version: 2, Extent: geo.TileExtent, Features: fc}
 	layer.ProjectToTile(maptile.New(x, y, maptile.Zoom(z)))
 	return mvt.Marshal(mvt.Layers{layer})
 }
