@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +11,10 @@ import (
 	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
+	// The same format as compress/gzip, about twice as fast at BestSpeed
+	// (a 380 KB point tile: the larger part of a cold tile's CPU after
+	// the encoding); fasthttp already depends on it.
+	"github.com/klauspost/compress/gzip"
 
 	"layoutmap/api/apidoc"
 	"layoutmap/data"
