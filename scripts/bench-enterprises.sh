@@ -11,8 +11,8 @@
 #    stamped (read + resolve, COPY, indexes, cells, snapshot, commit);
 # 4. `layoutmap serve --database-url` on 127.0.0.1 and cmd/entbench against
 #    it: every tile z5–z8 over Henan and the z9–z16 tiles over every zone,
-#    cold, one at a time; items with bbox + chain; statistics per zone of
-#    the whole province;
+#    cold, one at a time; statistics per zone of the whole province;
+#    items with bbox + chain, and of each chain over the province;
 # 5. cold tile requests/s at z5, z6, z7 and z8, concurrency 1, interleaved
 #    REPS times [2] with the plain ST_AsMVT query of the same points
 #    (../shared/bench/sql_bench.sh over a view public.enterprises of
@@ -117,11 +117,12 @@ else
   "$OTHER" serve --database-url "$URL" --addr "127.0.0.1:$OPORT" --log-level warn >"$WORK/serve-other.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 60); do curl -sf "http://127.0.0.1:$OPORT/api/v1/enterprises/info" >/dev/null && break; sleep 0.5; done
+  # The order alternates (rep 1: the other binary first, on the pages
+  # the import left cold), so neither side always meets a warmer cache.
+  this() { echo "### rep $rep: this build ($(git -C "$ROOT" rev-parse --short HEAD)), load $(load)"; "$WORK/bin/entbench" --url "http://127.0.0.1:$PORT"; }
+  other() { echo "### rep $rep: $OTHER, load $(load)"; "$WORK/bin/entbench" --url "http://127.0.0.1:$OPORT"; }
   for rep in $(seq "$REPS"); do
-    echo "### rep $rep: this build ($(git -C "$ROOT" rev-parse --short HEAD)), load $(load)"
-    "$WORK/bin/entbench" --url "http://127.0.0.1:$PORT"
-    echo "### rep $rep: $OTHER, load $(load)"
-    "$WORK/bin/entbench" --url "http://127.0.0.1:$OPORT"
+    if ((rep % 2)); then other; this; else this; other; fi
   done
 fi
 echo "load after: $(load)"
