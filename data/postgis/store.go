@@ -500,7 +500,7 @@ func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 // last, where no row carries it.
 func (s *Store) itemsPage(ctx context.Context, coll string, f geo.Filter, sql, matched string, args []any, counted int) (geo.Page, error) {
 	s.log.DebugContext(ctx, "items", "sql", sql)
-	ids, n, version, err := s.pageIDs(ctx, sql, args)
+	ids, n, version, err := s.pageIDs(ctx, coll, sql, args)
 	if err != nil {
 		return geo.Page{}, err
 	}
