@@ -46,7 +46,10 @@ type pgCollection struct {
 	// generic plan of a chain page ignores both the chain's share of the
 	// rows and the limit: it read all 64,000 firms of a chain through the
 	// GIN index to keep 100 (1.4 s), where the plan for the arguments
-	// walks the id index and stops at the 100th (tens of ms).
+	// walks the id index and stops at the 100th (tens of ms). Not for a
+	// page in a box: planning PostGIS's selectivity per request cost more
+	// than the generic plan, which reads the box through the spatial
+	// index anyway.
 	customPlan bool
 	// matched, when set, is a scalar SQL expression of the number of
 	// items f selects that needs no scan of the rows, adding its
@@ -334,8 +337,8 @@ func fieldValue(v any) any {
 
 // pageIDs runs an items query: the ids of one page in order, the number
 // matched and the dataset version, in one statement (one snapshot).
-func (s *Store) pageIDs(ctx context.Context, coll, sql string, args []any) (ids []string, matched int, version int64, err error) {
-	if pgCollections[coll].customPlan {
+func (s *Store) pageIDs(ctx context.Context, custom bool, sql string, args []any) (ids []string, matched int, version int64, err error) {
+	if custom { // pgCollection.customPlan
 		args = append([]any{pgx.QueryExecModeCacheDescribe}, args...)
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)

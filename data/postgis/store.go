@@ -480,7 +480,7 @@ func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 		counted := len(w.args)
 		sql := fmt.Sprintf(`SELECT %s, count(*) OVER (), (SELECT version FROM layoutmap.dataset_meta) FROM %s ORDER BY %s LIMIT %s OFFSET %s`,
 			d.IDSQL, from, order, w.arg(f.Limit), w.arg(f.Offset))
-		return s.itemsPage(ctx, coll, f, sql, "(SELECT count(*) FROM "+from+")", w.args, counted)
+		return s.itemsPage(ctx, coll, f, false, sql, "(SELECT count(*) FROM "+from+")", w.args, counted)
 	}
 	matched := s.matchedSQL(coll, w, f, from)
 	counted := len(w.args) // the arguments of from and matched; limit and offset follow
@@ -491,16 +491,17 @@ func (s *Store) items(ctx context.Context, coll string, f geo.Filter) (geo.Page,
 		FROM (SELECT q.id, row_number() OVER () AS ord, count(*) OVER () AS n
 			FROM (SELECT %[1]s AS id FROM %[2]s ORDER BY %[3]s LIMIT %[4]s OFFSET %[5]s) q) p
 		ORDER BY p.ord`, d.IDSQL, from, order, lim, off, matched)
-	return s.itemsPage(ctx, coll, f, sql, matched, w.args, counted)
+	return s.itemsPage(ctx, coll, f, pgCollections[coll].customPlan, sql, matched, w.args, counted)
 }
 
 // itemsPage runs the page statement sql (rows: id, number matched,
-// dataset version) with args and builds the page; matched is the number
+// dataset version) with args, planned for them when custom
+// (pgCollection.customPlan), and builds the page; matched is the number
 // matched as an SQL expression over args[:counted], for a page past the
 // last, where no row carries it.
-func (s *Store) itemsPage(ctx context.Context, coll string, f geo.Filter, sql, matched string, args []any, counted int) (geo.Page, error) {
+func (s *Store) itemsPage(ctx context.Context, coll string, f geo.Filter, custom bool, sql, matched string, args []any, counted int) (geo.Page, error) {
 	s.log.DebugContext(ctx, "items", "sql", sql)
-	ids, n, version, err := s.pageIDs(ctx, coll, sql, args)
+	ids, n, version, err := s.pageIDs(ctx, custom, sql, args)
 	if err != nil {
 		return geo.Page{}, err
 	}
