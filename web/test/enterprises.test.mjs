@@ -91,6 +91,16 @@ test('enterprise layer: toggle, filter a chain, bubbles split into points on zoo
         if (!fs.length) return null;
         const p = map.project(fs[0].geometry.coordinates);
         const r = map.getCanvas().getBoundingClientRect();
+        // Where the bubble shows: the zone symbols lie over the layer and
+        // take a click on them, so aim beside a zone point on the bubble.
+        const zone = ['zonepoints', 'zonepoints-unknown'];
+        const tries = [[0, 0]];
+        for (let d = 4; d <= 36; d += 4) for (let a = 0; a < 8; a++) tries.push([d * Math.cos(a * Math.PI / 4), d * Math.sin(a * Math.PI / 4)]);
+        for (const [dx, dy] of tries) {
+          const q = [p.x + dx, p.y + dy];
+          const here = map.queryRenderedFeatures(q, { layers: ['ent-cells'] }).some((f) => f.id === fs[0].id);
+          if (here && !map.queryRenderedFeatures(q, { layers: zone }).length) return { x: r.left + q[0], y: r.top + q[1] };
+        }
         return { x: r.left + p.x, y: r.top + p.y };
       });
       if (!at) break;
