@@ -44,6 +44,13 @@ type entIndex struct {
 
 	info data.EnterpriseInfo
 
+	// props keeps each enterprise's properties and their GeoJSON once
+	// built (data.PropertiesMemo), bounded by EnterprisePropertiesMemoBytes
+	// apart from the zones' memo: a million points must neither push the
+	// zones out nor grow without bound. One per index, so a list set again
+	// never serves the properties of the one before.
+	props *data.PropertiesMemo
+
 	chainIDs, clusterIDs, cityIDs, zoneIDs []string
 	chainBit, clusterBit, cityIdx, zoneIdx map[string]int
 }
@@ -79,7 +86,8 @@ func (s *Store) SetEnterprises(es []geo.Enterprise) error {
 // newEntIndex numbers the taxonomy's chains and clusters, the cities and
 // the zones: the bits and indexes of the index's columns.
 func (s *Store) newEntIndex() (*entIndex, error) {
-	ix := &entIndex{chainBit: map[string]int{}, clusterBit: map[string]int{}, cityIdx: map[string]int{}, zoneIdx: map[string]int{}}
+	ix := &entIndex{chainBit: map[string]int{}, clusterBit: map[string]int{}, cityIdx: map[string]int{}, zoneIdx: map[string]int{},
+		props: data.NewPropertiesMemo(EnterprisePropertiesMemoBytes)}
 	for _, c := range s.tax.Chains {
 		ix.chainBit[c.ID] = len(ix.chainIDs)
 		ix.chainIDs = append(ix.chainIDs, c.ID)
@@ -337,8 +345,20 @@ func (m *entMatch) match(i int32) bool {
 	return true
 }
 
-func enterpriseFeature(e *geo.Enterprise) geo.Feature {
-	return geo.Feature{ID: e.ID, Geometry: e.Point, Properties: geo.EnterpriseProperties(e)}
+// EnterprisePropertiesMemoBytes bounds the enterprises' properties memo,
+// in estimated bytes (data.PropertiesMemo: about 3× the JSON per entry,
+// ~1.9 KB for a synthetic firm, so some 35,000 firms): the firms asked for
+// most often (W-TinyLFU) are encoded once, while the store with a million
+// points stays under issue 15's 1 GB (docs/performance.md).
+const EnterprisePropertiesMemoBytes = 64 << 20
+
+// feature is the served feature of e: its properties built and encoded
+// once and kept while asked for (ix.props; the map is the caller's copy,
+// the encoding shared and read only).
+func (ix *entIndex) feature(e *geo.Enterprise) geo.Feature {
+	p, pj := ix.props.Properties(data.PropertiesKey{Version: 1, Coll: geo.CollEnterprises, ID: e.ID},
+		func() geo.Properties { return geo.EnterpriseProperties(e) })
+	return geo.Feature{ID: e.ID, Geometry: e.Point, Properties: p, PropertiesJSON: pj}
 }
 
 // EnterpriseItems is Items of the enterprises collection: one page under
@@ -393,7 +413,7 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 		}
 		page.NumberMatched = len(order)
 		for k := f.Offset; k < len(order) && len(page.Features) < f.Limit; k++ {
-			page.Features = append(page.Features, enterpriseFeature(&ix.es[order[k]]))
+			page.Features = append(page.Features, ix.feature(&ix.es[order[k]]))
 		}
 		return page, ctx.Err()
 	}
@@ -419,7 +439,7 @@ func (s *Store) enterpriseItems(ctx context.Context, f *geo.Filter) (geo.Page, e
 			continue
 		}
 		if page.NumberMatched >= f.Offset && len(page.Features) < f.Limit {
-			page.Features = append(page.Features, enterpriseFeature(&ix.es[i]))
+			page.Features = append(page.Features, ix.feature(&ix.es[i]))
 		}
 		page.NumberMatched++
 		if all && len(page.Features) == f.Limit {
@@ -448,7 +468,7 @@ func (s *Store) enterpriseItem(id string) (geo.Feature, bool) {
 	if !ok {
 		return geo.Feature{}, false
 	}
-	return enterpriseFeature(&ix.es[k]), true
+	return ix.feature(&ix.es[k]), true
 }
 
 // EnterpriseTile returns the enterprises of tile z/x/y under f: every
