@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -205,26 +206,31 @@ func Enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Log
 		log = slog.New(slog.DiscardHandler)
 	}
 	if noCache {
-		es, _, err := resolveFile(ds, file, crs)
+		es, _, _, err := resolveFile(ds, file, crs)
 		return es, err
 	}
-	key, err := sourceKey(file, crs, ds)
-	if err != nil {
-		return nil, err
-	}
 	path := CachePath(file)
-	start := time.Now()
-	if es, err := readCache(path, key); err == nil {
-		log.Info("enterprise list from its cache", "cache", path, "count", len(es), "dur_ms", time.Since(start).Milliseconds())
-		return es, nil
+	// Hash the list up front only when there is a cache it could match: on
+	// a first start-up the list is hashed while it is read (a second pass
+	// over hundreds of MB saved).
+	if _, err := os.Stat(path); err == nil {
+		key, err := sourceKey(file, crs, ds)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		if es, err := readCache(path, key); err == nil {
+			log.Info("enterprise list from its cache", "cache", path, "count", len(es), "dur_ms", time.Since(start).Milliseconds())
+			return es, nil
+		}
 	}
-	es, sum, err := resolveFile(ds, file, crs)
+	es, sum, size, err := resolveFile(ds, file, crs)
 	if err != nil {
 		return nil, err
 	}
 	// The key of the bytes actually read (the file may have changed
 	// since it was hashed above).
-	key.Source = sum
+	key := cacheKey{Source: sum, SourceBytes: size, CRS: cacheCRS(crs), Dataset: data.ResolveFingerprint(ds)}
 	if err := writeCache(path, key, es); err != nil {
 		log.Warn("enterprise cache not written: every start-up will check the list again", "cache", path, "err", err)
 	} else {
@@ -239,18 +245,19 @@ func Enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Log
 // resolveFile reads and resolves file without a cache, streaming: each
 // chunk of rows is resolved while the next is read and dropped once
 // resolved (data.EnterpriseStream), so the file's rows and the resolved
-// list are never held together. sum is the SHA-256 of the bytes read.
-func resolveFile(ds *data.Dataset, file, crs string) (es []geo.Enterprise, sum string, err error) {
+// list are never held together. sum is the SHA-256 (hex) of the bytes
+// read, size their count.
+func resolveFile(ds *data.Dataset, file, crs string) (es []geo.Enterprise, sum string, size int64, err error) {
 	conv, err := importer.ConverterFor(crs)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, "", fmt.Errorf("enterprises: %w", err)
+		return nil, "", 0, fmt.Errorf("enterprises: %w", err)
 	}
 	defer f.Close()
-	h := sha256.New()
+	h := &countingHash{Hash: sha256.New()}
 	var in io.Reader = io.TeeReader(f, h)
 	if fi, err := f.Stat(); err == nil {
 		in = sized{in, fi.Size()} // lets the reader estimate the rows
@@ -259,15 +266,26 @@ func resolveFile(ds *data.Dataset, file, crs string) (es []geo.Enterprise, sum s
 	probs, err := importer.StreamEnterprises(in, filepath.Base(file), "", conv, st)
 	es, more := st.Finish()
 	if err != nil {
-		return nil, "", fmt.Errorf("enterprises: %w", err)
+		return nil, "", 0, fmt.Errorf("enterprises: %w", err)
 	}
 	if _, err := io.Copy(h, f); err != nil { // what the reader left unread
-		return nil, "", fmt.Errorf("enterprises: %w", err)
+		return nil, "", 0, fmt.Errorf("enterprises: %w", err)
 	}
 	if probs = append(probs, more...); len(probs) > 0 {
-		return nil, "", fmt.Errorf("enterprise list %s refused, nothing loaded: %w", filepath.Base(file), &data.ProblemsError{Problems: probs})
+		return nil, "", 0, fmt.Errorf("enterprise list %s refused, nothing loaded: %w", filepath.Base(file), &data.ProblemsError{Problems: probs})
 	}
-	return es, hex.EncodeToString(h.Sum(nil)), nil
+	return es, hex.EncodeToString(h.Sum(nil)), h.n, nil
+}
+
+// countingHash is a hash that counts the bytes written to it.
+type countingHash struct {
+	hash.Hash
+	n int64
+}
+
+func (c *countingHash) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return c.Hash.Write(p)
 }
 
 // sized is a reader that tells its size (see importer.ReadEnterprises).
