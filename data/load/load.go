@@ -55,6 +55,10 @@ type Options struct {
 	// NoCache resolves the enterprise list from its file even when a
 	// cache of it matches (benchmarks, tests).
 	NoCache bool
+	// CacheLater leaves the writing of the enterprise list's cache to the
+	// caller (Result.WriteCache), so that a server can serve first and
+	// write the cache meanwhile (about a second at a million rows).
+	CacheLater bool
 	// DatasetRead, when set, receives the dataset as soon as it is read
 	// and checked, before the enterprise list is read (seconds at a
 	// million rows), so the caller can index it meanwhile (cmd builds the
@@ -72,6 +76,10 @@ type Result struct {
 	EnterpriseFile string
 	// Source says where the dataset came from, for the start-up log.
 	Source string
+	// WriteCache, with Options.CacheLater, writes the cache of the list
+	// just resolved (nil: nothing to write). Enterprises must not be
+	// modified before it returns; it logs what it did.
+	WriteCache func()
 }
 
 // Files of a data directory.
@@ -125,8 +133,12 @@ func Load(o Options) (*Result, error) {
 		return r, nil
 	}
 	start = time.Now()
-	if r.Enterprises, err = Enterprises(r.Dataset, entFile, o.EnterprisesCRS, o.NoCache, log); err != nil {
+	if r.Enterprises, r.WriteCache, err = enterprises(r.Dataset, entFile, o.EnterprisesCRS, o.NoCache, log); err != nil {
 		return nil, err
+	}
+	if r.WriteCache != nil && !o.CacheLater {
+		r.WriteCache()
+		r.WriteCache = nil
 	}
 	r.EnterpriseFile = entFile
 	log.Info("enterprises read", "file", entFile, "count", len(r.Enterprises), "dur_ms", time.Since(start).Milliseconds())
@@ -205,9 +217,19 @@ func Enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	es, write, err := enterprises(ds, file, crs, noCache, log)
+	if write != nil {
+		write()
+	}
+	return es, err
+}
+
+// enterprises is Enterprises returning the writing of the cache (nil:
+// nothing to write) instead of doing it.
+func enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Logger) ([]geo.Enterprise, func(), error) {
 	if noCache {
 		es, _, _, err := resolveFile(ds, file, crs)
-		return es, err
+		return es, nil, err
 	}
 	path := CachePath(file)
 	// Hash the list up front only when there is a cache it could match: on
@@ -216,30 +238,33 @@ func Enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Log
 	if _, err := os.Stat(path); err == nil {
 		key, err := sourceKey(file, crs, ds)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		start := time.Now()
 		if es, err := readCache(path, key); err == nil {
 			log.Info("enterprise list from its cache", "cache", path, "count", len(es), "dur_ms", time.Since(start).Milliseconds())
-			return es, nil
+			return es, nil, nil
 		}
 	}
 	es, sum, size, err := resolveFile(ds, file, crs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The key of the bytes actually read (the file may have changed
 	// since it was hashed above).
 	key := cacheKey{Source: sum, SourceBytes: size, CRS: cacheCRS(crs), Dataset: data.ResolveFingerprint(ds)}
-	if err := writeCache(path, key, es); err != nil {
-		log.Warn("enterprise cache not written: every start-up will check the list again", "cache", path, "err", err)
-	} else {
-		log.Info("enterprise cache written", "cache", path, "count", len(es))
-	}
-	// What the reading left behind (the lines of the file, hundreds of MB
-	// for a million rows) is garbage now: hand it back to the system.
-	debug.FreeOSMemory()
-	return es, nil
+	return es, func() {
+		start := time.Now()
+		if err := writeCache(path, key, es); err != nil {
+			log.Warn("enterprise cache not written: every start-up will check the list again", "cache", path, "err", err)
+		} else {
+			log.Info("enterprise cache written", "cache", path, "count", len(es), "dur_ms", time.Since(start).Milliseconds())
+		}
+		// What the reading left behind (the lines of the file, hundreds
+		// of MB for a million rows) is garbage now: hand it back to the
+		// system.
+		debug.FreeOSMemory()
+	}, nil
 }
 
 // resolveFile reads and resolves file without a cache, streaming: each
