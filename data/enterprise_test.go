@@ -181,3 +181,45 @@ func TestPlacerRasterExact(t *testing.T) {
 	}
 	t.Logf("%d points", n)
 }
+
+// SplitList's byte scan splits exactly where a rune-by-rune split on the
+// separators does, invalid UTF-8 and cut characters included.
+func TestSplitListMatchesRunes(t *testing.T) {
+	parts := []string{";", "；", "、", "|", ",", "，", " ", "\u3000", "a", "专精特新", "\xef", "\xef\xbc", "\xe3\x80", "\xbc\x9b", "\x80\x81", "\xff", "nev_chain", ""}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		checkSplitList(t, b.String())
+	}
+}
+
+func FuzzSplitList(f *testing.F) {
+	for _, s := range []string{"", " 专精特新、小巨人;链主 | ,", "\xef\xbc;\xe3\x80\x81x", "a，b；c"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkSplitList)
+}
+
+// checkSplitList compares SplitList(s) with a rune-by-rune split.
+func checkSplitList(t *testing.T, s string) {
+	ref := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		f := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == '、' || r == '|' || r == ',' || r == '，' })
+		out := f[:0]
+		for _, v := range f {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	got, want := data.SplitList(s), ref(s)
+	if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+		t.Fatalf("SplitList(%q) = %q, want %q", s, got, want)
+	}
+}
