@@ -253,6 +253,12 @@ func enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Log
 	// The key of the bytes actually read (the file may have changed
 	// since it was hashed above).
 	key := cacheKey{Source: sum, SourceBytes: size, CRS: cacheCRS(crs), Dataset: data.ResolveFingerprint(ds)}
+	// What the reading left behind (the lines of the file, hundreds of MB
+	// for a million rows) is garbage now: collect it before the store's
+	// index is built (which would otherwise grow the heap past it: 0.93
+	// instead of 0.79 GB at the peak for a million rows) and hand it back
+	// to the system.
+	debug.FreeOSMemory()
 	return es, func() {
 		start := time.Now()
 		if err := writeCache(path, key, es); err != nil {
@@ -260,10 +266,6 @@ func enterprises(ds *data.Dataset, file, crs string, noCache bool, log *slog.Log
 		} else {
 			log.Info("enterprise cache written", "cache", path, "count", len(es), "dur_ms", time.Since(start).Milliseconds())
 		}
-		// What the reading left behind (the lines of the file, hundreds
-		// of MB for a million rows) is garbage now: hand it back to the
-		// system.
-		debug.FreeOSMemory()
 	}, nil
 }
 
