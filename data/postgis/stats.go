@@ -70,7 +70,7 @@ func (s *Store) statsSQL(f geo.Filter) (string, []any, error) {
 			LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = 0 AND h.family = %[2]s
 			JOIN layoutmap.zone_headline hh ON hh.zone_id = z.id AND hh.family = %[2]s AND hh.year <> 0
 			WHERE %[3]s), 0) END AS year),
-		m AS (SELECT z.id, z.city_code, h.zone_id IS NOT NULL AS head, h.revenue_yi, h.measure, h.bound, h.eff_bound, h.period, %[5]s AS tier
+		m AS (SELECT z.id, z.city_code, h.zone_id IS NOT NULL AS head, h.revenue_yi, h.measure, h.bound, h.eff_bound, h.period, h.scope, %[5]s AS tier
 			FROM layoutmap.zones z
 			LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = (SELECT year FROM y) AND h.family = %[2]s
 			WHERE %[4]s),
@@ -161,10 +161,10 @@ func (r *statsRows) queries(with string, args []any) []statsQuery {
 				}
 				return nil
 			}},
-		// geo.ClusterStats' comparable figures; headline periods are stored full_year when unstated.
+		// geo.ClusterStats' comparable figures; headline periods are stored full_year, scopes zone, when unstated.
 		{with + `SELECT c.cluster_id, m.measure, array_agg(m.revenue_yi ORDER BY m.id COLLATE "C"), bool_or(m.bound = 'lower')
 			FROM m JOIN c ON c.zone_id = m.id
-			WHERE m.head AND m.period = 'full_year' AND m.bound IN ('exact', 'lower') GROUP BY 1, 2 ORDER BY 1, 2`, args,
+			WHERE m.head AND m.period = 'full_year' AND m.scope = 'zone' AND m.bound IN ('exact', 'lower') GROUP BY 1, 2 ORDER BY 1, 2`, args,
 			func(row pgx.Rows) error {
 				var id string
 				var g geo.MeasureFigures
