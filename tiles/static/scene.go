@@ -240,7 +240,11 @@ func caption(s *Scene, o Options, n int) string {
 		parts = append(parts, txtAll.in(lang))
 	}
 	if lang == LangEN {
-		parts = append(parts, strconv.Itoa(n)+txtZones.en)
+		if n == 1 {
+			parts = append(parts, "1 zone") // English counts agree in number
+		} else {
+			parts = append(parts, strconv.Itoa(n)+txtZones.en)
+		}
 	} else {
 		parts = append(parts, strconv.Itoa(n)+txtZones.zh)
 	}

@@ -43,7 +43,7 @@ export function mountStats(store) {
       return el('div', { class: 'bar-row', 'data-cluster': s.cluster_id, 'data-zones': String(s.zones ?? 0) },
         el('span', { class: 'bar-label', text: f.nameOf(c) || s.cluster_id }),
         el('span', { class: 'bar', style: `width:${(100 * (s.zones ?? 0)) / max}%;background:${styles.clusterColor(idx >= 0 ? idx : i)}` }),
-        el('span', { class: 'bar-value', text: `${s.zones ?? 0} ${L('statsZones')}${rev}` }),
+        el('span', { class: 'bar-value', text: `${L('statsZonesN', { n: s.zones ?? 0 })}${rev}` }),
         s.measure ? el('span', { class: 'bar-note', text: L('statsComparable', { m: f.measureName(s.measure), n: s.revenue_n ?? 0 }) }) : null);
     });
     const td = data.statsDocs.tiers;
