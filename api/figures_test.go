@@ -84,8 +84,8 @@ func TestNineCases(t *testing.T) {
 			t.Error("tier=t100 must match the at-least-t100 zone (documented: a lower bound matches its band)")
 		}
 		svg := string(get(t, app, "/static/map.svg?year=2019&city=410100").body)
-		if !strings.Contains(svg, "郑州高新技术产业开发区 — ≥217.4亿（2019，一季度 四上企业营业收入）") {
-			t.Error("static SVG: the zone's title does not give its figure as a lower bound with year, period and measure")
+		if !strings.Contains(svg, "郑州高新技术产业开发区 — ≥217.4亿（2019，一季度 四上企业营业收入，仅高新技术产业集聚区）") {
+			t.Error("static SVG: the zone's title does not give its figure as a lower bound with year, period, measure and scope")
 		}
 		csv := string(get(t, app, "/api/v1/collections/zones/items?f=csv&year=2019&city=410100").body)
 		if !strings.Contains(csv, "G412029,") || !strings.Contains(csv, ",lower,Q1,") {

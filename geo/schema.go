@@ -747,3 +747,20 @@ func LayerCollection(layer string) string {
 	}
 	return ""
 }
+
+// unitTexts says what each Field.Unit means, for documents that give a
+// field's unit in words (TileJSON field descriptions).
+var unitTexts = map[string]string{
+	"亿元":     "亿元 (1亿元 = 1e8 yuan, 100 million yuan)",
+	"ha":     "ha (hectares)",
+	"degree": "degrees (WGS84)",
+}
+
+// UnitText is unit in words ("亿元 (1亿元 = 1e8 yuan, …)"), unit itself
+// when unknown.
+func UnitText(unit string) string {
+	if t, ok := unitTexts[unit]; ok {
+		return t
+	}
+	return unit
+}

@@ -106,7 +106,7 @@ type zoneStyle struct {
 	// scope marks a headline that counts one part of the zone only
 	// ("仅食品产业", "food industry only"; geo.ScopeText), "" for the whole zone.
 	scope, scopeEN string
-	x, y     float64
+	x, y           float64
 	// change is the zone's change from Options.Compare to the filter's
 	// year (comparison mode only); hollow: its figures cannot be compared,
 	// so it is drawn white with a grey edge.
