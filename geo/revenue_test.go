@@ -1,6 +1,9 @@
 package geo
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 var luohe = []Revenue{{Year: 2023, RevenueYi: 1500, Measure: "营业收入", Bound: BoundLower, Period: PeriodFullYear, Scope: "食品产业"}}
 
@@ -167,6 +170,14 @@ func TestScope(t *testing.T) {
 	zs := []Zone{{ID: "a", Clusters: []ZoneCluster{{ClusterID: "food"}}, Revenue: luohe}}
 	if st := ClusterStats(zs, tax, 2023, ""); st[0].RevenueN != 0 {
 		t.Errorf("cluster sum counts a food-industry-only figure: %+v", st[0])
+	}
+	// The target check counts it as a lower bound and names it.
+	tc := CheckTargets(zs, PlanTargets2025, 2023, "")
+	for _, r := range tc.Rows {
+		want := r.MinYi <= 1500
+		if got := slices.Equal(r.PartScope, []string{"a"}); got != want || (r.AtOrAbove == 1) != want {
+			t.Errorf("target ≥%g: at or above %d, part_scope %v", r.MinYi, r.AtOrAbove, r.PartScope)
+		}
 	}
 	// A change from the whole zone to one industry says the scopes differ.
 	ch := ZoneChange([]Revenue{{Year: 2019, RevenueYi: 1000, Measure: "营业收入", Bound: BoundExact, Period: PeriodFullYear}, luohe[0]}, 2019, 2023, "")

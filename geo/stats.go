@@ -208,8 +208,12 @@ type TargetRow struct {
 	AtOrAbove int      `json:"at_or_above"`
 	ZoneIDs   []string `json:"zone_ids"`
 	// Lower counts the zones of AtOrAbove known only by a lower bound.
-	Lower int  `json:"lower"`
-	Met   bool `json:"met"`
+	Lower int `json:"lower"`
+	// PartScope are the zones of AtOrAbove (sorted) counted through a
+	// figure of one part of the zone (Scope, e.g. 漯河经开区's food industry
+	// only): a valid lower bound, said so wherever the count is shown.
+	PartScope []string `json:"part_scope"`
+	Met       bool     `json:"met"`
 }
 
 // CheckTargets counts, for one year (≠ 0) and family fam, the zones known
@@ -220,17 +224,22 @@ func CheckTargets(zones []Zone, plan Plan, year int, fam string) TargetCheck {
 	tc := TargetCheck{Plan: plan, Year: year, Family: family(fam), Zones: len(zones),
 		Comparable: len(ComparableZones(zones, year, fam)), Rows: []TargetRow{}}
 	for _, t := range plan.Targets {
-		row := TargetRow{PlanTarget: t, ZoneIDs: []string{}}
+		row := TargetRow{PlanTarget: t, ZoneIDs: []string{}, PartScope: []string{}}
 		for i := range zones {
 			if year != 0 && MeetsMin(zones[i].Revenue, year, fam, t.MinYi) {
 				row.AtOrAbove++
 				row.ZoneIDs = append(row.ZoneIDs, zones[i].ID)
-				if h, _ := Headline(zones[i].Revenue, year, fam); EffectiveBound(h) == BoundLower {
+				h, _ := Headline(zones[i].Revenue, year, fam)
+				if EffectiveBound(h) == BoundLower {
 					row.Lower++
+				}
+				if !WholeZone(h) {
+					row.PartScope = append(row.PartScope, zones[i].ID)
 				}
 			}
 		}
 		slices.Sort(row.ZoneIDs)
+		slices.Sort(row.PartScope)
 		row.Met = row.AtOrAbove >= t.Zones
 		tc.Rows = append(tc.Rows, row)
 	}

@@ -109,6 +109,7 @@ type statsQuery struct {
 type statsIDs struct {
 	ids   []string
 	lower int
+	part  []string // ids counted through a figure of one part of the zone
 }
 
 // statsRows collects the rows of the statistics queries: the statistics
@@ -186,13 +187,14 @@ func (r *statsRows) queries(with string, args []any) []statsQuery {
 				return nil
 			}},
 		// geo.MeetsMin per target: exact figures and lower bounds at or above it.
-		{with + `SELECT t.min_yi, array_agg(m.id ORDER BY m.id COLLATE "C"), count(*) FILTER (WHERE m.eff_bound = 'lower')
+		{with + `SELECT t.min_yi, array_agg(m.id ORDER BY m.id COLLATE "C"), count(*) FILTER (WHERE m.eff_bound = 'lower'),
+				coalesce(array_agg(m.id ORDER BY m.id COLLATE "C") FILTER (WHERE m.scope <> 'zone'), '{}')
 			FROM unnest(` + minsArg + `::float8[]) AS t(min_yi) JOIN m ON m.head AND m.eff_bound IN ('exact', 'lower') AND m.revenue_yi >= t.min_yi
 			GROUP BY 1`, append(slices.Clip(args), mins),
 			func(row pgx.Rows) error {
 				var x float64
 				var t statsIDs
-				if err := row.Scan(&x, &t.ids, &t.lower); err != nil {
+				if err := row.Scan(&x, &t.ids, &t.lower, &t.part); err != nil {
 					return err
 				}
 				r.targets[x] = t
@@ -269,8 +271,9 @@ func (r *statsRows) finish(f geo.Filter, ts []geo.Tier) geo.Stats {
 			Comparable: len(st.Comparable), Rows: []geo.TargetRow{}}
 		for _, t := range geo.PlanTargets2025.Targets {
 			x := r.targets[t.MinYi]
-			row := geo.TargetRow{PlanTarget: t, ZoneIDs: []string{}, AtOrAbove: len(x.ids), Lower: x.lower}
+			row := geo.TargetRow{PlanTarget: t, ZoneIDs: []string{}, AtOrAbove: len(x.ids), Lower: x.lower, PartScope: []string{}}
 			row.ZoneIDs = append(row.ZoneIDs, x.ids...)
+			row.PartScope = append(row.PartScope, x.part...)
 			row.Met = row.AtOrAbove >= t.Zones
 			tc.Rows = append(tc.Rows, row)
 		}
