@@ -1,6 +1,8 @@
 package data_test
 
 import (
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -120,5 +122,104 @@ func TestPlacerRasterAgreesWithPolygons(t *testing.T) {
 	}
 	if n < 25000 {
 		t.Fatalf("only %d points", n)
+	}
+}
+
+// The rasters answer exactly as the polygons do, where it is hardest:
+// points on and next to every vertex of the county, city and zone outlines
+// (in mixed cells and in the unmarked cells beside them), points on the
+// grid lines of the rasters, and random points over Henan.
+func TestPlacerRasterExact(t *testing.T) {
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := data.NewPlacer(ds)
+	admin, zone := data.PlacerPolygonsOnly(pl)
+	check := func(p orb.Point) {
+		city, county, ok := pl.Admin(p)
+		wc, wcounty, wok := admin(p)
+		if city != wc || county != wcounty || ok != wok {
+			t.Fatalf("%v: raster %s %s %v, polygons %s %s %v", p, city, county, ok, wc, wcounty, wok)
+		}
+		if z, _ := pl.Zone(p); z != zone(p) {
+			t.Fatalf("%v: raster zone %q, polygons %q", p, z, zone(p))
+		}
+	}
+	n := 0
+	for _, a := range ds.Admin {
+		for _, pg := range a.Geom {
+			for _, r := range pg {
+				for k := 0; k < len(r); k += 19 {
+					for _, d := range []orb.Point{{0, 0}, {0.0004, 0}, {-0.0004, 0}, {0, 0.0004}, {0, -0.0004}, {0.0013, 0.0011}, {-0.0021, -0.0017}} {
+						check(orb.Point{r[k][0] + d[0], r[k][1] + d[1]})
+						n++
+					}
+				}
+			}
+		}
+	}
+	for _, z := range ds.Zones {
+		for _, pg := range z.Geom {
+			for _, r := range pg {
+				for k := range r {
+					for _, d := range []orb.Point{{0, 0}, {0.0003, 0.0002}, {-0.0002, -0.0003}, {0.001, -0.001}} {
+						check(orb.Point{r[k][0] + d[0], r[k][1] + d[1]})
+						n++
+					}
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		check(orb.Point{110.3 + rng.Float64()*6.4, 31.3 + rng.Float64()*5.2})
+		// On the county grid's lines (0.0025°) and the others' (0.01°).
+		check(orb.Point{math.Round((110.3+rng.Float64()*6.4)/0.0025) * 0.0025, 31.3 + rng.Float64()*5.2})
+		check(orb.Point{110.3 + rng.Float64()*6.4, math.Round((31.3+rng.Float64()*5.2)/0.01) * 0.01})
+		n += 3
+	}
+	t.Logf("%d points", n)
+}
+
+// SplitList's byte scan splits exactly where a rune-by-rune split on the
+// separators does, invalid UTF-8 and cut characters included.
+func TestSplitListMatchesRunes(t *testing.T) {
+	parts := []string{";", "；", "、", "|", ",", "，", " ", "\u3000", "a", "专精特新", "\xef", "\xef\xbc", "\xe3\x80", "\xbc\x9b", "\x80\x81", "\xff", "nev_chain", ""}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		checkSplitList(t, b.String())
+	}
+}
+
+func FuzzSplitList(f *testing.F) {
+	for _, s := range []string{"", " 专精特新、小巨人;链主 | ,", "\xef\xbc;\xe3\x80\x81x", "a，b；c"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkSplitList)
+}
+
+// checkSplitList compares SplitList(s) with a rune-by-rune split.
+func checkSplitList(t *testing.T, s string) {
+	ref := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		f := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == '、' || r == '|' || r == ',' || r == '，' })
+		out := f[:0]
+		for _, v := range f {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	got, want := data.SplitList(s), ref(s)
+	if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+		t.Fatalf("SplitList(%q) = %q, want %q", s, got, want)
 	}
 }

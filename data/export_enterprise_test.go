@@ -42,3 +42,24 @@ func PolygonPlacer(ds *Dataset) (admin func(orb.Point) (city, county string, ok 
 	}
 	return admin, zone
 }
+
+// PlacerPolygonsOnly answers as pl does but always by testing the
+// polygons (no raster): the rule the raster must agree with exactly.
+func PlacerPolygonsOnly(pl *Placer) (admin func(orb.Point) (city, county string, ok bool), zone func(orb.Point) string) {
+	admin = func(p orb.Point) (string, string, bool) {
+		if i := pl.counties.slowFind(p); i >= 0 {
+			return pl.counties.items[i].aux, pl.counties.items[i].code, true
+		}
+		if i := pl.cities.slowFind(p); i >= 0 {
+			return pl.cities.items[i].code, "", true
+		}
+		return "", "", false
+	}
+	zone = func(p orb.Point) string {
+		if i := pl.zones.slowFind(p); i >= 0 {
+			return pl.zones.items[i].code
+		}
+		return ""
+	}
+	return admin, zone
+}

@@ -4,9 +4,11 @@
 // (where the firms are densest), one request at a time; then items with a
 // bbox around a zone and a chain filter. It prints sizes (raw MVT),
 // latency percentiles and status counts. Enterprise tiles are not cached
-// by the server, so every request is a cold tile.
+// by the server, so every request is a cold tile. --steps picks some of
+// the steps (tiles, zonetiles, items, stats; default all), e.g. only the
+// statistics of a freshly started server.
 //
-//	go run ./cmd/entbench --url http://127.0.0.1:8080
+//	go run ./cmd/entbench --url http://127.0.0.1:8080 [--steps stats,items]
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -26,8 +29,9 @@ import (
 
 func main() {
 	base := flag.String("url", "http://127.0.0.1:8080", "layoutmap server")
+	steps := flag.String("steps", "tiles,zonetiles,items,stats", "steps to run, comma-separated: tiles (z5–z8), zonetiles (z9–z16), items, stats")
 	flag.Parse()
-	if err := run(*base); err != nil {
+	if err := run(*base, strings.Split(*steps, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "entbench:", err)
 		os.Exit(1)
 	}
@@ -58,7 +62,13 @@ func pct(ds []time.Duration, p float64) time.Duration {
 	return ds[min(len(ds)-1, int(p*float64(len(ds))))]
 }
 
-func run(base string) error {
+func run(base string, steps []string) error {
+	all := map[string]func(string, []orb.Point) error{"tiles": provinceTiles, "zonetiles": zoneTiles, "items": enterpriseItems, "stats": enterpriseStats}
+	for _, st := range steps {
+		if all[st] == nil {
+			return fmt.Errorf("unknown step %q (tiles, zonetiles, items, stats)", st)
+		}
+	}
 	var zones struct {
 		Features []struct {
 			Properties struct {
@@ -75,8 +85,11 @@ func run(base string) error {
 	for i, f := range zones.Features {
 		points[i] = orb.Point{f.Properties.Lon, f.Properties.Lat}
 	}
-	for _, step := range []func(string, []orb.Point) error{provinceTiles, zoneTiles, enterpriseItems, enterpriseStats} {
-		if err := step(base, points); err != nil {
+	for _, st := range []string{"tiles", "zonetiles", "items", "stats"} { // in this order
+		if !slices.Contains(steps, st) {
+			continue
+		}
+		if err := all[st](base, points); err != nil {
 			return err
 		}
 	}

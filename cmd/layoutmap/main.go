@@ -359,6 +359,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	if err != nil {
 		return err
 	}
+	defer background.Wait() // last: after the server and the store
 	defer store.Close()
 	if cfg.PprofAddr != "" {
 		if _, err := startPprof(ctx, cfg.PprofAddr, log); err != nil {

@@ -176,7 +176,7 @@ func checkSiteDir(dir string) error {
 // reader of the whole resolved list): nil otherwise.
 func openSiteStore(ctx context.Context, cfg serveConfig, log *slog.Logger) (data.Store, *data.Dataset, []geo.Enterprise, error) {
 	if cfg.DatabaseURL == "" {
-		s, r, err := loadEmbedded(cfg, log)
+		s, r, err := loadEmbedded(cfg, log, false)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("loading embedded dataset: %w", err)
 		}

@@ -64,10 +64,15 @@ func sourceKey(file, crs string, ds *data.Dataset) (cacheKey, error) {
 	if err != nil {
 		return cacheKey{}, fmt.Errorf("enterprises: reading %s: %w", file, err)
 	}
+	return cacheKey{Source: hex.EncodeToString(h.Sum(nil)), SourceBytes: n, CRS: cacheCRS(crs), Dataset: data.ResolveFingerprint(ds)}, nil
+}
+
+// cacheCRS is the datum as a cache key holds it ("" is WGS84).
+func cacheCRS(crs string) string {
 	if crs == "" {
-		crs = "wgs84"
+		return "wgs84"
 	}
-	return cacheKey{Source: hex.EncodeToString(h.Sum(nil)), SourceBytes: n, CRS: crs, Dataset: data.ResolveFingerprint(ds)}, nil
+	return crs
 }
 
 // encoder writes the cache: interned strings (sources, codes, chain lists

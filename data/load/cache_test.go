@@ -178,3 +178,53 @@ func FuzzDecodeRows(f *testing.F) {
 		}
 	})
 }
+
+// With CacheLater, Load resolves a new list without writing its cache and
+// hands the writing back (Result.WriteCache); once written, the next Load
+// reads the list from it (same table, nothing left to write). The cache's
+// key is that of the bytes read, as when it is written at once.
+func TestEnterpriseCacheLater(t *testing.T) {
+	dir := t.TempDir()
+	file := writeList(t, dir, 2000, 5)
+	o := Options{Dir: dir, Bundled: henan.Load, CacheLater: true}
+	r, err := Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(CachePath(file)); err == nil {
+		t.Fatal("CacheLater: Load wrote the cache itself")
+	}
+	if r.WriteCache == nil {
+		t.Fatal("CacheLater: a new list and nothing to write")
+	}
+	r.WriteCache()
+	key, err := sourceKey(file, "", r.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, err := readCache(CachePath(file), key)
+	if err != nil {
+		t.Fatalf("the cache written later does not match the list: %v", err)
+	}
+	if !reflect.DeepEqual(cached, r.Enterprises) {
+		t.Error("the cache written later differs from the list served")
+	}
+	again, err := Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.WriteCache != nil {
+		t.Error("a cached list: something to write again")
+	}
+	if !reflect.DeepEqual(again.Enterprises, r.Enterprises) {
+		t.Error("the list read from the cache differs")
+	}
+	// Without CacheLater the cache is written before Load returns.
+	os.Remove(CachePath(file))
+	if r, err = Load(Options{Dir: dir, Bundled: henan.Load}); err != nil || r.WriteCache != nil {
+		t.Fatal(err, r.WriteCache != nil)
+	}
+	if _, err := os.Stat(CachePath(file)); err != nil {
+		t.Error("no cache after Load without CacheLater")
+	}
+}

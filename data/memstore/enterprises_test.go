@@ -270,3 +270,90 @@ func TestEnterpriseTilesUniformPerZoom(t *testing.T) {
 		t.Errorf("tile 5/%d/%d (信阳 south of 31.95°N): %d matched, %d points, %d cells (%v)", x, y, tile.Matched, len(tile.Points), len(tile.Cells), err)
 	}
 }
+
+// An enterprise's properties are encoded once and kept: a page's
+// PropertiesJSON equals the encoding of its properties
+// (geo.EnterpriseProperties, geo.PropertiesJSON), a second request for the
+// same firms (items by id, with a bbox and a chain, and the item itself)
+// gets the same bytes (the same backing array), and a list set again is
+// served with its own properties, never those kept for the list before.
+func TestEnterprisePropertiesJSONKept(t *testing.T) {
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := synth.Enterprises(ds, 500, 7, &b); err != nil {
+		t.Fatal(err)
+	}
+	rows, probs, err := importer.ReadEnterprises(&b, "synth.csv", "", nil)
+	if err != nil || len(probs) > 0 {
+		t.Fatal(err, probs)
+	}
+	es, probs := data.ResolveEnterprises(ds, data.NewPlacer(ds), rows)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	s, err := memstore.New(ds, geo.DefaultTiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetEnterprises(es); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	byID := map[string]*geo.Enterprise{}
+	for i := range es {
+		byID[es[i].ID] = &es[i]
+	}
+	zz := &orb.Bound{Min: orb.Point{113.3, 34.5}, Max: orb.Point{114.0, 35.0}}
+	for _, f := range []geo.Filter{{Limit: 100}, {Limit: 100, SortBy: "-name"}, {Limit: 100, BBox: zz, Chain: []string{es[0].Chains[0]}}} {
+		first, err1 := s.EnterpriseItems(ctx, f)
+		again, err2 := s.EnterpriseItems(ctx, f)
+		if err1 != nil || err2 != nil || len(first.Features) == 0 {
+			t.Fatalf("items %v: %v %v (%d features)", f.Encode(), err1, err2, len(first.Features))
+		}
+		for i, ft := range first.Features {
+			want, err := geo.PropertiesJSON(geo.EnterpriseProperties(byID[ft.ID]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := geo.PropertiesJSON(ft.Properties)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := ft.PropertiesJSON, again.Features[i].PropertiesJSON
+			switch {
+			case string(a) != string(want):
+				t.Errorf("%s %v: PropertiesJSON\n%s\nwant\n%s", ft.ID, f.Encode(), a, want)
+			case string(got) != string(want):
+				t.Errorf("%s %v: properties encode as\n%s\nwant\n%s", ft.ID, f.Encode(), got, want)
+			case &a[0] != &b[0]:
+				t.Errorf("%s %v: properties encoded again for a second request", ft.ID, f.Encode())
+			}
+			it, err := s.EnterpriseItem(ctx, ft.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if &it.PropertiesJSON[0] != &a[0] {
+				t.Errorf("%s: the item encodes its properties again", ft.ID)
+			}
+		}
+	}
+	// The same ids with other names: set again, served with the new ones.
+	renamed := slices.Clone(es)
+	for i := range renamed {
+		renamed[i].Name += "（改）"
+	}
+	if err := s.SetEnterprises(renamed); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.EnterpriseItem(ctx, es[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := geo.PropertiesJSON(geo.EnterpriseProperties(&renamed[0]))
+	if string(it.PropertiesJSON) != string(want) || it.Properties["name"] != renamed[0].Name {
+		t.Errorf("after SetEnterprises again: %s\nwant %s", it.PropertiesJSON, want)
+	}
+}

@@ -67,6 +67,8 @@ const (
 	roleCallout = "callout"
 	// roleEnterprise: the count on an enterprise bubble.
 	roleEnterprise = "enterprise"
+	// roleEntLegend: the sample count in the legend's bubble swatch.
+	roleEntLegend = "enterprise-legend"
 )
 
 // item is a shape or a label.

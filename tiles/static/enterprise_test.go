@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -421,4 +422,151 @@ func TestNoneComparedCaption(t *testing.T) {
 	if got := captionOf(s, o); strings.Contains(got, "nozonecanbecompared") {
 		t.Errorf("one zone compared: the caption still says none is: %s", got)
 	}
+}
+
+// TestEnterpriseCountsNotCallouts is trial 6's finding 5: in the static
+// ent=1 images the bubbles' counts ("2", "4", "9" at the province's edge)
+// looked like the zones' call-out numbers 1–3. On real SVGs of the trial's
+// image and the dense views: a call-out is a bold white number on a dark
+// disc; an enterprise count never is. Each count is in regular weight
+// inside a white tag edged in the layer's colour, a rectangle (it fills
+// its box, which a disc does not), centred on its bubble; every bare
+// number on the map is one of the two; the legend shows the tag and says
+// what the number counts, under a heading that says "synthetic".
+func TestEnterpriseCountsNotCallouts(t *testing.T) {
+	r := mustRenderer(t)
+	col := strings.ToLower(geo.EnterpriseColor)
+	digits := regexp.MustCompile(`^[0-9]+$`)
+	sawCallout, sawCount := false, false
+	for _, q := range []string{
+		"year=2023&min_revenue=1000&ent=1&legend=1&width=1200&height=800",
+		"year=2023&min_revenue=1000&ent=1&legend=1&width=1200&height=800&width_mm=80",
+		"year=2023&min_revenue=1000&ent=1&legend=1&width=1200&height=800&lang=en",
+		denseViews[1],
+	} {
+		s, o := entSceneFor(t, q)
+		var buf bytes.Buffer
+		if err := r.SVG(&buf, s, o); err != nil {
+			t.Fatal(err)
+		}
+		els, err := svgtest.Parse(buf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bubbles []circle
+		for _, c := range svgCircles(t, els) {
+			if c.group == "enterprises" && c.fill == col {
+				bubbles = append(bubbles, c)
+			}
+		}
+		calloutDisc, calloutText := map[string]bool{}, map[string]bool{}
+		counts, legendTags := 0, 0
+		for i, e := range els {
+			if e.Name != "text" {
+				continue
+			}
+			class := e.Attr["class"]
+			var prev svgtest.Element
+			if i > 0 {
+				prev = els[i-1]
+			}
+			switch class {
+			case "callout":
+				sawCallout = true
+				calloutDisc[prev.Attr["fill"]] = true
+				calloutText[e.Attr["fill"]+"|"+e.Attr["font-weight"]] = true
+			case "enterprise", "enterprise-legend":
+				x, _ := strconv.ParseFloat(e.Attr["x"], 64)
+				y, _ := strconv.ParseFloat(e.Attr["y"], 64)
+				sz, _ := strconv.ParseFloat(e.Attr["font-size"], 64)
+				cx, cy := x, y-0.35*sz // the digits' middle
+				pts := pathPoints(prev.Attr["d"])
+				x0, y0, x1, y1 := bounds(pts)
+				switch {
+				case prev.Name != "path" || prev.Attr["fill"] != "#ffffff" || prev.Attr["stroke"] != col:
+					t.Errorf("%s: count %q is not in a white tag edged %s: %v", q, e.Text, col, prev.Attr)
+				case polygonArea(pts) < 0.9*(x1-x0)*(y1-y0):
+					t.Errorf("%s: count %q's tag fills %.0f%% of its box: a disc, not a tag", q, e.Text, 100*polygonArea(pts)/((x1-x0)*(y1-y0)))
+				case cx < x0 || cx > x1 || cy < y0 || cy > y1 || math.Abs((x0+x1)/2-cx) > 1 || math.Abs((y0+y1)/2-cy) > 1:
+					t.Errorf("%s: count %q at (%.1f, %.1f) is not centred in its tag %v", q, e.Text, cx, cy, [4]float64{x0, y0, x1, y1})
+				}
+				if e.Attr["font-weight"] == "bold" {
+					t.Errorf("%s: count %q is bold, as a call-out's number", q, e.Text)
+				}
+				if class == "enterprise-legend" {
+					legendTags++
+					continue
+				}
+				counts++
+				if !slices.ContainsFunc(bubbles, func(b circle) bool { return math.Hypot(b.x-cx, b.y-cy) < 1.5 }) {
+					t.Errorf("%s: count %q at (%.1f, %.1f) is not on a bubble", q, e.Text, cx, cy)
+				}
+				if calloutText[e.Attr["fill"]+"|"+e.Attr["font-weight"]] || calloutDisc[prev.Attr["fill"]] {
+					t.Errorf("%s: count %q drawn in a call-out's style (%s on %s)", q, e.Text, e.Attr["fill"], prev.Attr["fill"])
+				}
+			default:
+				if digits.MatchString(strings.TrimSpace(e.Text)) && e.Group != "furniture" {
+					t.Errorf("%s: a bare number %q (class %q) in %s", q, e.Text, class, e.Group)
+				}
+			}
+		}
+		// Call-outs seen after the counts: check the other way round too.
+		for i, e := range els {
+			if e.Name == "text" && e.Attr["class"] == "enterprise" && (calloutText[e.Attr["fill"]+"|"+e.Attr["font-weight"]] || calloutDisc[els[i-1].Attr["fill"]]) {
+				t.Errorf("%s: count %q drawn in a call-out's style", q, e.Text)
+			}
+		}
+		if counts > 0 {
+			sawCount = true
+		}
+		all := ""
+		for _, e := range els {
+			if e.Name == "text" {
+				all += e.Text
+			}
+		}
+		what, synthetic := "格内企业数", "合成数据"
+		if o.Lang == static.LangEN {
+			what, synthetic = "the cell's count", "synthetic"
+		}
+		if legendTags != 1 || !strings.Contains(strings.Join(strings.Fields(all), " "), what) || !strings.Contains(all, synthetic) {
+			t.Errorf("%s: legend: %d count tags, says %q: %v, %q: %v", q, legendTags, what, strings.Contains(all, what), synthetic, strings.Contains(all, synthetic))
+		}
+		t.Logf("%s: %d counts in tags, %d call-out styles", q, counts, len(calloutDisc))
+	}
+	if !sawCallout || !sawCount {
+		t.Errorf("call-outs drawn: %v, counts drawn: %v: the case proves nothing", sawCallout, sawCount)
+	}
+}
+
+func pathPoints(d string) [][2]float64 {
+	var out [][2]float64
+	fs := strings.FieldsFunc(d, func(r rune) bool { return r == 'M' || r == 'L' || r == 'Z' || r == ' ' || r == ',' })
+	for i := 0; i+1 < len(fs); i += 2 {
+		x, err1 := strconv.ParseFloat(fs[i], 64)
+		y, err2 := strconv.ParseFloat(fs[i+1], 64)
+		if err1 != nil || err2 != nil {
+			return nil
+		}
+		out = append(out, [2]float64{x, y})
+	}
+	return out
+}
+
+func bounds(pts [][2]float64) (x0, y0, x1, y1 float64) {
+	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range pts {
+		x0, y0, x1, y1 = math.Min(x0, p[0]), math.Min(y0, p[1]), math.Max(x1, p[0]), math.Max(y1, p[1])
+	}
+	return
+}
+
+// polygonArea is the shoelace area of a closed ring.
+func polygonArea(pts [][2]float64) float64 {
+	a := 0.0
+	for i := range pts {
+		j := (i + 1) % len(pts)
+		a += pts[i][0]*pts[j][1] - pts[j][0]*pts[i][1]
+	}
+	return math.Abs(a) / 2
 }

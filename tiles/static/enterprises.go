@@ -132,6 +132,68 @@ type entCount struct {
 	r  float64
 }
 
+// A bubble's count is the layer's own kind of number and must never read
+// as a zone's call-out (a bold white number on a dark brown disc, badge):
+// it sits in a white rectangular tag with the layer's teal edge, in regular
+// weight and the layer's dark teal, and only on a bubble large enough to
+// carry it (entCountOnBubble), never as a bare number on the map. The edge cells' "2", "4",
+// "9" on 3 px bubbles read as call-outs 1–3 (trial 6, finding 5).
+var entCountCol = darker(enterpriseCol, 0.7)
+
+// entCountLabel is the count n of a bubble centred at (x, y): the digits
+// (about 0.72 em high) centred on the bubble.
+func entCountLabel(x, y float64, n int, u units) label {
+	sz := u.pt(LabelPt)
+	return label{X: x, Y: y + sz*0.35, S: strconv.Itoa(n), Size: sz, Fill: entCountCol, Anchor: anchorMiddle, Role: roleEnterprise}
+}
+
+// entTagBox is the tag around count label lb (centred on its bubble).
+func entTagBox(lb label, u units) box {
+	hw := textWidth(lb.S, lb.Size)/2 + u.px(2.5)
+	hh := lb.Size*0.36 + u.px(2)
+	cy := lb.Y - lb.Size*0.35
+	return box{lb.X - hw, cy - hh, lb.X + hw, cy + hh}
+}
+
+// entCountTag draws count label lb in its tag: a rectangle with slightly
+// rounded corners, which fills its box (a call-out's disc does not).
+func entCountTag(g *group, lb label, u units) {
+	g.shape(shape{Rings: [][]pt{roundRectRing(entTagBox(lb, u), u.px(1.5))}, Closed: true, Fill: colHalo, Stroke: enterpriseCol, Width: u.px(0.8)})
+	g.label(lb)
+}
+
+// entCountOnBubble reports whether a bubble of radius r is wide enough to
+// carry count label lb: the number at most 4 px wider than the bubble, so
+// a count stands on a bubble of about its size.
+func entCountOnBubble(lb label, r float64, u units) bool {
+	return textWidth(lb.S, lb.Size) <= 2*r+u.px(4)
+}
+
+// roundRectRing is box b with corners rounded to radius rad (three points
+// per corner), clockwise in screen space like the other rings.
+func roundRectRing(b box, rad float64) []pt {
+	rad = math.Min(rad, math.Min(b.X1-b.X0, b.Y1-b.Y0)/2)
+	corners := [4][3]float64{{b.X1 - rad, b.Y0 + rad, -math.Pi / 2}, {b.X1 - rad, b.Y1 - rad, 0}, {b.X0 + rad, b.Y1 - rad, math.Pi / 2}, {b.X0 + rad, b.Y0 + rad, math.Pi}}
+	var ring []pt
+	for _, c := range corners {
+		for i := 0; i <= 2; i++ {
+			a := c[2] + float64(i)*math.Pi/4
+			ring = append(ring, pt{c[0] + rad*math.Cos(a), c[1] + rad*math.Sin(a)})
+		}
+	}
+	return ring
+}
+
+// entCountSwatch is the legend's swatch for the counts: a bubble with a
+// count tag on it, as the map draws them.
+func entCountSwatch(g *group, x, y float64, u units, role string) {
+	lb := entCountLabel(x, y, 9, u)
+	lb.Role = role
+	b := entTagBox(lb, u)
+	entBubble(g, x, y, (b.Y1-b.Y0)/2+u.px(1), u)
+	entCountTag(g, lb, u)
+}
+
 // drawEnterprises draws the layer beneath the zones (called before
 // drawZones): cells as light bubbles sized by √count, points as small dots
 // (链主 larger). The bubbles' counts are placed later (placeEnterpriseCounts),
@@ -157,9 +219,7 @@ func (l *layouter) drawEnterprises() {
 			continue
 		}
 		entBubble(g, x, y, r, u)
-		sz := u.pt(LabelPt)
-		l.entCounts = append(l.entCounts, entCount{label{X: x, Y: y + sz*0.35, S: strconv.Itoa(c.Count), Size: sz, Bold: true,
-			Fill: darker(enterpriseCol, 0.8), Halo: u.px(2), Anchor: anchorMiddle, Role: roleEnterprise}, r})
+		l.entCounts = append(l.entCounts, entCount{entCountLabel(x, y, c.Count, u), r})
 	}
 	for i := range el.Points {
 		e := &el.Points[i]
@@ -172,12 +232,13 @@ func (l *layouter) drawEnterprises() {
 	}
 }
 
-// placeEnterpriseCounts draws the bubbles' counts where they meet nothing
-// the map names: inside the map's frame (never cut at its edge), clear of
-// every zone's symbol, the labels, call-outs and furniture, and of each
-// other; the largest bubbles first. A count that fits nowhere is left
-// out: the bubble's size still tells its weight, and the legend gives the
-// total in view.
+// placeEnterpriseCounts draws the bubbles' counts, each in its tag
+// (entCountTag), where they meet nothing the map names: on a bubble large
+// enough to carry the tag (entCountOnBubble), inside the map's frame (never
+// cut at its edge), clear of every zone's symbol, the labels, call-outs and
+// furniture, and of each other; the largest bubbles first.
+// A count that fits nowhere is left out: the bubble's size still tells its
+// weight, and the legend gives the total in view.
 func (l *layouter) placeEnterpriseCounts(frame box) {
 	if len(l.entCounts) == 0 {
 		return
@@ -193,12 +254,12 @@ func (l *layouter) placeEnterpriseCounts(frame box) {
 	slices.SortStableFunc(cs, func(a, b entCount) int { return cmp.Compare(b.r, a.r) })
 	g := l.d.group("enterprise-counts")
 	for _, c := range cs {
-		b := labelBox(c.lb).pad(l.u.px(1))
-		if textWidth(c.lb.S, c.lb.Size) > 2*c.r+l.u.px(4) || !b.inside(frame) || slices.ContainsFunc(taken, b.overlaps) {
+		b := entTagBox(c.lb, l.u).pad(l.u.px(1))
+		if !entCountOnBubble(c.lb, c.r, l.u) || !b.inside(frame) || slices.ContainsFunc(taken, b.overlaps) {
 			continue
 		}
 		taken = append(taken, b)
-		g.label(c.lb)
+		entCountTag(g, c.lb, l.u)
 	}
 }
 
@@ -239,7 +300,7 @@ func (l *layouter) enterpriseLegend() []legendEntry {
 	}
 	out = append(out, legendEntry{dot(u.px(entPointR)), fmt.Sprintf(txtEntCount.in(lang), el.Total)})
 	if len(el.Cells) > 0 {
-		out = append(out, legendEntry{func(g *group, x, y float64) { entBubble(g, x+sw/2, y+sh/2, u.px(entLegendCellR), u) }, txtEntCells.in(lang)})
+		out = append(out, legendEntry{func(g *group, x, y float64) { entCountSwatch(g, x+sw/2, y+sh/2, u, roleEntLegend) }, txtEntCells.in(lang)})
 	}
 	if slices.ContainsFunc(el.Points, func(e geo.Enterprise) bool { return e.Classes&geo.MaskOf([]string{"chain_leader"}) != 0 }) {
 		out = append(out, legendEntry{dot(u.px(entLeaderR)), txtEntLeader.in(lang)})

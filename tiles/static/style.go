@@ -137,7 +137,7 @@ var (
 	txtEntHead      = text{"企业", "Enterprises"}
 	txtEntSynthetic = text{"合成数据（虚构企业）", "synthetic data (fictitious enterprises)"}
 	txtEntCount     = text{"企业 %d 家（本图范围）", "%d enterprises in view"}
-	txtEntCells     = text{"聚合格：圆越大企业越多，数字为格内企业数", "grouped: the larger the circle, the more enterprises; the number is the cell's count"}
+	txtEntCells     = text{"聚合格：圆越大企业越多，方框数字为格内企业数", "grouped: the larger the circle, the more enterprises; the boxed number is the cell's count"}
 	txtEntLeader    = text{"链主（大点）", "chain leader (larger dot)"}
 	txtEntNone      = text{"未导入企业名录：layoutmap serve --enterprises 文件", "no enterprise list loaded: layoutmap serve --enterprises FILE"}
 	txtEntSource    = text{"企业：合成数据（layoutmap synth 生成的虚构企业，非真实名录）。", "Enterprises: synthetic data (fictitious enterprises made by layoutmap synth, not a real list)."}

@@ -37,6 +37,13 @@ if (site.STATIC) addProtocol('pmtiles', new PMTilesProtocol().tile);
 
 const mode = document.body.dataset.mode === 'embed' ? 'embed' : 'app';
 const embedQ = new URLSearchParams(location.search);
+// A /embed page opened by itself in a browser tab (someone previewing the
+// snippet's URL) fills the window: map, legend and source line on one
+// screen, so the fit to the results is made for the map the reader sees.
+// In a frame the map's height keeps following its width (embed.js sizes
+// the frame to the content; a height from the frame would shrink the map
+// at every round).
+if (mode === 'embed' && window.parent === window) document.body.classList.add('embed-standalone');
 
 const store = urlstate.createStore(urlstate.parse(location.search));
 // Test hook: the Chromium tests (and scripts/web-timing.mjs) wait for

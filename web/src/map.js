@@ -276,6 +276,9 @@ export function createMapView(store, { mode }) {
       store.actions.writeURL();
     });
     const hoverable = ['zonepoints', 'zonepoints-unknown', 'zones-fill'];
+    // onZonePoint: a zone's point (drawn over the enterprise layer) is under
+    // the pointer.
+    const onZonePoint = (pt) => map.queryRenderedFeatures(pt, { layers: ['zonepoints', 'zonepoints-unknown'] }).length > 0;
     // Tooltip: name, headline figure with bound, year, period and measure,
     // and tier; on hover with a mouse, on tap on a touch screen.
     const tip = new Popup({ closeButton: false, closeOnClick: false, maxWidth: '280px', className: 'zone-tip', offset: 10 });
@@ -294,8 +297,10 @@ export function createMapView(store, { mode }) {
       });
       map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; setHover(null); tip.remove(); });
       map.on('click', layer, (e) => {
-        // A click on an enterprise drawn over the zone is the enterprise's.
-        if (state.ent && data.ent.available && map.queryRenderedFeatures(e.point, { layers: ['ent-points', 'ent-cells'] }).length) return;
+        // A click on an enterprise drawn over a zone's outline is the
+        // enterprise's; a zone's point lies over the enterprises and wins.
+        if (layer === 'zones-fill' && state.ent && data.ent.available && !onZonePoint(e.point) &&
+          map.queryRenderedFeatures(e.point, { layers: ['ent-points', 'ent-cells'] }).length) return;
         const id = String(e.features[0].properties.id);
         showTip(id, e.lngLat);
         if (mode === 'app') store.actions.select(id, { fly: false });
@@ -313,11 +318,12 @@ export function createMapView(store, { mode }) {
         map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
       }
       map.on('click', 'ent-points', (e) => {
+        if (onZonePoint(e.point)) return;
         tip.remove();
         if (mode === 'app') store.actions.selectEnterprise(String(e.features[0].properties.id));
       });
       map.on('click', 'ent-cells', (e) => {
-        if (map.queryRenderedFeatures(e.point, { layers: ['ent-points'] }).length) return;
+        if (onZonePoint(e.point) || map.queryRenderedFeatures(e.point, { layers: ['ent-points'] }).length) return;
         tip.remove();
         const my = ++store.seq;
         probe.idle = false;

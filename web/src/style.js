@@ -126,14 +126,15 @@ export function changeFill(compare) {
 // as a bubble sized by the count with the count on it; elsewhere every
 // enterprise as a point (enterprises), 链主 larger. Which of the two a tile
 // holds is the server's choice, so bubbles split into points on zooming in
-// and nothing is ever left out.
+// and nothing is ever left out. build() places them under the zone symbols;
+// the bubbles are translucent so the zone outlines under them show.
 export const ENT_LAYERS = ['ent-cells', 'ent-cells-count', 'ent-points'];
 function entLayers(show) {
   const vis = show ? 'visible' : 'none';
   const col = PALETTE.enterprise;
   return [
     { id: 'ent-cells', type: 'circle', source: 'enterprises', 'source-layer': 'enterprise_cells', layout: { visibility: vis },
-      paint: { 'circle-color': col, 'circle-opacity': 0.72, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.2,
+      paint: { 'circle-color': col, 'circle-opacity': 0.6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.2,
         'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 7, 10, 14, 40, 26, 120, 38] } },
     { id: 'ent-cells-count', type: 'symbol', source: 'enterprises', 'source-layer': 'enterprise_cells',
       layout: { visibility: vis, 'text-field': ['to-string', ['get', 'count']], 'text-font': [FONT], 'text-size': 10,
@@ -229,6 +230,10 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
       { id: 'zones-line-approx', type: 'line', source: 'layout', 'source-layer': 'zones', layout: { visibility: vis(show.has('zones')) },
         filter: ['all', ['==', ['get', 'geom_quality'], 'approximate'], zf],
         paint: { 'line-color': '#40240f', 'line-width': 1, 'line-dasharray': [2, 2], 'line-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 9, 0.8] } },
+      // The enterprise layer lies over the zone outlines and under the zone
+      // symbols and labels: the zones are the map's subject, the firms their
+      // context (its bubbles used to hide Zhengzhou ETDZ's point, trial 6).
+      ...(enterprises ? entLayers(state.ent) : []),
       { id: 'zones-selected', type: 'line', source: 'layout', 'source-layer': 'zones',
         filter: ['==', ['get', 'id'], state.zone || '\u0000'], paint: { 'line-color': '#0050d0', 'line-width': 3 } },
       // Zone points: visible at low zoom, fading out once outlines are large enough.
@@ -257,7 +262,6 @@ export function build({ tileURL, minzoom = 0, maxzoom = 14, bounds, state, clust
           'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, ['==', ['get', 'id'], state.zone || '\u0000'], 3, compare ? 1.5 : 1],
           'circle-opacity': fade(), 'circle-stroke-opacity': fade(),
         } },
-      ...(enterprises ? entLayers(state.ent) : []),
       // Over the enterprises, so the chain's zones stay visible among its firms.
       ...chainLayers(chain, zf),
       { id: 'labels-county', type: 'symbol', source: 'layout', 'source-layer': 'labels', filter: ['==', ['get', 'kind'], 'county'],

@@ -91,6 +91,16 @@ test('enterprise layer: toggle, filter a chain, bubbles split into points on zoo
         if (!fs.length) return null;
         const p = map.project(fs[0].geometry.coordinates);
         const r = map.getCanvas().getBoundingClientRect();
+        // Where the bubble shows: the zone symbols lie over the layer and
+        // take a click on them, so aim beside a zone point on the bubble.
+        const zone = ['zonepoints', 'zonepoints-unknown'];
+        const tries = [[0, 0]];
+        for (let d = 4; d <= 36; d += 4) for (let a = 0; a < 8; a++) tries.push([d * Math.cos(a * Math.PI / 4), d * Math.sin(a * Math.PI / 4)]);
+        for (const [dx, dy] of tries) {
+          const q = [p.x + dx, p.y + dy];
+          const here = map.queryRenderedFeatures(q, { layers: ['ent-cells'] }).some((f) => f.id === fs[0].id);
+          if (here && !map.queryRenderedFeatures(q, { layers: zone }).length) return { x: r.left + q[0], y: r.top + q[1] };
+        }
         return { x: r.left + p.x, y: r.top + p.y };
       });
       if (!at) break;
@@ -499,6 +509,62 @@ test('enterprise layer: the legend keeps clear of the scale bar and the other co
       } finally {
         await r.context.close();
       }
+    }
+  }
+});
+
+// Trial 6 finding 5: with the enterprise layer on, its bubbles were drawn
+// over the zone symbols and Zhengzhou ETDZ was barely visible. The zones
+// stay on top: every zone point reads the same with the layer on as off
+// (the canvas colour at its centre), the enterprise layers lie under every
+// zone symbol and label and over the zone outlines, and the style the page
+// runs is valid by the MapLibre style spec.
+test('enterprise layer on: the zone symbols stay drawn over the enterprise bubbles and points; the running style is valid', { timeout: 240000 }, async () => {
+  const { validateStyleMin } = await import('@maplibre/maplibre-gl-style-spec');
+  const centres = (page) => page.evaluate(() => {
+    const map = window.__layoutmap.map;
+    const canvas = map.getCanvas();
+    const c = document.createElement('canvas');
+    c.width = canvas.width; c.height = canvas.height;
+    const g = c.getContext('2d');
+    g.drawImage(canvas, 0, 0);
+    const dpr = canvas.width / canvas.clientWidth;
+    const out = {};
+    for (const f of map.queryRenderedFeatures({ layers: ['zonepoints'] })) {
+      const p = map.project(f.geometry.coordinates);
+      out[String(f.properties.id)] = [...g.getImageData(Math.round(p.x * dpr), Math.round(p.y * dpr), 1, 1).data].slice(0, 3);
+    }
+    return out;
+  });
+  for (const q of ['year=2023', 'year=2023&min_revenue=1000', 'center=113.7,34.75&zoom=9']) {
+    const r = await open(`${t.server.base}/?${q}&panel=layers`);
+    try {
+      const { page } = r;
+      const off = await centres(page);
+      assert.ok(Object.keys(off).length >= 2, `${q}: zone points drawn: ${Object.keys(off).length}`);
+      await act(page, () => page.check('#ent-toggle'));
+      await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded() && !window.__layoutmap.map.isMoving());
+      await page.waitForTimeout(300);
+      const d = await drawn(page);
+      assert.ok(d.cells + d.points.length > 0, `${q}: the enterprise layer is drawn`);
+      const on = await centres(page);
+      const changed = Object.entries(off).filter(([id, px]) => !on[id] || px.some((v, i) => Math.abs(v - on[id][i]) > 12)).map(([id, px]) => `${id} ${px}→${on[id]}`);
+      assert.deepEqual(changed, [], `${q}: zone points covered by the enterprise layer`);
+      if (q.includes('min_revenue')) assert.ok('G411031' in on, 'Zhengzhou ETDZ drawn');
+      const style = await page.evaluate(() => window.__layoutmap.map.getStyle());
+      const errs = validateStyleMin(style).map((e) => e.message);
+      assert.deepEqual(errs, [], `${q}: style spec`);
+      const ids = style.layers.map((l) => l.id);
+      const ent = ids.map((id, i) => (id.startsWith('ent-') ? i : -1)).filter((i) => i >= 0);
+      assert.equal(ent.length, 3, `${q}: enterprise layers ${ids}`);
+      for (const z of ['zonepoints', 'zonepoints-lower', 'zonepoints-unknown', 'zonepoints-unknown-mark', 'labels-top', 'labels-zone', 'labels-city']) {
+        assert.ok(ids.indexOf(z) > Math.max(...ent), `${q}: ${z} (at ${ids.indexOf(z)}) over the enterprise layers (${ent})`);
+      }
+      assert.ok(ids.indexOf('zones-fill') < Math.min(...ent), `${q}: zone outlines under the enterprise points`);
+      if (q.startsWith('year=2023&')) await page.screenshot({ path: join(ensureArtifacts(), 'enterprises-under-zones.png') });
+      clean(r);
+    } finally {
+      await r.context.close();
     }
   }
 });

@@ -548,3 +548,57 @@ test('case 7: English mode translates lead industries with the dictionary of /ap
     await r.context.close();
   }
 });
+
+// Trial 6 finding 4: the snippet's URL opened by itself in a browser tab
+// (no iframe, no embed.js). The map's height used to follow its width
+// (900 px tall in a 520 px window), so the fit was made for a map taller
+// than the window and Luohe sat below the fold. Every matching zone (its
+// whole box, outline or point) must lie inside the visible window, with
+// the page not scrolled.
+test('standalone /embed in a browser tab fits every matching zone inside the visible window (1000×520, 800×600)', async () => {
+  const filter = { year: '2023', min_revenue: '1000' };
+  const api = (await apiZones(t.server.base, filter)).features.filter((f) => f.geometry);
+  assert.ok(api.length >= 2, `the filter matches ${api.length} located zones`);
+  const boxes = api.map((f) => {
+    const b = [Infinity, Infinity, -Infinity, -Infinity];
+    const walk = (c) => { if (typeof c[0] === 'number') { b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]); } else c.forEach(walk); };
+    walk(f.geometry.coordinates);
+    return { id: String(f.id), corners: [[b[0], b[1]], [b[2], b[3]], [b[0], b[3]], [b[2], b[1]]] };
+  });
+  for (const viewport of [{ width: 1000, height: 520 }, { width: 800, height: 600 }]) {
+    for (const extra of [{}, { legend: '1', title: '≥1000亿开发区' }]) {
+      const q = new URLSearchParams({ ...filter, ...extra });
+      const label = `${viewport.width}×${viewport.height} ${q}`;
+      const r = await open(`${t.server.base}/embed?${q}`, { viewport });
+      try {
+        clean(r);
+        const { page } = r;
+        const got = await page.evaluate((bx) => {
+          const map = window.__layoutmap.map;
+          const c = map.getCanvas().getBoundingClientRect();
+          const drawn = new Set(map.queryRenderedFeatures({ layers: ['zonepoints'] }).map((f) => String(f.properties.id)));
+          return {
+            scrollY: window.scrollY, innerW: window.innerWidth, innerH: window.innerHeight,
+            mapTop: c.top, mapVisible: Math.min(c.bottom, window.innerHeight) - Math.max(c.top, 0),
+            zones: bx.map((z) => ({
+              id: z.id, drawn: drawn.has(z.id),
+              px: z.corners.map((p) => { const q = map.project(p); return [c.left + q.x, c.top + q.y]; }),
+            })),
+          };
+        }, boxes);
+        assert.equal(got.scrollY, 0, `${label}: the page opens at its top`);
+        assert.ok(got.mapVisible >= 240, `${label}: ${got.mapVisible} px of map visible`);
+        for (const z of got.zones) {
+          assert.ok(z.drawn, `${label}: ${z.id} drawn`);
+          for (const [x, y] of z.px) {
+            assert.ok(x >= 0 && y >= 0 && x <= got.innerW && y <= got.innerH,
+              `${label}: ${z.id} at (${x.toFixed(0)}, ${y.toFixed(0)}) is outside the visible ${got.innerW}×${got.innerH} window`);
+          }
+        }
+        if (viewport.height === 520 && extra.legend) await page.screenshot({ path: join(ensureArtifacts(), 'embed-standalone-1000x520.png') });
+      } finally {
+        await r.context.close();
+      }
+    }
+  }
+});
