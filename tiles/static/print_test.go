@@ -312,10 +312,6 @@ func sameKeyName(drawn, name, scope string) bool {
 	return sp(drawn) == sp(name+scope) || sp(drawn) == sp(abbrev(name)+scope)
 }
 
-func sameName(drawn, name string) bool {
-	return drawn == name || drawn == abbrev(name)
-}
-
 // abbrev is the short form the images may draw: the shared table of
 // English short forms (placename.AbbreviationsEN), which the web map uses too.
 func abbrev(s string) string { return placename.ShortEN(s) }
