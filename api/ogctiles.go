@@ -283,7 +283,11 @@ func (o ogcTiles) tileset(c *fiber.Ctx) error {
 		return err
 	}
 	// The TileJSON is the one description of the layers (fields, zooms).
-	tj := tiles.NewTileJSON(o.h.baseURL(c), f, o.h.cfg.Meta)
+	m, err := o.h.meta(c)
+	if err != nil {
+		return err
+	}
+	tj := tiles.NewTileJSON(o.h.baseURL(c), f, m)
 	var layers []obj
 	for _, vl := range tj.VectorLayers {
 		if !slices.Contains(sc.layers, vl.ID) {
@@ -291,7 +295,7 @@ func (o ogcTiles) tileset(c *fiber.Ctx) error {
 		}
 		props := obj{}
 		for _, name := range sortedKeys(vl.Fields) {
-			props[name] = obj{"type": strings.ToLower(vl.Fields[name])}
+			props[name] = tileFieldSchema(vl, name)
 		}
 		layers = append(layers, obj{
 			"id": vl.ID, "title": vl.ID, "description": vl.Description, "dataType": "vector",
@@ -472,4 +476,34 @@ func ogcTilesPaths(collParam obj) obj {
 			append(append([]obj{collParam, tmsParam}, tileParams...), tileFilterParams()...), mvt, "204", "304", "400", "404"),
 	}
 	return paths
+}
+
+// tileFieldSchema is the propertiesSchema entry of a tile field (OGC API
+// Tiles: a JSON Schema per property): its type as tiles carry it (a list
+// is a "|a|b|" string), title "中文 / English", description and, for a
+// number with a unit, x-ogc-unit (the unit keyword of OGC API Features
+// Part 5, which OGC API Tiles' schema does not define itself).
+func tileFieldSchema(vl tiles.VectorLayer, name string) obj {
+	s := obj{"type": strings.ToLower(vl.Types[name])}
+	d, ok := vl.Defs[name]
+	if !ok {
+		return s
+	}
+	if d.TitleEN != "" {
+		s["title"] = d.TitleZH + " / " + d.TitleEN
+	}
+	desc := d.Description
+	if d.Type == geo.TypeArray {
+		desc = strings.TrimSpace(desc + " A list written \"|a|b|\" in tiles.")
+	}
+	if desc != "" {
+		s["description"] = desc
+	}
+	if d.Unit != "" {
+		s["x-ogc-unit"] = d.Unit
+	}
+	if len(d.Enum) > 0 {
+		s["enum"] = d.Enum
+	}
+	return s
 }

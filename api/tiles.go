@@ -125,7 +125,24 @@ func (h *tileHandler) tileJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.sendDoc(c, tiles.NewTileJSON(h.baseURL(c), f, h.cfg.Meta))
+	m, err := h.meta(c)
+	if err != nil {
+		return err
+	}
+	return h.sendDoc(c, tiles.NewTileJSON(h.baseURL(c), f, m))
+}
+
+// meta is the tiles' Meta with the dataset version served (the TileJSON
+// version follows it): the last known version while the store does not
+// answer, as the tiles themselves are served.
+func (h *tileHandler) meta(c *fiber.Ctx) (tiles.Meta, error) {
+	m := h.cfg.Meta
+	v, _, err := h.cfg.Tiles.DatasetVersion(c.UserContext(), func(int64) bool { return true })
+	if err != nil {
+		return m, err
+	}
+	m.DatasetVersion = v
+	return m, nil
 }
 
 func (h *tileHandler) style(c *fiber.Ctx) error {

@@ -155,3 +155,73 @@ func BenchmarkTileHTTPCached(b *testing.B) {
 		res.Body.Close()
 	}
 }
+
+// TestTileJSONDescribesItsData (trial 6 finding 10): the TileJSON says in
+// its description which year, measure and threshold its zones layer holds,
+// its version follows the dataset version (TileJSON 3.0.0: a new minor
+// version when tiles change), each field's value describes the field with
+// its unit; the OGC API Tiles tileset's layers give title, description
+// and unit (x-ogc-unit) per property.
+func TestTileJSONDescribesItsData(t *testing.T) {
+	st := testStoreFor(t)
+	app := newApp(t, Config{Store: st, Extra: []func(*fiber.App){TileRoutes(TilesConfig{Tiles: tiles.New(st, tiles.Config{})})}})
+	var tj tiles.TileJSON
+	decode(t, get(t, app, "/tiles/layout.json?min_revenue=1000&year=2023"), &tj)
+	for _, want := range []string{"figures of 2023", "measure family revenue (营业收入)", "≥ 1000亿元", "1亿元 = 1e8 yuan"} {
+		if !strings.Contains(tj.Description, want) {
+			t.Errorf("description %q lacks %q", tj.Description, want)
+		}
+	}
+	var all tiles.TileJSON
+	decode(t, get(t, app, "/tiles/layout.json"), &all)
+	if !strings.Contains(all.Description, "latest figure (years mixed)") || !strings.Contains(all.Description, "all zones") {
+		t.Errorf("unfiltered description %q does not say it mixes years over all zones", all.Description)
+	}
+	v, err := st.Version(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tj.Version != tiles.VersionOf(v) || tiles.VersionOf(v+1) == tj.Version {
+		t.Errorf("version %q, want %q for dataset version %d", tj.Version, tiles.VersionOf(v), v)
+	}
+	for _, l := range tj.VectorLayers {
+		if l.ID != geo.LayerZones {
+			continue
+		}
+		for name, want := range map[string][]string{
+			"revenue_yi": {"Number: Revenue (营业收入)", "亿元", "1e8 yuan"},
+			"scope":      {"String: Scope (统计范围)", "食品产业"},
+			"tier":       {"String: Revenue tier"},
+		} {
+			for _, w := range want {
+				if !strings.Contains(l.Fields[name], w) {
+					t.Errorf("zones field %s = %q, lacks %q", name, l.Fields[name], w)
+				}
+			}
+		}
+	}
+}
+
+func TestOGCTilesetPropertiesDescribed(t *testing.T) {
+	app := standardsApp(t, Config{})
+	var ts struct {
+		Layers []struct {
+			ID               string
+			PropertiesSchema struct {
+				Properties map[string]map[string]any
+			}
+		}
+	}
+	decode(t, get(t, app, "/api/v1/collections/zones/tiles/WebMercatorQuad?year=2023"), &ts)
+	if len(ts.Layers) != 1 {
+		t.Fatalf("layers %+v", ts.Layers)
+	}
+	p := ts.Layers[0].PropertiesSchema.Properties
+	rev := p["revenue_yi"]
+	if rev["type"] != "number" || rev["x-ogc-unit"] != "亿元" || rev["title"] != "营业收入 / Revenue" || !strings.Contains(rev["description"].(string), "亿元") {
+		t.Errorf("revenue_yi schema %v", rev)
+	}
+	if p["scope"]["title"] != "统计范围 / Scope" || p["clusters"]["type"] != "string" {
+		t.Errorf("scope %v, clusters %v", p["scope"], p["clusters"])
+	}
+}

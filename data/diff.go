@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
@@ -11,8 +12,8 @@ import (
 
 // Diff is what an import changes, as a planner reviews it: zones and admin
 // areas added, removed or changed (by id/code), and revenue figures
-// added, changed or removed. A figure is one zone, year, measure and
-// period.
+// added, changed or removed. A figure is one zone, year, measure, period
+// and scope.
 type Diff struct {
 	ZonesAdded     []string       `json:"zones_added"`
 	ZonesRemoved   []string       `json:"zones_removed"`
@@ -39,6 +40,7 @@ type FigureChange struct {
 	Year    int          `json:"year"`
 	Measure string       `json:"measure"`
 	Period  string       `json:"period"`
+	Scope   string       `json:"scope"`
 	Old     *geo.Revenue `json:"old,omitempty"`
 	New     *geo.Revenue `json:"new,omitempty"`
 }
@@ -124,10 +126,10 @@ func (d *Diff) diffZones(before, after []geo.Zone) {
 }
 
 // figureKey identifies a figure: zone, measure, period (unstated is a full
-// year) and year.
+// year), scope (unstated is the whole zone) and year, as data.RevenueKey.
 type figureKey struct {
-	zone, measure, period string
-	year                  int
+	zone, measure, period, scope string
+	year                         int
 }
 
 func figuresOf(z geo.Zone) map[figureKey]geo.Revenue {
@@ -137,7 +139,7 @@ func figuresOf(z geo.Zone) map[figureKey]geo.Revenue {
 		if p == "" {
 			p = geo.PeriodFullYear
 		}
-		m[figureKey{z.ID, r.Measure, p, r.Year}] = r
+		m[figureKey{z.ID, r.Measure, p, geo.ScopeOrZone(r.Scope), r.Year}] = r
 	}
 	return m
 }
@@ -146,7 +148,7 @@ func figuresOf(z geo.Zone) map[figureKey]geo.Revenue {
 // source changed, and those of o not in n.
 func (d *Diff) diffFigures(o, n map[figureKey]geo.Revenue) {
 	add := func(list *[]FigureChange, k figureKey, o, n *geo.Revenue) {
-		*list = append(*list, FigureChange{Zone: k.zone, Year: k.year, Measure: k.measure, Period: k.period, Old: o, New: n})
+		*list = append(*list, FigureChange{Zone: k.zone, Year: k.year, Measure: k.measure, Period: k.period, Scope: k.scope, Old: o, New: n})
 	}
 	for k, r := range n {
 		if or, ok := o[k]; !ok {
@@ -182,7 +184,7 @@ func (d *Diff) sort() {
 			if c := strings.Compare(a.Measure, b.Measure); c != 0 {
 				return c
 			}
-			return strings.Compare(a.Period, b.Period)
+			return cmp.Or(strings.Compare(a.Period, b.Period), strings.Compare(a.Scope, b.Scope))
 		})
 	}
 }

@@ -64,7 +64,7 @@ func EncodeDataset(ds *Dataset, name string) (map[string][]byte, error) {
 	for _, z := range ds.Zones {
 		for _, r := range z.Revenue {
 			revs = append(revs, RevenueRecord{ZoneID: z.ID, Year: r.Year, RevenueYi: r.RevenueYi, Measure: r.Measure,
-				Bound: r.Bound, Period: r.Period, Source: r.Source})
+				Bound: r.Bound, Period: r.Period, Scope: r.Scope, Source: r.Source})
 		}
 	}
 	if revs == nil {

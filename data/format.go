@@ -127,7 +127,9 @@ type KeywordRecord struct {
 }
 
 // RevenueRecord is one record of revenue.json: a geo.Revenue plus Note, the
-// scope detail of the measure (also quoted in Source).
+// detail of the measure as revenue.csv writes it (also quoted in Source).
+// Scope is geo.ScopeZone or the one part of the zone the figure counts
+// (absent in files written before scopes: the whole zone).
 type RevenueRecord struct {
 	ZoneID    string  `json:"zone_id"`
 	Year      int     `json:"year"`
@@ -135,6 +137,7 @@ type RevenueRecord struct {
 	Measure   string  `json:"measure"`
 	Bound     string  `json:"bound"`
 	Period    string  `json:"period"`
+	Scope     string  `json:"scope,omitempty"`
 	Note      string  `json:"note,omitempty"`
 	Source    string  `json:"source"`
 }
@@ -142,7 +145,7 @@ type RevenueRecord struct {
 // Revenue is the record without its file-only fields.
 func (r RevenueRecord) Revenue() geo.Revenue {
 	return geo.Revenue{ZoneID: r.ZoneID, Year: r.Year, RevenueYi: r.RevenueYi, Measure: r.Measure,
-		Bound: r.Bound, Period: r.Period, Source: r.Source}
+		Bound: r.Bound, Period: r.Period, Scope: r.Scope, Source: r.Source}
 }
 
 // Source is one entry of the dataset's source list (sources.json): the
@@ -166,6 +169,8 @@ type Dictionary struct {
 	LeadIndustries map[string]string `json:"lead_industries"`
 	Measures       map[string]string `json:"measures"`
 	Periods        map[string]Term   `json:"periods"`
+	// Scopes gives the English of the scopes figures carry (geo.ScopeTerms).
+	Scopes map[string]string `json:"scopes,omitempty"`
 }
 
 // Term is a label in both languages.

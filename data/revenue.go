@@ -17,16 +17,18 @@ type RevenueIn struct {
 	Revenue geo.Revenue
 }
 
-// RevenueKey identifies a figure: zone, year, measure and period (an
-// unstated period is the full year).
+// RevenueKey identifies a figure: zone, year, measure, period (an
+// unstated period is the full year) and scope (unstated: the whole zone),
+// so a zone's food-industry figure and its whole revenue of one year are
+// two figures.
 type RevenueKey struct {
-	ZoneID, Measure, Period string
-	Year                    int
+	ZoneID, Measure, Period, Scope string
+	Year                           int
 }
 
 // KeyOf is the key of r.
 func KeyOf(r geo.Revenue) RevenueKey {
-	return RevenueKey{ZoneID: r.ZoneID, Measure: r.Measure, Period: periodOrFull(r.Period), Year: r.Year}
+	return RevenueKey{ZoneID: r.ZoneID, Measure: r.Measure, Period: periodOrFull(r.Period), Scope: geo.ScopeOrZone(r.Scope), Year: r.Year}
 }
 
 func periodOrFull(p string) string {
@@ -38,8 +40,8 @@ func periodOrFull(p string) string {
 
 // RevenueDuplicateRule is the one duplicate rule of MergeRevenue, stated
 // where imports report it.
-const RevenueDuplicateRule = "Within one file or import, two figures of the same zone, year, measure and period are an error naming both " +
-	"(nothing is imported); a figure replaces the stored figure of the same zone, year, measure and period, and leaves the zone's other figures."
+const RevenueDuplicateRule = "Within one file or import, two figures of the same zone, year, measure, period and scope are an error naming both " +
+	"(nothing is imported); a figure replaces the stored figure of the same zone, year, measure, period and scope, and leaves the zone's other figures."
 
 // MergeRevenue is the one revenue merge: the bundled-dataset loader, the
 // planners' importer and the PostGIS revenue writer all call it, so they
@@ -65,6 +67,7 @@ func MergeRevenue(zones []geo.Zone, batch []RevenueIn) (map[string][]geo.Revenue
 	for _, in := range batch {
 		v := in.Revenue
 		v.Period = periodOrFull(v.Period)
+		v.Scope = geo.ScopeOrZone(v.Scope)
 		switch _, ok := byID[in.Zone]; {
 		case ok:
 			v.ZoneID = in.Zone
@@ -83,7 +86,7 @@ func MergeRevenue(zones []geo.Zone, batch []RevenueIn) (map[string][]geo.Revenue
 		}
 		k := KeyOf(v)
 		if prev, dup := seen[k]; dup {
-			probs = append(probs, Problem{Where: in.Where, Reason: "same zone, year, measure and period as " + prev})
+			probs = append(probs, Problem{Where: in.Where, Reason: "same zone, year, measure, period and scope as " + prev})
 			continue
 		}
 		seen[k] = in.Where
@@ -98,7 +101,8 @@ func MergeRevenue(zones []geo.Zone, batch []RevenueIn) (map[string][]geo.Revenue
 		})
 		merged = append(merged, recs...)
 		slices.SortStableFunc(merged, func(a, b geo.Revenue) int {
-			return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Measure, b.Measure), cmp.Compare(periodOrFull(a.Period), periodOrFull(b.Period)))
+			return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Measure, b.Measure), cmp.Compare(periodOrFull(a.Period), periodOrFull(b.Period)),
+				cmp.Compare(geo.ScopeOrZone(a.Scope), geo.ScopeOrZone(b.Scope)))
 		})
 		out[id] = merged
 	}

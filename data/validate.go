@@ -58,7 +58,7 @@ func TextOK(ss ...string) bool {
 // Period "" is read as a full year (geo.EffectiveBound).
 func ValidateRevenue(r geo.Revenue) string {
 	switch {
-	case !TextOK(r.ZoneID, r.Measure, r.Bound, r.Period, r.Source):
+	case !TextOK(r.ZoneID, r.Measure, r.Bound, r.Period, r.Scope, r.Source):
 		return "text is not valid UTF-8 (save the file as UTF-8 or pick its encoding)"
 	case r.Year < MinRevenueYear || r.Year > MaxRevenueYear:
 		return fmt.Sprintf("year %d is outside %d–%d", r.Year, MinRevenueYear, MaxRevenueYear)
@@ -70,6 +70,8 @@ func ValidateRevenue(r geo.Revenue) string {
 		return fmt.Sprintf("bound %q is not exact, lower or upper", r.Bound)
 	case strings.TrimSpace(r.Source) == "":
 		return "source (来源) is empty: every figure needs one"
+	case geo.ScopeProblem(r.Scope) != "":
+		return geo.ScopeProblem(r.Scope) + fmt.Sprintf(" (scope %q)", geo.Clip(r.Scope))
 	}
 	return ""
 }

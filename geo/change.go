@@ -10,7 +10,10 @@ import "math"
 //  1. Each year's figure is that year's headline (Headline) of one measure
 //     family: a revenue figure is never compared with a gross output value.
 //     Measures of the same family may differ (主营业务收入 one year,
-//     营业收入 the next); the change then says so (SameMeasure false).
+//     营业收入 the next); the change then says so (SameMeasure false). So
+//     may scopes (the whole zone one year, its food industry only the
+//     next): a part's figure is a lower bound of the zone's (rule 2 of
+//     revenue.go), and the change says so (SameScope false).
 //  2. Bounds (EffectiveBound, so a part-year figure is a lower bound of its
 //     year) decide what the difference means. With f the from-figure and t
 //     the to-figure:
@@ -77,6 +80,7 @@ type Change struct {
 	ChangePct   float64 // 100·(To − From)/From
 	ChangeBound string  // BoundExact, BoundLower (at least) or BoundUpper (at most)
 	SameMeasure bool    // both figures are of the same measure
+	SameScope   bool    // both figures count the same part of the zone (Scope)
 	Class       string  // a ChangeClasses id when comparable
 }
 
@@ -95,6 +99,7 @@ func ZoneChange(recs []Revenue, from, to int, fam string) Change {
 		return c
 	}
 	c.SameMeasure = c.From.Measure == c.To.Measure
+	c.SameScope = ScopeOrZone(c.From.Scope) == ScopeOrZone(c.To.Scope)
 	c.ChangeYi = c.To.RevenueYi - c.From.RevenueYi
 	c.ChangeBound = changeBound(EffectiveBound(c.From), EffectiveBound(c.To))
 	if c.ChangeBound == "" {

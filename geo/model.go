@@ -86,10 +86,19 @@ const (
 // Jan–Nov …) is a part of the year.
 const PeriodFullYear = "full_year"
 
+// ScopeZone is the Scope of a figure that counts the whole zone (what a
+// source states unless it says otherwise); any other Scope names the one
+// part of the zone the figure counts, as the source names it: an industry
+// ("食品产业": the zone's food industry only) or a smaller area
+// ("航空港产业集聚区"). A part's figure is a lower bound of the zone's
+// (EffectiveBound); see ScopeOrZone and ScopeLabel.
+const ScopeZone = "zone"
+
 // Revenue is one published figure for a zone, year and measure, in 亿元
 // (100 million yuan). Measure names the statistic (主营业务收入, 营业收入,
 // 四上企业营业收入, 工业总产值 …); figures of different measures are not
-// comparable.
+// comparable. Scope says what part of the zone it counts ("" or ScopeZone:
+// the whole zone; otherwise the part, e.g. "食品产业").
 type Revenue struct {
 	ZoneID    string  `json:"zone_id"`
 	Year      int     `json:"year"`
@@ -97,6 +106,7 @@ type Revenue struct {
 	Measure   string  `json:"measure"`
 	Bound     string  `json:"bound"`
 	Period    string  `json:"period"`
+	Scope     string  `json:"scope,omitempty"`
 	Source    string  `json:"source"`
 }
 

@@ -75,11 +75,11 @@ const (
 // lead_industries, approved_area_ha, lon and lat (the zone's Point, whose
 // origin point_quality gives), point_quality, geom_quality, clusters
 // (cluster ids), cluster_links ({cluster_id, derived, source}), chains,
-// regions, tier, revenue_yi, revenue_year, measure, bound, period,
+// regions, tier, revenue_yi, revenue_year, measure, bound, period, scope,
 // revenue_source (the headline record of family fam; bound is its
-// EffectiveBound, so a part-year figure reads "lower"), revenue (every
-// record: {year, revenue_yi, measure, family, bound, period, source}, bound
-// as published) and source.
+// EffectiveBound, so a part-year or part-of-zone figure reads "lower"),
+// revenue (every record: {year, revenue_yi, measure, family, bound, period,
+// scope, source}, bound as published) and source.
 func ZoneProperties(z *Zone, ts Tiers, year int, fam string) Properties {
 	return Schemas[CollZones].properties(NewZoneView(z, ts, year, fam), OnJSON, false)
 }

@@ -83,7 +83,7 @@ func TestZoneProperties(t *testing.T) {
 		CityCode: "410100", LeadIndustries: []string{"汽车"}, Point: orb.Point{113.741036, 34.722424}, PointQuality: PointGeocoded, GeomQuality: GeomApproximate,
 		Clusters: []ZoneCluster{{ClusterID: "c1", Derived: true, Source: "keywords"}},
 		Revenue: []Revenue{
-			{Year: 2019, RevenueYi: 535.1, Measure: "四上企业营业收入", Bound: BoundExact, Period: "Q1", Source: "S68"},
+			{Year: 2019, RevenueYi: 535.1, Measure: "四上企业营业收入", Bound: BoundExact, Period: "Q1", Scope: "经济技术产业集聚区", Source: "S68"},
 			{Year: 2023, RevenueYi: 5000, Measure: "营业收入", Bound: BoundLower, Period: PeriodFullYear, Source: "S13"},
 		},
 		Source: "S10",
@@ -95,10 +95,10 @@ func TestZoneProperties(t *testing.T) {
 		"geom_quality": GeomApproximate, "clusters": []string{"c1"},
 		"cluster_links": []map[string]any{{"cluster_id": "c1", "derived": true, "source": "keywords"}},
 		"tier":          "t5000", "revenue_yi": 5000.0, "revenue_year": 2023, "measure": "营业收入", "bound": BoundLower,
-		"period": PeriodFullYear, "revenue_source": "S13",
+		"period": PeriodFullYear, "scope": ScopeZone, "revenue_source": "S13",
 		"revenue": []map[string]any{
-			{"year": 2019, "revenue_yi": 535.1, "measure": "四上企业营业收入", "family": FamilyRevenue, "bound": BoundExact, "period": "Q1", "source": "S68"},
-			{"year": 2023, "revenue_yi": 5000.0, "measure": "营业收入", "family": FamilyRevenue, "bound": BoundLower, "period": PeriodFullYear, "source": "S13"},
+			{"year": 2019, "revenue_yi": 535.1, "measure": "四上企业营业收入", "family": FamilyRevenue, "bound": BoundExact, "period": "Q1", "scope": "经济技术产业集聚区", "source": "S68"},
+			{"year": 2023, "revenue_yi": 5000.0, "measure": "营业收入", "family": FamilyRevenue, "bound": BoundLower, "period": PeriodFullYear, "scope": ScopeZone, "source": "S13"},
 		},
 		"source": "S10",
 	}

@@ -12,12 +12,21 @@ package geo
 //  2. A part-year figure (Q1, Jan–Nov …) that is exact or a lower bound is a
 //     lower bound of its full year: revenue does not go negative. A
 //     part-year upper bound says nothing about the year and is no candidate.
+//     Likewise a figure of one part of the zone (Scope not ScopeZone: one
+//     industry such as 食品产业, or a smaller area) that is exact or a lower
+//     bound is a lower bound of the whole zone's figure, and a part's upper
+//     bound is no candidate. Such a figure therefore answers "zones ≥ X"
+//     and "at least tier X" (it proves them), never "≤ X" or an exact
+//     tier, and every surface shows its scope beside it ("仅食品产业",
+//     "food industry only"); statistics that add figures up leave it out
+//     (see ClusterStats), as they leave out part-year figures.
 //  3. Year 0 means the latest year with a candidate, per zone (the map's
 //     "latest figure of each zone" mode, which mixes years; statistics never
 //     use it for plan targets, see LatestComparableYear).
 //  4. Among a year's candidates: full-year before part-year, then the
-//     family's measure order (主营业务收入 first), then exact before lower
-//     before upper bounds, then the larger figure, then the measure name.
+//     whole zone before a part of it, then the family's measure order
+//     (主营业务收入 first), then exact before lower before upper bounds,
+//     then the larger figure, then the measure name, then the scope.
 //  5. Bound of the headline (EffectiveBound): exact, lower or upper, as a
 //     statement about the full year.
 //  6. Tier (ZoneTier): an exact figure lies in the band containing it; a
@@ -33,18 +42,34 @@ package geo
 
 var boundRank = map[string]int{BoundExact: 0, BoundLower: 1, BoundUpper: 2}
 
-// EffectiveBound is how a record bounds the whole year's figure: a part-year
-// figure that is exact or a lower bound is a lower bound of the full year
-// (revenue does not go negative); a part-year upper bound says nothing and
+// EffectiveBound is how a record bounds the whole zone's full-year figure:
+// a part-year figure, or a figure of a part of the zone (WholeZone false),
+// that is exact or a lower bound is a lower bound of it (revenue does not
+// go negative); a part-year or part-of-zone upper bound says nothing and
 // yields "".
 func EffectiveBound(r Revenue) string {
-	if r.Period == PeriodFullYear || r.Period == "" {
+	if FullYear(r) && WholeZone(r) {
 		return r.Bound
 	}
 	if r.Bound == BoundExact || r.Bound == BoundLower {
 		return BoundLower
 	}
 	return ""
+}
+
+// FullYear reports whether r covers its whole year.
+func FullYear(r Revenue) bool { return r.Period == PeriodFullYear || r.Period == "" }
+
+// WholeZone reports whether r counts the whole zone (Scope "" or
+// ScopeZone).
+func WholeZone(r Revenue) bool { return r.Scope == "" || r.Scope == ScopeZone }
+
+// ScopeOrZone is the stored and served form of a scope: ScopeZone for "".
+func ScopeOrZone(s string) string {
+	if s == "" {
+		return ScopeZone
+	}
+	return s
 }
 
 // family returns "" → DefaultFamily.
@@ -85,9 +110,11 @@ func Headline(recs []Revenue, year int, fam string) (best Revenue, ok bool) {
 }
 
 func better(a, b Revenue) bool {
-	af, bf := a.Period == PeriodFullYear || a.Period == "", b.Period == PeriodFullYear || b.Period == ""
-	if af != bf {
+	if af, bf := FullYear(a), FullYear(b); af != bf {
 		return af
+	}
+	if aw, bw := WholeZone(a), WholeZone(b); aw != bw {
+		return aw
 	}
 	if ra, rb := measureRank(a.Measure), measureRank(b.Measure); ra != rb {
 		return ra < rb
@@ -98,7 +125,10 @@ func better(a, b Revenue) bool {
 	if a.RevenueYi != b.RevenueYi {
 		return a.RevenueYi > b.RevenueYi
 	}
-	return a.Measure < b.Measure
+	if a.Measure != b.Measure {
+		return a.Measure < b.Measure
+	}
+	return ScopeOrZone(a.Scope) < ScopeOrZone(b.Scope)
 }
 
 // TierOf is the tier id a headline figure with effective bound eff (see

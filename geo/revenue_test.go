@@ -1,6 +1,11 @@
 package geo
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
+
+var luohe = []Revenue{{Year: 2023, RevenueYi: 1500, Measure: "营业收入", Bound: BoundLower, Period: PeriodFullYear, Scope: "食品产业"}}
 
 func TestHeadlineAndThresholds(t *testing.T) {
 	zz := []Revenue{ // the shape of 郑州经开区's records
@@ -29,6 +34,12 @@ func TestHeadlineAndThresholds(t *testing.T) {
 		// Output value never sets a revenue tier or meets a revenue threshold.
 		{"output value is no revenue", []Revenue{{Year: 2024, RevenueYi: 978.54, Measure: "工业总产值", Bound: BoundExact, Period: "Jan–Nov"}}, 2024, 0, 1e9, false, false, TierNoData},
 		{"no records", nil, 2023, 0, 1e9, false, false, TierNoData},
+		// A figure of one industry of the zone (漯河经开区: 食品产业 only) is a
+		// lower bound of the zone's revenue, even when published as exact.
+		{"one industry's lower bound proves min", luohe, 2023, 1000, 1e9, true, false, "t1000"},
+		{"one industry's figure never meets a maximum", luohe, 2023, 0, 2000, true, false, "t1000"},
+		{"one industry's exact figure is a lower bound", []Revenue{{Year: 2023, RevenueYi: 700, Measure: "营业收入", Bound: BoundExact, Period: PeriodFullYear, Scope: "食品产业"}}, 2023, 700, 800, true, false, "t500"},
+		{"one industry's upper bound says nothing", []Revenue{{Year: 2022, RevenueYi: 80, Measure: "营业收入", Bound: BoundUpper, Period: PeriodFullYear, Scope: "食品产业"}}, 2022, 0, 80, false, false, TierNoData},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,5 +132,56 @@ func TestCheckTargetsOneYear(t *testing.T) {
 	}
 	if y := LatestComparableYear(zs, ""); y != 2023 {
 		t.Errorf("LatestComparableYear = %d, want 2023", y)
+	}
+}
+
+func TestScope(t *testing.T) {
+	whole := Revenue{Year: 2023, RevenueYi: 900, Measure: "营业收入", Bound: BoundExact, Period: PeriodFullYear}
+	part := Revenue{Year: 2023, RevenueYi: 1500, Measure: "营业收入", Bound: BoundLower, Period: PeriodFullYear, Scope: "食品产业"}
+	// The whole zone's figure stands for the zone before a part's, even a larger one.
+	if h, ok := Headline([]Revenue{part, whole}, 2023, ""); !ok || h.Scope != "" {
+		t.Errorf("Headline = %+v, want the whole zone's figure", h)
+	}
+	if b := EffectiveBound(Revenue{Bound: BoundExact, Period: PeriodFullYear, Scope: "食品产业"}); b != BoundLower {
+		t.Errorf("EffectiveBound(part, exact) = %q, want lower", b)
+	}
+	if b := EffectiveBound(Revenue{Bound: BoundExact, Period: PeriodFullYear, Scope: ScopeZone}); b != BoundExact {
+		t.Errorf("EffectiveBound(zone, exact) = %q, want exact", b)
+	}
+	for _, tt := range []struct{ scope, lang, want string }{
+		{"", "zh", ""}, {ScopeZone, "en", ""},
+		{"食品产业", "zh", "仅食品产业"}, {"食品产业", "en", "food industry only"},
+		{"某园区", "en", "某园区 only"},
+	} {
+		if got := ScopeText(tt.scope, tt.lang); got != tt.want {
+			t.Errorf("ScopeText(%q, %q) = %q, want %q", tt.scope, tt.lang, got, tt.want)
+		}
+	}
+	for _, bad := range []string{" 食品产业", "1500", "食品|纺织", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"} {
+		if ScopeProblem(bad) == "" {
+			t.Errorf("ScopeProblem(%q) = \"\", want a problem", bad)
+		}
+	}
+	if p := ScopeProblem("食品产业"); p != "" {
+		t.Errorf("ScopeProblem(食品产业) = %q", p)
+	}
+	// A part's figure never enters a cluster sum.
+	tax := Taxonomy{Clusters: []Cluster{{ID: "food"}}}
+	zs := []Zone{{ID: "a", Clusters: []ZoneCluster{{ClusterID: "food"}}, Revenue: luohe}}
+	if st := ClusterStats(zs, tax, 2023, ""); st[0].RevenueN != 0 {
+		t.Errorf("cluster sum counts a food-industry-only figure: %+v", st[0])
+	}
+	// The target check counts it as a lower bound and names it.
+	tc := CheckTargets(zs, PlanTargets2025, 2023, "")
+	for _, r := range tc.Rows {
+		want := r.MinYi <= 1500
+		if got := slices.Equal(r.PartScope, []string{"a"}); got != want || (r.AtOrAbove == 1) != want {
+			t.Errorf("target ≥%g: at or above %d, part_scope %v", r.MinYi, r.AtOrAbove, r.PartScope)
+		}
+	}
+	// A change from the whole zone to one industry says the scopes differ.
+	ch := ZoneChange([]Revenue{{Year: 2019, RevenueYi: 1000, Measure: "营业收入", Bound: BoundExact, Period: PeriodFullYear}, luohe[0]}, 2019, 2023, "")
+	if ch.SameScope || !ch.Comparable || ch.ChangeBound != BoundLower {
+		t.Errorf("change zone→part = %+v, want comparable as at least, scopes differ", ch)
 	}
 }

@@ -472,7 +472,7 @@ var zoneFields = []Field{
 		})},
 	{Name: "tier", Type: TypeString, TitleZH: "营收档次", TitleEN: "Revenue tier", Description: "Tier of the headline figure (t5000 ≥5000亿, t1000, t500, t100, t0 <100亿), or no_data when the zone has no usable figure for the year; with bound lower: at least this tier.", Queryable: true,
 		On: OnJSON | OnCSV | OnTile, SQL: "{tier}", Get: zoneGet(func(v *ZoneView) any { return v.Tier })},
-	{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue", Description: "The headline figure in 亿元 (100 million yuan); read it only with measure, bound, period and revenue_year. Absent when unknown.", Queryable: true,
+	{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue", Description: "The headline figure in 亿元 (100 million yuan); read it only with measure, bound, period, scope and revenue_year. Absent when unknown.", Queryable: true,
 		On: OnJSON | OnCSV | OnTile, SQL: "h.revenue_yi", Get: headline(func(h *Revenue) any { return h.RevenueYi })},
 	{Name: "revenue_year", Type: TypeInteger, TitleZH: "营收年份", TitleEN: "Revenue year", Description: "Year of the headline figure.", Queryable: true,
 		On: OnJSON | OnCSV | OnTile, SQL: "h.revenue_year", Get: headline(func(h *Revenue) any { return h.Year })},
@@ -482,6 +482,8 @@ var zoneFields = []Field{
 		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(h.eff_bound, '')", Get: headline(func(h *Revenue) any { return EffectiveBound(*h) })},
 	{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period", Description: "full_year, or the part of the year the figure covers (a part-year figure is a lower bound of the year).",
 		On: OnJSON | OnCSV | OnTile, SQL: "h.period", Get: headline(func(h *Revenue) any { return periodOrFull(h.Period) })},
+	{Name: "scope", Type: TypeString, TitleZH: "统计范围", TitleEN: "Scope", Description: "What part of the zone the headline figure counts: zone (the whole zone), or the one part the source names, e.g. 食品产业 (the zone's food industry only). A part's figure is a lower bound of the zone's (bound lower): it answers min_revenue and \"at least\" tiers, never max_revenue, and is shown with its scope (\"仅食品产业\", \"food industry only\") on every surface.", Queryable: true,
+		On: OnJSON | OnCSV | OnTile, SQL: "NULLIF(h.scope, '')", Get: headline(func(h *Revenue) any { return ScopeOrZone(h.Scope) })},
 	{Name: "revenue_source", Type: TypeString, TitleZH: "营收来源", TitleEN: "Revenue source", Description: "Source of the headline figure.",
 		On: OnJSON | OnCSV, Get: headline(func(h *Revenue) any { return h.Source })},
 	with(fLat, fLat.On, "", pointGet(func(x any) [2]float64 { return [2]float64(x.(*ZoneView).Zone.Point) }, 1)),
@@ -526,6 +528,7 @@ var zoneFields = []Field{
 		{Name: "family", Type: TypeString, TitleZH: "指标类别", TitleEN: "Measure family", Description: "revenue (营业收入 and its scopes) or output (工业总产值): figures of different families are never compared.", Enum: []string{FamilyRevenue, FamilyOutput}},
 		{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Enum: []string{BoundExact, BoundLower, BoundUpper}},
 		{Name: "period", Type: TypeString, TitleZH: "统计期", TitleEN: "Period"},
+		{Name: "scope", Type: TypeString, TitleZH: "统计范围", TitleEN: "Scope", Description: "zone (the whole zone) or the one part of the zone the figure counts (e.g. 食品产业)."},
 		{Name: "source", Type: TypeString, TitleZH: "来源", TitleEN: "Source"},
 	}, On: OnJSON, Get: zoneGet(func(v *ZoneView) any {
 		recs := make([]map[string]any, len(v.Zone.Revenue))
@@ -535,6 +538,7 @@ var zoneFields = []Field{
 			putStr(m, "family", FamilyOf(r.Measure))
 			putStr(m, "bound", r.Bound)
 			putStr(m, "period", r.Period)
+			putStr(m, "scope", ScopeOrZone(r.Scope))
 			putStr(m, "source", r.Source)
 			recs[i] = m
 		}
@@ -636,6 +640,7 @@ var LabelFields = []Field{
 	{Name: "tier", Type: TypeString, TitleZH: "营收档次", TitleEN: "Revenue tier", Description: "zone labels: revenue tier id", On: OnTile},
 	{Name: "revenue_yi", Type: TypeNumber, Unit: "亿元", TitleZH: "营业收入", TitleEN: "Revenue", Description: "zone labels: headline revenue in 亿元", On: OnTile},
 	{Name: "bound", Type: TypeString, TitleZH: "数值性质", TitleEN: "Bound", Description: "zone labels: exact, lower (≥) or upper (≤)", On: OnTile},
+	{Name: "scope", Type: TypeString, TitleZH: "统计范围", TitleEN: "Scope", Description: "zone labels: zone, or the one part of the zone the figure counts (e.g. 食品产业)", On: OnTile},
 	{Name: "point_quality", Type: TypeString, TitleZH: "点位精度", TitleEN: "Point quality", Description: "zone labels: geocoded, or county_centroid/city_centroid when the zone's place is unknown", On: OnTile},
 }
 
@@ -659,7 +664,7 @@ var (
 	cityLabels     = LabelSource{Label: LabelCity, Collection: CollCities, Copy: adminLabelCopy, Point: "a.label_3857", FID: "a.tile_fid"}
 	countyLabels   = LabelSource{Label: LabelCounty, Collection: CollCounties, Copy: adminLabelCopy, Point: "a.label_3857", FID: "a.tile_fid"}
 	zoneLabels     = LabelSource{Label: LabelZone, Collection: CollZones, Kind: LabelZone, Copy: map[string]string{"id": "id", "name": "name", "name_en": "name_en",
-		"tier": "tier", "revenue_yi": "revenue_yi", "bound": "bound", "point_quality": "point_quality"}, Point: "z.point_3857", FID: "z.tile_fid"}
+		"tier": "tier", "revenue_yi": "revenue_yi", "bound": "bound", "scope": "scope", "point_quality": "point_quality"}, Point: "z.point_3857", FID: "z.tile_fid"}
 )
 
 // LabelSources are the kinds of label in the order the labels layer
@@ -741,4 +746,21 @@ func LayerCollection(layer string) string {
 		}
 	}
 	return ""
+}
+
+// unitTexts says what each Field.Unit means, for documents that give a
+// field's unit in words (TileJSON field descriptions).
+var unitTexts = map[string]string{
+	"亿元":     "亿元 (1亿元 = 1e8 yuan, 100 million yuan)",
+	"ha":     "ha (hectares)",
+	"degree": "degrees (WGS84)",
+}
+
+// UnitText is unit in words ("亿元 (1亿元 = 1e8 yuan, …)"), unit itself
+// when unknown.
+func UnitText(unit string) string {
+	if t, ok := unitTexts[unit]; ok {
+		return t
+	}
+	return unit
 }

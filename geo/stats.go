@@ -69,13 +69,14 @@ func ZonesPerCluster(zones []Zone) map[string]int {
 // with LatestComparableYear) and family fam.
 //
 // Comparable means: the zones' headline records (see Headline) of family
-// fam for year that are full-year, exact or lower bounds, and of one
+// fam for year that are full-year, of the whole zone, exact or lower
+// bounds, and of one
 // measure, the measure with the most such records in the cluster (ties: the
 // measure Headline prefers, then by name). RevenueN counts the summed
 // records and Measure names the measure; a sum that includes lower bounds
 // is itself a lower bound (RevenueBound). Figures of other measures or
-// families, part-year figures and upper bounds are left out rather than
-// mixed. zones is not modified.
+// families, part-year figures, figures of one part of a zone (Scope) and
+// upper bounds are left out rather than mixed. zones is not modified.
 func ClusterStats(zones []Zone, tax Taxonomy, year int, fam string) []ClusterStat {
 	out := make([]ClusterStat, 0, len(tax.Clusters))
 	for _, c := range tax.Clusters {
@@ -105,9 +106,12 @@ func ClusterStats(zones []Zone, tax Taxonomy, year int, fam string) []ClusterSta
 	return out
 }
 
-// comparable reports whether a headline record may enter a cluster sum.
+// comparable reports whether a headline record may enter a cluster sum:
+// a full-year figure of the whole zone, exact or a lower bound (a figure of
+// one industry or part of a zone is a lower bound of that zone alone, and
+// is left out of sums as part-year figures are).
 func comparable(h Revenue) bool {
-	return (h.Period == PeriodFullYear || h.Period == "") && (h.Bound == BoundExact || h.Bound == BoundLower)
+	return FullYear(h) && WholeZone(h) && (h.Bound == BoundExact || h.Bound == BoundLower)
 }
 
 // TierStats returns the number of zones in each tier of ts for year (0:
@@ -204,8 +208,12 @@ type TargetRow struct {
 	AtOrAbove int      `json:"at_or_above"`
 	ZoneIDs   []string `json:"zone_ids"`
 	// Lower counts the zones of AtOrAbove known only by a lower bound.
-	Lower int  `json:"lower"`
-	Met   bool `json:"met"`
+	Lower int `json:"lower"`
+	// PartScope are the zones of AtOrAbove (sorted) counted through a
+	// figure of one part of the zone (Scope, e.g. 漯河经开区's food industry
+	// only): a valid lower bound, said so wherever the count is shown.
+	PartScope []string `json:"part_scope"`
+	Met       bool     `json:"met"`
 }
 
 // CheckTargets counts, for one year (≠ 0) and family fam, the zones known
@@ -216,17 +224,22 @@ func CheckTargets(zones []Zone, plan Plan, year int, fam string) TargetCheck {
 	tc := TargetCheck{Plan: plan, Year: year, Family: family(fam), Zones: len(zones),
 		Comparable: len(ComparableZones(zones, year, fam)), Rows: []TargetRow{}}
 	for _, t := range plan.Targets {
-		row := TargetRow{PlanTarget: t, ZoneIDs: []string{}}
+		row := TargetRow{PlanTarget: t, ZoneIDs: []string{}, PartScope: []string{}}
 		for i := range zones {
 			if year != 0 && MeetsMin(zones[i].Revenue, year, fam, t.MinYi) {
 				row.AtOrAbove++
 				row.ZoneIDs = append(row.ZoneIDs, zones[i].ID)
-				if h, _ := Headline(zones[i].Revenue, year, fam); EffectiveBound(h) == BoundLower {
+				h, _ := Headline(zones[i].Revenue, year, fam)
+				if EffectiveBound(h) == BoundLower {
 					row.Lower++
+				}
+				if !WholeZone(h) {
+					row.PartScope = append(row.PartScope, zones[i].ID)
 				}
 			}
 		}
 		slices.Sort(row.ZoneIDs)
+		slices.Sort(row.PartScope)
 		row.Met = row.AtOrAbove >= t.Zones
 		tc.Rows = append(tc.Rows, row)
 	}

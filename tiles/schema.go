@@ -12,12 +12,14 @@ const (
 	TypeBoolean = "Boolean"
 )
 
-// Field is one property of a tile layer: its name, TileJSON type and the
-// zoom from which tiles carry it.
+// Field is one property of a tile layer: its name, TileJSON type, the
+// zoom from which tiles carry it and its declaration (titles, unit,
+// description) in the collection descriptor.
 type Field struct {
 	Name    string
 	Type    string
 	MinZoom uint32
+	Def     geo.Field
 }
 
 // TileFields lists, per layer of geo.Layers, the properties a tile
@@ -31,7 +33,7 @@ var TileFields = func() map[string][]Field {
 	m := map[string][]Field{}
 	for _, l := range geo.Layers {
 		for _, f := range geo.LayerFields(l.Name) {
-			m[l.Name] = append(m[l.Name], Field{Name: f.Name, Type: tileType(f.Type), MinZoom: f.TileMinZoom})
+			m[l.Name] = append(m[l.Name], Field{Name: f.Name, Type: tileType(f.Type), MinZoom: f.TileMinZoom, Def: f})
 		}
 	}
 	return m

@@ -1,6 +1,8 @@
 package tiles
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -26,14 +28,86 @@ type TileJSON struct {
 	VectorLayers []VectorLayer `json:"vector_layers"`
 }
 
-// VectorLayer describes one layer of the tiles: Fields maps each property
-// name to its type (String, Number, Boolean).
+// VectorLayer describes one layer of the tiles. Fields maps each property
+// name to its description, as TileJSON 3.0.0 defines the values: the type
+// (String, Number, Boolean, as tippecanoe and martin write it) first, then
+// the field's titles, unit and description from the collection descriptor
+// (FieldDescription), e.g. "Number: Revenue (营业收入), in 亿元 (1e8 yuan)
+// …". Types and Defs keep the type and the declaration of each field for
+// the documents built from this one (OGC API Tiles' tileset).
 type VectorLayer struct {
-	ID          string            `json:"id"`
-	Description string            `json:"description"`
-	MinZoom     uint32            `json:"minzoom"`
-	MaxZoom     uint32            `json:"maxzoom"`
-	Fields      map[string]string `json:"fields"`
+	ID          string               `json:"id"`
+	Description string               `json:"description"`
+	MinZoom     uint32               `json:"minzoom"`
+	MaxZoom     uint32               `json:"maxzoom"`
+	Fields      map[string]string    `json:"fields"`
+	Types       map[string]string    `json:"-"`
+	Defs        map[string]geo.Field `json:"-"`
+}
+
+// FieldDescription is the TileJSON description of a tile field: its type,
+// English and Chinese title, unit (geo.UnitText) and description, with the
+// zoom it is carried from when not every zoom.
+func FieldDescription(f Field) string {
+	d := f.Def
+	s := f.Type
+	if d.TitleEN != "" {
+		s += ": " + d.TitleEN
+		if d.TitleZH != "" {
+			s += " (" + d.TitleZH + ")"
+		}
+	}
+	if d.Unit != "" {
+		s += ", in " + geo.UnitText(d.Unit)
+	}
+	s += "."
+	if d.Description != "" {
+		s += " " + d.Description
+	}
+	if d.Type == geo.TypeArray && !strings.Contains(d.Description, "FlatList") {
+		s += " A list written \"|a|b|\" (geo.FlatList)."
+	}
+	if f.MinZoom > 0 {
+		s += fmt.Sprintf(" In tiles from zoom %d.", f.MinZoom)
+	}
+	return s
+}
+
+// VersionOf is the TileJSON version of the tiles of dataset version v:
+// TileJSON 3.0.0 asks for a semver whose minor version changes whenever
+// tiles change across tiles, so every import (a new dataset version) is a
+// new minor version: "1.<v>.0". The major version 1 is the tile schema's.
+func VersionOf(v int64) string { return "1." + strconv.FormatInt(v, 10) + ".0" }
+
+// FilterDescription says in words what the zones layer holds under f: the
+// year (or the latest of each zone, mixing years), the measure family and
+// any threshold, tier or other filter, so a client reading the TileJSON
+// alone knows what its figures and colours mean.
+func FilterDescription(f geo.Filter) string {
+	fam, _ := geo.LookupFamily(f.Family())
+	var parts []string
+	if f.Year != 0 {
+		parts = append(parts, fmt.Sprintf("figures of %d", f.Year))
+	} else {
+		parts = append(parts, "each zone's latest figure (years mixed)")
+	}
+	parts = append(parts, fmt.Sprintf("measure family %s (%s)", fam.LabelEN, fam.Label))
+	if f.MinRevenue != nil {
+		parts = append(parts, fmt.Sprintf("zones with a figure known to be ≥ %s亿元 (exact figures and lower bounds at or above it)", strconv.FormatFloat(*f.MinRevenue, 'f', -1, 64)))
+	}
+	if f.MaxRevenue != nil {
+		parts = append(parts, fmt.Sprintf("zones with a figure known to be ≤ %s亿元 (exact figures and upper bounds at or below it)", strconv.FormatFloat(*f.MaxRevenue, 'f', -1, 64)))
+	}
+	q := f.Encode()
+	for _, k := range []string{"year", "measure", "min_revenue", "max_revenue", "bbox"} {
+		q.Del(k)
+	}
+	if len(q) > 0 {
+		parts = append(parts, "filtered by "+q.Encode())
+	} else if f.MinRevenue == nil && f.MaxRevenue == nil {
+		parts = append(parts, "all zones")
+	}
+	return "Zones layer: " + strings.Join(parts, "; ") + ". 1亿元 = 1e8 yuan."
 }
 
 // Meta is what TileJSON and Style say about the data.
@@ -51,6 +125,9 @@ type Meta struct {
 	// Glyphs: the server serves SDF glyph ranges at GlyphsPath, so the
 	// style names them.
 	Glyphs bool
+	// DatasetVersion is the version of the data the tiles hold (the
+	// TileJSON version is VersionOf it); set per request by the server.
+	DatasetVersion int64
 }
 
 // DefaultAttribution credits the boundary source and says what is
@@ -101,8 +178,8 @@ func NewTileJSON(baseURL string, f geo.Filter, m Meta) TileJSON {
 	tj := TileJSON{
 		TileJSON:    "3.0.0",
 		Name:        "layoutmap",
-		Description: "Henan industrial layout: administrative divisions, planning regions and development zones by revenue tier",
-		Version:     "1.0.0",
+		Description: "Henan industrial layout: administrative divisions, planning regions and development zones by revenue tier. " + FilterDescription(f),
+		Version:     VersionOf(m.DatasetVersion),
 		Attribution: m.Attribution,
 		Scheme:      "xyz",
 		Tiles:       []string{TileURL(baseURL, f)},
@@ -115,9 +192,12 @@ func NewTileJSON(baseURL string, f geo.Filter, m Meta) TileJSON {
 		tj.MinZoom, tj.MaxZoom = m.MinZoom, m.MaxZoom
 	}
 	for _, l := range geo.Layers {
-		vl := VectorLayer{ID: l.Name, Description: layerDescriptions[l.Name], MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: map[string]string{}}
+		vl := VectorLayer{ID: l.Name, Description: layerDescriptions[l.Name], MinZoom: l.MinZoom, MaxZoom: l.MaxZoom,
+			Fields: map[string]string{}, Types: map[string]string{}, Defs: map[string]geo.Field{}}
 		for _, fl := range TileFields[l.Name] {
-			vl.Fields[fl.Name] = fl.Type
+			vl.Fields[fl.Name] = FieldDescription(fl)
+			vl.Types[fl.Name] = fl.Type
+			vl.Defs[fl.Name] = fl.Def
 		}
 		tj.VectorLayers = append(tj.VectorLayers, vl)
 	}

@@ -10,7 +10,7 @@ import (
 
 // ChangeRule is stated in every response.
 const ChangeRule = "A change compares each zone's headline figure (one measure family) of the from year with that of the to year. " +
-	"Part-year figures are lower bounds of their year. exact→exact gives an exact change; exact→lower or upper→exact an 'at least' change; " +
+	"Part-year figures, and figures of one part of a zone (scope, e.g. its food industry only), are lower bounds of the zone's year. exact→exact gives an exact change; exact→lower or upper→exact an 'at least' change; " +
 	"exact→upper or lower→exact an 'at most' change; lower→lower and upper→upper fix none. A bounded change is classed only when it fixes a direction " +
 	"(at least +2%: increase; at most −2%: decrease). Zones without a figure of the family in either year are not compared. " +
 	"变化只比较同一口径族、两年各自的代表数值；下限值与确数之间只给出“至少/至多”的变化，无法确定方向的不分类，缺任一年数据的不比较。"
@@ -21,6 +21,7 @@ type ChangeFigure struct {
 	Bound     string  `json:"bound"` // effective bound (a part-year figure is "lower")
 	Measure   string  `json:"measure"`
 	Period    string  `json:"period"`
+	Scope     string  `json:"scope"` // geo.ScopeZone, or the one part of the zone counted
 	Source    string  `json:"source,omitempty"`
 }
 
@@ -36,6 +37,7 @@ type ChangeRow struct {
 	ChangePct   *float64      `json:"change_pct"`
 	ChangeBound string        `json:"change_bound,omitempty"`
 	SameMeasure bool          `json:"same_measure"`
+	SameScope   bool          `json:"same_scope"`
 	Class       string        `json:"class,omitempty"`
 }
 
@@ -71,7 +73,7 @@ func ChangeOf(f geo.Filter, from int, zs []geo.Zone, version int64) Change {
 		if !ok {
 			return nil
 		}
-		return &ChangeFigure{Year: r.Year, RevenueYi: r.RevenueYi, Bound: geo.EffectiveBound(r), Measure: r.Measure, Period: r.Period, Source: r.Source}
+		return &ChangeFigure{Year: r.Year, RevenueYi: r.RevenueYi, Bound: geo.EffectiveBound(r), Measure: r.Measure, Period: r.Period, Scope: geo.ScopeOrZone(r.Scope), Source: r.Source}
 	}
 	round := func(x float64, n int) *float64 {
 		p := math.Pow(10, float64(n))
@@ -81,7 +83,7 @@ func ChangeOf(f geo.Filter, from int, zs []geo.Zone, version int64) Change {
 	for _, z := range zs {
 		ch := geo.ZoneChange(z.Revenue, from, f.Year, f.Measure)
 		row := ChangeRow{ID: z.ID, Name: z.Name, NameEN: z.NameEN, Comparable: ch.Comparable, Reason: ch.Reason,
-			From: fig(ch.From, ch.HasFrom), To: fig(ch.To, ch.HasTo), ChangeBound: ch.ChangeBound, SameMeasure: ch.SameMeasure, Class: ch.Class}
+			From: fig(ch.From, ch.HasFrom), To: fig(ch.To, ch.HasTo), ChangeBound: ch.ChangeBound, SameMeasure: ch.SameMeasure, SameScope: ch.SameScope, Class: ch.Class}
 		if ch.HasFrom && ch.HasTo {
 			row.ChangeYi = round(ch.ChangeYi, 4)
 			if ch.From.RevenueYi != 0 {

@@ -153,7 +153,7 @@ func ResolveYear(f geo.Filter, st geo.Stats) YearDoc {
 	d.Coverage = Coverage{Comparable: len(ids), Zones: n, ZoneIDs: ids}
 	if d.Year != 0 {
 		d.Coverage.Text = fmt.Sprintf("%d 个开发区（共 %d 个）有 %d 年可比的%s数据", len(ids), n, d.Year, fam.Label)
-		d.Coverage.TextEN = fmt.Sprintf("%d of %d zones have a comparable %s figure for %d", len(ids), n, fam.LabelEN, d.Year)
+		d.Coverage.TextEN = fmt.Sprintf("%d of %d zones %s a comparable %s figure for %d", len(ids), n, map[bool]string{true: "has", false: "have"}[len(ids) == 1], fam.LabelEN, d.Year)
 	} else {
 		d.Coverage.Text = fmt.Sprintf("%d 个开发区均无可比的%s数据", n, fam.Label)
 		d.Coverage.TextEN = fmt.Sprintf("none of %d zones has a comparable %s figure", n, fam.LabelEN)

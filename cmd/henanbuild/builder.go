@@ -529,15 +529,42 @@ func (b *builder) zoneByName(name string) *zoneOut {
 
 // ---- revenue ----
 
-// revSource is the record's source: S-id and quote, plus the scope detail
-// of the measure, which geo.Revenue has no field for and which readers must
-// see (e.g. a food-industry-only figure).
+// revSource is the record's source: S-id and quote, plus the detail of the
+// measure as revenue.csv writes it (the part of the year or of the zone;
+// the part of the zone is also the record's Scope, see revenueScope).
 func revSource(id, quote, detail string) string {
 	s := id + ": " + quote
 	if detail != "" {
 		s += " [scope: " + detail + "]"
 	}
 	return s
+}
+
+// Scope phrases of a measure's detail in revenue.csv: "published as X" (a
+// figure published for X, e.g. the 2019 航空港产业集聚区, which SOURCES.md's
+// S68 entry says is smaller than the zone) and "X only" (e.g. "食品产业
+// only"). The same rule reads old sources in migration
+// 0009_revenue_scope.sql; keep them equal.
+var (
+	rePublishedAs = regexp.MustCompile(`(?:^|; )published as ([^,;]+)`)
+	reOnly        = regexp.MustCompile(`(?:^|; )([^;]+) only(?:;|$)`)
+	reYearPart    = regexp.MustCompile(`年|季度|月`)
+)
+
+// revenueScope is the part of the zone a figure counts, read from its
+// measure's detail: the area it was published for ("published as X"), or
+// what "X only" names when X is not a part of the year; geo.ScopeZone when
+// the detail names no part of the zone.
+func revenueScope(detail string) string {
+	if m := rePublishedAs.FindStringSubmatch(detail); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	for _, m := range reOnly.FindAllStringSubmatch(detail, -1) {
+		if !reYearPart.MatchString(m[1]) {
+			return strings.TrimSpace(m[1])
+		}
+	}
+	return geo.ScopeZone
 }
 
 var reMeasure = regexp.MustCompile(`^([^(]+?)\s*(?:\((.*)\))?$`)
@@ -597,7 +624,7 @@ func (b *builder) revenue() error {
 		}
 		b.revOut = append(b.revOut, data.RevenueRecord{
 			ZoneID: z.ID, Year: year, RevenueYi: val, Measure: strings.TrimSpace(m[1]),
-			Bound: r["bound"], Period: period(m[2]), Note: m[2],
+			Bound: r["bound"], Period: period(m[2]), Scope: revenueScope(m[2]), Note: m[2],
 			Source: revSource(r["source_id"], r["quote"], m[2]),
 		})
 		have[key{z.ID, year, val}] = true
@@ -629,7 +656,7 @@ func (b *builder) revenue() error {
 	})
 	for i := 1; i < len(b.revOut); i++ {
 		a, c := b.revOut[i-1], b.revOut[i]
-		if a.ZoneID == c.ZoneID && a.Year == c.Year && a.Measure == c.Measure && a.Period == c.Period {
+		if a.ZoneID == c.ZoneID && a.Year == c.Year && a.Measure == c.Measure && a.Period == c.Period && a.Scope == c.Scope {
 			return fmt.Errorf("henanbuild: two %s figures for %s %d", a.Measure, a.ZoneID, a.Year)
 		}
 	}

@@ -104,7 +104,8 @@ func sources(shared string) ([]data.Source, error) {
 
 // dictionary builds the zh→en term table: lead industries from
 // tables/terms_en.csv (every lead industry of the zones must be there),
-// measures and measure families from geo, periods from geo.PeriodLabels.
+// measures and measure families from geo, periods from geo.PeriodLabels,
+// scopes from geo.ScopeTerms.
 func (b *builder) dictionary() (data.Dictionary, error) {
 	rows, err := readTable("terms_en.csv")
 	if err != nil {
@@ -133,6 +134,15 @@ func (b *builder) dictionary() (data.Dictionary, error) {
 	}
 	for k, v := range geo.PeriodLabels {
 		d.Periods[k] = data.Term{Zh: v[0], En: v[1]}
+	}
+	// Scopes: English of every scope a record carries (geo.ScopeTerms).
+	d.Scopes = map[string]string{geo.ScopeZone: geo.ScopeTerms[geo.ScopeZone]}
+	for _, r := range b.revOut {
+		en := geo.ScopeTerms[r.Scope]
+		if en == "" {
+			return d, fmt.Errorf("henanbuild: geo.ScopeTerms lacks English for the scope %q of %s %d", r.Scope, r.ZoneID, r.Year)
+		}
+		d.Scopes[r.Scope] = en
 	}
 	return d, nil
 }

@@ -190,7 +190,7 @@ func links(v any, key string) ([]data.ZoneLink, bool) {
 }
 
 // revenueRecords reads the API's revenue property: every record of the
-// zone, {year, revenue_yi, measure, bound, period, source}.
+// zone, {year, revenue_yi, measure, bound, period, scope, source}.
 func revenueRecords(v any, zoneID string) ([]geo.Revenue, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -198,7 +198,7 @@ func revenueRecords(v any, zoneID string) ([]geo.Revenue, error) {
 	}
 	var recs []geo.Revenue
 	if err := json.Unmarshal(b, &recs); err != nil {
-		return nil, errors.New("revenue must be a list of {year, revenue_yi, measure, bound, period, source}")
+		return nil, errors.New("revenue must be a list of {year, revenue_yi, measure, bound, period, scope, source}")
 	}
 	for i := range recs {
 		recs[i].ZoneID = zoneID

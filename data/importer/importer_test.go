@@ -194,6 +194,38 @@ func TestReadRevenueProblems(t *testing.T) {
 	}
 }
 
+// TestReadRevenueScope: the optional scope column reads the whole zone
+// from its words (or an empty cell) and a part by its name, with or
+// without 仅/only; a scope that is no name is refused at its cell.
+func TestReadRevenueScope(t *testing.T) {
+	in := "zone,year,value_yi,measure,bound,period,统计范围,source\n" +
+		"a,2023,1500,营业收入,lower,,食品产业,s\n" +
+		"b,2023,1,营业收入,exact,,仅食品产业,s\n" +
+		"c,2023,1,营业收入,exact,,food industry only,s\n" +
+		"d,2023,1,营业收入,exact,,全区,s\n" +
+		"e,2023,1,营业收入,exact,,,s\n" +
+		"f,2023,1,营业收入,exact,,1500,s\n" +
+		"g,2023,1,营业收入,exact,,食品|纺织,s\n"
+	rows, probs, err := ReadRevenue(strings.NewReader(in), "r.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Zone+"="+r.Revenue.Scope)
+	}
+	if want := "a=食品产业|b=食品产业|c=food industry|d=zone|e=zone"; strings.Join(got, "|") != want {
+		t.Errorf("scopes %s, want %s", strings.Join(got, "|"), want)
+	}
+	var where []string
+	for _, p := range probs {
+		where = append(where, p.Where)
+	}
+	if want := "r.csv row 7 column G (统计范围)|r.csv row 8 column G (统计范围)"; strings.Join(where, "|") != want {
+		t.Errorf("problems at %v, want %s", where, want)
+	}
+}
+
 func FuzzReadRevenue(f *testing.F) {
 	f.Add("zone,year,value_yi,measure,bound,period,source\na,2023,1,m,exact,,s\n")
 	f.Add("zone,year,value_yi,measure,bound,period,source\n\"a,2023\n")

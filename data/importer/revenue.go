@@ -14,7 +14,7 @@ import (
 )
 
 // RevenueColumns are the revenue table's fields, in the template's order.
-var RevenueColumns = []string{"zone", "year", "value_yi", "measure", "bound", "period", "source"}
+var RevenueColumns = []string{"zone", "year", "value_yi", "measure", "bound", "period", "scope", "source"}
 
 // RevenueAliases are the column names accepted for each field, the first
 // present winning (so in the API's CSV, revenue_source beats the zone's
@@ -27,12 +27,13 @@ var RevenueAliases = map[string][]string{
 	"measure":  {"measure", "口径", "指标", "统计口径"},
 	"bound":    {"bound", "界限", "数值性质"},
 	"period":   {"period", "期间", "统计期间"},
+	"scope":    {"scope", "统计范围", "范围", "口径范围"},
 	"source":   {"revenue_source", "source", "来源", "数据来源"},
 }
 
 // optionalRevenue are the fields a table may leave out: bound defaults to
-// exact, period to the full year.
-var optionalRevenue = map[string]bool{"bound": true, "period": true}
+// exact, period to the full year, scope to the whole zone.
+var optionalRevenue = map[string]bool{"bound": true, "period": true, "scope": true}
 
 // BoundWords maps the words planners write for a bound to its value.
 var BoundWords = map[string]string{
@@ -44,6 +45,27 @@ var BoundWords = map[string]string{
 // PeriodWords maps period words to the stored value; others are kept as
 // written (Q1, 1-11月 …).
 var PeriodWords = map[string]string{"": geo.PeriodFullYear, "full_year": geo.PeriodFullYear, "全年": geo.PeriodFullYear, "年度": geo.PeriodFullYear}
+
+// ScopeWords maps the words planners write for the whole zone to
+// geo.ScopeZone; any other scope names the one part of the zone a figure
+// counts (e.g. 食品产业), written bare or as "仅食品产业" / "食品产业 only".
+var ScopeWords = map[string]string{"": geo.ScopeZone, geo.ScopeZone: geo.ScopeZone, "whole zone": geo.ScopeZone, "whole": geo.ScopeZone,
+	geo.ScopeZoneZH: geo.ScopeZone, "全部": geo.ScopeZone, "整体": geo.ScopeZone, "全口径": geo.ScopeZone}
+
+// readScope is the scope a cell states: ScopeWords, else the part named,
+// without a leading 仅/only or a trailing "only".
+func readScope(s string) string {
+	if v, ok := ScopeWords[strings.ToLower(s)]; ok {
+		return v
+	}
+	p := strings.TrimSpace(strings.TrimPrefix(s, "仅"))
+	if lp := strings.ToLower(p); strings.HasPrefix(lp, "only ") {
+		p = strings.TrimSpace(p[len("only "):])
+	} else if strings.HasSuffix(lp, " only") {
+		p = strings.TrimSpace(p[:len(p)-len(" only")])
+	}
+	return p
+}
 
 func normHeader(s string) string {
 	s = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(s, "\uFEFF")))
@@ -110,7 +132,8 @@ var reThousands = regexp.MustCompile(`^\d{1,3}(,\d{3})+(\.\d+)?$`)
 // ignored. zone is a zone id or exact name; year digits (2023 or 2023年);
 // value_yi a non-negative number of 亿元; bound exact|lower|upper (or
 // BoundWords; empty: exact); period full_year (or empty, 全年) or a part
-// of the year such as Q1. Rows without value and year are skipped. A
+// of the year such as Q1; scope empty (or zone, 全区: the whole zone) or
+// the one part of the zone the figure counts, e.g. 食品产业 (ScopeWords). Rows without value and year are skipped. A
 // problem names file, row and column (header = row 1); a file that cannot
 // be read at all is a *TableError.
 func ReadRevenueTable(r io.Reader, file, encoding string) (*RevenueTable, error) {
@@ -171,6 +194,11 @@ func ReadRevenueTable(r io.Reader, file, encoding string) (*RevenueTable, error)
 		}
 		if rv.Period, ok = PeriodWords[strings.ToLower(cell("period"))]; !ok {
 			rv.Period = cell("period")
+		}
+		rv.Scope = readScope(cell("scope"))
+		if p := geo.ScopeProblem(rv.Scope); p != "" {
+			bad("scope", "%q: %s", geo.Clip(cell("scope")), p)
+			continue
 		}
 		zone := cell("zone")
 		switch {

@@ -14,10 +14,10 @@ import (
 // template --out DIR` writes it; copies are in docs/templates.
 
 // templateHeader is the bilingual header, in RevenueColumns order.
-var templateHeader = []string{"开发区 / zone", "年份 / year", "营业收入（亿元） / value_yi", "口径 / measure", "界限 / bound", "期间 / period", "来源 / source"}
+var templateHeader = []string{"开发区 / zone", "年份 / year", "营业收入（亿元） / value_yi", "口径 / measure", "界限 / bound", "期间 / period", "统计范围 / scope", "来源 / source"}
 
 // templateExample is the bundled figure for 郑州经济技术开发区 (S13).
-var templateExample = []string{"郑州经济技术开发区", "2023", "5000", "营业收入", "lower", "full_year", "S13: \"2023年營業收入突破5000億元\""}
+var templateExample = []string{"郑州经济技术开发区", "2023", "5000", "营业收入", "lower", "full_year", "zone", "S13: \"2023年營業收入突破5000億元\""}
 
 // templateNotes explain each column on the .xlsx's second sheet.
 var templateNotes = [][]string{
@@ -28,6 +28,7 @@ var templateNotes = [][]string{
 	{"口径 / measure", "统计口径，如 营业收入、主营业务收入、四上企业营业收入；不同口径不相比较", "the statistic, e.g. 营业收入; figures of different measures are never compared"},
 	{"界限 / bound", "exact（精确）、lower（下限，如“突破”）或 upper（上限）；留空为 exact", "exact, lower (\"over\") or upper; empty means exact"},
 	{"期间 / period", "full_year（全年，留空亦可）或 Q1、1-11月 等", "full_year (or empty) or a part of the year such as Q1"},
+	{"统计范围 / scope", "数值统计的范围：zone（全区，留空亦可）；只统计开发区一部分时写该部分，如 食品产业（只算食品产业的营收）。部分范围的数值只作开发区营收的下限", "what the figure counts: zone (the whole zone, or empty); for one part only, name it, e.g. 食品产业 (food industry only). A part's figure is only a lower bound of the zone's revenue"},
 	{"来源 / source", "必填：出处（文件、年鉴页码、网址）", "required: where the figure was published"},
 	{"", "空行忽略；其余列忽略。", "Blank rows and other columns are ignored."},
 }
@@ -65,7 +66,10 @@ func RevenueTemplateXLSX() ([]byte, error) {
 		head[i] = h
 	}
 	// The example's year and value are numbers, as a planner would type them.
-	ex := []any{templateExample[0], 2023, 5000, templateExample[3], templateExample[4], templateExample[5], templateExample[6]}
+	ex := []any{templateExample[0], 2023, 5000}
+	for _, c := range templateExample[3:] {
+		ex = append(ex, c)
+	}
 	if err := row(data, 1, head); err != nil {
 		return nil, err
 	}
@@ -87,7 +91,7 @@ func RevenueTemplateXLSX() ([]byte, error) {
 	}
 	f.SetRowStyle(data, 1, 1, bold)
 	f.SetRowStyle(notes, 1, 1, bold)
-	f.SetColWidth(data, "A", "G", 22)
+	f.SetColWidth(data, "A", "H", 22)
 	f.SetColWidth(notes, "A", "C", 40)
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {

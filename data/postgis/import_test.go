@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -184,6 +185,72 @@ func TestImportRevenueOnly(t *testing.T) {
 	}
 	if v, _ := s.Version(t.Context()); v != 2 {
 		t.Fatalf("version %d after a rejected import, want 2", v)
+	}
+}
+
+// TestImportRevenueScope: scope is part of a figure's key, so a zone's
+// whole revenue and its food industry's of one year are two figures; the
+// whole zone's headlines it; two rows of one key and scope are refused and
+// change nothing.
+func TestImportRevenueScope(t *testing.T) {
+	url, s := loaded(t, smallDataset())
+	rev := func(yi float64, bound, scope string) geo.Revenue {
+		return geo.Revenue{Year: 2024, RevenueYi: yi, Measure: "营业收入", Bound: bound, Scope: scope, Source: "test source"}
+	}
+	rows := []postgis.RevenueRow{
+		{Where: "rev.csv row 2", Zone: "z2", Revenue: rev(1500, geo.BoundLower, "食品产业")},
+	}
+	if _, err := postgis.ImportRevenue(t.Context(), url, rows, postgis.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	headline := func() geo.Properties {
+		t.Helper()
+		p, err := s.Items(t.Context(), geo.CollZones, geo.Filter{Limit: 10, Year: 2024, MinRevenue: ptr(1000.0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range p.Features {
+			if f.ID == "z2" {
+				return f.Properties
+			}
+		}
+		return nil
+	}
+	if p := headline(); p == nil || p["scope"] != "食品产业" || p["bound"] != geo.BoundLower || p["tier"] != "t1000" {
+		t.Fatalf("food-industry figure as headline: %v; want scope 食品产业, bound lower, at least t1000", p)
+	}
+	rows = []postgis.RevenueRow{{Where: "rev.csv row 2", Zone: "z2", Revenue: rev(1200, geo.BoundExact, "")}}
+	rep, err := postgis.ImportRevenue(t.Context(), url, rows, postgis.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := postgis.ReadDataset(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, z := range ds.Zones {
+		for _, r := range z.Revenue {
+			if z.ID == "z2" && r.Year == 2024 {
+				got = append(got, fmt.Sprintf("%g %s", r.RevenueYi, r.Scope))
+			}
+		}
+	}
+	if !slices.Equal(got, []string{"1200 zone", "1500 食品产业"}) {
+		t.Fatalf("z2's 2024 figures %v, want the whole zone's and the food industry's", got)
+	}
+	if p := headline(); p == nil || p["scope"] != geo.ScopeZone || p["revenue_yi"] != 1200.0 || p["bound"] != geo.BoundExact {
+		t.Fatalf("headline after adding the whole zone's figure: %v; want 1200 exact, scope zone", p)
+	}
+	dup := []postgis.RevenueRow{
+		{Where: "rev.csv row 2", Zone: "z2", Revenue: rev(1600, geo.BoundLower, "食品产业")},
+		{Where: "rev.csv row 3", Zone: "z2", Revenue: rev(1700, geo.BoundLower, "食品产业")},
+	}
+	if _, err := postgis.ImportRevenue(t.Context(), url, dup, postgis.ImportOptions{}); err == nil {
+		t.Fatal("two figures of one zone, year, measure, period and scope accepted")
+	}
+	if v, _ := s.Version(t.Context()); v != rep.Version {
+		t.Fatalf("version %d after a rejected import, want %d", v, rep.Version)
 	}
 }
 

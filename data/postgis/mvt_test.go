@@ -3,9 +3,11 @@ package postgis_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -86,7 +88,7 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, undo0008+undo0007+undo0006+undo0005+undo0004+undo0003+`
+	if _, err := conn.Exec(ctx, undo0009+undo0008+undo0007+undo0006+undo0005+undo0004+undo0003+`
 		DROP TABLE layoutmap.tile_outlines;
 		ALTER TABLE layoutmap.zone_headline DROP COLUMN revenue_year, DROP COLUMN measure, DROP COLUMN bound;
 		ALTER TABLE layoutmap.admin_areas DROP COLUMN label_3857, DROP COLUMN tile_fid;
@@ -98,8 +100,8 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(applied, []int{2, 3, 4, 5, 6, 7, 8}) {
-		t.Fatalf("Migrate applied %v, want [2 3 4 5 6 7 8]", applied)
+	if !slices.Equal(applied, []int{2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Fatalf("Migrate applied %v, want [2 3 4 5 6 7 8 9]", applied)
 	}
 	s2, err := postgis.Open(ctx, postgis.Config{URL: url}) // fresh pool: no cached statement plans of the old schema
 	if err != nil {
@@ -113,6 +115,73 @@ func TestMigrate0002FillsExistingData(t *testing.T) {
 		}
 		if !bytes.Equal(b, before[i]) {
 			t.Errorf("tile %d/%d/%d after migrating old data: %d bytes, differs from the fresh import's %d bytes", q.Z, q.X, q.Y, len(b), len(before[i]))
+		}
+	}
+}
+
+// undo0009 drops the figures' scopes (0009_revenue_scope.sql): the
+// database of a bundled import made before scopes, whose scopes are only
+// in the sources' text.
+const undo0009 = `
+		ALTER TABLE layoutmap.zone_revenue DROP COLUMN scope;
+		ALTER TABLE layoutmap.zone_headline DROP COLUMN scope;
+		DELETE FROM layoutmap.schema_migrations WHERE version = 9;`
+
+// TestMigrate0009ReadsScopes: a database imported before scopes gets each
+// figure's scope from its source text (cmd/henanbuild's rule) from the
+// migration alone: 漯河经开区's 2023 figure counts its food industry only,
+// the three 2019 Q1 figures their 产业集聚区, the others the whole zone.
+func TestMigrate0009ReadsScopes(t *testing.T) {
+	url, _, ds := bundled(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, undo0009); err != nil {
+		t.Fatal(err)
+	}
+	if applied, err := postgis.Migrate(ctx, url); err != nil || !slices.Equal(applied, []int{9}) {
+		t.Fatalf("Migrate applied %v, %v; want [9]", applied, err)
+	}
+	s, err := postgis.Open(ctx, postgis.Config{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := postgis.ReadDataset(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, have []string
+	for _, zs := range [][]geo.Zone{ds.Zones, got.Zones} {
+		var l []string
+		for _, z := range zs {
+			for _, r := range z.Revenue {
+				l = append(l, fmt.Sprintf("%s %d %s: %s", z.ID, r.Year, r.Measure, r.Scope))
+			}
+		}
+		slices.Sort(l)
+		if want == nil {
+			want = l
+		} else {
+			have = l
+		}
+	}
+	if !slices.Equal(have, want) {
+		t.Errorf("scopes after migrating:\n%s\nwant (the bundled dataset's)\n%s", strings.Join(have, "\n"), strings.Join(want, "\n"))
+	}
+	if !slices.Contains(want, "G411169 2023 营业收入: 食品产业") {
+		t.Fatalf("the bundled dataset lacks 漯河经开区's food-industry scope: %v", want)
+	}
+	p, err := s.Items(ctx, geo.CollZones, geo.Filter{Year: 2023, MinRevenue: ptr(1000.0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Features {
+		if f.ID == "G411169" && f.Properties["scope"] != "食品产业" {
+			t.Errorf("G411169 scope after migrating = %v, want 食品产业", f.Properties["scope"])
 		}
 	}
 }
@@ -170,7 +239,7 @@ func TestMigrate0003RecomputesHeadlines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, undo0008+undo0007+undo0006+undo0005+undo0004+undo0003+`
+	if _, err := conn.Exec(ctx, undo0009+undo0008+undo0007+undo0006+undo0005+undo0004+undo0003+`
 		INSERT INTO layoutmap.zone_headline (zone_id, year, revenue_yi, eff_bound, revenue_year, measure, bound)
 		VALUES ('X-jiyuan-etdz', 2024, 978.54, 'lower', 2024, '工业总产值', 'exact'),
 		       ('X-jiyuan-etdz', 0, 978.54, 'lower', 2024, '工业总产值', 'exact')`); err != nil {
@@ -180,8 +249,8 @@ func TestMigrate0003RecomputesHeadlines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(applied, []int{3, 4, 5, 6, 7, 8}) {
-		t.Fatalf("Migrate applied %v, want [3 4 5 6 7 8]", applied)
+	if !slices.Equal(applied, []int{3, 4, 5, 6, 7, 8, 9}) {
+		t.Fatalf("Migrate applied %v, want [3 4 5 6 7 8 9]", applied)
 	}
 	s, err := postgis.Open(ctx, postgis.Config{URL: url})
 	if err != nil {

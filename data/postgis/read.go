@@ -170,10 +170,10 @@ func readZoneRelated(ctx context.Context, q querier, zs []geo.Zone, idx map[stri
 			zs[idx[id]].Regions = append(zs[idx[id]].Regions, reg)
 			return nil
 		}},
-		{`SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue
-			WHERE zone_id = ANY($1) ORDER BY zone_id, year, measure COLLATE "C", ord`, func(r pgx.Rows) error {
+		{`SELECT zone_id, year, revenue_yi, measure, bound, period, scope, source FROM layoutmap.zone_revenue
+			WHERE zone_id = ANY($1) ORDER BY zone_id, year, measure COLLATE "C", period COLLATE "C", scope COLLATE "C", ord`, func(r pgx.Rows) error {
 			var v geo.Revenue
-			if err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Source); err != nil {
+			if err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Scope, &v.Source); err != nil {
 				return err
 			}
 			zs[idx[v.ZoneID]].Revenue = append(zs[idx[v.ZoneID]].Revenue, v)

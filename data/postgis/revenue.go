@@ -24,7 +24,7 @@ type RevenueRow struct {
 // ImportRevenue adds a year's statistics without touching geometry, through
 // data.MergeRevenue (the one revenue merge of loader, importer and this
 // writer; data.RevenueDuplicateRule): each row replaces the stored figure of
-// the same zone, year, measure and period; two such rows in one import, rows
+// the same zone, year, measure, period and scope; two such rows in one import, rows
 // naming an unknown or ambiguous zone, or holding impossible values, are
 // rejected and then nothing changes. A successful import
 // increments the dataset version.
@@ -94,13 +94,13 @@ func storedRevenue(ctx context.Context, tx pgx.Tx) ([]geo.Zone, error) {
 		zs[i] = geo.Zone{ID: z.ID, Name: z.Name}
 		idx[z.ID] = i
 	}
-	rr, err := tx.Query(ctx, `SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue ORDER BY zone_id, ord`)
+	rr, err := tx.Query(ctx, `SELECT zone_id, year, revenue_yi, measure, bound, period, scope, source FROM layoutmap.zone_revenue ORDER BY zone_id, ord`)
 	if err != nil {
 		return nil, err
 	}
 	stored, err := pgx.CollectRows(rr, func(r pgx.CollectableRow) (geo.Revenue, error) {
 		var v geo.Revenue
-		err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Source)
+		err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Scope, &v.Source)
 		return v, err
 	})
 	if err != nil {
@@ -133,10 +133,10 @@ func writeMergedRevenue(ctx context.Context, tx pgx.Tx, merged map[string][]geo.
 	var out [][]any
 	for _, id := range ids {
 		for _, v := range merged[id] {
-			out = append(out, []any{v.ZoneID, v.Year, v.RevenueYi, v.Measure, v.Bound, periodOrFull(v.Period), v.Source, base + len(out)})
+			out = append(out, []any{v.ZoneID, v.Year, v.RevenueYi, v.Measure, v.Bound, periodOrFull(v.Period), geo.ScopeOrZone(v.Scope), v.Source, base + len(out)})
 		}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_revenue"}, []string{"zone_id", "year", "revenue_yi", "measure", "bound", "period", "source", "ord"}, pgx.CopyFromRows(out)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_revenue"}, []string{"zone_id", "year", "revenue_yi", "measure", "bound", "period", "scope", "source", "ord"}, pgx.CopyFromRows(out)); err != nil {
 		return fmt.Errorf("copying revenue: %w", err)
 	}
 	return writeHeadlines(ctx, tx, ids)

@@ -70,7 +70,7 @@ func (s *Store) statsSQL(f geo.Filter) (string, []any, error) {
 			LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = 0 AND h.family = %[2]s
 			JOIN layoutmap.zone_headline hh ON hh.zone_id = z.id AND hh.family = %[2]s AND hh.year <> 0
 			WHERE %[3]s), 0) END AS year),
-		m AS (SELECT z.id, z.city_code, h.zone_id IS NOT NULL AS head, h.revenue_yi, h.measure, h.bound, h.eff_bound, h.period, %[5]s AS tier
+		m AS (SELECT z.id, z.city_code, h.zone_id IS NOT NULL AS head, h.revenue_yi, h.measure, h.bound, h.eff_bound, h.period, h.scope, %[5]s AS tier
 			FROM layoutmap.zones z
 			LEFT JOIN layoutmap.zone_headline h ON h.zone_id = z.id AND h.year = (SELECT year FROM y) AND h.family = %[2]s
 			WHERE %[4]s),
@@ -109,6 +109,7 @@ type statsQuery struct {
 type statsIDs struct {
 	ids   []string
 	lower int
+	part  []string // ids counted through a figure of one part of the zone
 }
 
 // statsRows collects the rows of the statistics queries: the statistics
@@ -161,10 +162,10 @@ func (r *statsRows) queries(with string, args []any) []statsQuery {
 				}
 				return nil
 			}},
-		// geo.ClusterStats' comparable figures; headline periods are stored full_year when unstated.
+		// geo.ClusterStats' comparable figures; headline periods are stored full_year, scopes zone, when unstated.
 		{with + `SELECT c.cluster_id, m.measure, array_agg(m.revenue_yi ORDER BY m.id COLLATE "C"), bool_or(m.bound = 'lower')
 			FROM m JOIN c ON c.zone_id = m.id
-			WHERE m.head AND m.period = 'full_year' AND m.bound IN ('exact', 'lower') GROUP BY 1, 2 ORDER BY 1, 2`, args,
+			WHERE m.head AND m.period = 'full_year' AND m.scope = 'zone' AND m.bound IN ('exact', 'lower') GROUP BY 1, 2 ORDER BY 1, 2`, args,
 			func(row pgx.Rows) error {
 				var id string
 				var g geo.MeasureFigures
@@ -186,13 +187,14 @@ func (r *statsRows) queries(with string, args []any) []statsQuery {
 				return nil
 			}},
 		// geo.MeetsMin per target: exact figures and lower bounds at or above it.
-		{with + `SELECT t.min_yi, array_agg(m.id ORDER BY m.id COLLATE "C"), count(*) FILTER (WHERE m.eff_bound = 'lower')
+		{with + `SELECT t.min_yi, array_agg(m.id ORDER BY m.id COLLATE "C"), count(*) FILTER (WHERE m.eff_bound = 'lower'),
+				coalesce(array_agg(m.id ORDER BY m.id COLLATE "C") FILTER (WHERE m.scope <> 'zone'), '{}')
 			FROM unnest(` + minsArg + `::float8[]) AS t(min_yi) JOIN m ON m.head AND m.eff_bound IN ('exact', 'lower') AND m.revenue_yi >= t.min_yi
 			GROUP BY 1`, append(slices.Clip(args), mins),
 			func(row pgx.Rows) error {
 				var x float64
 				var t statsIDs
-				if err := row.Scan(&x, &t.ids, &t.lower); err != nil {
+				if err := row.Scan(&x, &t.ids, &t.lower, &t.part); err != nil {
 					return err
 				}
 				r.targets[x] = t
@@ -269,8 +271,9 @@ func (r *statsRows) finish(f geo.Filter, ts []geo.Tier) geo.Stats {
 			Comparable: len(st.Comparable), Rows: []geo.TargetRow{}}
 		for _, t := range geo.PlanTargets2025.Targets {
 			x := r.targets[t.MinYi]
-			row := geo.TargetRow{PlanTarget: t, ZoneIDs: []string{}, AtOrAbove: len(x.ids), Lower: x.lower}
+			row := geo.TargetRow{PlanTarget: t, ZoneIDs: []string{}, AtOrAbove: len(x.ids), Lower: x.lower, PartScope: []string{}}
 			row.ZoneIDs = append(row.ZoneIDs, x.ids...)
+			row.PartScope = append(row.PartScope, x.part...)
 			row.Met = row.AtOrAbove >= t.Zones
 			tc.Rows = append(tc.Rows, row)
 		}

@@ -396,7 +396,7 @@ func copyRelated(ctx context.Context, tx pgx.Tx, ds *data.Dataset) (nrev, nclust
 			chainRows = append(chainRows, []any{z.ID, c, i})
 		}
 		for _, r := range z.Revenue {
-			revRows = append(revRows, []any{z.ID, r.Year, r.RevenueYi, r.Measure, r.Bound, periodOrFull(r.Period), r.Source, n})
+			revRows = append(revRows, []any{z.ID, r.Year, r.RevenueYi, r.Measure, r.Bound, periodOrFull(r.Period), geo.ScopeOrZone(r.Scope), r.Source, n})
 			n++
 		}
 	}
@@ -415,7 +415,7 @@ func copyRelated(ctx context.Context, tx pgx.Tx, ds *data.Dataset) (nrev, nclust
 		{"cluster_keywords", []string{"keyword", "cluster_id", "ord"}, kwRows},
 		{"zone_clusters", []string{"zone_id", "cluster_id", "derived", "source", "ord"}, zcRows},
 		{"zone_chains", []string{"zone_id", "chain_id", "ord"}, chainRows},
-		{"zone_revenue", []string{"zone_id", "year", "revenue_yi", "measure", "bound", "period", "source", "ord"}, revRows},
+		{"zone_revenue", []string{"zone_id", "year", "revenue_yi", "measure", "bound", "period", "scope", "source", "ord"}, revRows},
 		{"planning_region_members", []string{"region_id", "member_code", "role", "ord"}, memberRows},
 	} {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
@@ -581,14 +581,14 @@ func nullIfEmpty(s string) any {
 // zone_revenue with geo.Headline, for every measure family, every year with
 // a record and year 0 (each zone's latest figure).
 func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
-	rows, err := tx.Query(ctx, `SELECT zone_id, year, revenue_yi, measure, bound, period, source FROM layoutmap.zone_revenue
+	rows, err := tx.Query(ctx, `SELECT zone_id, year, revenue_yi, measure, bound, period, scope, source FROM layoutmap.zone_revenue
 		WHERE $1 OR zone_id = ANY($2) ORDER BY zone_id, ord`, zoneIDs == nil, zoneIDs)
 	if err != nil {
 		return fmt.Errorf("reading revenue: %w", err)
 	}
 	recs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (geo.Revenue, error) {
 		var v geo.Revenue
-		err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Source)
+		err := r.Scan(&v.ZoneID, &v.Year, &v.RevenueYi, &v.Measure, &v.Bound, &v.Period, &v.Scope, &v.Source)
 		return v, err
 	})
 	if err != nil {
@@ -611,12 +611,12 @@ func writeHeadlines(ctx context.Context, tx pgx.Tx, zoneIDs []string) error {
 		for _, fam := range geo.FamilyIDs() {
 			for _, y := range geo.HeadlineYears(zr) {
 				if h, ok := geo.Headline(zr, y, fam); ok {
-					out = append(out, []any{id, fam, y, h.RevenueYi, geo.EffectiveBound(h), h.Year, h.Measure, h.Bound, periodOrFull(h.Period)})
+					out = append(out, []any{id, fam, y, h.RevenueYi, geo.EffectiveBound(h), h.Year, h.Measure, h.Bound, periodOrFull(h.Period), geo.ScopeOrZone(h.Scope)})
 				}
 			}
 		}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_headline"}, []string{"zone_id", "family", "year", "revenue_yi", "eff_bound", "revenue_year", "measure", "bound", "period"}, pgx.CopyFromRows(out)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{Schema, "zone_headline"}, []string{"zone_id", "family", "year", "revenue_yi", "eff_bound", "revenue_year", "measure", "bound", "period", "scope"}, pgx.CopyFromRows(out)); err != nil {
 		return fmt.Errorf("writing headlines: %w", err)
 	}
 	return nil

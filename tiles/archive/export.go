@@ -379,7 +379,9 @@ func TileIDs(b orb.Bound, minZ, maxZ uint8) []uint64 {
 // metadata is the TileJSON of the archive's tileset, without the tile URL
 // (the archive is the source), with its zoom range and the dataset version.
 func metadata(opt Options, minZ, maxZ uint8, version int64) (map[string]any, error) {
-	tj := tiles.NewTileJSON("", opt.Filter, opt.Meta)
+	meta := opt.Meta
+	meta.DatasetVersion = version
+	tj := tiles.NewTileJSON("", opt.Filter, meta)
 	tj.MinZoom, tj.MaxZoom = uint32(minZ), uint32(maxZ)
 	b, err := json.Marshal(tj)
 	if err != nil {

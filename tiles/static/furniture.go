@@ -102,7 +102,7 @@ func (l *layouter) bands(calls []zoneStyle) int {
 			n := i + 1
 			es = append(es, legendEntry{
 				swatch: func(g *group, x, y float64) { l.badge(g, x+l.u.px(7), y+l.u.px(5), n, "") },
-				text:   shortName(l.name(z.zone.Name, z.zone.NameEN))})
+				text:   l.zoneName(z)})
 			zones = append(zones, z.zone.ID)
 		}
 		if k < len(calls) {

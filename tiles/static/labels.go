@@ -249,7 +249,7 @@ func (l *layouter) zoneLabel(z zoneStyle, try func(label, [][2]float64) bool) bo
 	if l.v.Zoom < pointsUntil {
 		off += z.radius
 	}
-	lb := label{S: shortName(l.name(z.zone.Name, z.zone.NameEN)), Size: sz, Fill: colText, Halo: l.u.px(2.4), Zone: z.zone.ID}
+	lb := label{S: l.zoneName(z), Size: sz, Fill: colText, Halo: l.u.px(2.4), Zone: z.zone.ID}
 	return try(withAnchor(lb, anchorMiddle), [][2]float64{{z.x, z.y + off + sz*0.85}}) ||
 		try(withAnchor(lb, anchorStart), [][2]float64{{z.x + off, z.y + sz*0.38}}) ||
 		try(withAnchor(lb, anchorEnd), [][2]float64{{z.x - off, z.y + sz*0.38}}) ||
@@ -334,7 +334,7 @@ func (l *layouter) keyEntries(calls []zoneStyle) (keyMetrics, []keyEntry) {
 	var entries []keyEntry
 	widest := textWidth(txtKeyMore.format(l.o.Lang, len(calls)), sz)
 	for i, z := range calls {
-		ls := wrap(shortName(l.name(z.zone.Name, z.zone.NameEN)), sz, colW-2*m.br-u.px(4))
+		ls := wrap(l.zoneName(z), sz, colW-2*m.br-u.px(4))
 		for _, s := range ls {
 			widest = math.Max(widest, textWidth(s, sz)+2*m.br+u.px(4))
 		}
@@ -843,4 +843,23 @@ func (l *layouter) badge(g *group, x, y float64, n int, zone string) {
 	sz := l.u.pt(LabelPt)
 	g.shape(shape{Rings: [][]pt{circleRing(x, y, l.badgeRadius(n), 20)}, Closed: true, Fill: colCallout, Stroke: colHalo, Width: l.u.px(1)})
 	g.label(label{X: x, Y: y + sz*0.35, S: strconv.Itoa(n), Size: sz, Bold: true, Fill: colHalo, Anchor: anchorMiddle, Zone: zone, Role: roleCallout})
+}
+
+// zoneName is how the image names a zone (label, key): its short name, and
+// when its colour comes from a figure of one part of the zone, that part
+// ("漯河经开区（仅食品产业）"), as its card and tooltip say.
+func (l *layouter) zoneName(z zoneStyle) string {
+	return shortName(l.name(z.zone.Name, z.zone.NameEN)) + l.name(paren(z.scope, LangZH), paren(z.scopeEN, LangEN))
+}
+
+// paren is s in brackets of lang ("（仅食品产业）", " (food industry only)"),
+// "" for "".
+func paren(s, lang string) string {
+	switch {
+	case s == "":
+		return ""
+	case lang == LangEN:
+		return " (" + s + ")"
+	}
+	return "（" + s + "）"
 }

@@ -255,11 +255,13 @@ func TestEveryZoneNamed(t *testing.T) {
 				case n == nil:
 					unnamed++
 				case n.label != "":
-					if !sameName(n.label, name) || n.key != "" || len(n.callout) > 0 {
+					if !sameKeyName(n.label, name, keyScope(z, s.Filter, o.Lang)) || n.key != "" || len(n.callout) > 0 {
 						t.Errorf("zone %s (%s): label %q, key %q, call-outs %v", z.ID, name, n.label, n.key, n.callout)
 					}
 				default:
-					if !sameName(n.key, name) {
+					// A figure of one part of the zone is named in the
+					// key beside the zone ("（仅食品产业）").
+					if !sameKeyName(n.key, name, keyScope(z, s.Filter, o.Lang)) {
 						t.Errorf("zone %s (%s): key entry %q", z.ID, name, n.key)
 					}
 					if len(n.callout) != 1 || n.callout[0] != n.keyNum {
@@ -290,8 +292,24 @@ func TestEveryZoneNamed(t *testing.T) {
 
 // sameName compares a drawn name with the data's: English generic parts
 // are abbreviated on the map ("ETDZ"), so both go through the same table.
-func sameName(drawn, name string) bool {
-	return drawn == name || drawn == abbrev(name)
+// keyScope is the scope mark the key gives a zone: its headline's part of
+// the zone in brackets, "" for the whole zone or no figure.
+func keyScope(z geo.Zone, f geo.Filter, lang string) string {
+	h, ok := geo.Headline(z.Revenue, f.Year, f.Measure)
+	if sc := geo.ScopeText(h.Scope, lang); ok && sc != "" {
+		if lang == static.LangEN {
+			return " (" + sc + ")"
+		}
+		return "（" + sc + "）"
+	}
+	return ""
+}
+
+// sameKeyName is sameName for a key entry with its scope mark; the key's
+// wrapped lines are joined without the spaces they broke at.
+func sameKeyName(drawn, name, scope string) bool {
+	sp := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+	return sp(drawn) == sp(name+scope) || sp(drawn) == sp(abbrev(name)+scope)
 }
 
 // abbrev is the short form the images may draw: the shared table of

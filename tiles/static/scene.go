@@ -103,7 +103,10 @@ type zoneStyle struct {
 	lower    bool    // the headline figure is a lower bound
 	figure   string  // the headline as text, zh and en: "≥217.4亿 (2019, 一季度 四上企业营业收入)"
 	figureEN string
-	x, y     float64
+	// scope marks a headline that counts one part of the zone only
+	// ("仅食品产业", "food industry only"; geo.ScopeText), "" for the whole zone.
+	scope, scopeEN string
+	x, y           float64
 	// change is the zone's change from Options.Compare to the filter's
 	// year (comparison mode only); hollow: its figures cannot be compared,
 	// so it is drawn white with a grey edge.
@@ -145,6 +148,7 @@ func zoneStyles(s *Scene, o Options, u units) []zoneStyle {
 			zs.radius += u.px(math.Min(math.Sqrt(h.RevenueYi), 71) / 71 * (14 - 3.5))
 			zs.lower = geo.EffectiveBound(h) == geo.BoundLower
 			zs.figure, zs.figureEN = figureText(h, LangZH), figureText(h, LangEN)
+			zs.scope, zs.scopeEN = geo.ScopeText(h.Scope, LangZH), geo.ScopeText(h.Scope, LangEN)
 		}
 		zs.rank = tierRank[zs.tier]
 		if o.Compare != 0 {
@@ -236,7 +240,11 @@ func caption(s *Scene, o Options, n int) string {
 		parts = append(parts, txtAll.in(lang))
 	}
 	if lang == LangEN {
-		parts = append(parts, strconv.Itoa(n)+txtZones.en)
+		if n == 1 {
+			parts = append(parts, "1 zone") // English counts agree in number
+		} else {
+			parts = append(parts, strconv.Itoa(n)+txtZones.en)
+		}
 	} else {
 		parts = append(parts, strconv.Itoa(n)+txtZones.zh)
 	}
@@ -342,7 +350,8 @@ func changeText(c geo.Change, lang string) string {
 }
 
 // figureText writes a headline figure as every surface does: bound mark,
-// value in 亿元, then year, period (part-year only) and measure.
+// value in 亿元, then year, period (part-year only), measure and the part of
+// the zone counted when not the whole zone ("仅食品产业").
 func figureText(h geo.Revenue, lang string) string {
 	mark := map[string]string{geo.BoundLower: "≥", geo.BoundUpper: "≤"}[geo.EffectiveBound(h)]
 	per, measure := "", h.Measure
@@ -356,7 +365,13 @@ func figureText(h geo.Revenue, lang string) string {
 		if en := geo.MeasureEN(h.Measure); en != "" {
 			measure = en
 		}
+		if sc := geo.ScopeText(h.Scope, LangEN); sc != "" {
+			measure += ", " + sc
+		}
 		return fmt.Sprintf("%s%g亿 (%d, %s)", mark, h.RevenueYi, h.Year, strings.TrimSpace(per+" "+measure))
+	}
+	if sc := geo.ScopeText(h.Scope, LangZH); sc != "" {
+		measure += "，" + sc
 	}
 	return fmt.Sprintf("%s%g亿（%d，%s）", mark, h.RevenueYi, h.Year, strings.TrimSpace(per+" "+measure))
 }

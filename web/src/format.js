@@ -16,18 +16,27 @@ export function formatters(store) {
     return d ? d[state.lang] ?? d.zh : per;
   };
   const boundMark = (b) => (b === 'lower' ? '≥' : b === 'upper' ? '≤' : '');
+  // scopeText marks a figure that counts one part of the zone only
+  // ("仅食品产业", "food industry only"), as geo.ScopeText: '' for the whole
+  // zone. English from the dataset's dictionary; an unknown part as written.
+  const scopeText = (sc) => {
+    if (!sc || sc === 'zone') return '';
+    return en() ? `${data.ref.dictionary?.scopes?.[sc] || sc} only` : `仅${sc}`;
+  };
   // figureText: "≥217.4亿 (2019, 一季度 四上企业营业收入)" — the figure with its
-  // bound, year, period and measure, as every surface shows it.
-  const figureText = (v, { bound, year, period, measure }) => {
-    const parts = [year, [periodName(period), measureName(measure)].filter(Boolean).join(' ')].filter(Boolean);
+  // bound, year, period, measure and, for a part of the zone, its scope, as
+  // every surface shows it.
+  const figureText = (v, { bound, year, period, measure, scope }) => {
+    const parts = [year, [periodName(period), measureName(measure)].filter(Boolean).join(' '), scopeText(scope)].filter(Boolean);
     return `${boundMark(bound)}${fmtYi(v)}${parts.length ? ` (${parts.join(en() ? ', ' : '，')})` : ''}`;
   };
   // headlineText is a zone's headline figure (items/tiles properties).
-  const headlineText = (p) => figureText(p.revenue_yi, { bound: p.bound, year: p.revenue_year, period: p.period, measure: p.measure });
-  // recordBound is a record's bound as a statement about its year (a
-  // part-year figure is a lower bound), as geo.EffectiveBound.
+  const headlineText = (p) => figureText(p.revenue_yi, { bound: p.bound, year: p.revenue_year, period: p.period, measure: p.measure, scope: p.scope });
+  // recordBound is a record's bound as a statement about the whole zone's
+  // year (a part-year figure, or one of a part of the zone, is a lower
+  // bound), as geo.EffectiveBound.
   const recordBound = (r) => {
-    if (!r.period || r.period === 'full_year') return r.bound;
+    if ((!r.period || r.period === 'full_year') && (!r.scope || r.scope === 'zone')) return r.bound;
     return r.bound === 'upper' ? '' : 'lower';
   };
   // otherFigure is the latest figure of another measure family for a zone
@@ -40,7 +49,7 @@ export function formatters(store) {
     if (!recs.length) return '';
     const r = recs.reduce((a, b) => (b.year > a.year ? b : a));
     const label = familyOf(r.measure) === (state.measure || 'revenue') ? L('otherYears') : L('otherFamilies');
-    return `${label}: ${figureText(r.revenue_yi, { bound: recordBound(r), year: r.year, period: r.period, measure: r.measure })}`;
+    return `${label}: ${figureText(r.revenue_yi, { bound: recordBound(r), year: r.year, period: r.period, measure: r.measure, scope: r.scope })}`;
   };
   const tierName = (id) => { const x = TIERS.find((y) => y.id === id); return x ? x[state.lang] : id; };
   const cityName = (code) => nameOf(data.cities.find((c) => c.code === code)) || code || '';
@@ -76,9 +85,10 @@ export function formatters(store) {
     const pct = `${sign(ch.change_pct)}${Math.abs(ch.change_pct).toLocaleString(en() ? 'en-US' : 'zh-CN', { maximumFractionDigits: 1 })}%`;
     const yi = `${sign(ch.change_yi)}${fmtYi(Math.abs(ch.change_yi))}`;
     const measures = ch.same_measure ? '' : ` · ${L('measuresDiffer', { a: measureName(ch.from.measure), b: measureName(ch.to.measure) })}`;
-    return `${at}${pct}${en() ? ` (${yi})` : `（${yi}）`} · ${pair}${measures}`;
+    const scopes = ch.same_scope === false ? ` · ${L('scopesDiffer', { a: scopeText(ch.from.scope) || L('wholeZone'), b: scopeText(ch.to.scope) || L('wholeZone') })}` : '';
+    return `${at}${pct}${en() ? ` (${yi})` : `（${yi}）`} · ${pair}${measures}${scopes}`;
   };
   const emptyMessage = () => L('noMatch', { f: filterDescription() });
   const planLabel = (plan) => `${en() ? plan.title_en : plan.title} ${plan.document}`;
-  return { L, changeText, nameOf, fmtYi, measureName, periodName, boundMark, figureText, headlineText, recordBound, otherFigure, tierName, cityName, countyName, filterDescription, emptyMessage, planLabel };
+  return { L, changeText, nameOf, fmtYi, measureName, periodName, scopeText, boundMark, figureText, headlineText, recordBound, otherFigure, tierName, cityName, countyName, filterDescription, emptyMessage, planLabel };
 }

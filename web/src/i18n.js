@@ -24,8 +24,10 @@ export const STRINGS = {
     noComparable: '无可比数据（不参与排名）', unknownLocation: '位置不详（标于所在县区或市，无范围）', pointOnly: '批准面积不详（仅定位点，无范围）',
     measureFilter: '数据口径', famRevenue: '营业收入（默认）', famOutput: '工业总产值（产值口径，不与营收比较）',
     mixedYears: '各区最新年份（混合年份，不用于目标核对）', yearOf: '{y}年',
+    tierHead: '营收分档（{y}）', outputTierHead: '工业总产值分档（{y}）',
+    partScope: '标“仅……”的数值只统计开发区的一部分（如仅食品产业），只作该区营收的下限',
     basisFilter: '所选年份', basisLatest: '有可比数据的最新年份',
-    targetHead: '{y}年对照{doc}的2025年目标', targetRow: '{n} 个 ≥{x}亿（其中下限值 {l} 个），目标 {t} 个',
+    targetHead: '{y}年对照{doc}的2025年目标', targetRow: '{n} 个 ≥{x}亿（其中下限值 {l} 个），目标 {t} 个', targetPart: '；其中 {z} 只统计开发区的一部分（{s}），作下限计入',
     targetNone: '该年份无可比数据，无法核对目标', historyPlans: '历史规划目标（不同年份、不同对象，仅供参考）',
     historyRow: '{doc}：到{y}年，主营业务收入超过{x}亿元的{s}达到{t}个',
     planOf: '出自{plan}（目标年{y}年）', planUnknown: '出处：{src}',
@@ -36,12 +38,12 @@ export const STRINGS = {
     approxOutline: '近似范围（按批准面积画圆，非官方边界）', officialOutline: '官方边界',
     otherCluster: '其他/未归类', distLegend: '{c}：各市开发区数',
     statsClusters: '各集群开发区数与营收', statsTiers: '营收档次与规划目标（2025年）',
-    statsZones: '开发区', statsRevenue: '营收合计', statsTarget: '目标', statsReached: '已达',
+    statsZones: '开发区', statsZonesN: '{n} 开发区', statsRevenue: '营收合计', statsTarget: '目标', statsReached: '已达',
     statsComparable: '仅合计可比口径：{m}，{n} 条', statsUnavailable: '统计服务暂时无法回答，请稍后再试（不在浏览器中另行计算）。',
     atLeast: '≥{x}亿', tierCumulative: '{n} 个 ≥{x}亿，目标 {t} 个',
     card: '开发区信息', close: '关闭', level: '级别', cityCounty: '所在市/县', lead: '主导产业',
     clusterLinks: '所属集群', derived: '按主导产业推断', sourced: '有来源', area: '批准面积', approvalDate: '批准时间',
-    ha: '公顷', revenueByYear: '历年营收', measure: '口径', bound: '数值性质', period: '期间',
+    ha: '公顷', revenueByYear: '历年营收', measure: '口径', bound: '数值性质', period: '期间', scope: '统计范围', wholeZone: '全区',
     exact: '确数', lower: '下限', upper: '上限', fullYear: '全年',
     geomQuality: '范围精度', official: '官方', approximate: '近似', pointQuality: '位置来源',
     sources: '来源', revenueSource: '营收来源', noRevenue: '无营收数据', unknown: '未知',
@@ -65,7 +67,7 @@ export const STRINGS = {
     compareLabel: '与更早年份比较', compareNone: '不比较', compareWith: '与 {y} 年比较', compareNeedsYear: '先选择年份，再选择要比较的更早年份。',
     compareNote: '只比较两年都有同一口径可比数据的开发区；下限值只给出“至少/至多”。', notComparable: '不可比', reasonFrom: '较早年份无可比数据', reasonTo: '所选年份无可比数据',
     reasonBounds: '两年数值的性质（下限/上限）不能确定变化', reasonZero: '较早年份数值为 0', atLeast2: '至少 ', atMost2: '至多 ',
-    measuresDiffer: '口径不同：{a} → {b}', changeHead: '{a}→{b} 变化', compareHead: '{a}→{b} 年变化',
+    measuresDiffer: '口径不同：{a} → {b}', scopesDiffer: '统计范围不同：{a} → {b}', changeHead: '{a}→{b} 变化', compareHead: '{a}→{b} 年变化',
     compareSummary: '{z} 个开发区中 {n} 个两年数据可比，{m} 个不可比（缺年份或数值性质不能确定变化）。',
     compareRule: '规则：只比较同一口径族、两年各自的代表数值；部分月份数据为全年的下限；下限与确数之间只给出“至少/至多”的变化，方向不确定的不分类。',
     openSvg: '打开 SVG', preview: '嵌入预览', sizePreset: '尺寸', pngScale: 'PNG 分辨率：',
@@ -104,7 +106,9 @@ export const STRINGS = {
     any: 'Any', reset: 'Clear filters', none: 'None',
     rank: 'Zones ranked by revenue, then name', loading: 'Loading…', zones: 'zones',
     noMatch: 'No zone matches {f}', noMatchPlain: 'No zone matches the current filter',
-    matchCount: '{n} zones match',
+    matchCount: '{n} zones match', matchCount_one: '{n} zone matches', statsZonesN_one: '{n} zone',
+    compareSummary_one: '{n} of {z} zones has comparable figures in both years; {m} cannot be compared (a year missing, or bounds that fix no change).',
+    entCount_one: '{n} enterprise matches', chainEntTotal_one: '{n} enterprise of this chain in the list', chainZoneEnts_one: '{n} of its enterprises',
     layers: 'Layers', boundaries: 'Province and city borders', counties: 'County borders', zonesLayer: 'Development zones', labels: 'Place labels',
     colorBy: 'Colour zones', byTier: 'by revenue tier', byCluster: 'by industry cluster',
     overlay: 'Planning layout (centre, two belts, four regions)',
@@ -113,8 +117,10 @@ export const STRINGS = {
     noComparable: 'No comparable figure (not ranked)', unknownLocation: 'location unknown (shown at its county or city, no area)', pointOnly: 'approved area unknown (point only, no area)',
     measureFilter: 'Measure', famRevenue: 'revenue (default)', famOutput: 'gross output value (never compared with revenue)',
     mixedYears: 'latest year of each zone (mixes years; not used for targets)', yearOf: '{y}',
+    tierHead: 'Revenue tier ({y})', outputTierHead: 'Output value tier ({y})',
+    partScope: 'figures marked "… only" count one part of the zone (e.g. its food industry only): a lower bound of its revenue',
     basisFilter: 'selected year', basisLatest: 'latest year with a comparable figure',
-    targetHead: '{y} against the 2025 targets of {doc}', targetRow: '{n} at ≥{x}亿 ({l} by lower bound), target {t}',
+    targetHead: '{y} against the 2025 targets of {doc}', targetRow: '{n} at ≥{x}亿 ({l} by lower bound), target {t}', targetPart: '; {z} counted by a figure of one part of the zone ({s}), as a lower bound',
     targetNone: 'No comparable figure for this year: targets cannot be checked', historyPlans: 'Earlier plans\' targets (other years, other kinds of zones; for reference)',
     historyRow: '{doc}: by {y}, {t} {s} with main business revenue over {x}亿',
     planOf: 'from {plan} (target year {y})', planUnknown: 'source: {src}',
@@ -125,12 +131,12 @@ export const STRINGS = {
     approxOutline: 'approximate outline (circle of approved area, not official)', officialOutline: 'official outline',
     otherCluster: 'other / unassigned', distLegend: '{c}: zones per city',
     statsClusters: 'Zones and revenue per cluster', statsTiers: 'Revenue tiers against the 2025 targets',
-    statsZones: 'zones', statsRevenue: 'revenue', statsTarget: 'target', statsReached: 'reached',
+    statsZones: 'zones', statsZonesN: '{n} zones', statsRevenue: 'revenue', statsTarget: 'target', statsReached: 'reached',
     statsComparable: 'sums comparable figures only: {m}, {n} records', statsUnavailable: 'The statistics service did not answer; try again later (they are never recomputed in the browser).',
     atLeast: '≥{x}亿', tierCumulative: '{n} at ≥{x}亿, target {t}',
     card: 'Zone', close: 'Close', level: 'Level', cityCounty: 'City / county', lead: 'Lead industries',
     clusterLinks: 'Clusters', derived: 'derived from lead industries', sourced: 'sourced', area: 'Approved area', approvalDate: 'Approved (month)',
-    ha: 'ha', revenueByYear: 'Revenue by year', measure: 'measure', bound: 'bound', period: 'period',
+    ha: 'ha', revenueByYear: 'Revenue by year', measure: 'measure', bound: 'bound', period: 'period', scope: 'scope', wholeZone: 'whole zone',
     exact: 'exact', lower: 'lower bound', upper: 'upper bound', fullYear: 'full year',
     geomQuality: 'Outline', official: 'official', approximate: 'approximate', pointQuality: 'Location from',
     sources: 'Sources', revenueSource: 'Revenue source', noRevenue: 'no revenue data', unknown: 'unknown',
@@ -154,7 +160,7 @@ export const STRINGS = {
     compareLabel: 'Compare with an earlier year', compareNone: 'No comparison', compareWith: 'compared with {y}', compareNeedsYear: 'Choose a year first, then an earlier year to compare with.',
     compareNote: 'Only zones with comparable figures of the same measure family in both years are compared; lower bounds give "at least/at most" only.', notComparable: 'not comparable', reasonFrom: 'no comparable figure in the earlier year', reasonTo: 'no comparable figure in the selected year',
     reasonBounds: 'the bounds of the two figures fix no change', reasonZero: 'the earlier figure is 0', atLeast2: 'at least ', atMost2: 'at most ',
-    measuresDiffer: 'different measures: {a} → {b}', changeHead: 'Change {a}→{b}', compareHead: 'Change {a}→{b}',
+    measuresDiffer: 'different measures: {a} → {b}', scopesDiffer: 'different scopes: {a} → {b}', changeHead: 'Change {a}→{b}', compareHead: 'Change {a}→{b}',
     compareSummary: '{n} of {z} zones have comparable figures in both years; {m} cannot be compared (a year missing, or bounds that fix no change).',
     compareRule: 'Rule: only each year\'s headline figure of one measure family is compared; part-year figures are lower bounds of their year; between a bound and an exact figure only "at least/at most" is known, and a change whose direction is not fixed is not classed.',
     openSvg: 'Open SVG', preview: 'Embed preview', sizePreset: 'Size', pngScale: 'PNG resolution: ',
@@ -183,10 +189,21 @@ export const STRINGS = {
 };
 
 // t returns the string for key in lang with {name} placeholders filled.
+// t is the string key in lang with {vars} filled in. English counts agree
+// in number: with n = 1 a key's '_one' form is used when it has one, and
+// any remaining "1 zones"-style count is made singular.
 export function t(lang, key, vars) {
-  let s = STRINGS[lang]?.[key] ?? STRINGS.zh[key] ?? key;
+  const one = lang === 'en' && vars && Number(vars.n) === 1 && STRINGS.en[key + '_one'];
+  let s = one || (STRINGS[lang]?.[key] ?? STRINGS.zh[key] ?? key);
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll('{' + k + '}', String(v));
-  return s;
+  return lang === 'en' ? singularCounts(s) : s;
+}
+
+const SINGULAR = { zones: 'zone', enterprises: 'enterprise', figures: 'figure', records: 'record', chains: 'chain', clusters: 'cluster', years: 'year', cities: 'city', counties: 'county' };
+
+// singularCounts writes "1 zones" as "1 zone" (not "11 zones" or "0.1 zones").
+export function singularCounts(s) {
+  return s.replace(/(^|[^\d.,])1 (zones|enterprises|figures|records|chains|clusters|years|cities|counties)\b/g, (m, pre, noun) => `${pre}1 ${SINGULAR[noun]}`);
 }
 
 // TIERS is filled from /api/v1/reference (setTiers): ids, labels, bounds

@@ -428,7 +428,7 @@ test('ranking numbers only zones with a comparable figure; figures show bound, y
     assert.equal(headAt, withFigure.size);
     for (const x of rows.slice(headAt + 1)) assert.equal(x.rank, '', `${x.id} is not numbered`);
     const gx = rows.find((x) => x.id === 'G412029');
-    assert.match(gx.rev, /^≥217\.4亿 \(2019，一季度 四上企业营业收入\)$/);
+    assert.match(gx.rev, /^≥217\.4亿 \(2019，一季度 四上企业营业收入，仅高新技术产业集聚区\)$/); // S68: the 2019 高新技术产业集聚区, smaller than the zone
     const jy = rows.find((x) => x.id === 'X-jiyuan-etdz');
     assert.equal(jy.rank, '');
     assert.match(jy.rev, /工业总产值/);
@@ -503,5 +503,69 @@ test('cards and panels never print null or undefined; the counting rule speaks t
         await r.context.close();
       }
     }
+  }
+});
+
+// Trial 6 findings 3 and 11: 漯河经开区's ≥1500亿 (2023) counts its food
+// industry only. It answers "≥1000亿" as a lower bound, and card, list,
+// tooltip and legend say "仅食品产业" / "food industry only"; the legend
+// heading names the measure and year ("营收分档（2023年）", "Revenue tier
+// (2023)") in the app and in /embed; English counts read "1 zone".
+test('a figure of one part of a zone is marked on every panel; legend heading names the measure; English counts agree', async () => {
+  const luohe = 'G411169';
+  const api = await apiZones(t.server.base, { year: '2023', min_revenue: '1000' });
+  const lp = api.features.find((f) => String(f.id) === luohe)?.properties;
+  assert.equal(lp?.scope, '食品产业', 'the API gives the scope');
+  for (const lang of ['zh', 'en']) {
+    const mark = lang === 'en' ? 'food industry only' : '仅食品产业';
+    const head = lang === 'en' ? 'Revenue tier (2023)' : '营收分档（2023年）';
+    for (const path of ['/', '/embed']) {
+      const r = await open(`${t.server.base}${path}?year=2023&min_revenue=1000&legend=1${path === '/' ? `&zone=${luohe}&panel=list` : ''}${lang === 'en' ? '&lang=en' : ''}`);
+      try {
+        const { page } = r;
+        await page.waitForSelector('#legend .legend-head');
+        const legend = await page.textContent('#legend');
+        assert.ok(legend.includes(head), `${path} ${lang} legend heading: ${legend}`);
+        assert.ok(legend.includes(lang === 'en' ? '… only' : '仅……'), `${path} ${lang} legend explains part-of-zone figures: ${legend}`);
+        if (path === '/') {
+          const card = await page.textContent('#card');
+          assert.ok(card.includes(mark), `${lang} card: ${card}`);
+          const scopeCells = await page.$$eval('#card table.rev tbody td:nth-child(6)', (tds) => tds.map((td) => td.textContent));
+          assert.ok(scopeCells.includes(mark), `${lang} records table scope column: ${scopeCells}`);
+          const row = await page.textContent(`.zone-row[data-id="${luohe}"] .zrev`);
+          assert.ok(row.includes(mark) && row.includes('≥'), `${lang} list row: ${row}`);
+          const other = await page.textContent('.zone-row[data-id="G411031"] .zrev');
+          assert.ok(!other.includes(lang === 'en' ? 'only' : '仅'), `a whole-zone figure carries no scope mark: ${other}`);
+          // The tooltip of the zone's point.
+          const at = await page.evaluate((id) => {
+            const map = window.__layoutmap.map;
+            const f = map.queryRenderedFeatures({ layers: ['zonepoints', 'zonepoints-unknown'] }).find((x) => String(x.properties.id) === id);
+            if (!f) return null;
+            const p = map.project(f.geometry.coordinates);
+            const b = map.getCanvas().getBoundingClientRect();
+            return { x: b.left + p.x, y: b.top + p.y };
+          }, luohe);
+          assert.ok(at, 'the zone is drawn as a point');
+          await page.mouse.move(at.x, at.y);
+          await page.waitForSelector('.zone-tip');
+          const tip = await page.textContent('.zone-tip');
+          assert.ok(tip.includes(mark), `${lang} tooltip: ${tip}`);
+        }
+        clean(r);
+      } finally {
+        await r.context.close();
+      }
+    }
+  }
+  const r = await open(`${t.server.base}/?year=2023&min_revenue=1000&panel=stats&lang=en`);
+  try {
+    const { page } = r;
+    await page.waitForSelector('#stats .bar-value');
+    const text = await page.textContent('#stats');
+    assert.ok(!/(^|[^\d.,])1 zones\b/.test(text), `English stats say "1 zones": ${text.match(/.{0,30}1 zones.{0,10}/)?.[0]}`);
+    assert.ok(/(^|[^\d.,])1 zone\b/.test(text), `English stats count one zone somewhere: ${text.slice(0, 300)}`);
+    clean(r);
+  } finally {
+    await r.context.close();
   }
 });

@@ -66,13 +66,14 @@ export function mountCard(store) {
     if (p.point_quality) row('pointQuality', locationText(p));
     const recs = p.revenue ?? [];
     const rev = recs.length ? el('table', { class: 'rev' },
-      el('thead', {}, el('tr', {}, ['year', 'yi', 'measure', 'bound', 'period'].map((k) => el('th', { text: k === 'year' ? L('year') : L(k) })))),
+      el('thead', {}, el('tr', {}, ['year', 'yi', 'measure', 'bound', 'period', 'scope'].map((k) => el('th', { text: k === 'year' ? L('year') : L(k) })))),
       el('tbody', {}, recs.map((r) => el('tr', {},
         el('td', { text: String(r.year) }),
         el('td', { class: 'num', text: `${f.boundMark(f.recordBound(r))}${r.revenue_yi}` }),
         el('td', { text: f.measureName(r.measure ?? '') }),
         el('td', { text: L(f.recordBound(r) || r.bound || 'exact') }),
         el('td', { text: f.periodName(r.period) || L('fullYear') }),
+        el('td', { class: r.scope && r.scope !== 'zone' ? 'scope-part' : '', text: f.scopeText(r.scope) || L('wholeZone') }),
       )))) : el('p', { text: L('noRevenue') });
     // Sources: every id the zone, its figures and its cluster links cite,
     // with the quotes the figures rest on.

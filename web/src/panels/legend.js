@@ -29,12 +29,15 @@ export function mountLegend(store, { mode, embedQ }) {
         data.clusters.forEach((c, i) => { if (!only || only.includes(c.id)) items.push(sw(styles.clusterColor(i), f.nameOf(c))); });
         if (!only) items.push(sw(styles.PALETTE.other, L('otherCluster')));
       } else {
-        items.push(el('li', { class: 'legend-head', text: state.year ? L('yearOf', { y: state.year }) : L('mixedYears') }));
+        // The heading names the measure and the year, as the static image's.
+        const y = state.year ? L('yearOf', { y: state.year }) : L('mixedYears');
+        items.push(el('li', { class: 'legend-head', text: L(state.measure === 'output' ? 'outputTierHead' : 'tierHead', { y }) }));
         for (const x of TIERS) items.push(sw(styles.TIER_COLORS[x.id], x.id === 'no_data' ? L('noData') : x[state.lang]));
       }
       // Only what the map shows: a lower-bound ring and the geometry
       // qualities present among the filtered zones.
       if (ps.some((p) => p.bound === 'lower' && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'ring' }), ` ${L('lowerBound')}`));
+      if (ps.some((p) => p.revenue_yi != null && p.scope && p.scope !== 'zone')) items.push(el('li', { class: 'part-scope small', text: L('partScope') }));
       if (ps.some((p) => p.geom_quality === 'official')) items.push(el('li', {}, el('i', { class: 'outline official' }), ` ${L('officialOutline')}`));
       if (ps.some((p) => p.geom_quality === 'approximate')) items.push(el('li', {}, el('i', { class: 'outline approx' }), ` ${L('approxOutline')}`));
       if (ps.some((p) => !p.geom_quality && p.point_quality === 'geocoded')) items.push(el('li', {}, el('i', { class: 'dot' }), ` ${L('pointOnly')}`));

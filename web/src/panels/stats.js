@@ -43,7 +43,7 @@ export function mountStats(store) {
       return el('div', { class: 'bar-row', 'data-cluster': s.cluster_id, 'data-zones': String(s.zones ?? 0) },
         el('span', { class: 'bar-label', text: f.nameOf(c) || s.cluster_id }),
         el('span', { class: 'bar', style: `width:${(100 * (s.zones ?? 0)) / max}%;background:${styles.clusterColor(idx >= 0 ? idx : i)}` }),
-        el('span', { class: 'bar-value', text: `${s.zones ?? 0} ${L('statsZones')}${rev}` }),
+        el('span', { class: 'bar-value', text: `${L('statsZonesN', { n: s.zones ?? 0 })}${rev}` }),
         s.measure ? el('span', { class: 'bar-note', text: L('statsComparable', { m: f.measureName(s.measure), n: s.revenue_n ?? 0 }) }) : null);
     });
     const td = data.statsDocs.tiers;
@@ -58,11 +58,20 @@ export function mountStats(store) {
         el('td', { class: 'muted small', text: s.lower ? `${L('lower')} ${s.lower}` : '' }));
     });
     const tc = td?.target_check;
+    // partText names the zones a target row counts through a figure of one
+    // part of the zone ("漯河经开区 仅食品产业"): a lower bound, said so.
+    const partText = (r) => {
+      if (!r.part_scope?.length) return '';
+      const zs = r.part_scope.map((id) => data.zones.find((z) => String(z.id) === id)?.properties);
+      const names = zs.map((p, i) => (p ? f.nameOf(p) : r.part_scope[i])).join(state.lang === 'en' ? ', ' : '、');
+      const scopes = [...new Set(zs.map((p) => (p ? f.scopeText(p.scope) : '')).filter(Boolean))].join(state.lang === 'en' ? ', ' : '、');
+      return L('targetPart', { z: names, s: scopes });
+    };
     const targets = tc ? el('div', { class: 'targets' },
       el('h3', { text: L('targetHead', { y: tc.year, doc: tc.plan.document }) }),
       el('p', { class: 'muted small', text: `${f.planLabel(tc.plan)} · ${state.lang === 'en' ? td.coverage?.text_en : td.coverage?.text}` }),
       el('ul', { class: 'plain' }, tc.rows.map((r) => el('li', { class: 'target' + (r.met ? ' met' : ''), 'data-min': String(r.min_yi), 'data-at-or-above': String(r.at_or_above) },
-        L('targetRow', { n: r.at_or_above, x: r.min_yi, l: r.lower, t: r.zones })))))
+        L('targetRow', { n: r.at_or_above, x: r.min_yi, l: r.lower, t: r.zones }) + partText(r)))))
       : el('p', { class: 'muted', text: L('targetNone') });
     const history = (td?.earlier_plans ?? data.ref.plans.slice(1)).map((p) => el('li', {},
       p.targets.map((t) => L('historyRow', { doc: f.planLabel(p), y: p.target_year, x: t.min_yi, s: p.subject, t: t.zones })).join('；')));
