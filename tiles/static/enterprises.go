@@ -97,9 +97,6 @@ const (
 	entPointR   = 2.5
 	entLeaderR  = 4.5
 	entCellMinR = 3.0
-	// entLegendCellR is the bubble the legend shows for cells: a bubble's
-	// size varies with its count, this one fits the swatch.
-	entLegendCellR = 5.0
 	// entBubbleAlpha and entPointAlpha keep the layer light: it is
 	// context drawn beneath the zones, whose symbols and tier colours stay
 	// readable through and above it.
