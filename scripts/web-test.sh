@@ -8,4 +8,9 @@ cd "$(dirname "$0")/.."
 cd web
 export CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
 [ -n "$CHROMIUM" ] || { echo "web-test: chromium not found; run scripts/deps.sh (apt-get install chromium)" >&2; exit 1; }
+# One server binary for every test file (web/test/harness.mjs serverBinary).
+bindir=$(mktemp -d /tmp/layoutmap-web-bin.XXXXXX)
+trap 'rm -rf "$bindir"' EXIT
+(cd .. && go build -o "$bindir/layoutmap" ./cmd/layoutmap)
+export LAYOUTMAP_BIN="$bindir/layoutmap"
 npm test --silent

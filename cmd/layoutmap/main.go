@@ -361,6 +361,11 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready chan<- 
 	}
 	defer background.Wait() // last: after the server and the store
 	defer store.Close()
+	if cfg.applyBudget {
+		if pct, live := tuneGC(); pct > 0 && pct != 100 {
+			log.Info("collector tuned to the resident data", "gogc", pct, "live_heap_mb", live, "headroom_mb", gcHeadroomMB, "note", "GOGC unset; see docs/reliability.md")
+		}
+	}
 	if cfg.PprofAddr != "" {
 		if _, err := startPprof(ctx, cfg.PprofAddr, log); err != nil {
 			return err

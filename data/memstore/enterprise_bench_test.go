@@ -145,3 +145,35 @@ func BenchmarkEnterpriseTileSizes(b *testing.B) {
 		b.Logf("largest tile %.1f KB: %s", float64(largest)/1024, largestAt)
 	}
 }
+
+// Issue 15's target: cold tile p99 ≤ 50 ms at concurrency 1. The slowest
+// enterprise tiles are the aggregated ones at low zoom, whose cells sum
+// half the list (z5 over 郑州) per request: every z5–z7 tile over Henan,
+// unfiltered and with one chain, as one op.
+func BenchmarkEnterpriseCellTiles(b *testing.B) {
+	s, err := millionStore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		f    geo.Filter
+	}{{"all", geo.Filter{}}, {"chain", geo.Filter{Chain: []string{"nev_chain"}}}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				for z := uint32(5); z <= 7; z++ {
+					x0, y0 := geo.TileXY(orb.Point{geo.HenanBound.Min[0], geo.HenanBound.Max[1]}, z)
+					x1, y1 := geo.TileXY(orb.Point{geo.HenanBound.Max[0], geo.HenanBound.Min[1]}, z)
+					for x := x0; x <= x1; x++ {
+						for y := y0; y <= y1; y++ {
+							if _, err := s.EnterpriseTile(ctx, geo.TileQuery{Z: z, X: x, Y: y, Filter: c.f}); err != nil {
+								b.Fatal(err)
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+}

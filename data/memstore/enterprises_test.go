@@ -149,7 +149,10 @@ func TestEnterpriseItemsMatchReference(t *testing.T) {
 func TestEnterpriseTileCountsEqualItems(t *testing.T) {
 	s, _ := enterpriseStore(t)
 	ctx := context.Background()
-	for _, f := range []geo.Filter{{}, {Chain: []string{"nev_chain"}}, {Class: []string{"srdi"}, City: []string{"410100"}}} {
+	// Chain and class alone are read from the quadkey-ordered columns; with
+	// a city the enterprise's own columns are read too.
+	for _, f := range []geo.Filter{{}, {Chain: []string{"nev_chain"}}, {Class: []string{"srdi"}}, {Chain: []string{"nev_chain"}, Class: []string{"chain_leader", "srdi"}},
+		{Class: []string{"srdi"}, City: []string{"410100"}}} {
 		total := 0
 		for x := uint32(24); x <= 27; x++ {
 			for y := uint32(12); y <= 14; y++ {

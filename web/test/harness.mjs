@@ -39,17 +39,31 @@ export function freePort() {
   });
 }
 
-// startServer builds ./cmd/layoutmap into a temp dir and serves it on a
-// free port, with extraArgs after the serve flags; beforeServe(bin, dir),
-// when given, runs first (e.g. to write a file into the temp dir) and may
-// return more flags. It resolves when /healthz answers.
+// serverBinary is the layoutmap binary the tests serve: LAYOUTMAP_BIN when
+// scripts/web-test.sh built it once for the whole run (a link of the
+// 100 MB binary costs ~6 CPU-seconds, once per test file otherwise), else
+// ./cmd/layoutmap built into dir now, so a test file run by hand never
+// serves a stale binary.
+function serverBinary(dir) {
+  if (process.env.LAYOUTMAP_BIN) {
+    if (!existsSync(process.env.LAYOUTMAP_BIN)) throw new Error(`LAYOUTMAP_BIN=${process.env.LAYOUTMAP_BIN} does not exist`);
+    return process.env.LAYOUTMAP_BIN;
+  }
+  const bin = join(dir, 'layoutmap');
+  execFileSync('go', ['build', '-o', bin, './cmd/layoutmap'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  return bin;
+}
+
+// startServer serves layoutmap (serverBinary) on a free port, with
+// extraArgs after the serve flags; beforeServe(bin, dir), when given, runs
+// first (e.g. to write a file into the test's temp dir) and may return
+// more flags. It resolves when /healthz answers.
 export async function startServer(extraArgs = [], beforeServe = null) {
   const dir = mkdtempSync(join(tmpdir(), 'layoutmap-web-test-'));
-  const bin = join(dir, 'layoutmap');
   if (!existsSync(join(repo, 'web', 'dist', 'index.html'))) {
     throw new Error('web/dist is not built; run scripts/web.sh (make build) first');
   }
-  execFileSync('go', ['build', '-o', bin, './cmd/layoutmap'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  const bin = serverBinary(dir);
   const more = beforeServe ? (beforeServe(bin, dir) ?? []) : [];
   const port = await freePort();
   const proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--log-level', 'warn', ...extraArgs, ...more], { stdio: ['ignore', 'inherit', 'inherit'] });
