@@ -63,9 +63,9 @@ form.inline{display:inline}button{font:inherit;padding:.3rem .9rem}label{display
 {{if .Repaired}}<p>已修复的几何 <span class="en">repaired geometries</span>:</p><ul>{{range .Repaired}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .Diff}}<p id="diff-summary">变化 <span class="en">changes</span>: {{.Summary}}</p>
 <table id="diff"><tr><th>变化 <span class="en">change</span></th><th>开发区 <span class="en">zone</span></th><th>年份 <span class="en">year</span></th><th>口径 <span class="en">measure</span></th><th>原值 <span class="en">before</span></th><th>新值 <span class="en">after</span></th></tr>
-{{range .FiguresAdded}}<tr><td>新增 <span class="en">added</span></td><td>{{.Zone}}</td><td>{{.Year}}</td><td>{{.Measure}} ({{.Period}})</td><td>{{figure .Old}}</td><td>{{figure .New}}</td></tr>{{end}}
-{{range .FiguresChanged}}<tr><td>修改 <span class="en">changed</span></td><td>{{.Zone}}</td><td>{{.Year}}</td><td>{{.Measure}} ({{.Period}})</td><td>{{figure .Old}}</td><td>{{figure .New}}</td></tr>{{end}}
-{{range .FiguresRemoved}}<tr><td>删除 <span class="en">removed</span></td><td>{{.Zone}}</td><td>{{.Year}}</td><td>{{.Measure}} ({{.Period}})</td><td>{{figure .Old}}</td><td>{{figure .New}}</td></tr>{{end}}
+{{range .FiguresAdded}}<tr><td>新增 <span class="en">added</span></td><td>{{.Zone}}</td><td>{{.Year}}</td><td>{{.Measure}} ({{.Period}}){{if and .Scope (ne .Scope "zone")}} · 统计范围 <span class="en">scope</span> {{.Scope}}{{end}}</td><td>{{figure .Old}}</td><td>{{figure .New}}</td></tr>{{end}}
+{{range .FiguresChanged}}<tr><td>修改 <span class="en">changed</span></td><td>{{.Zone}}</td><td>{{.Year}}</td><td>{{.Measure}} ({{.Period}}){{if and .Scope (ne .Scope "zone")}} · 统计范围 <span class="en">scope</span> {{.Scope}}{{end}}</td><td>{{figure .Old}}</td><td>{{figure .New}}</td></tr>{{end}}
+{{range .FiguresRemoved}}<tr><td>删除 <span class="en">removed</span></td><td>{{.Zone}}</td><td>{{.Year}}</td><td>{{.Measure}} ({{.Period}}){{if and .Scope (ne .Scope "zone")}} · 统计范围 <span class="en">scope</span> {{.Scope}}{{end}}</td><td>{{figure .Old}}</td><td>{{figure .New}}</td></tr>{{end}}
 {{range .ZonesAdded}}<tr><td>新增开发区 <span class="en">zone added</span></td><td>{{.}}</td><td></td><td></td><td></td><td></td></tr>{{end}}
 {{range .ZonesRemoved}}<tr><td>删除开发区 <span class="en">zone removed</span></td><td>{{.}}</td><td></td><td></td><td></td><td></td></tr>{{end}}
 {{range .ZonesChanged}}<tr><td>修改开发区 <span class="en">zone changed</span></td><td>{{.ID}}</td><td colspan="4">{{range .Fields}}{{.}} {{end}}</td></tr>{{end}}

@@ -239,7 +239,13 @@ func printDiff(w io.Writer, d data.Diff) {
 				}
 				return fmt.Sprintf("%s亿 (%s)", strconv.FormatFloat(r.RevenueYi, 'f', -1, 64), r.Bound)
 			}
-			fmt.Fprintf(w, "  %s %s %d %s %s: %s → %s\n", label, f.Zone, f.Year, f.Measure, f.Period, val(f.Old), val(f.New))
+			// A part's figure (scope not "zone") is another figure than the
+			// whole zone's of the same year: say which part.
+			scope := ""
+			if f.Scope != "" && f.Scope != geo.ScopeZone {
+				scope = " scope=" + f.Scope
+			}
+			fmt.Fprintf(w, "  %s %s %d %s %s%s: %s → %s\n", label, f.Zone, f.Year, f.Measure, f.Period, scope, val(f.Old), val(f.New))
 		}
 	}
 	fig("figure added:", d.FiguresAdded)

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"layoutmap/data"
+	"layoutmap/geo"
+)
+
+// printDiff names the scope of a part's figure (漯河经开区 2023: 食品产业
+// only), and only of a part's.
+func TestPrintDiffNamesPartScope(t *testing.T) {
+	r := geo.Revenue{Year: 2023, RevenueYi: 1050, Bound: "lower", Measure: "revenue"}
+	var b strings.Builder
+	printDiff(&b, data.Diff{FiguresAdded: []data.FigureChange{
+		{Zone: "luohe", Year: 2023, Measure: "revenue", Period: "full_year", Scope: "食品产业", New: &r},
+		{Zone: "zhengzhou", Year: 2023, Measure: "revenue", Period: "full_year", Scope: "zone", New: &r},
+	}})
+	out := b.String()
+	for _, want := range []string{"figure added: luohe 2023 revenue full_year scope=食品产业: none → 1050亿 (lower)", "figure added: zhengzhou 2023 revenue full_year: none → 1050亿 (lower)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("printDiff lacks %q:\n%s", want, out)
+		}
+	}
+}
