@@ -324,6 +324,37 @@ func ResolveEnterprises(ds *Dataset, pl *Placer, rows []EnterpriseIn) ([]geo.Ent
 	return st.Finish()
 }
 
+// taxonomyRefs maps each cluster and chain id of t, and its Chinese and
+// English names (as /api/v1/clusters and /api/v1/chains list them: a
+// planner's list says 新能源汽车 where the API says nev_chain), to its
+// taxRef. Names are keyed by kind (taxNameKey), so a cluster and a chain
+// of the same name stay apart.
+func taxonomyRefs(t geo.Taxonomy) map[string]taxRef {
+	tax := map[string]taxRef{}
+	add := func(c geo.Cluster, kind, parent string) {
+		ref := taxRef{id: c.ID, kind: kind, parent: parent}
+		tax[c.ID] = ref
+		for _, n := range []string{c.Name, c.NameEN} {
+			if n = strings.TrimSpace(n); n != "" {
+				tax[taxNameKey(kind, n)] = ref
+			}
+		}
+	}
+	for _, c := range t.Clusters {
+		add(c, geo.KindCluster, "")
+	}
+	for _, c := range t.Chains {
+		add(c, geo.KindChain, c.Parent)
+	}
+	return tax
+}
+
+// taxNameKey is the key of a taxonomy name in taxonomyRefs' map.
+func taxNameKey(kind, name string) string { return kind + "\x00" + name }
+
+// taxExample is the example an unknown chain or cluster's message gives.
+var taxExample = map[string]string{geo.KindChain: "nev_chain or 新能源汽车", geo.KindCluster: "new_materials or 新材料"}
+
 // taxRef is a taxonomy id as the dataset holds it, its kind and (for a
 // chain) its cluster; zoneRef a zone id and its outline quality. Resolved
 // enterprises hold the dataset's strings, never a slice of a row.
@@ -440,9 +471,12 @@ func taxonomyIDs(vals []string, kind, what string, tax map[string]taxRef) ([]str
 		if c = strings.TrimSpace(c); c == "" {
 			continue
 		}
-		ref := tax[c]
+		ref, ok := tax[c]
+		if !ok || ref.kind != kind {
+			ref = tax[taxNameKey(kind, c)]
+		}
 		if ref.kind != kind {
-			return ids, fmt.Sprintf("unknown %s %q (see /api/v1/%ss for the ids)", what, geo.Clip(c), what)
+			return ids, fmt.Sprintf("unknown %s %q: give its id or its name as /api/v1/%ss lists them (e.g. %s)", what, geo.Clip(c), what, taxExample[kind])
 		}
 		if !slices.Contains(ids, ref.id) {
 			ids = append(ids, ref.id)

@@ -70,12 +70,7 @@ type whereBlock struct {
 // NewEnterpriseStream starts a stream resolving against ds (pl its placer).
 func NewEnterpriseStream(ds *Dataset, pl *Placer) *EnterpriseStream {
 	st := &EnterpriseStream{pl: pl, tax: map[string]taxRef{}, zones: map[string]zoneRef{}}
-	for _, c := range ds.Taxonomy.Clusters {
-		st.tax[c.ID] = taxRef{id: c.ID, kind: geo.KindCluster}
-	}
-	for _, c := range ds.Taxonomy.Chains {
-		st.tax[c.ID] = taxRef{id: c.ID, kind: geo.KindChain, parent: c.Parent}
-	}
+	st.tax = taxonomyRefs(ds.Taxonomy)
 	for _, z := range ds.Zones {
 		st.zones[z.ID] = zoneRef{z.ID, z.GeomQuality}
 	}

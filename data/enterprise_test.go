@@ -223,3 +223,41 @@ func checkSplitList(t *testing.T, s string) {
 		t.Fatalf("SplitList(%q) = %q, want %q", s, got, want)
 	}
 }
+
+// A planner's list names chains and clusters as the province writes them
+// (新能源汽车, or the English name) as well as by id; a chain name never
+// resolves to the cluster of the same name (新能源汽车 is both), and an
+// unknown one says what to give.
+func TestResolveEnterpriseTaxonomyNames(t *testing.T) {
+	ds, err := henan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := data.NewPlacer(ds)
+	p := orb.Point{113.70, 34.75} // 郑州
+	rows := []data.EnterpriseIn{
+		{Where: "row 2", ID: "a", Name: "甲", Point: p, Source: "test", Chains: []string{"新能源汽车", "Biomedicine"}},
+		{Where: "row 3", ID: "b", Name: "乙", Point: p, Source: "test", Chains: []string{"nev_chain"}, Clusters: []string{"新材料"}},
+		{Where: "row 4", ID: "c", Name: "丙", Point: p, Source: "test", Chains: []string{"新材料"}},
+		{Where: "row 5", ID: "d", Name: "丁", Point: p, Source: "test", Clusters: []string{"nev_chain"}},
+	}
+	got, probs := data.ResolveEnterprises(ds, pl, rows)
+	if len(got) != 2 {
+		t.Fatalf("resolved %d (%v), want 2", len(got), probs)
+	}
+	if !slices.Equal(got[0].Chains, []string{"nev_chain", "biomedicine"}) || !slices.Equal(got[0].Clusters, []string{"nev"}) {
+		t.Errorf("names: chains %v clusters %v", got[0].Chains, got[0].Clusters)
+	}
+	if !slices.Equal(got[1].Chains, []string{"nev_chain"}) || !slices.Equal(got[1].Clusters, []string{"new_materials"}) {
+		t.Errorf("ids and a cluster name: chains %v clusters %v", got[1].Chains, got[1].Clusters)
+	}
+	want := map[string]string{"row 4": `unknown chain "新材料": give its id or its name`, "row 5": `unknown cluster "nev_chain"`}
+	if len(probs) != 2 {
+		t.Errorf("problems %v", probs)
+	}
+	for _, pr := range probs {
+		if w := want[pr.Where]; w == "" || !strings.Contains(pr.Reason, w) {
+			t.Errorf("%s: %q, want %q", pr.Where, pr.Reason, w)
+		}
+	}
+}
