@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -22,5 +24,21 @@ func TestPrintDiffNamesPartScope(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("printDiff lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A refused list is printed one problem per line, with what was refused.
+func TestPrintErrorProblemsPerLine(t *testing.T) {
+	pe := &data.ProblemsError{Problems: []data.Problem{{Where: "bad.csv row 2", Reason: "outside Henan"}, {Where: "bad.csv row 3", Reason: "unknown chain"}}}
+	var b strings.Builder
+	printError(&b, fmt.Errorf("serve: enterprise list bad.csv refused, nothing loaded: %w", pe))
+	want := "layoutmap: serve: enterprise list bad.csv refused, nothing loaded: 2 problem(s):\n  bad.csv row 2: outside Henan\n  bad.csv row 3: unknown chain\n"
+	if b.String() != want {
+		t.Errorf("printError:\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	printError(&b, errors.New("serve: listening: address in use"))
+	if b.String() != "layoutmap: serve: listening: address in use\n" {
+		t.Errorf("other errors: %q", b.String())
 	}
 }

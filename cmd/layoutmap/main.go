@@ -57,9 +57,29 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "layoutmap:", err)
+		printError(os.Stderr, err)
 		stop()
 		os.Exit(1)
+	}
+}
+
+// printError writes err for a person at a terminal: a refused list or
+// dataset (data.ProblemsError) one problem per line, as `import` reports
+// rejected rows, rather than every row on one line.
+func printError(w io.Writer, err error) {
+	var pe *data.ProblemsError
+	if !errors.As(err, &pe) {
+		fmt.Fprintln(w, "layoutmap:", err)
+		return
+	}
+	head, _, _ := strings.Cut(err.Error(), pe.Error())
+	fmt.Fprintf(w, "layoutmap: %s%d problem(s):\n", head, len(pe.Problems))
+	for i, p := range pe.Problems {
+		if i == 100 {
+			fmt.Fprintf(w, "  … %d more\n", len(pe.Problems)-100)
+			break
+		}
+		fmt.Fprintln(w, " ", p.String())
 	}
 }
 
