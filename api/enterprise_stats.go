@@ -71,6 +71,7 @@ type entStatsDoc struct {
 	Synthetic int    `json:"synthetic"`
 	Note      string `json:"note,omitempty"`
 	Hint      string `json:"hint,omitempty"`
+	HintZH    string `json:"hint_zh,omitempty"`
 	Rule      string `json:"rule"`
 	RuleZH    string `json:"rule_zh"`
 	// ListYears: the years the list in force describes (geo's year rule:
@@ -139,7 +140,7 @@ func (h *entStatsHandler) stats(c *fiber.Ctx) error {
 		return fmt.Errorf("api: enterprise statistics: %w", err)
 	}
 	if inf.Count == 0 {
-		doc.Hint = EnterpriseHint
+		doc.Hint, doc.HintZH = EnterpriseHint, EnterpriseHintZH
 	}
 	if inf.Years != nil {
 		doc.ListYears = inf.Years
@@ -328,7 +329,7 @@ func sendEntStatsXLSX(c *fiber.Ctx, doc entStatsDoc) error {
 		notes = append(notes, [2]string{"note / 说明", doc.Note})
 	}
 	if doc.Hint != "" {
-		notes = append(notes, [2]string{"hint / 提示", doc.Hint})
+		notes = append(notes, [2]string{"hint", doc.Hint}, [2]string{"提示", doc.HintZH})
 	}
 	for i, r := range notes {
 		for j, v := range r {

@@ -76,9 +76,19 @@ func (h *entHandler) infoAt(ctx context.Context, ver int64) (data.EnterpriseInfo
 	return inf, nil
 }
 
-// EnterpriseHint is what a planner reads when no enterprise list is
-// loaded: no public list with coordinates exists to bundle.
-const EnterpriseHint = "No enterprise list is loaded. Load one with `layoutmap serve --enterprises FILE` (embedded store) or `layoutmap import --enterprises FILE` (PostGIS); CSV, XLSX or GeoJSON with name, lon, lat, source (see docs/enterprises.md). 未导入企业名录：内置数据请用 layoutmap serve --enterprises 文件，PostGIS 请用 layoutmap import --enterprises 文件，导入 CSV/XLSX/GeoJSON 名录。"
+// EnterpriseHint (English) and EnterpriseHintZH (Chinese) are what a
+// planner reads when no enterprise list is loaded (no public list with
+// coordinates exists to bundle): how to load one in each store, and how
+// to make a clearly synthetic demo list. Commands are in backticks (the
+// web map shows them as code).
+const (
+	EnterpriseHint = "No enterprise list is loaded. To load one, put enterprises.csv (or .xlsx, .geojson; columns name, lon, lat, source, see docs/enterprises.md) into a data directory and run `layoutmap serve --data DIR`; " +
+		"with PostGIS, run `layoutmap import --database-url URL --enterprises FILE`. " +
+		"For a demo, `layoutmap synth enterprises --n 50000 --out DIR/enterprises.csv` writes a list marked as synthetic."
+	EnterpriseHintZH = "未导入企业名录。请将 enterprises.csv（或 .xlsx、.geojson；列 name、lon、lat、source，见 docs/enterprises.md）放入数据目录，运行 `layoutmap serve --data 目录`；" +
+		"使用 PostGIS 时运行 `layoutmap import --database-url URL --enterprises 文件`。" +
+		"演示用：`layoutmap synth enterprises --n 50000 --out 目录/enterprises.csv` 生成标明为合成数据的名录。"
+)
 
 // SyntheticNotice is shown wherever synthetic enterprises are drawn.
 const SyntheticNotice = "synthetic enterprises (layoutmap synth): fictitious, for demos and benchmarks only · 合成数据（虚构企业）"
@@ -155,7 +165,9 @@ type enterpriseInfoDoc struct {
 	data.EnterpriseInfo
 	Bbox []float64 `json:"bbox,omitempty"`
 	Hint string    `json:"hint,omitempty"`
-	Note string    `json:"note,omitempty"`
+	// HintZH: the hint in Chinese.
+	HintZH string `json:"hint_zh,omitempty"`
+	Note   string `json:"note,omitempty"`
 	// YearRule(ZH): geo's year rule (year selects no enterprise; Years
 	// are the years the list describes).
 	YearRule   string `json:"year_rule"`
@@ -192,7 +204,7 @@ func (h *entHandler) info(c *fiber.Ctx) error {
 		d.LinksNoteZH = fmt.Sprintf("企业名录的园区关联和市县代码按数据版本 %d 确定，现为数据版本 %d，其园区、行政区或产业链与版本 %d 不同，这些变化未反映在关联中，请重新导入企业名录。", inf.LinksVersion, ver, inf.LinksVersion)
 	}
 	if inf.Count == 0 {
-		d.Hint = EnterpriseHint
+		d.Hint, d.HintZH = EnterpriseHint, EnterpriseHintZH
 	} else {
 		b := inf.Bound
 		d.Bbox = []float64{round6(b.Min[0]), round6(b.Min[1]), round6(b.Max[0]), round6(b.Max[1])}

@@ -215,7 +215,14 @@ function dropUnknown(s) {
   for (const [k, ids] of Object.entries(one)) if (s[k] && !ids.includes(s[k])) { out.push(`${k}=${s[k]}`); s[k] = ''; }
   if (s.compare && !s.year) { out.push(`compare=${s.compare}`); s.compare = ''; }
   // The enterprise layer: only with enterprises loaded; its classes and chain by id.
-  if (s.ent && !data.ent.available) { out.push('ent=1'); s.ent = false; }
+  // Without a list its values are named apart (store.entDropped: the
+  // notice says no list is loaded, not that they are invalid).
+  if (!data.ent.available) {
+    if (s.ent) store.entDropped.push('ent=1');
+    if (s.ent_class.length) store.entDropped.push(`ent_class=${s.ent_class.join(',')}`);
+    if (s.ent_chain) store.entDropped.push(`ent_chain=${s.ent_chain}`);
+    Object.assign(s, { ent: false, ent_class: [], ent_chain: '' });
+  }
   const entClasses = new Set((data.ref.enterprise_classes ?? []).map((c) => c.id));
   const badClass = s.ent_class.filter((v) => !entClasses.has(v));
   if (badClass.length) { out.push(`ent_class=${badClass.join(',')}`); s.ent_class = s.ent_class.filter((v) => entClasses.has(v)); }
@@ -314,8 +321,14 @@ async function loadEntYear(my, signal) {
 async function setChainView(id) {
   state.chain_view = id || '';
   if (data.ent.available) Object.assign(state, id ? { ent: true, ent_chain: id } : { ent_chain: '' });
+  // An open enterprise card of a firm outside the chain would cover the
+  // chain's zones: it closes (as does a zone card of another zone, below).
+  if (id && state.ent_sel && !(data.ent.card?.id === state.ent_sel && data.ent.card.chains.includes(id))) state.ent_sel = '';
   store.emit('ent');
   await refresh();
+  if (id && state.chain_view === id && state.zone && data.chainView?.id === id && !data.chainView.zones.some((z) => String(z.id) === state.zone)) {
+    select('', { fly: false });
+  }
   const zs = data.chainView?.zones ?? [];
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   for (const z of zs) {
@@ -385,6 +398,7 @@ function setFilter(patch) {
 // whatever state the page was in.
 function resetFilters() {
   store.dropped = [];
+  store.entDropped = [];
   const d = urlstate.DEFAULTS;
   setFilter({ ...Object.fromEntries(urlstate.FILTER_KEYS.map((k) => [k, Array.isArray(d[k]) ? [] : d[k]])), compare: '' });
   store.emit('rebuild-filters');

@@ -166,7 +166,7 @@ export function createStore(state) {
       compare: null,
       // ent: the enterprise store (/api/v1/enterprises/info, TileJSON);
       // available false when it holds none (the layer then shows the hint).
-      ent: { info: null, tilejson: null, available: false, synthetic: false, yearNote: null },
+      ent: { info: null, tilejson: null, available: false, synthetic: false, yearNote: null, card: null },
       // chainView: what the chain view shows of state.chain_view (main.js
       // loadChainView): {id, key, zones, stats, leaders}; null when closed.
       chainView: null,
@@ -174,6 +174,9 @@ export function createStore(state) {
     // dropped: URL values that were malformed, unknown or stale, named in
     // the notice until the user closes it.
     dropped: [...(state.dropped ?? [])],
+    // entDropped: the link's enterprise values (ent, ent_class, ent_chain)
+    // dropped because the server holds no enterprise list; the notice says so.
+    entDropped: [],
     actions: {},
     on(topic, fn) {
       if (!subs.has(topic)) subs.set(topic, []);

@@ -337,6 +337,56 @@ test('chain view: pick a chain; its zones ringed and listed with figures, its �
   }
 });
 
+test('chain view: picking another chain closes a zone card and an enterprise card outside it, keeps a zone card of the chain, and fits the chain\'s zones', { timeout: 240000 }, async () => {
+  // Chains a and b, a zone of a not b's, a 链主 of a not in b.
+  const chains = (await api('/api/v1/chains')).chains;
+  const zonesOf = new Map();
+  for (const c of chains) zonesOf.set(c.id, new Set((await allOf(`/api/v1/collections/zones/items?chain=${c.id}`)).map((z) => String(z.id))));
+  let pick = null;
+  for (const a of chains) {
+    const leaders = await allOf(`/api/v1/collections/enterprises/items?chain=${a.id}&class=chain_leader`);
+    for (const b of chains) {
+      if (b.id === a.id || !zonesOf.get(b.id).size) continue;
+      const zone = [...zonesOf.get(a.id)].find((z) => !zonesOf.get(b.id).has(z));
+      const leader = leaders.find((x) => !x.properties.chains.includes(b.id));
+      if (zone && leader) { pick = { a, b, zone, leader }; break; }
+    }
+    if (pick) break;
+  }
+  assert.ok(pick, 'two chains, a zone and a 链主 of the first not the second\'s');
+  const { a, b, zone, leader } = pick;
+  for (const lang of ['zh', 'en']) {
+    const r = await open(`${t.server.base}/?lang=${lang}&panel=chains&zone=${zone}`);
+    try {
+      const { page } = r;
+      await page.waitForSelector('#card:not([hidden])');
+      await page.click('#tab-chains');
+      // Picking a: the zone is one of its zones, its card stays open.
+      await act(page, () => page.selectOption('#chain-view', a.id));
+      await page.waitForSelector('#chain-title');
+      assert.equal(await page.isHidden('#card'), false, `${lang}: a zone card of the chain stays`);
+      assert.equal(new URL(page.url()).searchParams.get('zone'), zone);
+      // One of a's 链主 opens its card.
+      await page.click('#tab-chains');
+      await act(page, () => page.click(`#chain-leaders li[data-id="${leader.id}"] a`));
+      await page.waitForSelector('#ent-card:not([hidden]) #ent-card-title');
+      // Picking b closes both cards (neither the zone nor the firm is b's).
+      await act(page, () => page.selectOption('#chain-view', b.id));
+      await page.waitForFunction((id) => document.querySelector('#chain-view')?.value === id && document.querySelector('#chain-title'), b.id);
+      await page.waitForFunction(() => !window.__layoutmap.map.isMoving());
+      assert.equal(await page.isHidden('#ent-card'), true, `${lang}: the enterprise card outside chain b closed`);
+      assert.equal(await page.isHidden('#card'), true, `${lang}: the zone card outside chain b closed`);
+      assert.equal(new URL(page.url()).searchParams.get('zone'), null);
+      // The view shows b's zones: every ring drawn is one of b's.
+      const rings = await page.evaluate(() => [...new Set(window.__layoutmap.map.queryRenderedFeatures({ layers: ['chain-zones-ring'] }).map((f) => String(f.properties.id)))]);
+      assert.ok(rings.length > 0 && rings.every((id) => zonesOf.get(b.id).has(id)), `rings ${rings}`);
+      clean(r);
+    } finally {
+      await r.context.close();
+    }
+  }
+});
+
 // statsTables reads the 统计 panel's enterprise tables: {group: {id: count}}.
 async function statsTables(page, root) {
   return page.$$eval(`${root} table.ent-stats`, (ts) => Object.fromEntries(ts.map((t) => [t.dataset.group,

@@ -205,22 +205,46 @@ test('embed dialog: compare goes into the snippet and image links; print width p
   }
 });
 
-test('enterprise layer without a list: the toggle is off and disabled with the import hint; ent=1 in a link is dropped with a notice', async () => {
+test('enterprise layer without a list: the toggle is off and disabled with the import hint in the page\'s language (commands as code); a link\'s ent, ent_class and ent_chain are dropped with a notice saying no list is loaded', async () => {
   const info = await (await fetch(`${t.server.base}/api/v1/enterprises/info`)).json();
   assert.equal(info.count, 0);
-  const r = await open(`${t.server.base}/?panel=layers&ent=1`);
-  try {
-    const { page } = r;
-    assert.equal(await page.isChecked('#ent-toggle'), false);
-    assert.equal(await page.isDisabled('#ent-toggle'), true);
-    const hint = await page.textContent('#ent-hint');
-    assert.equal(hint, info.hint);
-    assert.match(hint, /layoutmap serve --enterprises/);
-    assert.match(await page.textContent('#notice'), /ent=1/);
-    assert.equal(new URL(page.url()).searchParams.get('ent'), null);
-    assert.equal(await page.evaluate(() => window.__layoutmap.map.getSource('enterprises') ?? null), null, 'no enterprise source');
-    clean(r);
-  } finally {
-    await r.context.close();
+  const chain = (await (await fetch(`${t.server.base}/api/v1/chains`)).json()).chains[0].id;
+  const cases = [
+    { lang: 'zh', hint: info.hint_zh, notice: /未导入企业名录/, invalid: /无效/,
+      cmds: ['layoutmap serve --data 目录', 'layoutmap import --database-url URL --enterprises 文件', 'layoutmap synth enterprises --n 50000 --out 目录/enterprises.csv'] },
+    { lang: 'en', hint: info.hint, notice: /No enterprise list is loaded/, invalid: /invalid/,
+      cmds: ['layoutmap serve --data DIR', 'layoutmap import --database-url URL --enterprises FILE', 'layoutmap synth enterprises --n 50000 --out DIR/enterprises.csv'] },
+  ];
+  for (const c of cases) {
+    const r = await open(`${t.server.base}/?lang=${c.lang}&panel=layers&ent=1&ent_class=chain_leader&ent_chain=${chain}`);
+    try {
+      const { page } = r;
+      assert.equal(await page.isChecked('#ent-toggle'), false);
+      assert.equal(await page.isDisabled('#ent-toggle'), true);
+      // The hint: the server's, in the page's language, its commands as
+      // code and no Markdown backtick left.
+      const hint = await page.textContent('#ent-hint');
+      assert.equal(hint, c.hint.replaceAll('`', ''), c.lang);
+      assert.doesNotMatch(hint, /`/);
+      assert.match(hint, /enterprises\.csv/);
+      assert.deepEqual(await page.$$eval('#ent-hint code', (cs) => cs.map((x) => x.textContent)), c.cmds);
+      // The notice: no list is loaded, naming every enterprise value dropped.
+      const notice = await page.textContent('#notice');
+      assert.match(notice, c.notice);
+      assert.doesNotMatch(notice, c.invalid);
+      for (const v of ['ent=1', 'ent_class=chain_leader', `ent_chain=${chain}`]) assert.ok(notice.includes(v), `${c.lang}: ${v} named in ${notice}`);
+      const url = new URL(page.url());
+      for (const k of ['ent', 'ent_class', 'ent_chain']) assert.equal(url.searchParams.get(k), null, k);
+      assert.equal(await page.evaluate(() => window.__layoutmap.map.getSource('enterprises') ?? null), null, 'no enterprise source');
+      // The chain view shows the same hint where the 链主 would be.
+      await page.click('#tab-chains');
+      await act(page, () => page.selectOption('#chain-view', chain));
+      await page.waitForSelector('#chain-leaders .chain-ent-hint');
+      assert.equal(await page.textContent('#chain-leaders .chain-ent-hint'), c.hint.replaceAll('`', ''));
+      assert.deepEqual(await page.$$eval('#chain-leaders .chain-ent-hint code', (cs) => cs.map((x) => x.textContent)), c.cmds);
+      clean(r);
+    } finally {
+      await r.context.close();
+    }
   }
 });

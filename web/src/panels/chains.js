@@ -74,7 +74,7 @@ export function mountChains(store) {
       ent ? el('p', { id: 'chain-ent-total', 'data-count': String(cv.stats.total), text: L('chainEntTotal', { n: cv.stats.total.toLocaleString() }) }) : null,
       // 链主: named, each opening its card.
       el('section', { id: 'chain-leaders' }, el('h3', { text: L('chainLeaders', { n: ent ? leaders.length : '–' }) }),
-        !ent ? el('p', { class: 'muted small', text: data.ent.info?.hint || L('entNone') })
+        !ent ? el('p', { class: 'muted small chain-ent-hint' }, store.ents.hint())
           : leaders.length ? el('ul', { class: 'plain' }, leaders.map((x) => el('li', { 'data-id': String(x.id) },
             el('a', { href: '#', text: f.nameOf(x.properties), onclick: (e) => { e.preventDefault(); actions.selectEnterprise(String(x.id), { fly: x.geometry?.coordinates }); } }),
             el('span', { class: 'muted small', text: ` ${[f.cityName(x.properties.city_code), x.properties.zone_id ? f.nameOf(actions.findZone(x.properties.zone_id)?.properties) : ''].filter(Boolean).join(' · ')}` }))))

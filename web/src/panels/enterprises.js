@@ -26,7 +26,7 @@ export function mountEnterprises(store) {
     if (!ent.available) {
       return fieldset(L('entLayer'),
         el('label', { class: 'check', for: 'ent-toggle' }, el('input', { type: 'checkbox', id: 'ent-toggle', disabled: true }), el('span', { text: L('entShow') })),
-        el('p', { id: 'ent-hint', class: 'muted small', text: ent.info?.hint || L('entNone') }));
+        el('p', { id: 'ent-hint', class: 'muted small' }, hint()));
     }
     const toggle = el('input', { type: 'checkbox', id: 'ent-toggle', checked: state.ent });
     toggle.addEventListener('change', () => actions.setEnt({ ent: toggle.checked }));
@@ -41,6 +41,15 @@ export function mountEnterprises(store) {
       el('div', { class: 'field' }, el('span', { class: 'field-label', text: L('entClasses') }),
         checkList('ent-class', classItems, state.ent_class, (v) => actions.setEnt({ ent: true, ent_class: v }))),
       field(L('entChain'), 'ent-chain', chainSel));
+  }
+
+  // hint is the server's import hint (/api/v1/enterprises/info: hint in
+  // English, hint_zh in Chinese) in the page's language, its `commands`
+  // as code; entNone when the server gives none.
+  function hint() {
+    const info = data.ent.info ?? {};
+    const text = (state.lang === 'en' ? info.hint : info.hint_zh || info.hint) || L('entNone');
+    return text.split('`').map((part, i) => (i % 2 ? el('code', { text: part }) : part)).filter((x) => x !== '');
   }
 
   // count shows how many enterprises the layer's filter selects (items'
@@ -59,6 +68,8 @@ export function mountEnterprises(store) {
   }
 
   // ---------- the enterprise card ----------
+  // data.ent.card: the open card's enterprise {id, chains} (the chain view
+  // closes a card whose enterprise is not in the chain picked).
   let cardSeq = 0;
   async function renderCard() {
     const card = $('#ent-card');
@@ -76,6 +87,7 @@ export function mountEnterprises(store) {
     }
     if (my !== cardSeq) return;
     const p = doc.properties;
+    data.ent.card = { id: state.ent_sel, chains: p.chains ?? [] };
     const zone = p.zone_id ? actions.findZone(p.zone_id) : null;
     const dl = el('dl');
     const row = (k, ...v) => dl.append(el('dt', { text: L(k) }), el('dd', {}, ...v));
@@ -148,5 +160,5 @@ export function mountEnterprises(store) {
   store.on('ent', () => { count(); renderCard(); });
   store.on('results', () => count());
   store.on('lang', () => renderCard());
-  return { section, zoneSection, byClass, renderCard, count };
+  return { section, zoneSection, byClass, renderCard, count, hint };
 }

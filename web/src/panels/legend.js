@@ -86,9 +86,11 @@ export function mountLegend(store, { mode, embedQ }) {
   function renderNotice() {
     const box = $('#notice');
     if (!box) return;
-    if (!store.dropped.length) { box.hidden = true; fill(box); return; }
-    fill(box, el('span', { text: L('droppedValues', { v: store.dropped.join('; ') }) }),
-      el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => { store.dropped = []; renderNotice(); } }));
+    if (!store.dropped.length && !store.entDropped.length) { box.hidden = true; fill(box); return; }
+    fill(box, store.dropped.length ? el('span', { text: L('droppedValues', { v: store.dropped.join('; ') }) }) : null,
+      store.dropped.length && store.entDropped.length ? ' ' : null,
+      store.entDropped.length ? el('span', { class: 'ent-dropped', text: L('entDroppedNoList', { v: store.entDropped.join('; ') }) }) : null,
+      el('button', { type: 'button', class: 'icon-btn close', 'aria-label': L('close'), text: '×', onclick: () => { store.dropped = []; store.entDropped = []; renderNotice(); } }));
     box.hidden = false;
   }
 
