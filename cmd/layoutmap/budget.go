@@ -50,8 +50,8 @@ func applyMemoryBudget(cfg serveConfig) int {
 // live heap before it runs, once the store is loaded. Go's default
 // (GOGC=100) allows as much garbage as there is live data: harmless for
 // the bundled dataset (~100 MB live), but with a million enterprises
-// resident (~600 MB live) the heap grew to 1.1–1.2 GB under ordinary
-// requests (cmd/entbench) while the store itself held 0.65 GB.
+// resident (480 MB live measured) the heap grew to 1.1–1.2 GB under
+// ordinary requests (cmd/entbench) while the ready server held 0.65 GB.
 const gcHeadroomMB = 256
 
 // gcPercentFor is the GOGC value that keeps the garbage allowed above a
