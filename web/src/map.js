@@ -327,8 +327,10 @@ export function createMapView(store, { mode }) {
         tip.remove();
         const my = ++store.seq;
         probe.idle = false;
-        map.easeTo({ center: e.features[0].geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 16), duration: motion(500) });
+        // Listen first: with reduced motion the move is a jump whose
+        // moveend fires inside easeTo.
         map.once('moveend', () => settle(my));
+        map.easeTo({ center: e.features[0].geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 16), duration: motion(500) });
       });
     }
     // An embed that fits its content keeps fitting when its frame is

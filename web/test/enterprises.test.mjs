@@ -41,6 +41,29 @@ async function drawn(page) {
 }
 const total = (d) => d.cellSum + d.points.length;
 
+// bubbleAt is where a click lands on the largest enterprise bubble drawn
+// (page coordinates), or null when none is drawn. The zone symbols lie
+// over the layer and take a click on them, so it aims beside a zone point
+// on the bubble.
+async function bubbleAt(page) {
+  return page.evaluate(() => {
+    const map = window.__layoutmap.map;
+    const fs = map.queryRenderedFeatures({ layers: ['ent-cells'] }).sort((a, b) => b.properties.count - a.properties.count);
+    if (!fs.length) return null;
+    const p = map.project(fs[0].geometry.coordinates);
+    const r = map.getCanvas().getBoundingClientRect();
+    const zone = ['zonepoints', 'zonepoints-unknown'];
+    const tries = [[0, 0]];
+    for (let d = 4; d <= 36; d += 4) for (let a = 0; a < 8; a++) tries.push([d * Math.cos(a * Math.PI / 4), d * Math.sin(a * Math.PI / 4)]);
+    for (const [dx, dy] of tries) {
+      const q = [p.x + dx, p.y + dy];
+      const here = map.queryRenderedFeatures(q, { layers: ['ent-cells'] }).some((f) => f.id === fs[0].id);
+      if (here && !map.queryRenderedFeatures(q, { layers: zone }).length) return { x: r.left + q[0], y: r.top + q[1] };
+    }
+    return { x: r.left + p.x, y: r.top + p.y };
+  });
+}
+
 test('enterprise layer: toggle, filter a chain, bubbles split into points on zoom, enterprise and zone cards, synthetic said (zh)', { timeout: 240000 }, async () => {
   const info = await api('/api/v1/enterprises/info');
   assert.equal(info.count, N);
@@ -85,24 +108,7 @@ test('enterprise layer: toggle, filter a chain, bubbles split into points on zoo
     // Zoom from bubbles to points: click the largest bubble until points show.
     const z0 = d.zoom;
     for (let i = 0; i < 6 && !(d.points.length && !d.cells); i++) {
-      const at = await page.evaluate(() => {
-        const map = window.__layoutmap.map;
-        const fs = map.queryRenderedFeatures({ layers: ['ent-cells'] }).sort((a, b) => b.properties.count - a.properties.count);
-        if (!fs.length) return null;
-        const p = map.project(fs[0].geometry.coordinates);
-        const r = map.getCanvas().getBoundingClientRect();
-        // Where the bubble shows: the zone symbols lie over the layer and
-        // take a click on them, so aim beside a zone point on the bubble.
-        const zone = ['zonepoints', 'zonepoints-unknown'];
-        const tries = [[0, 0]];
-        for (let d = 4; d <= 36; d += 4) for (let a = 0; a < 8; a++) tries.push([d * Math.cos(a * Math.PI / 4), d * Math.sin(a * Math.PI / 4)]);
-        for (const [dx, dy] of tries) {
-          const q = [p.x + dx, p.y + dy];
-          const here = map.queryRenderedFeatures(q, { layers: ['ent-cells'] }).some((f) => f.id === fs[0].id);
-          if (here && !map.queryRenderedFeatures(q, { layers: zone }).length) return { x: r.left + q[0], y: r.top + q[1] };
-        }
-        return { x: r.left + p.x, y: r.top + p.y };
-      });
+      const at = await bubbleAt(page);
       if (!at) break;
       await act(page, () => page.mouse.click(at.x, at.y));
       await page.waitForFunction(() => !window.__layoutmap.map.isMoving() && window.__layoutmap.map.areTilesLoaded());
@@ -182,6 +188,26 @@ test('enterprise layer: toggle, filter a chain, bubbles split into points on zoo
       assert.match(await page.textContent('#card .zone-ents'), /合成数据/);
       await page.screenshot({ path: join(ensureArtifacts(), 'zone-enterprises.png') });
     }
+    clean(r);
+  } finally {
+    await r.context.close();
+  }
+});
+
+// A reader who asks for reduced motion gets a jump instead of a flight
+// when clicking a bubble; the map must still settle (the jump's moveend
+// fires inside easeTo, so listening after it waited forever).
+test('enterprise layer with reduced motion: a click on a bubble jumps two zoom levels in and the map settles', async () => {
+  const r = await open(`${t.server.base}/?ent=1`, { reducedMotion: 'reduce' });
+  try {
+    const { page } = r;
+    await page.waitForFunction(() => window.__layoutmap.map.areTilesLoaded());
+    const z0 = await page.evaluate(() => window.__layoutmap.map.getZoom());
+    const at = await bubbleAt(page);
+    assert.ok(at, 'a bubble is drawn at province zoom');
+    await act(page, () => page.mouse.click(at.x, at.y));
+    const z1 = await page.evaluate(() => window.__layoutmap.map.getZoom());
+    assert.ok(Math.abs(z1 - Math.min(z0 + 2, 16)) < 0.01, `zoom ${z0} → ${z1}, want two levels in`);
     clean(r);
   } finally {
     await r.context.close();

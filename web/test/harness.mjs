@@ -105,9 +105,10 @@ export async function launch() {
 
 // openPage opens url in a fresh context and records console errors, page
 // errors and every request whose origin is not in allowedOrigins (those
-// are aborted, so a leak cannot succeed silently either).
-export async function openPage(browser, url, { allowedOrigins, viewport = { width: 1280, height: 800 }, statsMissing = false } = {}) {
-  const context = await browser.newContext({ viewport });
+// are aborted, so a leak cannot succeed silently either). reducedMotion
+// 'reduce' emulates prefers-reduced-motion (camera moves jump).
+export async function openPage(browser, url, { allowedOrigins, viewport = { width: 1280, height: 800 }, statsMissing = false, reducedMotion } = {}) {
+  const context = await browser.newContext({ viewport, ...(reducedMotion ? { reducedMotion } : {}) });
   const errors = [];
   const outside = [];
   const requests = [];
