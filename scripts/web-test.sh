@@ -8,9 +8,13 @@ cd "$(dirname "$0")/.."
 cd web
 export CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
 [ -n "$CHROMIUM" ] || { echo "web-test: chromium not found; run scripts/deps.sh (apt-get install chromium)" >&2; exit 1; }
-# One server binary for every test file (web/test/harness.mjs serverBinary).
-bindir=$(mktemp -d /tmp/layoutmap-web-bin.XXXXXX)
-trap 'rm -rf "$bindir"' EXIT
-(cd .. && go build -o "$bindir/layoutmap" ./cmd/layoutmap)
-export LAYOUTMAP_BIN="$bindir/layoutmap"
+# One server binary for every test file (web/test/harness.mjs serverBinary):
+# LAYOUTMAP_BIN when the caller built it (`make test` passes bin/layoutmap,
+# built from this tree moments before), else built here.
+if [ -z "${LAYOUTMAP_BIN:-}" ]; then
+  bindir=$(mktemp -d /tmp/layoutmap-web-bin.XXXXXX)
+  trap 'rm -rf "$bindir"' EXIT
+  (cd .. && go build -o "$bindir/layoutmap" ./cmd/layoutmap)
+  export LAYOUTMAP_BIN="$bindir/layoutmap"
+fi
 npm test --silent
