@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { PHONE, LAPTOP, clean, useServer, waitIdle, act, apiZones, freePort, ensureArtifacts } from './harness.mjs';
+import { PHONE, LAPTOP, clean, useServer, waitIdle, act, apiZones, freePort, ensureArtifacts, reopen } from './harness.mjs';
 
 const t = useServer();
 const open = t.open;
@@ -209,9 +209,11 @@ const BROKEN = [
 test('case 3: malformed or stale links open a working map, name what was dropped, and 清除筛选 returns to the default', async () => {
   const all = await apiZones(t.server.base, {});
   const located = all.features.filter((f) => f.properties.point_quality === 'geocoded').length;
-  for (const [path, named] of BROKEN) {
-    const r = await open(t.server.base + path);
-    try {
+  // Each link in the same tab, as a reader following them one by one.
+  let r = null;
+  try {
+    for (const [path, named] of BROKEN) {
+      r = r ? await reopen(r, t.server.base + path) : await open(t.server.base + path);
       clean(r);
       const { page } = r;
       const pts = await page.evaluate(() => window.__layoutmap.map.queryRenderedFeatures({ layers: ['zonepoints'] }).length);
@@ -230,9 +232,9 @@ test('case 3: malformed or stale links open a working map, name what was dropped
       assert.equal(n, all.features.length, `${path}: all zones after reset`);
       assert.ok(located > 0);
       clean(r);
-    } finally {
-      await r.context.close();
     }
+  } finally {
+    await r?.context.close();
   }
 });
 

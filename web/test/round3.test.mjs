@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { PHONE, LAPTOP, clean, useServer, act, apiZones, launch, openPage, ensureArtifacts } from './harness.mjs';
+import { PHONE, LAPTOP, clean, useServer, act, apiZones, launch, openPage, reopen, ensureArtifacts } from './harness.mjs';
 
 const t = useServer();
 const open = t.open;
@@ -294,32 +294,31 @@ test('side panel: no horizontal scrollbar in any panel (laptop and phone, zh and
   const { chromium } = await import('playwright-core');
   const { chromiumPath, CHROMIUM_ARGS } = await import('./harness.mjs');
   const b = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, ignoreDefaultArgs: ['--hide-scrollbars'] });
+  let r = null;
   try {
     for (const viewport of [LAPTOP, PHONE]) {
       for (const lang of ['zh', 'en']) {
-        const r = await openPage(b, `${t.server.base}/?lang=${lang}&year=2022&compare=2019&chain=&zone=G412029`, { viewport, statsMissing: t.server.statsMissing });
-        try {
-          clean(r);
-          const { page } = r;
-          if (viewport === PHONE) await page.click('#panel-toggle');
-          for (const tab of ['filters', 'list', 'stats', 'chains', 'layers']) {
-            await page.click(`#tab-${tab}`);
-            await page.evaluate(() => { for (const d of document.querySelectorAll('#side details')) d.open = true; });
-            const [sw, cw, vscroll] = await page.$eval(`#panel-${tab}`, (e) => [e.scrollWidth, e.clientWidth, e.offsetWidth - e.clientWidth]);
-            assert.ok(sw <= cw, `${viewport.width} ${lang} ${tab}: scrollWidth ${sw} > clientWidth ${cw}`);
-            if (tab === 'list') assert.ok(vscroll > 0, 'a classic vertical scrollbar is shown (the condition of the bug)');
-            const over = await page.$eval(`#panel-${tab}`, (e) => {
-              const right = e.getBoundingClientRect().left + e.clientWidth;
-              return [...e.querySelectorAll('*')].filter((x) => x.getClientRects().length && x.getBoundingClientRect().right > right + 0.5).map((x) => x.tagName + '.' + x.className).slice(0, 3);
-            });
-            assert.deepEqual(over, [], `${viewport.width} ${lang} ${tab}: children wider than the panel`);
-          }
-        } finally {
-          await r.context.close();
+        const url = `${t.server.base}/?lang=${lang}&year=2022&compare=2019&chain=&zone=G412029`;
+        r = r ? await reopen(r, url, { viewport }) : await openPage(b, url, { viewport, statsMissing: t.server.statsMissing });
+        clean(r);
+        const { page } = r;
+        if (viewport === PHONE) await page.click('#panel-toggle');
+        for (const tab of ['filters', 'list', 'stats', 'chains', 'layers']) {
+          await page.click(`#tab-${tab}`);
+          await page.evaluate(() => { for (const d of document.querySelectorAll('#side details')) d.open = true; });
+          const [sw, cw, vscroll] = await page.$eval(`#panel-${tab}`, (e) => [e.scrollWidth, e.clientWidth, e.offsetWidth - e.clientWidth]);
+          assert.ok(sw <= cw, `${viewport.width} ${lang} ${tab}: scrollWidth ${sw} > clientWidth ${cw}`);
+          if (tab === 'list') assert.ok(vscroll > 0, 'a classic vertical scrollbar is shown (the condition of the bug)');
+          const over = await page.$eval(`#panel-${tab}`, (e) => {
+            const right = e.getBoundingClientRect().left + e.clientWidth;
+            return [...e.querySelectorAll('*')].filter((x) => x.getClientRects().length && x.getBoundingClientRect().right > right + 0.5).map((x) => x.tagName + '.' + x.className).slice(0, 3);
+          });
+          assert.deepEqual(over, [], `${viewport.width} ${lang} ${tab}: children wider than the panel`);
         }
       }
     }
   } finally {
+    await r?.context.close();
     await b.close();
   }
 });

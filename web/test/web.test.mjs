@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { clean, useServer, tolerated, waitIdle, act, apiZones, ensureArtifacts, freePort, repo } from './harness.mjs';
+import { clean, useServer, tolerated, waitIdle, act, apiZones, ensureArtifacts, freePort, repo, reopen } from './harness.mjs';
 
 const t = useServer({ viewport: { width: 1280, height: 800 } });
 const open = t.open;
@@ -485,10 +485,12 @@ test('cards and panels never print null or undefined; the counting rule speaks t
   const items = (await apiZones(t.server.base, {})).features;
   const noFigure = items.filter((f) => f.properties.revenue_yi == null).slice(0, 3).map((f) => String(f.id));
   assert.ok(noFigure.includes('X-jiyuan-etdz') || noFigure.length === 3, 'zones without a comparable figure exist');
-  for (const lang of ['zh', 'en']) {
-    for (const id of [...new Set([...noFigure, 'X-jiyuan-etdz', 'G411031'])]) {
-      const r = await open(`${t.server.base}/?zone=${encodeURIComponent(id)}&panel=stats${lang === 'en' ? '&lang=en' : ''}`);
-      try {
+  let r = null;
+  try {
+    for (const lang of ['zh', 'en']) {
+      for (const id of [...new Set([...noFigure, 'X-jiyuan-etdz', 'G411031'])]) {
+        const url = `${t.server.base}/?zone=${encodeURIComponent(id)}&panel=stats${lang === 'en' ? '&lang=en' : ''}`;
+        r = r ? await reopen(r, url) : await open(url);
         clean(r);
         const { page } = r;
         await page.waitForSelector('#card-title');
@@ -499,10 +501,10 @@ test('cards and panels never print null or undefined; the counting rule speaks t
         const rule = await page.textContent('#cluster-rule');
         if (lang === 'zh') assert.ok(/\p{Script=Han}/u.test(rule) && !/[A-Za-z]{4,}/.test(rule), `zh rule: ${rule}`);
         else assert.ok(!/\p{Script=Han}/u.test(rule) && rule.length > 20, `en rule: ${rule}`);
-      } finally {
-        await r.context.close();
       }
     }
+  } finally {
+    await r?.context.close();
   }
 });
 
@@ -516,12 +518,14 @@ test('a figure of one part of a zone is marked on every panel; legend heading na
   const api = await apiZones(t.server.base, { year: '2023', min_revenue: '1000' });
   const lp = api.features.find((f) => String(f.id) === luohe)?.properties;
   assert.equal(lp?.scope, '食品产业', 'the API gives the scope');
-  for (const lang of ['zh', 'en']) {
-    const mark = lang === 'en' ? 'food industry only' : '仅食品产业';
-    const head = lang === 'en' ? 'Revenue tier (2023)' : '营收分档（2023年）';
-    for (const path of ['/', '/embed']) {
-      const r = await open(`${t.server.base}${path}?year=2023&min_revenue=1000&legend=1${path === '/' ? `&zone=${luohe}&panel=list` : ''}${lang === 'en' ? '&lang=en' : ''}`);
-      try {
+  let r = null;
+  try {
+    for (const lang of ['zh', 'en']) {
+      const mark = lang === 'en' ? 'food industry only' : '仅食品产业';
+      const head = lang === 'en' ? 'Revenue tier (2023)' : '营收分档（2023年）';
+      for (const path of ['/', '/embed']) {
+        const url = `${t.server.base}${path}?year=2023&min_revenue=1000&legend=1${path === '/' ? `&zone=${luohe}&panel=list` : ''}${lang === 'en' ? '&lang=en' : ''}`;
+        r = r ? await reopen(r, url) : await open(url);
         const { page } = r;
         await page.waitForSelector('#legend .legend-head');
         const legend = await page.textContent('#legend');
@@ -552,13 +556,9 @@ test('a figure of one part of a zone is marked on every panel; legend heading na
           assert.ok(tip.includes(mark), `${lang} tooltip: ${tip}`);
         }
         clean(r);
-      } finally {
-        await r.context.close();
       }
     }
-  }
-  const r = await open(`${t.server.base}/?year=2023&min_revenue=1000&panel=stats&lang=en`);
-  try {
+    r = await reopen(r, `${t.server.base}/?year=2023&min_revenue=1000&panel=stats&lang=en`);
     const { page } = r;
     await page.waitForSelector('#stats .bar-value');
     const text = await page.textContent('#stats');
@@ -566,6 +566,6 @@ test('a figure of one part of a zone is marked on every panel; legend heading na
     assert.ok(/(^|[^\d.,])1 zone\b/.test(text), `English stats count one zone somewhere: ${text.slice(0, 300)}`);
     clean(r);
   } finally {
-    await r.context.close();
+    await r?.context.close();
   }
 });
