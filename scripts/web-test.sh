@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the web map's tests in real headless Chromium against the real
-# layoutmap binary (the tests build it themselves with `go build`). Fails,
+# layoutmap binary (LAYOUTMAP_BIN, or built here with `go build`). Fails,
 # never skips, when Chromium is missing: run scripts/deps.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
